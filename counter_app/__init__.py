@@ -1,0 +1,1 @@
+"""Cashier workstation core: domain, services, settings, CLI. No Qt here (see docs/architecture.md)."""

@@ -1,0 +1,259 @@
+"""Results of the facade: frozen dataclasses with at least the fields of ../shared/API.md.
+
+No ORM objects and no Qt cross this line: the UI, the CLI and the acceptance suite get plain values
+(ints in fen / 0.01 kWh / 0.0001 yuan per kWh, aware datetimes, dates). Fields beyond API.md are
+added at the end with defaults and documented in docs/api.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class RecoveryResult:
+    intent_id: str
+    account_no: str
+    action: str  # rolled_forward | aborted | still_open
+    receipt_no: str | None
+
+
+@dataclass(frozen=True)
+class ShiftInfo:
+    shift_id: int
+    opened_at: datetime
+    float_fen: int
+    supervisor: str | None
+
+
+@dataclass(frozen=True)
+class WriteBack:
+    remaining_ckwh: int
+    consumed_ckwh: int
+    last_loaded_counter: int
+    alarms: tuple[str, ...]
+    error: str | None
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    account_no: str
+    room_code: str | None
+    cls: str
+    status: str
+    holder: str | None
+    phone: str | None
+    meter_no: str | None
+    card_serial: str | None
+    price_e4: int | None
+    purchase_counter: int
+    write_back: WriteBack | None
+    free_owed_ckwh: int
+    opened_on: date | None
+    last_top_up_on: date | None = None
+    estimated_ckwh: int | None = None
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    card_serial: str
+    kind: str  # blank | user | clear | check | parameter
+    account_no: str | None
+    purchase_counter: int | None
+    loaded: bool | None
+    write_back: WriteBack | None
+    receipt_no: str | None = None
+    simulated: bool = False
+
+
+@dataclass(frozen=True)
+class Quote:
+    amount_fen: int
+    energy_ckwh: int
+    price_e4: int
+    free_ckwh: int
+
+
+@dataclass(frozen=True)
+class SaleResult:
+    receipt_no: str
+    amount_fen: int
+    energy_ckwh: int
+    free_ckwh: int
+    carried_ckwh: int
+    price_e4: int
+    purchase_counter: int
+    change_fen: int
+    intent_id: str | None = None
+
+
+@dataclass(frozen=True)
+class MeterReplacement:
+    account_no: str
+    parameter_card_serial: str
+
+
+@dataclass(frozen=True)
+class BatchDraft:
+    batch_id: int
+    rooms: int
+    total_ckwh: int
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    batch_id: int
+    rooms: int
+    total_ckwh: int
+    maker: str
+    checker: str
+
+
+@dataclass(frozen=True)
+class ClearCardInfo:
+    account_no: str
+    card_serial: str
+
+
+@dataclass(frozen=True)
+class ClearResult:
+    account_no: str
+    cleared_ckwh: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    form_no: str
+    refund_fen: int
+    refundable_ckwh: int
+    free_left_ckwh: int
+    lines: tuple[tuple[int, int, int], ...]  # (energy_ckwh, price_e4, fen)
+    flagged: bool = False  # energy valued at the oldest known price (no purchase covered it)
+
+
+@dataclass(frozen=True)
+class RefundForm:
+    form_no: str
+    account_no: str
+    payee_name: str
+    payee_id: str
+    payee_account: str | None
+    refund_fen: int
+    lines: tuple[tuple[int, int, int], ...]
+    maker: str
+    checker: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    notice_no: str
+    kind: str  # repair | utility | heating | back_charge
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    receipt_no: str
+    amount_fen: int
+    change_fen: int
+    late_hand_in: bool
+
+
+@dataclass(frozen=True)
+class ChargeResult:
+    notice_no: str
+    days: int
+    energy_ckwh: int
+    price_e4: int
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class IntentInfo:
+    intent_id: str
+    account_no: str
+    amount_fen: int
+    energy_ckwh: int
+    state: str
+    shift_id: int | None
+
+
+@dataclass(frozen=True)
+class LowBalanceRow:
+    room_code: str
+    estimated_ckwh: int
+    as_of: date
+    building: str | None = None
+
+
+@dataclass(frozen=True)
+class Clearance:
+    account_no: str
+    cleared: bool
+    outstanding: tuple[str, ...]
+    slip_text: str | None = None
+
+
+@dataclass(frozen=True)
+class QueuedOperation:
+    queue_id: int
+    kind: str
+    summary: str
+    maker: str
+    queued_at: datetime
+
+
+@dataclass(frozen=True)
+class ShiftTotals:
+    by_charge: dict[str, int]
+    by_tender: dict[str, int]
+    receipts: tuple[str, str] | None  # first and last receipt number
+    voids: int
+    free_ckwh: int
+
+
+@dataclass(frozen=True)
+class SettlementInfo:
+    sheet_no: str
+    expected_fen: int
+    counted_fen: int
+    difference_fen: int
+    pdf_path: str | None
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    sheet_no: str
+    signatures: tuple[tuple[str, str, datetime], ...]  # (step, signer, at)
+    frozen: bool
+
+
+@dataclass(frozen=True)
+class DepositInfo:
+    slip_no: str
+    kind: str
+    bank: str
+    stamped_on: date
+    amount_fen: int
+    shift_ids: tuple[int, ...]
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class ReceiptBook:
+    book_id: int
+    cashier: str
+    first_no: int
+    last_no: int
+    void_pages: tuple[int, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class MonthInfo:
+    period: str
+    closed_at: datetime
+    maker: str
+    checker: str

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# One setup script for developers and CI (.ci/run): system packages, a venv, PostgreSQL.
+# Idempotent: installs only what is missing, so a second run takes seconds.
+# Usage: scripts/setup.sh            (system packages + .venv + project in editable mode)
+#        SKIP_APT=1 scripts/setup.sh (no apt, e.g. on a machine you do not administer)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  # Qt (PySide6-Essentials) offscreen: see shared notes/fresh-machine.md
+  libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3
+  # Xvfb + xcb plugin for screenshots, and a CJK font for Qt and reportlab
+  xvfb xauth fonts-wqy-microhei
+  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
+  libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0
+  # PDF checks in tests (pdftotext, pdffonts, pdftoppm)
+  poppler-utils poppler-data
+  # NSIS to compile the Windows installer script on Linux
+  nsis
+  # Python venv on Debian's python3
+  python3-venv
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ! command -v pg_ctlcluster >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
+if [ "${SKIP_APT:-0}" != 1 ] && [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+# Reinstall only when pyproject.toml changed since the last install.
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[dev,pg]'
+  rm -f .venv/.installed-* && touch "$stamp"
+fi
+echo "setup: done (.venv ready)"

@@ -1,0 +1,64 @@
+"""The layering rules of docs/architecture.md, checked on the source text of every module.
+
+- Only `ui/` and the composition root `counter_app/main.py` import Qt (PySide6) or `ui`.
+- `hardware` imports neither `ui` nor `db`.
+- `receipts` imports neither `ui`, `db` nor `hardware`: it builds bytes and documents from plain data.
+- `db` imports no `ui`, `hardware` or `receipts`.
+
+An AST walk rather than grep so that imports inside functions and `from x import y` forms count too.
+(`lint-imports` runs the same contracts from pyproject.toml in .ci/run.)
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ["counter_app", "ui", "hardware", "db", "receipts"]
+QT = {"PySide6", "shiboken6"}
+
+FORBIDDEN = {
+    "counter_app": QT | {"ui"},
+    "hardware": QT | {"ui", "db"},
+    "receipts": QT | {"ui", "db", "hardware"},
+    "db": QT | {"ui", "hardware", "receipts"},
+}
+COMPOSITION_ROOTS = {Path("counter_app/main.py")}
+
+
+def imported_top_levels(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def python_files(package: str) -> list[Path]:
+    return sorted(p for p in (ROOT / package).rglob("*.py") if "migrations/versions" not in p.as_posix())
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_respects_its_import_rules(package: str) -> None:
+    violations = []
+    for path in python_files(package):
+        relative = path.relative_to(ROOT)
+        if relative in COMPOSITION_ROOTS:
+            continue
+        bad = imported_top_levels(path) & FORBIDDEN[package]
+        if bad:
+            violations.append(f"{relative}: imports {sorted(bad)}")
+    assert not violations, "layering broken:\n" + "\n".join(violations)
+
+
+def test_the_checker_sees_a_violation(tmp_path: Path) -> None:
+    """Guard against a checker that silently passes: a Qt import inside a function is found."""
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from PySide6.QtWidgets import QWidget\n    import db.models\n")
+    assert imported_top_levels(module) == {"PySide6", "db"}
