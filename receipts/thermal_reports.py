@@ -1,0 +1,93 @@
+"""Thermal layouts of the payment confirmation slip (缴费确认单) and the X / Z shift reports."""
+
+from __future__ import annotations
+
+from receipts.data import SIMULATED_MARK, ConfirmationSlip, ReportRow, ShiftReport
+from receipts.thermal_layout import Layout, finish_copy, header_block, kwh, local_date, local_time, yuan
+
+CONFIRMATION_TITLE = "缴费确认单"
+REPORT_TITLES = {"X": "中途自查", "Z": "班结"}
+
+
+def render_confirmation(layout: Layout, s: ConfirmationSlip, copy_label: str) -> None:
+    header_block(layout, s.header, CONFIRMATION_TITLE, copy_label)
+    layout.pair("户号", s.account_no)
+    layout.pair("房间", s.room_code)
+    if s.holder:
+        layout.pair("户主", s.holder)
+    layout.pair("金额", yuan(s.amount_fen), strong=True)
+    layout.pair("购电量", kwh(s.energy_ckwh))
+    layout.pair("缴费前余额(估)", kwh(s.balance_before_ckwh))
+    layout.pair("缴费后余额(估)", kwh(s.balance_after_ckwh))
+    if s.balance_as_of:
+        layout.text(f"余额为估算值：{local_date(s.balance_as_of)} 返写余额加其后售电。")
+    layout.rule()
+    layout.signature("缴费人签字")
+    layout.signature("日期")
+    finish_copy(layout, simulated=s.header.simulated)
+
+
+def render_shift_report(layout: Layout, r: ShiftReport) -> None:
+    layout.heading(f"{REPORT_TITLES[r.kind]}({r.kind})")
+    layout.centered(r.centre_name)
+    if r.simulated:
+        layout.centered(SIMULATED_MARK, bold=True)
+    layout.rule()
+    for label, value in (
+        ("柜台", r.workstation),
+        ("班次", r.shift_no),
+        ("收款员", r.cashier),
+        ("开班", local_time(r.opened_at)),
+        ("打印", local_time(r.at)),
+    ):
+        layout.pair(label, value)
+    _rows_section(layout, "按收费项目", r.by_charge)
+    _rows_section(layout, "按付款方式", r.by_tender)
+    _receipts_section(layout, r)
+    _free_and_extra(layout, r)
+    if r.kind == "Z":
+        _audit_anchor(layout, r)
+    for label in r.sign_labels:
+        layout.signature(label)
+    finish_copy(layout, simulated=r.simulated)
+
+
+def _rows_section(layout: Layout, title: str, rows: tuple[ReportRow, ...]) -> None:
+    layout.rule()
+    layout.centered(title, bold=True)
+    for row in rows:
+        layout.pair(row.label, _count_and_amount(row.count, row.fen))
+    total = ReportRow("合计", sum(row.count for row in rows), sum(row.fen for row in rows))
+    layout.pair(total.label, _count_and_amount(total.count, total.fen), strong=True)
+
+
+def _count_and_amount(count: int, fen: int) -> str:
+    return f"{count}笔 {yuan(fen)}"
+
+
+def _receipts_section(layout: Layout, r: ShiftReport) -> None:
+    layout.rule()
+    layout.pair("凭条张数", str(r.receipt_count))
+    if r.first_receipt_no and r.last_receipt_no:
+        layout.pair("起", r.first_receipt_no)
+        layout.pair("止", r.last_receipt_no)
+    layout.pair("作废", _count_and_amount(len(r.voids), sum(v.amount_fen for v in r.voids)))
+    for void in r.voids:
+        layout.pair(void.receipt_no, yuan(void.amount_fen))
+        layout.text(f"  原因：{void.reason}")
+
+
+def _free_and_extra(layout: Layout, r: ShiftReport) -> None:
+    layout.pair("免费电量", f"{r.free_count}户 {kwh(r.free_ckwh)}")
+    if r.extra:
+        layout.rule()
+    for label, value in r.extra:
+        layout.pair(label, value)
+
+
+def _audit_anchor(layout: Layout, r: ShiftReport) -> None:
+    """The audit chain's head on paper: the external anchor a later check compares against."""
+    layout.rule()
+    layout.pair("审计序号", str(r.audit_seq if r.audit_seq is not None else "-"))
+    layout.text("审计链头：")
+    layout.text(r.audit_head or "")
