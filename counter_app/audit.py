@@ -1,0 +1,328 @@
+"""The audit chain: an HMAC-SHA256 chain over every money, card, approval, login, settings and
+operator event (notes/reliability.md §3).
+
+Each entry holds: sequence (1, 2, …), time, event kind, actor, workstation, the subject row
+(table + id) with a digest of all its columns, the payload as canonical JSON, the previous MAC and
+    MAC = HMAC(audit key, prev_mac || canonical entry).
+The first entry's prev_mac is 64 zeros.
+
+`verify` recomputes the chain and then re-reads subject rows:
+- an edited, inserted, deleted or reordered entry breaks the MAC/sequence/prev_mac checks;
+- an UPDATEd subject row no longer matches the digest in the *latest* entry that names it (a
+  legitimate update, e.g. disabling an operator, is always followed by a new entry);
+- a DELETEd subject row is missing;
+- a row INSERTed into an audited table behind the software's back has no entry at all. A table is
+  audited when its `Table.info["audited"]` is true: declare `__table_args__ = ({"info":
+  {"audited": True}},)` on the model, or call `register_audited_table(Model)` at import;
+- a truncated tail is caught only against a head kept elsewhere: the Z report prints
+  `chain_head()`, and `verify(expected_head=…)` compares.
+
+Concurrency: on PostgreSQL an append takes `pg_advisory_xact_lock(AUDIT_LOCK_KEY)`, held to the
+end of the appending transaction, so two counters never read the same head; on SQLite the write
+transaction (BEGIN IMMEDIATE) already serialises writers. In both, UNIQUE(sequence) and
+UNIQUE(prev_mac) make a fork impossible to store even if that discipline were broken.
+
+Refusals of security interest (wrong password, forged approval…) must be recorded although the
+operation's transaction rolls back. The refusing code attaches a writer to the error
+(`attach_refusal`); whoever owns the transaction calls `persist_refusal` after the rollback
+in a new transaction (`recording_refusals(engine, keys=…)` is `unit_of_work` doing both).
+"""
+
+from __future__ import annotations
+
+import hmac
+import importlib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from hashlib import sha256
+from typing import Any, NamedTuple
+
+from sqlalchemy import Engine, Table, select, text
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session
+
+from counter_app.canonical import canonical_json
+from counter_app.clock import Clock
+from counter_app.errors import UserFacingError
+from counter_app.keystore import Keys, bind_keys, keys_of
+from db.base import Base
+from db.models.security import AuditEntry
+from db.session import unit_of_work
+
+GENESIS_MAC = "0" * 64
+# An arbitrary constant naming "the audit chain" among PostgreSQL advisory locks.
+AUDIT_LOCK_KEY = 0x636F756E746572  # "counter"
+
+
+class BadEntry(NamedTuple):
+    sequence: int | None  # None: a row with no audit entry at all (inserted behind our back)
+    reason: str
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    entries_checked: int
+    first_bad: BadEntry | None
+    head: tuple[int, str]
+    problems: tuple[BadEntry, ...] = ()
+
+
+# --- registration ------------------------------------------------------------------------------
+
+
+def register_audited_table(model: Any) -> None:
+    """Mark a model (or Table) as audited: each of its rows must be named by an audit entry."""
+    table = model if isinstance(model, Table) else model.__table__
+    table.info["audited"] = True
+
+
+def audited_tables(metadata: Any = None) -> list[Table]:
+    metadata = metadata or Base.metadata
+    return [t for t in metadata.sorted_tables if t.info.get("audited")]
+
+
+# --- digests and MACs -------------------------------------------------------------------------
+
+
+def row_digest(table: Table, row: Mapping[str, Any]) -> str:
+    """SHA-256 of all the row's columns, canonical (sorted names, ints, strings, UTC ISO times)."""
+    return sha256(canonical_json({col.name: row[col.name] for col in table.columns})).hexdigest()
+
+
+def _entry_bytes(entry: Mapping[str, Any]) -> bytes:
+    fields = (
+        "sequence", "at", "kind", "actor_id", "workstation",
+        "subject_table", "subject_id", "subject_digest", "payload_json",
+    )  # fmt: skip
+    return canonical_json({name: entry[name] for name in fields})
+
+
+def _mac(key: bytes, prev_mac: str, entry: Mapping[str, Any]) -> str:
+    try:
+        prev = bytes.fromhex(prev_mac)
+    except ValueError:
+        prev = prev_mac.encode("utf-8", "replace")
+    return hmac.new(key, prev + _entry_bytes(entry), sha256).hexdigest()
+
+
+def _pk_column(table: Table) -> Any:
+    (column,) = table.primary_key.columns
+    return column
+
+
+def _read_row(session: Session, table: Table, row_id: int) -> Mapping[str, Any] | None:
+    return session.execute(select(table).where(_pk_column(table) == row_id)).mappings().first()
+
+
+# --- appending ---------------------------------------------------------------------------------
+
+
+def _serialise_appends(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+
+
+def record(
+    session: Session,
+    *,
+    kind: str,
+    actor_id: int | None,
+    workstation: str | None,
+    subject: Any = None,
+    payload: Mapping[str, Any],
+    clock: Clock,
+) -> AuditEntry:
+    """Append one entry. Call it when `subject` (an ORM row) has its final state in this
+    transaction: the digest is taken from the database now."""
+    key = keys_of(session).audit_hmac
+    _serialise_appends(session)
+    session.flush()
+    fields: dict[str, Any] = {
+        "at": clock(), "kind": kind, "actor_id": actor_id, "workstation": workstation,
+        "subject_table": None, "subject_id": None, "subject_digest": None,
+        "payload_json": canonical_json(dict(payload)).decode("utf-8"),
+    }  # fmt: skip
+    if subject is not None:
+        fields.update(_subject_fields(session, subject))
+    last = session.execute(
+        select(AuditEntry.sequence, AuditEntry.mac).order_by(AuditEntry.sequence.desc()).limit(1)
+    ).first()
+    fields["sequence"] = last.sequence + 1 if last else 1
+    prev_mac = last.mac if last else GENESIS_MAC
+    entry = AuditEntry(**fields, prev_mac=prev_mac, mac=_mac(key, prev_mac, fields))
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def _subject_fields(session: Session, subject: Any) -> dict[str, Any]:
+    table = subject.__table__
+    (row_id,) = sa_inspect(subject).identity
+    row = _read_row(session, table, row_id)
+    if row is None:
+        raise LookupError(f"audit subject {table.name}#{row_id} is not in the database")
+    return {"subject_table": table.name, "subject_id": row_id, "subject_digest": row_digest(table, row)}
+
+
+def chain_head(session: Session) -> tuple[int, str]:
+    """(sequence, MAC hex) of the last entry, for the Z report; (0, 64 zeros) when empty."""
+    last = session.execute(
+        select(AuditEntry.sequence, AuditEntry.mac).order_by(AuditEntry.sequence.desc()).limit(1)
+    ).first()
+    return (last.sequence, last.mac) if last else (0, GENESIS_MAC)
+
+
+# --- refusals that must outlive their transaction ----------------------------------------------
+
+RefusalWriter = Callable[[Session], None]
+
+
+def attach_refusal(error: UserFacingError, write: RefusalWriter) -> UserFacingError:
+    error.security_refusal = write  # type: ignore[attr-defined]
+    return error
+
+
+def persist_refusal(session: Session, error: BaseException) -> bool:
+    """Write the refusal carried by `error`, in `session`'s current (fresh) transaction."""
+    write = getattr(error, "security_refusal", None)
+    if write is None:
+        return False
+    write(session)
+    return True
+
+
+@contextmanager
+def recording_refusals(engine: Engine, *, keys: Keys) -> Iterator[Session]:
+    """`db.session.unit_of_work` with the keys bound, that keeps refusals: when the block raises
+    an error carrying a refusal, the work is rolled back, then the refusal (login attempt,
+    approval failure and their audit entries) is written in a transaction of its own."""
+    try:
+        with unit_of_work(engine) as session:
+            bind_keys(session, keys)
+            yield session
+    except UserFacingError as error:
+        if getattr(error, "security_refusal", None) is not None:
+            with unit_of_work(engine) as session:
+                bind_keys(session, keys)
+                persist_refusal(session, error)
+        raise
+
+
+# --- verification ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Walk:
+    entries: int = 0
+    head: tuple[int, str] = (0, GENESIS_MAC)
+    chain_bad: BadEntry | None = None
+    mac_at_expected: str | None = None
+
+
+def verify(
+    session: Session,
+    key: bytes | None = None,
+    *,
+    expected_head: tuple[int, str] | None = None,
+    metadata: Any = None,
+) -> VerifyResult:
+    """Recompute the chain and check every subject row; see the module docstring."""
+    importlib.import_module("db.models")  # every model, so every audited table, is known
+    key = key if key is not None else keys_of(session).audit_hmac
+    metadata = metadata or Base.metadata
+    latest: dict[tuple[str, int], tuple[int, str | None]] = {}
+    walk = _walk_chain(session, key, latest, expected_head)
+    problems = [walk.chain_bad] if walk.chain_bad else []
+    problems += _check_head(walk, expected_head)
+    problems += _check_subjects(session, metadata, latest)
+    first = min(problems, key=lambda p: (p.sequence is None, p.sequence or 0)) if problems else None
+    return VerifyResult(not problems, walk.entries, first, walk.head, tuple(problems))
+
+
+def _walk_chain(
+    session: Session, key: bytes, latest: dict[tuple[str, int], tuple[int, str | None]],
+    expected_head: tuple[int, str] | None,
+) -> _Walk:  # fmt: skip
+    walk, expected_seq, prev_mac = _Walk(), 1, GENESIS_MAC
+    rows = session.execute(
+        select(AuditEntry.__table__).order_by(AuditEntry.sequence).execution_options(yield_per=2000)
+    ).mappings()
+    for row in rows:
+        walk.entries += 1
+        if walk.chain_bad is None:
+            walk.chain_bad = _link_problem(key, row, expected_seq, prev_mac)
+        if expected_head and row["sequence"] == expected_head[0]:
+            walk.mac_at_expected = row["mac"]
+        if row["subject_table"] is not None:
+            latest[(row["subject_table"], row["subject_id"])] = (row["sequence"], row["subject_digest"])
+        expected_seq, prev_mac = row["sequence"] + 1, row["mac"]
+        walk.head = (row["sequence"], row["mac"])
+    return walk
+
+
+def _link_problem(key: bytes, row: Mapping[str, Any], expected_seq: int, prev_mac: str) -> BadEntry | None:
+    seq = row["sequence"]
+    if seq != expected_seq:
+        return BadEntry(
+            min(seq, expected_seq), f"审计记录序号不连续：应为 {expected_seq}，实为 {seq}（记录被删除或插入）"
+        )
+    if row["prev_mac"] != prev_mac:
+        return BadEntry(seq, f"第 {seq} 条与前一条不衔接（记录被删除、插入或调换）")
+    if not hmac.compare_digest(_mac(key, prev_mac, row), row["mac"]):
+        return BadEntry(seq, f"第 {seq} 条校验码不符（记录被修改或伪造）")
+    return None
+
+
+def _check_head(walk: _Walk, expected_head: tuple[int, str] | None) -> list[BadEntry]:
+    if expected_head is None:
+        return []
+    seq, mac = expected_head
+    if walk.head[0] < seq:
+        return [
+            BadEntry(
+                walk.head[0] + 1, f"审计链只到第 {walk.head[0]} 条，日结单记录到第 {seq} 条（末尾被截断）"
+            )
+        ]
+    if walk.mac_at_expected != mac:
+        return [BadEntry(seq, f"第 {seq} 条与日结单上记录的链头不符")]
+    return []
+
+
+def _check_subjects(
+    session: Session, metadata: Any, latest: dict[tuple[str, int], tuple[int, str | None]]
+) -> list[BadEntry]:
+    problems: list[BadEntry] = []
+    named_tables = {name for name, _ in latest}
+    tables = {t.name: t for t in audited_tables(metadata)}
+    for name in sorted(named_tables - set(tables)):
+        if name in metadata.tables:
+            tables[name] = metadata.tables[name]
+        else:
+            seq = min(s for (t, _), (s, _d) in latest.items() if t == name)
+            problems.append(BadEntry(seq, f"第 {seq} 条指向未知的表 {name}"))
+    for table in tables.values():
+        problems += _check_table(session, table, latest)
+    return problems
+
+
+def _check_table(
+    session: Session, table: Table, latest: dict[tuple[str, int], tuple[int, str | None]]
+) -> list[BadEntry]:
+    problems: list[BadEntry] = []
+    seen: set[int] = set()
+    pk = _pk_column(table)
+    for row in session.execute(select(table).order_by(pk).execution_options(yield_per=2000)).mappings():
+        row_id = row[pk.name]
+        seen.add(row_id)
+        entry = latest.get((table.name, row_id))
+        if entry is None:
+            if table.info.get("audited"):
+                problems.append(BadEntry(None, f"{table.name}#{row_id} 没有审计记录（绕过系统插入）"))
+        elif entry[1] != row_digest(table, row):
+            problems.append(BadEntry(entry[0], f"{table.name}#{row_id} 在第 {entry[0]} 条记录之后被修改"))
+    for (name, row_id), (seq, _digest) in latest.items():
+        if name == table.name and row_id not in seen:
+            problems.append(BadEntry(seq, f"{table.name}#{row_id} 已被删除（第 {seq} 条记录所指）"))
+    return problems

@@ -1,0 +1,177 @@
+"""Roles (DOMAIN "People and roles"): who holds what, on which day.
+
+- The latest grant/revoke row per (operator, role) is the state (rows are append-only).
+- The administrator holds no other role, and is never appointed 监督人: a grant that would mix
+  them is refused (RoleForbidden), so one administrator cannot create a puppet supervisor.
+- 监督人 is a standing "supervisor" grant or an appointment by 主管/部门助理 covering the day.
+- Granting a role needs an administrator and a co-signature (pass the approval id from
+  `counter_app.approvals.approve`); only the two people `counter-admin init` creates get their
+  roles without one (`granted_by_id=None`). Revoking needs no co-signature (it reduces power).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counter_app import audit
+from counter_app.clock import Clock, business_date
+from counter_app.errors import ApprovalRequired, InputInvalid, RoleForbidden
+from db.models.security import ROLES, Operator, RoleGrant, SupervisorAppointment
+
+CO_SIGN_ROLES = ("supervisor", "assistant", "head")
+APPOINTING_ROLES = ("head", "assistant")
+
+
+def _existing(session: Session, operator_id: int) -> Operator:
+    operator = session.get(Operator, operator_id)
+    if operator is None:
+        raise InputInvalid(f"没有编号为 {operator_id} 的操作员", detail_en=f"no operator {operator_id}")
+    return operator
+
+
+def roles_of(session: Session, operator_id: int) -> frozenset[str]:
+    """Standing roles: per role, the latest grant/revoke row decides."""
+    rows = session.execute(
+        select(RoleGrant.role, RoleGrant.action)
+        .where(RoleGrant.operator_id == operator_id)
+        .order_by(RoleGrant.id)
+    ).tuples()
+    state: dict[str, str] = {}
+    for role, action in rows:
+        state[role] = action
+    return frozenset(role for role, action in state.items() if action == "grant")
+
+
+def _appointed(session: Session, operator_id: int, *, on: date | None = None) -> bool:
+    query = select(SupervisorAppointment.id).where(SupervisorAppointment.operator_id == operator_id)
+    if on is not None:
+        query = query.where(SupervisorAppointment.from_date <= on, SupervisorAppointment.to_date >= on)
+    return session.scalar(query.limit(1)) is not None
+
+
+def has_role(session: Session, operator_id: int, role: str, *, on: date) -> bool:
+    """True when the (enabled) operator holds `role` on that day; "supervisor" also by appointment."""
+    operator = session.get(Operator, operator_id)
+    if operator is None or operator.disabled:
+        return False
+    if role in roles_of(session, operator_id):
+        return True
+    return role == "supervisor" and _appointed(session, operator_id, on=on)
+
+
+def has_any_role(session: Session, operator_id: int, roles: Iterable[str], *, on: date) -> bool:
+    return any(has_role(session, operator_id, role, on=on) for role in roles)
+
+
+def grant_role(
+    session: Session,
+    *,
+    operator_id: int,
+    role: str,
+    granted_by_id: int | None,
+    workstation: str,
+    clock: Clock,
+    approval_id: int | None = None,
+) -> RoleGrant:
+    """Grant `role`. By an administrator with a co-signature (`approval_id`), except at init."""
+    if role not in ROLES:
+        raise InputInvalid(f"未知角色：{role}", detail_en=f"unknown role {role}", field="role")
+    _check_granter(session, granted_by_id, approval_id, on=business_date(clock()))
+    target = _existing(session, operator_id)
+    current = roles_of(session, operator_id)
+    if role in current:
+        raise InputInvalid(f"{target.name} 已有角色 {role}", detail_en=f"{target.name} already has {role}")
+    _refuse_admin_mix(session, target, role, current)
+    return _role_row(session, target, role, "grant", granted_by_id, approval_id, workstation, clock)
+
+
+def revoke_role(
+    session: Session, *, operator_id: int, role: str, revoked_by_id: int, workstation: str, clock: Clock
+) -> RoleGrant:
+    """Taking a role away reduces power, so it needs no co-signature; still only an administrator."""
+    if not has_role(session, revoked_by_id, "admin", on=business_date(clock())):
+        raise RoleForbidden("只有管理员可以撤销角色", detail_en="only an administrator revokes roles")
+    target = _existing(session, operator_id)
+    if role not in roles_of(session, operator_id):
+        raise InputInvalid(f"{target.name} 没有角色 {role}", detail_en=f"{target.name} does not have {role}")
+    return _role_row(session, target, role, "revoke", revoked_by_id, None, workstation, clock)
+
+
+def _check_granter(session: Session, granted_by_id: int | None, approval_id: int | None, *, on: date) -> None:
+    if granted_by_id is None:
+        return  # counter-admin init: the first administrator and head
+    if not has_role(session, granted_by_id, "admin", on=on):
+        raise RoleForbidden("只有管理员可以授予角色", detail_en="only an administrator grants roles")
+    if approval_id is None:
+        raise ApprovalRequired("授予角色需要监督人确认", detail_en="granting a role needs approval")
+
+
+def _refuse_admin_mix(session: Session, target: Operator, role: str, current: frozenset[str]) -> None:
+    others = current - {"admin"}
+    if role == "admin" and (others or _appointed(session, target.id)):
+        raise RoleForbidden(f"管理员不能兼任其他角色（{target.name} 已有 {', '.join(sorted(others)) or '监督人任命'}）",
+                            detail_en="the administrator holds no other role")  # fmt: skip
+    if role != "admin" and "admin" in current:
+        raise RoleForbidden(
+            f"{target.name} 是管理员，不能兼任其他角色", detail_en="the administrator holds no other role"
+        )
+
+
+def _role_row(
+    session: Session, target: Operator, role: str, action: str, by_id: int | None, approval_id: int | None,
+    workstation: str, clock: Clock,
+) -> RoleGrant:  # fmt: skip
+    row = RoleGrant(
+        operator_id=target.id,
+        role=role,
+        action=action,
+        granted_by_id=by_id,
+        approval_id=approval_id,
+        at=clock(),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, kind=f"role.{action}", actor_id=by_id, workstation=workstation, subject=row,
+                 payload={"operator": target.name, "role": role, "approval_id": approval_id}, clock=clock)  # fmt: skip
+    return row
+
+
+def appoint_supervisor(
+    session: Session,
+    *,
+    operator_id: int,
+    from_date: date,
+    to_date: date,
+    appointed_by_id: int,
+    workstation: str,
+    clock: Clock,
+    approval_id: int | None = None,
+) -> SupervisorAppointment:
+    """主管 or 部门助理 appoints a 监督人 for [from_date, to_date]."""
+    today = business_date(clock())
+    if not has_any_role(session, appointed_by_id, APPOINTING_ROLES, on=today):
+        raise RoleForbidden(
+            "只有主管或部门助理可以任命监督人", detail_en="only head or assistant appoints supervisors"
+        )
+    target = _existing(session, operator_id)
+    if operator_id == appointed_by_id:
+        raise RoleForbidden("不能任命自己为监督人", detail_en="cannot appoint oneself")
+    if target.disabled or "admin" in roles_of(session, operator_id):
+        raise RoleForbidden(
+            f"{target.name} 不能被任命为监督人（管理员或已停用）", detail_en="administrator or disabled"
+        )
+    if to_date < from_date:
+        raise InputInvalid(
+            "任期结束日期早于开始日期", detail_en="period ends before it starts", field="to_date"
+        )
+    row = SupervisorAppointment(operator_id=operator_id, from_date=from_date, to_date=to_date,
+                                appointed_by_id=appointed_by_id, approval_id=approval_id, at=clock())  # fmt: skip
+    session.add(row)
+    session.flush()
+    audit.record(session, kind="supervisor.appointed", actor_id=appointed_by_id, workstation=workstation, subject=row,
+                 payload={"operator": target.name, "from": from_date, "to": to_date}, clock=clock)  # fmt: skip
+    return row
