@@ -81,3 +81,8 @@ JsonDoc = JSON().with_variant(JSONB(), "postgresql")
 
 # A UUID kept as its 36-character text: the same on both backends and readable in a dump.
 UUID_TEXT_LENGTH = 36
+
+
+def approval_fk() -> Any:
+    """The co-signature behind a row (`approvals.id`, db/models/security.py), if one was needed."""
+    return mapped_column(IntPK, ForeignKey("approvals.id"), nullable=True)

@@ -1,0 +1,261 @@
+"""The registry of settings (API.md "Setting keys") with DOMAIN.md defaults, and their storage.
+
+Each key has a default, a validator and two flags:
+- `money_affecting`: changing it moves money or power (tariff-, fee-, limit-, quota-, refund-float-
+  and close-difference-related keys). DOMAIN.md: "every change that moves money or power" needs a
+  co-signature; the facade checks the approval, this module only says which keys need one.
+- `security_sensitive`: it weakens or strengthens the controls themselves (login lockout, approval
+  lifetime, single-operator mode…); also co-signed, for the same reason (one administrator must
+  never act alone).
+
+Values are stored as JSON in append-only rows (db/models/settings.py); the current value is the
+latest row, or the default when a key was never set. Dates travel as ISO text in JSON and come back
+as `datetime.date`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from counter_app.clock import system_clock
+from counter_app.errors import InputInvalid
+from counter_app.room_codes import DEFAULT_ROOM_CODE_PATTERN, check_room_code_pattern
+from db import repo
+
+CLASS_CODES = ("dorm", "staff", "business")
+OCCUPANT_CATEGORIES = ("undergrad", "master", "phd")  # 本科 / 研究生 / 博士
+CHARGE_KINDS = ("electricity", "repair", "utility", "heating", "back_charge", "card_fee")
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    check: Callable[[Any], Any]  # returns the value to store (JSON-ready) or raises ValueError
+    description: str
+    money_affecting: bool = False
+    security_sensitive: bool = False
+    load: Callable[[Any], Any] = lambda v: v  # JSON → Python
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.money_affecting or self.security_sensitive
+
+
+# --- validators (each returns the JSON form or raises ValueError) ---------------------------------
+
+
+def _int(minimum: int = 0, maximum: int | None = None) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("an integer is needed")
+        if value < minimum or (maximum is not None and value > maximum):
+            raise ValueError(
+                f"must be between {minimum} and {maximum}" if maximum else f"must be >= {minimum}"
+            )
+        return value
+
+    return check
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("true or false is needed")
+    return value
+
+
+def _choice(*choices: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise ValueError(f"one of {', '.join(choices)} is needed")
+        return value
+
+    return check
+
+
+def _months(value: Any) -> list[int]:
+    if not isinstance(value, list | tuple):
+        raise ValueError("a list of months is needed")
+    months = [_int(1, 12)(m) for m in value]
+    if len(set(months)) != len(months):
+        raise ValueError("a month is listed twice")
+    return sorted(months)
+
+
+def _dates(value: Any) -> list[str]:
+    if not isinstance(value, list | tuple):
+        raise ValueError("a list of dates is needed")
+    out = []
+    for item in value:
+        if isinstance(item, datetime) or not isinstance(item, date | str):
+            raise ValueError("dates as YYYY-MM-DD")
+        out.append((item if isinstance(item, date) else date.fromisoformat(item)).isoformat())
+    return sorted(set(out))
+
+
+def _load_dates(value: list[str]) -> list[date]:
+    return [date.fromisoformat(v) for v in value]
+
+
+def _charge_kinds(value: Any) -> list[str]:
+    if not isinstance(value, list | tuple) or any(v not in CHARGE_KINDS for v in value):
+        raise ValueError(f"a list of charge kinds ({', '.join(CHARGE_KINDS)}) is needed")
+    return list(dict.fromkeys(value))
+
+
+def _shifts(value: Any) -> list[list[str]]:
+    if not isinstance(value, list | tuple) or not value:
+        raise ValueError('a list of ["HH:MM", "HH:MM"] pairs is needed')
+    out = []
+    for pair in value:
+        if (
+            not isinstance(pair, list | tuple)
+            or len(pair) != 2
+            or not all(isinstance(t, str) and _HHMM.match(t) for t in pair)
+        ):
+            raise ValueError('each shift is ["HH:MM", "HH:MM"]')
+        if pair[0] >= pair[1]:
+            raise ValueError("a shift ends after it starts")
+        out.append([pair[0], pair[1]])
+    return out
+
+
+def _pattern(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("a regular expression is needed")
+    try:
+        check_room_code_pattern(value)
+    except re.error as error:
+        raise ValueError(f"not a regular expression: {error}") from error
+    return value
+
+
+DEFAULT_SIGN_CHAIN = [["营业员", "cashier"], ["部门助理", "assistant"], ["主管", "head"], ["财务", "finance"]]
+_ROLES = ("cashier", "supervisor", "assistant", "head", "finance")
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("a non-empty text is needed")
+    return value.strip()
+
+
+def _hhmm(value: Any) -> str:
+    if not isinstance(value, str) or not _HHMM.match(value):
+        raise ValueError("a time as HH:MM is needed")
+    return value
+
+
+def _sign_chain(value: Any) -> list[list[str]]:
+    """[[label, role], …]: the cashier's step first and finance's 签收 last (it records the voucher)."""
+    if not isinstance(value, list | tuple) or len(value) < 2:
+        raise ValueError("at least two [label, role] steps are needed")
+    steps = []
+    for step in value:
+        if not isinstance(step, list | tuple) or len(step) != 2 or step[1] not in _ROLES:
+            raise ValueError(f"each step is [label, role] with role in {', '.join(_ROLES)}")
+        steps.append([_text(step[0]), step[1]])
+    if steps[0][1] != "cashier" or steps[-1][1] != "finance":
+        raise ValueError("the chain starts with the cashier and ends with finance")
+    return steps
+
+
+# --- the registry ---------------------------------------------------------------------------------
+
+
+def _registry() -> dict[str, Setting]:
+    money, security = {"money_affecting": True}, {"security_sensitive": True}
+    items = [
+        Setting("min_top_up_fen", 1000, _int(0), "最低充值额（分）", **money),
+        Setting("min_top_up_september_fen", 3000, _int(0), "九月最低充值额（分）", **money),
+        *(Setting(f"max_top_up_fen.{cls}", fen, _int(1), f"最高充值额（分）{cls}", **money)
+          for cls, fen in (("dorm", 200_000), ("staff", 200_000), ("business", 2_000_000))),
+        Setting("meter_max_ckwh", 999_999, _int(1), "电表最大囤积电量（0.01 kWh）", **money),
+        Setting("energy_resolution_ckwh", 1, _int(1), "电表电量分辨率（0.01 kWh）", **money),
+        Setting("quota.basis", "occupant", _choice("occupant", "bed", "room"), "定额依据", **money),
+        *(Setting(f"quota.ckwh_per_unit.{cat}", 1000, _int(0), f"每单位定额电量 {cat}", **money)
+          for cat in OCCUPANT_CATEGORIES),
+        Setting("quota.period", "month", _choice("month", "semester", "year"), "定额周期", **money),
+        Setting("quota.excluded_months", [7, 8, 2], _months, "不送电月份", **money),
+        Setting("term_ends", [], _dates, "学期结束日（定额当期有效）", load=_load_dates, **money),
+        Setting("back_charge.ckwh_per_day", 2000, _int(0), "违规用电每天补缴电量", **money),
+        Setting("back_charge.blocks_top_up", True, _bool, "未缴补缴电费禁止售电", **money),
+        *(Setting(f"low_balance_ckwh.{cls}", 1000, _int(0), f"低电通报阈值 {cls}") for cls in CLASS_CODES),
+        Setting("approval_ttl_s", 120, _int(10, 3600), "监督人确认有效期（秒）", **security),
+        Setting("close_difference_fen", 1000, _int(0), "结账长短款需监督人确认的限额（分）", **money),
+        Setting("refund_float", False, _bool, "退款备用金", **money),
+        Setting("stamped_receipt_for", ["repair", "utility", "heating", "back_charge"], _charge_kinds,
+                "需开学校结算收据的收费"),
+        Setting("confirmation_slip", True, _bool, "售电打印缴费确认单"),
+        Setting("month_end_day", 25, _int(1, 28), "会计月结日"),
+        Setting("single_operator_mode", False, _bool, "单人值班模式", **security),
+        Setting("shifts", [["11:30", "13:30"], ["17:00", "22:00"]], _shifts, "班次时间"),
+        Setting("room_code_pattern", DEFAULT_ROOM_CODE_PATTERN, _pattern, "房间号格式"),
+        Setting("login.max_failures", 5, _int(1, 100), "登录失败锁定次数", **security),
+        Setting("login.lockout_minutes", 15, _int(1), "锁定时长（分钟）", **security),
+        Setting("idle_lock_minutes", 5, _int(1, 15), "无操作自动锁屏（分钟）", **security),
+        Setting("clock_skew_max_s", 120, _int(1), "允许的时钟偏差（秒）", **security),
+        Setting("backup.generations", 10, _int(1), "保留备份份数"),
+        Setting("settlement.sign_chain", DEFAULT_SIGN_CHAIN, _sign_chain, "交账单签字流程（[称谓, 角色]）",
+                **security),
+        Setting("report.form_no.collection", "HNKJ/C4/1012", _text, "电费月收费报表表号"),
+        Setting("report.form_no.account_detail", "HNKJ/C4/1013", _text, "电费分户明细表表号"),
+        Setting("deposit.evening_from", "17:00", _hhmm, "晚班收入次一银行工作日缴存（此时刻后结账）"),
+        Setting("centre_name", "能源中心营业室", _text, "中心名称（报表抬头）"),
+    ]  # fmt: skip
+    return {s.key: s for s in items}
+
+
+SETTINGS: dict[str, Setting] = _registry()
+
+
+def setting(key: str) -> Setting:
+    """The registry entry of `key`; InputInvalid naming the key when there is none."""
+    try:
+        return SETTINGS[key]
+    except KeyError:
+        raise InputInvalid(f"没有这个设置项：{key}", detail_en=f"unknown setting: {key}", field=key) from None
+
+
+def validate(key: str, value: Any) -> Any:
+    """The JSON form of `value` for `key`, or InputInvalid naming the key and the reason."""
+    entry = setting(key)
+    try:
+        return entry.check(value)
+    except (ValueError, TypeError) as error:
+        raise InputInvalid(f"设置项 {key} 的值无效：{value!r}（{error}）",
+                           detail_en=f"invalid value for {key}: {value!r} ({error})", field=key) from error  # fmt: skip
+
+
+def get_setting(session: Session, key: str) -> Any:
+    """The current value of `key`: the latest stored row, else the default."""
+    entry = setting(key)
+    row = repo.latest_setting(session, key)
+    return entry.load(row.value if row is not None else entry.check(entry.default))
+
+
+def put_setting(
+    session: Session, key: str, value: Any, set_by: int, approval_id: int | None = None,
+    *, at: datetime | None = None,
+) -> Any:  # fmt: skip
+    """Validate and store a new value (a new row); returns the value as `get_setting` will.
+
+    Whether an approval is needed (`setting(key).needs_approval`) is checked by the facade before
+    calling this; `at` comes from the counter's clock (the system clock if omitted).
+    """
+    stored = validate(key, value)
+    repo.add_setting_row(
+        session, key, stored, set_by=set_by, at=at or system_clock(), approval_id=approval_id
+    )
+    return SETTINGS[key].load(stored)
+
+
+def all_settings(session: Session) -> dict[str, Any]:
+    return {key: get_setting(session, key) for key in SETTINGS}

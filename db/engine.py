@@ -1,0 +1,265 @@
+"""Engines for the counter's database: one local SQLite file, or a PostgreSQL server.
+
+SQLite is set up for a till, not for a web app (shared notes/reliability.md §4):
+- `journal_mode=WAL` (readers never block the writer), `synchronous=FULL` (a commit the cashier saw
+  survives a power cut; NORMAL may lose it), `foreign_keys=ON` (off by default in SQLite), a busy
+  timeout so a second connection waits for the writer instead of failing at once;
+- every transaction starts with `BEGIN IMMEDIATE`: pysqlite would otherwise start a DEFERRED
+  transaction that takes the write lock only at its first write, and two such transactions that both
+  read then write deadlock (SQLITE_BUSY on the lock upgrade, which busy_timeout cannot wait out).
+  This is SQLAlchemy's "Serializable isolation / Savepoints / Transactional DDL" recipe for pysqlite;
+- the pragmas are read back when the engine is made and the database is refused if one is not in
+  force (e.g. a file system that cannot do WAL);
+- a file on a network share is refused: SQLite's locking is unreliable there
+  (sqlite.org/useovernet.html); several counters share a PostgreSQL server instead.
+
+PostgreSQL goes through psycopg 3 (`postgresql+psycopg://`). A server that does not answer is
+`DbUnreachable`; a server running with `fsync` or `synchronous_commit` off is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event, exc, make_url
+from sqlalchemy.engine import URL
+
+from counter_app.errors import DbUnreachable, InputInvalid
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 10_000
+PG_CONNECT_TIMEOUT_S = 5
+DB_FILE_NAME = "counter.db"
+
+# Execution option that lets a read-only unit of work start DEFERRED (it takes no write lock, so
+# a report does not hold up a sale at the next counter).
+READ_ONLY_OPTION = "counter_read_only"
+
+# File systems on which SQLite's locks or fsync cannot be trusted (Linux /proc/mounts names).
+NETWORK_FS_TYPES = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb",
+        "smb3",
+        "smbfs",
+        "ncpfs",
+        "afs",
+        "9p",
+        "ceph",
+        "glusterfs",
+        "fuse.sshfs",
+        "fuse.glusterfs",
+        "fuse.cephfs",
+        "davfs",
+        "fuse.davfs2",
+        "lustre",
+        "gpfs",
+        "ocfs2",
+    }
+)
+
+
+def default_db_url(environ: Mapping[str, str] | None = None) -> str:
+    """`COUNTER_DB_URL`, else one SQLite file per workstation whatever OS user runs the app
+    (ProgramData on Windows, /usr/local/share or /usr/share on Linux)."""
+    env = os.environ if environ is None else environ
+    if env.get("COUNTER_DB_URL"):
+        return env["COUNTER_DB_URL"]
+    folder = Path(platformdirs.site_data_dir("counter", appauthor=False))
+    return sqlite_url_for(folder / DB_FILE_NAME)
+
+
+def sqlite_url_for(path: Path | str) -> str:
+    return URL.create("sqlite", database=str(Path(path).absolute())).render_as_string()
+
+
+def make_engine(url: str | URL | None = None, *, mounts_text: str | None = None) -> Engine:
+    """An engine for `url` (None = `default_db_url()`), checked before it is returned.
+
+    `mounts_text` replaces /proc/mounts (tests). Raises `InputInvalid` for a SQLite file on a
+    network share or without its pragmas in force, `DbUnreachable` for a PostgreSQL server that
+    does not answer.
+    """
+    url = make_url(url if url is not None else default_db_url())
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return _make_sqlite_engine(url, mounts_text)
+    if backend == "postgresql":
+        return _make_pg_engine(url)
+    raise InputInvalid(
+        f"不支持的数据库：{backend}", detail_en=f"unsupported database: {backend}", field="db_url"
+    )
+
+
+# --- SQLite ----------------------------------------------------------------------------------------
+
+
+def _make_sqlite_engine(url: URL, mounts_text: str | None) -> Engine:
+    path = sqlite_file_path(url)
+    if path is not None:
+        refuse_network_path(path, mounts_text=mounts_text)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    verify_sqlite(engine, in_memory=path is None)
+    return engine
+
+
+def sqlite_file_path(url: URL | str) -> str | None:
+    """The file behind a SQLite URL, None for an in-memory database."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    return database
+
+
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    # pysqlite must not BEGIN on its own: the "begin" event below does it (the SQLAlchemy recipe).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if sys.platform == "darwin":
+            # macOS fsync does not flush the drive cache (reliability.md §4).
+            cursor.execute("PRAGMA fullfsync = ON")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(connection) -> None:
+    if connection.get_execution_options().get(READ_ONLY_OPTION):
+        connection.exec_driver_sql("BEGIN DEFERRED")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def verify_sqlite(engine: Engine, *, in_memory: bool = False) -> None:
+    """Read the pragmas back; refuse the database when one is not in force."""
+    with engine.connect() as conn:
+        journal = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+        synchronous = conn.exec_driver_sql("PRAGMA synchronous").scalar()
+        foreign_keys = conn.exec_driver_sql("PRAGMA foreign_keys").scalar()
+    expected_journal = "memory" if in_memory else "wal"
+    problems = []
+    if str(journal).lower() != expected_journal:
+        problems.append(f"journal_mode={journal}")
+    if synchronous != 2:
+        problems.append(f"synchronous={synchronous}")
+    if foreign_keys != 1:
+        problems.append(f"foreign_keys={foreign_keys}")
+    if problems:
+        engine.dispose()
+        text = ", ".join(problems)
+        raise InputInvalid(
+            f"数据库文件不能安全使用（{text}），请放在本机磁盘上",
+            detail_en=f"the database file cannot be used safely ({text}); keep it on a local disk",
+            field="db_url",
+        )
+
+
+# --- network shares --------------------------------------------------------------------------------
+
+
+def refuse_network_path(path: str, *, mounts_text: str | None = None) -> None:
+    """Raise `InputInvalid` when `path` is on a network share."""
+    if is_network_path(path, mounts_text=mounts_text):
+        raise InputInvalid(
+            f"数据库文件不能放在网络共享上：{path}。多个窗口共用请使用 PostgreSQL 服务器",
+            detail_en=f"the database file must not be on a network share: {path}; "
+            "several counters share a PostgreSQL server instead",
+            field="db_url",
+        )
+
+
+def is_network_path(path: str, *, mounts_text: str | None = None) -> bool:
+    """True for a UNC path (\\\\server\\share, //server/share), a Windows network drive, or a
+    path on a network file system listed in /proc/mounts."""
+    if path.startswith(("\\\\", "//")):
+        return True
+    if sys.platform == "win32":
+        return _windows_drive_is_remote(path)
+    if mounts_text is None:
+        try:
+            mounts_text = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+    return _mount_fs_type(os.path.abspath(path), mounts_text) in NETWORK_FS_TYPES
+
+
+def _mount_fs_type(path: str, mounts_text: str) -> str | None:
+    """File system type of the longest mount point containing `path`."""
+    best, best_type = "", None
+    target = PurePosixPath(path)
+    for line in mounts_text.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        # /proc/mounts escapes spaces as \040.
+        mount_point = fields[1].replace("\\040", " ")
+        if (target == PurePosixPath(mount_point) or PurePosixPath(mount_point) in target.parents) and len(
+            mount_point
+        ) >= len(best):
+            best, best_type = mount_point, fields[2]
+    return best_type
+
+
+def _windows_drive_is_remote(path: str) -> bool:  # pragma: no cover - Windows only
+    import ctypes
+
+    drive = os.path.splitdrive(os.path.abspath(path))[0]
+    if not drive:
+        return False
+    drive_remote = 4
+    return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == drive_remote
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------------
+
+
+def _make_pg_engine(url: URL) -> Engine:
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S})
+    verify_postgresql(engine)
+    return engine
+
+
+def verify_postgresql(engine: Engine) -> None:
+    """Connect once; refuse a server that would lose acknowledged commits."""
+    try:
+        with engine.connect() as conn:
+            fsync = conn.exec_driver_sql("SHOW fsync").scalar()
+            sync_commit = conn.exec_driver_sql("SHOW synchronous_commit").scalar()
+    except exc.OperationalError as error:
+        engine.dispose()
+        raise db_unreachable(engine.url, error) from error
+    if fsync != "on" or sync_commit == "off":
+        engine.dispose()
+        raise InputInvalid(
+            f"数据库服务器未开启持久写入（fsync={fsync}, synchronous_commit={sync_commit}）",
+            detail_en=f"the database server does not make commits durable (fsync={fsync}, "
+            f"synchronous_commit={sync_commit})",
+            field="db_url",
+        )
+
+
+def db_unreachable(url: URL, error: BaseException) -> DbUnreachable:
+    """A `DbUnreachable` naming the server (never the password)."""
+    where = f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+    log.warning("database %s unreachable: %s", where, error)
+    return DbUnreachable(
+        f"{where}，请检查网络和数据库服务器",
+        detail_en=f"{where}; check the network and the database server",
+    )

@@ -1,0 +1,172 @@
+"""Schema migrations (Alembic, configured in code so a frozen PyInstaller build needs no ini file).
+
+- `upgrade_to_head(engine)`: bring a database to this program's schema.
+- `check_schema(engine)`: ok, or `SchemaNewer` (the database has a revision this program does not
+  know: a newer program migrated it) or `SchemaOlder` (empty or not yet upgraded).
+- `prepare_schema(engine)` at start: on SQLite, back the file up with the online backup API and
+  upgrade when older; on PostgreSQL only `counter-admin db upgrade` migrates (several counters share
+  the server, one of them must not change it under the others), so a mismatch is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import JSON, Connection, Engine
+
+from counter_app.errors import SchemaNewer, SchemaOlder
+from db.base import UtcDateTime
+from db.engine import sqlite_file_path
+
+log = logging.getLogger(__name__)
+
+
+def migrations_dir() -> Path:
+    """db/migrations, beside this file; inside a frozen build under sys._MEIPASS."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        return Path(bundle) / "db" / "migrations"
+    return Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+
+
+def current_revisions(engine: Engine) -> tuple[str, ...]:
+    with engine.connect() as conn:
+        return tuple(MigrationContext.configure(conn).get_current_heads())
+
+
+def upgrade_to_head(engine: Engine) -> None:
+    """Run every pending migration in one transaction."""
+    with engine.connect() as conn:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode recreates tables; with foreign keys on, dropping the old table would
+            # cascade or fail. SQLite's own procedure: keys off outside the transaction, then
+            # foreign_key_check before commit (sqlite.org/lang_altertable.html, 12 steps).
+            _sqlite_foreign_keys(conn, on=False)
+        try:
+            with conn.begin():
+                command.upgrade(alembic_config(conn), "head")
+                if sqlite:
+                    _refuse_broken_foreign_keys(conn)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(conn, on=True)
+
+
+def _sqlite_foreign_keys(conn: Connection, *, on: bool) -> None:
+    # Through the DBAPI connection: a statement through SQLAlchemy would open a transaction
+    # first, and inside one this pragma does nothing.
+    conn.connection.driver_connection.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
+
+def _refuse_broken_foreign_keys(conn: Connection) -> None:
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+
+
+def check_schema(engine: Engine) -> None:
+    """Return when the database is at this program's head; raise SchemaNewer or SchemaOlder."""
+    script = ScriptDirectory.from_config(alembic_config())
+    current = current_revisions(engine)
+    for revision in current:
+        if not _known(script, revision):
+            raise SchemaNewer(f"数据库版本 {revision}", detail_en=f"database revision {revision}")
+    heads = set(script.get_heads())
+    if set(current) != heads:
+        have = ", ".join(current) or "空库"
+        raise SchemaOlder(
+            f"数据库版本 {have}，程序需要 {', '.join(sorted(heads))}；请运行 counter-admin db upgrade",
+            detail_en=f"database at {', '.join(current) or 'empty'}, program needs "
+            f"{', '.join(sorted(heads))}; run counter-admin db upgrade",
+        )
+
+
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def prepare_schema(engine: Engine, *, backup_dir: Path | None = None) -> Path | None:
+    """At start: on SQLite, back up and upgrade an older database (returns the backup path, None if
+    nothing was to do or the database was empty); elsewhere only `check_schema`."""
+    if engine.dialect.name != "sqlite":
+        check_schema(engine)
+        return None
+    try:
+        check_schema(engine)
+        return None
+    except SchemaOlder:
+        pass
+    backup = None
+    path = sqlite_file_path(engine.url)
+    if current_revisions(engine) and path is not None:
+        folder = backup_dir or Path(path).parent / "backups"
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        backup = backup_sqlite(engine, folder / f"{Path(path).stem}-before-upgrade-{stamp}.db")
+    upgrade_to_head(engine)
+    return backup
+
+
+def backup_sqlite(engine: Engine, destination: Path) -> Path:
+    """A consistent copy through SQLite's online backup API (a file copy taken mid-transaction
+    can be corrupt: sqlite.org/howtocorrupt.html)."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    raw = engine.raw_connection()
+    try:
+        target = sqlite3.connect(str(destination))
+        try:
+            raw.driver_connection.backup(target)
+        finally:
+            target.close()
+    finally:
+        raw.close()
+    log.info("database backed up to %s", destination)
+    return destination
+
+
+def schema_differences(engine: Engine) -> list[Any]:
+    """What Alembic autogenerate would change: empty when models and the migrated schema agree."""
+    import db.models  # noqa: F401  (registers every table)
+    from db.base import Base
+
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Render our column types as plain SQLAlchemy types in migration scripts, so a migration does
+    not import model code that may change after it was written."""
+    if type_ != "type":
+        return False
+    if isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    if isinstance(obj, JSON) and "postgresql" in getattr(obj, "_variant_mapping", {}):
+        # Alembic renders JSONB(astext_type=Text()) without the sa. prefix.
+        return 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")'
+    return False

@@ -1,0 +1,1 @@
+"""Alembic migrations (a package so that installers and PyInstaller collect it)."""

@@ -1,0 +1,58 @@
+"""Every table of the counter, one module per area. Importing this package registers them all on
+`db.base.Base.metadata` (Alembic autogenerate and `compare_metadata` rely on it).
+
+Adding an area (quota batches, notices, refund forms, settlement sheets…): write
+`db/models/<area>.py`, import it below, then regenerate the migration (scripts/regen_migration.sh).
+"""
+
+from db.models import (  # noqa: F401  (imported for their tables)
+    accounts,
+    cards,
+    intents,
+    ledger,
+    places,
+    receipts,
+    security,
+    settings,
+    settlement,
+    shifts,
+    tariffs,
+)
+from db.models.accounts import CARD_CLASS_ROWS, Account, AccountEvent, CardClass
+from db.models.cards import Card, CardEvent
+from db.models.intents import CardWriteIntent, IntentEvent, PrintJob, PrintJobEvent
+from db.models.ledger import LedgerEntry, LedgerMark
+from db.models.places import Building, Campus, Installation, Room, Unit, Workstation
+from db.models.receipts import Receipt, ReceiptCounter, ReceiptEvent
+from db.models.settings import SettingValue
+from db.models.shifts import Shift, ShiftClosure
+from db.models.tariffs import Fee, Tariff
+
+__all__ = [
+    "CARD_CLASS_ROWS",
+    "Account",
+    "AccountEvent",
+    "Building",
+    "Campus",
+    "Card",
+    "CardClass",
+    "CardEvent",
+    "CardWriteIntent",
+    "Fee",
+    "Installation",
+    "IntentEvent",
+    "LedgerEntry",
+    "LedgerMark",
+    "PrintJob",
+    "PrintJobEvent",
+    "Receipt",
+    "ReceiptCounter",
+    "ReceiptEvent",
+    "Room",
+    "SettingValue",
+    "Shift",
+    "ShiftClosure",
+    "Tariff",
+    "Unit",
+    "Workstation",
+]

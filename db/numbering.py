@@ -1,0 +1,106 @@
+"""Receipt numbers: one continuous series per workstation, never reused, never skipped.
+
+The number comes from a counter row advanced with one atomic statement
+(`INSERT … ON CONFLICT (workstation_id, series) DO UPDATE SET value = value + 1 RETURNING value`)
+in the SAME transaction as the receipt insert:
+- a rolled-back sale rolls its number back too, so nothing is skipped;
+- the row stays locked until commit (PostgreSQL row lock; on SQLite the whole write lock, taken by
+  BEGIN IMMEDIATE), so two counters can never get the same number.
+Not a PostgreSQL sequence (nextval is never rolled back: gaps), and not SELECT … FOR UPDATE
+(silently dropped on SQLite). A sale that fails AFTER its number was committed (the card write
+failed after the intent was committed) keeps its receipt and records a `voided` event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from db.models.places import Workstation
+from db.models.receipts import MAIN_SERIES, Receipt, ReceiptCounter, ReceiptEvent
+
+SEQ_DIGITS = 8
+
+
+@dataclass(frozen=True)
+class ReceiptNumber:
+    workstation_id: int
+    series: str
+    seq: int
+    text: str  # "W01-00000123"
+
+
+def format_receipt_no(workstation_code: str, seq: int, series: str = MAIN_SERIES) -> str:
+    """W01 + 123 → "W01-00000123"; another series carries its name: "W01-SLIP-00000007"."""
+    if series == MAIN_SERIES:
+        return f"{workstation_code}-{seq:0{SEQ_DIGITS}d}"
+    return f"{workstation_code}-{series.upper()}-{seq:0{SEQ_DIGITS}d}"
+
+
+def next_seq(session: Session, workstation_id: int, series: str = MAIN_SERIES) -> int:
+    """Advance the counter of (workstation, series) and return the new value (1 for the first)."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = ReceiptCounter.__table__
+    stmt = (
+        insert(table)
+        .values(workstation_id=workstation_id, series=series, value=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.workstation_id, table.c.series], set_={"value": table.c.value + 1}
+        )
+        .returning(table.c.value)
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
+def take_receipt_number(session: Session, workstation_id: int, series: str = MAIN_SERIES) -> ReceiptNumber:
+    """The next number of the workstation's series. Insert the receipt with it before commit."""
+    code = session.execute(select(Workstation.code).where(Workstation.id == workstation_id)).scalar_one()
+    seq = next_seq(session, workstation_id, series)
+    return ReceiptNumber(workstation_id, series, seq, format_receipt_no(code, seq, series))
+
+
+def record_receipt(
+    session: Session,
+    number: ReceiptNumber,
+    *,
+    kind: str,
+    amount_fen: int,
+    issued_at: datetime,
+    payload: dict[str, Any],
+    operator_id: int | None = None,
+    shift_id: int | None = None,
+    account_id: int | None = None,
+    qr_text: str | None = None,
+    simulated: bool = False,
+) -> Receipt:
+    """Insert the receipt for a number taken in this same transaction."""
+    receipt = Receipt(
+        workstation_id=number.workstation_id, series=number.series, seq=number.seq,
+        receipt_no=number.text, kind=kind, amount_fen=amount_fen, issued_at=issued_at,
+        payload=payload, operator_id=operator_id, shift_id=shift_id, account_id=account_id,
+        qr_text=qr_text, simulated=simulated,
+    )  # fmt: skip
+    session.add(receipt)
+    session.flush()
+    return receipt
+
+
+def void_receipt(
+    session: Session, receipt_id: int, *, at: datetime, reason: str,
+    operator_id: int | None = None, approval_id: int | None = None,
+) -> ReceiptEvent:  # fmt: skip
+    """Mark a receipt void with a new event row (the receipt itself is never changed)."""
+    event = ReceiptEvent(
+        receipt_id=receipt_id, kind="voided", at=at, reason=reason,
+        operator_id=operator_id, approval_id=approval_id,
+    )  # fmt: skip
+    session.add(event)
+    session.flush()
+    return event

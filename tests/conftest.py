@@ -1,0 +1,133 @@
+"""Shared fixtures: databases on both backends.
+
+- `sqlite_url`: a fresh SQLite file URL under tmp_path (no schema).
+- `sqlite_engine`: an engine on that file, migrated to head.
+- `pg_url`: a fresh PostgreSQL database cloned from a template migrated once per session; dropped
+  after the test. `pg_empty_url`: a fresh empty PostgreSQL database (no schema).
+- `pg_engine`: an engine on `pg_url`.
+- `db_engine`: parametrised over both backends ("sqlite", "pg"): write a test once, run it twice.
+- `now`: an aware datetime (Asia/Shanghai) for rows that need a time.
+- `basics`: a campus, a workstation and two operators in a migrated database (ids as a dataclass).
+
+PostgreSQL comes from COUNTER_TEST_PG_URL (a server URL, e.g.
+postgresql+psycopg://postgres@127.0.0.1:5432/postgres; the role must be allowed to CREATE DATABASE).
+Tests that need it are marked `pg`; they skip when the variable is unset, except in CI (CI=true),
+where they fail: a CI run that silently tested only SQLite would prove nothing about PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from dbtesting import Basics, make_basics  # noqa: F401  (re-exported for tests)
+from sqlalchemy import Engine, create_engine, make_url, text
+
+from counter_app.clock import BUSINESS_TZ
+from db.engine import make_engine, sqlite_url_for
+from db.migrate import upgrade_to_head
+
+
+def pg_server_url() -> str:
+    url = os.environ.get("COUNTER_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("COUNTER_TEST_PG_URL is not set: PostgreSQL tests are required in CI")
+        pytest.skip("COUNTER_TEST_PG_URL is not set")
+    return url
+
+
+def _admin_engine(server_url: str) -> Engine:
+    return create_engine(server_url, isolation_level="AUTOCOMMIT", pool_size=1)
+
+
+def _url_for_database(server_url: str, name: str) -> str:
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def create_pg_database(server_url: str, name: str, template: str | None = None) -> str:
+    admin = _admin_engine(server_url)
+    with admin.connect() as conn:
+        suffix = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
+    admin.dispose()
+    return _url_for_database(server_url, name)
+
+
+def drop_pg_database(server_url: str, name: str) -> None:
+    admin = _admin_engine(server_url)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def unique_db_name(kind: str) -> str:
+    return f"counter_test_{kind}_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """Name of a database migrated to head once per session, the template of every `pg_url`."""
+    server = pg_server_url()
+    name = unique_db_name("tpl")
+    url = create_pg_database(server, name)
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    engine.dispose()  # CREATE DATABASE … TEMPLATE needs the template without connections
+    yield name
+    drop_pg_database(server, name)
+
+
+@pytest.fixture
+def pg_url(pg_template: str) -> Iterator[str]:
+    server = pg_server_url()
+    name = unique_db_name("t")
+    yield create_pg_database(server, name, template=pg_template)
+    drop_pg_database(server, name)
+
+
+@pytest.fixture
+def pg_empty_url() -> Iterator[str]:
+    server = pg_server_url()
+    name = unique_db_name("e")
+    yield create_pg_database(server, name)
+    drop_pg_database(server, name)
+
+
+@pytest.fixture
+def pg_engine(pg_url: str) -> Iterator[Engine]:
+    engine = make_engine(pg_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return sqlite_url_for(tmp_path / "counter.db")
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
+    engine = make_engine(sqlite_url)
+    upgrade_to_head(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
+def db_engine(request) -> Engine:
+    """A migrated database on each backend in turn."""
+    return request.getfixturevalue(f"{request.param}_engine")
+
+
+@pytest.fixture
+def now() -> datetime:
+    return datetime(2025, 9, 1, 18, 30, tzinfo=BUSINESS_TZ)
+
+
+@pytest.fixture
+def basics(db_engine: Engine, now: datetime) -> Basics:
+    return make_basics(db_engine, now)

@@ -1,0 +1,154 @@
+"""Engine set-up: SQLite pragmas and locking, refused places, unreachable servers, aware times."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from datetime import datetime
+
+import pytest
+from sqlalchemy import exc, select, text
+
+from counter_app.errors import DbUnreachable, InputInvalid
+from db.engine import default_db_url, is_network_path, make_engine, sqlite_url_for
+from db.models import Campus, Workstation
+from db.session import unit_of_work
+
+MOUNTS = """\
+/dev/sda1 / ext4 rw,relatime 0 0
+proc /proc proc rw 0 0
+server:/export /mnt/nfs nfs4 rw,vers=4.2 0 0
+//fileserver/counter /mnt/share cifs rw,vers=3.0 0 0
+/dev/sdb1 /mnt/share/local\\040disk ext4 rw 0 0
+"""
+
+
+def test_sqlite_pragmas_are_in_force(sqlite_engine):
+    with sqlite_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+
+
+def test_foreign_keys_are_enforced(sqlite_engine, now):
+    with pytest.raises(exc.IntegrityError), unit_of_work(sqlite_engine) as s:
+        s.add(Workstation(code="W09", campus_id=12345, created_at=now))
+
+
+def test_second_writer_waits_at_begin_not_at_upgrade(sqlite_url, sqlite_engine):
+    """GIVEN one connection in a write transaction WHEN a second begins THEN the second blocks at
+    BEGIN (IMMEDIATE) and times out there, instead of reading first and failing on the upgrade."""
+    other = make_engine(sqlite_url)
+    with sqlite_engine.connect() as first:
+        first.begin()
+        first.execute(text("SELECT count(*) FROM campuses")).scalar()
+        with other.connect() as second:
+            second.connection.driver_connection.execute("PRAGMA busy_timeout = 200")
+            started = time.monotonic()
+            with pytest.raises(exc.OperationalError, match="locked"):
+                second.begin()
+                second.execute(text("SELECT 1"))  # the BEGIN IMMEDIATE runs with the first statement
+            assert time.monotonic() - started >= 0.15
+        first.rollback()
+    other.dispose()
+
+
+def test_read_only_unit_of_work_does_not_block_a_writer(sqlite_url, sqlite_engine, now):
+    other = make_engine(sqlite_url)
+    with unit_of_work(sqlite_engine, read_only=True) as reader:
+        reader.execute(select(Campus)).all()
+        with unit_of_work(other) as writer:
+            writer.add(Campus(code="c2", name="东校区"))
+    with unit_of_work(sqlite_engine, read_only=True) as s:
+        assert s.execute(select(Campus.code)).scalars().all() == ["c2"]
+    other.dispose()
+
+
+def test_unit_of_work_commits_or_rolls_back(sqlite_engine):
+    with pytest.raises(RuntimeError), unit_of_work(sqlite_engine) as s:
+        s.add(Campus(code="gone", name="x"))
+        s.flush()
+        raise RuntimeError("boom")
+    with unit_of_work(sqlite_engine) as s:
+        s.add(Campus(code="kept", name="y"))
+    with unit_of_work(sqlite_engine, read_only=True) as s:
+        assert s.execute(select(Campus.code)).scalars().all() == ["kept"]
+
+
+def test_a_file_that_cannot_do_wal_is_refused(tmp_path, monkeypatch):
+    """A database whose pragmas do not stick is refused with a message a person can act on."""
+    import db.engine as engine_module
+
+    monkeypatch.setattr(
+        engine_module, "_sqlite_on_connect", lambda conn, rec: setattr(conn, "isolation_level", None)
+    )
+    with pytest.raises(InputInvalid) as raised:
+        make_engine(sqlite_url_for(tmp_path / "x.db"))
+    assert raised.value.code == "INPUT_INVALID"
+    assert "journal_mode" in raised.value.message_en
+
+
+@pytest.mark.parametrize(
+    ("path", "network"),
+    [
+        ("\\\\server\\share\\counter.db", True),
+        ("//server/share/counter.db", True),
+        ("/mnt/nfs/counter.db", True),
+        ("/mnt/share/sub/counter.db", True),
+        ("/mnt/share/local disk/counter.db", False),  # a local disk mounted inside a share
+        ("/var/lib/counter/counter.db", False),
+        ("/mnt/nfsish/counter.db", False),  # a prefix of a mount point is not inside it
+    ],
+)
+def test_network_paths_are_recognised(path, network):
+    assert is_network_path(path, mounts_text=MOUNTS) is network
+
+
+def test_database_on_a_network_share_is_refused():
+    with pytest.raises(InputInvalid) as raised:
+        make_engine("sqlite:////mnt/nfs/counter.db", mounts_text=MOUNTS)
+    assert "network share" in raised.value.message_en
+    assert "网络共享" in raised.value.message
+
+
+def test_default_url_is_per_workstation_and_overridable():
+    assert default_db_url({"COUNTER_DB_URL": "postgresql+psycopg://h/db"}) == "postgresql+psycopg://h/db"
+    url = default_db_url({})
+    assert url.startswith("sqlite:///") and url.endswith("counter.db")
+
+
+def test_unreachable_postgresql_is_db_unreachable():
+    started = time.monotonic()
+    with pytest.raises(DbUnreachable) as raised:
+        make_engine("postgresql+psycopg://nobody:secret@127.0.0.1:1/counter")
+    assert raised.value.code == "DB_UNREACHABLE"
+    assert "127.0.0.1:1" in raised.value.message_en
+    assert "secret" not in str(raised.value)
+    assert time.monotonic() - started < 10
+
+
+def test_naive_datetimes_are_refused(db_engine):
+    with pytest.raises(exc.StatementError, match="naive datetime"), unit_of_work(db_engine) as s:
+        s.add(Campus(code="c", name="n"))
+        s.flush()
+        s.add(Workstation(code="W05", campus_id=1, created_at=datetime(2025, 9, 1, 12, 0)))
+        s.flush()
+
+
+def test_times_come_back_aware_and_equal(db_engine, now):
+    with unit_of_work(db_engine) as s:
+        campus = Campus(code="c", name="n")
+        s.add(campus)
+        s.flush()
+        s.add(Workstation(code="W05", campus_id=campus.id, created_at=now))
+    with unit_of_work(db_engine, read_only=True) as s:
+        stored = s.execute(select(Workstation.created_at)).scalar_one()
+    assert stored.tzinfo is not None and stored == now
+
+
+def test_pysqlite_itself_is_left_in_autocommit(sqlite_engine):
+    # The recipe: pysqlite must not issue its own BEGIN (it would be DEFERRED).
+    with sqlite_engine.connect() as conn:
+        assert conn.connection.driver_connection.isolation_level is None
+        assert isinstance(conn.connection.driver_connection, sqlite3.Connection)

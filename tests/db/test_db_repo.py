@@ -1,0 +1,232 @@
+"""Repository look-ups and the ledger's protections, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import exc, func, select
+
+from counter_app.room_codes import normalise_room_code
+from db import repo
+from db.models import (
+    Account,
+    Building,
+    CardWriteIntent,
+    IntentEvent,
+    LedgerEntry,
+    Room,
+    Shift,
+    Tariff,
+)
+from db.session import unit_of_work
+
+
+def add_account(s, basics, *, building="5", number="308", account_no="A5308", meter_no="M5308", card=None,
+                status="active", cls="dorm"):  # fmt: skip
+    b = s.execute(select(Building).where(Building.code == building)).scalar_one_or_none()
+    if b is None:
+        b = Building(campus_id=basics.campus_id, code=building)
+        s.add(b)
+        s.flush()
+    room = Room(
+        campus_id=basics.campus_id, building_id=b.id, number=number, room_code=f"{building}-{number}", beds=4
+    )
+    s.add(room)
+    s.flush()
+    account = Account(account_no=account_no, room_id=room.id, cls=cls, status=status, meter_no=meter_no,
+                      card_serial=card, opened_on=date(2025, 9, 1))  # fmt: skip
+    s.add(account)
+    s.flush()
+    return account
+
+
+def open_shift(s, basics, now):
+    shift = Shift(
+        workstation_id=basics.workstation_id, operator_id=basics.cashier_id, opened_at=now, float_fen=50_000
+    )
+    s.add(shift)
+    s.flush()
+    return shift
+
+
+def sale(shift, account, now, **overrides):
+    values = dict(kind="sale", charge="electricity", account_id=account.id, fen=5000, energy_ckwh=8500,
+                  price_e4=5883, tender="cash", operator_id=shift.operator_id, shift_id=shift.id,
+                  workstation_id=shift.workstation_id, at=now)  # fmt: skip
+    values.update(overrides)
+    return LedgerEntry(**values)
+
+
+def test_account_found_by_typed_room_code_account_meter_and_card(db_engine, basics):
+    with unit_of_work(db_engine) as s:
+        add_account(s, basics, card="C0001")
+    with unit_of_work(db_engine, read_only=True) as s:
+        for typed in ("5-308", "05308", "5308"):
+            found = repo.account_by_room_code(s, basics.campus_id, normalise_room_code(typed))
+            assert found is not None and found.account_no == "A5308"
+        assert repo.account_by_no(s, "A5308").meter_no == "M5308"
+        assert repo.account_by_meter_no(s, "M5308").account_no == "A5308"
+        assert repo.account_by_card_serial(s, "C0001").account_no == "A5308"
+        assert repo.account_by_card_serial(s, "C9999") is None
+        assert repo.account_by_room_code(s, basics.campus_id + 1, "5-308") is None
+
+
+def test_one_live_account_per_meter_but_closed_ones_stay(db_engine, basics):
+    with unit_of_work(db_engine) as s:
+        add_account(s, basics, status="closed")
+        add_account(s, basics, number="309", account_no="A5309", meter_no="M5308")
+    with pytest.raises(exc.IntegrityError), unit_of_work(db_engine) as s:
+        add_account(s, basics, number="310", account_no="A5310", meter_no="M5308")
+    with unit_of_work(db_engine, read_only=True) as s:
+        assert repo.account_by_meter_no(s, "M5308").account_no == "A5309"
+
+
+def test_current_tariff_is_latest_effective_at_the_moment(db_engine, basics, now):
+    with unit_of_work(db_engine) as s:
+        for days, price in ((-30, 5883), (0, 6000), (10, 6200)):
+            s.add(Tariff(cls="dorm", price_e4=price, effective_from=now + timedelta(days=days), basis=f"校发{price}号",
+                         set_by=basics.cashier_id, created_at=now))  # fmt: skip
+    with unit_of_work(db_engine, read_only=True) as s:
+        assert repo.current_tariff(s, "dorm", now - timedelta(seconds=1)).price_e4 == 5883
+        assert repo.current_tariff(s, "dorm", now).price_e4 == 6000
+        assert repo.current_tariff(s, "dorm", now + timedelta(days=11)).price_e4 == 6200
+        assert repo.current_tariff(s, "dorm", now - timedelta(days=31)) is None
+        assert repo.current_tariff(s, "staff", now) is None
+
+
+@pytest.mark.parametrize("price", [0, -1])
+def test_tariff_price_must_be_positive(db_engine, basics, now, price):
+    with pytest.raises(exc.IntegrityError), unit_of_work(db_engine) as s:
+        s.add(
+            Tariff(
+                cls="dorm",
+                price_e4=price,
+                effective_from=now,
+                basis="x",
+                set_by=basics.cashier_id,
+                created_at=now,
+            )
+        )
+    with unit_of_work(db_engine, read_only=True) as s:
+        assert s.execute(select(func.count()).select_from(Tariff)).scalar_one() == 0
+
+
+def test_ledger_by_shift_account_and_time(db_engine, basics, now):
+    with unit_of_work(db_engine) as s:
+        account = add_account(s, basics)
+        shift = open_shift(s, basics, now)
+        s.add_all([sale(shift, account, now), sale(shift, account, now + timedelta(minutes=5), fen=3000)])
+        shift_id, account_id = shift.id, account.id
+    with unit_of_work(db_engine, read_only=True) as s:
+        assert [e.fen for e in repo.ledger_for_shift(s, shift_id)] == [5000, 3000]
+        assert len(repo.ledger_for_account(s, account_id)) == 2
+        assert [
+            e.fen for e in repo.ledger_between(s, now + timedelta(minutes=1), now + timedelta(hours=1))
+        ] == [3000]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"fen": -1},  # a sale takes money in
+        {"energy_ckwh": -5},
+        {"price_e4": None},  # a sale records its price
+        {"price_e4": 0},
+        {"tender": "wechat", "reference": None},  # non-cash needs the platform's number
+        {"tender": "bitcoin"},
+        {"kind": "void"},  # a void names the entry it voids
+        {"kind": "gift"},
+    ],
+)
+def test_ledger_refuses_entries_that_would_move_money_wrongly(db_engine, basics, now, bad):
+    with unit_of_work(db_engine) as s:
+        account = add_account(s, basics)
+        shift = open_shift(s, basics, now)
+    with pytest.raises(exc.IntegrityError), unit_of_work(db_engine) as s:
+        s.add(sale(shift, account, now, **bad))
+    with unit_of_work(db_engine, read_only=True) as s:
+        assert s.execute(select(func.count()).select_from(LedgerEntry)).scalar_one() == 0
+
+
+def test_an_entry_is_voided_at_most_once(db_engine, basics, now):
+    with unit_of_work(db_engine) as s:
+        account = add_account(s, basics)
+        shift = open_shift(s, basics, now)
+        original = sale(shift, account, now)
+        s.add(original)
+        s.flush()
+        s.add(
+            sale(
+                shift, account, now, kind="void", fen=-5000, energy_ckwh=-8500, corrects_entry_id=original.id
+            )
+        )
+    with pytest.raises(exc.IntegrityError), unit_of_work(db_engine) as s:
+        s.add(
+            sale(
+                shift, account, now, kind="void", fen=-5000, energy_ckwh=-8500, corrects_entry_id=original.id
+            )
+        )
+
+
+def test_one_open_shift_per_workstation(db_engine, basics, now):
+    with unit_of_work(db_engine) as s:
+        first = open_shift(s, basics, now)
+    with pytest.raises(exc.IntegrityError), unit_of_work(db_engine) as s:
+        open_shift(s, basics, now)
+    with unit_of_work(db_engine) as s:
+        s.get(Shift, first.id).is_open = False
+    with unit_of_work(db_engine) as s:
+        open_shift(s, basics, now)
+
+
+def test_an_account_is_claimed_by_one_intent_at_a_time(db_engine, basics, now):
+    with unit_of_work(db_engine) as s:
+        account_id = add_account(s, basics).id
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    with unit_of_work(db_engine) as s:
+        assert repo.claim_account(s, account_id, first, workstation_id=basics.workstation_id, at=now)
+    with unit_of_work(db_engine) as s:
+        assert not repo.claim_account(s, account_id, second, workstation_id=basics.workstation_id, at=now)
+        assert not repo.release_account(s, account_id, second)
+        assert repo.release_account(s, account_id, first)
+        assert repo.claim_account(s, account_id, second, workstation_id=basics.workstation_id, at=now)
+        assert s.get(Account, account_id).busy_intent_id == second
+
+
+def test_intent_state_is_the_latest_event(db_engine, basics, now):
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    with unit_of_work(db_engine) as s:
+        account = add_account(s, basics, card="C1")
+        for intent_id in ids:
+            s.add(CardWriteIntent(intent_id=intent_id, account_id=account.id, card_serial="C1", purchase_counter=1,
+                                  amount_fen=5000, energy_ckwh=8500, operator_id=basics.cashier_id,
+                                  workstation_id=basics.workstation_id, created_at=now, payload={"n": 1}))  # fmt: skip
+        s.flush()
+        s.add_all([
+            IntentEvent(intent_id=ids[1], state="card_written", at=now),
+            IntentEvent(intent_id=ids[1], state="committed", at=now),
+            IntentEvent(intent_id=ids[2], state="card_written", at=now),
+        ])  # fmt: skip
+    with unit_of_work(db_engine, read_only=True) as s:
+        assert [repo.intent_state(s, i) for i in ids] == ["open", "committed", "card_written"]
+        unfinished = repo.unfinished_intents(s, workstation_id=basics.workstation_id)
+        assert [(i.intent_id, state) for i, state in unfinished] == [
+            (ids[0], "open"),
+            (ids[2], "card_written"),
+        ]
+
+
+def test_one_intent_sells_once(db_engine, basics, now):
+    intent_id = str(uuid.uuid4())
+    with unit_of_work(db_engine) as s:
+        account = add_account(s, basics, card="C1")
+        shift = open_shift(s, basics, now)
+        s.add(CardWriteIntent(intent_id=intent_id, account_id=account.id, card_serial="C1", purchase_counter=1,
+                              amount_fen=5000, energy_ckwh=8500, operator_id=basics.cashier_id,
+                              workstation_id=basics.workstation_id, created_at=now, payload={}))  # fmt: skip
+        s.flush()
+        s.add(sale(shift, account, now, intent_id=intent_id))
+    with pytest.raises(exc.IntegrityError), unit_of_work(db_engine) as s:
+        s.add(sale(shift, account, now, intent_id=intent_id))
