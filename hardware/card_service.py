@@ -1,0 +1,352 @@
+"""The card operations the operations layer uses: read, issue, write a purchase, clear/tool cards.
+
+Every write follows one shape: start a card session, read the whole card, check it is the card the
+caller expects, unlock it (PSC rules below), write ONE slot (the inactive one), read it back and
+check, return what is now on the card. A card pulled at any byte leaves the old record or the new
+one (docs/hardware.md §2); the caller's intent id travels in the record so recovery can tell.
+
+PSC rules (SLE4442 locks for ever after 3 wrong PSCs): attempts are read before every verify; with
+fewer than 3 left nothing is verified unless a person confirmed (`confirm_psc_retry=True`); the
+last attempt is never spent by software.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from counter_app.clock import Clock, system_clock
+from counter_app.errors import CardLocked, CardMac, CardMismatch, CardPscWrong, InputInvalid
+from hardware.card_reader import CardReader, DeviceDiagnostics
+from hardware.profile import MeterProfile, ReferenceProfile
+from hardware.protocol import FACTORY_PSC
+from hardware.psc import derive_psc
+from hardware.records import (
+    CardKind,
+    CardReading,
+    CardRecord,
+    CheckRecord,
+    ClearRecord,
+    ParameterRecord,
+    PurchaseRecord,
+    intent_tag,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_TOOL_KINDS = (CardKind.CHECK, CardKind.PARAMETER)
+
+
+def _exclusive(method: Callable[..., T]) -> Callable[..., T]:
+    """The whole operation is one card session on the reader's thread: a status poll from the UI
+    must not power the card on again between our VERIFY and our WRITE."""
+
+    @functools.wraps(method)
+    def wrapper(self: CardService, *args: Any, **kwargs: Any) -> T:
+        return self.reader.exclusive(lambda: method(self, *args, **kwargs))
+
+    return wrapper
+
+
+class CardService:
+    """High-level card API over any `CardReader` and `MeterProfile`. Keys are bytes passed in."""
+
+    def __init__(
+        self,
+        reader: CardReader,
+        *,
+        mac_key: bytes,
+        psc_master_key: bytes,
+        profile: MeterProfile | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        if not mac_key or not psc_master_key:
+            raise ValueError("card keys must not be empty")
+        self.reader = reader
+        self.profile = profile or ReferenceProfile()
+        self._mac_key = mac_key
+        self._psc_master_key = psc_master_key
+        self._clock = clock or system_clock
+
+    # --- reading -----------------------------------------------------------------------------
+    @_exclusive
+    def read_card(self) -> CardReading:
+        """The card on the reader, checked. CardAbsent, CardMac (not ours / no valid record),
+        DeviceOffline. Compare `account_no` with the account you expect (CardMismatch is yours)."""
+        reading, raw_image = self._session()
+        if reading.kind == CardKind.BLANK and self.profile.blank_state(raw_image) is None:
+            raise CardMac(
+                "卡上没有有效记录",
+                detail_en="no valid record on the card",
+                data={"card_serial": reading.card_serial},
+            )
+        return reading
+
+    def diagnostics(self) -> DeviceDiagnostics:
+        return self.reader.diagnostics()
+
+    # --- writing -----------------------------------------------------------------------------
+    @_exclusive
+    def issue_card(
+        self,
+        *,
+        account_no: str,
+        meter_no: str,
+        purchase_counter: int,
+        intent_id: str,
+        confirm_psc_retry: bool = False,
+    ) -> CardReading:
+        """A blank card becomes `account_no`'s user card: factory PSC changed, header written, and a
+        record with the account's current `purchase_counter` and no energy (a replacement card
+        continues the account's counter). Resumes an issue of the same account cut short."""
+        _check_text(account_no, "account_no")
+        reading, raw_image = self._session()
+        self._require_issuable(reading, raw_image, account_no)
+        record = PurchaseRecord(
+            meter_no=meter_no,
+            at=self._clock(),
+            tag=intent_tag(intent_id),
+            slot_seq=0,
+            purchase_counter=purchase_counter,
+            energy_ckwh=0,
+            free_ckwh=0,
+            amount_fen=0,
+        )
+        reading = self._unlock(reading, confirm=confirm_psc_retry, header_account=account_no)
+        return self._write_record(reading, record)
+
+    @_exclusive
+    def write_purchase(
+        self,
+        *,
+        card_serial: str,
+        account_no: str,
+        meter_no: str,
+        purchase_counter: int,
+        energy_ckwh: int,
+        free_ckwh: int,
+        amount_fen: int,
+        intent_id: str,
+        at: datetime | None = None,
+        confirm_psc_retry: bool = False,
+    ) -> CardReading:
+        """Write a purchase record (a correction rewrites under the same counter; the caller decides
+        counters). CardMismatch if another card is on the reader; CardRemoved if pulled mid-write:
+        then read the card again and check `purchase.is_from_intent(intent_id)`."""
+        record = PurchaseRecord(
+            meter_no=meter_no,
+            at=at or self._clock(),
+            tag=intent_tag(intent_id),
+            slot_seq=0,
+            purchase_counter=purchase_counter,
+            energy_ckwh=energy_ckwh,
+            free_ckwh=free_ckwh,
+            amount_fen=amount_fen,
+        )
+        return self._rewrite(card_serial, account_no, (CardKind.USER,), record, confirm_psc_retry)
+
+    @_exclusive
+    def make_clear_card(
+        self,
+        *,
+        card_serial: str,
+        account_no: str,
+        meter_no: str,
+        clear_seq: int,
+        intent_id: str,
+        confirm_psc_retry: bool = False,
+    ) -> CardReading:
+        """The account's user card becomes a clear card (清零卡) for `meter_no`."""
+        record = ClearRecord(
+            meter_no=meter_no, at=self._clock(), tag=intent_tag(intent_id), slot_seq=0, clear_seq=clear_seq
+        )
+        kinds = (CardKind.USER, CardKind.CLEAR)
+        return self._rewrite(card_serial, account_no, kinds, record, confirm_psc_retry)
+
+    @_exclusive
+    def restore_user_card(
+        self,
+        *,
+        card_serial: str,
+        account_no: str,
+        meter_no: str,
+        purchase_counter: int,
+        intent_id: str,
+        confirm_psc_retry: bool = False,
+    ) -> CardReading:
+        """A clear card (back from the meter) becomes the account's user card again, no energy."""
+        record = PurchaseRecord(
+            meter_no=meter_no,
+            at=self._clock(),
+            tag=intent_tag(intent_id),
+            slot_seq=0,
+            purchase_counter=purchase_counter,
+            energy_ckwh=0,
+            free_ckwh=0,
+            amount_fen=0,
+        )
+        kinds = (CardKind.CLEAR, CardKind.USER)
+        return self._rewrite(card_serial, account_no, kinds, record, confirm_psc_retry)
+
+    @_exclusive
+    def make_tool_card(
+        self,
+        *,
+        kind: str,
+        meter_no: str,
+        intent_id: str,
+        alarm_threshold_ckwh: int = 0,
+        starting_counter: int | None = None,
+        starting_balance_ckwh: int | None = None,
+        param_seq: int = 1,
+        confirm_psc_retry: bool = False,
+    ) -> CardReading:
+        """A blank card (or an existing tool card) becomes a check or parameter card for `meter_no`."""
+        base = {"meter_no": meter_no, "at": self._clock(), "tag": intent_tag(intent_id), "slot_seq": 0}
+        if kind == CardKind.CHECK:
+            record: CardRecord = CheckRecord(**base)
+        elif kind == CardKind.PARAMETER:
+            record = ParameterRecord(
+                **base,
+                param_seq=param_seq,
+                alarm_threshold_ckwh=alarm_threshold_ckwh,
+                starting_counter=starting_counter,
+                starting_balance_ckwh=starting_balance_ckwh,
+            )
+        else:
+            raise InputInvalid("工具卡类型", detail_en=f"tool card kind must be check or parameter: {kind!r}")
+        reading, raw_image = self._session()
+        if reading.kind not in _TOOL_KINDS:
+            self._require_issuable(reading, raw_image, "")
+        reading = self._unlock(reading, confirm=confirm_psc_retry, header_account="")
+        return self._write_record(reading, record)
+
+    # --- steps -------------------------------------------------------------------------------
+    def _session(self) -> tuple[CardReading, bytes]:
+        self.reader.power_on()
+        raw_image = self.reader.read_main(address=0, length=self.profile.card_size)
+        reading = self.profile.parse(raw_image, mac_key=self._mac_key)
+        left = self.reader.read_attempts_left()
+        return _replace(reading, psc_attempts_left=left), raw_image
+
+    def _require_issuable(self, reading: CardReading, raw_image: bytes, account_no: str) -> None:
+        # A card that never held a valid record of ours (new, or an issue cut short) may be
+        # (re)issued; anything else may hold a customer's energy.
+        if reading.kind != CardKind.BLANK or self.profile.blank_state(raw_image) is None:
+            raise InputInvalid(
+                "卡不是空白卡",
+                detail_en=f"the card is not blank ({reading.kind})",
+                data={"card_serial": reading.card_serial, "kind": str(reading.kind)},
+            )
+
+    def _rewrite(
+        self, card_serial: str, account_no: str, kinds: tuple, record: CardRecord, confirm: bool
+    ) -> CardReading:
+        reading, _raw = self._session()
+        if reading.card_serial != card_serial or reading.account_no != account_no:
+            raise CardMismatch(
+                f"卡号 {reading.card_serial}",
+                detail_en=f"card {reading.card_serial} on the reader",
+                data={"card_serial": reading.card_serial, "account_no": reading.account_no},
+            )
+        if reading.kind not in kinds:
+            raise CardMac(
+                f"卡类型为 {reading.kind}",
+                detail_en=f"card kind is {reading.kind}",
+                data={"card_serial": card_serial, "kind": str(reading.kind)},
+            )
+        return self._write_record(self._unlock(reading, confirm=confirm), record)
+
+    def _unlock(
+        self, reading: CardReading, *, confirm: bool, header_account: str | None = None
+    ) -> CardReading:
+        """Verify the card's PSC within the rules; finish a first issue's PSC change if due."""
+        psc = self._verify(reading, confirm)
+        if header_account is not None and (
+            reading.psc_mode == "factory" or reading.account_no != (header_account or None)
+        ):
+            self._write(*self.profile.header_write(account_no=header_account, psc_mode=reading.psc_mode))
+        if psc != self._derived(reading):
+            self._write(*self.profile.psc_mode_write("changing"))
+            self.reader.change_psc(new_psc=self._derived(reading))
+        if reading.psc_mode != "derived" or psc != self._derived(reading):
+            self._write(*self.profile.psc_mode_write("derived"))
+        return self._reread()
+
+    def _verify(self, reading: CardReading, confirm: bool) -> bytes:
+        left = self.reader.read_attempts_left()
+        facts = {"attempts_left": left, "card_serial": reading.card_serial}
+        if left == 0:
+            raise CardLocked(data=facts)
+        if left == 1:
+            raise CardPscWrong(
+                "只剩最后一次机会，软件不再尝试，请交管理员处理",
+                detail_en="one attempt left; software will not try, see the administrator",
+                data={**facts, "needs_confirmation": True, "refused": True},
+            )
+        if left < 3 and not confirm:
+            raise CardPscWrong(
+                f"剩余 {left} 次，需确认后重试",
+                detail_en=f"{left} attempts left; confirm to retry",
+                data={**facts, "needs_confirmation": True},
+            )
+        psc = self._candidate_psc(reading, left)
+        try:
+            self.reader.verify_psc(psc=psc)
+        except CardPscWrong as exc:
+            exc.data.update(card_serial=reading.card_serial, needs_confirmation=True)
+            raise
+        return psc
+
+    def _candidate_psc(self, reading: CardReading, left: int) -> bytes:
+        if reading.psc_mode == "factory":
+            return FACTORY_PSC
+        if reading.psc_mode == "changing" and left < 3:
+            # The derived PSC was tried first and failed (see docs/hardware.md §1): the change
+            # never reached the card, so it still has the factory PSC.
+            return FACTORY_PSC
+        return self._derived(reading)
+
+    def _derived(self, reading: CardReading) -> bytes:
+        return derive_psc(self._psc_master_key, reading.card_serial)
+
+    def _write(self, address: int, data: bytes) -> None:
+        self.reader.write_main(address=address, data=data)
+
+    def _write_record(self, reading: CardReading, record: CardRecord) -> CardReading:
+        address, data = self.profile.record_write(reading, record, mac_key=self._mac_key)
+        self._write(address, data)
+        if self.reader.read_main(address=address, length=len(data)) != data:
+            raise CardMac(
+                "写入后读回不一致",
+                detail_en="read-back differs from what was written",
+                data={"card_serial": reading.card_serial},
+            )
+        after = self._reread()
+        if after.record is None or after.record.slot_seq != reading.next_slot_seq:
+            raise CardMac(
+                "写入后记录校验失败",
+                detail_en="the written record does not verify",
+                data={"card_serial": reading.card_serial},
+            )
+        log.info("card %s: wrote %s slot seq %d", reading.card_serial, after.kind, after.record.slot_seq)
+        return after
+
+    def _reread(self) -> CardReading:
+        raw_image = self.reader.read_main(address=0, length=self.profile.card_size)
+        reading = self.profile.parse(raw_image, mac_key=self._mac_key)
+        return _replace(reading, psc_attempts_left=self.reader.read_attempts_left())
+
+
+def _replace(reading: CardReading, **changes: object) -> CardReading:
+    return dataclasses.replace(reading, **changes)
+
+
+def _check_text(value: str, name: str) -> None:
+    if not value or not value.isascii() or len(value) > 12:
+        raise InputInvalid(name, detail_en=f"{name} must be 1-12 ASCII characters", field=name)
