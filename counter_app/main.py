@@ -1,0 +1,83 @@
+"""The composition root: `counter-app [--db URL] [--workstation CODE] [--demo] [--self-test [--production]]`.
+
+The only module of counter_app/ allowed to import Qt and ui/ (tests/test_import_rules.py). It wires
+the facade to the screens: builds the QApplication, installs translators, opens the counter and
+shows the login window. Heavy imports happen inside `main` so `--help` and `--self-test` stay light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+log = logging.getLogger(__name__)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="counter-app", description="售电收费工作站 / cashier workstation")
+    parser.add_argument("--db", default=os.environ.get("COUNTER_DB_URL"), help="SQLAlchemy URL")
+    parser.add_argument("--workstation", default=os.environ.get("COUNTER_WORKSTATION", "W01"))
+    parser.add_argument("--demo", action="store_true", help="demo database with simulated devices")
+    parser.add_argument("--self-test", action="store_true", help="print a readable report and exit")
+    parser.add_argument("--production", action="store_true", help="with --self-test: production rules")
+    parser.add_argument("--keystore", default=os.environ.get("COUNTER_KEYSTORE"))
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.self_test:
+        # Written by another engineer; imported lazily so the app starts without it.
+        from counter_app import selftest
+
+        return int(selftest.main(args) or 0)
+    from counter_app.logs import setup_logging
+
+    setup_logging(None)
+    return run_gui(args)
+
+
+def open_from_args(args: argparse.Namespace):
+    """The facade for these arguments; --demo prepares (or reuses) the demo database and sim dir."""
+    from counter_app.api import open_counter
+
+    if args.demo:
+        from counter_app.demo import prepare_demo
+
+        db_url, keystore, sim_dir = prepare_demo()
+        return open_counter(
+            db_url, workstation=args.workstation, simulate=True, sim_dir=sim_dir, keystore=keystore
+        )
+    return open_counter(args.db, workstation=args.workstation, keystore=args.keystore)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from ui import i18n
+    from ui.app import run
+    from ui.ops import runner
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("counter")
+    i18n.install(app, i18n.saved_language())
+    try:
+        counter = open_from_args(args)
+    except Exception as exc:  # noqa: BLE001 — shown to the person, then exit non-zero
+        from counter_app.logs import explain
+
+        shown = explain(exc)
+        QMessageBox.critical(None, "售电收费工作站", f"{shown.message}\n{shown.message_en}")
+        return 2
+    try:
+        return run(app, counter)
+    finally:
+        runner().shutdown()
+        counter.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""The workstation's screens in order: login (+ shift) → main window → lock/logout → login.
+
+`run(app, counter)` is called by the composition root (counter_app/main.py); tests build
+`WorkstationApp` directly with the fake counter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import shiboken6
+from PySide6.QtWidgets import QApplication
+
+from ui import i18n
+from ui.context import Workstation
+from ui.login import LoginWindow
+from ui.main_window import MainWindow
+from ui.ops import FacadeOp
+
+IDLE_KEY = "idle_lock_minutes"
+
+
+class WorkstationApp:
+    def __init__(self, app: QApplication, counter: Any, approval_factory=None) -> None:
+        self.app, self.counter, self.approval_factory = app, counter, approval_factory
+        self.login: LoginWindow | None = None
+        self.window: MainWindow | None = None
+        self.ctx: Workstation | None = None
+
+    def start(self) -> None:
+        self.show_login()
+
+    def show_login(self) -> None:
+        if self.window is not None and shiboken6.isValid(self.window):
+            self.window.close()
+            self.window.deleteLater()
+        self.window = None
+        self.login = LoginWindow(self.counter)
+        self.login.logged_in.connect(self._logged_in)
+        self.login.resize(520, 360)
+        self.login.show()
+
+    def _logged_in(self, session: Any) -> None:
+        self.ctx = Workstation(self.counter, session, self.approval_factory)
+        FacadeOp(self.login, lambda: session.get_setting(IDLE_KEY)).success(self._open_main).failure(
+            lambda _exc: self._open_main(None)
+        ).run()
+
+    def _open_main(self, idle_minutes: Any) -> None:
+        if isinstance(idle_minutes, int | float) and idle_minutes > 0:
+            self.ctx.idle_lock_minutes = idle_minutes
+        if self.login is not None:
+            self.login.close()
+            self.login.deleteLater()
+            self.login = None
+        self._show_main()
+
+    def _show_main(self) -> None:
+        self.window = MainWindow(self.ctx)
+        self.window.language_change_requested.connect(self.change_language)
+        self.window.logged_out.connect(self.log_out)
+        self.window.resize(1280, 760)
+        self.window.show()
+
+    def change_language(self, lang: str) -> None:
+        """Pages read their texts when built, so the window is rebuilt with the same session."""
+        i18n.save_language(lang)
+        i18n.install(self.app, lang)
+        old = self.window
+        self._show_main()
+        if old is not None:
+            old.close()
+            old.deleteLater()
+
+    def log_out(self) -> None:
+        session = self.ctx.session if self.ctx else None
+        if session is not None and hasattr(session, "logout"):
+            FacadeOp(None, session.logout).quiet().run()
+        self.ctx = None
+        self.show_login()
+
+
+def run(app: QApplication, counter: Any, approval_factory=None) -> int:
+    workstation = WorkstationApp(app, counter, approval_factory)
+    workstation.start()
+    return app.exec()

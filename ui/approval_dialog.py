@@ -1,0 +1,149 @@
+"""The 监督人's co-signature: a modal dialog that shows exactly what is approved.
+
+DOMAIN.md "Dual control": the second person types their own name and password on this workstation;
+nobody approves their own operation. The dialog refuses the maker's name up front (before any
+facade call) and, when the facade later refuses the approval, says why (`explain_refusal`).
+Tests monkeypatch `ApprovalDialog.ask` (pytest-qt note_dialogs): `exec()` would block them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.money import format_kwh, format_yuan
+
+translate = QCoreApplication.translate
+
+
+@dataclass(frozen=True)
+class ApprovalRequest:
+    """Exactly what the supervisor approves; changing anything voids an approval (API.md)."""
+
+    operation: str
+    maker: str
+    account: str | None = None
+    amount_fen: int | None = None
+    energy_ckwh: int | None = None
+    reason: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def rows(self) -> list[tuple[str, str]]:
+        rows = [
+            (translate("Approval", "操作"), self.operation),
+            (translate("Approval", "经办人"), self.maker),
+        ]
+        if self.account:
+            rows.append((translate("Approval", "账户"), self.account))
+        if self.amount_fen is not None:
+            rows.append((translate("Approval", "金额"), format_yuan(self.amount_fen, "￥")))
+        if self.energy_ckwh is not None:
+            rows.append((translate("Approval", "电量"), format_kwh(self.energy_ckwh) + " kWh"))
+        if self.reason:
+            rows.append((translate("Approval", "原因"), self.reason))
+        return rows + list(self.extra)
+
+
+def request_from_summary(summary: dict[str, str], maker: str = "") -> ApprovalRequest:
+    """A core prompt's plain summary dict as a request (keys shown as they come)."""
+    rest = tuple((k, str(v)) for k, v in summary.items() if k != "operation")
+    return ApprovalRequest(operation=summary.get("operation", ""), maker=maker, extra=rest)
+
+
+def explain_refusal(code: str) -> str:
+    """Why the facade refused an approval, in words the supervisor can act on."""
+    texts = {
+        "SELF_APPROVAL": translate("Approval", "不能由操作人本人确认，请另一位监督人签字"),
+        "APPROVAL_INVALID": translate("Approval", "监督人姓名或密码错误，或该人当前不是监督人"),
+        "APPROVAL_REQUIRED": translate("Approval", "此操作需要监督人签字确认"),
+    }
+    return texts.get(code, "")
+
+
+class ApprovalDialog(QDialog):
+    def __init__(
+        self,
+        parent: QWidget | None,
+        request: ApprovalRequest,
+        factory: Callable[..., Any] | None = None,
+        problem: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.request = request
+        self._factory = factory
+        self.approval: Any = None
+        self.setWindowTitle(translate("Approval", "监督人确认"))
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(translate("Approval", "请监督人核对以下内容，并输入本人姓名和密码：")))
+        layout.addLayout(self._summary_form())
+        self.name_edit = QLineEdit()
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        creds = QFormLayout()
+        creds.addRow(translate("Approval", "监督人姓名"), self.name_edit)
+        creds.addRow(translate("Approval", "密码"), self.password_edit)
+        layout.addLayout(creds)
+        self.problem_label = QLabel(problem)
+        self.problem_label.setObjectName("fieldError")
+        self.problem_label.setWordWrap(True)
+        layout.addWidget(self.problem_label)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.try_accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _summary_form(self) -> QFormLayout:
+        form = QFormLayout()
+        for label, value in self.request.rows():
+            shown = QLabel(value)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            shown.setStyleSheet("font-weight: bold")
+            form.addRow(label + "：", shown)
+        return form
+
+    def try_accept(self) -> None:
+        name = self.name_edit.text().strip()
+        password = self.password_edit.text()
+        if not name or not password:
+            self.problem_label.setText(translate("Approval", "请输入监督人姓名和密码"))
+            return
+        if name == self.request.maker:
+            self.problem_label.setText(explain_refusal("SELF_APPROVAL"))
+            self.name_edit.selectAll()
+            self.name_edit.setFocus()
+            return
+        from ui.context import default_approval_factory
+
+        factory = self._factory or default_approval_factory()
+        self.approval = factory(name=name, password=password)
+        self.accept()
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        request: ApprovalRequest,
+        factory: Callable[..., Any] | None = None,
+        problem: str = "",
+    ) -> Any | None:
+        """Modal: the Approval, or None when cancelled. Patched in tests."""
+        dialog = cls(parent, request, factory, problem)
+        try:
+            return dialog.approval if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()

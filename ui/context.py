@@ -1,0 +1,46 @@
+"""What every page of one logged-in workstation shares: the counter, the session, the approval type.
+
+A plain object handed to pages (no globals, no `QApplication.instance()` lookups). The session is
+replaced when the same operator unlocks the lock screen; pages read `ctx.session` at call time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ui.facade import is_simulated, session_name, session_role
+
+
+def default_approval_factory() -> Callable[..., Any]:
+    """`counter_app.api.Approval`, imported lazily: the facade is written in parallel with the UI."""
+    from counter_app.api import Approval  # noqa: PLC0415
+
+    return Approval
+
+
+@dataclass
+class Workstation:
+    counter: Any
+    session: Any
+    approval_factory: Callable[..., Any] | None = None
+    idle_lock_minutes: int = 5
+    restricted: bool = False  # a supervisor unlocked the lock screen: shift close/hand-over only
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def operator(self) -> str:
+        return session_name(self.session)
+
+    @property
+    def role(self) -> str:
+        return session_role(self.session)
+
+    @property
+    def simulated(self) -> bool:
+        return is_simulated(self.counter)
+
+    def approval(self, name: str, password: str) -> Any:
+        factory = self.approval_factory or default_approval_factory()
+        return factory(name=name, password=password)

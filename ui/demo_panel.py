@@ -1,0 +1,155 @@
+"""演示控制: drive the simulated devices (`counter.sim`, API.md "Simulator control").
+
+Put a card on the reader or take it off, insert it into its meter, consume energy, toggle the
+printer's paper. Every call goes through the worker like any facade call: the simulators sit behind
+the same serial ports as real devices.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QGridLayout, QPushButton, QVBoxLayout, QWidget
+
+from counter_app.money import format_kwh, parse_kwh
+from ui.context import Workstation
+from ui.ops import FacadeOp, error_text
+from ui.widgets import Field, heading, info_label
+
+translate = QCoreApplication.translate
+
+
+class DemoPanel(QWidget):
+    def __init__(self, ctx: Workstation, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.room = Field(translate("Demo", "房间号（找卡/电表）"))
+        self.card = Field(translate("Demo", "卡号"))
+        self.meter = Field(translate("Demo", "电表号"))
+        self.kwh = Field(translate("Demo", "用电 kWh"))
+        self.paper_out = QCheckBox(translate("Demo", "打印机缺纸"))
+        self.paper_out.toggled.connect(self.toggle_paper)
+        self.output = info_label()
+        form = QFormLayout()
+        for label, field in (
+            (translate("Demo", "房间"), self.room),
+            (translate("Demo", "卡"), self.card),
+            (translate("Demo", "电表"), self.meter),
+            (translate("Demo", "电量"), self.kwh),
+        ):
+            form.addRow(label, field)
+        grid = QGridLayout()
+        buttons = [
+            (translate("Demo", "按房间找卡"), self.find_card),
+            (translate("Demo", "新空白卡"), self.new_card),
+            (translate("Demo", "放到读卡器"), self.present),
+            (translate("Demo", "从读卡器取下"), self.remove),
+            (translate("Demo", "插入电表"), self.insert),
+            (translate("Demo", "用电"), self.consume),
+            (translate("Demo", "电表状态"), self.meter_state),
+            (translate("Demo", "最近凭条"), self.printed),
+        ]
+        for i, (text, slot) in enumerate(buttons):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            grid.addWidget(button, i // 2, i % 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(translate("Demo", "模拟设备")))
+        layout.addLayout(form)
+        layout.addLayout(grid)
+        layout.addWidget(self.paper_out)
+        layout.addWidget(self.output)
+        layout.addStretch(1)
+
+    @property
+    def sim(self):
+        return self.ctx.counter.sim
+
+    def _run(self, fn, done) -> None:
+        FacadeOp(self, fn).success(done).failure(lambda exc: self.output.setText(error_text(exc))).run()
+
+    def find_card(self) -> None:
+        session, room = self.ctx.session, self.room.text()
+        self._run(lambda: session.find_account(room_code=room), self._found)
+
+    def _found(self, account) -> None:
+        self.card.set_text(account.card_serial or "")
+        self.meter.set_text(account.meter_no or "")
+        self.output.setText(
+            translate("Demo", "{0}：卡 {1}，电表 {2}").format(
+                account.room_code, account.card_serial, account.meter_no
+            )
+        )
+
+    def new_card(self) -> None:
+        self._run(
+            self.sim.new_blank_card,
+            lambda serial: (
+                self.card.set_text(serial),
+                self.output.setText(translate("Demo", "新空白卡 {0}").format(serial)),
+            ),
+        )
+
+    def present(self) -> None:
+        serial, sim = self.card.text() or None, self.sim
+        self._run(
+            lambda: sim.present_card(serial),
+            lambda _r: self.output.setText(translate("Demo", "卡 {0} 已放到读卡器").format(serial)),
+        )
+
+    def remove(self) -> None:
+        sim = self.sim
+        self._run(
+            lambda: sim.present_card(None),
+            lambda _r: self.output.setText(translate("Demo", "读卡器上已无卡")),
+        )
+
+    def insert(self) -> None:
+        serial, sim = self.card.text(), self.sim
+        self._run(
+            lambda: sim.insert_into_meter(serial),
+            lambda _r: self.output.setText(translate("Demo", "卡 {0} 已插入电表并返写").format(serial)),
+        )
+
+    def consume(self) -> None:
+        try:
+            ckwh = parse_kwh(self.kwh.text() or "0")
+        except Exception as exc:  # noqa: BLE001 — shown next to the field
+            self.kwh.show_error(error_text(exc))
+            return
+        meter, sim = self.meter.text(), self.sim
+        self._run(
+            lambda: sim.consume(meter, ckwh),
+            lambda _r: self.output.setText(
+                translate("Demo", "电表 {0} 用电 {1} kWh").format(meter, format_kwh(ckwh))
+            ),
+        )
+
+    def meter_state(self) -> None:
+        meter, sim = self.meter.text(), self.sim
+        self._run(
+            lambda: sim.meter_state(meter),
+            lambda s: self.output.setText(
+                translate("Demo", "第 {0} 次，剩余 {1} kWh，累计 {2} kWh，报警 {3}").format(
+                    s.counter,
+                    format_kwh(s.remaining_ckwh),
+                    format_kwh(s.consumed_ckwh),
+                    "、".join(s.alarms) or "—",
+                )
+            ),
+        )
+
+    def toggle_paper(self, out: bool) -> None:
+        sim = self.sim
+        self._run(
+            lambda: sim.printer(paper_out=out),
+            lambda _r: self.output.setText(
+                translate("Demo", "打印机缺纸") if out else translate("Demo", "打印机已装纸，排队凭条已补打")
+            ),
+        )
+
+    def printed(self) -> None:
+        sim = self.sim
+        self._run(
+            sim.printed,
+            lambda texts: self.output.setText(texts[-1] if texts else translate("Demo", "尚无凭条")),
+        )

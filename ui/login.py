@@ -1,0 +1,150 @@
+"""Login per operator, then the shift opens with a float (备用金) before anything is sold.
+
+The Windows account at the counter may be shared, so every person logs in with their own name and
+password. A lockout (LOCKED) shows how long is left, from the error's `.data["until"]`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from counter_app.errors import UserFacingError
+from counter_app.money import parse_yuan
+from ui.facade import session_role
+from ui.ops import FacadeOp, error_text
+from ui.widgets import ERROR_STYLE, Field, heading
+
+translate = QCoreApplication.translate
+NO_SHIFT_ROLES = {"admin", "finance", "assistant", "head"}  # they review or administer, never sell
+
+
+def locked_text(exc: UserFacingError, now: datetime | None = None) -> str:
+    """ "账号已锁定…，还需等待 4 分 30 秒" from LOCKED's `.data["until"]` (an aware datetime)."""
+    until = exc.data.get("until") if isinstance(exc.data, dict) else None
+    if not isinstance(until, datetime):
+        return error_text(exc)
+    now = now or datetime.now(until.tzinfo)
+    seconds = max(0, int((until - now).total_seconds()))
+    minutes, seconds = divmod(seconds, 60)
+    return translate("Login", "账号已锁定，还需等待 {0} 分 {1} 秒（至 {2}）").format(
+        minutes, seconds, until.astimezone().strftime("%H:%M:%S")
+    )
+
+
+def login_error_text(exc: BaseException, now: datetime | None = None) -> str:
+    if isinstance(exc, UserFacingError) and exc.code == "LOCKED":
+        return locked_text(exc, now)
+    return error_text(exc)
+
+
+class LoginWindow(QWidget):
+    """Step 1 name + password; step 2 open the shift. Emits `logged_in(session)` when done."""
+
+    logged_in = Signal(object)
+
+    def __init__(self, counter: Any, parent: QWidget | None = None, clock=None) -> None:
+        super().__init__(parent)
+        self.counter = counter
+        self._clock = clock
+        self.session: Any = None
+        self.setWindowTitle(translate("Login", "售电收费工作站 — 登录"))
+        self.steps = QStackedWidget()
+        self.steps.addWidget(self._login_step())
+        self.steps.addWidget(self._shift_step())
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(translate("Login", "营业员登录")))
+        layout.addWidget(self.steps)
+        self.name.edit.setFocus()
+
+    def _login_step(self) -> QWidget:
+        box = QWidget()
+        form = QFormLayout(box)
+        self.name = Field(translate("Login", "本人姓名"))
+        self.password = Field(translate("Login", "密码"), password=True)
+        self.message = QLabel()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        self.login_button = QPushButton(translate("Login", "登录"))
+        form.addRow(translate("Login", "姓名"), self.name)
+        form.addRow(translate("Login", "密码"), self.password)
+        form.addRow(self.login_button)
+        form.addRow(self.message)
+        self.name.edit.returnPressed.connect(self.password.edit.setFocus)
+        self.password.edit.returnPressed.connect(self.log_in)
+        self.login_button.clicked.connect(self.log_in)
+        return box
+
+    def _shift_step(self) -> QWidget:
+        box = QWidget()
+        form = QFormLayout(box)
+        self.float_field = Field(translate("Login", "备用金（元）"))
+        self.supervisor = Field(translate("Login", "本班监督人（可空）"))
+        self.shift_message = QLabel()
+        self.shift_message.setWordWrap(True)
+        open_button = QPushButton(translate("Login", "开班"))
+        continue_button = QPushButton(translate("Login", "继续本人已开的班次"))
+        form.addRow(QLabel(translate("Login", "先开班：清点备用金后输入金额")))
+        form.addRow(translate("Login", "备用金"), self.float_field)
+        form.addRow(translate("Login", "监督人"), self.supervisor)
+        form.addRow(open_button)
+        form.addRow(continue_button)
+        form.addRow(self.shift_message)
+        self.float_field.edit.returnPressed.connect(self.supervisor.edit.setFocus)
+        self.supervisor.edit.returnPressed.connect(self.open_shift)
+        open_button.clicked.connect(self.open_shift)
+        continue_button.clicked.connect(lambda: self.logged_in.emit(self.session))
+        return box
+
+    def log_in(self) -> None:
+        name, password = self.name.text(), self.password.edit.text()
+        if not name or not password:
+            self.message.setText(translate("Login", "请输入姓名和密码"))
+            return
+        self.login_button.setEnabled(False)
+        counter = self.counter
+        FacadeOp(self, lambda: counter.login(name, password)).success(self._logged_in).failure(
+            self._login_failed
+        ).run()
+
+    def _login_failed(self, exc: BaseException) -> None:
+        self.login_button.setEnabled(True)
+        now = self._clock() if self._clock else None
+        self.message.setText(login_error_text(exc, now))
+        self.password.set_text("")
+        self.password.edit.setFocus()
+
+    def _logged_in(self, session: Any) -> None:
+        self.login_button.setEnabled(True)
+        self.session = session
+        self.password.set_text("")
+        if session_role(session) in NO_SHIFT_ROLES:
+            self.logged_in.emit(session)
+            return
+        self.steps.setCurrentIndex(1)
+        self.float_field.edit.setFocus()
+
+    def open_shift(self) -> None:
+        try:
+            float_fen = parse_yuan(self.float_field.text() or "0", translate("Login", "备用金"), "float_fen")
+        except UserFacingError as exc:
+            self.float_field.show_error(error_text(exc))
+            return
+        supervisor = self.supervisor.text() or None
+        session = self.session
+        FacadeOp(self, lambda: session.open_shift(float_fen=float_fen, supervisor=supervisor)).success(
+            lambda _info: self.logged_in.emit(session)
+        ).failure(lambda exc: self._shift_failed(exc)).run()
+
+    def _shift_failed(self, exc: BaseException) -> None:
+        self.shift_message.setStyleSheet(ERROR_STYLE)
+        self.shift_message.setText(error_text(exc))
+
+    def keyPressEvent(self, event) -> None:  # Esc goes back from the shift step to the login step
+        if event.key() == Qt.Key.Key_Escape and self.steps.currentIndex() == 1:
+            self.steps.setCurrentIndex(0)
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,171 @@
+"""账户: campus → building → unit → room tree, instant search, opening and changing accounts.
+
+Search goes through `session.find_account` (room code, then meter number, then account number).
+The tree needs a listing call API.md does not have yet; `rooms_source` is the narrow adapter
+(`session.list_rooms()` → rows with campus, building, unit, room_code) and the page says so when absent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QHBoxLayout, QTableView, QTabWidget, QTreeView, QWidget
+
+from counter_app.errors import UserFacingError
+from ui.facade import optional_call
+from ui.models import accounts_model, class_text
+from ui.ops import FacadeOp, error_text
+from ui.pages.base import Page
+from ui.pages.form import ActionForm, Spec, note
+from ui.widgets import Field
+
+translate = QCoreApplication.translate
+
+
+def search(session: Any, text: str) -> list:
+    """Runs on the worker: a room code, a meter number or an account number → matching accounts."""
+    finder = optional_call(session, "search_accounts")  # adapter: name search when the facade has it
+    if finder is not None:
+        return list(finder(text))
+    for key in ("room_code", "meter_no", "account_no"):
+        try:
+            return [session.find_account(**{key: text})]
+        except UserFacingError as exc:
+            if exc.code != "ACCOUNT_UNKNOWN":
+                raise
+    return []
+
+
+def room_tree(rows: list) -> QStandardItemModel:
+    """campus → building → unit (optional) → room, from plain rows."""
+    model = QStandardItemModel()
+    model.setHorizontalHeaderLabels([translate("Accounts", "校区/楼栋/单元/房间")])
+    nodes: dict[tuple, QStandardItem] = {}
+    for row in rows:
+        parent = model.invisibleRootItem()
+        path: tuple = ()
+        for part in (row.campus, row.building, getattr(row, "unit", None)):
+            if not part:
+                continue
+            path += (part,)
+            if path not in nodes:
+                nodes[path] = QStandardItem(str(part))
+                parent.appendRow(nodes[path])
+            parent = nodes[path]
+        leaf = QStandardItem(row.room_code)
+        leaf.setData(row.room_code, Qt.ItemDataRole.UserRole)
+        parent.appendRow(leaf)
+    return model
+
+
+class AccountsPage(Page):
+    shortcut = "F2"
+
+    @classmethod
+    def caption(cls) -> str:
+        return translate("Accounts", "账户")
+
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(ctx, parent)
+        self.query = Field(translate("Accounts", "房间号 / 电表号 / 账户号（输入即查）"))
+        self.query.edit.textEdited.connect(lambda _t: self._timer.start())
+        self._timer = QTimer(self, singleShot=True, interval=250)
+        self._timer.timeout.connect(self.run_search)
+        self.model = accounts_model(self)
+        table = QTableView()
+        table.setModel(self.model)
+        table.horizontalHeader().setStretchLastSection(True)
+        self.tree = QTreeView()
+        self.tree.setMaximumWidth(260)
+        self.tree.clicked.connect(self._room_clicked)
+        self.tree_note = note("")
+        row = QHBoxLayout()
+        row.addWidget(self.tree)
+        row.addWidget(table, 1)
+        holder = QWidget()
+        holder.setLayout(row)
+        self.add(self.query)
+        self.add(self.tree_note)
+        self.add(holder)
+        self.add(self._forms())
+        self.finish()
+
+    def _forms(self) -> QTabWidget:
+        classes = tuple((c, class_text(c)) for c in ("staff", "business"))
+        self.open_form = ActionForm(
+            self.ctx,
+            translate("Accounts", "建档开户（教职工/实体经营）"),
+            [
+                Spec("room_code", translate("Accounts", "房间号")),
+                Spec("cls", translate("Accounts", "类别"), "choice", choices=classes),
+                Spec("meter_no", translate("Accounts", "电表号")),
+                Spec("holder", translate("Accounts", "户主")),
+                Spec("phone", translate("Accounts", "电话"), optional=True),
+            ],
+            lambda s, **kw: s.open_account(**kw),
+            lambda r: translate("Accounts", "已开户 {0}（{1}）").format(r.account_no, r.status),
+        )
+        self.confirm_form = ActionForm(
+            self.ctx,
+            translate("Accounts", "确认类别"),
+            [
+                Spec("account_no", translate("Accounts", "账户号")),
+                Spec(
+                    "cls",
+                    translate("Accounts", "类别"),
+                    "choice",
+                    choices=tuple((c, class_text(c)) for c in ("dorm", "staff", "business")),
+                ),
+            ],
+            lambda s, **kw: s.confirm_class(**kw),
+            lambda r: translate("Accounts", "账户 {0} 类别已确认").format(r.account_no),
+            needs_approval=True,
+        )
+        self.holder_form = ActionForm(
+            self.ctx,
+            translate("Accounts", "过户"),
+            [
+                Spec("account_no", translate("Accounts", "账户号")),
+                Spec("holder", translate("Accounts", "新户主")),
+                Spec("phone", translate("Accounts", "电话")),
+                Spec("handover_ckwh", translate("Accounts", "交接电量"), "kwh"),
+            ],
+            lambda s, **kw: s.change_holder(**kw),
+            lambda r: translate("Accounts", "账户 {0} 已过户给 {1}").format(r.account_no, r.holder),
+        )
+        tabs = QTabWidget()
+        for form in (self.open_form, self.confirm_form, self.holder_form):
+            tabs.addTab(form, form.title())
+        return tabs
+
+    def activated(self) -> None:
+        self.query.edit.setFocus()
+        lister = optional_call(self.ctx.session, "list_rooms")
+        if lister is None:
+            self.tree_note.setText(translate("Accounts", "楼栋树待接口提供（list_rooms）；请用上方搜索。"))
+            return
+        FacadeOp(self, lister).success(lambda rows: self.tree.setModel(room_tree(rows))).run()
+
+    def run_search(self) -> None:
+        text = self.query.text()
+        if not text:
+            self.model.set_rows([])
+            return
+        session = self.ctx.session
+        FacadeOp(self, lambda: search(session, text)).success(self._found).failure(
+            lambda exc: self.query.show_error(error_text(exc))
+        ).run()
+
+    def _found(self, rows: list) -> None:
+        self.model.set_rows(rows)
+        if not rows:
+            self.query.error.setText(translate("Accounts", "没有找到"))
+            self.query.error.show()
+
+    def _room_clicked(self, index) -> None:
+        room = index.data(Qt.ItemDataRole.UserRole)
+        if room:
+            self.query.set_text(room)
+            self.run_search()

@@ -1,0 +1,181 @@
+"""`ActionForm`: one facade operation as a small form (fields → keyword args → background call).
+
+Most counter operations are "type a few values, maybe get a 监督人 to sign, call one facade method,
+show the result". Pages describe them declaratively with `Spec`s instead of each hand-rolling
+widgets. Money is typed in yuan and passed as fen, energy in kWh and passed as ckwh (API.md units).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from counter_app.errors import InputInvalid, UserFacingError
+from counter_app.money import parse_kwh, parse_yuan
+from ui.approval_dialog import ApprovalDialog, ApprovalRequest, explain_refusal
+from ui.context import Workstation
+from ui.ops import FacadeOp, error_text
+from ui.widgets import ERROR_STYLE, Field, info_label, route_error
+
+translate = QCoreApplication.translate
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One input: `name` is the facade's keyword; `kind` in text|yuan|kwh|int|date|choice."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    optional: bool = False
+    choices: tuple[tuple[str, str], ...] = ()  # (value, shown)
+
+
+def parse_value(spec: Spec, raw: str) -> Any:
+    if raw == "" and spec.optional:
+        return None
+    if raw == "":
+        raise InputInvalid(translate("Form", "请填写{0}").format(spec.label), field=spec.name)
+    try:
+        if spec.kind == "yuan":
+            return parse_yuan(raw, spec.label)
+        if spec.kind == "kwh":
+            return parse_kwh(raw, spec.label)
+        if spec.kind == "int":
+            return int(raw)
+        if spec.kind == "date":
+            return date.fromisoformat(raw)
+    except (ValueError, UserFacingError) as exc:
+        raise InputInvalid(translate("Form", "{0}格式不对").format(spec.label), field=spec.name) from exc
+    return raw
+
+
+class ActionForm(QGroupBox):
+    """Fields, one button, a result line. `call(session, **kwargs)` runs on the worker."""
+
+    def __init__(
+        self,
+        ctx: Workstation,
+        title: str,
+        specs: list[Spec],
+        call: Callable[..., Any],
+        describe: Callable[[Any], str],
+        needs_approval: bool = False,
+        button: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(title, parent)
+        self.ctx, self.specs, self._call, self._describe = ctx, specs, call, describe
+        self.needs_approval = needs_approval
+        self.fields: dict[str, Field] = {}
+        self.choices: dict[str, QComboBox] = {}
+        self.last_result: Any = None
+        form = QFormLayout()
+        for spec in specs:
+            form.addRow(spec.label, self._make_input(spec))
+        self.button = QPushButton(button or title)
+        self.button.clicked.connect(self.submit)
+        self.result_label = info_label()
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.button)
+        layout.addWidget(self.result_label)
+
+    def _make_input(self, spec: Spec) -> QWidget:
+        if spec.kind == "choice":
+            combo = QComboBox()
+            for value, shown in spec.choices:
+                combo.addItem(shown, value)
+            self.choices[spec.name] = combo
+            return combo
+        hint = {"yuan": translate("Form", "元"), "kwh": "kWh", "date": "YYYY-MM-DD"}.get(spec.kind, "")
+        field = Field(hint)
+        field.edit.returnPressed.connect(self.submit)
+        self.fields[spec.name] = field
+        return field
+
+    def values(self) -> dict[str, Any]:
+        """Parsed keyword arguments; InputInvalid (with `.field`) on the first bad one."""
+        kwargs: dict[str, Any] = {}
+        for spec in self.specs:
+            if spec.kind == "choice":
+                kwargs[spec.name] = self.choices[spec.name].currentData()
+            else:
+                value = parse_value(spec, self.fields[spec.name].text())
+                if value is not None:
+                    kwargs[spec.name] = value
+        return kwargs
+
+    def submit(self, problem: str = "") -> None:
+        try:
+            kwargs = self.values()
+        except UserFacingError as exc:
+            self._show_failure(exc)
+            return
+        if self.needs_approval:
+            approval = ApprovalDialog.ask(
+                self,
+                self._request(kwargs),
+                self.ctx.approval_factory,
+                problem if isinstance(problem, str) else "",
+            )
+            if approval is None:
+                return
+            kwargs["approval"] = approval
+        self.button.setEnabled(False)
+        session = self.ctx.session
+        FacadeOp(self, lambda: self._call(session, **kwargs)).success(self._show_result).failure(
+            self._show_failure
+        ).run()
+
+    def _request(self, kwargs: dict[str, Any]) -> ApprovalRequest:
+        return ApprovalRequest(
+            operation=self.title(),
+            maker=self.ctx.operator,
+            account=kwargs.get("account_no") or kwargs.get("receipt_no"),
+            amount_fen=kwargs.get("amount_fen"),
+            energy_ckwh=kwargs.get("energy_ckwh") or kwargs.get("carried_ckwh"),
+            reason=kwargs.get("reason"),
+            extra=tuple(
+                (s.label, str(kwargs[s.name]))
+                for s in self.specs
+                if s.name in kwargs
+                and s.name
+                not in {"account_no", "receipt_no", "amount_fen", "energy_ckwh", "carried_ckwh", "reason"}
+            ),
+        )
+
+    def _show_result(self, result: Any) -> None:
+        self.button.setEnabled(True)
+        self.last_result = result
+        self.result_label.setStyleSheet("color: #1b5e20;")
+        self.result_label.setText(self._describe(result))
+
+    def _show_failure(self, exc: BaseException) -> None:
+        self.button.setEnabled(True)
+        code = getattr(exc, "code", "")
+        if self.needs_approval and code in {"SELF_APPROVAL", "APPROVAL_INVALID"}:
+            # Say why, then let the supervisor try again with the same content.
+            self.result_label.setText(explain_refusal(code))
+            self.submit(problem=explain_refusal(code))
+            return
+        if not route_error(exc, self.fields):
+            self.result_label.setStyleSheet(ERROR_STYLE)
+            self.result_label.setText(error_text(exc))
+
+
+def plain(result: Any) -> str:
+    """A readable fallback description of a result dataclass."""
+    fields = getattr(result, "__dataclass_fields__", None)
+    if not fields:
+        return str(result)
+    return "；".join(f"{name}: {getattr(result, name)}" for name in fields)
+
+
+def note(text: str) -> QLabel:
+    return info_label(text)

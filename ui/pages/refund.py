@@ -1,0 +1,127 @@
+"""退电/清零/更正: clear card → meter → back → refund form; corrections of today's receipts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from counter_app.money import format_kwh, format_yuan
+from ui.pages.base import Page
+from ui.pages.form import ActionForm, Spec, note
+
+translate = QCoreApplication.translate
+
+
+def refund_text(r) -> str:
+    lines = "；".join(f"{format_kwh(e)} kWh × {p / 10000:.4f} = ￥{format_yuan(f)}" for e, p, f in r.lines)
+    return translate(
+        "Refund",
+        "退费审批单 {0}：退款 ￥{1}，可退电量 {2} kWh（未用免费电 {3} kWh）\n{4}\n"
+        "由财务按审批单付款，不从钱箱付现。",
+    ).format(
+        r.form_no,
+        format_yuan(r.refund_fen),
+        format_kwh(r.refundable_ckwh),
+        format_kwh(r.free_left_ckwh),
+        lines,
+    )
+
+
+class RefundPage(Page):
+    shortcut = "F4"
+
+    @classmethod
+    def caption(cls) -> str:
+        return translate("Refund", "退电/清零/更正")
+
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(ctx, parent)
+        tabs = QTabWidget()
+        tabs.addTab(self._clear_tab(), translate("Refund", "清零"))
+        tabs.addTab(self._refund_form(), translate("Refund", "房间退电"))
+        tabs.addTab(self._correct_form(), translate("Refund", "更正"))
+        tabs.addTab(self._close_form(), translate("Refund", "销户"))
+        self.add(
+            note(
+                translate(
+                    "Refund",
+                    "两次来访：①写清零卡（监督人签字），用户插表；②清零卡带回放读卡器，"
+                    "完成清零后再办理退电。",
+                )
+            )
+        )
+        self.add(tabs)
+        self.finish()
+
+    def _clear_tab(self) -> ActionForm:
+        account = Spec("account_no", translate("Refund", "账户号"))
+        self.issue_clear = ActionForm(
+            self.ctx,
+            translate("Refund", "写清零卡"),
+            [account, Spec("reason", translate("Refund", "原因"))],
+            lambda s, **kw: s.issue_clear_card(**kw),
+            lambda r: translate("Refund", "卡 {0} 已成为清零卡：请用户插入电表后带回").format(r.card_serial),
+            needs_approval=True,
+        )
+        self.complete_clear = ActionForm(
+            self.ctx,
+            translate("Refund", "完成清零（清零卡已放读卡器）"),
+            [account],
+            lambda s, account_no: s.complete_clear(account_no),
+            lambda r: translate("Refund", "已清零 {0} kWh（{1}）").format(
+                format_kwh(r.cleared_ckwh), r.at.strftime("%Y-%m-%d %H:%M")
+            ),
+        )
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.issue_clear)
+        layout.addWidget(self.complete_clear)
+        layout.addStretch(1)
+        return box
+
+    def _refund_form(self) -> ActionForm:
+        self.refund = ActionForm(
+            self.ctx,
+            translate("Refund", "开具退费审批单"),
+            [
+                Spec("account_no", translate("Refund", "账户号")),
+                Spec("payee_name", translate("Refund", "收款人")),
+                Spec("payee_id", translate("Refund", "学号/工号")),
+                Spec("payee_account", translate("Refund", "银行卡号"), optional=True),
+                Spec("reason", translate("Refund", "原因"), optional=True),
+            ],
+            lambda s, **kw: s.refund_room(**kw),
+            refund_text,
+            needs_approval=True,
+        )
+        return self.refund
+
+    def _correct_form(self) -> ActionForm:
+        self.correct = ActionForm(
+            self.ctx,
+            translate("Refund", "更正（作废重开，仅限当天）"),
+            [
+                Spec("receipt_no", translate("Refund", "原票号")),
+                Spec("reason", translate("Refund", "原因")),
+                Spec("account_no", translate("Refund", "正确账户号"), optional=True),
+                Spec("amount_fen", translate("Refund", "正确金额"), "yuan", optional=True),
+                Spec("energy_ckwh", translate("Refund", "正确电量"), "kwh", optional=True),
+            ],
+            lambda s, **kw: s.correct(**kw),
+            lambda r: translate("Refund", "原票已作废，新票号 {0}：￥{1}，{2} kWh").format(
+                r.receipt_no, format_yuan(r.amount_fen), format_kwh(r.energy_ckwh)
+            ),
+            needs_approval=True,
+        )
+        return self.correct
+
+    def _close_form(self) -> ActionForm:
+        self.close_account = ActionForm(
+            self.ctx,
+            translate("Refund", "销户（须已清零并退费）"),
+            [Spec("account_no", translate("Refund", "账户号"))],
+            lambda s, **kw: s.close_account(**kw),
+            lambda r: translate("Refund", "账户 {0} 已销户").format(r.account_no),
+            needs_approval=True,
+        )
+        return self.close_account
