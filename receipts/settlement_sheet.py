@@ -18,7 +18,13 @@ from receipts.pdf_fonts import ResolvedFont
 from receipts.tables import Column
 
 TITLE = "财务交账单"
-ROLE_LABELS = {"cashier": "营业员", "supervisor": "监督人", "assistant": "部门助理", "head": "主管", "finance": "财务"}
+ROLE_LABELS = {
+    "cashier": "营业员",
+    "supervisor": "监督人",
+    "assistant": "部门助理",
+    "head": "主管",
+    "finance": "财务",
+}
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,9 @@ def _refunds_and_voids(pdf: PdfReport, c: dict[str, Any]) -> None:
 def _receipts(pdf: PdfReport, c: dict[str, Any]) -> None:
     pdf.heading("五、凭条号段与学校结算收据")
     span = c["receipt_range"]
-    pdf.paragraph(f"凭条号段：{span[0]} 至 {span[1]}，共 {c['receipt_count']} 张" if span else "凭条号段：本班无凭条")
+    pdf.paragraph(
+        f"凭条号段：{span[0]} 至 {span[1]}，共 {c['receipt_count']} 张" if span else "凭条号段：本班无凭条"
+    )
     if c["books"]:
         columns = [Column("收据本"), Column("页号段"), Column("本班已用"), Column("作废（原因）"), Column("空白"),
                    Column("已用", "int"), Column("作废", "int"), Column("空白", "int")]  # fmt: skip
@@ -121,8 +129,9 @@ def _suspense(pdf: PdfReport, c: dict[str, Any]) -> None:
 
 def _cash(pdf: PdfReport, c: dict[str, Any]) -> None:
     pdf.heading("八、现金清点（盲点）")
-    columns = [Column("面额（元）", "yuan"), Column("张/枚", "int"), Column("金额（元）", "yuan")]
-    pdf.table(columns, [list(r) for r in c["counted"]], total=["实点合计", None, c["counted_fen"]])
+    columns = [Column("面额（元）"), Column("张/枚", "int"), Column("金额（元）", "yuan")]
+    rows = [[format_yuan(d), n, fen] for d, n, fen in c["counted"]]
+    pdf.table(columns, rows, total=["实点合计", sum(r[1] for r in rows), c["counted_fen"]])
     diff = c["difference_fen"]
     kind = "长款" if diff > 0 else "短款" if diff < 0 else "无差额"
     lines = [

@@ -56,3 +56,14 @@ __all__ = [
     "Unit",
     "Workstation",
 ]
+
+# Tables under the audit chain (counter_app.audit): every row inserted (or, for mutable tables,
+# every legitimate update) is followed by an audit entry whose digest covers the row, so
+# `counter-admin audit verify` catches a row changed, deleted or inserted behind the software's back.
+# Security tables mark themselves in db/models/security.py.
+AUDITED_TABLES = (
+    LedgerEntry, LedgerMark, Receipt, ReceiptEvent, CardWriteIntent, IntentEvent,
+    SettingValue, Tariff, Fee, ShiftClosure, AccountEvent, CardEvent,
+)  # fmt: skip
+for _model in AUDITED_TABLES:
+    _model.__table__.info["audited"] = True

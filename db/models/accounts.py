@@ -55,6 +55,7 @@ ACCOUNT_EVENT_KINDS = (
     "cleared",
     "closed",
     "note",
+    "write_back_seen",  # a card read showed the meter's write-back (data: the write-back)
 )
 
 

@@ -45,7 +45,9 @@ def render_pdf(table: ReportTable, *, font: ResolvedFont | None = None) -> bytes
     pdf = _ChartReport(title=table.title, font=font, form_no=table.form_no, wide=table.wide)
     if table.header_lines:
         pdf.lines(list(table.header_lines))
-    pdf.table(list(table.columns), [list(r) for r in table.rows], total=list(table.total) if table.total else None)
+    pdf.table(
+        list(table.columns), [list(r) for r in table.rows], total=list(table.total) if table.total else None
+    )
     if table.chart is not None:
         pdf.heading(table.chart.title)
         pdf.drawing(hour_chart(table.chart, pdf.font.name, pdf.frame_width))

@@ -250,6 +250,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["set_by"], ["operators.id"], name=op.f("fk_fees_set_by_operators")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_fees")),
         sa.UniqueConstraint("kind", "effective_from", name=op.f("uq_fees_kind_effective_from")),
+        info={"audited": True},
     )
     op.create_table(
         "month_closes",
@@ -344,6 +345,7 @@ def upgrade() -> None:
             ["set_by"], ["operators.id"], name=op.f("fk_setting_values_set_by_operators")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_setting_values")),
+        info={"audited": True},
     )
     with op.batch_alter_table("setting_values", schema=None) as batch_op:
         batch_op.create_index("ix_setting_values_key_id", ["key", "id"], unique=False)
@@ -434,6 +436,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["set_by"], ["operators.id"], name=op.f("fk_tariffs_set_by_operators")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tariffs")),
         sa.UniqueConstraint("cls", "effective_from", name=op.f("uq_tariffs_cls_effective_from")),
+        info={"audited": True},
     )
     op.create_table(
         "units",
@@ -549,6 +552,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["shift_id"], ["shifts.id"], name=op.f("fk_shift_closures_shift_id_shifts")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_shift_closures")),
         sa.UniqueConstraint("shift_id", name=op.f("uq_shift_closures_shift_id")),
+        info={"audited": True},
     )
     op.create_table(
         "shift_counts",
@@ -715,7 +719,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("data", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True),
         sa.CheckConstraint(
-            "kind IN ('opened', 'imported', 'legacy_imported', 'class_changed', 'class_confirmed', 'occupants_changed', 'holder_changed', 'card_issued', 'card_lost', 'card_replaced', 'meter_replaced', 'blocked', 'unblocked', 'cleared', 'closed', 'note')",
+            "kind IN ('opened', 'imported', 'legacy_imported', 'class_changed', 'class_confirmed', 'occupants_changed', 'holder_changed', 'card_issued', 'card_lost', 'card_replaced', 'meter_replaced', 'blocked', 'unblocked', 'cleared', 'closed', 'note', 'write_back_seen')",
             name=op.f("ck_account_events_kind_known"),
         ),
         sa.ForeignKeyConstraint(
@@ -733,6 +737,7 @@ def upgrade() -> None:
             name=op.f("fk_account_events_workstation_id_workstations"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_account_events")),
+        info={"audited": True},
     )
     with op.batch_alter_table("account_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_account_events_account_id"), ["account_id"], unique=False)
@@ -781,6 +786,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_card_write_intents")),
         sa.UniqueConstraint("intent_id", name=op.f("uq_card_write_intents_intent_id")),
+        info={"audited": True},
     )
     with op.batch_alter_table("card_write_intents", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_card_write_intents_account_id"), ["account_id"], unique=False)
@@ -852,6 +858,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "workstation_id", "series", "seq", name=op.f("uq_receipts_workstation_id_series_seq")
         ),
+        info={"audited": True},
     )
     with op.batch_alter_table("receipts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_receipts_issued_at"), ["issued_at"], unique=False)
@@ -887,6 +894,7 @@ def upgrade() -> None:
             ["workstation_id"], ["workstations.id"], name=op.f("fk_card_events_workstation_id_workstations")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_card_events")),
+        info={"audited": True},
     )
     with op.batch_alter_table("card_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_card_events_card_id"), ["card_id"], unique=False)
@@ -921,6 +929,7 @@ def upgrade() -> None:
             ["workstation_id"], ["workstations.id"], name=op.f("fk_intent_events_workstation_id_workstations")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_intent_events")),
+        info={"audited": True},
     )
     with op.batch_alter_table("intent_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_intent_events_intent_id"), ["intent_id"], unique=False)
@@ -1005,6 +1014,7 @@ def upgrade() -> None:
             name=op.f("fk_ledger_entries_workstation_id_workstations"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_entries")),
+        info={"audited": True},
     )
     with op.batch_alter_table("ledger_entries", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_ledger_entries_account_id"), ["account_id"], unique=False)
@@ -1079,6 +1089,7 @@ def upgrade() -> None:
             ["receipt_id"], ["receipts.id"], name=op.f("fk_receipt_events_receipt_id_receipts")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_receipt_events")),
+        info={"audited": True},
     )
     with op.batch_alter_table("receipt_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_receipt_events_receipt_id"), ["receipt_id"], unique=False)
@@ -1106,6 +1117,7 @@ def upgrade() -> None:
             ["operator_id"], ["operators.id"], name=op.f("fk_ledger_marks_operator_id_operators")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_marks")),
+        info={"audited": True},
     )
     with op.batch_alter_table("ledger_marks", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_ledger_marks_entry_id"), ["entry_id"], unique=False)

@@ -1,0 +1,77 @@
+"""X and Z reports as thermal printouts (ESC/POS bytes via ReceiptBuilder.shift_report).
+
+The X report prints totals so far and never 应有现金 (see shift_close.py on blindness). The Z report
+is drawn from the sheet snapshot and the numbered Z row, so a reprint years later is the same.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counter_app.clock import BUSINESS_TZ
+from counter_app.money import format_yuan
+from counter_app.results import ShiftTotals
+from counter_app.settlement.ledger_view import LINE_LABELS, PAYMENT_KINDS, shift_entries
+from counter_app.settlement.sheet_content import TENDER_LABELS, name_of
+from db.models import Shift, Workstation
+from db.models.settlement import SettlementSheet, ZReport
+from receipts.data import ReportRow, ShiftReport, VoidLine
+from receipts.thermal import ReceiptBuilder
+
+
+def x_printout(session: Session, *, shift_id: int, totals: ShiftTotals, at: datetime, centre_name: str,
+               columns: int = 32) -> bytes:  # fmt: skip
+    shift = session.get(Shift, shift_id)
+    entries = shift_entries(session, shift_id)
+    counts: dict[str, int] = {}
+    tender_counts: dict[str, int] = {}
+    for e in entries:
+        if e.kind in PAYMENT_KINDS:
+            counts[e.line] = counts.get(e.line, 0) + 1
+            tender_counts[e.tender or ""] = tender_counts.get(e.tender or "", 0) + 1
+    report = ShiftReport(
+        kind="X", centre_name=centre_name, workstation=_code(session, shift), shift_no=str(shift_id),
+        cashier=name_of(session, shift.operator_id) or "", opened_at=shift.opened_at, at=at,
+        by_charge=tuple(ReportRow(LINE_LABELS[k], counts.get(k, 0), v) for k, v in totals.by_charge.items()),
+        by_tender=tuple(ReportRow(TENDER_LABELS[k], tender_counts.get(k, 0), v) for k, v in totals.by_tender.items()),
+        first_receipt_no=totals.receipts[0] if totals.receipts else None,
+        last_receipt_no=totals.receipts[1] if totals.receipts else None,
+        receipt_count=len({e.receipt_no for e in entries if e.receipt_no}),
+        voids=tuple(VoidLine(e.receipt_no or "", -e.fen, e.reason or "") for e in entries if e.kind == "void"),
+        free_ckwh=totals.free_ckwh, free_count=sum(1 for e in entries if e.free_ckwh),
+    )  # fmt: skip
+    return ReceiptBuilder(columns=columns).shift_report(report).data
+
+
+def z_printout(session: Session, *, shift_id: int, columns: int = 32) -> bytes:
+    """The numbered Z report of a closed shift (regenerable: from the stored snapshot)."""
+    z = session.scalar(select(ZReport).where(ZReport.shift_id == shift_id))
+    sheet = session.scalar(select(SettlementSheet).where(SettlementSheet.shift_id == shift_id))
+    if z is None or sheet is None:
+        raise LookupError(f"shift {shift_id} is not closed")
+    c = sheet.content
+    shift = session.get(Shift, shift_id)
+    diff = c["difference_fen"]
+    extra = (("备用金", format_yuan(c["float_fen"])), ("应有现金", format_yuan(c["expected_fen"])),
+             ("实点现金", format_yuan(c["counted_fen"])),
+             ("长短款", f"{format_yuan(diff)} {'长款' if diff > 0 else '短款' if diff < 0 else ''}".strip()),
+             ("交账单", c["sheet_no"]))  # fmt: skip
+    span = c["receipt_range"] or [None, None]
+    report = ShiftReport(
+        kind="Z", centre_name=c["centre_name"], workstation=c["workstation"], shift_no=z.z_no,
+        cashier=c["cashier"] or "", opened_at=shift.opened_at, at=z.at.astimezone(BUSINESS_TZ),
+        by_charge=tuple(ReportRow(label, n, fen) for _k, label, n, fen, _e, _f in c["lines"] if n or fen),
+        by_tender=tuple(ReportRow(label, n, fen) for _t, label, n, fen, _r in c["tenders"]),
+        first_receipt_no=span[0], last_receipt_no=span[1], receipt_count=c["receipt_count"],
+        voids=tuple(VoidLine(no, -fen, reason) for no, kind, fen, reason in c["voids"] if kind == "作废"),
+        free_ckwh=sum(r[2] for r in c["free"]), free_count=sum(r[1] for r in c["free"]), extra=extra,
+        audit_seq=z.audit_seq, audit_head=z.audit_head, sign_labels=("收款员", "监督人"),
+    )  # fmt: skip
+    return ReceiptBuilder(columns=columns).shift_report(report).data
+
+
+def _code(session: Session, shift: Shift) -> str:
+    return session.scalar(select(Workstation.code).where(Workstation.id == shift.workstation_id)) or ""

@@ -1,0 +1,160 @@
+"""What the 财务交账单 shows, gathered once at close into plain JSON (stored with the sheet).
+
+Exactly the contents DOMAIN lists: totals by class group and charge; by tender with references;
+refund approvals raised (not paid from the drawer); voids and corrections with reasons; the
+receipt number range; stamped-receipt pages used / void / blank; free energy delivered by batch
+with the 监督人; suspense items; counted cash by denomination; expected and the difference; the
+audit chain head at close; the sign-off chain. Times are stored as Asia/Shanghai text so the
+snapshot (and the PDF drawn from it) never depends on where or when it is rendered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counter_app.clock import BUSINESS_TZ
+from counter_app.settlement import receipt_books
+from counter_app.settlement.ledger_view import LINE_LABELS, PAYMENT_KINDS, TENDER_ORDER, EntryRow
+from db.models import Shift, Workstation
+from db.models.security import Operator
+from db.models.settlement import ReceiptPage
+
+TENDER_LABELS = {
+    "cash": "现金",
+    "cheque": "支票",
+    "campus_card": "一卡通",
+    "wechat": "微信",
+    "alipay": "支付宝",
+}
+
+
+@dataclass(frozen=True)
+class CloseFigures:
+    counted: dict[int, int]
+    counted_fen: int
+    float_fen: int
+    cash_in_fen: int
+    refund_float_fen: int
+    expected_fen: int
+    difference_fen: int
+    difference_reason: str | None
+    approved_by: str | None
+
+
+def local_text(moment: datetime) -> str:
+    return moment.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def name_of(session: Session, operator_id: int | None) -> str | None:
+    if operator_id is None:
+        return None
+    row = session.execute(
+        select(Operator.display_name, Operator.name).where(Operator.id == operator_id)
+    ).first()
+    return (row.display_name or row.name) if row else None
+
+
+def line_rows(entries: Iterable[EntryRow]) -> list[list[Any]]:
+    """[key, label, payments, fen, energy, free] per sheet line, in DOMAIN's order, zero lines kept."""
+    acc = {key: [key, label, 0, 0, 0, 0] for key, label in LINE_LABELS.items()}
+    for e in entries:
+        if e.kind in ("free", "refund_raised", "suspense_resolved", "carried", "cleared", "legacy_purchase"):
+            continue
+        row = acc[e.line] if e.line in acc else acc.setdefault(e.line, [e.line, e.line, 0, 0, 0, 0])
+        row[2] += 1 if e.kind in PAYMENT_KINDS else 0
+        row[3] += e.fen
+        row[4] += e.energy_ckwh
+    for e in entries:
+        if e.free_ckwh and e.line in acc:
+            acc[e.line][5] += e.free_ckwh
+    return list(acc.values())
+
+
+def tender_rows(entries: Iterable[EntryRow]) -> list[list[Any]]:
+    """[tender, label, payments, fen, references] for every tender that was used."""
+    acc: dict[str, list[Any]] = {}
+    for e in entries:
+        if e.tender is None or e.kind in ("refund_raised", "suspense_resolved"):
+            continue
+        row = acc.setdefault(e.tender, [e.tender, TENDER_LABELS.get(e.tender, e.tender), 0, 0, []])
+        row[2] += 1 if e.kind in PAYMENT_KINDS else 0
+        row[3] += e.fen
+        if e.reference and e.kind in PAYMENT_KINDS:
+            row[4].append(e.reference)
+    return [acc[t] for t in TENDER_ORDER if t in acc]
+
+
+def refund_rows(entries: Iterable[EntryRow]) -> list[list[Any]]:
+    return [
+        [e.reference or "", e.account_no or "", -e.fen, e.reason or ""]
+        for e in entries
+        if e.kind == "refund_raised"
+    ]
+
+
+def void_rows(entries: Iterable[EntryRow]) -> list[list[Any]]:
+    labels = {"void": "作废", "correction": "更正重开"}
+    return [[e.receipt_no or "", labels[e.kind], e.fen, e.reason or ""] for e in entries if e.kind in labels]
+
+
+def suspense_rows(entries: Iterable[EntryRow]) -> list[list[Any]]:
+    return [[e.data.get("intent_id", e.reference or ""), e.account_no or "", e.fen, e.reason or ""]
+            for e in entries if e.kind == "suspense"]  # fmt: skip
+
+
+def free_rows(entries: Iterable[EntryRow]) -> list[list[Any]]:
+    """[batch, deliveries, ckwh] by quota batch (the batch id the quota service puts in `data`)."""
+    acc: dict[str, list[Any]] = {}
+    for e in entries:
+        if e.free_ckwh:
+            batch = str(e.data.get("batch_id", "未注明批次"))
+            row = acc.setdefault(batch, [batch, 0, 0])
+            row[1] += 1
+            row[2] += e.free_ckwh
+    return [acc[k] for k in sorted(acc)]
+
+
+def page_rows(session: Session, shift: Shift) -> list[list[Any]]:
+    """Per book the cashier holds: [book, range, used in this shift, void (page: reason), blank]."""
+    out = []
+    for book_id in receipt_books.books_of(session, shift.operator_id, open_only=False):
+        pages = receipt_books.book_pages(session, book_id)
+        in_shift = set(session.scalars(select(ReceiptPage.page_no).where(
+            ReceiptPage.book_id == book_id, ReceiptPage.shift_id == shift.id)))  # fmt: skip
+        if not pages.blank and not in_shift:
+            continue  # a finished book that this shift did not touch
+        used = [p for p in pages.used if p in in_shift]
+        out.append([book_id, f"{pages.first_no}–{pages.last_no}", receipt_books.compress(used),
+                    "；".join(f"{p}：{r}" for p, r in pages.void), receipt_books.compress(pages.blank),
+                    len(used), len(pages.void), len(pages.blank)])  # fmt: skip
+    return out
+
+
+def build_content(session: Session, *, shift: Shift, entries: list[EntryRow], figures: CloseFigures,
+                  sheet_no: str, z_no: str, closed_at: datetime, audit_head: tuple[int, str],
+                  chain: list[list[str]], receipt_range: tuple[str, str] | None, x_reports: list[datetime],
+                  centre_name: str) -> dict[str, Any]:  # fmt: skip
+    workstation = session.get(Workstation, shift.workstation_id)
+    return {
+        "sheet_no": sheet_no, "z_no": z_no, "centre_name": centre_name,
+        "workstation": workstation.code if workstation else "", "shift_id": shift.id,
+        "cashier": name_of(session, shift.operator_id), "supervisor": name_of(session, shift.supervisor_id),
+        "opened_at": local_text(shift.opened_at), "closed_at": local_text(closed_at),
+        "lines": line_rows(entries), "tenders": tender_rows(entries), "refunds": refund_rows(entries),
+        "voids": void_rows(entries), "receipt_range": list(receipt_range) if receipt_range else None,
+        "receipt_count": len({e.receipt_no for e in entries if e.receipt_no}),
+        "books": page_rows(session, shift), "free": free_rows(entries),
+        "suspense": suspense_rows(entries),
+        "counted": [[d, n, d * n] for d, n in figures.counted.items()], "counted_fen": figures.counted_fen,
+        "float_fen": figures.float_fen, "cash_in_fen": figures.cash_in_fen,
+        "refund_float_fen": figures.refund_float_fen, "expected_fen": figures.expected_fen,
+        "difference_fen": figures.difference_fen, "difference_reason": figures.difference_reason,
+        "approved_by": figures.approved_by, "x_reports": [local_text(t) for t in x_reports],
+        "audit_seq": audit_head[0], "audit_head": audit_head[1], "chain": chain,
+    }  # fmt: skip
