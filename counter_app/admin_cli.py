@@ -23,12 +23,14 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TextIO
 
+import argon2
+
 from counter_app.admin_commands import HANDLERS, CommandContext
 from counter_app.admin_output import Output
 from counter_app.admin_passwords import PasswordSource, read_credentials
 from counter_app.clock import parse_iso_moment
 from counter_app.errors import ApprovalRequired, InputInvalid, SelfApproval, UserFacingError
-from counter_app.logs import explain
+from counter_app.logs import explain, setup_logging
 
 ROLES = ("cashier", "supervisor", "assistant", "head", "finance", "admin")
 CLASSES = ("dorm", "staff", "business")
@@ -263,8 +265,11 @@ def main(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     environ: dict[str, str] | None = None,
+    hasher: argon2.PasswordHasher | None = None,
 ) -> int:
-    """Run one command; returns the exit code (the console script exits with it)."""
+    """Run one command; returns the exit code (the console script exits with it). `hasher`
+    replaces the argon2 parameters (tests use the cheapest profile)."""
+    _setup_logging_once()
     out = Output(stdout or sys.stdout, stderr or sys.stderr)
     parser = build_parser()
     args = _parse(parser, list(sys.argv[1:] if argv is None else argv), out)
@@ -276,7 +281,8 @@ def main(
         credentials = read_credentials(args, PasswordSource(stdin if stdin is not None else sys.stdin))
         ctx = CommandContext(args=args, credentials=credentials, out=out,
                              db_url=args.db or env.get("COUNTER_DB_URL"),
-                             keystore=args.keystore or env.get("COUNTER_KEYSTORE"))  # fmt: skip
+                             keystore=args.keystore or env.get("COUNTER_KEYSTORE"), environ=dict(env),
+                             hasher=hasher)  # fmt: skip
         return HANDLERS[args.command](ctx)
     except UserFacingError as exc:
         out.error(explain(exc))
@@ -284,6 +290,19 @@ def main(
     except Exception as exc:  # noqa: BLE001 - the one place every bug becomes "see log <id>"
         out.error(explain(exc))
         return EXIT_INTERNAL
+
+
+_logging_ready: list[bool] = []  # one process, one set of log handlers however often main runs
+
+
+def _setup_logging_once() -> None:
+    """The log file beside the other counter logs, so "see log <id>" can be found."""
+    if _logging_ready:
+        return
+    import platformdirs
+
+    setup_logging(platformdirs.user_log_path("counter", appauthor=False))
+    _logging_ready.append(True)
 
 
 def _parse(parser: argparse.ArgumentParser, argv: list[str], out: Output) -> argparse.Namespace | int:

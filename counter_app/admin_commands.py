@@ -2,9 +2,9 @@
 passwords (admin_passwords) have been read.
 
 A handler takes a `CommandContext` and returns the exit code. It raises `UserFacingError` for
-anything a person can fix (exit 1). The checks of the import files are pure and done here;
-everything that needs the database, the keystore, authentication or approvals is a named stub
-raising NotImplementedError with what it must do, for the composition root to wire.
+anything a person can fix (exit 1). Handlers stay thin: the checks of the import files are pure
+(counter_app/imports); the database, keystore, login, approvals and audit work is done by
+`admin_services` (people, places, money), `admin_imports`, `admin_tools` and `admin_backup`.
 """
 
 from __future__ import annotations
@@ -12,16 +12,22 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import argon2
+
+from counter_app import admin_backup as backups
+from counter_app import admin_services as services
+from counter_app import admin_tools as tools
 from counter_app.admin_output import Output
 from counter_app.admin_passwords import Credentials
+from counter_app.admin_services import Invocation
 from counter_app.errors import InputInvalid
-from counter_app.imports.accounts_file import CLASS_ZH, ImportRow, ParsedImport, RoomKey, parse_accounts_file
-from counter_app.imports.accounts_plan import ExistingRoom, ImportPlan, diff_import, preview_lines
-from counter_app.imports.legacy_file import ParsedLegacy, parse_legacy_file
+from counter_app.imports.accounts_file import CLASS_ZH, ImportRow, RoomKey, parse_accounts_file
+from counter_app.imports.accounts_plan import ExistingRoom, diff_import, preview_lines
+from counter_app.imports.legacy_file import parse_legacy_file
 from counter_app.imports.table import LineError
-from counter_app.money import format_kwh
+from counter_app.money import format_kwh, format_price, format_yuan
 
 # Given the campuses a file covers, the rooms the database knows there (see accounts_plan).
 ExistingRooms = Callable[[frozenset[str]], Mapping[RoomKey, ExistingRoom]]
@@ -34,7 +40,15 @@ class CommandContext:
     out: Output
     db_url: str | None = None
     keystore: str | None = None  # "file:PATH", or None for the OS keyring
-    existing_rooms: ExistingRooms | None = None  # wired once the database layer is there
+    existing_rooms: ExistingRooms | None = None  # replaces the database's rooms (tests)
+    environ: Mapping[str, str] = field(default_factory=dict)  # COUNTER_CLOCK (development databases)
+    hasher: argon2.PasswordHasher | None = None  # tests pass a cheap one; None = the default
+
+    def invocation(self) -> Invocation:
+        c = self.credentials
+        return Invocation(db_url=self.db_url, keystore=self.keystore, environ=self.environ, actor=c.actor,
+                          actor_password=c.actor_password, approver=c.approver,
+                          approver_password=c.approver_password, hasher=self.hasher)  # fmt: skip
 
 
 Handler = Callable[[CommandContext], int]
@@ -45,26 +59,45 @@ Handler = Callable[[CommandContext], int]
 
 def accounts_import(ctx: CommandContext) -> int:
     """Check the yearly file, print every bad line or the preview; apply unless --dry-run."""
+    from counter_app import admin_imports
+
     parsed = parse_accounts_file(ctx.args.file)
     _report_file(ctx.out, ctx.args.file, parsed.encoding, len(parsed.rows), parsed.errors)
     _refuse_errors(parsed.errors, "导入文件", "import file")
-    plan = None
-    if ctx.existing_rooms is not None:
-        plan = diff_import(parsed.rows, ctx.existing_rooms(frozenset(r.campus for r in parsed.rows)))
-        for line in preview_lines(plan):
-            ctx.out.line(line)
-        _refuse_errors(plan.conflicts, "导入计划", "import plan")
-    else:
-        for line in rows_summary(parsed.rows):
-            ctx.out.line(line)
-    if ctx.args.dry_run:
+    campuses = frozenset(r.campus for r in parsed.rows)
+    if ctx.existing_rooms is not None:  # rooms supplied by the caller (tests): a preview only
+        return _preview(ctx, parsed.rows, ctx.existing_rooms(campuses), dry_run=True)
+    with services.acting(ctx.invocation()) as run:
+        with run.ctx.reading() as s:
+            run.ctx.require_role(s, "admin")
+            rooms = admin_imports.existing_rooms(s, campuses)
+        if _preview(ctx, parsed.rows, rooms, dry_run=ctx.args.dry_run) == 0:
+            return 0
+        done = admin_imports.apply_accounts_import(run, parsed, ctx.args.file)
+    ctx.out.line(f"已导入：新建账户 {len(done.created)} 个，更新 {done.updated} 个，"
+                 f"转为待确认 {len(done.pending)} 个，文件中缺少 {done.missing} 间（保留）")  # fmt: skip
+    for account_no in done.pending:
+        ctx.out.line(f"待确认类别：{account_no}")
+    return 0
+
+
+def _preview(ctx: CommandContext, rows: tuple[ImportRow, ...], rooms: Mapping[RoomKey, ExistingRoom],
+             *, dry_run: bool) -> int | None:  # fmt: skip
+    """Print the plan and the file's totals; 0 when that is all (dry run), None to go on."""
+    plan = diff_import(rows, rooms)
+    for line in [*preview_lines(plan), *rows_summary(rows)]:
+        ctx.out.line(line)
+    _refuse_errors(plan.conflicts, "导入计划", "import plan")
+    if dry_run:
         ctx.out.line("预览完成，未写入任何内容（--dry-run）")
         return 0
-    return apply_accounts_import(ctx, parsed, plan)
+    return None
 
 
 def legacy_import(ctx: CommandContext) -> int:
     """Check the legacy file, print every bad line or a summary; apply unless --dry-run."""
+    from counter_app import admin_imports
+
     parsed = parse_legacy_file(ctx.args.file)
     _report_file(ctx.out, ctx.args.file, parsed.encoding, len(parsed.accounts), parsed.errors)
     _refuse_errors(parsed.errors, "接管文件", "legacy file")
@@ -73,17 +106,27 @@ def legacy_import(ctx: CommandContext) -> int:
     ctx.out.line(
         f"账户 {len(parsed.accounts)} 个，购电记录 {purchases} 条，余额合计 {format_kwh(balance)} kWh"
     )
-    if ctx.args.dry_run:
-        ctx.out.line("检查完成，未写入任何内容（--dry-run）")
-        return 0
-    return apply_legacy_import(ctx, parsed)
+    with services.acting(ctx.invocation()) as run:
+        if ctx.args.dry_run:
+            with run.ctx.reading() as s:  # the same checks as the import, against the database
+                run.ctx.require_role(s, "admin")
+                known = admin_imports.known_rooms(s, (a.key.campus for a in parsed.accounts))
+                _targets, errors = admin_imports.legacy_targets(s, parsed.accounts, known)
+            _report_lines(ctx.out, errors)
+            _refuse_errors(tuple(errors), "接管文件", "legacy file")
+            ctx.out.line("检查完成，未写入任何内容（--dry-run）")
+            return 0
+        done = admin_imports.apply_legacy_import(run, parsed, ctx.args.file)
+    ctx.out.line(f"已接管：账户 {done.accounts} 个，购电记录 {done.purchases} 条，"
+                 f"余额合计 {format_kwh(done.balance_ckwh)} kWh")  # fmt: skip
+    return 0
 
 
 def rows_summary(rows: Iterable[ImportRow]) -> list[str]:
-    """Without a database to compare with: rooms per campus and class, beds and occupants."""
+    """The file's totals: rooms per campus and class, beds and occupants."""
     rows = tuple(rows)
     by_group = Counter((r.campus, r.cls) for r in rows)
-    lines = [f"文件共 {len(rows)} 间（未与数据库比较）"]
+    lines = [f"文件共 {len(rows)} 间"]
     for (campus, cls), count in sorted(by_group.items()):
         group = [r for r in rows if (r.campus, r.cls) == (campus, cls)]
         beds = sum(r.beds for r in group)
@@ -100,6 +143,11 @@ def _report_file(
         out.line(error.describe())
 
 
+def _report_lines(out: Output, errors: Iterable[LineError]) -> None:
+    for error in errors:
+        out.line(error.describe())
+
+
 def _refuse_errors(errors: tuple[LineError, ...], what_zh: str, what_en: str) -> None:
     if errors:
         raise InputInvalid(
@@ -109,127 +157,185 @@ def _refuse_errors(errors: tuple[LineError, ...], what_zh: str, what_en: str) ->
         )
 
 
-def apply_accounts_import(ctx: CommandContext, parsed: ParsedImport, plan: ImportPlan | None) -> int:
-    raise NotImplementedError(
-        "accounts import: authenticate --as and --approver, rebuild the plan inside one transaction, "
-        "apply it all-or-nothing with the approval bound to the file's hash, audit it"
-    )
-
-
-def apply_legacy_import(ctx: CommandContext, parsed: ParsedLegacy) -> int:
-    raise NotImplementedError(
-        "legacy import: authenticate --as/--approver, match each LegacyAccount to its room's account, "
-        "set card serial, purchase counter, balance and purchase history in one co-signed transaction"
-    )
-
-
-# --- stubs: need the database, keystore, auth and approval services ---------------------------
+# --- people and places -------------------------------------------------------------------------
 
 
 def init_database(ctx: CommandContext) -> int:
-    raise NotImplementedError(
-        "init: create the schema and keys (keystore_from_spec + init_keys), the admin and the head with the passwords read; mark the database dev with --dev"
-    )
+    a = ctx.args
+    info = services.initialise_database(
+        ctx.invocation(), admin=(a.admin, ctx.credentials.new_password(a.admin)),
+        head=(a.head, ctx.credentials.new_password(a.head)), dev=a.dev,
+    )  # fmt: skip
+    kind = "开发数据库（允许模拟设备）" if info.dev else "生产数据库"
+    ctx.out.line(f"已初始化{kind}：实例 {info.instance_id}；管理员 {a.admin}，主管 {a.head}")
+    return 0
 
 
 def operator_add(ctx: CommandContext) -> int:
-    raise NotImplementedError(
-        "operator add: authenticate --as (admin), verify --approver, create the operator with --role and the new password"
-    )
+    a = ctx.args
+    with services.acting(ctx.invocation()) as run:
+        services.add_operator(run, name=a.name, role=a.role, password=ctx.credentials.new_password(a.name))
+    ctx.out.line(f"已添加操作员 {a.name}（{a.role}），确认人 {ctx.credentials.approver}")
+    return 0
 
 
 def operator_disable(ctx: CommandContext) -> int:
-    raise NotImplementedError(
-        "operator disable: authenticate --as (admin), disable the operator's login, audit it"
-    )
+    with services.acting(ctx.invocation()) as run:
+        services.disable_operator(run, name=ctx.args.name)
+    ctx.out.line(f"已停用操作员 {ctx.args.name}")
+    return 0
 
 
 def operator_reset_password(ctx: CommandContext) -> int:
-    raise NotImplementedError(
-        "operator reset-password: authenticate --as, verify --approver, set the new password, audit it"
-    )
+    name = ctx.args.name
+    with services.acting(ctx.invocation()) as run:
+        services.reset_password(run, name=name, password=ctx.credentials.new_password(name))
+    ctx.out.line(f"已重置 {name} 的密码，确认人 {ctx.credentials.approver}")
+    return 0
 
 
 def supervisor_appoint(ctx: CommandContext) -> int:
-    raise NotImplementedError(
-        "supervisor appoint: authenticate --as (head or assistant), record the appointment for [--from, --to]"
-    )
+    a = ctx.args
+    with services.acting(ctx.invocation()) as run:
+        services.appoint_supervisor(run, name=a.name, start=a.start, end=a.end)
+    ctx.out.line(f"已任命 {a.name} 为监督人：{a.start} 至 {a.end}")
+    return 0
 
 
 def workstation_add(ctx: CommandContext) -> int:
-    raise NotImplementedError(
-        "workstation add: authenticate --as (admin), register the workstation code on --campus"
-    )
+    a = ctx.args
+    with services.acting(ctx.invocation()) as run:
+        new_campus = services.add_workstation(run, code=a.code, campus=a.campus)
+    ctx.out.line(f"已登记窗口 {a.code}（{a.campus}{'，新校区' if new_campus else ''}）")
+    return 0
+
+
+# --- money ---------------------------------------------------------------------------------------
 
 
 def tariff_set(ctx: CommandContext) -> int:
-    raise NotImplementedError(
-        "tariff set: authenticate --as, verify --approver, add the tariff of --class from --from with --basis"
+    a = ctx.args
+    with services.acting(ctx.invocation()) as run:
+        services.set_tariff(run, cls=a.cls, price_e4=a.price_e4, start=a.start, basis=a.basis)
+    ctx.out.line(
+        f"电价已设定：{CLASS_ZH[a.cls]} {format_price(a.price_e4)} 元/kWh，自 {a.start.isoformat()} 起（{a.basis}）"
     )
+    return 0
 
 
 def fee_set(ctx: CommandContext) -> int:
-    raise NotImplementedError(
-        "fee set: authenticate --as, verify --approver, add fee KIND = --fen from --from with --basis"
+    a = ctx.args
+    with services.acting(ctx.invocation()) as run:
+        services.set_fee(run, kind=a.kind, fen=a.fen, start=a.start, basis=a.basis)
+    ctx.out.line(
+        f"收费标准已设定：{a.kind} = {format_yuan(a.fen)} 元，自 {a.start.isoformat()} 起（{a.basis}）"
     )
+    return 0
 
 
 def setting_set(ctx: CommandContext) -> int:
-    raise NotImplementedError(
-        "setting set: authenticate --as, parse VALUE for KEY, set it (money-affecting keys need --approver)"
-    )
+    with services.acting(ctx.invocation()) as run:
+        stored = services.set_setting(run, key=ctx.args.key, text=ctx.args.value)
+    ctx.out.line(f"设置 {ctx.args.key} = {stored!r}")
+    return 0
 
 
 def notice_add(ctx: CommandContext) -> int:
-    raise NotImplementedError(
-        "notice add: authenticate --as, create_notice(kind, payer, …) and print the notice number"
-    )
+    a = ctx.args
+    fields = {"kind": a.kind, "payer": a.payer, "notice_no": a.notice_no, "amount_fen": a.amount_fen,
+              "area_dm2": a.area_dm2, "repair_date": a.repair_date, "repairman": a.repairman,
+              "department": a.department}  # fmt: skip
+    with services.acting(ctx.invocation()) as run:
+        notice = tools.add_notice(run, **fields)
+    ctx.out.line(f"已开通知单 {notice.notice_no}：{notice.kind}，{format_yuan(notice.amount_fen)} 元")
+    return 0
+
+
+# --- checks --------------------------------------------------------------------------------------
 
 
 def audit_verify(ctx: CommandContext) -> int:
-    raise NotImplementedError(
-        "audit verify: authenticate --as, verify the audit chain; 0 only when intact, else print the first bad entry and return 1"
-    )
+    with services.acting(ctx.invocation()) as run:
+        result = tools.verify_audit(run)
+    if result.ok:
+        ctx.out.line(
+            f"审计链完好：共 {result.entries_checked} 条，链头 #{result.head[0]} {result.head[1][:16]}"
+        )
+        return 0
+    bad = result.first_bad
+    where = f"第 {bad.sequence} 条" if bad.sequence is not None else "无审计记录的行"
+    ctx.out.line(f"审计链被破坏：共发现 {len(result.problems)} 处问题；首处：{where}：{bad.reason}")
+    for problem in result.problems[1:20]:
+        ctx.out.line(f"  {problem.reason}")
+    return 1
 
 
 def receipt_verify(ctx: CommandContext) -> int:
-    raise NotImplementedError(
-        "receipt verify: authenticate --as, verify_receipt(TEXT) and print the ReceiptCheck"
+    with services.acting(ctx.invocation()) as run:
+        found = tools.verify_receipt(run, ctx.args.text)
+    c = found.check
+    if not c.genuine:
+        ctx.out.line("收据二维码无效：签名不符或内容无法识别（可能伪造或抄错）")
+        return 1
+    ctx.out.line(
+        f"收据真实：{c.workstation} {c.receipt_no} {format_yuan(c.amount_fen)} 元 {c.at.isoformat()}"
     )
-
-
-def backup_create(ctx: CommandContext) -> int:
-    raise NotImplementedError("backup create: authenticate --as, write a consistent backup to --out")
-
-
-def backup_verify(ctx: CommandContext) -> int:
-    raise NotImplementedError("backup verify: check the backup file's integrity, no login")
-
-
-def backup_restore(ctx: CommandContext) -> int:
-    raise NotImplementedError("backup restore: authenticate --as, restore FILE (refuse a newer schema)")
+    if found.on_record is False:  # signed by this centre's key, but not a receipt of this database
+        ctx.out.line("注意：本数据库中没有这张收据（或金额不同），请核对开票窗口")
+    return 0
 
 
 def keys_export(ctx: CommandContext) -> int:
-    raise NotImplementedError(
-        "keys export: authenticate --as, write keystore.export_keys(keystore, credentials.passphrase) to --out"
-    )
+    with services.acting(ctx.invocation()) as run:
+        tools.export_keys(run, out=ctx.args.out, passphrase=ctx.credentials.passphrase or "")
+    ctx.out.line(f"密钥已导出到 {ctx.args.out}（请与口令分开保管）")
+    return 0
 
 
 def keys_import(ctx: CommandContext) -> int:
-    raise NotImplementedError(
-        "keys import: authenticate --as, keystore.import_keys(FILE bytes, credentials.passphrase, into=keystore)"
+    kinds = tools.import_keys(
+        ctx.invocation(), file=ctx.args.file, passphrase=ctx.credentials.passphrase or ""
     )
+    ctx.out.line(f"已导入密钥：{', '.join(kinds)}")
+    return 0
 
 
 def db_upgrade(ctx: CommandContext) -> int:
-    raise NotImplementedError("db upgrade: run the Alembic migrations to head")
+    done = tools.upgrade_database(ctx.invocation())
+    before = ", ".join(done.before) or "空库"
+    ctx.out.line(
+        f"数据库已升级：{before} → {done.after}" + (f"（升级前备份：{done.backup}）" if done.backup else "")
+    )
+    return 0
+
+
+def backup_create(ctx: CommandContext) -> int:
+    with services.acting(ctx.invocation()) as run:
+        made = backups.create_backup(run, ctx.args.out)
+    ctx.out.line(f"备份已写入 {made.path}（{made.size} 字节，SHA-256 {made.sha256}）")
+    return 0
+
+
+def backup_verify(ctx: CommandContext) -> int:
+    check = backups.verify_backup(ctx.invocation(), ctx.args.file)
+    ctx.out.line(f"备份完好：{check.path}，审计记录 {check.entries} 条，链头 #{check.head[0]}")
+    return 0
+
+
+def backup_restore(ctx: CommandContext) -> int:
+    done = backups.restore_backup(ctx.invocation(), ctx.args.file)
+    ctx.out.line(f"已从 {done.check.path} 恢复（审计记录 {done.check.entries} 条）")
+    if done.safety_copy:
+        ctx.out.line(f"恢复前的数据库已保存为 {done.safety_copy}")
+    return 0
 
 
 def report(ctx: CommandContext) -> int:
-    raise NotImplementedError(
-        "report: authenticate --as, build report KIND for [--from, --to] as --format into --out"
-    )
+    a = ctx.args
+    with services.acting(ctx.invocation()) as run:
+        size = tools.write_report(run, kind=a.kind, start=a.start, end=a.end, fmt=a.fmt, out=a.out)
+    ctx.out.line(f"报表 {a.kind}（{a.start} 至 {a.end}）已写入 {a.out}（{size} 字节）")
+    return 0
 
 
 HANDLERS: dict[str, Handler] = {

@@ -120,6 +120,9 @@ _TABLE = [
     ("UnpaidBackCharge", "UNPAID_BACK_CHARGE", "有未缴的违规用电补缴电费", "An unpaid theft back-charge is outstanding"),
     ("PeriodFrozen", "PERIOD_FROZEN", "该会计期间已结账冻结", "The accounting period is closed"),
     ("ReviewerConflict", "REVIEWER_CONFLICT", "审核人不能审核自己经手的班次", "A reviewer cannot review a shift they sold in"),
+    # Not one of API.md's codes: an addition (docs/api.md "Additions beside API.md").
+    ("SheetFrozen", "SHEET_FROZEN", "交账单已由财务签收冻结，不能再修改",
+     "The settlement sheet was signed for by finance and is frozen"),
     ("DeviceOffline", "DEVICE_OFFLINE", "设备未连接或无响应", "Device not connected or not answering"),
     ("PrinterPaperOut", "PRINTER_PAPER_OUT", "打印机缺纸", "The printer is out of paper"),
     ("SimulationRefused", "SIMULATION_REFUSED", "生产数据库不允许使用模拟设备",
@@ -173,6 +176,7 @@ PendingIntents: type[UserFacingError]
 UnpaidBackCharge: type[UserFacingError]
 PeriodFrozen: type[UserFacingError]
 ReviewerConflict: type[UserFacingError]
+SheetFrozen: type[UserFacingError]
 DeviceOffline: type[UserFacingError]
 PrinterPaperOut: type[UserFacingError]
 SimulationRefused: type[UserFacingError]

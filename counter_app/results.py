@@ -145,6 +145,14 @@ class RefundForm:
     lines: tuple[tuple[int, int, int], ...]
     maker: str
     checker: str
+    second_checker: str | None = None  # the second supervisor of a manual (broken-meter) reading
+    refundable_ckwh: int = 0
+    free_left_ckwh: int = 0
+    cleared_ckwh: int = 0
+    flagged: bool = False  # some energy valued at the oldest known price (no purchase covered it)
+    reading_source: str = "clear_card"  # clear_card | manual
+    reason: str | None = None
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from counter_app.clock import Clock, system_clock
+from counter_app.crashpoints import crash_point
 from counter_app.errors import CardLocked, CardMac, CardMismatch, CardPscWrong, InputInvalid
 from hardware.card_reader import CardReader, DeviceDiagnostics
 from hardware.profile import MeterProfile, ReferenceProfile
@@ -321,6 +322,7 @@ class CardService:
     def _write_record(self, reading: CardReading, record: CardRecord) -> CardReading:
         address, data = self.profile.record_write(reading, record, mac_key=self._mac_key)
         self._write(address, data)
+        crash_point("before_read_back")  # the crash-point sweep (counter_app/crashpoints.py)
         if self.reader.read_main(address=address, length=len(data)) != data:
             raise CardMac(
                 "写入后读回不一致",

@@ -8,6 +8,7 @@ and `shifts.is_open` is cleared in the same transaction.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from db.models.security import Approval as ApprovalRow
 from db.models.settlement import SHEET_SERIES, Z_SERIES, SettlementSheet, ZReport
 
 CLOSE_APPROVAL_KIND = "shift.close_difference"
+# (session, approval, *, kind, payload, reason) -> approval id: the signature of OpContext.approve.
+Approve = Callable[..., int]
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ def close_shift(
     session: Session, *, shift_id: int, operator_id: int, workstation: str, clock: Clock,
     difference_reason: str | None = None, approval: approvals.Approval | None = None,
     settings: CloseSettings | None = None, pdf_dir: str | Path | None = None,
+    approve: Approve | None = None,
 ) -> SettlementInfo:  # fmt: skip
     settings = settings or CloseSettings.from_session(session)
     shift = shift_close.require_open_shift(session, shift_id)
@@ -57,8 +61,9 @@ def close_shift(
         raise InputInvalid("请先清点并申报现金", detail_en="declare the counted cash first", field="counted")
     shift_close.require_no_pending_writes(session, shift_id)
     entries = shift_entries(session, shift_id)
-    figures, approval_id = _figures(session, shift, count, entries, settings, operator_id, workstation, clock,
-                                    difference_reason, approval)  # fmt: skip
+    approve = approve or _plain_approve(operator_id, workstation, clock)
+    figures, approval_id = _figures(session, shift, count, entries, settings, difference_reason, approval,
+                                    approve)  # fmt: skip
     now = clock()
     closure = ShiftClosure(shift_id=shift_id, closed_at=now, operator_id=operator_id, counted=count.counted,
                            counted_fen=figures.counted_fen, expected_fen=figures.expected_fen,
@@ -91,7 +96,18 @@ def close_shift(
     )
 
 
-def _figures(session, shift, count, entries, settings, operator_id, workstation, clock, reason, approval):
+def _plain_approve(operator_id: int, workstation: str, clock: Clock) -> Approve:
+    """approvals.approve with this close's maker; the facade passes OpContext.approve instead
+    (the setting approval_ttl_s and the counter's hasher)."""
+
+    def approve(session: Session, approval, *, kind: str, payload: dict, reason: str | None = None) -> int:
+        return approvals.approve(session, approval=approval, kind=kind, payload=payload, maker_id=operator_id,
+                                 workstation=workstation, clock=clock, reason=reason)  # fmt: skip
+
+    return approve
+
+
+def _figures(session, shift, count, entries, settings, reason, approval, approve: Approve):
     """(CloseFigures, approval id or None). The approval is asked only above the limit."""
     cash_in = drawer_cash(entries, refund_float=False)
     float_refunds = refund_float_paid(entries) if settings.refund_float else 0
@@ -106,8 +122,7 @@ def _figures(session, shift, count, entries, settings, operator_id, workstation,
     if abs(difference) > settings.close_difference_fen:
         payload = {"shift_id": shift.id, "counted_fen": count.counted_fen, "expected_fen": expected,
                    "difference_fen": difference, "reason": reason}  # fmt: skip
-        approval_id = approvals.approve(session, approval=approval, kind=CLOSE_APPROVAL_KIND, payload=payload,
-                                        maker_id=operator_id, workstation=workstation, clock=clock, reason=reason)  # fmt: skip
+        approval_id = approve(session, approval, kind=CLOSE_APPROVAL_KIND, payload=payload, reason=reason)
         checker_id = session.scalar(select(ApprovalRow.checker_id).where(ApprovalRow.id == approval_id))
         approved_by = name_of(session, checker_id)
     figures = CloseFigures({int(k): v for k, v in count.counted.items()}, count.counted_fen, shift.float_fen,

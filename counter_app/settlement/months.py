@@ -9,6 +9,7 @@ in it is refused with PERIOD_FROZEN (`require_period_open`, called by every writ
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -71,7 +72,8 @@ def require_period_open(session: Session, moment: datetime | date, month_end_day
 
 
 def close_month(session: Session, *, period: str, maker_id: int, approval: approvals.Approval | None,
-                workstation: str, clock: Clock, month_end_day: int = 25) -> MonthInfo:  # fmt: skip
+                workstation: str, clock: Clock, month_end_day: int = 25,
+                approve: Callable[..., int] | None = None) -> MonthInfo:  # fmt: skip
     """Finance closes the period, co-signed; refused before its last day is over, when it is
     already closed, or while a shift of the period is open or its sheet not yet signed for."""
     first, last = period_days(period, month_end_day)
@@ -85,8 +87,11 @@ def close_month(session: Session, *, period: str, maker_id: int, approval: appro
     if is_frozen(session, period):
         raise PeriodFrozen(period, data={"period": period})
     _require_shifts_handed_over(session, first, last)
-    approval_id = approvals.approve(session, approval=approval, kind=CLOSE_KIND, payload={"period": period},
-                                    maker_id=maker_id, workstation=workstation, clock=clock)  # fmt: skip
+    if approve is not None:  # the facade's OpContext.approve (ttl setting, hasher)
+        approval_id = approve(session, approval, kind=CLOSE_KIND, payload={"period": period})
+    else:
+        approval_id = approvals.approve(session, approval=approval, kind=CLOSE_KIND, payload={"period": period},
+                                        maker_id=maker_id, workstation=workstation, clock=clock)  # fmt: skip
     row = MonthClose(period=period, closed_at=now, maker_id=maker_id, approval_id=approval_id)
     session.add(row)
     session.flush()

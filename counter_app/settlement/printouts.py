@@ -24,6 +24,13 @@ from receipts.thermal import ReceiptBuilder
 
 def x_printout(session: Session, *, shift_id: int, totals: ShiftTotals, at: datetime, centre_name: str,
                columns: int = 32) -> bytes:  # fmt: skip
+    report = x_report_doc(session, shift_id=shift_id, totals=totals, at=at, centre_name=centre_name)
+    return ReceiptBuilder(columns=columns).shift_report(report).data
+
+
+def x_report_doc(session: Session, *, shift_id: int, totals: ShiftTotals, at: datetime,
+                 centre_name: str) -> ShiftReport:  # fmt: skip
+    """The X report as plain data (what the print queue stores: counter_app.printing)."""
     shift = session.get(Shift, shift_id)
     entries = shift_entries(session, shift_id)
     counts: dict[str, int] = {}
@@ -32,7 +39,7 @@ def x_printout(session: Session, *, shift_id: int, totals: ShiftTotals, at: date
         if e.kind in PAYMENT_KINDS:
             counts[e.line] = counts.get(e.line, 0) + 1
             tender_counts[e.tender or ""] = tender_counts.get(e.tender or "", 0) + 1
-    report = ShiftReport(
+    return ShiftReport(
         kind="X", centre_name=centre_name, workstation=_code(session, shift), shift_no=str(shift_id),
         cashier=name_of(session, shift.operator_id) or "", opened_at=shift.opened_at, at=at,
         by_charge=tuple(ReportRow(LINE_LABELS[k], counts.get(k, 0), v) for k, v in totals.by_charge.items()),
@@ -42,12 +49,17 @@ def x_printout(session: Session, *, shift_id: int, totals: ShiftTotals, at: date
         receipt_count=len({e.receipt_no for e in entries if e.receipt_no}),
         voids=tuple(VoidLine(e.receipt_no or "", -e.fen, e.reason or "") for e in entries if e.kind == "void"),
         free_ckwh=totals.free_ckwh, free_count=sum(1 for e in entries if e.free_ckwh),
+        simulated=bool(shift.simulated),  # DOMAIN: simulated devices say so on every record
     )  # fmt: skip
-    return ReceiptBuilder(columns=columns).shift_report(report).data
 
 
 def z_printout(session: Session, *, shift_id: int, columns: int = 32) -> bytes:
     """The numbered Z report of a closed shift (regenerable: from the stored snapshot)."""
+    return ReceiptBuilder(columns=columns).shift_report(z_report_doc(session, shift_id=shift_id)).data
+
+
+def z_report_doc(session: Session, *, shift_id: int) -> ShiftReport:
+    """The Z report as plain data, from the sheet snapshot and the numbered Z row."""
     z = session.scalar(select(ZReport).where(ZReport.shift_id == shift_id))
     sheet = session.scalar(select(SettlementSheet).where(SettlementSheet.shift_id == shift_id))
     if z is None or sheet is None:
@@ -60,7 +72,7 @@ def z_printout(session: Session, *, shift_id: int, columns: int = 32) -> bytes:
              ("长短款", f"{format_yuan(diff)} {'长款' if diff > 0 else '短款' if diff < 0 else ''}".strip()),
              ("交账单", c["sheet_no"]))  # fmt: skip
     span = c["receipt_range"] or [None, None]
-    report = ShiftReport(
+    return ShiftReport(
         kind="Z", centre_name=c["centre_name"], workstation=c["workstation"], shift_no=z.z_no,
         cashier=c["cashier"] or "", opened_at=shift.opened_at, at=z.at.astimezone(BUSINESS_TZ),
         by_charge=tuple(ReportRow(label, n, fen) for _k, label, n, fen, _e, _f in c["lines"] if n or fen),
@@ -69,8 +81,8 @@ def z_printout(session: Session, *, shift_id: int, columns: int = 32) -> bytes:
         voids=tuple(VoidLine(no, -fen, reason) for no, kind, fen, reason in c["voids"] if kind == "作废"),
         free_ckwh=sum(r[2] for r in c["free"]), free_count=sum(r[1] for r in c["free"]), extra=extra,
         audit_seq=z.audit_seq, audit_head=z.audit_head, sign_labels=("收款员", "监督人"),
+        simulated=bool(shift.simulated),
     )  # fmt: skip
-    return ReceiptBuilder(columns=columns).shift_report(report).data
 
 
 def _code(session: Session, shift: Shift) -> str:

@@ -158,4 +158,6 @@ for _kind, _title in (("day", "日报表"), ("week", "周报表"), ("month", "�
     register_report(_kind, _period_builder(_kind, _title))
 
 # The finance reports register themselves on import (kept in their own module for size).
+# The quota, low-balance and reconciliation reports live with their areas (counter_app/ops).
+from counter_app.ops import notice_reports, quota_report  # noqa: E402,F401
 from counter_app.settlement import reports_finance  # noqa: E402,F401

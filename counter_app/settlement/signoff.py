@@ -5,12 +5,13 @@ the sheet at close. The logged-in person signs the next unsigned step and must h
 role; the first step is the shift's own cashier; every later signer must not have sold in the
 shift (REVIEWER_CONFLICT) nor have signed an earlier step. Finance's 签收 (the last step) records
 the voucher number and freezes the sheet: after that any signature or edit is refused
-(SHEET_FROZEN), and the shift counts as handed to finance (no more same-day corrections).
+(SHEET_FROZEN: in counter_app.errors, an addition beside API.md), and the shift counts as handed
+to finance (no more same-day corrections).
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -18,20 +19,12 @@ from sqlalchemy.orm import Session
 from counter_app import audit
 from counter_app.auth import has_role
 from counter_app.clock import Clock, business_date
-from counter_app.errors import InputInvalid, ReviewerConflict, RoleForbidden, UserFacingError
+from counter_app.errors import InputInvalid, ReviewerConflict, RoleForbidden, SheetFrozen
 from counter_app.results import SheetInfo
 from counter_app.settlement.sheet_content import local_text, name_of
 from db.models import LedgerEntry, Shift
 from db.models.settlement import SettlementSheet, SheetFreeze, SheetSignature
 from receipts.settlement_sheet import SignatureLine, render_settlement_sheet
-
-
-class SheetFrozen(UserFacingError):
-    """A signed-for (签收) sheet is final. Not one of API.md's codes: an addition (docs/api.md)."""
-
-    code: ClassVar[str] = "SHEET_FROZEN"
-    message_zh: ClassVar[str] = "交账单已由财务签收冻结，不能再修改"
-    message_en_base: ClassVar[str] = "The settlement sheet was signed for by finance and is frozen"
 
 
 def sheet_by_no(session: Session, sheet_no: str) -> SettlementSheet:

@@ -10,8 +10,12 @@ from db.models import (  # noqa: F401  (imported for their tables)
     cards,
     intents,
     ledger,
+    notices,
     places,
+    queue,
+    quota,
     receipts,
+    refunds,
     security,
     settings,
     settlement,
@@ -22,8 +26,12 @@ from db.models.accounts import CARD_CLASS_ROWS, Account, AccountEvent, CardClass
 from db.models.cards import Card, CardEvent
 from db.models.intents import CardWriteIntent, IntentEvent, PrintJob, PrintJobEvent
 from db.models.ledger import LedgerEntry, LedgerMark
+from db.models.notices import Notice, NoticePayment
 from db.models.places import Building, Campus, Installation, Room, Unit, Workstation
+from db.models.queue import QueuedOperation, QueueResolution
+from db.models.quota import QuotaBatch, QuotaBatchApproval, QuotaBatchRoom, QuotaDelivery, QuotaRoomMonth
 from db.models.receipts import Receipt, ReceiptCounter, ReceiptEvent
+from db.models.refunds import RefundForm
 from db.models.settings import SettingValue
 from db.models.shifts import Shift, ShiftClosure
 from db.models.tariffs import Fee, Tariff
@@ -43,11 +51,21 @@ __all__ = [
     "IntentEvent",
     "LedgerEntry",
     "LedgerMark",
+    "Notice",
+    "NoticePayment",
+    "QueueResolution",
+    "QueuedOperation",
+    "QuotaBatch",
+    "QuotaBatchApproval",
+    "QuotaBatchRoom",
+    "QuotaDelivery",
+    "QuotaRoomMonth",
     "PrintJob",
     "PrintJobEvent",
     "Receipt",
     "ReceiptCounter",
     "ReceiptEvent",
+    "RefundForm",
     "Room",
     "SettingValue",
     "Shift",
@@ -63,7 +81,12 @@ __all__ = [
 # Security tables mark themselves in db/models/security.py.
 AUDITED_TABLES = (
     LedgerEntry, LedgerMark, Receipt, ReceiptEvent, CardWriteIntent, IntentEvent,
-    SettingValue, Tariff, Fee, ShiftClosure, AccountEvent, CardEvent,
+    SettingValue, Tariff, Fee, ShiftClosure, AccountEvent, CardEvent, RefundForm,
+)  # fmt: skip
+# Free quota, notices and the holiday queue (money- and approval-relevant, append-only).
+AUDITED_TABLES += (
+    QuotaBatch, QuotaBatchRoom, QuotaBatchApproval, QuotaDelivery, Notice, NoticePayment,
+    QueuedOperation, QueueResolution,
 )  # fmt: skip
 for _model in AUDITED_TABLES:
     _model.__table__.info["audited"] = True

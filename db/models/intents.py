@@ -19,7 +19,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import UUID_TEXT_LENGTH, Base, IntPK, JsonDoc, UtcDateTime, approval_fk, in_list, operator_fk
 
-INTENT_KINDS = ("top_up", "collect_free", "correction", "replace_card", "clear", "parameter", "roll_forward")
+INTENT_KINDS = (
+    "top_up", "collect_free", "correction", "replace_card", "clear", "parameter", "roll_forward",
+    "issue",  # a blank card made an account's first card (counter_app/ops/cards.py)
+)  # fmt: skip
 INTENT_STATES = ("card_written", "committed", "aborted", "suspense", "resolved", "rolled_forward", "refunded")
 # Terminal states: the account is free again.
 INTENT_FINAL_STATES = ("committed", "aborted", "resolved", "rolled_forward", "refunded")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.admincli import AdminDb
 from counter_app import admin_commands
 from counter_app.admin_cli import main
 from counter_app.errors import AccountUnknown
@@ -293,20 +294,24 @@ def test_user_facing_errors_exit_1_with_chinese_and_english(monkeypatch):
     ]
 
 
-def test_internal_errors_exit_3_with_a_log_id():
-    result = run(["db", "upgrade"])  # still a stub: NotImplementedError is a bug, not the user's fault
+def test_internal_errors_exit_3_with_a_log_id(monkeypatch):
+    def bug(ctx):
+        raise RuntimeError("a bug, not the user's fault")
+
+    monkeypatch.setitem(admin_commands.HANDLERS, "db upgrade", bug)
+    result = run(["db", "upgrade"])
     assert result.code == 3
     assert "错误 [INTERNAL] 内部错误，请查看日志" in result.stderr
 
 
-def test_audit_verify_is_not_0_until_it_really_verifies():
-    assert run(["audit", "verify", "--as", "a"], "p\n").code != 0
+def test_audit_verify_without_an_initialised_database_is_not_0(tmp_path):
+    result = run(["audit", "verify", "--as", "a", "--db", f"sqlite:///{tmp_path / 'none.db'}"], "p\n")
+    assert result.code == 1 and "counter-admin db upgrade" in result.stderr
 
 
-def test_accounts_import_dry_run_prints_the_summary(tmp_path):
-    result = run(
-        ["accounts", "import", str(DATA / "yearly_example.csv"), "--dry-run", "--as", "admin"], "p\n"
-    )
+def test_accounts_import_dry_run_prints_the_preview_and_summary(tmp_path):
+    db = AdminDb.create(tmp_path)
+    result = db.run("accounts", "import", str(DATA / "yearly_example.csv"), "--dry-run", as_="admin")
     assert result.code == 0, result.stderr
     assert "有效 4 行，错误 0 处" in result.stdout
     assert "东校区 学生公寓：2 间，床位 10，入住 8 人" in result.stdout
@@ -319,7 +324,7 @@ def test_accounts_import_dry_run_names_every_bad_line(tmp_path):
     with path.open("a", encoding="utf-8") as f:
         f.write("东校区,5,,308,学生公寓,4,3,1,0,99,,\n东校区,5,,400,宿舍,2,0,0,0,98,,\n")
     result = run(["accounts", "import", str(path), "--dry-run", "--as", "admin"], "p\n")
-    assert result.code == 1
+    assert result.code == 1  # the file is checked before any database is opened
     assert (
         "第 2 行 [房间]" in result.stdout
         and "第 6 行 [房间]" in result.stdout
@@ -328,13 +333,19 @@ def test_accounts_import_dry_run_names_every_bad_line(tmp_path):
     assert "错误 [INPUT_INVALID]" in result.stderr and "3 处错误" in result.stderr
 
 
-def test_accounts_import_for_real_needs_an_approver_and_then_the_database():
-    argv = ["accounts", "import", str(DATA / "yearly_example.csv"), "--as", "admin"]
-    assert run(argv, "p\n").code == 1
-    assert run([*argv, "--approver", "wang"], "p\nq\n").code == 3  # apply_accounts_import: not wired yet
+def test_accounts_import_for_real_needs_an_approver(tmp_path):
+    db = AdminDb.create(tmp_path)
+    argv = ["accounts", "import", str(DATA / "yearly_example.csv")]
+    refused = db.run(*argv, as_="admin")
+    assert refused.code == 1 and "APPROVAL_REQUIRED" in refused.stderr
+    assert db.run(*argv, as_="admin", approver="zhao").code == 0
 
 
-def test_legacy_import_dry_run():
-    result = run(["legacy", "import", str(DATA / "legacy_example.csv"), "--dry-run", "--as", "admin"], "p\n")
+def test_legacy_import_dry_run(tmp_path):
+    db = AdminDb.create(tmp_path)
+    assert (
+        db.run("accounts", "import", str(DATA / "yearly_example.csv"), as_="admin", approver="zhao").code == 0
+    )
+    result = db.run("legacy", "import", str(DATA / "legacy_example.csv"), "--dry-run", as_="admin")
     assert result.code == 0, result.stderr
     assert "账户 3 个，购电记录 3 条，余额合计 155.70 kWh" in result.stdout

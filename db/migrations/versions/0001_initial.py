@@ -269,6 +269,66 @@ def upgrade() -> None:
         sa.UniqueConstraint("period", name=op.f("uq_month_closes_period")),
     )
     op.create_table(
+        "queued_operations",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("kind", sa.String(length=64), nullable=False),
+        sa.Column("payload", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
+        sa.Column("payload_sha256", sa.String(length=64), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("maker_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("queued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["maker_id"], ["operators.id"], name=op.f("fk_queued_operations_maker_id_operators")
+        ),
+        sa.ForeignKeyConstraint(
+            ["workstation_id"],
+            ["workstations.id"],
+            name=op.f("fk_queued_operations_workstation_id_workstations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_queued_operations")),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("queued_operations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_queued_operations_maker_id"), ["maker_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_queued_operations_queued_at"), ["queued_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_queued_operations_workstation_id"), ["workstation_id"], unique=False
+        )
+
+    op.create_table(
+        "quota_batches",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("months", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
+        sa.Column("buildings", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
+        sa.Column("campus_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("policy", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
+        sa.Column("term_end", sa.Date(), nullable=True),
+        sa.Column("rooms", sa.Integer(), nullable=False),
+        sa.Column("total_ckwh", sa.BigInteger(), nullable=False),
+        sa.Column("maker_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "total_ckwh >= 0 AND rooms >= 0", name=op.f("ck_quota_batches_totals_not_negative")
+        ),
+        sa.ForeignKeyConstraint(
+            ["campus_id"], ["campuses.id"], name=op.f("fk_quota_batches_campus_id_campuses")
+        ),
+        sa.ForeignKeyConstraint(
+            ["maker_id"], ["operators.id"], name=op.f("fk_quota_batches_maker_id_operators")
+        ),
+        sa.ForeignKeyConstraint(
+            ["workstation_id"], ["workstations.id"], name=op.f("fk_quota_batches_workstation_id_workstations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quota_batches")),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("quota_batches", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_quota_batches_period"), ["period"], unique=False)
+
+    op.create_table(
         "receipt_book_returns",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("book_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -486,6 +546,53 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_deposit_shifts_shift_id"), ["shift_id"], unique=False)
 
     op.create_table(
+        "queue_resolutions",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("queue_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.CheckConstraint(
+            "outcome IN ('approved', 'cancelled')", name=op.f("ck_queue_resolutions_outcome_known")
+        ),
+        sa.ForeignKeyConstraint(
+            ["approval_id"], ["approvals.id"], name=op.f("fk_queue_resolutions_approval_id_approvals")
+        ),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operators.id"], name=op.f("fk_queue_resolutions_operator_id_operators")
+        ),
+        sa.ForeignKeyConstraint(
+            ["queue_id"],
+            ["queued_operations.id"],
+            name=op.f("fk_queue_resolutions_queue_id_queued_operations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_queue_resolutions")),
+        sa.UniqueConstraint("queue_id", name=op.f("uq_queue_resolutions_queue_id")),
+        info={"audited": True},
+    )
+    op.create_table(
+        "quota_batch_approvals",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("batch_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("checker_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["approval_id"], ["approvals.id"], name=op.f("fk_quota_batch_approvals_approval_id_approvals")
+        ),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["quota_batches.id"], name=op.f("fk_quota_batch_approvals_batch_id_quota_batches")
+        ),
+        sa.ForeignKeyConstraint(
+            ["checker_id"], ["operators.id"], name=op.f("fk_quota_batch_approvals_checker_id_operators")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quota_batch_approvals")),
+        sa.UniqueConstraint("batch_id", name=op.f("uq_quota_batch_approvals_batch_id")),
+        info={"audited": True},
+    )
+    op.create_table(
         "rooms",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("campus_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -666,6 +773,22 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "quota_room_months",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("room_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("batch_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["quota_batches.id"], name=op.f("fk_quota_room_months_batch_id_quota_batches")
+        ),
+        sa.ForeignKeyConstraint(["room_id"], ["rooms.id"], name=op.f("fk_quota_room_months_room_id_rooms")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quota_room_months")),
+        sa.UniqueConstraint("room_id", "month", name=op.f("uq_quota_room_months_room_id_month")),
+    )
+    with op.batch_alter_table("quota_room_months", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_quota_room_months_batch_id"), ["batch_id"], unique=False)
+
+    op.create_table(
         "sheet_freezes",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("sheet_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -762,7 +885,7 @@ def upgrade() -> None:
         sa.Column("payload", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
         sa.Column("simulated", sa.Boolean(), nullable=False),
         sa.CheckConstraint(
-            "kind IN ('top_up', 'collect_free', 'correction', 'replace_card', 'clear', 'parameter', 'roll_forward')",
+            "kind IN ('top_up', 'collect_free', 'correction', 'replace_card', 'clear', 'parameter', 'roll_forward', 'issue')",
             name=op.f("ck_card_write_intents_kind_known"),
         ),
         sa.CheckConstraint(
@@ -821,6 +944,75 @@ def upgrade() -> None:
     with op.batch_alter_table("cards", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_cards_account_id"), ["account_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_cards_status"), ["status"], unique=False)
+
+    op.create_table(
+        "notices",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("notice_no", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("payer", sa.String(length=100), nullable=False),
+        sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+        sa.Column("account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("department", sa.String(length=100), nullable=True),
+        sa.Column("repair_date", sa.Date(), nullable=True),
+        sa.Column("repairman", sa.String(length=100), nullable=True),
+        sa.Column("area_dm2", sa.BigInteger(), nullable=True),
+        sa.Column("rate_fen_per_m2", sa.BigInteger(), nullable=True),
+        sa.Column("data", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.CheckConstraint(
+            "kind IN ('repair', 'utility', 'heating', 'back_charge')", name=op.f("ck_notices_kind_known")
+        ),
+        sa.CheckConstraint("amount_fen > 0", name=op.f("ck_notices_amount_positive")),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_notices_account_id_accounts")),
+        sa.ForeignKeyConstraint(
+            ["approval_id"], ["approvals.id"], name=op.f("fk_notices_approval_id_approvals")
+        ),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operators.id"], name=op.f("fk_notices_operator_id_operators")
+        ),
+        sa.ForeignKeyConstraint(
+            ["workstation_id"], ["workstations.id"], name=op.f("fk_notices_workstation_id_workstations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notices")),
+        sa.UniqueConstraint("notice_no", name=op.f("uq_notices_notice_no")),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("notices", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_notices_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_notices_kind"), ["kind"], unique=False)
+
+    op.create_table(
+        "quota_batch_rooms",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("batch_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("room_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("room_code", sa.String(length=32), nullable=False),
+        sa.Column("building", sa.String(length=32), nullable=False),
+        sa.Column("beds", sa.Integer(), nullable=False),
+        sa.Column("occupants_undergrad", sa.Integer(), nullable=False),
+        sa.Column("occupants_master", sa.Integer(), nullable=False),
+        sa.Column("occupants_phd", sa.Integer(), nullable=False),
+        sa.Column("entitlement_ckwh", sa.BigInteger(), nullable=False),
+        sa.CheckConstraint("entitlement_ckwh > 0", name=op.f("ck_quota_batch_rooms_entitlement_positive")),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_quota_batch_rooms_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["quota_batches.id"], name=op.f("fk_quota_batch_rooms_batch_id_quota_batches")
+        ),
+        sa.ForeignKeyConstraint(["room_id"], ["rooms.id"], name=op.f("fk_quota_batch_rooms_room_id_rooms")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quota_batch_rooms")),
+        sa.UniqueConstraint("batch_id", "account_id", name=op.f("uq_quota_batch_rooms_batch_id_account_id")),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("quota_batch_rooms", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_quota_batch_rooms_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_quota_batch_rooms_batch_id"), ["batch_id"], unique=False)
 
     op.create_table(
         "receipts",
@@ -1123,6 +1315,35 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_ledger_marks_entry_id"), ["entry_id"], unique=False)
 
     op.create_table(
+        "notice_payments",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("notice_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("ledger_entry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("receipt_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("paper_receipt_no", sa.String(length=32), nullable=True),
+        sa.Column("late_hand_in", sa.Boolean(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["ledger_entry_id"],
+            ["ledger_entries.id"],
+            name=op.f("fk_notice_payments_ledger_entry_id_ledger_entries"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["notice_id"], ["notices.id"], name=op.f("fk_notice_payments_notice_id_notices")
+        ),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operators.id"], name=op.f("fk_notice_payments_operator_id_operators")
+        ),
+        sa.ForeignKeyConstraint(
+            ["receipt_id"], ["receipts.id"], name=op.f("fk_notice_payments_receipt_id_receipts")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_payments")),
+        sa.UniqueConstraint("notice_id", name=op.f("uq_notice_payments_notice_id")),
+        info={"audited": True},
+    )
+    op.create_table(
         "print_job_events",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("job_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -1139,6 +1360,41 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("print_job_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_print_job_events_job_id"), ["job_id"], unique=False)
+
+    op.create_table(
+        "quota_deliveries",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("batch_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("ckwh", sa.BigInteger(), nullable=False),
+        sa.Column("ledger_entry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("intent_id", sa.String(length=36), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.CheckConstraint("ckwh > 0", name=op.f("ck_quota_deliveries_ckwh_positive")),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_quota_deliveries_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["quota_batches.id"], name=op.f("fk_quota_deliveries_batch_id_quota_batches")
+        ),
+        sa.ForeignKeyConstraint(
+            ["ledger_entry_id"],
+            ["ledger_entries.id"],
+            name=op.f("fk_quota_deliveries_ledger_entry_id_ledger_entries"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operators.id"], name=op.f("fk_quota_deliveries_operator_id_operators")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quota_deliveries")),
+        sa.UniqueConstraint(
+            "ledger_entry_id", "batch_id", name=op.f("uq_quota_deliveries_ledger_entry_id_batch_id")
+        ),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("quota_deliveries", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_quota_deliveries_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_quota_deliveries_batch_id"), ["batch_id"], unique=False)
 
     op.create_table(
         "receipt_pages",
@@ -1174,20 +1430,110 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_receipt_pages_book_id"), ["book_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_receipt_pages_shift_id"), ["shift_id"], unique=False)
 
+    op.create_table(
+        "refund_forms",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("form_no", sa.String(length=32), nullable=False),
+        sa.Column("receipt_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("clear_entry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("ledger_entry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("reading_source", sa.String(length=16), nullable=False),
+        sa.Column("payee_name", sa.String(length=100), nullable=False),
+        sa.Column("payee_id", sa.String(length=64), nullable=False),
+        sa.Column("payee_account", sa.String(length=100), nullable=True),
+        sa.Column("cleared_ckwh", sa.BigInteger(), nullable=False),
+        sa.Column("free_left_ckwh", sa.BigInteger(), nullable=False),
+        sa.Column("refundable_ckwh", sa.BigInteger(), nullable=False),
+        sa.Column("refund_fen", sa.BigInteger(), nullable=False),
+        sa.Column("unpriced_ckwh", sa.BigInteger(), nullable=False),
+        sa.Column("lines", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("maker_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("second_approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("shift_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("simulated", sa.Boolean(), nullable=False),
+        sa.CheckConstraint(
+            "reading_source <> 'manual' OR second_approval_id IS NOT NULL",
+            name=op.f("ck_refund_forms_manual_reading_two_approvals"),
+        ),
+        sa.CheckConstraint(
+            "reading_source IN ('clear_card', 'manual')", name=op.f("ck_refund_forms_reading_source_known")
+        ),
+        sa.CheckConstraint(
+            "refund_fen >= 0 AND refundable_ckwh >= 0 AND free_left_ckwh >= 0 AND cleared_ckwh >= 0",
+            name=op.f("ck_refund_forms_amounts_not_negative"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_refund_forms_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["approval_id"], ["approvals.id"], name=op.f("fk_refund_forms_approval_id_approvals")
+        ),
+        sa.ForeignKeyConstraint(
+            ["clear_entry_id"],
+            ["ledger_entries.id"],
+            name=op.f("fk_refund_forms_clear_entry_id_ledger_entries"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["ledger_entry_id"],
+            ["ledger_entries.id"],
+            name=op.f("fk_refund_forms_ledger_entry_id_ledger_entries"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["maker_id"], ["operators.id"], name=op.f("fk_refund_forms_maker_id_operators")
+        ),
+        sa.ForeignKeyConstraint(
+            ["receipt_id"], ["receipts.id"], name=op.f("fk_refund_forms_receipt_id_receipts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["second_approval_id"],
+            ["approvals.id"],
+            name=op.f("fk_refund_forms_second_approval_id_approvals"),
+        ),
+        sa.ForeignKeyConstraint(["shift_id"], ["shifts.id"], name=op.f("fk_refund_forms_shift_id_shifts")),
+        sa.ForeignKeyConstraint(
+            ["workstation_id"], ["workstations.id"], name=op.f("fk_refund_forms_workstation_id_workstations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_refund_forms")),
+        sa.UniqueConstraint("clear_entry_id", name=op.f("uq_refund_forms_clear_entry_id")),
+        sa.UniqueConstraint("form_no", name=op.f("uq_refund_forms_form_no")),
+        sa.UniqueConstraint("ledger_entry_id", name=op.f("uq_refund_forms_ledger_entry_id")),
+        sa.UniqueConstraint("receipt_id", name=op.f("uq_refund_forms_receipt_id")),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("refund_forms", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_refund_forms_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_refund_forms_shift_id"), ["shift_id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("refund_forms", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_refund_forms_shift_id"))
+        batch_op.drop_index(batch_op.f("ix_refund_forms_account_id"))
+
+    op.drop_table("refund_forms")
     with op.batch_alter_table("receipt_pages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_receipt_pages_shift_id"))
         batch_op.drop_index(batch_op.f("ix_receipt_pages_book_id"))
 
     op.drop_table("receipt_pages")
+    with op.batch_alter_table("quota_deliveries", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_quota_deliveries_batch_id"))
+        batch_op.drop_index(batch_op.f("ix_quota_deliveries_account_id"))
+
+    op.drop_table("quota_deliveries")
     with op.batch_alter_table("print_job_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_print_job_events_job_id"))
 
     op.drop_table("print_job_events")
+    op.drop_table("notice_payments")
     with op.batch_alter_table("ledger_marks", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ledger_marks_entry_id"))
 
@@ -1230,6 +1576,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_receipts_issued_at"))
 
     op.drop_table("receipts")
+    with op.batch_alter_table("quota_batch_rooms", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_quota_batch_rooms_batch_id"))
+        batch_op.drop_index(batch_op.f("ix_quota_batch_rooms_account_id"))
+
+    op.drop_table("quota_batch_rooms")
+    with op.batch_alter_table("notices", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notices_kind"))
+        batch_op.drop_index(batch_op.f("ix_notices_account_id"))
+
+    op.drop_table("notices")
     with op.batch_alter_table("cards", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cards_status"))
         batch_op.drop_index(batch_op.f("ix_cards_account_id"))
@@ -1250,6 +1606,10 @@ def downgrade() -> None:
 
     op.drop_table("sheet_signatures")
     op.drop_table("sheet_freezes")
+    with op.batch_alter_table("quota_room_months", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_quota_room_months_batch_id"))
+
+    op.drop_table("quota_room_months")
     with op.batch_alter_table("accounts", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_accounts_room_live",
@@ -1275,6 +1635,8 @@ def downgrade() -> None:
     op.drop_table("shift_closures")
     op.drop_table("settlement_sheets")
     op.drop_table("rooms")
+    op.drop_table("quota_batch_approvals")
+    op.drop_table("queue_resolutions")
     with op.batch_alter_table("deposit_shifts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_deposit_shifts_shift_id"))
         batch_op.drop_index(batch_op.f("ix_deposit_shifts_deposit_id"))
@@ -1306,6 +1668,16 @@ def downgrade() -> None:
     op.drop_table("role_grants")
     op.drop_table("receipt_counters")
     op.drop_table("receipt_book_returns")
+    with op.batch_alter_table("quota_batches", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_quota_batches_period"))
+
+    op.drop_table("quota_batches")
+    with op.batch_alter_table("queued_operations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_queued_operations_workstation_id"))
+        batch_op.drop_index(batch_op.f("ix_queued_operations_queued_at"))
+        batch_op.drop_index(batch_op.f("ix_queued_operations_maker_id"))
+
+    op.drop_table("queued_operations")
     op.drop_table("month_closes")
     op.drop_table("fees")
     op.drop_table("deposits")

@@ -1,0 +1,339 @@
+"""Applying the two import files (docs/imports.md) to the database: all-or-nothing, co-signed,
+every account event and ledger entry under the audit chain.
+
+- `existing_rooms(s, campuses)`: what the database knows of the rooms on the campuses a yearly
+  file covers, for `accounts_plan.diff_import`.
+- `apply_accounts_import`: the plan is rebuilt inside the writing transaction (the database may
+  have changed since the preview), refused on any conflict or bad line, co-signed with the file's
+  SHA-256 and the plan's counts, then applied: new rooms and accounts (active), field updates,
+  class changes → pending (a closed account stays closed), missing rooms only listed.
+- `apply_legacy_import`: per account of the old system, the card serial (a card row, issued), the
+  purchase counter the new system continues from, the last known balance, and each purchase as a
+  `legacy_purchase` ledger entry with its price (refunds are valued from these).
+
+Account numbers of new rooms: `ops.account_admin.new_account_no` (class letter + "-" + room code,
+`D-5-308`), the scheme of accounts opened at the counter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
+
+from counter_app.admin_services import AdminRun, campus_named
+from counter_app.clock import BUSINESS_TZ
+from counter_app.context import OpContext
+from counter_app.errors import InputInvalid
+from counter_app.imports.accounts_file import ImportRow, Occupants, ParsedImport, RoomKey
+from counter_app.imports.accounts_plan import ExistingRoom, ImportPlan, RoomUpdate, diff_import
+from counter_app.imports.legacy_file import LegacyAccount, LegacyPurchase, ParsedLegacy
+from counter_app.imports.table import LineError
+from counter_app.ops.account_admin import new_account_no
+from counter_app.ops.cards import account_event
+from counter_app.ops.common import add_audited
+from db.models import Account, Building, Card, CardEvent, LedgerEntry, Room, Unit
+
+
+def file_sha256(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# --- what the database knows -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownRoom:
+    room: Room
+    account: Account | None
+
+
+def known_rooms(s: DbSession, campuses: Iterable[str]) -> dict[RoomKey, KnownRoom]:
+    """Rooms on these campuses (named as the file names them) with the account that counts: the
+    live one, else the latest closed one, else none."""
+    known: dict[RoomKey, KnownRoom] = {}
+    for name in sorted(set(campuses)):
+        campus = campus_named(s, name, create=False)
+        if campus is None:
+            continue
+        query = (
+            select(Room, Building.code, Unit.code)
+            .join(Building, Building.id == Room.building_id)
+            .outerjoin(Unit, Unit.id == Room.unit_id)
+            .where(Room.campus_id == campus.id)
+        )
+        rooms = {room.id: (room, RoomKey(name, b, u or "", room.number)) for room, b, u in s.execute(query)}
+        accounts = _counting_accounts(s, rooms)
+        for room_id, (room, key) in rooms.items():
+            known[key] = KnownRoom(room, accounts.get(room_id))
+    return known
+
+
+def _counting_accounts(s: DbSession, rooms: dict[int, Any]) -> dict[int, Account]:
+    chosen: dict[int, Account] = {}
+    for account in s.scalars(select(Account).where(Account.room_id.in_(list(rooms))).order_by(Account.id)):
+        current = chosen.get(account.room_id)
+        if current is None or current.status == "closed":
+            chosen[account.room_id] = account
+    return chosen
+
+
+def existing_room(account: Account) -> ExistingRoom:
+    return ExistingRoom(
+        cls=account.cls, beds=account.beds, occupants=Occupants(account.occupants_undergrad,
+        account.occupants_master, account.occupants_phd), meter_no=account.meter_no, status=account.status,
+        holder=account.holder, phone=account.phone, account_no=account.account_no,
+    )  # fmt: skip
+
+
+def existing_rooms(s: DbSession, campuses: Iterable[str]) -> dict[RoomKey, ExistingRoom]:
+    return {key: existing_room(k.account) for key, k in known_rooms(s, campuses).items() if k.account}
+
+
+def plan_for(s: DbSession, parsed: ParsedImport) -> tuple[ImportPlan, dict[RoomKey, KnownRoom]]:
+    known = known_rooms(s, (r.campus for r in parsed.rows))
+    existing = {key: existing_room(k.account) for key, k in known.items() if k.account}
+    return diff_import(parsed.rows, existing), known
+
+
+# --- yearly import -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountsImported:
+    created: tuple[str, ...]  # account numbers
+    updated: int
+    pending: tuple[str, ...]
+    missing: int
+
+
+def refuse_lines(errors: Iterable[LineError], what_zh: str, what_en: str) -> None:
+    errors = tuple(errors)
+    if errors:
+        lines = "；".join(e.describe() for e in errors[:20])
+        raise InputInvalid(f"{what_zh}有 {len(errors)} 处错误，未写入任何内容：{lines}",
+                           detail_en=f"{len(errors)} errors in the {what_en}; nothing written",
+                           data={"errors": [e.__dict__ for e in errors]})  # fmt: skip
+
+
+def apply_accounts_import(run: AdminRun, parsed: ParsedImport, path: str) -> AccountsImported:
+    ctx = run.ctx
+    with ctx.uow() as s:
+        ctx.require_role(s, "admin")
+        plan, known = plan_for(s, parsed)
+        refuse_lines(plan.conflicts, "导入计划", "import plan")
+        payload = {"file_sha256": file_sha256(path), "new": len(plan.new), "updated": len(plan.updated),
+                   "class_changed": len(plan.class_changed), "missing": len(plan.missing)}  # fmt: skip
+        approval_id = ctx.approve(s, run.require_approval(), kind="accounts.import", payload=payload)
+        creator = _RoomCreator(ctx, s)
+        refuse_lines(creator.check_codes(plan.new, known), "导入文件", "import file")
+        created = [creator.create(row, known.get(row.key), approval_id) for row in plan.new]
+        _free_changed_meters(s, known, plan.updated)
+        pending = [_update(ctx, s, known[u.key].account, u, approval_id) for u in plan.updated]
+        ctx.audit(s, "accounts.imported", approval_id=approval_id, **payload)
+        return AccountsImported(
+            tuple(created), len(plan.updated), tuple(p for p in pending if p), len(plan.missing)
+        )
+
+
+def room_code_for(row: ImportRow) -> str:
+    """As typed at the counter: building (numeric leading zeros dropped) - [unit -] room."""
+    building = (row.building.lstrip("0") or "0") if row.building.isdigit() else row.building.upper()
+    return "-".join(p for p in (building, row.unit, row.room) if p)
+
+
+class _RoomCreator:
+    def __init__(self, ctx: OpContext, s: DbSession) -> None:
+        self.ctx, self.s = ctx, s
+
+    def check_codes(self, rows: Iterable[ImportRow], known: dict[RoomKey, KnownRoom]) -> list[LineError]:
+        """Two different places (`05` and `5`) would get one room code: refused, named."""
+        errors, seen = [], {}
+        for row in rows:
+            if row.key in known:
+                continue
+            code = (row.campus, room_code_for(row))
+            campus = campus_named(self.s, row.campus, create=False)
+            taken = campus is not None and self.s.scalar(
+                select(Room.id).where(Room.campus_id == campus.id, Room.room_code == code[1])
+            )
+            if taken or code in seen:
+                errors.append(LineError(row.line, "房间", f"房间号 {code[1]} 与另一房间重复",
+                                        f"room code {code[1]} clashes with another room"))  # fmt: skip
+            seen[code] = row.line
+        return errors
+
+    def create(self, row: ImportRow, known: KnownRoom | None, approval_id: int) -> str:
+        room = known.room if known else self._room(row)
+        room.beds = row.beds
+        account = Account(
+            account_no=new_account_no(self.s, row.cls, room.room_code), room_id=room.id, cls=row.cls,
+            status="active", holder=row.holder or None, phone=row.phone or None, meter_no=row.meter_no,
+            purchase_counter=0, beds=row.beds, occupants_undergrad=row.occupants.undergrad,
+            occupants_master=row.occupants.master, occupants_phd=row.occupants.phd, opened_on=self.ctx.today(),
+        )  # fmt: skip
+        self.s.add(account)
+        self.s.flush()
+        account_event(self.ctx, self.s, account, "imported", approval_id=approval_id,
+                      data={"line": row.line, "new": True, "room_code": room.room_code})  # fmt: skip
+        return account.account_no
+
+    def _room(self, row: ImportRow) -> Room:
+        campus = campus_named(self.s, row.campus, create=True, ctx=self.ctx)
+        building = self._get(Building, campus_id=campus.id, code=row.building) or self._add(
+            Building(campus_id=campus.id, code=row.building, name=f"{row.building}号楼")
+        )
+        unit = None
+        if row.unit:
+            unit = self._get(Unit, building_id=building.id, code=row.unit) or self._add(
+                Unit(building_id=building.id, code=row.unit)
+            )
+        return self._add(Room(campus_id=campus.id, building_id=building.id, unit_id=unit.id if unit else None,
+                              number=row.room, room_code=room_code_for(row), beds=row.beds))  # fmt: skip
+
+    def _get(self, model: Any, **where: Any) -> Any:
+        return self.s.scalar(select(model).filter_by(**where))
+
+    def _add(self, row: Any) -> Any:
+        self.s.add(row)
+        self.s.flush()
+        return row
+
+
+def _free_changed_meters(
+    s: DbSession, known: dict[RoomKey, KnownRoom], updates: Iterable[RoomUpdate]
+) -> None:
+    """Meters may move between rooms (even swap) in one file: park each changed meter number on a
+    placeholder first, so the one-live-account-per-meter index never sees a half-applied swap."""
+    for u in updates:
+        if any(c.field == "meter_no" for c in u.changes):
+            account = known[u.key].account
+            account.meter_no = f"~import-{account.id}"
+    s.flush()
+
+
+_ACCOUNT_FIELDS = {"cls": "cls", "beds": "beds", "undergrad": "occupants_undergrad",
+                   "master": "occupants_master", "phd": "occupants_phd", "meter_no": "meter_no",
+                   "holder": "holder", "phone": "phone"}  # fmt: skip
+
+
+def _update(ctx: OpContext, s: DbSession, account: Account, u: RoomUpdate, approval_id: int) -> str | None:
+    """Apply one room's changes; the account number when it became pending."""
+    for change in u.changes:
+        setattr(account, _ACCOUNT_FIELDS[change.field], change.new)
+    s.get(Room, account.room_id).beds = account.beds
+    if u.becomes_pending:
+        account.status = "pending"
+    s.flush()
+    changes = [{"field": c.field, "old": c.old, "new": c.new} for c in u.changes]
+    kind = "class_changed" if u.class_changed else "imported"
+    account_event(ctx, s, account, kind, approval_id=approval_id,
+                  data={"line": u.row.line, "changes": changes, "pending": u.becomes_pending})  # fmt: skip
+    return account.account_no if u.becomes_pending else None
+
+
+# --- legacy import ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LegacyImported:
+    accounts: int
+    purchases: int
+    balance_ckwh: int
+
+
+def apply_legacy_import(run: AdminRun, parsed: ParsedLegacy, path: str) -> LegacyImported:
+    ctx = run.ctx
+    with ctx.uow() as s:
+        ctx.require_role(s, "admin")
+        known = known_rooms(s, (a.key.campus for a in parsed.accounts))
+        targets, errors = legacy_targets(s, parsed.accounts, known)
+        refuse_lines(errors, "接管文件", "legacy file")
+        payload = {"file_sha256": file_sha256(path), "accounts": len(targets),
+                   "purchases": sum(len(a.purchases) for a, _ in targets)}  # fmt: skip
+        approval_id = ctx.approve(s, run.require_approval(), kind="legacy.import", payload=payload)
+        for legacy, account in targets:
+            _take_over(ctx, s, legacy, account, approval_id)
+        ctx.audit(s, "legacy.imported", approval_id=approval_id, **payload)
+        return LegacyImported(len(targets), payload["purchases"], sum(a.balance_ckwh for a, _ in targets))
+
+
+def legacy_targets(
+    s: DbSession, accounts: Iterable[LegacyAccount], known: dict[RoomKey, KnownRoom]
+) -> tuple[list[tuple[LegacyAccount, Account]], list[LineError]]:
+    targets, errors = [], []
+    for legacy in accounts:
+        found = known.get(legacy.key)
+        account = found.account if found else None
+        problem = _legacy_problem(s, legacy, account)
+        if problem:
+            errors.append(LineError(legacy.line, "房间", *problem))
+        else:
+            targets.append((legacy, account))
+    return targets, errors
+
+
+def _legacy_problem(s: DbSession, legacy: LegacyAccount, account: Account | None) -> tuple[str, str] | None:
+    label = legacy.key.label()
+    if account is None or account.status == "closed":
+        return (
+            f"{label} 没有有效账户（请先导入房间名单）",
+            f"{label} has no live account (import the room list first)",
+        )
+    if account.purchase_counter > 0 or account.legacy_as_of is not None:
+        return (f"账户 {account.account_no} 已有购电记录或已接管，不能再接管",
+                f"account {account.account_no} already has purchases or was taken over")  # fmt: skip
+    card = s.scalar(select(Card).where(Card.serial == legacy.card_serial))
+    if card is not None and card.account_id != account.id:
+        return (
+            f"卡号 {legacy.card_serial} 已登记在其他账户",
+            f"card {legacy.card_serial} belongs to another account",
+        )
+    return None
+
+
+def _moment(day: date) -> datetime:
+    """A legacy date as a moment: noon in Shanghai (the old system kept no time of day)."""
+    return datetime.combine(day, time(12, 0), tzinfo=BUSINESS_TZ)
+
+
+def _take_over(
+    ctx: OpContext, s: DbSession, legacy: LegacyAccount, account: Account, approval_id: int
+) -> None:
+    account.card_serial = legacy.card_serial
+    account.purchase_counter = legacy.purchase_counter
+    account.legacy_balance_ckwh = legacy.balance_ckwh
+    account.legacy_as_of = _moment(legacy.balance_on) if legacy.balance_on else ctx.now()
+    card = s.scalar(select(Card).where(Card.serial == legacy.card_serial))
+    if card is None:
+        card = Card(serial=legacy.card_serial, status="issued", kind="user", account_id=account.id,
+                    received_at=ctx.now())  # fmt: skip
+        s.add(card)
+    s.flush()
+    add_audited(ctx, s, CardEvent(card_id=card.id, kind="issued", account_id=account.id, at=ctx.now(),
+                                  operator_id=ctx.operator_id, approval_id=approval_id, reason="旧系统接管",
+                                  data={"legacy": True}), "card.issued", serial=card.serial)  # fmt: skip
+    for purchase in legacy.purchases:
+        _legacy_entry(ctx, s, account, purchase, approval_id)
+    account_event(ctx, s, account, "legacy_imported", approval_id=approval_id,
+                  data={"line": legacy.line, "card_serial": legacy.card_serial,
+                        "purchase_counter": legacy.purchase_counter, "balance_ckwh": legacy.balance_ckwh,
+                        "balance_on": legacy.balance_on.isoformat() if legacy.balance_on else None})  # fmt: skip
+
+
+def _legacy_entry(
+    ctx: OpContext, s: DbSession, account: Account, p: LegacyPurchase, approval_id: int
+) -> None:
+    """The old system's purchase: money it took (never in our drawer: the settlement sheet and the
+    period tables leave `legacy_purchase` out), energy, the exact price, its counter."""
+    entry = LedgerEntry(kind="legacy_purchase", charge="electricity", account_id=account.id, fen=p.amount_fen,
+                        energy_ckwh=p.energy_ckwh, price_e4=p.price_e4, purchase_counter=p.counter,
+                        operator_id=ctx.operator_id, at=_moment(p.on), approval_id=approval_id,
+                        reason="旧系统购电记录", data={"line": p.line})  # fmt: skip
+    add_audited(ctx, s, entry, "ledger.legacy_purchase", account_no=account.account_no, counter=p.counter)

@@ -1,0 +1,137 @@
+"""What every operation needs, in one object: the database, the keys, the clock, who and where.
+
+The facade (`counter_app.session.Session`) builds an `OpContext` per call and hands it to the
+service functions in `counter_app/ops/`. Services never reach for globals: the clock, the devices
+and the operator come from here, so a test can run two counters in one process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import argon2
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session as DbSession
+
+from counter_app import approvals, audit, settings
+from counter_app.approvals import Approval
+from counter_app.auth import AuthenticatedOperator
+from counter_app.clock import Clock, business_date
+from counter_app.devices import Devices
+from counter_app.errors import RoleForbidden
+from counter_app.keystore import Keys, bind_keys
+from counter_app.roles import has_any_role
+from db.session import unit_of_work
+
+
+@dataclass(frozen=True)
+class WorkstationRef:
+    id: int
+    code: str
+    campus_id: int
+    simulated: bool
+
+
+@dataclass(frozen=True)
+class OpContext:
+    engine: Engine
+    keys: Keys
+    clock: Clock
+    workstation: WorkstationRef
+    devices: Devices
+    dev_database: bool
+    operator: AuthenticatedOperator | None = None
+    hasher: argon2.PasswordHasher | None = None
+    centre_name: str = "能源管理中心"
+    # Set only while a queued operation runs again (counter_app.queueing, approve_queued).
+    replaying: Any = None
+
+    # --- transactions -------------------------------------------------------------------------
+    def uow(self) -> Any:
+        """One short write transaction; refusals of security interest survive its rollback."""
+        return audit.recording_refusals(self.engine, keys=self.keys)
+
+    @contextmanager
+    def reading(self) -> Iterator[DbSession]:
+        with unit_of_work(self.engine, read_only=True) as session:
+            bind_keys(session, self.keys)
+            yield session
+
+    # --- time ----------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return business_date(self.clock())
+
+    # --- who -----------------------------------------------------------------------------------
+    @property
+    def operator_id(self) -> int:
+        if self.operator is None:
+            raise RoleForbidden("未登录", detail_en="not logged in")
+        return self.operator.id
+
+    def require_role(self, session: DbSession, *roles: str) -> None:
+        """The operator holds one of `roles` today (a 监督人 appointment counts on its dates)."""
+        if not has_any_role(session, self.operator_id, roles, on=self.today()):
+            raise RoleForbidden(
+                f"需要角色：{'、'.join(roles)}", detail_en=f"needs role: {', '.join(roles)}",
+                data={"roles": roles},
+            )  # fmt: skip
+
+    @property
+    def simulated(self) -> bool:
+        return self.devices.simulated or self.workstation.simulated
+
+    # --- shared steps ----------------------------------------------------------------------------
+    def setting(self, session: DbSession, key: str) -> Any:
+        return settings.get_setting(session, key)
+
+    def approve(
+        self,
+        session: DbSession,
+        approval: Approval | None,
+        *,
+        kind: str,
+        payload: Mapping[str, Any],
+        reason: str | None = None,
+        allowed_roles: Iterable[str] = ("supervisor", "assistant", "head"),
+    ) -> int:
+        """Check the second person's credentials for exactly this operation; the approval id.
+
+        Single-operator hook (counter_app/queueing.py): when `single_operator_mode` is on and
+        `kind` is registered with `queueing.register_queueable`, the operation is not checked but
+        stored, and QUEUED (with `.queue_id`) is raised instead, whatever `approval` holds. While
+        a queued operation runs again (`self.replaying`), the payload must be exactly the queued
+        one and the queue entry is resolved in this same transaction.
+        """
+        from counter_app import queueing
+
+        if queueing.should_queue(session, kind, self.replaying):
+            raise queueing.queue_refusal(
+                kind=kind, payload=payload, digest=approvals.payload_sha256(kind, payload),
+                maker_id=self.operator_id, workstation_id=self.workstation.id,
+                workstation=self.workstation.code, at=self.now(),
+            )  # fmt: skip
+        approval_id = approvals.approve(
+            session, approval=approval, kind=kind, payload=payload, maker_id=self.operator_id,
+            workstation=self.workstation.code, clock=self.clock,
+            ttl_s=self.setting(session, "approval_ttl_s"), reason=reason,
+            allowed_roles=tuple(allowed_roles), hasher=self.hasher,
+        )  # fmt: skip
+        if self.replaying is not None:
+            queueing.check_and_resolve(
+                session, self.replaying, kind=kind, digest=approvals.payload_sha256(kind, payload),
+                approval_id=approval_id, workstation=self.workstation.code, at=self.now(),
+            )  # fmt: skip
+        return approval_id
+
+    def audit(self, session: DbSession, kind: str, *, subject: Any = None, **payload: Any) -> None:
+        audit.record(
+            session, kind=kind, actor_id=self.operator.id if self.operator else None,
+            workstation=self.workstation.code, subject=subject, payload=payload, clock=self.clock,
+        )  # fmt: skip

@@ -1,0 +1,209 @@
+"""`open_counter`: the composition of one workstation — database, keys, clock, devices — and the
+door through which every caller (UI, CLI, tests, the acceptance suite) reaches the operations.
+
+API.md "Opening a counter". What happens, in order:
+1. the engine (SQLite pragmas verified; PostgreSQL reachable) and the schema (SQLite: backed up and
+   upgraded; PostgreSQL: must already match, `counter-admin db upgrade` migrates it);
+2. the installation row and the keys, each checked against its fingerprint (KEY_MISSING names one);
+3. the gates: simulated devices and COUNTER_CLOCK only on a development database;
+   on PostgreSQL this PC's clock must agree with the server's (CLOCK_SKEW);
+4. the workstation (registered to a campus); the devices; recovery of open card writes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import argon2
+from sqlalchemy import Engine, func, select
+
+from counter_app import crashpoints, settings
+from counter_app.clock import Clock, clock_from_env, system_clock
+from counter_app.context import OpContext, WorkstationRef
+from counter_app.devices import Devices, open_devices
+from counter_app.errors import ClockSkew, InputInvalid, SimulationRefused
+from counter_app.installation import InstallationInfo, load_keys
+from counter_app.keystore import Keys
+from counter_app.results import RecoveryResult
+from db.engine import make_engine, sqlite_file_path
+from db.migrate import prepare_schema
+from db.models import Workstation
+from db.session import unit_of_work
+
+log = logging.getLogger(__name__)
+
+
+class Counter:
+    """One open workstation. Not for concurrent use from several threads: the UI serialises its
+    calls on one worker thread (ui/ops.py)."""
+
+    def __init__(
+        self, *, engine: Engine, keys: Keys, info: InstallationInfo, clock: Clock,
+        workstation: WorkstationRef, devices: Devices, hasher: argon2.PasswordHasher | None = None,
+        reports_dir: Path | None = None,
+    ) -> None:  # fmt: skip
+        self.engine = engine
+        self.keys = keys
+        self.installation = info
+        self.clock = clock
+        self.workstation = workstation
+        self.devices = devices
+        self.hasher = hasher
+        # Where settlement sheets (and other generated papers) are written; docs/api.md.
+        self.reports_dir = reports_dir if reports_dir is not None else _default_reports_dir(engine)
+
+    def context(self, operator=None) -> OpContext:
+        return OpContext(
+            engine=self.engine, keys=self.keys, clock=self.clock, workstation=self.workstation,
+            devices=self.devices, dev_database=self.installation.dev, operator=operator, hasher=self.hasher,
+        )  # fmt: skip
+
+    @property
+    def sim(self):
+        """The simulator control (API.md "Simulator control"); AttributeError without simulate=True."""
+        if self.devices.sim is None:
+            raise AttributeError(
+                "sim: this counter runs real devices (open_counter(simulate=True) for simulators)"
+            )
+        return self.devices.sim
+
+    @property
+    def simulated(self) -> bool:
+        return self.devices.simulated
+
+    def login(self, name: str, password: str):
+        from counter_app.session import login
+
+        return login(self, name=name, password=password)
+
+    def recover(self) -> list[RecoveryResult]:
+        from counter_app.ops.recovery import recover_workstation
+
+        return recover_workstation(self.context())
+
+    def close(self) -> None:
+        self.devices.close()
+        self.engine.dispose()
+
+
+def open_counter(
+    db_url: str | None = None,
+    workstation: str = "W01",
+    reader_url: str | None = None,
+    printer_url: str | None = None,
+    simulate: bool = False,
+    sim_dir: str | os.PathLike | None = None,
+    clock: Clock | None = None,
+    keystore: str | None = None,
+    *,
+    hasher: argon2.PasswordHasher | None = None,
+    reports_dir: str | os.PathLike | None = None,
+) -> Counter:
+    engine = make_engine(db_url)
+    try:
+        counter = _open(
+            engine, workstation, reader_url, printer_url, simulate, sim_dir, clock, keystore, hasher
+        )
+        if reports_dir is not None:
+            counter.reports_dir = Path(reports_dir)
+        return counter
+    except BaseException:
+        engine.dispose()
+        raise
+
+
+def _open(
+    engine, workstation, reader_url, printer_url, simulate, sim_dir, clock, keystore, hasher
+) -> Counter:
+    prepare_schema(engine)
+    keys, info, _ = load_keys(engine, keystore)
+    injected = clock is not None
+    clock = _choose_clock(clock, info)
+    if simulate and not info.dev:
+        raise SimulationRefused(
+            "请使用演示模式或开发数据库", detail_en="use demo mode or a development database"
+        )
+    if crashpoints.armed_point() and not info.dev:
+        raise SimulationRefused(
+            "崩溃测试点只能用于开发数据库", detail_en="crash points need a development database"
+        )
+    if not (info.dev and (injected or clock is not system_clock)):
+        _check_clock_skew(engine, clock)  # a development database may run on a test or COUNTER_CLOCK time
+    station = _workstation(engine, workstation)
+    if simulate and not station.simulated:
+        station = WorkstationRef(station.id, station.code, station.campus_id, True)
+    sim_path = Path(sim_dir) if sim_dir else _default_sim_dir(engine)
+    devices = open_devices(reader_url=reader_url, printer_url=printer_url, simulate=simulate,
+                           sim_dir=sim_path, keys=keys, clock=clock)  # fmt: skip
+    counter = Counter(engine=engine, keys=keys, info=info, clock=clock, workstation=station,
+                      devices=devices, hasher=hasher)  # fmt: skip
+    try:
+        counter.recover()
+        from counter_app.printing import drain_quietly
+
+        drain_quietly(counter.context())  # receipts interrupted by a crash or a printer fault
+    except BaseException:
+        devices.close()
+        raise
+    return counter
+
+
+def _choose_clock(clock: Clock | None, info: InstallationInfo) -> Clock:
+    if clock is not None:
+        return clock
+    from_env = clock_from_env()
+    if from_env is not None and info.dev:
+        return from_env
+    if from_env is not None:
+        log.warning("COUNTER_CLOCK ignored: not a development database")
+    return system_clock
+
+
+def _check_clock_skew(engine: Engine, clock: Clock) -> None:
+    """PostgreSQL: refuse to start when this PC's clock and the server's differ by more than the
+    setting (receipts and the audit chain are ordered by this clock)."""
+    if engine.dialect.name != "postgresql":
+        return
+    with unit_of_work(engine, read_only=True) as session:
+        server_now = session.execute(select(func.now())).scalar_one()
+        limit = settings.get_setting(session, "clock_skew_max_s")
+    skew = abs(clock() - server_now)
+    if skew > timedelta(seconds=limit):
+        raise ClockSkew(
+            f"相差 {int(skew.total_seconds())} 秒", detail_en=f"{int(skew.total_seconds())} s apart"
+        )
+
+
+def _workstation(engine: Engine, code: str) -> WorkstationRef:
+    with unit_of_work(engine, read_only=True) as session:
+        row = session.execute(select(Workstation).where(Workstation.code == code)).scalar_one_or_none()
+        if row is None:
+            raise InputInvalid(
+                f"窗口 {code} 未登记，请管理员运行 counter-admin workstation add",
+                detail_en=f"workstation {code} is not registered (counter-admin workstation add)",
+            )
+        return WorkstationRef(row.id, row.code, row.campus_id, row.simulated)
+
+
+def _default_sim_dir(engine: Engine) -> Path:
+    path = sqlite_file_path(engine.url) if engine.dialect.name == "sqlite" else None
+    if path:
+        return Path(path).with_suffix(".sim")
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("counter", appauthor=False)) / "sim"
+
+
+def _default_reports_dir(engine: Engine) -> Path:
+    """Beside the SQLite file (`counter.db` → `counter.reports/`); on PostgreSQL, this PC's data
+    folder. Created when the first paper is written, not here."""
+    # sqlite_file_path reads any URL's database part: on PostgreSQL that is the database NAME.
+    path = sqlite_file_path(engine.url) if engine.dialect.name == "sqlite" else None
+    if path:
+        return Path(path).with_suffix(".reports")
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("counter", appauthor=False)) / "reports"

@@ -1,0 +1,76 @@
+"""The counter's devices: a card reader/writer and a receipt printer, real or simulated.
+
+Both are opened from pyserial URLs, so a simulator and a real device take the same code path
+(docs/hardware.md). Each driver owns one device thread (hardware.device_thread): every port I/O
+of a device runs there, whoever calls. Simulators run only on development databases; the gate is
+in `counter_app.counter.open_counter`, the flag here only says what is attached.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from counter_app.clock import Clock
+from counter_app.errors import DeviceOffline
+from counter_app.keystore import Keys
+from hardware.card_reader import SerialCardReader
+from hardware.card_service import CardService
+from hardware.printer import SerialPrinter
+from hardware.sim.control import SimControl
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Devices:
+    card: CardService | None = None
+    printer: SerialPrinter | None = None
+    sim: SimControl | None = None
+    closers: list = field(default_factory=list)
+
+    @property
+    def simulated(self) -> bool:
+        return self.sim is not None
+
+    def require_card(self) -> CardService:
+        if self.card is None:
+            raise DeviceOffline("未配置读卡器", detail_en="no card reader configured")
+        return self.card
+
+    def close(self) -> None:
+        for close in reversed(self.closers):
+            try:
+                close()
+            except Exception:  # closing must go on for the other devices
+                log.exception("closing a device failed")
+        self.closers.clear()
+
+
+def open_devices(
+    *,
+    reader_url: str | None,
+    printer_url: str | None,
+    simulate: bool,
+    sim_dir: Path | None,
+    keys: Keys,
+    clock: Clock,
+) -> Devices:
+    """Start the simulators when asked, then open the drivers on their URLs."""
+    devices = Devices()
+    if simulate:
+        if sim_dir is None:
+            raise ValueError("simulate=True needs a sim_dir")
+        devices.sim = SimControl(sim_dir, mac_key=keys.card_mac, clock=clock)
+        devices.closers.append(devices.sim.close)
+        reader_url = reader_url or devices.sim.reader_url
+        printer_url = printer_url or devices.sim.printer_url
+    if reader_url:
+        reader = SerialCardReader(reader_url)
+        devices.closers.append(reader.close)
+        devices.card = CardService(reader, mac_key=keys.card_mac, psc_master_key=keys.psc_master, clock=clock)
+    if printer_url:
+        devices.printer = SerialPrinter(printer_url)
+        devices.closers.append(devices.printer.close)
+    return devices

@@ -1,0 +1,106 @@
+"""Creating a counter database (`counter-admin init`) and reading what kind of database it is.
+
+`init` creates the schema, the keys (or adopts keys already in the keystore, e.g. imported from
+another counter) with their fingerprints, the installation row (development or production), the
+card classes, and two people: an administrator and a head (主管) — so that co-signatures are
+possible from the first day and one administrator can never act alone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import argon2
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from counter_app import __version__, audit
+from counter_app.auth import create_operator
+from counter_app.clock import Clock
+from counter_app.errors import InputInvalid, KeyMissing
+from counter_app.keystore import Keys, Keystore, bind_keys, init_keys, keystore_from_spec, open_keys
+from counter_app.roles import grant_role
+from db.migrate import upgrade_to_head
+from db.models import CARD_CLASS_ROWS, CardClass, Installation
+from db.session import unit_of_work
+
+INIT_WORKSTATION = "ADMIN"
+
+
+@dataclass(frozen=True)
+class InstallationInfo:
+    instance_id: str
+    dev: bool
+
+
+def read_installation(session: Session) -> InstallationInfo:
+    row = session.execute(select(Installation)).scalar_one_or_none()
+    if row is None:
+        raise KeyMissing(
+            "数据库尚未初始化，请先运行 counter-admin init",
+            detail_en="database not initialised; run counter-admin init first",
+        )
+    return InstallationInfo(instance_id=row.instance_id, dev=row.dev)
+
+
+def keystore_for(session: Session, spec: str | None) -> Keystore:
+    """The keystore named by `spec` (None = OS keyring) for this database's instance id."""
+    return keystore_from_spec(spec, database_id=read_installation(session).instance_id)
+
+
+def load_keys(engine: Engine, keystore_spec: str | None) -> tuple[Keys, InstallationInfo, Keystore]:
+    with unit_of_work(engine, read_only=True) as session:
+        info = read_installation(session)
+        keystore = keystore_from_spec(keystore_spec, database_id=info.instance_id)
+        return open_keys(session, keystore), info, keystore
+
+
+def initialise(
+    engine: Engine,
+    *,
+    keystore_spec: str | None,
+    admin: tuple[str, str],
+    head: tuple[str, str],
+    dev: bool,
+    clock: Clock,
+    hasher: argon2.PasswordHasher | None = None,
+) -> InstallationInfo:
+    """Schema, keys, installation row, card classes, the administrator and the head."""
+    if admin[0] == head[0]:
+        raise InputInvalid("管理员和主管必须是两个人", detail_en="the administrator and the head must differ")
+    upgrade_to_head(engine)
+    with unit_of_work(engine) as session:
+        if session.execute(select(Installation.id)).first() is not None:
+            raise InputInvalid("数据库已经初始化", detail_en="the database is already initialised")
+        info = InstallationInfo(instance_id=str(uuid.uuid4()), dev=dev)
+        now = clock()
+        session.add(Installation(instance_id=info.instance_id, dev=dev, created_at=now, app_version=__version__))
+        _add_card_classes(session)
+        keys = init_keys(session, keystore_from_spec(keystore_spec, database_id=info.instance_id), clock=clock)
+        bind_keys(session, keys)
+        _add_first_people(session, admin=admin, head=head, clock=clock, hasher=hasher)
+        audit.record(session, kind="installation.created", actor_id=None, workstation=INIT_WORKSTATION,
+                     payload={"instance_id": info.instance_id, "dev": dev}, clock=clock)  # fmt: skip
+    return info
+
+
+def _add_card_classes(session: Session) -> None:
+    existing = set(session.scalars(select(CardClass.code)))
+    for row in CARD_CLASS_ROWS:
+        if row["code"] not in existing:
+            session.add(CardClass(**row))
+    session.flush()
+
+
+def _add_first_people(
+    session: Session, *, admin: tuple[str, str], head: tuple[str, str], clock: Clock,
+    hasher: argon2.PasswordHasher | None,
+) -> None:  # fmt: skip
+    for (name, password), role in ((admin, "admin"), (head, "head")):
+        operator = create_operator(
+            session, name=name, password=password, actor_id=None, workstation=INIT_WORKSTATION,
+            clock=clock, hasher=hasher,
+        )  # fmt: skip
+        grant_role(session, operator_id=operator.id, role=role, granted_by_id=None,
+                   workstation=INIT_WORKSTATION, clock=clock)  # fmt: skip

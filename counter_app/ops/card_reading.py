@@ -1,0 +1,96 @@
+"""Reading the card on the reader and checking it against an account (API.md `read_card`).
+
+`read_card` writes nothing except resolving this card's open intents: a card that comes back after
+a crash or a pulled write settles its sale (roll forward or abort) the moment it is read.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
+
+from counter_app.context import OpContext
+from counter_app.errors import CardBlacklisted, CardMismatch
+from counter_app.ops.common import add_audited, write_back_to_json
+from counter_app.results import CardInfo, WriteBack
+from db.models import Account, AccountEvent, Card
+from hardware.records import CardKind, CardReading
+
+
+def card_blacklisted(s: DbSession, card_serial: str) -> bool:
+    status = s.scalar(select(Card.status).where(Card.serial == card_serial))
+    return status in ("lost", "locked", "spoiled")
+
+
+def read_card(ctx: OpContext) -> CardInfo:
+    reading = ctx.devices.require_card().read_card()
+    from counter_app.ops.recovery import resolve_card_intents
+
+    if resolve_card_intents(ctx, reading):
+        reading = ctx.devices.require_card().read_card()
+    with ctx.reading() as s:
+        account_no = reading.account_no
+        if account_no is None:
+            account_no = s.scalar(
+                select(Account.account_no).where(Account.card_serial == reading.card_serial)
+            )
+    return card_info(reading, account_no, simulated=ctx.devices.simulated)
+
+
+def card_info(reading: CardReading, account_no: str | None, *, simulated: bool) -> CardInfo:
+    purchase = reading.purchase
+    return CardInfo(
+        card_serial=reading.card_serial, kind=str(reading.kind), account_no=account_no,
+        purchase_counter=purchase.purchase_counter if purchase else None,
+        loaded=reading.loaded if purchase else None, write_back=api_write_back(reading.write_back),
+        simulated=simulated,
+    )  # fmt: skip
+
+
+def api_write_back(wb) -> WriteBack | None:
+    if wb is None:
+        return None
+    return WriteBack(remaining_ckwh=wb.remaining_ckwh, consumed_ckwh=wb.consumed_ckwh,
+                     last_loaded_counter=wb.last_loaded_counter, alarms=tuple(sorted(wb.alarms)),
+                     error=wb.error, at=wb.at)  # fmt: skip
+
+
+def read_checked_card(ctx: OpContext, account_no: str) -> CardReading:
+    """The card on the reader, which must be `account_no`'s user card (checked again against the
+    database inside the transaction by `require_account_card`). Open intents of the card are
+    resolved first, so a returning customer's interrupted sale settles before a new one."""
+    card = ctx.devices.require_card()
+    reading = card.read_card()
+    from counter_app.ops.recovery import resolve_card_intents
+
+    if resolve_card_intents(ctx, reading):
+        reading = card.read_card()
+    if reading.kind != CardKind.USER or reading.account_no != account_no:
+        raise CardMismatch(f"卡属于 {reading.account_no or '未发卡'}，不是 {account_no}",
+                           detail_en=f"card is {reading.account_no or 'not issued'}, not {account_no}")  # fmt: skip
+    return reading
+
+
+def require_account_card(s: DbSession, account: Account, reading: CardReading) -> None:
+    if card_blacklisted(s, reading.card_serial):
+        raise CardBlacklisted(reading.card_serial)
+    if account.card_serial != reading.card_serial:
+        raise CardMismatch(f"此卡不是账户 {account.account_no} 当前的卡",
+                           detail_en=f"not the current card of {account.account_no}")  # fmt: skip
+
+
+def write_back_seen(ctx: OpContext, s: DbSession, account: Account, reading: CardReading) -> None:
+    """Remember the meter's write-back the card carried, when it is new (low-balance estimates and
+    the account screen use the last one seen)."""
+    wb = reading.write_back
+    if wb is None or reading.write_back_torn:
+        return
+    data = write_back_to_json(wb)
+    last = s.scalar(select(AccountEvent.data).where(AccountEvent.account_id == account.id,
+                    AccountEvent.kind == "write_back_seen").order_by(AccountEvent.id.desc()).limit(1))  # fmt: skip
+    if last == data:
+        return
+    event = AccountEvent(account_id=account.id, kind="write_back_seen", at=ctx.now(),
+                         operator_id=ctx.operator.id if ctx.operator else None,
+                         workstation_id=ctx.workstation.id, data=data)  # fmt: skip
+    add_audited(ctx, s, event, "account.write_back_seen", account_no=account.account_no)

@@ -1,0 +1,178 @@
+"""Crash-safe card writes: the intent protocol of shared notes/reliability.md §1.
+
+    1. begin   (transaction 1) checks, approvals, claim the account, insert the intent, commit;
+    2. write   (no transaction) write the inactive slot, read back, verify the MAC and content;
+    3. commit  (transaction 2) ledger, receipt number, print job, intent "committed", release;
+    4. print   (no transaction) the durable print job goes to the printer.
+
+If the process dies between 1 and 3, the intent stays open and the account stays claimed (no
+other counter can sell onto it). Recovery (counter_app.ops.recovery) reads the card: a record
+carrying this intent's tag → run the same commit (roll forward, receipt marked recovered); the old
+record → abort; no card → still open. The commit of each intent kind is registered here, and
+must be computable from the intent row alone, because recovery may run in another process.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
+
+from counter_app import crashpoints
+from counter_app.context import OpContext
+from counter_app.errors import AccountBusy, CardRemoved, DbUnreachable, DeviceOffline, UserFacingError
+from counter_app.ops.common import add_audited
+from db import repo
+from db.models import Account, CardWriteIntent, IntentEvent
+from db.models.intents import INTENT_FINAL_STATES
+from hardware.records import CardReading
+
+log = logging.getLogger(__name__)
+
+Committer = Callable[[OpContext, DbSession, CardWriteIntent, bool], Any]
+COMMITTERS: dict[str, Committer] = {}
+
+
+def register_committer(kind: str) -> Callable[[Committer], Committer]:
+    def register(fn: Committer) -> Committer:
+        COMMITTERS[kind] = fn
+        return fn
+
+    return register
+
+
+def begin_intent(
+    ctx: OpContext,
+    s: DbSession,
+    *,
+    kind: str,
+    account: Account,
+    card_serial: str,
+    purchase_counter: int,
+    amount_fen: int,
+    energy_ckwh: int,
+    free_ckwh: int = 0,
+    price_e4: int | None = None,
+    tender: str | None = None,
+    shift_id: int | None,
+    payload: dict[str, Any],
+) -> CardWriteIntent:
+    """Claim the account for a new intent and insert it. ACCOUNT_BUSY when another intent (this
+    counter's or another's) holds the account."""
+    intent_id = str(uuid.uuid4())
+    now = ctx.now()
+    if not repo.claim_account(s, account.id, intent_id, workstation_id=ctx.workstation.id, at=now):
+        raise AccountBusy(account.account_no, data={"busy_intent_id": account.busy_intent_id})
+    intent = CardWriteIntent(
+        intent_id=intent_id, kind=kind, account_id=account.id, card_serial=card_serial,
+        purchase_counter=purchase_counter, amount_fen=amount_fen, energy_ckwh=energy_ckwh,
+        free_ckwh=free_ckwh, price_e4=price_e4, tender=tender, shift_id=shift_id,
+        operator_id=ctx.operator_id, workstation_id=ctx.workstation.id, created_at=now,
+        payload=payload, simulated=ctx.simulated,
+    )  # fmt: skip
+    return add_audited(ctx, s, intent, "intent.begun", intent_kind=kind, account_no=account.account_no)
+
+
+def mark_intent(
+    ctx: OpContext, s: DbSession, intent: CardWriteIntent, state: str, *,
+    reason: str | None = None, approval_id: int | None = None, data: dict[str, Any] | None = None,
+) -> IntentEvent:  # fmt: skip
+    """A new state event; a final state releases the account's claim."""
+    event = IntentEvent(
+        intent_id=intent.intent_id, state=state, at=ctx.now(),
+        operator_id=ctx.operator.id if ctx.operator else None, workstation_id=ctx.workstation.id,
+        approval_id=approval_id, reason=reason, data=data,
+    )  # fmt: skip
+    add_audited(ctx, s, event, f"intent.{state}", intent_id=intent.intent_id)
+    if state in INTENT_FINAL_STATES:
+        repo.release_account(s, intent.account_id, intent.intent_id)
+    return event
+
+
+def intent_row(s: DbSession, intent_id: str) -> CardWriteIntent:
+    return s.execute(select(CardWriteIntent).where(CardWriteIntent.intent_id == intent_id)).scalar_one()
+
+
+def write_purchase_record(
+    ctx: OpContext, intent: CardWriteIntent, account_no: str, meter_no: str
+) -> CardReading:
+    """Step 2 (no transaction open): the purchase record the intent describes, read back and checked.
+    The record carries the intent's tag so recovery recognises it."""
+    card = ctx.devices.require_card()
+    try:
+        reading = card.write_purchase(
+            card_serial=intent.card_serial, account_no=account_no, meter_no=meter_no,
+            purchase_counter=intent.purchase_counter, energy_ckwh=intent.energy_ckwh,
+            free_ckwh=intent.free_ckwh, amount_fen=intent.amount_fen, intent_id=intent.intent_id,
+            at=intent.created_at,
+        )  # fmt: skip
+    except CardRemoved:
+        # The sweep tears the write (simulator: card pulled at byte N) and dies right there.
+        crashpoints.crash_point("mid_card_write")
+        raise
+    return reading
+
+
+def run_card_write(
+    ctx: OpContext,
+    begin: Callable[[DbSession], CardWriteIntent],
+    write: Callable[[CardWriteIntent], CardReading],
+) -> Any:
+    """Steps 1–3 for one intent; returns what the kind's committer returns.
+
+    A failure after the intent was committed keeps the intent open and raises with `.intent_id`:
+    a card pulled mid-write (CARD_REMOVED) is retried or voided with the customer still there.
+    """
+    with ctx.uow() as s:
+        intent = begin(s)
+    crashpoints.crash_point("after_intent")
+    try:
+        reading = write(intent)
+    except UserFacingError as error:
+        error.intent_id = intent.intent_id
+        _abort_if_untouched(ctx, intent, error)
+        raise
+    if not _carries(reading, intent):
+        raise CardRemoved("卡上的记录与本次写卡不符", detail_en="card record does not match the write",
+                          intent_id=intent.intent_id)  # fmt: skip
+    crashpoints.crash_point("before_commit")
+    return commit_intent(ctx, intent.intent_id, recovered=False)
+
+
+def commit_intent(ctx: OpContext, intent_id: str, *, recovered: bool) -> Any:
+    """Step 3: the kind's committer in one transaction, then the intent is committed."""
+    try:
+        with ctx.uow() as s:
+            intent = intent_row(s, intent_id)
+            result = COMMITTERS[intent.kind](ctx, s, intent, recovered)
+            mark_intent(ctx, s, intent, "rolled_forward" if recovered else "committed")
+    except DbUnreachable as error:
+        error.intent_id = intent_id
+        raise
+    return result
+
+
+def _carries(reading: CardReading, intent: CardWriteIntent) -> bool:
+    record = reading.record
+    return record is not None and record.is_from_intent(intent.intent_id)
+
+
+def _abort_if_untouched(ctx: OpContext, intent: CardWriteIntent, error: UserFacingError) -> None:
+    """When the device said clearly that nothing was written (no card, refused before any write),
+    abort at once so the account is free; when the outcome is unknown, leave the intent open."""
+    nothing_written = error.code in ("CARD_ABSENT", "CARD_MISMATCH", "CARD_MAC", "CARD_LOCKED",
+                                     "CARD_PSC_WRONG", "CARD_BLACKLISTED")  # fmt: skip
+    if isinstance(error, DeviceOffline) and error.data.get("outcome") == "none":
+        nothing_written = True
+    if not nothing_written:
+        return
+    try:
+        with ctx.uow() as s:
+            mark_intent(ctx, s, intent_row(s, intent.intent_id), "aborted", reason=error.code)
+        error.intent_id = None
+    except Exception:  # the intent stays open; recovery will settle it from the card
+        log.exception("could not abort intent %s", intent.intent_id)

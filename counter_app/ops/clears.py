@@ -1,0 +1,232 @@
+"""Meter clears (DOMAIN "Counter operations" 3 and 4; API.md `issue_clear_card`, `complete_clear`).
+
+Two visits, each a card write under the intent protocol (intent kind "clear"; `payload["phase"]`
+says which visit, so recovery can roll either forward from the intent row alone):
+
+1. `issue_clear_card`, co-signed with a reason: the account's card becomes a clear card (清零卡) for
+   its meter. Refused while the card's purchase is not loaded (PREVIOUS_NOT_LOADED): the clear
+   record replaces the purchase record, so unloaded energy would be lost.
+2. `complete_clear`: the clear card is back from the meter. Its write-back must be the meter's
+   answer to THIS clear card (event "cleared", this meter, not older than the clear record and not
+   the write-back the card already carried when it was made), otherwise WRITE_BACK_STALE. The
+   remaining energy it reports is recorded (ledger "cleared", account event "cleared") and the
+   card becomes the account's user card again under the same purchase counter, so the room goes on.
+
+电表清零 without money (term end, room reallocation, module swap) is exactly these two calls with a
+reason; no `refund_room` follows. The cleared energy then stays recorded and unrefunded (a later
+`refund_room` may still settle it if finance decides so).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as DbSession
+
+from counter_app.clock import parse_iso_moment
+from counter_app.context import OpContext
+from counter_app.errors import AccountClosed, CardMismatch, InputInvalid, PreviousNotLoaded, WriteBackStale
+from counter_app.ops import card_writes
+from counter_app.ops.card_reading import require_account_card
+from counter_app.ops.common import add_audited, get_account, write_back_to_json
+from counter_app.results import ClearCardInfo, ClearResult
+from counter_app.settlement.months import require_period_open
+from db.models import Account, AccountEvent, Card, CardEvent, CardWriteIntent, LedgerEntry, Shift
+from hardware.records import CardKind, CardReading
+
+SELLING_ROLES = ("cashier", "supervisor")
+
+
+def required_text(value: Any, field: str, label: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputInvalid(f"请填写{label}", detail_en=f"{field} is required", field=field)
+    return value.strip()
+
+
+def period_open(ctx: OpContext, s: DbSession) -> None:
+    require_period_open(s, ctx.now(), ctx.setting(s, "month_end_day"))
+
+
+def open_shift_id(ctx: OpContext, s: DbSession) -> int | None:
+    """The open shift of this counter, if any: a clear takes no money, so it needs none."""
+    return s.scalar(
+        select(Shift.id).where(Shift.workstation_id == ctx.workstation.id, Shift.is_open.is_(True))
+    )
+
+
+def read_own_card(ctx: OpContext, account_no: str, kinds: tuple[CardKind, ...]) -> CardReading:
+    """The card on the reader, settled of its open intents, which must be `account_no`'s."""
+    from counter_app.ops.recovery import resolve_card_intents
+
+    card = ctx.devices.require_card()
+    reading = card.read_card()
+    if resolve_card_intents(ctx, reading):
+        reading = card.read_card()
+    if reading.account_no != account_no:
+        raise CardMismatch(f"卡属于 {reading.account_no or '未发卡'}，不是 {account_no}",
+                           detail_en=f"card is {reading.account_no or 'not issued'}, not {account_no}")  # fmt: skip
+    if reading.kind not in kinds:
+        raise InputInvalid(f"卡类型为 {reading.kind}", detail_en=f"the card is a {reading.kind} card",
+                           data={"kind": str(reading.kind)})  # fmt: skip
+    return reading
+
+
+# --- visit 1: the clear card ---------------------------------------------------------------------------
+
+
+def issue_clear_card(ctx: OpContext, *, account_no: str, reason: str, approval: Any) -> ClearCardInfo:
+    reason = required_text(reason, "reason", "清零原因")
+    reading = read_own_card(ctx, account_no, (CardKind.USER, CardKind.CLEAR))
+    purchase = reading.purchase
+    if purchase is not None and not reading.loaded and purchase.energy_ckwh + purchase.free_ckwh > 0:
+        raise PreviousNotLoaded(data={"purchase_counter": purchase.purchase_counter})
+
+    def begin(s: DbSession) -> CardWriteIntent:
+        ctx.require_role(s, *SELLING_ROLES)
+        period_open(ctx, s)
+        account = get_account(s, account_no)
+        if account.status == "closed":
+            raise AccountClosed(account_no)
+        require_account_card(s, account, reading)
+        content = {"account_no": account_no, "meter_no": account.meter_no, "card_serial": reading.card_serial,
+                   "reason": reason}  # fmt: skip
+        approval_id = ctx.approve(s, approval, kind="clear.issue", payload=content, reason=reason)
+        clear_seq = 1 + (
+            s.scalar(select(func.count(CardWriteIntent.id)).where(CardWriteIntent.kind == "clear")) or 0
+        )
+        wb_before = write_back_to_json(reading.write_back) if reading.write_back else None
+        payload = {**content, "phase": "make", "approval_id": approval_id, "clear_seq": clear_seq,
+                   "wb_before": wb_before}  # fmt: skip
+        return card_writes.begin_intent(
+            ctx, s, kind="clear", account=account, card_serial=reading.card_serial,
+            purchase_counter=account.purchase_counter, amount_fen=0, energy_ckwh=0,
+            shift_id=open_shift_id(ctx, s), payload=payload,
+        )  # fmt: skip
+
+    def write(intent: CardWriteIntent) -> CardReading:
+        p = intent.payload
+        return ctx.devices.require_card().make_clear_card(
+            card_serial=intent.card_serial, account_no=p["account_no"], meter_no=p["meter_no"],
+            clear_seq=p["clear_seq"], intent_id=intent.intent_id,
+        )  # fmt: skip
+
+    return card_writes.run_card_write(ctx, begin, write)
+
+
+# --- visit 2: back from the meter ----------------------------------------------------------------------
+
+
+def complete_clear(ctx: OpContext, *, account_no: str) -> ClearResult:
+    reading = read_own_card(ctx, account_no, (CardKind.CLEAR,))
+
+    def begin(s: DbSession) -> CardWriteIntent:
+        ctx.require_role(s, *SELLING_ROLES)
+        period_open(ctx, s)
+        account = get_account(s, account_no)
+        require_account_card(s, account, reading)
+        made = _make_intent_of(s, account, reading)
+        wb = _fresh_clear_write_back(reading, account, made)
+        payload = {"phase": "restore", "account_no": account_no, "meter_no": account.meter_no,
+                   "make_intent_id": made.intent_id, "cleared_ckwh": wb.remaining_ckwh,
+                   "write_back": write_back_to_json(wb), "reason": made.payload.get("reason")}  # fmt: skip
+        return card_writes.begin_intent(
+            ctx, s, kind="clear", account=account, card_serial=reading.card_serial,
+            purchase_counter=account.purchase_counter, amount_fen=0, energy_ckwh=0,
+            shift_id=open_shift_id(ctx, s), payload=payload,
+        )  # fmt: skip
+
+    def write(intent: CardWriteIntent) -> CardReading:
+        p = intent.payload
+        return ctx.devices.require_card().restore_user_card(
+            card_serial=intent.card_serial, account_no=p["account_no"], meter_no=p["meter_no"],
+            purchase_counter=intent.purchase_counter, intent_id=intent.intent_id,
+        )  # fmt: skip
+
+    return card_writes.run_card_write(ctx, begin, write)
+
+
+def _make_intent_of(s: DbSession, account: Account, reading: CardReading) -> CardWriteIntent:
+    """The committed "make" intent whose record the clear card carries."""
+    stmt = (select(CardWriteIntent).where(CardWriteIntent.account_id == account.id, CardWriteIntent.kind == "clear")
+            .order_by(CardWriteIntent.id.desc()))  # fmt: skip
+    for intent in s.scalars(stmt):
+        if (
+            intent.payload.get("phase") == "make"
+            and reading.record
+            and reading.record.is_from_intent(intent.intent_id)
+        ):
+            return intent
+    raise InputInvalid(
+        "清零卡不是本系统为该账户制作的", detail_en="the clear card was not made for this account"
+    )
+
+
+def _fresh_clear_write_back(reading: CardReading, account: Account, made: CardWriteIntent):
+    wb = reading.write_back
+    fresh = (
+        wb is not None and not reading.write_back_torn and wb.event == "cleared" and wb.error is None
+        and wb.meter_no == account.meter_no and wb.at >= reading.record.at
+        and write_back_to_json(wb) != made.payload.get("wb_before")
+    )  # fmt: skip
+    if not fresh:
+        raise WriteBackStale("清零卡尚未插入电表", detail_en="the clear card has not been in the meter yet")
+    return wb
+
+
+# --- commits (also run by recovery) ----------------------------------------------------------------------
+
+
+@card_writes.register_committer("clear")
+def commit_clear(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recovered: bool) -> Any:
+    if intent.payload["phase"] == "make":
+        return _commit_make(ctx, s, intent)
+    return _commit_restore(ctx, s, intent)
+
+
+def _commit_make(ctx: OpContext, s: DbSession, intent: CardWriteIntent) -> ClearCardInfo:
+    p = intent.payload
+    card = _set_card_kind(s, intent.card_serial, "clear")
+    if card is not None:
+        event = CardEvent(card_id=card.id, kind="made_clear", account_id=intent.account_id, at=ctx.now(),
+                          operator_id=intent.operator_id, workstation_id=intent.workstation_id,
+                          approval_id=p["approval_id"], reason=p["reason"],
+                          data={"meter_no": p["meter_no"], "clear_seq": p["clear_seq"], "intent_id": intent.intent_id})  # fmt: skip
+        add_audited(ctx, s, event, "card.made_clear", account_no=p["account_no"])
+    return ClearCardInfo(account_no=p["account_no"], card_serial=intent.card_serial)
+
+
+def _commit_restore(ctx: OpContext, s: DbSession, intent: CardWriteIntent) -> ClearResult:
+    p = intent.payload
+    now = ctx.now()
+    cleared = int(p["cleared_ckwh"])
+    entry = LedgerEntry(
+        kind="cleared", account_id=intent.account_id, fen=0, energy_ckwh=cleared, operator_id=intent.operator_id,
+        shift_id=intent.shift_id, workstation_id=intent.workstation_id, at=now, intent_id=intent.intent_id,
+        reason=p.get("reason"), simulated=intent.simulated,
+        data={"source": "clear_card", "meter_no": p["meter_no"], "write_back": p["write_back"]},
+    )  # fmt: skip
+    add_audited(ctx, s, entry, "ledger.cleared", account_no=p["account_no"], energy_ckwh=cleared)
+    _account_event(ctx, s, intent, "cleared", {"cleared_ckwh": cleared, "ledger_entry_id": entry.id,
+                                               "meter_no": p["meter_no"], "source": "clear_card"})  # fmt: skip
+    # The meter now holds nothing: remember that as the last write-back seen (estimates start at 0).
+    _account_event(ctx, s, intent, "write_back_seen", {**p["write_back"], "remaining_ckwh": 0})
+    _set_card_kind(s, intent.card_serial, "user")
+    at = p["write_back"].get("at")
+    return ClearResult(
+        account_no=p["account_no"], cleared_ckwh=cleared, at=parse_iso_moment(at) if at else now
+    )
+
+
+def _account_event(ctx: OpContext, s: DbSession, intent: CardWriteIntent, kind: str, data: dict) -> None:
+    event = AccountEvent(account_id=intent.account_id, kind=kind, at=ctx.now(), operator_id=intent.operator_id,
+                         workstation_id=intent.workstation_id, reason=intent.payload.get("reason"), data=data)  # fmt: skip
+    add_audited(ctx, s, event, f"account.{kind}", account_no=intent.payload["account_no"])
+
+
+def _set_card_kind(s: DbSession, serial: str, kind: str) -> Card | None:
+    card = s.scalar(select(Card).where(Card.serial == serial))
+    if card is not None and card.kind != kind:
+        card.kind = kind
+        s.flush()
+    return card

@@ -1,0 +1,174 @@
+"""Steps every operation shares: finding an account, turning rows into API results, writing an
+audited row, the open shift, tender checks.
+
+Every row of an audited table (db/models/__init__.py AUDITED_TABLES) goes in through `add_audited`,
+so the audit chain covers it; a row added any other way is reported by `audit verify` as
+"inserted behind the software's back".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as DbSession
+
+from counter_app.context import OpContext
+from counter_app.errors import (
+    AccountClosed,
+    AccountPending,
+    AccountUnknown,
+    InputInvalid,
+    ShiftNotOpen,
+)
+from counter_app.results import AccountInfo, WriteBack
+from counter_app.room_codes import normalise_room_code
+from db import repo
+from db.models import Account, LedgerEntry, Room, Shift
+
+TENDERS = ("cash", "cheque", "campus_card", "wechat", "alipay")
+ENERGY_SALE_KINDS = ("sale", "correction", "free", "legacy_purchase")
+
+
+def add_audited(ctx: OpContext, s: DbSession, row: Any, kind: str, **payload: Any) -> Any:
+    """Insert `row` and chain an audit entry over it (kind e.g. "ledger.sale")."""
+    s.add(row)
+    s.flush()
+    ctx.audit(s, kind, subject=row, **payload)
+    return row
+
+
+def audit_update(ctx: OpContext, s: DbSession, row: Any, kind: str, **payload: Any) -> None:
+    """After a legitimate update of a mutable audited row: re-chain its new digest."""
+    s.flush()
+    ctx.audit(s, kind, subject=row, **payload)
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+
+def get_account(s: DbSession, account_no: str) -> Account:
+    account = repo.account_by_no(s, str(account_no))
+    if account is None:
+        raise AccountUnknown(str(account_no), field="account_no")
+    return account
+
+
+def find_account_row(
+    ctx: OpContext, s: DbSession, *, room_code: str | None, account_no: str | None, meter_no: str | None
+) -> Account:
+    if account_no:
+        return get_account(s, account_no)
+    if room_code:
+        pattern = ctx.setting(s, "room_code_pattern")
+        code = normalise_room_code(room_code, pattern)
+        account = repo.account_by_room_code(s, ctx.workstation.campus_id, code)
+        if account is None:
+            raise AccountUnknown(f"房间 {room_code}", detail_en=f"room {room_code}", field="room_code")
+        return account
+    if meter_no:
+        account = repo.account_by_meter_no(s, meter_no)
+        if account is None:
+            raise AccountUnknown(f"电表 {meter_no}", detail_en=f"meter {meter_no}", field="meter_no")
+        return account
+    raise InputInvalid("请输入房间号、账户号或电表号", detail_en="room code, account no or meter no needed")
+
+
+def require_sellable(account: Account) -> None:
+    """DOMAIN: the class must be confirmed before anything is sold; a closed account sells nothing."""
+    if account.status == "pending":
+        raise AccountPending(account.account_no)
+    if account.status == "closed":
+        raise AccountClosed(account.account_no)
+
+
+def room_code_of(s: DbSession, account: Account) -> str | None:
+    return s.scalar(select(Room.room_code).where(Room.id == account.room_id))
+
+
+def last_write_back(s: DbSession, account: Account) -> WriteBack | None:
+    """The last write-back the counter has seen for this account (stored on account events)."""
+    from db.models import AccountEvent
+
+    event = s.scalars(
+        select(AccountEvent)
+        .where(AccountEvent.account_id == account.id, AccountEvent.kind == "write_back_seen")
+        .order_by(AccountEvent.id.desc())
+        .limit(1)
+    ).first()
+    if event is None or not event.data:
+        return None
+    return write_back_from_json(event.data)
+
+
+def write_back_from_json(data: dict[str, Any]) -> WriteBack:
+    from counter_app.clock import parse_iso_moment
+
+    at = data.get("at")
+    return WriteBack(
+        remaining_ckwh=int(data["remaining_ckwh"]), consumed_ckwh=int(data["consumed_ckwh"]),
+        last_loaded_counter=int(data["last_loaded_counter"]), alarms=tuple(data.get("alarms") or ()),
+        error=data.get("error"), at=parse_iso_moment(at) if at else None,
+    )  # fmt: skip
+
+
+def write_back_to_json(wb: Any) -> dict[str, Any]:
+    return {
+        "remaining_ckwh": int(wb.remaining_ckwh), "consumed_ckwh": int(wb.consumed_ckwh),
+        "last_loaded_counter": int(wb.last_loaded_counter), "alarms": sorted(wb.alarms),
+        "error": wb.error, "at": wb.at.isoformat() if wb.at else None,
+    }  # fmt: skip
+
+
+def last_top_up_on(s: DbSession, account: Account) -> date | None:
+    from counter_app.clock import business_date
+
+    at = s.scalar(
+        select(func.max(LedgerEntry.at)).where(
+            LedgerEntry.account_id == account.id, LedgerEntry.kind.in_(("sale", "correction", "legacy_purchase"))
+        )
+    )
+    return business_date(at) if at else None
+
+
+def account_info(ctx: OpContext, s: DbSession, account: Account) -> AccountInfo:
+    from counter_app.ops.quota_owed import free_owed_ckwh  # the quota area computes entitlement
+
+    tariff = repo.current_tariff(s, account.cls, ctx.now())
+    return AccountInfo(
+        account_no=account.account_no, room_code=room_code_of(s, account), cls=account.cls,
+        status=account.status, holder=account.holder, phone=account.phone, meter_no=account.meter_no,
+        card_serial=account.card_serial, price_e4=tariff.price_e4 if tariff else None,
+        purchase_counter=account.purchase_counter, write_back=last_write_back(s, account),
+        free_owed_ckwh=free_owed_ckwh(ctx, s, account), opened_on=account.opened_on,
+        last_top_up_on=last_top_up_on(s, account),
+    )  # fmt: skip
+
+
+# --- shifts and tenders -------------------------------------------------------------------------------
+
+
+def open_shift_row(ctx: OpContext, s: DbSession) -> Shift:
+    shift = s.scalars(
+        select(Shift).where(Shift.workstation_id == ctx.workstation.id, Shift.is_open.is_(True))
+    ).first()
+    if shift is None:
+        raise ShiftNotOpen()
+    return shift
+
+
+def check_tender(tender: str, reference: str | None) -> None:
+    if tender not in TENDERS:
+        raise InputInvalid(f"未知的付款方式：{tender}", detail_en=f"unknown tender {tender}", field="tender")
+    if tender != "cash" and not (reference and reference.strip()):
+        raise InputInvalid("非现金付款需要填写流水号/支票号", detail_en=f"{tender} needs a reference",
+                           field="reference")  # fmt: skip
+
+
+def positive_int(value: Any, field: str, label: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputInvalid(f"{label}必须是整数", detail_en=f"{field} must be an integer", field=field)
+    if value <= 0:
+        raise InputInvalid(f"{label}必须大于零", detail_en=f"{field} must be positive", field=field)
+    return value

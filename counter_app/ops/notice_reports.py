@@ -1,0 +1,88 @@
+"""Report kinds of this area (counter_app.settlement.reports registry):
+
+- `reconciliation`: the half-month list per issuing department (DOMAIN 7): every notice issued up
+  to the range's end that was paid within the range or is still unpaid at its end, by department,
+  with the receipt and the stamped page, so each department can tick its own notices off.
+- `low-balance` (低电通报, DOMAIN 9): the rooms under the threshold as of the range's last day, by
+  building; ready to post as PDF, XLSX or PNG. The PNG is the PDF's first page rasterised by
+  poppler's `pdftoppm` (present on the counters' Linux and in the Windows installer's poppler
+  bundle); without it `render_png` raises RuntimeError rather than guess another renderer.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counter_app.clock import business_date
+from counter_app.ops.low_balance import low_balance_rows
+from counter_app.settlement.months import day_bounds
+from counter_app.settlement.reports import Progress, ReportQuery, register_report
+from db.models import Receipt
+from db.models.notices import Notice, NoticePayment
+from receipts.data import CHARGE_LABELS
+from receipts.reports.model import ReportTable, as_rows
+from receipts.reports.render import render_pdf
+from receipts.tables import Column
+
+RECONCILIATION_COLUMNS = (Column("开单部门"), Column("通知单号"), Column("项目"), Column("缴费人"),
+                          Column("金额（元）", "yuan"), Column("状态"), Column("缴费日期"), Column("凭条号"),
+                          Column("收据页号"))  # fmt: skip
+
+
+def reconciliation(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
+    start, end = day_bounds(query.start, query.end)
+    rows = session.execute(
+        select(Notice, NoticePayment, Receipt.receipt_no)
+        .outerjoin(NoticePayment, (NoticePayment.notice_id == Notice.id) & (NoticePayment.at < end))
+        .outerjoin(Receipt, Receipt.id == NoticePayment.receipt_id)
+        .where(Notice.created_at < end)
+    ).tuples()  # fmt: skip
+    out = []
+    for notice, payment, receipt_no in rows:
+        if payment is not None and payment.at < start:
+            continue  # settled in an earlier list
+        paid = payment is not None
+        out.append([notice.department or "未注明部门", notice.notice_no, CHARGE_LABELS.get(notice.kind, notice.kind),
+                    notice.payer, notice.amount_fen, "已缴" if paid else "未缴",
+                    business_date(payment.at).isoformat() if paid else "", receipt_no or "",
+                    payment.paper_receipt_no or "" if paid else ""])  # fmt: skip
+    out.sort(key=lambda r: (r[0], r[1]))
+    paid_total = sum(r[4] for r in out if r[5] == "已缴")
+    return ReportTable("reconciliation", "代收费用对账单（半月）", RECONCILIATION_COLUMNS, as_rows(out),
+                       ("已缴合计", "", "", "", paid_total, "", "", "", ""),
+                       (query.centre_name, f"期间：{query.range_text}"), wide=True,
+                       sign_labels=("营业室", "开单部门"))  # fmt: skip
+
+
+def low_balance_report(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
+    rows = low_balance_rows(session, query.end)
+    columns = (Column("楼栋"), Column("房间"), Column("估计剩余电量（kWh）", "kwh"), Column("截至日期"))
+    body = [[r.building or "", r.room_code, r.estimated_ckwh, r.as_of.isoformat()] for r in rows]
+    notes = ("估计剩余 = 最近一次电表返写剩余电量 + 其后售出及赠送电量；请尽快购电。",)
+    if not rows:
+        notes = ("本日无低电房间（或为不送电月份，不作通报）。",)
+    return ReportTable("low-balance", "低电通报", columns, as_rows(body), None,
+                       (query.centre_name, f"日期：{query.end.isoformat()}"), notes=notes)  # fmt: skip
+
+
+def render_png(table: ReportTable, *, dpi: int = 110) -> bytes:
+    """The first page of the table's PDF as PNG (needs poppler's pdftoppm)."""
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        raise RuntimeError("pdftoppm (poppler) is needed for PNG output")
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "report.pdf"
+        pdf.write_bytes(render_pdf(table))
+        subprocess.run([exe, "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                        str(Path(tmp) / "page")], check=True, capture_output=True, timeout=60)  # fmt: skip
+        return (Path(tmp) / "page.png").read_bytes()
+
+
+register_report("reconciliation", reconciliation)
+register_report("low-balance", low_balance_report)

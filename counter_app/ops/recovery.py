@@ -1,0 +1,86 @@
+"""Recovery of card writes that did not finish (API.md `recover`, run by `open_counter` and at every
+card read): each open intent is settled from the card.
+
+- the card carries the intent's own record (its tag) → the write happened: roll forward, i.e. run
+  the intent kind's commit now (ledger, numbered receipt marked recovered, print job);
+- the card carries another record → the write never landed: abort (the cash goes back; the
+  aborted intent shows as a void on the X/Z reports);
+- the card is not on the reader → still open: the account stays blocked until the card comes back
+  or a supervisor moves the intent to suspense.
+Intents in suspense are settled only by `resolve_suspense` (a supervisor's decision).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from counter_app.context import OpContext
+from counter_app.errors import CardAbsent, DeviceOffline, UserFacingError
+from counter_app.ops.card_writes import commit_intent, intent_row, mark_intent
+from counter_app.results import RecoveryResult
+from db import repo
+from db.models import Account, CardWriteIntent
+from hardware.records import CardReading
+
+log = logging.getLogger(__name__)
+
+SETTLED_BY_CARD = ("open", "card_written")
+
+
+def _load_committers() -> None:
+    """Every intent kind's commit registers itself when its module is imported; the session module
+    imports them all. Recovery runs at open_counter, before any session exists."""
+    import counter_app.session  # noqa: F401
+
+
+def recover_workstation(ctx: OpContext) -> list[RecoveryResult]:
+    _load_committers()
+    with ctx.reading() as s:
+        pending = [(i.intent_id, _account_no(s, i)) for i, st in repo.unfinished_intents(s, workstation_id=ctx.workstation.id)
+                   if st in SETTLED_BY_CARD]  # fmt: skip
+    if not pending:
+        return []
+    reading = _card_on_reader(ctx)
+    return [_settle(ctx, intent_id, account_no, reading) for intent_id, account_no in pending]
+
+
+def resolve_card_intents(ctx: OpContext, reading: CardReading) -> bool:
+    """Settle the open intents of the card just read (any workstation's); True if any was settled."""
+    _load_committers()
+    with ctx.reading() as s:
+        pending = [(i.intent_id, _account_no(s, i)) for i, st in repo.unfinished_intents(s)
+                   if st in SETTLED_BY_CARD and i.card_serial == reading.card_serial]  # fmt: skip
+    results = [_settle(ctx, intent_id, account_no, reading) for intent_id, account_no in pending]
+    return any(r.action != "still_open" for r in results)
+
+
+def _settle(ctx: OpContext, intent_id: str, account_no: str, reading: CardReading | None) -> RecoveryResult:
+    with ctx.reading() as s:
+        intent = intent_row(s, intent_id)
+        card_serial = intent.card_serial
+    if reading is None or reading.card_serial != card_serial:
+        return RecoveryResult(intent_id, account_no, "still_open", None)
+    record = reading.record
+    if record is not None and record.is_from_intent(intent_id):
+        result = commit_intent(ctx, intent_id, recovered=True)
+        return RecoveryResult(intent_id, account_no, "rolled_forward", getattr(result, "receipt_no", None))
+    with ctx.uow() as s:
+        mark_intent(ctx, s, intent_row(s, intent_id), "aborted", reason="card shows the previous record")
+    return RecoveryResult(intent_id, account_no, "aborted", None)
+
+
+def _card_on_reader(ctx: OpContext) -> CardReading | None:
+    if ctx.devices.card is None:
+        return None
+    try:
+        return ctx.devices.card.read_card()
+    except (CardAbsent, DeviceOffline):
+        return None
+    except UserFacingError as error:  # a foreign or damaged card settles nothing
+        log.info("recovery: card on the reader not usable: %s", error)
+        return None
+
+
+def _account_no(s, intent: CardWriteIntent) -> str:
+    account = s.get(Account, intent.account_id)
+    return account.account_no if account else ""

@@ -1,0 +1,160 @@
+"""Step 3 of a top-up: ledger, receipt number, signed QR, print jobs — in one transaction,
+computed from the intent row alone so that recovery can run it after a crash.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session as DbSession
+
+from counter_app.context import OpContext
+from counter_app.ops import quota_owed
+from counter_app.ops.card_writes import register_committer
+from counter_app.ops.common import add_audited, last_write_back, room_code_of
+from counter_app.printing import enqueue
+from counter_app.receipt_signing import sign_receipt
+from counter_app.results import SaleResult
+from db.models import Account, CardWriteIntent, LedgerEntry, LedgerMark, ReceiptEvent
+from db.models.security import Operator
+from db.numbering import record_receipt, take_receipt_number
+from receipts import data as rd
+
+
+@dataclass(frozen=True)
+class SalePlan:
+    kind: str  # sale | free
+    account_no: str
+    meter_no: str
+    amount_fen: int
+    energy_ckwh: int  # energy bought now (the card record also carries `carried_ckwh`)
+    free_ckwh: int
+    carried_ckwh: int
+    price_e4: int
+    tender: str
+    reference: str | None
+    tendered_fen: int | None
+    change_fen: int
+    override_reason: str | None
+    approval_id: int | None
+    allocations: tuple[tuple[int, int], ...]
+    cashier: str
+
+
+def plan_payload(plan: SalePlan) -> dict[str, Any]:
+    return {**dataclasses.asdict(plan), "allocations": [list(a) for a in plan.allocations]}
+
+
+def plan_from_payload(payload: dict[str, Any]) -> SalePlan:
+    fields = {f.name for f in dataclasses.fields(SalePlan)}
+    values = {k: v for k, v in payload.items() if k in fields}
+    values["allocations"] = tuple(tuple(a) for a in values.get("allocations", ()))
+    return SalePlan(**values)
+
+
+@register_committer("top_up")
+def commit_top_up(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recovered: bool) -> SaleResult:
+    plan = plan_from_payload(intent.payload)
+    account = s.get(Account, intent.account_id)
+    now = ctx.now()
+    receipt = _receipt(ctx, s, intent, plan, account, now)
+    entry = LedgerEntry(
+        kind=plan.kind, charge="electricity", account_id=account.id, fen=plan.amount_fen,
+        energy_ckwh=plan.energy_ckwh, free_ckwh=plan.free_ckwh, price_e4=plan.price_e4,
+        purchase_counter=intent.purchase_counter, tender=plan.tender if plan.amount_fen else None,
+        reference=plan.reference, operator_id=intent.operator_id, shift_id=intent.shift_id,
+        workstation_id=intent.workstation_id, at=now, intent_id=intent.intent_id, receipt_id=receipt.id,
+        approval_id=plan.approval_id, reason=plan.override_reason, simulated=intent.simulated,
+        data={"carried_ckwh": plan.carried_ckwh, "tendered_fen": plan.tendered_fen, "change_fen": plan.change_fen,
+              "batches": [list(a) for a in plan.allocations]},
+    )  # fmt: skip
+    add_audited(ctx, s, entry, f"ledger.{plan.kind}", account_no=plan.account_no, fen=plan.amount_fen)
+    _marks(ctx, s, entry, receipt, plan, recovered, now)
+    _advance_account(ctx, s, account, intent.purchase_counter)
+    if plan.allocations:
+        allocations = [quota_owed.Allocation(b, c) for b, c in plan.allocations]
+        quota_owed.record_free_delivery(ctx, s, account, allocations=allocations, ledger_entry_id=entry.id,
+                                        intent_id=intent.intent_id)  # fmt: skip
+    return SaleResult(
+        receipt_no=receipt.receipt_no, amount_fen=plan.amount_fen, energy_ckwh=plan.energy_ckwh,
+        free_ckwh=plan.free_ckwh, carried_ckwh=plan.carried_ckwh, price_e4=plan.price_e4,
+        purchase_counter=intent.purchase_counter, change_fen=plan.change_fen, intent_id=intent.intent_id,
+    )  # fmt: skip
+
+
+def _receipt(ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePlan, account: Account, now):
+    number = take_receipt_number(s, intent.workstation_id)
+    qr = sign_receipt(ctx.keys.receipt_signing, workstation=ctx.workstation.code, receipt_no=number.text,
+                      amount_fen=plan.amount_fen, at=now)  # fmt: skip
+    doc = _sale_document(ctx, s, intent, plan, account, number.text, qr, now)
+    receipt = record_receipt(
+        s, number, kind="sale" if plan.kind == "sale" else "free", amount_fen=plan.amount_fen, issued_at=now,
+        payload={"document": "sale"}, operator_id=intent.operator_id, shift_id=intent.shift_id,
+        account_id=account.id, qr_text=qr, simulated=intent.simulated,
+    )  # fmt: skip
+    ctx.audit(s, "receipt.issued", subject=receipt, receipt_no=number.text)
+    enqueue(ctx, s, document="sale", doc=doc, receipt_id=receipt.id)
+    if plan.kind == "sale" and ctx.setting(s, "confirmation_slip"):
+        enqueue(ctx, s, document="confirmation", doc=_confirmation(ctx, s, account, plan, doc.header, now))
+    return receipt
+
+
+def _header(ctx: OpContext, s: DbSession, intent: CardWriteIntent, receipt_no: str, now) -> rd.ReceiptHeader:
+    cashier = s.get(Operator, intent.operator_id)
+    return rd.ReceiptHeader(
+        centre_name=ctx.setting(s, "centre_name"), workstation=ctx.workstation.code, receipt_no=receipt_no,
+        at=now, cashier=cashier.display_name if cashier else "", simulated=bool(intent.simulated),
+    )  # fmt: skip
+
+
+def _sale_document(
+    ctx, s, intent, plan: SalePlan, account: Account, receipt_no: str, qr: str, now
+) -> rd.SaleReceipt:
+    tender = rd.TenderInfo(
+        kind=plan.tender, reference=plan.reference, tendered_fen=plan.tendered_fen,
+        change_fen=plan.change_fen if plan.tender == "cash" and plan.tendered_fen is not None else None,
+    )  # fmt: skip
+    return rd.SaleReceipt(
+        header=_header(ctx, s, intent, receipt_no, now), account_no=account.account_no,
+        room_code=room_code_of(s, account) or "", cls=account.cls, price_e4=plan.price_e4,
+        amount_fen=plan.amount_fen, energy_ckwh=plan.energy_ckwh, purchase_counter=intent.purchase_counter,
+        tender=tender, qr_text=qr, free_ckwh=plan.free_ckwh, carried_ckwh=plan.carried_ckwh,
+    )  # fmt: skip
+
+
+def _confirmation(
+    ctx, s, account: Account, plan: SalePlan, header: rd.ReceiptHeader, now
+) -> rd.ConfirmationSlip:
+    wb = last_write_back(s, account)
+    before = wb.remaining_ckwh if wb else 0
+    return rd.ConfirmationSlip(
+        header=header, account_no=account.account_no, room_code=room_code_of(s, account) or "",
+        amount_fen=plan.amount_fen, energy_ckwh=plan.energy_ckwh, balance_before_ckwh=before,
+        balance_after_ckwh=before + plan.energy_ckwh + plan.free_ckwh + plan.carried_ckwh,
+        balance_as_of=wb.at.date() if wb and wb.at else None, holder=account.holder,
+    )  # fmt: skip
+
+
+def _marks(ctx, s, entry: LedgerEntry, receipt, plan: SalePlan, recovered: bool, now) -> None:
+    if recovered:
+        add_audited(ctx, s, LedgerMark(entry_id=entry.id, kind="recovered", at=now), "ledger.marked")
+        add_audited(
+            ctx, s, ReceiptEvent(receipt_id=receipt.id, kind="recovered", at=now), "receipt.recovered"
+        )
+    if plan.carried_ckwh:
+        mark = LedgerMark(
+            entry_id=entry.id,
+            kind="override_previous_not_loaded",
+            at=now,
+            operator_id=entry.operator_id,
+            approval_id=plan.approval_id,
+            reason=plan.override_reason,
+        )
+        add_audited(ctx, s, mark, "ledger.marked")  # fmt: skip
+
+
+def _advance_account(ctx: OpContext, s: DbSession, account: Account, counter: int) -> None:
+    account.purchase_counter = max(account.purchase_counter, counter)
+    s.flush()

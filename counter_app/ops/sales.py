@@ -1,0 +1,289 @@
+"""Reading cards, finding accounts, quotes, top-ups and free-energy pickups (DOMAIN "Counter
+operations" 1 and 2; API.md `read_card`, `find_account`, `quote`, `top_up`, `collect_free`).
+
+A top-up is a card write under the intent protocol of counter_app/ops/card_writes.py: it cannot
+lose or create money whatever happens between the intent and the receipt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session as DbSession
+
+from counter_app.approvals import Approval
+from counter_app.context import OpContext
+from counter_app.errors import (
+    AboveMaximum,
+    BelowMinimum,
+    CardMismatch,
+    InputInvalid,
+    OverMeterMaximum,
+    PreviousNotLoaded,
+    UnpaidBackCharge,
+)
+from counter_app.money import energy_for_money, format_yuan, money_for_energy
+from counter_app.ops import card_writes, quota_owed
+from counter_app.ops.card_reading import read_checked_card, require_account_card, write_back_seen
+from counter_app.ops.common import (
+    account_info,
+    check_tender,
+    find_account_row,
+    get_account,
+    open_shift_row,
+    positive_int,
+    require_sellable,
+)
+from counter_app.ops.sale_commit import SalePlan, plan_payload
+from counter_app.results import AccountInfo, CardInfo, Quote, SaleResult
+from db import repo
+from db.models import Account
+
+SELLING_ROLES = ("cashier", "supervisor")
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+def find_account(ctx: OpContext, *, room_code=None, account_no=None, meter_no=None) -> AccountInfo:
+    with ctx.reading() as s:
+        account = find_account_row(ctx, s, room_code=room_code, account_no=account_no, meter_no=meter_no)
+        return account_info(ctx, s, account)
+
+
+def quote(
+    ctx: OpContext, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None
+) -> Quote:
+    """What the amount buys (or what the energy costs) at today's price, with the free energy owed.
+    No limits are applied: the cashier sees the figure while typing; top_up applies them."""
+    with ctx.reading() as s:
+        account = get_account(s, account_no)
+        price = price_for(ctx, s, account)
+        amount, energy = amount_and_energy(ctx, s, price, amount_fen, energy_ckwh)
+        return Quote(amount_fen=amount, energy_ckwh=energy, price_e4=price,
+                     free_ckwh=quota_owed.free_owed_ckwh(ctx, s, account))  # fmt: skip
+
+
+# --- top-up ---------------------------------------------------------------------------------------------
+
+
+def top_up(
+    ctx: OpContext, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None,
+    tender: str = "cash", tendered_fen: int | None = None, reference: str | None = None,
+    override_reason: str | None = None, approval: Approval | None = None,
+) -> SaleResult:  # fmt: skip
+    check_tender(tender, reference)
+    if (amount_fen is None) == (energy_ckwh is None):
+        raise InputInvalid(
+            "请输入金额或电量（二选一）", detail_en="give amount_fen or energy_ckwh", field="amount_fen"
+        )
+    _precheck_selling(ctx)
+    reading = read_checked_card(ctx, account_no)
+    request = _Request(amount_fen, energy_ckwh, tender, tendered_fen, reference, override_reason, approval)
+    result = card_writes.run_card_write(
+        ctx,
+        begin=lambda s: _begin_top_up(ctx, s, account_no, reading, request),
+        write=lambda intent: card_writes.write_purchase_record(
+            ctx, intent, account_no, intent.payload["meter_no"]
+        ),
+    )
+    _print_after_sale(ctx)
+    return result
+
+
+def collect_free(ctx: OpContext, *, account_no: str) -> SaleResult:
+    """A visit that only picks up free energy (no money, no minimum)."""
+    _precheck_selling(ctx)
+    reading = read_checked_card(ctx, account_no)
+    request = _Request(None, None, "cash", None, None, None, None, free_only=True)
+    result = card_writes.run_card_write(
+        ctx,
+        begin=lambda s: _begin_top_up(ctx, s, account_no, reading, request),
+        write=lambda intent: card_writes.write_purchase_record(
+            ctx, intent, account_no, intent.payload["meter_no"]
+        ),
+    )
+    _print_after_sale(ctx)
+    return result
+
+
+def _precheck_selling(ctx: OpContext) -> None:
+    """Role and open shift before the card is touched, so the cashier is told the first thing to fix
+    (checked again in the transaction that commits the intent)."""
+    with ctx.reading() as s:
+        ctx.require_role(s, *SELLING_ROLES)
+        open_shift_row(ctx, s)
+
+
+@dataclass(frozen=True)
+class _Request:
+    amount_fen: int | None
+    energy_ckwh: int | None
+    tender: str
+    tendered_fen: int | None
+    reference: str | None
+    override_reason: str | None
+    approval: Approval | None
+    free_only: bool = False
+
+
+def _begin_top_up(ctx: OpContext, s: DbSession, account_no: str, reading: Any, req: _Request):
+    ctx.require_role(s, *SELLING_ROLES)
+    shift = open_shift_row(ctx, s)
+    account = get_account(s, account_no)
+    require_sellable(account)
+    require_account_card(s, account, reading)
+    write_back_seen(ctx, s, account, reading)
+    _refuse_unpaid_back_charge(ctx, s, account)
+    price = price_for(ctx, s, account)
+    allocations = quota_owed.owed_allocations(ctx, s, account)
+    free = sum(a.ckwh for a in allocations)
+    if req.free_only:
+        if free == 0:
+            raise InputInvalid("该房间没有待领取的免费电量", detail_en="no free energy owed")
+        amount, energy = 0, 0
+    else:
+        amount, energy = amount_and_energy(ctx, s, price, req.amount_fen, req.energy_ckwh)
+        check_limits(ctx, s, account, amount)
+    counter, carried, approval_id = _counter_and_carry(ctx, s, account, reading, req, amount, energy)
+    check_meter_maximum(ctx, s, account, reading, energy + free + carried)
+    change = _change(req, amount)
+    plan = SalePlan(
+        kind="free" if req.free_only else "sale", account_no=account.account_no, meter_no=account.meter_no,
+        amount_fen=amount, energy_ckwh=energy, free_ckwh=free, carried_ckwh=carried, price_e4=price,
+        tender=req.tender, reference=req.reference, tendered_fen=req.tendered_fen if req.tender == "cash" else None,
+        change_fen=change, override_reason=req.override_reason, approval_id=approval_id,
+        allocations=tuple((a.batch_id, a.ckwh) for a in allocations), cashier=ctx.operator.name,
+    )  # fmt: skip
+    return card_writes.begin_intent(
+        ctx, s, kind="top_up", account=account, card_serial=reading.card_serial, purchase_counter=counter,
+        amount_fen=amount, energy_ckwh=energy + carried, free_ckwh=free, price_e4=price, tender=req.tender,
+        shift_id=shift.id, payload=plan_payload(plan),
+    )  # fmt: skip
+
+
+def price_for(ctx: OpContext, s: DbSession, account: Account) -> int:
+    tariff = repo.current_tariff(s, account.cls, ctx.now())
+    if tariff is None:
+        raise InputInvalid(
+            f"类别 {account.cls} 没有生效的电价", detail_en=f"no tariff in force for {account.cls}"
+        )
+    return tariff.price_e4
+
+
+def amount_and_energy(ctx: OpContext, s: DbSession, price: int, amount_fen, energy_ckwh) -> tuple[int, int]:
+    if amount_fen is not None:
+        amount = positive_int(amount_fen, "amount_fen", "金额")
+        return amount, energy_for_money(amount, price, ctx.setting(s, "energy_resolution_ckwh"))
+    energy = positive_int(energy_ckwh, "energy_ckwh", "电量")
+    return money_for_energy(energy, price), energy
+
+
+def check_limits(ctx: OpContext, s: DbSession, account: Account, amount: int) -> None:
+    """Limits per class apply to electricity top-ups only (DOMAIN); September has its own minimum."""
+    september = ctx.today().month == 9
+    minimum = ctx.setting(s, "min_top_up_september_fen" if september else "min_top_up_fen")
+    maximum = ctx.setting(s, f"max_top_up_fen.{account.cls}")
+    if amount < minimum:
+        raise BelowMinimum(f"最低 {format_yuan(minimum)} 元", detail_en=f"minimum {format_yuan(minimum)} yuan",
+                           field="amount_fen", data={"minimum_fen": minimum})  # fmt: skip
+    if amount > maximum:
+        raise AboveMaximum(f"最高 {format_yuan(maximum)} 元", detail_en=f"maximum {format_yuan(maximum)} yuan",
+                           field="amount_fen", data={"maximum_fen": maximum})  # fmt: skip
+
+
+def _counter_and_carry(
+    ctx, s, account, reading, req: _Request, amount: int, energy: int
+) -> tuple[int, int, int | None]:
+    """The purchase counter of the new record and the energy it carries from an unloaded purchase.
+
+    Normally the next counter. When the card's purchase is not loaded yet the sale is refused
+    (PREVIOUS_NOT_LOADED) unless a supervisor overrides once with a reason: the new record then
+    REPLACES the unloaded one under the SAME counter and carries its energy — the meter still waits
+    for that counter, so it loads old and new energy together, exactly once (docs/api.md explains
+    why not "the next counter": a meter refuses a counter more than one ahead).
+    """
+    purchase = reading.purchase
+    unloaded = purchase is not None and not reading.loaded and (purchase.energy_ckwh + purchase.free_ckwh) > 0
+    if not unloaded:
+        return account.purchase_counter + 1, 0, None
+    if not req.override_reason:
+        raise PreviousNotLoaded(data={"purchase_counter": purchase.purchase_counter})
+    carried = purchase.energy_ckwh + purchase.free_ckwh
+    payload = {"account_no": account.account_no, "amount_fen": amount, "energy_ckwh": energy,
+               "carried_ckwh": carried, "reason": req.override_reason}  # fmt: skip
+    approval_id = ctx.approve(s, req.approval, kind="top_up.override_not_loaded", payload=payload,
+                              reason=req.override_reason)  # fmt: skip
+    return purchase.purchase_counter, carried, approval_id
+
+
+def check_meter_maximum(ctx, s, account, reading, adding_ckwh: int) -> None:
+    remaining = reading.write_back.remaining_ckwh if reading.write_back else 0
+    maximum = ctx.setting(s, "meter_max_ckwh")
+    if remaining + adding_ckwh > maximum:
+        raise OverMeterMaximum(f"表内约 {remaining / 100:.2f} kWh", field="amount_fen",  # float ok: display only
+                               data={"remaining_ckwh": remaining, "maximum_ckwh": maximum})  # fmt: skip
+
+
+def _change(req: _Request, amount: int) -> int:
+    if req.tender != "cash" or req.tendered_fen is None:
+        return 0
+    if (
+        isinstance(req.tendered_fen, bool)
+        or not isinstance(req.tendered_fen, int)
+        or req.tendered_fen < amount
+    ):
+        raise InputInvalid("实收金额不足", detail_en="tendered less than due", field="tendered_fen")
+    return req.tendered_fen - amount
+
+
+def _refuse_unpaid_back_charge(ctx: OpContext, s: DbSession, account: Account) -> None:
+    if not ctx.setting(s, "back_charge.blocks_top_up"):
+        return
+    try:
+        from counter_app.ops.notices import unpaid_back_charge
+    except ImportError:  # the notices area is optional until it lands
+        return
+    if unpaid_back_charge(s, account):
+        raise UnpaidBackCharge(account.account_no)
+
+
+def _print_after_sale(ctx: OpContext) -> None:
+    from counter_app.printing import drain_quietly
+
+    drain_quietly(ctx)
+
+
+# --- the facade mixin -------------------------------------------------------------------------------------
+
+
+class SalesOps:
+    def read_card(self) -> CardInfo:
+        from counter_app.ops.card_reading import read_card
+
+        return read_card(self.ctx)
+
+    def find_account(self, *, room_code=None, account_no=None, meter_no=None) -> AccountInfo:
+        return find_account(self.ctx, room_code=room_code, account_no=account_no, meter_no=meter_no)
+
+    def quote(self, *, account_no, amount_fen=None, energy_ckwh=None) -> Quote:
+        return quote(self.ctx, account_no=account_no, amount_fen=amount_fen, energy_ckwh=energy_ckwh)
+
+    def top_up(self, *, account_no, amount_fen=None, energy_ckwh=None, tender="cash", tendered_fen=None,
+               reference=None, override_reason=None, approval=None) -> SaleResult:  # fmt: skip
+        return top_up(self.ctx, account_no=account_no, amount_fen=amount_fen, energy_ckwh=energy_ckwh,
+                      tender=tender, tendered_fen=tendered_fen, reference=reference,
+                      override_reason=override_reason, approval=approval)  # fmt: skip
+
+    def collect_free(self, *, account_no) -> SaleResult:
+        return collect_free(self.ctx, account_no=account_no)
+
+    def reprint_receipt(self, *, receipt_no: str) -> int:
+        """补打 (addition beside API.md): a marked copy of a receipt; returns its count."""
+        from counter_app.printing import reprint
+
+        return reprint(self.ctx, receipt_no)
+
+
+__all__ = ["CardMismatch", "SalesOps"]

@@ -1,0 +1,150 @@
+"""Deposits, stamped receipt books, the accounting month, reports and the receipt check
+(DOMAIN "Receipts and slips", "Shifts, days, months"; API.md `record_deposit`,
+`issue_receipt_book`, `void_receipt_page`, `close_month`, `verify_receipt`; the additions
+`report`, `late_deposits` are in docs/api.md).
+
+Who may do what (DOMAIN "People and roles"; where it is silent, the choice is said here):
+- deposits are recorded by whoever takes the slip to the bank (the cashier, or the assistant and
+  head who check them) or by finance; late deposits are the assistant's list (and head, finance);
+- receipt books come from finance and are handed out by the department (assistant, head, finance);
+  the cashier holding a book voids its pages (the service refuses another cashier's page);
+- the month is closed by finance with a co-signature (settlement.months checks the role);
+- reports: everyone who handles or checks money; the administrator holds no such role;
+- anyone logged in may check a receipt's QR (it needs only the public key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import select
+
+from counter_app import queueing
+from counter_app.approvals import Approval
+from counter_app.context import OpContext
+from counter_app.errors import InputInvalid
+from counter_app.receipt_signing import ReceiptCheck, verify_receipt_text
+from counter_app.results import DepositInfo, MonthInfo, ReceiptBook
+from counter_app.roles import has_any_role
+from counter_app.settlement import deposits, months, receipt_books
+from counter_app.settlement.deposits import LateDeposit
+from counter_app.settlement.reports import build_report, query_from_settings
+from db.models import Shift
+from db.models.security import Operator
+from receipts.reports.render import FORMATS, render
+
+DEPOSIT_ROLES = ("cashier", "supervisor", "assistant", "head", "finance")
+CHECKING_ROLES = ("assistant", "head", "finance")
+BOOK_HOLDERS = ("cashier", "supervisor")
+REPORT_ROLES = ("cashier", "supervisor", "assistant", "head", "finance")
+
+
+def record_deposit(
+    ctx: OpContext, *, slip_no: str, kind: str, bank: str, stamped_on: date, amount_fen: int,
+    shift_ids: list[int],
+) -> DepositInfo:  # fmt: skip
+    shift_ids = _shift_ids(shift_ids)
+    with ctx.uow() as s:
+        ctx.require_role(s, *DEPOSIT_ROLES)
+        info = deposits.record_deposit(
+            s, slip_no=slip_no, kind=kind, bank=bank, stamped_on=stamped_on, amount_fen=amount_fen,
+            shift_ids=shift_ids, operator_id=ctx.operator_id, workstation_id=ctx.workstation.id,
+            clock=ctx.clock, evening_from=ctx.setting(s, "deposit.evening_from"),
+        )  # fmt: skip
+        ctx.audit(s, "deposit.recorded", slip_no=info.slip_no, slip_kind=info.kind, amount_fen=info.amount_fen,
+                  shift_ids=list(info.shift_ids), late=info.late)  # fmt: skip
+        return info
+
+
+def _shift_ids(raw: object) -> list[int]:
+    if isinstance(raw, str | bytes) or not hasattr(raw, "__iter__"):
+        raise InputInvalid("须注明所缴班次", detail_en="shift_ids is a list of shift ids", field="shift_ids")
+    ids = list(raw)  # type: ignore[call-overload]
+    if any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
+        raise InputInvalid("班次号须为整数", detail_en="shift ids are integers", field="shift_ids")
+    return ids
+
+
+def late_deposits(ctx: OpContext) -> list[LateDeposit]:
+    """Shifts whose cash went to the bank after its due day, or is overdue today."""
+    with ctx.reading() as s:
+        ctx.require_role(s, *CHECKING_ROLES)
+        return deposits.late_deposits(
+            s, today=ctx.today(), evening_from=ctx.setting(s, "deposit.evening_from")
+        )
+
+
+def issue_receipt_book(ctx: OpContext, *, cashier: str, first_no: int, last_no: int) -> ReceiptBook:
+    with ctx.uow() as s:
+        ctx.require_role(s, *CHECKING_ROLES)
+        cashier_id = _cashier_id(ctx, s, cashier)
+        book = receipt_books.issue_receipt_book(s, cashier_id=cashier_id, first_no=first_no, last_no=last_no,
+                                                issued_by=ctx.operator_id, clock=ctx.clock)  # fmt: skip
+        ctx.audit(s, "receipt_book.issued", book_id=book.book_id, cashier=book.cashier, first_no=first_no,
+                  last_no=last_no)  # fmt: skip
+        return book
+
+
+def _cashier_id(ctx: OpContext, s, name: str) -> int:
+    """The person named must be able to hold a book: someone who takes payments."""
+    operator = s.scalar(select(Operator).where(Operator.name == name)) if isinstance(name, str) else None
+    if operator is None or operator.disabled:
+        raise InputInvalid(f"没有这位营业员：{name}", detail_en=f"no operator {name}", field="cashier")
+    if not has_any_role(s, operator.id, BOOK_HOLDERS, on=ctx.today()):
+        raise InputInvalid(f"{name} 不是营业员", detail_en=f"{name} is not a cashier", field="cashier")
+    return operator.id
+
+
+def void_receipt_page(ctx: OpContext, *, page_no: int, reason: str) -> ReceiptBook:
+    """The logged-in cashier voids a page of their own book (before a shift, 003:28, or during)."""
+    with ctx.uow() as s:
+        ctx.require_role(s, *BOOK_HOLDERS)
+        book = receipt_books.void_receipt_page(s, cashier_id=ctx.operator_id, page_no=page_no, reason=reason,
+                                               operator_id=ctx.operator_id, clock=ctx.clock,
+                                               shift_id=_own_open_shift_id(ctx, s))  # fmt: skip
+        ctx.audit(s, "receipt_page.voided", book_id=book.book_id, page_no=page_no, reason=reason.strip())
+        return book
+
+
+def _own_open_shift_id(ctx: OpContext, s) -> int | None:
+    """The open shift here when it is the operator's own (the sheet then lists the void)."""
+    return s.scalar(select(Shift.id).where(Shift.workstation_id == ctx.workstation.id, Shift.is_open.is_(True),
+                                           Shift.operator_id == ctx.operator_id))  # fmt: skip
+
+
+def close_month(ctx: OpContext, *, period: str, approval: Approval | None) -> MonthInfo:
+    with ctx.uow() as s:
+        _require_queue_empty(s, period, ctx.setting(s, "month_end_day"))
+        return months.close_month(s, period=period, maker_id=ctx.operator_id, approval=approval,
+                                  workstation=ctx.workstation.code, clock=ctx.clock,
+                                  month_end_day=ctx.setting(s, "month_end_day"), approve=ctx.approve)  # fmt: skip
+
+
+def _require_queue_empty(s, period: str, month_end_day: int) -> None:
+    """No operation queued in single-operator mode during the period may still wait (DOMAIN
+    "Holidays"); the sheets' hand-over already checks each day, this covers every counter."""
+    _, last = months.period_days(period, month_end_day)
+    if not queueing.queue_empty(s, last):
+        waiting = [q.id for q in queueing.pending(s)]
+        raise InputInvalid(f"有待监督人确认的排队操作 {waiting}", detail_en=f"queued operations {waiting} wait",
+                           field="period", data={"queue_ids": waiting})  # fmt: skip
+
+
+def verify_receipt(ctx: OpContext, *, qr_text: str) -> ReceiptCheck:
+    """Genuine when the centre's key signed exactly this text; never raises for a bad text."""
+    return verify_receipt_text(ctx.keys.receipt_public_key_bytes(), qr_text)
+
+
+def report(
+    ctx: OpContext, *, kind: str, start: date, end: date, format: str = "pdf",
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:  # fmt: skip
+    """A report as file bytes (counter-admin report KIND; the UI's report page)."""
+    if format not in FORMATS:
+        raise InputInvalid(f"报表格式应为 {'、'.join(FORMATS)}", detail_en=f"format is one of {', '.join(FORMATS)}",
+                           field="format")  # fmt: skip
+    with ctx.reading() as s:
+        ctx.require_role(s, *REPORT_ROLES)
+        table = build_report(s, kind, query_from_settings(s, start, end), progress)
+    return render(table, format)

@@ -1,0 +1,116 @@
+"""The durable print queue (issue "Counter operations" §3).
+
+A print job is written in the SAME transaction as the receipt it prints, so a committed sale always
+has its receipt waiting. `drain` prints waiting jobs in order, outside any transaction: a printer
+fault (paper out, cover open, offline, no answer) stops the queue and the job stays waiting; when
+the printer returns, the job is printed whole again, without a mark — the customer gets one clean
+receipt. Only a reprint a person asks for (`reprint`) is marked 补打 with its count.
+A printer fault never fails a sale already written: the caller logs it and the UI shows the queue.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session as DbSession
+
+from counter_app import crashpoints
+from counter_app.context import OpContext
+from counter_app.documents import render, to_json
+from counter_app.errors import InputInvalid, UserFacingError
+from db.models import PrintJob, PrintJobEvent, Receipt, ReceiptEvent
+
+log = logging.getLogger(__name__)
+
+DEFAULT_COLUMNS = 32  # 58 mm paper
+
+
+def enqueue(
+    ctx: OpContext, s: DbSession, *, document: str, doc: Any, receipt_id: int | None = None,
+    reprint_count: int = 0,
+) -> PrintJob:  # fmt: skip
+    """A job for `doc` (a receipts.data dataclass), in the caller's transaction."""
+    job = PrintJob(
+        workstation_id=ctx.workstation.id, receipt_id=receipt_id, document=document, copies=1,
+        reprint_count=reprint_count, payload={"document": to_json(doc)}, created_at=ctx.now(),
+        operator_id=ctx.operator.id if ctx.operator else None,
+    )  # fmt: skip
+    s.add(job)
+    s.flush()
+    return job
+
+
+def waiting_jobs(ctx: OpContext, s: DbSession) -> list[PrintJob]:
+    printed = exists().where(
+        PrintJobEvent.job_id == PrintJob.id, PrintJobEvent.outcome.in_(("printed", "cancelled"))
+    )
+    stmt = (
+        select(PrintJob).where(PrintJob.workstation_id == ctx.workstation.id, ~printed).order_by(PrintJob.id)
+    )
+    return list(s.scalars(stmt))
+
+
+def drain(ctx: OpContext) -> int:
+    """Print every waiting job; the number printed. Stops at the first printer fault (raised)."""
+    printer = ctx.devices.printer
+    if printer is None:
+        return 0
+    with ctx.reading() as s:
+        jobs = [(j.id, j.document, j.payload["document"], j.reprint_count) for j in waiting_jobs(ctx, s)]
+    printed = 0
+    for job_id, document, payload, reprint_count in jobs:
+        data = render(document, payload, columns=DEFAULT_COLUMNS, reprint_count=reprint_count).data
+        crashpoints.crash_point("before_print")
+        _send(printer, data)
+        with ctx.uow() as s:
+            s.add(PrintJobEvent(job_id=job_id, outcome="printed", at=ctx.now()))
+        printed += 1
+    return printed
+
+
+def _send(printer: Any, data: bytes) -> None:
+    if crashpoints.armed_point() == "mid_print":
+        printer.send(data[: len(data) // 2])  # half a receipt on the paper, then the power goes
+        crashpoints.crash_point("mid_print")
+    printer.print_job(data)
+
+
+def drain_quietly(ctx: OpContext) -> str | None:
+    """After a sale: print what waits; a printer fault is reported, never raised (the sale stands)."""
+    try:
+        drain(ctx)
+    except UserFacingError as error:
+        log.warning("printing deferred: %s", error)
+        return error.code
+    return None
+
+
+def reprint(ctx: OpContext, receipt_no: str) -> int:
+    """补打: a person asks for another copy; marked with its count. Returns the count."""
+    with ctx.uow() as s:
+        receipt = s.scalar(select(Receipt).where(Receipt.receipt_no == receipt_no))
+        if receipt is None:
+            raise InputInvalid(
+                f"没有这张凭条：{receipt_no}", detail_en=f"no receipt {receipt_no}", field="receipt_no"
+            )
+        original = s.scalar(
+            select(PrintJob).where(PrintJob.receipt_id == receipt.id).order_by(PrintJob.id).limit(1)
+        )
+        if original is None:
+            raise InputInvalid(
+                f"凭条 {receipt_no} 没有可补打的内容", detail_en=f"nothing to reprint for {receipt_no}"
+            )
+        count = 1 + (s.scalar(select(func.count(ReceiptEvent.id)).where(
+            ReceiptEvent.receipt_id == receipt.id, ReceiptEvent.kind == "reprinted")) or 0)  # fmt: skip
+        from counter_app.ops.common import add_audited
+
+        add_audited(ctx, s, ReceiptEvent(receipt_id=receipt.id, kind="reprinted", at=ctx.now(),
+                                         operator_id=ctx.operator_id, reprint_count=count),
+                    "receipt.reprinted", receipt_no=receipt_no)  # fmt: skip
+        s.add(PrintJob(workstation_id=ctx.workstation.id, receipt_id=receipt.id, document=original.document,
+                       copies=1, reprint_count=count, payload=original.payload, created_at=ctx.now(),
+                       operator_id=ctx.operator_id))  # fmt: skip
+    drain_quietly(ctx)
+    return count

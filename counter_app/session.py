@@ -1,0 +1,106 @@
+"""A logged-in operator at one workstation: the operations of API.md's table.
+
+`Session` is assembled from one mixin per area (`counter_app/ops/*`): each mixin holds the thin
+facade methods of its area and calls that area's service functions with an `OpContext`. The
+methods use keyword-only arguments with API.md's names and units; results are frozen dataclasses
+(counter_app.results).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from counter_app import audit, settings
+from counter_app.approvals import Approval
+from counter_app.auth import AuthenticatedOperator, authenticate
+from counter_app.context import OpContext
+from counter_app.errors import RoleForbidden, ShiftNotOpen
+from counter_app.ops.accounts import AccountOps
+from counter_app.ops.intents import IntentOps
+from counter_app.ops.notices import NoticeOps
+from counter_app.ops.quota import QuotaOps
+from counter_app.ops.refunds import RefundOps
+from counter_app.ops.sales import SalesOps
+from counter_app.ops.settlement import SettlementOps
+from counter_app.ops.shifts import ShiftOps
+from db import repo
+from db.models import Shift
+
+
+class Session(SalesOps, AccountOps, QuotaOps, RefundOps, NoticeOps, IntentOps, ShiftOps, SettlementOps):
+    def __init__(self, counter: Any, operator: AuthenticatedOperator) -> None:
+        self.counter = counter
+        self.operator = operator
+        self._logged_out = False
+
+    # --- identity --------------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.operator.name
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(self.operator.roles)
+
+    @property
+    def ctx(self) -> OpContext:
+        if self._logged_out:
+            raise RoleForbidden("已退出登录", detail_en="logged out")
+        return self.counter.context(self.operator)
+
+    def logout(self) -> None:
+        if self._logged_out:
+            return
+        ctx = self.ctx
+        with ctx.uow() as s:
+            ctx.audit(s, "login.logout", operator=self.operator.name)
+        self._logged_out = True
+
+    # --- settings --------------------------------------------------------------------------------
+    def get_setting(self, key: str) -> Any:
+        ctx = self.ctx
+        with ctx.reading() as s:
+            return settings.get_setting(s, key)
+
+    def set_setting(self, key: str, value: Any, approval: Approval | None = None) -> Any:
+        """Administrators change settings; money-affecting ones need a co-signature."""
+        ctx = self.ctx
+        with ctx.uow() as s:
+            ctx.require_role(s, "admin")
+            spec = settings.setting(key)
+            value = settings.validate(key, value)
+            approval_id = None
+            if spec.needs_approval:
+                approval_id = ctx.approve(
+                    s, approval, kind="setting.set", payload={"key": key, "value": value}
+                )
+            stored = settings.put_setting(s, key, value, set_by=ctx.operator_id, approval_id=approval_id,
+                                          at=ctx.now())  # fmt: skip
+            ctx.audit(s, "setting.set", subject=repo.latest_setting(s, key), key=key)
+            return stored
+
+    # --- the shift the operator is selling in -------------------------------------------------------
+    def _open_shift_id(self, s) -> int:
+        """The open shift of this workstation; SHIFT_NOT_OPEN when there is none (sales need one)."""
+        ctx = self.ctx
+        shift_id = s.scalar(
+            select(Shift.id).where(Shift.workstation_id == ctx.workstation.id, Shift.is_open.is_(True))
+        )
+        if shift_id is None:
+            raise ShiftNotOpen()
+        return shift_id
+
+
+def login(counter: Any, *, name: str, password: str) -> Session:
+    ctx: OpContext = counter.context()
+    with ctx.uow() as s:
+        operator = authenticate(
+            s, name=name, password=password, workstation=ctx.workstation.code, clock=ctx.clock,
+            hasher=ctx.hasher,
+        )  # fmt: skip
+    return Session(counter, operator)
+
+
+__all__ = ["Session", "audit", "login"]

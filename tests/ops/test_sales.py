@@ -1,0 +1,188 @@
+"""Top-ups and card reads through the facade with simulated devices (DOMAIN "Counter operations" 1)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from opstesting import make_world
+from sqlalchemy import func, select
+
+from counter_app.clock import BUSINESS_TZ, FixedClock
+from counter_app.errors import UserFacingError
+from counter_app.receipt_signing import verify_receipt_text
+from db.models import CardWriteIntent, LedgerEntry, Receipt
+from db.session import unit_of_work
+
+
+@pytest.fixture
+def world(tmp_path):
+    w = make_world(tmp_path)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def selling(world):
+    s = world.login("zhang")
+    s.open_shift(float_fen=50_000)
+    serial = world.issue_card("D-5-308", s)
+    return world, s, serial
+
+
+def _count(world, model, *where) -> int:
+    with unit_of_work(world.counter.engine, read_only=True) as s:
+        return s.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_a_top_up_writes_the_card_records_the_sale_and_prints_a_signed_receipt(selling):
+    world, s, serial = selling
+    result = s.top_up(account_no="D-5-308", amount_fen=10_000, tendered_fen=20_000)
+    assert (result.amount_fen, result.energy_ckwh, result.price_e4) == (10_000, 16_998, 5_883)
+    assert (result.purchase_counter, result.change_fen, result.receipt_no) == (1, 10_000, "W01-00000001")
+    card = s.read_card()
+    assert (card.purchase_counter, card.loaded) == (1, False)
+    world.sim.insert_into_meter(serial)
+    assert world.sim.meter_state("M5308").remaining_ckwh == 16_998
+    printed = "\n".join(world.sim.printed())
+    assert "W01-00000001" in printed and "壹佰元整" in printed and "[演示/SIMULATED]" in printed
+    qr = next(line[5:] for line in printed.splitlines() if line.startswith("[QR] "))
+    check = verify_receipt_text(world.counter.keys.receipt_public_key_bytes(), qr)
+    assert check.genuine and check.amount_fen == 10_000 and check.receipt_no == "W01-00000001"
+
+
+def test_selling_by_energy_rounds_the_money_up(selling):
+    world, s, _ = selling
+    result = s.top_up(account_no="D-5-308", energy_ckwh=10_000)  # 100 kWh × 0.5883 = 58.83 yuan
+    assert (result.amount_fen, result.energy_ckwh) == (5_883, 10_000)
+    assert s.quote(account_no="D-5-308", energy_ckwh=1).amount_fen == 1  # 0.005883 yuan → 1 fen
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"amount_fen": 999}, "BELOW_MINIMUM"),
+        ({"amount_fen": 200_001}, "ABOVE_MAXIMUM"),
+        ({"amount_fen": 0}, "INPUT_INVALID"),
+        ({"amount_fen": -100}, "INPUT_INVALID"),
+        ({"amount_fen": "100"}, "INPUT_INVALID"),
+        ({"amount_fen": 1000, "energy_ckwh": 100}, "INPUT_INVALID"),
+        ({"amount_fen": 1000, "tender": "wechat"}, "INPUT_INVALID"),
+        ({"amount_fen": 1000, "tender": "bitcoin", "reference": "x"}, "INPUT_INVALID"),
+        ({"amount_fen": 5000, "tendered_fen": 4000}, "INPUT_INVALID"),
+    ],
+)
+def test_bad_top_ups_are_refused_and_write_nothing(selling, kwargs, code):
+    world, s, _ = selling
+    with pytest.raises(UserFacingError) as info:
+        s.top_up(account_no="D-5-308", **kwargs)
+    assert info.value.code == code
+    assert (
+        _count(world, LedgerEntry) == 0
+        and _count(world, CardWriteIntent, CardWriteIntent.kind == "top_up") == 0
+    )
+    assert s.read_card().purchase_counter == 0
+
+
+def test_the_september_minimum_applies_in_september(tmp_path):
+    world = make_world(tmp_path, clock=FixedClock(datetime(2026, 9, 3, 10, tzinfo=BUSINESS_TZ)))
+    try:
+        s = world.login("zhang")
+        s.open_shift(float_fen=0)
+        world.issue_card("D-5-308", s)
+        with pytest.raises(UserFacingError) as info:
+            s.top_up(account_no="D-5-308", amount_fen=2_000)
+        assert info.value.code == "BELOW_MINIMUM" and info.value.data["minimum_fen"] == 3_000
+    finally:
+        world.close()
+
+
+def test_non_cash_tenders_keep_their_reference(selling):
+    world, s, _ = selling
+    s.top_up(account_no="D-5-308", amount_fen=2_000, tender="wechat", reference="4200001234")
+    with unit_of_work(world.counter.engine, read_only=True) as db:
+        entry = db.scalars(select(LedgerEntry)).one()
+        assert (entry.tender, entry.reference, entry.fen) == ("wechat", "4200001234", 2_000)
+
+
+def test_another_accounts_card_is_refused(selling):
+    world, s, _ = selling
+    with pytest.raises(UserFacingError) as info:
+        s.top_up(account_no="D-5-309", amount_fen=2_000)
+    assert info.value.code == "CARD_MISMATCH"
+
+
+def test_no_card_on_the_reader(selling):
+    world, s, _ = selling
+    world.sim.present_card(None)
+    with pytest.raises(UserFacingError) as info:
+        s.top_up(account_no="D-5-308", amount_fen=2_000)
+    assert info.value.code == "CARD_ABSENT"
+
+
+def test_a_second_sale_waits_until_the_first_is_loaded_unless_a_supervisor_overrides(selling):
+    world, s, serial = selling
+    s.top_up(account_no="D-5-308", amount_fen=2_000)
+    with pytest.raises(UserFacingError) as info:
+        s.top_up(account_no="D-5-308", amount_fen=3_000)
+    assert info.value.code == "PREVIOUS_NOT_LOADED"
+    with pytest.raises(UserFacingError) as info:
+        s.top_up(
+            account_no="D-5-308",
+            amount_fen=3_000,
+            override_reason="返写丢失",
+            approval=world.approval("zhang"),
+        )
+    assert info.value.code == "SELF_APPROVAL"
+    result = s.top_up(
+        account_no="D-5-308", amount_fen=3_000, override_reason="返写丢失", approval=world.approval()
+    )
+    assert result.carried_ckwh == 3_399 and result.purchase_counter == 1
+    world.sim.insert_into_meter(serial)
+    assert world.sim.meter_state("M5308").remaining_ckwh == 3_399 + 5_099  # both, exactly once
+
+
+def test_selling_needs_an_open_shift_and_a_selling_role(world):
+    s = world.login("zhang")
+    world.issue_card("D-5-308", s)
+    with pytest.raises(UserFacingError) as info:
+        s.top_up(account_no="D-5-308", amount_fen=2_000)
+    assert info.value.code == "SHIFT_NOT_OPEN"
+    with pytest.raises(UserFacingError) as info:
+        world.login("admin").open_shift(float_fen=0)
+    assert info.value.code == "ROLE_FORBIDDEN"
+
+
+def test_a_card_pulled_mid_write_keeps_the_intent_then_the_card_settles_it(selling):
+    world, s, serial = selling
+    world.sim.pull_card_at_byte(10)
+    with pytest.raises(UserFacingError) as info:
+        s.top_up(account_no="D-5-308", amount_fen=2_000)
+    assert info.value.code in ("CARD_REMOVED", "CARD_ABSENT") and info.value.intent_id
+    assert [i.state for i in s.open_intents()] == ["open"]
+    world.sim.present_card(serial)
+    s.read_card()  # the torn write left the old record: the intent is aborted
+    assert s.open_intents() == []
+    assert _count(world, LedgerEntry) == 0 and _count(world, Receipt) == 0
+    assert s.top_up(account_no="D-5-308", amount_fen=2_000).receipt_no == "W01-00000001"
+
+
+def test_a_restart_rolls_forward_a_written_card(selling, monkeypatch):
+    """GIVEN the card written but the commit lost WHEN the counter restarts with the card on the
+    reader THEN the sale is recorded with a receipt marked recovered."""
+    world, s, serial = selling
+    from counter_app.ops import card_writes
+
+    def lose_commit(ctx, intent_id, *, recovered):
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(card_writes, "commit_intent", lose_commit)
+    with pytest.raises(RuntimeError):
+        s.top_up(account_no="D-5-308", amount_fen=2_000)
+    monkeypatch.undo()
+    world.reopen()
+    world.sim.present_card(serial)
+    results = world.counter.recover()
+    assert [r.action for r in results] == ["rolled_forward"]
+    assert results[0].receipt_no == "W01-00000001"
+    assert _count(world, LedgerEntry, LedgerEntry.kind == "sale") == 1
