@@ -19,9 +19,11 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy import exc as sa_exc
@@ -30,6 +32,7 @@ from sqlalchemy.orm import Session
 from counter_app import audit, keystore
 from counter_app.admin_services import AdminRun, Invocation, admin_context, choose_clock
 from counter_app.auth import default_hasher, find_operator, password_matches
+from counter_app.clock import system_clock
 from counter_app.errors import AuthFailed, InputInvalid, RoleForbidden, UserFacingError
 from counter_app.installation import read_installation
 from db.engine import make_engine, sqlite_file_path
@@ -130,7 +133,18 @@ def _read_only_engine(path: Path) -> Engine:
 
 def verify_backup(invocation: Invocation, file: str) -> BackupCheck:
     """Integrity, schema and audit chain of a SQLite backup; BackupBad naming what is wrong."""
-    path = Path(file)
+
+    def audit_key(s: Session, info) -> bytes:
+        store = keystore.keystore_from_spec(invocation.keystore, database_id=info.instance_id)
+        return keystore.open_keys(s, store).audit_hmac
+
+    return verify_backup_file(Path(file), audit_key)
+
+
+def verify_backup_file(path: Path, audit_key: Callable[[Session, Any], bytes]) -> BackupCheck:
+    """`verify_backup` with the audit key given by `audit_key(session, installation_info)` (the
+    automatic backups of counter_app.backups pass the open counter's key)."""
+    file = str(path)
     if not path.is_file():
         raise InputInvalid(f"找不到备份文件 {file}", detail_en=f"no backup file {file}", field="file")
     engine = _read_only_engine(path)
@@ -139,9 +153,7 @@ def verify_backup(invocation: Invocation, file: str) -> BackupCheck:
         check_schema(engine)
         with Session(engine) as s:
             info = read_installation(s)
-            store = keystore.keystore_from_spec(invocation.keystore, database_id=info.instance_id)
-            keys = keystore.open_keys(s, store)
-            result = audit.verify(s, keys.audit_hmac)
+            result = audit.verify(s, audit_key(s, info))
         if not result.ok:
             bad = result.first_bad
             raise BackupBad(f"审计链不完整：{bad.reason}", detail_en=f"audit chain broken at entry {bad.sequence}",
@@ -188,7 +200,7 @@ def restore_backup(invocation: Invocation, file: str) -> Restored:
         _authorise_restore(invocation, engine, check)
         safety = None
         if Path(live).exists() and Path(live).stat().st_size > 0:
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            stamp = system_clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
             safety = Path(live).parent / "backups" / f"{Path(live).stem}-before-restore-{stamp}.db"
             safety.parent.mkdir(parents=True, exist_ok=True)
             copy_sqlite(engine, safety)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from counter_app import audit, keystore
 from counter_app.admin_services import AdminRun, Invocation, admin_context, choose_clock, login
+from counter_app.clock import system_clock
 from counter_app.context import WorkstationRef
 from counter_app.errors import InputInvalid
 from counter_app.installation import keystore_for, read_installation
@@ -138,7 +139,7 @@ def upgrade_database(invocation: Invocation) -> Upgrade:
         backup = None
         path = sqlite_file_path(engine.url)
         if path is not None and before and set(before) != {head_revision()}:
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            stamp = system_clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
             backup = backup_sqlite(
                 engine, Path(path).parent / "backups" / f"{Path(path).stem}-before-upgrade-{stamp}.db"
             )

@@ -154,6 +154,10 @@ def record(
     entry = AuditEntry(**fields, prev_mac=prev_mac, mac=_mac(key, prev_mac, fields))
     session.add(entry)
     session.flush()
+    # A write whose time is earlier than one already written (the clock was set back) is flagged.
+    from counter_app import clock_watch
+
+    clock_watch.after_append(session, entry, subject, record)
     return entry
 
 

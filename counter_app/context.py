@@ -111,7 +111,7 @@ class OpContext:
         """
         from counter_app import queueing
 
-        if queueing.should_queue(session, kind, self.replaying):
+        if queueing.should_queue(session, kind, self.replaying, payload):
             raise queueing.queue_refusal(
                 kind=kind, payload=payload, digest=approvals.payload_sha256(kind, payload),
                 maker_id=self.operator_id, workstation_id=self.workstation.id,

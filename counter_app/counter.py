@@ -54,6 +54,7 @@ class Counter:
         self.hasher = hasher
         # Where settlement sheets (and other generated papers) are written; docs/api.md.
         self.reports_dir = reports_dir if reports_dir is not None else _default_reports_dir(engine)
+        self._prober = None  # counter_app.device_status.DeviceProber, made on the first poll
 
     def context(self, operator=None) -> OpContext:
         return OpContext(
@@ -84,7 +85,37 @@ class Counter:
 
         return recover_workstation(self.context())
 
+    # --- devices (docs/api.md "Devices") -----------------------------------------------------------
+    def device_status(self):
+        """`DeviceStatus` of the reader and printer, answered within ~1 s whatever the devices do."""
+        from counter_app import device_status
+
+        if getattr(self, "_prober", None) is None:
+            self._prober = device_status.DeviceProber(self.devices)
+        return self._prober.status(device_status.queued_receipts(self.context()))
+
+    def test_print(self):
+        """A short test slip straight to the printer; the printer's state after it."""
+        from counter_app import device_status
+
+        return device_status.test_print(self.context())
+
+    # --- backups (docs/api.md "Backups") -------------------------------------------------------------
+    def backup_status(self):
+        """`BackupStatus`: the last good automatic backup, a warning flag (`stale`) when it is more
+        than a day old or missing, and the last failure since (counter_app.backups)."""
+        from counter_app import backups
+
+        return backups.backup_status(self.backup_backend())
+
+    def backup_backend(self):
+        from counter_app.backups import Backend
+
+        return Backend(self.engine, self.keys, self.clock, self.workstation.code)
+
     def close(self) -> None:
+        if getattr(self, "_prober", None) is not None:
+            self._prober.close()
         self.devices.close()
         self.engine.dispose()
 
@@ -145,6 +176,9 @@ def _open(
         from counter_app.printing import drain_quietly
 
         drain_quietly(counter.context())  # receipts interrupted by a crash or a printer fault
+        from counter_app.backups import daily_backup_quietly
+
+        daily_backup_quietly(counter.backup_backend())  # first start of the day; never fails the start
     except BaseException:
         devices.close()
         raise

@@ -1,4 +1,5 @@
-"""The composition root: `counter-app [--db URL] [--workstation CODE] [--demo] [--self-test [--production]]`.
+"""The composition root: `counter-app [--db URL] [--workstation CODE] [--demo] [--self-test [--production]]
+[--reader URL] [--printer URL]`.
 
 The only module of counter_app/ allowed to import Qt and ui/ (tests/test_import_rules.py). It wires
 the facade to the screens: builds the QApplication, installs translators, opens the counter and
@@ -24,6 +25,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--self-test", action="store_true", help="print a readable report and exit")
     parser.add_argument("--production", action="store_true", help="with --self-test: production rules")
     parser.add_argument("--keystore", default=os.environ.get("COUNTER_KEYSTORE"))
+    # This PC's devices (docs/operations.md "Devices"): pyserial URLs, or the environment.
+    parser.add_argument("--reader", default=os.environ.get("COUNTER_READER_URL"), help="card reader URL")
+    parser.add_argument("--printer", default=os.environ.get("COUNTER_PRINTER_URL"), help="printer URL")
     return parser.parse_args(argv)
 
 
@@ -36,8 +40,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(selftest.main(args) or 0)
     from counter_app.logs import setup_logging
 
-    setup_logging(None)
+    setup_logging(log_dir())
     return run_gui(args)
+
+
+def log_dir():
+    """COUNTER_LOG_DIR, else beside the database in the machine's data folder (Windows:
+    %ProgramData%\\counter\\logs, created writable by the installer), else this user's log folder."""
+    from pathlib import Path
+
+    import platformdirs
+
+    if os.environ.get("COUNTER_LOG_DIR"):
+        return Path(os.environ["COUNTER_LOG_DIR"])
+    machine = Path(platformdirs.site_data_dir("counter", appauthor=False)) / "logs"
+    if machine.is_dir() and os.access(machine, os.W_OK):
+        return machine
+    return platformdirs.user_log_path("counter", appauthor=False)
 
 
 def open_from_args(args: argparse.Namespace):
@@ -51,7 +70,8 @@ def open_from_args(args: argparse.Namespace):
         return open_counter(
             db_url, workstation=args.workstation, simulate=True, sim_dir=sim_dir, keystore=keystore
         )
-    return open_counter(args.db, workstation=args.workstation, keystore=args.keystore)
+    return open_counter(args.db, workstation=args.workstation, keystore=args.keystore,
+                        reader_url=args.reader, printer_url=args.printer)  # fmt: skip
 
 
 def run_gui(args: argparse.Namespace) -> int:

@@ -51,16 +51,20 @@ class Queueable:
     kind: str
     replay: Replay
     summary: Callable[[Mapping[str, Any]], str]
+    # Which operations of the kind may queue (e.g. not a refund needing two supervisors).
+    when: Callable[[Mapping[str, Any]], bool] | None = None
 
 
 QUEUEABLE: dict[str, Queueable] = {}
 
 
 def register_queueable(
-    kind: str, replay: Replay, *, summary: Callable[[Mapping[str, Any]], str] | None = None
-) -> None:
-    """Make the approval kind `kind` queue in single-operator mode and re-run with `replay`."""
-    QUEUEABLE[kind] = Queueable(kind, replay, summary or (lambda p: kind))
+    kind: str, replay: Replay, *, summary: Callable[[Mapping[str, Any]], str] | None = None,
+    when: Callable[[Mapping[str, Any]], bool] | None = None,
+) -> None:  # fmt: skip
+    """Make the approval kind `kind` queue in single-operator mode and re-run with `replay`;
+    `when(payload)` False keeps that operation unqueued (it needs its approval now)."""
+    QUEUEABLE[kind] = Queueable(kind, replay, summary or (lambda p: kind), when)
 
 
 @dataclass(frozen=True)
@@ -73,10 +77,14 @@ class Replaying:
     resolver_id: int  # the person who ran approve_queued
 
 
-def should_queue(session: Session, kind: str, replaying: Replaying | None) -> bool:
+def should_queue(
+    session: Session, kind: str, replaying: Replaying | None, payload: Mapping[str, Any] | None = None
+) -> bool:
+    entry = QUEUEABLE.get(kind)
     return (
         replaying is None
-        and kind in QUEUEABLE
+        and entry is not None
+        and (entry.when is None or payload is None or entry.when(payload))
         and bool(settings.get_setting(session, "single_operator_mode"))
     )
 
@@ -106,7 +114,13 @@ def check_and_resolve(
     session: Session, replaying: Replaying, *, kind: str, digest: str, approval_id: int, workstation: str,
     at: datetime,
 ) -> None:  # fmt: skip
-    """During a replay: the operation is still exactly the queued one; record its resolution."""
+    """During a replay: the operation is still exactly the queued one; record its resolution.
+
+    An operation of several co-signed steps (a wrong-room correction: the void, then the new sale)
+    is the queued one at its first step; its later steps, after the resolution is written, are
+    approved as usual by the same approval credentials."""
+    if session.scalar(select(QueueResolution.id).where(QueueResolution.queue_id == replaying.queue_id)):
+        return
     if kind != replaying.kind or digest != replaying.payload_sha256:
         raise ApprovalInvalid("操作内容与排队时不一致（数据已变化），请重新办理",
                               detail_en="the operation changed since it was queued",

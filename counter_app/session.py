@@ -18,7 +18,10 @@ from counter_app.auth import AuthenticatedOperator, authenticate
 from counter_app.context import OpContext
 from counter_app.errors import RoleForbidden, ShiftNotOpen
 from counter_app.ops.accounts import AccountOps
+from counter_app.ops.exceptions_list import MorningOps
+from counter_app.ops.holiday import refuse_when_alone
 from counter_app.ops.intents import IntentOps
+from counter_app.ops.lookup import LookupOps
 from counter_app.ops.notices import NoticeOps
 from counter_app.ops.quota import QuotaOps
 from counter_app.ops.refunds import RefundOps
@@ -29,7 +32,18 @@ from db import repo
 from db.models import Shift
 
 
-class Session(SalesOps, AccountOps, QuotaOps, RefundOps, NoticeOps, IntentOps, ShiftOps, SettlementOps):
+class Session(
+    SalesOps,
+    AccountOps,
+    QuotaOps,
+    RefundOps,
+    NoticeOps,
+    IntentOps,
+    ShiftOps,
+    SettlementOps,
+    LookupOps,
+    MorningOps,
+):
     def __init__(self, counter: Any, operator: AuthenticatedOperator) -> None:
         self.counter = counter
         self.operator = operator
@@ -91,6 +105,10 @@ class Session(SalesOps, AccountOps, QuotaOps, RefundOps, NoticeOps, IntentOps, S
         if shift_id is None:
             raise ShiftNotOpen()
         return shift_id
+
+
+# Single-operator mode: only top-ups and bill payments without a co-signature (ops/holiday.py).
+refuse_when_alone(Session)
 
 
 def login(counter: Any, *, name: str, password: str) -> Session:

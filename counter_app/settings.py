@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -153,6 +154,17 @@ def _hhmm(value: Any) -> str:
     return value
 
 
+def _folder(value: Any) -> str:
+    """An absolute folder (a USB drive, a mounted share, a UNC path \\\\server\\share), or "" for none."""
+    if not isinstance(value, str):
+        raise ValueError("a folder path is needed")
+    text = value.strip()
+    if text and not (text.startswith(("\\\\", "//")) or PurePosixPath(text).is_absolute()
+                     or PureWindowsPath(text).is_absolute()):  # fmt: skip
+        raise ValueError("an absolute folder path is needed")
+    return text
+
+
 def _sign_chain(value: Any) -> list[list[str]]:
     """[[label, role], …]: the cashier's step first and finance's 签收 last (it records the voucher)."""
     if not isinstance(value, list | tuple) or len(value) < 2:
@@ -203,6 +215,9 @@ def _registry() -> dict[str, Setting]:
         Setting("idle_lock_minutes", 5, _int(1, 15), "无操作自动锁屏（分钟）", **security),
         Setting("clock_skew_max_s", 120, _int(1), "允许的时钟偏差（秒）", **security),
         Setting("backup.generations", 10, _int(1), "保留备份份数"),
+        # Where the automatic backups go (counter_app/backups.py): a second disk, never the database's
+        # own. Security-sensitive: a backup is the whole database, so pointing it elsewhere is co-signed.
+        Setting("backup.target_dir", "", _folder, "备份目标目录（U盘或网络路径）", **security),
         Setting("settlement.sign_chain", DEFAULT_SIGN_CHAIN, _sign_chain, "交账单签字流程（[称谓, 角色]）",
                 **security),
         Setting("report.form_no.collection", "HNKJ/C4/1012", _text, "电费月收费报表表号"),

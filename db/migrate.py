@@ -4,7 +4,7 @@
 - `check_schema(engine)`: ok, or `SchemaNewer` (the database has a revision this program does not
   know: a newer program migrated it) or `SchemaOlder` (empty or not yet upgraded).
 - `prepare_schema(engine)` at start: on SQLite, back the file up with the online backup API and
-  upgrade when older; on PostgreSQL only `counter-admin db upgrade` migrates (several counters share
+  upgrade when older (a failed upgrade puts the backup back and raises SchemaOlder naming it); on PostgreSQL only `counter-admin db upgrade` migrates (several counters share
   the server, one of them must not change it under the others), so a mismatch is refused.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import sys
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import JSON, Connection, Engine
 
+from counter_app.clock import system_clock
 from counter_app.errors import SchemaNewer, SchemaOlder
 from db.base import UtcDateTime
 from db.engine import sqlite_file_path
@@ -126,10 +127,37 @@ def prepare_schema(engine: Engine, *, backup_dir: Path | None = None) -> Path | 
     path = sqlite_file_path(engine.url)
     if current_revisions(engine) and path is not None:
         folder = backup_dir or Path(path).parent / "backups"
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        stamp = system_clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         backup = backup_sqlite(engine, folder / f"{Path(path).stem}-before-upgrade-{stamp}.db")
-    upgrade_to_head(engine)
+    try:
+        upgrade_to_head(engine)
+    except Exception as error:
+        if backup is None:
+            raise
+        # The migration runs in one transaction, but a step may have done work outside it (or the
+        # disk may have failed mid-way): put the copy taken above back, whole, and say so.
+        restore_sqlite(engine, backup)
+        log.exception("upgrade failed; database restored from %s", backup)
+        raise SchemaOlder(
+            f"数据库升级失败，已从升级前备份恢复（{backup}）：{error}",
+            detail_en=f"the upgrade failed and the database was restored from {backup}: {error}",
+            data={"restored_from": str(backup)},
+        ) from error
     return backup
+
+
+def restore_sqlite(engine: Engine, backup: Path) -> None:
+    """Copy `backup` over the engine's database through the online backup API (page by page, under
+    SQLite's own locks), then drop pooled connections that may hold pages of the old file."""
+    engine.dispose()
+    source = sqlite3.connect(f"file:{Path(backup).absolute()}?mode=ro", uri=True)
+    raw = engine.raw_connection()
+    try:
+        source.backup(raw.driver_connection)
+    finally:
+        raw.close()
+        source.close()
+    engine.dispose()
 
 
 def backup_sqlite(engine: Engine, destination: Path) -> Path:

@@ -141,7 +141,7 @@ class EscPos:
         self._raw(_gs_k(b"\x31\x45" + bytes([_QR_EC[error_correction]])))  # function 169: EC level
         self._raw(_gs_k(b"\x31\x50\x30" + payload))  # function 180: store the data
         self._raw(_gs_k(b"\x31\x51\x30"))  # function 181: print it
-        self._lines.append(PrintedLine(f"[QR {data}]"))
+        self._lines.append(PrintedLine(f"[QR] {data}"))
         return self
 
     def cut(self, *, feed_lines: int = 4, partial: bool = True) -> Self:

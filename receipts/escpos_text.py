@@ -76,7 +76,7 @@ def rendered_lines(data: bytes) -> list[PrintedLine]:
         elif command.name == "ESC d":
             lines.extend(PrintedLine("") for _ in range(command.args[0]))
         elif command.name == "GS ( k" and command.args[2:4] == b"\x31\x50":
-            lines.append(PrintedLine(f"[QR {command.args[5:].decode('ascii')}]"))
+            lines.append(PrintedLine(f"[QR] {command.args[5:].decode('ascii')}"))
     return lines
 
 

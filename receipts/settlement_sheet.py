@@ -109,9 +109,10 @@ def _receipts(pdf: PdfReport, c: dict[str, Any]) -> None:
 def _free_energy(pdf: PdfReport, c: dict[str, Any]) -> None:
     pdf.heading("六、免费电量发放（按批次）")
     if c["free"]:
-        columns = [Column("批次"), Column("户次", "int"), Column("电量（kWh）", "kwh")]
-        rows = [list(r) for r in c["free"]]
-        pdf.table(columns, rows, total=["合计", sum(r[1] for r in rows), sum(r[2] for r in rows)])
+        # [batch, deliveries, ckwh, 监督人 who approved the batch]; older snapshots lack the 监督人.
+        columns = [Column("批次"), Column("户次", "int"), Column("电量（kWh）", "kwh"), Column("批次监督人")]
+        rows = [[*r[:3], r[3] if len(r) > 3 else ""] for r in c["free"]]
+        pdf.table(columns, rows, total=["合计", sum(r[1] for r in rows), sum(r[2] for r in rows), ""])
     else:
         pdf.paragraph("无")
     pdf.paragraph(f"监督人：{c['supervisor'] or '无'}　（签字）：{'_' * 16}")

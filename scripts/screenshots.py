@@ -1,43 +1,71 @@
-"""Write a PNG of the login window, every page, the lock screen and the approval dialog.
+"""Write a PNG of the login window, every page, the lock screen and the approval dialog, on the REAL
+facade in demo mode (`counter_app.demo.prepare_demo` + `open_counter(simulate=True)`).
 
-Run through scripts/screenshots.sh (Xvfb, xcb). Uses the temporary fake facade from tests/ui until
-the real one exists; then pass --real to open `counter_app.api.open_counter(..., simulate=True)`
-via `counter_app.demo.prepare_demo()`.
+Run through scripts/screenshots.sh (Xvfb, xcb). By default the demo database is built afresh in a
+temporary folder so every run shows the same story (a card issued for 1-101, a purchase loaded into
+its meter, some consumption, free quota owed); `--demo-dir` reuses a folder instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "ui")]
+sys.path[:0] = [str(ROOT)]
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from counter_app.api import Approval, open_counter  # noqa: E402
+from counter_app.demo import PASSWORD, prepare_demo  # noqa: E402
 from ui import i18n  # noqa: E402
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest  # noqa: E402
 from ui.context import Workstation  # noqa: E402
+from ui.facade import login_with_roles  # noqa: E402
 from ui.login import LoginWindow  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.ops import runner  # noqa: E402
 
-
-def open_counter(real: bool):
-    if real:
-        from counter_app.api import open_counter as open_real
-        from counter_app.demo import prepare_demo
-
-        db_url, keystore, sim_dir = prepare_demo()
-        return open_real(db_url, workstation="W01", simulate=True, sim_dir=sim_dir, keystore=keystore), None
-    from fake_counter import Approval, FakeCounter
-
-    return FakeCounter(), Approval
+ROOM, ACCOUNT, METER = "1-101", "D-1-101", "M1101"
 
 
-def settle(app: QApplication, ms: int = 300) -> None:
+def open_demo(folder: Path):
+    db_url, keystore, sim_dir = prepare_demo(folder)
+    return open_counter(db_url, workstation="W01", simulate=True, sim_dir=sim_dir, keystore=keystore)
+
+
+def stage(counter) -> None:
+    """The story behind the pictures: free quota owed, a card, one purchase loaded and partly used,
+    a reprint for the supervisor's morning list; the card back on the reader for the sale page."""
+    zhang, li = counter.login("zhang", PASSWORD), counter.login("li", PASSWORD)
+    try:
+        period = counter.clock().strftime("%Y-%m")
+        draft = zhang.prepare_quota_batch(period=period, buildings=["1"])
+        li.approve_quota_batch(batch_id=draft.batch_id, approval=Approval(name="wang", password=PASSWORD))
+    except Exception as exc:  # noqa: BLE001 — an excluded month has no quota: the pictures go on
+        print(f"no free quota this month: {exc}")
+    li.open_shift(float_fen=20_000)
+    serial = counter.sim.new_blank_card()
+    counter.sim.present_card(serial)
+    li.issue_card(account_no=ACCOUNT)
+    sale = li.top_up(account_no=ACCOUNT, amount_fen=5_000, tendered_fen=5_000)
+    li.reprint_receipt(receipt_no=sale.receipt_no)
+    counter.sim.insert_into_meter(serial)
+    counter.sim.consume(METER, 1_234)
+    counter.sim.insert_into_meter(serial)  # the next visit to the meter writes the use back
+    sheet = li.close_shift(counted={10000: 2, 5000: 1})
+    li.sign_sheet(sheet_no=sheet.sheet_no)  # the finance pages show a sheet half-way up its chain
+    wang = counter.login("wang", PASSWORD)
+    wang.sign_sheet(sheet_no=sheet.sheet_no)
+    wang.record_deposit(slip_no="XJ-0001", kind="cash_slip", bank="工行校内支行", stamped_on=counter.clock().date(),
+                        amount_fen=5_000, shift_ids=[1])  # fmt: skip
+    counter.sim.present_card(serial)
+
+
+def settle(app: QApplication, ms: int = 400) -> None:
     """Let queued facade answers arrive and layouts settle before grabbing."""
     end = time.monotonic() + ms / 1000
     while time.monotonic() < end:
@@ -45,50 +73,121 @@ def settle(app: QApplication, ms: int = 300) -> None:
         time.sleep(0.01)
 
 
+def wait_idle(app: QApplication, limit_s: float = 10) -> None:
+    end = time.monotonic() + limit_s
+    while runner().pending and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+    settle(app, 300)
+
+
 def shoot(widget, path: Path, app: QApplication) -> None:
-    settle(app)
+    wait_idle(app)
     widget.grab().save(str(path))
+    print(path)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "screenshots"))
-    parser.add_argument("--real", action="store_true")
     parser.add_argument("--lang", default="zh_CN")
+    parser.add_argument("--demo-dir", default=None, help="reuse this demo folder (default: a fresh one)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     suffix = "" if i18n.install(app, args.lang) == "zh_CN" else "_en"
-    counter, approval = open_counter(args.real)
+    with tempfile.TemporaryDirectory() as tmp:
+        counter = open_demo(Path(args.demo_dir or tmp))
+        try:
+            stage(counter)
+            shoot_all(app, counter, out, suffix)
+        finally:
+            runner().shutdown()
+            counter.close()
+    return 0
+
+
+def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
     login = LoginWindow(counter)
     login.resize(520, 360)
     login.show()
     shoot(login, out / f"00_login{suffix}.png", app)
-    session = counter.login("wang", "pw")
-    session.open_shift(float_fen=50000)
-    counter.sim.present_card("C00001")
-    window = MainWindow(Workstation(counter, session, approval))
+    login.close()
+    session = login_with_roles(counter, "zhang", PASSWORD)
+    session.open_shift(float_fen=50_000)
+    window = MainWindow(Workstation(counter, session, Approval))
     window.resize(1280, 760)
     window.show()
     for i, (key, page) in enumerate(window.pages.items(), start=1):
         window.show_page(key)
-        if key == "sale":
-            page.look_up()
-            settle(app, 400)
-            page.amount.set_text("100")
-            page.confirm_amount()
+        prepare_page(app, window, key, page)
         shoot(window, out / f"{i:02d}_{key}{suffix}.png", app)
-    dialog = ApprovalDialog(
-        window, ApprovalRequest("更正", "wang", "5-308", 5000, 8499, "房间号输错"), approval
-    )
+    li = login_with_roles(counter, "li", PASSWORD)
+    boss = MainWindow(Workstation(counter, li, Approval))
+    boss.resize(1280, 760)
+    boss.show()
+    boss.show_page("exceptions")
+    shoot(boss, out / f"25_exceptions_supervisor{suffix}.png", app)
+    boss.close()
+    for n, (name, keys) in enumerate(
+        (
+            ("qian", ("sheets", "deposits", "books", "month")),
+            ("wang", ("deposits",)),
+            ("admin", ("settings",)),
+        )
+    ):
+        shoot_role(app, counter, out, suffix, name, keys, 30 + 5 * n)
+    request = ApprovalRequest("更正", "zhang", ROOM, 5000, 8499, "房间号输错")
+    dialog = ApprovalDialog(window, request, Approval)
     dialog.show()
     shoot(dialog, out / f"20_approval{suffix}.png", app)
     dialog.close()
     window.lock()
     shoot(window, out / f"21_lock{suffix}.png", app)
-    runner().shutdown()
-    return 0
+
+
+def shoot_role(app: QApplication, counter, out: Path, suffix: str, name: str, keys, first: int) -> None:
+    """The finance, assistant and administrator windows: their own pages (ui/main_window.ROLE_PAGES)."""
+    session = login_with_roles(counter, name, PASSWORD)
+    window = MainWindow(Workstation(counter, session, Approval))
+    window.resize(1280, 760)
+    window.show()
+    for i, key in enumerate(keys):
+        window.show_page(key)
+        prepare_page(app, window, key, window.pages[key])
+        shoot(window, out / f"{first + i:02d}_{key}_{name}{suffix}.png", app)
+    window.close()
+
+
+def prepare_page(app: QApplication, window, key: str, page) -> None:
+    if key == "sale":
+        page.look_up()
+        wait_idle(app)
+        page.amount.set_text("100")
+        page.confirm_amount()
+        wait_idle(app)
+        page.tendered.set_text("200")
+        page._show_change()
+    elif key == "accounts":
+        page.query.set_text("王")
+        page.run_search()
+    elif key == "shift":
+        page.x_report()
+    elif key == "diagnostics":
+        page.device_info()
+    elif key == "reports":
+        wait_idle(app)
+        page.preview()
+    elif key == "sheets":
+        wait_idle(app)
+        page.view.selectRow(0)
+        wait_idle(app)
+        page.show_pdf()
+    elif key == "settings":
+        wait_idle(app)
+        page.settings_view.selectRow(0)
+    wait_idle(app)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A PNG of every window and page in screenshots/ (gitignored), under Xvfb with the xcb platform so
 # fonts and rendering match a real desktop. Extra arguments go to scripts/screenshots.py
-# (--real: the real facade with simulated devices; --lang en).
+# (--lang en; --demo-dir DIR reuses a demo folder). Always the real facade in demo mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export QT_QPA_PLATFORM=xcb

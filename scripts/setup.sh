@@ -39,11 +39,13 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-# Reinstall only when pyproject.toml changed since the last install.
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+# Extras: dev (tests, lint), pg (psycopg), build (pyinstaller: tests/ship builds the frozen bundle).
+EXTRAS="dev,pg,build"
+# Reinstall only when pyproject.toml or the extras changed since the last install.
+stamp=.venv/.installed-$( (cat pyproject.toml; echo "$EXTRAS") | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[dev,pg]'
+  .venv/bin/python -m pip install -q -e ".[$EXTRAS]"
   rm -f .venv/.installed-* && touch "$stamp"
 fi
 echo "setup: done (.venv ready)"

@@ -17,55 +17,23 @@ where they fail: a CI run that silently tested only SQLite would prove nothing a
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from dbtesting import Basics, make_basics  # noqa: F401  (re-exported for tests)
-from sqlalchemy import Engine, create_engine, make_url, text
+from dbtesting import (  # noqa: F401  (re-exported for tests)
+    Basics,
+    create_pg_database,
+    drop_pg_database,
+    make_basics,
+    pg_server_url,
+    unique_db_name,
+)
+from sqlalchemy import Engine
 
 from counter_app.clock import BUSINESS_TZ
 from db.engine import make_engine, sqlite_url_for
 from db.migrate import upgrade_to_head
-
-
-def pg_server_url() -> str:
-    url = os.environ.get("COUNTER_TEST_PG_URL")
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail("COUNTER_TEST_PG_URL is not set: PostgreSQL tests are required in CI")
-        pytest.skip("COUNTER_TEST_PG_URL is not set")
-    return url
-
-
-def _admin_engine(server_url: str) -> Engine:
-    return create_engine(server_url, isolation_level="AUTOCOMMIT", pool_size=1)
-
-
-def _url_for_database(server_url: str, name: str) -> str:
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def create_pg_database(server_url: str, name: str, template: str | None = None) -> str:
-    admin = _admin_engine(server_url)
-    with admin.connect() as conn:
-        suffix = f' TEMPLATE "{template}"' if template else ""
-        conn.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
-    admin.dispose()
-    return _url_for_database(server_url, name)
-
-
-def drop_pg_database(server_url: str, name: str) -> None:
-    admin = _admin_engine(server_url)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def unique_db_name(kind: str) -> str:
-    return f"counter_test_{kind}_{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,13 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, create_engine, make_url, text
 
 from db.session import unit_of_work
 
@@ -48,3 +51,43 @@ def make_basics(engine: Engine, now: datetime, workstation_code: str = "W01") ->
         cashier, supervisor = person(s, "zhang"), person(s, "li")
         s.flush()
         return Basics(campus.id, ws.id, ws.code, cashier.id, supervisor.id)
+
+
+# --- PostgreSQL test databases (COUNTER_TEST_PG_URL; required when CI=true) -------------------
+
+
+def pg_server_url() -> str:
+    url = os.environ.get("COUNTER_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("COUNTER_TEST_PG_URL is not set: PostgreSQL tests are required in CI")
+        pytest.skip("COUNTER_TEST_PG_URL is not set")
+    return url
+
+
+def _admin_engine(server_url: str) -> Engine:
+    return create_engine(server_url, isolation_level="AUTOCOMMIT", pool_size=1)
+
+
+def _url_for_database(server_url: str, name: str) -> str:
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def create_pg_database(server_url: str, name: str, template: str | None = None) -> str:
+    admin = _admin_engine(server_url)
+    with admin.connect() as conn:
+        suffix = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
+    admin.dispose()
+    return _url_for_database(server_url, name)
+
+
+def drop_pg_database(server_url: str, name: str) -> None:
+    admin = _admin_engine(server_url)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def unique_db_name(kind: str) -> str:
+    return f"counter_test_{kind}_{uuid.uuid4().hex[:12]}"

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ui.facade import is_simulated, session_name, session_role
+from ui.facade import is_simulated, session_name, session_role, session_roles
 
 
 def default_approval_factory() -> Callable[..., Any]:
-    """`counter_app.api.Approval`, imported lazily: the facade is written in parallel with the UI."""
+    """`counter_app.api.Approval` (imported late: ui.context is imported by every page)."""
     from counter_app.api import Approval  # noqa: PLC0415
 
     return Approval
@@ -36,6 +36,10 @@ class Workstation:
     @property
     def role(self) -> str:
         return session_role(self.session)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return session_roles(self.session)
 
     @property
     def simulated(self) -> bool:

@@ -1,8 +1,10 @@
 """演示控制: drive the simulated devices (`counter.sim`, API.md "Simulator control").
 
-Put a card on the reader or take it off, insert it into its meter, consume energy, toggle the
-printer's paper. Every call goes through the worker like any facade call: the simulators sit behind
-the same serial ports as real devices.
+A newcomer's first steps: type a room, "为该户发卡" (a blank card made the account's card, on the
+reader), sell on the 售电 page, "插入电表" (the meter loads the purchase and writes back), "用电",
+then the next visit. Also: put the account's card back on the reader, take it off, a new blank card,
+the printer's paper. Every call goes through the worker like any facade call: the simulators sit
+behind the same serial ports as real devices.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGridLayout, QPushButton, QVBoxLayout, QWidget
 
+from counter_app.errors import InputInvalid
 from counter_app.money import format_kwh, parse_kwh
 from ui.context import Workstation
 from ui.ops import FacadeOp, error_text
@@ -39,6 +42,8 @@ class DemoPanel(QWidget):
             form.addRow(label, field)
         grid = QGridLayout()
         buttons = [
+            (translate("Demo", "为该户发卡"), self.issue_for_room),
+            (translate("Demo", "放该户的卡"), self.present_room_card),
             (translate("Demo", "按房间找卡"), self.find_card),
             (translate("Demo", "新空白卡"), self.new_card),
             (translate("Demo", "放到读卡器"), self.present),
@@ -81,13 +86,59 @@ class DemoPanel(QWidget):
         )
 
     def new_card(self) -> None:
+        sim = self.sim
+
+        def blank_on_reader() -> str:
+            serial = sim.new_blank_card()
+            sim.present_card(serial)
+            return serial
+
         self._run(
-            self.sim.new_blank_card,
+            blank_on_reader,
             lambda serial: (
                 self.card.set_text(serial),
-                self.output.setText(translate("Demo", "新空白卡 {0}").format(serial)),
+                self.output.setText(translate("Demo", "新空白卡 {0} 已放到读卡器").format(serial)),
             ),
         )
+
+    def issue_for_room(self) -> None:
+        """A blank card on the reader becomes the room's card (API.md `issue_card`)."""
+        session, sim, room = self.ctx.session, self.sim, self.room.text()
+        if not room:
+            self.room.show_error(translate("Demo", "请输入房间号，如 1-101"))
+            return
+
+        def issue():
+            account = session.find_account(room_code=room)
+            serial = sim.new_blank_card()
+            sim.present_card(serial)
+            session.issue_card(account_no=account.account_no)
+            return session.find_account(account_no=account.account_no)
+
+        self._run(issue, self._issued)
+
+    def _issued(self, account) -> None:
+        self._found(account)
+        self.output.setText(
+            translate("Demo", "已为 {0} 发卡 {1}，卡在读卡器上：到“售电”页直接回车").format(
+                account.room_code, account.card_serial
+            )
+        )
+
+    def present_room_card(self) -> None:
+        session, sim, room = self.ctx.session, self.sim, self.room.text()
+
+        def present():
+            account = session.find_account(room_code=room)
+            if not account.card_serial:
+                raise InputInvalid(translate("Demo", "该户还没有卡：请先点“为该户发卡”"), field="room_code")
+            sim.present_card(account.card_serial)
+            return account
+
+        self._run(present, lambda a: (
+            self._found(a),
+            self.output.setText(translate("Demo", "{0} 的卡 {1} 已放到读卡器").format(a.room_code, a.card_serial)),
+        ))  # fmt: skip
 
     def present(self) -> None:
         serial, sim = self.card.text() or None, self.sim
@@ -104,11 +155,17 @@ class DemoPanel(QWidget):
         )
 
     def insert(self) -> None:
-        serial, sim = self.card.text(), self.sim
-        self._run(
-            lambda: sim.insert_into_meter(serial),
-            lambda _r: self.output.setText(translate("Demo", "卡 {0} 已插入电表并返写").format(serial)),
-        )
+        """Into its meter: the meter loads (or refuses) and writes back; the card leaves the reader."""
+        serial, meter, sim = self.card.text(), self.meter.text(), self.sim
+        if not serial:
+            self.card.show_error(translate("Demo", "请先发卡或按房间找卡"))
+            return
+
+        def insert():
+            event = sim.insert_into_meter(serial)
+            return event, (sim.meter_state(meter) if meter else None)
+
+        self._run(insert, lambda r: self.output.setText(insert_text(serial, *r)))
 
     def consume(self) -> None:
         try:
@@ -147,9 +204,27 @@ class DemoPanel(QWidget):
             ),
         )
 
-    def printed(self) -> None:
+    def printed(self) -> None:  # the last receipt as the printer decoded it
         sim = self.sim
         self._run(
             sim.printed,
             lambda texts: self.output.setText(texts[-1] if texts else translate("Demo", "尚无凭条")),
         )
+
+
+def insert_text(serial: str, event: str | None, state) -> str:
+    said = {
+        "loaded": translate("Demo", "电表已充入本次购电"),
+        "no_load": translate("Demo", "电表未充值（本次已充过）"),
+        "cleared": translate("Demo", "电表已清零"),
+        "parameter": translate("Demo", "参数已写入电表"),
+        "check": translate("Demo", "检查卡已读回电表状态"),
+        "error": translate("Demo", "电表拒绝此卡（见返写错误）"),
+        None: translate("Demo", "电表无响应（损坏或未安装）"),
+    }.get(event, event or "")
+    text = translate("Demo", "卡 {0} 插入电表：{1}；卡已从读卡器取下，回读卡器可见返写").format(serial, said)
+    if state is not None:
+        text += translate("Demo", "\n电表剩余 {0} kWh，第 {1} 次").format(
+            format_kwh(state.remaining_ckwh), state.counter
+        )
+    return text

@@ -1,19 +1,20 @@
-"""The narrow, typed surface the UI needs from `counter_app.api` (../shared/API.md).
+"""The narrow, typed surface the UI needs from `counter_app.api` (../shared/API.md and the additions
+listed in docs/api.md).
 
-Each page depends on one small Protocol below rather than on a concrete class, so the facade (or
-the temporary fake in tests/ui/fake_counter.py) can be swapped without touching a page. Calls the
-UI needs that API.md does not list yet are reached through the `optional_*` adapters: they return
-None / [] when the facade lacks them, and the page says "not available yet" instead of crashing.
-Everything here is Qt-free on purpose.
+Each page depends on one small Protocol below rather than on a concrete class. Everything here is
+Qt-free on purpose; anything that touches the database or a device runs on the worker (ui/ops.py).
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
+from counter_app.device_status import DeviceState, DeviceStatus
 from counter_app.results import AccountInfo, CardInfo, IntentInfo, Quote, SaleResult, ShiftInfo
+
+__all__ = ["DeviceState", "DeviceStatus"]
 
 
 class SaleSession(Protocol):
@@ -22,10 +23,11 @@ class SaleSession(Protocol):
         self, *, room_code: str | None = None, account_no: str | None = None, meter_no: str | None = None
     ) -> AccountInfo: ...
     def quote(
-        self, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None
+        self, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None
     ) -> Quote: ...
     def top_up(
         self,
+        *,
         account_no: str,
         amount_fen: int | None = None,
         energy_ckwh: int | None = None,
@@ -35,7 +37,8 @@ class SaleSession(Protocol):
         override_reason: str | None = None,
         approval: Any = None,
     ) -> SaleResult: ...
-    def collect_free(self, account_no: str) -> SaleResult: ...
+    def collect_free(self, *, account_no: str) -> SaleResult: ...
+    def reprint_receipt(self, *, receipt_no: str) -> int: ...
 
 
 class ShiftSession(Protocol):
@@ -50,59 +53,51 @@ class IntentSession(Protocol):
     def open_intents(self) -> list[IntentInfo]: ...
 
 
-class SettingsSession(Protocol):
-    def get_setting(self, key: str) -> Any: ...
-    def set_setting(self, key: str, value: Any, approval: Any = None) -> Any: ...
-
-
 class Counter(Protocol):
     def login(self, name: str, password: str) -> Any: ...
+    def device_status(self) -> DeviceStatus: ...
+    def test_print(self) -> DeviceState: ...
     def close(self) -> None: ...
 
 
-# --- not in API.md yet: adapters -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DeviceStatus:
-    """What the status bar shows. Filled from `counter.device_status()` once the facade has it."""
-
-    reader: str  # ok | offline | unknown
-    printer: str  # ok | offline | unknown
-    paper: str  # ok | out | unknown
-    port: str  # e.g. "COM3 / COM4" or "sim"
-    queued_receipts: int = 0
-
-
-def optional_device_status(counter: Any) -> DeviceStatus:
-    fn = getattr(counter, "device_status", None)
-    if fn is None:
-        return DeviceStatus("unknown", "unknown", "unknown", "—")
-    raw = fn()
-    return (
-        raw
-        if isinstance(raw, DeviceStatus)
-        else DeviceStatus(
-            **{
-                k: getattr(raw, k)
-                for k in ("reader", "printer", "paper", "port", "queued_receipts")
-                if hasattr(raw, k)
-            }
-        )
-    )
-
-
 def optional_call(target: Any, name: str) -> Callable[..., Any] | None:
-    """`target.name` when the facade offers it (reprint_receipt, list_rooms, morning_list, …)."""
+    """`target.name` when the facade offers it; None otherwise (the page says what is missing)."""
     return getattr(target, name, None)
 
 
-def session_name(session: Any) -> str:
-    return str(getattr(session, "name", "") or getattr(session, "operator", "") or "")
+# --- who is logged in ------------------------------------------------------------------------------
+# Roles decide which pages show. `Session.roles` holds standing roles only; a 监督人 is often a
+# cashier appointed for a period, which `roles_today()` knows (a database read). The read happens on
+# the worker right after login and is remembered here, so the GUI thread never touches the database.
+_ROLES: weakref.WeakKeyDictionary[Any, frozenset[str]] = weakref.WeakKeyDictionary()
+PRIMARY_ORDER = ("admin", "supervisor", "cashier", "head", "assistant", "finance")
+
+
+def login_with_roles(counter: Any, name: str, password: str) -> Any:
+    """On the worker: log in and learn today's roles (AUTH_FAILED / LOCKED as the facade raises)."""
+    session = counter.login(name, password)
+    today = optional_call(session, "roles_today")
+    _ROLES[session] = frozenset(today() if today else getattr(session, "roles", ()))
+    return session
+
+
+def session_roles(session: Any) -> frozenset[str]:
+    try:
+        known = _ROLES.get(session)
+    except TypeError:  # not weak-referenceable: fall back to what the object says
+        known = None
+    return known if known is not None else frozenset(getattr(session, "roles", ()) or ())
 
 
 def session_role(session: Any) -> str:
-    return str(getattr(session, "role", "") or "cashier")
+    """The role that decides the layout: admin and finance see their own pages; a 监督人 sells and
+    also sees the morning list."""
+    roles = session_roles(session)
+    return next((role for role in PRIMARY_ORDER if role in roles), "cashier")
+
+
+def session_name(session: Any) -> str:
+    return str(getattr(session, "name", "") or "")
 
 
 def is_simulated(counter: Any) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ui.facade import session_role
+from ui.facade import login_with_roles, session_roles
 from ui.login import login_error_text
 from ui.ops import FacadeOp
 from ui.widgets import ERROR_STYLE, Field, heading
@@ -81,7 +81,7 @@ class LockScreen(QWidget):
         self._login(name, password, self._check_supervisor)
 
     def _check_supervisor(self, session: Any) -> None:
-        if session_role(session) not in UNLOCKING_ROLES:
+        if not session_roles(session) & UNLOCKING_ROLES:
             self.message.setText(
                 translate("Lock", "{0} 不是监督人，不能解锁他人的班次").format(self.name.text())
             )
@@ -90,7 +90,7 @@ class LockScreen(QWidget):
 
     def _login(self, name: str, password: str, then) -> None:
         counter = self.counter
-        FacadeOp(self, lambda: counter.login(name, password)).success(then).failure(
+        FacadeOp(self, lambda: login_with_roles(counter, name, password)).success(then).failure(
             lambda exc: self._failed(exc)
         ).run()
 

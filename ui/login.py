@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QStackedWidget, 
 
 from counter_app.errors import UserFacingError
 from counter_app.money import parse_yuan
-from ui.facade import session_role
+from ui.facade import is_simulated, login_with_roles, session_role
 from ui.ops import FacadeOp, error_text
+from ui.status import simulated_banner
 from ui.widgets import ERROR_STYLE, Field, heading
 
 translate = QCoreApplication.translate
@@ -38,6 +39,9 @@ def locked_text(exc: UserFacingError, now: datetime | None = None) -> str:
 def login_error_text(exc: BaseException, now: datetime | None = None) -> str:
     if isinstance(exc, UserFacingError) and exc.code == "LOCKED":
         return locked_text(exc, now)
+    left = exc.data.get("attempts_left") if isinstance(exc, UserFacingError) else None
+    if isinstance(left, int) and left <= 3:
+        return error_text(exc) + translate("Login", "（还可尝试 {0} 次）").format(left)
     return error_text(exc)
 
 
@@ -56,6 +60,8 @@ class LoginWindow(QWidget):
         self.steps.addWidget(self._login_step())
         self.steps.addWidget(self._shift_step())
         layout = QVBoxLayout(self)
+        if is_simulated(counter):  # every screen says so, the login included (DOMAIN "never happen")
+            layout.addWidget(simulated_banner())
         layout.addWidget(heading(translate("Login", "营业员登录")))
         layout.addWidget(self.steps)
         self.name.edit.setFocus()
@@ -106,7 +112,7 @@ class LoginWindow(QWidget):
             return
         self.login_button.setEnabled(False)
         counter = self.counter
-        FacadeOp(self, lambda: counter.login(name, password)).success(self._logged_in).failure(
+        FacadeOp(self, lambda: login_with_roles(counter, name, password)).success(self._logged_in).failure(
             self._login_failed
         ).run()
 

@@ -29,15 +29,30 @@ from ui.pages.base import Page
 from ui.status import DeviceStatusBar, simulated_banner
 
 translate = QCoreApplication.translate
-ROLE_PAGES = {  # which pages a role sees; the facade still enforces roles on every call
-    "admin": {"settings", "diagnostics", "reports"},
-    "finance": {"reports", "shift"},
+# Which pages a role sees (the facade still enforces roles on every call). DOMAIN "People and
+# roles": the administrator keeps settings and devices and never sells; finance signs for sheets,
+# records deposits and vouchers and closes the month; the assistant and head review sheets, check
+# deposits, hand out receipt books and read the morning list; cashiers (and 监督人) sell, sign
+# their own sheet, take the slip to the bank and void pages of their own receipt book.
+ROLE_PAGES = {
+    "admin": ("settings", "diagnostics"),
+    "finance": ("reports", "sheets", "deposits", "books", "month"),
+    "assistant": ("shift", "reports", "sheets", "deposits", "books", "exceptions", "diagnostics"),
+    "head": ("shift", "reports", "sheets", "deposits", "books", "exceptions", "diagnostics"),
 }
+NOT_FOR_SELLERS = {"settings", "month"}
 
 
 def visible_keys(role: str) -> list[str]:
     allowed = ROLE_PAGES.get(role)
-    return [key for key in page_classes() if allowed is None or key in allowed]
+    if allowed is None:  # cashier, 监督人
+        return [key for key in page_classes() if key not in NOT_FOR_SELLERS]
+    return [key for key in page_classes() if key in allowed]
+
+
+def shortcut_for(position: int) -> str:
+    """F1…F12 by position among the visible pages, then Ctrl+F1…: keyboard-first for every role."""
+    return f"F{position + 1}" if position < 12 else f"Ctrl+F{position - 11}"
 
 
 class MainWindow(QMainWindow):
@@ -71,8 +86,9 @@ class MainWindow(QMainWindow):
         self.nav.setStyleSheet("font-size: 15px;")
         self.stack = QStackedWidget()
         classes = page_classes()
-        for key in keys:
+        for position, key in enumerate(keys):
             page = classes[key](self.ctx)
+            page.shortcut = shortcut_for(position)
             self.pages[key] = page
             self.stack.addWidget(page)
             item = QListWidgetItem(f"{page.shortcut}  {page.caption()}")

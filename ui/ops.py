@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from counter_app.errors import UserFacingError
 from counter_app.logs import explain
 from ui import i18n
+from ui.next_steps import with_next_step
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -180,8 +181,8 @@ def error_text(exc: BaseException) -> str:
     """The Chinese message, plus the English one when the UI runs in English."""
     shown = explain(exc)
     if i18n.current_language() == "en":
-        return f"{shown.message_en}\n{shown.message}"
-    return shown.message
+        return with_next_step(shown.code, f"{shown.message_en}\n{shown.message}")
+    return with_next_step(shown.code, shown.message)
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:

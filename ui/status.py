@@ -1,8 +1,9 @@
 """Always-visible state: device status in the status bar, the busy indicator, the 演示 banner.
 
 Device status is polled every few seconds through the same single worker as every facade call
-(quiet ops: no busy indicator, no dialog). A hung device therefore shows as a stale status, never as
-a frozen window.
+(quiet ops: no busy indicator, no dialog). `counter.device_status()` answers within about a second
+whatever the devices do (counter_app/device_status.py), so a hung device shows as "无响应" and
+holds the worker only briefly; the window itself never waits for it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from ui.facade import DeviceStatus, optional_device_status
+from ui.facade import DeviceState, DeviceStatus
 from ui.ops import FacadeOp, FacadeRunner
 
 translate = QCoreApplication.translate
@@ -39,34 +40,60 @@ class BusyIndicator(QLabel):
         runner.busy_changed.connect(self.setVisible)
 
 
-def status_text(status: DeviceStatus) -> dict[str, tuple[str, bool]]:
-    """Label text and whether it is healthy, per device."""
-    ok = translate("Status", "正常")
+def _device_text(state: DeviceState, title: str) -> tuple[str, bool]:
+    if not state.configured:
+        return translate("Status", "{0}：未配置").format(title), False
+    if not state.answered:
+        return translate("Status", "{0}：无响应").format(title), False
+    if state.device == "printer" and not state.online:
+        return translate("Status", "{0}：脱机").format(title), False
+    if state.cover_open:
+        return translate("Status", "{0}：盖未关").format(title), False
+    return translate("Status", "{0}：正常").format(title), True
+
+
+def _paper_text(printer: DeviceState) -> tuple[str, bool]:
     names = {
-        "ok": ok,
-        "offline": translate("Status", "离线"),
+        "ok": translate("Status", "正常"),
+        "near_end": translate("Status", "将尽"),
+        "out": translate("Status", "缺纸，请装纸"),
         "unknown": translate("Status", "未知"),
-        "out": translate("Status", "缺纸"),
     }
+    healthy = printer.paper in ("ok", "near_end") or not printer.configured
+    return translate("Status", "纸：{0}").format(names.get(printer.paper, printer.paper)), healthy
+
+
+def _port_text(status: DeviceStatus) -> str:
+    ports = [s.port for s in (status.reader, status.printer) if s.port]
+    shown = " / ".join(p.replace("socket://", "") for p in ports) or "—"
+    if status.simulated:
+        shown = translate("Status", "模拟 {0}").format(shown)
+    return translate("Status", "端口：{0}").format(shown)
+
+
+def status_text(status: DeviceStatus | None) -> dict[str, tuple[str, bool]]:
+    """Label text and whether it is healthy, per label. None: not polled yet."""
+    if status is None:
+        unknown = translate("Status", "未知")
+        return {
+            "reader": (translate("Status", "读卡器：{0}").format(unknown), True),
+            "printer": (translate("Status", "打印机：{0}").format(unknown), True),
+            "paper": (translate("Status", "纸：{0}").format(unknown), True),
+            "port": (translate("Status", "端口：{0}").format("—"), True),
+            "queue": ("", True),
+        }
     out = {
-        "reader": (
-            translate("Status", "读卡器：{0}").format(names.get(status.reader, status.reader)),
-            status.reader == "ok",
-        ),
-        "printer": (
-            translate("Status", "打印机：{0}").format(names.get(status.printer, status.printer)),
-            status.printer == "ok",
-        ),
-        "paper": (
-            translate("Status", "纸：{0}").format(names.get(status.paper, status.paper)),
-            status.paper == "ok",
-        ),
-        "port": (translate("Status", "端口：{0}").format(status.port), True),
+        "reader": _device_text(status.reader, translate("Status", "读卡器")),
+        "printer": _device_text(status.printer, translate("Status", "打印机")),
+        "paper": _paper_text(status.printer),
+        "port": (_port_text(status), True),
+        "queue": ("", True),
     }
     if status.queued_receipts:
-        out["queue"] = (translate("Status", "待打印凭条 {0} 张").format(status.queued_receipts), False)
-    else:
-        out["queue"] = ("", True)
+        out["queue"] = (
+            translate("Status", "待打印凭条 {0} 张（装纸后自动补打）").format(status.queued_receipts),
+            False,
+        )
     return out
 
 
@@ -80,7 +107,8 @@ class DeviceStatusBar(QStatusBar):
             self.addPermanentWidget(self.labels[key])
         self.busy = BusyIndicator(runner)
         self.addWidget(self.busy)
-        self.show_status(DeviceStatus("unknown", "unknown", "unknown", "—"))
+        self.last: DeviceStatus | None = None
+        self.show_status(None)
         self._timer = QTimer(self, interval=POLL_MS)
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
@@ -92,15 +120,16 @@ class DeviceStatusBar(QStatusBar):
             return  # the previous poll is still queued behind a slow call
         self._polling = True
         counter = self._counter
-        FacadeOp(self, lambda: optional_device_status(counter)).quiet().success(self._polled).failure(
-            lambda _e: self._polled(DeviceStatus("offline", "offline", "unknown", "?"))
+        FacadeOp(self, counter.device_status).quiet().success(self._polled).failure(
+            lambda _e: self._polled(None)
         ).run()
 
-    def _polled(self, status: DeviceStatus) -> None:
+    def _polled(self, status: DeviceStatus | None) -> None:
         self._polling = False
+        self.last = status
         self.show_status(status)
 
-    def show_status(self, status: DeviceStatus) -> None:
+    def show_status(self, status: DeviceStatus | None) -> None:
         for key, (text, healthy) in status_text(status).items():
             label = self.labels[key]
             label.setText(text)

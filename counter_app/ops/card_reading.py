@@ -11,15 +11,11 @@ from sqlalchemy.orm import Session as DbSession
 
 from counter_app.context import OpContext
 from counter_app.errors import CardBlacklisted, CardMismatch
+from counter_app.ops.cards import card_blacklisted  # the one blacklist rule
 from counter_app.ops.common import add_audited, write_back_to_json
 from counter_app.results import CardInfo, WriteBack
-from db.models import Account, AccountEvent, Card
+from db.models import Account, AccountEvent
 from hardware.records import CardKind, CardReading
-
-
-def card_blacklisted(s: DbSession, card_serial: str) -> bool:
-    status = s.scalar(select(Card.status).where(Card.serial == card_serial))
-    return status in ("lost", "locked", "spoiled")
 
 
 def read_card(ctx: OpContext) -> CardInfo:

@@ -28,7 +28,7 @@ from hardware.records import CardKind, CardReading
 # DOMAIN "People and roles": cashiers (and 监督人, who may do all a cashier may) handle cards.
 CARD_ROLES = ("cashier", "supervisor")
 # A card in one of these states must never take a sale (挂失 = blacklisted at once; a locked or
-# spoiled card is void). Same set as counter_app.ops.card_reading.card_blacklisted.
+# spoiled card is void). The one definition: the sales path (card_reading) uses it too.
 BLACKLISTED_STATUSES = ("lost", "locked", "spoiled")
 
 

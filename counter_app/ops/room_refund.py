@@ -153,10 +153,16 @@ def value_account(s: DbSession, account: Account, remaining_ckwh: int, *, before
     )
     refundable, free_left = split_remaining(remaining_ckwh, paid_in)
     newest_first = [
-        Purchase(e.energy_ckwh, e.price_e4) for e in sorted(window, key=lambda e: (e.at, e.id), reverse=True)
+        Purchase(e.energy_ckwh, e.price_e4) for e in sorted(window, key=_written_order, reverse=True)
     ]
-    oldest = min(paid, key=lambda e: (e.at, e.id)).price_e4 if paid else _first_tariff_price(s, account.cls)
+    oldest = min(paid, key=_written_order).price_e4 if paid else _first_tariff_price(s, account.cls)
     return value_refund(refundable, newest_first, oldest), free_left
+
+
+def _written_order(e: LedgerEntry) -> tuple[bool, int]:
+    """Purchases in the order they were made: the old system's first, then ours as written (ids,
+    not times: a clock set back must not change which purchase counts as the newest)."""
+    return (e.kind != "legacy_purchase", e.id)
 
 
 def _legacy_balance(account: Account, previous_clear: LedgerEntry | None) -> int:

@@ -12,12 +12,13 @@ from typing import Any
 from counter_app.approvals import Approval
 from counter_app.ops import settlement_close as close
 from counter_app.ops import settlement_finance as finance
+from counter_app.ops.finance_lists import ListingOps
 from counter_app.receipt_signing import ReceiptCheck
 from counter_app.results import DepositInfo, MonthInfo, ReceiptBook, SettlementInfo, SheetInfo, ShiftTotals
 from counter_app.settlement.deposits import LateDeposit
 
 
-class SettlementOps:
+class SettlementOps(ListingOps):  # ListingOps: the read-only lists of docs/api.md
     # --- the shift's end ---------------------------------------------------------------------------
     def x_report(self) -> ShiftTotals:
         return close.x_report(self.ctx)

@@ -9,7 +9,8 @@ transactions:
   refused afterwards (a reason or an approval missing) keeps it, and the retry must bring the same
   count (a different one is refused: the cashier has seen the difference by then);
 - the sheet PDF is written to `reports_dir` after the commit (no file I/O inside a transaction,
-  and no file for a close that rolled back).
+  and no file for a close that rolled back);
+- then the automatic backup (counter_app.backups), quietly.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from counter_app import printing, queueing
+from counter_app import backups, printing, queueing
 from counter_app.approvals import Approval
 from counter_app.clock import BUSINESS_TZ, business_date
 from counter_app.context import OpContext
@@ -71,6 +72,9 @@ def close_shift(
         printing.enqueue(ctx, s, document="shift_report", doc=printouts.z_report_doc(s, shift_id=shift_id))
     pdf_path = _write_sheet_pdf(ctx, info.sheet_no, reports_dir)
     printing.drain_quietly(ctx)
+    # After the commit and quietly: a failed backup is recorded (Counter.backup_status) and never
+    # fails the close the cashier has just counted.
+    backups.backup_quietly(backups.Backend(ctx.engine, ctx.keys, ctx.clock, ctx.workstation.code), "close")
     return SettlementInfo(info.sheet_no, info.expected_fen, info.counted_fen, info.difference_fen, pdf_path)
 
 

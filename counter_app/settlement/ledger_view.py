@@ -81,7 +81,7 @@ def _query():
         .outerjoin(Room, Room.id == Account.room_id)
         .outerjoin(Receipt, Receipt.id == LedgerEntry.receipt_id)
         .outerjoin(Operator, Operator.id == LedgerEntry.operator_id)
-        .order_by(LedgerEntry.at, LedgerEntry.id)
+        .order_by(LedgerEntry.id)  # written order: a clock set back must not reorder the sheet
     )  # fmt: skip
 
 
@@ -102,7 +102,7 @@ def shift_entries(session: Session, shift_id: int) -> list[EntryRow]:
 
 
 def entries_between(session: Session, start: datetime, end: datetime) -> list[EntryRow]:
-    """Entries with start <= at < end, in time order."""
+    """Entries with start <= at < end, in the order they were written."""
     return _rows(session, _query().where(LedgerEntry.at >= start, LedgerEntry.at < end))
 
 

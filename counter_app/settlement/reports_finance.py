@@ -135,7 +135,7 @@ def card_stock(session: Session, query: ReportQuery, progress: Progress | None =
         cid: "blank" for cid in session.scalars(select(Card.id).where(Card.received_at < end))
     }
     for card_id, kind in session.execute(
-        select(CardEvent.card_id, CardEvent.kind).where(CardEvent.at < end).order_by(CardEvent.at, CardEvent.id)
+        select(CardEvent.card_id, CardEvent.kind).where(CardEvent.at < end).order_by(CardEvent.id)
     ).tuples():  # fmt: skip
         if card_id in status:
             status[card_id] = _CARD_STATUS_AFTER.get(kind, status[card_id])

@@ -22,6 +22,7 @@ from counter_app.clock import BUSINESS_TZ
 from counter_app.settlement import receipt_books
 from counter_app.settlement.ledger_view import LINE_LABELS, PAYMENT_KINDS, TENDER_ORDER, EntryRow
 from db.models import Shift, Workstation
+from db.models.quota import QuotaBatch, QuotaBatchApproval, QuotaDelivery
 from db.models.security import Operator
 from db.models.settlement import ReceiptPage
 
@@ -108,16 +109,38 @@ def suspense_rows(entries: Iterable[EntryRow]) -> list[list[Any]]:
             for e in entries if e.kind == "suspense"]  # fmt: skip
 
 
-def free_rows(entries: Iterable[EntryRow]) -> list[list[Any]]:
-    """[batch, deliveries, ckwh] by quota batch (the batch id the quota service puts in `data`)."""
+UNNAMED_BATCH = "未注明批次"
+
+
+def free_rows(session: Session, entries: Iterable[EntryRow]) -> list[list[Any]]:
+    """[batch, deliveries, ckwh, 监督人 who approved the batch] per quota batch, from
+    `quota_deliveries` (the one reliable source: one card visit can deliver from several batches).
+    Free energy of an entry that no delivery row explains is shown as 未注明批次, never dropped."""
+    free = {e.id: e.free_ckwh for e in entries if e.free_ckwh > 0}
+    if not free:
+        return []
+    found = session.execute(
+        select(QuotaDelivery.ledger_entry_id, QuotaDelivery.ckwh, QuotaBatch.id, QuotaBatch.period,
+               QuotaBatchApproval.checker_id)
+        .join(QuotaBatch, QuotaBatch.id == QuotaDelivery.batch_id)
+        .outerjoin(QuotaBatchApproval, QuotaBatchApproval.batch_id == QuotaBatch.id)
+        .where(QuotaDelivery.ledger_entry_id.in_(list(free)))
+        .order_by(QuotaBatch.period, QuotaBatch.id)
+    ).tuples()  # fmt: skip
     acc: dict[str, list[Any]] = {}
-    for e in entries:
-        if e.free_ckwh:
-            batch = str(e.data.get("batch_id", "未注明批次"))
-            row = acc.setdefault(batch, [batch, 0, 0])
+    explained: dict[int, int] = {}
+    for entry_id, ckwh, batch_id, period, checker_id in found:
+        label = f"{period} 第{batch_id}批"
+        row = acc.setdefault(label, [label, 0, 0, name_of(session, checker_id) or ""])
+        row[1] += 1
+        row[2] += ckwh
+        explained[entry_id] = explained.get(entry_id, 0) + ckwh
+    for entry_id, ckwh in free.items():
+        if ckwh > explained.get(entry_id, 0):
+            row = acc.setdefault(UNNAMED_BATCH, [UNNAMED_BATCH, 0, 0, ""])
             row[1] += 1
-            row[2] += e.free_ckwh
-    return [acc[k] for k in sorted(acc)]
+            row[2] += ckwh - explained.get(entry_id, 0)
+    return list(acc.values())
 
 
 def page_rows(session: Session, shift: Shift) -> list[list[Any]]:
@@ -149,7 +172,7 @@ def build_content(session: Session, *, shift: Shift, entries: list[EntryRow], fi
         "lines": line_rows(entries), "tenders": tender_rows(entries), "refunds": refund_rows(entries),
         "voids": void_rows(entries), "receipt_range": list(receipt_range) if receipt_range else None,
         "receipt_count": len({e.receipt_no for e in entries if e.receipt_no}),
-        "books": page_rows(session, shift), "free": free_rows(entries),
+        "books": page_rows(session, shift), "free": free_rows(session, entries),
         "suspense": suspense_rows(entries),
         "counted": [[d, n, d * n] for d, n in figures.counted.items()], "counted_fen": figures.counted_fen,
         "float_fen": figures.float_fen, "cash_in_fen": figures.cash_in_fen,

@@ -8,6 +8,7 @@ Adding an area (quota batches, notices, refund forms, settlement sheets…): wri
 from db.models import (  # noqa: F401  (imported for their tables)
     accounts,
     cards,
+    clock,
     intents,
     ledger,
     notices,
@@ -24,6 +25,7 @@ from db.models import (  # noqa: F401  (imported for their tables)
 )
 from db.models.accounts import CARD_CLASS_ROWS, Account, AccountEvent, CardClass
 from db.models.cards import Card, CardEvent
+from db.models.clock import ClockMark
 from db.models.intents import CardWriteIntent, IntentEvent, PrintJob, PrintJobEvent
 from db.models.ledger import LedgerEntry, LedgerMark
 from db.models.notices import Notice, NoticePayment
@@ -46,6 +48,7 @@ __all__ = [
     "CardClass",
     "CardEvent",
     "CardWriteIntent",
+    "ClockMark",
     "Fee",
     "Installation",
     "IntentEvent",
@@ -88,5 +91,7 @@ AUDITED_TABLES += (
     QuotaBatch, QuotaBatchRoom, QuotaBatchApproval, QuotaDelivery, Notice, NoticePayment,
     QueuedOperation, QueueResolution,
 )  # fmt: skip
+# Writes flagged because the clock went back (counter_app/clock_watch.py).
+AUDITED_TABLES += (ClockMark,)
 for _model in AUDITED_TABLES:
     _model.__table__.info["audited"] = True

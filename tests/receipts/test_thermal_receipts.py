@@ -74,7 +74,7 @@ def test_every_byte_is_a_known_command_and_every_line_fits(columns: int, name: s
     assert lines == list(printout.lines)
     for line in lines:
         limit = columns // 2 if line.wide else columns
-        assert line.text.startswith("[QR ") or display_width(line.text) <= limit, line
+        assert line.text.startswith("[QR] ") or display_width(line.text) <= limit, line
 
 
 @pytest.mark.parametrize(("columns", "name"), ALL)
@@ -116,7 +116,7 @@ def test_sale_shows_what_domain_asks_for() -> None:
         "找零",
         "客户联",
         "存根联",
-        f"[QR {samples.QR}]",
+        f"[QR] {samples.QR}",
     ]:
         assert expected in text, expected
     assert "免费电量" not in text and "补打" not in text and SIMULATED_MARK not in text
@@ -125,7 +125,7 @@ def test_sale_shows_what_domain_asks_for() -> None:
 def test_customer_copy_comes_first_and_both_carry_the_qr() -> None:
     text = render_all(32)["sale"].text
     assert text.index("客户联") < text.index("存根联")
-    assert text.count(f"[QR {samples.QR}]") == 2
+    assert text.count(f"[QR] {samples.QR}") == 2
 
 
 def test_free_energy_reprint_and_simulation_marks() -> None:
@@ -187,7 +187,7 @@ def test_provisional_slip_carries_the_intent_id() -> None:
     intent_id = "7f1c2d9e-4b7a-4e55-9a51-0c8f1e2d3b4a"
     text = render_all(32)["provisional"].text
     assert "临时凭条" in text and intent_id in text.replace("\n", "")
-    assert f"[QR {intent_id}]" in text
+    assert f"[QR] {intent_id}" in text
 
 
 def test_confirmation_slip_has_balances_and_a_signature_line() -> None:

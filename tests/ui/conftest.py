@@ -1,4 +1,6 @@
-"""pytest-qt fixtures for the UI. QT_QPA_PLATFORM must be set before Qt is imported."""
+"""pytest-qt fixtures for the UI, on the REAL facade: `opstesting.make_world` opens
+`open_counter(simulate=True)` on a fresh development database with simulated reader, meters and
+printer, people and accounts. QT_QPA_PLATFORM must be set before Qt is imported."""
 
 from __future__ import annotations
 
@@ -7,10 +9,12 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-from fake_counter import Approval, FakeCounter  # noqa: E402
+from opstesting import PASSWORD, make_world  # noqa: E402
 
+from counter_app.api import Approval  # noqa: E402
 from ui import ops  # noqa: E402
 from ui.context import Workstation  # noqa: E402
+from ui.facade import login_with_roles  # noqa: E402
 
 
 @pytest.fixture
@@ -24,17 +28,25 @@ def runner(qtbot):
 
 
 @pytest.fixture
-def counter():
-    return FakeCounter()
+def world(tmp_path):
+    world = make_world(tmp_path)
+    yield world
+    world.sim.reader_line.clear()
+    world.sim.printer_line.clear()
+    world.close()
 
 
 @pytest.fixture
-def ctx(counter, runner):
-    session = counter.login("wang", "pw")
+def counter(world):
+    return world.counter
+
+
+@pytest.fixture
+def ctx(world, runner):
+    """Cashier zhang logged in with an open shift (float ￥500)."""
+    session = login_with_roles(world.counter, "zhang", PASSWORD)
     session.open_shift(float_fen=50000)
-    return Workstation(counter, session, approval_factory=Approval)
+    return Workstation(world.counter, session, approval_factory=Approval)
 
 
-def wait_idle(qtbot, runner, timeout=3000):
-    """Until the worker has answered every visible call."""
-    qtbot.waitUntil(lambda: runner.pending == 0, timeout=timeout)
+from uitesting import wait_idle  # noqa: E402,F401  (fixtures below may use it)

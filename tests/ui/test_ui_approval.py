@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from fake_counter import Approval
 
+from counter_app.api import Approval
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest, explain_refusal
 
 pytestmark = pytest.mark.gui
@@ -27,7 +27,7 @@ def test_shows_exactly_what_is_approved(qtbot):
 def test_refuses_the_makers_own_name_up_front(qtbot):
     dialog = ApprovalDialog(None, request(), Approval)
     qtbot.addWidget(dialog)
-    dialog.name_edit.setText("wang")
+    dialog.name_edit.setText("wang")  # the maker of the request
     dialog.password_edit.setText("pw")
     dialog.try_accept()
     assert dialog.approval is None and dialog.result() == 0
@@ -41,10 +41,45 @@ def test_returns_the_supervisors_credentials(qtbot):
     dialog.name_edit.setText("li")
     dialog.password_edit.setText("pw")
     dialog.try_accept()
-    assert dialog.approval == Approval("li", "pw")
+    assert dialog.approval == Approval(name="li", password="pw")
 
 
 def test_says_why_a_facade_refusal_happened(qtbot):
     dialog = ApprovalDialog(None, request(), Approval, problem=explain_refusal("APPROVAL_INVALID"))
     qtbot.addWidget(dialog)
     assert "密码错误" in dialog.problem_label.text()
+
+
+def test_the_facade_refuses_the_makers_own_signature_and_the_dialog_asks_again(
+    qtbot, world, ctx, runner, monkeypatch
+):
+    """GIVEN a sale over an unloaded purchase WHEN the cashier signs the override themselves THEN the
+    real facade refuses it (SELF_APPROVAL), the dialog comes back saying why, and li's signature
+    lets the sale through."""
+    from PySide6.QtCore import Qt
+    from uitesting import PASSWORD
+
+    from ui.pages.sale import SalePage
+
+    page = SalePage(ctx)
+    qtbot.addWidget(page)
+    world.issue_card("D-5-308", ctx.session)
+    ctx.session.top_up(account_no="D-5-308", amount_fen=3_000)  # not yet in the meter
+    signers = iter(["zhang", "li"])
+    problems = []
+
+    def ask(cls, parent, request, factory=None, problem=""):
+        problems.append(problem)
+        return Approval(name=next(signers), password=PASSWORD)
+
+    monkeypatch.setattr(ApprovalDialog, "ask", classmethod(ask))
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.account is not None)
+    page.amount.set_text("50")
+    page.confirm_amount()
+    qtbot.waitUntil(lambda: page.quote is not None)
+    page.override_reason.set_text("电表故障已报修")
+    page.override_button.click()
+    qtbot.waitUntil(lambda: page.last_sale is not None, timeout=5000)
+    assert problems == ["", explain_refusal("SELF_APPROVAL")]
+    assert page.last_sale.carried_ckwh > 0

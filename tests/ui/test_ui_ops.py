@@ -16,36 +16,41 @@ from ui.status import BusyIndicator
 pytestmark = pytest.mark.gui
 
 
-def test_window_stays_responsive_while_a_facade_call_hangs(qtbot, runner):
-    """GIVEN a facade call blocked on a device (an Event) WHEN it runs THEN the GUI thread still
-    processes events, the busy indicator appears after ~600 ms, and the result arrives once freed."""
-    edit = QLineEdit()
-    qtbot.addWidget(edit)
+def test_window_stays_responsive_while_the_reader_hangs(qtbot, world, ctx, runner):
+    """GIVEN the reader stops answering (the simulator's line is muted) WHEN the cashier presses Enter
+    to read the card THEN the GUI keeps processing events, the busy indicator appears after ~600 ms,
+    and the refusal (DEVICE_OFFLINE, with what to do) lands next to the field once the driver's
+    timeouts run out; with the line back, the same Enter finds the account."""
+    from PySide6.QtCore import Qt
+
+    from ui.pages.sale import SalePage
+
+    world.issue_card("D-5-308", ctx.session)
+    page = SalePage(ctx)
+    qtbot.addWidget(page)
     indicator = BusyIndicator(runner)
     qtbot.addWidget(indicator)
-    device = threading.Event()
-    results = []
-    started = time.monotonic()
-    FacadeOp(edit, lambda: device.wait(10) and "card read").success(results.append).run()
-
+    world.sim.reader_line.mute = True
     ticks = []
     timer = QTimer(interval=50)
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start()
+    started = time.monotonic()
     with qtbot.waitSignal(runner.busy_changed, timeout=3000) as busy:
-        pass
+        qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
     assert busy.args == [True]
     assert time.monotonic() - started >= (BUSY_DELAY_MS - 50) / 1000
-    assert not indicator.isHidden()
-    assert len(ticks) >= 5  # the event loop kept running while the worker was stuck
-    edit.setText("still typing")  # the GUI answers while the call hangs
-    assert edit.text() == "still typing" and results == []
+    assert not indicator.isHidden() and len(ticks) >= 5  # the event loop kept running
+    page.amount.edit.setText("still typing")  # the GUI answers while the worker waits on the line
+    assert page.amount.edit.text() == "still typing" and page.account is None
 
-    with qtbot.waitSignal(runner.busy_changed, timeout=3000) as idle:
-        device.set()
-    assert idle.args == [False]
-    qtbot.waitUntil(lambda: results == ["card read"])
-    assert indicator.isHidden()
+    qtbot.waitUntil(lambda: not page.room.error.isHidden(), timeout=10_000)
+    assert "设备未连接或无响应" in page.room.error.text() and "检查读卡器" in page.room.error.text()
+    qtbot.waitUntil(lambda: indicator.isHidden())
+    world.sim.reader_line.mute = False
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.account is not None, timeout=5000)
+    assert page.account.account_no == "D-5-308"
     timer.stop()
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
+from uitesting import PASSWORD
 
+from counter_app.api import Approval, UserFacingError
 from ui import i18n
-from ui.main_window import MainWindow, visible_keys
+from ui.context import Workstation
+from ui.facade import login_with_roles
+from ui.main_window import MainWindow, shortcut_for, visible_keys
 from ui.pages.form import ActionForm
 
 pytestmark = pytest.mark.gui
@@ -24,8 +28,18 @@ def window(qtbot, ctx):
 
 def test_f_keys_switch_pages(qtbot, window):
     for key, page in window.pages.items():
-        qtbot.keyClick(window, getattr(Qt.Key, f"Key_{page.shortcut}"))
+        ctrl, _, fkey = page.shortcut.rpartition("+")
+        modifier = Qt.KeyboardModifier.ControlModifier if ctrl else Qt.KeyboardModifier.NoModifier
+        qtbot.keyClick(window, getattr(Qt.Key, f"Key_{fkey}"), modifier)
         assert window.current_page() is page, key
+
+
+def test_pages_follow_the_role():
+    assert visible_keys("finance") == ["reports", "sheets", "deposits", "books", "month"]
+    assert "sale" not in visible_keys("assistant") and "sheets" in visible_keys("assistant")
+    cashier = visible_keys("cashier")
+    assert cashier[0] == "sale" and "settings" not in cashier and "month" not in cashier
+    assert shortcut_for(0) == "F1" and shortcut_for(11) == "F12" and shortcut_for(12) == "Ctrl+F1"
 
 
 def test_simulated_counter_shows_the_banner(window):
@@ -33,30 +47,66 @@ def test_simulated_counter_shows_the_banner(window):
     assert banners and "演示 / SIMULATED" in banners[0].text() and banners[0].isVisible()
 
 
-def test_status_bar_shows_devices(qtbot, window, counter):
-    counter.world.paper_out = True
-    window.statusBar().refresh()
-    qtbot.waitUntil(lambda: "缺纸" in window.statusBar().labels["paper"].text())
+def test_status_bar_shows_devices(qtbot, window, world):
+    bar = window.statusBar()
+    qtbot.waitUntil(lambda: "读卡器：正常" in bar.labels["reader"].text(), timeout=3000)
+    assert "打印机：正常" in bar.labels["printer"].text() and "模拟" in bar.labels["port"].text()
+    world.sim.printer(paper_out=True)
+    bar.refresh()
+    qtbot.waitUntil(lambda: "缺纸" in bar.labels["paper"].text(), timeout=3000)
 
 
 def test_administrator_sees_no_sale_page():
-    assert "sale" not in visible_keys("admin") and "settings" in visible_keys("admin")
+    assert visible_keys("admin") == ["settings", "diagnostics"]
 
 
 def test_an_action_form_routes_a_refusal_to_its_field(qtbot, window, runner):
     form: ActionForm = window.pages["cards"].lost
-    form.fields["account_no"].set_text("A9999")
+    form.fields["account_no"].set_text("D-9-999")
     form.submit()
     field = form.fields["account_no"]
     qtbot.waitUntil(lambda: not field.error.isHidden())
-    assert "账户不存在" in field.error.text() and field.text() == "A9999"
+    assert "账户不存在" in field.error.text() and field.text() == "D-9-999"
+    assert "到“账户”页" in field.error.text()  # and where to look next
 
 
-def test_exceptions_page_lists_open_writes(qtbot, window, runner):
+def test_exceptions_page_lists_open_writes(qtbot, window, world, runner):
+    session = window.ctx.session
+    world.issue_card("D-5-308", session)
+    world.sim.pull_card_at_byte(6)  # the customer pulls the card half-way through the write
+    with pytest.raises(UserFacingError) as torn:
+        session.top_up(account_no="D-5-308", amount_fen=5_000)
     window.show_page("exceptions")
     page = window.pages["exceptions"]
     qtbot.waitUntil(lambda: page.intents.rowCount() == 1)
-    assert page.intents.row(0).intent_id == "I-7"
+    assert page.intents.row(0).intent_id == torn.value.intent_id
+    assert page.morning_view.isHidden() and "仅监督人" in page.morning_note.text()  # a cashier
+
+
+def test_supervisor_sees_the_morning_list(qtbot, world, runner):
+    li = login_with_roles(world.counter, "li", PASSWORD)
+    li.open_shift(float_fen=0)
+    world.issue_card("D-5-308", li)
+    sale = li.top_up(account_no="D-5-308", amount_fen=5_000)
+    li.reprint_receipt(receipt_no=sale.receipt_no)
+    win = MainWindow(Workstation(world.counter, li, approval_factory=Approval))
+    qtbot.addWidget(win)
+    win.show_page("exceptions")
+    page = win.pages["exceptions"]
+    qtbot.waitUntil(lambda: page.morning.rowCount() == 1, timeout=3000)
+    assert page.morning.data(page.morning.index(0, 0)) == "补打"
+    assert not page.morning_view.isHidden()
+
+
+def test_accounts_page_tree_and_search_by_holder(qtbot, window, runner):
+    window.show_page("accounts")
+    page = window.pages["accounts"]
+    qtbot.waitUntil(lambda: page.tree.model() is not None and page.tree.model().rowCount() == 1)
+    assert "共 4 间房" in page.tree_note.text()
+    page.query.set_text("张老师")
+    page.run_search()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    assert page.model.row(0).account_no == "S-12-101"
 
 
 def test_english_falls_back_to_chinese_without_the_qm(qapp, monkeypatch, tmp_path):

@@ -1,12 +1,13 @@
-"""The sale page, keyboard only, against the temporary fake facade."""
+"""The sale page, keyboard only, on the real facade with simulated reader, meters and printer."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import wait_idle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from uitesting import wait_idle
 
+from counter_app.api import Approval
 from ui.pages.sale import SalePage
 
 pytestmark = pytest.mark.gui
@@ -44,29 +45,55 @@ def page(qtbot, ctx):
     return page
 
 
-def test_keyboard_top_up_needs_at_most_three_keys_besides_digits(qtbot, page, counter, runner):
-    counter.sim.present_card("C00001")  # 5-308, dorm, 20 kWh free owed
+@pytest.fixture
+def card(world, ctx):
+    """D-5-308's card (4 occupants) on the reader."""
+    return world.issue_card("D-5-308", ctx.session)
+
+
+def free_quota(world) -> None:
+    """November's free energy for building 5: 4 occupants × 10 kWh = 40 kWh owed to 5-308."""
+    draft = world.login("zhang").prepare_quota_batch(period="2026-11", buildings=["5"])
+    world.login("li").approve_quota_batch(batch_id=draft.batch_id, approval=world.approval("wang"))
+
+
+def sell(qtbot, page, amount: str = "50") -> None:
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.account is not None and page.amount.edit.hasFocus())
+    qtbot.keyClicks(page.amount.edit, amount)
+    qtbot.keyClick(page.amount.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.tendered.edit.hasFocus())
+    qtbot.keyClick(page.tendered.edit, Qt.Key.Key_Return)
+
+
+def test_keyboard_top_up_needs_at_most_three_keys_besides_digits(qtbot, page, world, card, runner):
+    free_quota(world)
     keys = KeyCounter(qtbot)
     keys.key(Qt.Key.Key_Return)  # card → account
     qtbot.waitUntil(lambda: page.account is not None and page.amount.edit.hasFocus())
     assert page.panel.values["room"].text() == "5-308"
-    assert "20.00" in page.panel.values["free"].text()
+    assert "40.00 kWh" in page.panel.values["free"].text()
+    assert "0.5883" in page.panel.values["price"].text()
     keys.digits("100")
     keys.key(Qt.Key.Key_Return)  # amount → tendered
     qtbot.waitUntil(lambda: page.tendered.edit.hasFocus())
-    assert page.energy.text() == "169.98"  # 100 yuan ÷ 0.5883 = 169.981…, rounded down (live quote)
+    assert page.energy.text() == "169.98"  # 100 yuan ÷ 0.5883 = 169.981…, rounded down
+    assert "40.00" in page.due_label.text()  # the free energy goes onto the card with it
     keys.key(Qt.Key.Key_Return)  # exact tender → top_up
-    qtbot.waitUntil(lambda: page.last_sale is not None)
+    qtbot.waitUntil(lambda: page.last_sale is not None, timeout=5000)
     wait_idle(qtbot, runner)
     assert keys.non_digit <= 3
-    call = [kw for name, kw in counter.world.calls if name == "top_up"][-1]
-    assert call["amount_fen"] == 10000 and call["tendered_fen"] == 10000 and call["tender"] == "cash"
-    assert "W01-000001" in page.result_label.text()
-    assert page.room.text() == "" and page.account is None and page.room.edit.hasFocus()  # ready for the next
+    sale = page.last_sale
+    assert (sale.receipt_no, sale.amount_fen, sale.energy_ckwh) == ("W01-00000001", 10_000, 16_998)
+    assert (sale.free_ckwh, sale.change_fen, sale.purchase_counter) == (4_000, 0, 1)
+    assert "W01-00000001" in page.result_label.text() and "免费电 40.00 kWh" in page.result_label.text()
+    assert page.room.text() == "" and page.account is None and page.room.edit.hasFocus()  # next customer
+    assert any("W01-00000001" in text for text in world.sim.printed())
+    world.sim.insert_into_meter(card)
+    assert world.sim.meter_state("M5308").remaining_ckwh == 16_998 + 4_000
 
 
-def test_quick_amount_and_change(qtbot, page, counter, runner):
-    counter.sim.present_card("C00002")
+def test_quick_amount_and_change_shown_large(qtbot, page, world, card, runner):
     keys = KeyCounter(qtbot)
     keys.key(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.amount.edit.hasFocus())
@@ -74,76 +101,69 @@ def test_quick_amount_and_change(qtbot, page, counter, runner):
     qtbot.waitUntil(lambda: page.tendered.edit.hasFocus())
     keys.digits("100")
     assert page.change_label.text() == "￥50.00"
+    assert page.change_label.font().pointSize() >= 20 or "font-size" in page.change_label.styleSheet()
     keys.key(Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.last_sale is not None)
+    qtbot.waitUntil(lambda: page.last_sale is not None, timeout=5000)
     assert page.last_sale.change_fen == 5000 and keys.non_digit == 3
+    assert "找零 ￥50.00" in page.result_label.text()
 
 
-def test_refusal_is_shown_next_to_the_field_and_the_typed_text_kept(qtbot, page, counter, runner):
-    counter.sim.present_card("C00001")
-    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.amount.edit.hasFocus())
-    qtbot.keyClicks(page.amount.edit, "5")
-    qtbot.keyClick(page.amount.edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.tendered.edit.hasFocus())
-    qtbot.keyClick(page.tendered.edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.amount.error.isVisible())
+def test_refusal_is_shown_next_to_the_field_and_the_typed_text_kept(qtbot, page, card, runner):
+    sell(qtbot, page, amount="5")
+    qtbot.waitUntil(lambda: page.amount.error.isVisible(), timeout=5000)
     assert "低于最低充值额" in page.amount.error.text()
+    assert "请输入不低于最低充值额的金额" in page.amount.error.text()  # and what to do next
     assert page.amount.text() == "5"  # kept
     assert page.account is not None  # the customer's account stays on screen
+    assert page.last_sale is None
 
 
-def test_previous_not_loaded_says_what_to_do_next(qtbot, page, counter, runner):
-    counter.world.cards["C00001"].counter = 4  # bought before, card never went into the meter
-    counter.sim.present_card("C00001")
-    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.amount.edit.hasFocus())
-    assert "请先将卡插入电表" in page.panel.warning.text()
-    qtbot.keyClicks(page.amount.edit, "50")
-    qtbot.keyClick(page.amount.edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.tendered.edit.hasFocus())
-    qtbot.keyClick(page.tendered.edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.room.error.isVisible())
-    assert "请先将卡插入电表" in page.room.error.text()
-    assert page.amount.text() == "50"
-    assert not page.override_button.isHidden()
-
-
-def test_typed_room_is_checked_against_the_card(qtbot, page, counter, runner):
-    counter.sim.present_card("C00002")  # the card of 5-309
-    page.room.set_text("5-308")
-    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.room.error.isVisible())
-    assert "卡与账户不符" in page.room.error.text()
-    assert page.room.text() == "5-308" and page.account is None
-
-
-def test_supervisor_override_with_reason(qtbot, page, counter, runner, monkeypatch):
-    from fake_counter import Approval
-
+def test_previous_not_loaded_then_the_supervisors_override(qtbot, page, world, card, runner, monkeypatch):
+    """GIVEN a purchase still on the card (not yet in the meter) WHEN the customer buys again THEN the
+    page says to insert the card first; a 监督人 may let it through once, with a reason."""
     from ui.approval_dialog import ApprovalDialog
 
-    counter.world.cards["C00001"].counter = 4
-    counter.sim.present_card("C00001")
+    ctx_session = page.ctx.session
+    ctx_session.top_up(account_no="D-5-308", amount_fen=3_000)
+    sell(qtbot, page)
+    qtbot.waitUntil(lambda: page.room.error.isVisible(), timeout=5000)
+    assert "请先将卡插入电表" in page.panel.warning.text()
+    assert "请先将卡插入电表" in page.room.error.text()
+    assert page.amount.text() == "50" and not page.override_button.isHidden()
+
     asked = []
     monkeypatch.setattr(
         ApprovalDialog,
         "ask",
-        classmethod(
-            lambda cls, parent, request, factory=None, problem="": (
-                asked.append(request) or Approval("li", "pw")
-            )
-        ),
-    )
-    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.amount.edit.hasFocus())
-    page.amount.set_text("50")
-    qtbot.keyClick(page.amount.edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.tendered.edit.hasFocus())
-    qtbot.keyClick(page.tendered.edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not page.override_button.isHidden())
+        classmethod(lambda cls, parent, request, factory=None, problem="": asked.append(request)
+                    or Approval(name="li", password=world.approval().password)),
+    )  # fmt: skip
     page.override_reason.set_text("用户电表故障已报修")
     page.override_button.click()
-    qtbot.waitUntil(lambda: page.last_sale is not None)
+    qtbot.waitUntil(lambda: page.last_sale is not None, timeout=5000)
     assert asked[0].amount_fen == 5000 and asked[0].reason == "用户电表故障已报修"
-    assert page.last_sale.carried_ckwh == 1000
+    assert page.last_sale.carried_ckwh == 5_099  # 30 yuan's energy rides along under the new counter
+    world.sim.insert_into_meter(card)
+    assert world.sim.meter_state("M5308").remaining_ckwh == 5_099 + 8_499
+
+
+def test_the_last_write_back_is_shown_with_its_date(qtbot, page, world, card, runner):
+    page.ctx.session.top_up(account_no="D-5-308", amount_fen=5_000)
+    world.sim.insert_into_meter(card)
+    world.sim.consume("M5308", 1_000)
+    world.sim.insert_into_meter(card)  # a second visit to the meter writes back the consumption
+    world.sim.present_card(card)
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.account is not None)
+    shown = page.panel.values["write_back"].text()
+    assert "剩余 74.99 kWh" in shown and "累计 10.00 kWh" in shown and "2026-11-23" in shown
+    assert "已入表" in page.panel.values["card"].text()
+
+
+def test_typed_room_is_checked_against_the_card(qtbot, page, world, ctx, runner):
+    world.issue_card("D-5-309", ctx.session)  # the card of 5-309 on the reader
+    page.room.set_text("5-308")
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.room.error.isVisible())
+    assert "卡与账户不符" in page.room.error.text() and "请放该账户的卡" in page.room.error.text()
+    assert page.room.text() == "5-308" and page.account is None

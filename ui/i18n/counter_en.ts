@@ -1,1504 +1,2980 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="zh_CN">
-  <context>
+<context>
     <name>Accounts</name>
     <message>
-      <source>校区/楼栋/单元/房间</source>
-      <translation>Campus/building/unit/room</translation>
+        <location filename="../pages/accounts.py" line="33"/>
+        <source>校区/楼栋/单元/房间</source>
+        <translation>Campus/building/unit/room</translation>
     </message>
     <message>
-      <source>账户</source>
-      <translation>Account</translation>
+        <location filename="../pages/accounts.py" line="57"/>
+        <source>账户</source>
+        <translation>Account</translation>
     </message>
     <message>
-      <source>房间号 / 电表号 / 账户号（输入即查）</source>
-      <translation>Room / meter / account no. (search as you type)</translation>
+        <source>房间号 / 电表号 / 账户号（输入即查）</source>
+        <translation type="vanished">Room / meter / account no. (search as you type)</translation>
     </message>
     <message>
-      <source>建档开户（教职工/实体经营）</source>
-      <translation>Open account (staff/business)</translation>
+        <location filename="../pages/accounts.py" line="62"/>
+        <source>房间号 / 户主姓名 / 电表号 / 账户号（输入即查）</source>
+        <translation>Room / holder / meter / account no. (search as you type)</translation>
     </message>
     <message>
-      <source>房间号</source>
-      <translation>Room code</translation>
+        <location filename="../pages/accounts.py" line="89"/>
+        <source>建档开户（教职工/实体经营）</source>
+        <translation>Open account (staff/business)</translation>
     </message>
     <message>
-      <location filename="../pages/accounts.py" line="108" />
-      <source>类别</source>
-      <translation>Class</translation>
+        <location filename="../pages/accounts.py" line="91"/>
+        <source>房间号</source>
+        <translation>Room code</translation>
     </message>
     <message>
-      <source>电表号</source>
-      <translation>Meter no.</translation>
+        <location filename="../pages/accounts.py" line="92"/>
+        <location filename="../pages/accounts.py" line="107"/>
+        <source>类别</source>
+        <translation>Class</translation>
     </message>
     <message>
-      <source>户主</source>
-      <translation>Holder</translation>
+        <location filename="../pages/accounts.py" line="93"/>
+        <source>电表号</source>
+        <translation>Meter no.</translation>
     </message>
     <message>
-      <location filename="../pages/accounts.py" line="115" />
-      <source>电话</source>
-      <translation>Phone</translation>
+        <location filename="../pages/accounts.py" line="94"/>
+        <source>户主</source>
+        <translation>Holder</translation>
     </message>
     <message>
-      <source>已开户 {0}（{1}）</source>
-      <translation>Account {0} opened ({1})</translation>
+        <location filename="../pages/accounts.py" line="95"/>
+        <location filename="../pages/accounts.py" line="122"/>
+        <source>电话</source>
+        <translation>Phone</translation>
     </message>
     <message>
-      <source>确认类别</source>
-      <translation>Confirm class</translation>
+        <location filename="../pages/accounts.py" line="98"/>
+        <source>已开户 {0}（{1}）</source>
+        <translation>Account {0} opened ({1})</translation>
     </message>
     <message>
-      <location filename="../pages/accounts.py" line="114" />
-      <source>账户号</source>
-      <translation>Account no.</translation>
+        <location filename="../pages/accounts.py" line="102"/>
+        <source>确认类别</source>
+        <translation>Confirm class</translation>
     </message>
     <message>
-      <source>账户 {0} 类别已确认</source>
-      <translation>Class of account {0} confirmed</translation>
+        <location filename="../pages/accounts.py" line="104"/>
+        <location filename="../pages/accounts.py" line="120"/>
+        <source>账户号</source>
+        <translation>Account no.</translation>
     </message>
     <message>
-      <source>过户</source>
-      <translation>Change holder</translation>
+        <location filename="../pages/accounts.py" line="113"/>
+        <source>账户 {0} 类别已确认</source>
+        <translation>Class of account {0} confirmed</translation>
     </message>
     <message>
-      <source>新户主</source>
-      <translation>New holder</translation>
+        <location filename="../pages/accounts.py" line="118"/>
+        <source>过户</source>
+        <translation>Change holder</translation>
     </message>
     <message>
-      <source>交接电量</source>
-      <translation>Handover energy</translation>
+        <location filename="../pages/accounts.py" line="121"/>
+        <source>新户主</source>
+        <translation>New holder</translation>
     </message>
     <message>
-      <source>账户 {0} 已过户给 {1}</source>
-      <translation>Account {0} transferred to {1}</translation>
+        <location filename="../pages/accounts.py" line="123"/>
+        <source>交接电量</source>
+        <translation>Handover energy</translation>
     </message>
     <message>
-      <source>楼栋树待接口提供（list_rooms）；请用上方搜索。</source>
-      <translation>The building tree is not available yet (list_rooms); use the search above.</translation>
+        <location filename="../pages/accounts.py" line="126"/>
+        <source>账户 {0} 已过户给 {1}</source>
+        <translation>Account {0} transferred to {1}</translation>
     </message>
     <message>
-      <source>没有找到</source>
-      <translation>Nothing found</translation>
+        <location filename="../pages/accounts.py" line="144"/>
+        <source>共 {0} 间房；点房间即查询</source>
+        <translation>{0} rooms; click a room to look it up</translation>
     </message>
-  </context>
-  <context>
+    <message>
+        <source>楼栋树待接口提供（list_rooms）；请用上方搜索。</source>
+        <translation type="vanished">The building tree is not available yet (list_rooms); use the search above.</translation>
+    </message>
+    <message>
+        <location filename="../pages/accounts.py" line="159"/>
+        <source>没有找到</source>
+        <translation>Nothing found</translation>
+    </message>
+</context>
+<context>
     <name>Approval</name>
     <message>
-      <source>操作</source>
-      <translation>Operation</translation>
+        <location filename="../approval_dialog.py" line="45"/>
+        <source>操作</source>
+        <translation>Operation</translation>
     </message>
     <message>
-      <source>经办人</source>
-      <translation>Maker</translation>
+        <location filename="../approval_dialog.py" line="46"/>
+        <source>经办人</source>
+        <translation>Maker</translation>
     </message>
     <message>
-      <source>账户</source>
-      <translation>Account</translation>
+        <location filename="../approval_dialog.py" line="49"/>
+        <source>账户</source>
+        <translation>Account</translation>
     </message>
     <message>
-      <source>金额</source>
-      <translation>Amount</translation>
+        <location filename="../approval_dialog.py" line="51"/>
+        <source>金额</source>
+        <translation>Amount</translation>
     </message>
     <message>
-      <source>电量</source>
-      <translation>Energy</translation>
+        <location filename="../approval_dialog.py" line="53"/>
+        <source>电量</source>
+        <translation>Energy</translation>
     </message>
     <message>
-      <source>原因</source>
-      <translation>Reason</translation>
+        <location filename="../approval_dialog.py" line="55"/>
+        <source>原因</source>
+        <translation>Reason</translation>
     </message>
     <message>
-      <source>不能由操作人本人确认，请另一位监督人签字</source>
-      <translation>The operator cannot approve their own operation; another supervisor must sign</translation>
+        <location filename="../approval_dialog.py" line="68"/>
+        <source>不能由操作人本人确认，请另一位监督人签字</source>
+        <translation>The operator cannot approve their own operation; another supervisor must sign</translation>
     </message>
     <message>
-      <source>监督人姓名或密码错误，或该人当前不是监督人</source>
-      <translation>Wrong supervisor name or password, or that person is not a supervisor now</translation>
+        <location filename="../approval_dialog.py" line="69"/>
+        <source>监督人姓名或密码错误，或该人当前不是监督人</source>
+        <translation>Wrong supervisor name or password, or that person is not a supervisor now</translation>
     </message>
     <message>
-      <source>此操作需要监督人签字确认</source>
-      <translation>This operation needs a supervisor's approval</translation>
+        <location filename="../approval_dialog.py" line="70"/>
+        <source>此操作需要监督人签字确认</source>
+        <translation>This operation needs a supervisor&apos;s approval</translation>
     </message>
     <message>
-      <source>监督人确认</source>
-      <translation>Supervisor approval</translation>
+        <location filename="../approval_dialog.py" line="87"/>
+        <source>监督人确认</source>
+        <translation>Supervisor approval</translation>
     </message>
     <message>
-      <source>请监督人核对以下内容，并输入本人姓名和密码：</source>
-      <translation>Supervisor: check the following and enter your own name and password:</translation>
+        <location filename="../approval_dialog.py" line="90"/>
+        <source>请监督人核对以下内容，并输入本人姓名和密码：</source>
+        <translation>Supervisor: check the following and enter your own name and password:</translation>
     </message>
     <message>
-      <source>监督人姓名</source>
-      <translation>Supervisor name</translation>
+        <location filename="../approval_dialog.py" line="96"/>
+        <source>监督人姓名</source>
+        <translation>Supervisor name</translation>
     </message>
     <message>
-      <source>密码</source>
-      <translation>Password</translation>
+        <location filename="../approval_dialog.py" line="97"/>
+        <source>密码</source>
+        <translation>Password</translation>
     </message>
     <message>
-      <source>请输入监督人姓名和密码</source>
-      <translation>Enter the supervisor's name and password</translation>
+        <location filename="../approval_dialog.py" line="123"/>
+        <source>请输入监督人姓名和密码</source>
+        <translation>Enter the supervisor&apos;s name and password</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
+    <name>Books</name>
+    <message>
+        <location filename="../pages/books.py" line="22"/>
+        <source>收据本 {0}（{1}）：第 {2}—{3} 页；作废页 {4}</source>
+        <translation>Receipt book {0} ({1}): pages {2}–{3}; voided pages {4}</translation>
+    </message>
+    <message>
+        <location filename="../pages/books.py" line="30"/>
+        <source>收据本</source>
+        <translation>Receipt books</translation>
+    </message>
+    <message>
+        <location filename="../pages/books.py" line="36"/>
+        <source>发放收据本</source>
+        <translation>Issue a receipt book</translation>
+    </message>
+    <message>
+        <location filename="../pages/books.py" line="38"/>
+        <source>营业员（登录名）</source>
+        <translation>Cashier (login name)</translation>
+    </message>
+    <message>
+        <location filename="../pages/books.py" line="39"/>
+        <source>起始页号</source>
+        <translation>First page no.</translation>
+    </message>
+    <message>
+        <location filename="../pages/books.py" line="40"/>
+        <source>终止页号</source>
+        <translation>Last page no.</translation>
+    </message>
+    <message>
+        <location filename="../pages/books.py" line="47"/>
+        <source>作废收据页</source>
+        <translation>Void a receipt page</translation>
+    </message>
+    <message>
+        <location filename="../pages/books.py" line="49"/>
+        <source>页号</source>
+        <translation>Page no.</translation>
+    </message>
+    <message>
+        <location filename="../pages/books.py" line="50"/>
+        <source>作废原因</source>
+        <translation>Reason for voiding</translation>
+    </message>
+    <message>
+        <location filename="../pages/books.py" line="54"/>
+        <source>作废此页</source>
+        <translation>Void this page</translation>
+    </message>
+    <message>
+        <location filename="../pages/books.py" line="59"/>
+        <source>作废的收据页须保留原页，并在交账单上列明；只能作废本人领用的收据本。</source>
+        <translation>Keep a voided page and list it on the settlement sheet; you can only void pages of your own book.</translation>
+    </message>
+</context>
+<context>
     <name>Cards</name>
     <message>
-      <source>卡管理</source>
-      <translation>Cards</translation>
+        <location filename="../pages/cards.py" line="20"/>
+        <source>卡管理</source>
+        <translation>Cards</translation>
     </message>
     <message>
-      <source>账户号</source>
-      <translation>Account no.</translation>
+        <location filename="../pages/cards.py" line="24"/>
+        <source>账户号</source>
+        <translation>Account no.</translation>
     </message>
     <message>
-      <source>挂失</source>
-      <translation>Report lost</translation>
+        <location filename="../pages/cards.py" line="27"/>
+        <source>挂失</source>
+        <translation>Report lost</translation>
     </message>
     <message>
-      <source>账户 {0} 的卡已挂失（已列入黑名单）</source>
-      <translation>Card of account {0} reported lost (blacklisted)</translation>
+        <location filename="../pages/cards.py" line="30"/>
+        <source>账户 {0} 的卡已挂失（已列入黑名单）</source>
+        <translation>Card of account {0} reported lost (blacklisted)</translation>
     </message>
     <message>
-      <source>补卡（新卡放读卡器）</source>
-      <translation>Replace card (new card on the reader)</translation>
+        <location filename="../pages/cards.py" line="34"/>
+        <source>补卡（新卡放读卡器）</source>
+        <translation>Replace card (new card on the reader)</translation>
     </message>
     <message>
-      <source>支付方式</source>
-      <translation>Tender</translation>
+        <location filename="../pages/cards.py" line="37"/>
+        <source>支付方式</source>
+        <translation>Tender</translation>
     </message>
     <message>
-      <source>交易号</source>
-      <translation>Transaction no.</translation>
+        <location filename="../pages/cards.py" line="38"/>
+        <source>交易号</source>
+        <translation>Transaction no.</translation>
     </message>
     <message>
-      <source>新卡 {0} 已发出{1}</source>
-      <translation>New card {0} issued{1}</translation>
+        <location filename="../pages/cards.py" line="41"/>
+        <source>新卡 {0} 已发出{1}</source>
+        <translation>New card {0} issued{1}</translation>
     </message>
     <message>
-      <source>，票号 {0}</source>
-      <translation>, receipt {0}</translation>
+        <location filename="../pages/cards.py" line="42"/>
+        <source>，票号 {0}</source>
+        <translation>, receipt {0}</translation>
     </message>
     <message>
-      <source>发卡（空白卡放读卡器）</source>
-      <translation>Issue card (blank card on the reader)</translation>
+        <location filename="../pages/cards.py" line="47"/>
+        <source>发卡（空白卡放读卡器）</source>
+        <translation>Issue card (blank card on the reader)</translation>
     </message>
     <message>
-      <source>卡 {0} 已发给账户 {1}</source>
-      <translation>Card {0} issued to account {1}</translation>
+        <location filename="../pages/cards.py" line="50"/>
+        <source>卡 {0} 已发给账户 {1}</source>
+        <translation>Card {0} issued to account {1}</translation>
     </message>
     <message>
-      <source>换表补电</source>
-      <translation>Replace meter</translation>
+        <location filename="../pages/cards.py" line="54"/>
+        <source>换表补电</source>
+        <translation>Replace meter</translation>
     </message>
     <message>
-      <source>新电表号</source>
-      <translation>New meter no.</translation>
+        <location filename="../pages/cards.py" line="57"/>
+        <source>新电表号</source>
+        <translation>New meter no.</translation>
     </message>
     <message>
-      <source>转入电量</source>
-      <translation>Energy carried</translation>
+        <location filename="../pages/cards.py" line="58"/>
+        <source>转入电量</source>
+        <translation>Energy carried</translation>
     </message>
     <message>
-      <source>参数卡 {0} 已写好：请插入新电表</source>
-      <translation>Parameter card {0} written: insert it into the new meter</translation>
+        <location filename="../pages/cards.py" line="61"/>
+        <source>参数卡 {0} 已写好：请插入新电表</source>
+        <translation>Parameter card {0} written: insert it into the new meter</translation>
     </message>
     <message>
-      <source>工具卡</source>
-      <translation>Tool card</translation>
+        <location filename="../pages/cards.py" line="66"/>
+        <source>工具卡</source>
+        <translation>Tool card</translation>
     </message>
     <message>
-      <source>类别</source>
-      <translation>Class</translation>
+        <location filename="../pages/cards.py" line="70"/>
+        <source>类别</source>
+        <translation>Class</translation>
     </message>
     <message>
-      <source>检查卡</source>
-      <translation>Check card</translation>
+        <location filename="../pages/cards.py" line="73"/>
+        <source>检查卡</source>
+        <translation>Check card</translation>
     </message>
     <message>
-      <source>参数卡</source>
-      <translation>Parameter card</translation>
+        <location filename="../pages/cards.py" line="74"/>
+        <source>参数卡</source>
+        <translation>Parameter card</translation>
     </message>
     <message>
-      <source>电表号</source>
-      <translation>Meter no.</translation>
+        <location filename="../pages/cards.py" line="77"/>
+        <source>电表号</source>
+        <translation>Meter no.</translation>
     </message>
     <message>
-      <source>工具卡 {0}（{1}）已写好</source>
-      <translation>Tool card {0} ({1}) written</translation>
+        <location filename="../pages/cards.py" line="80"/>
+        <source>工具卡 {0}（{1}）已写好</source>
+        <translation>Tool card {0} ({1}) written</translation>
     </message>
     <message>
-      <source>补卡沿用原账户和购电次数；旧卡上未入表的购电转到新卡。</source>
-      <translation>A replacement card keeps the account and purchase counter; an unloaded purchase moves to the new card.</translation>
+        <location filename="../pages/cards.py" line="86"/>
+        <source>补卡沿用原账户和购电次数；旧卡上未入表的购电转到新卡。</source>
+        <translation>A replacement card keeps the account and purchase counter; an unloaded purchase moves to the new card.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Charges</name>
     <message>
-      <source>维修费</source>
-      <translation>Repair fee</translation>
+        <location filename="../pages/charges.py" line="17"/>
+        <source>维修费</source>
+        <translation>Repair fee</translation>
     </message>
     <message>
-      <source>水电费</source>
-      <translation>Water/electricity bill</translation>
+        <location filename="../pages/charges.py" line="18"/>
+        <source>水电费</source>
+        <translation>Water/electricity bill</translation>
     </message>
     <message>
-      <source>采暖费</source>
-      <translation>Heating fee</translation>
+        <location filename="../pages/charges.py" line="19"/>
+        <source>采暖费</source>
+        <translation>Heating fee</translation>
     </message>
     <message>
-      <source>现金</source>
-      <translation>Cash</translation>
+        <location filename="../pages/charges.py" line="25"/>
+        <source>现金</source>
+        <translation>Cash</translation>
     </message>
     <message>
-      <source>支票</source>
-      <translation>Cheque</translation>
+        <location filename="../pages/charges.py" line="26"/>
+        <source>支票</source>
+        <translation>Cheque</translation>
     </message>
     <message>
-      <source>一卡通</source>
-      <translation>Campus card</translation>
+        <location filename="../pages/charges.py" line="27"/>
+        <source>一卡通</source>
+        <translation>Campus card</translation>
     </message>
     <message>
-      <source>微信</source>
-      <translation>WeChat</translation>
+        <location filename="../pages/charges.py" line="28"/>
+        <source>微信</source>
+        <translation>WeChat</translation>
     </message>
     <message>
-      <source>支付宝</source>
-      <translation>Alipay</translation>
+        <location filename="../pages/charges.py" line="29"/>
+        <source>支付宝</source>
+        <translation>Alipay</translation>
     </message>
     <message>
-      <source>收费</source>
-      <translation>Charges</translation>
+        <location filename="../pages/charges.py" line="43"/>
+        <source>收费</source>
+        <translation>Charges</translation>
     </message>
     <message>
-      <source>按通知单收费</source>
-      <translation>Pay a notice</translation>
+        <location filename="../pages/charges.py" line="48"/>
+        <source>按通知单收费</source>
+        <translation>Pay a notice</translation>
     </message>
     <message>
-      <source>登记通知单/采暖费</source>
-      <translation>Notices / heating</translation>
+        <location filename="../pages/charges.py" line="49"/>
+        <source>登记通知单/采暖费</source>
+        <translation>Notices / heating</translation>
     </message>
     <message>
-      <source>违规用电补缴</source>
-      <translation>Theft back-charge</translation>
+        <location filename="../pages/charges.py" line="50"/>
+        <source>违规用电补缴</source>
+        <translation>Theft back-charge</translation>
     </message>
     <message>
-      <source>通知单须一次全额缴清；金额输入两次核对。需要学校结算收据的，填写收据页号。</source>
-      <translation>A notice is paid once and in full; the amount is typed twice. Enter the stamped receipt page where one is needed.</translation>
+        <location filename="../pages/charges.py" line="53"/>
+        <source>通知单须一次全额缴清；金额输入两次核对。需要学校结算收据的，填写收据页号。</source>
+        <translation>A notice is paid once and in full; the amount is typed twice. Enter the stamped receipt page where one is needed.</translation>
     </message>
     <message>
-      <source>缴费</source>
-      <translation>Pay</translation>
+        <location filename="../pages/charges.py" line="64"/>
+        <source>缴费</source>
+        <translation>Pay</translation>
     </message>
     <message>
-      <location filename="../pages/charges.py" line="69" />
-      <source>通知单号</source>
-      <translation>Notice no.</translation>
+        <location filename="../pages/charges.py" line="66"/>
+        <location filename="../pages/charges.py" line="91"/>
+        <source>通知单号</source>
+        <translation>Notice no.</translation>
     </message>
     <message>
-      <source>金额</source>
-      <translation>Amount</translation>
+        <location filename="../pages/charges.py" line="67"/>
+        <source>金额</source>
+        <translation>Amount</translation>
     </message>
     <message>
-      <source>再次输入金额</source>
-      <translation>Amount again</translation>
+        <location filename="../pages/charges.py" line="68"/>
+        <source>再次输入金额</source>
+        <translation>Amount again</translation>
     </message>
     <message>
-      <source>支付方式</source>
-      <translation>Tender</translation>
+        <location filename="../pages/charges.py" line="69"/>
+        <source>支付方式</source>
+        <translation>Tender</translation>
     </message>
     <message>
-      <source>实收</source>
-      <translation>Tendered</translation>
+        <location filename="../pages/charges.py" line="70"/>
+        <source>实收</source>
+        <translation>Tendered</translation>
     </message>
     <message>
-      <source>交易号/支票号</source>
-      <translation>Transaction/cheque no.</translation>
+        <location filename="../pages/charges.py" line="71"/>
+        <source>交易号/支票号</source>
+        <translation>Transaction/cheque no.</translation>
     </message>
     <message>
-      <source>收据页号</source>
-      <translation>Stamped receipt page</translation>
+        <location filename="../pages/charges.py" line="72"/>
+        <source>收据页号</source>
+        <translation>Stamped receipt page</translation>
     </message>
     <message>
-      <source>已收费 票号 {0}：￥{1}，找零 ￥{2}{3}</source>
-      <translation>Paid, receipt {0}: ￥{1}, change ￥{2}{3}</translation>
+        <location filename="../pages/charges.py" line="75"/>
+        <source>已收费 票号 {0}：￥{1}，找零 ￥{2}{3}</source>
+        <translation>Paid, receipt {0}: ￥{1}, change ￥{2}{3}</translation>
     </message>
     <message>
-      <source>（迟交，已标记）</source>
-      <translation> (late hand-in, flagged)</translation>
+        <location filename="../pages/charges.py" line="79"/>
+        <source>（迟交，已标记）</source>
+        <translation> (late hand-in, flagged)</translation>
     </message>
     <message>
-      <source>登记通知单</source>
-      <translation>Register notice</translation>
+        <location filename="../pages/charges.py" line="87"/>
+        <source>登记通知单</source>
+        <translation>Register notice</translation>
     </message>
     <message>
-      <source>类别</source>
-      <translation>Class</translation>
+        <location filename="../pages/charges.py" line="89"/>
+        <source>类别</source>
+        <translation>Class</translation>
     </message>
     <message>
-      <source>缴费单位/人</source>
-      <translation>Payer</translation>
+        <location filename="../pages/charges.py" line="90"/>
+        <source>缴费单位/人</source>
+        <translation>Payer</translation>
     </message>
     <message>
-      <source>金额（维修/水电）</source>
-      <translation>Amount (repair/utility)</translation>
+        <location filename="../pages/charges.py" line="92"/>
+        <source>金额（维修/水电）</source>
+        <translation>Amount (repair/utility)</translation>
     </message>
     <message>
-      <source>采暖面积（m²）</source>
-      <translation>Heated area (m²)</translation>
+        <location filename="../pages/charges.py" line="93"/>
+        <source>采暖面积（m²）</source>
+        <translation>Heated area (m²)</translation>
     </message>
     <message>
-      <source>维修日期</source>
-      <translation>Repair date</translation>
+        <location filename="../pages/charges.py" line="94"/>
+        <source>维修日期</source>
+        <translation>Repair date</translation>
     </message>
     <message>
-      <source>维修人</source>
-      <translation>Repairman</translation>
+        <location filename="../pages/charges.py" line="95"/>
+        <source>维修人</source>
+        <translation>Repairman</translation>
     </message>
     <message>
-      <source>开单部门</source>
-      <translation>Issuing department</translation>
+        <location filename="../pages/charges.py" line="96"/>
+        <source>开单部门</source>
+        <translation>Issuing department</translation>
     </message>
     <message>
-      <source>通知单 {0}：￥{1}</source>
-      <translation>Notice {0}: ￥{1}</translation>
+        <location filename="../pages/charges.py" line="99"/>
+        <source>通知单 {0}：￥{1}</source>
+        <translation>Notice {0}: ￥{1}</translation>
     </message>
     <message>
-      <source>违规用电补缴电费</source>
-      <translation>Theft back-charge</translation>
+        <location filename="../pages/charges.py" line="108"/>
+        <source>违规用电补缴电费</source>
+        <translation>Theft back-charge</translation>
     </message>
     <message>
-      <source>账户号</source>
-      <translation>Account no.</translation>
+        <location filename="../pages/charges.py" line="110"/>
+        <source>账户号</source>
+        <translation>Account no.</translation>
     </message>
     <message>
-      <source>发现日期</source>
-      <translation>Discovered on</translation>
+        <location filename="../pages/charges.py" line="111"/>
+        <source>发现日期</source>
+        <translation>Discovered on</translation>
     </message>
     <message>
-      <source>确认电工</source>
-      <translation>Confirming electrician</translation>
+        <location filename="../pages/charges.py" line="112"/>
+        <source>确认电工</source>
+        <translation>Confirming electrician</translation>
     </message>
     <message>
-      <source>证据/通知人</source>
-      <translation>Evidence / notified</translation>
+        <location filename="../pages/charges.py" line="113"/>
+        <source>证据/通知人</source>
+        <translation>Evidence / notified</translation>
     </message>
     <message>
-      <source>通知单 {0}：{1} 天 × 电量 = {2} kWh，单价 {3}，应缴 ￥{4}</source>
-      <translation>Notice {0}: {1} days → {2} kWh at {3}, due ￥{4}</translation>
+        <location filename="../pages/charges.py" line="116"/>
+        <source>通知单 {0}：{1} 天 × 电量 = {2} kWh，单价 {3}，应缴 ￥{4}</source>
+        <translation>Notice {0}: {1} days → {2} kWh at {3}, due ￥{4}</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Demo</name>
     <message>
-      <source>房间号（找卡/电表）</source>
-      <translation>Room (find card/meter)</translation>
+        <location filename="../demo_panel.py" line="28"/>
+        <source>房间号（找卡/电表）</source>
+        <translation>Room (find card/meter)</translation>
     </message>
     <message>
-      <source>卡号</source>
-      <translation>Card no.</translation>
+        <location filename="../demo_panel.py" line="29"/>
+        <source>卡号</source>
+        <translation>Card no.</translation>
     </message>
     <message>
-      <source>电表号</source>
-      <translation>Meter no.</translation>
+        <location filename="../demo_panel.py" line="30"/>
+        <source>电表号</source>
+        <translation>Meter no.</translation>
     </message>
     <message>
-      <source>用电 kWh</source>
-      <translation>Energy used (kWh)</translation>
+        <location filename="../demo_panel.py" line="31"/>
+        <source>用电 kWh</source>
+        <translation>Energy used (kWh)</translation>
     </message>
     <message>
-      <location filename="../demo_panel.py" line="107" />
-      <source>打印机缺纸</source>
-      <translation>Printer out of paper</translation>
+        <location filename="../demo_panel.py" line="32"/>
+        <location filename="../demo_panel.py" line="203"/>
+        <source>打印机缺纸</source>
+        <translation>Printer out of paper</translation>
     </message>
     <message>
-      <source>房间</source>
-      <translation>Room</translation>
+        <location filename="../demo_panel.py" line="37"/>
+        <source>房间</source>
+        <translation>Room</translation>
     </message>
     <message>
-      <source>卡</source>
-      <translation>Card</translation>
+        <location filename="../demo_panel.py" line="38"/>
+        <source>卡</source>
+        <translation>Card</translation>
     </message>
     <message>
-      <source>电表</source>
-      <translation>Meter</translation>
+        <location filename="../demo_panel.py" line="39"/>
+        <source>电表</source>
+        <translation>Meter</translation>
     </message>
     <message>
-      <source>电量</source>
-      <translation>Energy</translation>
+        <location filename="../demo_panel.py" line="40"/>
+        <source>电量</source>
+        <translation>Energy</translation>
     </message>
     <message>
-      <source>按房间找卡</source>
-      <translation>Find card by room</translation>
+        <location filename="../demo_panel.py" line="45"/>
+        <source>为该户发卡</source>
+        <translation>Issue a card for this account</translation>
     </message>
     <message>
-      <source>新空白卡</source>
-      <translation>New blank card</translation>
+        <location filename="../demo_panel.py" line="46"/>
+        <source>放该户的卡</source>
+        <translation>Put this account&apos;s card on the reader</translation>
     </message>
     <message>
-      <source>放到读卡器</source>
-      <translation>Put on reader</translation>
+        <location filename="../demo_panel.py" line="47"/>
+        <source>按房间找卡</source>
+        <translation>Find card by room</translation>
     </message>
     <message>
-      <source>从读卡器取下</source>
-      <translation>Take off reader</translation>
+        <location filename="../demo_panel.py" line="48"/>
+        <source>新空白卡</source>
+        <translation>New blank card</translation>
     </message>
     <message>
-      <source>插入电表</source>
-      <translation>Insert into meter</translation>
+        <location filename="../demo_panel.py" line="49"/>
+        <source>放到读卡器</source>
+        <translation>Put on reader</translation>
     </message>
     <message>
-      <source>用电</source>
-      <translation>Consume</translation>
+        <location filename="../demo_panel.py" line="50"/>
+        <source>从读卡器取下</source>
+        <translation>Take off reader</translation>
     </message>
     <message>
-      <source>电表状态</source>
-      <translation>Meter state</translation>
+        <location filename="../demo_panel.py" line="51"/>
+        <source>插入电表</source>
+        <translation>Insert into meter</translation>
     </message>
     <message>
-      <source>最近凭条</source>
-      <translation>Last receipt</translation>
+        <location filename="../demo_panel.py" line="52"/>
+        <source>用电</source>
+        <translation>Consume</translation>
     </message>
     <message>
-      <source>模拟设备</source>
-      <translation>Simulated devices</translation>
+        <location filename="../demo_panel.py" line="53"/>
+        <source>电表状态</source>
+        <translation>Meter state</translation>
     </message>
     <message>
-      <source>{0}：卡 {1}，电表 {2}</source>
-      <translation>{0}: card {1}, meter {2}</translation>
+        <location filename="../demo_panel.py" line="54"/>
+        <source>最近凭条</source>
+        <translation>Last receipt</translation>
     </message>
     <message>
-      <source>新空白卡 {0}</source>
-      <translation>New blank card {0}</translation>
+        <location filename="../demo_panel.py" line="61"/>
+        <source>模拟设备</source>
+        <translation>Simulated devices</translation>
     </message>
     <message>
-      <source>卡 {0} 已放到读卡器</source>
-      <translation>Card {0} placed on the reader</translation>
+        <location filename="../demo_panel.py" line="83"/>
+        <source>{0}：卡 {1}，电表 {2}</source>
+        <translation>{0}: card {1}, meter {2}</translation>
     </message>
     <message>
-      <source>读卡器上已无卡</source>
-      <translation>Reader empty</translation>
+        <location filename="../demo_panel.py" line="100"/>
+        <source>新空白卡 {0} 已放到读卡器</source>
+        <translation>New blank card {0} is on the reader</translation>
     </message>
     <message>
-      <source>卡 {0} 已插入电表并返写</source>
-      <translation>Card {0} inserted into its meter (written back)</translation>
+        <location filename="../demo_panel.py" line="108"/>
+        <source>请输入房间号，如 1-101</source>
+        <translation>Type a room code, e.g. 1-101</translation>
     </message>
     <message>
-      <source>电表 {0} 用电 {1} kWh</source>
-      <translation>Meter {0} consumed {1} kWh</translation>
+        <location filename="../demo_panel.py" line="123"/>
+        <source>已为 {0} 发卡 {1}，卡在读卡器上：到“售电”页直接回车</source>
+        <translation>Card {1} issued for {0} and on the reader: press Enter on the Sale page</translation>
     </message>
     <message>
-      <source>第 {0} 次，剩余 {1} kWh，累计 {2} kWh，报警 {3}</source>
-      <translation>counter {0}, remaining {1} kWh, consumed {2} kWh, alarms {3}</translation>
+        <location filename="../demo_panel.py" line="134"/>
+        <source>该户还没有卡：请先点“为该户发卡”</source>
+        <translation>This account has no card yet: click &quot;Issue a card for this account&quot; first</translation>
     </message>
     <message>
-      <source>打印机已装纸，排队凭条已补打</source>
-      <translation>Paper loaded; queued receipts printed</translation>
+        <location filename="../demo_panel.py" line="140"/>
+        <source>{0} 的卡 {1} 已放到读卡器</source>
+        <translation>Card {1} of {0} is on the reader</translation>
     </message>
     <message>
-      <source>尚无凭条</source>
-      <translation>No receipts yet</translation>
+        <location filename="../demo_panel.py" line="161"/>
+        <source>请先发卡或按房间找卡</source>
+        <translation>Issue a card first, or find the card by room</translation>
     </message>
-  </context>
-  <context>
+    <message>
+        <location filename="../demo_panel.py" line="217"/>
+        <source>电表已充入本次购电</source>
+        <translation>The meter loaded this purchase</translation>
+    </message>
+    <message>
+        <location filename="../demo_panel.py" line="218"/>
+        <source>电表未充值（本次已充过）</source>
+        <translation>The meter did not load (already loaded)</translation>
+    </message>
+    <message>
+        <location filename="../demo_panel.py" line="219"/>
+        <source>电表已清零</source>
+        <translation>The meter was cleared</translation>
+    </message>
+    <message>
+        <location filename="../demo_panel.py" line="220"/>
+        <source>参数已写入电表</source>
+        <translation>Parameters written to the meter</translation>
+    </message>
+    <message>
+        <location filename="../demo_panel.py" line="221"/>
+        <source>检查卡已读回电表状态</source>
+        <translation>The check card read back the meter&apos;s state</translation>
+    </message>
+    <message>
+        <location filename="../demo_panel.py" line="222"/>
+        <source>电表拒绝此卡（见返写错误）</source>
+        <translation>The meter refused this card (see the write-back error)</translation>
+    </message>
+    <message>
+        <location filename="../demo_panel.py" line="223"/>
+        <source>电表无响应（损坏或未安装）</source>
+        <translation>The meter does not answer (broken or not installed)</translation>
+    </message>
+    <message>
+        <location filename="../demo_panel.py" line="225"/>
+        <source>卡 {0} 插入电表：{1}；卡已从读卡器取下，回读卡器可见返写</source>
+        <translation>Card {0} inserted into the meter: {1}; the card left the reader, put it back to see the write-back</translation>
+    </message>
+    <message>
+        <location filename="../demo_panel.py" line="227"/>
+        <source>
+电表剩余 {0} kWh，第 {1} 次</source>
+        <translation>
+Meter balance {0} kWh, purchase no. {1}</translation>
+    </message>
+    <message>
+        <source>新空白卡 {0}</source>
+        <translation type="vanished">New blank card {0}</translation>
+    </message>
+    <message>
+        <location filename="../demo_panel.py" line="147"/>
+        <source>卡 {0} 已放到读卡器</source>
+        <translation>Card {0} placed on the reader</translation>
+    </message>
+    <message>
+        <location filename="../demo_panel.py" line="154"/>
+        <source>读卡器上已无卡</source>
+        <translation>Reader empty</translation>
+    </message>
+    <message>
+        <source>卡 {0} 已插入电表并返写</source>
+        <translation type="vanished">Card {0} inserted into its meter (written back)</translation>
+    </message>
+    <message>
+        <location filename="../demo_panel.py" line="180"/>
+        <source>电表 {0} 用电 {1} kWh</source>
+        <translation>Meter {0} consumed {1} kWh</translation>
+    </message>
+    <message>
+        <location filename="../demo_panel.py" line="189"/>
+        <source>第 {0} 次，剩余 {1} kWh，累计 {2} kWh，报警 {3}</source>
+        <translation>counter {0}, remaining {1} kWh, consumed {2} kWh, alarms {3}</translation>
+    </message>
+    <message>
+        <location filename="../demo_panel.py" line="203"/>
+        <source>打印机已装纸，排队凭条已补打</source>
+        <translation>Paper loaded; queued receipts printed</translation>
+    </message>
+    <message>
+        <location filename="../demo_panel.py" line="211"/>
+        <source>尚无凭条</source>
+        <translation>No receipts yet</translation>
+    </message>
+</context>
+<context>
+    <name>Deposits</name>
+    <message>
+        <location filename="../pages/deposits.py" line="28"/>
+        <source>现金缴款单</source>
+        <translation>Cash deposit slip</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="29"/>
+        <source>进账单</source>
+        <translation>Bank credit slip</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="37"/>
+        <source>请填写班次号，多个用逗号分开</source>
+        <translation>Type the shift numbers, separated by commas</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="46"/>
+        <source>（迟缴）</source>
+        <translation> (late)</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="47"/>
+        <source>已登记 {0} {1}：￥{2}，班次 {3}{4}</source>
+        <translation>Recorded {0} {1}: ¥{2}, shifts {3}{4}</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="56"/>
+        <source>班次</source>
+        <translation>Shift</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="57"/>
+        <source>应缴现金</source>
+        <translation>Cash due</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="58"/>
+        <source>应缴日</source>
+        <translation>Due on</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="60"/>
+        <source>缴存日</source>
+        <translation>Deposited on</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="62"/>
+        <source>未缴</source>
+        <translation>Not deposited</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="64"/>
+        <location filename="../pages/deposits.py" line="81"/>
+        <source>单号</source>
+        <translation>Slip no.</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="73"/>
+        <source>缴款</source>
+        <translation>Deposits</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="79"/>
+        <source>登记缴款单</source>
+        <translation>Record a deposit slip</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="82"/>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="83"/>
+        <source>银行/结算中心</source>
+        <translation>Bank / settlement centre</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="84"/>
+        <source>银行盖章日期</source>
+        <translation>Date stamped by the bank</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="85"/>
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="86"/>
+        <source>所缴班次号</source>
+        <translation>Shifts covered</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="96"/>
+        <source>迟缴、未缴的班次（部门助理核对）</source>
+        <translation>Shifts deposited late or not yet (checked by the assistant)</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="103"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="113"/>
+        <source>迟缴清单仅部门助理、主管和财务可查看</source>
+        <translation>Only the assistant, head and finance see the late-deposit list</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="129"/>
+        <source>共 {0} 个班次迟缴或未缴</source>
+        <translation>{0} shifts late or not deposited</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="131"/>
+        <source>没有迟缴</source>
+        <translation>No late deposits</translation>
+    </message>
+</context>
+<context>
     <name>Diagnostics</name>
     <message>
-      <source>卡号 {0}，类型 {1}，账户 {2}</source>
-      <translation>Card {0}, kind {1}, account {2}</translation>
+        <location filename="../pages/diagnostics.py" line="27"/>
+        <source>卡号 {0}，类型 {1}，账户 {2}</source>
+        <translation>Card {0}, kind {1}, account {2}</translation>
     </message>
     <message>
-      <source>返写：剩余 {0} kWh，累计 {1} kWh，最后入表第 {2} 次，错误 {3}</source>
-      <translation>Write-back: remaining {0} kWh, consumed {1} kWh, last loaded #{2}, error {3}</translation>
+        <location filename="../pages/diagnostics.py" line="34"/>
+        <source>返写：剩余 {0} kWh，累计 {1} kWh，最后入表第 {2} 次，错误 {3}</source>
+        <translation>Write-back: remaining {0} kWh, consumed {1} kWh, last loaded #{2}, error {3}</translation>
     </message>
     <message>
-      <source>设备诊断</source>
-      <translation>Diagnostics</translation>
+        <location filename="../pages/diagnostics.py" line="49"/>
+        <source>设备诊断</source>
+        <translation>Diagnostics</translation>
     </message>
     <message>
-      <source>设备</source>
-      <translation>Devices</translation>
+        <location filename="../pages/diagnostics.py" line="53"/>
+        <source>设备</source>
+        <translation>Devices</translation>
     </message>
     <message>
-      <source>补打票号</source>
-      <translation>Receipt no. to reprint</translation>
+        <location filename="../pages/diagnostics.py" line="56"/>
+        <source>补打票号</source>
+        <translation>Receipt no. to reprint</translation>
     </message>
     <message>
-      <source>设备状态/读卡器版本</source>
-      <translation>Device status / reader version</translation>
+        <location filename="../pages/diagnostics.py" line="58"/>
+        <source>设备状态/读卡器版本</source>
+        <translation>Device status / reader version</translation>
     </message>
     <message>
-      <source>打印测试页</source>
-      <translation>Test print</translation>
+        <location filename="../pages/diagnostics.py" line="59"/>
+        <source>打印测试页</source>
+        <translation>Test print</translation>
     </message>
     <message>
-      <source>读卡（只查询）</source>
-      <translation>Read card (query only)</translation>
+        <location filename="../pages/diagnostics.py" line="60"/>
+        <source>读卡（只查询）</source>
+        <translation>Read card (query only)</translation>
     </message>
     <message>
-      <source>补打</source>
-      <translation>Reprint</translation>
+        <location filename="../pages/diagnostics.py" line="61"/>
+        <source>补打</source>
+        <translation>Reprint</translation>
     </message>
     <message>
-      <source>打印测试页：待接口提供（test_print）</source>
-      <translation>Test print: not available yet (test_print)</translation>
+        <location filename="../pages/diagnostics.py" line="83"/>
+        <source>测试页已打印。
+</source>
+        <translation>Test page printed.
+</translation>
     </message>
     <message>
-      <source>测试页已发送</source>
-      <translation>Test page sent</translation>
+        <location filename="../pages/diagnostics.py" line="93"/>
+        <source>请输入要补打的票号，如 W01-00000001</source>
+        <translation>Type the receipt number to reprint, e.g. W01-00000001</translation>
     </message>
     <message>
-      <source>请输入票号（补打接口：reprint_receipt）</source>
-      <translation>Enter a receipt no. (reprint: reprint_receipt)</translation>
+        <location filename="../pages/diagnostics.py" line="98"/>
+        <source>已补打 {0}（凭条标记“补打”第 {1} 次）</source>
+        <translation>Reprinted {0} (marked &quot;reprint&quot; no. {1})</translation>
     </message>
     <message>
-      <source>已补打 {0}（标记“补打”）</source>
-      <translation>Reprinted {0} (marked REPRINT)</translation>
+        <location filename="../pages/diagnostics.py" line="105"/>
+        <location filename="../pages/diagnostics.py" line="115"/>
+        <location filename="../pages/diagnostics.py" line="127"/>
+        <source>未知</source>
+        <translation>unknown</translation>
     </message>
-  </context>
-  <context>
+    <message>
+        <location filename="../pages/diagnostics.py" line="106"/>
+        <source>是</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="106"/>
+        <source>否</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="110"/>
+        <source>读卡器</source>
+        <translation>Reader</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="110"/>
+        <source>打印机</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="112"/>
+        <source>{0}：未配置</source>
+        <translation>{0}: not configured</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="114"/>
+        <source>{0}：端口 {1}</source>
+        <translation>{0}: port {1}</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="115"/>
+        <source>版本 {0}</source>
+        <translation>version {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="116"/>
+        <source>已连接 {0}</source>
+        <translation>connected {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="117"/>
+        <source>应答 {0}</source>
+        <translation>answered {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="120"/>
+        <source>模拟设备</source>
+        <translation>simulated device</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="122"/>
+        <source>联机 {0}</source>
+        <translation>online {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="124"/>
+        <source>正常</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="125"/>
+        <source>将尽</source>
+        <translation>near end</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="126"/>
+        <source>缺纸</source>
+        <translation>out of paper</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="128"/>
+        <source>纸 {0}</source>
+        <translation>paper {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="129"/>
+        <source>盖开 {0}</source>
+        <translation>cover open {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="131"/>
+        <source>有卡 {0}</source>
+        <translation>card present {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="133"/>
+        <source>最近错误 {0}</source>
+        <translation>last error {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/diagnostics.py" line="139"/>
+        <source>待打印凭条 {0} 张</source>
+        <translation>{0} receipts waiting to print</translation>
+    </message>
+    <message>
+        <source>打印测试页：待接口提供（test_print）</source>
+        <translation type="vanished">Test print: not available yet (test_print)</translation>
+    </message>
+    <message>
+        <source>测试页已发送</source>
+        <translation type="vanished">Test page sent</translation>
+    </message>
+    <message>
+        <source>请输入票号（补打接口：reprint_receipt）</source>
+        <translation type="vanished">Enter a receipt no. (reprint: reprint_receipt)</translation>
+    </message>
+    <message>
+        <source>已补打 {0}（标记“补打”）</source>
+        <translation type="vanished">Reprinted {0} (marked REPRINT)</translation>
+    </message>
+</context>
+<context>
     <name>Exceptions</name>
     <message>
-      <location filename="../pages/exceptions.py" line="36" />
-      <source>类别</source>
-      <translation>Class</translation>
+        <location filename="../pages/exceptions.py" line="26"/>
+        <location filename="../pages/exceptions.py" line="62"/>
+        <source>类别</source>
+        <translation>Class</translation>
     </message>
     <message>
-      <source>时间</source>
-      <translation>Time</translation>
+        <location filename="../pages/exceptions.py" line="28"/>
+        <source>时间</source>
+        <translation>Time</translation>
     </message>
     <message>
-      <location filename="../pages/exceptions.py" line="38" />
-      <source>经办</source>
-      <translation>Maker</translation>
+        <location filename="../pages/exceptions.py" line="32"/>
+        <location filename="../pages/exceptions.py" line="64"/>
+        <source>经办</source>
+        <translation>Maker</translation>
     </message>
     <message>
-      <location filename="../pages/exceptions.py" line="37" />
-      <source>内容</source>
-      <translation>Details</translation>
+        <location filename="../pages/exceptions.py" line="33"/>
+        <source>确认人</source>
+        <translation>Co-signer</translation>
     </message>
     <message>
-      <source>排队号</source>
-      <translation>Queue no.</translation>
+        <location filename="../pages/exceptions.py" line="34"/>
+        <source>窗口</source>
+        <translation>Workstation</translation>
     </message>
     <message>
-      <source>异常</source>
-      <translation>Exceptions</translation>
+        <location filename="../pages/exceptions.py" line="35"/>
+        <location filename="../pages/exceptions.py" line="63"/>
+        <source>内容</source>
+        <translation>Details</translation>
     </message>
     <message>
-      <source>刷新</source>
-      <translation>Refresh</translation>
+        <location filename="../pages/exceptions.py" line="43"/>
+        <source>作废</source>
+        <translation>Void</translation>
     </message>
     <message>
-      <source>写卡编号</source>
-      <translation>Write no.</translation>
+        <location filename="../pages/exceptions.py" line="44"/>
+        <source>更正</source>
+        <translation>Correction</translation>
     </message>
     <message>
-      <source>转挂账</source>
-      <translation>Move to suspense</translation>
+        <location filename="../pages/exceptions.py" line="45"/>
+        <source>补打</source>
+        <translation>Reprint</translation>
     </message>
     <message>
-      <source>原因</source>
-      <translation>Reason</translation>
+        <location filename="../pages/exceptions.py" line="46"/>
+        <source>手工抄表</source>
+        <translation>Manual reading</translation>
     </message>
     <message>
-      <source>{0} 已转挂账</source>
-      <translation>{0} moved to suspense</translation>
+        <location filename="../pages/exceptions.py" line="47"/>
+        <source>放行</source>
+        <translation>Override</translation>
     </message>
     <message>
-      <source>处理挂账</source>
-      <translation>Resolve suspense</translation>
+        <location filename="../pages/exceptions.py" line="48"/>
+        <source>迟交</source>
+        <translation>Late hand-in</translation>
     </message>
     <message>
-      <source>处理方式</source>
-      <translation>Action</translation>
+        <location filename="../pages/exceptions.py" line="49"/>
+        <source>无价电量</source>
+        <translation>Unpriced energy</translation>
     </message>
     <message>
-      <source>补写到卡（卡放读卡器）</source>
-      <translation>Roll forward (card on the reader)</translation>
+        <location filename="../pages/exceptions.py" line="50"/>
+        <source>标记</source>
+        <translation>Flagged</translation>
     </message>
     <message>
-      <source>开退费审批单</source>
-      <translation>Refund form</translation>
+        <location filename="../pages/exceptions.py" line="51"/>
+        <source>恢复写卡</source>
+        <translation>Recovered write</translation>
     </message>
     <message>
-      <source>{0}：{1}</source>
-      <translation>{0}: {1}</translation>
+        <location filename="../pages/exceptions.py" line="52"/>
+        <source>长款</source>
+        <translation>Over</translation>
     </message>
     <message>
-      <source>晨检清单仅监督人可见。</source>
-      <translation>The morning list is for supervisors.</translation>
+        <location filename="../pages/exceptions.py" line="53"/>
+        <source>短款</source>
+        <translation>Short</translation>
     </message>
     <message>
-      <source>晨检清单（作废、更正、补打、手工读数、放行、长短款）待接口提供；下表为待确认的排队操作。</source>
-      <translation>The morning list (voids, corrections, reprints, manual readings, overrides, over/short) is not available yet; below are the queued operations.</translation>
+        <location filename="../pages/exceptions.py" line="54"/>
+        <source>待确认</source>
+        <translation>Waiting</translation>
     </message>
-  </context>
-  <context>
+    <message>
+        <location filename="../pages/exceptions.py" line="61"/>
+        <source>排队号</source>
+        <translation>Queue no.</translation>
+    </message>
+    <message>
+        <location filename="../pages/exceptions.py" line="83"/>
+        <source>异常</source>
+        <translation>Exceptions</translation>
+    </message>
+    <message>
+        <location filename="../pages/exceptions.py" line="90"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../pages/exceptions.py" line="104"/>
+        <source>写卡编号</source>
+        <translation>Write no.</translation>
+    </message>
+    <message>
+        <location filename="../pages/exceptions.py" line="107"/>
+        <source>转挂账</source>
+        <translation>Move to suspense</translation>
+    </message>
+    <message>
+        <location filename="../pages/exceptions.py" line="108"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../pages/exceptions.py" line="110"/>
+        <source>{0} 已转挂账</source>
+        <translation>{0} moved to suspense</translation>
+    </message>
+    <message>
+        <location filename="../pages/exceptions.py" line="115"/>
+        <source>处理挂账</source>
+        <translation>Resolve suspense</translation>
+    </message>
+    <message>
+        <location filename="../pages/exceptions.py" line="120"/>
+        <source>处理方式</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../pages/exceptions.py" line="123"/>
+        <source>补写到卡（卡放读卡器）</source>
+        <translation>Roll forward (card on the reader)</translation>
+    </message>
+    <message>
+        <location filename="../pages/exceptions.py" line="124"/>
+        <source>开退费审批单</source>
+        <translation>Refund form</translation>
+    </message>
+    <message>
+        <location filename="../pages/exceptions.py" line="129"/>
+        <source>{0}：{1}</source>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../pages/exceptions.py" line="146"/>
+        <source>晨检清单仅监督人可见。</source>
+        <translation>The morning list is for supervisors.</translation>
+    </message>
+    <message>
+        <location filename="../pages/exceptions.py" line="149"/>
+        <source>晨检清单：昨天和今天的作废、更正、补打、手工抄表、放行、长短款；下表为待确认的排队操作。</source>
+        <translation>Morning list: yesterday&apos;s and today&apos;s voids, corrections, reprints, manual readings, overrides, overs and shorts; below, queued operations waiting for a co-signature.</translation>
+    </message>
+    <message>
+        <source>晨检清单（作废、更正、补打、手工读数、放行、长短款）待接口提供；下表为待确认的排队操作。</source>
+        <translation type="vanished">The morning list (voids, corrections, reprints, manual readings, overrides, over/short) is not available yet; below are the queued operations.</translation>
+    </message>
+</context>
+<context>
     <name>Form</name>
     <message>
-      <source>请填写{0}</source>
-      <translation>Please fill in {0}</translation>
+        <location filename="../pages/form.py" line="43"/>
+        <source>请填写{0}</source>
+        <translation>Please fill in {0}</translation>
     </message>
     <message>
-      <source>{0}格式不对</source>
-      <translation>{0}: wrong format</translation>
+        <location filename="../pages/form.py" line="54"/>
+        <source>{0}格式不对</source>
+        <translation>{0}: wrong format</translation>
     </message>
     <message>
-      <source>元</source>
-      <translation>yuan</translation>
+        <location filename="../pages/form.py" line="96"/>
+        <source>元</source>
+        <translation>yuan</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Lock</name>
     <message>
-      <location filename="../lock_screen.py" line="48" />
-      <source>姓名</source>
-      <translation>Name</translation>
+        <location filename="../lock_screen.py" line="31"/>
+        <location filename="../lock_screen.py" line="48"/>
+        <source>姓名</source>
+        <translation>Name</translation>
     </message>
     <message>
-      <location filename="../lock_screen.py" line="49" />
-      <source>密码</source>
-      <translation>Password</translation>
+        <location filename="../lock_screen.py" line="33"/>
+        <location filename="../lock_screen.py" line="49"/>
+        <source>密码</source>
+        <translation>Password</translation>
     </message>
     <message>
-      <source>解锁</source>
-      <translation>Unlock</translation>
+        <location filename="../lock_screen.py" line="37"/>
+        <source>解锁</source>
+        <translation>Unlock</translation>
     </message>
     <message>
-      <source>监督人解锁（仅用于结班/交班）</source>
-      <translation>Supervisor unlock (shift close/hand-over only)</translation>
+        <location filename="../lock_screen.py" line="38"/>
+        <source>监督人解锁（仅用于结班/交班）</source>
+        <translation>Supervisor unlock (shift close/hand-over only)</translation>
     </message>
     <message>
-      <source>已锁定 —— {0} 的班次</source>
-      <translation>Locked — {0}'s shift</translation>
+        <location filename="../lock_screen.py" line="44"/>
+        <source>已锁定 —— {0} 的班次</source>
+        <translation>Locked — {0}&apos;s shift</translation>
     </message>
     <message>
-      <source>只有 {0} 本人可以解锁；其他人请等 {0} 交班后登录，或由监督人解锁结班</source>
-      <translation>Only {0} can unlock; others log in after {0} hands over, or a supervisor unlocks to close the shift</translation>
+        <location filename="../lock_screen.py" line="69"/>
+        <source>只有 {0} 本人可以解锁；其他人请等 {0} 交班后登录，或由监督人解锁结班</source>
+        <translation>Only {0} can unlock; others log in after {0} hands over, or a supervisor unlocks to close the shift</translation>
     </message>
     <message>
-      <source>监督人解锁须由监督人输入本人姓名和密码</source>
-      <translation>A supervisor unlock needs the supervisor's own name and password</translation>
+        <location filename="../lock_screen.py" line="79"/>
+        <source>监督人解锁须由监督人输入本人姓名和密码</source>
+        <translation>A supervisor unlock needs the supervisor&apos;s own name and password</translation>
     </message>
     <message>
-      <source>{0} 不是监督人，不能解锁他人的班次</source>
-      <translation>{0} is not a supervisor and cannot unlock another person's shift</translation>
+        <location filename="../lock_screen.py" line="86"/>
+        <source>{0} 不是监督人，不能解锁他人的班次</source>
+        <translation>{0} is not a supervisor and cannot unlock another person&apos;s shift</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Login</name>
     <message>
-      <source>账号已锁定，还需等待 {0} 分 {1} 秒（至 {2}）</source>
-      <translation>Account locked: {0} min {1} s left (until {2})</translation>
+        <location filename="../login.py" line="34"/>
+        <source>账号已锁定，还需等待 {0} 分 {1} 秒（至 {2}）</source>
+        <translation>Account locked: {0} min {1} s left (until {2})</translation>
     </message>
     <message>
-      <source>售电收费工作站 — 登录</source>
-      <translation>Counter workstation — login</translation>
+        <location filename="../login.py" line="44"/>
+        <source>（还可尝试 {0} 次）</source>
+        <translation> ({0} tries left)</translation>
     </message>
     <message>
-      <source>营业员登录</source>
-      <translation>Operator login</translation>
+        <location filename="../login.py" line="58"/>
+        <source>售电收费工作站 — 登录</source>
+        <translation>Counter workstation — login</translation>
     </message>
     <message>
-      <source>本人姓名</source>
-      <translation>Your name</translation>
+        <location filename="../login.py" line="65"/>
+        <source>营业员登录</source>
+        <translation>Operator login</translation>
     </message>
     <message>
-      <location filename="../login.py" line="72" />
-      <source>密码</source>
-      <translation>Password</translation>
+        <location filename="../login.py" line="72"/>
+        <source>本人姓名</source>
+        <translation>Your name</translation>
     </message>
     <message>
-      <source>登录</source>
-      <translation>Log in</translation>
+        <location filename="../login.py" line="73"/>
+        <location filename="../login.py" line="79"/>
+        <source>密码</source>
+        <translation>Password</translation>
     </message>
     <message>
-      <source>姓名</source>
-      <translation>Name</translation>
+        <location filename="../login.py" line="77"/>
+        <source>登录</source>
+        <translation>Log in</translation>
     </message>
     <message>
-      <source>备用金（元）</source>
-      <translation>Float (yuan)</translation>
+        <location filename="../login.py" line="78"/>
+        <source>姓名</source>
+        <translation>Name</translation>
     </message>
     <message>
-      <source>本班监督人（可空）</source>
-      <translation>Shift supervisor (optional)</translation>
+        <location filename="../login.py" line="90"/>
+        <source>备用金（元）</source>
+        <translation>Float (yuan)</translation>
     </message>
     <message>
-      <source>开班</source>
-      <translation>Open shift</translation>
+        <location filename="../login.py" line="91"/>
+        <source>本班监督人（可空）</source>
+        <translation>Shift supervisor (optional)</translation>
     </message>
     <message>
-      <source>继续本人已开的班次</source>
-      <translation>Continue my open shift</translation>
+        <location filename="../login.py" line="94"/>
+        <source>开班</source>
+        <translation>Open shift</translation>
     </message>
     <message>
-      <source>先开班：清点备用金后输入金额</source>
-      <translation>Open the shift first: count the float and enter it</translation>
+        <location filename="../login.py" line="95"/>
+        <source>继续本人已开的班次</source>
+        <translation>Continue my open shift</translation>
     </message>
     <message>
-      <location filename="../login.py" line="130" />
-      <source>备用金</source>
-      <translation>Float</translation>
+        <location filename="../login.py" line="96"/>
+        <source>先开班：清点备用金后输入金额</source>
+        <translation>Open the shift first: count the float and enter it</translation>
     </message>
     <message>
-      <source>监督人</source>
-      <translation>Supervisor</translation>
+        <location filename="../login.py" line="97"/>
+        <location filename="../login.py" line="138"/>
+        <source>备用金</source>
+        <translation>Float</translation>
     </message>
     <message>
-      <source>请输入姓名和密码</source>
-      <translation>Enter name and password</translation>
+        <location filename="../login.py" line="98"/>
+        <source>监督人</source>
+        <translation>Supervisor</translation>
     </message>
-  </context>
-  <context>
+    <message>
+        <location filename="../login.py" line="111"/>
+        <source>请输入姓名和密码</source>
+        <translation>Enter name and password</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
-      <source>售电收费工作站 — {0}</source>
-      <translation>Counter workstation — {0}</translation>
+        <location filename="../main_window.py" line="65"/>
+        <source>售电收费工作站 — {0}</source>
+        <translation>Counter workstation — {0}</translation>
     </message>
     <message>
-      <source>工作站</source>
-      <translation>Workstation</translation>
+        <location filename="../main_window.py" line="119"/>
+        <source>工作站</source>
+        <translation>Workstation</translation>
     </message>
     <message>
-      <source>锁屏</source>
-      <translation>Lock screen</translation>
+        <location filename="../main_window.py" line="120"/>
+        <source>锁屏</source>
+        <translation>Lock screen</translation>
     </message>
     <message>
-      <source>退出登录</source>
-      <translation>Log out</translation>
+        <location filename="../main_window.py" line="122"/>
+        <source>退出登录</source>
+        <translation>Log out</translation>
     </message>
     <message>
-      <source>语言 / Language</source>
-      <translation>语言 / Language</translation>
+        <location filename="../main_window.py" line="125"/>
+        <source>语言 / Language</source>
+        <translation>语言 / Language</translation>
     </message>
     <message>
-      <source>演示控制</source>
-      <translation>Demo controls</translation>
+        <location filename="../main_window.py" line="136"/>
+        <source>演示控制</source>
+        <translation>Demo controls</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Models</name>
     <message>
-      <source>写卡编号</source>
-      <translation>Write no.</translation>
+        <location filename="../models.py" line="84"/>
+        <source>写卡编号</source>
+        <translation>Write no.</translation>
     </message>
     <message>
-      <location filename="../models.py" line="94" />
-      <source>账户</source>
-      <translation>Account</translation>
+        <location filename="../models.py" line="85"/>
+        <location filename="../models.py" line="99"/>
+        <source>账户</source>
+        <translation>Account</translation>
     </message>
     <message>
-      <source>金额</source>
-      <translation>Amount</translation>
+        <location filename="../models.py" line="86"/>
+        <source>金额</source>
+        <translation>Amount</translation>
     </message>
     <message>
-      <source>电量(kWh)</source>
-      <translation>Energy (kWh)</translation>
+        <location filename="../models.py" line="87"/>
+        <source>电量(kWh)</source>
+        <translation>Energy (kWh)</translation>
     </message>
     <message>
-      <location filename="../models.py" line="96" />
-      <source>状态</source>
-      <translation>Status</translation>
+        <location filename="../models.py" line="88"/>
+        <location filename="../models.py" line="101"/>
+        <source>状态</source>
+        <translation>Status</translation>
     </message>
     <message>
-      <source>班次</source>
-      <translation>Shift</translation>
+        <location filename="../models.py" line="89"/>
+        <source>班次</source>
+        <translation>Shift</translation>
     </message>
     <message>
-      <source>房间</source>
-      <translation>Room</translation>
+        <location filename="../models.py" line="98"/>
+        <source>房间</source>
+        <translation>Room</translation>
     </message>
     <message>
-      <source>类别</source>
-      <translation>Class</translation>
+        <location filename="../models.py" line="100"/>
+        <source>类别</source>
+        <translation>Class</translation>
     </message>
     <message>
-      <source>户主</source>
-      <translation>Holder</translation>
+        <location filename="../models.py" line="102"/>
+        <source>户主</source>
+        <translation>Holder</translation>
     </message>
     <message>
-      <source>电表号</source>
-      <translation>Meter no.</translation>
+        <location filename="../models.py" line="103"/>
+        <source>电表号</source>
+        <translation>Meter no.</translation>
     </message>
     <message>
-      <source>卡号</source>
-      <translation>Card no.</translation>
+        <location filename="../models.py" line="104"/>
+        <source>卡号</source>
+        <translation>Card no.</translation>
     </message>
     <message>
-      <source>学生公寓</source>
-      <translation>Dorm</translation>
+        <location filename="../models.py" line="112"/>
+        <source>学生公寓</source>
+        <translation>Dorm</translation>
     </message>
     <message>
-      <source>教职工</source>
-      <translation>Staff</translation>
+        <location filename="../models.py" line="113"/>
+        <source>教职工</source>
+        <translation>Staff</translation>
     </message>
     <message>
-      <source>实体经营</source>
-      <translation>Business</translation>
+        <location filename="../models.py" line="114"/>
+        <source>实体经营</source>
+        <translation>Business</translation>
     </message>
     <message>
-      <source>待确认</source>
-      <translation>Pending</translation>
+        <location filename="../models.py" line="120"/>
+        <source>待确认</source>
+        <translation>Pending</translation>
     </message>
     <message>
-      <source>正常</source>
-      <translation>OK</translation>
+        <location filename="../models.py" line="121"/>
+        <source>正常</source>
+        <translation>OK</translation>
     </message>
     <message>
-      <source>冻结</source>
-      <translation>Blocked</translation>
+        <location filename="../models.py" line="122"/>
+        <source>冻结</source>
+        <translation>Blocked</translation>
     </message>
     <message>
-      <source>已销户</source>
-      <translation>Closed</translation>
+        <location filename="../models.py" line="123"/>
+        <source>已销户</source>
+        <translation>Closed</translation>
     </message>
     <message>
-      <source>未完成写卡</source>
-      <translation>Unfinished write</translation>
+        <location filename="../models.py" line="129"/>
+        <source>未完成写卡</source>
+        <translation>Unfinished write</translation>
     </message>
     <message>
-      <source>挂账</source>
-      <translation>Suspense</translation>
+        <location filename="../models.py" line="130"/>
+        <source>挂账</source>
+        <translation>Suspense</translation>
     </message>
     <message>
-      <source>已补写</source>
-      <translation>Rolled forward</translation>
+        <location filename="../models.py" line="131"/>
+        <source>已补写</source>
+        <translation>Rolled forward</translation>
     </message>
     <message>
-      <source>已退费</source>
-      <translation>Refunded</translation>
+        <location filename="../models.py" line="132"/>
+        <source>已退费</source>
+        <translation>Refunded</translation>
     </message>
     <message>
-      <source>客户回来时放卡补写；或开具退费审批单退款（不得从钱箱付现）</source>
-      <translation>When the customer returns, put the card on the reader to roll forward; or raise a refund form (never cash from the drawer)</translation>
+        <location filename="../models.py" line="139"/>
+        <source>客户回来时放卡补写；或开具退费审批单退款（不得从钱箱付现）</source>
+        <translation>When the customer returns, put the card on the reader to roll forward; or raise a refund form (never cash from the drawer)</translation>
     </message>
     <message>
-      <source>客户在场：放回原卡重新读卡即可补写；客户已离开：请监督人转挂账后再结班</source>
-      <translation>Customer present: put the card back and read it to finish the write; customer gone: a supervisor moves it to suspense before the shift closes</translation>
+        <location filename="../models.py" line="140"/>
+        <source>客户在场：放回原卡重新读卡即可补写；客户已离开：请监督人转挂账后再结班</source>
+        <translation>Customer present: put the card back and read it to finish the write; customer gone: a supervisor moves it to suspense before the shift closes</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
+    <name>Month</name>
+    <message>
+        <location filename="../pages/month.py" line="30"/>
+        <source>{0} 已月结（{1} 办理，{2} 复核）</source>
+        <translation>{0} closed (by {1}, co-signed by {2})</translation>
+    </message>
+    <message>
+        <location filename="../pages/month.py" line="38"/>
+        <source>月结</source>
+        <translation>Month close</translation>
+    </message>
+    <message>
+        <location filename="../pages/month.py" line="44"/>
+        <source>月结前：本会计月所有班次须已结班，交账单须已由财务签收，排队待确认的操作须已处理。月结后该月不能再记入任何业务。</source>
+        <translation>Before the month close every shift of the accounting month must be closed, its sheet signed for by finance, and no queued operation may wait. After the close nothing more can be recorded in that month.</translation>
+    </message>
+    <message>
+        <location filename="../pages/month.py" line="53"/>
+        <source>会计月结</source>
+        <translation>Close the accounting month</translation>
+    </message>
+    <message>
+        <location filename="../pages/month.py" line="54"/>
+        <source>会计期间（YYYY-MM）</source>
+        <translation>Period (YYYY-MM)</translation>
+    </message>
+    <message>
+        <location filename="../pages/month.py" line="58"/>
+        <source>月结（需复核人签字）</source>
+        <translation>Close month (co-signed)</translation>
+    </message>
+</context>
+<context>
+    <name>Next</name>
+    <message>
+        <location filename="../next_steps.py" line="17"/>
+        <source>请核对姓名和密码；连续输错会锁定账号</source>
+        <translation>Check the name and password; repeated mistakes lock the account</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="18"/>
+        <source>请先开班：退出登录后重新登录并输入备用金</source>
+        <translation>Open a shift first: log out, log in again and enter the float</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="19"/>
+        <source>本班已结班：请重新登录开新班</source>
+        <translation>This shift is closed: log in again to open a new one</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="20"/>
+        <source>请核对房间号（如 5-308），或到“账户”页按户主/电表号搜索</source>
+        <translation>Check the room code (e.g. 5-308), or search by holder/meter on the Accounts page</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="21"/>
+        <source>请监督人在“账户”页确认类别后再售电</source>
+        <translation>A supervisor confirms the class on the Accounts page before selling</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="22"/>
+        <source>已销户账户不能售电；如需重新用电请建档开户</source>
+        <translation>A closed account cannot buy; open a new account for new supply</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="23"/>
+        <source>该账户有未完成的写卡：请把原卡放回读卡器重新回车，或到“异常”页处理</source>
+        <translation>This account has an unfinished card write: put the card back and press Enter, or resolve it on the Exceptions page</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="26"/>
+        <source>请输入不低于最低充值额的金额</source>
+        <translation>Enter at least the minimum top-up</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="27"/>
+        <source>请减少金额，超出部分下次再购</source>
+        <translation>Lower the amount; buy the rest next time</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="28"/>
+        <source>请减少电量：电表余额加本次不能超过上限</source>
+        <translation>Lower the energy: meter balance plus this purchase may not exceed the maximum</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="29"/>
+        <source>写卡时卡被取走：请把卡放回读卡器后重新回车</source>
+        <translation>The card was pulled during the write: put it back and press Enter</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="30"/>
+        <source>请放该账户的卡，或清空房间号后直接回车按卡查询</source>
+        <translation>Put this account&apos;s card on the reader, or clear the room code and press Enter to look up by card</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="31"/>
+        <source>此卡已挂失或作废：请收回，到“卡管理”页补卡</source>
+        <translation>This card is lost or void: keep it and replace it on the Cards page</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="32"/>
+        <source>卡上数据无效：请确认是本中心的卡，否则到“卡管理”页补卡</source>
+        <translation>The card&apos;s data is invalid: check it is our card, else replace it on the Cards page</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="33"/>
+        <source>此卡已锁死不能再用：请到“卡管理”页补卡</source>
+        <translation>This card is locked for good: replace it on the Cards page</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="34"/>
+        <source>请勿再试此卡（三次错误会锁死），联系管理员</source>
+        <translation>Do not try this card again (three errors lock it); call the administrator</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="35"/>
+        <source>请用户把卡插入电表后带回，再放读卡器</source>
+        <translation>Ask the customer to insert the card into the meter and bring it back</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="36"/>
+        <source>请先在“收费”页缴清违规用电补缴电费</source>
+        <translation>Pay the back-charge on the Charges page first</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="37"/>
+        <source>请检查读卡器/打印机的电源和连线，再重试；“诊断”页可查看状态</source>
+        <translation>Check the reader/printer power and cable, then retry; the Diagnostics page shows their state</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="38"/>
+        <source>请装纸；凭条会自动补打</source>
+        <translation>Load paper; the receipt prints again by itself</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="39"/>
+        <source>请先在“异常”页处理未完成的写卡，再结班</source>
+        <translation>Resolve unfinished card writes on the Exceptions page, then close</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="40"/>
+        <source>请先写清零卡、插表、带回完成清零并退电</source>
+        <translation>Make the clear card, insert it into the meter, bring it back, then refund</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="41"/>
+        <source>只能更正当天的凭条；已入表或隔天的请走退电</source>
+        <translation>Only today&apos;s receipts can be corrected; otherwise refund the room</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="42"/>
+        <source>该次购电已输入电表，不能更正；请走房间退电后重新售电</source>
+        <translation>That purchase is already in the meter: refund the room, then sell again</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="43"/>
+        <source>请由有权限的人员办理</source>
+        <translation>Someone holding the right role must do this</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="44"/>
+        <source>请另一位未在本班售电、也未签过本单的人员签这一步</source>
+        <translation>Someone who did not sell in this shift and has not signed this sheet signs this step</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="47"/>
+        <source>财务已签收，交账单不能再改；差错请走退费或下月调整</source>
+        <translation>Finance has signed for it; the sheet cannot change. Fix mistakes by a refund or next month&apos;s adjustment</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="48"/>
+        <source>该会计月已月结，不能再记入；请按本月业务办理</source>
+        <translation>That accounting month is closed; record it in the current month</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="49"/>
+        <source>已排队，等监督人上班后在“异常”页确认</source>
+        <translation>Queued: a supervisor confirms it on the Exceptions page</translation>
+    </message>
+</context>
+<context>
     <name>Ops</name>
     <message>
-      <source>提示</source>
-      <translation>Notice</translation>
+        <location filename="../ops.py" line="192"/>
+        <source>提示</source>
+        <translation>Notice</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Prompts</name>
     <message>
-      <source>请操作</source>
-      <translation>Action needed</translation>
+        <location filename="../prompts.py" line="70"/>
+        <source>请操作</source>
+        <translation>Action needed</translation>
     </message>
     <message>
-      <source>请确认</source>
-      <translation>Please confirm</translation>
+        <location filename="../prompts.py" line="86"/>
+        <source>请确认</source>
+        <translation>Please confirm</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Quota</name>
     <message>
-      <source>定额送电</source>
-      <translation>Free quota</translation>
+        <location filename="../pages/quota.py" line="23"/>
+        <source>定额送电</source>
+        <translation>Free quota</translation>
     </message>
     <message>
-      <source>学生免费电：按期间和楼栋生成批次，监督人复核后生效；宿舍在下次持卡来时领取本学期全部未领电量。</source>
-      <translation>Student free energy: prepare a batch per period and buildings; it takes effect when a supervisor approves; dorm rooms collect all unclaimed energy of the term at their next card visit.</translation>
+        <location filename="../pages/quota.py" line="29"/>
+        <source>学生免费电：按期间和楼栋生成批次，监督人复核后生效；宿舍在下次持卡来时领取本学期全部未领电量。</source>
+        <translation>Student free energy: prepare a batch per period and buildings; it takes effect when a supervisor approves; dorm rooms collect all unclaimed energy of the term at their next card visit.</translation>
     </message>
     <message>
-      <source>生成批次</source>
-      <translation>Prepare batch</translation>
+        <location filename="../pages/quota.py" line="39"/>
+        <source>生成批次</source>
+        <translation>Prepare batch</translation>
     </message>
     <message>
-      <source>期间（YYYY-MM）</source>
-      <translation>Period (YYYY-MM)</translation>
+        <location filename="../pages/quota.py" line="41"/>
+        <source>期间（YYYY-MM）</source>
+        <translation>Period (YYYY-MM)</translation>
     </message>
     <message>
-      <source>楼栋（逗号分隔）</source>
-      <translation>Buildings (comma separated)</translation>
+        <location filename="../pages/quota.py" line="42"/>
+        <source>楼栋（逗号分隔）</source>
+        <translation>Buildings (comma separated)</translation>
     </message>
     <message>
-      <source>批次 {0}：{1} 间，共 {2} kWh，待监督人复核</source>
-      <translation>Batch {0}: {1} rooms, {2} kWh, awaiting a supervisor</translation>
+        <location filename="../pages/quota.py" line="47"/>
+        <source>批次 {0}：{1} 间，共 {2} kWh，待监督人复核</source>
+        <translation>Batch {0}: {1} rooms, {2} kWh, awaiting a supervisor</translation>
     </message>
     <message>
-      <source>复核批次</source>
-      <translation>Approve batch</translation>
+        <location filename="../pages/quota.py" line="55"/>
+        <source>复核批次</source>
+        <translation>Approve batch</translation>
     </message>
     <message>
-      <source>批次号</source>
-      <translation>Batch no.</translation>
+        <location filename="../pages/quota.py" line="56"/>
+        <source>批次号</source>
+        <translation>Batch no.</translation>
     </message>
     <message>
-      <source>批次 {0} 已生效：{1} 间，{2} kWh（经办 {3}，复核 {4}）</source>
-      <translation>Batch {0} in effect: {1} rooms, {2} kWh (maker {3}, checker {4})</translation>
+        <location filename="../pages/quota.py" line="58"/>
+        <source>批次 {0} 已生效：{1} 间，{2} kWh（经办 {3}，复核 {4}）</source>
+        <translation>Batch {0} in effect: {1} rooms, {2} kWh (maker {3}, checker {4})</translation>
     </message>
     <message>
-      <source>只领免费电（不购电）</source>
-      <translation>Free energy only (no purchase)</translation>
+        <location filename="../pages/quota.py" line="67"/>
+        <source>只领免费电（不购电）</source>
+        <translation>Free energy only (no purchase)</translation>
     </message>
     <message>
-      <source>账户号</source>
-      <translation>Account no.</translation>
+        <location filename="../pages/quota.py" line="68"/>
+        <source>账户号</source>
+        <translation>Account no.</translation>
     </message>
     <message>
-      <source>已写卡免费电 {0} kWh，票号 {1}</source>
-      <translation>Free energy {0} kWh written, receipt {1}</translation>
+        <location filename="../pages/quota.py" line="70"/>
+        <source>已写卡免费电 {0} kWh，票号 {1}</source>
+        <translation>Free energy {0} kWh written, receipt {1}</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Refund</name>
     <message>
-      <source>退费审批单 {0}：退款 ￥{1}，可退电量 {2} kWh（未用免费电 {3} kWh）
+        <location filename="../pages/refund.py" line="17"/>
+        <source>退费审批单 {0}：退款 ￥{1}，可退电量 {2} kWh（未用免费电 {3} kWh）
 {4}
 由财务按审批单付款，不从钱箱付现。</source>
-      <translation>Refund form {0}: refund ￥{1}, refundable energy {2} kWh (unused free energy {3} kWh)
+        <translation>Refund form {0}: refund ￥{1}, refundable energy {2} kWh (unused free energy {3} kWh)
 {4}
 Finance pays against the form; never cash from the drawer.</translation>
     </message>
     <message>
-      <source>退电/清零/更正</source>
-      <translation>Refund/Clear</translation>
+        <location filename="../pages/refund.py" line="35"/>
+        <source>退电/清零/更正</source>
+        <translation>Refund/Clear</translation>
     </message>
     <message>
-      <source>清零</source>
-      <translation>Clear</translation>
+        <location filename="../pages/refund.py" line="40"/>
+        <source>清零</source>
+        <translation>Clear</translation>
     </message>
     <message>
-      <source>房间退电</source>
-      <translation>Room refund</translation>
+        <location filename="../pages/refund.py" line="41"/>
+        <source>房间退电</source>
+        <translation>Room refund</translation>
     </message>
     <message>
-      <source>更正</source>
-      <translation>Correction</translation>
+        <location filename="../pages/refund.py" line="42"/>
+        <source>更正</source>
+        <translation>Correction</translation>
     </message>
     <message>
-      <source>销户</source>
-      <translation>Close account</translation>
+        <location filename="../pages/refund.py" line="43"/>
+        <source>销户</source>
+        <translation>Close account</translation>
     </message>
     <message>
-      <source>两次来访：①写清零卡（监督人签字），用户插表；②清零卡带回放读卡器，完成清零后再办理退电。</source>
-      <translation>Two visits: (1) write a clear card (supervisor signs), the customer inserts it into the meter; (2) the clear card comes back onto the reader: complete the clear, then refund.</translation>
+        <location filename="../pages/refund.py" line="46"/>
+        <source>两次来访：①写清零卡（监督人签字），用户插表；②清零卡带回放读卡器，完成清零后再办理退电。</source>
+        <translation>Two visits: (1) write a clear card (supervisor signs), the customer inserts it into the meter; (2) the clear card comes back onto the reader: complete the clear, then refund.</translation>
     </message>
     <message>
-      <location filename="../pages/refund.py" line="63" />
-      <location filename="../pages/refund.py" line="87" />
-      <source>账户号</source>
-      <translation>Account no.</translation>
+        <location filename="../pages/refund.py" line="57"/>
+        <location filename="../pages/refund.py" line="87"/>
+        <location filename="../pages/refund.py" line="122"/>
+        <source>账户号</source>
+        <translation>Account no.</translation>
     </message>
     <message>
-      <source>写清零卡</source>
-      <translation>Write clear card</translation>
+        <location filename="../pages/refund.py" line="60"/>
+        <source>写清零卡</source>
+        <translation>Write clear card</translation>
     </message>
     <message>
-      <location filename="../pages/refund.py" line="67" />
-      <location filename="../pages/refund.py" line="75" />
-      <source>原因</source>
-      <translation>Reason</translation>
+        <location filename="../pages/refund.py" line="61"/>
+        <location filename="../pages/refund.py" line="91"/>
+        <location filename="../pages/refund.py" line="105"/>
+        <source>原因</source>
+        <translation>Reason</translation>
     </message>
     <message>
-      <source>卡 {0} 已成为清零卡：请用户插入电表后带回</source>
-      <translation>Card {0} is now a clear card: the customer inserts it into the meter and brings it back</translation>
+        <location filename="../pages/refund.py" line="63"/>
+        <source>卡 {0} 已成为清零卡：请用户插入电表后带回</source>
+        <translation>Card {0} is now a clear card: the customer inserts it into the meter and brings it back</translation>
     </message>
     <message>
-      <source>完成清零（清零卡已放读卡器）</source>
-      <translation>Complete clear (clear card on the reader)</translation>
+        <location filename="../pages/refund.py" line="68"/>
+        <source>完成清零（清零卡已放读卡器）</source>
+        <translation>Complete clear (clear card on the reader)</translation>
     </message>
     <message>
-      <source>已清零 {0} kWh（{1}）</source>
-      <translation>Cleared {0} kWh ({1})</translation>
+        <location filename="../pages/refund.py" line="71"/>
+        <source>已清零 {0} kWh（{1}）</source>
+        <translation>Cleared {0} kWh ({1})</translation>
     </message>
     <message>
-      <source>开具退费审批单</source>
-      <translation>Raise refund form</translation>
+        <location filename="../pages/refund.py" line="85"/>
+        <source>开具退费审批单</source>
+        <translation>Raise refund form</translation>
     </message>
     <message>
-      <source>收款人</source>
-      <translation>Payee</translation>
+        <location filename="../pages/refund.py" line="88"/>
+        <source>收款人</source>
+        <translation>Payee</translation>
     </message>
     <message>
-      <source>学号/工号</source>
-      <translation>Student/staff no.</translation>
+        <location filename="../pages/refund.py" line="89"/>
+        <source>学号/工号</source>
+        <translation>Student/staff no.</translation>
     </message>
     <message>
-      <source>银行卡号</source>
-      <translation>Bank account</translation>
+        <location filename="../pages/refund.py" line="90"/>
+        <source>银行卡号</source>
+        <translation>Bank account</translation>
     </message>
     <message>
-      <source>更正（作废重开，仅限当天）</source>
-      <translation>Correction (void and reissue, same day only)</translation>
+        <location filename="../pages/refund.py" line="102"/>
+        <source>更正（作废重开，仅限当天）</source>
+        <translation>Correction (void and reissue, same day only)</translation>
     </message>
     <message>
-      <source>原票号</source>
-      <translation>Original receipt no.</translation>
+        <location filename="../pages/refund.py" line="104"/>
+        <source>原票号</source>
+        <translation>Original receipt no.</translation>
     </message>
     <message>
-      <source>正确账户号</source>
-      <translation>Correct account no.</translation>
+        <location filename="../pages/refund.py" line="106"/>
+        <source>正确账户号</source>
+        <translation>Correct account no.</translation>
     </message>
     <message>
-      <source>正确金额</source>
-      <translation>Correct amount</translation>
+        <location filename="../pages/refund.py" line="107"/>
+        <source>正确金额</source>
+        <translation>Correct amount</translation>
     </message>
     <message>
-      <source>正确电量</source>
-      <translation>Correct energy</translation>
+        <location filename="../pages/refund.py" line="108"/>
+        <source>正确电量</source>
+        <translation>Correct energy</translation>
     </message>
     <message>
-      <source>原票已作废，新票号 {0}：￥{1}，{2} kWh</source>
-      <translation>Original voided; new receipt {0}: ￥{1}, {2} kWh</translation>
+        <location filename="../pages/refund.py" line="111"/>
+        <source>原票已作废，新票号 {0}：￥{1}，{2} kWh</source>
+        <translation>Original voided; new receipt {0}: ￥{1}, {2} kWh</translation>
     </message>
     <message>
-      <source>销户（须已清零并退费）</source>
-      <translation>Close account (after clear and refund)</translation>
+        <location filename="../pages/refund.py" line="121"/>
+        <source>销户（须已清零并退费）</source>
+        <translation>Close account (after clear and refund)</translation>
     </message>
     <message>
-      <source>账户 {0} 已销户</source>
-      <translation>Account {0} closed</translation>
+        <location filename="../pages/refund.py" line="124"/>
+        <source>账户 {0} 已销户</source>
+        <translation>Account {0} closed</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Reports</name>
     <message>
-      <source>报表</source>
-      <translation>Reports</translation>
+        <location filename="../pages/reports.py" line="46"/>
+        <source>日报表</source>
+        <translation>Daily report</translation>
     </message>
     <message>
-      <source>日/周/月/年表、电费月收费报表、分户明细、定额送电、低电通报等报表将在结算与报表功能完成后提供。目前可用命令行：
+        <location filename="../pages/reports.py" line="47"/>
+        <source>周报表</source>
+        <translation>Weekly report</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="48"/>
+        <source>月报表</source>
+        <translation>Monthly report</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="49"/>
+        <source>年报表</source>
+        <translation>Yearly report</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="50"/>
+        <source>电费月收费报表</source>
+        <translation>Monthly collection report</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="51"/>
+        <source>电费分户明细表</source>
+        <translation>Per-account detail</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="52"/>
+        <source>定额送电</source>
+        <translation>Free quota</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="53"/>
+        <source>低电量通报</source>
+        <translation>Low balance</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="54"/>
+        <source>通知单对账</source>
+        <translation>Notice reconciliation</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="55"/>
+        <source>缴款记录</source>
+        <translation>Deposits</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="56"/>
+        <source>监督确认统计</source>
+        <translation>Co-signatures</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="57"/>
+        <source>卡片库存</source>
+        <translation>Card stock</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="58"/>
+        <source>电价公示</source>
+        <translation>Tariff board</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="128"/>
+        <location filename="../pages/reports.py" line="170"/>
+        <source>报表</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="167"/>
+        <source>预览</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="172"/>
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="174"/>
+        <source>到</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="178"/>
+        <source>导出：</source>
+        <translation>Export:</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="221"/>
+        <source>正在生成…</source>
+        <translation>Building…</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="233"/>
+        <source>共 {0} 行</source>
+        <translation>{0} rows</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="243"/>
+        <source>导出报表</source>
+        <translation>Export report</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="258"/>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="263"/>
+        <source>已导出：{0}</source>
+        <translation>Exported: {0}</translation>
+    </message>
+    <message>
+        <source>日/周/月/年表、电费月收费报表、分户明细、定额送电、低电通报等报表将在结算与报表功能完成后提供。目前可用命令行：
 counter-admin report day --from 日期 --to 日期 --format pdf --out 文件</source>
-      <translation>Daily/weekly/monthly/yearly tables, the monthly collection report, per-account detail, free quota and low-balance lists come with the settlement and reports feature. Meanwhile use the command line:
+        <translation type="vanished">Daily/weekly/monthly/yearly tables, the monthly collection report, per-account detail, free quota and low-balance lists come with the settlement and reports feature. Meanwhile use the command line:
 counter-admin report day --from DATE --to DATE --format pdf --out FILE</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Sale</name>
     <message>
-      <source>读卡器上不是用户卡，请放用户卡</source>
-      <translation>The card on the reader is not a user card; place the user card</translation>
+        <location filename="../pages/sale_panel.py" line="29"/>
+        <source>读卡器上不是用户卡，请放用户卡</source>
+        <translation>The card on the reader is not a user card; place the user card</translation>
     </message>
     <message>
-      <source>卡上账户 {0}，输入房间 {1}</source>
-      <translation>card belongs to {0}, room typed {1}</translation>
+        <location filename="../pages/sale_panel.py" line="35"/>
+        <source>卡上账户 {0}，输入房间 {1}</source>
+        <translation>card belongs to {0}, room typed {1}</translation>
     </message>
     <message>
-      <source>售电</source>
-      <translation>Sale</translation>
+        <location filename="../pages/sale.py" line="40"/>
+        <source>售电</source>
+        <translation>Sale</translation>
     </message>
     <message>
-      <source>房间号；空白回车 = 读卡</source>
-      <translation>Room code; empty + Enter = read card</translation>
+        <location filename="../pages/sale.py" line="58"/>
+        <source>房间号；空白回车 = 读卡</source>
+        <translation>Room code; empty + Enter = read card</translation>
     </message>
     <message>
-      <location filename="../pages/sale.py" line="98" />
-      <source>金额（元）</source>
-      <translation>Amount (yuan)</translation>
+        <location filename="../pages/sale.py" line="59"/>
+        <location filename="../pages/sale.py" line="75"/>
+        <source>金额（元）</source>
+        <translation>Amount (yuan)</translation>
     </message>
     <message>
-      <source>或电量（kWh）</source>
-      <translation>or energy (kWh)</translation>
+        <location filename="../pages/sale.py" line="60"/>
+        <source>或电量（kWh）</source>
+        <translation>or energy (kWh)</translation>
     </message>
     <message>
-      <source>实收（元）；空白回车 = 收讫</source>
-      <translation>Tendered (yuan); empty + Enter = exact</translation>
+        <location filename="../pages/sale.py" line="61"/>
+        <source>实收（元）；空白回车 = 收讫</source>
+        <translation>Tendered (yuan); empty + Enter = exact</translation>
     </message>
     <message>
-      <source>交易号/支票号（非现金必填）</source>
-      <translation>Transaction/cheque no. (required unless cash)</translation>
+        <location filename="../pages/sale.py" line="65"/>
+        <source>交易号/支票号（非现金必填）</source>
+        <translation>Transaction/cheque no. (required unless cash)</translation>
     </message>
     <message>
-      <source>放行原因</source>
-      <translation>Override reason</translation>
+        <location filename="../pages/sale.py" line="66"/>
+        <source>放行原因</source>
+        <translation>Override reason</translation>
     </message>
     <message>
-      <source>卡/房间号</source>
-      <translation>Card / room</translation>
+        <location filename="../pages/sale.py" line="74"/>
+        <source>卡/房间号</source>
+        <translation>Card / room</translation>
     </message>
     <message>
-      <source>电量（kWh）</source>
-      <translation>Energy (kWh)</translation>
+        <location filename="../pages/sale.py" line="76"/>
+        <source>电量（kWh）</source>
+        <translation>Energy (kWh)</translation>
     </message>
     <message>
-      <source>应收</source>
-      <translation>Due</translation>
+        <location filename="../pages/sale.py" line="77"/>
+        <source>应收</source>
+        <translation>Due</translation>
     </message>
     <message>
-      <source>支付方式</source>
-      <translation>Tender</translation>
+        <location filename="../pages/sale.py" line="78"/>
+        <source>支付方式</source>
+        <translation>Tender</translation>
     </message>
     <message>
-      <source>参考号</source>
-      <translation>Reference</translation>
+        <location filename="../pages/sale.py" line="79"/>
+        <source>参考号</source>
+        <translation>Reference</translation>
     </message>
     <message>
-      <source>实收（元）</source>
-      <translation>Tendered (yuan)</translation>
+        <location filename="../pages/sale.py" line="80"/>
+        <source>实收（元）</source>
+        <translation>Tendered (yuan)</translation>
     </message>
     <message>
-      <source>找零</source>
-      <translation>Change</translation>
+        <location filename="../pages/sale.py" line="81"/>
+        <source>找零</source>
+        <translation>Change</translation>
     </message>
     <message>
-      <source>快捷金额：Alt+1 30元  Alt+2 50元  Alt+3 100元  Alt+4 200元；Esc 清空；Ctrl+P 补打上一张</source>
-      <translation>Quick amounts: Alt+1 30  Alt+2 50  Alt+3 100  Alt+4 200 yuan; Esc clears; Ctrl+P reprints the last</translation>
+        <location filename="../pages/sale.py" line="92"/>
+        <source>快捷金额：Alt+1 30元  Alt+2 50元  Alt+3 100元  Alt+4 200元；Esc 清空；Ctrl+P 补打上一张</source>
+        <translation>Quick amounts: Alt+1 30  Alt+2 50  Alt+3 100  Alt+4 200 yuan; Esc clears; Ctrl+P reprints the last</translation>
     </message>
     <message>
-      <source>监督人放行（上次未入表）</source>
-      <translation>Supervisor override (previous unloaded)</translation>
+        <location filename="../pages/sale.py" line="103"/>
+        <source>监督人放行（上次未入表）</source>
+        <translation>Supervisor override (previous unloaded)</translation>
     </message>
     <message>
-      <source>补打上一张（Ctrl+P）</source>
-      <translation>Reprint last (Ctrl+P)</translation>
+        <location filename="../pages/sale.py" line="105"/>
+        <source>补打上一张（Ctrl+P）</source>
+        <translation>Reprint last (Ctrl+P)</translation>
     </message>
     <message>
-      <source>电量</source>
-      <translation>Energy</translation>
+        <location filename="../pages/sale.py" line="211"/>
+        <source>电量</source>
+        <translation>Energy</translation>
     </message>
     <message>
-      <source>金额</source>
-      <translation>Amount</translation>
+        <location filename="../pages/sale.py" line="212"/>
+        <source>金额</source>
+        <translation>Amount</translation>
     </message>
     <message>
-      <source>（另送免费电 {0} kWh）</source>
-      <translation>(plus free {0} kWh)</translation>
+        <location filename="../pages/sale.py" line="238"/>
+        <source>（另送免费电 {0} kWh）</source>
+        <translation>(plus free {0} kWh)</translation>
     </message>
     <message>
-      <source>请先放卡回车或输入房间号回车</source>
-      <translation>Place the card and press Enter, or type the room code and press Enter</translation>
+        <location filename="../pages/sale.py" line="250"/>
+        <source>请先放卡回车或输入房间号回车</source>
+        <translation>Place the card and press Enter, or type the room code and press Enter</translation>
     </message>
     <message>
-      <source>实收</source>
-      <translation>Tendered</translation>
+        <location filename="../pages/sale.py" line="260"/>
+        <source>实收</source>
+        <translation>Tendered</translation>
     </message>
     <message>
-      <source>请先输入金额并回车</source>
-      <translation>Enter the amount and press Enter first</translation>
+        <location filename="../pages/sale.py" line="275"/>
+        <source>请先输入金额并回车</source>
+        <translation>Enter the amount and press Enter first</translation>
     </message>
     <message>
-      <source>实收少于应收 ￥{0}</source>
-      <translation>Tendered is less than the ￥{0} due</translation>
+        <location filename="../pages/sale.py" line="280"/>
+        <source>实收少于应收 ￥{0}</source>
+        <translation>Tendered is less than the ￥{0} due</translation>
     </message>
     <message>
-      <source>正在写卡，请勿取卡…</source>
-      <translation>Writing the card, do not remove it…</translation>
+        <location filename="../pages/sale.py" line="300"/>
+        <source>正在写卡，请勿取卡…</source>
+        <translation>Writing the card, do not remove it…</translation>
     </message>
     <message>
-      <source>写卡未完成（编号 {0}）：客户在场请放回原卡后重新回车；客户已离开请到“异常”页处理。</source>
-      <translation>Card write unfinished (no. {0}): if the customer is here, put the card back and press Enter again; if they left, handle it on the Exceptions page.</translation>
+        <location filename="../pages/sale.py" line="325"/>
+        <source>写卡未完成（编号 {0}）：客户在场请放回原卡后重新回车；客户已离开请到“异常”页处理。</source>
+        <translation>Card write unfinished (no. {0}): if the customer is here, put the card back and press Enter again; if they left, handle it on the Exceptions page.</translation>
     </message>
     <message>
-      <source>请填写放行原因</source>
-      <translation>Enter the override reason</translation>
+        <location filename="../pages/sale.py" line="344"/>
+        <source>请填写放行原因</source>
+        <translation>Enter the override reason</translation>
     </message>
     <message>
-      <source>放行：上次购电未入表时再次售电</source>
-      <translation>Override: sell again while the previous purchase is unloaded</translation>
+        <location filename="../pages/sale.py" line="352"/>
+        <source>放行：上次购电未入表时再次售电</source>
+        <translation>Override: sell again while the previous purchase is unloaded</translation>
     </message>
     <message>
-      <source>已补打 {0}</source>
-      <translation>Reprinted {0}</translation>
+        <location filename="../pages/sale.py" line="369"/>
+        <source>已补打 {0}（第 {1} 次，凭条标记“补打”）</source>
+        <translation>Reprinted {0} (no. {1}, marked &quot;reprint&quot;)</translation>
     </message>
     <message>
-      <source>现金</source>
-      <translation>Cash</translation>
+        <source>已补打 {0}</source>
+        <translation type="vanished">Reprinted {0}</translation>
     </message>
     <message>
-      <source>一卡通</source>
-      <translation>Campus card</translation>
+        <location filename="../pages/sale.py" line="400"/>
+        <source>现金</source>
+        <translation>Cash</translation>
     </message>
     <message>
-      <source>微信</source>
-      <translation>WeChat</translation>
+        <location filename="../pages/sale.py" line="401"/>
+        <source>一卡通</source>
+        <translation>Campus card</translation>
     </message>
     <message>
-      <source>支付宝</source>
-      <translation>Alipay</translation>
+        <location filename="../pages/sale.py" line="402"/>
+        <source>微信</source>
+        <translation>WeChat</translation>
     </message>
     <message>
-      <source>支票</source>
-      <translation>Cheque</translation>
+        <location filename="../pages/sale.py" line="403"/>
+        <source>支付宝</source>
+        <translation>Alipay</translation>
     </message>
     <message>
-      <source>账户</source>
-      <translation>Account</translation>
+        <location filename="../pages/sale.py" line="404"/>
+        <source>支票</source>
+        <translation>Cheque</translation>
     </message>
     <message>
-      <source>房间</source>
-      <translation>Room</translation>
+        <location filename="../pages/sale_panel.py" line="47"/>
+        <source>账户</source>
+        <translation>Account</translation>
     </message>
     <message>
-      <source>账户号</source>
-      <translation>Account no.</translation>
+        <location filename="../pages/sale_panel.py" line="50"/>
+        <source>房间</source>
+        <translation>Room</translation>
     </message>
     <message>
-      <source>户主</source>
-      <translation>Holder</translation>
+        <location filename="../pages/sale_panel.py" line="51"/>
+        <source>账户号</source>
+        <translation>Account no.</translation>
     </message>
     <message>
-      <source>类别/状态</source>
-      <translation>Class/status</translation>
+        <location filename="../pages/sale_panel.py" line="52"/>
+        <source>户主</source>
+        <translation>Holder</translation>
     </message>
     <message>
-      <source>电价</source>
-      <translation>Price</translation>
+        <location filename="../pages/sale_panel.py" line="53"/>
+        <source>类别/状态</source>
+        <translation>Class/status</translation>
     </message>
     <message>
-      <source>上次返写</source>
-      <translation>Last write-back</translation>
+        <location filename="../pages/sale_panel.py" line="54"/>
+        <source>电价</source>
+        <translation>Price</translation>
     </message>
     <message>
-      <source>待领免费电</source>
-      <translation>Free energy owed</translation>
+        <location filename="../pages/sale_panel.py" line="55"/>
+        <source>上次返写</source>
+        <translation>Last write-back</translation>
     </message>
     <message>
-      <source>卡</source>
-      <translation>Card</translation>
+        <location filename="../pages/sale_panel.py" line="56"/>
+        <source>待领免费电</source>
+        <translation>Free energy owed</translation>
     </message>
     <message>
-      <source>{0} 元/kWh</source>
-      <translation>{0} yuan/kWh</translation>
+        <location filename="../pages/sale_panel.py" line="57"/>
+        <source>卡</source>
+        <translation>Card</translation>
     </message>
     <message>
-      <source>无返写记录</source>
-      <translation>No write-back yet</translation>
+        <location filename="../pages/sale_panel.py" line="83"/>
+        <source>{0} 元/kWh</source>
+        <translation>{0} yuan/kWh</translation>
     </message>
     <message>
-      <source>时间未知</source>
-      <translation>time unknown</translation>
+        <location filename="../pages/sale_panel.py" line="96"/>
+        <source>无返写记录</source>
+        <translation>No write-back yet</translation>
     </message>
     <message>
-      <source>剩余 {0} kWh，累计 {1} kWh（{2}）</source>
-      <translation>remaining {0} kWh, consumed {1} kWh ({2})</translation>
+        <location filename="../pages/sale_panel.py" line="97"/>
+        <source>时间未知</source>
+        <translation>time unknown</translation>
     </message>
     <message>
-      <source>；报警：{0}</source>
-      <translation>; alarms: {0}</translation>
+        <location filename="../pages/sale_panel.py" line="98"/>
+        <source>剩余 {0} kWh，累计 {1} kWh（{2}）</source>
+        <translation>remaining {0} kWh, consumed {1} kWh ({2})</translation>
     </message>
     <message>
-      <source>未读卡</source>
-      <translation>not read</translation>
+        <location filename="../pages/sale_panel.py" line="102"/>
+        <source>；报警：{0}</source>
+        <translation>; alarms: {0}</translation>
     </message>
     <message>
-      <source>上次购电已入表</source>
-      <translation>previous purchase loaded</translation>
+        <location filename="../pages/sale_panel.py" line="108"/>
+        <source>未读卡</source>
+        <translation>not read</translation>
     </message>
     <message>
-      <source>上次购电未入表</source>
-      <translation>previous purchase NOT loaded</translation>
+        <location filename="../pages/sale_panel.py" line="110"/>
+        <source>上次购电已入表</source>
+        <translation>previous purchase loaded</translation>
     </message>
     <message>
-      <source>{0}（第 {1} 次购电）{2}</source>
-      <translation>{0} (purchase #{1}) {2}</translation>
+        <location filename="../pages/sale_panel.py" line="111"/>
+        <source>上次购电未入表</source>
+        <translation>previous purchase NOT loaded</translation>
     </message>
     <message>
-      <source>类别待确认：请监督人先确认类别（账户页）</source>
-      <translation>Class pending: a supervisor must confirm it first (Accounts page)</translation>
+        <location filename="../pages/sale_panel.py" line="114"/>
+        <source>{0}（第 {1} 次购电）{2}</source>
+        <translation>{0} (purchase #{1}) {2}</translation>
     </message>
     <message>
-      <source>账户不可售电：{0}</source>
-      <translation>No sales on this account: {0}</translation>
+        <location filename="../pages/sale_panel.py" line="121"/>
+        <source>类别待确认：请监督人先确认类别（账户页）</source>
+        <translation>Class pending: a supervisor must confirm it first (Accounts page)</translation>
     </message>
     <message>
-      <source>上次购电尚未输入电表，请先将卡插入电表</source>
-      <translation>The previous purchase is not in the meter yet; insert the card into the meter first</translation>
+        <location filename="../pages/sale_panel.py" line="123"/>
+        <source>账户不可售电：{0}</source>
+        <translation>No sales on this account: {0}</translation>
     </message>
     <message>
-      <source>售电成功 票号 {0}</source>
-      <translation>Sold, receipt {0}</translation>
+        <location filename="../pages/sale_panel.py" line="125"/>
+        <source>上次购电尚未输入电表，请先将卡插入电表</source>
+        <translation>The previous purchase is not in the meter yet; insert the card into the meter first</translation>
     </message>
     <message>
-      <source>金额 ￥{0}</source>
-      <translation>amount ￥{0}</translation>
+        <location filename="../pages/sale_panel.py" line="131"/>
+        <source>售电成功 票号 {0}</source>
+        <translation>Sold, receipt {0}</translation>
     </message>
     <message>
-      <source>电量 {0} kWh</source>
-      <translation>energy {0} kWh</translation>
+        <location filename="../pages/sale_panel.py" line="132"/>
+        <source>金额 ￥{0}</source>
+        <translation>amount ￥{0}</translation>
     </message>
     <message>
-      <source>免费电 {0} kWh</source>
-      <translation>free {0} kWh</translation>
+        <location filename="../pages/sale_panel.py" line="133"/>
+        <source>电量 {0} kWh</source>
+        <translation>energy {0} kWh</translation>
     </message>
     <message>
-      <source>带入未入表电量 {0} kWh</source>
-      <translation>carried unloaded {0} kWh</translation>
+        <location filename="../pages/sale_panel.py" line="136"/>
+        <source>免费电 {0} kWh</source>
+        <translation>free {0} kWh</translation>
     </message>
     <message>
-      <source>找零 ￥{0}</source>
-      <translation>change ￥{0}</translation>
+        <location filename="../pages/sale_panel.py" line="138"/>
+        <source>带入未入表电量 {0} kWh</source>
+        <translation>carried unloaded {0} kWh</translation>
     </message>
-  </context>
-  <context>
+    <message>
+        <location filename="../pages/sale_panel.py" line="139"/>
+        <source>找零 ￥{0}</source>
+        <translation>change ￥{0}</translation>
+    </message>
+</context>
+<context>
     <name>Settings</name>
     <message>
-      <source>设置</source>
-      <translation>Settings</translation>
+        <location filename="../pages/settings.py" line="61"/>
+        <source>说明</source>
+        <translation>Description</translation>
     </message>
     <message>
-      <source>参数</source>
-      <translation>Settings</translation>
+        <location filename="../pages/settings.py" line="62"/>
+        <source>当前值</source>
+        <translation>Current value</translation>
     </message>
     <message>
-      <source>值（数字、true/false、JSON 列表或文字）</source>
-      <translation>Value (number, true/false, JSON list or text)</translation>
+        <location filename="../pages/settings.py" line="64"/>
+        <source>复核</source>
+        <translation>Co-sign</translation>
     </message>
     <message>
-      <source>读取</source>
-      <translation>Read</translation>
+        <location filename="../pages/settings.py" line="66"/>
+        <source>需监督人</source>
+        <translation>supervisor</translation>
     </message>
     <message>
-      <source>保存</source>
-      <translation>Save</translation>
+        <location filename="../pages/settings.py" line="69"/>
+        <source>修改</source>
+        <translation>Changed</translation>
     </message>
     <message>
-      <source>参数名</source>
-      <translation>Key</translation>
+        <location filename="../pages/settings.py" line="72"/>
+        <source>默认值</source>
+        <translation>default</translation>
     </message>
     <message>
-      <source>值</source>
-      <translation>Value</translation>
+        <location filename="../pages/settings.py" line="88"/>
+        <source>项目</source>
+        <translation>Item</translation>
     </message>
     <message>
-      <source>营业员、监督人任命、电价、收费标准和设备端口暂用命令行维护：
+        <location filename="../pages/settings.py" line="91"/>
+        <source>电价 {0}</source>
+        <translation>Tariff {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="93"/>
+        <source>收费 {0}</source>
+        <translation>Fee {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="96"/>
+        <source>标准</source>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="97"/>
+        <source>生效时间</source>
+        <translation>Effective from</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="98"/>
+        <source>依据文件</source>
+        <translation>Basis</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="107"/>
+        <source>登录名</source>
+        <translation>Login</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="108"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="109"/>
+        <source>角色</source>
+        <translation>Roles</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="111"/>
+        <source>监督人任期</source>
+        <translation>Supervisor periods</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="116"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="118"/>
+        <source>已停用</source>
+        <translation>disabled</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="118"/>
+        <source>在用</source>
+        <translation>active</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="139"/>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="144"/>
+        <source>参数</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="145"/>
+        <source>电价与收费标准</source>
+        <translation>Tariffs and fees</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="146"/>
+        <source>人员与监督人</source>
+        <translation>People and supervisors</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="162"/>
+        <source>在上表选择参数</source>
+        <translation>Choose a setting above</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="163"/>
+        <source>值（数字、true/false、JSON 列表或文字）</source>
+        <translation>Value (number, true/false, JSON list or text)</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="172"/>
+        <source>新值</source>
+        <translation>New value</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="185"/>
+        <source>电价和收费标准的调整须依据文件并经监督人复核，用命令行办理：
+counter-admin tariff set --class dorm --price-e4 5883 --from 时间 --basis 文件号
+counter-admin fee set card --fen 1000 --from 时间 --basis 文件号</source>
+        <translation>Tariffs and fees change by a school document, co-signed, on the command line:
+counter-admin tariff set --class dorm --price-e4 5883 --from TIME --basis DOCUMENT
+counter-admin fee set card --fen 1000 --from TIME --basis DOCUMENT</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="202"/>
+        <source>营业员和监督人任命用命令行办理（授予角色须监督人复核）：
+counter-admin operator add 姓名 --role cashier
+counter-admin supervisor appoint 姓名 --from 日期 --to 日期</source>
+        <translation>Cashiers and supervisor appointments are kept on the command line (granting a role is co-signed):
+counter-admin operator add NAME --role cashier
+counter-admin supervisor appoint NAME --from DATE --to DATE</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="258"/>
+        <source>未保存：需监督人复核</source>
+        <translation>Not saved: a co-signature is needed</translation>
+    </message>
+    <message>
+        <source>读取</source>
+        <translation type="vanished">Read</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="165"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="60"/>
+        <location filename="../pages/settings.py" line="171"/>
+        <source>参数名</source>
+        <translation>Key</translation>
+    </message>
+    <message>
+        <source>值</source>
+        <translation type="vanished">Value</translation>
+    </message>
+    <message>
+        <source>营业员、监督人任命、电价、收费标准和设备端口暂用命令行维护：
 counter-admin operator add 姓名 --role cashier
 counter-admin supervisor appoint 姓名 --from 日期 --to 日期
 counter-admin tariff set --class dorm --price-e4 5883 --from 时间 --basis 文件号</source>
-      <translation>Operators, supervisor appointments, tariffs, fees and device ports are maintained on the command line for now:
+        <translation type="vanished">Operators, supervisor appointments, tariffs, fees and device ports are maintained on the command line for now:
 counter-admin operator add NAME --role cashier
 counter-admin supervisor appoint NAME --from DATE --to DATE
 counter-admin tariff set --class dorm --price-e4 5883 --from TIME --basis DOCUMENT</translation>
     </message>
     <message>
-      <source>已保存 {0}</source>
-      <translation>Saved {0}</translation>
+        <location filename="../pages/settings.py" line="272"/>
+        <source>已保存 {0}</source>
+        <translation>Saved {0}</translation>
     </message>
     <message>
-      <source>修改参数</source>
-      <translation>Change setting</translation>
+        <location filename="../pages/settings.py" line="158"/>
+        <location filename="../pages/settings.py" line="266"/>
+        <source>修改参数</source>
+        <translation>Change setting</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
+    <name>Sheets</name>
+    <message>
+        <location filename="../pages/sheets.py" line="47"/>
+        <source>已签收冻结</source>
+        <translation>Signed for, frozen</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="48"/>
+        <source>待{0}签字</source>
+        <translation>Waiting for {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="54"/>
+        <source>交账单号</source>
+        <translation>Sheet no.</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="55"/>
+        <source>窗口</source>
+        <translation>Workstation</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="56"/>
+        <source>营业员</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="57"/>
+        <source>结账时间</source>
+        <translation>Closed at</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="58"/>
+        <source>应有</source>
+        <translation>Expected</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="59"/>
+        <source>实点</source>
+        <translation>Counted</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="60"/>
+        <source>长短款</source>
+        <translation>Difference</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="61"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="69"/>
+        <source>{0}：{1}（{2}）</source>
+        <translation>{0}: {1} ({2})</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="71"/>
+        <source>尚无人签字</source>
+        <translation>Nobody has signed yet</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="73"/>
+        <source>财务已签收，本单已冻结</source>
+        <translation>Finance has signed for it; the sheet is frozen</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="81"/>
+        <source>这一步是“{0}”：请由担任该职务的人员登录后签字</source>
+        <translation>This step is &quot;{0}&quot;: the person holding that post logs in and signs</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="108"/>
+        <source>交账单</source>
+        <translation>Settlement sheets</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="121"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="129"/>
+        <source>签字</source>
+        <translation>Sign-off</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="131"/>
+        <source>请在上表选择交账单</source>
+        <translation>Choose a sheet above</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="132"/>
+        <source>凭证号（财务签收时填写）</source>
+        <translation>Voucher no. (finance&apos;s sign-off)</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="134"/>
+        <source>本人签字（{0}）</source>
+        <translation>Sign as myself ({0})</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="136"/>
+        <source>查看第 1 页</source>
+        <translation>Show page 1</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="138"/>
+        <source>另存 PDF…</source>
+        <translation>Save PDF…</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="193"/>
+        <source>交账单 {0}
+</source>
+        <translation>Sheet {0}
+</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="214"/>
+        <source>已签字：{0}</source>
+        <translation>Signed: {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="239"/>
+        <source>本机没有 PDF 预览工具（pdftoppm）：请用“另存 PDF…”后打开</source>
+        <translation>No PDF preview tool (pdftoppm) here: use &quot;Save PDF…&quot; and open the file</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="248"/>
+        <source>保存交账单</source>
+        <translation>Save settlement sheet</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="263"/>
+        <source>已保存：{0}</source>
+        <translation>Saved: {0}</translation>
+    </message>
+</context>
+<context>
     <name>Shift</name>
     <message>
-      <source>按收费：{0}
+        <location filename="../pages/shift.py" line="51"/>
+        <source>按收费：{0}
 按支付方式：{1}
 票号 {2} — {3}，作废 {4} 张，免费电 {5} kWh</source>
-      <translation>By charge: {0}
+        <translation>By charge: {0}
 By tender: {1}
 Receipts {2} — {3}, {4} voids, free energy {5} kWh</translation>
     </message>
     <message>
-      <source>长款</source>
-      <translation>over</translation>
+        <location filename="../pages/shift.py" line="59"/>
+        <source>长款</source>
+        <translation>over</translation>
     </message>
     <message>
-      <source>短款</source>
-      <translation>short</translation>
+        <location filename="../pages/shift.py" line="61"/>
+        <source>短款</source>
+        <translation>short</translation>
     </message>
     <message>
-      <source>无差额</source>
-      <translation>no difference</translation>
+        <location filename="../pages/shift.py" line="63"/>
+        <source>无差额</source>
+        <translation>no difference</translation>
     </message>
     <message>
-      <source>交账单 {0}：应有 ￥{1}，实点 ￥{2}，{3} ￥{4}{5}</source>
-      <translation>Sheet {0}: expected ￥{1}, counted ￥{2}, {3} ￥{4}{5}</translation>
+        <location filename="../pages/shift.py" line="65"/>
+        <source>交账单 {0}：应有 ￥{1}，实点 ￥{2}，{3} ￥{4}{5}</source>
+        <translation>Sheet {0}: expected ￥{1}, counted ￥{2}, {3} ￥{4}{5}</translation>
     </message>
     <message>
-      <source>
+        <location filename="../pages/shift.py" line="71"/>
+        <source>
 PDF：{0}</source>
-      <translation>
+        <translation>
 PDF: {0}</translation>
     </message>
     <message>
-      <source>班次</source>
-      <translation>Shift</translation>
+        <location filename="../pages/shift.py" line="81"/>
+        <source>班次</source>
+        <translation>Shift</translation>
     </message>
     <message>
-      <source>中途自查（X 报表，不结班）</source>
-      <translation>Mid-shift self-check (X report, shift stays open)</translation>
+        <location filename="../pages/shift.py" line="85"/>
+        <source>中途自查（X 报表，不结班）</source>
+        <translation>Mid-shift self-check (X report, shift stays open)</translation>
     </message>
     <message>
-      <source>查看本班合计</source>
-      <translation>Show shift totals</translation>
+        <location filename="../pages/shift.py" line="86"/>
+        <source>查看本班合计</source>
+        <translation>Show shift totals</translation>
     </message>
     <message>
-      <source>结班：先按面额清点现金（盲点，不显示应有金额）</source>
-      <translation>Close: count the cash by denomination first (blind: the expected amount is not shown)</translation>
+        <location filename="../pages/shift.py" line="97"/>
+        <source>结班：先按面额清点现金（盲点，不显示应有金额）</source>
+        <translation>Close: count the cash by denomination first (blind: the expected amount is not shown)</translation>
     </message>
     <message>
-      <source>{0} 元</source>
-      <translation>{0} yuan</translation>
+        <location filename="../pages/shift.py" line="44"/>
+        <source>{0} 元</source>
+        <translation>{0} yuan</translation>
     </message>
     <message>
-      <source>差额原因（有长短款时填写）</source>
-      <translation>Reason for a difference (over/short)</translation>
+        <location filename="../pages/shift.py" line="27"/>
+        <source>寝室用户</source>
+        <translation>Dormitory</translation>
     </message>
     <message>
-      <source>结班</source>
-      <translation>Close shift</translation>
+        <location filename="../pages/shift.py" line="28"/>
+        <source>业主用户</source>
+        <translation>Owners</translation>
     </message>
     <message>
-      <source>本人清点合计</source>
-      <translation>Your count</translation>
+        <location filename="../pages/shift.py" line="29"/>
+        <source>代收维修费</source>
+        <translation>Repair fees</translation>
     </message>
     <message>
-      <source>差额原因</source>
-      <translation>Difference reason</translation>
+        <location filename="../pages/shift.py" line="30"/>
+        <source>代收水电费</source>
+        <translation>Water/electricity bills</translation>
     </message>
     <message>
-      <source>差额超过限额：请填写原因，再请监督人确认</source>
-      <translation>Difference above the limit: enter a reason, then a supervisor approves</translation>
+        <location filename="../pages/shift.py" line="31"/>
+        <source>采暖费</source>
+        <translation>Heating</translation>
     </message>
     <message>
-      <source>结班差额</source>
-      <translation>Shift close difference</translation>
+        <location filename="../pages/shift.py" line="32"/>
+        <source>违规用电补缴</source>
+        <translation>Back-charge</translation>
     </message>
-  </context>
-  <context>
+    <message>
+        <location filename="../pages/shift.py" line="33"/>
+        <source>补卡费</source>
+        <translation>Card fee</translation>
+    </message>
+    <message>
+        <location filename="../pages/shift.py" line="107"/>
+        <source>差额原因（有长短款时填写）</source>
+        <translation>Reason for a difference (over/short)</translation>
+    </message>
+    <message>
+        <location filename="../pages/shift.py" line="108"/>
+        <source>结班</source>
+        <translation>Close shift</translation>
+    </message>
+    <message>
+        <location filename="../pages/shift.py" line="111"/>
+        <source>本人清点合计</source>
+        <translation>Your count</translation>
+    </message>
+    <message>
+        <location filename="../pages/shift.py" line="112"/>
+        <source>差额原因</source>
+        <translation>Difference reason</translation>
+    </message>
+    <message>
+        <location filename="../pages/shift.py" line="145"/>
+        <source>差额超过限额：请填写原因，再请监督人确认</source>
+        <translation>Difference above the limit: enter a reason, then a supervisor approves</translation>
+    </message>
+    <message>
+        <location filename="../pages/shift.py" line="148"/>
+        <source>结班差额</source>
+        <translation>Shift close difference</translation>
+    </message>
+</context>
+<context>
     <name>Status</name>
     <message>
-      <source>演示 / SIMULATED —— 模拟设备，不是真实售电</source>
-      <translation>演示 / SIMULATED — simulated devices, not real sales</translation>
+        <location filename="../status.py" line="23"/>
+        <source>演示 / SIMULATED —— 模拟设备，不是真实售电</source>
+        <translation>演示 / SIMULATED — simulated devices, not real sales</translation>
     </message>
     <message>
-      <source>⏳ 正在处理，请稍候…</source>
-      <translation>⏳ Working, please wait…</translation>
+        <location filename="../status.py" line="36"/>
+        <source>⏳ 正在处理，请稍候…</source>
+        <translation>⏳ Working, please wait…</translation>
     </message>
     <message>
-      <source>正常</source>
-      <translation>OK</translation>
+        <location filename="../status.py" line="45"/>
+        <source>{0}：未配置</source>
+        <translation>{0}: not configured</translation>
     </message>
     <message>
-      <source>离线</source>
-      <translation>offline</translation>
+        <location filename="../status.py" line="47"/>
+        <source>{0}：无响应</source>
+        <translation>{0}: not answering</translation>
     </message>
     <message>
-      <source>未知</source>
-      <translation>unknown</translation>
+        <location filename="../status.py" line="49"/>
+        <source>{0}：脱机</source>
+        <translation>{0}: offline</translation>
     </message>
     <message>
-      <source>缺纸</source>
-      <translation>out of paper</translation>
+        <location filename="../status.py" line="51"/>
+        <source>{0}：盖未关</source>
+        <translation>{0}: cover open</translation>
     </message>
     <message>
-      <source>读卡器：{0}</source>
-      <translation>Reader: {0}</translation>
+        <location filename="../status.py" line="52"/>
+        <source>{0}：正常</source>
+        <translation>{0}: OK</translation>
     </message>
     <message>
-      <source>打印机：{0}</source>
-      <translation>Printer: {0}</translation>
+        <location filename="../status.py" line="57"/>
+        <source>正常</source>
+        <translation>OK</translation>
     </message>
     <message>
-      <source>纸：{0}</source>
-      <translation>Paper: {0}</translation>
+        <location filename="../status.py" line="86"/>
+        <source>读卡器</source>
+        <translation>Reader</translation>
     </message>
     <message>
-      <source>端口：{0}</source>
-      <translation>Port: {0}</translation>
+        <location filename="../status.py" line="87"/>
+        <source>打印机</source>
+        <translation>Printer</translation>
     </message>
     <message>
-      <source>待打印凭条 {0} 张</source>
-      <translation>{0} receipts waiting to print</translation>
+        <location filename="../status.py" line="94"/>
+        <source>待打印凭条 {0} 张（装纸后自动补打）</source>
+        <translation>{0} receipts waiting (they print after paper is loaded)</translation>
     </message>
-  </context>
+    <message>
+        <source>离线</source>
+        <translation type="vanished">offline</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="60"/>
+        <location filename="../status.py" line="77"/>
+        <source>未知</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <source>缺纸</source>
+        <translation type="vanished">out of paper</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="79"/>
+        <source>读卡器：{0}</source>
+        <translation>Reader: {0}</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="80"/>
+        <source>打印机：{0}</source>
+        <translation>Printer: {0}</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="63"/>
+        <location filename="../status.py" line="81"/>
+        <source>纸：{0}</source>
+        <translation>Paper: {0}</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="58"/>
+        <source>将尽</source>
+        <translation>Paper near end</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="59"/>
+        <source>缺纸，请装纸</source>
+        <translation>Out of paper, load paper</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="70"/>
+        <source>模拟 {0}</source>
+        <translation>simulated {0}</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="71"/>
+        <location filename="../status.py" line="82"/>
+        <source>端口：{0}</source>
+        <translation>Port: {0}</translation>
+    </message>
+    <message>
+        <source>待打印凭条 {0} 张</source>
+        <translation type="vanished">{0} receipts waiting to print</translation>
+    </message>
+</context>
 </TS>

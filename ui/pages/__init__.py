@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
-# key → (module, class); the order is the F-key order (F1 …).
+# key → (module, class), in F-key order. The keys are given by position among the pages a role SEES
+# (ui/main_window.py `shortcut_for`), so finance's few pages sit on F1…F5 rather than scattered.
 PAGES = {
     "sale": ("ui.pages.sale", "SalePage"),
     "accounts": ("ui.pages.accounts", "AccountsPage"),
@@ -14,6 +15,10 @@ PAGES = {
     "cards": ("ui.pages.cards", "CardsPage"),
     "shift": ("ui.pages.shift", "ShiftPage"),
     "reports": ("ui.pages.reports", "ReportsPage"),
+    "sheets": ("ui.pages.sheets", "SheetsPage"),
+    "deposits": ("ui.pages.deposits", "DepositsPage"),
+    "books": ("ui.pages.books", "BooksPage"),
+    "month": ("ui.pages.month", "MonthPage"),
     "settings": ("ui.pages.settings", "SettingsPage"),
     "exceptions": ("ui.pages.exceptions", "ExceptionsPage"),
     "diagnostics": ("ui.pages.diagnostics", "DiagnosticsPage"),

@@ -1,8 +1,8 @@
 """账户: campus → building → unit → room tree, instant search, opening and changing accounts.
 
-Search goes through `session.find_account` (room code, then meter number, then account number).
-The tree needs a listing call API.md does not have yet; `rooms_source` is the narrow adapter
-(`session.list_rooms()` → rows with campus, building, unit, room_code) and the page says so when absent.
+Search: `session.search_accounts(text)` (room code, holder name, meter or account number; at most
+50 rows). Tree: `session.list_rooms()` (campus, building, unit, room_code rows of this campus).
+Both are docs/api.md "Lookups"; clicking a room searches it.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QHBoxLayout, QTableView, QTabWidget, QTreeView, QWidget
 
-from counter_app.errors import UserFacingError
-from ui.facade import optional_call
 from ui.models import accounts_model, class_text
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
@@ -25,17 +23,8 @@ translate = QCoreApplication.translate
 
 
 def search(session: Any, text: str) -> list:
-    """Runs on the worker: a room code, a meter number or an account number → matching accounts."""
-    finder = optional_call(session, "search_accounts")  # adapter: name search when the facade has it
-    if finder is not None:
-        return list(finder(text))
-    for key in ("room_code", "meter_no", "account_no"):
-        try:
-            return [session.find_account(**{key: text})]
-        except UserFacingError as exc:
-            if exc.code != "ACCOUNT_UNKNOWN":
-                raise
-    return []
+    """Runs on the worker: room code, holder name, meter or account number → matching accounts."""
+    return list(session.search_accounts(text))
 
 
 def room_tree(rows: list) -> QStandardItemModel:
@@ -69,7 +58,8 @@ class AccountsPage(Page):
 
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
-        self.query = Field(translate("Accounts", "房间号 / 电表号 / 账户号（输入即查）"))
+        self._tree_loaded = False
+        self.query = Field(translate("Accounts", "房间号 / 户主姓名 / 电表号 / 账户号（输入即查）"))
         self.query.edit.textEdited.connect(lambda _t: self._timer.start())
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self.run_search)
@@ -142,11 +132,16 @@ class AccountsPage(Page):
 
     def activated(self) -> None:
         self.query.edit.setFocus()
-        lister = optional_call(self.ctx.session, "list_rooms")
-        if lister is None:
-            self.tree_note.setText(translate("Accounts", "楼栋树待接口提供（list_rooms）；请用上方搜索。"))
+        if self._tree_loaded:
             return
-        FacadeOp(self, lister).success(lambda rows: self.tree.setModel(room_tree(rows))).run()
+        self._tree_loaded = True  # thousands of rooms: built once per window, not per visit
+        FacadeOp(self, self.ctx.session.list_rooms).success(self._show_tree).failure(
+            lambda exc: self.tree_note.setText(error_text(exc))
+        ).run()
+
+    def _show_tree(self, rows: list) -> None:
+        self.tree.setModel(room_tree(rows))
+        self.tree_note.setText(translate("Accounts", "共 {0} 间房；点房间即查询").format(len(rows)))
 
     def run_search(self) -> None:
         text = self.query.text()

@@ -26,7 +26,7 @@ class CardsPage(Page):
             ctx,
             translate("Cards", "挂失"),
             [account],
-            lambda s, account_no: s.report_lost_card(account_no),
+            lambda s, account_no: s.report_lost_card(account_no=account_no),
             lambda r: translate("Cards", "账户 {0} 的卡已挂失（已列入黑名单）").format(r.account_no),
         )
         self.replace = ActionForm(
@@ -46,7 +46,7 @@ class CardsPage(Page):
             ctx,
             translate("Cards", "发卡（空白卡放读卡器）"),
             [account],
-            lambda s, account_no: s.issue_card(account_no),
+            lambda s, account_no: s.issue_card(account_no=account_no),
             lambda r: translate("Cards", "卡 {0} 已发给账户 {1}").format(r.card_serial, r.account_no),
         )
         self.meter = ActionForm(

@@ -1,8 +1,7 @@
-"""诊断: reader version, a test print, a query-only card read, the receipt queue and 补打.
+"""诊断: device state and versions, a test print, a query-only card read, the receipt queue and 补打.
 
-`read_card` is in API.md. Reader version, test print and the print queue are reached through
-adapters (`counter.device_info()`, `counter.test_print()`, `session.reprint_receipt(no)`) until
-the facade has them; a missing one is reported, not crashed on.
+`counter.device_status()` and `counter.test_print()` (docs/api.md "Devices"), `session.read_card()`
+(API.md) and `session.reprint_receipt(receipt_no=…)` (marked 补打 with its count).
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QPushButton
 
 from counter_app.money import format_kwh
-from ui.facade import optional_call, optional_device_status
+from ui.facade import DeviceState, DeviceStatus
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.sale_panel import card_text
@@ -76,31 +75,66 @@ class DiagnosticsPage(Page):
         ).run()
 
     def device_info(self) -> None:
-        counter = self.ctx.counter
-        info = optional_call(counter, "device_info")
-
-        def both():
-            return optional_device_status(counter), (info() if info else None)
-
-        self._run(both, lambda r: f"{r[0]}\n{r[1] or translate('Diagnostics', '读卡器版本：待接口提供')}")
+        self._run(self.ctx.counter.device_status, status_details)
 
     def test_print(self) -> None:
-        call = optional_call(self.ctx.counter, "test_print")
-        if call is None:
-            self.output.setText(translate("Diagnostics", "打印测试页：待接口提供（test_print）"))
-            return
-        self._run(call, lambda _r: translate("Diagnostics", "测试页已发送"))
+        self._run(
+            self.ctx.counter.test_print,
+            lambda s: translate("Diagnostics", "测试页已打印。\n") + state_line(s),
+        )
 
     def read_card(self) -> None:
         session = self.ctx.session
         self._run(session.read_card, lambda c: card_details(c))
 
     def reprint(self) -> None:
-        call = optional_call(self.ctx.session, "reprint_receipt")
         no = self.receipt_no.text()
-        if call is None or not no:
-            self.output.setText(translate("Diagnostics", "请输入票号（补打接口：reprint_receipt）"))
+        if not no:
+            self.receipt_no.show_error(translate("Diagnostics", "请输入要补打的票号，如 W01-00000001"))
             return
-        self._run(
-            lambda: call(no), lambda _r: translate("Diagnostics", "已补打 {0}（标记“补打”）").format(no)
-        )
+        session = self.ctx.session
+        FacadeOp(self, lambda: session.reprint_receipt(receipt_no=no)).success(
+            lambda count: self.output.setText(
+                translate("Diagnostics", "已补打 {0}（凭条标记“补打”第 {1} 次）").format(no, count)
+            )
+        ).failure(lambda exc: self.receipt_no.show_error(error_text(exc))).run()
+
+
+def _yes_no(value: bool | None) -> str:
+    if value is None:
+        return translate("Diagnostics", "未知")
+    return translate("Diagnostics", "是") if value else translate("Diagnostics", "否")
+
+
+def state_line(s: DeviceState) -> str:
+    name = translate("Diagnostics", "读卡器") if s.device == "reader" else translate("Diagnostics", "打印机")
+    if not s.configured:
+        return translate("Diagnostics", "{0}：未配置").format(name)
+    parts = [
+        translate("Diagnostics", "{0}：端口 {1}").format(name, s.port or "—"),
+        translate("Diagnostics", "版本 {0}").format(s.version or translate("Diagnostics", "未知")),
+        translate("Diagnostics", "已连接 {0}").format(_yes_no(s.connected)),
+        translate("Diagnostics", "应答 {0}").format(_yes_no(s.answered)),
+    ]
+    if s.simulated:
+        parts.append(translate("Diagnostics", "模拟设备"))
+    if s.device == "printer":
+        parts.append(translate("Diagnostics", "联机 {0}").format(_yes_no(s.online)))
+        paper = {
+            "ok": translate("Diagnostics", "正常"),
+            "near_end": translate("Diagnostics", "将尽"),
+            "out": translate("Diagnostics", "缺纸"),
+        }.get(s.paper, translate("Diagnostics", "未知"))
+        parts.append(translate("Diagnostics", "纸 {0}").format(paper))
+        parts.append(translate("Diagnostics", "盖开 {0}").format(_yes_no(s.cover_open)))
+    else:
+        parts.append(translate("Diagnostics", "有卡 {0}").format(_yes_no(s.card_present)))
+    if s.last_error:
+        parts.append(translate("Diagnostics", "最近错误 {0}").format(s.last_error))
+    return "，".join(parts)
+
+
+def status_details(status: DeviceStatus) -> str:
+    lines = [state_line(status.reader), state_line(status.printer)]
+    lines.append(translate("Diagnostics", "待打印凭条 {0} 张").format(status.queued_receipts))
+    return "\n".join(lines)

@@ -1,9 +1,9 @@
 """异常: unfinished card writes and suspense items, with what to do; the supervisors' morning list.
 
 `session.open_intents()` is in API.md. The morning list (voids, corrections, reprints, manual
-readings, overrides, 长款/短款, queued approvals) needs a listing call that comes later: the page
-uses `session.morning_list()` when present (rows with kind, when, who, summary) and the queued
-operations (`queued_operations()`) meanwhile.
+readings, overrides, 长款/短款, queued approvals) is `session.morning_list()` (docs/api.md), shown
+to supervisors, assistants and heads; the queued operations (`queued_operations()`) below it can
+be co-signed from the list.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTableView, QWidget
 
-from ui.facade import optional_call
 from ui.models import Column, RowsModel, intents_model, what_to_do
 from ui.ops import FacadeOp
 from ui.pages.base import Page
@@ -24,17 +23,36 @@ SUPERVISING = {"supervisor", "head", "assistant"}
 def morning_model(parent=None) -> RowsModel:
     return RowsModel(
         [
-            Column(translate("Exceptions", "类别"), lambda r: r.kind),
+            Column(translate("Exceptions", "类别"), lambda r: r.kind, morning_kind_text),
             Column(
                 translate("Exceptions", "时间"),
                 lambda r: r.at,
                 lambda v: v.strftime("%m-%d %H:%M") if v else "",
             ),
             Column(translate("Exceptions", "经办"), lambda r: r.who),
+            Column(translate("Exceptions", "确认人"), lambda r: r.checker),
+            Column(translate("Exceptions", "窗口"), lambda r: r.workstation),
             Column(translate("Exceptions", "内容"), lambda r: r.summary),
         ],
         parent,
     )
+
+
+def morning_kind_text(kind: str | None) -> str:
+    return {
+        "void": translate("Exceptions", "作废"),
+        "correction": translate("Exceptions", "更正"),
+        "reprint": translate("Exceptions", "补打"),
+        "manual_reading": translate("Exceptions", "手工抄表"),
+        "override": translate("Exceptions", "放行"),
+        "late_hand_in": translate("Exceptions", "迟交"),
+        "unpriced_energy": translate("Exceptions", "无价电量"),
+        "flagged": translate("Exceptions", "标记"),
+        "recovered": translate("Exceptions", "恢复写卡"),
+        "over": translate("Exceptions", "长款"),
+        "short": translate("Exceptions", "短款"),
+        "queued": translate("Exceptions", "待确认"),
+    }.get(kind or "", kind or "")
 
 
 def queued_model(parent=None) -> RowsModel:
@@ -121,23 +139,17 @@ class ExceptionsPage(Page):
     def activated(self) -> None:
         session = self.ctx.session
         FacadeOp(self, session.open_intents).success(self.intents.set_rows).run()
-        supervising = self.ctx.role in SUPERVISING
+        supervising = bool(self.ctx.roles & SUPERVISING)
         self.morning_view.setVisible(supervising)
         self.queued_view.setVisible(supervising)
         if not supervising:
             self.morning_note.setText(translate("Exceptions", "晨检清单仅监督人可见。"))
             return
-        lister = optional_call(session, "morning_list")
-        if lister is None:
-            self.morning_note.setText(
-                translate(
-                    "Exceptions",
-                    "晨检清单（作废、更正、补打、手工读数、放行、长短款）"
-                    "待接口提供；下表为待确认的排队操作。",
-                )
+        self.morning_note.setText(
+            translate(
+                "Exceptions",
+                "晨检清单：昨天和今天的作废、更正、补打、手工抄表、放行、长短款；下表为待确认的排队操作。",
             )
-        else:
-            FacadeOp(self, lister).success(self.morning.set_rows).run()
-        queued = optional_call(session, "queued_operations")
-        if queued is not None:
-            FacadeOp(self, queued).success(self.queued.set_rows).run()
+        )
+        FacadeOp(self, session.morning_list).success(self.morning.set_rows).run()
+        FacadeOp(self, session.queued_operations).success(self.queued.set_rows).run()

@@ -66,7 +66,7 @@ class QuotaPage(Page):
                 ctx,
                 translate("Quota", "只领免费电（不购电）"),
                 [Spec("account_no", translate("Quota", "账户号"))],
-                lambda s, account_no: s.collect_free(account_no),
+                lambda s, account_no: s.collect_free(account_no=account_no),
                 lambda r: translate("Quota", "已写卡免费电 {0} kWh，票号 {1}").format(
                     format_kwh(r.free_ckwh), r.receipt_no
                 ),

@@ -67,7 +67,7 @@ class RefundPage(Page):
             self.ctx,
             translate("Refund", "完成清零（清零卡已放读卡器）"),
             [account],
-            lambda s, account_no: s.complete_clear(account_no),
+            lambda s, account_no: s.complete_clear(account_no=account_no),
             lambda r: translate("Refund", "已清零 {0} kWh（{1}）").format(
                 format_kwh(r.cleared_ckwh), r.at.strftime("%Y-%m-%d %H:%M")
             ),

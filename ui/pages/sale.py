@@ -20,8 +20,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPush
 from counter_app.errors import InputInvalid, UserFacingError
 from counter_app.money import format_kwh, format_yuan, parse_kwh, parse_yuan
 from counter_app.results import AccountInfo, CardInfo, Quote, SaleResult
-from ui.approval_dialog import ApprovalDialog, ApprovalRequest
-from ui.facade import optional_call
+from ui.approval_dialog import ApprovalDialog, ApprovalRequest, explain_refusal
 from ui.ops import FacadeOp, error_text, show_error
 from ui.pages.base import Page
 from ui.pages.sale_panel import AccountPanel, lookup, sale_text
@@ -102,7 +101,7 @@ class SalePage(Page):
 
     def _build_actions(self) -> None:
         self.override_button = QPushButton(translate("Sale", "监督人放行（上次未入表）"))
-        self.override_button.clicked.connect(self.override_previous)
+        self.override_button.clicked.connect(lambda: self.override_previous())
         self.reprint_button = QPushButton(translate("Sale", "补打上一张（Ctrl+P）"))
         self.reprint_button.clicked.connect(self.reprint)
         self.reprint_button.setEnabled(False)
@@ -163,6 +162,8 @@ class SalePage(Page):
             "WRITE_BACK_STALE",
             "UNPAID_BACK_CHARGE",
             "ALREADY_LOADED",
+            "DEVICE_OFFLINE",  # the reader: the card step is where the cashier retries
+            "SHIFT_NOT_OPEN",
         ):
             f["@" + code] = self.room
         for code in ("BELOW_MINIMUM", "ABOVE_MAXIMUM", "OVER_METER_MAXIMUM"):
@@ -220,7 +221,7 @@ class SalePage(Page):
                 self._refused(exc)
             return
         session, account_no = self.ctx.session, self.account.account_no
-        op = FacadeOp(self, lambda: session.quote(account_no, **args))
+        op = FacadeOp(self, lambda: session.quote(account_no=account_no, **args))
         op.success(lambda q: self._show_quote(q, then_tender)).failure(self._quote_failed(then_tender)).run()
 
     def _quote_failed(self, then_tender: bool):
@@ -305,11 +306,17 @@ class SalePage(Page):
         self.last_sale = result
         self.reset()
         self.result_label.setText(sale_text(result))
-        self.reprint_button.setEnabled(optional_call(self.ctx.session, "reprint_receipt") is not None)
+        self.reprint_button.setEnabled(True)
 
     def _sale_refused(self, exc: BaseException) -> None:
         self.in_flight = False
         self.message.clear()
+        code = getattr(exc, "code", "")
+        if code in {"SELF_APPROVAL", "APPROVAL_INVALID"} and self.override_reason.text():
+            # The 监督人's signature was refused: say why and ask again for the same content.
+            self._show_override(True)
+            self.override_previous(problem=explain_refusal(code))
+            return
         self._refused(exc)
         self._show_override(getattr(exc, "code", "") == "PREVIOUS_NOT_LOADED")
         if getattr(exc, "intent_id", None):
@@ -330,7 +337,7 @@ class SalePage(Page):
         self.override_reason.setVisible(visible)
         self.override_button.setVisible(visible)
 
-    def override_previous(self) -> None:
+    def override_previous(self, problem: str = "") -> None:
         """A second sale while the previous one is unloaded: once, with a reason and a 监督人 (DOMAIN.md)."""
         reason = self.override_reason.text()
         if not reason:
@@ -349,17 +356,18 @@ class SalePage(Page):
             energy_ckwh=self.quote.energy_ckwh,
             reason=reason,
         )
-        approval = ApprovalDialog.ask(self, request, self.ctx.approval_factory)
+        approval = ApprovalDialog.ask(self, request, self.ctx.approval_factory, problem)
         if approval is not None:
             self.submit(override_reason=reason, approval=approval)
 
     def reprint(self) -> None:
-        call = optional_call(self.ctx.session, "reprint_receipt")
-        if self.last_sale is None or call is None:
+        if self.last_sale is None:
             return
-        receipt_no = self.last_sale.receipt_no
-        FacadeOp(self, lambda: call(receipt_no)).success(
-            lambda _r: self.message.setText(translate("Sale", "已补打 {0}").format(receipt_no))
+        session, receipt_no = self.ctx.session, self.last_sale.receipt_no
+        FacadeOp(self, lambda: session.reprint_receipt(receipt_no=receipt_no)).success(
+            lambda count: self.message.setText(
+                translate("Sale", "已补打 {0}（第 {1} 次，凭条标记“补打”）").format(receipt_no, count)
+            )
         ).run()
 
     def reset(self) -> None:

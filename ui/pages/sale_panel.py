@@ -85,7 +85,7 @@ class AccountPanel(QGroupBox):
             else "—"
         )
         v["write_back"].setText(write_back_text(account, card))
-        v["free"].setText(format_kwh(account.free_owed_ckwh) + " kWh" if account.free_owed_ckwh else "0")
+        v["free"].setText(format_kwh(account.free_owed_ckwh or 0) + " kWh")
         v["card"].setText(card_text(card))
         self.warning.setText(warning_text(account, card))
 

@@ -22,9 +22,31 @@ translate = QCoreApplication.translate
 DENOMINATIONS_FEN = (10000, 5000, 2000, 1000, 500, 100, 50, 10)
 
 
+def charge_name(code: str) -> str:
+    return {
+        "dorm": translate("Shift", "寝室用户"),
+        "owner": translate("Shift", "业主用户"),
+        "repair": translate("Shift", "代收维修费"),
+        "utility": translate("Shift", "代收水电费"),
+        "heating": translate("Shift", "采暖费"),
+        "back_charge": translate("Shift", "违规用电补缴"),
+        "card_fee": translate("Shift", "补卡费"),
+    }.get(code, code)
+
+
+def tender_name(code: str) -> str:
+    from ui.pages.sale import TENDERS, tender_names  # noqa: PLC0415 — pages import each other lazily
+
+    return dict(zip(TENDERS, tender_names(), strict=True)).get(code, code)
+
+
+def denomination_text(fen: int) -> str:
+    return translate("Shift", "{0} 元").format(format_yuan(fen).removesuffix(".00"))
+
+
 def totals_text(t: Any) -> str:
-    charges = "，".join(f"{k} ￥{format_yuan(v)}" for k, v in t.by_charge.items()) or "—"
-    tenders = "，".join(f"{k} ￥{format_yuan(v)}" for k, v in t.by_tender.items()) or "—"
+    charges = "，".join(f"{charge_name(k)} ￥{format_yuan(v)}" for k, v in t.by_charge.items()) or "—"
+    tenders = "，".join(f"{tender_name(k)} ￥{format_yuan(v)}" for k, v in t.by_tender.items()) or "—"
     first, last = t.receipts or ("—", "—")
     return translate(
         "Shift", "按收费：{0}\n按支付方式：{1}\n票号 {2} — {3}，作废 {4} 张，免费电 {5} kWh"
@@ -80,7 +102,7 @@ class ShiftPage(Page):
             spin.setRange(0, 100000)
             spin.valueChanged.connect(self._show_counted)
             self.counts[fen] = spin
-            form.addRow(translate("Shift", "{0} 元").format(format_yuan(fen)), spin)
+            form.addRow(denomination_text(fen), spin)
         self.counted_label = QLabel("￥0.00")
         self.reason = Field(translate("Shift", "差额原因（有长短款时填写）"))
         self.close_button = QPushButton(translate("Shift", "结班"))

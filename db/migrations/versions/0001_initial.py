@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("sequence", name=op.f("uq_audit_log_sequence")),
     )
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.create_index("ix_audit_log_at", ["at"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_log_kind"), ["kind"], unique=False)
         batch_op.create_index("ix_audit_log_subject", ["subject_table", "subject_id"], unique=False)
 
@@ -59,6 +60,27 @@ def upgrade() -> None:
         sa.Column("class_group_name", sa.String(length=50), nullable=False),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_card_classes")),
     )
+    op.create_table(
+        "clock_marks",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("what", sa.String(length=16), nullable=False),
+        sa.Column("subject_table", sa.String(length=64), nullable=True),
+        sa.Column("subject_id", sa.BigInteger(), nullable=True),
+        sa.Column("audit_sequence", sa.BigInteger(), nullable=False),
+        sa.Column("workstation", sa.String(length=32), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("latest_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.CheckConstraint(
+            "what IN ('ledger_entry', 'receipt', 'audit_entry')", name=op.f("ck_clock_marks_what_known")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_clock_marks")),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("clock_marks", schema=None) as batch_op:
+        batch_op.create_index("ix_clock_marks_at", ["at"], unique=False)
+        batch_op.create_index("ix_clock_marks_latest_at", ["latest_at"], unique=False)
+
     op.create_table(
         "installation",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -1055,6 +1077,7 @@ def upgrade() -> None:
     with op.batch_alter_table("receipts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_receipts_issued_at"), ["issued_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_receipts_shift_id"), ["shift_id"], unique=False)
+        batch_op.create_index("ix_receipts_ws_issued_at", ["workstation_id", "issued_at"], unique=False)
 
     op.create_table(
         "card_events",
@@ -1213,6 +1236,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_ledger_entries_at"), ["at"], unique=False)
         batch_op.create_index(batch_op.f("ix_ledger_entries_receipt_id"), ["receipt_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_ledger_entries_shift_id"), ["shift_id"], unique=False)
+        batch_op.create_index("ix_ledger_entries_ws_at", ["workstation_id", "at"], unique=False)
         batch_op.create_index(
             "uq_ledger_entries_intent_kind",
             ["intent_id", "kind"],
@@ -1557,6 +1581,7 @@ def downgrade() -> None:
             sqlite_where=sa.text("intent_id IS NOT NULL"),
             postgresql_where=sa.text("intent_id IS NOT NULL"),
         )
+        batch_op.drop_index("ix_ledger_entries_ws_at")
         batch_op.drop_index(batch_op.f("ix_ledger_entries_shift_id"))
         batch_op.drop_index(batch_op.f("ix_ledger_entries_receipt_id"))
         batch_op.drop_index(batch_op.f("ix_ledger_entries_at"))
@@ -1572,6 +1597,7 @@ def downgrade() -> None:
 
     op.drop_table("card_events")
     with op.batch_alter_table("receipts", schema=None) as batch_op:
+        batch_op.drop_index("ix_receipts_ws_issued_at")
         batch_op.drop_index(batch_op.f("ix_receipts_shift_id"))
         batch_op.drop_index(batch_op.f("ix_receipts_issued_at"))
 
@@ -1705,11 +1731,17 @@ def downgrade() -> None:
     op.drop_table("login_attempts")
     op.drop_table("key_fingerprints")
     op.drop_table("installation")
+    with op.batch_alter_table("clock_marks", schema=None) as batch_op:
+        batch_op.drop_index("ix_clock_marks_latest_at")
+        batch_op.drop_index("ix_clock_marks_at")
+
+    op.drop_table("clock_marks")
     op.drop_table("card_classes")
     op.drop_table("campuses")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_log_subject")
         batch_op.drop_index(batch_op.f("ix_audit_log_kind"))
+        batch_op.drop_index("ix_audit_log_at")
 
     op.drop_table("audit_log")
     # ### end Alembic commands ###

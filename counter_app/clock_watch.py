@@ -1,0 +1,140 @@
+"""Flagging writes whose time goes back (issue "Counter operations" §4).
+
+If someone sets the PC's clock back during a shift, the counter keeps working: receipt numbers come
+from a counter row (db/numbering.py) and the audit chain from its sequence, so neither depends on
+the time. But the times written from then on are earlier than times already written, and a person
+reading the ledger or the receipts would see them out of order. So every such write is flagged
+with a `ClockMark` (db/models/clock.py) for the supervisor's morning list:
+
+- a ledger entry or a receipt: its time is earlier than the latest ledger entry (receipt) already
+  written by the SAME workstation (one PC, one clock: any step back is a step back);
+- any other audited write: its audit entry's time is earlier than the latest entry of the same
+  workstation, or earlier than the latest entry of the whole chain by more than the tolerated skew
+  between PCs (setting `clock_skew_max_s`; open_counter refuses a PC further off than that).
+
+Hooked into `counter_app.audit.record`, which every audited insert passes through, so no area can
+forget it. The mark itself is audited (its own entry is not checked again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models.clock import ClockMark
+from db.models.ledger import LedgerEntry
+from db.models.receipts import Receipt
+from db.models.security import AuditEntry
+
+REASON = "clock went back"
+Record = Callable[..., Any]  # counter_app.audit.record
+
+
+def after_append(session: Session, entry: AuditEntry, subject: Any, record: Record) -> ClockMark | None:
+    """Called by audit.record after `entry` (for `subject`) is flushed; the mark written, if any."""
+    if isinstance(subject, ClockMark):
+        return None
+    found = _went_back(session, entry, subject)
+    if found is None:
+        return None
+    what, at, latest = found
+    mark = ClockMark(
+        what=what, subject_table=entry.subject_table, subject_id=entry.subject_id,
+        audit_sequence=entry.sequence, workstation=entry.workstation, at=at, latest_at=latest,
+        reason=REASON,
+    )  # fmt: skip
+    session.add(mark)
+    session.flush()
+    record(session, kind="clock.went_back", actor_id=entry.actor_id, workstation=entry.workstation,
+           subject=mark, payload={"what": what, "audit_sequence": entry.sequence}, clock=lambda: at)  # fmt: skip
+    return mark
+
+
+def _went_back(session: Session, entry: AuditEntry, subject: Any) -> tuple[str, datetime, datetime] | None:
+    if isinstance(subject, LedgerEntry) and _first_mention(session, entry):
+        return _ledger_went_back(session, subject)
+    if isinstance(subject, Receipt) and _first_mention(session, entry):
+        return _receipt_went_back(session, subject)
+    return _chain_went_back(session, entry)
+
+
+def _ledger_went_back(session: Session, row: LedgerEntry) -> tuple[str, datetime, datetime] | None:
+    if row.workstation_id is None or row.kind == "legacy_purchase":  # legacy rows carry old dates
+        return None
+    latest = session.scalar(
+        select(func.max(LedgerEntry.at)).where(
+            LedgerEntry.workstation_id == row.workstation_id, LedgerEntry.id != row.id,
+            LedgerEntry.kind != "legacy_purchase",
+        )
+    )  # fmt: skip
+    return (
+        ("ledger_entry", row.at, latest) if latest is not None and _aware(row.at) < _aware(latest) else None
+    )
+
+
+def _receipt_went_back(session: Session, row: Receipt) -> tuple[str, datetime, datetime] | None:
+    latest = session.scalar(
+        select(func.max(Receipt.issued_at)).where(
+            Receipt.workstation_id == row.workstation_id, Receipt.id != row.id
+        )
+    )
+    if latest is not None and _aware(row.issued_at) < _aware(latest):
+        return "receipt", row.issued_at, latest
+    return None
+
+
+def _chain_went_back(session: Session, entry: AuditEntry) -> tuple[str, datetime, datetime] | None:
+    before = AuditEntry.sequence < entry.sequence
+    own = session.scalar(
+        select(func.max(AuditEntry.at)).where(before, AuditEntry.workstation == entry.workstation)
+    )
+    if own is not None and _aware(entry.at) < _aware(own):
+        return "audit_entry", entry.at, own
+    latest = session.scalar(select(func.max(AuditEntry.at)).where(before))
+    if latest is not None and _aware(entry.at) < _aware(latest) - timedelta(seconds=_skew_s(session)):
+        return "audit_entry", entry.at, latest
+    return None
+
+
+def _first_mention(session: Session, entry: AuditEntry) -> bool:
+    """A ledger entry or receipt is judged when it is written, not when it is re-chained later."""
+    earlier = session.scalar(
+        select(AuditEntry.sequence).where(
+            AuditEntry.subject_table == entry.subject_table, AuditEntry.subject_id == entry.subject_id,
+            AuditEntry.sequence < entry.sequence,
+        ).limit(1)
+    )  # fmt: skip
+    return earlier is None
+
+
+def _skew_s(session: Session) -> int:
+    from counter_app import settings
+
+    try:
+        return int(settings.get_setting(session, "clock_skew_max_s"))
+    except Exception:  # a database being set up has no settings yet; the default is the rule
+        return 120
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite's max() returns text or a naive value on some paths; compare as aware UTC."""
+    from datetime import UTC
+
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def clock_back_marks(session: Session, since: datetime) -> list[ClockMark]:
+    """Marks of writes on or after `since` — by either time they involve, since one of them is
+    wrong — oldest first by insertion (times cannot be trusted to order them)."""
+    stmt = (
+        select(ClockMark)
+        .where((ClockMark.at >= since) | (ClockMark.latest_at >= since))
+        .order_by(ClockMark.id)
+    )
+    return list(session.scalars(stmt))

@@ -1,0 +1,224 @@
+"""The supervisors' morning list (晨检清单, docs/api.md "Morning list"): everything out of the
+ordinary that a 监督人 looks over before the day goes on — voids, corrections, reprints (补打),
+manual meter readings, ledger marks (sales over an unloaded purchase, late repair money, unpriced
+refund energy, recovered writes), 长款/短款 at shift close, and operations queued for a co-signature.
+
+Read-only and plain rows, newest first. `on=None` covers yesterday and today so far (the morning
+after an evening shift); `on=<date>` covers that business day. Every workstation of the
+workstation's campus, each row naming its counter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from counter_app import queueing
+from counter_app.clock import BUSINESS_TZ
+from counter_app.clock_watch import clock_back_marks
+from counter_app.context import OpContext
+from counter_app.money import format_kwh, format_yuan
+from db.models import Account, LedgerEntry, LedgerMark, Receipt, ReceiptEvent, Shift, Workstation
+from db.models.security import Approval, Operator
+from db.models.shifts import ShiftClosure
+
+REVIEWER_ROLES = ("supervisor", "assistant", "head")
+MARK_TEXT = {
+    "override_previous_not_loaded": ("override", "上次购电未入表时放行再售"),
+    "late_hand_in": ("late_hand_in", "维修费迟交"),
+    "unpriced_energy": ("unpriced_energy", "退电电量无购电记录，按最早电价计"),
+    "flagged": ("flagged", "已标记"),
+    "recovered": ("recovered", "断电/拔卡后恢复完成的写卡"),
+}
+
+
+@dataclass(frozen=True)
+class MorningItem:
+    kind: str  # void | correction | reprint | manual_reading | override | late_hand_in |
+    #            unpriced_energy | flagged | recovered | over | short | queued | clock_back
+    at: datetime
+    who: str  # the person who did it (the maker)
+    summary: str  # Chinese, one line
+    workstation: str | None = None
+    reference: str | None = None  # receipt no, queue id, shift id …
+    checker: str | None = None  # who co-signed, when someone did
+    amount_fen: int | None = None
+
+
+def morning_list(ctx: OpContext, *, on: date | None = None) -> list[MorningItem]:
+    start, end = _window(ctx, on)
+    with ctx.reading() as s:
+        ctx.require_role(s, *REVIEWER_ROLES)
+        names = dict(s.execute(select(Operator.id, Operator.name)).tuples().all())
+        stations = dict(
+            s.execute(
+                select(Workstation.id, Workstation.code).where(Workstation.campus_id == ctx.workstation.campus_id)
+            ).tuples().all()
+        )  # fmt: skip
+        look = _Look(s, names, stations, start, end)
+        items = (
+            look.ledger()
+            + look.marks()
+            + look.reprints()
+            + look.closures()
+            + look.queued()
+            + _clock_back(s, start)
+        )
+    return sorted(items, key=lambda item: item.at, reverse=True)
+
+
+def _clock_back(s, start: datetime) -> list[MorningItem]:
+    """Writes made while this PC's clock was behind the latest time already recorded."""
+    return [
+        MorningItem(kind="clock_back", at=m.latest_at, who=m.workstation or "", workstation=m.workstation,
+                    reference=f"{m.what} #{m.subject_id or m.audit_sequence}",
+                    summary=f"时钟回拨：记录时间 {m.at.astimezone(BUSINESS_TZ):%Y-%m-%d %H:%M} 早于已记录的 "
+                            f"{m.latest_at.astimezone(BUSINESS_TZ):%H:%M}")
+        for m in clock_back_marks(s, start)
+    ]  # fmt: skip
+
+
+def _window(ctx: OpContext, on: date | None) -> tuple[datetime, datetime]:
+    if on is None:
+        today = ctx.today()
+        return _midnight(today - timedelta(days=1)), ctx.now() + timedelta(seconds=1)
+    return _midnight(on), _midnight(on + timedelta(days=1))
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=BUSINESS_TZ)
+
+
+class _Look:
+    def __init__(self, s, names: dict, stations: dict, start: datetime, end: datetime) -> None:
+        self.s, self.names, self.stations, self.start, self.end = s, names, stations, start, end
+
+    def _checker(self, approval_id: int | None) -> str | None:
+        if approval_id is None:
+            return None
+        return self.names.get(self.s.scalar(select(Approval.checker_id).where(Approval.id == approval_id)))
+
+    def _receipt_no(self, receipt_id: int | None) -> str | None:
+        if receipt_id is None:
+            return None
+        return self.s.scalar(select(Receipt.receipt_no).where(Receipt.id == receipt_id))
+
+    def _account_no(self, account_id: int | None) -> str:
+        if account_id is None:
+            return "—"
+        return self.s.scalar(select(Account.account_no).where(Account.id == account_id)) or "—"
+
+    def ledger(self) -> list[MorningItem]:
+        rows = self.s.scalars(
+            select(LedgerEntry).where(
+                LedgerEntry.at >= self.start, LedgerEntry.at < self.end,
+                LedgerEntry.kind.in_(("void", "correction", "cleared")),
+                LedgerEntry.workstation_id.in_(self.stations),
+            )
+        )  # fmt: skip
+        items = []
+        for e in rows:
+            if e.kind == "cleared" and (e.data or {}).get("source") != "manual":
+                continue  # a clear card's reading is exact; only hand-typed readings need a look
+            items.append(self._ledger_item(e))
+        return items
+
+    def _ledger_item(self, e: LedgerEntry) -> MorningItem:
+        account, receipt = self._account_no(e.account_id), self._receipt_no(e.receipt_id)
+        if e.kind == "void":
+            kind = "void"
+            text = f"作废 {receipt or ''}：{account} ￥{format_yuan(abs(e.fen))}，原因：{e.reason or '—'}"
+        elif e.kind == "correction":
+            kind = "correction"
+            text = (
+                f"更正重开 {receipt or ''}：{account} ￥{format_yuan(e.fen)}，{format_kwh(e.energy_ckwh)} kWh"
+            )
+        else:
+            kind = "manual_reading"
+            text = f"手工抄表 {account}：{format_kwh(abs(e.energy_ckwh))} kWh，原因：{e.reason or '—'}"
+        return MorningItem(kind, e.at, self.names.get(e.operator_id, ""), text, self.stations.get(e.workstation_id),
+                           receipt, self._checker(e.approval_id), e.fen)  # fmt: skip
+
+    def marks(self) -> list[MorningItem]:
+        rows = self.s.execute(
+            select(LedgerMark, LedgerEntry)
+            .join(LedgerEntry, LedgerEntry.id == LedgerMark.entry_id)
+            .where(LedgerMark.at >= self.start, LedgerMark.at < self.end,
+                   LedgerEntry.workstation_id.in_(self.stations))
+        ).all()  # fmt: skip
+        items = []
+        for mark, entry in rows:
+            kind, label = MARK_TEXT.get(mark.kind, (mark.kind, mark.kind))
+            receipt = self._receipt_no(entry.receipt_id)
+            text = f"{label}：{self._account_no(entry.account_id)} {receipt or ''}"
+            if mark.reason:
+                text += f"，原因：{mark.reason}"
+            who = self.names.get(mark.operator_id or entry.operator_id, "")
+            items.append(MorningItem(kind, mark.at, who, text, self.stations.get(entry.workstation_id), receipt,
+                                     self._checker(mark.approval_id), entry.fen))  # fmt: skip
+        return items
+
+    def reprints(self) -> list[MorningItem]:
+        rows = self.s.execute(
+            select(ReceiptEvent, Receipt)
+            .join(Receipt, Receipt.id == ReceiptEvent.receipt_id)
+            .where(ReceiptEvent.kind == "reprinted", ReceiptEvent.at >= self.start, ReceiptEvent.at < self.end,
+                   Receipt.workstation_id.in_(self.stations))
+        ).all()  # fmt: skip
+        return [
+            MorningItem(
+                "reprint",
+                ev.at,
+                self.names.get(ev.operator_id, ""),
+                f"补打 {r.receipt_no}（第 {ev.reprint_count or 1} 次）￥{format_yuan(r.amount_fen)}",
+                self.stations.get(r.workstation_id),
+                r.receipt_no,
+                None,
+                r.amount_fen,
+            )  # fmt: skip
+            for ev, r in rows
+        ]
+
+    def closures(self) -> list[MorningItem]:
+        rows = self.s.execute(
+            select(ShiftClosure, Shift)
+            .join(Shift, Shift.id == ShiftClosure.shift_id)
+            .where(ShiftClosure.closed_at >= self.start, ShiftClosure.closed_at < self.end,
+                   ShiftClosure.difference_fen != 0, Shift.workstation_id.in_(self.stations))
+        ).all()  # fmt: skip
+        items = []
+        for c, shift in rows:
+            over = c.difference_fen > 0
+            text = (f"{'长款' if over else '短款'} ￥{format_yuan(abs(c.difference_fen))}（班次 {shift.id}，"
+                    f"应有 ￥{format_yuan(c.expected_fen)}，实点 ￥{format_yuan(c.counted_fen)}），"
+                    f"原因：{c.difference_reason or '—'}")  # fmt: skip
+            items.append(MorningItem("over" if over else "short", c.closed_at, self.names.get(c.operator_id, ""),
+                                     text, self.stations.get(shift.workstation_id), str(shift.id),
+                                     self._checker(c.approval_id), c.difference_fen))  # fmt: skip
+        return items
+
+    def queued(self) -> list[MorningItem]:
+        """Every entry still waiting, whenever it was queued: it blocks the hand-over to finance."""
+        return [
+            MorningItem(
+                "queued",
+                row.queued_at,
+                self.names.get(row.maker_id, ""),
+                f"待监督人确认：{row.summary}",
+                self.stations.get(row.workstation_id),
+                str(row.id),
+            )  # fmt: skip
+            for row in queueing.pending(self.s)
+            if row.workstation_id in self.stations
+        ]
+
+
+class MorningOps:
+    """Facade mixin (counter_app/session.py)."""
+
+    ctx: OpContext
+
+    def morning_list(self, on: date | None = None) -> list[MorningItem]:
+        return morning_list(self.ctx, on=on)

@@ -1,0 +1,335 @@
+"""`counter-app --self-test [--production]`: a readable report, one line per check, and an exit code.
+
+Checks, in order: the database (reachable, initialised, at this program's schema); durability
+(SQLite pragmas and quick_check, or PostgreSQL fsync and synchronous_commit); the keystore; the
+clock against the database server; the CJK font for PDFs; the workstation and its devices; the
+backup target. Nothing is changed: no migration, no backup, no Qt (runs without a display).
+
+Each check ends `ok`, `dev` (acceptable on a development installation only: a development key file,
+simulators, devices or backup target not configured, a fallback font) or `fail`. Production rules
+apply with `--production` and on a production database (`init` without --dev): there a `dev`
+result fails too. Exit 0 when nothing fails under the rules in force, 1 otherwise.
+
+Where a counter's devices are configured (per PC, so per workstation): `--reader URL` /
+`--printer URL`, else the environment variables COUNTER_READER_URL / COUNTER_PRINTER_URL (pyserial
+URLs: COM3, /dev/ttyUSB0, socket://host:port). counter-app opens the same ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+OK, DEV, FAIL = "ok", "dev", "fail"
+
+
+@dataclass(frozen=True)
+class Check:
+    name_zh: str
+    name_en: str
+    state: str
+    detail: str
+
+    def line(self, production: bool) -> str:
+        failed = self.state == FAIL or (production and self.state == DEV)
+        suffix = "（仅限开发 / development only）" if self.state == DEV else ""
+        return f"{'✗' if failed else '✓'} {self.name_zh} / {self.name_en}: {self.detail}{suffix}"
+
+
+@dataclass
+class Found:
+    """What the checks learn along the way and hand to the next ones."""
+
+    engine: Any = None
+    info: Any = None
+    keys: Any = None
+    db_file: str | None = None
+    checks: list[Check] = field(default_factory=list)
+
+
+def device_urls(args: argparse.Namespace, environ=os.environ) -> tuple[str | None, str | None]:
+    reader = getattr(args, "reader", None) or environ.get("COUNTER_READER_URL") or None
+    printer = getattr(args, "printer", None) or environ.get("COUNTER_PRINTER_URL") or None
+    return reader, printer
+
+
+def run_checks(args: argparse.Namespace) -> tuple[list[Check], bool]:
+    """The checks and whether production rules apply."""
+    found = Found()
+    steps: list[Callable[[argparse.Namespace, Found], Check | None]] = [
+        _database, _durability, _keystore, _clock, _fonts, _workstation, _reader, _printer, _backup_target,
+    ]  # fmt: skip
+    try:
+        for step in steps:
+            if found.engine is None and step is not _database and step is not _fonts:
+                continue  # nothing more to learn without the database (fonts need none)
+            check = step(args, found)
+            if check is not None:
+                found.checks.append(check)
+    finally:
+        if found.engine is not None:
+            found.engine.dispose()
+    production = bool(args.production) or (found.info is not None and not found.info.dev)
+    return found.checks, production
+
+
+def main(args: argparse.Namespace) -> int:
+    out = _output()
+    if not logging.getLogger().handlers:  # the report says it all; no stray log lines on stderr
+        logging.getLogger().addHandler(logging.NullHandler())
+    checks, production = run_checks(args)
+    mode = "生产 / production" if production else "开发 / development"
+    print(f"售电收费工作站自检 / counter self-test — 规则 / rules: {mode}", file=out)
+    for check in checks:
+        print(check.line(production), file=out)
+    failed = [c for c in checks if c.state == FAIL or (production and c.state == DEV)]
+    if failed:
+        names = ", ".join(c.name_en for c in failed)
+        print(f"✗ 自检未通过 / self-test FAILED: {names}", file=out)
+    else:
+        print("✓ 自检通过 / self-test passed", file=out)
+    out.flush()
+    return 1 if failed else 0
+
+
+def _output() -> TextIO:
+    """stdout that never dies on ✓ (a GBK console or file); on a windowed Windows build (no
+    stdout) the console of the cmd.exe that started us."""
+    out = sys.stdout
+    if out is None and sys.platform == "win32":  # pragma: no cover - Windows only
+        import ctypes
+
+        if ctypes.windll.kernel32.AttachConsole(-1):
+            out = open("CONOUT$", "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+    if out is None:
+        return open(os.devnull, "w")  # noqa: SIM115 — the exit code still tells
+    try:
+        out.reconfigure(errors="replace")
+    except (AttributeError, ValueError):
+        pass
+    return out
+
+
+def _say(exc: BaseException) -> str:
+    message = getattr(exc, "message", None)
+    if message is not None:
+        return f"{exc.code} {message} / {getattr(exc, 'message_en', '')}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+# --- the checks -----------------------------------------------------------------------------------
+
+
+def _database(args, found: Found) -> Check:
+    from counter_app.errors import SchemaNewer, SchemaOlder, UserFacingError
+    from counter_app.installation import read_installation
+    from db.engine import make_engine, sqlite_file_path
+    from db.migrate import check_schema, current_revisions, head_revision
+    from db.session import unit_of_work
+
+    name = ("数据库", "database")
+    try:
+        engine = make_engine(args.db)
+    except UserFacingError as exc:
+        return Check(*name, FAIL, _say(exc))
+    found.engine = engine
+    where = _where(engine)
+    try:
+        check_schema(engine)
+        with unit_of_work(engine, read_only=True) as s:
+            found.info = read_installation(s)
+    except (SchemaOlder, SchemaNewer) as exc:
+        found.engine = None
+        engine.dispose()
+        have = ", ".join(current_revisions(engine)) or "—"
+        return Check(*name, FAIL, f"{where} 版本 {have}，程序 {head_revision()}：{_say(exc)}")
+    except UserFacingError as exc:
+        found.engine = None
+        engine.dispose()
+        return Check(*name, FAIL, f"{where}: {_say(exc)}")
+    if engine.dialect.name == "sqlite":
+        found.db_file = sqlite_file_path(engine.url)
+    kind = "开发数据库 / development database" if found.info.dev else "生产数据库 / production database"
+    return Check(*name, OK, f"{where}，版本 / schema {head_revision()}，{kind}")
+
+
+def _where(engine) -> str:
+    url = engine.url
+    if engine.dialect.name == "sqlite":
+        return f"SQLite {url.database}"
+    return f"PostgreSQL {url.host or 'localhost'}:{url.port or 5432}/{url.database}"
+
+
+def _durability(args, found: Found) -> Check:
+    name = ("持久写入", "durability")
+    engine = found.engine
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            got = {p: conn.exec_driver_sql(f"PRAGMA {p}").scalar()
+                   for p in ("journal_mode", "synchronous", "foreign_keys")}  # fmt: skip
+            quick = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+            text = ", ".join(f"{k}={v}" for k, v in got.items()) + f", quick_check={quick}"
+            good = (str(got["journal_mode"]).lower() == "wal" and got["synchronous"] == 2
+                    and got["foreign_keys"] == 1 and quick == "ok")  # fmt: skip
+        else:
+            fsync = conn.exec_driver_sql("SHOW fsync").scalar()
+            sync = conn.exec_driver_sql("SHOW synchronous_commit").scalar()
+            ssl = _pg_ssl(conn)
+            text = f"fsync={fsync}, synchronous_commit={sync}, ssl={ssl}"
+            good = fsync == "on" and sync in ("on", "remote_write", "remote_apply")
+    return Check(*name, OK if good else FAIL, text)
+
+
+def _pg_ssl(conn) -> str:
+    try:
+        row = conn.exec_driver_sql("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").scalar()
+        return "on" if row else "off"
+    except Exception:  # a restricted role may not read pg_stat_ssl
+        return "?"
+
+
+def _keystore(args, found: Found) -> Check:
+    from counter_app.errors import UserFacingError
+    from counter_app.installation import load_keys
+
+    name = ("密钥", "keystore")
+    try:
+        keys, info, store = load_keys(found.engine, args.keystore)
+    except UserFacingError as exc:
+        return Check(*name, FAIL, _say(exc))
+    found.keys = keys
+    if store.is_development:
+        return Check(*name, DEV, f"{store.description} (development key file)")
+    return Check(*name, OK, f"{store.description}，4 个密钥与指纹一致 / 4 keys match their fingerprints")
+
+
+def _clock(args, found: Found) -> Check:
+    from sqlalchemy import func, select
+
+    from counter_app import settings
+    from counter_app.clock import system_clock
+    from db.session import unit_of_work
+
+    name = ("时钟", "clock")
+    if found.engine.dialect.name != "postgresql":
+        return Check(*name, OK, "本机数据库，与本机时钟一致 / local database, same clock")
+    with unit_of_work(found.engine, read_only=True) as s:
+        server = s.execute(select(func.now())).scalar_one()
+        limit = settings.get_setting(s, "clock_skew_max_s")
+    skew = abs(system_clock() - server)
+    text = f"与服务器相差 / {skew.total_seconds():.1f} s apart (限 / limit {limit} s)"
+    return Check(*name, OK if skew <= timedelta(seconds=limit) else FAIL, text)
+
+
+def _fonts(args, found: Found) -> Check:
+    from receipts.pdf_fonts import resolve_cjk_font
+
+    name = ("中文字体", "CJK font")
+    font = resolve_cjk_font()
+    if font.warning:
+        return Check(*name, DEV, f"{font.source}: {font.warning}")
+    return Check(*name, OK, f"{font.path} ({font.source})")
+
+
+def _workstation(args, found: Found) -> Check:
+    from sqlalchemy import select
+
+    from db.models import Workstation
+    from db.session import unit_of_work
+
+    name = ("窗口", "workstation")
+    with unit_of_work(found.engine, read_only=True) as s:
+        row = s.execute(select(Workstation).where(Workstation.code == args.workstation)).scalar_one_or_none()
+        if row is None:
+            return Check(
+                *name, FAIL, f"{args.workstation} 未登记 / not registered (counter-admin workstation add)"
+            )
+        if row.simulated:
+            return Check(*name, DEV, f"{args.workstation} 使用模拟设备 / uses simulators")
+    return Check(*name, OK, f"{args.workstation}")
+
+
+def _reader(args, found: Found) -> Check:
+    from hardware.card_reader import SerialCardReader
+
+    name = ("读卡器", "card reader")
+    url, _ = device_urls(args)
+    if not url:
+        return Check(*name, DEV, "未配置（--reader 或 COUNTER_READER_URL） / not configured")
+    reader = SerialCardReader(url, timeout=1.0, read_retries=1)
+    try:
+        version = reader.version()
+        reader.status()
+    except Exception as exc:  # a port that does not open or a device that does not answer
+        return Check(*name, FAIL, f"{url}: {_say(exc)}")
+    finally:
+        reader.close()
+    if version.startswith("SIM"):
+        return Check(*name, DEV, f"{url}: 模拟器 / simulator {version}")
+    return Check(*name, OK, f"{url}: {version}")
+
+
+def _printer(args, found: Found) -> Check:
+    from hardware.printer import SerialPrinter
+
+    name = ("打印机", "printer")
+    _, url = device_urls(args)
+    if not url:
+        return Check(*name, DEV, "未配置（--printer 或 COUNTER_PRINTER_URL） / not configured")
+    printer = SerialPrinter(url, timeout=1.0)
+    try:
+        version = printer.version()
+        status = printer.status()
+    except Exception as exc:
+        return Check(*name, FAIL, f"{url}: {_say(exc)}")
+    finally:
+        printer.close()
+    if not status.known:
+        return Check(*name, FAIL, f"{url}: 无应答 / no answer")
+    if version and version.startswith("SIM"):
+        return Check(*name, DEV, f"{url}: 模拟器 / simulator {version}")
+    state = "就绪 / ready" if status.ready else f"未就绪 / not ready ({status})"
+    return Check(*name, OK if status.ready else FAIL, f"{url}: {version or '?'}，{state}")
+
+
+def _backup_target(args, found: Found) -> Check:
+    from counter_app import backups, settings
+    from db.session import unit_of_work
+
+    name = ("备份", "backup target")
+    with unit_of_work(found.engine, read_only=True) as s:
+        target = settings.get_setting(s, "backup.target_dir")
+    if not target:
+        if found.engine.dialect.name != "sqlite":
+            return Check(*name, DEV, "未设置 backup.target_dir；服务器由 pg_dump 例程备份 / not set "
+                         "(the server itself is backed up by the pg_dump routine)")  # fmt: skip
+        return Check(*name, DEV, "未设置 backup.target_dir / not set")
+    folder = Path(target)
+    if not folder.is_dir():
+        return Check(*name, FAIL, f"{target} 不存在或未连接 / missing or not mounted")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".selftest-"):
+            pass
+    except OSError as exc:
+        return Check(*name, FAIL, f"{target} 不可写 / not writable: {exc}")
+    if found.db_file and backups.same_disk(folder, Path(found.db_file)):
+        return Check(*name, FAIL, f"{target} 与数据库在同一磁盘 / on the database's own disk")
+    status = None
+    if found.keys is not None:
+        from counter_app.clock import system_clock
+
+        status = backups.backup_status(
+            backups.Backend(found.engine, found.keys, system_clock, args.workstation)
+        )
+    last = (
+        "从未 / never" if status is None or status.last_good_at is None else status.last_good_at.isoformat()
+    )
+    return Check(*name, OK, f"{target}，上次备份 / last backup: {last}")

@@ -1,0 +1,8 @@
+"""Frozen entry point of `counter-admin` (PyInstaller runs this file as __main__)."""
+
+import sys
+
+from counter_app.admin_cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,268 @@
+"""交账单: the settlement sheets, who signed which step and when, and the logged-in person's signature.
+
+The chain (营业员 → 部门助理 → 主管 → 财务 by default) is the facade's: the person logged in signs
+the NEXT step; finance's 签收 needs the voucher number and freezes the sheet. A refusal is shown
+under the sheet with what to do next (REVIEWER_CONFLICT: someone who did not sell in the shift
+signs; ROLE_FORBIDDEN: the person holding the step's role logs in; SHEET_FROZEN: nothing more to
+sign). The PDF is the facade's `sheet_pdf` (signatures so far): page 1 is shown with poppler's
+`pdftoppm` when it is installed, and "另存 PDF…" saves the whole sheet.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.clock import BUSINESS_TZ
+from ui.models import Column, RowsModel, yuan_column
+from ui.ops import FacadeOp, error_text
+from ui.pages.base import Page
+from ui.widgets import ERROR_STYLE, Field, info_label
+
+translate = QCoreApplication.translate
+
+
+def local(moment: Any) -> str:
+    return moment.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def sheet_state(row: Any) -> str:
+    if row.frozen:
+        return translate("Sheets", "已签收冻结")
+    return translate("Sheets", "待{0}签字").format(row.next_step)
+
+
+def sheets_model(parent=None) -> RowsModel:
+    return RowsModel(
+        [
+            Column(translate("Sheets", "交账单号"), lambda r: r.sheet_no),
+            Column(translate("Sheets", "窗口"), lambda r: r.workstation),
+            Column(translate("Sheets", "营业员"), lambda r: r.cashier),
+            Column(translate("Sheets", "结账时间"), lambda r: r.closed_at, local),
+            yuan_column(translate("Sheets", "应有"), lambda r: r.expected_fen),
+            yuan_column(translate("Sheets", "实点"), lambda r: r.counted_fen),
+            yuan_column(translate("Sheets", "长短款"), lambda r: r.difference_fen),
+            Column(translate("Sheets", "状态"), lambda r: r, sheet_state),
+        ],
+        parent,
+    )
+
+
+def signatures_text(info: Any) -> str:
+    lines = [
+        translate("Sheets", "{0}：{1}（{2}）").format(step, who, local(at))
+        for step, who, at in info.signatures
+    ] or [translate("Sheets", "尚无人签字")]
+    if info.frozen:
+        lines.append(translate("Sheets", "财务已签收，本单已冻结"))
+    return "\n".join(lines)
+
+
+def refusal_text(exc: BaseException, next_step: str | None) -> str:
+    """The facade's reason, and for a wrong person the step's holder by name of the step."""
+    text = error_text(exc)
+    if getattr(exc, "code", "") == "ROLE_FORBIDDEN" and next_step:
+        text += "\n" + translate("Sheets", "这一步是“{0}”：请由担任该职务的人员登录后签字").format(next_step)
+    return text
+
+
+def first_page_png(pdf: bytes, dpi: int = 60) -> bytes | None:
+    """Page 1 as PNG via poppler (`pdftoppm`); None without it. Runs on the worker."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "sheet.pdf", Path(folder) / "page"
+        source.write_bytes(pdf)
+        done = subprocess.run(  # noqa: S603 — a fixed tool on our own PDF
+            [tool, "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(source), str(target)],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        png = target.with_suffix(".png")
+        return png.read_bytes() if done.returncode == 0 and png.exists() else None
+
+
+class SheetsPage(Page):
+    shortcut = "F9"
+
+    @classmethod
+    def caption(cls) -> str:
+        return translate("Sheets", "交账单")
+
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(ctx, parent)
+        self.info: Any = None
+        self.model = sheets_model(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().hide()
+        self.view.setMinimumHeight(200)
+        self.view.selectionModel().currentRowChanged.connect(lambda cur, _p: self.select(cur.row()))
+        refresh = QPushButton(translate("Sheets", "刷新"))
+        refresh.clicked.connect(self.refresh)
+        self.add(refresh)
+        self.add(self.view)
+        self.add(self._detail())
+        self.finish()
+
+    def _detail(self) -> QWidget:
+        box = QGroupBox(translate("Sheets", "签字"))
+        column = QVBoxLayout(box)
+        self.signatures = info_label(translate("Sheets", "请在上表选择交账单"))
+        self.voucher = Field(translate("Sheets", "凭证号（财务签收时填写）"))
+        self.voucher.setVisible("finance" in self.ctx.roles)
+        self.sign_button = QPushButton(translate("Sheets", "本人签字（{0}）").format(self.ctx.operator))
+        self.sign_button.clicked.connect(self.sign)
+        self.view_button = QPushButton(translate("Sheets", "查看第 1 页"))
+        self.view_button.clicked.connect(self.show_pdf)
+        self.save_button = QPushButton(translate("Sheets", "另存 PDF…"))
+        self.save_button.clicked.connect(self.save_pdf)
+        buttons = QHBoxLayout()
+        for button in (self.sign_button, self.view_button, self.save_button):
+            button.setEnabled(False)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.result = info_label()
+        self.page_image = QLabel()
+        self.page_image.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        column.addWidget(self.signatures)
+        column.addWidget(self.voucher)
+        column.addLayout(buttons)
+        column.addWidget(self.result)
+        column.addWidget(self.page_image)
+        return box
+
+    def activated(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        session, keep = self.ctx.session, self.current_sheet_no()
+        FacadeOp(self, session.list_sheets).success(lambda rows: self._listed(rows, keep)).failure(
+            self._failed
+        ).run()
+
+    def _listed(self, rows: list[Any], keep: str | None) -> None:
+        self.model.set_rows(rows)
+        self.view.resizeColumnsToContents()
+        numbers = [r.sheet_no for r in rows]
+        if keep in numbers:
+            self.view.selectRow(numbers.index(keep))
+
+    def current_row(self) -> Any:
+        index = self.view.currentIndex()
+        return self.model.row(index.row()) if index.isValid() else None
+
+    def current_sheet_no(self) -> str | None:
+        row = self.current_row()
+        return row.sheet_no if row else None
+
+    def select(self, row: int) -> None:
+        if row < 0:
+            return
+        sheet_no, session = self.model.row(row).sheet_no, self.ctx.session
+        if self.info is None or self.info.sheet_no != sheet_no:  # a refresh keeps what was said
+            self.result.clear()
+            self.page_image.clear()
+        FacadeOp(self, lambda: session.sheet_info(sheet_no=sheet_no)).success(self._show_info).failure(
+            self._failed
+        ).run()
+
+    def _show_info(self, info: Any) -> None:
+        self.info = info
+        self.signatures.setText(
+            translate("Sheets", "交账单 {0}\n").format(info.sheet_no) + signatures_text(info)
+        )
+        self.sign_button.setEnabled(not info.frozen)
+        self.view_button.setEnabled(True)
+        self.save_button.setEnabled(True)
+
+    # --- signing -------------------------------------------------------------------------------------
+    def sign(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        voucher, session = self.voucher.text() or None, self.ctx.session
+        self.sign_button.setEnabled(False)
+        FacadeOp(self, lambda: session.sign_sheet(sheet_no=row.sheet_no, voucher_no=voucher)).success(
+            self._signed
+        ).failure(lambda exc: self._sign_refused(exc, row.next_step)).run()
+
+    def _signed(self, info: Any) -> None:
+        self._show_info(info)
+        self.result.setStyleSheet("color: #1b5e20;")
+        done = info.signatures[-1][0] if info.signatures else ""
+        self.result.setText(translate("Sheets", "已签字：{0}").format(done))
+        self.voucher.set_text("")
+        self.refresh()
+
+    def _sign_refused(self, exc: BaseException, next_step: str | None) -> None:
+        self.sign_button.setEnabled(self.info is not None and not self.info.frozen)
+        if getattr(exc, "field", None) == "voucher_no":
+            self.voucher.setVisible(True)
+            self.voucher.show_error(error_text(exc))
+            return
+        self.result.setStyleSheet(ERROR_STYLE)
+        self.result.setText(refusal_text(exc, next_step))
+
+    # --- the PDF -------------------------------------------------------------------------------------
+    def show_pdf(self) -> None:
+        sheet_no, session = self.current_sheet_no(), self.ctx.session
+        if not sheet_no:
+            return
+        FacadeOp(self, lambda: first_page_png(session.sheet_pdf(sheet_no=sheet_no))).success(
+            self._show_page
+        ).failure(self._failed).run()
+
+    def _show_page(self, png: bytes | None) -> None:
+        if png is None:
+            self.result.setText(
+                translate("Sheets", "本机没有 PDF 预览工具（pdftoppm）：请用“另存 PDF…”后打开")
+            )
+            return
+        self.page_image.setPixmap(QPixmap.fromImage(QImage.fromData(png)))
+
+    @classmethod
+    def ask_save_path(cls, parent: QWidget | None, suggested: str) -> str | None:
+        """The save dialog (modal; tests monkeypatch this). None when cancelled."""
+        path, _ = QFileDialog.getSaveFileName(
+            parent, translate("Sheets", "保存交账单"), suggested, "PDF (*.pdf)"
+        )
+        return path or None
+
+    def save_pdf(self) -> None:
+        sheet_no, session = self.current_sheet_no(), self.ctx.session
+        path = type(self).ask_save_path(self, f"{sheet_no}.pdf") if sheet_no else None
+        if not path:
+            return
+
+        def write() -> str:
+            Path(path).write_bytes(session.sheet_pdf(sheet_no=sheet_no))
+            return path
+
+        FacadeOp(self, write).success(
+            lambda p: self.result.setText(translate("Sheets", "已保存：{0}").format(p))
+        ).failure(self._failed).run()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.result.setStyleSheet(ERROR_STYLE)
+        self.result.setText(error_text(exc))
