@@ -67,6 +67,7 @@ def _roll_forward(
     sale in the current shift and take the held money off (it was counted on the first sheet)."""
     with ctx.reading() as s:
         intent = intent_row(s, intent_id)
+        s.expunge(intent)  # keep its loaded values: the read-only unit rolls back (and would expire it)
     reading = ctx.devices.require_card().read_card()
     if not (reading.record and reading.record.is_from_intent(intent_id)):
         write_purchase_record(ctx, intent, account_no, meter_no)
@@ -105,6 +106,15 @@ def _refund(ctx: OpContext, intent_id: str, approval_id: int) -> IntentInfo:
             )
         mark_intent(ctx, s, intent, "refunded", approval_id=approval_id)
         return _info(s, intent, "refunded")
+
+
+def _current_shift_id(ctx: OpContext, s) -> int | None:
+    from counter_app.errors import ShiftNotOpen
+
+    try:
+        return open_shift_row(ctx, s).id
+    except ShiftNotOpen:
+        return None
 
 
 def _ledger(ctx, s, intent: CardWriteIntent, kind: str, fen: int, shift_id, reason: str, approval_id) -> None:

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session as DbSession
 from counter_app.context import OpContext
 from counter_app.ops import quota_owed
 from counter_app.ops.card_writes import register_committer
-from counter_app.ops.common import add_audited, last_write_back, room_code_of
+from counter_app.ops.common import add_audited, last_write_back, open_shift_row, room_code_of
 from counter_app.printing import enqueue
 from counter_app.receipt_signing import sign_receipt
 from counter_app.results import SaleResult
+from db import repo
 from db.models import Account, CardWriteIntent, LedgerEntry, LedgerMark, ReceiptEvent
 from db.models.security import Operator
 from db.numbering import record_receipt, take_receipt_number
@@ -59,12 +60,13 @@ def commit_top_up(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recover
     plan = plan_from_payload(intent.payload)
     account = s.get(Account, intent.account_id)
     now = ctx.now()
-    receipt = _receipt(ctx, s, intent, plan, account, now)
+    shift_id = _selling_shift(ctx, s, intent)
+    receipt = _receipt(ctx, s, intent, plan, account, now, shift_id)
     entry = LedgerEntry(
         kind=plan.kind, charge="electricity", account_id=account.id, fen=plan.amount_fen,
         energy_ckwh=plan.energy_ckwh, free_ckwh=plan.free_ckwh, price_e4=plan.price_e4,
         purchase_counter=intent.purchase_counter, tender=plan.tender if plan.amount_fen else None,
-        reference=plan.reference, operator_id=intent.operator_id, shift_id=intent.shift_id,
+        reference=plan.reference, operator_id=intent.operator_id, shift_id=shift_id,
         workstation_id=intent.workstation_id, at=now, intent_id=intent.intent_id, receipt_id=receipt.id,
         approval_id=plan.approval_id, reason=plan.override_reason, simulated=intent.simulated,
         data={"carried_ckwh": plan.carried_ckwh, "tendered_fen": plan.tendered_fen, "change_fen": plan.change_fen,
@@ -84,14 +86,24 @@ def commit_top_up(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recover
     )  # fmt: skip
 
 
-def _receipt(ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePlan, account: Account, now):
+def _selling_shift(ctx: OpContext, s: DbSession, intent: CardWriteIntent) -> int | None:
+    """The shift the sale belongs to: the intent's own, except for an item rolled forward out of
+    suspense, whose originating shift is closed — that sale is recorded on the shift open now
+    (where a `suspense_resolved` entry nets the cash counted on the first shift)."""
+    if repo.intent_state(s, intent.intent_id) != "suspense":
+        return intent.shift_id
+    return open_shift_row(ctx, s).id
+
+
+def _receipt(ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePlan, account: Account, now,
+             shift_id: int | None):  # fmt: skip
     number = take_receipt_number(s, intent.workstation_id)
     qr = sign_receipt(ctx.keys.receipt_signing, workstation=ctx.workstation.code, receipt_no=number.text,
                       amount_fen=plan.amount_fen, at=now)  # fmt: skip
     doc = _sale_document(ctx, s, intent, plan, account, number.text, qr, now)
     receipt = record_receipt(
         s, number, kind="sale" if plan.kind == "sale" else "free", amount_fen=plan.amount_fen, issued_at=now,
-        payload={"document": "sale"}, operator_id=intent.operator_id, shift_id=intent.shift_id,
+        payload={"document": "sale"}, operator_id=intent.operator_id, shift_id=shift_id,
         account_id=account.id, qr_text=qr, simulated=intent.simulated,
     )  # fmt: skip
     ctx.audit(s, "receipt.issued", subject=receipt, receipt_no=number.text)

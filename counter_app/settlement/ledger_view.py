@@ -9,7 +9,9 @@ Which entries move the drawer (`DRAWER_KINDS`): payments, their voids and suspen
 unfinished card write is held in the drawer for the customer on the originating shift). Refunds
 raised are never paid from the drawer (坐支 is forbidden) and so are not in it, unless finance
 enabled a refund float (setting `refund_float`), when cash refunds come out of it on a line of
-their own. `suspense_resolved` happens on a later shift and moves no cash there.
+their own. When a suspense item is rolled forward on a later shift, the sale is recorded there and a
+`suspense_resolved` entry of the opposite amount (same tender) nets that shift's drawer back to
+zero: the cash was counted on the originating shift.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from db.models import Account, CardClass, LedgerEntry, Receipt, Room
 from db.models.security import Operator
 
 PAYMENT_KINDS = ("sale", "correction", "bill_payment", "fee_payment", "back_charge_payment")
-DRAWER_KINDS = (*PAYMENT_KINDS, "void", "suspense")
+DRAWER_KINDS = (*PAYMENT_KINDS, "void", "suspense", "suspense_resolved")
 LINE_LABELS = {
     "dorm": "寝室用户",
     "owner": "业主用户",

@@ -65,7 +65,10 @@ def line_rows(entries: Iterable[EntryRow]) -> list[list[Any]]:
     """[key, label, payments, fen, energy, free] per sheet line, in DOMAIN's order, zero lines kept."""
     acc = {key: [key, label, 0, 0, 0, 0] for key, label in LINE_LABELS.items()}
     for e in entries:
-        if e.kind in ("free", "refund_raised", "suspense_resolved", "carried", "cleared", "legacy_purchase"):
+        # Suspense is money held for a customer, not yet a sale: it has its own section. The sale
+        # is counted on its line when the item is rolled forward.
+        if e.kind in ("free", "refund_raised", "suspense", "suspense_resolved", "carried", "cleared",
+                      "legacy_purchase"):  # fmt: skip
             continue
         row = acc[e.line] if e.line in acc else acc.setdefault(e.line, [e.line, e.line, 0, 0, 0, 0])
         row[2] += 1 if e.kind in PAYMENT_KINDS else 0
@@ -81,7 +84,7 @@ def tender_rows(entries: Iterable[EntryRow]) -> list[list[Any]]:
     """[tender, label, payments, fen, references] for every tender that was used."""
     acc: dict[str, list[Any]] = {}
     for e in entries:
-        if e.tender is None or e.kind in ("refund_raised", "suspense_resolved"):
+        if e.tender is None or e.kind == "refund_raised":
             continue
         row = acc.setdefault(e.tender, [e.tender, TENDER_LABELS.get(e.tender, e.tender), 0, 0, []])
         row[2] += 1 if e.kind in PAYMENT_KINDS else 0

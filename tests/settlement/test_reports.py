@@ -27,9 +27,9 @@ SELECT CASE WHEN COALESCE(l.charge, 'electricity') = 'electricity'
             THEN CASE WHEN cc.class_group = 'dorm' THEN '寝室用户' ELSE '业主用户' END
             ELSE l.charge END AS line,
        SUM(CASE WHEN l.kind IN ('sale','correction','bill_payment','fee_payment','back_charge_payment') THEN 1 ELSE 0 END),
-       SUM(CASE WHEN l.kind IN ('sale','correction','bill_payment','fee_payment','back_charge_payment','void','suspense')
+       SUM(CASE WHEN l.kind IN ('sale','correction','bill_payment','fee_payment','back_charge_payment','void','suspense','suspense_resolved')
                 THEN l.fen ELSE 0 END),
-       SUM(CASE WHEN l.kind IN ('sale','correction','bill_payment','fee_payment','back_charge_payment','void','suspense')
+       SUM(CASE WHEN l.kind IN ('sale','correction','bill_payment','fee_payment','back_charge_payment','void','suspense','suspense_resolved')
                 THEN l.energy_ckwh ELSE 0 END),
        SUM(l.free_ckwh),
        SUM(CASE WHEN l.kind = 'refund_raised' THEN -l.fen ELSE 0 END),
@@ -78,7 +78,7 @@ def test_collection_and_account_detail_totals_equal_sql(world):
     standard_shift(world)
     collection = _report(world, "collection")
     (money,) = _sql(world.engine, """SELECT SUM(fen) FROM ledger_entries WHERE kind IN ('sale','correction',
-        'bill_payment','fee_payment','back_charge_payment','void','suspense')""")[0:1]  # fmt: skip
+        'bill_payment','fee_payment','back_charge_payment','void','suspense','suspense_resolved')""")[0:1]  # fmt: skip
     assert collection.total[3] == money[0] and collection.form_no == "HNKJ/C4/1012"
     dorm = dict((r[0], r) for r in collection.rows)["学生公寓"]
     (dorm_fen,) = _sql(world.engine, """SELECT SUM(l.fen) FROM ledger_entries l JOIN accounts a ON a.id = l.account_id

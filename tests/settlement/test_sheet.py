@@ -55,7 +55,7 @@ def test_sheet_pdf_shows_every_section_and_total(world, tmp_path):
         assert line in out, line
     with world.engine.connect() as c:  # independent figures for the totals printed
         money = c.execute(text("""SELECT SUM(fen) FROM ledger_entries WHERE kind IN ('sale','correction',
-            'bill_payment','fee_payment','back_charge_payment','void','suspense')""")).scalar_one()  # fmt: skip
+            'bill_payment','fee_payment','back_charge_payment','void','suspense','suspense_resolved')""")).scalar_one()  # fmt: skip
         wechat = c.execute(text("SELECT SUM(fen) FROM ledger_entries WHERE tender = 'wechat'")).scalar_one()
         refunds = c.execute(
             text("SELECT -SUM(fen) FROM ledger_entries WHERE kind = 'refund_raised'")

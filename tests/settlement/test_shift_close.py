@@ -35,7 +35,7 @@ def test_expected_cash_matches_independent_sql(world):
     with world.engine.connect() as c:
         sql = text("""SELECT s.float_fen + COALESCE((SELECT SUM(fen) FROM ledger_entries WHERE shift_id = s.id
                       AND tender = 'cash' AND kind IN ('sale','correction','bill_payment','fee_payment',
-                      'back_charge_payment','void','suspense')), 0) FROM shifts s WHERE s.id = :id""")
+                      'back_charge_payment','void','suspense','suspense_resolved')), 0) FROM shifts s WHERE s.id = :id""")
         assert c.execute(sql, {"id": shift_id}).scalar_one() == EXPECTED_CASH
     _declare(world, shift_id, EXACT)
     info = _close(world, shift_id)

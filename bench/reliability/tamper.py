@@ -1,0 +1,210 @@
+"""Reliability 10: random tampering of ledger, approval and audit rows, caught by `audit.verify`.
+
+    .venv/bin/python -m bench.reliability.tamper [--quick] [--n 1000]
+
+A counter's history is made through the facade: sales, supervisor overrides (approvals), a
+correction, a shift closed with its Z report (which records the audit chain head). Then, `--n`
+times, a copy of the database is tampered with by SQL as someone with file access would (foreign
+keys off): one of flip (a column changed), delete, insert (a row with no audit entry), swap (two
+rows' values exchanged, or two audit entries' places), truncate (the newest rows removed), on
+one of ledger_entries, approvals, audit_log. `audit.verify` must report the copy bad and name the
+expected first bad entry (the audit sequence of the changed row's latest entry; None for a row
+inserted behind the software's back). Audit-log truncation is only visible against a known head:
+it is verified against the head printed on the Z report (z_reports.audit_seq / audit_head of the
+untampered database), as a person holding the paper Z report would.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+from bench.common import Results, parser, scratch
+
+TABLES = ("ledger_entries", "approvals", "audit_log")
+ACTIONS = ("flip", "delete", "insert", "swap", "truncate")
+FLIP = {"ledger_entries": ("fen", "fen + 1"), "approvals": ("reason", "'edited ' || COALESCE(reason, '')")}
+SWAP = {"ledger_entries": "fen", "approvals": "payload_sha256"}
+
+
+def make_history(tmp: Path):
+    from opstesting import make_world
+
+    world = make_world(tmp)
+    s = world.login("zhang")
+    s.open_shift(float_fen=0)
+    serial = world.issue_card("D-5-308", s)
+    total = 0
+    for i in range(12):
+        amount = 1_000 + 500 * (i % 4)
+        world.sim.present_card(serial)
+        if i % 3 == 2:  # not loaded since the last sale: a supervisor override, an approval
+            s.top_up(
+                account_no="D-5-308",
+                amount_fen=amount,
+                override_reason="返写丢失",
+                approval=world.approval("li"),
+            )
+        else:
+            s.top_up(account_no="D-5-308", amount_fen=amount)
+        if i % 3 != 1:
+            world.sim.insert_into_meter(serial)
+        total += amount
+    s.close_shift(counted={1_000: total // 1_000, 100: (total % 1_000) // 100})
+    keys = world.counter.keys
+    world.close()
+    for extra in ("-wal", "-shm"):
+        Path(f"{tmp / 'counter.db'}{extra}").unlink(missing_ok=True)
+    with sqlite3.connect(tmp / "counter.db") as conn:
+        head = conn.execute("SELECT audit_seq, audit_head FROM z_reports ORDER BY id DESC LIMIT 1").fetchone()
+    return keys, (head[0], head[1])
+
+
+def latest_entry(conn, table: str, row_id: int) -> int:
+    return conn.execute("SELECT max(sequence) FROM audit_log WHERE subject_table = ? AND subject_id = ?",
+                        (table, row_id)).fetchone()[0]  # fmt: skip
+
+
+def tamper(conn: sqlite3.Connection, table: str, action: str, rng: random.Random) -> int | None:
+    """Do the damage; return the audit sequence verification must name first (None: no entry)."""
+    if table == "audit_log":
+        return _tamper_audit(conn, action, rng)
+    ids = [r[0] for r in conn.execute(f"SELECT id FROM {table} ORDER BY id")]
+    if action == "flip":
+        row_id = rng.choice(ids)
+        column, value = FLIP[table]
+        conn.execute(f"UPDATE {table} SET {column} = {value} WHERE id = ?", (row_id,))
+        return latest_entry(conn, table, row_id)
+    if action == "delete":
+        row_id = rng.choice(ids)
+        conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        return latest_entry(conn, table, row_id)
+    if action == "insert":
+        row_id = rng.choice(ids)
+        columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] != "id"]
+        # a copy of a real row under a new id (unique columns made unique), as a forger would
+        values = ", ".join(_forged(c) for c in columns)
+        conn.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {values} FROM {table} WHERE id = ?", (row_id,)
+        )
+        return None
+    if action == "swap":
+        column = SWAP[table]
+        rows = conn.execute(f"SELECT id, {column} FROM {table}").fetchall()
+        while True:
+            (a, va), (b, vb) = rng.sample(rows, 2)
+            if va != vb:
+                break
+        conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (vb, a))
+        conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (va, b))
+        return min(latest_entry(conn, table, a), latest_entry(conn, table, b))
+    k = rng.randint(1, min(3, len(ids)))  # truncate: the newest k rows
+    gone = ids[-k:]
+    conn.execute(f"DELETE FROM {table} WHERE id >= ?", (gone[0],))
+    return min(latest_entry(conn, table, i) for i in gone)
+
+
+def _forged(column: str) -> str:
+    if column in ("nonce", "intent_id"):
+        return f"{column} || '-forged'"
+    return column
+
+
+def _tamper_audit(conn: sqlite3.Connection, action: str, rng: random.Random) -> int:
+    seqs = [r[0] for r in conn.execute("SELECT sequence FROM audit_log ORDER BY sequence")]
+    if action == "flip":
+        seq = rng.choice(seqs)
+        column = rng.choice(
+            ["kind", "payload_json", "actor_id", "at", "workstation", "subject_digest", "mac"]
+        )
+        value = {"actor_id": "999", "at": "'2020-01-01 00:00:00.000000'", "payload_json": "'{}'"}.get(
+            column, f"'x' || COALESCE({column}, '')"
+        )
+        conn.execute(f"UPDATE audit_log SET {column} = {value} WHERE sequence = ?", (seq,))
+        return seq
+    if action == "delete":
+        seq = rng.choice(seqs)
+        conn.execute("DELETE FROM audit_log WHERE sequence = ?", (seq,))
+        return seq
+    if action == "insert":
+        after = rng.randint(0, len(seqs))
+        conn.execute("UPDATE audit_log SET sequence = sequence + 1000000 WHERE sequence > ?", (after,))
+        conn.execute("UPDATE audit_log SET sequence = sequence - 999999 WHERE sequence > 1000000")
+        conn.execute("INSERT INTO audit_log (sequence, at, kind, actor_id, workstation, payload_json, prev_mac, mac) "
+                     "VALUES (?, '2026-11-23 01:00:00.000000', 'login.ok', 1, 'W01', '{}', ?, ?)",
+                     (after + 1, "ab" * 32, "cd" * 32))  # fmt: skip
+        return after + 1
+    if action == "swap":
+        i, j = sorted(rng.sample(seqs, 2))
+        conn.execute("UPDATE audit_log SET sequence = -1 WHERE sequence = ?", (i,))
+        conn.execute("UPDATE audit_log SET sequence = ? WHERE sequence = ?", (i, j))
+        conn.execute("UPDATE audit_log SET sequence = ? WHERE sequence = -1", (j,))
+        return i
+    seq = rng.choice(seqs)  # truncate the tail from seq on
+    conn.execute("DELETE FROM audit_log WHERE sequence >= ?", (seq,))
+    return seq
+
+
+def verify_copy(path: Path, keys, head):
+    from counter_app.audit import verify
+    from counter_app.keystore import bind_keys
+    from db.engine import make_engine, sqlite_url_for
+    from db.session import unit_of_work
+
+    engine = make_engine(sqlite_url_for(path))
+    try:
+        with unit_of_work(engine, read_only=True) as s:
+            bind_keys(s, keys)
+            return verify(s, keys.audit_hmac, expected_head=head)
+    finally:
+        engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parser(__doc__.splitlines()[0])
+    p.add_argument("--n", type=int, default=None)
+    args = p.parse_args(argv)
+    n = args.n or (30 if args.quick else 1_000)
+    results = Results("tampering", args)
+    results.header()
+    rng = random.Random(10)
+    undetected, misnamed, by_kind = 0, 0, Counter()
+    examples: list[str] = []
+    with scratch("tamper") as tmp:
+        keys, head = make_history(tmp / "base")
+        base = tmp / "base" / "counter.db"
+        clean = verify_copy(base, keys, head)
+        results.count("clean history verifies against the Z report head", int(clean.ok), must_be=1)
+        results.count("audit entries in the history", clean.entries_checked)
+        copy = tmp / "t.db"
+        for i in range(n):
+            table, action = TABLES[i % 3], ACTIONS[(i // 3) % 5]
+            shutil.copy(base, copy)
+            conn = sqlite3.connect(copy)
+            with conn:
+                expected = tamper(conn, table, action, rng)
+            conn.close()
+            result = verify_copy(copy, keys, head)
+            by_kind[(table, action)] += 1
+            if result.ok:
+                undetected += 1
+                examples.append(f"undetected: {table} {action}")
+            elif result.first_bad.sequence != expected:
+                misnamed += 1
+                if len(examples) < 10:
+                    examples.append(f"{table} {action}: expected {expected}, named {result.first_bad}")
+            copy.unlink()
+    results.count("tamperings", n)
+    results.note("per kind: " + ", ".join(f"{t}/{a} {c}" for (t, a), c in sorted(by_kind.items())))
+    for example in examples[:10]:
+        results.note(example)
+    results.count("undetected", undetected, must_be=0)
+    results.count("first bad entry misnamed", misnamed, must_be=0)
+    return results.finish()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

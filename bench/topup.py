@@ -1,0 +1,191 @@
+"""Benchmark 1: top-up service time through the simulators at an emulated line speed.
+
+    .venv/bin/python -m bench.topup [--quick]
+
+Service time = confirm (the `top_up` call) → card written and read back, ledger committed with its
+print job queued (the moment the sale hands over to the print queue). Floor, in the same run: the
+wire time of the reader bytes of that sale at the baud (the simulator delays each byte the device
+sends, 10 bits per byte) plus one fsync'd SQLite commit. Then the printer is made slow: the sale's
+service time must not move (printing is after the commit); the call's total time shows what the
+cashier waits for before the facade returns.
+
+`open_counter(simulate=True)` takes no baud, so the script starts `SimControl(baud=…)` itself and
+opens the counter with `simulate=False` and the simulators' URLs on the development database.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from bench.common import Results, fsync_commit_s, ms, parser, pct, scratch
+
+AMOUNT = 1_000
+ACCOUNTS = (("D-5-308", "M5308"), ("D-5-309", "M5309"), ("S-12-101", "M12101"), ("B-1-001", "M1001"))
+
+
+class Line:
+    """Counts the bytes a simulated device receives and answers (wraps its `receive`)."""
+
+    def __init__(self, device) -> None:
+        self.sent_to_device = self.answered = 0
+        inner = device.receive
+
+        def receive(data: bytes) -> bytes:
+            out = inner(data)
+            self.sent_to_device += len(data)
+            self.answered += len(out)
+            return out
+
+        device.receive = receive
+
+    def snapshot(self) -> tuple[int, int]:
+        return self.sent_to_device, self.answered
+
+
+class Station:
+    """A counter on its own simulators at `baud`, with a card issued for every account."""
+
+    def __init__(self, tmp: Path, baud: int) -> None:
+        from opstesting import CHEAP, make_world
+
+        from counter_app.counter import open_counter
+        from hardware.sim.control import SimControl
+
+        world = make_world(tmp)
+        s = world.login("zhang")
+        s.open_shift(float_fen=0)
+        self.cards = {no: world.issue_card(no, s) for no, _ in ACCOUNTS}
+        keys = world.counter.keys
+        world.close()
+        self.world = world
+        self.sim = SimControl(tmp / "sim", mac_key=keys.card_mac, clock=world.clock, baud=baud)
+        self.counter = open_counter(world.db_url, workstation="W01", reader_url=self.sim.reader_url,
+                                    printer_url=self.sim.printer_url, simulate=False, clock=world.clock,
+                                    keystore=world.keystore, hasher=CHEAP)  # fmt: skip
+        self.session = self.counter.login("zhang", "secret-123")
+        self.reader = Line(self.sim.reader)
+        self.printer = Line(self.sim.printer_device)
+        self.committed_at: list[float] = []
+        self.reader_at_commit: list[tuple[int, int]] = []
+        self._hook_commit()
+
+    def _hook_commit(self) -> None:
+        """The sale calls printing.drain_quietly right after its commit: that is 'committed'."""
+        import counter_app.printing as printing
+
+        inner = printing.drain_quietly
+
+        def drain_quietly(ctx):
+            self.committed_at.append(time.perf_counter())
+            self.reader_at_commit.append(self.reader.snapshot())
+            return inner(ctx)
+
+        printing.drain_quietly = drain_quietly
+        self._unhook = lambda: setattr(printing, "drain_quietly", inner)
+
+    def sale(self, i: int) -> dict:
+        account_no, meter = ACCOUNTS[i % len(ACCOUNTS)]
+        serial = self.cards[account_no]
+        self.sim.present_card(serial)
+        r0, p0 = self.reader.snapshot(), self.printer.snapshot()
+        start = time.perf_counter()
+        self.session.top_up(account_no=account_no, amount_fen=AMOUNT, tendered_fen=AMOUNT)
+        end = time.perf_counter()
+        rc = self.reader_at_commit[-1]
+        p1 = self.printer.snapshot()
+        self.sim.insert_into_meter(serial)  # loaded, so the next sale needs no override
+        self.sim.consume(meter, 1_500)
+        return {"service": self.committed_at[-1] - start, "call": end - start,
+                "reader_in": rc[0] - r0[0], "reader_out": rc[1] - r0[1],
+                "printer_in": p1[0] - p0[0], "printer_out": p1[1] - p0[1]}  # fmt: skip
+
+    def close(self) -> None:
+        self._unhook()
+        self.counter.close()
+        self.sim.close()
+
+
+def run_baud(results: Results, baud: int, n: int, commit_floor: float) -> list[dict]:
+    with scratch(f"topup{baud}") as tmp:
+        station = Station(tmp, baud)
+        try:
+            station.sale(0)  # warm-up: connections, imports, first page of the database
+            sales = [station.sale(i) for i in range(1, n + 1)]
+            slow = _slow_printer(station, n)
+        finally:
+            station.close()
+    service = [s["service"] for s in sales]
+    answered = pct([s["reader_out"] for s in sales], 50)
+    both_ways = pct([s["reader_in"] + s["reader_out"] for s in sales], 50)
+    wire = _emulated_wire_s(answered, baud)
+    floor = wire + commit_floor
+    results.add(f"{baud} Bd: service time p50 (confirm → committed)", ms(pct(service, 50)), "ms",
+                ms(floor), "emulated reader wire time + 1 fsync'd commit")  # fmt: skip
+    results.add(f"{baud} Bd: service time p95", ms(pct(service, 95)), "ms", ms(floor),
+                "emulated reader wire time + 1 fsync'd commit")  # fmt: skip
+    results.add(f"{baud} Bd: whole call p50 (incl. printing)", ms(pct([s["call"] for s in sales], 50)),
+                "ms", ms(floor), "same floor")  # fmt: skip
+    results.note(f"{baud} Bd: a sale moves {both_ways} reader bytes ({answered} answered by the card "
+                 f"reader, the direction the simulator delays); real-line wire time both ways "
+                 f"{ms(both_ways * 10 / baud):.0f} ms; receipt {pct([s['printer_in'] for s in sales], 50)} "
+                 f"bytes to the printer")  # fmt: skip
+    slow_service = [s["service"] for s in slow]
+    results.add(f"{baud} Bd, printer slow: service time p50", ms(pct(slow_service, 50)), "ms",
+                ms(pct(service, 50)), "same sale, printer normal")  # fmt: skip
+    results.add(f"{baud} Bd, printer slow: whole call p50", ms(pct([s["call"] for s in slow], 50)), "ms",
+                ms(pct([s["call"] for s in sales], 50)), "same call, printer normal")  # fmt: skip
+    return sales
+
+
+def _emulated_wire_s(answered: int, baud: int) -> float:
+    """What the simulator really spends sending `answered` bytes: one sleep of 10/baud s per byte,
+    measured here (time.sleep overshoots short sleeps, so this is above the ideal bytes × 10/baud)."""
+    delay = 10.0 / baud
+    start = time.perf_counter()
+    for _ in range(answered):
+        time.sleep(delay)
+    return time.perf_counter() - start
+
+
+def _no_line_delay(results: Results, n: int, commit_floor: float) -> None:
+    """The same sales with no emulated line: what the software itself costs per sale."""
+    with scratch("topup0") as tmp:
+        station = Station(tmp, 0)
+        try:
+            station.sale(0)
+            sales = [station.sale(i) for i in range(1, n + 1)]
+        finally:
+            station.close()
+    results.add("no line delay: service time p50", ms(pct([s["service"] for s in sales], 50)), "ms",
+                ms(commit_floor), "1 fsync'd commit")  # fmt: skip
+    results.add("no line delay: service time p95", ms(pct([s["service"] for s in sales], 95)), "ms",
+                ms(commit_floor), "1 fsync'd commit")  # fmt: skip
+
+
+def _slow_printer(station: Station, n: int) -> list[dict]:
+    """Every printer answer delayed 0.3 s (a slow or busy printer; under the 0.5 s read timeout)."""
+    station.sim.printer_line.delay_s = 0.3
+    try:
+        return [station.sale(1000 + i) for i in range(max(1, n // 4))]
+    finally:
+        station.sim.printer_line.delay_s = 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser(__doc__.splitlines()[0]).parse_args(argv)
+    results = Results("top-up service time", args)
+    results.header()
+    n = 2 if args.quick else 40
+    with scratch("fsync") as tmp:
+        commit_floor = fsync_commit_s(tmp)
+    results.add("one fsync'd commit (SQLite WAL, synchronous=FULL)", ms(commit_floor), "ms")
+    for baud in (115200, 9600):
+        run_baud(results, baud, n, commit_floor)
+    if not args.quick:
+        _no_line_delay(results, n, commit_floor)
+    return results.finish()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
