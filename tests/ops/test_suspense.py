@@ -5,9 +5,9 @@ counted once and no drawer is short or over."""
 from __future__ import annotations
 
 import pytest
+from opstesting import make_world
 
 from counter_app.errors import UserFacingError
-from opstesting import make_world
 
 
 @pytest.fixture
