@@ -75,6 +75,14 @@ class Counter:
     def simulated(self) -> bool:
         return self.devices.simulated
 
+    def print_in_background(self, on: bool = True) -> None:
+        """Print receipts on a thread of their own (the workstation UI turns this on): a sale then
+        returns as soon as it is committed, whatever the printer does (docs/api.md)."""
+        self.devices.background_printing = on
+
+    def wait_for_printing(self) -> None:
+        self.devices.wait_for_printing()
+
     def login(self, name: str, password: str):
         from counter_app.session import login
 

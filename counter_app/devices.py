@@ -9,6 +9,8 @@ in `counter_app.counter.open_counter`, the flag here only says what is attached.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +31,21 @@ class Devices:
     printer: SerialPrinter | None = None
     sim: SimControl | None = None
     closers: list = field(default_factory=list)
+    # Print the queue on a thread of its own, so a sale returns as soon as it is committed and the
+    # next customer is never kept waiting by a slow or faulty printer (the UI turns this on; API
+    # callers and tests keep the default: the receipt is printed before the call returns).
+    background_printing: bool = False
+    _print_worker: ThreadPoolExecutor | None = None
+
+    def submit_print(self, job: Callable[[], object]) -> None:
+        if self._print_worker is None:
+            self._print_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="print-queue")
+        self._print_worker.submit(job)
+
+    def wait_for_printing(self) -> None:
+        """Until every print already submitted has been tried (for a clean close and for tests)."""
+        if self._print_worker is not None:
+            self._print_worker.submit(lambda: None).result()
 
     @property
     def simulated(self) -> bool:
@@ -40,6 +57,9 @@ class Devices:
         return self.card
 
     def close(self) -> None:
+        if self._print_worker is not None:
+            self._print_worker.shutdown(wait=True)
+            self._print_worker = None
         for close in reversed(self.closers):
             try:
                 close()

@@ -74,6 +74,14 @@ def open_from_args(args: argparse.Namespace):
                         reader_url=args.reader, printer_url=args.printer)  # fmt: skip
 
 
+def open_workstation(args: argparse.Namespace):
+    """The facade as the workstation window uses it: receipts print in the background, so the
+    next customer is never kept waiting by the printer."""
+    counter = open_from_args(args)
+    counter.print_in_background(True)
+    return counter
+
+
 def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -85,7 +93,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName("counter")
     i18n.install(app, i18n.saved_language())
     try:
-        counter = open_from_args(args)
+        counter = open_workstation(args)
     except Exception as exc:  # noqa: BLE001 — shown to the person, then exit non-zero
         from counter_app.logs import explain
 

@@ -78,7 +78,16 @@ def _send(printer: Any, data: bytes) -> None:
 
 
 def drain_quietly(ctx: OpContext) -> str | None:
-    """After a sale: print what waits; a printer fault is reported, never raised (the sale stands)."""
+    """After a sale: print what waits; a printer fault is reported, never raised (the sale stands).
+    With background printing on (the workstation UI), the queue is printed on its own thread and
+    this returns at once: the sale is already committed and its receipt durably queued."""
+    if ctx.devices.background_printing:
+        ctx.devices.submit_print(lambda: _drain_logged(ctx))
+        return None
+    return _drain_logged(ctx)
+
+
+def _drain_logged(ctx: OpContext) -> str | None:
     try:
         drain(ctx)
     except UserFacingError as error:

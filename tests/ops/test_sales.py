@@ -186,3 +186,19 @@ def test_a_restart_rolls_forward_a_written_card(selling, monkeypatch):
     assert [r.action for r in results] == ["rolled_forward"]
     assert results[0].receipt_no == "W01-00000001"
     assert _count(world, LedgerEntry, LedgerEntry.kind == "sale") == 1
+
+
+def test_with_background_printing_a_sale_does_not_wait_for_a_dead_printer(selling):
+    """GIVEN the workstation's background printing and a printer that answers nothing WHEN a sale is
+    made THEN it returns committed at once; the receipt prints whole when the printer is back."""
+    world, s, _ = selling
+    world.counter.print_in_background(True)
+    world.sim.printer_line.mute = True
+    result = s.top_up(account_no="D-5-308", amount_fen=2_000)
+    assert result.receipt_no == "W01-00000001"
+    world.counter.wait_for_printing()
+    assert world.sim.printed() == []
+    world.sim.printer_line.mute = False
+    s.x_report()  # any later print drains the queue: the sale's receipt first
+    world.counter.wait_for_printing()
+    assert "W01-00000001" in world.sim.printed()[0]
