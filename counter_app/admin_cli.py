@@ -220,7 +220,15 @@ def _effective(p: argparse.ArgumentParser) -> None:
 
 
 def _checks_backups_reports(g: _Grammar) -> None:
-    g.leaf("audit verify", "check the audit chain (exit 0 only when intact)")
+    p = g.leaf("audit verify", "check the audit chain (exit 0 only when intact)")
+    head = p.add_mutually_exclusive_group()
+    head.add_argument("--head", metavar="SEQ:MAC", type=_chain_head,
+                      help="the chain head printed on a Z report (审计序号:审计链头)")  # fmt: skip
+    head.add_argument(
+        "--head-from-z",
+        metavar="SHEET_NO",
+        help="the head stored with this settlement sheet (or Z report) number",
+    )
     g.leaf("receipt verify", "check a receipt's QR text").add_argument("text", metavar="TEXT")
     g.leaf("backup create", "write a backup").add_argument("--out", metavar="FILE", required=True)
     g.leaf("backup verify", "check a backup file").add_argument("file", metavar="FILE")
@@ -253,6 +261,16 @@ def usage_problem(args: argparse.Namespace) -> str | None:
                 f"argument --amount-fen: {args.kind} 通知单需要金额 / a {args.kind} notice needs --amount-fen"
             )
     return None
+
+
+def _chain_head(text: str) -> tuple[int, str]:
+    seq, _, mac = text.strip().partition(":")
+    mac = mac.strip().lower()
+    if not seq.strip().isdigit() or len(mac) != 64 or any(c not in "0123456789abcdef" for c in mac):
+        raise argparse.ArgumentTypeError(
+            f"链头应为 序号:64位校验码 / expected SEQ:MAC (64 hex digits): {text!r}"
+        )
+    return int(seq), mac
 
 
 # --- running -----------------------------------------------------------------------------------

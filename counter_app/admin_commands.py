@@ -256,11 +256,14 @@ def notice_add(ctx: CommandContext) -> int:
 
 def audit_verify(ctx: CommandContext) -> int:
     with services.acting(ctx.invocation()) as run:
-        result = tools.verify_audit(run)
+        result = tools.verify_audit(run, head=ctx.args.head, head_from_z=ctx.args.head_from_z)
+    # In full, as SEQ:MAC, so it can be compared with (or passed back as --head) a Z report's head.
+    ctx.out.line(f"当前链头 / head: {result.head[0]}:{result.head[1]}")
     if result.ok:
-        ctx.out.line(
-            f"审计链完好：共 {result.entries_checked} 条，链头 #{result.head[0]} {result.head[1][:16]}"
+        checked = (
+            "（已与给定链头核对）" if ctx.args.head or ctx.args.head_from_z else "（未与日结单链头核对）"
         )
+        ctx.out.line(f"审计链完好：共 {result.entries_checked} 条{checked}")
         return 0
     bad = result.first_bad
     where = f"第 {bad.sequence} 条" if bad.sequence is not None else "无审计记录的行"

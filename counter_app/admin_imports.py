@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
+from counter_app import audit
 from counter_app.admin_services import AdminRun, campus_named
 from counter_app.clock import BUSINESS_TZ
 from counter_app.context import OpContext
@@ -35,10 +36,10 @@ from counter_app.imports.accounts_file import ImportRow, Occupants, ParsedImport
 from counter_app.imports.accounts_plan import ExistingRoom, ImportPlan, RoomUpdate, diff_import
 from counter_app.imports.legacy_file import LegacyAccount, LegacyPurchase, ParsedLegacy
 from counter_app.imports.table import LineError
-from counter_app.ops.account_admin import new_account_no
-from counter_app.ops.cards import account_event
+from counter_app.ops.account_admin import ACCOUNT_NO_MAX, CLASS_LETTERS, new_account_no
+from counter_app.ops.cards import account_event, account_event_row
 from counter_app.ops.common import add_audited
-from db.models import Account, Building, Card, CardEvent, LedgerEntry, Room, Unit
+from db.models import Account, AccountEvent, Building, Card, CardEvent, LedgerEntry, Room, Unit
 
 
 def file_sha256(path: str) -> str:
@@ -123,6 +124,9 @@ def refuse_lines(errors: Iterable[LineError], what_zh: str, what_en: str) -> Non
 
 
 def apply_accounts_import(run: AdminRun, parsed: ParsedImport, path: str) -> AccountsImported:
+    """One transaction (all or nothing), kept short: the database is read once into dicts, rows
+    are inserted in bulk and the audit entries appended in one batch (audit.record_many) — per-row
+    queries held every counter's write lock for minutes on a 20,000-room file."""
     ctx = run.ctx
     with ctx.uow() as s:
         ctx.require_role(s, "admin")
@@ -131,15 +135,29 @@ def apply_accounts_import(run: AdminRun, parsed: ParsedImport, path: str) -> Acc
         payload = {"file_sha256": file_sha256(path), "new": len(plan.new), "updated": len(plan.updated),
                    "class_changed": len(plan.class_changed), "missing": len(plan.missing)}  # fmt: skip
         approval_id = ctx.approve(s, run.require_approval(), kind="accounts.import", payload=payload)
-        creator = _RoomCreator(ctx, s)
+        creator = _RoomCreator(ctx, s, (r.campus for r in plan.new))
         refuse_lines(creator.check_codes(plan.new, known), "导入文件", "import file")
-        created = [creator.create(row, known.get(row.key), approval_id) for row in plan.new]
+        events = creator.create_all(plan.new, known, approval_id)
         _free_changed_meters(s, known, plan.updated)
-        pending = [_update(ctx, s, known[u.key].account, u, approval_id) for u in plan.updated]
+        pending = [_update(ctx, known[u.key], u, approval_id, events) for u in plan.updated]
+        _chain_events(ctx, s, events)
         ctx.audit(s, "accounts.imported", approval_id=approval_id, **payload)
-        return AccountsImported(
-            tuple(created), len(plan.updated), tuple(p for p in pending if p), len(plan.missing)
-        )
+        created = tuple(account.account_no for account, _ in events[: len(plan.new)])
+        return AccountsImported(created, len(plan.updated), tuple(p for p in pending if p), len(plan.missing))
+
+
+Events = list[tuple[Account, AccountEvent]]
+
+
+def _chain_events(ctx: OpContext, s: DbSession, events: Events) -> None:
+    """Insert the account events in one flush and chain one audit entry over each."""
+    s.add_all([event for _, event in events])
+    s.flush()
+    items = [
+        (f"account.{event.kind}", event, {"account_no": account.account_no}) for account, event in events
+    ]
+    audit.record_many(s, items, actor_id=ctx.operator.id if ctx.operator else None,
+                      workstation=ctx.workstation.code, clock=ctx.clock)  # fmt: skip
 
 
 def room_code_for(row: ImportRow) -> str:
@@ -149,8 +167,22 @@ def room_code_for(row: ImportRow) -> str:
 
 
 class _RoomCreator:
-    def __init__(self, ctx: OpContext, s: DbSession) -> None:
+    """New rooms and accounts of a yearly file. What the database holds (campuses, buildings,
+    units, room codes, account numbers) is read once; the rows are added in bulk."""
+
+    def __init__(self, ctx: OpContext, s: DbSession, campuses: Iterable[str]) -> None:
         self.ctx, self.s = ctx, s
+        self.campuses = {name: campus_named(s, name, create=False) for name in sorted(set(campuses))}
+        ids = [c.id for c in self.campuses.values() if c is not None]
+        self.codes = set(
+            s.execute(select(Room.campus_id, Room.room_code).where(Room.campus_id.in_(ids))).tuples()
+        )
+        self.buildings = {
+            (b.campus_id, b.code): b for b in s.scalars(select(Building).where(Building.campus_id.in_(ids)))
+        }
+        self.units = {(u.building_id, u.code): u for u in s.scalars(
+            select(Unit).join(Building, Building.id == Unit.building_id).where(Building.campus_id.in_(ids)))}  # fmt: skip
+        self.account_nos = set(s.scalars(select(Account.account_no)))
 
     def check_codes(self, rows: Iterable[ImportRow], known: dict[RoomKey, KnownRoom]) -> list[LineError]:
         """Two different places (`05` and `5`) would get one room code: refused, named."""
@@ -159,48 +191,66 @@ class _RoomCreator:
             if row.key in known:
                 continue
             code = (row.campus, room_code_for(row))
-            campus = campus_named(self.s, row.campus, create=False)
-            taken = campus is not None and self.s.scalar(
-                select(Room.id).where(Room.campus_id == campus.id, Room.room_code == code[1])
-            )
-            if taken or code in seen:
+            campus = self.campuses.get(row.campus)
+            if (campus is not None and (campus.id, code[1]) in self.codes) or code in seen:
                 errors.append(LineError(row.line, "房间", f"房间号 {code[1]} 与另一房间重复",
                                         f"room code {code[1]} clashes with another room"))  # fmt: skip
             seen[code] = row.line
         return errors
 
-    def create(self, row: ImportRow, known: KnownRoom | None, approval_id: int) -> str:
-        room = known.room if known else self._room(row)
-        room.beds = row.beds
-        account = Account(
-            account_no=new_account_no(self.s, row.cls, room.room_code), room_id=room.id, cls=row.cls,
-            status="active", holder=row.holder or None, phone=row.phone or None, meter_no=row.meter_no,
-            purchase_counter=0, beds=row.beds, occupants_undergrad=row.occupants.undergrad,
-            occupants_master=row.occupants.master, occupants_phd=row.occupants.phd, opened_on=self.ctx.today(),
-        )  # fmt: skip
-        self.s.add(account)
+    def create_all(self, rows: list[ImportRow], known: dict[RoomKey, KnownRoom], approval_id: int) -> Events:
+        """Rooms (one flush), then accounts (one flush); the `imported` events, not yet added."""
+        rooms = [known[row.key].room if row.key in known else self._room(row) for row in rows]
         self.s.flush()
-        account_event(self.ctx, self.s, account, "imported", approval_id=approval_id,
-                      data={"line": row.line, "new": True, "room_code": room.room_code})  # fmt: skip
-        return account.account_no
+        accounts = []
+        for row, room in zip(rows, rooms, strict=True):
+            room.beds = row.beds
+            accounts.append(Account(
+                account_no=self._account_no(row.cls, room.room_code), room_id=room.id, cls=row.cls,
+                status="active", holder=row.holder or None, phone=row.phone or None, meter_no=row.meter_no,
+                purchase_counter=0, beds=row.beds, occupants_undergrad=row.occupants.undergrad,
+                occupants_master=row.occupants.master, occupants_phd=row.occupants.phd,
+                opened_on=self.ctx.today(),
+            ))  # fmt: skip
+        self.s.add_all(accounts)
+        self.s.flush()
+        return [(account, account_event_row(self.ctx, account, "imported", approval_id=approval_id,
+                                            data={"line": row.line, "new": True, "room_code": room.room_code}))
+                for row, room, account in zip(rows, rooms, accounts, strict=True)]  # fmt: skip
+
+    def _account_no(self, cls: str, code: str) -> str:
+        """`new_account_no` against the numbers read at the start and those given in this file."""
+        base = f"{CLASS_LETTERS[cls]}-{code}"
+        for candidate in [base] + [f"{base}-{n}" for n in range(2, 100)]:
+            if len(candidate) <= ACCOUNT_NO_MAX and candidate not in self.account_nos:
+                break
+        else:  # rare: its own numbering, which reads the database, so what we hold goes in first
+            self.s.flush()
+            candidate = new_account_no(self.s, cls, code)
+        self.account_nos.add(candidate)
+        return candidate
 
     def _room(self, row: ImportRow) -> Room:
-        campus = campus_named(self.s, row.campus, create=True, ctx=self.ctx)
-        building = self._get(Building, campus_id=campus.id, code=row.building) or self._add(
-            Building(campus_id=campus.id, code=row.building, name=f"{row.building}号楼")
-        )
+        campus = self.campuses.get(row.campus)
+        if campus is None:
+            campus = self.campuses[row.campus] = campus_named(self.s, row.campus, create=True, ctx=self.ctx)
+        building = self.buildings.get((campus.id, row.building))
+        if building is None:
+            building = self._add(Building(campus_id=campus.id, code=row.building, name=f"{row.building}号楼"))
+            self.buildings[(campus.id, row.building)] = building
         unit = None
         if row.unit:
-            unit = self._get(Unit, building_id=building.id, code=row.unit) or self._add(
-                Unit(building_id=building.id, code=row.unit)
-            )
-        return self._add(Room(campus_id=campus.id, building_id=building.id, unit_id=unit.id if unit else None,
-                              number=row.room, room_code=room_code_for(row), beds=row.beds))  # fmt: skip
+            unit = self.units.get((building.id, row.unit))
+            if unit is None:
+                unit = self.units[(building.id, row.unit)] = self._add(
+                    Unit(building_id=building.id, code=row.unit)
+                )
+        room = Room(campus_id=campus.id, building_id=building.id, unit_id=unit.id if unit else None,
+                    number=row.room, room_code=room_code_for(row), beds=row.beds)  # fmt: skip
+        self.s.add(room)
+        return room
 
-    def _get(self, model: Any, **where: Any) -> Any:
-        return self.s.scalar(select(model).filter_by(**where))
-
-    def _add(self, row: Any) -> Any:
+    def _add(self, row: Any) -> Any:  # a new building or unit: its id is needed by the rooms under it
         self.s.add(row)
         self.s.flush()
         return row
@@ -223,18 +273,18 @@ _ACCOUNT_FIELDS = {"cls": "cls", "beds": "beds", "undergrad": "occupants_undergr
                    "holder": "holder", "phone": "phone"}  # fmt: skip
 
 
-def _update(ctx: OpContext, s: DbSession, account: Account, u: RoomUpdate, approval_id: int) -> str | None:
-    """Apply one room's changes; the account number when it became pending."""
+def _update(ctx: OpContext, known: KnownRoom, u: RoomUpdate, approval_id: int, events: Events) -> str | None:
+    """Apply one room's changes (flushed with the events); the account number when it became pending."""
+    account = known.account
     for change in u.changes:
         setattr(account, _ACCOUNT_FIELDS[change.field], change.new)
-    s.get(Room, account.room_id).beds = account.beds
+    known.room.beds = account.beds
     if u.becomes_pending:
         account.status = "pending"
-    s.flush()
     changes = [{"field": c.field, "old": c.old, "new": c.new} for c in u.changes]
     kind = "class_changed" if u.class_changed else "imported"
-    account_event(ctx, s, account, kind, approval_id=approval_id,
-                  data={"line": u.row.line, "changes": changes, "pending": u.becomes_pending})  # fmt: skip
+    events.append((account, account_event_row(ctx, account, kind, approval_id=approval_id,
+                   data={"line": u.row.line, "changes": changes, "pending": u.becomes_pending})))  # fmt: skip
     return account.account_no if u.becomes_pending else None
 
 

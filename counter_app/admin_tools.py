@@ -26,14 +26,37 @@ from db.session import unit_of_work
 # --- audit and receipts ----------------------------------------------------------------------------
 
 
-def verify_audit(run: AdminRun) -> audit.VerifyResult:
+def verify_audit(
+    run: AdminRun, *, head: tuple[int, str] | None = None, head_from_z: str | None = None
+) -> audit.VerifyResult:
+    """Check the chain; against `head` (SEQ, MAC as printed on a Z report) or the head a Z
+    report / settlement sheet of this database recorded, when given — without one, a consistent
+    truncation of the newest entries (with the rows they name) cannot be seen."""
     ctx = run.ctx
     with ctx.reading() as s:
-        result = audit.verify(s)
+        if head_from_z is not None:
+            head = z_report_head(s, head_from_z)
+        result = audit.verify(s, expected_head=head)
     with ctx.uow() as s:  # that the chain was checked, and what was found, is itself on record
         ctx.audit(s, "audit.verified", ok=result.ok, entries=result.entries_checked,
-                  first_bad=result.first_bad.sequence if result.first_bad else None)  # fmt: skip
+                  first_bad=result.first_bad.sequence if result.first_bad else None,
+                  expected_seq=head[0] if head else None, head_from_z=head_from_z)  # fmt: skip
     return result
+
+
+def z_report_head(s: Any, number: str) -> tuple[int, str]:
+    """The chain head stored with a Z report, named by its settlement sheet number or Z number.
+    Weaker than the printed copy: whoever can rewrite the database can rewrite this row too."""
+    from db.models.settlement import SettlementSheet, ZReport
+
+    sheet_shift = select(SettlementSheet.shift_id).where(SettlementSheet.sheet_no == number)
+    z = s.scalars(
+        select(ZReport).where((ZReport.shift_id.in_(sheet_shift)) | (ZReport.z_no == number))
+    ).first()
+    if z is None:
+        raise InputInvalid(f"没有交账单或日结单 {number}", detail_en=f"no settlement sheet or Z report {number}",
+                           field="head_from_z")  # fmt: skip
+    return (z.audit_seq, z.audit_head)
 
 
 @dataclass(frozen=True)

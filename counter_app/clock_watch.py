@@ -54,6 +54,54 @@ def after_append(session: Session, entry: AuditEntry, subject: Any, record: Reco
     return mark
 
 
+def judged_alone(subject: Any) -> bool:
+    """Subjects `audit.record_many` must leave to `record` (their checks read their own rows)."""
+    return isinstance(subject, (LedgerEntry, Receipt, ClockMark))
+
+
+def went_back_in_batch(session: Session, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`_chain_went_back` for consecutive new entries (not yet inserted): the latest times before
+    the batch are read once and carried along, so the rule is the same as entry by entry."""
+    if not entries:
+        return []
+    first = entries[0]["sequence"]
+    before = AuditEntry.sequence < first
+    latest = session.scalar(select(func.max(AuditEntry.at)).where(before))
+    latest = _aware(latest) if latest is not None else None
+    own: dict[str | None, datetime | None] = {}
+    skew = timedelta(seconds=_skew_s(session))
+    flagged = []
+    for entry in entries:
+        ws, at = entry["workstation"], _aware(entry["at"])
+        if ws not in own:
+            found = session.scalar(
+                select(func.max(AuditEntry.at)).where(before, AuditEntry.workstation == ws)
+            )
+            own[ws] = _aware(found) if found is not None else None
+        if own[ws] is not None and at < own[ws]:
+            flagged.append({**entry, "latest": own[ws]})
+        elif latest is not None and at < latest - skew:
+            flagged.append({**entry, "latest": latest})
+        own[ws] = at if own[ws] is None else max(own[ws], at)
+        latest = at if latest is None else max(latest, at)
+    return flagged
+
+
+def mark_batch(session: Session, flagged: list[dict[str, Any]], record: Record) -> None:
+    """The marks of `went_back_in_batch`, written after the batch's entries are in."""
+    for entry in flagged:
+        mark = ClockMark(
+            what="audit_entry", subject_table=entry["subject_table"], subject_id=entry["subject_id"],
+            audit_sequence=entry["sequence"], workstation=entry["workstation"], at=entry["at"],
+            latest_at=entry["latest"], reason=REASON,
+        )  # fmt: skip
+        session.add(mark)
+        session.flush()
+        record(session, kind="clock.went_back", actor_id=entry["actor_id"], workstation=entry["workstation"],
+               subject=mark, payload={"what": "audit_entry", "audit_sequence": entry["sequence"]},
+               clock=lambda at=entry["at"]: at)  # fmt: skip
+
+
 def _went_back(session: Session, entry: AuditEntry, subject: Any) -> tuple[str, datetime, datetime] | None:
     if isinstance(subject, LedgerEntry) and _first_mention(session, entry):
         return _ledger_went_back(session, subject)
@@ -88,13 +136,14 @@ def _receipt_went_back(session: Session, row: Receipt) -> tuple[str, datetime, d
 
 
 def _chain_went_back(session: Session, entry: AuditEntry) -> tuple[str, datetime, datetime] | None:
-    before = AuditEntry.sequence < entry.sequence
-    own = session.scalar(
-        select(func.max(AuditEntry.at)).where(before, AuditEntry.workstation == entry.workstation)
-    )
+    # `entry` is the newest entry of the chain, so "later than any entry before it" is "later than
+    # the max over all entries" (its own time cannot exceed itself). Without a sequence filter the
+    # max is one index probe (ix_audit_log_at, ix_audit_log_workstation_at) instead of a scan that
+    # grew with the chain (docs/benchmarks.md, import).
+    own = session.scalar(select(func.max(AuditEntry.at)).where(AuditEntry.workstation == entry.workstation))
     if own is not None and _aware(entry.at) < _aware(own):
         return "audit_entry", entry.at, own
-    latest = session.scalar(select(func.max(AuditEntry.at)).where(before))
+    latest = session.scalar(select(func.max(AuditEntry.at)))
     if latest is not None and _aware(entry.at) < _aware(latest) - timedelta(seconds=_skew_s(session)):
         return "audit_entry", entry.at, latest
     return None

@@ -71,12 +71,22 @@ def account_event(
     workstation_id: int | None = None, approval_id: int | None = None, reason: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> AccountEvent:  # fmt: skip
-    event = AccountEvent(
+    event = account_event_row(ctx, account, kind, operator_id=operator_id, workstation_id=workstation_id,
+                              approval_id=approval_id, reason=reason, data=data)  # fmt: skip
+    return add_audited(ctx, s, event, f"account.{kind}", account_no=account.account_no)
+
+
+def account_event_row(
+    ctx: OpContext, account: Account, kind: str, *, operator_id: int | None = None,
+    workstation_id: int | None = None, approval_id: int | None = None, reason: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> AccountEvent:  # fmt: skip
+    """The event row, not yet added (bulk imports add many, then chain them with audit.record_many)."""
+    return AccountEvent(
         account_id=account.id, kind=kind, at=ctx.now(),
         operator_id=operator_id if operator_id is not None else _operator_id(ctx),
         workstation_id=workstation_id or ctx.workstation.id, approval_id=approval_id, reason=reason, data=data,
     )  # fmt: skip
-    return add_audited(ctx, s, event, f"account.{kind}", account_no=account.account_no)
 
 
 def _operator_id(ctx: OpContext) -> int | None:

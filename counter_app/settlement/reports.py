@@ -14,16 +14,23 @@ and voids (count). Weeks are ISO weeks; months and years are accounting periods 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from counter_app.clock import BUSINESS_TZ
 from counter_app.errors import InputInvalid
-from counter_app.settlement.ledger_view import DRAWER_KINDS, PAYMENT_KINDS, EntryRow, entries_between
+from counter_app.settlement.ledger_view import (
+    DRAWER_KINDS,
+    PAYMENT_KINDS,
+    EntryRow,
+    entries_between,
+    settlement_line,
+)
 from counter_app.settlement.months import day_bounds, period_of
+from counter_app.settlement.period_sums import BucketSum, bucket_sums
 from receipts.reports.model import HourChart, ReportTable, as_rows
 from receipts.tables import Column
 
@@ -91,17 +98,27 @@ def entries_in(session: Session, query: ReportQuery) -> list[EntryRow]:
 
 
 def charge_of(e: EntryRow) -> str:
-    return "electricity" if e.line in GROUP_LABELS else e.line
+    return charge_of_line(e.line)
+
+
+def charge_of_line(line: str) -> str:
+    return "electricity" if line in GROUP_LABELS else line
 
 
 def group_of(e: EntryRow) -> str:
-    return GROUP_LABELS.get(e.class_group or "", "其他") if e.account_no else "其他"
+    return group_label(e.class_group, bool(e.account_no))
 
 
-def period_key(kind: str, e: EntryRow, month_end_day: int) -> str:
-    local = e.at.astimezone(BUSINESS_TZ)
+def group_label(class_group: str | None, has_account: bool) -> str:
+    return GROUP_LABELS.get(class_group or "", "其他") if has_account else "其他"
+
+
+def period_key(kind: str, local: datetime | date, month_end_day: int) -> str:
+    """The period of a business-local moment or date (aware moments are converted first)."""
+    if isinstance(local, datetime):
+        local = (local.astimezone(BUSINESS_TZ) if local.tzinfo else local).date()
     if kind == "day":
-        return local.date().isoformat()
+        return local.isoformat()
     if kind == "week":
         year, week, _ = local.isocalendar()
         return f"{year}-W{week:02d}"
@@ -115,18 +132,28 @@ PERIOD_COLUMNS = (Column("期间"), Column("用户类别"), Column("收费项目
 _CHARGE_ORDER = list(CHARGE_LABELS)
 
 
-def period_rows(entries: list[EntryRow], kind: str, month_end_day: int) -> list[list]:
+def period_rows(
+    sums: Iterable[BucketSum], kind: str, month_end_day: int, fen_by_hour: list[int]
+) -> list[list]:
+    """Fold the database's bucket sums into (period, group, charge) rows; takings by hour alongside."""
     acc: dict[tuple[str, str, str], list[int]] = {}
-    for e in entries:
-        key = (period_key(kind, e, month_end_day), group_of(e), charge_of(e))
+    keys: dict[tuple, tuple[str, str, str]] = {}
+    for b in sums:
+        head = (b.local.date(), b.kind, b.charge, b.class_group, b.has_account)
+        key = keys.get(head)
+        if key is None:
+            line = settlement_line(b.kind, b.charge, b.class_group)
+            key = keys[head] = (period_key(kind, b.local.date(), month_end_day),
+                                group_label(b.class_group, b.has_account), charge_of_line(line))  # fmt: skip
         row = acc.setdefault(key, [0, 0, 0, 0, 0, 0])
-        row[0] += e.kind in PAYMENT_KINDS
-        if e.kind in DRAWER_KINDS:
-            row[1] += e.fen
-            row[2] += e.energy_ckwh
-        row[3] += e.free_ckwh
-        row[4] += -e.fen if e.kind == "refund_raised" else 0
-        row[5] += e.kind == "void"
+        row[0] += b.count if b.kind in PAYMENT_KINDS else 0
+        if b.kind in DRAWER_KINDS:
+            row[1] += b.fen
+            row[2] += b.energy_ckwh
+            fen_by_hour[b.local.hour] += b.fen
+        row[3] += b.free_ckwh
+        row[4] += -b.fen if b.kind == "refund_raised" else 0
+        row[5] += b.count if b.kind == "void" else 0
     order = sorted(
         acc, key=lambda k: (k[0], k[1], _CHARGE_ORDER.index(k[2]) if k[2] in _CHARGE_ORDER else 99)
     )
@@ -135,23 +162,21 @@ def period_rows(entries: list[EntryRow], kind: str, month_end_day: int) -> list[
 
 def _period_builder(kind: str, title: str) -> Builder:
     def build(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
-        entries = entries_in(session, query)
-        rows = period_rows(entries, kind, query.month_end_day)
+        # Summed in SQL per local day (per hour for the day report's chart), never entry by entry.
+        sums = bucket_sums(session, *day_bounds(query.start, query.end), "hour" if kind == "day" else "day")
+        fen_by_hour = [0] * 24
+        rows = period_rows(sums, kind, query.month_end_day, fen_by_hour)
         total = ("合计", "", "", *(sum(r[i] for r in rows) for i in range(3, 9)))
-        chart = hour_chart(entries) if kind == "day" else None
+        chart = hour_chart(fen_by_hour) if kind == "day" else None
         return ReportTable(kind, title, PERIOD_COLUMNS, as_rows(rows), total,
                            (query.centre_name, f"期间：{query.range_text}"), wide=True, chart=chart)  # fmt: skip
 
     return build
 
 
-def hour_chart(entries: list[EntryRow]) -> HourChart:
+def hour_chart(fen_by_hour: list[int]) -> HourChart:
     """Takings by hour of day, in whole yuan (the chart only; tables keep exact fen)."""
-    fen = [0] * 24
-    for e in entries:
-        if e.kind in DRAWER_KINDS:
-            fen[e.at.astimezone(BUSINESS_TZ).hour] += e.fen
-    return HourChart("分时段收费", tuple(v // 100 for v in fen))
+    return HourChart("分时段收费", tuple(v // 100 for v in fen_by_hour))
 
 
 for _kind, _title in (("day", "日报表"), ("week", "周报表"), ("month", "月报表"), ("year", "年报表")):

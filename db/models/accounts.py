@@ -28,6 +28,7 @@ from db.base import UUID_TEXT_LENGTH, Base, IntPK, JsonDoc, UtcDateTime, approva
 
 CLASS_CODES = ("dorm", "staff", "business")
 ACCOUNT_STATUSES = ("pending", "active", "blocked", "closed")
+PATTERN_OPS = "varchar_pattern_ops"
 OCCUPANT_CATEGORIES = ("undergrad", "master", "phd")  # 本科 / 研究生 / 博士
 
 # Reference rows, inserted by migration 0002 (and nowhere else). Class groups are the report
@@ -92,16 +93,23 @@ class Account(Base):
             sqlite_where=text("status <> 'closed'"),
             postgresql_where=text("status <> 'closed'"),
         ),
+        # The account search matches by prefix (counter_app/ops/lookup.py); on PostgreSQL LIKE
+        # 'p%' uses a btree only with the pattern operator class (which also serves equality).
+        Index(
+            "uq_accounts_account_no", "account_no", unique=True, postgresql_ops={"account_no": PATTERN_OPS}
+        ),
+        Index("ix_accounts_meter_no", "meter_no", postgresql_ops={"meter_no": PATTERN_OPS}),
+        Index("ix_accounts_holder", "holder", postgresql_ops={"holder": PATTERN_OPS}),
     )
 
     id: Mapped[int] = mapped_column(IntPK, primary_key=True)
-    account_no: Mapped[str] = mapped_column(String(32), unique=True)
+    account_no: Mapped[str] = mapped_column(String(32))
     room_id: Mapped[int] = mapped_column(IntPK, ForeignKey("rooms.id"), index=True)
     cls: Mapped[str] = mapped_column(String(16), ForeignKey("card_classes.code"))
     status: Mapped[str] = mapped_column(String(16))
     holder: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(32))
-    meter_no: Mapped[str] = mapped_column(String(32), index=True)
+    meter_no: Mapped[str] = mapped_column(String(32))
     card_serial: Mapped[str | None] = mapped_column(String(32), index=True)
     purchase_counter: Mapped[int] = mapped_column(Integer, default=0)
     beds: Mapped[int] = mapped_column(Integer, default=0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import UUID_TEXT_LENGTH, Base, IntPK, UtcDateTime
@@ -59,7 +59,15 @@ class Unit(Base):
 class Room(Base):
     __tablename__ = "rooms"
     __table_args__ = (
-        UniqueConstraint("campus_id", "room_code"),
+        # Unique per campus, and the search's prefix match (`room_code LIKE '5-30%'`): PostgreSQL
+        # serves LIKE from a btree only with the pattern operator class whatever the collation.
+        Index(
+            "uq_rooms_campus_id_room_code",
+            "campus_id",
+            "room_code",
+            unique=True,
+            postgresql_ops={"room_code": "varchar_pattern_ops"},
+        ),
         CheckConstraint("beds >= 0", name="beds_not_negative"),
         CheckConstraint("area_dm2 IS NULL OR area_dm2 >= 0", name="area_not_negative"),
     )

@@ -196,6 +196,7 @@ class AuditEntry(Base):
 Index("ix_audit_log_subject", AuditEntry.subject_table, AuditEntry.subject_id)
 # The latest time in the chain, read at every append to flag a clock set back (counter_app/clock_watch.py).
 Index("ix_audit_log_at", AuditEntry.at)
+Index("ix_audit_log_workstation_at", AuditEntry.workstation, AuditEntry.at)
 
 
 class KeyFingerprint(Base):

@@ -134,3 +134,26 @@ def test_english_translation_compiles_and_loads(qapp, monkeypatch, tmp_path):
     finally:
         i18n.install(qapp, "zh_CN")
     assert QCoreApplication.translate("Sale", "售电") == "售电"
+
+
+def test_accounts_search_is_debounced_and_never_queued(qtbot, window, runner, monkeypatch):
+    """Fast typing: one search per pause, and none submitted while one is on the worker."""
+    from ui.pages import accounts
+
+    window.show_page("accounts")
+    page = window.pages["accounts"]
+    texts: list[str] = []
+    real = accounts.search
+    monkeypatch.setattr(accounts, "search", lambda session, text: texts.append(text) or real(session, text))
+    for typed in ("张", "张老", "张老师"):  # keystrokes closer together than the debounce
+        page.query.set_text(typed)
+        page.query.edit.textEdited.emit(typed)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    assert texts == ["张老师"] and page._timer.interval() == accounts.SEARCH_DEBOUNCE_MS
+    page._searching = True  # one on the worker: the next one waits for it, then runs the newest text
+    page.query.set_text("校园")
+    page.run_search()
+    assert texts == ["张老师"]
+    page._found([])  # the stale answer returns: dropped, and the newest text is searched
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1 and page.model.row(0).account_no == "B-1-001")
+    assert texts == ["张老师", "校园"]

@@ -20,6 +20,7 @@ from ui.pages.form import ActionForm, Spec, note
 from ui.widgets import Field
 
 translate = QCoreApplication.translate
+SEARCH_DEBOUNCE_MS = 150  # longer than a fast typist's gap between keys (~100 ms), still feels instant
 
 
 def search(session: Any, text: str) -> list:
@@ -60,9 +61,13 @@ class AccountsPage(Page):
         super().__init__(ctx, parent)
         self._tree_loaded = False
         self.query = Field(translate("Accounts", "房间号 / 户主姓名 / 电表号 / 账户号（输入即查）"))
+        # Debounced: a search starts 150 ms after the last keystroke, and never while one is on the
+        # single worker (the newest text is searched when it returns), so fast typing queues nothing.
         self.query.edit.textEdited.connect(lambda _t: self._timer.start())
-        self._timer = QTimer(self, singleShot=True, interval=250)
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._timer.timeout.connect(self.run_search)
+        self._searching = False
+        self._search_again = False
         self.model = accounts_model(self)
         table = QTableView()
         table.setModel(self.model)
@@ -144,20 +149,37 @@ class AccountsPage(Page):
         self.tree_note.setText(translate("Accounts", "共 {0} 间房；点房间即查询").format(len(rows)))
 
     def run_search(self) -> None:
+        if self._searching:  # one at a time: the newest text runs when this one returns
+            self._search_again = True
+            return
         text = self.query.text()
         if not text:
             self.model.set_rows([])
             return
+        self._searching = True
         session = self.ctx.session
-        FacadeOp(self, lambda: search(session, text)).success(self._found).failure(
-            lambda exc: self.query.show_error(error_text(exc))
-        ).run()
+        FacadeOp(self, lambda: search(session, text)).success(self._found).failure(self._search_failed).run()
 
     def _found(self, rows: list) -> None:
+        if self._search_done():
+            return
         self.model.set_rows(rows)
         if not rows:
             self.query.error.setText(translate("Accounts", "没有找到"))
             self.query.error.show()
+
+    def _search_failed(self, exc: BaseException) -> None:
+        if not self._search_done():
+            self.query.show_error(error_text(exc))
+
+    def _search_done(self) -> bool:
+        """True when the text changed meanwhile: the answer is stale and the newest search starts."""
+        self._searching = False
+        if self._search_again:
+            self._search_again = False
+            self.run_search()
+            return True
+        return False
 
     def _room_clicked(self, index) -> None:
         room = index.data(Qt.ItemDataRole.UserRole)

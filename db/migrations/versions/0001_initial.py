@@ -43,6 +43,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_audit_log_at", ["at"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_log_kind"), ["kind"], unique=False)
         batch_op.create_index("ix_audit_log_subject", ["subject_table", "subject_id"], unique=False)
+        batch_op.create_index("ix_audit_log_workstation_at", ["workstation", "at"], unique=False)
 
     op.create_table(
         "campuses",
@@ -632,8 +633,15 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["campus_id"], ["campuses.id"], name=op.f("fk_rooms_campus_id_campuses")),
         sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_rooms_unit_id_units")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rooms")),
-        sa.UniqueConstraint("campus_id", "room_code", name=op.f("uq_rooms_campus_id_room_code")),
     )
+    with op.batch_alter_table("rooms", schema=None) as batch_op:
+        batch_op.create_index(
+            "uq_rooms_campus_id_room_code",
+            ["campus_id", "room_code"],
+            unique=True,
+            postgresql_ops={"room_code": "varchar_pattern_ops"},
+        )
+
     op.create_table(
         "settlement_sheets",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -773,12 +781,25 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["cls"], ["card_classes.code"], name=op.f("fk_accounts_cls_card_classes")),
         sa.ForeignKeyConstraint(["room_id"], ["rooms.id"], name=op.f("fk_accounts_room_id_rooms")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
-        sa.UniqueConstraint("account_no", name=op.f("uq_accounts_account_no")),
     )
     with op.batch_alter_table("accounts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_accounts_card_serial"), ["card_serial"], unique=False)
-        batch_op.create_index(batch_op.f("ix_accounts_meter_no"), ["meter_no"], unique=False)
+        batch_op.create_index(
+            "ix_accounts_holder", ["holder"], unique=False, postgresql_ops={"holder": "varchar_pattern_ops"}
+        )
+        batch_op.create_index(
+            "ix_accounts_meter_no",
+            ["meter_no"],
+            unique=False,
+            postgresql_ops={"meter_no": "varchar_pattern_ops"},
+        )
         batch_op.create_index(batch_op.f("ix_accounts_room_id"), ["room_id"], unique=False)
+        batch_op.create_index(
+            "uq_accounts_account_no",
+            ["account_no"],
+            unique=True,
+            postgresql_ops={"account_no": "varchar_pattern_ops"},
+        )
         batch_op.create_index(
             "uq_accounts_meter_live",
             ["meter_no"],
@@ -1647,8 +1668,10 @@ def downgrade() -> None:
             sqlite_where=sa.text("status <> 'closed'"),
             postgresql_where=sa.text("status <> 'closed'"),
         )
+        batch_op.drop_index("uq_accounts_account_no", postgresql_ops={"account_no": "varchar_pattern_ops"})
         batch_op.drop_index(batch_op.f("ix_accounts_room_id"))
-        batch_op.drop_index(batch_op.f("ix_accounts_meter_no"))
+        batch_op.drop_index("ix_accounts_meter_no", postgresql_ops={"meter_no": "varchar_pattern_ops"})
+        batch_op.drop_index("ix_accounts_holder", postgresql_ops={"holder": "varchar_pattern_ops"})
         batch_op.drop_index(batch_op.f("ix_accounts_card_serial"))
 
     op.drop_table("accounts")
@@ -1660,6 +1683,11 @@ def downgrade() -> None:
     op.drop_table("shift_counts")
     op.drop_table("shift_closures")
     op.drop_table("settlement_sheets")
+    with op.batch_alter_table("rooms", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_rooms_campus_id_room_code", postgresql_ops={"room_code": "varchar_pattern_ops"}
+        )
+
     op.drop_table("rooms")
     op.drop_table("quota_batch_approvals")
     op.drop_table("queue_resolutions")
@@ -1739,6 +1767,7 @@ def downgrade() -> None:
     op.drop_table("card_classes")
     op.drop_table("campuses")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.drop_index("ix_audit_log_workstation_at")
         batch_op.drop_index("ix_audit_log_subject")
         batch_op.drop_index(batch_op.f("ix_audit_log_kind"))
         batch_op.drop_index("ix_audit_log_at")

@@ -1,0 +1,115 @@
+"""Ledger sums per time bucket, grouped in SQL, for the period reports (day / week / month / year).
+
+A ten-year report reads millions of entries; building an object per entry took minutes and
+gigabytes (docs/benchmarks.md §3). The database adds them up instead, per (bucket, kind, charge,
+class group, has account) — a few thousand groups — and reports.py folds the buckets into periods
+with the same rules as an entry (`settlement_line`, `charge_of`, `group_of`, `period_key`).
+
+The bucket is the business-local day (or hour, for the day report's hour chart). SQL shifts the
+stored UTC time by the business zone's offset, which is only exact while that offset is constant
+over the range (Asia/Shanghai: +08:00 since 1991); otherwise the bucket is the UTC hour and Python
+converts each bucket with the zone rules (exact for whole-hour offsets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import case, func, literal_column, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import String
+
+from counter_app.clock import BUSINESS_TZ
+from db.models import Account, CardClass, LedgerEntry
+
+_SQLITE_FORMATS = {"day": "%Y-%m-%d", "hour": "%Y-%m-%d %H"}
+_PG_FORMATS = {"day": "YYYY-MM-DD", "hour": "YYYY-MM-DD HH24"}
+
+
+class time_bucket(FunctionElement):  # noqa: N801 - an SQL function, named like one
+    """`at` + `minutes`, as text truncated to the day or the hour (UTC storage on both backends)."""
+
+    type = String()
+    inherit_cache = False  # unit and minutes are rendered into the SQL
+
+    def __init__(self, at, unit: str, minutes: int) -> None:
+        self.unit, self.minutes = unit, int(minutes)
+        super().__init__(at)
+
+
+@compiles(time_bucket, "sqlite")
+def _bucket_sqlite(element: time_bucket, compiler, **kw) -> str:
+    (at,) = element.clauses
+    fmt = _SQLITE_FORMATS[element.unit]
+    return f"strftime('{fmt}', {compiler.process(at, **kw)}, '{element.minutes:+d} minutes')"
+
+
+@compiles(time_bucket, "postgresql")
+def _bucket_postgresql(element: time_bucket, compiler, **kw) -> str:
+    (at,) = element.clauses
+    fmt = _PG_FORMATS[element.unit]
+    return (f"to_char(({compiler.process(at, **kw)} AT TIME ZONE 'UTC') "
+            f"+ interval '{element.minutes} minutes', '{fmt}')")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BucketSum:
+    local: datetime  # naive business-local start of the bucket (the day at 00:00, or the hour)
+    kind: str
+    charge: str | None
+    class_group: str | None
+    has_account: bool
+    count: int
+    fen: int
+    energy_ckwh: int
+    free_ckwh: int
+
+
+def constant_offset(start: datetime, end: datetime) -> timedelta | None:
+    """The business zone's UTC offset if it is the same on every day of [start, end), else None."""
+    offsets = set()
+    day = start.astimezone(UTC)
+    while day < end and len(offsets) < 2:
+        offsets.add(day.astimezone(BUSINESS_TZ).utcoffset())
+        day += timedelta(hours=12)
+    offsets.add(end.astimezone(BUSINESS_TZ).utcoffset())
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+def bucket_sums(session: Session, start: datetime, end: datetime, unit: str) -> Iterator[BucketSum]:
+    """Sums of entries with start <= at < end per business-local `unit` ("day" or "hour")."""
+    offset = constant_offset(start, end)
+    shifted = offset is not None and offset % timedelta(minutes=1) == timedelta(0)
+    minutes = offset // timedelta(minutes=1) if shifted else 0
+    bucket = time_bucket(LedgerEntry.at, unit if shifted else "hour", minutes).label("bucket")
+    has_account = case((Account.account_no != "", 1), else_=0).label("has_account")
+    stmt = (
+        select(bucket, LedgerEntry.kind, LedgerEntry.charge, CardClass.class_group, has_account,
+               func.count(), func.sum(LedgerEntry.fen), func.sum(LedgerEntry.energy_ckwh),
+               func.sum(LedgerEntry.free_ckwh))
+        .outerjoin(Account, Account.id == LedgerEntry.account_id)
+        .outerjoin(CardClass, CardClass.code == Account.cls)
+        .where(LedgerEntry.at >= start, LedgerEntry.at < end)
+        .group_by(literal_column("1"), LedgerEntry.kind, LedgerEntry.charge, CardClass.class_group,
+                  literal_column("5"))
+        .execution_options(yield_per=5_000)
+    )  # fmt: skip
+    local_of: dict[str, datetime] = {}
+    for text, kind, charge, group, account, count, fen, energy, free in session.execute(stmt):
+        local = local_of.get(text)
+        if local is None:
+            local = local_of[text] = _local(text, shifted)
+        # int(): PostgreSQL's SUM of a BIGINT is NUMERIC (Decimal), which would change the renders.
+        yield BucketSum(local, kind, charge, group, bool(account), int(count), int(fen or 0), int(energy or 0),
+                        int(free or 0))  # fmt: skip
+
+
+def _local(text: str, shifted: bool) -> datetime:
+    moment = datetime.strptime(text, "%Y-%m-%d %H" if len(text) > 10 else "%Y-%m-%d")
+    if shifted:
+        return moment
+    return moment.replace(tzinfo=UTC).astimezone(BUSINESS_TZ).replace(tzinfo=None)
