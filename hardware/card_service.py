@@ -108,16 +108,7 @@ class CardService:
         _check_text(account_no, "account_no")
         reading, raw_image = self._session()
         self._require_issuable(reading, raw_image, account_no)
-        record = PurchaseRecord(
-            meter_no=meter_no,
-            at=self._clock(),
-            tag=intent_tag(intent_id),
-            slot_seq=0,
-            purchase_counter=purchase_counter,
-            energy_ckwh=0,
-            free_ckwh=0,
-            amount_fen=0,
-        )
+        record = self._empty_purchase(meter_no, purchase_counter, intent_id)
         reading = self._unlock(reading, confirm=confirm_psc_retry, header_account=account_no)
         return self._write_record(reading, record)
 
@@ -181,16 +172,7 @@ class CardService:
         confirm_psc_retry: bool = False,
     ) -> CardReading:
         """A clear card (back from the meter) becomes the account's user card again, no energy."""
-        record = PurchaseRecord(
-            meter_no=meter_no,
-            at=self._clock(),
-            tag=intent_tag(intent_id),
-            slot_seq=0,
-            purchase_counter=purchase_counter,
-            energy_ckwh=0,
-            free_ckwh=0,
-            amount_fen=0,
-        )
+        record = self._empty_purchase(meter_no, purchase_counter, intent_id)
         kinds = (CardKind.CLEAR, CardKind.USER)
         return self._rewrite(card_serial, account_no, kinds, record, confirm_psc_retry)
 
@@ -315,6 +297,12 @@ class CardService:
 
     def _derived(self, reading: CardReading) -> bytes:
         return derive_psc(self._psc_master_key, reading.card_serial)
+
+    def _empty_purchase(self, meter_no: str, purchase_counter: int, intent_id: str) -> PurchaseRecord:
+        """A record at the account's counter with no energy: a new or restored user card (the meter
+        loads nothing from it, since its counter is already loaded or not ahead)."""
+        return PurchaseRecord(meter_no=meter_no, at=self._clock(), tag=intent_tag(intent_id), slot_seq=0,
+                              purchase_counter=purchase_counter, energy_ckwh=0, free_ckwh=0, amount_fen=0)  # fmt: skip
 
     def _write(self, address: int, data: bytes) -> None:
         self.reader.write_main(address=address, data=data)
