@@ -255,41 +255,37 @@ def add_workstation(run: AdminRun, *, code: str, campus: str) -> bool:
 
 
 def set_tariff(run: AdminRun, *, cls: str, price_e4: int, start: datetime, basis: str) -> None:
-    from counter_app.ops.common import add_audited
     from db.models import Tariff
 
-    ctx = run.ctx
-    basis = _basis(basis)
-    with ctx.uow() as s:
-        ctx.require_role(s, "admin")
-        if s.scalar(select(Tariff.id).where(Tariff.cls == cls, Tariff.effective_from == start)) is not None:
-            raise InputInvalid(
-                f"{cls} 在 {iso(start)} 已有电价", detail_en=f"{cls} already has a tariff from {iso(start)}"
-            )
-        payload = {"cls": cls, "price_e4": price_e4, "from": iso(start), "basis": basis}
-        approval_id = ctx.approve(s, run.require_approval(), kind="tariff.set", payload=payload)
-        row = Tariff(cls=cls, price_e4=price_e4, effective_from=start, basis=basis, set_by=ctx.operator_id,
-                     approval_id=approval_id, created_at=ctx.now())  # fmt: skip
-        add_audited(ctx, s, row, "tariff.set", **payload, approval_id=approval_id)
+    _add_rate(run, Tariff, "tariff.set", key=("cls", cls), value=("price_e4", price_e4), start=start, basis=basis,
+              taken_zh=f"{cls} 在 {iso(start)} 已有电价", taken_en=f"{cls} already has a tariff from {iso(start)}")
 
 
 def set_fee(run: AdminRun, *, kind: str, fen: int, start: datetime, basis: str) -> None:
-    from counter_app.ops.common import add_audited
     from db.models import Fee
+
+    _add_rate(run, Fee, "fee.set", key=("kind", kind), value=("fen", fen), start=start, basis=basis,
+              taken_zh=f"{kind} 在 {iso(start)} 已有收费标准", taken_en=f"{kind} already set from {iso(start)}")
+
+
+def _add_rate(run: AdminRun, model, kind: str, *, key: tuple[str, str], value: tuple[str, int], start: datetime,
+              basis: str, taken_zh: str, taken_en: str) -> None:  # fmt: skip
+    """A new tariff or fee row (append-only, effective from `start`, with its basis document),
+    co-signed and audited; refused when one already starts at that moment."""
+    from counter_app.ops.common import add_audited
 
     ctx = run.ctx
     basis = _basis(basis)
     with ctx.uow() as s:
         ctx.require_role(s, "admin")
-        if s.scalar(select(Fee.id).where(Fee.kind == kind, Fee.effective_from == start)) is not None:
-            raise InputInvalid(
-                f"{kind} 在 {iso(start)} 已有收费标准", detail_en=f"{kind} already set from {iso(start)}"
-            )
-        payload = {"kind": kind, "fen": fen, "from": iso(start), "basis": basis}
-        approval_id = ctx.approve(s, run.require_approval(), kind="fee.set", payload=payload)
-        row = Fee(kind=kind, fen=fen, effective_from=start, basis=basis, set_by=ctx.operator_id,
-                  approval_id=approval_id, created_at=ctx.now())  # fmt: skip
-        add_audited(ctx, s, row, "fee.set", fee=kind, fen=fen, basis=basis, approval_id=approval_id)
+        existing = select(model.id).where(getattr(model, key[0]) == key[1], model.effective_from == start)
+        if s.scalar(existing) is not None:
+            raise InputInvalid(taken_zh, detail_en=taken_en)
+        payload = {key[0]: key[1], value[0]: value[1], "from": iso(start), "basis": basis}
+        approval_id = ctx.approve(s, run.require_approval(), kind=kind, payload=payload)
+        row = model(**{key[0]: key[1], value[0]: value[1]}, effective_from=start, basis=basis,
+                    set_by=ctx.operator_id, approval_id=approval_id, created_at=ctx.now())  # fmt: skip
+        add_audited(ctx, s, row, kind, content=payload, approval_id=approval_id)
 
 
 def _basis(text: str) -> str:

@@ -23,6 +23,7 @@ from counter_app.errors import ApprovalRequired, InputInvalid, RoleForbidden
 from db.models.security import ROLES, Operator, RoleGrant, SupervisorAppointment
 
 CO_SIGN_ROLES = ("supervisor", "assistant", "head")
+SELLING_ROLES = ("cashier", "supervisor")  # who sells and handles cards at the counter
 APPOINTING_ROLES = ("head", "assistant")
 
 

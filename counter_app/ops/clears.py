@@ -31,11 +31,10 @@ from counter_app.ops import card_writes
 from counter_app.ops.card_reading import require_account_card
 from counter_app.ops.common import add_audited, get_account, write_back_to_json
 from counter_app.results import ClearCardInfo, ClearResult
+from counter_app.roles import SELLING_ROLES
 from counter_app.settlement.months import require_period_open
 from db.models import Account, AccountEvent, Card, CardEvent, CardWriteIntent, LedgerEntry, Shift
 from hardware.records import CardKind, CardReading
-
-SELLING_ROLES = ("cashier", "supervisor")
 
 
 def required_text(value: Any, field: str, label: str) -> str:

@@ -26,8 +26,8 @@ from counter_app.results import AccountInfo, WriteBack
 from counter_app.room_codes import normalise_room_code
 from db import repo
 from db.models import Account, LedgerEntry, Room, Shift
+from db.models.ledger import TENDERS
 
-TENDERS = ("cash", "cheque", "campus_card", "wechat", "alipay")
 ENERGY_SALE_KINDS = ("sale", "correction", "free", "legacy_purchase")
 
 

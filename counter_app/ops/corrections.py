@@ -44,10 +44,11 @@ from counter_app.errors import (
 )
 from counter_app.ops import card_writes
 from counter_app.ops.card_reading import require_account_card
-from counter_app.ops.clears import SELLING_ROLES, period_open, read_own_card, required_text
+from counter_app.ops.clears import period_open, read_own_card, required_text
 from counter_app.ops.common import get_account, open_shift_row, require_sellable
 from counter_app.ops.correction_commit import Original, commit_payload, voided_by_correction
 from counter_app.results import SaleResult
+from counter_app.roles import SELLING_ROLES
 from counter_app.settlement.signoff import shift_handed_to_finance
 from db.models import CardWriteIntent, LedgerEntry, Receipt
 from hardware.records import CardKind, CardReading

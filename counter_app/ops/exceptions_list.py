@@ -20,11 +20,11 @@ from counter_app.clock import BUSINESS_TZ
 from counter_app.clock_watch import clock_back_marks
 from counter_app.context import OpContext
 from counter_app.money import format_kwh, format_yuan
+from counter_app.roles import CO_SIGN_ROLES
 from db.models import Account, LedgerEntry, LedgerMark, Receipt, ReceiptEvent, Shift, Workstation
 from db.models.security import Approval, Operator
 from db.models.shifts import ShiftClosure
 
-REVIEWER_ROLES = ("supervisor", "assistant", "head")
 MARK_TEXT = {
     "override_previous_not_loaded": ("override", "上次购电未入表时放行再售"),
     "late_hand_in": ("late_hand_in", "维修费迟交"),
@@ -50,7 +50,7 @@ class MorningItem:
 def morning_list(ctx: OpContext, *, on: date | None = None) -> list[MorningItem]:
     start, end = _window(ctx, on)
     with ctx.reading() as s:
-        ctx.require_role(s, *REVIEWER_ROLES)
+        ctx.require_role(s, *CO_SIGN_ROLES)
         names = dict(s.execute(select(Operator.id, Operator.name)).tuples().all())
         stations = dict(
             s.execute(

@@ -20,8 +20,6 @@ from counter_app.results import IntentInfo
 from db import repo
 from db.models import Account, CardWriteIntent, LedgerEntry
 
-SUPERVISING = ("supervisor", "assistant", "head")
-
 
 def open_intents(ctx: OpContext) -> list[IntentInfo]:
     with ctx.reading() as s:

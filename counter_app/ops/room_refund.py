@@ -29,12 +29,13 @@ from counter_app.errors import (
     NotCleared,
     WriteBackStale,
 )
-from counter_app.ops.clears import SELLING_ROLES, period_open, required_text
+from counter_app.ops.clears import period_open, required_text
 from counter_app.ops.common import account_info, add_audited, get_account, open_shift_row, room_code_of
 from counter_app.ops.refund_valuation import Purchase, Valuation, split_remaining, value_refund
 from counter_app.printing import enqueue
 from counter_app.receipt_signing import sign_receipt
 from counter_app.results import AccountInfo, RefundForm, RefundResult
+from counter_app.roles import SELLING_ROLES
 from db.models import Account, AccountEvent, LedgerEntry, LedgerMark, Tariff
 from db.models.refunds import REFUND_SERIES
 from db.models.refunds import RefundForm as FormRow

@@ -37,11 +37,9 @@ from counter_app.ops.common import (
 )
 from counter_app.ops.sale_commit import SalePlan, plan_payload
 from counter_app.results import AccountInfo, CardInfo, Quote, SaleResult
+from counter_app.roles import SELLING_ROLES
 from db import repo
 from db.models import Account
-
-SELLING_ROLES = ("cashier", "supervisor")
-
 
 # --- reading ------------------------------------------------------------------------------------------
 

@@ -30,12 +30,12 @@ from counter_app.context import OpContext
 from counter_app.errors import InputInvalid
 from counter_app.ops.common import open_shift_row
 from counter_app.results import SettlementInfo, SheetInfo, ShiftTotals
+from counter_app.roles import SELLING_ROLES
 from counter_app.settlement import closing, printouts, shift_close, signoff
 from db.models import ShiftClosure
 
 log = logging.getLogger(__name__)
 
-SELLING_ROLES = ("cashier", "supervisor")
 # 中途自查 is the cashier's; an assistant or head at the counter may take one as a spot check.
 X_REPORT_ROLES = ("cashier", "supervisor", "assistant", "head")
 # Who may read a sheet: its cashier and everyone in the sign-off chain.

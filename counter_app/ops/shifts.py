@@ -9,11 +9,9 @@ from counter_app.context import OpContext
 from counter_app.errors import InputInvalid, RoleForbidden
 from counter_app.ops.common import positive_int
 from counter_app.results import ShiftInfo
-from counter_app.roles import has_any_role
+from counter_app.roles import SELLING_ROLES, has_any_role
 from db.models import Shift
 from db.models.security import Operator
-
-SELLING_ROLES = ("cashier", "supervisor")
 
 
 def open_shift(ctx: OpContext, *, float_fen: int, supervisor: str | None = None) -> ShiftInfo:
