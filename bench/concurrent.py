@@ -70,7 +70,7 @@ def station(url: str, tmp: Path, index: int, seconds: float) -> dict:
     """In a child: open workstation `index`, issue its cards, wait for the start, sell."""
     from opstesting import CHEAP, PASSWORD, START
 
-    from counter_app.clock import FixedClock
+    from base.clock import FixedClock
     from counter_app.counter import open_counter
 
     codes = json.loads((tmp / "accounts.json").read_text())[index * 4 : index * 4 + 4]

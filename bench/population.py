@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, insert, select
 
-from counter_app.clock import BUSINESS_TZ
+from base.clock import BUSINESS_TZ
 from db.models import Account, Building, Campus, LedgerEntry, Room
 from db.session import unit_of_work
 

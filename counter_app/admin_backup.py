@@ -29,11 +29,11 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
+from base.clock import system_clock
+from base.errors import AuthFailed, InputInvalid, RoleForbidden, UserFacingError
 from counter_app import audit, keystore
 from counter_app.admin_services import AdminRun, Invocation, admin_context, choose_clock
 from counter_app.auth import default_hasher, find_operator, password_matches
-from counter_app.clock import system_clock
-from counter_app.errors import AuthFailed, InputInvalid, RoleForbidden, UserFacingError
 from counter_app.installation import read_installation
 from db.engine import make_engine, sqlite_file_path
 from db.migrate import check_schema
@@ -232,7 +232,7 @@ def _authorise_restore(invocation: Invocation, engine: Engine, check: BackupChec
 
 
 def _authorise_by_backup(invocation: Invocation, check: BackupCheck) -> None:
-    from counter_app.clock import business_date, system_clock
+    from base.clock import business_date, system_clock
     from counter_app.roles import has_role
 
     engine = _read_only_engine(check.path)

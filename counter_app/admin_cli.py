@@ -25,11 +25,11 @@ from typing import TextIO
 
 import argon2
 
+from base.clock import parse_iso_moment
+from base.errors import ApprovalRequired, InputInvalid, SelfApproval, UserFacingError
 from counter_app.admin_commands import HANDLERS, CommandContext
 from counter_app.admin_output import Output
 from counter_app.admin_passwords import PasswordSource, read_credentials
-from counter_app.clock import parse_iso_moment
-from counter_app.errors import ApprovalRequired, InputInvalid, SelfApproval, UserFacingError
 from counter_app.logs import explain, setup_logging
 
 ROLES = ("cashier", "supervisor", "assistant", "head", "finance", "admin")

@@ -16,18 +16,18 @@ from dataclasses import dataclass, field
 
 import argon2
 
+from base.errors import InputInvalid
+from base.money import format_kwh, format_price, format_yuan
 from counter_app import admin_backup as backups
 from counter_app import admin_services as services
 from counter_app import admin_tools as tools
 from counter_app.admin_output import Output
 from counter_app.admin_passwords import Credentials
 from counter_app.admin_services import Invocation
-from counter_app.errors import InputInvalid
 from counter_app.imports.accounts_file import CLASS_ZH, ImportRow, RoomKey, parse_accounts_file
 from counter_app.imports.accounts_plan import ExistingRoom, diff_import, preview_lines
 from counter_app.imports.legacy_file import parse_legacy_file
 from counter_app.imports.table import LineError
-from counter_app.money import format_kwh, format_price, format_yuan
 
 # Given the campuses a file covers, the rooms the database knows there (see accounts_plan).
 ExistingRooms = Callable[[frozenset[str]], Mapping[RoomKey, ExistingRoom]]

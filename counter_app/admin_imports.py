@@ -27,11 +27,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
+from base.clock import BUSINESS_TZ
+from base.errors import InputInvalid
 from counter_app import audit
 from counter_app.admin_services import AdminRun, campus_named
-from counter_app.clock import BUSINESS_TZ
 from counter_app.context import OpContext
-from counter_app.errors import InputInvalid
 from counter_app.imports.accounts_file import ImportRow, Occupants, ParsedImport, RoomKey
 from counter_app.imports.accounts_plan import ExistingRoom, ImportPlan, RoomUpdate, diff_import
 from counter_app.imports.legacy_file import LegacyAccount, LegacyPurchase, ParsedLegacy

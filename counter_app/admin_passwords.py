@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from counter_app.errors import InputInvalid
+from base.errors import InputInvalid
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,12 @@ from typing import Any
 import argon2
 from sqlalchemy import Engine, select
 
+from base.clock import Clock, clock_from_env, system_clock
+from base.errors import ApprovalRequired, InputInvalid
 from counter_app.approvals import Approval
 from counter_app.auth import AuthenticatedOperator, authenticate
-from counter_app.clock import Clock, clock_from_env, system_clock
 from counter_app.context import OpContext, WorkstationRef
 from counter_app.devices import Devices
-from counter_app.errors import ApprovalRequired, InputInvalid
 from counter_app.installation import INIT_WORKSTATION, InstallationInfo, load_keys
 from counter_app.keystore import Keys, Keystore
 from db.engine import make_engine

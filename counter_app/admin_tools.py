@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from base.clock import system_clock
+from base.errors import InputInvalid
 from counter_app import audit, keystore
 from counter_app.admin_services import AdminRun, Invocation, admin_context, choose_clock, login
-from counter_app.clock import system_clock
 from counter_app.context import WorkstationRef
-from counter_app.errors import InputInvalid
 from counter_app.installation import keystore_for, read_installation
 from counter_app.receipt_signing import ReceiptCheck, verify_receipt_text
 from db.engine import make_engine, sqlite_file_path

@@ -6,9 +6,9 @@ and the acceptance suite all come in here; additions beside API.md are listed in
     s = counter.login("zhang", "…")
 """
 
+from base.errors import UserFacingError
 from counter_app.approvals import Approval
 from counter_app.counter import Counter, open_counter
-from counter_app.errors import UserFacingError
 from counter_app.receipt_signing import ReceiptCheck
 from counter_app.results import *  # noqa: F403  (the result dataclasses are part of the contract)
 from counter_app.session import Session

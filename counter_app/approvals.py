@@ -37,6 +37,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from base.canonical import canonical_json
+from base.clock import BUSINESS_TZ, Clock, business_date
+from base.errors import ApprovalInvalid, ApprovalRequired, Locked, SelfApproval, UserFacingError
 from counter_app import audit
 from counter_app.auth import (
     CO_SIGN_ROLES,
@@ -46,9 +49,6 @@ from counter_app.auth import (
     password_matches,
     spend_equal_time,
 )
-from counter_app.canonical import canonical_json
-from counter_app.clock import BUSINESS_TZ, Clock, business_date
-from counter_app.errors import ApprovalInvalid, ApprovalRequired, Locked, SelfApproval, UserFacingError
 from counter_app.keystore import keys_of
 from db.models.security import Approval as ApprovalRow
 from db.models.security import ApprovalFailure, ApprovalUse, Operator

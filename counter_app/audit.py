@@ -42,9 +42,9 @@ from sqlalchemy import Engine, Table, select, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
-from counter_app.canonical import canonical_json
-from counter_app.clock import Clock
-from counter_app.errors import UserFacingError
+from base.canonical import canonical_json
+from base.clock import Clock
+from base.errors import UserFacingError
 from counter_app.keystore import Keys, bind_keys, keys_of
 from db.base import Base
 from db.models.security import AuditEntry

@@ -23,15 +23,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from counter_app import audit
-from counter_app.clock import Clock
-from counter_app.errors import (
+from base.clock import Clock
+from base.errors import (
     ApprovalRequired,
     AuthFailed,
     InputInvalid,
     Locked,
     UserFacingError,
 )
+from counter_app import audit
 from counter_app.roles import (  # noqa: F401  (re-exported: auth is where callers look first)
     APPOINTING_ROLES,
     CO_SIGN_ROLES,

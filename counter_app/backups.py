@@ -26,9 +26,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from base.clock import BUSINESS_TZ, Clock
 from counter_app import audit, settings
 from counter_app.admin_backup import copy_sqlite, sha256_of, verify_backup_file
-from counter_app.clock import BUSINESS_TZ, Clock
 from counter_app.installation import read_installation
 from counter_app.keystore import Keys, bind_keys
 from db.engine import sqlite_file_path
@@ -190,7 +190,7 @@ def _fsync(path: Path) -> None:
 
 
 def _verify(path: Path, keys: Keys, instance: str):
-    from counter_app.errors import UserFacingError
+    from base.errors import UserFacingError
 
     try:
         check = verify_backup_file(path, lambda _s, _info: keys.audit_hmac)

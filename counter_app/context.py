@@ -17,12 +17,12 @@ import argon2
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session as DbSession
 
+from base.clock import Clock, business_date
+from base.errors import RoleForbidden
 from counter_app import approvals, audit, settings
 from counter_app.approvals import Approval
 from counter_app.auth import AuthenticatedOperator
-from counter_app.clock import Clock, business_date
 from counter_app.devices import Devices
-from counter_app.errors import RoleForbidden
 from counter_app.keystore import Keys, bind_keys
 from counter_app.roles import has_any_role
 from db.session import unit_of_work

@@ -20,11 +20,12 @@ from pathlib import Path
 import argon2
 from sqlalchemy import Engine, func, select
 
-from counter_app import crashpoints, settings
-from counter_app.clock import Clock, clock_from_env, system_clock
+from base import crashpoints
+from base.clock import Clock, clock_from_env, system_clock
+from base.errors import ClockSkew, InputInvalid, SimulationRefused
+from counter_app import settings
 from counter_app.context import OpContext, WorkstationRef
 from counter_app.devices import Devices, open_devices
-from counter_app.errors import ClockSkew, InputInvalid, SimulationRefused
 from counter_app.installation import InstallationInfo, load_keys
 from counter_app.keystore import Keys
 from counter_app.results import RecoveryResult

@@ -25,9 +25,9 @@ import platformdirs
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from base.clock import BUSINESS_TZ, Clock, business_date, system_clock
 from counter_app import audit
 from counter_app.auth import create_operator
-from counter_app.clock import BUSINESS_TZ, Clock, business_date, system_clock
 from counter_app.installation import initialise, load_keys
 from counter_app.keystore import bind_keys
 from counter_app.ops.account_admin import CLASS_LETTERS

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import exists, func, select
 
-from counter_app.errors import DeviceOffline, UserFacingError
+from base.errors import DeviceOffline, UserFacingError
 from db.models import PrintJob, PrintJobEvent
 
 log = logging.getLogger(__name__)

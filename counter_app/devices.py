@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from counter_app.clock import Clock
-from counter_app.errors import DeviceOffline
+from base.clock import Clock
+from base.errors import DeviceOffline
 from counter_app.keystore import Keys
 from hardware.card_reader import SerialCardReader
 from hardware.card_service import CardService

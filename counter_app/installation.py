@@ -15,10 +15,10 @@ import argon2
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from base.clock import Clock
+from base.errors import InputInvalid, KeyMissing
 from counter_app import __version__, audit
 from counter_app.auth import create_operator
-from counter_app.clock import Clock
-from counter_app.errors import InputInvalid, KeyMissing
 from counter_app.keystore import Keys, Keystore, bind_keys, init_keys, keystore_from_spec, open_keys
 from counter_app.roles import grant_role
 from db.migrate import upgrade_to_head

@@ -45,8 +45,8 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from counter_app.clock import Clock
-from counter_app.errors import InputInvalid, KeyMissing
+from base.clock import Clock
+from base.errors import InputInvalid, KeyMissing
 from db.models.security import KeyFingerprint
 
 log = logging.getLogger(__name__)

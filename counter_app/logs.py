@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from counter_app.errors import UserFacingError
+from base.errors import UserFacingError
 
 log = logging.getLogger("counter")
 

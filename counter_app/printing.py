@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session as DbSession
 
-from counter_app import crashpoints
+from base import crashpoints
+from base.errors import InputInvalid, UserFacingError
 from counter_app.context import OpContext
 from counter_app.documents import render, to_json
-from counter_app.errors import InputInvalid, UserFacingError
 from db.models import PrintJob, PrintJobEvent, Receipt, ReceiptEvent
 
 log = logging.getLogger(__name__)

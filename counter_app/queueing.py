@@ -37,10 +37,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from base.canonical import normalise
+from base.clock import BUSINESS_TZ
+from base.errors import ApprovalInvalid, Queued, UserFacingError
 from counter_app import audit, settings
-from counter_app.canonical import normalise
-from counter_app.clock import BUSINESS_TZ
-from counter_app.errors import ApprovalInvalid, Queued, UserFacingError
 from db.models.queue import QueuedOperation, QueueResolution
 
 Replay = Callable[[Any, dict[str, Any], Any], Any]  # (OpContext as the maker, payload, Approval) → result

@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
-from counter_app.clock import BUSINESS_TZ
+from base.clock import BUSINESS_TZ
 
 PREFIX = "CR1"
 _TIME_FORMAT = "%Y%m%dT%H%M%S%z"

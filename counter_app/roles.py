@@ -17,9 +17,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from base.clock import Clock, business_date
+from base.errors import ApprovalRequired, InputInvalid, RoleForbidden
 from counter_app import audit
-from counter_app.clock import Clock, business_date
-from counter_app.errors import ApprovalRequired, InputInvalid, RoleForbidden
 from db.models.security import ROLES, Operator, RoleGrant, SupervisorAppointment
 
 CO_SIGN_ROLES = ("supervisor", "assistant", "head")

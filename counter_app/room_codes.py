@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from counter_app.errors import InputInvalid
+from base.errors import InputInvalid
 
 DEFAULT_ROOM_CODE_PATTERN = r"^(?P<building>\d{1,2})-?(?P<room>\d{3,4})$"
 

@@ -129,7 +129,7 @@ def _say(exc: BaseException) -> str:
 
 
 def _database(args, found: Found) -> Check:
-    from counter_app.errors import SchemaNewer, SchemaOlder, UserFacingError
+    from base.errors import SchemaNewer, SchemaOlder, UserFacingError
     from counter_app.installation import read_installation
     from db.engine import make_engine, sqlite_file_path
     from db.migrate import check_schema, current_revisions, head_revision
@@ -197,7 +197,7 @@ def _pg_ssl(conn) -> str:
 
 
 def _keystore(args, found: Found) -> Check:
-    from counter_app.errors import UserFacingError
+    from base.errors import UserFacingError
     from counter_app.installation import load_keys
 
     name = ("密钥", "keystore")
@@ -214,8 +214,8 @@ def _keystore(args, found: Found) -> Check:
 def _clock(args, found: Found) -> Check:
     from sqlalchemy import func, select
 
+    from base.clock import system_clock
     from counter_app import settings
-    from counter_app.clock import system_clock
     from db.session import unit_of_work
 
     name = ("时钟", "clock")
@@ -324,7 +324,7 @@ def _backup_target(args, found: Found) -> Check:
         return Check(*name, FAIL, f"{target} 与数据库在同一磁盘 / on the database's own disk")
     status = None
     if found.keys is not None:
-        from counter_app.clock import system_clock
+        from base.clock import system_clock
 
         status = backups.backup_status(
             backups.Backend(found.engine, found.keys, system_clock, args.workstation)

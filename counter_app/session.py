@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from base.errors import RoleForbidden, ShiftNotOpen
 from counter_app import audit, settings
 from counter_app.approvals import Approval
 from counter_app.auth import AuthenticatedOperator, authenticate
 from counter_app.context import OpContext
-from counter_app.errors import RoleForbidden, ShiftNotOpen
 from counter_app.ops.accounts import AccountOps
 from counter_app.ops.exceptions_list import MorningOps
 from counter_app.ops.holiday import refuse_when_alone

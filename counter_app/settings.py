@@ -24,8 +24,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from counter_app.clock import system_clock
-from counter_app.errors import InputInvalid
+from base.clock import system_clock
+from base.errors import InputInvalid
 from counter_app.room_codes import DEFAULT_ROOM_CODE_PATTERN, check_room_code_pattern
 from db import repo
 

@@ -29,7 +29,7 @@ import platformdirs
 from sqlalchemy import Engine, create_engine, event, exc, make_url
 from sqlalchemy.engine import URL
 
-from counter_app.errors import DbUnreachable, InputInvalid
+from base.errors import DbUnreachable, InputInvalid
 
 log = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import JSON, Connection, Engine
 
-from counter_app.clock import system_clock
-from counter_app.errors import SchemaNewer, SchemaOlder
+from base.clock import system_clock
+from base.errors import SchemaNewer, SchemaOlder
 from db.base import UtcDateTime
 from db.engine import sqlite_file_path
 

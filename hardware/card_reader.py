@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import serial
 
-from counter_app.errors import (
+from base.errors import (
     CardAbsent,
     CardLocked,
     CardMac,
@@ -55,7 +55,7 @@ class ReaderProtocolError(RuntimeError):
 
 
 class CardReader(ABC):
-    """SLE4442 reader operations. All raise `UserFacingError`s from counter_app.errors (CardAbsent,
+    """SLE4442 reader operations. All raise `UserFacingError`s from base.errors (CardAbsent,
     CardRemoved, CardPscWrong, CardLocked, DeviceOffline) or ReaderProtocolError (a bug)."""
 
     url: str

@@ -19,9 +19,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from counter_app.clock import Clock, system_clock
-from counter_app.crashpoints import crash_point
-from counter_app.errors import CardLocked, CardMac, CardMismatch, CardPscWrong, InputInvalid
+from base.clock import Clock, system_clock
+from base.crashpoints import crash_point
+from base.errors import CardLocked, CardMac, CardMismatch, CardPscWrong, InputInvalid
 from hardware.card_reader import CardReader, DeviceDiagnostics
 from hardware.profile import MeterProfile, ReferenceProfile
 from hardware.protocol import FACTORY_PSC

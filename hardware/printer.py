@@ -14,7 +14,7 @@ from typing import NoReturn
 
 import serial
 
-from counter_app.errors import DeviceOffline, PrinterPaperOut, UserFacingError
+from base.errors import DeviceOffline, PrinterPaperOut, UserFacingError
 from hardware.card_reader import DeviceDiagnostics
 from hardware.device_thread import DeviceThread, runs_in_device_thread
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from counter_app.money import format_yuan
+from base.money import format_yuan
 from receipts.pdf_document import PdfReport
 from receipts.pdf_fonts import ResolvedFont
 from receipts.tables import Column

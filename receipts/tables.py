@@ -11,8 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from counter_app.clock import BUSINESS_TZ
-from counter_app.money import format_kwh, format_price, format_yuan
+from base.clock import BUSINESS_TZ
+from base.money import format_kwh, format_price, format_yuan
 
 ColumnKind = Literal["text", "int", "yuan", "kwh", "price", "date", "datetime"]
 Cell = str | int | Decimal | date | datetime | None

@@ -11,7 +11,7 @@ original again; a reprint a person asks for carries `reprint_count` and prints "
 
 from __future__ import annotations
 
-from counter_app.money import format_kwh, format_price
+from base.money import format_kwh, format_price
 from receipts.columns import PAPER_COLUMNS
 from receipts.data import (
     CHARGE_LABELS,

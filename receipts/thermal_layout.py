@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from counter_app.amount_words import amount_in_words
-from counter_app.clock import BUSINESS_TZ
-from counter_app.money import format_kwh, format_price, format_yuan
+from base.amount_words import amount_in_words
+from base.clock import BUSINESS_TZ
+from base.money import format_kwh, format_price, format_yuan
 from receipts.columns import display_width, pair_line, rule
 from receipts.data import SIMULATED_MARK, TENDER_LABELS, TENDER_REFERENCE_LABELS, ReceiptHeader, TenderInfo
 from receipts.escpos import EscPos, Printout

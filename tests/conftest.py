@@ -31,7 +31,7 @@ from dbtesting import (  # noqa: F401  (re-exported for tests)
 )
 from sqlalchemy import Engine
 
-from counter_app.clock import BUSINESS_TZ
+from base.clock import BUSINESS_TZ
 from db.engine import make_engine, sqlite_url_for
 from db.migrate import upgrade_to_head
 

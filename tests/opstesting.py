@@ -20,10 +20,10 @@ from pathlib import Path
 import argon2
 from sqlalchemy import select
 
+from base.clock import BUSINESS_TZ, FixedClock
 from counter_app import audit
 from counter_app.approvals import Approval
 from counter_app.auth import create_operator
-from counter_app.clock import BUSINESS_TZ, FixedClock
 from counter_app.counter import Counter, open_counter
 from counter_app.installation import initialise
 from counter_app.keystore import bind_keys

@@ -57,6 +57,6 @@ def test_prepare_demo_builds_the_demo_once_and_a_counter_opens_on_it(tmp_path):
 
 
 def info_today():
-    from counter_app.clock import business_date, system_clock
+    from base.clock import business_date, system_clock
 
     return business_date(system_clock())

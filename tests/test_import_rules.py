@@ -1,9 +1,13 @@
 """The layering rules of docs/architecture.md, checked on the source text of every module.
 
+The layers, lowest first: `base` (imports nothing of ours) <- `hardware`, `db`, `receipts` (each
+imports only `base`, never each other) <- `counter_app`, the core <- `ui`.
+
 - Only `ui/` and the composition root `counter_app/main.py` import Qt (PySide6) or `ui`.
-- `hardware` imports neither `ui` nor `db`.
-- `receipts` imports neither `ui`, `db` nor `hardware`: it builds bytes and documents from plain data.
-- `db` imports no `ui`, `hardware` or `receipts`.
+- `hardware` imports neither `ui`, `db` nor the core.
+- `receipts` imports neither `ui`, `db`, `hardware` nor the core: it builds bytes and documents from
+  plain data.
+- `db` imports no `ui`, `hardware`, `receipts` or the core.
 
 An AST walk rather than grep so that imports inside functions and `from x import y` forms count too.
 (`lint-imports` runs the same contracts from pyproject.toml in .ci/run.)
@@ -17,14 +21,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ["counter_app", "ui", "hardware", "db", "receipts"]
+PACKAGES = ["base", "counter_app", "ui", "hardware", "db", "receipts"]
 QT = {"PySide6", "shiboken6"}
 
 FORBIDDEN = {
+    "base": QT | {"ui", "counter_app", "hardware", "db", "receipts"},
     "counter_app": QT | {"ui"},
-    "hardware": QT | {"ui", "db"},
-    "receipts": QT | {"ui", "db", "hardware"},
-    "db": QT | {"ui", "hardware", "receipts"},
+    "hardware": QT | {"ui", "db", "receipts", "counter_app"},
+    "receipts": QT | {"ui", "db", "hardware", "counter_app"},
+    "db": QT | {"ui", "hardware", "receipts", "counter_app"},
 }
 COMPOSITION_ROOTS = {Path("counter_app/main.py")}
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from counter_app import money
-from counter_app.errors import InputInvalid
+from base import money
+from base.errors import InputInvalid
 
 fen = st.integers(min_value=0, max_value=10**10)
 ckwh = st.integers(min_value=0, max_value=10**9)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.money import format_kwh, format_yuan
+from base.money import format_kwh, format_yuan
 
 translate = QCoreApplication.translate
 

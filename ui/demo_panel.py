@@ -12,8 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGridLayout, QPushButton, QVBoxLayout, QWidget
 
-from counter_app.errors import InputInvalid
-from counter_app.money import format_kwh, parse_kwh
+from base.errors import InputInvalid
+from base.money import format_kwh, parse_kwh
 from ui.context import Workstation
 from ui.ops import FacadeOp, error_text
 from ui.widgets import Field, heading, info_label

@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from counter_app.errors import UserFacingError
-from counter_app.money import parse_yuan
+from base.errors import UserFacingError
+from base.money import parse_yuan
 from ui.facade import is_simulated, login_with_roles, session_role
 from ui.ops import FacadeOp, error_text
 from ui.status import simulated_banner

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
-from counter_app.money import format_kwh, format_yuan
+from base.money import format_kwh, format_yuan
 
 translate = QCoreApplication.translate
 Index = QModelIndex | QPersistentModelIndex

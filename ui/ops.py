@@ -29,7 +29,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from counter_app.errors import UserFacingError
+from base.errors import UserFacingError
 from counter_app.logs import explain
 from ui import i18n
 from ui.next_steps import with_next_step

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from counter_app.errors import UserFacingError
+from base.errors import UserFacingError
 from ui.ops import error_text
 
 translate = QCoreApplication.translate

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.reliability.crash_sweep [--quick] [--kills 100] [--random 200] [--jobs 2]
 
-Part 1 — SIGKILL at each named point of a top-up (counter_app.crashpoints.TOP_UP_POINTS), `--kills`
+Part 1 — SIGKILL at each named point of a top-up (base.crashpoints.TOP_UP_POINTS), `--kills`
 times per point, through tests/ops/crash_worker.py (the worker of the CI sweep). Part 2 — a worker
 runs a mixed workload (top-ups on four accounts, card reads, quotes, searches, cards into meters)
 and is killed at a random moment (`--window`, 2–9 s after its start), `--random` times. After
@@ -118,7 +118,7 @@ def _sale_count(world) -> int:
 
 def sweep_point(point: str, kills: int) -> dict[str, int]:
     """In a child process: `kills` SIGKILLs at `point`, each followed by recovery and the checks."""
-    from counter_app.crashpoints import ENV
+    from base.crashpoints import ENV
 
     counts = dict.fromkeys(COUNTS, 0)
     rng = random.Random(point)
@@ -247,7 +247,7 @@ def argparse_hidden() -> str:
 
 
 def orchestrate(args) -> int:
-    from counter_app.crashpoints import TOP_UP_POINTS
+    from base.crashpoints import TOP_UP_POINTS
 
     kills = args.kills if args.kills is not None else (1 if args.quick else 100)
     randoms = args.random if args.random is not None else (1 if args.quick else 200)

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from counter_app.errors import InputInvalid
+from base.errors import InputInvalid
+from base.money import format_yuan, parse_kwh, parse_price, parse_yuan, value_ckwh_exact
 from counter_app.imports.accounts_file import RoomKey
 from counter_app.imports.headers import Column, HeaderMap, map_header, score
 from counter_app.imports.table import LineError, read_table
-from counter_app.money import format_yuan, parse_kwh, parse_price, parse_yuan, value_ckwh_exact
 
 # The meter and card maximum balance (DOMAIN.md default, 9,999.99 kWh): a larger last balance is
 # a wrong column, not a balance.

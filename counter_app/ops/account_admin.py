@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
+from base.errors import AccountClosed, InputInvalid
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
-from counter_app.errors import AccountClosed, InputInvalid
 from counter_app.ops.cards import CARD_ROLES, account_event
 from counter_app.ops.common import account_info, get_account
 from counter_app.results import AccountInfo

@@ -16,11 +16,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
+from base.clock import BUSINESS_TZ
+from base.errors import InputInvalid, UnpaidBackCharge
+from base.money import charge_half_up, format_kwh, format_price, format_yuan
 from counter_app.approvals import Approval
-from counter_app.clock import BUSINESS_TZ
 from counter_app.context import OpContext
-from counter_app.errors import InputInvalid, UnpaidBackCharge
-from counter_app.money import charge_half_up, format_kwh, format_price, format_yuan
 from counter_app.ops.common import add_audited, get_account, room_code_of
 from counter_app.queueing import register_queueable
 from counter_app.results import ChargeResult
@@ -100,7 +100,7 @@ def _end_of(day: date) -> datetime:
 
 def last_top_up_before(s: DbSession, account: Account, discovered_on: date) -> date | None:
     """The business date of the last purchase on or before the discovery date."""
-    from counter_app.clock import business_date
+    from base.clock import business_date
 
     at = s.scalar(select(func.max(LedgerEntry.at)).where(
         LedgerEntry.account_id == account.id, LedgerEntry.kind.in_(PURCHASE_KINDS),

@@ -9,8 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
+from base.errors import CardBlacklisted, CardMismatch
 from counter_app.context import OpContext
-from counter_app.errors import CardBlacklisted, CardMismatch
 from counter_app.ops.cards import card_blacklisted  # the one blacklist rule
 from counter_app.ops.common import add_audited, write_back_to_json
 from counter_app.results import CardInfo, WriteBack

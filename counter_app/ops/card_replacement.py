@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
+from base.errors import AccountClosed, InputInvalid
 from counter_app import printing
 from counter_app.context import OpContext
-from counter_app.errors import AccountClosed, InputInvalid
 from counter_app.ops import fee_receipts
 from counter_app.ops.card_writes import begin_intent, register_committer, run_card_write
 from counter_app.ops.cards import (

@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from counter_app import crashpoints
+from base import crashpoints
+from base.errors import AccountBusy, CardRemoved, DbUnreachable, DeviceOffline, UserFacingError
 from counter_app.context import OpContext
-from counter_app.errors import AccountBusy, CardRemoved, DbUnreachable, DeviceOffline, UserFacingError
 from counter_app.ops.common import add_audited
 from db import repo
 from db.models import Account, CardWriteIntent, IntentEvent

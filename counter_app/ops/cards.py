@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
+from base.errors import AccountClosed, CardBlacklisted, CardMismatch, InputInvalid
 from counter_app.context import OpContext
-from counter_app.errors import AccountClosed, CardBlacklisted, CardMismatch, InputInvalid
 from counter_app.ops.card_writes import begin_intent, register_committer, run_card_write
 from counter_app.ops.common import add_audited, get_account
 from counter_app.results import CardInfo

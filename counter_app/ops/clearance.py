@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
+from base.money import format_yuan
 from counter_app.context import OpContext
-from counter_app.money import format_yuan
 from counter_app.ops.common import get_account, room_code_of
 from counter_app.results import Clearance
 from db.models import Account, AccountEvent, LedgerEntry

@@ -24,9 +24,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
-from counter_app.clock import parse_iso_moment
+from base.clock import parse_iso_moment
+from base.errors import AccountClosed, CardMismatch, InputInvalid, PreviousNotLoaded, WriteBackStale
 from counter_app.context import OpContext
-from counter_app.errors import AccountClosed, CardMismatch, InputInvalid, PreviousNotLoaded, WriteBackStale
 from counter_app.ops import card_writes
 from counter_app.ops.card_reading import require_account_card
 from counter_app.ops.common import add_audited, get_account, write_back_to_json

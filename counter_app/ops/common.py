@@ -14,14 +14,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
-from counter_app.context import OpContext
-from counter_app.errors import (
+from base.errors import (
     AccountClosed,
     AccountPending,
     AccountUnknown,
     InputInvalid,
     ShiftNotOpen,
 )
+from counter_app.context import OpContext
 from counter_app.results import AccountInfo, WriteBack
 from counter_app.room_codes import normalise_room_code
 from db import repo
@@ -103,7 +103,7 @@ def last_write_back(s: DbSession, account: Account) -> WriteBack | None:
 
 
 def write_back_from_json(data: dict[str, Any]) -> WriteBack:
-    from counter_app.clock import parse_iso_moment
+    from base.clock import parse_iso_moment
 
     at = data.get("at")
     return WriteBack(
@@ -122,7 +122,7 @@ def write_back_to_json(wb: Any) -> dict[str, Any]:
 
 
 def last_top_up_on(s: DbSession, account: Account) -> date | None:
-    from counter_app.clock import business_date
+    from base.clock import business_date
 
     at = s.scalar(
         select(func.max(LedgerEntry.at)).where(

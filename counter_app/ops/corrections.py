@@ -33,15 +33,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from counter_app.clock import business_date
-from counter_app.context import OpContext
-from counter_app.errors import (
+from base.clock import business_date
+from base.errors import (
     AlreadyLoaded,
     CardMismatch,
     CorrectionNotSameDay,
     InputInvalid,
     PreviousNotLoaded,
 )
+from counter_app.context import OpContext
 from counter_app.ops import card_writes
 from counter_app.ops.card_reading import require_account_card
 from counter_app.ops.clears import period_open, read_own_card, required_text

@@ -15,11 +15,11 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from base.clock import BUSINESS_TZ
+from base.money import format_kwh, format_yuan
 from counter_app import queueing
-from counter_app.clock import BUSINESS_TZ
 from counter_app.clock_watch import clock_back_marks
 from counter_app.context import OpContext
-from counter_app.money import format_kwh, format_yuan
 from counter_app.roles import CO_SIGN_ROLES
 from db.models import Account, LedgerEntry, LedgerMark, Receipt, ReceiptEvent, Shift, Workstation
 from db.models.security import Approval, Operator

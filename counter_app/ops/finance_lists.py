@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from base.clock import BUSINESS_TZ
 from counter_app import settings
-from counter_app.clock import BUSINESS_TZ
 from counter_app.context import OpContext
 from counter_app.roles import roles_of
 from counter_app.settlement.reports import build_report, query_from_settings

@@ -37,8 +37,8 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from base.errors import RoleForbidden
 from counter_app.context import OpContext
-from counter_app.errors import RoleForbidden
 from counter_app.queueing import register_queueable
 
 # Session methods refused while one person is on duty (see point 2 above).

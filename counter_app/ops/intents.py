@@ -11,9 +11,9 @@ shift's drawer.
 
 from __future__ import annotations
 
+from base.errors import InputInvalid
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
-from counter_app.errors import InputInvalid
 from counter_app.ops.card_writes import commit_intent, intent_row, mark_intent, write_purchase_record
 from counter_app.ops.common import add_audited, open_shift_row
 from counter_app.results import IntentInfo
@@ -107,7 +107,7 @@ def _refund(ctx: OpContext, intent_id: str, approval_id: int) -> IntentInfo:
 
 
 def _current_shift_id(ctx: OpContext, s) -> int | None:
-    from counter_app.errors import ShiftNotOpen
+    from base.errors import ShiftNotOpen
 
     try:
         return open_shift_row(ctx, s).id

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, select
 
+from base.errors import InputInvalid
 from counter_app.context import OpContext
-from counter_app.errors import InputInvalid
 from counter_app.roles import has_role, roles_of
 from counter_app.room_codes import normalise_room_code
 from db.models import Account, Building, Campus, Room, Unit

@@ -17,9 +17,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from counter_app.clock import BUSINESS_TZ, business_date
+from base.clock import BUSINESS_TZ, business_date
+from base.errors import InputInvalid
 from counter_app.context import OpContext
-from counter_app.errors import InputInvalid
 from counter_app.ops.common import write_back_from_json
 from counter_app.results import LowBalanceRow
 from counter_app.settings import get_setting

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
+from base.errors import AccountClosed, InputInvalid, OverMeterMaximum
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
-from counter_app.errors import AccountClosed, InputInvalid, OverMeterMaximum
 from counter_app.ops.account_admin import check_meter_no, require_meter_free
 from counter_app.ops.card_writes import begin_intent, register_committer, run_card_write
 from counter_app.ops.cards import (

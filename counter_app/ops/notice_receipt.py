@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session as DbSession
 
+from base.money import format_kwh, format_price, format_yuan
 from counter_app import printing
 from counter_app.context import OpContext
-from counter_app.money import format_kwh, format_price, format_yuan
 from counter_app.ops.common import room_code_of
 from counter_app.receipt_signing import sign_receipt
 from db.models import Account, Receipt

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from counter_app.clock import business_date
+from base.clock import business_date
 from counter_app.ops.low_balance import low_balance_rows
 from counter_app.settlement.months import day_bounds
 from counter_app.settlement.reports import Progress, ReportQuery, register_report

@@ -18,10 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
+from base.errors import AmountsDiffer, InputInvalid, NoticePaid
+from base.money import area_charge_half_up
 from counter_app import printing
 from counter_app.context import OpContext
-from counter_app.errors import AmountsDiffer, InputInvalid, NoticePaid
-from counter_app.money import area_charge_half_up
 from counter_app.ops import notice_reports  # noqa: F401  (registers `reconciliation`, `low-balance`)
 from counter_app.ops.back_charge import BackChargeOps, unpaid_back_charge
 from counter_app.ops.clearance import ClearanceOps

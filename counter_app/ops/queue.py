@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from base.errors import InputInvalid
 from counter_app import queueing
 from counter_app.approvals import Approval
 from counter_app.auth import AuthenticatedOperator
 from counter_app.context import OpContext
-from counter_app.errors import InputInvalid
 from counter_app.results import QueuedOperation
 from counter_app.roles import has_any_role
 from db.models.queue import QueuedOperation as QueuedRow

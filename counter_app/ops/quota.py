@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
+from base.errors import InputInvalid, QuotaOverlap, SelfApproval, UserFacingError
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
-from counter_app.errors import InputInvalid, QuotaOverlap, SelfApproval, UserFacingError
 from counter_app.ops import quota_policy as policy_of
 from counter_app.ops import quota_report  # noqa: F401  (registers the `quota` report)
 from counter_app.ops.common import add_audited

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
-from counter_app.errors import InputInvalid
+from base.errors import InputInvalid
 from counter_app.settings import OCCUPANT_CATEGORIES, get_setting
 
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from counter_app.money import charge_half_up
+from base.money import charge_half_up
 from counter_app.settlement.months import day_bounds
 from counter_app.settlement.reports import Progress, ReportQuery, register_report
 from db import repo

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import logging
 
+from base.errors import CardAbsent, DeviceOffline, UserFacingError
 from counter_app.context import OpContext
-from counter_app.errors import CardAbsent, DeviceOffline, UserFacingError
 from counter_app.ops.card_writes import commit_intent, intent_row, mark_intent
 from counter_app.results import RecoveryResult
 from db import repo

@@ -3,9 +3,9 @@ the signature lines. Drawn from the stored form, so a copy printed years later i
 
 from __future__ import annotations
 
-from counter_app.amount_words import amount_in_words
+from base.amount_words import amount_in_words
+from base.money import format_kwh, format_yuan
 from counter_app.context import OpContext
-from counter_app.money import format_kwh, format_yuan
 from counter_app.ops.room_refund import get_refund_form
 from receipts.pdf_document import PdfReport
 from receipts.tables import Column

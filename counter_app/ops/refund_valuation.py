@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
-from counter_app.money import value_ckwh_exact
+from base.money import value_ckwh_exact
 
 
 @dataclass(frozen=True)

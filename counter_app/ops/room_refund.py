@@ -19,8 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from counter_app.context import OpContext
-from counter_app.errors import (
+from base.errors import (
     AccountBusy,
     AccountClosed,
     ApprovalInvalid,
@@ -29,6 +28,7 @@ from counter_app.errors import (
     NotCleared,
     WriteBackStale,
 )
+from counter_app.context import OpContext
 from counter_app.ops.clears import period_open, required_text
 from counter_app.ops.common import account_info, add_audited, get_account, open_shift_row, room_code_of
 from counter_app.ops.refund_valuation import Purchase, Valuation, split_remaining, value_refund

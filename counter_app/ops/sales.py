@@ -12,9 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
-from counter_app.approvals import Approval
-from counter_app.context import OpContext
-from counter_app.errors import (
+from base.errors import (
     AboveMaximum,
     BelowMinimum,
     CardMismatch,
@@ -23,7 +21,9 @@ from counter_app.errors import (
     PreviousNotLoaded,
     UnpaidBackCharge,
 )
-from counter_app.money import energy_for_money, format_yuan, money_for_energy
+from base.money import energy_for_money, format_yuan, money_for_energy
+from counter_app.approvals import Approval
+from counter_app.context import OpContext
 from counter_app.ops import card_writes, quota_owed
 from counter_app.ops.card_reading import read_checked_card, require_account_card, write_back_seen
 from counter_app.ops.common import (

@@ -23,11 +23,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from base.clock import BUSINESS_TZ, business_date
+from base.errors import InputInvalid
 from counter_app import backups, printing, queueing
 from counter_app.approvals import Approval
-from counter_app.clock import BUSINESS_TZ, business_date
 from counter_app.context import OpContext
-from counter_app.errors import InputInvalid
 from counter_app.ops.common import open_shift_row
 from counter_app.results import SettlementInfo, SheetInfo, ShiftTotals
 from counter_app.roles import SELLING_ROLES

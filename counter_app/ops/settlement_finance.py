@@ -20,10 +20,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from base.errors import InputInvalid
 from counter_app import queueing
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
-from counter_app.errors import InputInvalid
 from counter_app.receipt_signing import ReceiptCheck, verify_receipt_text
 from counter_app.results import DepositInfo, MonthInfo, ReceiptBook
 from counter_app.roles import has_any_role

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from base.errors import InputInvalid, RoleForbidden
 from counter_app.context import OpContext
-from counter_app.errors import InputInvalid, RoleForbidden
 from counter_app.ops.common import positive_int
 from counter_app.results import ShiftInfo
 from counter_app.roles import SELLING_ROLES, has_any_role

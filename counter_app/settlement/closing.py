@@ -15,10 +15,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from base.canonical import canonical_json
+from base.clock import Clock
+from base.errors import InputInvalid
 from counter_app import approvals, audit
-from counter_app.canonical import canonical_json
-from counter_app.clock import Clock
-from counter_app.errors import InputInvalid
 from counter_app.results import SettlementInfo
 from counter_app.settings import get_setting
 from counter_app.settlement import shift_close

@@ -15,8 +15,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from counter_app.clock import BUSINESS_TZ, Clock, business_date
-from counter_app.errors import InputInvalid
+from base.clock import BUSINESS_TZ, Clock, business_date
+from base.errors import InputInvalid
 from counter_app.results import DepositInfo
 from db.models import ShiftClosure
 from db.models.settlement import CHECK_KINDS, DEPOSIT_KINDS, CollectionCheck, Deposit, DepositShift

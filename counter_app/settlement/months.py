@@ -15,10 +15,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from base.clock import BUSINESS_TZ, Clock, business_date
+from base.errors import InputInvalid, PeriodFrozen, RoleForbidden
 from counter_app import approvals, audit
 from counter_app.auth import has_role
-from counter_app.clock import BUSINESS_TZ, Clock, business_date
-from counter_app.errors import InputInvalid, PeriodFrozen, RoleForbidden
 from counter_app.results import MonthInfo
 from counter_app.settlement.sheet_content import name_of
 from db.models import Shift, ShiftClosure

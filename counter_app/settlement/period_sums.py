@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import String
 
-from counter_app.clock import BUSINESS_TZ
+from base.clock import BUSINESS_TZ
 from db.models import Account, CardClass, LedgerEntry
 
 _SQLITE_FORMATS = {"day": "%Y-%m-%d", "hour": "%Y-%m-%d %H"}

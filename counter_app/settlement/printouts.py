@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from counter_app.clock import BUSINESS_TZ
-from counter_app.money import format_yuan
+from base.clock import BUSINESS_TZ
+from base.money import format_yuan
 from counter_app.results import ShiftTotals
 from counter_app.settlement.ledger_view import LINE_LABELS, PAYMENT_KINDS, shift_entries
 from counter_app.settlement.sheet_content import TENDER_LABELS, name_of

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from counter_app.clock import Clock
-from counter_app.errors import InputInvalid, RoleForbidden
+from base.clock import Clock
+from base.errors import InputInvalid, RoleForbidden
 from counter_app.results import ReceiptBook
 from db.models.security import Operator
 from db.models.settlement import ReceiptBookIssue, ReceiptBookReturn, ReceiptPage

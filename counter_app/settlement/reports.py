@@ -20,8 +20,8 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from counter_app.clock import BUSINESS_TZ
-from counter_app.errors import InputInvalid
+from base.clock import BUSINESS_TZ
+from base.errors import InputInvalid
 from counter_app.settlement.ledger_view import (
     DRAWER_KINDS,
     PAYMENT_KINDS,

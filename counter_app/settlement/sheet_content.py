@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from counter_app.clock import BUSINESS_TZ
+from base.clock import BUSINESS_TZ
 from counter_app.settlement import receipt_books
 from counter_app.settlement.ledger_view import LINE_LABELS, PAYMENT_KINDS, TENDER_ORDER, EntryRow
 from db.models import Shift, Workstation

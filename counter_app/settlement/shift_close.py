@@ -25,8 +25,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from counter_app.clock import Clock
-from counter_app.errors import InputInvalid, PendingIntents, RoleForbidden, ShiftClosed, ShiftNotOpen
+from base.clock import Clock
+from base.errors import InputInvalid, PendingIntents, RoleForbidden, ShiftClosed, ShiftNotOpen
 from counter_app.results import ShiftTotals
 from counter_app.settlement.ledger_view import (
     DRAWER_KINDS,

@@ -5,7 +5,7 @@ the sheet at close. The logged-in person signs the next unsigned step and must h
 role; the first step is the shift's own cashier; every later signer must not have sold in the
 shift (REVIEWER_CONFLICT) nor have signed an earlier step. Finance's 签收 (the last step) records
 the voucher number and freezes the sheet: after that any signature or edit is refused
-(SHEET_FROZEN: in counter_app.errors, an addition beside API.md), and the shift counts as handed
+(SHEET_FROZEN: in base.errors, an addition beside API.md), and the shift counts as handed
 to finance (no more same-day corrections).
 """
 
@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from base.clock import Clock, business_date
+from base.errors import InputInvalid, ReviewerConflict, RoleForbidden, SheetFrozen
 from counter_app import audit
 from counter_app.auth import has_role
-from counter_app.clock import Clock, business_date
-from counter_app.errors import InputInvalid, ReviewerConflict, RoleForbidden, SheetFrozen
 from counter_app.results import SheetInfo
 from counter_app.settlement.sheet_content import local_text, name_of
 from db.models import LedgerEntry, Shift

@@ -8,7 +8,7 @@ import logging
 import threading
 from pathlib import Path
 
-from counter_app.clock import Clock, system_clock
+from base.clock import Clock, system_clock
 from hardware.profile import MeterProfile, ReferenceProfile
 from hardware.sim.card import CardStore
 from hardware.sim.meter import MeterBank, MeterState

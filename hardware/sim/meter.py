@@ -9,7 +9,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from counter_app.clock import Clock
+from base.clock import Clock
 from hardware.profile import MeterProfile
 from hardware.records import ALARMS, ClearRecord, ParameterRecord, PurchaseRecord, WriteBack
 from hardware.sim.card import VirtualCard, _atomic_write

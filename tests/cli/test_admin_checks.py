@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from base.clock import BUSINESS_TZ
 from cli.admincli import PASSWORD, AdminDb
-from counter_app.clock import BUSINESS_TZ
 from counter_app.installation import load_keys
 from counter_app.receipt_signing import sign_receipt
 from db.session import unit_of_work

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from base.errors import AccountUnknown
 from cli.admincli import AdminDb
 from counter_app import admin_commands
 from counter_app.admin_cli import main
-from counter_app.errors import AccountUnknown
 
 DATA = Path(__file__).resolve().parents[1] / "imports" / "data"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from counter_app.clock import BUSINESS_TZ
+from base.clock import BUSINESS_TZ
 from db.engine import make_engine
 from db.numbering import record_receipt, take_receipt_number
 from db.session import unit_of_work

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import exc, select, text
 
-from counter_app.errors import DbUnreachable, InputInvalid
+from base.errors import DbUnreachable, InputInvalid
 from db.engine import default_db_url, is_network_path, make_engine, sqlite_url_for
 from db.models import Campus, Workstation
 from db.session import unit_of_work

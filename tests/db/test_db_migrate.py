@@ -9,7 +9,7 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from counter_app.errors import SchemaNewer, SchemaOlder
+from base.errors import SchemaNewer, SchemaOlder
 from db.engine import make_engine, sqlite_url_for
 from db.migrate import (
     alembic_config,

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from counter_app.errors import InputInvalid
+from base.errors import InputInvalid
 from counter_app.room_codes import normalise_room_code
 from counter_app.settings import SETTINGS, all_settings, get_setting, put_setting, setting
 from db.models import SettingValue

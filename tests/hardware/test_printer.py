@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from counter_app.errors import DeviceOffline, PrinterPaperOut
+from base.errors import DeviceOffline, PrinterPaperOut
 from hardware.printer import PrinterStatus, SerialPrinter, decode_status, status_byte_valid
 
 RECEIPT = b"\x1b@\x1c&" + "购电凭条\n".encode("gb18030") + b"\x1dV\x00"

@@ -8,7 +8,7 @@ import random
 import pytest
 from hw_helpers import MAC_KEY, PSC_KEY, buy, issue_user_card
 
-from counter_app.errors import CardPscWrong, DeviceOffline, UserFacingError
+from base.errors import CardPscWrong, DeviceOffline, UserFacingError
 from hardware.card_service import CardService
 from hardware.protocol import FACTORY_PSC, Cmd
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from hw_helpers import MAC_KEY, PSC_KEY, buy, issue_user_card
 
-from counter_app.errors import CardAbsent, CardPscWrong, CardRemoved, DeviceOffline
+from base.errors import CardAbsent, CardPscWrong, CardRemoved, DeviceOffline
 from hardware.card_reader import ReaderProtocolError
 from hardware.card_service import CardService
 from hardware.protocol import SLE4442_ATR

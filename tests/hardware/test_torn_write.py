@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from hw_helpers import buy, issue_user_card
 
-from counter_app.errors import CardRemoved
+from base.errors import CardRemoved
 
 SLOT_SIZE = 64
 

@@ -7,9 +7,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
+from base.clock import BUSINESS_TZ
 from counter_app import audit
 from counter_app.api import Session
-from counter_app.clock import BUSINESS_TZ
 from db.models import Fee, Tariff
 from db.models.security import Operator
 from db.session import unit_of_work

@@ -6,7 +6,7 @@ import pytest
 from cardops_testing import audit_ok, rows
 from opstesting import make_world
 
-from counter_app.errors import UserFacingError
+from base.errors import UserFacingError
 from db.models import Account, AccountEvent, Room
 
 

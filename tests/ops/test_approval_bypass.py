@@ -8,8 +8,8 @@ import pytest
 from opstesting import CHEAP, PASSWORD, make_world
 from sqlalchemy import func, insert, select
 
+from base.errors import UserFacingError
 from counter_app.approvals import Approval, consume_approval, grant_approval
-from counter_app.errors import UserFacingError
 from counter_app.keystore import bind_keys
 from db.models import LedgerEntry
 from db.models.security import Approval as ApprovalRow

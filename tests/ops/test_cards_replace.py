@@ -9,7 +9,7 @@ import pytest
 from cardops_testing import audit_ok, rows, sell
 from opstesting import START, make_world
 
-from counter_app.errors import UserFacingError
+from base.errors import UserFacingError
 from counter_app.ops.common import add_audited
 from db.models import AccountEvent, Card, CardEvent, Fee, LedgerEntry, Receipt
 

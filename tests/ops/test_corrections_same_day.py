@@ -6,7 +6,7 @@ import pytest
 from opstesting import make_world
 from refundtesting import audit_ok, count, rows
 
-from counter_app.errors import UserFacingError
+from base.errors import UserFacingError
 from counter_app.prompts import ScriptedPrompts
 from db.models import LedgerEntry, ReceiptEvent
 

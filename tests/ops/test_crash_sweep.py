@@ -20,7 +20,7 @@ import pytest
 from opstesting import existing_world, make_world
 from sqlalchemy import func, select
 
-from counter_app.crashpoints import ENV, TOP_UP_POINTS
+from base.crashpoints import ENV, TOP_UP_POINTS
 from db.models import Account, LedgerEntry, Receipt
 from db.session import unit_of_work
 

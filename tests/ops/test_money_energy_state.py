@@ -18,7 +18,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from opstesting import make_world
 from sqlalchemy import func, select
 
-from counter_app.errors import UserFacingError
+from base.errors import UserFacingError
 from db.models import LedgerEntry, Receipt
 from db.session import unit_of_work
 

@@ -9,8 +9,8 @@ import pytest
 from opstesting import CHEAP, PASSWORD, make_world
 from sqlalchemy import func, select
 
+from base.errors import UserFacingError
 from counter_app.counter import open_counter
-from counter_app.errors import UserFacingError
 from db.models import LedgerEntry
 from db.session import unit_of_work
 from hardware.sim.control import SimControl

@@ -9,8 +9,8 @@ import pytest
 from opstesting import make_world
 from quotatesting import add_price_row, audit_ok, count, needs_sales, set_setting
 
-from counter_app.clock import BUSINESS_TZ
-from counter_app.errors import UserFacingError
+from base.clock import BUSINESS_TZ
+from base.errors import UserFacingError
 from db.models import LedgerEntry, Tariff
 from db.models.notices import Notice
 

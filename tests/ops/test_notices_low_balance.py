@@ -8,7 +8,7 @@ import pytest
 from opstesting import make_world
 from quotatesting import needs_sales, set_setting
 
-from counter_app.clock import BUSINESS_TZ
+from base.clock import BUSINESS_TZ
 from counter_app.ops.clearance import clearance_pdf
 from counter_app.ops.notice_reports import render_png
 from counter_app.settlement.reports import ReportQuery, build_report

@@ -9,7 +9,7 @@ import pytest
 from opstesting import make_world
 from quotatesting import audit_ok, count, heating_rate, rows, set_setting
 
-from counter_app.errors import UserFacingError
+from base.errors import UserFacingError
 from counter_app.settlement.reports import ReportQuery, build_report
 from db.models import LedgerEntry, LedgerMark, PrintJob
 from db.models.notices import NoticePayment

@@ -10,7 +10,7 @@ from cardops_testing import audit_ok, sell
 from opstesting import make_world
 from quotatesting import count, set_setting
 
-from counter_app.errors import UserFacingError
+from base.errors import UserFacingError
 from db.models import Account, AccountEvent, Card, LedgerEntry
 from db.models.queue import QueueResolution
 from db.models.refunds import RefundForm

@@ -9,8 +9,8 @@ import pytest
 from opstesting import make_world
 from quotatesting import add_price_row, audit_ok, count, set_setting
 
-from counter_app.clock import BUSINESS_TZ
-from counter_app.errors import UserFacingError
+from base.clock import BUSINESS_TZ
+from base.errors import UserFacingError
 from counter_app.queueing import queue_empty
 from db.models import Tariff
 from db.models.notices import Notice

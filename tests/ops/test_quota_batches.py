@@ -10,7 +10,7 @@ from opstesting import make_world
 from quotatesting import count, set_setting
 from sqlalchemy import update
 
-from counter_app.errors import UserFacingError
+from base.errors import UserFacingError
 from counter_app.ops import quota_policy
 from db.models import Account
 from db.models.quota import QuotaBatch, QuotaBatchApproval

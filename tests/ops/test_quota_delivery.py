@@ -9,7 +9,7 @@ import pytest
 from opstesting import make_world
 from quotatesting import audit_ok, count, needs_sales, rows, set_setting
 
-from counter_app.clock import BUSINESS_TZ
+from base.clock import BUSINESS_TZ
 from counter_app.settlement.reports import ReportQuery, build_report
 from db.models.quota import QuotaDelivery
 from db.session import unit_of_work

@@ -12,7 +12,7 @@ from cardops_testing import audit_ok, sell
 from opstesting import make_world
 from quotatesting import count
 
-from counter_app.errors import UserFacingError
+from base.errors import UserFacingError
 from counter_app.ops import card_writes
 from db.models import AccountEvent, CardEvent, CardWriteIntent, LedgerEntry
 

@@ -10,7 +10,7 @@ import pytest
 from opstesting import make_world
 from refundtesting import audit_ok, count, rows, set_price
 
-from counter_app.errors import UserFacingError
+from base.errors import UserFacingError
 from counter_app.ops import quota_owed
 from db.models import Account, AccountEvent, LedgerEntry, LedgerMark
 from db.models.refunds import RefundForm

@@ -8,8 +8,8 @@ import pytest
 from opstesting import make_world
 from sqlalchemy import func, select
 
-from counter_app.clock import BUSINESS_TZ, FixedClock
-from counter_app.errors import UserFacingError
+from base.clock import BUSINESS_TZ, FixedClock
+from base.errors import UserFacingError
 from counter_app.receipt_signing import verify_receipt_text
 from db.models import CardWriteIntent, LedgerEntry, Receipt
 from db.session import unit_of_work

@@ -12,8 +12,7 @@ import pytest
 from opstesting import make_world
 from sqlalchemy import func, select
 
-from counter_app import audit
-from counter_app.errors import (
+from base.errors import (
     ApprovalRequired,
     InputInvalid,
     PendingIntents,
@@ -25,8 +24,9 @@ from counter_app.errors import (
     ShiftNotOpen,
     UserFacingError,
 )
+from base.money import format_yuan
+from counter_app import audit
 from counter_app.keystore import bind_keys
-from counter_app.money import format_yuan
 from counter_app.roles import grant_role
 from counter_app.settlement import signoff
 from db.engine import make_engine

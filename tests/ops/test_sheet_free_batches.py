@@ -11,7 +11,7 @@ from opstesting import make_world
 from quotatesting import needs_sales, rows, set_setting
 from sqlalchemy import select
 
-from counter_app.clock import BUSINESS_TZ
+from base.clock import BUSINESS_TZ
 from db.models.quota import QuotaDelivery
 from db.models.settlement import SettlementSheet
 from db.session import unit_of_work

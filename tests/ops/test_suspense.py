@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from opstesting import make_world
 
-from counter_app.errors import UserFacingError
+from base.errors import UserFacingError
 
 
 @pytest.fixture

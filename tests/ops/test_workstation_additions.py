@@ -9,7 +9,7 @@ import time
 import pytest
 from opstesting import make_world
 
-from counter_app.errors import PrinterPaperOut, UserFacingError
+from base.errors import PrinterPaperOut, UserFacingError
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from counter_app.clock import BUSINESS_TZ
+from base.clock import BUSINESS_TZ
 from receipts.data import (
     ConfirmationSlip,
     PaymentReceipt,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from counter_app.amount_words import MAX_FEN, amount_in_words
+from base.amount_words import MAX_FEN, amount_in_words
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from counter_app.clock import BUSINESS_TZ
+from base.clock import BUSINESS_TZ
 from counter_app.receipt_signing import (
     ReceiptCheck,
     generate_receipt_keypair,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import receipt_samples as samples
 
-from counter_app.amount_words import amount_in_words
+from base.amount_words import amount_in_words
 from receipts.columns import display_width
 from receipts.data import SIMULATED_MARK, TenderInfo
 from receipts.escpos import Printout

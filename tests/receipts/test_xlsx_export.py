@@ -5,7 +5,7 @@ from pathlib import Path
 
 import openpyxl
 
-from counter_app.clock import BUSINESS_TZ
+from base.clock import BUSINESS_TZ
 from receipts.tables import Column
 from receipts.xlsx import write_table_xlsx
 

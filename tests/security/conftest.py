@@ -11,7 +11,7 @@ import argon2
 import pytest
 from sqlalchemy import Engine
 
-from counter_app.clock import BUSINESS_TZ, FixedClock
+from base.clock import BUSINESS_TZ, FixedClock
 from counter_app.keystore import Keys
 from security.helpers import People, make_people, work
 

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from base.errors import ApprovalInvalid, ApprovalRequired, Locked, SelfApproval
 from counter_app import approvals, auth
 from counter_app.approvals import Approval, approve, canonical_payload, consume_approval, grant_approval
 from counter_app.audit import recording_refusals, verify
-from counter_app.errors import ApprovalInvalid, ApprovalRequired, Locked, SelfApproval
 from db.models.security import Approval as ApprovalRow
 from db.models.security import ApprovalFailure
 from security.helpers import PASSWORD, WS, work

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from base.errors import AuthFailed
 from counter_app import audit
 from counter_app.approvals import Approval, approve
 from counter_app.audit import chain_head, recording_refusals, verify
 from counter_app.auth import authenticate
-from counter_app.errors import AuthFailed
 from counter_app.keystore import Keys
 from db.engine import make_engine, sqlite_url_for
 from db.migrate import upgrade_to_head
@@ -57,7 +57,7 @@ def history(tmp_path_factory):
     """A SQLite file with a history, its keys and its head; each example tampers with a copy."""
     import argon2
 
-    from counter_app.clock import BUSINESS_TZ, FixedClock
+    from base.clock import BUSINESS_TZ, FixedClock
 
     path = tmp_path_factory.mktemp("history") / "base.db"
     engine = make_engine(sqlite_url_for(path))

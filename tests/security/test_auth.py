@@ -9,10 +9,10 @@ import argon2
 import pytest
 from sqlalchemy import func, select
 
+from base.errors import ApprovalRequired, AuthFailed, InputInvalid, Locked, RoleForbidden
 from counter_app import auth
 from counter_app.approvals import Approval, approve
 from counter_app.audit import recording_refusals, verify
-from counter_app.errors import ApprovalRequired, AuthFailed, InputInvalid, Locked, RoleForbidden
 from db.models.security import LoginAttempt
 from security.helpers import PASSWORD, WS, work
 

@@ -12,7 +12,7 @@ import keyring.backends.fail
 import keyring.backends.null
 import pytest
 
-from counter_app.errors import InputInvalid, KeyMissing
+from base.errors import InputInvalid, KeyMissing
 from counter_app.keystore import (
     KEY_KINDS,
     FileKeystore,

@@ -16,7 +16,7 @@ from security.helpers import PASSWORD, People, make_people  # noqa: F401  (PASSW
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from counter_app.clock import BUSINESS_TZ, FixedClock
+from base.clock import BUSINESS_TZ, FixedClock
 from counter_app.keystore import Keys, bind_keys
 from db.base import Base
 from db.models import Account, Building, Campus, LedgerEntry, Room, Shift, Workstation

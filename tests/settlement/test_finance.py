@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
+from base.clock import BUSINESS_TZ
+from base.errors import ApprovalRequired, InputInvalid, PeriodFrozen, RoleForbidden
 from counter_app.approvals import Approval
-from counter_app.clock import BUSINESS_TZ
-from counter_app.errors import ApprovalRequired, InputInvalid, PeriodFrozen, RoleForbidden
 from counter_app.settlement import closing, deposits, months, receipt_books, shift_close, signoff
 from settlement.conftest import PASSWORD, standard_shift, work
 

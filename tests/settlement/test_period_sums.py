@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import insert
 
-from counter_app.clock import BUSINESS_TZ
+from base.clock import BUSINESS_TZ
 from counter_app.settlement.ledger_view import DRAWER_KINDS, PAYMENT_KINDS, entries_between
 from counter_app.settlement.months import day_bounds, period_of
 from counter_app.settlement.reports import CHARGE_LABELS, GROUP_LABELS, ReportQuery, build_report

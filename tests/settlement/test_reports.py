@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
-from counter_app.errors import InputInvalid
-from counter_app.money import format_yuan
+from base.errors import InputInvalid
+from base.money import format_yuan
 from counter_app.settlement.reports import REPORTS, ReportQuery, build_report
 from receipts.pdf_fonts import FontCandidate, resolve_cjk_font
 from receipts.reports import render, render_pdf

@@ -7,8 +7,8 @@ import subprocess
 import pytest
 from sqlalchemy import text
 
-from counter_app.errors import InputInvalid, ReviewerConflict, RoleForbidden
-from counter_app.money import format_yuan
+from base.errors import InputInvalid, ReviewerConflict, RoleForbidden
+from base.money import format_yuan
 from counter_app.settlement import closing, receipt_books, shift_close, signoff
 from settlement.conftest import EXPECTED_CASH, standard_shift, work
 

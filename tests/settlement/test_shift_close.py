@@ -7,8 +7,8 @@ import uuid
 import pytest
 from sqlalchemy import select, text
 
+from base.errors import ApprovalRequired, InputInvalid, PendingIntents, ShiftClosed
 from counter_app.approvals import Approval
-from counter_app.errors import ApprovalRequired, InputInvalid, PendingIntents, ShiftClosed
 from counter_app.settlement import closing, printouts, shift_close
 from db.models import CardWriteIntent, IntentEvent, ShiftClosure
 from db.models.settlement import SettlementSheet, ZReport

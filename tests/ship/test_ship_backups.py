@@ -11,10 +11,10 @@ import pytest
 from opstesting import CHEAP, PASSWORD, make_world, open_world_counter
 from sqlalchemy import func, select
 
+from base.errors import InputInvalid
 from counter_app import backups
 from counter_app.admin_backup import BackupBad, restore_backup, verify_backup
 from counter_app.admin_services import Invocation
-from counter_app.errors import InputInvalid
 from db.engine import make_engine
 from db.models import ShiftClosure
 from db.models.security import Operator

@@ -18,8 +18,8 @@ from dbtesting import create_pg_database, drop_pg_database, pg_server_url, uniqu
 from opstesting import PASSWORD, make_world
 from sqlalchemy import exc, func, make_url, select
 
+from base.errors import DbUnreachable
 from counter_app import audit
-from counter_app.errors import DbUnreachable
 from counter_app.installation import load_keys
 from db.base import Base
 from db.engine import make_engine

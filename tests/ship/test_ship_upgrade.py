@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 
-from counter_app.errors import SchemaOlder
+from base.errors import SchemaOlder
 from db import migrate
 from db.engine import make_engine, sqlite_url_for
 from db.migrate import alembic_config, check_schema, current_revisions, head_revision, prepare_schema

@@ -10,7 +10,7 @@ from opstesting import START as NOW
 from PySide6.QtWidgets import QLabel
 from uitesting import PASSWORD
 
-from counter_app.errors import Locked
+from base.errors import Locked
 from ui.login import LoginWindow, locked_text
 from ui.main_window import MainWindow
 

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
-from counter_app.errors import CardAbsent
+from base.errors import CardAbsent
 from ui.ops import BUSY_DELAY_MS, FacadeOp, error_text
 from ui.status import BusyIndicator
 

@@ -11,8 +11,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QGroupBox, QPushButton, QTableView, QVBoxLayout
 
-from counter_app.errors import InputInvalid
-from counter_app.money import format_yuan
+from base.errors import InputInvalid
+from base.money import format_yuan
 from ui.models import Column, RowsModel, yuan_column
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page

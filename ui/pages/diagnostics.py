@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QPushButton
 
-from counter_app.money import format_kwh
+from base.money import format_kwh
 from ui.facade import DeviceState, DeviceStatus
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page

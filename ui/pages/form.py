@@ -15,8 +15,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from counter_app.errors import InputInvalid, UserFacingError
-from counter_app.money import parse_kwh, parse_yuan
+from base.errors import InputInvalid, UserFacingError
+from base.money import parse_kwh, parse_yuan
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest, explain_refusal
 from ui.context import Workstation
 from ui.ops import FacadeOp, error_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from counter_app.money import format_kwh
+from base.money import format_kwh
 from ui.pages.base import Page
 from ui.pages.form import ActionForm, Spec, note
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from counter_app.money import format_kwh, format_yuan
+from base.money import format_kwh, format_yuan
 from ui.pages.base import Page
 from ui.pages.form import ActionForm, Spec, note
 

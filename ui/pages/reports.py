@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.money import format_kwh, format_price, format_yuan
+from base.money import format_kwh, format_price, format_yuan
 from counter_app.settlement.months import period_days, period_of
 from ui.models import Column, RowsModel
 from ui.ops import FacadeOp, error_text

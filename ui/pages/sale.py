@@ -17,8 +17,8 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from counter_app.errors import InputInvalid, UserFacingError
-from counter_app.money import format_kwh, format_yuan, parse_kwh, parse_yuan
+from base.errors import InputInvalid, UserFacingError
+from base.money import format_kwh, format_yuan, parse_kwh, parse_yuan
 from counter_app.results import AccountInfo, CardInfo, Quote, SaleResult
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest, explain_refusal
 from ui.ops import FacadeOp, error_text, show_error

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QWidget
 
-from counter_app.errors import InputInvalid, UserFacingError
-from counter_app.money import format_kwh, format_price, format_yuan
+from base.errors import InputInvalid, UserFacingError
+from base.money import format_kwh, format_price, format_yuan
 from counter_app.results import AccountInfo, CardInfo, SaleResult
 from ui.facade import SaleSession
 from ui.models import class_text, status_text

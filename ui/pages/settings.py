@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.clock import BUSINESS_TZ
-from counter_app.money import format_price, format_yuan
+from base.clock import BUSINESS_TZ
+from base.money import format_price, format_yuan
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.models import Column, RowsModel, class_text
 from ui.ops import FacadeOp, error_text

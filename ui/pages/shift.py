@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox
 
-from counter_app.money import format_kwh, format_yuan
+from base.money import format_kwh, format_yuan
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page

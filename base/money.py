@@ -21,7 +21,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import NewType
 
-from counter_app.errors import InputInvalid
+from base.errors import InputInvalid
 
 Fen = NewType("Fen", int)
 CKwh = NewType("CKwh", int)

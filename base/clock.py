@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from counter_app.errors import InputInvalid
+from base.errors import InputInvalid
 
 Clock = Callable[[], datetime]
 
