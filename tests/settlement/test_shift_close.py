@@ -17,14 +17,12 @@ from settlement.conftest import EXPECTED_CASH, PASSWORD, standard_shift, work
 
 def _declare(w, shift_id, counted):
     with work(w.engine, w.keys) as s:
-        return shift_close.declare_count(s, shift_id=shift_id, operator_id=w.people.cashier, counted=counted,
-                                         clock=w.clock)  # fmt: skip
+        return shift_close.declare_count(w.ctx(w.people.cashier), s, shift_id=shift_id, counted=counted)
 
 
 def _close(w, shift_id, **kw):
     with work(w.engine, w.keys) as s:
-        return closing.close_shift(s, shift_id=shift_id, operator_id=w.people.cashier, workstation="W01",
-                                   clock=w.clock, **kw)  # fmt: skip
+        return closing.close_shift(w.ctx(w.people.cashier), s, shift_id=shift_id, **kw)
 
 
 EXACT = {10000: 2, 5000: 1, 2000: 2, 500: 1, 100: 3}  # 29800 fen
@@ -123,9 +121,7 @@ def test_shift_is_locked_after_close(world):
 def test_x_report_totals_logged_and_blind(world):
     shift_id = standard_shift(world)
     with work(world.engine, world.keys) as s:
-        totals = shift_close.x_report(
-            s, shift_id=shift_id, operator_id=world.people.cashier, clock=world.clock
-        )
+        totals = shift_close.x_report(world.ctx(world.people.cashier), s, shift_id=shift_id)
         data = printouts.x_printout(
             s, shift_id=shift_id, totals=totals, at=world.clock(), centre_name="能源中心"
         )
