@@ -76,7 +76,9 @@ def issue_receipt_book(ctx: OpContext, *, cashier: str, first_no: int, last_no: 
     with ctx.uow() as s:
         ctx.require_role(s, *CHECKING_ROLES)
         cashier_id = _cashier_id(ctx, s, cashier)
-        book = receipt_books.issue_receipt_book(ctx, s, cashier_id=cashier_id, first_no=first_no, last_no=last_no)
+        book = receipt_books.issue_receipt_book(
+            ctx, s, cashier_id=cashier_id, first_no=first_no, last_no=last_no
+        )
         ctx.audit(s, "receipt_book.issued", book_id=book.book_id, cashier=book.cashier, first_no=first_no,
                   last_no=last_no)  # fmt: skip
         return book

@@ -66,7 +66,9 @@ def close_shift(
         raise InputInvalid("请先清点并申报现金", detail_en="declare the counted cash first", field="counted")
     shift_close.require_no_pending_writes(session, shift_id)
     entries = shift_entries(session, shift_id)
-    figures, approval_id = _figures(ctx, session, shift, count, entries, settings, difference_reason, approval)
+    figures, approval_id = _figures(
+        ctx, session, shift, count, entries, settings, difference_reason, approval
+    )
     now = ctx.now()
     closure = ShiftClosure(shift_id=shift_id, closed_at=now, operator_id=operator_id, counted=count.counted,
                            counted_fen=figures.counted_fen, expected_fen=figures.expected_fen,

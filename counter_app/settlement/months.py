@@ -72,7 +72,12 @@ def require_period_open(session: Session, moment: datetime | date, month_end_day
 
 
 def close_month(
-    ctx: OpContext, session: Session, *, period: str, approval: Approval | None, month_end_day: int | None = None
+    ctx: OpContext,
+    session: Session,
+    *,
+    period: str,
+    approval: Approval | None,
+    month_end_day: int | None = None,
 ) -> MonthInfo:
     """Finance (`ctx`'s operator) closes the period, co-signed through `ctx.approve`; refused
     before its last day is over, when it is already closed, or while a shift of the period is open

@@ -160,7 +160,9 @@ def return_receipt_book(ctx: OpContext, session: Session, *, book_id: int) -> Bo
             f"收据本 {book_id} 已交回", detail_en="the book was returned already", field="book_id"
         )
     summary = {"used": list(pages.used), "void": [[p, r] for p, r in pages.void], "blank": list(pages.blank)}
-    session.add(ReceiptBookReturn(book_id=book_id, at=ctx.now(), operator_id=ctx.operator_id, summary=summary))
+    session.add(
+        ReceiptBookReturn(book_id=book_id, at=ctx.now(), operator_id=ctx.operator_id, summary=summary)
+    )
     session.flush()
     return pages
 

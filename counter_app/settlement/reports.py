@@ -162,7 +162,6 @@ def hour_chart(fen_by_hour: list[int]) -> HourChart:
     return HourChart("分时段收费", tuple(v // 100 for v in fen_by_hour))
 
 
-
 day_report = _period_builder("day", "日报表")
 week_report = _period_builder("week", "周报表")
 month_report = _period_builder("month", "月报表")

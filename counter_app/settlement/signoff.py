@@ -59,7 +59,9 @@ def _signatures(session: Session, sheet_id: int) -> list[SheetSignature]:
     return list(session.scalars(stmt))
 
 
-def sign_sheet(ctx: OpContext, session: Session, *, sheet_no: str, voucher_no: str | None = None) -> SheetInfo:
+def sign_sheet(
+    ctx: OpContext, session: Session, *, sheet_no: str, voucher_no: str | None = None
+) -> SheetInfo:
     """`ctx`'s operator signs the sheet's next step in the caller's unit of work."""
     operator_id = ctx.operator_id
     sheet = require_sheet_editable(session, sheet_no)

@@ -48,7 +48,9 @@ class World:
 
     def ctx(self, operator_id: int) -> OpContext:
         """The context the settlement services take: `operator_id` logged in at W01, this clock."""
-        station = WorkstationRef(id=self.workstation_id, code="W01", campus_id=self.campus_id, simulated=False)
+        station = WorkstationRef(
+            id=self.workstation_id, code="W01", campus_id=self.campus_id, simulated=False
+        )
         operator = AuthenticatedOperator(id=operator_id, name="", display_name="", roles=frozenset())
         return OpContext(engine=self.engine, keys=self.keys, clock=self.clock, workstation=station,
                          devices=Devices(), dev_database=True, operator=operator)  # fmt: skip

@@ -113,7 +113,9 @@ def test_reviewer_who_sold_in_the_shift_is_refused(world):
 def test_stamped_receipt_pages_are_accounted_for_on_the_sheet(world):
     p = world.people
     with work(world.engine, world.keys) as s:
-        receipt_books.issue_receipt_book(world.ctx(p.assistant), s, cashier_id=p.cashier, first_no=101, last_no=110)
+        receipt_books.issue_receipt_book(
+            world.ctx(p.assistant), s, cashier_id=p.cashier, first_no=101, last_no=110
+        )
         receipt_books.void_receipt_page(world.ctx(p.cashier), s, page_no=101, reason="未盖章")
 
     def use_pages(shift_id):
