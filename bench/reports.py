@@ -30,7 +30,8 @@ def measure(rows: int, years: int) -> dict:
     from opstesting import make_world
 
     from bench.population import add_accounts, add_ledger, business
-    from counter_app.settlement.reports import build_report, query_from_settings
+    from counter_app.settlement.report_catalogue import build_report
+    from counter_app.settlement.reports import query_from_settings
     from db.session import unit_of_work
     from receipts.reports.render import render
 

@@ -177,7 +177,8 @@ def upgrade_database(invocation: Invocation) -> Upgrade:
 
 def write_report(run: AdminRun, *, kind: str, start: date, end: date, fmt: str, out: str) -> int:
     """Build the report from the ledger and write it; the number of bytes written."""
-    from counter_app.settlement.reports import build_report, query_from_settings
+    from counter_app.settlement.report_catalogue import build_report
+    from counter_app.settlement.reports import query_from_settings
     from receipts.reports.render import render
 
     ctx = run.ctx

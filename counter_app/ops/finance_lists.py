@@ -22,7 +22,8 @@ from base.clock import BUSINESS_TZ
 from counter_app import settings
 from counter_app.context import OpContext
 from counter_app.roles import roles_of
-from counter_app.settlement.reports import build_report, query_from_settings
+from counter_app.settlement.report_catalogue import build_report
+from counter_app.settlement.reports import query_from_settings
 from counter_app.settlement.sheet_content import name_of
 from db import repo
 from db.models import Shift, ShiftClosure, Workstation

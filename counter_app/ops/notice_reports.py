@@ -1,4 +1,4 @@
-"""Report kinds of this area (counter_app.settlement.reports registry):
+"""Report kinds of this area (listed in counter_app/settlement/report_catalogue.py):
 
 - `reconciliation`: the half-month list per issuing department (DOMAIN 7): every notice issued up
   to the range's end that was paid within the range or is still unpaid at its end, by department,
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from base.clock import business_date
 from counter_app.ops.low_balance import low_balance_rows
 from counter_app.settlement.months import day_bounds
-from counter_app.settlement.reports import Progress, ReportQuery, register_report
+from counter_app.settlement.reports import Progress, ReportQuery
 from db.models import Receipt
 from db.models.notices import Notice, NoticePayment
 from receipts.data import CHARGE_LABELS
@@ -82,7 +82,3 @@ def render_png(table: ReportTable, *, dpi: int = 110) -> bytes:
         subprocess.run([exe, "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf),
                         str(Path(tmp) / "page")], check=True, capture_output=True, timeout=60)  # fmt: skip
         return (Path(tmp) / "page.png").read_bytes()
-
-
-register_report("reconciliation", reconciliation)
-register_report("low-balance", low_balance_report)

@@ -22,13 +22,13 @@ from base.errors import AmountsDiffer, InputInvalid, NoticePaid
 from base.money import area_charge_half_up
 from counter_app import printing
 from counter_app.context import OpContext
-from counter_app.ops import notice_reports  # noqa: F401  (registers `reconciliation`, `low-balance`)
 from counter_app.ops.back_charge import BackChargeOps, unpaid_back_charge
 from counter_app.ops.clearance import ClearanceOps
 from counter_app.ops.common import add_audited, check_tender, get_account, open_shift_row, positive_int
 from counter_app.ops.notice_receipt import issue_payment_receipt
 from counter_app.ops.queue import QueueOps
 from counter_app.results import Notice, PaymentResult
+from counter_app.settlement.receipt_books import use_receipt_page
 from db import repo
 from db.models import LedgerEntry, LedgerMark
 from db.models.notices import Notice as NoticeRow
@@ -186,11 +186,8 @@ def _ledger_entry(ctx: OpContext, s: DbSession, notice: NoticeRow, shift_id: int
 
 def _record_payment(ctx: OpContext, s: DbSession, notice: NoticeRow, entry: LedgerEntry, receipt_id: int,
                     page: str | None, late: bool) -> None:  # fmt: skip
-    from counter_app.settlement.receipt_books import use_receipt_page
-
     if page is not None and notice.kind in ctx.setting(s, "stamped_receipt_for"):
-        use_receipt_page(s, cashier_id=ctx.operator_id, page_no=int(page), ledger_entry_id=entry.id,
-                         shift_id=entry.shift_id, operator_id=ctx.operator_id, clock=ctx.clock)  # fmt: skip
+        use_receipt_page(ctx, s, page_no=int(page), ledger_entry_id=entry.id, shift_id=entry.shift_id)
     if late:
         mark = LedgerMark(entry_id=entry.id, kind="late_hand_in", at=ctx.now(), operator_id=ctx.operator_id,
                           reason=f"维修日期 {notice.repair_date.isoformat()}，交款日期 {ctx.today().isoformat()}")  # fmt: skip

@@ -22,7 +22,6 @@ from base.errors import InputInvalid, QuotaOverlap, SelfApproval, UserFacingErro
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops import quota_policy as policy_of
-from counter_app.ops import quota_report  # noqa: F401  (registers the `quota` report)
 from counter_app.ops.common import add_audited
 from counter_app.queueing import register_queueable
 from counter_app.results import BatchDraft, BatchInfo

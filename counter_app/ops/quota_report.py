@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from base.money import charge_half_up
 from counter_app.settlement.months import day_bounds
-from counter_app.settlement.reports import Progress, ReportQuery, register_report
+from counter_app.settlement.reports import Progress, ReportQuery
 from db import repo
 from db.models.quota import QuotaBatch, QuotaBatchApproval, QuotaBatchRoom, QuotaDelivery
 from receipts.reports.model import ReportTable, as_rows
@@ -64,6 +64,3 @@ def quota_report(session: Session, query: ReportQuery, progress: Progress | None
                        (query.centre_name, f"期间：{query.range_text}", f"截至 {query.end.isoformat()}"),
                        wide=True, notes=("免费电量不退不兑现；失效 = 学期结束仍未领取。",),
                        sign_labels=("制表", "监督人", "财务"))  # fmt: skip
-
-
-register_report("quota", quota_report)

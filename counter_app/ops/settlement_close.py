@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
 
 from base.clock import BUSINESS_TZ, business_date
 from base.errors import InputInvalid
@@ -48,7 +49,7 @@ def x_report(ctx: OpContext) -> ShiftTotals:
     with ctx.uow() as s:
         ctx.require_role(s, *X_REPORT_ROLES)
         shift = open_shift_row(ctx, s)
-        totals = shift_close.x_report(s, shift_id=shift.id, operator_id=ctx.operator_id, clock=ctx.clock)
+        totals = shift_close.x_report(ctx, s, shift_id=shift.id)
         doc = printouts.x_report_doc(s, shift_id=shift.id, totals=totals, at=ctx.now().astimezone(BUSINESS_TZ),
                                      centre_name=ctx.setting(s, "centre_name"))  # fmt: skip
         printing.enqueue(ctx, s, document="shift_report", doc=doc)
@@ -64,11 +65,8 @@ def close_shift(
     shift_id = declare_count(ctx, counted=counted)
     with ctx.uow() as s:
         ctx.require_role(s, *SELLING_ROLES)
-        info = closing.close_shift(
-            s, shift_id=shift_id, operator_id=ctx.operator_id, workstation=ctx.workstation.code,
-            clock=ctx.clock, difference_reason=difference_reason, approval=approval, pdf_dir=None,
-            approve=ctx.approve,  # the ttl setting, the hasher; the maker is ctx's operator (checked above)
-        )  # fmt: skip
+        info = closing.close_shift(ctx, s, shift_id=shift_id, difference_reason=difference_reason,
+                                   approval=approval, pdf_dir=None)  # fmt: skip
         printing.enqueue(ctx, s, document="shift_report", doc=printouts.z_report_doc(s, shift_id=shift_id))
     pdf_path = _write_sheet_pdf(ctx, info.sheet_no, reports_dir)
     printing.drain_quietly(ctx)
@@ -88,8 +86,7 @@ def declare_count(ctx: OpContext, *, counted: Mapping[Any, Any]) -> int:
         shift_close.require_no_pending_writes(s, shift.id)
         already = shift_close.declared_count(s, shift.id) is not None
         try:
-            counted_fen = shift_close.declare_count(s, shift_id=shift.id, operator_id=ctx.operator_id,
-                                                    counted=counted, clock=ctx.clock)  # fmt: skip
+            counted_fen = shift_close.declare_count(ctx, s, shift_id=shift.id, counted=counted)
         except InputInvalid as refused:
             if already:  # say plainly why: the retry must bring the count declared before
                 refused.data["count_declared"] = True
@@ -123,11 +120,10 @@ def sign_sheet(ctx: OpContext, *, sheet_no: str, voucher_no: str | None = None) 
     """The logged-in person signs the next step (roles, reviewer conflicts: settlement.signoff)."""
     with ctx.uow() as s:
         _require_queue_empty_before_finance(s, sheet_no)
-        return signoff.sign_sheet(s, sheet_no=sheet_no, operator_id=ctx.operator_id,
-                                  workstation=ctx.workstation.code, clock=ctx.clock, voucher_no=voucher_no)  # fmt: skip
+        return signoff.sign_sheet(ctx, s, sheet_no=sheet_no, voucher_no=voucher_no)
 
 
-def _require_queue_empty_before_finance(s, sheet_no: str) -> None:
+def _require_queue_empty_before_finance(s: DbSession, sheet_no: str) -> None:
     """DOMAIN "Holidays": a day is not handed to finance (the last step, 签收) while operations
     queued in single-operator mode on or before it still wait for a co-signature."""
     sheet = signoff.sheet_by_no(s, sheet_no)

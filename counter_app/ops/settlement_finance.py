@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
 
 from base.errors import InputInvalid
 from counter_app import queueing
@@ -29,7 +30,8 @@ from counter_app.results import DepositInfo, MonthInfo, ReceiptBook
 from counter_app.roles import has_any_role
 from counter_app.settlement import deposits, months, receipt_books
 from counter_app.settlement.deposits import LateDeposit
-from counter_app.settlement.reports import build_report, query_from_settings
+from counter_app.settlement.report_catalogue import build_report
+from counter_app.settlement.reports import query_from_settings
 from db.models import Shift
 from db.models.security import Operator
 from receipts.reports.render import FORMATS, render
@@ -47,11 +49,8 @@ def record_deposit(
     shift_ids = _shift_ids(shift_ids)
     with ctx.uow() as s:
         ctx.require_role(s, *DEPOSIT_ROLES)
-        info = deposits.record_deposit(
-            s, slip_no=slip_no, kind=kind, bank=bank, stamped_on=stamped_on, amount_fen=amount_fen,
-            shift_ids=shift_ids, operator_id=ctx.operator_id, workstation_id=ctx.workstation.id,
-            clock=ctx.clock, evening_from=ctx.setting(s, "deposit.evening_from"),
-        )  # fmt: skip
+        info = deposits.record_deposit(ctx, s, slip_no=slip_no, kind=kind, bank=bank, stamped_on=stamped_on,
+                                       amount_fen=amount_fen, shift_ids=shift_ids)  # fmt: skip
         ctx.audit(s, "deposit.recorded", slip_no=info.slip_no, slip_kind=info.kind, amount_fen=info.amount_fen,
                   shift_ids=list(info.shift_ids), late=info.late)  # fmt: skip
         return info
@@ -70,23 +69,22 @@ def late_deposits(ctx: OpContext) -> list[LateDeposit]:
     """Shifts whose cash went to the bank after its due day, or is overdue today."""
     with ctx.reading() as s:
         ctx.require_role(s, *CHECKING_ROLES)
-        return deposits.late_deposits(
-            s, today=ctx.today(), evening_from=ctx.setting(s, "deposit.evening_from")
-        )
+        return deposits.late_deposits(ctx, s)
 
 
 def issue_receipt_book(ctx: OpContext, *, cashier: str, first_no: int, last_no: int) -> ReceiptBook:
     with ctx.uow() as s:
         ctx.require_role(s, *CHECKING_ROLES)
         cashier_id = _cashier_id(ctx, s, cashier)
-        book = receipt_books.issue_receipt_book(s, cashier_id=cashier_id, first_no=first_no, last_no=last_no,
-                                                issued_by=ctx.operator_id, clock=ctx.clock)  # fmt: skip
+        book = receipt_books.issue_receipt_book(
+            ctx, s, cashier_id=cashier_id, first_no=first_no, last_no=last_no
+        )
         ctx.audit(s, "receipt_book.issued", book_id=book.book_id, cashier=book.cashier, first_no=first_no,
                   last_no=last_no)  # fmt: skip
         return book
 
 
-def _cashier_id(ctx: OpContext, s, name: str) -> int:
+def _cashier_id(ctx: OpContext, s: DbSession, name: str) -> int:
     """The person named must be able to hold a book: someone who takes payments."""
     operator = s.scalar(select(Operator).where(Operator.name == name)) if isinstance(name, str) else None
     if operator is None or operator.disabled:
@@ -100,14 +98,13 @@ def void_receipt_page(ctx: OpContext, *, page_no: int, reason: str) -> ReceiptBo
     """The logged-in cashier voids a page of their own book (before a shift, 003:28, or during)."""
     with ctx.uow() as s:
         ctx.require_role(s, *BOOK_HOLDERS)
-        book = receipt_books.void_receipt_page(s, cashier_id=ctx.operator_id, page_no=page_no, reason=reason,
-                                               operator_id=ctx.operator_id, clock=ctx.clock,
+        book = receipt_books.void_receipt_page(ctx, s, page_no=page_no, reason=reason,
                                                shift_id=_own_open_shift_id(ctx, s))  # fmt: skip
         ctx.audit(s, "receipt_page.voided", book_id=book.book_id, page_no=page_no, reason=reason.strip())
         return book
 
 
-def _own_open_shift_id(ctx: OpContext, s) -> int | None:
+def _own_open_shift_id(ctx: OpContext, s: DbSession) -> int | None:
     """The open shift here when it is the operator's own (the sheet then lists the void)."""
     return s.scalar(select(Shift.id).where(Shift.workstation_id == ctx.workstation.id, Shift.is_open.is_(True),
                                            Shift.operator_id == ctx.operator_id))  # fmt: skip
@@ -116,12 +113,10 @@ def _own_open_shift_id(ctx: OpContext, s) -> int | None:
 def close_month(ctx: OpContext, *, period: str, approval: Approval | None) -> MonthInfo:
     with ctx.uow() as s:
         _require_queue_empty(s, period, ctx.setting(s, "month_end_day"))
-        return months.close_month(s, period=period, maker_id=ctx.operator_id, approval=approval,
-                                  workstation=ctx.workstation.code, clock=ctx.clock,
-                                  month_end_day=ctx.setting(s, "month_end_day"), approve=ctx.approve)  # fmt: skip
+        return months.close_month(ctx, s, period=period, approval=approval)
 
 
-def _require_queue_empty(s, period: str, month_end_day: int) -> None:
+def _require_queue_empty(s: DbSession, period: str, month_end_day: int) -> None:
     """No operation queued in single-operator mode during the period may still wait (DOMAIN
     "Holidays"); the sheets' hand-over already checks each day, this covers every counter."""
     _, last = months.period_days(period, month_end_day)

@@ -1,4 +1,8 @@
-"""Settlement and finance (日清月结): services over a SQLAlchemy session, called by the facade.
+"""Settlement and finance (日清月结): services called by the facade (counter_app/ops/settlement_*.py).
+
+A service that acts takes `(ctx: OpContext, session, *, ...)`: who, where and when come from the
+context, co-signatures go through `ctx.approve` (the single-operator queue hook), and the caller
+owns the unit of work `session`. Read-only helpers take the session alone.
 
 - shift_close / closing: `require_open_shift`, `declare_count` → `close_shift` (blind), `x_report`
 - printouts: X and Z thermal reports
@@ -6,5 +10,6 @@
 - receipt_books: `issue_receipt_book`, `void_receipt_page`, `use_receipt_page`, `book_pages`, `return_receipt_book`
 - deposits: `record_deposit`, `late_deposits`, `record_collection_check`
 - months: `period_of`, `require_period_open`, `close_month`
-- reports / reports_finance: `REPORTS`, `build_report`, `register_report`
+- report_catalogue: `REPORTS` (every kind → its builder), `build_report`; builders in reports,
+  reports_finance, ops/quota_report, ops/notice_reports
 """

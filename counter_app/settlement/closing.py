@@ -3,35 +3,40 @@ numbered Z report, the audit head and the settlement sheet, all in the caller's 
 
 After it the shift is locked (`require_open_shift` raises SHIFT_CLOSED): the closure row exists
 and `shifts.is_open` is cleared in the same transaction.
+
+Who closes, when, and the co-signature come from the `OpContext`: a difference above the limit is
+approved through `ctx.approve`, so the single-operator queue hook (counter_app/queueing.py) applies
+to it as to every co-signed step (the kind `shift.close_difference` is not queueable: in
+single-operator mode it still needs its co-signature at the counter).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from base.canonical import canonical_json
-from base.clock import Clock
 from base.errors import InputInvalid
-from counter_app import approvals, audit
+from counter_app import audit
+from counter_app.approvals import Approval
+from counter_app.context import OpContext
 from counter_app.results import SettlementInfo
 from counter_app.settings import get_setting
 from counter_app.settlement import shift_close
-from counter_app.settlement.ledger_view import drawer_cash, refund_float_paid, shift_entries
+from counter_app.settlement.ledger_view import EntryRow, drawer_cash, refund_float_paid, shift_entries
 from counter_app.settlement.sheet_content import CloseFigures, build_content, name_of
+from counter_app.settlement.signoff import render_sheet
 from db import numbering
-from db.models import ShiftClosure
+from db.models import Shift, ShiftClosure
 from db.models.security import Approval as ApprovalRow
-from db.models.settlement import SHEET_SERIES, Z_SERIES, SettlementSheet, ZReport
+from db.models.settlement import SHEET_SERIES, Z_SERIES, SettlementSheet, ShiftCount, ZReport
 
 CLOSE_APPROVAL_KIND = "shift.close_difference"
-# (session, approval, *, kind, payload, reason) -> approval id: the signature of OpContext.approve.
-Approve = Callable[..., int]
 
 
 @dataclass(frozen=True)
@@ -48,12 +53,12 @@ class CloseSettings:
 
 
 def close_shift(
-    session: Session, *, shift_id: int, operator_id: int, workstation: str, clock: Clock,
-    difference_reason: str | None = None, approval: approvals.Approval | None = None,
-    settings: CloseSettings | None = None, pdf_dir: str | Path | None = None,
-    approve: Approve | None = None,
+    ctx: OpContext, session: Session, *, shift_id: int, difference_reason: str | None = None,
+    approval: Approval | None = None, settings: CloseSettings | None = None, pdf_dir: str | Path | None = None,
 ) -> SettlementInfo:  # fmt: skip
+    """The shift of `ctx`'s operator closed in the caller's unit of work `session`."""
     settings = settings or CloseSettings.from_session(session)
+    operator_id = ctx.operator_id
     shift = shift_close.require_open_shift(session, shift_id)
     shift_close._require_own_shift(shift, operator_id)
     count = shift_close.declared_count(session, shift_id)
@@ -61,10 +66,10 @@ def close_shift(
         raise InputInvalid("请先清点并申报现金", detail_en="declare the counted cash first", field="counted")
     shift_close.require_no_pending_writes(session, shift_id)
     entries = shift_entries(session, shift_id)
-    approve = approve or _plain_approve(operator_id, workstation, clock)
-    figures, approval_id = _figures(session, shift, count, entries, settings, difference_reason, approval,
-                                    approve)  # fmt: skip
-    now = clock()
+    figures, approval_id = _figures(
+        ctx, session, shift, count, entries, settings, difference_reason, approval
+    )
+    now = ctx.now()
     closure = ShiftClosure(shift_id=shift_id, closed_at=now, operator_id=operator_id, counted=count.counted,
                            counted_fen=figures.counted_fen, expected_fen=figures.expected_fen,
                            difference_fen=figures.difference_fen, difference_reason=figures.difference_reason,
@@ -74,10 +79,9 @@ def close_shift(
     z = numbering.take_receipt_number(session, shift.workstation_id, Z_SERIES)
     sheet_no = numbering.take_receipt_number(session, shift.workstation_id, SHEET_SERIES).text
     session.flush()
-    audit.record(session, kind="shift.closed", actor_id=operator_id, workstation=workstation, subject=closure,
-                 payload={"shift_id": shift_id, "z_no": z.text, "sheet_no": sheet_no,
-                          "expected_fen": figures.expected_fen, "counted_fen": figures.counted_fen,
-                          "difference_fen": figures.difference_fen}, clock=clock)  # fmt: skip
+    ctx.audit(session, "shift.closed", subject=closure, shift_id=shift_id, z_no=z.text, sheet_no=sheet_no,
+              expected_fen=figures.expected_fen, counted_fen=figures.counted_fen,
+              difference_fen=figures.difference_fen)  # fmt: skip
     head = audit.chain_head(session)
     session.add(ZReport(workstation_id=shift.workstation_id, seq=z.seq, z_no=z.text, shift_id=shift_id, at=now,
                         audit_seq=head[0], audit_head=head[1]))  # fmt: skip
@@ -96,19 +100,12 @@ def close_shift(
     )
 
 
-def _plain_approve(operator_id: int, workstation: str, clock: Clock) -> Approve:
-    """approvals.approve with this close's maker; the facade passes OpContext.approve instead
-    (the setting approval_ttl_s and the counter's hasher)."""
-
-    def approve(session: Session, approval, *, kind: str, payload: dict, reason: str | None = None) -> int:
-        return approvals.approve(session, approval=approval, kind=kind, payload=payload, maker_id=operator_id,
-                                 workstation=workstation, clock=clock, reason=reason)  # fmt: skip
-
-    return approve
-
-
-def _figures(session, shift, count, entries, settings, reason, approval, approve: Approve):
-    """(CloseFigures, approval id or None). The approval is asked only above the limit."""
+def _figures(
+    ctx: OpContext, session: Session, shift: Shift, count: ShiftCount, entries: list[EntryRow],
+    settings: CloseSettings, reason: str | None, approval: Approval | None,
+) -> tuple[CloseFigures, int | None]:  # fmt: skip
+    """(CloseFigures, approval id or None). The approval is asked only above the limit, through
+    `ctx.approve` (the single-operator queue hook, the ttl setting, the counter's hasher)."""
     cash_in = drawer_cash(entries, refund_float=False)
     float_refunds = refund_float_paid(entries) if settings.refund_float else 0
     expected = shift.float_fen + cash_in - float_refunds
@@ -122,7 +119,7 @@ def _figures(session, shift, count, entries, settings, reason, approval, approve
     if abs(difference) > settings.close_difference_fen:
         payload = {"shift_id": shift.id, "counted_fen": count.counted_fen, "expected_fen": expected,
                    "difference_fen": difference, "reason": reason}  # fmt: skip
-        approval_id = approve(session, approval, kind=CLOSE_APPROVAL_KIND, payload=payload, reason=reason)
+        approval_id = ctx.approve(session, approval, kind=CLOSE_APPROVAL_KIND, payload=payload, reason=reason)
         checker_id = session.scalar(select(ApprovalRow.checker_id).where(ApprovalRow.id == approval_id))
         approved_by = name_of(session, checker_id)
     figures = CloseFigures({int(k): v for k, v in count.counted.items()}, count.counted_fen, shift.float_fen,
@@ -130,15 +127,13 @@ def _figures(session, shift, count, entries, settings, reason, approval, approve
     return figures, approval_id
 
 
-def content_digest(content: dict) -> str:
+def content_digest(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
-def _write_pdf(content: dict, pdf_dir: str | Path | None) -> str | None:
+def _write_pdf(content: dict[str, Any], pdf_dir: str | Path | None) -> str | None:
     if pdf_dir is None:
         return None
-    from counter_app.settlement.signoff import render_sheet  # the renderer needs no session here
-
     path = Path(pdf_dir) / f"{content['sheet_no']}.pdf"
     path.write_bytes(render_sheet(content, signatures=[]))
     return str(path)

@@ -15,10 +15,11 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from base.clock import BUSINESS_TZ, Clock, business_date
+from base.clock import BUSINESS_TZ
 from base.errors import InputInvalid
+from counter_app.context import OpContext
 from counter_app.results import DepositInfo
-from db.models import ShiftClosure
+from db.models import Shift, ShiftClosure
 from db.models.settlement import CHECK_KINDS, DEPOSIT_KINDS, CollectionCheck, Deposit, DepositShift
 
 KIND_ALIASES = {"现金缴款单": "cash_slip", "cash": "cash_slip", "进账单": "bank_slip", "cheque": "bank_slip"}
@@ -46,9 +47,13 @@ def due_on(closed_at: datetime, evening_from: str) -> date:
     return next_banking_day(local.date()) if local.time() >= time(hour, minute) else local.date()
 
 
-def record_deposit(session: Session, *, slip_no: str, kind: str, bank: str, stamped_on: date, amount_fen: int,
-                   shift_ids: list[int], operator_id: int, workstation_id: int | None, clock: Clock,
-                   evening_from: str = "17:00") -> DepositInfo:  # fmt: skip
+def record_deposit(
+    ctx: OpContext, session: Session, *, slip_no: str, kind: str, bank: str, stamped_on: date, amount_fen: int,
+    shift_ids: list[int],
+) -> DepositInfo:  # fmt: skip
+    """A slip recorded by `ctx`'s operator at `ctx`'s workstation; late against the setting
+    `deposit.evening_from`."""
+    evening_from = ctx.setting(session, "deposit.evening_from")
     kind = KIND_ALIASES.get(kind, kind)
     _validate(slip_no, kind, bank, stamped_on, amount_fen, shift_ids)
     closures = {
@@ -65,7 +70,7 @@ def record_deposit(session: Session, *, slip_no: str, kind: str, bank: str, stam
             f"缴款单 {slip_no} 已登记", detail_en=f"slip {slip_no} already recorded", field="slip_no"
         )
     row = Deposit(slip_no=slip_no.strip(), kind=kind, bank=bank.strip(), stamped_on=stamped_on, amount_fen=amount_fen,
-                  recorded_at=clock(), operator_id=operator_id, workstation_id=workstation_id)  # fmt: skip
+                  recorded_at=ctx.now(), operator_id=ctx.operator_id, workstation_id=ctx.workstation.id)  # fmt: skip
     session.add(row)
     session.flush()
     session.add_all(DepositShift(deposit_id=row.id, shift_id=s) for s in sorted(set(shift_ids)))
@@ -91,11 +96,11 @@ def _validate(slip_no, kind, bank, stamped_on, amount_fen, shift_ids) -> None:
         raise InputInvalid("须注明所缴班次", detail_en="the shifts covered are needed", field="shift_ids")
 
 
-def late_deposits(session: Session, *, today: date, evening_from: str = "17:00") -> list[LateDeposit]:
-    """Shifts whose cash (counted less float) was deposited after its due date, or is overdue."""
+def late_deposits(ctx: OpContext, session: Session) -> list[LateDeposit]:
+    """Shifts whose cash (counted less float) was deposited after its due date, or is overdue on
+    `ctx`'s business date (due dates: the setting `deposit.evening_from`)."""
+    today, evening_from = ctx.today(), ctx.setting(session, "deposit.evening_from")
     out = []
-    from db.models import Shift
-
     for closure, float_fen in session.execute(
         select(ShiftClosure, Shift.float_fen).join(Shift, Shift.id == ShiftClosure.shift_id).order_by(ShiftClosure.shift_id)
     ).tuples():  # fmt: skip
@@ -113,10 +118,12 @@ def late_deposits(session: Session, *, today: date, evening_from: str = "17:00")
     return out
 
 
-def record_collection_check(session: Session, *, kind: str, covers_from: date, covers_to: date, findings: str,
-                            operator_id: int, clock: Clock, shift_id: int | None = None,
-                            counted_fen: int | None = None) -> int:  # fmt: skip
-    """半月收账检查 (`half_month`) or a spot check (`spot`, with the cash counted); the row id."""
+def record_collection_check(
+    ctx: OpContext, session: Session, *, kind: str, covers_from: date, covers_to: date, findings: str,
+    shift_id: int | None = None, counted_fen: int | None = None,
+) -> int:  # fmt: skip
+    """半月收账检查 (`half_month`) or a spot check (`spot`, with the cash counted) by `ctx`'s
+    operator; the row id."""
     if kind not in CHECK_KINDS:
         raise InputInvalid(f"检查类型无效：{kind}", detail_en=f"unknown check kind {kind}", field="kind")
     if covers_to < covers_from:
@@ -126,7 +133,7 @@ def record_collection_check(session: Session, *, kind: str, covers_from: date, c
     if not findings or not findings.strip():
         raise InputInvalid("须填写检查结果", detail_en="findings are needed", field="findings")
     row = CollectionCheck(kind=kind, covers_from=covers_from, covers_to=covers_to, shift_id=shift_id,
-                          findings=findings.strip(), counted_fen=counted_fen, at=clock(), operator_id=operator_id)  # fmt: skip
+                          findings=findings.strip(), counted_fen=counted_fen, at=ctx.now(), operator_id=ctx.operator_id)  # fmt: skip
     session.add(row)
     session.flush()
     return row.id
@@ -137,7 +144,3 @@ def checks_between(session: Session, start: date, end: date) -> list[CollectionC
         CollectionCheck.covers_to >= start, CollectionCheck.covers_from <= end
     )
     return list(session.scalars(stmt.order_by(CollectionCheck.at, CollectionCheck.id)))
-
-
-def business_today(clock: Clock) -> date:
-    return business_date(clock())

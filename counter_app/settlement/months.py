@@ -9,16 +9,16 @@ in it is refused with PERIOD_FROZEN (`require_period_open`, called by every writ
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from base.clock import BUSINESS_TZ, Clock, business_date
+from base.clock import BUSINESS_TZ, business_date
 from base.errors import InputInvalid, PeriodFrozen, RoleForbidden
-from counter_app import approvals, audit
+from counter_app.approvals import Approval
 from counter_app.auth import has_role
+from counter_app.context import OpContext
 from counter_app.results import MonthInfo
 from counter_app.settlement.sheet_content import name_of
 from db.models import Shift, ShiftClosure
@@ -71,13 +71,22 @@ def require_period_open(session: Session, moment: datetime | date, month_end_day
         raise PeriodFrozen(period, data={"period": period})
 
 
-def close_month(session: Session, *, period: str, maker_id: int, approval: approvals.Approval | None,
-                workstation: str, clock: Clock, month_end_day: int = 25,
-                approve: Callable[..., int] | None = None) -> MonthInfo:  # fmt: skip
-    """Finance closes the period, co-signed; refused before its last day is over, when it is
-    already closed, or while a shift of the period is open or its sheet not yet signed for."""
+def close_month(
+    ctx: OpContext,
+    session: Session,
+    *,
+    period: str,
+    approval: Approval | None,
+    month_end_day: int | None = None,
+) -> MonthInfo:
+    """Finance (`ctx`'s operator) closes the period, co-signed through `ctx.approve`; refused
+    before its last day is over, when it is already closed, or while a shift of the period is open
+    or its sheet not yet signed for. `month_end_day` defaults to the setting."""
+    if month_end_day is None:
+        month_end_day = ctx.setting(session, "month_end_day")
+    maker_id = ctx.operator_id
     first, last = period_days(period, month_end_day)
-    now = clock()
+    now = ctx.now()
     if not has_role(session, maker_id, "finance", on=business_date(now)):
         raise RoleForbidden("月结须由财务操作", detail_en="finance closes the month")
     if business_date(now) <= last:
@@ -87,16 +96,11 @@ def close_month(session: Session, *, period: str, maker_id: int, approval: appro
     if is_frozen(session, period):
         raise PeriodFrozen(period, data={"period": period})
     _require_shifts_handed_over(session, first, last)
-    if approve is not None:  # the facade's OpContext.approve (ttl setting, hasher)
-        approval_id = approve(session, approval, kind=CLOSE_KIND, payload={"period": period})
-    else:
-        approval_id = approvals.approve(session, approval=approval, kind=CLOSE_KIND, payload={"period": period},
-                                        maker_id=maker_id, workstation=workstation, clock=clock)  # fmt: skip
+    approval_id = ctx.approve(session, approval, kind=CLOSE_KIND, payload={"period": period})
     row = MonthClose(period=period, closed_at=now, maker_id=maker_id, approval_id=approval_id)
     session.add(row)
     session.flush()
-    audit.record(session, kind="month.closed", actor_id=maker_id, workstation=workstation, subject=row,
-                 payload={"period": period}, clock=clock)  # fmt: skip
+    ctx.audit(session, "month.closed", subject=row, period=period)
     checker_id = session.scalar(select(ApprovalRow.checker_id).where(ApprovalRow.id == approval_id))
     return MonthInfo(period, now, name_of(session, maker_id) or "", name_of(session, checker_id) or "")
 

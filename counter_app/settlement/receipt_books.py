@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from base.clock import Clock
 from base.errors import InputInvalid, RoleForbidden
+from counter_app.context import OpContext
 from counter_app.results import ReceiptBook
 from db.models.security import Operator
 from db.models.settlement import ReceiptBookIssue, ReceiptBookReturn, ReceiptPage
@@ -32,9 +32,11 @@ class BookPages:
     blank: tuple[int, ...]
 
 
-def issue_receipt_book(session: Session, *, cashier_id: int, first_no: int, last_no: int, issued_by: int,
-                       clock: Clock) -> ReceiptBook:  # fmt: skip
-    """A book to a cashier; a range overlapping another book is refused (pages are unique)."""
+def issue_receipt_book(
+    ctx: OpContext, session: Session, *, cashier_id: int, first_no: int, last_no: int
+) -> ReceiptBook:
+    """A book to a cashier, issued by `ctx`'s operator; a range overlapping another book is
+    refused (pages are unique)."""
     if not _whole(first_no) or not _whole(last_no) or first_no <= 0 or last_no < first_no:
         raise InputInvalid(
             f"收据号段无效：{first_no}–{last_no}", detail_en="invalid page range", field="first_no"
@@ -46,7 +48,7 @@ def issue_receipt_book(session: Session, *, cashier_id: int, first_no: int, last
             f"号段与第 {clash} 本收据重叠", detail_en=f"overlaps book {clash}", field="first_no"
         )
     book = ReceiptBookIssue(cashier_id=cashier_id, first_no=first_no, last_no=last_no,
-                            issued_at=clock(), issued_by=issued_by)  # fmt: skip
+                            issued_at=ctx.now(), issued_by=ctx.operator_id)  # fmt: skip
     session.add(book)
     session.flush()
     return receipt_book(session, book.id)
@@ -83,25 +85,29 @@ def _page_taken(session: Session, book_id: int, page_no: int) -> None:
         )
 
 
-def void_receipt_page(session: Session, *, cashier_id: int, page_no: int, reason: str, operator_id: int,
-                      clock: Clock, shift_id: int | None = None) -> ReceiptBook:  # fmt: skip
+def void_receipt_page(
+    ctx: OpContext, session: Session, *, page_no: int, reason: str, shift_id: int | None = None
+) -> ReceiptBook:
+    """`ctx`'s operator voids a page of a book they hold."""
     if not reason or not reason.strip():
         raise InputInvalid("作废收据须注明原因", detail_en="a reason is needed", field="reason")
-    book = _book_holding(session, cashier_id, page_no)
+    book = _book_holding(session, ctx.operator_id, page_no)
     _page_taken(session, book.id, page_no)
     session.add(ReceiptPage(book_id=book.id, page_no=page_no, state="void", reason=reason.strip(),
-                            shift_id=shift_id, at=clock(), operator_id=operator_id))  # fmt: skip
+                            shift_id=shift_id, at=ctx.now(), operator_id=ctx.operator_id))  # fmt: skip
     session.flush()
     return receipt_book(session, book.id)
 
 
-def use_receipt_page(session: Session, *, cashier_id: int, page_no: int, ledger_entry_id: int, shift_id: int,
-                     operator_id: int, clock: Clock) -> int:  # fmt: skip
-    """Record the stamped page of a payment (typed once); the book id. Call in the payment's transaction."""
-    book = _book_holding(session, cashier_id, page_no)
+def use_receipt_page(
+    ctx: OpContext, session: Session, *, page_no: int, ledger_entry_id: int | None, shift_id: int | None
+) -> int:
+    """Record the stamped page of a payment taken by `ctx`'s operator from a book they hold (typed
+    once); the book id. Call in the payment's transaction."""
+    book = _book_holding(session, ctx.operator_id, page_no)
     _page_taken(session, book.id, page_no)
     session.add(ReceiptPage(book_id=book.id, page_no=page_no, state="used", ledger_entry_id=ledger_entry_id,
-                            shift_id=shift_id, at=clock(), operator_id=operator_id))  # fmt: skip
+                            shift_id=shift_id, at=ctx.now(), operator_id=ctx.operator_id))  # fmt: skip
     session.flush()
     return book.id
 
@@ -145,15 +151,18 @@ def books_of(session: Session, cashier_id: int, *, open_only: bool = True) -> li
     return list(session.scalars(stmt))
 
 
-def return_receipt_book(session: Session, *, book_id: int, operator_id: int, clock: Clock) -> BookPages:
-    """The book comes back: every page is accounted for and the account is kept with the return."""
+def return_receipt_book(ctx: OpContext, session: Session, *, book_id: int) -> BookPages:
+    """The book comes back to `ctx`'s operator: every page is accounted for and the account is kept
+    with the return."""
     pages = book_pages(session, book_id)
     if session.scalar(select(ReceiptBookReturn.id).where(ReceiptBookReturn.book_id == book_id)) is not None:
         raise InputInvalid(
             f"收据本 {book_id} 已交回", detail_en="the book was returned already", field="book_id"
         )
     summary = {"used": list(pages.used), "void": [[p, r] for p, r in pages.void], "blank": list(pages.blank)}
-    session.add(ReceiptBookReturn(book_id=book_id, at=clock(), operator_id=operator_id, summary=summary))
+    session.add(
+        ReceiptBookReturn(book_id=book_id, at=ctx.now(), operator_id=ctx.operator_id, summary=summary)
+    )
     session.flush()
     return pages
 

@@ -3,8 +3,9 @@
     table = build_report(session, "day", ReportQuery(start=date(2025, 9, 1), end=date(2025, 9, 1)))
     data = receipts.reports.render(table, "pdf")
 
-`REPORTS = {kind: builder}` is the registry; other areas (quota, low-balance, reconciliation)
-add theirs with `register_report`. A builder takes (session, query, progress) and must depend on
+Every kind and its builder are listed in one table, counter_app/settlement/report_catalogue.py
+(`REPORTS`, `build_report`). This module holds what builders share (`ReportQuery`, `Builder`,
+`Progress`) and the period builders. A builder takes (session, query, progress) and must depend on
 nothing but the database and the query (no "now"), so a past range regenerates byte-identical.
 
 Period tables (day / week / month / year): one row per (period, class group, charge) with count
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from base.clock import BUSINESS_TZ
 from base.errors import InputInvalid
+from counter_app.settings import get_setting
 from counter_app.settlement.ledger_view import (
     DRAWER_KINDS,
     PAYMENT_KINDS,
@@ -66,28 +68,9 @@ class ReportQuery:
 
 
 def query_from_settings(session: Session, start: date, end: date) -> ReportQuery:
-    from counter_app.settings import get_setting
-
     return ReportQuery(start, end, get_setting(session, "month_end_day"), get_setting(session, "centre_name"),
                        get_setting(session, "report.form_no.collection"),
                        get_setting(session, "report.form_no.account_detail"))  # fmt: skip
-
-
-REPORTS: dict[str, Builder] = {}
-
-
-def register_report(kind: str, builder: Builder) -> None:
-    if kind in REPORTS:
-        raise ValueError(f"report kind {kind!r} registered twice")
-    REPORTS[kind] = builder
-
-
-def build_report(
-    session: Session, kind: str, query: ReportQuery, progress: Progress | None = None
-) -> ReportTable:
-    if kind not in REPORTS:
-        raise InputInvalid(f"没有这种报表：{kind}", detail_en=f"unknown report kind {kind}", field="kind")
-    return REPORTS[kind](session, query, progress)
 
 
 # --- period tables -------------------------------------------------------------------------------
@@ -179,10 +162,7 @@ def hour_chart(fen_by_hour: list[int]) -> HourChart:
     return HourChart("分时段收费", tuple(v // 100 for v in fen_by_hour))
 
 
-for _kind, _title in (("day", "日报表"), ("week", "周报表"), ("month", "月报表"), ("year", "年报表")):
-    register_report(_kind, _period_builder(_kind, _title))
-
-# The finance reports register themselves on import (kept in their own module for size).
-# The quota, low-balance and reconciliation reports live with their areas (counter_app/ops).
-from counter_app.ops import notice_reports, quota_report  # noqa: E402,F401
-from counter_app.settlement import reports_finance  # noqa: E402,F401
+day_report = _period_builder("day", "日报表")
+week_report = _period_builder("week", "周报表")
+month_report = _period_builder("month", "月报表")
+year_report = _period_builder("year", "年报表")

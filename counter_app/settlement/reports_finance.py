@@ -23,7 +23,6 @@ from counter_app.settlement.reports import (
     ReportQuery,
     charge_of,
     entries_in,
-    register_report,
 )
 from db.models import Account, Card, CardEvent, Fee, Room, Tariff
 from db.models.settlement import Deposit, DepositShift
@@ -180,8 +179,3 @@ def approvals_report(session: Session, query: ReportQuery, progress: Progress | 
     columns = (Column("确认人"), Column("操作人"), Column("次数", "int"), Column("时段"), Column("业务"))
     return ReportTable("approvals", "监督确认统计", columns, as_rows(rows), ("合计", "", sum(r[2] for r in rows), "", ""),
                        (query.centre_name, f"期间：{query.range_text}"), wide=True)  # fmt: skip
-
-
-for _kind, _builder in (("collection", collection), ("account-detail", account_detail), ("deposits", deposits),
-                        ("card-stock", card_stock), ("tariff-board", tariff_board), ("approvals", approvals_report)):  # fmt: skip
-    register_report(_kind, _builder)

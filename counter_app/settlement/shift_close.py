@@ -25,8 +25,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from base.clock import Clock
 from base.errors import InputInvalid, PendingIntents, RoleForbidden, ShiftClosed, ShiftNotOpen
+from counter_app.context import OpContext
 from counter_app.results import ShiftTotals
 from counter_app.settlement.ledger_view import (
     DRAWER_KINDS,
@@ -91,12 +91,11 @@ def counted_total(counted: Mapping[int, int]) -> int:
     return sum(denomination * pieces for denomination, pieces in counted.items())
 
 
-def declare_count(
-    session: Session, *, shift_id: int, operator_id: int, counted: Mapping[Any, Any], clock: Clock
-) -> int:
-    """Step 1 of the blind close; the counted total in fen (and nothing about what is expected)."""
+def declare_count(ctx: OpContext, session: Session, *, shift_id: int, counted: Mapping[Any, Any]) -> int:
+    """Step 1 of the blind close by `ctx`'s operator; the counted total in fen (and nothing about
+    what is expected)."""
     shift = require_open_shift(session, shift_id)
-    _require_own_shift(shift, operator_id)
+    _require_own_shift(shift, ctx.operator_id)
     parsed = parse_counted(counted)
     stored = {str(k): v for k, v in parsed.items()}
     existing = declared_count(session, shift_id)
@@ -107,7 +106,7 @@ def declare_count(
             )
         return existing.counted_fen
     row = ShiftCount(shift_id=shift_id, counted=stored, counted_fen=counted_total(parsed),
-                     declared_at=clock(), operator_id=operator_id)  # fmt: skip
+                     declared_at=ctx.now(), operator_id=ctx.operator_id)  # fmt: skip
     session.add(row)
     session.flush()
     return row.counted_fen
@@ -165,10 +164,10 @@ def receipt_range(session: Session, shift_id: int) -> tuple[str, str] | None:
     return (rows[0], rows[-1]) if rows else None
 
 
-def x_report(session: Session, *, shift_id: int, operator_id: int, clock: Clock) -> ShiftTotals:
-    """中途自查: the totals so far, logged. The shift stays open."""
+def x_report(ctx: OpContext, session: Session, *, shift_id: int) -> ShiftTotals:
+    """中途自查 taken by `ctx`'s operator: the totals so far, logged. The shift stays open."""
     require_open_shift(session, shift_id)
-    session.add(XReportLog(shift_id=shift_id, at=clock(), operator_id=operator_id))
+    session.add(XReportLog(shift_id=shift_id, at=ctx.now(), operator_id=ctx.operator_id))
     session.flush()
     return totals_of(session, shift_id)
 

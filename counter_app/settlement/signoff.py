@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from base.clock import Clock, business_date
+from base.clock import business_date
 from base.errors import InputInvalid, ReviewerConflict, RoleForbidden, SheetFrozen
-from counter_app import audit
 from counter_app.auth import has_role
+from counter_app.context import OpContext
 from counter_app.results import SheetInfo
 from counter_app.settlement.sheet_content import local_text, name_of
 from db.models import LedgerEntry, Shift
@@ -59,13 +59,16 @@ def _signatures(session: Session, sheet_id: int) -> list[SheetSignature]:
     return list(session.scalars(stmt))
 
 
-def sign_sheet(session: Session, *, sheet_no: str, operator_id: int, workstation: str, clock: Clock,
-               voucher_no: str | None = None) -> SheetInfo:  # fmt: skip
+def sign_sheet(
+    ctx: OpContext, session: Session, *, sheet_no: str, voucher_no: str | None = None
+) -> SheetInfo:
+    """`ctx`'s operator signs the sheet's next step in the caller's unit of work."""
+    operator_id = ctx.operator_id
     sheet = require_sheet_editable(session, sheet_no)
     done = _signatures(session, sheet.id)
     step = len(done)
     label, role = sheet.chain[step]
-    now = clock()
+    now = ctx.now()
     _check_signer(session, sheet, step, role, operator_id, done, on=business_date(now))
     last = step == len(sheet.chain) - 1
     voucher = (voucher_no or "").strip() or None
@@ -81,9 +84,8 @@ def sign_sheet(session: Session, *, sheet_no: str, operator_id: int, workstation
     if last:
         session.add(SheetFreeze(sheet_id=sheet.id, at=now, operator_id=operator_id, voucher_no=voucher))
     session.flush()
-    audit.record(session, kind="sheet.signed", actor_id=operator_id, workstation=workstation, subject=row,
-                 payload={"sheet_no": sheet_no, "step": step, "label": label, "voucher_no": row.voucher_no,
-                          "content_sha256": sheet.content_sha256}, clock=clock)  # fmt: skip
+    ctx.audit(session, "sheet.signed", subject=row, sheet_no=sheet_no, step=step, label=label,
+              voucher_no=row.voucher_no, content_sha256=sheet.content_sha256)  # fmt: skip
     return sheet_info(session, sheet_no)
 
 

@@ -11,7 +11,8 @@ from quotatesting import needs_sales, set_setting
 from base.clock import BUSINESS_TZ
 from counter_app.ops.clearance import clearance_pdf
 from counter_app.ops.notice_reports import render_png
-from counter_app.settlement.reports import ReportQuery, build_report
+from counter_app.settlement.report_catalogue import build_report
+from counter_app.settlement.reports import ReportQuery
 from db.session import unit_of_work
 
 

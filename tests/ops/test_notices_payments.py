@@ -10,7 +10,8 @@ from opstesting import make_world
 from quotatesting import audit_ok, count, heating_rate, rows, set_setting
 
 from base.errors import UserFacingError
-from counter_app.settlement.reports import ReportQuery, build_report
+from counter_app.settlement.report_catalogue import build_report
+from counter_app.settlement.reports import ReportQuery
 from db.models import LedgerEntry, LedgerMark, PrintJob
 from db.models.notices import NoticePayment
 from db.models.settlement import ReceiptPage

@@ -10,10 +10,12 @@ from opstesting import make_world
 from quotatesting import add_price_row, audit_ok, count, set_setting
 
 from base.clock import BUSINESS_TZ
-from base.errors import UserFacingError
-from counter_app.queueing import queue_empty
-from db.models import Tariff
+from base.errors import ApprovalRequired, UserFacingError
+from counter_app.queueing import QUEUEABLE, queue_empty
+from counter_app.settlement.closing import CLOSE_APPROVAL_KIND
+from db.models import ShiftClosure, Tariff
 from db.models.notices import Notice
+from db.models.queue import QueuedOperation
 from db.models.quota import QuotaBatchApproval
 from db.models.security import Approval as ApprovalRow
 from db.session import unit_of_work
@@ -122,3 +124,19 @@ def test_on_postgresql_overlap_queue_and_payment_hold(tmp_path, pg_url):
         )
     finally:
         world.close()
+
+
+def test_a_shift_close_difference_is_co_signed_at_once_in_single_operator_mode(world):
+    """The close's co-signature goes through ctx.approve like every co-signed step; its kind is not
+    queueable (counter_app/queueing.py), so, as for `setting.set`, the approval is asked now and
+    nothing is queued: a shift cannot stay half-closed until a staffed day."""
+    assert CLOSE_APPROVAL_KIND not in QUEUEABLE
+    zhang = world.login("zhang")
+    zhang.open_shift(float_fen=50_000)
+    short = {10_000: 4}  # 100 yuan short of the float: above close_difference_fen
+    with pytest.raises(ApprovalRequired):
+        zhang.close_shift(counted=short, difference_reason="找零多找")
+    assert count(world, QueuedOperation) == 0 and count(world, ShiftClosure) == 0
+    info = zhang.close_shift(counted=short, difference_reason="找零多找", approval=world.approval("li"))
+    assert info.difference_fen == -10_000 and count(world, QueuedOperation) == 0
+    assert audit_ok(world)

@@ -10,7 +10,8 @@ from opstesting import make_world
 from quotatesting import audit_ok, count, needs_sales, rows, set_setting
 
 from base.clock import BUSINESS_TZ
-from counter_app.settlement.reports import ReportQuery, build_report
+from counter_app.settlement.report_catalogue import build_report
+from counter_app.settlement.reports import ReportQuery
 from db.models.quota import QuotaDelivery
 from db.session import unit_of_work
 

@@ -17,6 +17,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from base.clock import BUSINESS_TZ, FixedClock
+from counter_app.auth import AuthenticatedOperator
+from counter_app.context import OpContext, WorkstationRef
+from counter_app.devices import Devices
 from counter_app.keystore import Keys, bind_keys
 from db.base import Base
 from db.models import Account, Building, Campus, LedgerEntry, Room, Shift, Workstation
@@ -41,6 +44,16 @@ class World:
     workstation_id: int
     dorm_account: int
     staff_account: int
+    campus_id: int
+
+    def ctx(self, operator_id: int) -> OpContext:
+        """The context the settlement services take: `operator_id` logged in at W01, this clock."""
+        station = WorkstationRef(
+            id=self.workstation_id, code="W01", campus_id=self.campus_id, simulated=False
+        )
+        operator = AuthenticatedOperator(id=operator_id, name="", display_name="", roles=frozenset())
+        return OpContext(engine=self.engine, keys=self.keys, clock=self.clock, workstation=station,
+                         devices=Devices(), dev_database=True, operator=operator)  # fmt: skip
 
 
 @pytest.fixture
@@ -62,7 +75,7 @@ def world(db_engine: Engine) -> World:
         s.flush()
         dorm = _account(s, campus.id, building.id, "5-308", "A0001", "dorm", "M1")
         staff = _account(s, campus.id, building.id, "5-101", "A0002", "staff", "M2")
-        return World(db_engine, keys, clock, people, ws.id, dorm, staff)
+        return World(db_engine, keys, clock, people, ws.id, dorm, staff, campus.id)
 
 
 def _account(s: Session, campus_id: int, building_id: int, code: str, no: str, cls: str, meter: str) -> int:

@@ -17,121 +17,65 @@ EXACT = {10000: 2, 5000: 1, 2000: 2, 500: 1, 100: 3}
 
 def _close(w) -> tuple[int, str]:
     shift_id = standard_shift(w)
+    cashier = w.ctx(w.people.cashier)
     with work(w.engine, w.keys) as s:
-        shift_close.declare_count(
-            s, shift_id=shift_id, operator_id=w.people.cashier, counted=EXACT, clock=w.clock
-        )
+        shift_close.declare_count(cashier, s, shift_id=shift_id, counted=EXACT)
     w.clock.advance(hours=4)  # closes at 21:00: evening takings, due the next banking day
     with work(w.engine, w.keys) as s:
-        info = closing.close_shift(
-            s, shift_id=shift_id, operator_id=w.people.cashier, workstation="W01", clock=w.clock
-        )
+        info = closing.close_shift(cashier, s, shift_id=shift_id)
     return shift_id, info.sheet_no
 
 
+def _on(w, day: date) -> None:
+    w.clock.set(datetime(day.year, day.month, day.day, 10, 0, tzinfo=BUSINESS_TZ))
+
+
 def test_receipt_book_every_page_accounted_for(world):
-    p, clock = world.people, world.clock
+    p = world.people
+    cashier, cashier2, assistant = world.ctx(p.cashier), world.ctx(p.cashier2), world.ctx(p.assistant)
     with work(world.engine, world.keys) as s:
-        book = receipt_books.issue_receipt_book(
-            s, cashier_id=p.cashier, first_no=1, last_no=5, issued_by=p.assistant, clock=clock
-        )
+        book = receipt_books.issue_receipt_book(assistant, s, cashier_id=p.cashier, first_no=1, last_no=5)
         with pytest.raises(InputInvalid):
-            receipt_books.issue_receipt_book(
-                s, cashier_id=p.cashier2, first_no=5, last_no=9, issued_by=p.assistant, clock=clock
-            )
-        receipt_books.void_receipt_page(
-            s, cashier_id=p.cashier, page_no=2, reason="错印", operator_id=p.cashier, clock=clock
-        )
+            receipt_books.issue_receipt_book(assistant, s, cashier_id=p.cashier2, first_no=5, last_no=9)
+        receipt_books.void_receipt_page(cashier, s, page_no=2, reason="错印")
         with pytest.raises(InputInvalid):
-            receipt_books.void_receipt_page(
-                s, cashier_id=p.cashier, page_no=3, reason=" ", operator_id=p.cashier, clock=clock
-            )
+            receipt_books.void_receipt_page(cashier, s, page_no=3, reason=" ")
         with pytest.raises(InputInvalid):  # a void page cannot be used
-            receipt_books.use_receipt_page(
-                s,
-                cashier_id=p.cashier,
-                page_no=2,
-                ledger_entry_id=None,
-                shift_id=None,
-                operator_id=p.cashier,
-                clock=clock,
-            )
+            receipt_books.use_receipt_page(cashier, s, page_no=2, ledger_entry_id=None, shift_id=None)
         with pytest.raises(RoleForbidden):  # nor someone else's page
-            receipt_books.void_receipt_page(
-                s, cashier_id=p.cashier2, page_no=4, reason="x", operator_id=p.cashier2, clock=clock
-            )
-        receipt_books.use_receipt_page(
-            s,
-            cashier_id=p.cashier,
-            page_no=1,
-            ledger_entry_id=None,
-            shift_id=None,
-            operator_id=p.cashier,
-            clock=clock,
-        )
-        pages = receipt_books.return_receipt_book(
-            s, book_id=book.book_id, operator_id=p.assistant, clock=clock
-        )
+            receipt_books.void_receipt_page(cashier2, s, page_no=4, reason="x")
+        receipt_books.use_receipt_page(cashier, s, page_no=1, ledger_entry_id=None, shift_id=None)
+        pages = receipt_books.return_receipt_book(assistant, s, book_id=book.book_id)
     assert (pages.used, pages.void, pages.blank) == ((1,), ((2, "错印"),), (3, 4, 5))
     assert sorted([*pages.used, *(v for v, _ in pages.void), *pages.blank]) == list(range(1, 6))
 
 
 def test_deposits_late_listed_for_the_assistant(world):
     shift_id, _ = _close(world)
+    cashier, assistant = world.ctx(world.people.cashier), world.ctx(world.people.assistant)
     with work(world.engine, world.keys) as s:
         # Closed Monday 21:00 → due Tuesday 2025-09-02; nothing deposited by Wednesday: late.
-        late = deposits.late_deposits(s, today=date(2025, 9, 3))
+        _on(world, date(2025, 9, 3))
+        late = deposits.late_deposits(assistant, s)
         assert [(d.shift_id, d.cash_fen, d.due_on, d.deposited_on) for d in late] == [
             (shift_id, 9800, date(2025, 9, 2), None)
         ]
-        assert deposits.late_deposits(s, today=date(2025, 9, 2)) == []
-        info = deposits.record_deposit(
-            s,
-            slip_no="XJ-001",
-            kind="现金缴款单",
-            bank="工商银行",
-            stamped_on=date(2025, 9, 3),
-            amount_fen=9800,
-            shift_ids=[shift_id],
-            operator_id=world.people.cashier,
-            workstation_id=world.workstation_id,
-            clock=world.clock,
-        )
+        _on(world, date(2025, 9, 2))
+        assert deposits.late_deposits(assistant, s) == []
+        info = deposits.record_deposit(cashier, s, slip_no="XJ-001", kind="现金缴款单", bank="工商银行",
+                                       stamped_on=date(2025, 9, 3), amount_fen=9800, shift_ids=[shift_id])  # fmt: skip
         assert info.late and info.kind == "cash_slip"
-        assert [d.slip_nos for d in deposits.late_deposits(s, today=date(2025, 9, 9))] == [("XJ-001",)]
+        _on(world, date(2025, 9, 9))
+        assert [d.slip_nos for d in deposits.late_deposits(assistant, s)] == [("XJ-001",)]
         with pytest.raises(InputInvalid):
-            deposits.record_deposit(
-                s,
-                slip_no="XJ-001",
-                kind="cash_slip",
-                bank="工商银行",
-                stamped_on=date(2025, 9, 3),
-                amount_fen=1,
-                shift_ids=[shift_id],
-                operator_id=world.people.cashier,
-                workstation_id=None,
-                clock=world.clock,
-            )
-        check = deposits.record_collection_check(
-            s,
-            kind="half_month",
-            covers_from=date(2025, 9, 1),
-            covers_to=date(2025, 9, 15),
-            findings="相符",
-            operator_id=world.people.assistant,
-            clock=world.clock,
-        )
+            deposits.record_deposit(cashier, s, slip_no="XJ-001", kind="cash_slip", bank="工商银行",
+                                    stamped_on=date(2025, 9, 3), amount_fen=1, shift_ids=[shift_id])  # fmt: skip
+        check = deposits.record_collection_check(assistant, s, kind="half_month", covers_from=date(2025, 9, 1),
+                                                 covers_to=date(2025, 9, 15), findings="相符")  # fmt: skip
         assert check > 0
         with pytest.raises(InputInvalid):
-            deposits.record_collection_check(
-                s,
-                kind="spot",
-                covers_from=date(2025, 9, 2),
-                covers_to=date(2025, 9, 1),
-                findings="x",
-                operator_id=world.people.assistant,
-                clock=world.clock,
-            )
+            deposits.record_collection_check(assistant, s, kind="spot", covers_from=date(2025, 9, 2),
+                                             covers_to=date(2025, 9, 1), findings="x")  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -153,37 +97,15 @@ def test_month_close_co_signed_freezes_the_period(world):
     _shift_id, sheet_no = _close(world)
     for who, voucher in ((p.cashier, None), (p.assistant, None), (p.head, None), (p.finance, "记-1")):
         with work(world.engine, world.keys) as s:
-            signoff.sign_sheet(
-                s,
-                sheet_no=sheet_no,
-                operator_id=who,
-                workstation="W01",
-                clock=world.clock,
-                voucher_no=voucher,
-            )
+            signoff.sign_sheet(world.ctx(who), s, sheet_no=sheet_no, voucher_no=voucher)
+    finance = world.ctx(p.finance)
     with work(world.engine, world.keys) as s, pytest.raises(InputInvalid):  # 2025-09 has not ended yet
-        months.close_month(
-            s,
-            period="2025-09",
-            maker_id=p.finance,
-            approval=Approval("head", PASSWORD),
-            workstation="W01",
-            clock=world.clock,
-        )
+        months.close_month(finance, s, period="2025-09", approval=Approval("head", PASSWORD))
     world.clock.set(datetime(2025, 9, 26, 9, 0, tzinfo=BUSINESS_TZ))
     with work(world.engine, world.keys) as s, pytest.raises(ApprovalRequired):
-        months.close_month(
-            s, period="2025-09", maker_id=p.finance, approval=None, workstation="W01", clock=world.clock
-        )
+        months.close_month(finance, s, period="2025-09", approval=None)
     with work(world.engine, world.keys) as s:
-        info = months.close_month(
-            s,
-            period="2025-09",
-            maker_id=p.finance,
-            approval=Approval("head", PASSWORD),
-            workstation="W01",
-            clock=world.clock,
-        )
+        info = months.close_month(finance, s, period="2025-09", approval=Approval("head", PASSWORD))
     assert (info.period, info.maker, info.checker) == ("2025-09", "qian", "head")
     with work(world.engine, world.keys) as s:
         with pytest.raises(PeriodFrozen):

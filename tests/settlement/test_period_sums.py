@@ -12,7 +12,8 @@ from sqlalchemy import insert
 from base.clock import BUSINESS_TZ
 from counter_app.settlement.ledger_view import DRAWER_KINDS, PAYMENT_KINDS, entries_between
 from counter_app.settlement.months import day_bounds, period_of
-from counter_app.settlement.reports import CHARGE_LABELS, GROUP_LABELS, ReportQuery, build_report
+from counter_app.settlement.report_catalogue import build_report
+from counter_app.settlement.reports import CHARGE_LABELS, GROUP_LABELS, ReportQuery
 from db.models import LedgerEntry
 from receipts.reports import render
 from settlement.conftest import work

@@ -14,7 +14,8 @@ from sqlalchemy import text
 
 from base.errors import InputInvalid
 from base.money import format_yuan
-from counter_app.settlement.reports import REPORTS, ReportQuery, build_report
+from counter_app.settlement.report_catalogue import REPORTS, build_report
+from counter_app.settlement.reports import ReportQuery
 from receipts.pdf_fonts import FontCandidate, resolve_cjk_font
 from receipts.reports import render, render_pdf
 from settlement.conftest import standard_shift, work

@@ -20,18 +20,14 @@ def _closed_shift(w, extra=None) -> str:
     if extra:
         extra(shift_id)
     with work(w.engine, w.keys) as s:
-        shift_close.declare_count(
-            s, shift_id=shift_id, operator_id=w.people.cashier, counted=EXACT, clock=w.clock
-        )
+        shift_close.declare_count(w.ctx(w.people.cashier), s, shift_id=shift_id, counted=EXACT)
     with work(w.engine, w.keys) as s:
-        return closing.close_shift(s, shift_id=shift_id, operator_id=w.people.cashier, workstation="W01",
-                                   clock=w.clock).sheet_no  # fmt: skip
+        return closing.close_shift(w.ctx(w.people.cashier), s, shift_id=shift_id).sheet_no
 
 
 def _sign(w, sheet_no, who, voucher=None):
     with work(w.engine, w.keys) as s:
-        return signoff.sign_sheet(s, sheet_no=sheet_no, operator_id=who, workstation="W01", clock=w.clock,
-                                  voucher_no=voucher)  # fmt: skip
+        return signoff.sign_sheet(w.ctx(who), s, sheet_no=sheet_no, voucher_no=voucher)
 
 
 def _pdf_text(data: bytes, tmp_path) -> str:
@@ -117,17 +113,17 @@ def test_reviewer_who_sold_in_the_shift_is_refused(world):
 def test_stamped_receipt_pages_are_accounted_for_on_the_sheet(world):
     p = world.people
     with work(world.engine, world.keys) as s:
-        receipt_books.issue_receipt_book(s, cashier_id=p.cashier, first_no=101, last_no=110, issued_by=p.assistant,
-                                         clock=world.clock)  # fmt: skip
-        receipt_books.void_receipt_page(s, cashier_id=p.cashier, page_no=101, reason="未盖章", operator_id=p.cashier,
-                                        clock=world.clock)  # fmt: skip
+        receipt_books.issue_receipt_book(
+            world.ctx(p.assistant), s, cashier_id=p.cashier, first_no=101, last_no=110
+        )
+        receipt_books.void_receipt_page(world.ctx(p.cashier), s, page_no=101, reason="未盖章")
 
     def use_pages(shift_id):
         with work(world.engine, world.keys) as s:
             entry_id = s.execute(text("SELECT MIN(id) FROM ledger_entries WHERE shift_id = :i AND kind = 'bill_payment'"),
                                  {"i": shift_id}).scalar_one()  # fmt: skip
-            receipt_books.use_receipt_page(s, cashier_id=p.cashier, page_no=102, ledger_entry_id=entry_id,
-                                           shift_id=shift_id, operator_id=p.cashier, clock=world.clock)  # fmt: skip
+            receipt_books.use_receipt_page(world.ctx(p.cashier), s, page_no=102, ledger_entry_id=entry_id,
+                                           shift_id=shift_id)  # fmt: skip
 
     sheet_no = _closed_shift(world, extra=use_pages)
     with work(world.engine, world.keys) as s:

@@ -7,8 +7,11 @@ import uuid
 import pytest
 from sqlalchemy import select, text
 
-from base.errors import ApprovalRequired, InputInvalid, PendingIntents, ShiftClosed
+from base.errors import ApprovalRequired, InputInvalid, PendingIntents, ShiftClosed, UserFacingError
+from counter_app import queueing
 from counter_app.approvals import Approval
+from counter_app.queueing import Queueable
+from counter_app.settings import put_setting
 from counter_app.settlement import closing, printouts, shift_close
 from db.models import CardWriteIntent, IntentEvent, ShiftClosure
 from db.models.settlement import SettlementSheet, ZReport
@@ -17,14 +20,12 @@ from settlement.conftest import EXPECTED_CASH, PASSWORD, standard_shift, work
 
 def _declare(w, shift_id, counted):
     with work(w.engine, w.keys) as s:
-        return shift_close.declare_count(s, shift_id=shift_id, operator_id=w.people.cashier, counted=counted,
-                                         clock=w.clock)  # fmt: skip
+        return shift_close.declare_count(w.ctx(w.people.cashier), s, shift_id=shift_id, counted=counted)
 
 
 def _close(w, shift_id, **kw):
     with work(w.engine, w.keys) as s:
-        return closing.close_shift(s, shift_id=shift_id, operator_id=w.people.cashier, workstation="W01",
-                                   clock=w.clock, **kw)  # fmt: skip
+        return closing.close_shift(w.ctx(w.people.cashier), s, shift_id=shift_id, **kw)
 
 
 EXACT = {10000: 2, 5000: 1, 2000: 2, 500: 1, 100: 3}  # 29800 fen
@@ -123,9 +124,7 @@ def test_shift_is_locked_after_close(world):
 def test_x_report_totals_logged_and_blind(world):
     shift_id = standard_shift(world)
     with work(world.engine, world.keys) as s:
-        totals = shift_close.x_report(
-            s, shift_id=shift_id, operator_id=world.people.cashier, clock=world.clock
-        )
+        totals = shift_close.x_report(world.ctx(world.people.cashier), s, shift_id=shift_id)
         data = printouts.x_printout(
             s, shift_id=shift_id, totals=totals, at=world.clock(), centre_name="能源中心"
         )
@@ -154,3 +153,22 @@ def test_z_report_is_numbered_and_carries_the_audit_head(world):
     assert z.z_no == "W01-Z-00000001" and sheet.sheet_no == info.sheet_no == "W01-SHEET-00000001"
     assert sheet.content["audit_head"] == z.audit_head and closure.expected_fen == EXPECTED_CASH
     assert z.audit_head[:24].encode() in first and first == again  # the head wraps at 32 columns
+
+
+def test_the_close_difference_is_approved_through_ctx_approve_and_its_queue_hook(world, monkeypatch):
+    """No path of the close calls approvals.approve past the single-operator hook: were the kind
+    queueable, the close would be queued whatever approval it brought."""
+    shift_id = standard_shift(world)
+    with work(world.engine, world.keys) as s:
+        put_setting(s, "single_operator_mode", True, set_by=world.people.admin)
+    _declare(world, shift_id, {10000: 2, 5000: 1, 2000: 1, 500: 1, 100: 3})  # 27800: short 2000
+    queueable = Queueable(closing.CLOSE_APPROVAL_KIND, lambda ctx, payload, approval: None, lambda p: "结账")
+    monkeypatch.setitem(queueing.QUEUEABLE, closing.CLOSE_APPROVAL_KIND, queueable)
+    with pytest.raises(UserFacingError) as queued:
+        _close(world, shift_id, difference_reason="找零错误", approval=Approval("li", PASSWORD))
+    assert queued.value.code == "QUEUED"
+    monkeypatch.delitem(queueing.QUEUEABLE, closing.CLOSE_APPROVAL_KIND)  # as shipped: not queueable
+    with pytest.raises(ApprovalRequired):
+        _close(world, shift_id, difference_reason="找零错误")
+    info = _close(world, shift_id, difference_reason="找零错误", approval=Approval("li", PASSWORD))
+    assert info.difference_fen == -2000

@@ -112,7 +112,7 @@ def test_export_writes_a_pdf_pdftotext_reads_and_progress_reaches_100(
 def test_every_kind_the_page_offers_is_one_the_facade_builds(qtbot, ctx, runner):
     page = ReportsPage(ctx)
     qtbot.addWidget(page)
-    from counter_app.settlement.reports import REPORTS
+    from counter_app.settlement.report_catalogue import REPORTS
 
     offered = {page.kind.itemData(i) for i in range(page.kind.count())}
     assert offered == set(REPORTS)

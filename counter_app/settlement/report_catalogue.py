@@ -1,0 +1,60 @@
+"""The report catalogue: every report kind of `counter-admin report KIND` and of the facade's
+`report` / `report_table` (docs/api.md), with the function that builds it, in one table.
+
+A new report is written as a builder `(session, ReportQuery, progress) -> ReportTable` in its
+area's module and added to `REPORTS` here; the kinds are the names API.md "Command line" lists
+and the reports page (ui/pages/reports.py) offers (tests/settlement/test_report_catalogue.py
+keeps the three in step).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from sqlalchemy.orm import Session
+
+from base.errors import InputInvalid
+from counter_app.ops.notice_reports import low_balance_report, reconciliation
+from counter_app.ops.quota_report import quota_report
+from counter_app.settlement import reports_finance as finance
+from counter_app.settlement.reports import (
+    Builder,
+    Progress,
+    ReportQuery,
+    day_report,
+    month_report,
+    week_report,
+    year_report,
+)
+from receipts.reports.model import ReportTable
+
+REPORTS: Mapping[str, Builder] = MappingProxyType({
+    # period tables: one row per (period, class group, charge); settlement/reports.py
+    "day": day_report,
+    "week": week_report,
+    "month": month_report,
+    "year": year_report,
+    # finance: settlement/reports_finance.py
+    "collection": finance.collection,  # 电费月收费报表
+    "account-detail": finance.account_detail,  # 电费分户明细表
+    "deposits": finance.deposits,
+    "card-stock": finance.card_stock,
+    "tariff-board": finance.tariff_board,  # 收费标准公示
+    "approvals": finance.approvals_report,
+    # free quota: ops/quota_report.py
+    "quota": quota_report,
+    # notices: ops/notice_reports.py
+    "reconciliation": reconciliation,  # half-month list per issuing department
+    "low-balance": low_balance_report,  # 低电通报
+})  # fmt: skip
+
+
+def build_report(
+    session: Session, kind: str, query: ReportQuery, progress: Progress | None = None
+) -> ReportTable:
+    """The report `kind` for `query`; INPUT_INVALID (field `kind`) for a kind not in the catalogue."""
+    builder = REPORTS.get(kind)
+    if builder is None:
+        raise InputInvalid(f"没有这种报表：{kind}", detail_en=f"unknown report kind {kind}", field="kind")
+    return builder(session, query, progress)
