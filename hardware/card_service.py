@@ -34,6 +34,7 @@ from hardware.records import (
     ClearRecord,
     ParameterRecord,
     PurchaseRecord,
+    TaggedFields,
     intent_tag,
 )
 
@@ -190,7 +191,7 @@ class CardService:
         confirm_psc_retry: bool = False,
     ) -> CardReading:
         """A blank card (or an existing tool card) becomes a check or parameter card for `meter_no`."""
-        base = {"meter_no": meter_no, "at": self._clock(), "tag": intent_tag(intent_id), "slot_seq": 0}
+        base: TaggedFields = {"meter_no": meter_no, "at": self._clock(), "tag": intent_tag(intent_id), "slot_seq": 0}
         if kind == CardKind.CHECK:
             record: CardRecord = CheckRecord(**base)
         elif kind == CardKind.PARAMETER:
@@ -228,7 +229,7 @@ class CardService:
             )
 
     def _rewrite(
-        self, card_serial: str, account_no: str, kinds: tuple, record: CardRecord, confirm: bool
+        self, card_serial: str, account_no: str, kinds: tuple[CardKind, ...], record: CardRecord, confirm: bool
     ) -> CardReading:
         reading, _raw = self._session()
         if reading.card_serial != card_serial or reading.account_no != account_no:
@@ -333,8 +334,8 @@ class CardService:
         return _replace(reading, psc_attempts_left=self.reader.read_attempts_left())
 
 
-def _replace(reading: CardReading, **changes: object) -> CardReading:
-    return dataclasses.replace(reading, **changes)
+def _replace(reading: CardReading, *, psc_attempts_left: int | None) -> CardReading:
+    return dataclasses.replace(reading, psc_attempts_left=psc_attempts_left)
 
 
 def _check_text(value: str, name: str) -> None:
