@@ -23,6 +23,7 @@ from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops import quota_policy as policy_of
 from counter_app.ops import quota_report  # noqa: F401  (registers the `quota` report)
+from counter_app.ops.area import SessionArea
 from counter_app.ops.common import add_audited
 from counter_app.queueing import register_queueable
 from counter_app.results import BatchDraft, BatchInfo
@@ -185,7 +186,7 @@ register_queueable(APPROVE_KIND, _replay_approve,
                    summary=lambda p: f"定额送电批次 {p['batch_id']}（{p['period']}，{p['rooms']} 间）")  # fmt: skip
 
 
-class QuotaOps:
+class QuotaOps(SessionArea):
     def prepare_quota_batch(self, *, period: str, buildings: list[str]) -> BatchDraft:
         return prepare_quota_batch(self.ctx, period=period, buildings=buildings)
 

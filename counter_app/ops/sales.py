@@ -25,6 +25,7 @@ from base.money import energy_for_money, format_yuan, money_for_energy
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops import card_writes, quota_owed
+from counter_app.ops.area import SessionArea
 from counter_app.ops.card_reading import read_checked_card, require_account_card, write_back_seen
 from counter_app.ops.common import (
     account_info,
@@ -256,7 +257,7 @@ def _print_after_sale(ctx: OpContext) -> None:
 # --- the facade mixin -------------------------------------------------------------------------------------
 
 
-class SalesOps:
+class SalesOps(SessionArea):
     def read_card(self) -> CardInfo:
         from counter_app.ops.card_reading import read_card
 
