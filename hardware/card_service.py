@@ -17,7 +17,7 @@ import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from base.clock import Clock, system_clock
 from base.crashpoints import crash_point
@@ -40,18 +40,20 @@ from hardware.records import (
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+P = ParamSpec("P")
 
 _TOOL_KINDS = (CardKind.CHECK, CardKind.PARAMETER)
 
 
-def _exclusive(method: Callable[..., T]) -> Callable[..., T]:
+def _exclusive(method: Callable[Concatenate[CardService, P], T]) -> Callable[Concatenate[CardService, P], T]:
     """The whole operation is one card session on the reader's thread: a status poll from the UI
     must not power the card on again between our VERIFY and our WRITE."""
 
-    @functools.wraps(method)
-    def wrapper(self: CardService, *args: Any, **kwargs: Any) -> T:
+    def wrapper(self: CardService, /, *args: P.args, **kwargs: P.kwargs) -> T:
         return self.reader.exclusive(lambda: method(self, *args, **kwargs))
 
+    # What @functools.wraps does, called directly: its return type would lose the signature.
+    functools.update_wrapper(wrapper, method)
     return wrapper
 
 

@@ -12,7 +12,7 @@ import functools
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -35,7 +35,7 @@ class DeviceThread:
         if not self.on_thread():
             raise RuntimeError(f"device I/O for {self.name} outside its thread")
 
-    def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `fn` on the device thread and wait. Bounded by the port's own timeouts."""
         if self.on_thread():
             return fn(*args, **kwargs)
