@@ -86,11 +86,14 @@ def _parse_scaled(text: str, decimals: int, field: str, field_en: str) -> int:
     if not m:
         raise InputInvalid(f"{field}不是有效数字：{text!r}", detail_en=f"{field_en} is not a number: {text!r}",
                            field=field_en)
+    whole: str
+    frac: str
     whole, frac = (m.group(1), m.group(2) or "") if m.group(1) is not None else ("0", m.group(3))
     if len(frac) > decimals:
         raise InputInvalid(f"{field}最多 {decimals} 位小数：{text!r}",
                            detail_en=f"{field_en} has more than {decimals} decimals: {text!r}", field=field_en)
-    return int(whole) * 10**decimals + int((frac + "0" * decimals)[:decimals] or 0)
+    scale: int = 10**decimals  # int ** int is typed Any (a negative power gives a float)
+    return int(whole) * scale + int((frac + "0" * decimals)[:decimals] or 0)
 
 
 def parse_yuan(text: str, field: str = "金额", field_en: str = "amount") -> int:

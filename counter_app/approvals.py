@@ -33,7 +33,7 @@ from hashlib import sha256
 from typing import Any
 
 import argon2
-from sqlalchemy import func, select
+from sqlalchemy import RowMapping, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -92,7 +92,7 @@ _SIGNED_FIELDS = ("nonce", "kind", "payload_sha256", "maker_id", "checker_id", "
                   "created_at", "expires_at", "reason")  # fmt: skip
 
 
-def _signature(key: bytes, row: Mapping[str, Any]) -> str:
+def _signature(key: bytes, row: Mapping[str, Any] | RowMapping) -> str:
     return hmac.new(key, canonical_json({name: row[name] for name in _SIGNED_FIELDS}), sha256).hexdigest()
 
 

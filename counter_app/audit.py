@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from hashlib import sha256
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, Table, select, text
+from sqlalchemy import Engine, RowMapping, Table, select, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
@@ -86,12 +86,12 @@ def audited_tables(metadata: Any = None) -> list[Table]:
 # --- digests and MACs -------------------------------------------------------------------------
 
 
-def row_digest(table: Table, row: Mapping[str, Any]) -> str:
+def row_digest(table: Table, row: Mapping[str, Any] | RowMapping) -> str:
     """SHA-256 of all the row's columns, canonical (sorted names, ints, strings, UTC ISO times)."""
     return sha256(canonical_json({col.name: row[col.name] for col in table.columns})).hexdigest()
 
 
-def _entry_bytes(entry: Mapping[str, Any]) -> bytes:
+def _entry_bytes(entry: Mapping[str, Any] | RowMapping) -> bytes:
     fields = (
         "sequence", "at", "kind", "actor_id", "workstation",
         "subject_table", "subject_id", "subject_digest", "payload_json",
@@ -99,7 +99,7 @@ def _entry_bytes(entry: Mapping[str, Any]) -> bytes:
     return canonical_json({name: entry[name] for name in fields})
 
 
-def _mac(key: bytes, prev_mac: str, entry: Mapping[str, Any]) -> str:
+def _mac(key: bytes, prev_mac: str, entry: Mapping[str, Any] | RowMapping) -> str:
     try:
         prev = bytes.fromhex(prev_mac)
     except ValueError:
@@ -112,7 +112,7 @@ def _pk_column(table: Table) -> Any:
     return column
 
 
-def _read_row(session: Session, table: Table, row_id: int) -> Mapping[str, Any] | None:
+def _read_row(session: Session, table: Table, row_id: int) -> RowMapping | None:
     return session.execute(select(table).where(_pk_column(table) == row_id)).mappings().first()
 
 
@@ -331,7 +331,7 @@ def _walk_chain(
     return walk
 
 
-def _link_problem(key: bytes, row: Mapping[str, Any], expected_seq: int, prev_mac: str) -> BadEntry | None:
+def _link_problem(key: bytes, row: Mapping[str, Any] | RowMapping, expected_seq: int, prev_mac: str) -> BadEntry | None:
     seq = row["sequence"]
     if seq != expected_seq:
         return BadEntry(

@@ -107,7 +107,7 @@ def _people(s: Session, head_id: int, clock: Clock) -> None:
 
 def _money(s: Session, admin_id: int, clock: Clock) -> None:
     start = datetime(2025, 1, 1, tzinfo=BUSINESS_TZ)
-    rows = [Tariff(cls=cls, price_e4=price, effective_from=start, basis=BASIS, set_by=admin_id, created_at=clock())
+    rows: list[Tariff | Fee] = [Tariff(cls=cls, price_e4=price, effective_from=start, basis=BASIS, set_by=admin_id, created_at=clock())
             for cls, price in TARIFFS.items()]  # fmt: skip
     rows += [Fee(kind=kind, fen=fen, effective_from=start, basis=BASIS, set_by=admin_id, created_at=clock())
              for kind, fen in FEES.items()]  # fmt: skip

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from typing import Any
 
 from receipts import data as rd
-from receipts.thermal import Printout, ReceiptBuilder
+from receipts.escpos import Printout
+from receipts.thermal import ReceiptBuilder
 
 DOCUMENTS: dict[str, tuple[type, str]] = {
     "sale": (rd.SaleReceipt, "sale"),

@@ -46,7 +46,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from base.clock import Clock
-from base.errors import InputInvalid, KeyMissing
+from base.errors import InputInvalid, KeyMissing, UserFacingError
 from db.models.security import KeyFingerprint
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ class Keystore(Protocol):
     def put(self, kind: str, value: bytes) -> None: ...
 
 
-def _missing(kind: str, why_zh: str, why_en: str) -> KeyMissing:
+def _missing(kind: str, why_zh: str, why_en: str) -> UserFacingError:  # a KeyMissing
     label = KEY_LABELS.get(kind, kind)
     return KeyMissing(f"{label}（{kind}）{why_zh}", detail_en=f"{kind}: {why_en}", data={"key": kind})
 

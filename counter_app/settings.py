@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy.orm import Session
 
@@ -182,8 +182,14 @@ def _sign_chain(value: Any) -> list[list[str]]:
 # --- the registry ---------------------------------------------------------------------------------
 
 
+class _Flags(TypedDict, total=False):
+    money_affecting: bool
+    security_sensitive: bool
+
+
 def _registry() -> dict[str, Setting]:
-    money, security = {"money_affecting": True}, {"security_sensitive": True}
+    money: _Flags = {"money_affecting": True}
+    security: _Flags = {"security_sensitive": True}
     items = [
         Setting("min_top_up_fen", 1000, _int(0), "最低充值额（分）", **money),
         Setting("min_top_up_september_fen", 3000, _int(0), "九月最低充值额（分）", **money),

@@ -21,15 +21,17 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, exc, make_url
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, Connection
+from sqlalchemy.pool import ConnectionPoolEntry
 
-from base.errors import DbUnreachable, InputInvalid
+from base.errors import DbUnreachable, InputInvalid, UserFacingError
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +124,7 @@ def sqlite_file_path(url: URL | str) -> str | None:
     return database
 
 
-def _sqlite_on_connect(dbapi_connection, _record) -> None:
+def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     # pysqlite must not BEGIN on its own: the "begin" event below does it (the SQLAlchemy recipe).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -138,7 +140,7 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
         cursor.close()
 
 
-def _sqlite_on_begin(connection) -> None:
+def _sqlite_on_begin(connection: Connection) -> None:
     if connection.get_execution_options().get(READ_ONLY_OPTION):
         connection.exec_driver_sql("BEGIN DEFERRED")
     else:
@@ -218,11 +220,14 @@ def _mount_fs_type(path: str, mounts_text: str) -> str | None:
 def _windows_drive_is_remote(path: str) -> bool:  # pragma: no cover - Windows only
     import ctypes
 
+    if sys.platform != "win32":  # ctypes.windll exists there only (is_network_path checks first)
+        raise RuntimeError("Windows only")
     drive = os.path.splitdrive(os.path.abspath(path))[0]
     if not drive:
         return False
     drive_remote = 4
-    return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == drive_remote
+    drive_type: int = ctypes.windll.kernel32.GetDriveTypeW(drive + "\\")
+    return drive_type == drive_remote
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------------
@@ -255,8 +260,9 @@ def verify_postgresql(engine: Engine) -> None:
         )
 
 
-def db_unreachable(url: URL, error: BaseException) -> DbUnreachable:
-    """A `DbUnreachable` naming the server (never the password)."""
+def db_unreachable(url: URL, error: BaseException) -> UserFacingError:
+    """A `DbUnreachable` naming the server (never the password). Typed as its base: the error
+    classes are made from base.errors' table, so mypy knows them as values, not types."""
     where = f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
     log.warning("database %s unreachable: %s", where, error)
     return DbUnreachable(

@@ -15,19 +15,22 @@ import sqlite3
 import sys
 from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import JSON, Connection, Engine
+from sqlalchemy.pool import PoolProxiedConnection
 
+import db.models  # noqa: F401  (registers every table for schema_differences)
 from base.clock import system_clock
 from base.errors import SchemaNewer, SchemaOlder
-from db.base import UtcDateTime
+from db.base import Base, UtcDateTime
 from db.engine import sqlite_file_path
 
 log = logging.getLogger(__name__)
@@ -79,7 +82,7 @@ def upgrade_to_head(engine: Engine) -> None:
 def _sqlite_foreign_keys(conn: Connection, *, on: bool) -> None:
     # Through the DBAPI connection: a statement through SQLAlchemy would open a transaction
     # first, and inside one this pragma does nothing.
-    conn.connection.driver_connection.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+    _pysqlite(conn.connection).execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
 
 
 def _refuse_broken_foreign_keys(conn: Connection) -> None:
@@ -153,7 +156,7 @@ def restore_sqlite(engine: Engine, backup: Path) -> None:
     source = sqlite3.connect(f"file:{Path(backup).absolute()}?mode=ro", uri=True)
     raw = engine.raw_connection()
     try:
-        source.backup(raw.driver_connection)
+        source.backup(_pysqlite(raw))
     finally:
         raw.close()
         source.close()
@@ -168,7 +171,7 @@ def backup_sqlite(engine: Engine, destination: Path) -> Path:
     try:
         target = sqlite3.connect(str(destination))
         try:
-            raw.driver_connection.backup(target)
+            _pysqlite(raw).backup(target)
         finally:
             target.close()
     finally:
@@ -179,15 +182,21 @@ def backup_sqlite(engine: Engine, destination: Path) -> Path:
 
 def schema_differences(engine: Engine) -> list[Any]:
     """What Alembic autogenerate would change: empty when models and the migrated schema agree."""
-    import db.models  # noqa: F401  (registers every table)
-    from db.base import Base
-
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        return compare_metadata(context, Base.metadata)
+        differences: list[Any] = compare_metadata(context, Base.metadata)  # Alembic's diff tuples
+        return differences
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def _pysqlite(proxied: PoolProxiedConnection) -> sqlite3.Connection:
+    """The sqlite3 connection under SQLAlchemy's pool proxy (the callers are SQLite-only paths)."""
+    driver = proxied.driver_connection
+    if not isinstance(driver, sqlite3.Connection):
+        raise TypeError(f"not a SQLite connection: {driver!r}")
+    return driver
+
+
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Render our column types as plain SQLAlchemy types in migration scripts, so a migration does
     not import model code that may change after it was written."""
     if type_ != "type":

@@ -62,9 +62,10 @@ def regenerate_initial() -> Path:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             ops = produce_migrations(context, Base.metadata)
         engine.dispose()
-    options = {"render_as_batch": True, "render_item": render_item}
-    upgrade = _indented(render_python_code(ops.upgrade_ops, **options))
-    downgrade = _indented(render_python_code(ops.downgrade_ops, **options))
+    if ops.upgrade_ops is None or ops.downgrade_ops is None:  # produce_migrations fills both
+        raise RuntimeError("alembic produced no migration operations")
+    upgrade = _indented(render_python_code(ops.upgrade_ops, render_as_batch=True, render_item=render_item))
+    downgrade = _indented(render_python_code(ops.downgrade_ops, render_as_batch=True, render_item=render_item))
     target = migrations_dir() / "versions" / INITIAL_FILE
     target.write_text(_TEMPLATE.format(upgrade=upgrade, downgrade=downgrade), encoding="utf-8")
     return target

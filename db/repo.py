@@ -7,9 +7,9 @@ frozen dataclasses of API.md. Nothing here commits.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from db.models.accounts import Account
@@ -70,7 +70,8 @@ def claim_account(
                 version=Account.version + 1)
         .execution_options(synchronize_session=False)
     )  # fmt: skip
-    claimed = session.execute(stmt).rowcount == 1
+    # An UPDATE's result is a CursorResult (rowcount); Session.execute is typed as the general Result.
+    claimed = cast(CursorResult[Any], session.execute(stmt)).rowcount == 1
     session.expire_all()
     return claimed
 
@@ -83,7 +84,7 @@ def release_account(session: Session, account_id: int, intent_id: str) -> bool:
         .values(busy_intent_id=None, busy_workstation_id=None, busy_since=None, version=Account.version + 1)
         .execution_options(synchronize_session=False)
     )
-    released = session.execute(stmt).rowcount == 1
+    released = cast(CursorResult[Any], session.execute(stmt)).rowcount == 1  # see claim_account
     session.expire_all()
     return released
 

@@ -148,7 +148,7 @@ class SerialCardReader(CardReader):
         self.write_timeout = write_timeout
         self.read_retries = read_retries
         self._thread = DeviceThread(f"reader:{url}")
-        self._port: serial.SerialBase | None = None
+        self._port: serial.Serial | None = None  # what serial_for_url returns (any URL scheme)
         self._parser = FrameParser()
         self._seq = 0
         self._version: str | None = None
@@ -268,7 +268,7 @@ class SerialCardReader(CardReader):
             self._close_port()
             raise DeviceOffline("读卡器连接中断", detail_en=f"card reader line failed: {exc}") from exc
 
-    def _await(self, port: serial.SerialBase, seq: int, cmd: Cmd) -> Frame:
+    def _await(self, port: serial.Serial, seq: int, cmd: Cmd) -> Frame:
         deadline = time.monotonic() + self.timeout
         while True:
             expired = time.monotonic() >= deadline
@@ -282,7 +282,7 @@ class SerialCardReader(CardReader):
             if expired:
                 raise _NoAnswer
 
-    def _open(self) -> serial.SerialBase:
+    def _open(self) -> serial.Serial:
         if self._port is None:
             try:
                 self._port = serial.serial_for_url(

@@ -17,7 +17,7 @@ import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from base.clock import Clock, system_clock
 from base.crashpoints import crash_point
@@ -34,23 +34,26 @@ from hardware.records import (
     ClearRecord,
     ParameterRecord,
     PurchaseRecord,
+    TaggedFields,
     intent_tag,
 )
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+P = ParamSpec("P")
 
 _TOOL_KINDS = (CardKind.CHECK, CardKind.PARAMETER)
 
 
-def _exclusive(method: Callable[..., T]) -> Callable[..., T]:
+def _exclusive(method: Callable[Concatenate[CardService, P], T]) -> Callable[Concatenate[CardService, P], T]:
     """The whole operation is one card session on the reader's thread: a status poll from the UI
     must not power the card on again between our VERIFY and our WRITE."""
 
-    @functools.wraps(method)
-    def wrapper(self: CardService, *args: Any, **kwargs: Any) -> T:
+    def wrapper(self: CardService, /, *args: P.args, **kwargs: P.kwargs) -> T:
         return self.reader.exclusive(lambda: method(self, *args, **kwargs))
 
+    # What @functools.wraps does, called directly: its return type would lose the signature.
+    functools.update_wrapper(wrapper, method)
     return wrapper
 
 
@@ -190,7 +193,7 @@ class CardService:
         confirm_psc_retry: bool = False,
     ) -> CardReading:
         """A blank card (or an existing tool card) becomes a check or parameter card for `meter_no`."""
-        base = {"meter_no": meter_no, "at": self._clock(), "tag": intent_tag(intent_id), "slot_seq": 0}
+        base: TaggedFields = {"meter_no": meter_no, "at": self._clock(), "tag": intent_tag(intent_id), "slot_seq": 0}
         if kind == CardKind.CHECK:
             record: CardRecord = CheckRecord(**base)
         elif kind == CardKind.PARAMETER:
@@ -228,7 +231,7 @@ class CardService:
             )
 
     def _rewrite(
-        self, card_serial: str, account_no: str, kinds: tuple, record: CardRecord, confirm: bool
+        self, card_serial: str, account_no: str, kinds: tuple[CardKind, ...], record: CardRecord, confirm: bool
     ) -> CardReading:
         reading, _raw = self._session()
         if reading.card_serial != card_serial or reading.account_no != account_no:
@@ -333,8 +336,8 @@ class CardService:
         return _replace(reading, psc_attempts_left=self.reader.read_attempts_left())
 
 
-def _replace(reading: CardReading, **changes: object) -> CardReading:
-    return dataclasses.replace(reading, **changes)
+def _replace(reading: CardReading, *, psc_attempts_left: int | None) -> CardReading:
+    return dataclasses.replace(reading, psc_attempts_left=psc_attempts_left)
 
 
 def _check_text(value: str, name: str) -> None:

@@ -12,9 +12,10 @@ import functools
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class DeviceThread:
@@ -34,7 +35,7 @@ class DeviceThread:
         if not self.on_thread():
             raise RuntimeError(f"device I/O for {self.name} outside its thread")
 
-    def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `fn` on the device thread and wait. Bounded by the port's own timeouts."""
         if self.on_thread():
             return fn(*args, **kwargs)
@@ -44,11 +45,19 @@ class DeviceThread:
         self._executor.shutdown(wait=True)
 
 
-def runs_in_device_thread(method: Callable[..., T]) -> Callable[..., T]:
+class _OwnsDeviceThread(Protocol):
+    _thread: DeviceThread
+
+
+S = TypeVar("S", bound=_OwnsDeviceThread)
+
+
+def runs_in_device_thread(method: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P], T]:
     """Decorate methods of an object with a `_thread: DeviceThread` attribute."""
 
-    @functools.wraps(method)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> T:
+    def wrapper(self: S, /, *args: P.args, **kwargs: P.kwargs) -> T:
         return self._thread.call(method, self, *args, **kwargs)
 
+    # What @functools.wraps does, called directly: its return type would lose the signature.
+    functools.update_wrapper(wrapper, method)
     return wrapper

@@ -85,7 +85,7 @@ class SerialPrinter:
         self.timeout = timeout
         self.write_timeout = write_timeout
         self._thread = DeviceThread(f"printer:{url}")
-        self._port: serial.SerialBase | None = None
+        self._port: serial.Serial | None = None  # what serial_for_url returns (any URL scheme)
         self._last_status: PrinterStatus = UNKNOWN
         self._version: str | None = None
         self._last_error: str | None = None
@@ -172,7 +172,7 @@ class SerialPrinter:
             return None
         return raw[0]
 
-    def _open(self) -> serial.SerialBase:
+    def _open(self) -> serial.Serial:
         if self._port is None:
             try:
                 self._port = serial.serial_for_url(

@@ -22,10 +22,13 @@ from hardware.records import (
     ClearRecord,
     ParameterRecord,
     PurchaseRecord,
+    TaggedFields,
     WriteBack,
 )
 
 Write = tuple[int, bytes]  # (address, bytes) to write to main memory
+# One unpacked `_SLOT`: kind, format, reserved, slot seq, counter, a, b, c, time, meter_no, tag, reserved.
+SlotFields = tuple[int, int, int, int, int, int, int, int, int, bytes, bytes, bytes]
 
 
 class MeterProfile(ABC):
@@ -138,13 +141,13 @@ class ReferenceProfile(MeterProfile):
         # before its magic completed still means "factory PSC".
         return "unfinished" if raw_image[_HEADER_AT : _HEADER_AT + 2] == _MAGIC else "fresh"
 
-    def _newest_slot(self, raw_image: bytes, mac_key: bytes, account: str) -> tuple[int, tuple] | None:
+    def _newest_slot(self, raw_image: bytes, mac_key: bytes, account: str) -> tuple[int, SlotFields] | None:
         serial = raw_image[4:12]
-        valid = []
+        valid: list[tuple[int, SlotFields]] = []
         for index, at in enumerate(_SLOTS_AT):
             raw_slot = raw_image[at : at + _SLOT_SIZE]
             if self._mac_ok(raw_slot, mac_key, serial, account):
-                fields = _SLOT.unpack(raw_slot[: _SLOT.size])
+                fields: SlotFields = _SLOT.unpack(raw_slot[: _SLOT.size])
                 if fields[0] in _KINDS and fields[1] == 1:
                     valid.append((index, fields))
         return max(valid, key=lambda v: v[1][3]) if valid else None
@@ -162,9 +165,9 @@ class ReferenceProfile(MeterProfile):
         return hmac.compare_digest(expected, raw_slot[52:64])
 
     @staticmethod
-    def _record(fields: tuple) -> CardRecord:
+    def _record(fields: SlotFields) -> CardRecord:
         kind, _fmt, _r, seq, counter, a, b, c, at, meter, tag, _r2 = fields
-        common = {"meter_no": _text12(meter), "at": _moment(at), "tag": tag, "slot_seq": seq}
+        common: TaggedFields = {"meter_no": _text12(meter), "at": _moment(at), "tag": tag, "slot_seq": seq}
         if kind == 1:
             return PurchaseRecord(
                 **common, purchase_counter=counter, energy_ckwh=a, free_ckwh=b, amount_fen=c
@@ -236,6 +239,7 @@ class ReferenceProfile(MeterProfile):
 
     @staticmethod
     def _slot_numbers(record: CardRecord) -> tuple[int, int, int, int]:
+        values: tuple[int | None, int | None, int | None, int | None]
         if isinstance(record, PurchaseRecord):
             values = (record.purchase_counter, record.energy_ckwh, record.free_ckwh, record.amount_fen)
         elif isinstance(record, ClearRecord):
@@ -252,7 +256,8 @@ class ReferenceProfile(MeterProfile):
         names = ("counter", "value a", "value b", "value c")
         if any(v is not None and v < 0 for v in values):
             raise ValueError("card values are never negative")
-        return tuple(_u32(v, n) for v, n in zip(values, names, strict=True))  # type: ignore[return-value]
+        counter, a, b, c = (_u32(v, n) for v, n in zip(values, names, strict=True))
+        return counter, a, b, c
 
     def write_back_write(self, write_back: WriteBack) -> Write:
         alarms = sum(1 << ALARMS.index(a) for a in write_back.alarms)

@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TypedDict
 
 
 class CardKind(StrEnum):
@@ -28,6 +29,15 @@ WRITE_BACK_EVENTS = (None, "loaded", "no_load", "cleared", "parameter", "check",
 def intent_tag(intent_id: str | int) -> bytes:
     """The 8 bytes a record carries so recovery can recognise its own write."""
     return hashlib.sha256(str(intent_id).encode()).digest()[:8]
+
+
+class TaggedFields(TypedDict):
+    """The fields every record kind shares (`_Tagged`), as keyword arguments built once."""
+
+    meter_no: str
+    at: datetime
+    tag: bytes
+    slot_seq: int
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,16 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from receipts.columns import display_width
 from receipts.pdf_fonts import ResolvedFont, resolve_cjk_font
@@ -128,7 +137,7 @@ class PdfReport:
         room = max(self.frame_width - fixed, 0)
         return [c.width * mm if c.width else room * n / free for c, n in zip(columns, chars, strict=True)]
 
-    def _decorate(self, canvas, doc) -> None:
+    def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(self.font.name, 8)
         width, height = self.pagesize
@@ -144,7 +153,7 @@ def _content_chars(column: Column, values: list[Cell]) -> int:
 
 
 def _table_style(*, has_total: bool) -> TableStyle:
-    commands = [
+    commands: list[tuple[str, tuple[int, int], tuple[int, int], *tuple[object, ...]]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

@@ -26,6 +26,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -154,7 +155,10 @@ def _register_bold(candidate: FontCandidate, bold_name: str) -> bool:
 
 def _register_family(name: str, bold_name: str) -> None:
     """So <b> in a Paragraph maps to our bold (or regular) face instead of failing."""
-    for bold, italic, face in ((0, 0, name), (1, 0, bold_name), (0, 1, name), (1, 1, bold_name)):
+    faces: tuple[tuple[Literal[0, 1], Literal[0, 1], str], ...] = (
+        (0, 0, name), (1, 0, bold_name), (0, 1, name), (1, 1, bold_name)
+    )
+    for bold, italic, face in faces:
         addMapping(name, bold, italic, face)
 
 

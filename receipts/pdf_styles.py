@@ -9,11 +9,14 @@ Chinese line breaks between characters and no line starts with a closing punctua
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
 from receipts.pdf_fonts import ResolvedFont
+
+Alignment = Literal[0, 1, 2, 4]  # reportlab's TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ def cjk_style(
     *,
     size: float = 10,
     bold: bool = False,
-    align: int = TA_LEFT,
+    align: Alignment = TA_LEFT,
     space_after: float = 0,
 ) -> ParagraphStyle:
     """One style in our font. `bold` picks the bold face, which is the regular face for fonts that

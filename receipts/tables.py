@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, TypeVar
 
 from base.clock import BUSINESS_TZ
 from base.money import format_kwh, format_price, format_yuan
@@ -17,6 +17,7 @@ from base.money import format_kwh, format_price, format_yuan
 ColumnKind = Literal["text", "int", "yuan", "kwh", "price", "date", "datetime"]
 Cell = str | int | Decimal | date | datetime | None
 NUMERIC_KINDS = ("int", "yuan", "kwh", "price")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -30,14 +31,31 @@ def format_cell(column: Column, value: Cell) -> str:
     """The text a person reads for `value` in `column`."""
     if value is None:
         return ""
-    formatters = {
-        "yuan": lambda v: format_yuan(int(v)),
-        "kwh": lambda v: format_kwh(int(v)),
-        "price": lambda v: format_price(int(v)),
-        "datetime": lambda v: local_naive(v).strftime("%Y-%m-%d %H:%M:%S"),
-        "date": lambda v: v.isoformat(),
-    }
-    return formatters.get(column.kind, str)(value)
+    if column.kind == "yuan":
+        return format_yuan(cell_int(value))
+    if column.kind == "kwh":
+        return format_kwh(cell_int(value))
+    if column.kind == "price":
+        return format_price(cell_int(value))
+    if column.kind == "datetime":
+        return local_naive(_cell_as(value, datetime)).strftime("%Y-%m-%d %H:%M:%S")
+    if column.kind == "date":
+        return _cell_as(value, date).isoformat()
+    return str(value)
+
+
+def cell_int(value: str | int | Decimal | date) -> int:
+    """A numeric column's cell as int (fen, ckwh, price_e4; an import may hand a Decimal or digits)."""
+    if isinstance(value, date):  # int() refuses a date too; say which cell kind was wrong
+        raise TypeError(f"a date in a numeric column: {value!r}")
+    return int(value)
+
+
+def _cell_as(value: object, kind: type[T]) -> T:
+    """The cell of a date or datetime column, which holds only that type (a caller's bug otherwise)."""
+    if not isinstance(value, kind):
+        raise TypeError(f"expected {kind.__name__}, got {value!r}")
+    return value
 
 
 def local_naive(moment: datetime) -> datetime:

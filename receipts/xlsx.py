@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from receipts.columns import display_width
-from receipts.tables import Cell, Column, format_cell, local_naive
+from receipts.tables import Cell, Column, cell_int, format_cell, local_naive
 
 _FORMATS = {
     "yuan": "0.00",
@@ -65,7 +68,7 @@ def write_table_xlsx(
     return data
 
 
-def _write_preamble(workbook, worksheet, title: str | None, header_lines: Sequence[str]) -> int:
+def _write_preamble(workbook: Workbook, worksheet: Worksheet, title: str | None, header_lines: Sequence[str]) -> int:
     row = 0
     if title:
         worksheet.write_string(row, 0, title, workbook.add_format({"bold": True, "font_size": 14}))
@@ -76,19 +79,21 @@ def _write_preamble(workbook, worksheet, title: str | None, header_lines: Sequen
     return row + (1 if row else 0)
 
 
-def _write_header(workbook, worksheet, row: int, columns: Sequence[Column]) -> None:
+def _write_header(workbook: Workbook, worksheet: Worksheet, row: int, columns: Sequence[Column]) -> None:
     bold = workbook.add_format({"bold": True, "bg_color": "#E8E8E8", "border": 1})
     for col, column in enumerate(columns):
         worksheet.write_string(row, col, column.title, bold)
 
 
-def _write_cell(worksheet, row: int, col: int, column: Column, value: Cell, formats) -> None:
+def _write_cell(
+    worksheet: Worksheet, row: int, col: int, column: Column, value: Cell, formats: dict[str, Format]
+) -> None:
     if value is None:
         return
     if column.kind in _SCALE:
-        worksheet.write_number(row, col, int(value) / _SCALE[column.kind], formats[column.kind])
+        worksheet.write_number(row, col, cell_int(value) / _SCALE[column.kind], formats[column.kind])
     elif column.kind == "int":
-        worksheet.write_number(row, col, int(value), formats["int"])
+        worksheet.write_number(row, col, cell_int(value), formats["int"])
     elif column.kind == "datetime" and isinstance(value, datetime):
         worksheet.write_datetime(row, col, local_naive(value), formats["datetime"])
     elif column.kind == "date" and isinstance(value, date):
@@ -97,7 +102,7 @@ def _write_cell(worksheet, row: int, col: int, column: Column, value: Cell, form
         worksheet.write_string(row, col, format_cell(column, value))
 
 
-def _set_widths(worksheet, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> None:
+def _set_widths(worksheet: Worksheet, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> None:
     for col, column in enumerate(columns):
         if column.width:
             worksheet.set_column(col, col, column.width)

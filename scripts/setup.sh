@@ -39,8 +39,9 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-# Extras: dev (tests, lint), pg (psycopg), build (pyinstaller: tests/ship builds the frozen bundle).
-EXTRAS="dev,pg,build"
+# Extras: dev (tests, lint, mypy), pg (psycopg), build (pyinstaller: tests/ship builds the frozen
+# bundle), sim (qrcode and Pillow: the simulated printer's receipt PNG in tests and screenshots).
+EXTRAS="dev,pg,build,sim"
 # Reinstall only when pyproject.toml or the extras changed since the last install.
 stamp=.venv/.installed-$( (cat pyproject.toml; echo "$EXTRAS") | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then

@@ -13,10 +13,11 @@ from typing import Any
 
 from counter_app.approvals import Approval
 from counter_app.ops import account_admin, card_replacement, cards, meters
+from counter_app.ops.area import SessionArea
 from counter_app.results import AccountInfo, CardInfo, MeterReplacement
 
 
-class AccountOps:
+class AccountOps(SessionArea):
     def open_account(
         self, *, room_code: str, cls: str, meter_no: str, holder: str, phone: str | None = None,
         class_confirmed: bool = True,

@@ -21,6 +21,7 @@ from base.errors import InputInvalid, UnpaidBackCharge
 from base.money import charge_half_up, format_kwh, format_price, format_yuan
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
+from counter_app.ops.area import SessionArea
 from counter_app.ops.common import add_audited, get_account, room_code_of
 from counter_app.queueing import register_queueable
 from counter_app.results import ChargeResult
@@ -150,7 +151,7 @@ def _replay(ctx: OpContext, payload: dict, approval: Approval) -> ChargeResult:
 register_queueable(KIND, _replay, summary=lambda p: f"违规用电补缴电费 {p['account_no']}（{p['days']} 天）")
 
 
-class BackChargeOps:
+class BackChargeOps(SessionArea):
     def back_charge(self, *, account_no: str, discovered_on: date, electrician: str, evidence: str,
                     approval: Approval | None = None, notified: str | None = None) -> ChargeResult:  # fmt: skip
         return back_charge(self.ctx, account_no=account_no, discovered_on=discovered_on, electrician=electrician,

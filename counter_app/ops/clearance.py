@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.money import format_yuan
 from counter_app.context import OpContext
+from counter_app.ops.area import SessionArea
 from counter_app.ops.common import get_account, room_code_of
 from counter_app.results import Clearance
 from db.models import Account, AccountEvent, LedgerEntry
@@ -93,6 +94,6 @@ def clearance_pdf(result: Clearance) -> bytes:
     return pdf.build()
 
 
-class ClearanceOps:
+class ClearanceOps(SessionArea):
     def clearance(self, *, account_no: str) -> Clearance:
         return clearance(self.ctx, account_no=account_no)

@@ -20,6 +20,7 @@ from base.money import format_kwh, format_yuan
 from counter_app import queueing
 from counter_app.clock_watch import clock_back_marks
 from counter_app.context import OpContext
+from counter_app.ops.area import SessionArea
 from counter_app.roles import CO_SIGN_ROLES
 from db.models import Account, LedgerEntry, LedgerMark, Receipt, ReceiptEvent, Shift, Workstation
 from db.models.security import Approval, Operator
@@ -215,10 +216,8 @@ class _Look:
         ]
 
 
-class MorningOps:
+class MorningOps(SessionArea):
     """Facade mixin (counter_app/session.py)."""
-
-    ctx: OpContext
 
     def morning_list(self, on: date | None = None) -> list[MorningItem]:
         return morning_list(self.ctx, on=on)

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from base.clock import BUSINESS_TZ
 from counter_app import settings
 from counter_app.context import OpContext
+from counter_app.ops.area import SessionArea
 from counter_app.roles import roles_of
 from counter_app.settlement.report_catalogue import build_report
 from counter_app.settlement.reports import query_from_settings
@@ -176,7 +177,7 @@ def _person(s, operator: Operator) -> PersonRow:
                      bool(operator.disabled), tuple(periods))  # fmt: skip
 
 
-class ListingOps:
+class ListingOps(SessionArea):
     """The facade methods (mixed into SettlementOps, hence into Session)."""
 
     def list_sheets(self, *, since: date | None = None) -> list[SheetRow]:

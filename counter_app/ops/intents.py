@@ -14,6 +14,7 @@ from __future__ import annotations
 from base.errors import InputInvalid
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
+from counter_app.ops.area import SessionArea
 from counter_app.ops.card_writes import commit_intent, intent_row, mark_intent, write_purchase_record
 from counter_app.ops.common import add_audited, open_shift_row
 from counter_app.results import IntentInfo
@@ -140,7 +141,7 @@ def _info(s, intent: CardWriteIntent, state: str) -> IntentInfo:
                       energy_ckwh=intent.energy_ckwh, state=state, shift_id=intent.shift_id)  # fmt: skip
 
 
-class IntentOps:
+class IntentOps(SessionArea):
     def open_intents(self) -> list[IntentInfo]:
         return open_intents(self.ctx)
 

@@ -15,6 +15,7 @@ from sqlalchemy import and_, select
 
 from base.errors import InputInvalid
 from counter_app.context import OpContext
+from counter_app.ops.area import SessionArea
 from counter_app.roles import has_role, roles_of
 from counter_app.room_codes import normalise_room_code
 from db.models import Account, Building, Campus, Room, Unit
@@ -217,10 +218,8 @@ def roles_today(ctx: OpContext) -> frozenset[str]:
     return frozenset(roles)
 
 
-class LookupOps:
+class LookupOps(SessionArea):
     """Facade mixin (counter_app/session.py)."""
-
-    ctx: OpContext
 
     def list_rooms(self) -> list[RoomRow]:
         return list_rooms(self.ctx)

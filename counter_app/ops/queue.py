@@ -13,6 +13,7 @@ from counter_app import queueing
 from counter_app.approvals import Approval
 from counter_app.auth import AuthenticatedOperator
 from counter_app.context import OpContext
+from counter_app.ops.area import SessionArea
 from counter_app.results import QueuedOperation
 from counter_app.roles import has_any_role
 from db.models.queue import QueuedOperation as QueuedRow
@@ -71,7 +72,7 @@ def _maker(s, maker_id: int, ctx: OpContext) -> AuthenticatedOperator:  # noqa: 
     return AuthenticatedOperator(id=op.id, name=op.name, display_name=op.display_name, roles=roles)
 
 
-class QueueOps:
+class QueueOps(SessionArea):
     def queued_operations(self) -> list[QueuedOperation]:
         return queued_operations(self.ctx)
 

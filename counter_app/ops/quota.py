@@ -22,6 +22,7 @@ from base.errors import InputInvalid, QuotaOverlap, SelfApproval, UserFacingErro
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops import quota_policy as policy_of
+from counter_app.ops.area import SessionArea
 from counter_app.ops.common import add_audited
 from counter_app.queueing import register_queueable
 from counter_app.results import BatchDraft, BatchInfo
@@ -184,7 +185,7 @@ register_queueable(APPROVE_KIND, _replay_approve,
                    summary=lambda p: f"定额送电批次 {p['batch_id']}（{p['period']}，{p['rooms']} 间）")  # fmt: skip
 
 
-class QuotaOps:
+class QuotaOps(SessionArea):
     def prepare_quota_batch(self, *, period: str, buildings: list[str]) -> BatchDraft:
         return prepare_quota_batch(self.ctx, period=period, buildings=buildings)
 

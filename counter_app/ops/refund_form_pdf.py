@@ -8,7 +8,7 @@ from base.money import format_kwh, format_yuan
 from counter_app.context import OpContext
 from counter_app.ops.room_refund import get_refund_form
 from receipts.pdf_document import PdfReport
-from receipts.tables import Column
+from receipts.tables import Cell, Column
 
 COLUMNS = [Column("电量（kWh）", "kwh"), Column("单价（元/kWh）", "price"), Column("金额（元，截尾显示）", "yuan"),
            Column("说明")]  # fmt: skip
@@ -27,7 +27,7 @@ def refund_form_pdf(ctx: OpContext, *, form_no: str, path: str | None = None) ->
         f" = 可退电量 {format_kwh(form.refundable_ckwh)} kWh（免费电量先用，不退）",
     ])  # fmt: skip
     flagged_note = "最早已知电价（无购电记录对应，已标记）"
-    rows = [[e, p, f, flagged_note if (form.flagged and i == len(form.lines) - 1) else "按最近购电价"]
+    rows: list[list[Cell]] = [[e, p, f, flagged_note if (form.flagged and i == len(form.lines) - 1) else "按最近购电价"]
             for i, (e, p, f) in enumerate(form.lines)]  # fmt: skip
     pdf.table(
         COLUMNS,

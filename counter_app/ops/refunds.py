@@ -11,10 +11,11 @@ from typing import Any
 
 from counter_app.approvals import Approval
 from counter_app.ops import clears, corrections, room_refund
+from counter_app.ops.area import SessionArea
 from counter_app.results import AccountInfo, ClearCardInfo, ClearResult, RefundForm, RefundResult, SaleResult
 
 
-class RefundOps:
+class RefundOps(SessionArea):
     def issue_clear_card(
         self, *, account_no: str, reason: str, approval: Approval | None = None
     ) -> ClearCardInfo:

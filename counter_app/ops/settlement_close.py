@@ -129,7 +129,8 @@ def _require_queue_empty_before_finance(s: DbSession, sheet_no: str) -> None:
     sheet = signoff.sheet_by_no(s, sheet_no)
     if len(signoff.sheet_info(s, sheet_no).signatures) != len(sheet.chain) - 1:
         return  # not the hand-over step (a frozen sheet is refused by signoff itself)
-    closed_at = s.scalar(select(ShiftClosure.closed_at).where(ShiftClosure.shift_id == sheet.shift_id))
+    # A sheet is made by the close, so its closure row exists.
+    closed_at = s.execute(select(ShiftClosure.closed_at).where(ShiftClosure.shift_id == sheet.shift_id)).scalar_one()
     day = business_date(closed_at)
     if not queueing.queue_empty(s, day, workstation_id=sheet.workstation_id):
         waiting = [q.id for q in queueing.pending(s, workstation_id=sheet.workstation_id)]

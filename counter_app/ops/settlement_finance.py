@@ -59,7 +59,7 @@ def record_deposit(
 def _shift_ids(raw: object) -> list[int]:
     if isinstance(raw, str | bytes) or not hasattr(raw, "__iter__"):
         raise InputInvalid("须注明所缴班次", detail_en="shift_ids is a list of shift ids", field="shift_ids")
-    ids = list(raw)  # type: ignore[call-overload]
+    ids = list(raw)
     if any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
         raise InputInvalid("班次号须为整数", detail_en="shift ids are integers", field="shift_ids")
     return ids

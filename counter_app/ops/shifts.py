@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from base.errors import InputInvalid, RoleForbidden
 from counter_app.context import OpContext
+from counter_app.ops.area import SessionArea
 from counter_app.ops.common import positive_int
 from counter_app.results import ShiftInfo
 from counter_app.roles import SELLING_ROLES, has_any_role
@@ -43,6 +44,6 @@ def _supervisor_id(ctx: OpContext, s, name: str | None) -> int | None:
     return supervisor.id
 
 
-class ShiftOps:
+class ShiftOps(SessionArea):
     def open_shift(self, *, float_fen: int, supervisor: str | None = None) -> ShiftInfo:
         return open_shift(self.ctx, float_fen=float_fen, supervisor=supervisor)

@@ -25,7 +25,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from base.errors import InputInvalid, PendingIntents, RoleForbidden, ShiftClosed, ShiftNotOpen
+from base.errors import (
+    InputInvalid,
+    PendingIntents,
+    RoleForbidden,
+    ShiftClosed,
+    ShiftNotOpen,
+    UserFacingError,
+)
 from counter_app.context import OpContext
 from counter_app.results import ShiftTotals
 from counter_app.settlement.ledger_view import (
@@ -83,7 +90,7 @@ def _whole(value: Any) -> int:
     raise _bad_count(f"不是整数：{value!r}", f"not a whole number: {value!r}")
 
 
-def _bad_count(zh: str, en: str) -> InputInvalid:
+def _bad_count(zh: str, en: str) -> UserFacingError:  # an InputInvalid
     return InputInvalid(zh, detail_en=en, field="counted")
 
 
@@ -123,7 +130,7 @@ def _require_own_shift(shift: Shift, operator_id: int) -> None:
 
 def require_no_pending_writes(session: Session, shift_id: int) -> None:
     """PENDING_INTENTS naming each unfinished card write of the shift (`.data["intents"]`)."""
-    pending = [
+    pending: list[dict[str, Any]] = [  # the error's `data` (UserFacingError.data)
         {"intent_id": intent.intent_id, "state": state, "amount_fen": intent.amount_fen,
          "account_id": intent.account_id}
         for intent, state in repo.unfinished_intents(session)

@@ -5,6 +5,7 @@ Adding an area (quota batches, notices, refund forms, settlement sheets…): wri
 `db/models/<area>.py`, import it below, then regenerate the migration (scripts/regen_migration.sh).
 """
 
+from db.base import Base
 from db.models import (  # noqa: F401  (imported for their tables)
     accounts,
     cards,
@@ -82,7 +83,7 @@ __all__ = [
 # every legitimate update) is followed by an audit entry whose digest covers the row, so
 # `counter-admin audit verify` catches a row changed, deleted or inserted behind the software's back.
 # Security tables mark themselves in db/models/security.py.
-AUDITED_TABLES = (
+AUDITED_TABLES: tuple[type[Base], ...] = (
     LedgerEntry, LedgerMark, Receipt, ReceiptEvent, CardWriteIntent, IntentEvent,
     SettingValue, Tariff, Fee, ShiftClosure, AccountEvent, CardEvent, RefundForm,
 )  # fmt: skip

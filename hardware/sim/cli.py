@@ -20,6 +20,8 @@ from pathlib import Path
 from hardware.sim.control import SimControl
 
 log = logging.getLogger(__name__)
+# name -> (what it does, given the words after the name; its help line)
+Commands = dict[str, tuple[Callable[..., object], str]]
 
 
 def _host_port(text: str) -> tuple[str, int]:
@@ -44,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _commands(sim: SimControl) -> dict[str, tuple[Callable[..., object], str]]:
+def _commands(sim: SimControl) -> Commands:
     def printer(*flags: str) -> None:
         sim.printer(**{f.replace("-", "_"): True for f in flags})
 
@@ -89,7 +91,7 @@ def _commands(sim: SimControl) -> dict[str, tuple[Callable[..., object], str]]:
     }
 
 
-def _run_command(commands: dict, line: str) -> str:
+def _run_command(commands: Commands, line: str) -> str:
     words = line.split()
     if not words:
         return ""
@@ -104,7 +106,7 @@ def _run_command(commands: dict, line: str) -> str:
     return "ok" if result is None else str(result)
 
 
-def _serve_stdin(commands: dict) -> bool:
+def _serve_stdin(commands: Commands) -> bool:
     """Answer commands until EOF (True: keep serving) or `quit` (False)."""
     for line in sys.stdin:
         if line.strip() in ("quit", "exit"):

@@ -56,6 +56,8 @@ class SimControl:
         self.reader_line = LineFaults()
         self.printer_line = LineFaults()
         byte_delay = 10.0 / baud if baud else 0.0  # 10 bits per byte on an 8N1 line
+        self._reader_server: PtyServer | SocketServer
+        self._printer_server: PtyServer | SocketServer
         if transport == "pty":
             self._reader_server = PtyServer(self.reader, self.reader_line, byte_delay_s=byte_delay)
             self._printer_server = PtyServer(self.printer_device, self.printer_line, byte_delay_s=byte_delay)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from base.clock import Clock
 from hardware.profile import MeterProfile
-from hardware.records import ALARMS, ClearRecord, ParameterRecord, PurchaseRecord, WriteBack
+from hardware.records import ALARMS, CardRecord, ClearRecord, ParameterRecord, PurchaseRecord, WriteBack
 from hardware.sim.card import VirtualCard, _atomic_write
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ class MeterBank:
             self._write_back(card, m, event, error)
             return event
 
-    def _apply(self, m: _Meter, blank: bool, record) -> tuple[str, str | None]:
+    def _apply(self, m: _Meter, blank: bool, record: CardRecord | None) -> tuple[str, str | None]:
         if record is None:  # a blank card, or no slot whose MAC verifies (forged or damaged)
             return "error", "bad_card" if blank else "mac"
         if record.meter_no != m.meter_no:

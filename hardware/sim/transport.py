@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 import tty
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -67,7 +68,7 @@ class _Server:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
-    def _answer(self, data: bytes, send) -> bool:
+    def _answer(self, data: bytes, send: Callable[[bytes], object]) -> bool:
         """Feed the device, send its shaped answer. False: close the connection."""
         out = self.faults.shape(self.device.receive(data))
         if out is None:
@@ -80,7 +81,7 @@ class _Server:
             send(out)
         return True
 
-    def _spawn(self, target, *args) -> None:
+    def _spawn(self, target: Callable[..., object], *args: object) -> None:
         t = threading.Thread(target=target, args=args, daemon=True, name=f"sim-{type(self.device).__name__}")
         t.start()
         self._threads.append(t)
@@ -94,7 +95,9 @@ class _Server:
 class SocketServer(_Server):
     """Listens on host:port (port 0 = a free one); `url` is the pyserial URL to open."""
 
-    def __init__(self, device: Device, faults: LineFaults, *, host="127.0.0.1", port=0, byte_delay_s=0.0):
+    def __init__(
+        self, device: Device, faults: LineFaults, *, host: str = "127.0.0.1", port: int = 0, byte_delay_s: float = 0.0
+    ) -> None:
         super().__init__(device, faults, byte_delay_s)
         self._listener = socket.create_server((host, port))
         self._listener.settimeout(0.1)
@@ -142,7 +145,7 @@ class SocketServer(_Server):
 class PtyServer(_Server):
     """A pty pair (Linux): the device plays on the master; `url` is the slave's path."""
 
-    def __init__(self, device: Device, faults: LineFaults, *, byte_delay_s=0.0):
+    def __init__(self, device: Device, faults: LineFaults, *, byte_delay_s: float = 0.0) -> None:
         super().__init__(device, faults, byte_delay_s)
         self._master, self._slave = os.openpty()
         tty.setraw(self._master)

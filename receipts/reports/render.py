@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from receipts.pdf_document import PdfReport
 from receipts.pdf_fonts import ResolvedFont
 from receipts.reports.model import HourChart, ReportTable
-from receipts.tables import Cell, Column, format_cell
+from receipts.tables import Cell, Column, cell_int, format_cell
 from receipts.xlsx import write_table_xlsx
 
 FORMATS = ("pdf", "xlsx", "csv")
@@ -62,7 +62,8 @@ def hour_chart(chart: HourChart, font_name: str, width: float) -> Drawing:
     height = 60 * mm
     drawing = Drawing(width, height)
     bars = VerticalBarChart()
-    bars.x, bars.y, bars.width, bars.height = 12 * mm, 10 * mm, width - 18 * mm, height - 16 * mm
+    # reportlab takes float points here; its stubs declare PlotArea's box as int.
+    bars.x, bars.y, bars.width, bars.height = 12 * mm, 10 * mm, width - 18 * mm, height - 16 * mm  # type: ignore[assignment]
     bars.data = [list(chart.values)]
     bars.categoryAxis.categoryNames = [f"{h}" for h in range(24)]
     bars.categoryAxis.labels.fontName = font_name
@@ -96,9 +97,9 @@ def _csv_cell(column: Column, value: Cell) -> str:
     if value is None:
         return ""
     if column.kind in ("yuan", "kwh"):
-        return _decimal_text(int(value), 2)
+        return _decimal_text(cell_int(value), 2)
     if column.kind == "price":
-        return _decimal_text(int(value), 4)
+        return _decimal_text(cell_int(value), 4)
     return format_cell(column, value)
 
 
