@@ -58,7 +58,9 @@ def buildings_on(session: Session, campus_ids: Sequence[int]) -> dict[tuple[int,
 
 def units_on(session: Session, campus_ids: Sequence[int]) -> dict[tuple[int, str], Unit]:
     """The units of these campuses' buildings by (building id, unit code)."""
-    stmt = select(Unit).join(Building, Building.id == Unit.building_id).where(Building.campus_id.in_(campus_ids))
+    stmt = (
+        select(Unit).join(Building, Building.id == Unit.building_id).where(Building.campus_id.in_(campus_ids))
+    )
     return {(u.building_id, u.code): u for u in session.scalars(stmt)}
 
 

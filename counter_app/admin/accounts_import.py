@@ -228,7 +228,9 @@ class _RoomCreator:
             campus = self.campuses[row.campus] = campus_for(self.ctx, self.s, row.campus)
         building = self.buildings.get((campus.id, row.building))
         if building is None:
-            building = bulk.add_building(self.s, campus_id=campus.id, code=row.building, name=f"{row.building}号楼")
+            building = bulk.add_building(
+                self.s, campus_id=campus.id, code=row.building, name=f"{row.building}号楼"
+            )
             self.buildings[(campus.id, row.building)] = building
         unit = None
         if row.unit:

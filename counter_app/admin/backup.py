@@ -153,7 +153,9 @@ def restore_backup(invocation: Invocation, file: str) -> Restored:
 
 
 def _admin(invocation: Invocation, engine: Engine) -> AdminSession:
-    return admin_on(engine, keystore=invocation.keystore, environ=invocation.environ, hasher=invocation.hasher)
+    return admin_on(
+        engine, keystore=invocation.keystore, environ=invocation.environ, hasher=invocation.hasher
+    )
 
 
 def _authorise_restore(invocation: Invocation, engine: Engine, check: BackupCheck) -> None:

@@ -117,7 +117,9 @@ def _take_over(
     account.legacy_as_of = _moment(legacy.balance_on) if legacy.balance_on else ctx.now()
     card = card_row(s, legacy.card_serial)
     if card is None:
-        card = bulk.add_issued_card(s, serial=legacy.card_serial, account_id=account.id, received_at=ctx.now())
+        card = bulk.add_issued_card(
+            s, serial=legacy.card_serial, account_id=account.id, received_at=ctx.now()
+        )
     s.flush()
     event = bulk.card_event_row(card_id=card.id, kind="issued", account_id=account.id, at=ctx.now(),
                                 operator_id=ctx.operator_id, approval_id=approval_id, reason="旧系统接管",

@@ -95,7 +95,9 @@ def add_operator(admin: AdminSession, *, name: str, role: str, password: str,
     ctx = admin.ctx
     with ctx.uow() as s:
         ctx.require_role(s, "admin")
-        approval_id = ctx.approve(s, required(approval), kind="operator.add", payload={"name": name, "role": role})
+        approval_id = ctx.approve(
+            s, required(approval), kind="operator.add", payload={"name": name, "role": role}
+        )
         operator = create_operator(s, name=name, password=password, actor_id=ctx.operator_id,
                                    workstation=ctx.place, clock=ctx.clock, hasher=ctx.hasher)  # fmt: skip
         grant_role(s, operator_id=operator.id, role=role, granted_by_id=ctx.operator_id,
@@ -125,7 +127,9 @@ def reset_password(admin: AdminSession, *, name: str, password: str, approval: A
     with ctx.uow() as s:
         ctx.require_role(s, "admin")
         target = operator_id(s, name)
-        approval_id = ctx.approve(s, required(approval), kind="operator.reset_password", payload={"name": name})
+        approval_id = ctx.approve(
+            s, required(approval), kind="operator.reset_password", payload={"name": name}
+        )
         set_password(s, operator_id=target, new_password=password, actor_id=ctx.operator_id,
                      workstation=ctx.place, clock=ctx.clock, approval_id=approval_id,
                      hasher=ctx.hasher)  # fmt: skip

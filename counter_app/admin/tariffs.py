@@ -116,7 +116,9 @@ def set_setting(admin: AdminSession, *, key: str, text: str, approval: Approval 
         ctx.require_role(s, "admin")
         approval_id = None
         if spec.needs_approval:
-            approval_id = ctx.approve(s, required(approval), kind="setting.set", payload={"key": key, "value": value})
+            approval_id = ctx.approve(
+                s, required(approval), kind="setting.set", payload={"key": key, "value": value}
+            )
         stored = settings.put_setting(
             s, key, value, set_by=ctx.operator_id, approval_id=approval_id, at=ctx.now()
         )

@@ -47,6 +47,8 @@ def add_workstation(admin: AdminSession, *, code: str, campus: str) -> bool:
                 f"窗口 {code} 已登记", detail_en=f"workstation {code} already exists", field="code"
             )
         existed = repo.campus_by_name(s, campus) is not None
-        row = repo.add_workstation(s, code=code, campus_id=campus_for(ctx, s, campus).id, created_at=ctx.now())
+        row = repo.add_workstation(
+            s, code=code, campus_id=campus_for(ctx, s, campus).id, created_at=ctx.now()
+        )
         ctx.audit(s, "workstation.added", subject=row, code=code, campus=campus)
         return not existed
