@@ -16,7 +16,7 @@ of db/bulk.py.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -192,7 +192,9 @@ class _RoomCreator:
             seen[code] = row.line
         return errors
 
-    def create_all(self, rows: list[ImportRow], known: dict[RoomKey, KnownRoom], approval_id: int) -> Events:
+    def create_all(
+        self, rows: Sequence[ImportRow], known: dict[RoomKey, KnownRoom], approval_id: int
+    ) -> Events:
         """Rooms (one flush), then accounts (one flush); the `imported` events, not yet added."""
         rooms = [known[row.key].room if row.key in known else self._room(row) for row in rows]
         self.s.flush()

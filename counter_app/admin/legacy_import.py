@@ -59,13 +59,13 @@ def apply_legacy_import(admin: AdminSession, parsed: ParsedLegacy, path: str, *,
         known = known_rooms(s, (a.key.campus for a in parsed.accounts))
         targets, errors = legacy_targets(s, parsed.accounts, known)
         refuse_lines(errors, "接管文件", "legacy file")
-        payload = {"file_sha256": file_sha256(path), "accounts": len(targets),
-                   "purchases": sum(len(a.purchases) for a, _ in targets)}  # fmt: skip
+        purchases = sum(len(a.purchases) for a, _ in targets)
+        payload = {"file_sha256": file_sha256(path), "accounts": len(targets), "purchases": purchases}
         approval_id = ctx.approve(s, required(approval), kind="legacy.import", payload=payload)
         for legacy, account in targets:
             _take_over(ctx, s, legacy, account, approval_id)
         ctx.audit(s, "legacy.imported", approval_id=approval_id, **payload)
-        return LegacyImported(len(targets), payload["purchases"], sum(a.balance_ckwh for a, _ in targets))
+        return LegacyImported(len(targets), purchases, sum(a.balance_ckwh for a, _ in targets))
 
 
 def legacy_targets(

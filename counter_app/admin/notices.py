@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING
 
 from base.errors import InputInvalid
 from base.money import format_yuan
@@ -16,10 +15,8 @@ from counter_app.admin.command import CommandContext, acting
 from counter_app.admin.door import AdminSession
 from counter_app.context import WorkstationRef
 from counter_app.ops.notices import create_notice
+from counter_app.results import Notice
 from db import repo
-
-if TYPE_CHECKING:
-    from db.models import Notice
 
 
 def notice_add(ctx: CommandContext) -> int:
