@@ -143,6 +143,8 @@ class OpContext:
         one and the queue entry is resolved in this same transaction.
         """
         if queueing.should_queue(session, kind, self.replaying, payload):
+            # A queued operation belongs to a counter (queued_operations.workstation_id is required):
+            # `self.workstation` raises NotAtCounter from the command line, whose kinds never queue.
             raise queueing.queue_refusal(
                 kind=kind, payload=payload, digest=approvals.payload_sha256(kind, payload),
                 maker_id=self.operator_id, workstation_id=self.workstation.id,
