@@ -1,7 +1,7 @@
 """Automatic backups of a SQLite counter: at every shift close and at the first start of each
 business day, to a second disk (setting `backup.target_dir`), keeping `backup.generations` copies.
 
-Each backup is made with SQLite's online backup API (admin_backup.copy_sqlite: one self-contained
+Each backup is made with SQLite's online backup API (backup_files.copy_sqlite: one self-contained
 file), under a `.part` name, then VERIFIED exactly as `counter-admin backup verify` does
 (integrity_check, foreign keys, schema, audit chain with this counter's key) and only then renamed
 to its real name: a file named `counter-….db` in the target is a good backup. Older generations of
@@ -27,8 +27,9 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from base.clock import BUSINESS_TZ, Clock
+from base.errors import UserFacingError
 from counter_app import audit, settings
-from counter_app.admin_backup import copy_sqlite, sha256_of, verify_backup_file
+from counter_app.backup_files import copy_sqlite, sha256_of, verify_backup_file
 from counter_app.installation import read_installation
 from counter_app.keystore import Keys, bind_keys
 from db.engine import sqlite_file_path
@@ -190,8 +191,6 @@ def _fsync(path: Path) -> None:
 
 
 def _verify(path: Path, keys: Keys, instance: str):
-    from base.errors import UserFacingError
-
     try:
         check = verify_backup_file(path, lambda _s, _info: keys.audit_hmac)
     except UserFacingError as exc:

@@ -3,6 +3,15 @@
 The facade (`counter_app.session.Session`) builds an `OpContext` per call and hands it to the
 service functions in `counter_app/ops/`. Services never reach for globals: the clock, the devices
 and the operator come from here, so a test can run two counters in one process.
+
+Where: a counter's context carries its registered workstation (`station`). The administrator's
+command line (`counter_app.admin.door.open_admin`) is no counter: its `station` is None. It is
+audited, throttled and recorded on approvals under the code `ADMIN` (`place`), and rows that name
+a workstation by id get NULL (`workstation_id`), which is what the database has always held for
+the command line. We did not register an `ADMIN` workstation row instead: that would add a row to
+`workstations` (a counter the selection lists would show) and change what existing rows hold. A
+step that needs a real counter (a shift, a receipt number, a campus) asks for `workstation` and gets
+`NotAtCounter`, a bug in the caller, not something a person can fix.
 """
 
 from __future__ import annotations
@@ -19,10 +28,11 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.clock import Clock, business_date
 from base.errors import RoleForbidden
-from counter_app import approvals, audit, settings
+from counter_app import approvals, audit, queueing, settings
 from counter_app.approvals import Approval
 from counter_app.auth import AuthenticatedOperator
 from counter_app.devices import Devices
+from counter_app.installation import INIT_WORKSTATION
 from counter_app.keystore import Keys, bind_keys
 from counter_app.roles import has_any_role
 from db.session import unit_of_work
@@ -36,12 +46,17 @@ class WorkstationRef:
     simulated: bool
 
 
+class NotAtCounter(RuntimeError):
+    """A step bound to a registered counter was reached from a context that has none (the
+    administrator's command line): a bug in the caller, reported as an internal error."""
+
+
 @dataclass(frozen=True)
 class OpContext:
     engine: Engine
     keys: Keys
     clock: Clock
-    workstation: WorkstationRef
+    station: WorkstationRef | None  # None: the administrator's command line, not at a counter
     devices: Devices
     dev_database: bool
     operator: AuthenticatedOperator | None = None
@@ -60,6 +75,24 @@ class OpContext:
         with unit_of_work(self.engine, read_only=True) as session:
             bind_keys(session, self.keys)
             yield session
+
+    # --- where ----------------------------------------------------------------------------------
+    @property
+    def workstation(self) -> WorkstationRef:
+        """The registered counter this operation runs at; NotAtCounter from the command line."""
+        if self.station is None:
+            raise NotAtCounter("this step needs a registered workstation; the admin command line is none")
+        return self.station
+
+    @property
+    def place(self) -> str:
+        """The workstation code that audit entries, approvals and logins record."""
+        return self.station.code if self.station is not None else INIT_WORKSTATION
+
+    @property
+    def workstation_id(self) -> int | None:
+        """For rows that may name no workstation (account events): NULL at the command line."""
+        return self.station.id if self.station is not None else None
 
     # --- time ----------------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -85,7 +118,7 @@ class OpContext:
 
     @property
     def simulated(self) -> bool:
-        return self.devices.simulated or self.workstation.simulated
+        return self.devices.simulated or (self.station is not None and self.station.simulated)
 
     # --- shared steps ----------------------------------------------------------------------------
     def setting(self, session: DbSession, key: str) -> Any:
@@ -109,9 +142,9 @@ class OpContext:
         a queued operation runs again (`self.replaying`), the payload must be exactly the queued
         one and the queue entry is resolved in this same transaction.
         """
-        from counter_app import queueing
-
         if queueing.should_queue(session, kind, self.replaying, payload):
+            # A queued operation belongs to a counter (queued_operations.workstation_id is required):
+            # `self.workstation` raises NotAtCounter from the command line, whose kinds never queue.
             raise queueing.queue_refusal(
                 kind=kind, payload=payload, digest=approvals.payload_sha256(kind, payload),
                 maker_id=self.operator_id, workstation_id=self.workstation.id,
@@ -119,19 +152,19 @@ class OpContext:
             )  # fmt: skip
         approval_id = approvals.approve(
             session, approval=approval, kind=kind, payload=payload, maker_id=self.operator_id,
-            workstation=self.workstation.code, clock=self.clock,
+            workstation=self.place, clock=self.clock,
             ttl_s=self.setting(session, "approval_ttl_s"), reason=reason,
             allowed_roles=tuple(allowed_roles), hasher=self.hasher,
         )  # fmt: skip
         if self.replaying is not None:
             queueing.check_and_resolve(
                 session, self.replaying, kind=kind, digest=approvals.payload_sha256(kind, payload),
-                approval_id=approval_id, workstation=self.workstation.code, at=self.now(),
+                approval_id=approval_id, workstation=self.place, at=self.now(),
             )  # fmt: skip
         return approval_id
 
     def audit(self, session: DbSession, kind: str, *, subject: Any = None, **payload: Any) -> None:
         audit.record(
             session, kind=kind, actor_id=self.operator.id if self.operator else None,
-            workstation=self.workstation.code, subject=subject, payload=payload, clock=self.clock,
+            workstation=self.place, subject=subject, payload=payload, clock=self.clock,
         )  # fmt: skip

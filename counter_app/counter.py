@@ -59,7 +59,7 @@ class Counter:
 
     def context(self, operator=None) -> OpContext:
         return OpContext(
-            engine=self.engine, keys=self.keys, clock=self.clock, workstation=self.workstation,
+            engine=self.engine, keys=self.keys, clock=self.clock, station=self.workstation,
             devices=self.devices, dev_database=self.installation.dev, operator=operator, hasher=self.hasher,
         )  # fmt: skip
 

@@ -15,8 +15,11 @@ from sqlalchemy.orm import Session
 from db.models.accounts import Account
 from db.models.intents import INTENT_FINAL_STATES, CardWriteIntent, IntentEvent
 from db.models.ledger import LedgerEntry
-from db.models.places import Room
+from db.models.places import Campus, Room, Workstation
+from db.models.receipts import Receipt
+from db.models.security import Operator
 from db.models.settings import SettingValue
+from db.models.settlement import SettlementSheet, ZReport
 from db.models.tariffs import Fee, Tariff
 
 OPEN = "open"  # the state of an intent with no event yet
@@ -180,3 +183,53 @@ def ledger_between(session: Session, start: datetime, end: datetime) -> list[Led
     """Entries with start <= at < end."""
     stmt = select(LedgerEntry).where(LedgerEntry.at >= start, LedgerEntry.at < end).order_by(LedgerEntry.id)
     return list(session.execute(stmt).scalars())
+
+
+# --- people and places (counter-admin) ----------------------------------------------------------------
+
+
+def operator_id_by_name(session: Session, name: str) -> int | None:
+    return session.scalar(select(Operator.id).where(Operator.name == name))
+
+
+def campus_by_name(session: Session, name: str) -> Campus | None:
+    """The campus whose name or code is `name` (files and the command line use either)."""
+    return session.scalar(select(Campus).where((Campus.name == name) | (Campus.code == name)).limit(1))
+
+
+def add_campus(session: Session, *, code: str, name: str) -> Campus:
+    campus = Campus(code=code, name=name)
+    session.add(campus)
+    session.flush()
+    return campus
+
+
+def workstation_id_by_code(session: Session, code: str) -> int | None:
+    return session.scalar(select(Workstation.id).where(Workstation.code == code))
+
+
+def workstations(session: Session, code: str | None = None, *, limit: int | None = None) -> list[Workstation]:
+    """The workstation `code` (none or one), else the registered ones (at most `limit`)."""
+    stmt = select(Workstation)
+    stmt = stmt.where(Workstation.code == code) if code else stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def add_workstation(session: Session, *, code: str, campus_id: int, created_at: datetime) -> Workstation:
+    row = Workstation(code=code, campus_id=campus_id, simulated=False, created_at=created_at)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def receipt_amount_fen(session: Session, receipt_no: str) -> int | None:
+    return session.scalar(select(Receipt.amount_fen).where(Receipt.receipt_no == receipt_no))
+
+
+def z_report_head(session: Session, number: str) -> tuple[int, str] | None:
+    """The audit chain head (sequence, MAC) stored with a Z report, named by its settlement sheet
+    number or its own Z number."""
+    sheet_shift = select(SettlementSheet.shift_id).where(SettlementSheet.sheet_no == number)
+    stmt = select(ZReport).where((ZReport.shift_id.in_(sheet_shift)) | (ZReport.z_no == number))
+    z = session.scalars(stmt).first()
+    return None if z is None else (z.audit_seq, z.audit_head)

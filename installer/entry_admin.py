@@ -2,7 +2,7 @@
 
 import sys
 
-from counter_app.admin_cli import main
+from counter_app.admin.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

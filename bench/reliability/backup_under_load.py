@@ -4,7 +4,7 @@
 
 A child process sells `--sales` top-ups on a SQLite counter (four cards, each loaded into its meter
 after its sale) while this process runs `counter-admin backup create` (the SQLite online backup of
-counter_app/admin_backup.py) `--backups` times, spread over the run. Each backup is then checked
+counter_app/admin/backup.py) `--backups` times, spread over the run. Each backup is then checked
 with `backup verify`, restored into a fresh database with `backup restore`, and the restored
 database is checked with `audit verify` and for receipt numbers without gaps. Counted, must be 0:
 backups that fail to verify, restores that fail, restored databases whose audit chain does not

@@ -85,7 +85,8 @@ def account_event_row(
     return AccountEvent(
         account_id=account.id, kind=kind, at=ctx.now(),
         operator_id=operator_id if operator_id is not None else _operator_id(ctx),
-        workstation_id=workstation_id or ctx.workstation.id, approval_id=approval_id, reason=reason, data=data,
+        # None from the admin command line (counter_app.context: "not at a counter").
+        workstation_id=workstation_id or ctx.workstation_id, approval_id=approval_id, reason=reason, data=data,
     )  # fmt: skip
 
 

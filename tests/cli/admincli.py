@@ -14,7 +14,7 @@ from pathlib import Path
 
 import argon2
 
-from counter_app.admin_cli import main
+from counter_app.admin.cli import main
 from db.engine import make_engine, sqlite_url_for
 
 CHEAP = argon2.PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)

@@ -11,8 +11,8 @@ import pytest
 
 from base.errors import AccountUnknown
 from cli.admincli import AdminDb
-from counter_app import admin_commands
-from counter_app.admin_cli import main
+from counter_app.admin import cli
+from counter_app.admin.cli import main
 
 DATA = Path(__file__).resolve().parents[1] / "imports" / "data"
 
@@ -37,15 +37,15 @@ def seen(monkeypatch):
         contexts.append(ctx)
         return 0
 
-    for command in admin_commands.HANDLERS:
-        monkeypatch.setitem(admin_commands.HANDLERS, command, record)
+    for command in cli.HANDLERS:
+        monkeypatch.setitem(cli.HANDLERS, command, record)
     return contexts
 
 
 def test_help_works_at_the_top_and_for_every_command():
     top = run(["--help"])
     assert top.code == 0 and "counter-admin" in top.stdout and "accounts" in top.stdout
-    for command in admin_commands.HANDLERS:
+    for command in cli.HANDLERS:
         assert run([*command.split(), "--help"]).code == 0, command
 
 
@@ -285,7 +285,7 @@ def test_user_facing_errors_exit_1_with_chinese_and_english(monkeypatch):
     def fail(ctx):
         raise AccountUnknown("5-308")
 
-    monkeypatch.setitem(admin_commands.HANDLERS, "receipt verify", fail)
+    monkeypatch.setitem(cli.HANDLERS, "receipt verify", fail)
     result = run(["receipt", "verify", "QRTEXT", "--as", "a"], "p\n")
     assert result.code == 1
     assert result.stderr.splitlines() == [
@@ -298,7 +298,7 @@ def test_internal_errors_exit_3_with_a_log_id(monkeypatch):
     def bug(ctx):
         raise RuntimeError("a bug, not the user's fault")
 
-    monkeypatch.setitem(admin_commands.HANDLERS, "db upgrade", bug)
+    monkeypatch.setitem(cli.HANDLERS, "db upgrade", bug)
     result = run(["db", "upgrade"])
     assert result.code == 3
     assert "错误 [INTERNAL] 内部错误，请查看日志" in result.stderr

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from base.errors import InputInvalid
-from counter_app.admin_commands import CommandContext, accounts_import
-from counter_app.admin_output import Output
-from counter_app.admin_passwords import Credentials, PasswordSource
+from counter_app.admin.command import CommandContext
+from counter_app.admin.imports import accounts_import
+from counter_app.admin.output import Output
+from counter_app.admin.passwords import Credentials, PasswordSource
 from counter_app.imports.accounts_file import Occupants, RoomKey
 from counter_app.imports.accounts_plan import ExistingRoom
 

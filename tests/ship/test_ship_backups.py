@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 
 from base.errors import InputInvalid
 from counter_app import backups
-from counter_app.admin_backup import BackupBad, restore_backup, verify_backup
-from counter_app.admin_services import Invocation
+from counter_app.admin.backup import restore_backup, verify_backup
+from counter_app.admin.command import Invocation
+from counter_app.backup_files import BackupBad
 from db.engine import make_engine
 from db.models import ShiftClosure
 from db.models.security import Operator

@@ -245,7 +245,7 @@ def test_pg_dump_and_restore_drill(pg_world, tmp_path):
                               capture_output=True, text=True)  # fmt: skip
         assert done.returncode == 0, done.stderr
         verified = subprocess.run(  # the real command line, as the release checklist runs it
-            [sys.executable, "-m", "counter_app.admin_cli", "--db", restored_url, "--keystore", world.keystore,
+            [sys.executable, "-m", "counter_app.admin.cli", "--db", restored_url, "--keystore", world.keystore,
              "audit", "verify", "--as", "admin"], input=PASSWORD + "\n", capture_output=True, text=True,
             cwd=ROOT, timeout=120)  # fmt: skip
         assert verified.returncode == 0, verified.stdout + verified.stderr

@@ -1,36 +1,24 @@
-"""`counter-admin`: the administrator's command line (grammar fixed by API.md "Command line").
+"""The grammar of `counter-admin` (fixed by API.md "Command line"): the commands, their options
+and the checks on option values. A refused value names its option and exits 2 (counter_app/admin/cli.py).
 
     counter-admin [--db URL] [--keystore file:PATH] init --admin NAME --head NAME [--dev]
     counter-admin operator add li --role cashier --as admin --approver wang   # passwords on stdin
 
 Every command but `init`, `db upgrade` and `backup verify` takes `--as NAME`; any of them may take
 `--approver NAME`, and those that always need a co-signature (`COSIGNED`) refuse to start without
-one. Passwords come from stdin in the order of `counter_app.admin_passwords`. The global options
-are also accepted after the command (`counter-admin audit verify --as a --db URL`).
-
-Exit codes: 0 success; 1 a `UserFacingError` (`错误 [CODE] …` and the English on stderr);
-2 a usage error (argparse, or an option's value refused); 3 an internal error, logged with an id.
+one. The global options are also accepted after the command (`counter-admin audit verify --as a
+--db URL`).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import re
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import TextIO
-
-import argon2
 
 from base.clock import parse_iso_moment
-from base.errors import ApprovalRequired, InputInvalid, SelfApproval, UserFacingError
-from counter_app.admin_commands import HANDLERS, CommandContext
-from counter_app.admin_output import Output
-from counter_app.admin_passwords import PasswordSource, read_credentials
-from counter_app.logs import explain, setup_logging
+from base.errors import InputInvalid
 
 ROLES = ("cashier", "supervisor", "assistant", "head", "finance", "admin")
 CLASSES = ("dorm", "staff", "business")
@@ -46,8 +34,6 @@ REPORT_KINDS = (
 COSIGNED = frozenset({"operator add", "operator reset-password", "accounts import", "legacy import",
                       "tariff set", "fee set"})  # fmt: skip
 NO_ACTOR = frozenset({"init", "db upgrade", "backup verify"})
-
-EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 # --- option value types: a refusal names the option (argparse prefixes "argument --x:") -------
@@ -271,84 +257,3 @@ def _chain_head(text: str) -> tuple[int, str]:
             f"链头应为 序号:64位校验码 / expected SEQ:MAC (64 hex digits): {text!r}"
         )
     return int(seq), mac
-
-
-# --- running -----------------------------------------------------------------------------------
-
-
-def main(
-    argv: Sequence[str] | None = None,
-    *,
-    stdin: TextIO | None = None,
-    stdout: TextIO | None = None,
-    stderr: TextIO | None = None,
-    environ: dict[str, str] | None = None,
-    hasher: argon2.PasswordHasher | None = None,
-) -> int:
-    """Run one command; returns the exit code (the console script exits with it). `hasher`
-    replaces the argon2 parameters (tests use the cheapest profile)."""
-    _setup_logging_once()
-    out = Output(stdout or sys.stdout, stderr or sys.stderr)
-    parser = build_parser()
-    args = _parse(parser, list(sys.argv[1:] if argv is None else argv), out)
-    if isinstance(args, int):
-        return args
-    env = os.environ if environ is None else environ
-    try:
-        _refuse_missing_approver(args)
-        credentials = read_credentials(args, PasswordSource(stdin if stdin is not None else sys.stdin))
-        ctx = CommandContext(args=args, credentials=credentials, out=out,
-                             db_url=args.db or env.get("COUNTER_DB_URL"),
-                             keystore=args.keystore or env.get("COUNTER_KEYSTORE"), environ=dict(env),
-                             hasher=hasher)  # fmt: skip
-        return HANDLERS[args.command](ctx)
-    except UserFacingError as exc:
-        out.error(explain(exc))
-        return EXIT_USER
-    except Exception as exc:  # noqa: BLE001 - the one place every bug becomes "see log <id>"
-        out.error(explain(exc))
-        return EXIT_INTERNAL
-
-
-_logging_ready: list[bool] = []  # one process, one set of log handlers however often main runs
-
-
-def _setup_logging_once() -> None:
-    """The log file beside the other counter logs, so "see log <id>" can be found."""
-    if _logging_ready:
-        return
-    import platformdirs
-
-    setup_logging(platformdirs.user_log_path("counter", appauthor=False))
-    _logging_ready.append(True)
-
-
-def _parse(parser: argparse.ArgumentParser, argv: list[str], out: Output) -> argparse.Namespace | int:
-    """argparse, with its help and usage messages sent to our streams and its exit turned into a
-    return code (main returns; it does not exit)."""
-    try:
-        with contextlib.redirect_stdout(out.stdout), contextlib.redirect_stderr(out.stderr):
-            args = parser.parse_args(argv)
-            problem = usage_problem(args)
-            if problem:
-                parser.error(problem)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    return args
-
-
-def _refuse_missing_approver(args: argparse.Namespace) -> None:
-    """Before any password is read: a co-signed command without --approver cannot succeed, and
-    nobody approves their own operation."""
-    approver = getattr(args, "approver", None)
-    needed = args.command in COSIGNED and not getattr(args, "dry_run", False)
-    if needed and not approver:
-        raise ApprovalRequired("请用 --approver 指定监督人", detail_en="name the co-signer with --approver")
-    if approver and approver == getattr(args, "actor", None):
-        raise SelfApproval(
-            f"--as 与 --approver 都是 {approver}", detail_en=f"--as and --approver are both {approver}"
-        )
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

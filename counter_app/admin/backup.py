@@ -1,0 +1,211 @@
+"""Backups: `backup create|verify|restore` (the file mechanics and the checks of a good backup are
+counter_app/backup_files.py, shared with the automatic backups).
+
+SQLite: create copies with the online backup API; restore refuses a backup that does not verify,
+keeps a safety copy of the live database first, and appends a `backup.restored` entry to the
+restored chain. PostgreSQL: `pg_dump -Fc` when it is on PATH (the password passed in the
+environment, never on the command line); restoring is `pg_restore`'s job, by the database
+administrator.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from base.clock import business_date, system_clock
+from base.errors import AuthFailed, InputInvalid, RoleForbidden, UserFacingError
+from counter_app import keystore
+from counter_app.admin.command import CommandContext, Invocation, acting
+from counter_app.admin.door import AdminSession, admin_on
+from counter_app.auth import default_hasher, find_operator, password_matches
+from counter_app.backup_files import (
+    BackupCheck,
+    copy_sqlite,
+    read_only_engine,
+    sha256_of,
+    verify_backup_file,
+)
+from counter_app.installation import InstallationInfo
+from counter_app.roles import has_role
+from db.engine import make_engine, sqlite_file_path
+
+# --- handlers --------------------------------------------------------------------------------------
+
+
+def backup_create(ctx: CommandContext) -> int:
+    with acting(ctx.invocation()) as admin:
+        made = create_backup(admin, ctx.args.out)
+    ctx.out.line(f"备份已写入 {made.path}（{made.size} 字节，SHA-256 {made.sha256}）")
+    return 0
+
+
+def backup_verify(ctx: CommandContext) -> int:
+    check = verify_backup(ctx.invocation(), ctx.args.file)
+    ctx.out.line(f"备份完好：{check.path}，审计记录 {check.entries} 条，链头 #{check.head[0]}")
+    return 0
+
+
+def backup_restore(ctx: CommandContext) -> int:
+    done = restore_backup(ctx.invocation(), ctx.args.file)
+    ctx.out.line(f"已从 {done.check.path} 恢复（审计记录 {done.check.entries} 条）")
+    if done.safety_copy:
+        ctx.out.line(f"恢复前的数据库已保存为 {done.safety_copy}")
+    return 0
+
+
+# --- create ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BackupMade:
+    path: Path
+    size: int
+    sha256: str
+
+
+def create_backup(admin: AdminSession, out: str) -> BackupMade:
+    ctx = admin.ctx
+    with ctx.reading() as s:
+        ctx.require_role(s, "admin")
+    path = Path(out).absolute()
+    if path.exists():
+        raise InputInvalid(f"{path} 已存在，不覆盖", detail_en=f"{path} exists; not overwritten", field="out")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if sqlite_file_path(admin.engine.url) is not None:
+        copy_sqlite(admin.engine, path)
+    else:
+        _pg_dump(admin.engine, path)
+    made = BackupMade(path, path.stat().st_size, sha256_of(path))
+    with ctx.uow() as s:
+        ctx.audit(s, "backup.created", path=str(path), size=made.size, sha256=made.sha256)
+    return made
+
+
+def _pg_dump(engine: Engine, path: Path) -> None:
+    program = shutil.which("pg_dump")
+    if program is None:
+        raise InputInvalid("PostgreSQL 数据库请用 pg_dump 备份（本机未找到 pg_dump）",
+                           detail_en="back up PostgreSQL with pg_dump (not found on PATH)")  # fmt: skip
+    url = engine.url.set(drivername="postgresql")
+    env = dict(os.environ, PGPASSWORD=url.password or "")
+    libpq = url.set(password=None).render_as_string(hide_password=False)
+    done = subprocess.run([program, "-Fc", "-f", str(path), libpq], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        path.unlink(missing_ok=True)
+        raise InputInvalid("pg_dump 失败", detail_en=f"pg_dump failed: {done.stderr.strip()[:300]}")
+
+
+# --- verify ---------------------------------------------------------------------------------------
+
+
+def verify_backup(invocation: Invocation, file: str) -> BackupCheck:
+    """Integrity, schema and audit chain of a SQLite backup, with the key of `--keystore` for the
+    backup's installation; BackupBad naming what is wrong. Needs no database and no `--as`."""
+
+    def audit_key(s: Session, info: InstallationInfo) -> bytes:
+        store = keystore.keystore_from_spec(invocation.keystore, database_id=info.instance_id)
+        return keystore.open_keys(s, store).audit_hmac
+
+    return verify_backup_file(Path(file), audit_key)
+
+
+# --- restore --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Restored:
+    check: BackupCheck
+    safety_copy: Path | None
+
+
+def restore_backup(invocation: Invocation, file: str) -> Restored:
+    """Verify, authenticate an administrator, keep a safety copy, copy the backup in, record it.
+    One engine on the live file throughout (the admin sessions below run on it)."""
+    check = verify_backup(invocation, file)
+    engine = make_engine(invocation.db_url)
+    try:
+        live = sqlite_file_path(engine.url)
+        if live is None:
+            raise InputInvalid(
+                "PostgreSQL 数据库请用 pg_restore 恢复", detail_en="restore PostgreSQL with pg_restore"
+            )
+        _authorise_restore(invocation, engine, check)
+        safety = None
+        if Path(live).exists() and Path(live).stat().st_size > 0:
+            stamp = system_clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+            safety = Path(live).parent / "backups" / f"{Path(live).stem}-before-restore-{stamp}.db"
+            safety.parent.mkdir(parents=True, exist_ok=True)
+            copy_sqlite(engine, safety)
+        _copy_into(check.path, engine)
+        _record_restore(invocation, engine, check, safety)
+        return Restored(check, safety)
+    finally:
+        engine.dispose()
+
+
+def _admin(invocation: Invocation, engine: Engine) -> AdminSession:
+    return admin_on(
+        engine, keystore=invocation.keystore, environ=invocation.environ, hasher=invocation.hasher
+    )
+
+
+def _authorise_restore(invocation: Invocation, engine: Engine, check: BackupCheck) -> None:
+    """An administrator of the live database, when it is initialised (and only a backup of the same
+    installation goes over it); else an administrator as the backup knows them."""
+    try:
+        admin = _admin(invocation, engine)
+    except UserFacingError:
+        return _authorise_by_backup(invocation, check)
+    if admin.info.instance_id != check.instance_id:
+        raise InputInvalid("备份属于另一套系统，不能恢复到本数据库",
+                           detail_en="the backup is of another installation")  # fmt: skip
+    admin.login(invocation.actor or "", invocation.actor_password or "")
+    ctx = admin.ctx
+    with ctx.reading() as s:
+        ctx.require_role(s, "admin")
+
+
+def _authorise_by_backup(invocation: Invocation, check: BackupCheck) -> None:
+    engine = read_only_engine(check.path)
+    try:
+        with Session(engine) as s:
+            operator = find_operator(s, invocation.actor or "")
+            hasher = invocation.hasher or default_hasher()
+            if operator is None or not password_matches(
+                hasher, operator.password_hash, invocation.actor_password or ""
+            ):
+                raise AuthFailed()
+            if not has_role(s, operator.id, "admin", on=business_date(system_clock())):
+                raise RoleForbidden(
+                    "只有管理员可以恢复备份", detail_en="only an administrator restores backups"
+                )
+    finally:
+        engine.dispose()
+
+
+def _copy_into(backup: Path, engine: Engine) -> None:
+    source = sqlite3.connect(f"file:{backup.absolute()}?mode=ro", uri=True)
+    raw = engine.raw_connection()
+    try:
+        source.backup(raw.driver_connection)
+    finally:
+        raw.close()
+        source.close()
+    engine.dispose()  # pooled connections may hold pages of the old file
+
+
+def _record_restore(invocation: Invocation, engine: Engine, check: BackupCheck, safety: Path | None) -> None:
+    ctx = _admin(invocation, engine).ctx
+    with ctx.uow() as s:
+        # The chain continues from the backup's head: the restore is its next entry.
+        ctx.audit(s, "backup.restored", file=str(check.path.absolute()), head=check.head[0],
+                  safety_copy=str(safety) if safety else None, by=invocation.actor)  # fmt: skip

@@ -1,0 +1,88 @@
+"""Keys: `keys export` (the keys of this PC's store, under a passphrase, for another counter of the
+same database) and `keys import` (such an export into this PC's store)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from base.errors import InputInvalid
+from counter_app import keystore
+from counter_app.admin.command import CommandContext, Invocation, acting
+from counter_app.admin.door import AdminSession, open_admin
+
+# --- handlers --------------------------------------------------------------------------------------
+
+
+def keys_export(ctx: CommandContext) -> int:
+    with acting(ctx.invocation()) as admin:
+        export_keys(admin, out=ctx.args.out, passphrase=ctx.credentials.passphrase or "")
+    ctx.out.line(f"密钥已导出到 {ctx.args.out}（请与口令分开保管）")
+    return 0
+
+
+def keys_import(ctx: CommandContext) -> int:
+    kinds = import_keys(ctx.invocation(), file=ctx.args.file, passphrase=ctx.credentials.passphrase or "")
+    ctx.out.line(f"已导入密钥：{', '.join(kinds)}")
+    return 0
+
+
+# --- services --------------------------------------------------------------------------------------
+
+
+def export_keys(admin: AdminSession, *, out: str, passphrase: str) -> None:
+    ctx = admin.ctx
+    with ctx.reading() as s:
+        ctx.require_role(s, "admin")
+    blob = keystore.export_keys(admin.keystore, passphrase)
+    _write_private(Path(out), blob)
+    with ctx.uow() as s:
+        ctx.audit(s, "keys.exported", out=str(Path(out).absolute()))
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Only the owner may read a key export (it is as good as the keys to whoever guesses the
+    passphrase)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
+class _Staged:
+    """A keystore in memory: the imported keys are checked against the database before any is
+    written to the real store."""
+
+    is_development = True
+    description = "导入文件"
+
+    def __init__(self) -> None:
+        self.values: dict[str, bytes] = {}
+
+    def get(self, kind: str) -> bytes | None:
+        return self.values.get(kind)
+
+    def put(self, kind: str, value: bytes) -> None:
+        self.values[kind] = value
+
+
+def import_keys(invocation: Invocation, *, file: str, passphrase: str) -> tuple[str, ...]:
+    """Keys exported from another counter of the same database into this PC's keystore. The keys
+    must match the database's fingerprints (a counter's keys never go into another database), and
+    `--as` is authenticated with them: this PC may have no keys of its own yet."""
+    try:
+        blob = Path(file).read_bytes()
+    except OSError as exc:
+        raise InputInvalid(f"无法读取 {file}：{exc.strerror}", detail_en=f"cannot read {file}") from exc
+    staged = _Staged()
+    keystore.import_keys(blob, passphrase, into=staged)  # decrypt and check before anything else
+    with open_admin(invocation.db_url, keystore=invocation.keystore, environ=invocation.environ,
+                    hasher=invocation.hasher, keys_from=staged) as admin:  # fmt: skip
+        admin.login(invocation.actor or "", invocation.actor_password or "")
+        ctx = admin.ctx
+        with ctx.reading() as s:
+            ctx.require_role(s, "admin")
+        written = keystore.import_keys(blob, passphrase, into=admin.keystore)
+        with ctx.uow() as s:
+            ctx.audit(s, "keys.imported", kinds=list(written), keystore=admin.keystore.description)
+        return written

@@ -1,0 +1,150 @@
+"""People: `init`, `operator add|disable|reset-password`, `supervisor appoint`.
+
+An administrator acts (`--as`); adding an operator and resetting a password are co-signed by a
+second person (`--approver`); appointing a 监督人 is done by the 主管 or 部门助理 (roles decides).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session as DbSession
+
+from base.errors import InputInvalid
+from counter_app.admin.command import CommandContext, Invocation, acting, iso, required
+from counter_app.admin.door import AdminSession, choose_clock
+from counter_app.approvals import Approval
+from counter_app.auth import create_operator, set_password
+from counter_app.auth import disable_operator as disable
+from counter_app.installation import InstallationInfo, initialise
+from counter_app.roles import appoint_supervisor as appoint
+from counter_app.roles import grant_role
+from db import repo
+from db.engine import make_engine
+
+# --- handlers --------------------------------------------------------------------------------------
+
+
+def init_database(ctx: CommandContext) -> int:
+    a = ctx.args
+    info = initialise_database(
+        ctx.invocation(), admin=(a.admin, ctx.credentials.new_password(a.admin)),
+        head=(a.head, ctx.credentials.new_password(a.head)), dev=a.dev,
+    )  # fmt: skip
+    kind = "开发数据库（允许模拟设备）" if info.dev else "生产数据库"
+    ctx.out.line(f"已初始化{kind}：实例 {info.instance_id}；管理员 {a.admin}，主管 {a.head}")
+    return 0
+
+
+def operator_add(ctx: CommandContext) -> int:
+    a = ctx.args
+    with acting(ctx.invocation()) as admin:
+        add_operator(admin, name=a.name, role=a.role, password=ctx.credentials.new_password(a.name),
+                     approval=ctx.approval)  # fmt: skip
+    ctx.out.line(f"已添加操作员 {a.name}（{a.role}），确认人 {ctx.credentials.approver}")
+    return 0
+
+
+def operator_disable(ctx: CommandContext) -> int:
+    with acting(ctx.invocation()) as admin:
+        disable_operator(admin, name=ctx.args.name)
+    ctx.out.line(f"已停用操作员 {ctx.args.name}")
+    return 0
+
+
+def operator_reset_password(ctx: CommandContext) -> int:
+    name = ctx.args.name
+    with acting(ctx.invocation()) as admin:
+        reset_password(admin, name=name, password=ctx.credentials.new_password(name), approval=ctx.approval)
+    ctx.out.line(f"已重置 {name} 的密码，确认人 {ctx.credentials.approver}")
+    return 0
+
+
+def supervisor_appoint(ctx: CommandContext) -> int:
+    a = ctx.args
+    with acting(ctx.invocation()) as admin:
+        appoint_supervisor(admin, name=a.name, start=a.start, end=a.end, approval=ctx.approval)
+    ctx.out.line(f"已任命 {a.name} 为监督人：{a.start} 至 {a.end}")
+    return 0
+
+
+# --- services --------------------------------------------------------------------------------------
+
+
+def initialise_database(invocation: Invocation, *, admin: tuple[str, str], head: tuple[str, str],
+                        dev: bool) -> InstallationInfo:  # fmt: skip
+    """Before there is anything to open: the schema, the keys, the administrator and the head."""
+    engine = make_engine(invocation.db_url)
+    try:
+        return initialise(engine, keystore_spec=invocation.keystore, admin=admin, head=head, dev=dev,
+                          clock=choose_clock(dev, invocation.environ), hasher=invocation.hasher)  # fmt: skip
+    finally:
+        engine.dispose()
+
+
+def operator_id(s: DbSession, name: str) -> int:
+    found = repo.operator_id_by_name(s, name)
+    if found is None:
+        raise InputInvalid(f"没有这个操作员：{name}", detail_en=f"no operator named {name}", field="name")
+    return found
+
+
+def add_operator(admin: AdminSession, *, name: str, role: str, password: str,
+                 approval: Approval | None) -> int:  # fmt: skip
+    """A new person with one role: an administrator acts, a second person co-signs."""
+    ctx = admin.ctx
+    with ctx.uow() as s:
+        ctx.require_role(s, "admin")
+        approval_id = ctx.approve(
+            s, required(approval), kind="operator.add", payload={"name": name, "role": role}
+        )
+        operator = create_operator(s, name=name, password=password, actor_id=ctx.operator_id,
+                                   workstation=ctx.place, clock=ctx.clock, hasher=ctx.hasher)  # fmt: skip
+        grant_role(s, operator_id=operator.id, role=role, granted_by_id=ctx.operator_id,
+                   workstation=ctx.place, clock=ctx.clock, approval_id=approval_id)  # fmt: skip
+        return operator.id
+
+
+def disable_operator(admin: AdminSession, *, name: str) -> None:
+    """Disabling reduces power, so no co-signature; an administrator never disables themself (the
+    last way in could be lost)."""
+    ctx = admin.ctx
+    with ctx.uow() as s:
+        ctx.require_role(s, "admin")
+        target = operator_id(s, name)
+        if target == ctx.operator_id:
+            raise InputInvalid("不能停用自己的账号", detail_en="you cannot disable yourself", field="name")
+        disable(s, operator_id=target, actor_id=ctx.operator_id, workstation=ctx.place, clock=ctx.clock)
+
+
+def reset_password(admin: AdminSession, *, name: str, password: str, approval: Approval | None) -> None:
+    """Another person's password, co-signed; the co-signer is never the person whose password it is."""
+    ctx = admin.ctx
+    if approval is not None and approval.name == name:
+        raise InputInvalid(
+            f"{name} 不能为重置自己的密码确认", detail_en=f"{name} cannot co-sign their own reset"
+        )
+    with ctx.uow() as s:
+        ctx.require_role(s, "admin")
+        target = operator_id(s, name)
+        approval_id = ctx.approve(
+            s, required(approval), kind="operator.reset_password", payload={"name": name}
+        )
+        set_password(s, operator_id=target, new_password=password, actor_id=ctx.operator_id,
+                     workstation=ctx.place, clock=ctx.clock, approval_id=approval_id,
+                     hasher=ctx.hasher)  # fmt: skip
+
+
+def appoint_supervisor(admin: AdminSession, *, name: str, start: date, end: date,
+                       approval: Approval | None) -> None:  # fmt: skip
+    """主管 or 部门助理 appoints a 监督人 (roles.appoint_supervisor checks who may); a co-signature is
+    taken when one is given."""
+    ctx = admin.ctx
+    with ctx.uow() as s:
+        target = operator_id(s, name)
+        approval_id = None
+        if approval is not None:
+            approval_id = ctx.approve(s, approval, kind="supervisor.appoint",
+                                      payload={"name": name, "from": iso(start), "to": iso(end)})  # fmt: skip
+        appoint(s, operator_id=target, from_date=start, to_date=end, appointed_by_id=ctx.operator_id,
+                workstation=ctx.place, clock=ctx.clock, approval_id=approval_id)  # fmt: skip

@@ -1,0 +1,54 @@
+"""Places: `workstation add`, and the campuses the imports and workstations name.
+
+A campus is named by its name or its code; one named for the first time is created (code = the
+name, cut to 32 characters) and audited.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session as DbSession
+
+from base.errors import InputInvalid
+from counter_app.admin.command import CommandContext, acting
+from counter_app.admin.door import AdminSession
+from counter_app.context import OpContext
+from db import repo
+
+if TYPE_CHECKING:
+    from db.models import Campus
+
+
+def workstation_add(ctx: CommandContext) -> int:
+    a = ctx.args
+    with acting(ctx.invocation()) as admin:
+        new_campus = add_workstation(admin, code=a.code, campus=a.campus)
+    ctx.out.line(f"已登记窗口 {a.code}（{a.campus}{'，新校区' if new_campus else ''}）")
+    return 0
+
+
+def campus_for(ctx: OpContext, s: DbSession, name: str) -> Campus:
+    """The campus whose name or code is `name`; created and audited when new."""
+    campus = repo.campus_by_name(s, name)
+    if campus is None:
+        campus = repo.add_campus(s, code=name[:32], name=name)
+        ctx.audit(s, "campus.added", subject=campus, name=name)
+    return campus
+
+
+def add_workstation(admin: AdminSession, *, code: str, campus: str) -> bool:
+    """Register a counter on a campus; True when the campus was new."""
+    ctx = admin.ctx
+    with ctx.uow() as s:
+        ctx.require_role(s, "admin")
+        if repo.workstation_id_by_code(s, code) is not None:
+            raise InputInvalid(
+                f"窗口 {code} 已登记", detail_en=f"workstation {code} already exists", field="code"
+            )
+        existed = repo.campus_by_name(s, campus) is not None
+        row = repo.add_workstation(
+            s, code=code, campus_id=campus_for(ctx, s, campus).id, created_at=ctx.now()
+        )
+        ctx.audit(s, "workstation.added", subject=row, code=code, campus=campus)
+        return not existed
