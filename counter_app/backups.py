@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from base.clock import BUSINESS_TZ, Clock
+from base.errors import UserFacingError
 from counter_app import audit, settings
 from counter_app.admin_backup import copy_sqlite, sha256_of, verify_backup_file
 from counter_app.installation import read_installation
@@ -190,8 +191,6 @@ def _fsync(path: Path) -> None:
 
 
 def _verify(path: Path, keys: Keys, instance: str):
-    from base.errors import UserFacingError
-
     try:
         check = verify_backup_file(path, lambda _s, _info: keys.audit_hmac)
     except UserFacingError as exc:

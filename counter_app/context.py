@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.clock import Clock, business_date
 from base.errors import RoleForbidden
-from counter_app import approvals, audit, settings
+from counter_app import approvals, audit, queueing, settings
 from counter_app.approvals import Approval
 from counter_app.auth import AuthenticatedOperator
 from counter_app.devices import Devices
@@ -109,8 +109,6 @@ class OpContext:
         a queued operation runs again (`self.replaying`), the payload must be exactly the queued
         one and the queue entry is resolved in this same transaction.
         """
-        from counter_app import queueing
-
         if queueing.should_queue(session, kind, self.replaying, payload):
             raise queueing.queue_refusal(
                 kind=kind, payload=payload, digest=approvals.payload_sha256(kind, payload),

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 
 from ui import i18n
 from ui.context import Workstation
+from ui.demo_panel import DemoPanel
 from ui.idle import IdleWatcher
 from ui.lock_screen import LockScreen
-from ui.ops import runner
+from ui.ops import FacadeOp, runner
 from ui.pages import page_classes
 from ui.pages.base import Page
 from ui.status import DeviceStatusBar, simulated_banner
@@ -131,8 +132,6 @@ class MainWindow(QMainWindow):
             language_menu.addAction(action)
 
     def _add_demo_panel(self) -> None:
-        from ui.demo_panel import DemoPanel
-
         dock = self.demo_dock = QDockWidget(translate("Main", "演示控制"), self)
         self.demo_panel = DemoPanel(self.ctx)
         self.demo_panel.setMaximumWidth(300)
@@ -175,8 +174,6 @@ class MainWindow(QMainWindow):
         old, self.ctx.session = self.ctx.session, session
         if old is not session and hasattr(old, "logout"):
             old_session = old
-            from ui.ops import FacadeOp
-
             FacadeOp(self, old_session.logout).quiet().run()
         self.ctx.restricted = False
         self._set_nav_enabled(all_pages=True)

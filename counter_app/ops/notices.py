@@ -29,6 +29,7 @@ from counter_app.ops.common import add_audited, check_tender, get_account, open_
 from counter_app.ops.notice_receipt import issue_payment_receipt
 from counter_app.ops.queue import QueueOps
 from counter_app.results import Notice, PaymentResult
+from counter_app.settlement.receipt_books import use_receipt_page
 from db import repo
 from db.models import LedgerEntry, LedgerMark
 from db.models.notices import Notice as NoticeRow
@@ -186,8 +187,6 @@ def _ledger_entry(ctx: OpContext, s: DbSession, notice: NoticeRow, shift_id: int
 
 def _record_payment(ctx: OpContext, s: DbSession, notice: NoticeRow, entry: LedgerEntry, receipt_id: int,
                     page: str | None, late: bool) -> None:  # fmt: skip
-    from counter_app.settlement.receipt_books import use_receipt_page
-
     if page is not None and notice.kind in ctx.setting(s, "stamped_receipt_for"):
         use_receipt_page(s, cashier_id=ctx.operator_id, page_no=int(page), ledger_entry_id=entry.id,
                          shift_id=entry.shift_id, operator_id=ctx.operator_id, clock=ctx.clock)  # fmt: skip

@@ -25,7 +25,7 @@ from base.money import energy_for_money, format_yuan, money_for_energy
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops import card_writes, quota_owed
-from counter_app.ops.card_reading import read_checked_card, require_account_card, write_back_seen
+from counter_app.ops.card_reading import read_card, read_checked_card, require_account_card, write_back_seen
 from counter_app.ops.common import (
     account_info,
     check_tender,
@@ -35,7 +35,9 @@ from counter_app.ops.common import (
     positive_int,
     require_sellable,
 )
+from counter_app.ops.notices import unpaid_back_charge
 from counter_app.ops.sale_commit import SalePlan, plan_payload
+from counter_app.printing import drain_quietly, reprint
 from counter_app.results import AccountInfo, CardInfo, Quote, SaleResult
 from counter_app.roles import SELLING_ROLES
 from db import repo
@@ -239,17 +241,11 @@ def _change(req: _Request, amount: int) -> int:
 def _refuse_unpaid_back_charge(ctx: OpContext, s: DbSession, account: Account) -> None:
     if not ctx.setting(s, "back_charge.blocks_top_up"):
         return
-    try:
-        from counter_app.ops.notices import unpaid_back_charge
-    except ImportError:  # the notices area is optional until it lands
-        return
     if unpaid_back_charge(s, account):
         raise UnpaidBackCharge(account.account_no)
 
 
 def _print_after_sale(ctx: OpContext) -> None:
-    from counter_app.printing import drain_quietly
-
     drain_quietly(ctx)
 
 
@@ -258,8 +254,6 @@ def _print_after_sale(ctx: OpContext) -> None:
 
 class SalesOps:
     def read_card(self) -> CardInfo:
-        from counter_app.ops.card_reading import read_card
-
         return read_card(self.ctx)
 
     def find_account(self, *, room_code=None, account_no=None, meter_no=None) -> AccountInfo:
@@ -279,8 +273,6 @@ class SalesOps:
 
     def reprint_receipt(self, *, receipt_no: str) -> int:
         """补打 (addition beside API.md): a marked copy of a receipt; returns its count."""
-        from counter_app.printing import reprint
-
         return reprint(self.ctx, receipt_no)
 
 
