@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from counter_app.api import Approval
-from ui.facade import is_simulated, session_name, session_role, session_roles
+from ui.facade import Counter, WorkstationSession, is_simulated, session_name, session_role, session_roles
 
 
 def default_approval_factory() -> Callable[..., Any]:
@@ -21,8 +21,8 @@ def default_approval_factory() -> Callable[..., Any]:
 
 @dataclass
 class Workstation:
-    counter: Any
-    session: Any
+    counter: Counter
+    session: WorkstationSession
     approval_factory: Callable[..., Any] | None = None
     idle_lock_minutes: int = 5
     restricted: bool = False  # a supervisor unlocked the lock screen: shift close/hand-over only
