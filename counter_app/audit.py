@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session
 from base.canonical import canonical_json
 from base.clock import Clock
 from base.errors import UserFacingError
+from counter_app import clock_watch
 from counter_app.keystore import Keys, bind_keys, keys_of
 from db.base import Base
 from db.models.security import AuditEntry
@@ -155,8 +156,6 @@ def record(
     session.add(entry)
     session.flush()
     # A write whose time is earlier than one already written (the clock was set back) is flagged.
-    from counter_app import clock_watch
-
     clock_watch.after_append(session, entry, subject, record)
     return entry
 
@@ -173,8 +172,6 @@ def record_many(
     fields, sequence and MAC chain), but with one head read, the subject rows read in bulk and one
     insert: for imports of thousands of rows in one transaction. Subjects whose append is judged
     individually by the clock watch (ledger entries, receipts, clock marks) go through `record`."""
-    from counter_app import clock_watch
-
     if any(clock_watch.judged_alone(subject) for _, subject, _ in items):
         for kind, subject, payload in items:
             record(session, kind=kind, actor_id=actor_id, workstation=workstation, subject=subject,

@@ -42,6 +42,7 @@ from counter_app.roles import (  # noqa: F401  (re-exported: auth is where calle
     revoke_role,
     roles_of,
 )
+from counter_app.settings import get_setting
 from db.models.security import LoginAttempt, Operator
 
 MIN_PASSWORD_LENGTH = 8
@@ -222,10 +223,6 @@ def authenticate(
 
 def _setting(session: Session, key: str, default: int) -> int:
     """A login limit from the settings table, or its default while settings are not available."""
-    try:
-        from counter_app.settings import get_setting  # written in parallel; may not exist yet
-    except ImportError:
-        return default
     try:
         value = get_setting(session, key)
     except (LookupError, UserFacingError):

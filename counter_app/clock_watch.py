@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from counter_app import settings
 from db.models.clock import ClockMark
 from db.models.ledger import LedgerEntry
 from db.models.receipts import Receipt
@@ -161,8 +162,6 @@ def _first_mention(session: Session, entry: AuditEntry) -> bool:
 
 
 def _skew_s(session: Session) -> int:
-    from counter_app import settings
-
     try:
         return int(settings.get_setting(session, "clock_skew_max_s"))
     except Exception:  # a database being set up has no settings yet; the default is the rule

@@ -1,13 +1,21 @@
-"""`open_counter`: the composition of one workstation — database, keys, clock, devices — and the
-door through which every caller (UI, CLI, tests, the acceptance suite) reaches the operations.
+"""The composition root of the counter: `open_counter` builds one workstation from its parts and
+is the door through which every caller (UI, CLI, tests, the acceptance suite) reaches the
+operations. (`counter-admin` opens the database for its own commands: counter_app/admin_*.py.)
 
-API.md "Opening a counter". What happens, in order:
+What it wires (API.md "Opening a counter"), in order:
 1. the engine (SQLite pragmas verified; PostgreSQL reachable) and the schema (SQLite: backed up and
    upgraded; PostgreSQL: must already match, `counter-admin db upgrade` migrates it);
 2. the installation row and the keys, each checked against its fingerprint (KEY_MISSING names one);
 3. the gates: simulated devices and COUNTER_CLOCK only on a development database;
    on PostgreSQL this PC's clock must agree with the server's (CLOCK_SKEW);
-4. the workstation (registered to a campus); the devices; recovery of open card writes.
+4. the workstation (registered to a campus);
+5. the devices (`open_devices`): the in-process simulators when asked, then the card reader/writer
+   and the receipt printer on their pyserial URLs, collected in a `counter_app.devices.Devices`;
+6. the `Counter` holding all of it, which hands each operation an `OpContext` and each login a
+   `counter_app.session.Session`; then recovery of open card writes, the receipts a crash left in
+   the print queue, and the day's first backup.
+
+The Qt workstation's own composition root is counter_app/main.py (the screens on top of this).
 """
 
 from __future__ import annotations
@@ -18,21 +26,30 @@ from datetime import timedelta
 from pathlib import Path
 
 import argon2
+import platformdirs
 from sqlalchemy import Engine, func, select
 
 from base import crashpoints
 from base.clock import Clock, clock_from_env, system_clock
 from base.errors import ClockSkew, InputInvalid, SimulationRefused
-from counter_app import settings
+from counter_app import backups, device_status, settings
+from counter_app.auth import AuthenticatedOperator
 from counter_app.context import OpContext, WorkstationRef
-from counter_app.devices import Devices, open_devices
+from counter_app.devices import Devices
 from counter_app.installation import InstallationInfo, load_keys
 from counter_app.keystore import Keys
+from counter_app.ops.recovery import recover_workstation
+from counter_app.printing import drain_quietly
 from counter_app.results import RecoveryResult
+from counter_app.session import Session, login
 from db.engine import make_engine, sqlite_file_path
 from db.migrate import prepare_schema
 from db.models import Workstation
 from db.session import unit_of_work
+from hardware.card_reader import SerialCardReader
+from hardware.card_service import CardService
+from hardware.printer import SerialPrinter
+from hardware.sim.control import SimControl
 
 log = logging.getLogger(__name__)
 
@@ -55,16 +72,16 @@ class Counter:
         self.hasher = hasher
         # Where settlement sheets (and other generated papers) are written; docs/api.md.
         self.reports_dir = reports_dir if reports_dir is not None else _default_reports_dir(engine)
-        self._prober = None  # counter_app.device_status.DeviceProber, made on the first poll
+        self._prober: device_status.DeviceProber | None = None  # made on the first poll
 
-    def context(self, operator=None) -> OpContext:
+    def context(self, operator: AuthenticatedOperator | None = None) -> OpContext:
         return OpContext(
             engine=self.engine, keys=self.keys, clock=self.clock, station=self.workstation,
             devices=self.devices, dev_database=self.installation.dev, operator=operator, hasher=self.hasher,
         )  # fmt: skip
 
     @property
-    def sim(self):
+    def sim(self) -> SimControl:
         """The simulator control (API.md "Simulator control"); AttributeError without simulate=True."""
         if self.devices.sim is None:
             raise AttributeError(
@@ -84,43 +101,31 @@ class Counter:
     def wait_for_printing(self) -> None:
         self.devices.wait_for_printing()
 
-    def login(self, name: str, password: str):
-        from counter_app.session import login
-
+    def login(self, name: str, password: str) -> Session:
         return login(self, name=name, password=password)
 
     def recover(self) -> list[RecoveryResult]:
-        from counter_app.ops.recovery import recover_workstation
-
         return recover_workstation(self.context())
 
     # --- devices (docs/api.md "Devices") -----------------------------------------------------------
-    def device_status(self):
+    def device_status(self) -> device_status.DeviceStatus:
         """`DeviceStatus` of the reader and printer, answered within ~1 s whatever the devices do."""
-        from counter_app import device_status
-
         if getattr(self, "_prober", None) is None:
             self._prober = device_status.DeviceProber(self.devices)
         return self._prober.status(device_status.queued_receipts(self.context()))
 
-    def test_print(self):
+    def test_print(self) -> device_status.DeviceState:
         """A short test slip straight to the printer; the printer's state after it."""
-        from counter_app import device_status
-
         return device_status.test_print(self.context())
 
     # --- backups (docs/api.md "Backups") -------------------------------------------------------------
-    def backup_status(self):
+    def backup_status(self) -> backups.BackupStatus:
         """`BackupStatus`: the last good automatic backup, a warning flag (`stale`) when it is more
         than a day old or missing, and the last failure since (counter_app.backups)."""
-        from counter_app import backups
-
         return backups.backup_status(self.backup_backend())
 
-    def backup_backend(self):
-        from counter_app.backups import Backend
-
-        return Backend(self.engine, self.keys, self.clock, self.workstation.code)
+    def backup_backend(self) -> backups.Backend:
+        return backups.Backend(self.engine, self.keys, self.clock, self.workstation.code)
 
     def close(self) -> None:
         if getattr(self, "_prober", None) is not None:
@@ -182,16 +187,40 @@ def _open(
                       devices=devices, hasher=hasher)  # fmt: skip
     try:
         counter.recover()
-        from counter_app.printing import drain_quietly
-
         drain_quietly(counter.context())  # receipts interrupted by a crash or a printer fault
-        from counter_app.backups import daily_backup_quietly
-
-        daily_backup_quietly(counter.backup_backend())  # first start of the day; never fails the start
+        backups.daily_backup_quietly(counter.backup_backend())  # first start of the day; never fails the start
     except BaseException:
         devices.close()
         raise
     return counter
+
+
+def open_devices(
+    *,
+    reader_url: str | None,
+    printer_url: str | None,
+    simulate: bool,
+    sim_dir: Path | None,
+    keys: Keys,
+    clock: Clock,
+) -> Devices:
+    """Start the simulators when asked, then open the drivers on their URLs."""
+    devices = Devices()
+    if simulate:
+        if sim_dir is None:
+            raise ValueError("simulate=True needs a sim_dir")
+        devices.sim = SimControl(sim_dir, mac_key=keys.card_mac, clock=clock)
+        devices.closers.append(devices.sim.close)
+        reader_url = reader_url or devices.sim.reader_url
+        printer_url = printer_url or devices.sim.printer_url
+    if reader_url:
+        reader = SerialCardReader(reader_url)
+        devices.closers.append(reader.close)
+        devices.card = CardService(reader, mac_key=keys.card_mac, psc_master_key=keys.psc_master, clock=clock)
+    if printer_url:
+        devices.printer = SerialPrinter(printer_url)
+        devices.closers.append(devices.printer.close)
+    return devices
 
 
 def _choose_clock(clock: Clock | None, info: InstallationInfo) -> Clock:
@@ -235,8 +264,6 @@ def _default_sim_dir(engine: Engine) -> Path:
     path = sqlite_file_path(engine.url) if engine.dialect.name == "sqlite" else None
     if path:
         return Path(path).with_suffix(".sim")
-    import platformdirs
-
     return Path(platformdirs.user_data_dir("counter", appauthor=False)) / "sim"
 
 
@@ -247,6 +274,4 @@ def _default_reports_dir(engine: Engine) -> Path:
     path = sqlite_file_path(engine.url) if engine.dialect.name == "sqlite" else None
     if path:
         return Path(path).with_suffix(".reports")
-    import platformdirs
-
     return Path(platformdirs.user_data_dir("counter", appauthor=False)) / "reports"

@@ -24,6 +24,7 @@ from sqlalchemy import exists, func, select
 
 from base.errors import DeviceOffline, UserFacingError
 from db.models import PrintJob, PrintJobEvent
+from receipts.escpos import EscPos
 
 log = logging.getLogger(__name__)
 
@@ -172,8 +173,6 @@ def test_print(ctx: Any) -> DeviceState:
     printer = ctx.devices.printer
     if printer is None:
         raise DeviceOffline("未配置打印机", detail_en="no printer configured")
-    from receipts.escpos import EscPos
-
     stamp = ctx.now().strftime("%Y-%m-%d %H:%M:%S")
     slip = (
         EscPos(columns=32)

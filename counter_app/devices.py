@@ -1,9 +1,11 @@
-"""The counter's devices: a card reader/writer and a receipt printer, real or simulated.
+"""The counter's devices as the operations see them: a card reader/writer and a receipt printer,
+real or simulated, and the print queue's thread.
 
-Both are opened from pyserial URLs, so a simulator and a real device take the same code path
-(docs/hardware.md). Each driver owns one device thread (hardware.device_thread): every port I/O
-of a device runs there, whoever calls. Simulators run only on development databases; the gate is
-in `counter_app.counter.open_counter`, the flag here only says what is attached.
+They are opened by the composition root (`counter_app.counter.open_devices`) from pyserial URLs, so
+a simulator and a real device take the same code path (docs/hardware.md). Each driver owns one
+device thread (hardware.device_thread): every port I/O of a device runs there, whoever calls.
+Simulators run only on development databases; the gate is in `counter_app.counter.open_counter`,
+the flag here only says what is attached.
 """
 
 from __future__ import annotations
@@ -12,12 +14,8 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from base.clock import Clock
 from base.errors import DeviceOffline
-from counter_app.keystore import Keys
-from hardware.card_reader import SerialCardReader
 from hardware.card_service import CardService
 from hardware.printer import SerialPrinter
 from hardware.sim.control import SimControl
@@ -66,31 +64,3 @@ class Devices:
             except Exception:  # closing must go on for the other devices
                 log.exception("closing a device failed")
         self.closers.clear()
-
-
-def open_devices(
-    *,
-    reader_url: str | None,
-    printer_url: str | None,
-    simulate: bool,
-    sim_dir: Path | None,
-    keys: Keys,
-    clock: Clock,
-) -> Devices:
-    """Start the simulators when asked, then open the drivers on their URLs."""
-    devices = Devices()
-    if simulate:
-        if sim_dir is None:
-            raise ValueError("simulate=True needs a sim_dir")
-        devices.sim = SimControl(sim_dir, mac_key=keys.card_mac, clock=clock)
-        devices.closers.append(devices.sim.close)
-        reader_url = reader_url or devices.sim.reader_url
-        printer_url = printer_url or devices.sim.printer_url
-    if reader_url:
-        reader = SerialCardReader(reader_url)
-        devices.closers.append(reader.close)
-        devices.card = CardService(reader, mac_key=keys.card_mac, psc_master_key=keys.psc_master, clock=clock)
-    if printer_url:
-        devices.printer = SerialPrinter(printer_url)
-        devices.closers.append(devices.printer.close)
-    return devices

@@ -1,9 +1,10 @@
-"""The composition root: `counter-app [--db URL] [--workstation CODE] [--demo] [--self-test [--production]]
+"""The Qt workstation's composition root: `counter-app [--db URL] [--workstation CODE] [--demo] [--self-test [--production]]
 [--reader URL] [--printer URL]`.
 
 The only module of counter_app/ allowed to import Qt and ui/ (tests/test_import_rules.py). It wires
-the facade to the screens: builds the QApplication, installs translators, opens the counter and
-shows the login window. Heavy imports happen inside `main` so `--help` and `--self-test` stay light.
+the facade to the screens: builds the QApplication, installs translators, opens the counter (through
+the core's composition root, counter_app/counter.py) and shows the login window. Qt and ui/ are
+imported inside `run_gui` only, so `--help` and `--self-test` run where Qt cannot load.
 """
 
 from __future__ import annotations
@@ -13,6 +14,14 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+import platformdirs
+
+from counter_app import selftest
+from counter_app.api import Counter, open_counter
+from counter_app.demo import prepare_demo
+from counter_app.logs import explain, setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -34,23 +43,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.self_test:
-        # Written by another engineer; imported lazily so the app starts without it.
-        from counter_app import selftest
-
         return int(selftest.main(args) or 0)
-    from counter_app.logs import setup_logging
-
     setup_logging(log_dir())
     return run_gui(args)
 
 
-def log_dir():
+def log_dir() -> Path:
     """COUNTER_LOG_DIR, else beside the database in the machine's data folder (Windows:
     %ProgramData%\\counter\\logs, created writable by the installer), else this user's log folder."""
-    from pathlib import Path
-
-    import platformdirs
-
     if os.environ.get("COUNTER_LOG_DIR"):
         return Path(os.environ["COUNTER_LOG_DIR"])
     machine = Path(platformdirs.site_data_dir("counter", appauthor=False)) / "logs"
@@ -59,13 +59,9 @@ def log_dir():
     return platformdirs.user_log_path("counter", appauthor=False)
 
 
-def open_from_args(args: argparse.Namespace):
+def open_from_args(args: argparse.Namespace) -> Counter:
     """The facade for these arguments; --demo prepares (or reuses) the demo database and sim dir."""
-    from counter_app.api import open_counter
-
     if args.demo:
-        from counter_app.demo import prepare_demo
-
         db_url, keystore, sim_dir = prepare_demo()
         return open_counter(
             db_url, workstation=args.workstation, simulate=True, sim_dir=sim_dir, keystore=keystore
@@ -74,7 +70,7 @@ def open_from_args(args: argparse.Namespace):
                         reader_url=args.reader, printer_url=args.printer)  # fmt: skip
 
 
-def open_workstation(args: argparse.Namespace):
+def open_workstation(args: argparse.Namespace) -> Counter:
     """The facade as the workstation window uses it: receipts print in the background, so the
     next customer is never kept waiting by the printer."""
     counter = open_from_args(args)
@@ -83,6 +79,7 @@ def open_workstation(args: argparse.Namespace):
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    # Not a cycle: Qt and ui/ load only when the GUI runs, so --self-test works where Qt cannot load.
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from ui import i18n
@@ -95,8 +92,6 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         counter = open_workstation(args)
     except Exception as exc:  # noqa: BLE001 — shown to the person, then exit non-zero
-        from counter_app.logs import explain
-
         shown = explain(exc)
         QMessageBox.critical(None, "售电收费工作站", f"{shown.message}\n{shown.message_en}")
         return 2

@@ -20,6 +20,7 @@ from base import crashpoints
 from base.errors import InputInvalid, UserFacingError
 from counter_app.context import OpContext
 from counter_app.documents import render, to_json
+from counter_app.ops.common import add_audited
 from db.models import PrintJob, PrintJobEvent, Receipt, ReceiptEvent
 
 log = logging.getLogger(__name__)
@@ -113,8 +114,6 @@ def reprint(ctx: OpContext, receipt_no: str) -> int:
             )
         count = 1 + (s.scalar(select(func.count(ReceiptEvent.id)).where(
             ReceiptEvent.receipt_id == receipt.id, ReceiptEvent.kind == "reprinted")) or 0)  # fmt: skip
-        from counter_app.ops.common import add_audited
-
         add_audited(ctx, s, ReceiptEvent(receipt_id=receipt.id, kind="reprinted", at=ctx.now(),
                                          operator_id=ctx.operator_id, reprint_count=count),
                     "receipt.reprinted", receipt_no=receipt_no)  # fmt: skip

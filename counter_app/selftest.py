@@ -28,6 +28,20 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy import func, select
+
+from base.clock import system_clock
+from base.errors import SchemaNewer, SchemaOlder, UserFacingError
+from counter_app import backups, settings
+from counter_app.installation import load_keys, read_installation
+from db.engine import make_engine, sqlite_file_path
+from db.migrate import check_schema, current_revisions, head_revision
+from db.models import Workstation
+from db.session import unit_of_work
+from hardware.card_reader import SerialCardReader
+from hardware.printer import SerialPrinter
+from receipts.pdf_fonts import resolve_cjk_font
+
 OK, DEV, FAIL = "ok", "dev", "fail"
 
 
@@ -129,12 +143,6 @@ def _say(exc: BaseException) -> str:
 
 
 def _database(args, found: Found) -> Check:
-    from base.errors import SchemaNewer, SchemaOlder, UserFacingError
-    from counter_app.installation import read_installation
-    from db.engine import make_engine, sqlite_file_path
-    from db.migrate import check_schema, current_revisions, head_revision
-    from db.session import unit_of_work
-
     name = ("数据库", "database")
     try:
         engine = make_engine(args.db)
@@ -197,9 +205,6 @@ def _pg_ssl(conn) -> str:
 
 
 def _keystore(args, found: Found) -> Check:
-    from base.errors import UserFacingError
-    from counter_app.installation import load_keys
-
     name = ("密钥", "keystore")
     try:
         keys, info, store = load_keys(found.engine, args.keystore)
@@ -212,12 +217,6 @@ def _keystore(args, found: Found) -> Check:
 
 
 def _clock(args, found: Found) -> Check:
-    from sqlalchemy import func, select
-
-    from base.clock import system_clock
-    from counter_app import settings
-    from db.session import unit_of_work
-
     name = ("时钟", "clock")
     if found.engine.dialect.name != "postgresql":
         return Check(*name, OK, "本机数据库，与本机时钟一致 / local database, same clock")
@@ -230,8 +229,6 @@ def _clock(args, found: Found) -> Check:
 
 
 def _fonts(args, found: Found) -> Check:
-    from receipts.pdf_fonts import resolve_cjk_font
-
     name = ("中文字体", "CJK font")
     font = resolve_cjk_font()
     if font.warning:
@@ -240,11 +237,6 @@ def _fonts(args, found: Found) -> Check:
 
 
 def _workstation(args, found: Found) -> Check:
-    from sqlalchemy import select
-
-    from db.models import Workstation
-    from db.session import unit_of_work
-
     name = ("窗口", "workstation")
     with unit_of_work(found.engine, read_only=True) as s:
         row = s.execute(select(Workstation).where(Workstation.code == args.workstation)).scalar_one_or_none()
@@ -258,8 +250,6 @@ def _workstation(args, found: Found) -> Check:
 
 
 def _reader(args, found: Found) -> Check:
-    from hardware.card_reader import SerialCardReader
-
     name = ("读卡器", "card reader")
     url, _ = device_urls(args)
     if not url:
@@ -278,8 +268,6 @@ def _reader(args, found: Found) -> Check:
 
 
 def _printer(args, found: Found) -> Check:
-    from hardware.printer import SerialPrinter
-
     name = ("打印机", "printer")
     _, url = device_urls(args)
     if not url:
@@ -301,9 +289,6 @@ def _printer(args, found: Found) -> Check:
 
 
 def _backup_target(args, found: Found) -> Check:
-    from counter_app import backups, settings
-    from db.session import unit_of_work
-
     name = ("备份", "backup target")
     with unit_of_work(found.engine, read_only=True) as s:
         target = settings.get_setting(s, "backup.target_dir")
@@ -324,8 +309,6 @@ def _backup_target(args, found: Found) -> Check:
         return Check(*name, FAIL, f"{target} 与数据库在同一磁盘 / on the database's own disk")
     status = None
     if found.keys is not None:
-        from base.clock import system_clock
-
         status = backups.backup_status(
             backups.Backend(found.engine, found.keys, system_clock, args.workstation)
         )

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import shiboken6
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from ui import i18n
 from ui.context import Workstation
+from ui.facade import Counter, WorkstationSession
 from ui.login import LoginWindow
 from ui.main_window import MainWindow
 from ui.ops import FacadeOp
@@ -21,7 +23,7 @@ IDLE_KEY = "idle_lock_minutes"
 
 
 class WorkstationApp:
-    def __init__(self, app: QApplication, counter: Any, approval_factory=None) -> None:
+    def __init__(self, app: QApplication, counter: Counter, approval_factory: Callable[..., Any] | None = None) -> None:
         self.app, self.counter, self.approval_factory = app, counter, approval_factory
         self.login: LoginWindow | None = None
         self.window: MainWindow | None = None
@@ -40,7 +42,7 @@ class WorkstationApp:
         self.login.resize(520, 360)
         self.login.show()
 
-    def _logged_in(self, session: Any) -> None:
+    def _logged_in(self, session: WorkstationSession) -> None:
         self.ctx = Workstation(self.counter, session, self.approval_factory)
         FacadeOp(self.login, lambda: session.get_setting(IDLE_KEY)).success(self._open_main).failure(
             lambda _exc: self._open_main(None)
@@ -74,13 +76,13 @@ class WorkstationApp:
 
     def log_out(self) -> None:
         session = self.ctx.session if self.ctx else None
-        if session is not None and hasattr(session, "logout"):
+        if session is not None:
             FacadeOp(None, session.logout).quiet().run()
         self.ctx = None
         self.show_login()
 
 
-def run(app: QApplication, counter: Any, approval_factory=None) -> int:
+def run(app: QApplication, counter: Counter, approval_factory: Callable[..., Any] | None = None) -> int:
     workstation = WorkstationApp(app, counter, approval_factory)
     workstation.start()
     return app.exec()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from base.money import format_kwh, format_yuan
+from ui.context import default_approval_factory
 
 translate = QCoreApplication.translate
 
@@ -127,8 +128,6 @@ class ApprovalDialog(QDialog):
             self.name_edit.selectAll()
             self.name_edit.setFocus()
             return
-        from ui.context import default_approval_factory
-
         factory = self._factory or default_approval_factory()
         self.approval = factory(name=name, password=password)
         self.accept()

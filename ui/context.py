@@ -10,20 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ui.facade import is_simulated, session_name, session_role, session_roles
+from counter_app.api import Approval
+from ui.facade import Counter, WorkstationSession, is_simulated, session_name, session_role, session_roles
 
 
 def default_approval_factory() -> Callable[..., Any]:
-    """`counter_app.api.Approval` (imported late: ui.context is imported by every page)."""
-    from counter_app.api import Approval  # noqa: PLC0415
-
+    """`counter_app.api.Approval`: a second person's credentials, checked when the facade uses them."""
     return Approval
 
 
 @dataclass
 class Workstation:
-    counter: Any
-    session: Any
+    counter: Counter
+    session: WorkstationSession
     approval_factory: Callable[..., Any] | None = None
     idle_lock_minutes: int = 5
     restricted: bool = False  # a supervisor unlocked the lock screen: shift close/hand-over only

@@ -1,106 +1,237 @@
-"""The narrow, typed surface the UI needs from `counter_app.api` (../shared/API.md and the additions
-listed in docs/api.md).
+"""The typed surface the UI needs from `counter_app.api` (../shared/API.md and the additions listed
+in docs/api.md): one small Protocol per area, and `WorkstationSession`, all of them together, which
+is what `ui.context.Workstation.session` holds.
 
-Each page depends on one small Protocol below rather than on a concrete class. Everything here is
-Qt-free on purpose; anything that touches the database or a device runs on the worker (ui/ops.py).
+These Protocols are the one place where the UI writes the facade's signatures down.
+tests/test_facade_shape.py checks that `counter_app.session.Session` has every method declared here
+with the identical signature (parameter names, kinds, defaults and annotations), so they cannot
+drift apart; a page never asks the session whether it has a method (no hasattr / getattr).
+
+Everything here is Qt-free on purpose; anything that touches the database or a device runs on the
+worker (ui/ops.py).
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any, Protocol
 
+from base.clock import Clock
+from counter_app.api import Approval
 from counter_app.device_status import DeviceState, DeviceStatus
-from counter_app.results import AccountInfo, CardInfo, IntentInfo, Quote, SaleResult, ShiftInfo
+from counter_app.ops.exceptions_list import MorningItem
+from counter_app.ops.finance_lists import PersonRow, PriceRow, SettingRow, SheetRow
+from counter_app.ops.lookup import AccountRow, RoomRow
+from counter_app.results import (
+    AccountInfo,
+    BatchDraft,
+    BatchInfo,
+    CardInfo,
+    ChargeResult,
+    ClearCardInfo,
+    ClearResult,
+    DepositInfo,
+    IntentInfo,
+    MeterReplacement,
+    MonthInfo,
+    Notice,
+    PaymentResult,
+    QueuedOperation,
+    Quote,
+    ReceiptBook,
+    RefundResult,
+    SaleResult,
+    SettlementInfo,
+    SheetInfo,
+    ShiftInfo,
+    ShiftTotals,
+)
+from counter_app.settlement.deposits import LateDeposit
+from hardware.sim.control import SimControl
+from receipts.reports.model import ReportTable
 
 __all__ = ["DeviceState", "DeviceStatus"]
 
 
 class SaleSession(Protocol):
+    """售电 (ui/pages/sale.py, sale_panel.py) and the diagnostics page."""
+
     def read_card(self) -> CardInfo: ...
     def find_account(
         self, *, room_code: str | None = None, account_no: str | None = None, meter_no: str | None = None
     ) -> AccountInfo: ...
-    def quote(
-        self, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None
-    ) -> Quote: ...
+    def quote(self, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None) -> Quote: ...
     def top_up(
-        self,
-        *,
-        account_no: str,
-        amount_fen: int | None = None,
-        energy_ckwh: int | None = None,
-        tender: str = "cash",
-        tendered_fen: int | None = None,
-        reference: str | None = None,
-        override_reason: str | None = None,
-        approval: Any = None,
-    ) -> SaleResult: ...
+        self, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None,
+        tender: str = "cash", tendered_fen: int | None = None, reference: str | None = None,
+        override_reason: str | None = None, approval: Approval | None = None,
+    ) -> SaleResult: ...  # fmt: skip
     def collect_free(self, *, account_no: str) -> SaleResult: ...
     def reprint_receipt(self, *, receipt_no: str) -> int: ...
 
 
 class ShiftSession(Protocol):
     def open_shift(self, *, float_fen: int, supervisor: str | None = None) -> ShiftInfo: ...
-    def x_report(self) -> Any: ...
-    def close_shift(
-        self, *, counted: dict[int, int], difference_reason: str | None = None, approval: Any = None
-    ) -> Any: ...
+    def x_report(self) -> ShiftTotals: ...
+    def close_shift(self, *, counted: Mapping[Any, Any], difference_reason: str | None = None,
+                    approval: Approval | None = None) -> SettlementInfo: ...  # fmt: skip
 
 
 class IntentSession(Protocol):
+    """The morning list, open card writes, suspense and the single-operator queue (exceptions page)."""
+
     def open_intents(self) -> list[IntentInfo]: ...
+    def move_to_suspense(self, *, intent_id: str, reason: str, approval: Approval | None = None) -> IntentInfo: ...
+    def resolve_suspense(self, *, intent_id: str, action: str, approval: Approval | None = None) -> IntentInfo: ...
+    def queued_operations(self) -> list[QueuedOperation]: ...
+    def morning_list(self, on: date | None = None) -> list[MorningItem]: ...
+
+
+class AccountSession(Protocol):
+    """Accounts and cards (ui/pages/accounts.py, cards.py)."""
+
+    def list_rooms(self) -> list[RoomRow]: ...
+    def search_accounts(self, text: str) -> list[AccountRow]: ...
+    def open_account(self, *, room_code: str, cls: str, meter_no: str, holder: str, phone: str | None = None,
+                     class_confirmed: bool = True) -> AccountInfo: ...  # fmt: skip
+    def confirm_class(self, *, account_no: str, cls: str, approval: Approval | None = None) -> AccountInfo: ...
+    def change_holder(self, *, account_no: str, holder: str, phone: str | None = None,
+                      handover_ckwh: int = 0) -> AccountInfo: ...  # fmt: skip
+    def issue_card(self, *, account_no: str) -> CardInfo: ...
+    def report_lost_card(self, *, account_no: str) -> AccountInfo: ...
+    def replace_card(self, *, account_no: str, tender: str = "cash", reference: str | None = None) -> CardInfo: ...
+    def replace_meter(self, *, account_no: str, new_meter_no: str, carried_ckwh: int,
+                      approval: Approval | None = None) -> MeterReplacement: ...  # fmt: skip
+    def issue_tool_card(self, *, kind: str, meter_no: str, params: dict[str, Any] | None = None,
+                        approval: Approval | None = None) -> CardInfo: ...  # fmt: skip
+
+
+class RefundSession(Protocol):
+    """Clears, room refunds, closing an account, corrections (ui/pages/refund.py)."""
+
+    def issue_clear_card(self, *, account_no: str, reason: str, approval: Approval | None = None) -> ClearCardInfo: ...
+    def complete_clear(self, *, account_no: str) -> ClearResult: ...
+    def refund_room(
+        self, *, account_no: str, payee_name: str, payee_id: str, payee_account: str | None = None,
+        manual_reading_ckwh: int | None = None, reason: str | None = None, approval: Approval | None = None,
+        second_approval: Approval | None = None,
+    ) -> RefundResult: ...  # fmt: skip
+    def close_account(self, *, account_no: str, approval: Approval | None = None) -> AccountInfo: ...
+    def correct(
+        self, *, receipt_no: str, reason: str, approval: Approval | None = None, account_no: str | None = None,
+        amount_fen: int | None = None, energy_ckwh: int | None = None, prompts: Any = None,
+    ) -> SaleResult: ...  # fmt: skip
+
+
+class ChargeSession(Protocol):
+    """Notices, bill payments, back-charges (ui/pages/charges.py) and quota batches (quota.py)."""
+
+    def create_notice(
+        self, *, kind: str, payer: str, notice_no: str | None = None, amount_fen: int | None = None,
+        area_dm2: int | None = None, repair_date: date | None = None, repairman: str | None = None,
+        department: str | None = None, account_no: str | None = None,
+    ) -> Notice: ...  # fmt: skip
+    def pay_notice(
+        self, *, notice_no: str, amount_fen: int, amount_fen_again: int, tender: str = "cash",
+        tendered_fen: int | None = None, reference: str | None = None, paper_receipt_no: str | None = None,
+    ) -> PaymentResult: ...  # fmt: skip
+    def back_charge(self, *, account_no: str, discovered_on: date, electrician: str, evidence: str,
+                    approval: Approval | None = None, notified: str | None = None) -> ChargeResult: ...  # fmt: skip
+    def prepare_quota_batch(self, *, period: str, buildings: list[str]) -> BatchDraft: ...
+    def approve_quota_batch(self, *, batch_id: int, approval: Approval | None = None) -> BatchInfo: ...
+
+
+class FinanceSession(Protocol):
+    """Sheets, deposits, receipt books, the month, reports (ui/pages/sheets.py … reports.py)."""
+
+    def list_sheets(self, *, since: date | None = None) -> list[SheetRow]: ...
+    def sheet_info(self, *, sheet_no: str) -> SheetInfo: ...
+    def sheet_pdf(self, *, sheet_no: str) -> bytes: ...
+    def sign_sheet(self, *, sheet_no: str, voucher_no: str | None = None) -> SheetInfo: ...
+    def record_deposit(self, *, slip_no: str, kind: str, bank: str, stamped_on: date, amount_fen: int,
+                       shift_ids: list[int]) -> DepositInfo: ...  # fmt: skip
+    def late_deposits(self) -> list[LateDeposit]: ...
+    def issue_receipt_book(self, *, cashier: str, first_no: int, last_no: int) -> ReceiptBook: ...
+    def void_receipt_page(self, *, page_no: int, reason: str) -> ReceiptBook: ...
+    def close_month(self, *, period: str, approval: Approval | None = None) -> MonthInfo: ...
+    def report(self, *, kind: str, start: date, end: date, format: str = "pdf",
+               progress: Callable[[int, int], None] | None = None) -> bytes: ...  # fmt: skip
+    def report_table(self, *, kind: str, start: date, end: date,
+                     progress: Callable[[int, int], None] | None = None) -> ReportTable: ...  # fmt: skip
+
+
+class SettingsSession(Protocol):
+    """Settings, prices and people (ui/pages/settings.py; get_setting also elsewhere)."""
+
+    def get_setting(self, key: str) -> Any: ...
+    def set_setting(self, key: str, value: Any, approval: Approval | None = None) -> Any: ...
+    def list_settings(self) -> list[SettingRow]: ...
+    def list_prices(self) -> list[PriceRow]: ...
+    def list_people(self) -> list[PersonRow]: ...
+
+
+class WorkstationSession(
+    SaleSession, ShiftSession, IntentSession, AccountSession, RefundSession, ChargeSession, FinanceSession,
+    SettingsSession, Protocol,
+):  # fmt: skip
+    """Everything the workstation's pages call on the logged-in operator's session."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def roles(self) -> frozenset[str]: ...
+    def roles_today(self) -> frozenset[str]: ...
+    def logout(self) -> None: ...
 
 
 class Counter(Protocol):
-    def login(self, name: str, password: str) -> Any: ...
+    """What the UI uses of `counter_app.api.Counter`."""
+
+    clock: Clock
+
+    @property
+    def sim(self) -> SimControl: ...  # AttributeError without simulate=True (API.md): see is_simulated
+    def login(self, name: str, password: str) -> WorkstationSession: ...
     def device_status(self) -> DeviceStatus: ...
     def test_print(self) -> DeviceState: ...
     def close(self) -> None: ...
-
-
-def optional_call(target: Any, name: str) -> Callable[..., Any] | None:
-    """`target.name` when the facade offers it; None otherwise (the page says what is missing)."""
-    return getattr(target, name, None)
 
 
 # --- who is logged in ------------------------------------------------------------------------------
 # Roles decide which pages show. `Session.roles` holds standing roles only; a 监督人 is often a
 # cashier appointed for a period, which `roles_today()` knows (a database read). The read happens on
 # the worker right after login and is remembered here, so the GUI thread never touches the database.
-_ROLES: weakref.WeakKeyDictionary[Any, frozenset[str]] = weakref.WeakKeyDictionary()
+_ROLES: weakref.WeakKeyDictionary[WorkstationSession, frozenset[str]] = weakref.WeakKeyDictionary()
 PRIMARY_ORDER = ("admin", "supervisor", "cashier", "head", "assistant", "finance")
 
 
-def login_with_roles(counter: Any, name: str, password: str) -> Any:
+def login_with_roles(counter: Counter, name: str, password: str) -> WorkstationSession:
     """On the worker: log in and learn today's roles (AUTH_FAILED / LOCKED as the facade raises)."""
     session = counter.login(name, password)
-    today = optional_call(session, "roles_today")
-    _ROLES[session] = frozenset(today() if today else getattr(session, "roles", ()))
+    _ROLES[session] = frozenset(session.roles_today())
     return session
 
 
-def session_roles(session: Any) -> frozenset[str]:
-    try:
-        known = _ROLES.get(session)
-    except TypeError:  # not weak-referenceable: fall back to what the object says
-        known = None
-    return known if known is not None else frozenset(getattr(session, "roles", ()) or ())
+def session_roles(session: WorkstationSession) -> frozenset[str]:
+    """Today's roles when learnt at login, else the standing ones (`Session.roles`)."""
+    known = _ROLES.get(session)
+    return known if known is not None else frozenset(session.roles)
 
 
-def session_role(session: Any) -> str:
+def session_role(session: WorkstationSession) -> str:
     """The role that decides the layout: admin and finance see their own pages; a 监督人 sells and
     also sees the morning list."""
     roles = session_roles(session)
     return next((role for role in PRIMARY_ORDER if role in roles), "cashier")
 
 
-def session_name(session: Any) -> str:
-    return str(getattr(session, "name", "") or "")
+def session_name(session: WorkstationSession) -> str:
+    return session.name
 
 
-def is_simulated(counter: Any) -> bool:
+def is_simulated(counter: Counter) -> bool:
     """`counter.sim` exists only with simulate=True (API.md); AttributeError otherwise."""
     try:
         counter.sim  # noqa: B018 — the attribute's presence is the answer

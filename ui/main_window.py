@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 
 from ui import i18n
 from ui.context import Workstation
+from ui.demo_panel import DemoPanel
+from ui.facade import WorkstationSession
 from ui.idle import IdleWatcher
 from ui.lock_screen import LockScreen
-from ui.ops import runner
+from ui.ops import FacadeOp, runner
 from ui.pages import page_classes
 from ui.pages.base import Page
 from ui.status import DeviceStatusBar, simulated_banner
@@ -131,8 +133,6 @@ class MainWindow(QMainWindow):
             language_menu.addAction(action)
 
     def _add_demo_panel(self) -> None:
-        from ui.demo_panel import DemoPanel
-
         dock = self.demo_dock = QDockWidget(translate("Main", "演示控制"), self)
         self.demo_panel = DemoPanel(self.ctx)
         self.demo_panel.setMaximumWidth(300)
@@ -170,14 +170,11 @@ class MainWindow(QMainWindow):
         if getattr(self, "demo_dock", None) is not None:
             self.demo_dock.setVisible(visible)
 
-    def unlock(self, session) -> None:
+    def unlock(self, session: WorkstationSession) -> None:
         """The same operator is back: their fresh session replaces the old one."""
         old, self.ctx.session = self.ctx.session, session
-        if old is not session and hasattr(old, "logout"):
-            old_session = old
-            from ui.ops import FacadeOp
-
-            FacadeOp(self, old_session.logout).quiet().run()
+        if old is not session:
+            FacadeOp(self, old.logout).quiet().run()
         self.ctx.restricted = False
         self._set_nav_enabled(all_pages=True)
         self.screens.setCurrentIndex(0)
@@ -185,10 +182,10 @@ class MainWindow(QMainWindow):
         self.idle.resume()
         self.current_page().activated()
 
-    def unlock_for_shift_close(self, supervisor_session) -> None:
+    def unlock_for_shift_close(self, supervisor_session: WorkstationSession) -> None:
         """A 监督人 opened the screen: only the shift page, still on the cashier's session."""
         self.ctx.restricted = True
-        self.ctx.extras["unlocked_by"] = getattr(supervisor_session, "name", "")
+        self.ctx.extras["unlocked_by"] = supervisor_session.name
         self._set_nav_enabled(all_pages=False)
         self.screens.setCurrentIndex(0)
         self.idle.resume()

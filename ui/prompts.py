@@ -13,6 +13,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ui.approval_dialog import ApprovalDialog, request_from_summary
+
 translate = QCoreApplication.translate
 
 
@@ -87,11 +89,7 @@ class QtPrompts(QObject):
         self._reply(answer == QMessageBox.StandardButton.Yes)
 
     def _on_approval(self, summary: dict[str, str]) -> None:
-        from ui.approval_dialog import request_from_summary
-
         if self._approval_asker is None:
-            from ui.approval_dialog import ApprovalDialog
-
             self._reply(ApprovalDialog.ask(self._window, request_from_summary(summary)))
         else:
             self._reply(self._approval_asker(self._window, summary))

@@ -4,7 +4,8 @@ replacing cards, 挂失, meter replacement, change of holder, tool cards.
 The facade methods are thin: each calls a service function with the session's `OpContext`.
 Services: counter_app.ops.cards (issue, card stock, the blacklist `card_blacklisted`),
 counter_app.ops.card_replacement (挂失/补卡), counter_app.ops.account_admin (open, confirm class,
-change holder), counter_app.ops.meters (换表补电, tool cards).
+change holder), counter_app.ops.meters (换表补电, tool cards). `@refused_when_alone` marks the
+methods refused in single-operator mode (counter_app/ops/holiday.py, point 2).
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ from typing import Any
 from counter_app.approvals import Approval
 from counter_app.ops import account_admin, card_replacement, cards, meters
 from counter_app.ops.area import SessionArea
+from counter_app.ops.holiday import refused_when_alone
 from counter_app.results import AccountInfo, CardInfo, MeterReplacement
 
 
 class AccountOps(SessionArea):
+    """Facade mixin (counter_app/session.py)."""
+
+    @refused_when_alone
     def open_account(
         self, *, room_code: str, cls: str, meter_no: str, holder: str, phone: str | None = None,
         class_confirmed: bool = True,
@@ -28,12 +33,14 @@ class AccountOps(SessionArea):
     def confirm_class(self, *, account_no: str, cls: str, approval: Approval | None = None) -> AccountInfo:
         return account_admin.confirm_class(self.ctx, account_no=account_no, cls=cls, approval=approval)
 
+    @refused_when_alone
     def issue_card(self, *, account_no: str) -> CardInfo:
         return cards.issue_card(self.ctx, account_no)
 
     def report_lost_card(self, *, account_no: str) -> AccountInfo:
         return card_replacement.report_lost_card(self.ctx, account_no)
 
+    @refused_when_alone
     def replace_card(
         self, *, account_no: str, tender: str = "cash", reference: str | None = None
     ) -> CardInfo:
@@ -45,6 +52,7 @@ class AccountOps(SessionArea):
         return meters.replace_meter(self.ctx, account_no=account_no, new_meter_no=new_meter_no,
                                     carried_ckwh=carried_ckwh, approval=approval)  # fmt: skip
 
+    @refused_when_alone
     def change_holder(
         self, *, account_no: str, holder: str, phone: str | None = None, handover_ckwh: int = 0
     ) -> AccountInfo:

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
-from base.clock import BUSINESS_TZ
+from base.clock import BUSINESS_TZ, business_date
 from base.errors import InputInvalid, UnpaidBackCharge
 from base.money import charge_half_up, format_kwh, format_price, format_yuan
 from counter_app.approvals import Approval
@@ -101,8 +101,6 @@ def _end_of(day: date) -> datetime:
 
 def last_top_up_before(s: DbSession, account: Account, discovered_on: date) -> date | None:
     """The business date of the last purchase on or before the discovery date."""
-    from base.clock import business_date
-
     at = s.scalar(select(func.max(LedgerEntry.at)).where(
         LedgerEntry.account_id == account.id, LedgerEntry.kind.in_(PURCHASE_KINDS),
         LedgerEntry.at <= _end_of(discovered_on)))  # fmt: skip

@@ -22,6 +22,7 @@ from counter_app.results import Clearance
 from db.models import Account, AccountEvent, LedgerEntry
 from db.models.notices import Notice, NoticePayment
 from receipts.data import CHARGE_LABELS
+from receipts.pdf_document import PdfReport
 
 PAID_ENERGY_KINDS = ("sale", "correction", "legacy_purchase")
 
@@ -83,8 +84,6 @@ def slip_text(ctx: OpContext, s: DbSession, account: Account) -> str:
 
 def clearance_pdf(result: Clearance) -> bytes:
     """The clearance slip as an A4 PDF (CJK font embedded by receipts.pdf_document)."""
-    from receipts.pdf_document import PdfReport
-
     if not result.cleared or not result.slip_text:
         raise ValueError("only a cleared account gets a clearance slip")
     lines = result.slip_text.splitlines()

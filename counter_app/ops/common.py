@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
+from base.clock import business_date, parse_iso_moment
 from base.errors import (
     AccountClosed,
     AccountPending,
@@ -25,7 +26,7 @@ from counter_app.context import OpContext
 from counter_app.results import AccountInfo, WriteBack
 from counter_app.room_codes import normalise_room_code
 from db import repo
-from db.models import Account, LedgerEntry, Room, Shift
+from db.models import Account, AccountEvent, LedgerEntry, Room, Shift
 from db.models.ledger import TENDERS
 
 ENERGY_SALE_KINDS = ("sale", "correction", "free", "legacy_purchase")
@@ -89,8 +90,6 @@ def room_code_of(s: DbSession, account: Account) -> str | None:
 
 def last_write_back(s: DbSession, account: Account) -> WriteBack | None:
     """The last write-back the counter has seen for this account (stored on account events)."""
-    from db.models import AccountEvent
-
     event = s.scalars(
         select(AccountEvent)
         .where(AccountEvent.account_id == account.id, AccountEvent.kind == "write_back_seen")
@@ -103,8 +102,6 @@ def last_write_back(s: DbSession, account: Account) -> WriteBack | None:
 
 
 def write_back_from_json(data: dict[str, Any]) -> WriteBack:
-    from base.clock import parse_iso_moment
-
     at = data.get("at")
     return WriteBack(
         remaining_ckwh=int(data["remaining_ckwh"]), consumed_ckwh=int(data["consumed_ckwh"]),
@@ -122,8 +119,6 @@ def write_back_to_json(wb: Any) -> dict[str, Any]:
 
 
 def last_top_up_on(s: DbSession, account: Account) -> date | None:
-    from base.clock import business_date
-
     at = s.scalar(
         select(func.max(LedgerEntry.at)).where(
             LedgerEntry.account_id == account.id, LedgerEntry.kind.in_(("sale", "correction", "legacy_purchase"))
@@ -133,7 +128,8 @@ def last_top_up_on(s: DbSession, account: Account) -> date | None:
 
 
 def account_info(ctx: OpContext, s: DbSession, account: Account) -> AccountInfo:
-    from counter_app.ops.quota_owed import free_owed_ckwh  # the quota area computes entitlement
+    # Cycle: counter_app.ops.quota_owed imports ops.common at its top (the quota area computes entitlement).
+    from counter_app.ops.quota_owed import free_owed_ckwh
 
     tariff = repo.current_tariff(s, account.cls, ctx.now())
     return AccountInfo(

@@ -47,6 +47,8 @@ from counter_app.ops.card_reading import require_account_card
 from counter_app.ops.clears import period_open, read_own_card, required_text
 from counter_app.ops.common import get_account, open_shift_row, require_sellable
 from counter_app.ops.correction_commit import Original, commit_payload, voided_by_correction
+from counter_app.ops.sales import amount_and_energy, check_limits, check_meter_maximum, price_for
+from counter_app.printing import drain_quietly
 from counter_app.results import SaleResult
 from counter_app.roles import SELLING_ROLES
 from counter_app.settlement.signoff import shift_handed_to_finance
@@ -94,8 +96,6 @@ def correct(
             _void_wrong_room(ctx, ask, original)
             _ask_for_card(ctx, prompts, target)
         result = _sell_on_right_room(ctx, ask, original, target)
-    from counter_app.printing import drain_quietly
-
     drain_quietly(ctx)
     return result
 
@@ -145,8 +145,6 @@ def _common_checks(ctx: OpContext, s: DbSession, reading: CardReading, account_n
 
 
 def _rewrite(ctx: OpContext, ask: _Ask, original: Original) -> SaleResult:
-    from counter_app.ops.sales import amount_and_energy, check_limits, check_meter_maximum
-
     reading = read_own_card(ctx, original.account_no, (CardKind.USER,))
     _require_unloaded(reading, original)
 
@@ -212,8 +210,6 @@ def _ask_for_card(ctx: OpContext, prompts: Any, account_no: str) -> None:
 
 
 def _sell_on_right_room(ctx: OpContext, ask: _Ask, original: Original, target_no: str) -> SaleResult:
-    from counter_app.ops.sales import amount_and_energy, check_limits, check_meter_maximum, price_for
-
     try:
         reading = read_own_card(ctx, target_no, (CardKind.USER,))
     except CardMismatch as error:

@@ -11,7 +11,7 @@ shift's drawer.
 
 from __future__ import annotations
 
-from base.errors import InputInvalid
+from base.errors import InputInvalid, ShiftNotOpen
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops.area import SessionArea
@@ -108,8 +108,6 @@ def _refund(ctx: OpContext, intent_id: str, approval_id: int) -> IntentInfo:
 
 
 def _current_shift_id(ctx: OpContext, s) -> int | None:
-    from base.errors import ShiftNotOpen
-
     try:
         return open_shift_row(ctx, s).id
     except ShiftNotOpen:

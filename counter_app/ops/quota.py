@@ -24,6 +24,7 @@ from counter_app.context import OpContext
 from counter_app.ops import quota_policy as policy_of
 from counter_app.ops.area import SessionArea
 from counter_app.ops.common import add_audited
+from counter_app.ops.low_balance import low_balance
 from counter_app.queueing import register_queueable
 from counter_app.results import BatchDraft, BatchInfo
 from db.models import Account, Building, Room
@@ -193,6 +194,4 @@ class QuotaOps(SessionArea):
         return approve_quota_batch(self.ctx, batch_id=batch_id, approval=approval)
 
     def low_balance(self, *, on):  # noqa: ANN001, ANN201  (see low_balance.py)
-        from counter_app.ops.low_balance import low_balance
-
         return low_balance(self.ctx, on=on)

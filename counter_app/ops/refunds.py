@@ -12,6 +12,7 @@ from typing import Any
 from counter_app.approvals import Approval
 from counter_app.ops import clears, corrections, room_refund
 from counter_app.ops.area import SessionArea
+from counter_app.ops.refund_form_pdf import refund_form_pdf
 from counter_app.results import AccountInfo, ClearCardInfo, ClearResult, RefundForm, RefundResult, SaleResult
 
 
@@ -39,8 +40,6 @@ class RefundOps(SessionArea):
 
     def refund_form_pdf(self, *, form_no: str, path: str | None = None) -> bytes:
         """The 退费审批单 as an A4 PDF with its computation (addition beside API.md)."""
-        from counter_app.ops.refund_form_pdf import refund_form_pdf
-
         return refund_form_pdf(self.ctx, form_no=form_no, path=path)
 
     def close_account(self, *, account_no: str, approval: Approval | None = None) -> AccountInfo:

@@ -32,7 +32,7 @@ from counter_app.context import OpContext
 from counter_app.ops.clears import period_open, required_text
 from counter_app.ops.common import account_info, add_audited, get_account, open_shift_row, room_code_of
 from counter_app.ops.refund_valuation import Purchase, Valuation, split_remaining, value_refund
-from counter_app.printing import enqueue
+from counter_app.printing import drain_quietly, enqueue
 from counter_app.receipt_signing import sign_receipt
 from counter_app.results import AccountInfo, RefundForm, RefundResult
 from counter_app.roles import SELLING_ROLES
@@ -96,8 +96,6 @@ def refund_room(
         result = RefundResult(form_no=form.form_no, refund_fen=form.refund_fen, refundable_ckwh=form.refundable_ckwh,
                               free_left_ckwh=free_left, lines=tuple(ln.as_api() for ln in valuation.lines),
                               flagged=valuation.flagged)  # fmt: skip
-    from counter_app.printing import drain_quietly
-
     drain_quietly(ctx)
     return result
 

@@ -254,22 +254,29 @@ def _print_after_sale(ctx: OpContext) -> None:
 
 
 class SalesOps(SessionArea):
+    """Facade mixin (counter_app/session.py)."""
+
     def read_card(self) -> CardInfo:
         return read_card(self.ctx)
 
-    def find_account(self, *, room_code=None, account_no=None, meter_no=None) -> AccountInfo:
+    def find_account(
+        self, *, room_code: str | None = None, account_no: str | None = None, meter_no: str | None = None
+    ) -> AccountInfo:
         return find_account(self.ctx, room_code=room_code, account_no=account_no, meter_no=meter_no)
 
-    def quote(self, *, account_no, amount_fen=None, energy_ckwh=None) -> Quote:
+    def quote(self, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None) -> Quote:
         return quote(self.ctx, account_no=account_no, amount_fen=amount_fen, energy_ckwh=energy_ckwh)
 
-    def top_up(self, *, account_no, amount_fen=None, energy_ckwh=None, tender="cash", tendered_fen=None,
-               reference=None, override_reason=None, approval=None) -> SaleResult:  # fmt: skip
+    def top_up(
+        self, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None,
+        tender: str = "cash", tendered_fen: int | None = None, reference: str | None = None,
+        override_reason: str | None = None, approval: Approval | None = None,
+    ) -> SaleResult:  # fmt: skip
         return top_up(self.ctx, account_no=account_no, amount_fen=amount_fen, energy_ckwh=energy_ckwh,
                       tender=tender, tendered_fen=tendered_fen, reference=reference,
                       override_reason=override_reason, approval=approval)  # fmt: skip
 
-    def collect_free(self, *, account_no) -> SaleResult:
+    def collect_free(self, *, account_no: str) -> SaleResult:
         return collect_free(self.ctx, account_no=account_no)
 
     def reprint_receipt(self, *, receipt_no: str) -> int:

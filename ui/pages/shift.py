@@ -16,6 +16,7 @@ from base.money import format_kwh, format_yuan
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
+from ui.pages.sale import TENDERS, tender_names
 from ui.widgets import ERROR_STYLE, Field, info_label
 
 translate = QCoreApplication.translate
@@ -35,8 +36,6 @@ def charge_name(code: str) -> str:
 
 
 def tender_name(code: str) -> str:
-    from ui.pages.sale import TENDERS, tender_names  # noqa: PLC0415 — pages import each other lazily
-
     return dict(zip(TENDERS, tender_names(), strict=True)).get(code, code)
 
 
