@@ -18,13 +18,14 @@ import argon2
 
 from base.errors import InputInvalid
 from base.money import format_kwh, format_price, format_yuan
+from base.vocabulary import CLASS_LABELS
 from counter_app import admin_backup as backups
 from counter_app import admin_services as services
 from counter_app import admin_tools as tools
 from counter_app.admin_output import Output
 from counter_app.admin_passwords import Credentials
 from counter_app.admin_services import Invocation
-from counter_app.imports.accounts_file import CLASS_ZH, ImportRow, RoomKey, parse_accounts_file
+from counter_app.imports.accounts_file import ImportRow, RoomKey, parse_accounts_file
 from counter_app.imports.accounts_plan import ExistingRoom, diff_import, preview_lines
 from counter_app.imports.legacy_file import parse_legacy_file
 from counter_app.imports.table import LineError
@@ -131,7 +132,7 @@ def rows_summary(rows: Iterable[ImportRow]) -> list[str]:
         group = [r for r in rows if (r.campus, r.cls) == (campus, cls)]
         beds = sum(r.beds for r in group)
         people = sum(r.occupants.total for r in group)
-        lines.append(f"{campus} {CLASS_ZH[cls]}：{count} 间，床位 {beds}，入住 {people} 人")
+        lines.append(f"{campus} {CLASS_LABELS[cls]}：{count} 间，床位 {beds}，入住 {people} 人")
     return lines
 
 
@@ -218,7 +219,7 @@ def tariff_set(ctx: CommandContext) -> int:
     with services.acting(ctx.invocation()) as run:
         services.set_tariff(run, cls=a.cls, price_e4=a.price_e4, start=a.start, basis=a.basis)
     ctx.out.line(
-        f"电价已设定：{CLASS_ZH[a.cls]} {format_price(a.price_e4)} 元/kWh，自 {a.start.isoformat()} 起（{a.basis}）"
+        f"电价已设定：{CLASS_LABELS[a.cls]} {format_price(a.price_e4)} 元/kWh，自 {a.start.isoformat()} 起（{a.basis}）"
     )
     return 0
 

@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 
 from base.clock import Clock, business_date
 from base.errors import ApprovalRequired, InputInvalid, RoleForbidden
+from base.vocabulary import (  # noqa: F401  (the role sets are re-exported with the role checks)
+    APPOINTING_ROLES,
+    CO_SIGN_ROLES,
+    ROLES,
+    SELLING_ROLES,
+)
 from counter_app import audit
-from db.models.security import ROLES, Operator, RoleGrant, SupervisorAppointment
-
-CO_SIGN_ROLES = ("supervisor", "assistant", "head")
-SELLING_ROLES = ("cashier", "supervisor")  # who sells and handles cards at the counter
-APPOINTING_ROLES = ("head", "assistant")
+from db.models.security import Operator, RoleGrant, SupervisorAppointment
 
 
 def _existing(session: Session, operator_id: int) -> Operator:

@@ -26,10 +26,10 @@ from sqlalchemy.orm import Session
 
 from base.clock import system_clock
 from base.errors import InputInvalid
+from base.vocabulary import CLASS_CODES
 from counter_app.room_codes import DEFAULT_ROOM_CODE_PATTERN, check_room_code_pattern
 from db import repo
 
-CLASS_CODES = ("dorm", "staff", "business")
 OCCUPANT_CATEGORIES = ("undergrad", "master", "phd")  # 本科 / 研究生 / 博士
 CHARGE_KINDS = ("electricity", "repair", "utility", "heating", "back_charge", "card_fee")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")

@@ -11,20 +11,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-TENDER_LABELS = {
-    "cash": "现金",
-    "cheque": "支票",
-    "campus_card": "一卡通",
-    "wechat": "微信",
-    "alipay": "支付宝",
-}
+from base.vocabulary import CLASS_LABELS, TENDER_LABELS
+
 TENDER_REFERENCE_LABELS = {
     "cheque": "支票号",
     "campus_card": "流水号",
     "wechat": "交易单号",
     "alipay": "交易单号",
 }
-CLASS_LABELS = {"dorm": "学生公寓", "staff": "教职工", "business": "实体经营"}
 CHARGE_LABELS = {
     "repair": "代收维修费",
     "utility": "代收水电费",

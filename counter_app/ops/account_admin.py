@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import AccountClosed, InputInvalid
+from base.vocabulary import CLASS_CODES, CLASS_LABELS, CLASS_LETTERS
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops.cards import CARD_ROLES, account_event
@@ -22,10 +23,7 @@ from counter_app.results import AccountInfo
 from counter_app.room_codes import normalise_room_code
 from db import repo
 from db.models import Account, Building, Room
-from db.models.accounts import CLASS_CODES
 
-CLASS_LETTERS = {"dorm": "D", "staff": "S", "business": "B"}
-CLASS_ZH = {"dorm": "学生公寓", "staff": "教职工", "business": "实体经营"}
 ACCOUNT_NO_MAX = 12  # the card header's limit (hardware.card_service)
 
 
@@ -154,7 +152,7 @@ def confirm_class(ctx: OpContext, *, account_no: str, cls: str, approval: Approv
         if account.status == "closed":
             raise AccountClosed(account.account_no)
         if account.status != "pending" and account.cls == cls:
-            raise InputInvalid(f"账户类别已是{CLASS_ZH[cls]}，无需确认", field="cls",
+            raise InputInvalid(f"账户类别已是{CLASS_LABELS[cls]}，无需确认", field="cls",
                                detail_en=f"the account is already confirmed as {cls}")  # fmt: skip
         approval_id = ctx.approve(s, approval, kind="account.confirm_class",
                                   payload={"account_no": account.account_no, "cls": cls})  # fmt: skip

@@ -21,12 +21,12 @@ from base.errors import (
     InputInvalid,
     ShiftNotOpen,
 )
+from base.vocabulary import TENDERS
 from counter_app.context import OpContext
 from counter_app.results import AccountInfo, WriteBack
 from counter_app.room_codes import normalise_room_code
 from db import repo
 from db.models import Account, LedgerEntry, Room, Shift
-from db.models.ledger import TENDERS
 
 ENERGY_SALE_KINDS = ("sale", "correction", "free", "legacy_purchase")
 

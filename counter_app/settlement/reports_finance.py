@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from base.vocabulary import CLASS_LABELS
 from counter_app import approvals
 from counter_app.settlement.ledger_view import DRAWER_KINDS, PAYMENT_KINDS, entries_between
 from counter_app.settlement.months import day_bounds
@@ -30,7 +31,6 @@ from db.models.settlement import Deposit, DepositShift
 from receipts.reports.model import ReportTable, as_rows
 from receipts.tables import Column
 
-CLASS_LABELS = {"dorm": "学生公寓", "staff": "教职工", "business": "实体经营"}
 ENERGY_KINDS = ("sale", "correction", "void", "free", "carried", "legacy_purchase")
 _CARD_STATUS_AFTER = {"received": "blank", "issued": "issued", "reported_lost": "lost", "replaced": "issued",
                       "spoiled": "spoiled", "locked": "locked", "made_clear": "tool", "made_tool": "tool",

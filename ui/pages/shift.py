@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox
 
 from base.money import format_kwh, format_yuan
+from base.vocabulary import TENDERS
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
@@ -35,7 +36,7 @@ def charge_name(code: str) -> str:
 
 
 def tender_name(code: str) -> str:
-    from ui.pages.sale import TENDERS, tender_names  # noqa: PLC0415 — pages import each other lazily
+    from ui.pages.sale import tender_names  # noqa: PLC0415 — pages import each other lazily
 
     return dict(zip(TENDERS, tender_names(), strict=True)).get(code, code)
 
