@@ -36,6 +36,7 @@ from counter_app.admin_services import AdminRun, Invocation, admin_context, choo
 from counter_app.auth import default_hasher, find_operator, password_matches
 from counter_app.installation import read_installation
 from db.engine import make_engine, sqlite_file_path
+from db.health import sqlite_integrity
 from db.migrate import check_schema
 
 _CHUNK = 1 << 20
@@ -167,9 +168,7 @@ def verify_backup_file(path: Path, audit_key: Callable[[Session, Any], bytes]) -
 
 
 def _integrity(engine: Engine) -> None:
-    with engine.connect() as conn:
-        rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
-        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    rows, broken = sqlite_integrity(engine)
     if rows != ["ok"]:
         raise BackupBad(
             f"数据库完整性检查未通过：{'；'.join(rows[:3])}", detail_en=f"integrity_check: {rows[:3]}"

@@ -310,7 +310,7 @@ def parse_setting_value(text: str) -> Any:
 def set_setting(run: AdminRun, *, key: str, text: str) -> Any:
     """As `Session.set_setting`: administrators; money-affecting and security keys co-signed."""
     from counter_app import settings
-    from db import repo
+    from db.queries.settings import latest_setting
 
     ctx = run.ctx
     spec = settings.setting(key)
@@ -325,5 +325,5 @@ def set_setting(run: AdminRun, *, key: str, text: str) -> Any:
         stored = settings.put_setting(
             s, key, value, set_by=ctx.operator_id, approval_id=approval_id, at=ctx.now()
         )
-        ctx.audit(s, "setting.set", subject=repo.latest_setting(s, key), key=key)
+        ctx.audit(s, "setting.set", subject=latest_setting(s, key), key=key)
         return stored

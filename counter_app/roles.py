@@ -27,6 +27,7 @@ from base.vocabulary import (  # noqa: F401  (the role sets are re-exported with
 )
 from counter_app import audit
 from db.models.security import Operator, RoleGrant, SupervisorAppointment
+from db.queries.security import standing_roles
 
 
 def _existing(session: Session, operator_id: int) -> Operator:
@@ -38,15 +39,7 @@ def _existing(session: Session, operator_id: int) -> Operator:
 
 def roles_of(session: Session, operator_id: int) -> frozenset[str]:
     """Standing roles: per role, the latest grant/revoke row decides."""
-    rows = session.execute(
-        select(RoleGrant.role, RoleGrant.action)
-        .where(RoleGrant.operator_id == operator_id)
-        .order_by(RoleGrant.id)
-    ).tuples()
-    state: dict[str, str] = {}
-    for role, action in rows:
-        state[role] = action
-    return frozenset(role for role, action in state.items() if action == "grant")
+    return standing_roles(session, operator_id)
 
 
 def _appointed(session: Session, operator_id: int, *, on: date | None = None) -> bool:

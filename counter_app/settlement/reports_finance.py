@@ -26,8 +26,9 @@ from counter_app.settlement.reports import (
     entries_in,
     register_report,
 )
-from db.models import Account, Card, CardEvent, Fee, Room, Tariff
+from db.models import Account, Card, CardEvent, Fee, Room
 from db.models.settlement import Deposit, DepositShift
+from db.queries.tariffs import current_fee, current_tariff
 from receipts.reports.model import ReportTable, as_rows
 from receipts.tables import Column
 
@@ -152,13 +153,11 @@ def tariff_board(session: Session, query: ReportQuery, progress: Progress | None
     _start, end = day_bounds(query.start, query.end)
     rows: list[list] = []
     for cls, label in CLASS_LABELS.items():
-        t = session.scalar(select(Tariff).where(Tariff.cls == cls, Tariff.effective_from < end)
-                           .order_by(Tariff.effective_from.desc()).limit(1))  # fmt: skip
+        t = current_tariff(session, cls, end, inclusive=False)
         if t is not None:
             rows.append([f"电价（{label}）", "元/kWh", t.price_e4, None, t.effective_from, t.basis])
     for kind in sorted(set(session.scalars(select(Fee.kind)))):
-        f = session.scalar(select(Fee).where(Fee.kind == kind, Fee.effective_from < end)
-                           .order_by(Fee.effective_from.desc()).limit(1))  # fmt: skip
+        f = current_fee(session, kind, end, inclusive=False)
         if f is not None:
             rows.append([_fee_label(kind), "元", None, f.fen, f.effective_from, f.basis])
     columns = (Column("收费项目"), Column("单位"), Column("单价（元/kWh）", "price"), Column("金额（元）", "yuan"),

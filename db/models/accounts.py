@@ -118,7 +118,7 @@ class Account(Base):
     occupants_phd: Mapped[int] = mapped_column(Integer, default=0)
     opened_on: Mapped[date] = mapped_column(Date)
     # "One account written by one counter at a time": the open card-write intent holding it.
-    # Taken with a conditional UPDATE (db.repo.claim_account), released when the intent ends.
+    # Taken with a conditional UPDATE (db.queries.accounts.claim_account), released when the intent ends.
     busy_intent_id: Mapped[str | None] = mapped_column(String(UUID_TEXT_LENGTH))
     busy_workstation_id: Mapped[int | None] = mapped_column(IntPK, ForeignKey("workstations.id"))
     busy_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
