@@ -1,8 +1,9 @@
 """What a receipt or slip shows, as plain frozen data. The services fill these; `receipts.thermal`
 lays them out. Money in fen, energy in ckwh (0.01 kWh), prices in price_e4, times aware.
 
-Codes are API.md's: classes `dorm|staff|business`; tenders `cash|cheque|campus_card|wechat|alipay`;
-charges `repair|utility|heating|back_charge|card` (the fee kind `card` is the 补卡费).
+Codes are API.md's (classes and tenders with their labels: base.vocabulary): classes
+`dorm|staff|business`; tenders `cash|campus_card|wechat|alipay|cheque`; charges
+`repair|utility|heating|back_charge|card` (the fee kind `card` is the 补卡费).
 """
 
 from __future__ import annotations

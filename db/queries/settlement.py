@@ -26,20 +26,20 @@ class time_bucket(FunctionElement):  # noqa: N801 - an SQL function, named like 
     type = String()
     inherit_cache = False  # unit and minutes are rendered into the SQL
 
-    def __init__(self, at, unit: str, minutes: int) -> None:
+    def __init__(self, at: Any, unit: str, minutes: int) -> None:
         self.unit, self.minutes = unit, int(minutes)
         super().__init__(at)
 
 
 @compiles(time_bucket, "sqlite")
-def _bucket_sqlite(element: time_bucket, compiler, **kw) -> str:
+def _bucket_sqlite(element: time_bucket, compiler: Any, **kw: Any) -> str:
     (at,) = element.clauses
     fmt = _SQLITE_FORMATS[element.unit]
     return f"strftime('{fmt}', {compiler.process(at, **kw)}, '{element.minutes:+d} minutes')"
 
 
 @compiles(time_bucket, "postgresql")
-def _bucket_postgresql(element: time_bucket, compiler, **kw) -> str:
+def _bucket_postgresql(element: time_bucket, compiler: Any, **kw: Any) -> str:
     (at,) = element.clauses
     fmt = _PG_FORMATS[element.unit]
     return (f"to_char(({compiler.process(at, **kw)} AT TIME ZONE 'UTC') "
