@@ -17,8 +17,8 @@ The first entry's prev_mac is 64 zeros.
 - a truncated tail is caught only against a head kept elsewhere: the Z report prints
   `chain_head()`, and `verify(expected_head=…)` compares.
 
-Concurrency: on PostgreSQL an append takes `pg_advisory_xact_lock(AUDIT_LOCK_KEY)`, held to the
-end of the appending transaction, so two counters never read the same head; on SQLite the write
+Concurrency: on PostgreSQL an append takes an advisory lock (db.queries.security.lock_audit_appends),
+held to the end of the appending transaction, so two counters never read the same head; on SQLite the write
 transaction (BEGIN IMMEDIATE) already serialises writers. In both, UNIQUE(sequence) and
 UNIQUE(prev_mac) make a fork impossible to store even if that discipline were broken.
 
@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from hashlib import sha256
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, RowMapping, Table, select, text
+from sqlalchemy import Engine, RowMapping, Table, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
@@ -49,11 +49,11 @@ from counter_app import clock_watch
 from counter_app.keystore import Keys, bind_keys, keys_of
 from db.base import Base
 from db.models.security import AuditEntry
+from db.queries.security import audit_chain_head, lock_audit_appends
 from db.session import unit_of_work
 
 GENESIS_MAC = "0" * 64
 # An arbitrary constant naming "the audit chain" among PostgreSQL advisory locks.
-AUDIT_LOCK_KEY = 0x636F756E746572  # "counter"
 
 
 class BadEntry(NamedTuple):
@@ -120,11 +120,6 @@ def _read_row(session: Session, table: Table, row_id: int) -> RowMapping | None:
 # --- appending ---------------------------------------------------------------------------------
 
 
-def _serialise_appends(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
-
-
 def record(
     session: Session,
     *,
@@ -138,7 +133,7 @@ def record(
     """Append one entry. Call it when `subject` (an ORM row) has its final state in this
     transaction: the digest is taken from the database now."""
     key = keys_of(session).audit_hmac
-    _serialise_appends(session)
+    lock_audit_appends(session)
     session.flush()
     fields: dict[str, Any] = {
         "at": clock(), "kind": kind, "actor_id": actor_id, "workstation": workstation,
@@ -147,9 +142,7 @@ def record(
     }  # fmt: skip
     if subject is not None:
         fields.update(_subject_fields(session, subject))
-    last = session.execute(
-        select(AuditEntry.sequence, AuditEntry.mac).order_by(AuditEntry.sequence.desc()).limit(1)
-    ).first()
+    last = audit_chain_head(session)
     fields["sequence"] = last.sequence + 1 if last else 1
     prev_mac = last.mac if last else GENESIS_MAC
     entry = AuditEntry(**fields, prev_mac=prev_mac, mac=_mac(key, prev_mac, fields))
@@ -178,7 +171,7 @@ def record_many(
                    payload=payload, clock=clock)  # fmt: skip
         return
     key = keys_of(session).audit_hmac
-    _serialise_appends(session)
+    lock_audit_appends(session)
     session.flush()
     digests = _subject_digests(session, [subject for _, subject, _ in items])
     sequence, prev_mac = chain_head(session)
@@ -234,9 +227,7 @@ def _subject_fields(session: Session, subject: Any) -> dict[str, Any]:
 
 def chain_head(session: Session) -> tuple[int, str]:
     """(sequence, MAC hex) of the last entry, for the Z report; (0, 64 zeros) when empty."""
-    last = session.execute(
-        select(AuditEntry.sequence, AuditEntry.mac).order_by(AuditEntry.sequence.desc()).limit(1)
-    ).first()
+    last = audit_chain_head(session)
     return (last.sequence, last.mac) if last else (0, GENESIS_MAC)
 
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from base.errors import InputInvalid, UserFacingError
 from counter_app import audit
 from counter_app.installation import InstallationInfo, read_installation
+from db.health import sqlite_integrity
 from db.migrate import check_schema
 
 _CHUNK = 1 << 20
@@ -106,9 +107,7 @@ def verify_backup_file(path: Path, audit_key: AuditKey) -> BackupCheck:
 
 
 def _integrity(engine: Engine) -> None:
-    with engine.connect() as conn:
-        rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
-        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    rows, broken = sqlite_integrity(engine)
     if rows != ["ok"]:
         raise BackupBad(
             f"数据库完整性检查未通过：{'；'.join(rows[:3])}", detail_en=f"integrity_check: {rows[:3]}"

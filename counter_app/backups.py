@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from base.clock import BUSINESS_TZ, Clock
 from base.errors import UserFacingError
@@ -32,8 +32,9 @@ from counter_app import audit, settings
 from counter_app.backup_files import copy_sqlite, sha256_of, verify_backup_file
 from counter_app.installation import read_installation
 from counter_app.keystore import Keys, bind_keys
-from db.engine import sqlite_file_path
+from db.engine import is_sqlite, sqlite_file_of
 from db.models.security import AuditEntry
+from db.queries.security import latest_audit_entry
 from db.session import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class Backend:
 def make_backup(backend: Backend, reason: str) -> Path:
     """Copy, verify, rename, prune, record. Raises BackupFailed (nothing recorded: the caller
     records the failure) when there is no target or the copy is not good."""
-    live = sqlite_file_path(backend.engine.url) if backend.engine.dialect.name == "sqlite" else None
+    live = sqlite_file_of(backend.engine)
     if live is None:
         raise BackupFailed("只有 SQLite 数据库自动备份 / only SQLite databases are backed up automatically")
     with unit_of_work(backend.engine, read_only=True) as s:
@@ -139,7 +140,7 @@ def daily_backup_quietly(backend: Backend) -> Path | None:
 
 
 def _applies(backend: Backend) -> bool:
-    if backend.engine.dialect.name != "sqlite" or sqlite_file_path(backend.engine.url) is None:
+    if sqlite_file_of(backend.engine) is None:
         return False
     with unit_of_work(backend.engine, read_only=True) as s:
         return bool(settings.get_setting(s, "backup.target_dir"))
@@ -225,16 +226,14 @@ def _record(backend: Backend, kind: str, **payload) -> None:
 
 def _latest(engine: Engine, kind: str) -> AuditEntry | None:
     with unit_of_work(engine, read_only=True) as s:
-        row = s.scalars(
-            select(AuditEntry).where(AuditEntry.kind == kind).order_by(AuditEntry.sequence.desc()).limit(1)
-        ).first()
+        row = latest_audit_entry(s, kind)
         if row is not None:
             s.expunge(row)
         return row
 
 
 def backup_status(backend: Backend) -> BackupStatus:
-    automatic = backend.engine.dialect.name == "sqlite"
+    automatic = is_sqlite(backend.engine)
     with unit_of_work(backend.engine, read_only=True) as s:
         target = settings.get_setting(s, "backup.target_dir") or None
     good, bad = _latest(backend.engine, MADE), _latest(backend.engine, FAILED)

@@ -42,7 +42,7 @@ from counter_app.ops.recovery import recover_workstation
 from counter_app.printing import drain_quietly
 from counter_app.results import RecoveryResult
 from counter_app.session import Session, login
-from db.engine import make_engine, sqlite_file_path
+from db.engine import is_postgresql, make_engine, sqlite_file_of
 from db.migrate import prepare_schema
 from db.models import Workstation
 from db.session import unit_of_work
@@ -237,7 +237,7 @@ def _choose_clock(clock: Clock | None, info: InstallationInfo) -> Clock:
 def _check_clock_skew(engine: Engine, clock: Clock) -> None:
     """PostgreSQL: refuse to start when this PC's clock and the server's differ by more than the
     setting (receipts and the audit chain are ordered by this clock)."""
-    if engine.dialect.name != "postgresql":
+    if not is_postgresql(engine):
         return
     with unit_of_work(engine, read_only=True) as session:
         server_now = session.execute(select(func.now())).scalar_one()
@@ -261,7 +261,7 @@ def _workstation(engine: Engine, code: str) -> WorkstationRef:
 
 
 def _default_sim_dir(engine: Engine) -> Path:
-    path = sqlite_file_path(engine.url) if engine.dialect.name == "sqlite" else None
+    path = sqlite_file_of(engine)
     if path:
         return Path(path).with_suffix(".sim")
     return Path(platformdirs.user_data_dir("counter", appauthor=False)) / "sim"
@@ -270,8 +270,7 @@ def _default_sim_dir(engine: Engine) -> Path:
 def _default_reports_dir(engine: Engine) -> Path:
     """Beside the SQLite file (`counter.db` → `counter.reports/`); on PostgreSQL, this PC's data
     folder. Created when the first paper is written, not here."""
-    # sqlite_file_path reads any URL's database part: on PostgreSQL that is the database NAME.
-    path = sqlite_file_path(engine.url) if engine.dialect.name == "sqlite" else None
+    path = sqlite_file_of(engine)  # None on PostgreSQL, whose URL's database part is a NAME
     if path:
         return Path(path).with_suffix(".reports")
     return Path(platformdirs.user_data_dir("counter", appauthor=False)) / "reports"

@@ -19,12 +19,15 @@ from sqlalchemy.orm import Session
 
 from base.clock import Clock, business_date
 from base.errors import ApprovalRequired, InputInvalid, RoleForbidden
+from base.vocabulary import (  # noqa: F401  (the role sets are re-exported with the role checks)
+    APPOINTING_ROLES,
+    CO_SIGN_ROLES,
+    ROLES,
+    SELLING_ROLES,
+)
 from counter_app import audit
-from db.models.security import ROLES, Operator, RoleGrant, SupervisorAppointment
-
-CO_SIGN_ROLES = ("supervisor", "assistant", "head")
-SELLING_ROLES = ("cashier", "supervisor")  # who sells and handles cards at the counter
-APPOINTING_ROLES = ("head", "assistant")
+from db.models.security import Operator, RoleGrant, SupervisorAppointment
+from db.queries.security import standing_roles
 
 
 def _existing(session: Session, operator_id: int) -> Operator:
@@ -36,15 +39,7 @@ def _existing(session: Session, operator_id: int) -> Operator:
 
 def roles_of(session: Session, operator_id: int) -> frozenset[str]:
     """Standing roles: per role, the latest grant/revoke row decides."""
-    rows = session.execute(
-        select(RoleGrant.role, RoleGrant.action)
-        .where(RoleGrant.operator_id == operator_id)
-        .order_by(RoleGrant.id)
-    ).tuples()
-    state: dict[str, str] = {}
-    for role, action in rows:
-        state[role] = action
-    return frozenset(role for role, action in state.items() if action == "grant")
+    return standing_roles(session, operator_id)
 
 
 def _appointed(session: Session, operator_id: int, *, on: date | None = None) -> bool:

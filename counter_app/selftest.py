@@ -34,7 +34,8 @@ from base.clock import system_clock
 from base.errors import SchemaNewer, SchemaOlder, UserFacingError
 from counter_app import backups, settings
 from counter_app.installation import load_keys, read_installation
-from db.engine import make_engine, sqlite_file_path
+from db.engine import is_postgresql, is_sqlite, make_engine, sqlite_file_of
+from db.health import durability
 from db.migrate import check_schema, current_revisions, head_revision
 from db.models import Workstation
 from db.session import unit_of_work
@@ -163,45 +164,22 @@ def _database(args, found: Found) -> Check:
         found.engine = None
         engine.dispose()
         return Check(*name, FAIL, f"{where}: {_say(exc)}")
-    if engine.dialect.name == "sqlite":
-        found.db_file = sqlite_file_path(engine.url)
+    found.db_file = sqlite_file_of(engine)
     kind = "开发数据库 / development database" if found.info.dev else "生产数据库 / production database"
     return Check(*name, OK, f"{where}，版本 / schema {head_revision()}，{kind}")
 
 
 def _where(engine) -> str:
     url = engine.url
-    if engine.dialect.name == "sqlite":
+    if is_sqlite(engine):
         return f"SQLite {url.database}"
     return f"PostgreSQL {url.host or 'localhost'}:{url.port or 5432}/{url.database}"
 
 
 def _durability(args, found: Found) -> Check:
     name = ("持久写入", "durability")
-    engine = found.engine
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            got = {p: conn.exec_driver_sql(f"PRAGMA {p}").scalar()
-                   for p in ("journal_mode", "synchronous", "foreign_keys")}  # fmt: skip
-            quick = conn.exec_driver_sql("PRAGMA quick_check").scalar()
-            text = ", ".join(f"{k}={v}" for k, v in got.items()) + f", quick_check={quick}"
-            good = (str(got["journal_mode"]).lower() == "wal" and got["synchronous"] == 2
-                    and got["foreign_keys"] == 1 and quick == "ok")  # fmt: skip
-        else:
-            fsync = conn.exec_driver_sql("SHOW fsync").scalar()
-            sync = conn.exec_driver_sql("SHOW synchronous_commit").scalar()
-            ssl = _pg_ssl(conn)
-            text = f"fsync={fsync}, synchronous_commit={sync}, ssl={ssl}"
-            good = fsync == "on" and sync in ("on", "remote_write", "remote_apply")
+    good, text = durability(found.engine)
     return Check(*name, OK if good else FAIL, text)
-
-
-def _pg_ssl(conn) -> str:
-    try:
-        row = conn.exec_driver_sql("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").scalar()
-        return "on" if row else "off"
-    except Exception:  # a restricted role may not read pg_stat_ssl
-        return "?"
 
 
 def _keystore(args, found: Found) -> Check:
@@ -218,7 +196,7 @@ def _keystore(args, found: Found) -> Check:
 
 def _clock(args, found: Found) -> Check:
     name = ("时钟", "clock")
-    if found.engine.dialect.name != "postgresql":
+    if not is_postgresql(found.engine):
         return Check(*name, OK, "本机数据库，与本机时钟一致 / local database, same clock")
     with unit_of_work(found.engine, read_only=True) as s:
         server = s.execute(select(func.now())).scalar_one()
@@ -293,7 +271,7 @@ def _backup_target(args, found: Found) -> Check:
     with unit_of_work(found.engine, read_only=True) as s:
         target = settings.get_setting(s, "backup.target_dir")
     if not target:
-        if found.engine.dialect.name != "sqlite":
+        if not is_sqlite(found.engine):
             return Check(*name, DEV, "未设置 backup.target_dir；服务器由 pg_dump 例程备份 / not set "
                          "(the server itself is backed up by the pg_dump routine)")  # fmt: skip
         return Check(*name, DEV, "未设置 backup.target_dir / not set")

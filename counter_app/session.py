@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from base.errors import RoleForbidden, ShiftNotOpen
 from counter_app import audit, settings
 from counter_app.approvals import Approval
@@ -28,8 +26,8 @@ from counter_app.ops.refunds import RefundOps
 from counter_app.ops.sales import SalesOps
 from counter_app.ops.settlement import SettlementOps
 from counter_app.ops.shifts import ShiftOps
-from db import repo
-from db.models import Shift
+from db.queries.settings import latest_setting
+from db.queries.shifts import open_shift_id
 
 
 class Session(
@@ -92,16 +90,14 @@ class Session(
                 )
             stored = settings.put_setting(s, key, value, set_by=ctx.operator_id, approval_id=approval_id,
                                           at=ctx.now())  # fmt: skip
-            ctx.audit(s, "setting.set", subject=repo.latest_setting(s, key), key=key)
+            ctx.audit(s, "setting.set", subject=latest_setting(s, key), key=key)
             return stored
 
     # --- the shift the operator is selling in -------------------------------------------------------
     def _open_shift_id(self, s) -> int:
         """The open shift of this workstation; SHIFT_NOT_OPEN when there is none (sales need one)."""
         ctx = self.ctx
-        shift_id = s.scalar(
-            select(Shift.id).where(Shift.workstation_id == ctx.workstation.id, Shift.is_open.is_(True))
-        )
+        shift_id = open_shift_id(s, ctx.workstation.id)
         if shift_id is None:
             raise ShiftNotOpen()
         return shift_id

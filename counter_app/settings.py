@@ -26,10 +26,10 @@ from sqlalchemy.orm import Session
 
 from base.clock import system_clock
 from base.errors import InputInvalid
+from base.vocabulary import CLASS_CODES
 from counter_app.room_codes import DEFAULT_ROOM_CODE_PATTERN, check_room_code_pattern
-from db import repo
+from db.queries.settings import add_setting_row, latest_setting
 
-CLASS_CODES = ("dorm", "staff", "business")
 OCCUPANT_CATEGORIES = ("undergrad", "master", "phd")  # 本科 / 研究生 / 博士
 CHARGE_KINDS = ("electricity", "repair", "utility", "heating", "back_charge", "card_fee")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -258,7 +258,7 @@ def validate(key: str, value: Any) -> Any:
 def get_setting(session: Session, key: str) -> Any:
     """The current value of `key`: the latest stored row, else the default."""
     entry = setting(key)
-    row = repo.latest_setting(session, key)
+    row = latest_setting(session, key)
     return entry.load(row.value if row is not None else entry.check(entry.default))
 
 
@@ -272,7 +272,7 @@ def put_setting(
     calling this; `at` comes from the counter's clock (the system clock if omitted).
     """
     stored = validate(key, value)
-    repo.add_setting_row(
+    add_setting_row(
         session, key, stored, set_by=set_by, at=at or system_clock(), approval_id=approval_id
     )
     return SETTINGS[key].load(stored)

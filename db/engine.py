@@ -124,6 +124,20 @@ def sqlite_file_path(url: URL | str) -> str | None:
     return database
 
 
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def is_postgresql(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def sqlite_file_of(engine: Engine) -> str | None:
+    """The SQLite file of the engine; None for an in-memory database and on PostgreSQL (where
+    `sqlite_file_path` would read the URL's database part: the database NAME)."""
+    return sqlite_file_path(engine.url) if is_sqlite(engine) else None
+
+
 def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     # pysqlite must not BEGIN on its own: the "begin" event below does it (the SQLAlchemy recipe).
     dbapi_connection.isolation_level = None

@@ -1,7 +1,7 @@
 """One short transaction per user action.
 
     with unit_of_work(engine) as s:
-        account = repo.account_by_no(s, "A0001")
+        account = accounts.account_by_no(s, "A0001")
         ...                       # commit on leaving the block, rollback on an exception
 
 The transaction rule (docs/architecture.md): collect approvals and answers first, then commit the

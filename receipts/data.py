@@ -1,8 +1,9 @@
 """What a receipt or slip shows, as plain frozen data. The services fill these; `receipts.thermal`
 lays them out. Money in fen, energy in ckwh (0.01 kWh), prices in price_e4, times aware.
 
-Codes are API.md's: classes `dorm|staff|business`; tenders `cash|cheque|campus_card|wechat|alipay`;
-charges `repair|utility|heating|back_charge|card` (the fee kind `card` is the 补卡费).
+Codes are API.md's (classes and tenders with their labels: base.vocabulary): classes
+`dorm|staff|business`; tenders `cash|campus_card|wechat|alipay|cheque`; charges
+`repair|utility|heating|back_charge|card` (the fee kind `card` is the 补卡费).
 """
 
 from __future__ import annotations
@@ -11,20 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-TENDER_LABELS = {
-    "cash": "现金",
-    "cheque": "支票",
-    "campus_card": "一卡通",
-    "wechat": "微信",
-    "alipay": "支付宝",
-}
+from base.vocabulary import CLASS_LABELS, TENDER_LABELS
+
 TENDER_REFERENCE_LABELS = {
     "cheque": "支票号",
     "campus_card": "流水号",
     "wechat": "交易单号",
     "alipay": "交易单号",
 }
-CLASS_LABELS = {"dorm": "学生公寓", "staff": "教职工", "business": "实体经营"}
 CHARGE_LABELS = {
     "repair": "代收维修费",
     "utility": "代收水电费",

@@ -18,13 +18,6 @@ from receipts.pdf_fonts import ResolvedFont
 from receipts.tables import Column
 
 TITLE = "财务交账单"
-ROLE_LABELS = {
-    "cashier": "营业员",
-    "supervisor": "监督人",
-    "assistant": "部门助理",
-    "head": "主管",
-    "finance": "财务",
-}
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,11 @@ original again; a reprint a person asks for carries `reprint_count` and prints "
 from __future__ import annotations
 
 from base.money import format_kwh, format_price
+from base.vocabulary import CLASS_LABELS, TENDER_LABELS
 from receipts.columns import PAPER_COLUMNS
 from receipts.data import (
     CHARGE_LABELS,
-    CLASS_LABELS,
     SIMULATED_MARK,
-    TENDER_LABELS,
     ConfirmationSlip,
     PaymentReceipt,
     ProvisionalSlip,

@@ -8,8 +8,9 @@ from datetime import date, datetime
 from base.amount_words import amount_in_words
 from base.clock import BUSINESS_TZ
 from base.money import format_kwh, format_price, format_yuan
+from base.vocabulary import TENDER_LABELS
 from receipts.columns import display_width, pair_line, rule
-from receipts.data import SIMULATED_MARK, TENDER_LABELS, TENDER_REFERENCE_LABELS, ReceiptHeader, TenderInfo
+from receipts.data import SIMULATED_MARK, TENDER_REFERENCE_LABELS, ReceiptHeader, TenderInfo
 from receipts.escpos import EscPos, Printout
 
 CUSTOMER_COPY = "客户联"

@@ -35,7 +35,8 @@ from counter_app.imports.accounts_plan import ExistingRoom, ImportPlan, RoomUpda
 from counter_app.imports.table import LineError
 from counter_app.ops.account_admin import ACCOUNT_NO_MAX, CLASS_LETTERS, new_account_no
 from counter_app.ops.cards import account_event_row
-from db import bulk, repo
+from db import bulk
+from db.queries.places import campus_by_name
 
 if TYPE_CHECKING:
     from db.models import Account, AccountEvent, Room
@@ -68,7 +69,7 @@ def known_rooms(s: DbSession, campuses: Iterable[str]) -> dict[RoomKey, KnownRoo
     live one, else the latest closed one, else none."""
     known: dict[RoomKey, KnownRoom] = {}
     for name in sorted(set(campuses)):
-        campus = repo.campus_by_name(s, name)
+        campus = campus_by_name(s, name)
         if campus is None:
             continue
         rooms = {room.id: (room, RoomKey(name, b, u or "", room.number))
@@ -170,7 +171,7 @@ class _RoomCreator:
 
     def __init__(self, ctx: OpContext, s: DbSession, campuses: Iterable[str]) -> None:
         self.ctx, self.s = ctx, s
-        self.campuses = {name: repo.campus_by_name(s, name) for name in sorted(set(campuses))}
+        self.campuses = {name: campus_by_name(s, name) for name in sorted(set(campuses))}
         ids = [c.id for c in self.campuses.values() if c is not None]
         self.codes = bulk.room_codes_on(s, ids)
         self.buildings = bulk.buildings_on(s, ids)

@@ -15,7 +15,7 @@ from counter_app import audit
 from counter_app.admin.command import CommandContext, acting
 from counter_app.admin.door import AdminSession
 from counter_app.receipt_signing import ReceiptCheck, verify_receipt_text
-from db import repo
+from db.queries import receipts as receipt_queries
 
 # --- handlers --------------------------------------------------------------------------------------
 
@@ -78,7 +78,7 @@ def verify_audit(
 def z_report_head(s: DbSession, number: str) -> tuple[int, str]:
     """The chain head stored with a Z report, named by its settlement sheet number or Z number.
     Weaker than the printed copy: whoever can rewrite the database can rewrite this row too."""
-    head = repo.z_report_head(s, number)
+    head = receipt_queries.z_report_head(s, number)
     if head is None:
         raise InputInvalid(f"没有交账单或日结单 {number}", detail_en=f"no settlement sheet or Z report {number}",
                            field="head_from_z")  # fmt: skip
@@ -96,5 +96,5 @@ def verify_receipt(admin: AdminSession, text: str) -> ReceiptFinding:
     if not check.receipt_no:
         return ReceiptFinding(check, None)
     with admin.ctx.reading() as s:
-        amount = repo.receipt_amount_fen(s, check.receipt_no)
+        amount = receipt_queries.receipt_amount_fen(s, check.receipt_no)
     return ReceiptFinding(check, amount is not None and amount == check.amount_fen)

@@ -19,9 +19,8 @@ from datetime import date, datetime
 
 from base.clock import parse_iso_moment
 from base.errors import InputInvalid
+from base.vocabulary import CLASS_CODES, ROLES
 
-ROLES = ("cashier", "supervisor", "assistant", "head", "finance", "admin")
-CLASSES = ("dorm", "staff", "business")
 NOTICE_KINDS = ("repair", "utility", "heating")
 REPORT_FORMATS = ("pdf", "xlsx", "csv")
 REPORT_KINDS = (
@@ -179,7 +178,7 @@ def _imports_and_money(g: _Grammar) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="check and summarise only; write nothing")
     p = g.leaf("tariff set", "a class's price from a moment, with its document number")
-    p.add_argument("--class", dest="cls", choices=CLASSES, required=True)
+    p.add_argument("--class", dest="cls", choices=CLASS_CODES, required=True)
     p.add_argument("--price-e4", type=_positive, required=True, help="0.0001 yuan/kWh")
     _effective(p)
     p = g.leaf("fee set", "a fee from a moment, with its document number")

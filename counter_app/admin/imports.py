@@ -13,11 +13,12 @@ from collections.abc import Iterable, Mapping
 
 from base.errors import InputInvalid
 from base.money import format_kwh
+from base.vocabulary import CLASS_LABELS
 from counter_app.admin import accounts_import as yearly
 from counter_app.admin import legacy_import as legacy
 from counter_app.admin.command import CommandContext, acting
 from counter_app.admin.output import Output
-from counter_app.imports.accounts_file import CLASS_ZH, ImportRow, RoomKey, parse_accounts_file
+from counter_app.imports.accounts_file import ImportRow, RoomKey, parse_accounts_file
 from counter_app.imports.accounts_plan import ExistingRoom, diff_import, preview_lines
 from counter_app.imports.legacy_file import parse_legacy_file
 from counter_app.imports.table import LineError
@@ -88,7 +89,7 @@ def rows_summary(rows: Iterable[ImportRow]) -> list[str]:
         group = [r for r in rows if (r.campus, r.cls) == (campus, cls)]
         beds = sum(r.beds for r in group)
         people = sum(r.occupants.total for r in group)
-        lines.append(f"{campus} {CLASS_ZH[cls]}：{count} 间，床位 {beds}，入住 {people} 人")
+        lines.append(f"{campus} {CLASS_LABELS[cls]}：{count} 间，床位 {beds}，入住 {people} 人")
     return lines
 
 

@@ -16,7 +16,7 @@ from counter_app.admin.door import AdminSession
 from counter_app.context import WorkstationRef
 from counter_app.ops.notices import create_notice
 from counter_app.results import Notice
-from db import repo
+from db.queries.places import workstations
 
 
 def notice_add(ctx: CommandContext) -> int:
@@ -43,7 +43,7 @@ def notice_workstation(admin: AdminSession, code: str | None) -> WorkstationRef:
     with admin.ctx.reading() as s:
         rows = [
             WorkstationRef(w.id, w.code, w.campus_id, w.simulated)
-            for w in repo.workstations(s, code, limit=2)
+            for w in workstations(s, code, limit=2)
         ]
     if len(rows) != 1:
         raise InputInvalid("请用环境变量 COUNTER_WORKSTATION 指定开单窗口",

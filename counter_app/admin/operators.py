@@ -19,8 +19,8 @@ from counter_app.auth import disable_operator as disable
 from counter_app.installation import InstallationInfo, initialise
 from counter_app.roles import appoint_supervisor as appoint
 from counter_app.roles import grant_role
-from db import repo
 from db.engine import make_engine
+from db.queries.security import operator_id_by_name
 
 # --- handlers --------------------------------------------------------------------------------------
 
@@ -83,7 +83,7 @@ def initialise_database(invocation: Invocation, *, admin: tuple[str, str], head:
 
 
 def operator_id(s: DbSession, name: str) -> int:
-    found = repo.operator_id_by_name(s, name)
+    found = operator_id_by_name(s, name)
     if found is None:
         raise InputInvalid(f"没有这个操作员：{name}", detail_en=f"no operator named {name}", field="name")
     return found

@@ -15,14 +15,14 @@ from sqlalchemy import select
 
 from base.errors import InputInvalid
 from base.money import format_price, format_yuan
+from base.vocabulary import CLASS_LABELS
 from counter_app import settings
 from counter_app.admin.command import CommandContext, acting, iso, required
 from counter_app.admin.door import AdminSession
 from counter_app.approvals import Approval
-from counter_app.imports.accounts_file import CLASS_ZH
 from counter_app.ops.common import add_audited
-from db import repo
 from db.models import Fee, Tariff
+from db.queries.settings import latest_setting
 
 # --- handlers --------------------------------------------------------------------------------------
 
@@ -32,7 +32,7 @@ def tariff_set(ctx: CommandContext) -> int:
     with acting(ctx.invocation()) as admin:
         set_tariff(admin, cls=a.cls, price_e4=a.price_e4, start=a.start, basis=a.basis, approval=ctx.approval)
     ctx.out.line(
-        f"电价已设定：{CLASS_ZH[a.cls]} {format_price(a.price_e4)} 元/kWh，自 {a.start.isoformat()} 起（{a.basis}）"
+        f"电价已设定：{CLASS_LABELS[a.cls]} {format_price(a.price_e4)} 元/kWh，自 {a.start.isoformat()} 起（{a.basis}）"
     )
     return 0
 
@@ -122,5 +122,5 @@ def set_setting(admin: AdminSession, *, key: str, text: str, approval: Approval 
         stored = settings.put_setting(
             s, key, value, set_by=ctx.operator_id, approval_id=approval_id, at=ctx.now()
         )
-        ctx.audit(s, "setting.set", subject=repo.latest_setting(s, key), key=key)
+        ctx.audit(s, "setting.set", subject=latest_setting(s, key), key=key)
         return stored

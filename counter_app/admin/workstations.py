@@ -14,7 +14,7 @@ from base.errors import InputInvalid
 from counter_app.admin.command import CommandContext, acting
 from counter_app.admin.door import AdminSession
 from counter_app.context import OpContext
-from db import repo
+from db.queries import places as place_queries
 
 if TYPE_CHECKING:
     from db.models import Campus
@@ -30,9 +30,9 @@ def workstation_add(ctx: CommandContext) -> int:
 
 def campus_for(ctx: OpContext, s: DbSession, name: str) -> Campus:
     """The campus whose name or code is `name`; created and audited when new."""
-    campus = repo.campus_by_name(s, name)
+    campus = place_queries.campus_by_name(s, name)
     if campus is None:
-        campus = repo.add_campus(s, code=name[:32], name=name)
+        campus = place_queries.add_campus(s, code=name[:32], name=name)
         ctx.audit(s, "campus.added", subject=campus, name=name)
     return campus
 
@@ -42,12 +42,12 @@ def add_workstation(admin: AdminSession, *, code: str, campus: str) -> bool:
     ctx = admin.ctx
     with ctx.uow() as s:
         ctx.require_role(s, "admin")
-        if repo.workstation_id_by_code(s, code) is not None:
+        if place_queries.workstation_id_by_code(s, code) is not None:
             raise InputInvalid(
                 f"窗口 {code} 已登记", detail_en=f"workstation {code} already exists", field="code"
             )
-        existed = repo.campus_by_name(s, campus) is not None
-        row = repo.add_workstation(
+        existed = place_queries.campus_by_name(s, campus) is not None
+        row = place_queries.add_workstation(
             s, code=code, campus_id=campus_for(ctx, s, campus).id, created_at=ctx.now()
         )
         ctx.audit(s, "workstation.added", subject=row, code=code, campus=campus)

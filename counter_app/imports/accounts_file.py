@@ -18,18 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from base.vocabulary import CLASS_CODES, CLASS_LABELS
 from counter_app.imports.headers import Column, HeaderMap, map_header, score
 from counter_app.imports.table import LineError, read_table
 
-CLASS_BY_NAME = {
-    "学生公寓": "dorm",
-    "dorm": "dorm",
-    "教职工": "staff",
-    "staff": "staff",
-    "实体经营": "business",
-    "business": "business",
-}
-CLASS_ZH = {"dorm": "学生公寓", "staff": "教职工", "business": "实体经营"}
+# The class column holds the Chinese label or the code.
+CLASS_BY_NAME = {name: code for code in CLASS_CODES for name in (CLASS_LABELS[code], code)}
 
 # No dormitory or household holds more than this many beds or people; a larger number is a typo
 # (a phone number in the wrong column, a stray zero), not a room.
@@ -246,7 +240,7 @@ def _check_class_rules(
                 f"{occupants.total} occupants exceed {beds} beds",
             )
     elif not holder:
-        acc.fail("holder", f"{CLASS_ZH[cls]}必须填写户主", f"a {cls} account needs a holder")
+        acc.fail("holder", f"{CLASS_LABELS[cls]}必须填写户主", f"a {cls} account needs a holder")
 
 
 def _identities(

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from counter_app.imports.accounts_file import CLASS_ZH, OCCUPANT_CATEGORIES, ImportRow, Occupants, RoomKey
+from base.vocabulary import CLASS_LABELS
+from counter_app.imports.accounts_file import OCCUPANT_CATEGORIES, ImportRow, Occupants, RoomKey
 from counter_app.imports.table import LineError
 
 FIELD_ZH = {
@@ -174,7 +175,7 @@ def _meter_conflicts(
 
 def _value_zh(name: str, value: int | str) -> str:
     if name == "cls":
-        return CLASS_ZH.get(str(value), str(value))
+        return CLASS_LABELS.get(str(value), str(value))
     return str(value) if value != "" else "（空）"
 
 
@@ -185,7 +186,7 @@ def _room_zh(row: ImportRow) -> str:
         if row.cls == "dorm"
         else f"户主 {row.holder}"
     )
-    return f"{row.key.label()} {CLASS_ZH[row.cls]}，床位 {row.beds}，{people}，电表 {row.meter_no}"
+    return f"{row.key.label()} {CLASS_LABELS[row.cls]}，床位 {row.beds}，{people}，电表 {row.meter_no}"
 
 
 def preview_lines(plan: ImportPlan) -> list[str]:

@@ -14,18 +14,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import AccountClosed, InputInvalid
+from base.vocabulary import CLASS_CODES, CLASS_LABELS, CLASS_LETTERS
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops.cards import CARD_ROLES, account_event
 from counter_app.ops.common import account_info, get_account
 from counter_app.results import AccountInfo
 from counter_app.room_codes import normalise_room_code
-from db import repo
 from db.models import Account, Building, Room
-from db.models.accounts import CLASS_CODES
+from db.queries.accounts import account_by_meter_no, account_by_no, account_by_room_code, room_by_code
 
-CLASS_LETTERS = {"dorm": "D", "staff": "S", "business": "B"}
-CLASS_ZH = {"dorm": "学生公寓", "staff": "教职工", "business": "实体经营"}
 ACCOUNT_NO_MAX = 12  # the card header's limit (hardware.card_service)
 
 
@@ -60,7 +58,7 @@ def check_meter_no(value: Any, field: str = "meter_no") -> str:
 
 def require_meter_free(s: DbSession, meter_no: str, field: str = "meter_no") -> None:
     """One live account per meter."""
-    holder = repo.account_by_meter_no(s, meter_no)
+    holder = account_by_meter_no(s, meter_no)
     if holder is not None:
         raise InputInvalid(f"电表 {meter_no} 已属于账户 {holder.account_no}", field=field,
                            detail_en=f"meter {meter_no} belongs to account {holder.account_no}",
@@ -84,7 +82,7 @@ def open_account(
     with ctx.uow() as s:
         ctx.require_role(s, *CARD_ROLES)
         code = normalise_room_code(room_code, ctx.setting(s, "room_code_pattern"))
-        live = repo.account_by_room_code(s, ctx.workstation.campus_id, code)
+        live = account_by_room_code(s, ctx.workstation.campus_id, code)
         if live is not None:
             raise InputInvalid(f"房间 {code} 已有账户 {live.account_no}", field="room_code",
                                detail_en=f"room {code} already has account {live.account_no}",
@@ -106,7 +104,7 @@ def open_account(
 
 def room_for(ctx: OpContext, s: DbSession, code: str) -> Room:
     """The room of the workstation's campus, created (with its building) when new."""
-    room = repo.room_by_code(s, ctx.workstation.campus_id, code)
+    room = room_by_code(s, ctx.workstation.campus_id, code)
     if room is not None:
         return room
     building_code, number = code.split("-", 1)
@@ -134,10 +132,10 @@ def new_account_no(s: DbSession, cls: str, code: str) -> str:
     letter = CLASS_LETTERS[cls]
     base = f"{letter}-{code}"
     for candidate in [base] + [f"{base}-{n}" for n in range(2, 100)]:
-        if len(candidate) <= ACCOUNT_NO_MAX and repo.account_by_no(s, candidate) is None:
+        if len(candidate) <= ACCOUNT_NO_MAX and account_by_no(s, candidate) is None:
             return candidate
     next_id = (s.scalar(select(func.max(Account.id))) or 0) + 1
-    while repo.account_by_no(s, f"{letter}{next_id:07d}") is not None:
+    while account_by_no(s, f"{letter}{next_id:07d}") is not None:
         next_id += 1
     return f"{letter}{next_id:07d}"
 
@@ -154,7 +152,7 @@ def confirm_class(ctx: OpContext, *, account_no: str, cls: str, approval: Approv
         if account.status == "closed":
             raise AccountClosed(account.account_no)
         if account.status != "pending" and account.cls == cls:
-            raise InputInvalid(f"账户类别已是{CLASS_ZH[cls]}，无需确认", field="cls",
+            raise InputInvalid(f"账户类别已是{CLASS_LABELS[cls]}，无需确认", field="cls",
                                detail_en=f"the account is already confirmed as {cls}")  # fmt: skip
         approval_id = ctx.approve(s, approval, kind="account.confirm_class",
                                   payload={"account_no": account.account_no, "cls": cls})  # fmt: skip

@@ -25,10 +25,10 @@ from counter_app.ops.area import SessionArea
 from counter_app.ops.common import add_audited, get_account, room_code_of
 from counter_app.queueing import register_queueable
 from counter_app.results import ChargeResult
-from db import repo
 from db.models import Account, LedgerEntry
 from db.models.notices import Notice, NoticePayment
 from db.numbering import format_receipt_no, next_seq
+from db.queries.tariffs import current_tariff
 
 KIND = "back_charge"
 PURCHASE_KINDS = ("sale", "correction", "legacy_purchase")
@@ -79,7 +79,7 @@ def calculate(ctx: OpContext, s: DbSession, account: Account, discovered_on: dat
         raise InputInvalid(f"自 {start.isoformat()} 至发现日期没有可补缴的天数",
                            detail_en=f"no days to charge from {start.isoformat()}", field="discovered_on")  # fmt: skip
     moment = ctx.now() if discovered_on == ctx.today() else _end_of(discovered_on)
-    tariff = repo.current_tariff(s, account.cls, moment)
+    tariff = current_tariff(s, account.cls, moment)
     if tariff is None:
         raise InputInvalid(
             "发现日期没有适用的电价", detail_en="no tariff in force at discovery", field="discovered_on"

@@ -16,6 +16,7 @@ from counter_app.ops.common import add_audited, write_back_to_json
 from counter_app.ops.recovery import resolve_card_intents
 from counter_app.results import CardInfo, WriteBack
 from db.models import Account, AccountEvent
+from db.queries.accounts import last_write_back_event
 from hardware.records import CardKind, CardReading
 
 
@@ -79,9 +80,8 @@ def write_back_seen(ctx: OpContext, s: DbSession, account: Account, reading: Car
     if wb is None or reading.write_back_torn:
         return
     data = write_back_to_json(wb)
-    last = s.scalar(select(AccountEvent.data).where(AccountEvent.account_id == account.id,
-                    AccountEvent.kind == "write_back_seen").order_by(AccountEvent.id.desc()).limit(1))  # fmt: skip
-    if last == data:
+    last = last_write_back_event(s, account.id)
+    if last is not None and last.data == data:
         return
     event = AccountEvent(account_id=account.id, kind="write_back_seen", at=ctx.now(),
                          operator_id=ctx.operator.id if ctx.operator else None,

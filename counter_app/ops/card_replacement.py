@@ -34,8 +34,10 @@ from counter_app.ops.cards import (
 )
 from counter_app.ops.common import account_info, check_tender, get_account, last_write_back, open_shift_row
 from counter_app.results import AccountInfo, CardInfo
-from db import repo
-from db.models import Account, Card, CardWriteIntent, LedgerEntry
+from db.models import Account, Card, CardWriteIntent
+from db.queries.intents import intent_state
+from db.queries.ledger import latest_entry
+from db.queries.tariffs import current_fee
 
 DONE_STATES = ("committed", "rolled_forward")
 
@@ -101,7 +103,7 @@ def unloaded_purchase(s: DbSession, account: Account) -> UnloadedPurchase | None
         .order_by(CardWriteIntent.id.desc())
     )
     for intent in intents:
-        if intent.kind == "parameter" or repo.intent_state(s, intent.intent_id) not in DONE_STATES:
+        if intent.kind == "parameter" or intent_state(s, intent.intent_id) not in DONE_STATES:
             continue
         if intent.energy_ckwh == 0 and intent.free_ckwh == 0:
             return None  # the card holds only an issue record at this counter
@@ -119,12 +121,7 @@ def record_amount_fen(intent: CardWriteIntent) -> int:
 
 
 def _legacy_purchase(s: DbSession, account: Account, counter: int) -> UnloadedPurchase | None:
-    entry = s.scalars(
-        select(LedgerEntry)
-        .where(LedgerEntry.account_id == account.id, LedgerEntry.purchase_counter == counter,
-               LedgerEntry.kind == "legacy_purchase")
-        .order_by(LedgerEntry.id.desc()).limit(1)
-    ).first()  # fmt: skip
+    entry = latest_entry(s, account.id, "legacy_purchase", purchase_counter=counter)
     if entry is None or entry.energy_ckwh + entry.free_ckwh <= 0:
         return None
     return UnloadedPurchase(entry.energy_ckwh, entry.free_ckwh, max(entry.fen, 0), f"ledger:{entry.id}")
@@ -151,7 +148,7 @@ def replace_card(
                 "请放一张空白卡", detail_en="place a blank card, not the old one", field="card"
             )
         check_new_card(ctx, s, reading, account)
-        fee = repo.current_fee(s, "card", ctx.now())
+        fee = current_fee(s, "card", ctx.now())
         fee_fen = fee.fen if fee is not None else 0
         shift_id = None
         if fee_fen > 0:

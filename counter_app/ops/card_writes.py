@@ -26,9 +26,9 @@ from base import crashpoints
 from base.errors import AccountBusy, CardRemoved, DbUnreachable, DeviceOffline, UserFacingError
 from counter_app.context import OpContext
 from counter_app.ops.common import add_audited
-from db import repo
 from db.models import Account, CardWriteIntent, IntentEvent
 from db.models.intents import INTENT_FINAL_STATES
+from db.queries.accounts import claim_account, release_account
 from hardware.records import CardReading
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def begin_intent(
     counter's or another's) holds the account."""
     intent_id = str(uuid.uuid4())
     now = ctx.now()
-    if not repo.claim_account(s, account.id, intent_id, workstation_id=ctx.workstation.id, at=now):
+    if not claim_account(s, account.id, intent_id, workstation_id=ctx.workstation.id, at=now):
         raise AccountBusy(account.account_no, data={"busy_intent_id": account.busy_intent_id})
     intent = CardWriteIntent(
         intent_id=intent_id, kind=kind, account_id=account.id, card_serial=card_serial,
@@ -89,7 +89,7 @@ def mark_intent(
     )  # fmt: skip
     add_audited(ctx, s, event, f"intent.{state}", intent_id=intent.intent_id)
     if state in INTENT_FINAL_STATES:
-        repo.release_account(s, intent.account_id, intent.intent_id)
+        release_account(s, intent.account_id, intent.intent_id)
     return event
 
 

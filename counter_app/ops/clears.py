@@ -33,7 +33,8 @@ from counter_app.ops.common import add_audited, get_account, write_back_to_json
 from counter_app.results import ClearCardInfo, ClearResult
 from counter_app.roles import SELLING_ROLES
 from counter_app.settlement.months import require_period_open
-from db.models import Account, AccountEvent, Card, CardEvent, CardWriteIntent, LedgerEntry, Shift
+from db.models import Account, AccountEvent, Card, CardEvent, CardWriteIntent, LedgerEntry
+from db.queries import shifts as shift_queries
 from hardware.records import CardKind, CardReading
 
 
@@ -49,9 +50,7 @@ def period_open(ctx: OpContext, s: DbSession) -> None:
 
 def open_shift_id(ctx: OpContext, s: DbSession) -> int | None:
     """The open shift of this counter, if any: a clear takes no money, so it needs none."""
-    return s.scalar(
-        select(Shift.id).where(Shift.workstation_id == ctx.workstation.id, Shift.is_open.is_(True))
-    )
+    return shift_queries.open_shift_id(s, ctx.workstation.id)
 
 
 def read_own_card(ctx: OpContext, account_no: str, kinds: tuple[CardKind, ...]) -> CardReading:

@@ -22,12 +22,19 @@ from base.errors import (
     InputInvalid,
     ShiftNotOpen,
 )
+from base.vocabulary import TENDERS
 from counter_app.context import OpContext
 from counter_app.results import AccountInfo, WriteBack
 from counter_app.room_codes import normalise_room_code
-from db import repo
-from db.models import Account, AccountEvent, LedgerEntry, Room, Shift
-from db.models.ledger import TENDERS
+from db.models import Account, LedgerEntry, Room, Shift
+from db.queries.accounts import (
+    account_by_meter_no,
+    account_by_no,
+    account_by_room_code,
+    last_write_back_event,
+)
+from db.queries.shifts import open_shift
+from db.queries.tariffs import current_tariff
 
 ENERGY_SALE_KINDS = ("sale", "correction", "free", "legacy_purchase")
 
@@ -50,7 +57,7 @@ def audit_update(ctx: OpContext, s: DbSession, row: Any, kind: str, **payload: A
 
 
 def get_account(s: DbSession, account_no: str) -> Account:
-    account = repo.account_by_no(s, str(account_no))
+    account = account_by_no(s, str(account_no))
     if account is None:
         raise AccountUnknown(str(account_no), field="account_no")
     return account
@@ -64,12 +71,12 @@ def find_account_row(
     if room_code:
         pattern = ctx.setting(s, "room_code_pattern")
         code = normalise_room_code(room_code, pattern)
-        account = repo.account_by_room_code(s, ctx.workstation.campus_id, code)
+        account = account_by_room_code(s, ctx.workstation.campus_id, code)
         if account is None:
             raise AccountUnknown(f"房间 {room_code}", detail_en=f"room {room_code}", field="room_code")
         return account
     if meter_no:
-        account = repo.account_by_meter_no(s, meter_no)
+        account = account_by_meter_no(s, meter_no)
         if account is None:
             raise AccountUnknown(f"电表 {meter_no}", detail_en=f"meter {meter_no}", field="meter_no")
         return account
@@ -90,12 +97,7 @@ def room_code_of(s: DbSession, account: Account) -> str | None:
 
 def last_write_back(s: DbSession, account: Account) -> WriteBack | None:
     """The last write-back the counter has seen for this account (stored on account events)."""
-    event = s.scalars(
-        select(AccountEvent)
-        .where(AccountEvent.account_id == account.id, AccountEvent.kind == "write_back_seen")
-        .order_by(AccountEvent.id.desc())
-        .limit(1)
-    ).first()
+    event = last_write_back_event(s, account.id)
     if event is None or not event.data:
         return None
     return write_back_from_json(event.data)
@@ -131,7 +133,7 @@ def account_info(ctx: OpContext, s: DbSession, account: Account) -> AccountInfo:
     # Cycle: counter_app.ops.quota_owed imports ops.common at its top (the quota area computes entitlement).
     from counter_app.ops.quota_owed import free_owed_ckwh
 
-    tariff = repo.current_tariff(s, account.cls, ctx.now())
+    tariff = current_tariff(s, account.cls, ctx.now())
     return AccountInfo(
         account_no=account.account_no, room_code=room_code_of(s, account), cls=account.cls,
         status=account.status, holder=account.holder, phone=account.phone, meter_no=account.meter_no,
@@ -146,9 +148,7 @@ def account_info(ctx: OpContext, s: DbSession, account: Account) -> AccountInfo:
 
 
 def open_shift_row(ctx: OpContext, s: DbSession) -> Shift:
-    shift = s.scalars(
-        select(Shift).where(Shift.workstation_id == ctx.workstation.id, Shift.is_open.is_(True))
-    ).first()
+    shift = open_shift(s, ctx.workstation.id)
     if shift is None:
         raise ShiftNotOpen()
     return shift

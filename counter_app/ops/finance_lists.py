@@ -26,11 +26,11 @@ from counter_app.roles import roles_of
 from counter_app.settlement.report_catalogue import build_report
 from counter_app.settlement.reports import query_from_settings
 from counter_app.settlement.sheet_content import name_of
-from db import repo
 from db.models import Shift, ShiftClosure, Workstation
 from db.models.security import Operator, SupervisorAppointment
 from db.models.settlement import SettlementSheet, SheetFreeze, SheetSignature
 from db.models.tariffs import Fee, Tariff
+from db.queries.settings import latest_setting
 from receipts.reports.model import ReportTable
 
 SHEET_READERS = ("cashier", "supervisor", "assistant", "head", "finance")
@@ -142,7 +142,7 @@ def list_settings(ctx: OpContext) -> list[SettingRow]:
 
 
 def _setting_row(s, spec: settings.Setting) -> SettingRow:
-    row = repo.latest_setting(s, spec.key)
+    row = latest_setting(s, spec.key)
     value = settings.get_setting(s, spec.key)
     return SettingRow(spec.key, value, spec.description, spec.needs_approval, row is None,
                       row.set_at if row is not None else None,

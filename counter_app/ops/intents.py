@@ -18,13 +18,13 @@ from counter_app.ops.area import SessionArea
 from counter_app.ops.card_writes import commit_intent, intent_row, mark_intent, write_purchase_record
 from counter_app.ops.common import add_audited, open_shift_row
 from counter_app.results import IntentInfo
-from db import repo
 from db.models import Account, CardWriteIntent, LedgerEntry
+from db.queries.intents import unfinished_intents
 
 
 def open_intents(ctx: OpContext) -> list[IntentInfo]:
     with ctx.reading() as s:
-        return [_info(s, intent, state) for intent, state in repo.unfinished_intents(s)]
+        return [_info(s, intent, state) for intent, state in unfinished_intents(s)]
 
 
 def move_to_suspense(ctx: OpContext, *, intent_id: str, reason: str, approval: Approval | None) -> IntentInfo:
@@ -125,7 +125,7 @@ def _ledger(ctx, s, intent: CardWriteIntent, kind: str, fen: int, shift_id, reas
 
 
 def _unfinished(s, intent_id: str) -> tuple[CardWriteIntent, str]:
-    for intent, state in repo.unfinished_intents(s):
+    for intent, state in unfinished_intents(s):
         if intent.intent_id == intent_id:
             return intent, state
     raise InputInvalid(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from base.errors import InputInvalid
 from counter_app.context import OpContext
@@ -19,6 +19,7 @@ from counter_app.ops.area import SessionArea
 from counter_app.roles import has_role, roles_of
 from counter_app.room_codes import normalise_room_code
 from db.models import Account, Building, Campus, Room, Unit
+from db.queries.search import accounts_with_holder_containing, accounts_with_prefix
 
 SEARCH_LIMIT = 50
 
@@ -109,12 +110,14 @@ def search_accounts(ctx: OpContext, *, text: str) -> list[AccountRow]:
         room = _normalised(ctx, s, needle)
         codes = {needle, needle.upper()}  # account and meter numbers are stored upper case
         found: dict[int, object] = {}
-        for column, prefixes in ((Room.room_code, codes | {room} - {None}), (Account.account_no, codes),
-                                 (Account.meter_no, codes), (Account.holder, {needle})):  # fmt: skip
-            for row in _matching(ctx, s, column, prefixes):
+        campus = ctx.workstation.campus_id
+        for field, prefixes in (("room_code", codes | {room} - {None}), ("account_no", codes),
+                                ("meter_no", codes), ("holder", {needle})):  # fmt: skip
+            for row in accounts_with_prefix(s, field, prefixes, campus_id=campus, limit=SEARCH_LIMIT):
                 found.setdefault(row.id, row)
         if len(found) < SEARCH_LIMIT and _looks_like_a_name(needle):
-            for row in _holder_contains(ctx, s, needle, exclude=set(found)):
+            for row in accounts_with_holder_containing(s, needle, campus_id=campus, limit=SEARCH_LIMIT * 2,
+                                                       exclude=set(found)):  # fmt: skip
                 found[row.id] = row
         hits = [_row(row) for row in found.values()]
     exact = {needle, needle.upper(), room} - {None}
@@ -123,72 +126,9 @@ def search_accounts(ctx: OpContext, *, text: str) -> list[AccountRow]:
     return hits[:SEARCH_LIMIT]
 
 
-def _matching(ctx: OpContext, s, column, prefixes: set[str]) -> list:
-    """Up to SEARCH_LIMIT accounts per prefix whose `column` starts with it, in column order (so an
-    exact hit, the smallest key of its range, is never cut off by the limit). One query per prefix:
-    an OR of ranges would collect every match before sorting ('D' is every dorm account)."""
-    dialect = s.get_bind().dialect.name
-    campus = ctx.workstation.campus_id
-    # `+ 0` keeps SQLite (no statistics) from walking every room of the campus by its index and
-    # sorting: for the account columns the range on the account index is the selective part.
-    in_campus = Room.campus_id == campus if column is Room.room_code else Room.campus_id + 0 == campus
-    rows: list = []
-    for prefix in sorted(prefixes):
-        rows += s.execute(
-            _listed()
-            .where(in_campus, _starts_with(column, prefix, dialect))
-            .order_by(column)
-            .limit(SEARCH_LIMIT)
-        ).all()
-    return rows
-
-
-def _starts_with(column, prefix: str, dialect: str):
-    """An index range on both databases. PostgreSQL: LIKE 'p%' on a varchar_pattern_ops index
-    (a plain `>=`/`<` range is wrong under a linguistic collation, which ignores '-'). SQLite: the
-    range on the BINARY index (its LIKE is case-insensitive and so never uses that index)."""
-    if dialect == "postgresql":
-        return column.like(_escape(prefix) + "%", escape="\\")
-    upper = _successor(prefix)
-    return column >= prefix if upper is None else and_(column >= prefix, column < upper)
-
-
-def _successor(prefix: str) -> str | None:
-    """The smallest string greater than every string starting with `prefix` (code point order is
-    UTF-8 byte order, SQLite's BINARY collation)."""
-    last = ord(prefix[-1]) + 1
-    if 0xD800 <= last <= 0xDFFF:  # surrogates cannot be stored: skip them
-        last = 0xE000
-    return None if last > 0x10FFFF else prefix[:-1] + chr(last)
-
-
 def _looks_like_a_name(text: str) -> bool:
     """Names have no digits: room codes, account and meter numbers do, and never need the scan."""
     return len(text) >= 2 and not any(c.isdigit() for c in text)
-
-
-def _holder_contains(ctx: OpContext, s, needle: str, *, exclude: set[int]) -> list:
-    """The fallback for a name typed from its middle (`超市` of 校园超市): a scan, so only when the
-    prefixes found fewer than the limit. `holder >= ''` skips the accounts without a holder (most
-    are dorm rooms) and lets SQLite read the holder index alone (docs/benchmarks.md §2)."""
-    named = select(Account.id).where(
-        Account.holder >= "", Account.holder.ilike(f"%{_escape(needle)}%", escape="\\")
-    )
-    query = (
-        _listed()
-        .where(Room.campus_id == ctx.workstation.campus_id, Account.id.in_(named))
-        .order_by(Account.id)
-        .limit(SEARCH_LIMIT * 2)
-    )
-    return [row for row in s.execute(query).all() if row.id not in exclude]
-
-
-def _listed():
-    """The columns of an AccountRow, not whole Account objects: a keystroke loads up to 200 rows."""
-    return select(
-        Account.id, Account.account_no, Room.room_code, Account.cls, Account.status, Account.holder,
-        Account.meter_no, Account.card_serial,
-    ).join(Room, Room.id == Account.room_id)  # fmt: skip
 
 
 def _row(row) -> AccountRow:
@@ -202,10 +142,6 @@ def _normalised(ctx: OpContext, s, text: str) -> str | None:
         return normalise_room_code(text, ctx.setting(s, "room_code_pattern"))
     except InputInvalid:
         return None
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def roles_today(ctx: OpContext) -> frozenset[str]:

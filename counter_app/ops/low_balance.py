@@ -23,7 +23,8 @@ from counter_app.context import OpContext
 from counter_app.ops.common import write_back_from_json
 from counter_app.results import LowBalanceRow
 from counter_app.settings import get_setting
-from db.models import Account, AccountEvent, Building, LedgerEntry, Room
+from db.models import Account, Building, LedgerEntry, Room
+from db.queries.accounts import last_write_back_event
 
 ENERGY_KINDS = ("sale", "correction", "free", "void", "legacy_purchase")
 
@@ -61,9 +62,7 @@ def _natural(code: str | None) -> tuple:
 
 def estimate_remaining(s: DbSession, account: Account, until: datetime) -> tuple[int, date] | None:
     """(estimated remaining ckwh, as-of date of its base) from what was known before `until`."""
-    event = s.scalar(select(AccountEvent).where(
-        AccountEvent.account_id == account.id, AccountEvent.kind == "write_back_seen", AccountEvent.at < until,
-    ).order_by(AccountEvent.id.desc()).limit(1))  # fmt: skip
+    event = last_write_back_event(s, account.id, before=until)
     loaded: int | None = None
     since: datetime | None = None
     if event is not None and event.data:

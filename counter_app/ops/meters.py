@@ -29,8 +29,8 @@ from counter_app.ops.cards import (
 )
 from counter_app.ops.common import add_audited, get_account
 from counter_app.results import CardInfo, MeterReplacement
-from db import repo
 from db.models import Account, Card, CardEvent, CardWriteIntent, LedgerEntry
+from db.queries.accounts import account_by_meter_no
 from hardware.records import CardKind, CardReading
 
 TOOL_KINDS = ("check", "parameter")
@@ -189,7 +189,7 @@ def issue_tool_card(
         approval_id = ctx.approve(s, approval, kind="card.issue_tool_card",
                                   payload={"kind": kind, "meter_no": meter_no, "params": params})  # fmt: skip
         param_seq = next_param_seq(s, meter_no)
-        account = repo.account_by_meter_no(s, meter_no)
+        account = account_by_meter_no(s, meter_no)
         counter = account.purchase_counter if account is not None else 0
     ensure_sim_meter(ctx, meter_no, counter)
     written = service.make_tool_card(

@@ -29,11 +29,11 @@ from counter_app.ops.notice_receipt import issue_payment_receipt
 from counter_app.ops.queue import QueueOps
 from counter_app.results import Notice, PaymentResult
 from counter_app.settlement.receipt_books import use_receipt_page
-from db import repo
 from db.models import LedgerEntry, LedgerMark
 from db.models.notices import Notice as NoticeRow
 from db.models.notices import NoticePayment
 from db.numbering import format_receipt_no, next_seq
+from db.queries.tariffs import current_fee
 
 COUNTER_ROLES = ("cashier", "supervisor")
 BILL_KINDS = ("repair", "utility", "heating")
@@ -85,7 +85,7 @@ def _check_kind_fields(kind, payer, repair_date, repairman, area_dm2) -> None:  
 
 
 def _heating_amount(ctx: OpContext, s: DbSession, area_dm2: int, amount_fen: int | None) -> tuple[int, int]:
-    fee = repo.current_fee(s, "heating_rate_per_m2", ctx.now())
+    fee = current_fee(s, "heating_rate_per_m2", ctx.now())
     if fee is None or fee.fen <= 0:
         raise InputInvalid("收费标准中没有本季采暖费单价（heating_rate_per_m2）",
                            detail_en="no heating_rate_per_m2 in the fee table", field="kind")  # fmt: skip

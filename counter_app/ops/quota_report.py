@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from base.money import charge_half_up
 from counter_app.settlement.months import day_bounds
 from counter_app.settlement.reports import Progress, ReportQuery
-from db import repo
 from db.models.quota import QuotaBatch, QuotaBatchApproval, QuotaBatchRoom, QuotaDelivery
+from db.queries.tariffs import current_tariff
 from receipts.reports.model import ReportTable, as_rows
 from receipts.tables import Column
 
@@ -28,7 +28,7 @@ COLUMNS = (Column("批次"), Column("期间"), Column("楼栋"), Column("房间�
 def quota_rows(session: Session, start: date, end: date) -> list[list]:
     _, until = day_bounds(end, end)
     first, last = f"{start.year:04d}-{start.month:02d}", f"{end.year:04d}-{end.month:02d}"
-    tariff = repo.current_tariff(session, "dorm", until)
+    tariff = current_tariff(session, "dorm", until)
     delivered = {(b, a): int(c) for b, a, c in session.execute(
         select(QuotaDelivery.batch_id, QuotaDelivery.account_id, func.sum(QuotaDelivery.ckwh))
         .where(QuotaDelivery.at < until).group_by(QuotaDelivery.batch_id, QuotaDelivery.account_id)

@@ -18,8 +18,8 @@ from base.errors import CardAbsent, DeviceOffline, UserFacingError
 from counter_app.context import OpContext
 from counter_app.ops.card_writes import commit_intent, intent_row, mark_intent
 from counter_app.results import RecoveryResult
-from db import repo
 from db.models import Account, CardWriteIntent
+from db.queries.intents import unfinished_intents
 from hardware.records import CardReading
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def _load_committers() -> None:
 def recover_workstation(ctx: OpContext) -> list[RecoveryResult]:
     _load_committers()
     with ctx.reading() as s:
-        pending = [(i.intent_id, _account_no(s, i)) for i, st in repo.unfinished_intents(s, workstation_id=ctx.workstation.id)
+        pending = [(i.intent_id, _account_no(s, i)) for i, st in unfinished_intents(s, workstation_id=ctx.workstation.id)
                    if st in SETTLED_BY_CARD]  # fmt: skip
     if not pending:
         return []
@@ -48,7 +48,7 @@ def resolve_card_intents(ctx: OpContext, reading: CardReading) -> bool:
     """Settle the open intents of the card just read (any workstation's); True if any was settled."""
     _load_committers()
     with ctx.reading() as s:
-        pending = [(i.intent_id, _account_no(s, i)) for i, st in repo.unfinished_intents(s)
+        pending = [(i.intent_id, _account_no(s, i)) for i, st in unfinished_intents(s)
                    if st in SETTLED_BY_CARD and i.card_serial == reading.card_serial]  # fmt: skip
     results = [_settle(ctx, intent_id, account_no, reading) for intent_id, account_no in pending]
     return any(r.action != "still_open" for r in results)

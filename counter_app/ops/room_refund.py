@@ -36,12 +36,14 @@ from counter_app.printing import drain_quietly, enqueue
 from counter_app.receipt_signing import sign_receipt
 from counter_app.results import AccountInfo, RefundForm, RefundResult
 from counter_app.roles import SELLING_ROLES
-from db.models import Account, AccountEvent, LedgerEntry, LedgerMark, Tariff
+from db.models import Account, AccountEvent, LedgerEntry, LedgerMark
 from db.models.refunds import REFUND_SERIES
 from db.models.refunds import RefundForm as FormRow
 from db.models.security import Approval as ApprovalRow
 from db.models.security import Operator
 from db.numbering import record_receipt, take_receipt_number
+from db.queries.ledger import latest_entry
+from db.queries.tariffs import first_tariff_price
 from receipts import data as rd
 
 PAID_KINDS = ("sale", "correction", "legacy_purchase")
@@ -119,8 +121,7 @@ def _require_two_checkers(s: DbSession, first_id: int, second_id: int) -> None:
 
 def _unrefunded_clear(s: DbSession, account: Account) -> LedgerEntry:
     """The account's latest clear, if no form refunds it yet; WRITE_BACK_STALE otherwise."""
-    clear = s.scalar(select(LedgerEntry).where(LedgerEntry.account_id == account.id, LedgerEntry.kind == "cleared")
-                     .order_by(LedgerEntry.id.desc()).limit(1))  # fmt: skip
+    clear = latest_entry(s, account.id, "cleared")
     if clear is None or _form_for_clear(s, clear.id) is not None:
         raise WriteBackStale("尚未完成清零（清零卡未插表返回）", detail_en="no completed clear to refund")
     return clear
@@ -154,7 +155,7 @@ def value_account(s: DbSession, account: Account, remaining_ckwh: int, *, before
     newest_first = [
         Purchase(e.energy_ckwh, e.price_e4) for e in sorted(window, key=_written_order, reverse=True)
     ]
-    oldest = min(paid, key=_written_order).price_e4 if paid else _first_tariff_price(s, account.cls)
+    oldest = min(paid, key=_written_order).price_e4 if paid else first_tariff_price(s, account.cls)
     return value_refund(refundable, newest_first, oldest), free_left
 
 
@@ -174,10 +175,6 @@ def _legacy_balance(account: Account, previous_clear: LedgerEntry | None) -> int
     ):
         return 0
     return account.legacy_balance_ckwh
-
-
-def _first_tariff_price(s: DbSession, cls: str) -> int | None:
-    return s.scalar(select(Tariff.price_e4).where(Tariff.cls == cls).order_by(Tariff.effective_from).limit(1))
 
 
 def _manual_clear(ctx: OpContext, s: DbSession, account: Account, ckwh: int, reason: str, shift_id: int,
@@ -320,8 +317,7 @@ def close_account(ctx: OpContext, *, account_no: str, approval: Any) -> AccountI
 
 
 def _settled_clear(s: DbSession, account: Account) -> LedgerEntry:
-    clear = s.scalar(select(LedgerEntry).where(LedgerEntry.account_id == account.id, LedgerEntry.kind == "cleared")
-                     .order_by(LedgerEntry.id.desc()).limit(1))  # fmt: skip
+    clear = latest_entry(s, account.id, "cleared")
     if clear is None:
         raise NotCleared(account.account_no, data={"step": "clear"})
     if clear.energy_ckwh > 0 and _form_for_clear(s, clear.id) is None:

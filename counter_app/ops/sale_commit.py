@@ -17,10 +17,10 @@ from counter_app.ops.common import add_audited, last_write_back, open_shift_row,
 from counter_app.printing import enqueue
 from counter_app.receipt_signing import sign_receipt
 from counter_app.results import SaleResult
-from db import repo
 from db.models import Account, CardWriteIntent, LedgerEntry, LedgerMark, ReceiptEvent
 from db.models.security import Operator
 from db.numbering import record_receipt, take_receipt_number
+from db.queries.intents import intent_state
 from receipts import data as rd
 
 
@@ -90,7 +90,7 @@ def _selling_shift(ctx: OpContext, s: DbSession, intent: CardWriteIntent) -> int
     """The shift the sale belongs to: the intent's own, except for an item rolled forward out of
     suspense, whose originating shift is closed — that sale is recorded on the shift open now
     (where a `suspense_resolved` entry nets the cash counted on the first shift)."""
-    if repo.intent_state(s, intent.intent_id) != "suspense":
+    if intent_state(s, intent.intent_id) != "suspense":
         return intent.shift_id
     return open_shift_row(ctx, s).id
 

@@ -41,8 +41,8 @@ from counter_app.ops.sale_commit import SalePlan, plan_payload
 from counter_app.printing import drain_quietly, reprint
 from counter_app.results import AccountInfo, CardInfo, Quote, SaleResult
 from counter_app.roles import SELLING_ROLES
-from db import repo
 from db.models import Account
+from db.queries.tariffs import current_tariff
 
 # --- reading ------------------------------------------------------------------------------------------
 
@@ -165,7 +165,7 @@ def _begin_top_up(ctx: OpContext, s: DbSession, account_no: str, reading: Any, r
 
 
 def price_for(ctx: OpContext, s: DbSession, account: Account) -> int:
-    tariff = repo.current_tariff(s, account.cls, ctx.now())
+    tariff = current_tariff(s, account.cls, ctx.now())
     if tariff is None:
         raise InputInvalid(
             f"类别 {account.cls} 没有生效的电价", detail_en=f"no tariff in force for {account.cls}"

@@ -32,8 +32,8 @@ from counter_app.settlement import deposits, months, receipt_books
 from counter_app.settlement.deposits import LateDeposit
 from counter_app.settlement.report_catalogue import build_report
 from counter_app.settlement.reports import query_from_settings
-from db.models import Shift
 from db.models.security import Operator
+from db.queries.shifts import open_shift_id
 from receipts.reports.render import FORMATS, render
 
 DEPOSIT_ROLES = ("cashier", "supervisor", "assistant", "head", "finance")
@@ -106,8 +106,7 @@ def void_receipt_page(ctx: OpContext, *, page_no: int, reason: str) -> ReceiptBo
 
 def _own_open_shift_id(ctx: OpContext, s: DbSession) -> int | None:
     """The open shift here when it is the operator's own (the sheet then lists the void)."""
-    return s.scalar(select(Shift.id).where(Shift.workstation_id == ctx.workstation.id, Shift.is_open.is_(True),
-                                           Shift.operator_id == ctx.operator_id))  # fmt: skip
+    return open_shift_id(s, ctx.workstation.id, operator_id=ctx.operator_id)
 
 
 def close_month(ctx: OpContext, *, period: str, approval: Approval | None) -> MonthInfo:

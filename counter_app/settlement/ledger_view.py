@@ -24,21 +24,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from base.vocabulary import CLASS_GROUP_LABELS, TENDERS
 from db.models import Account, CardClass, LedgerEntry, Receipt, Room
 from db.models.security import Operator
 
 PAYMENT_KINDS = ("sale", "correction", "bill_payment", "fee_payment", "back_charge_payment")
 DRAWER_KINDS = (*PAYMENT_KINDS, "void", "suspense", "suspense_resolved")
 LINE_LABELS = {
-    "dorm": "寝室用户",
-    "owner": "业主用户",
+    **CLASS_GROUP_LABELS,
     "repair": "代收维修费",
     "utility": "代收水电费",
     "heating": "采暖费",
     "back_charge": "违规用电补缴",
     "card_fee": "补卡费",
 }
-TENDER_ORDER = ("cash", "cheque", "campus_card", "wechat", "alipay")
+TENDER_ORDER = TENDERS  # the vocabulary's one order
 _CHARGE_ALIASES = {"card": "card_fee", "fee": "card_fee"}
 _KIND_CHARGES = {"fee_payment": "card_fee", "back_charge_payment": "back_charge"}
 

@@ -5,7 +5,8 @@ gigabytes (docs/benchmarks.md §3). The database adds them up instead, per (buck
 class group, has account) — a few thousand groups — and reports.py folds the buckets into periods
 with the same rules as an entry (`settlement_line`, `charge_of`, `group_of`, `period_key`).
 
-The bucket is the business-local day (or hour, for the day report's hour chart). SQL shifts the
+The bucket is the business-local day (or hour, for the day report's hour chart). SQL (the
+`time_bucket` function of db.queries.settlement, compiled per dialect) shifts the
 stored UTC time by the business zone's offset, which is only exact while that offset is constant
 over the range (Asia/Shanghai: +08:00 since 1991); otherwise the bucket is the UTC hour and Python
 converts each bucket with the zone rules (exact for whole-hour offsets).
@@ -17,43 +18,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, func, literal_column, select
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import String
 
 from base.clock import BUSINESS_TZ
-from db.models import Account, CardClass, LedgerEntry
-
-_SQLITE_FORMATS = {"day": "%Y-%m-%d", "hour": "%Y-%m-%d %H"}
-_PG_FORMATS = {"day": "YYYY-MM-DD", "hour": "YYYY-MM-DD HH24"}
-
-
-class time_bucket(FunctionElement):  # noqa: N801 - an SQL function, named like one
-    """`at` + `minutes`, as text truncated to the day or the hour (UTC storage on both backends)."""
-
-    type = String()
-    inherit_cache = False  # unit and minutes are rendered into the SQL
-
-    def __init__(self, at, unit: str, minutes: int) -> None:
-        self.unit, self.minutes = unit, int(minutes)
-        super().__init__(at)
-
-
-@compiles(time_bucket, "sqlite")
-def _bucket_sqlite(element: time_bucket, compiler, **kw) -> str:
-    (at,) = element.clauses
-    fmt = _SQLITE_FORMATS[element.unit]
-    return f"strftime('{fmt}', {compiler.process(at, **kw)}, '{element.minutes:+d} minutes')"
-
-
-@compiles(time_bucket, "postgresql")
-def _bucket_postgresql(element: time_bucket, compiler, **kw) -> str:
-    (at,) = element.clauses
-    fmt = _PG_FORMATS[element.unit]
-    return (f"to_char(({compiler.process(at, **kw)} AT TIME ZONE 'UTC') "
-            f"+ interval '{element.minutes} minutes', '{fmt}')")  # fmt: skip
+from db.queries.settlement import ledger_bucket_rows
 
 
 @dataclass(frozen=True)
@@ -85,21 +53,9 @@ def bucket_sums(session: Session, start: datetime, end: datetime, unit: str) -> 
     offset = constant_offset(start, end)
     shifted = offset is not None and offset % timedelta(minutes=1) == timedelta(0)
     minutes = offset // timedelta(minutes=1) if shifted else 0
-    bucket = time_bucket(LedgerEntry.at, unit if shifted else "hour", minutes).label("bucket")
-    has_account = case((Account.account_no != "", 1), else_=0).label("has_account")
-    stmt = (
-        select(bucket, LedgerEntry.kind, LedgerEntry.charge, CardClass.class_group, has_account,
-               func.count(), func.sum(LedgerEntry.fen), func.sum(LedgerEntry.energy_ckwh),
-               func.sum(LedgerEntry.free_ckwh))
-        .outerjoin(Account, Account.id == LedgerEntry.account_id)
-        .outerjoin(CardClass, CardClass.code == Account.cls)
-        .where(LedgerEntry.at >= start, LedgerEntry.at < end)
-        .group_by(literal_column("1"), LedgerEntry.kind, LedgerEntry.charge, CardClass.class_group,
-                  literal_column("5"))
-        .execution_options(yield_per=5_000)
-    )  # fmt: skip
     local_of: dict[str, datetime] = {}
-    for text, kind, charge, group, account, count, fen, energy, free in session.execute(stmt):
+    rows = ledger_bucket_rows(session, start, end, unit if shifted else "hour", minutes)
+    for text, kind, charge, group, account, count, fen, energy, free in rows:
         local = local_of.get(text)
         if local is None:
             local = local_of[text] = _local(text, shifted)

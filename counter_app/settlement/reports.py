@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from base.clock import BUSINESS_TZ
 from base.errors import InputInvalid
+from base.vocabulary import CLASS_GROUP_LABELS
 from counter_app.settings import get_setting
 from counter_app.settlement.ledger_view import (
     DRAWER_KINDS,
@@ -38,7 +39,7 @@ from receipts.tables import Column
 
 Progress = Callable[[int, int], None]
 Builder = Callable[[Session, "ReportQuery", Progress | None], ReportTable]
-GROUP_LABELS = {"dorm": "寝室用户", "owner": "业主用户"}
+GROUP_LABELS = CLASS_GROUP_LABELS
 CHARGE_LABELS = {"electricity": "电费", "repair": "代收维修费", "utility": "代收水电费", "heating": "采暖费",
                  "back_charge": "违规用电补缴", "card_fee": "补卡费"}  # fmt: skip
 MAX_DAYS = 3700  # ten years: a typo in a year is refused rather than run for minutes

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from base.vocabulary import CLASS_LABELS
 from counter_app import approvals
 from counter_app.settlement.ledger_view import DRAWER_KINDS, PAYMENT_KINDS, entries_between
 from counter_app.settlement.months import day_bounds
@@ -24,12 +25,12 @@ from counter_app.settlement.reports import (
     charge_of,
     entries_in,
 )
-from db.models import Account, Card, CardEvent, Fee, Room, Tariff
+from db.models import Account, Card, CardEvent, Fee, Room
 from db.models.settlement import Deposit, DepositShift
+from db.queries.tariffs import current_fee, current_tariff
 from receipts.reports.model import ReportTable, as_rows
 from receipts.tables import Column
 
-CLASS_LABELS = {"dorm": "学生公寓", "staff": "教职工", "business": "实体经营"}
 ENERGY_KINDS = ("sale", "correction", "void", "free", "carried", "legacy_purchase")
 _CARD_STATUS_AFTER = {"received": "blank", "issued": "issued", "reported_lost": "lost", "replaced": "issued",
                       "spoiled": "spoiled", "locked": "locked", "made_clear": "tool", "made_tool": "tool",
@@ -151,13 +152,11 @@ def tariff_board(session: Session, query: ReportQuery, progress: Progress | None
     _start, end = day_bounds(query.start, query.end)
     rows: list[list] = []
     for cls, label in CLASS_LABELS.items():
-        t = session.scalar(select(Tariff).where(Tariff.cls == cls, Tariff.effective_from < end)
-                           .order_by(Tariff.effective_from.desc()).limit(1))  # fmt: skip
+        t = current_tariff(session, cls, end, inclusive=False)
         if t is not None:
             rows.append([f"电价（{label}）", "元/kWh", t.price_e4, None, t.effective_from, t.basis])
     for kind in sorted(set(session.scalars(select(Fee.kind)))):
-        f = session.scalar(select(Fee).where(Fee.kind == kind, Fee.effective_from < end)
-                           .order_by(Fee.effective_from.desc()).limit(1))  # fmt: skip
+        f = current_fee(session, kind, end, inclusive=False)
         if f is not None:
             rows.append([_fee_label(kind), "元", None, f.fen, f.effective_from, f.basis])
     columns = (Column("收费项目"), Column("单位"), Column("单价（元/kWh）", "price"), Column("金额（元）", "yuan"),

@@ -19,20 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from base.clock import BUSINESS_TZ
+from base.vocabulary import TENDER_LABELS
 from counter_app.settlement import receipt_books
 from counter_app.settlement.ledger_view import LINE_LABELS, PAYMENT_KINDS, TENDER_ORDER, EntryRow
 from db.models import Shift, Workstation
 from db.models.quota import QuotaBatch, QuotaBatchApproval, QuotaDelivery
 from db.models.security import Operator
 from db.models.settlement import ReceiptPage
-
-TENDER_LABELS = {
-    "cash": "现金",
-    "cheque": "支票",
-    "campus_card": "一卡通",
-    "wechat": "微信",
-    "alipay": "支付宝",
-}
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,10 @@ from counter_app.settlement.ledger_view import (
     EntryRow,
     shift_entries,
 )
-from db import repo
 from db.models import Receipt, Shift, ShiftClosure
 from db.models.receipts import MAIN_SERIES
 from db.models.settlement import ShiftCount, XReportLog
+from db.queries.intents import unfinished_intents
 
 # RMB notes and coins in circulation, in fen.
 DENOMINATIONS = (10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2, 1)
@@ -133,7 +133,7 @@ def require_no_pending_writes(session: Session, shift_id: int) -> None:
     pending: list[dict[str, Any]] = [  # the error's `data` (UserFacingError.data)
         {"intent_id": intent.intent_id, "state": state, "amount_fen": intent.amount_fen,
          "account_id": intent.account_id}
-        for intent, state in repo.unfinished_intents(session)
+        for intent, state in unfinished_intents(session)
         if intent.shift_id == shift_id and state in WRITE_PENDING_STATES
     ]  # fmt: skip
     if pending:

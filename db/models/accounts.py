@@ -24,20 +24,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from base.vocabulary import CLASS_CODES, CLASS_GROUP_LABELS, CLASS_GROUPS, CLASS_LABELS
 from db.base import UUID_TEXT_LENGTH, Base, IntPK, JsonDoc, UtcDateTime, approval_fk, in_list, operator_fk
 
-CLASS_CODES = ("dorm", "staff", "business")
 ACCOUNT_STATUSES = ("pending", "active", "blocked", "closed")
 PATTERN_OPS = "varchar_pattern_ops"
 OCCUPANT_CATEGORIES = ("undergrad", "master", "phd")  # 本科 / 研究生 / 博士
 
 # Reference rows, inserted by migration 0002 (and nowhere else). Class groups are the report
 # lines of DOMAIN.md: 寝室用户 = dorms, 业主用户 = staff households + businesses.
-CARD_CLASS_ROWS = (
-    {"code": "dorm", "name": "学生公寓", "class_group": "dorm", "class_group_name": "寝室用户"},
-    {"code": "staff", "name": "教职工", "class_group": "owner", "class_group_name": "业主用户"},
-    {"code": "business", "name": "实体经营", "class_group": "owner", "class_group_name": "业主用户"},
-)
+CARD_CLASS_ROWS = tuple(
+    {"code": code, "name": CLASS_LABELS[code], "class_group": CLASS_GROUPS[code],
+     "class_group_name": CLASS_GROUP_LABELS[CLASS_GROUPS[code]]}
+    for code in CLASS_CODES
+)  # fmt: skip
 
 ACCOUNT_EVENT_KINDS = (
     "opened",
@@ -118,7 +118,7 @@ class Account(Base):
     occupants_phd: Mapped[int] = mapped_column(Integer, default=0)
     opened_on: Mapped[date] = mapped_column(Date)
     # "One account written by one counter at a time": the open card-write intent holding it.
-    # Taken with a conditional UPDATE (db.repo.claim_account), released when the intent ends.
+    # Taken with a conditional UPDATE (db.queries.accounts.claim_account), released when the intent ends.
     busy_intent_id: Mapped[str | None] = mapped_column(String(UUID_TEXT_LENGTH))
     busy_workstation_id: Mapped[int | None] = mapped_column(IntPK, ForeignKey("workstations.id"))
     busy_since: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -25,9 +25,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from base.vocabulary import ROLES
 from db.base import Base, IntPK, UtcDateTime
 
-ROLES = ("cashier", "supervisor", "assistant", "head", "finance", "admin")
 _ROLE_LIST = ", ".join(f"'{r}'" for r in ROLES)
 
 AUDITED = {"audited": True}

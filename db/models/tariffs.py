@@ -1,5 +1,5 @@
 """Tariffs and fees: append-only. The active one for a moment is the row with the latest
-`effective_from <= moment` (db.repo.current_tariff / current_fee). A change is a new row with its
+`effective_from <= moment` (db.queries.tariffs.current_tariff / current_fee). A change is a new row with its
 basis document number (依据文件号), who set it and the approval that co-signed it; a mistake is
 corrected by a newer row, never by editing.
 """

@@ -8,7 +8,8 @@ import pytest
 from opstesting import make_world
 
 from bench.population import add_accounts
-from counter_app.ops.lookup import SEARCH_LIMIT, _successor
+from counter_app.ops.lookup import SEARCH_LIMIT
+from db.queries.search import _successor
 
 
 @pytest.fixture

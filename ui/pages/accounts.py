@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QHBoxLayout, QTableView, QTabWidget, QTreeView, QWidget
 
+from base.vocabulary import CLASS_CODES
 from ui.models import accounts_model, class_text
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
@@ -111,7 +112,7 @@ class AccountsPage(Page):
                     "cls",
                     translate("Accounts", "类别"),
                     "choice",
-                    choices=tuple((c, class_text(c)) for c in ("dorm", "staff", "business")),
+                    choices=tuple((c, class_text(c)) for c in CLASS_CODES),
                 ),
             ],
             lambda s, **kw: s.confirm_class(**kw),

@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTabWidget
 
 from base.money import format_kwh, format_yuan
+from base.vocabulary import TENDERS
 from ui.pages.base import Page
 from ui.pages.form import ActionForm, Spec, note
 
@@ -21,13 +22,15 @@ def kinds() -> tuple[tuple[str, str], ...]:
 
 
 def tenders() -> tuple[tuple[str, str], ...]:
-    return (
-        ("cash", translate("Charges", "现金")),
-        ("cheque", translate("Charges", "支票")),
-        ("campus_card", translate("Charges", "一卡通")),
-        ("wechat", translate("Charges", "微信")),
-        ("alipay", translate("Charges", "支付宝")),
-    )
+    """(code, shown name) in base.vocabulary's order, the sale page's."""
+    shown = {
+        "cash": translate("Charges", "现金"),
+        "cheque": translate("Charges", "支票"),
+        "campus_card": translate("Charges", "一卡通"),
+        "wechat": translate("Charges", "微信"),
+        "alipay": translate("Charges", "支付宝"),
+    }
+    return tuple((code, shown[code]) for code in TENDERS)
 
 
 def create_notice(session, area_dm2=None, **kw):

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPush
 
 from base.errors import InputInvalid, UserFacingError
 from base.money import format_kwh, format_yuan, parse_kwh, parse_yuan
+from base.vocabulary import TENDERS
 from counter_app.results import AccountInfo, CardInfo, Quote, SaleResult
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest, explain_refusal
 from ui.ops import FacadeOp, error_text, show_error
@@ -29,7 +30,6 @@ from ui.widgets import ERROR_STYLE, Field, info_label, route_error
 translate = QCoreApplication.translate
 
 QUICK_AMOUNTS_FEN = (3000, 5000, 10000, 20000)
-TENDERS = ("cash", "campus_card", "wechat", "alipay", "cheque")
 
 
 class SalePage(Page):
@@ -396,10 +396,12 @@ class SalePage(Page):
 
 
 def tender_names() -> list[str]:
-    return [
-        translate("Sale", "现金"),
-        translate("Sale", "一卡通"),
-        translate("Sale", "微信"),
-        translate("Sale", "支付宝"),
-        translate("Sale", "支票"),
-    ]
+    """The shown names of base.vocabulary.TENDERS, in its order."""
+    shown = {
+        "cash": translate("Sale", "现金"),
+        "campus_card": translate("Sale", "一卡通"),
+        "wechat": translate("Sale", "微信"),
+        "alipay": translate("Sale", "支付宝"),
+        "cheque": translate("Sale", "支票"),
+    }
+    return [shown[code] for code in TENDERS]

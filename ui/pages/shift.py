@@ -13,10 +13,11 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox
 
 from base.money import format_kwh, format_yuan
+from base.vocabulary import TENDERS
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
-from ui.pages.sale import TENDERS, tender_names
+from ui.pages.sale import tender_names
 from ui.widgets import ERROR_STYLE, Field, info_label
 
 translate = QCoreApplication.translate

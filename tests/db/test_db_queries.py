@@ -1,4 +1,4 @@
-"""Repository look-ups and the ledger's protections, on SQLite and PostgreSQL."""
+"""db.queries look-ups and the ledger's protections, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import exc, func, select
 
 from counter_app.room_codes import normalise_room_code
-from db import repo
 from db.models import (
     Account,
     Building,
@@ -20,6 +19,17 @@ from db.models import (
     Shift,
     Tariff,
 )
+from db.queries.accounts import (
+    account_by_card_serial,
+    account_by_meter_no,
+    account_by_no,
+    account_by_room_code,
+    claim_account,
+    release_account,
+)
+from db.queries.intents import intent_state, unfinished_intents
+from db.queries.ledger import ledger_between, ledger_for_account, ledger_for_shift
+from db.queries.tariffs import current_tariff
 from db.session import unit_of_work
 
 
@@ -64,13 +74,13 @@ def test_account_found_by_typed_room_code_account_meter_and_card(db_engine, basi
         add_account(s, basics, card="C0001")
     with unit_of_work(db_engine, read_only=True) as s:
         for typed in ("5-308", "05308", "5308"):
-            found = repo.account_by_room_code(s, basics.campus_id, normalise_room_code(typed))
+            found = account_by_room_code(s, basics.campus_id, normalise_room_code(typed))
             assert found is not None and found.account_no == "A5308"
-        assert repo.account_by_no(s, "A5308").meter_no == "M5308"
-        assert repo.account_by_meter_no(s, "M5308").account_no == "A5308"
-        assert repo.account_by_card_serial(s, "C0001").account_no == "A5308"
-        assert repo.account_by_card_serial(s, "C9999") is None
-        assert repo.account_by_room_code(s, basics.campus_id + 1, "5-308") is None
+        assert account_by_no(s, "A5308").meter_no == "M5308"
+        assert account_by_meter_no(s, "M5308").account_no == "A5308"
+        assert account_by_card_serial(s, "C0001").account_no == "A5308"
+        assert account_by_card_serial(s, "C9999") is None
+        assert account_by_room_code(s, basics.campus_id + 1, "5-308") is None
 
 
 def test_one_live_account_per_meter_but_closed_ones_stay(db_engine, basics):
@@ -80,7 +90,7 @@ def test_one_live_account_per_meter_but_closed_ones_stay(db_engine, basics):
     with pytest.raises(exc.IntegrityError), unit_of_work(db_engine) as s:
         add_account(s, basics, number="310", account_no="A5310", meter_no="M5308")
     with unit_of_work(db_engine, read_only=True) as s:
-        assert repo.account_by_meter_no(s, "M5308").account_no == "A5309"
+        assert account_by_meter_no(s, "M5308").account_no == "A5309"
 
 
 def test_current_tariff_is_latest_effective_at_the_moment(db_engine, basics, now):
@@ -89,11 +99,11 @@ def test_current_tariff_is_latest_effective_at_the_moment(db_engine, basics, now
             s.add(Tariff(cls="dorm", price_e4=price, effective_from=now + timedelta(days=days), basis=f"校发{price}号",
                          set_by=basics.cashier_id, created_at=now))  # fmt: skip
     with unit_of_work(db_engine, read_only=True) as s:
-        assert repo.current_tariff(s, "dorm", now - timedelta(seconds=1)).price_e4 == 5883
-        assert repo.current_tariff(s, "dorm", now).price_e4 == 6000
-        assert repo.current_tariff(s, "dorm", now + timedelta(days=11)).price_e4 == 6200
-        assert repo.current_tariff(s, "dorm", now - timedelta(days=31)) is None
-        assert repo.current_tariff(s, "staff", now) is None
+        assert current_tariff(s, "dorm", now - timedelta(seconds=1)).price_e4 == 5883
+        assert current_tariff(s, "dorm", now).price_e4 == 6000
+        assert current_tariff(s, "dorm", now + timedelta(days=11)).price_e4 == 6200
+        assert current_tariff(s, "dorm", now - timedelta(days=31)) is None
+        assert current_tariff(s, "staff", now) is None
 
 
 @pytest.mark.parametrize("price", [0, -1])
@@ -120,10 +130,10 @@ def test_ledger_by_shift_account_and_time(db_engine, basics, now):
         s.add_all([sale(shift, account, now), sale(shift, account, now + timedelta(minutes=5), fen=3000)])
         shift_id, account_id = shift.id, account.id
     with unit_of_work(db_engine, read_only=True) as s:
-        assert [e.fen for e in repo.ledger_for_shift(s, shift_id)] == [5000, 3000]
-        assert len(repo.ledger_for_account(s, account_id)) == 2
+        assert [e.fen for e in ledger_for_shift(s, shift_id)] == [5000, 3000]
+        assert len(ledger_for_account(s, account_id)) == 2
         assert [
-            e.fen for e in repo.ledger_between(s, now + timedelta(minutes=1), now + timedelta(hours=1))
+            e.fen for e in ledger_between(s, now + timedelta(minutes=1), now + timedelta(hours=1))
         ] == [3000]
 
 
@@ -186,12 +196,12 @@ def test_an_account_is_claimed_by_one_intent_at_a_time(db_engine, basics, now):
         account_id = add_account(s, basics).id
     first, second = str(uuid.uuid4()), str(uuid.uuid4())
     with unit_of_work(db_engine) as s:
-        assert repo.claim_account(s, account_id, first, workstation_id=basics.workstation_id, at=now)
+        assert claim_account(s, account_id, first, workstation_id=basics.workstation_id, at=now)
     with unit_of_work(db_engine) as s:
-        assert not repo.claim_account(s, account_id, second, workstation_id=basics.workstation_id, at=now)
-        assert not repo.release_account(s, account_id, second)
-        assert repo.release_account(s, account_id, first)
-        assert repo.claim_account(s, account_id, second, workstation_id=basics.workstation_id, at=now)
+        assert not claim_account(s, account_id, second, workstation_id=basics.workstation_id, at=now)
+        assert not release_account(s, account_id, second)
+        assert release_account(s, account_id, first)
+        assert claim_account(s, account_id, second, workstation_id=basics.workstation_id, at=now)
         assert s.get(Account, account_id).busy_intent_id == second
 
 
@@ -210,8 +220,8 @@ def test_intent_state_is_the_latest_event(db_engine, basics, now):
             IntentEvent(intent_id=ids[2], state="card_written", at=now),
         ])  # fmt: skip
     with unit_of_work(db_engine, read_only=True) as s:
-        assert [repo.intent_state(s, i) for i in ids] == ["open", "committed", "card_written"]
-        unfinished = repo.unfinished_intents(s, workstation_id=basics.workstation_id)
+        assert [intent_state(s, i) for i in ids] == ["open", "committed", "card_written"]
+        unfinished = unfinished_intents(s, workstation_id=basics.workstation_id)
         assert [(i.intent_id, state) for i, state in unfinished] == [
             (ids[0], "open"),
             (ids[2], "card_written"),

@@ -1,0 +1,87 @@
+"""Accounts and rooms: the look-ups of the sale path by key, the busy claim, the last write-back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm import Session
+
+from db.models.accounts import Account, AccountEvent
+from db.models.places import Room
+
+
+def account_by_no(session: Session, account_no: str) -> Account | None:
+    return session.execute(select(Account).where(Account.account_no == account_no)).scalar_one_or_none()
+
+
+def account_by_room_code(session: Session, campus_id: int, room_code: str) -> Account | None:
+    """The live (not closed) account of a room, by its normalised code within a campus
+    (normalise what was typed with counter_app.room_codes.normalise_room_code first)."""
+    stmt = (
+        select(Account)
+        .join(Room, Room.id == Account.room_id)
+        .where(Room.campus_id == campus_id, Room.room_code == room_code, Account.status != "closed")
+    )
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def account_by_meter_no(session: Session, meter_no: str) -> Account | None:
+    stmt = select(Account).where(Account.meter_no == meter_no, Account.status != "closed")
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def account_by_card_serial(session: Session, card_serial: str) -> Account | None:
+    stmt = select(Account).where(Account.card_serial == card_serial, Account.status != "closed")
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def room_by_code(session: Session, campus_id: int, room_code: str) -> Room | None:
+    stmt = select(Room).where(Room.campus_id == campus_id, Room.room_code == room_code)
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def claim_account(
+    session: Session, account_id: int, intent_id: str, *, workstation_id: int, at: datetime
+) -> bool:
+    """Mark the account busy with `intent_id`; False when another intent already holds it.
+
+    One conditional UPDATE: of two counters racing for the account exactly one sees a row
+    changed (PostgreSQL re-checks the WHERE after waiting for the row lock; SQLite has one writer).
+    """
+    stmt = (
+        update(Account)
+        .where(Account.id == account_id, Account.busy_intent_id.is_(None))
+        .values(busy_intent_id=intent_id, busy_workstation_id=workstation_id, busy_since=at,
+                version=Account.version + 1)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    # An UPDATE's result is a CursorResult (rowcount); Session.execute is typed as the general Result.
+    claimed = cast(CursorResult[Any], session.execute(stmt)).rowcount == 1
+    session.expire_all()
+    return claimed
+
+
+def release_account(session: Session, account_id: int, intent_id: str) -> bool:
+    """Clear the busy marker if `intent_id` holds it; False otherwise."""
+    stmt = (
+        update(Account)
+        .where(Account.id == account_id, Account.busy_intent_id == intent_id)
+        .values(busy_intent_id=None, busy_workstation_id=None, busy_since=None, version=Account.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    released = cast(CursorResult[Any], session.execute(stmt)).rowcount == 1  # see claim_account
+    session.expire_all()
+    return released
+
+
+def last_write_back_event(
+    session: Session, account_id: int, *, before: datetime | None = None
+) -> AccountEvent | None:
+    """The latest "write_back_seen" event of the account (recorded before `before` when given):
+    the last meter write-back a card brought to the counter."""
+    stmt = select(AccountEvent).where(AccountEvent.account_id == account_id, AccountEvent.kind == "write_back_seen")
+    if before is not None:
+        stmt = stmt.where(AccountEvent.at < before)
+    return session.scalar(stmt.order_by(AccountEvent.id.desc()).limit(1))

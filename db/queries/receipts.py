@@ -1,0 +1,22 @@
+"""Receipts and the Z reports' stored chain heads, looked up by their printed numbers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models.receipts import Receipt
+from db.models.settlement import SettlementSheet, ZReport
+
+
+def receipt_amount_fen(session: Session, receipt_no: str) -> int | None:
+    return session.scalar(select(Receipt.amount_fen).where(Receipt.receipt_no == receipt_no))
+
+
+def z_report_head(session: Session, number: str) -> tuple[int, str] | None:
+    """The audit chain head (sequence, MAC) stored with a Z report, named by its settlement sheet
+    number or its own Z number."""
+    sheet_shift = select(SettlementSheet.shift_id).where(SettlementSheet.sheet_no == number)
+    stmt = select(ZReport).where((ZReport.shift_id.in_(sheet_shift)) | (ZReport.z_no == number))
+    z = session.scalars(stmt).first()
+    return None if z is None else (z.audit_seq, z.audit_head)

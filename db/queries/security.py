@@ -1,0 +1,52 @@
+"""Security histories: the audit chain's head and its append lock, the latest audit entry of a kind,
+an operator's standing roles (the latest grant or revoke per role)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from db.models.security import AuditEntry, Operator, RoleGrant
+
+AUDIT_LOCK_KEY = 0x636F756E746572  # "counter"
+
+
+def lock_audit_appends(session: Session) -> None:
+    """Serialise appends to the audit chain until this transaction ends, so two counters never read
+    the same head. PostgreSQL: a transaction-level advisory lock; SQLite: nothing to do, the write
+    transaction (BEGIN IMMEDIATE) already serialises writers."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+
+
+def audit_chain_head(session: Session) -> Any | None:
+    """The last entry's (sequence, mac) row, None while the chain is empty."""
+    return session.execute(
+        select(AuditEntry.sequence, AuditEntry.mac).order_by(AuditEntry.sequence.desc()).limit(1)
+    ).first()
+
+
+def latest_audit_entry(session: Session, kind: str) -> AuditEntry | None:
+    """The last audit entry of `kind` (the last backup made, the last one that failed…)."""
+    return session.scalars(
+        select(AuditEntry).where(AuditEntry.kind == kind).order_by(AuditEntry.sequence.desc()).limit(1)
+    ).first()
+
+
+def standing_roles(session: Session, operator_id: int) -> frozenset[str]:
+    """Roles the operator holds: per role, the latest grant/revoke row decides (rows are append-only)."""
+    rows = session.execute(
+        select(RoleGrant.role, RoleGrant.action)
+        .where(RoleGrant.operator_id == operator_id)
+        .order_by(RoleGrant.id)
+    ).tuples()
+    state: dict[str, str] = {}
+    for role, action in rows:
+        state[role] = action
+    return frozenset(role for role, action in state.items() if action == "grant")
+
+
+def operator_id_by_name(session: Session, name: str) -> int | None:
+    return session.scalar(select(Operator.id).where(Operator.name == name))
