@@ -33,7 +33,9 @@ def main(version: str, names: list[str]) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             data = capture(name, Path(tmp))
         path = folder / f"{name}.json"
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
         print(path.relative_to(ROOT))
 
 

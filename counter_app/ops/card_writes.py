@@ -36,6 +36,7 @@ from hardware.records import CardReading
 
 log = logging.getLogger(__name__)
 
+
 def begin_intent(
     ctx: OpContext,
     s: DbSession,

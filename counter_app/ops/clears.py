@@ -198,7 +198,9 @@ def _commit_make(ctx: OpContext, s: DbSession, intent: CardWriteIntent, p: Clear
     return ClearCardInfo(account_no=p.account_no, card_serial=intent.card_serial)
 
 
-def _commit_restore(ctx: OpContext, s: DbSession, intent: CardWriteIntent, p: ClearRestorePayload) -> ClearResult:
+def _commit_restore(
+    ctx: OpContext, s: DbSession, intent: CardWriteIntent, p: ClearRestorePayload
+) -> ClearResult:
     now = ctx.now()
     cleared = p.cleared_ckwh
     entry = LedgerEntry(

@@ -63,7 +63,9 @@ def voided_by_correction(s: DbSession, void: LedgerEntry, entry_id: int) -> bool
         return False
     intent = s.scalar(select(CardWriteIntent).where(CardWriteIntent.intent_id == void.intent_id))
     return (
-        intent is not None and intent.kind == "correction" and CorrectionPayload.from_json(intent.payload).mode == "void"
+        intent is not None
+        and intent.kind == "correction"
+        and CorrectionPayload.from_json(intent.payload).mode == "void"
     )
 
 
@@ -103,7 +105,9 @@ def commit_correction(ctx: OpContext, s: DbSession, intent: CardWriteIntent, rec
     )  # fmt: skip
 
 
-def _void(ctx: OpContext, s: DbSession, intent: CardWriteIntent, p: CorrectionPayload, now: datetime) -> LedgerEntry:
+def _void(
+    ctx: OpContext, s: DbSession, intent: CardWriteIntent, p: CorrectionPayload, now: datetime
+) -> LedgerEntry:
     """Opposite signs, the same charge; free energy delivered stays delivered (it is on the card)."""
     original = p.original
     entry = LedgerEntry(
@@ -158,7 +162,9 @@ def _print_void(ctx: OpContext, s: DbSession, intent: CardWriteIntent, p: Correc
     enqueue(ctx, s, document="void", doc=doc, receipt_id=None)
 
 
-def _header(ctx: OpContext, s: DbSession, intent: CardWriteIntent, receipt_no: str, now: datetime) -> rd.ReceiptHeader:
+def _header(
+    ctx: OpContext, s: DbSession, intent: CardWriteIntent, receipt_no: str, now: datetime
+) -> rd.ReceiptHeader:
     cashier = s.get(Operator, intent.operator_id)
     return rd.ReceiptHeader(centre_name=ctx.setting(s, "centre_name"), workstation=ctx.workstation.code,
                             receipt_no=receipt_no, at=now, cashier=cashier.display_name if cashier else "",

@@ -161,7 +161,9 @@ def _rewrite(ctx: OpContext, ask: _Ask, original: OriginalSale) -> SaleResult:
         approval_id = ctx.approve(
             s, ask.approval, kind="correction", payload=ask.content(original), reason=ask.reason
         )
-        payload = commit_payload("rewrite", original, ask.reason, approval_id, account, amount=amount, carried=carried)
+        payload = commit_payload(
+            "rewrite", original, ask.reason, approval_id, account, amount=amount, carried=carried
+        )
         return card_writes.begin_intent(
             ctx, s, kind="correction", account=account, card_serial=reading.card_serial,
             purchase_counter=original.purchase_counter, amount_fen=amount, energy_ckwh=energy + carried,
@@ -231,7 +233,9 @@ def _sell_on_right_room(ctx: OpContext, ask: _Ask, original: OriginalSale, targe
         check_meter_maximum(ctx, s, account, reading, energy)
         approval_id = ctx.approve(s, ask.approval, kind="correction.new_sale", payload=ask.content(original),
                                   reason=ask.reason)  # fmt: skip
-        payload = commit_payload("new_sale", original, ask.reason, approval_id, account, amount=amount, carried=0)
+        payload = commit_payload(
+            "new_sale", original, ask.reason, approval_id, account, amount=amount, carried=0
+        )
         return card_writes.begin_intent(
             ctx, s, kind="correction", account=account, card_serial=reading.card_serial,
             purchase_counter=account.purchase_counter + 1, amount_fen=amount, energy_ckwh=energy, free_ckwh=0,

@@ -67,7 +67,9 @@ class RecoveryRule:
     no_card: Settle  # the intent's card is not on the reader
 
 
-CARD_DECIDES = RecoveryRule(own_record=Settle.ROLL_FORWARD, other_record=Settle.ABORT, no_card=Settle.STILL_OPEN)
+CARD_DECIDES = RecoveryRule(
+    own_record=Settle.ROLL_FORWARD, other_record=Settle.ABORT, no_card=Settle.STILL_OPEN
+)
 
 
 @dataclass(frozen=True)

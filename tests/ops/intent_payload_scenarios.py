@@ -46,7 +46,16 @@ INTENT_COLUMNS = ("kind", "card_serial", "purchase_counter", "amount_fen", "ener
                   "price_e4", "tender", "shift_id", "operator_id", "workstation_id", "created_at",
                   "simulated")  # fmt: skip
 # What a roll-forward adds, compared row by row (signatures differ per world: left out).
-ADDED_ROWS = (LedgerEntry, LedgerMark, Receipt, ReceiptEvent, PrintJob, AccountEvent, CardEvent, QuotaDelivery)
+ADDED_ROWS = (
+    LedgerEntry,
+    LedgerMark,
+    Receipt,
+    ReceiptEvent,
+    PrintJob,
+    AccountEvent,
+    CardEvent,
+    QuotaDelivery,
+)
 UNSTABLE_KEYS = ("qr_text",)
 
 
@@ -96,7 +105,9 @@ def top_up_free(world: World) -> tuple[Callable[[], object], str]:
 def top_up_reference(world: World) -> tuple[Callable[[], object], str]:
     s = _shift(world)
     serial = world.issue_card("D-5-308", s)
-    return lambda: s.top_up(account_no="D-5-308", amount_fen=5_000, tender="wechat", reference="WX-0001"), serial
+    return lambda: s.top_up(
+        account_no="D-5-308", amount_fen=5_000, tender="wechat", reference="WX-0001"
+    ), serial
 
 
 def issue(world: World) -> tuple[Callable[[], object], str]:
@@ -136,7 +147,9 @@ def clear_make(world: World) -> tuple[Callable[[], object], str]:
     sell(world, s, "D-5-308", serial)
     world.sim.insert_into_meter(serial)
     world.sim.present_card(serial)
-    return lambda: s.issue_clear_card(account_no="D-5-308", reason="毕业离校", approval=world.approval("li")), serial
+    return lambda: s.issue_clear_card(
+        account_no="D-5-308", reason="毕业离校", approval=world.approval("li")
+    ), serial
 
 
 def clear_restore(world: World) -> tuple[Callable[[], object], str]:
@@ -275,7 +288,11 @@ def rows_added(world: World, since: dict[str, int]) -> dict[str, list[dict[str, 
         for model in ADDED_ROWS:
             found = s.scalars(select(model).where(model.id > since[model.__tablename__]).order_by(model.id))
             added[model.__tablename__] = [
-                {c.key: plain(getattr(row, c.key)) for c in model.__table__.columns if c.key not in UNSTABLE_KEYS}
+                {
+                    c.key: plain(getattr(row, c.key))
+                    for c in model.__table__.columns
+                    if c.key not in UNSTABLE_KEYS
+                }
                 for row in found
             ]
     return added
