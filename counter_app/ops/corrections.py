@@ -4,7 +4,8 @@ Refused unless the original receipt's sale happened today (business date, Asia/S
 shift is not yet handed to finance (CORRECTION_NOT_SAME_DAY); co-signed; the original account's
 card must be on the reader and its purchase still unloaded — once a meter loaded it the sale goes
 through room refund and a new sale (ALREADY_LOADED). Every step is a card write under the intent
-protocol (intent kind "correction"; `payload["mode"]` says which, so recovery can finish it):
+protocol (intent kind "correction"; its payload's `CorrectionPayload.mode` says which, so recovery
+can finish it):
 
 - same account, new amount or energy — mode "rewrite": the purchase is rewritten under the SAME
   counter with the corrected energy (free energy and energy carried by an override stay on it),
