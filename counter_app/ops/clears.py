@@ -172,7 +172,7 @@ def _fresh_clear_write_back(reading: CardReading, account: Account, made: ClearM
         and wb.meter_no == account.meter_no and wb.at >= reading.record.at
         and write_back_to_json(wb) != made.wb_before
     )  # fmt: skip
-    if not fresh:
+    if not fresh or wb is None:
         raise WriteBackStale("清零卡尚未插入电表", detail_en="the clear card has not been in the meter yet")
     return wb
 

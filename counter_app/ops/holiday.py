@@ -257,6 +257,10 @@ def _resolve_suspense(action: str) -> Callable[[OpContext, Mapping[str, Any], An
     return replay
 
 
+def _resolve_summary(label: str) -> Callable[[Mapping[str, Any]], str]:
+    return lambda p: f"挂账处理（{label}）{ResolveSuspenseContent.from_json(p).intent_id[:8]}"
+
+
 def _without_manual_reading(p: Mapping[str, Any]) -> bool:
     return RoomRefundContent.from_json(p).manual_reading_ckwh is None
 
@@ -273,5 +277,4 @@ for _kind in ("correction", "correction.new_sale"):
     register_queueable(_kind, _correct, summary=_summary(CorrectionContent))
 register_queueable("intent.suspense", _move_to_suspense, summary=_summary(SuspenseContent))
 for _action, _label in (("roll_forward", "补写入账"), ("refund", "退费")):
-    register_queueable(f"intent.{_action}", _resolve_suspense(_action),
-                       summary=lambda p, label=_label: f"挂账处理（{label}）{ResolveSuspenseContent.from_json(p).intent_id[:8]}")  # fmt: skip
+    register_queueable(f"intent.{_action}", _resolve_suspense(_action), summary=_resolve_summary(_label))
