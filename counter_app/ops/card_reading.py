@@ -13,7 +13,6 @@ from base.errors import CardBlacklisted, CardMismatch
 from counter_app.context import OpContext
 from counter_app.ops.cards import card_blacklisted  # the one blacklist rule
 from counter_app.ops.common import add_audited, write_back_to_json
-from counter_app.ops.recovery import resolve_card_intents
 from counter_app.results import CardInfo, WriteBack
 from db.models import Account, AccountEvent
 from db.queries.accounts import last_write_back_event
@@ -22,6 +21,10 @@ from hardware.records import CardKind, CardReading
 
 def read_card(ctx: OpContext) -> CardInfo:
     reading = ctx.devices.require_card().read_card()
+    # A real cycle: every card read settles the card's open intents (recovery), recovery runs
+    # the kinds' committers (intent_kinds), and those read cards through this module.
+    from counter_app.ops.recovery import resolve_card_intents
+
     if resolve_card_intents(ctx, reading):
         reading = ctx.devices.require_card().read_card()
     with ctx.reading() as s:
@@ -57,6 +60,10 @@ def read_checked_card(ctx: OpContext, account_no: str) -> CardReading:
     resolved first, so a returning customer's interrupted sale settles before a new one."""
     card = ctx.devices.require_card()
     reading = card.read_card()
+    # A real cycle: every card read settles the card's open intents (recovery), recovery runs
+    # the kinds' committers (intent_kinds), and those read cards through this module.
+    from counter_app.ops.recovery import resolve_card_intents
+
     if resolve_card_intents(ctx, reading):
         reading = card.read_card()
     if reading.kind != CardKind.USER or reading.account_no != account_no:

@@ -20,7 +20,7 @@ from base.errors import AccountClosed, InputInvalid
 from counter_app import printing
 from counter_app.context import OpContext
 from counter_app.ops import fee_receipts
-from counter_app.ops.card_writes import begin_intent, register_committer, run_card_write
+from counter_app.ops.card_writes import begin_intent, run_card_write
 from counter_app.ops.cards import (
     CARD_ROLES,
     account_event,
@@ -33,11 +33,13 @@ from counter_app.ops.cards import (
     write_new_user_card,
 )
 from counter_app.ops.common import account_info, check_tender, get_account, last_write_back, open_shift_row
+from counter_app.ops.intent_payloads import ReplaceCardPayload
 from counter_app.results import AccountInfo, CardInfo
 from db.models import Account, Card, CardWriteIntent
 from db.queries.intents import intent_state
 from db.queries.ledger import latest_entry
 from db.queries.tariffs import current_fee
+from hardware.records import CardReading
 
 DONE_STATES = ("committed", "rolled_forward")
 
@@ -116,7 +118,7 @@ def unloaded_purchase(s: DbSession, account: Account) -> UnloadedPurchase | None
 def record_amount_fen(intent: CardWriteIntent) -> int:
     """The amount the card record shows: for a replacement the carried purchase's, not the fee."""
     if intent.kind == "replace_card":
-        return int(intent.payload.get("record_amount_fen", 0))
+        return ReplaceCardPayload.from_json(intent.payload).carried_amount_fen
     return intent.amount_fen
 
 
@@ -161,34 +163,40 @@ def replace_card(
             purchase_counter=counter, amount_fen=fee_fen,
             energy_ckwh=carry.energy_ckwh if carry else 0, free_ckwh=carry.free_ckwh if carry else 0,
             tender=tender if fee_fen else None, shift_id=shift_id,
-            payload={"account_no": account.account_no, "meter_no": account.meter_no,
-                     "lost_serial": account.card_serial, "record_amount_fen": carry.amount_fen if carry else 0,
-                     "carried_from": carry.source if carry else None, "reference": reference if fee_fen else None,
-                     "fee_id": fee.id if fee_fen else None,
-                     # a simulated meter first met now has not loaded the carried purchase yet
-                     "meter_counter": counter - 1 if carry else counter},
+            payload=ReplaceCardPayload(
+                account_no=account.account_no, meter_no=account.meter_no, lost_serial=account.card_serial,
+                carried_amount_fen=carry.amount_fen if carry else 0, carried_from=carry.source if carry else None,
+                reference=reference if fee_fen else None, fee_id=fee.id if fee_fen else None,
+                # a simulated meter first met now has not loaded the carried purchase yet
+                meter_counter=counter - 1 if carry else counter,
+            ),
         )  # fmt: skip
 
-    info = run_card_write(ctx, begin, lambda intent: write_new_user_card(ctx, intent))
+    def write(intent: CardWriteIntent) -> CardReading:
+        p = ReplaceCardPayload.from_json(intent.payload)
+        return write_new_user_card(ctx, intent, account_no=p.account_no, meter_no=p.meter_no,
+                                   meter_counter=p.meter_counter, record_amount_fen=p.carried_amount_fen)  # fmt: skip
+
+    info = run_card_write(ctx, begin, write)
     if info.receipt_no:
         printing.drain_quietly(ctx)  # a printer fault never undoes the replacement
     return info
 
 
-@register_committer("replace_card")
 def commit_replace_card(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recovered: bool) -> CardInfo:
     who = {"operator_id": intent.operator_id, "workstation_id": intent.workstation_id}
-    lost_serial = intent.payload.get("lost_serial")
+    p = ReplaceCardPayload.from_json(intent.payload)
+    lost_serial = p.lost_serial
     account, card = attach_card(ctx, s, intent, recovered=recovered)
     if lost_serial:
         # a card replaced without 挂失 (damaged, kept by the customer) is blacklisted now
         blacklist_card(ctx, s, account, lost_serial, "replaced", **who)
     receipt_no = None
     if intent.amount_fen > 0:
-        receipt_no = fee_receipts.record_card_fee(ctx, s, intent, account, recovered=recovered)
+        receipt_no = fee_receipts.record_card_fee(ctx, s, intent, p, account, recovered=recovered)
     account_event(ctx, s, account, "card_replaced", **who,
                   data={"card_serial": card.serial, "lost_serial": lost_serial,
                         "purchase_counter": intent.purchase_counter, "carried_ckwh": intent.energy_ckwh,
-                        "carried_free_ckwh": intent.free_ckwh, "carried_from": intent.payload.get("carried_from"),
+                        "carried_free_ckwh": intent.free_ckwh, "carried_from": p.carried_from,
                         "fee_fen": intent.amount_fen, "receipt_no": receipt_no, "recovered": recovered})  # fmt: skip
     return card_info_from_intent(intent, account.account_no, receipt_no)

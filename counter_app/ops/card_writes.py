@@ -8,8 +8,10 @@
 If the process dies between 1 and 3, the intent stays open and the account stays claimed (no
 other counter can sell onto it). Recovery (counter_app.ops.recovery) reads the card: a record
 carrying this intent's tag → run the same commit (roll forward, receipt marked recovered); the old
-record → abort; no card → still open. The commit of each intent kind is registered here, and
-must be computable from the intent row alone, because recovery may run in another process.
+record → abort; no card → still open. The commit of each intent kind, its payload type and its
+recovery rule are in one table, counter_app/ops/intent_kinds.py; a commit must be computable from
+the intent row alone (columns + typed payload, counter_app/ops/intent_payloads.py), because recovery
+may run in another process, perhaps of a later version.
 """
 
 from __future__ import annotations
@@ -26,23 +28,13 @@ from base import crashpoints
 from base.errors import AccountBusy, CardRemoved, DbUnreachable, DeviceOffline, UserFacingError
 from counter_app.context import OpContext
 from counter_app.ops.common import add_audited
+from counter_app.ops.intent_payloads import IntentPayload
 from db.models import Account, CardWriteIntent, IntentEvent
 from db.models.intents import INTENT_FINAL_STATES
 from db.queries.accounts import claim_account, release_account
 from hardware.records import CardReading
 
 log = logging.getLogger(__name__)
-
-Committer = Callable[[OpContext, DbSession, CardWriteIntent, bool], Any]
-COMMITTERS: dict[str, Committer] = {}
-
-
-def register_committer(kind: str) -> Callable[[Committer], Committer]:
-    def register(fn: Committer) -> Committer:
-        COMMITTERS[kind] = fn
-        return fn
-
-    return register
 
 
 def begin_intent(
@@ -59,10 +51,10 @@ def begin_intent(
     price_e4: int | None = None,
     tender: str | None = None,
     shift_id: int | None,
-    payload: dict[str, Any],
+    payload: IntentPayload,
 ) -> CardWriteIntent:
     """Claim the account for a new intent and insert it. ACCOUNT_BUSY when another intent (this
-    counter's or another's) holds the account."""
+    counter's or another's) holds the account. The payload is stored as its `to_json()`."""
     intent_id = str(uuid.uuid4())
     now = ctx.now()
     if not claim_account(s, account.id, intent_id, workstation_id=ctx.workstation.id, at=now):
@@ -72,7 +64,7 @@ def begin_intent(
         purchase_counter=purchase_counter, amount_fen=amount_fen, energy_ckwh=energy_ckwh,
         free_ckwh=free_ckwh, price_e4=price_e4, tender=tender, shift_id=shift_id,
         operator_id=ctx.operator_id, workstation_id=ctx.workstation.id, created_at=now,
-        payload=payload, simulated=ctx.simulated,
+        payload=payload.to_json(), simulated=ctx.simulated,
     )  # fmt: skip
     return add_audited(ctx, s, intent, "intent.begun", intent_kind=kind, account_no=account.account_no)
 
@@ -145,10 +137,14 @@ def run_card_write(
 
 def commit_intent(ctx: OpContext, intent_id: str, *, recovered: bool) -> Any:
     """Step 3: the kind's committer in one transaction, then the intent is committed."""
+    # Import cycle: the table names every kind's commit, and those modules run their card writes
+    # through this module (run_card_write); the table is read when a commit runs, not at import.
+    from counter_app.ops.intent_kinds import committer_for
+
     try:
         with ctx.uow() as s:
             intent = intent_row(s, intent_id)
-            result = COMMITTERS[intent.kind](ctx, s, intent, recovered)
+            result = committer_for(intent.kind)(ctx, s, intent, recovered)
             mark_intent(ctx, s, intent, "rolled_forward" if recovered else "committed")
     except DbUnreachable as error:
         error.intent_id = intent_id

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.errors import AccountClosed, CardBlacklisted, CardMismatch, InputInvalid
 from counter_app.context import OpContext
-from counter_app.ops.card_writes import begin_intent, register_committer, run_card_write
+from counter_app.ops.card_writes import begin_intent, run_card_write
 from counter_app.ops.common import add_audited, get_account
+from counter_app.ops.intent_payloads import IssuePayload
 from counter_app.results import CardInfo
 from db.models import Account, AccountEvent, Card, CardEvent, CardWriteIntent
 from hardware.records import CardKind, CardReading
@@ -177,13 +178,15 @@ def ensure_sim_meter(ctx: OpContext, meter_no: str, counter: int) -> None:
 # --- writing the new card (no transaction open) -----------------------------------------------------
 
 
-def write_new_user_card(ctx: OpContext, intent: CardWriteIntent) -> CardReading:
+def write_new_user_card(
+    ctx: OpContext, intent: CardWriteIntent, *, account_no: str, meter_no: str, meter_counter: int,
+    record_amount_fen: int = 0,
+) -> CardReading:  # fmt: skip
     """Blank → the account's user card carrying the intent's record (counter, and for a replacement
-    the unloaded purchase). The last record written carries the intent's tag, so recovery rolls
-    forward only when the whole write is on the card."""
-    payload = intent.payload
-    account_no, meter_no = payload["account_no"], payload["meter_no"]
-    ensure_sim_meter(ctx, meter_no, int(payload.get("meter_counter", intent.purchase_counter)))
+    the unloaded purchase, whose money `record_amount_fen` the record shows). The last record
+    written carries the intent's tag, so recovery rolls forward only when the whole write is on the
+    card. `meter_counter`: where a simulated meter met for the first time stands."""
+    ensure_sim_meter(ctx, meter_no, meter_counter)
     service = ctx.devices.require_card()
     current = service.read_card()
     if current.card_serial != intent.card_serial:
@@ -201,7 +204,7 @@ def write_new_user_card(ctx: OpContext, intent: CardWriteIntent) -> CardReading:
     return service.write_purchase(
         card_serial=intent.card_serial, account_no=account_no, meter_no=meter_no,
         purchase_counter=intent.purchase_counter, energy_ckwh=intent.energy_ckwh, free_ckwh=intent.free_ckwh,
-        amount_fen=int(payload.get("record_amount_fen", 0)), intent_id=intent.intent_id,
+        amount_fen=record_amount_fen, intent_id=intent.intent_id,
     )  # fmt: skip
 
 
@@ -241,12 +244,12 @@ def card_info_from_intent(
     )  # fmt: skip
 
 
-@register_committer("issue")
 def commit_issue(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recovered: bool) -> CardInfo:
+    p = IssuePayload.from_json(intent.payload)
     account, card = attach_card(ctx, s, intent, recovered=recovered)
     account_event(ctx, s, account, "card_issued", operator_id=intent.operator_id,
                   workstation_id=intent.workstation_id,
-                  data={"card_serial": card.serial, "previous_serial": intent.payload.get("previous_serial"),
+                  data={"card_serial": card.serial, "previous_serial": p.previous_serial,
                         "purchase_counter": intent.purchase_counter, "recovered": recovered})  # fmt: skip
     return card_info_from_intent(intent, account.account_no)
 
@@ -266,8 +269,12 @@ def issue_card(ctx: OpContext, account_no: str) -> CardInfo:
         return begin_intent(
             ctx, s, kind="issue", account=account, card_serial=reading.card_serial,
             purchase_counter=account.purchase_counter, amount_fen=0, energy_ckwh=0, shift_id=None,
-            payload={"account_no": account.account_no, "meter_no": account.meter_no,
-                     "previous_serial": account.card_serial},
+            payload=IssuePayload(account.account_no, account.meter_no, previous_serial=account.card_serial),
         )  # fmt: skip
 
-    return run_card_write(ctx, begin, lambda intent: write_new_user_card(ctx, intent))
+    def write(intent: CardWriteIntent) -> CardReading:
+        p = IssuePayload.from_json(intent.payload)
+        return write_new_user_card(ctx, intent, account_no=p.account_no, meter_no=p.meter_no,
+                                   meter_counter=intent.purchase_counter)  # fmt: skip
+
+    return run_card_write(ctx, begin, write)

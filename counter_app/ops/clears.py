@@ -1,7 +1,8 @@
 """Meter clears (DOMAIN "Counter operations" 3 and 4; API.md `issue_clear_card`, `complete_clear`).
 
-Two visits, each a card write under the intent protocol (intent kind "clear"; `payload["phase"]`
-says which visit, so recovery can roll either forward from the intent row alone):
+Two visits, each a card write under the intent protocol (intent kind "clear"; the payload's phase,
+`ClearMakePayload` or `ClearRestorePayload`, says which visit, so recovery can roll either forward
+from the intent row alone):
 
 1. `issue_clear_card`, co-signed with a reason: the account's card becomes a clear card (清零卡) for
    its meter. Refused while the card's purchase is not loaded (PREVIOUS_NOT_LOADED): the clear
@@ -30,12 +31,13 @@ from counter_app.context import OpContext
 from counter_app.ops import card_writes
 from counter_app.ops.card_reading import require_account_card
 from counter_app.ops.common import add_audited, get_account, write_back_to_json
+from counter_app.ops.intent_payloads import ClearMakePayload, ClearRestorePayload, clear_payload_from_json
 from counter_app.results import ClearCardInfo, ClearResult
 from counter_app.roles import SELLING_ROLES
 from counter_app.settlement.months import require_period_open
 from db.models import Account, AccountEvent, Card, CardEvent, CardWriteIntent, LedgerEntry
 from db.queries import shifts as shift_queries
-from hardware.records import CardKind, CardReading
+from hardware.records import CardKind, CardReading, WriteBack
 
 
 def required_text(value: Any, field: str, label: str) -> str:
@@ -55,6 +57,7 @@ def open_shift_id(ctx: OpContext, s: DbSession) -> int | None:
 
 def read_own_card(ctx: OpContext, account_no: str, kinds: tuple[CardKind, ...]) -> CardReading:
     """The card on the reader, settled of its open intents, which must be `account_no`'s."""
+    # Import cycle: recovery reads the intent-kind table, which names commit_clear of this module.
     from counter_app.ops.recovery import resolve_card_intents
 
     card = ctx.devices.require_card()
@@ -94,8 +97,8 @@ def issue_clear_card(ctx: OpContext, *, account_no: str, reason: str, approval: 
             s.scalar(select(func.count(CardWriteIntent.id)).where(CardWriteIntent.kind == "clear")) or 0
         )
         wb_before = write_back_to_json(reading.write_back) if reading.write_back else None
-        payload = {**content, "phase": "make", "approval_id": approval_id, "clear_seq": clear_seq,
-                   "wb_before": wb_before}  # fmt: skip
+        payload = ClearMakePayload(account_no=account_no, meter_no=account.meter_no, reason=reason,
+                                   approval_id=approval_id, clear_seq=clear_seq, wb_before=wb_before)  # fmt: skip
         return card_writes.begin_intent(
             ctx, s, kind="clear", account=account, card_serial=reading.card_serial,
             purchase_counter=account.purchase_counter, amount_fen=0, energy_ckwh=0,
@@ -103,10 +106,10 @@ def issue_clear_card(ctx: OpContext, *, account_no: str, reason: str, approval: 
         )  # fmt: skip
 
     def write(intent: CardWriteIntent) -> CardReading:
-        p = intent.payload
+        p = ClearMakePayload.from_json(intent.payload)
         return ctx.devices.require_card().make_clear_card(
-            card_serial=intent.card_serial, account_no=p["account_no"], meter_no=p["meter_no"],
-            clear_seq=p["clear_seq"], intent_id=intent.intent_id,
+            card_serial=intent.card_serial, account_no=p.account_no, meter_no=p.meter_no,
+            clear_seq=p.clear_seq, intent_id=intent.intent_id,
         )  # fmt: skip
 
     return card_writes.run_card_write(ctx, begin, write)
@@ -123,11 +126,11 @@ def complete_clear(ctx: OpContext, *, account_no: str) -> ClearResult:
         period_open(ctx, s)
         account = get_account(s, account_no)
         require_account_card(s, account, reading)
-        made = _make_intent_of(s, account, reading)
+        made_id, made = _make_intent_of(s, account, reading)
         wb = _fresh_clear_write_back(reading, account, made)
-        payload = {"phase": "restore", "account_no": account_no, "meter_no": account.meter_no,
-                   "make_intent_id": made.intent_id, "cleared_ckwh": wb.remaining_ckwh,
-                   "write_back": write_back_to_json(wb), "reason": made.payload.get("reason")}  # fmt: skip
+        payload = ClearRestorePayload(account_no=account_no, meter_no=account.meter_no, make_intent_id=made_id,
+                                      cleared_ckwh=wb.remaining_ckwh, write_back=write_back_to_json(wb),
+                                      reason=made.reason)  # fmt: skip
         return card_writes.begin_intent(
             ctx, s, kind="clear", account=account, card_serial=reading.card_serial,
             purchase_counter=account.purchase_counter, amount_fen=0, energy_ckwh=0,
@@ -135,39 +138,40 @@ def complete_clear(ctx: OpContext, *, account_no: str) -> ClearResult:
         )  # fmt: skip
 
     def write(intent: CardWriteIntent) -> CardReading:
-        p = intent.payload
+        p = ClearRestorePayload.from_json(intent.payload)
         return ctx.devices.require_card().restore_user_card(
-            card_serial=intent.card_serial, account_no=p["account_no"], meter_no=p["meter_no"],
+            card_serial=intent.card_serial, account_no=p.account_no, meter_no=p.meter_no,
             purchase_counter=intent.purchase_counter, intent_id=intent.intent_id,
         )  # fmt: skip
 
     return card_writes.run_card_write(ctx, begin, write)
 
 
-def _make_intent_of(s: DbSession, account: Account, reading: CardReading) -> CardWriteIntent:
-    """The committed "make" intent whose record the clear card carries."""
+def _make_intent_of(s: DbSession, account: Account, reading: CardReading) -> tuple[str, ClearMakePayload]:
+    """The committed "make" intent whose record the clear card carries: its id and payload."""
     stmt = (select(CardWriteIntent).where(CardWriteIntent.account_id == account.id, CardWriteIntent.kind == "clear")
             .order_by(CardWriteIntent.id.desc()))  # fmt: skip
     for intent in s.scalars(stmt):
+        payload = clear_payload_from_json(intent.payload)
         if (
-            intent.payload.get("phase") == "make"
+            isinstance(payload, ClearMakePayload)
             and reading.record
             and reading.record.is_from_intent(intent.intent_id)
         ):
-            return intent
+            return intent.intent_id, payload
     raise InputInvalid(
         "清零卡不是本系统为该账户制作的", detail_en="the clear card was not made for this account"
     )
 
 
-def _fresh_clear_write_back(reading: CardReading, account: Account, made: CardWriteIntent):
+def _fresh_clear_write_back(reading: CardReading, account: Account, made: ClearMakePayload) -> WriteBack:
     wb = reading.write_back
     fresh = (
         wb is not None and not reading.write_back_torn and wb.event == "cleared" and wb.error is None
         and wb.meter_no == account.meter_no and wb.at >= reading.record.at
-        and write_back_to_json(wb) != made.payload.get("wb_before")
+        and write_back_to_json(wb) != made.wb_before
     )  # fmt: skip
-    if not fresh:
+    if not fresh or wb is None:
         raise WriteBackStale("清零卡尚未插入电表", detail_en="the clear card has not been in the meter yet")
     return wb
 
@@ -175,51 +179,50 @@ def _fresh_clear_write_back(reading: CardReading, account: Account, made: CardWr
 # --- commits (also run by recovery) ----------------------------------------------------------------------
 
 
-@card_writes.register_committer("clear")
 def commit_clear(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recovered: bool) -> Any:
-    if intent.payload["phase"] == "make":
-        return _commit_make(ctx, s, intent)
-    return _commit_restore(ctx, s, intent)
+    payload = clear_payload_from_json(intent.payload)
+    if isinstance(payload, ClearMakePayload):
+        return _commit_make(ctx, s, intent, payload)
+    return _commit_restore(ctx, s, intent, payload)
 
 
-def _commit_make(ctx: OpContext, s: DbSession, intent: CardWriteIntent) -> ClearCardInfo:
-    p = intent.payload
+def _commit_make(ctx: OpContext, s: DbSession, intent: CardWriteIntent, p: ClearMakePayload) -> ClearCardInfo:
     card = _set_card_kind(s, intent.card_serial, "clear")
     if card is not None:
         event = CardEvent(card_id=card.id, kind="made_clear", account_id=intent.account_id, at=ctx.now(),
                           operator_id=intent.operator_id, workstation_id=intent.workstation_id,
-                          approval_id=p["approval_id"], reason=p["reason"],
-                          data={"meter_no": p["meter_no"], "clear_seq": p["clear_seq"], "intent_id": intent.intent_id})  # fmt: skip
-        add_audited(ctx, s, event, "card.made_clear", account_no=p["account_no"])
-    return ClearCardInfo(account_no=p["account_no"], card_serial=intent.card_serial)
+                          approval_id=p.approval_id, reason=p.reason,
+                          data={"meter_no": p.meter_no, "clear_seq": p.clear_seq, "intent_id": intent.intent_id})  # fmt: skip
+        add_audited(ctx, s, event, "card.made_clear", account_no=p.account_no)
+    return ClearCardInfo(account_no=p.account_no, card_serial=intent.card_serial)
 
 
-def _commit_restore(ctx: OpContext, s: DbSession, intent: CardWriteIntent) -> ClearResult:
-    p = intent.payload
+def _commit_restore(
+    ctx: OpContext, s: DbSession, intent: CardWriteIntent, p: ClearRestorePayload
+) -> ClearResult:
     now = ctx.now()
-    cleared = int(p["cleared_ckwh"])
+    cleared = p.cleared_ckwh
     entry = LedgerEntry(
         kind="cleared", account_id=intent.account_id, fen=0, energy_ckwh=cleared, operator_id=intent.operator_id,
         shift_id=intent.shift_id, workstation_id=intent.workstation_id, at=now, intent_id=intent.intent_id,
-        reason=p.get("reason"), simulated=intent.simulated,
-        data={"source": "clear_card", "meter_no": p["meter_no"], "write_back": p["write_back"]},
+        reason=p.reason, simulated=intent.simulated,
+        data={"source": "clear_card", "meter_no": p.meter_no, "write_back": p.write_back},
     )  # fmt: skip
-    add_audited(ctx, s, entry, "ledger.cleared", account_no=p["account_no"], energy_ckwh=cleared)
-    _account_event(ctx, s, intent, "cleared", {"cleared_ckwh": cleared, "ledger_entry_id": entry.id,
-                                               "meter_no": p["meter_no"], "source": "clear_card"})  # fmt: skip
+    add_audited(ctx, s, entry, "ledger.cleared", account_no=p.account_no, energy_ckwh=cleared)
+    _account_event(ctx, s, intent, p, "cleared", {"cleared_ckwh": cleared, "ledger_entry_id": entry.id,
+                                                  "meter_no": p.meter_no, "source": "clear_card"})  # fmt: skip
     # The meter now holds nothing: remember that as the last write-back seen (estimates start at 0).
-    _account_event(ctx, s, intent, "write_back_seen", {**p["write_back"], "remaining_ckwh": 0})
+    _account_event(ctx, s, intent, p, "write_back_seen", {**p.write_back, "remaining_ckwh": 0})
     _set_card_kind(s, intent.card_serial, "user")
-    at = p["write_back"].get("at")
-    return ClearResult(
-        account_no=p["account_no"], cleared_ckwh=cleared, at=parse_iso_moment(at) if at else now
-    )
+    at = p.write_back.get("at")  # the meter's answer as stored (write_back_to_json), not the intent payload
+    return ClearResult(account_no=p.account_no, cleared_ckwh=cleared, at=parse_iso_moment(at) if at else now)
 
 
-def _account_event(ctx: OpContext, s: DbSession, intent: CardWriteIntent, kind: str, data: dict) -> None:
+def _account_event(ctx: OpContext, s: DbSession, intent: CardWriteIntent, p: ClearRestorePayload, kind: str,
+                   data: dict[str, Any]) -> None:  # fmt: skip
     event = AccountEvent(account_id=intent.account_id, kind=kind, at=ctx.now(), operator_id=intent.operator_id,
-                         workstation_id=intent.workstation_id, reason=intent.payload.get("reason"), data=data)  # fmt: skip
-    add_audited(ctx, s, event, f"account.{kind}", account_no=intent.payload["account_no"])
+                         workstation_id=intent.workstation_id, reason=p.reason, data=data)  # fmt: skip
+    add_audited(ctx, s, event, f"account.{kind}", account_no=p.account_no)
 
 
 def _set_card_kind(s: DbSession, serial: str, kind: str) -> Card | None:

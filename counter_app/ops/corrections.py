@@ -4,7 +4,8 @@ Refused unless the original receipt's sale happened today (business date, Asia/S
 shift is not yet handed to finance (CORRECTION_NOT_SAME_DAY); co-signed; the original account's
 card must be on the reader and its purchase still unloaded — once a meter loaded it the sale goes
 through room refund and a new sale (ALREADY_LOADED). Every step is a card write under the intent
-protocol (intent kind "correction"; `payload["mode"]` says which, so recovery can finish it):
+protocol (intent kind "correction"; its payload's `CorrectionPayload.mode` says which, so recovery
+can finish it):
 
 - same account, new amount or energy — mode "rewrite": the purchase is rewritten under the SAME
   counter with the corrected energy (free energy and energy carried by an override stay on it),
@@ -27,6 +28,7 @@ Price: the original sale's price on the same account; the right account's tariff
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +48,8 @@ from counter_app.ops import card_writes
 from counter_app.ops.card_reading import require_account_card
 from counter_app.ops.clears import period_open, read_own_card, required_text
 from counter_app.ops.common import get_account, open_shift_row, require_sellable
-from counter_app.ops.correction_commit import Original, commit_payload, voided_by_correction
+from counter_app.ops.correction_commit import commit_payload, original_sale, voided_by_correction
+from counter_app.ops.intent_payloads import CorrectionPayload, OriginalSale
 from counter_app.ops.sales import amount_and_energy, check_limits, check_meter_maximum, price_for
 from counter_app.printing import drain_quietly
 from counter_app.results import SaleResult
@@ -65,7 +68,7 @@ class _Ask:
     amount_fen: int | None
     energy_ckwh: int | None
 
-    def content(self, original: Original) -> dict[str, Any]:
+    def content(self, original: OriginalSale) -> dict[str, Any]:
         """What the supervisor approves: exactly this correction."""
         return {"receipt_no": self.receipt_no, "reason": self.reason, "from_account": original.account_no,
                 "to_account": self.account_no or original.account_no, "amount_fen": self.amount_fen,
@@ -103,7 +106,7 @@ def correct(
 # --- the original sale -------------------------------------------------------------------------------------
 
 
-def _original(ctx: OpContext, s: DbSession, receipt_no: str) -> tuple[Original, bool]:
+def _original(ctx: OpContext, s: DbSession, receipt_no: str) -> tuple[OriginalSale, bool]:
     """The sale behind `receipt_no` and whether a correction already voided it (wrong room, first
     half done). Same day and not handed to finance, else CORRECTION_NOT_SAME_DAY."""
     entry = s.scalar(select(LedgerEntry).join(Receipt, Receipt.id == LedgerEntry.receipt_id)
@@ -115,7 +118,7 @@ def _original(ctx: OpContext, s: DbSession, receipt_no: str) -> tuple[Original, 
         entry.shift_id and shift_handed_to_finance(s, entry.shift_id)
     ):
         raise CorrectionNotSameDay(receipt_no)
-    original = Original.of(s, entry, receipt_no)
+    original = original_sale(s, entry, receipt_no)
     void = s.scalar(
         select(LedgerEntry).where(LedgerEntry.kind == "void", LedgerEntry.corrects_entry_id == entry.id)
     )
@@ -124,7 +127,7 @@ def _original(ctx: OpContext, s: DbSession, receipt_no: str) -> tuple[Original, 
     return original, void is not None
 
 
-def _require_unloaded(reading: CardReading, original: Original) -> None:
+def _require_unloaded(reading: CardReading, original: OriginalSale) -> None:
     """The original purchase must still be the card's record and not loaded by the meter."""
     purchase = reading.purchase
     if purchase is None or purchase.purchase_counter != original.purchase_counter or reading.loaded:
@@ -144,7 +147,7 @@ def _common_checks(ctx: OpContext, s: DbSession, reading: CardReading, account_n
 # --- same account: rewrite under the same counter -----------------------------------------------------------
 
 
-def _rewrite(ctx: OpContext, ask: _Ask, original: Original) -> SaleResult:
+def _rewrite(ctx: OpContext, ask: _Ask, original: OriginalSale) -> SaleResult:
     reading = read_own_card(ctx, original.account_no, (CardKind.USER,))
     _require_unloaded(reading, original)
 
@@ -159,8 +162,9 @@ def _rewrite(ctx: OpContext, ask: _Ask, original: Original) -> SaleResult:
         approval_id = ctx.approve(
             s, ask.approval, kind="correction", payload=ask.content(original), reason=ask.reason
         )
-        payload = commit_payload("rewrite", original, ask.reason, approval_id, account, amount=amount, energy=energy,
-                                 price=original.price_e4, carried=carried, cashier=ctx.operator.name)  # fmt: skip
+        payload = commit_payload(
+            "rewrite", original, ask.reason, approval_id, account, amount=amount, carried=carried
+        )
         return card_writes.begin_intent(
             ctx, s, kind="correction", account=account, card_serial=reading.card_serial,
             purchase_counter=original.purchase_counter, amount_fen=amount, energy_ckwh=energy + carried,
@@ -174,7 +178,7 @@ def _rewrite(ctx: OpContext, ask: _Ask, original: Original) -> SaleResult:
 # --- wrong room: void on the wrong card, sell on the right one ------------------------------------------------
 
 
-def _void_wrong_room(ctx: OpContext, ask: _Ask, original: Original) -> None:
+def _void_wrong_room(ctx: OpContext, ask: _Ask, original: OriginalSale) -> None:
     reading = read_own_card(ctx, original.account_no, (CardKind.USER,))
     _require_unloaded(reading, original)
     target_no = ask.account_no
@@ -188,8 +192,7 @@ def _void_wrong_room(ctx: OpContext, ask: _Ask, original: Original) -> None:
             s, ask.approval, kind="correction", payload=ask.content(original), reason=ask.reason
         )
         carried = reading.purchase.energy_ckwh - original.energy_ckwh
-        payload = commit_payload("void", original, ask.reason, approval_id, account, amount=0, energy=0,
-                                 price=original.price_e4, carried=carried, cashier=ctx.operator.name,
+        payload = commit_payload("void", original, ask.reason, approval_id, account, amount=0, carried=carried,
                                  target_account_no=target_no)  # fmt: skip
         return card_writes.begin_intent(
             ctx, s, kind="correction", account=account, card_serial=reading.card_serial,
@@ -209,7 +212,7 @@ def _ask_for_card(ctx: OpContext, prompts: Any, account_no: str) -> None:
     prompts.finished()
 
 
-def _sell_on_right_room(ctx: OpContext, ask: _Ask, original: Original, target_no: str) -> SaleResult:
+def _sell_on_right_room(ctx: OpContext, ask: _Ask, original: OriginalSale, target_no: str) -> SaleResult:
     try:
         reading = read_own_card(ctx, target_no, (CardKind.USER,))
     except CardMismatch as error:
@@ -231,8 +234,9 @@ def _sell_on_right_room(ctx: OpContext, ask: _Ask, original: Original, target_no
         check_meter_maximum(ctx, s, account, reading, energy)
         approval_id = ctx.approve(s, ask.approval, kind="correction.new_sale", payload=ask.content(original),
                                   reason=ask.reason)  # fmt: skip
-        payload = commit_payload("new_sale", original, ask.reason, approval_id, account, amount=amount, energy=energy,
-                                 price=price, carried=0, cashier=ctx.operator.name)  # fmt: skip
+        payload = commit_payload(
+            "new_sale", original, ask.reason, approval_id, account, amount=amount, carried=0
+        )
         return card_writes.begin_intent(
             ctx, s, kind="correction", account=account, card_serial=reading.card_serial,
             purchase_counter=account.purchase_counter + 1, amount_fen=amount, energy_ckwh=energy, free_ckwh=0,
@@ -242,7 +246,7 @@ def _sell_on_right_room(ctx: OpContext, ask: _Ask, original: Original, target_no
     return card_writes.run_card_write(ctx, begin, _writer(ctx))
 
 
-def _require_not_resold(s: DbSession, original: Original) -> None:
+def _require_not_resold(s: DbSession, original: OriginalSale) -> None:
     done = s.scalar(select(LedgerEntry.id).where(LedgerEntry.kind == "correction",
                                                  LedgerEntry.corrects_entry_id == original.entry_id))  # fmt: skip
     if done is not None:
@@ -251,9 +255,9 @@ def _require_not_resold(s: DbSession, original: Original) -> None:
         )
 
 
-def _writer(ctx: OpContext):
+def _writer(ctx: OpContext) -> Callable[[CardWriteIntent], CardReading]:
     def write(intent: CardWriteIntent) -> CardReading:
-        p = intent.payload
-        return card_writes.write_purchase_record(ctx, intent, p["account_no"], p["meter_no"])
+        p = CorrectionPayload.from_json(intent.payload)
+        return card_writes.write_purchase_record(ctx, intent, p.account_no, p.meter_no)
 
     return write

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session as DbSession
 from counter_app import printing
 from counter_app.context import OpContext
 from counter_app.ops.common import add_audited, room_code_of
+from counter_app.ops.intent_payloads import ReplaceCardPayload
 from counter_app.receipt_signing import sign_receipt
 from db.models import Account, CardWriteIntent, LedgerEntry, Workstation
 from db.models.security import Operator
@@ -19,15 +20,16 @@ CARD_FEE_CHARGE = "card"  # the settlement-sheet line 补卡费 (receipts.data.C
 
 
 def record_card_fee(
-    ctx: OpContext, s: DbSession, intent: CardWriteIntent, account: Account, *, recovered: bool
-) -> str:
+    ctx: OpContext, s: DbSession, intent: CardWriteIntent, payload: ReplaceCardPayload, account: Account, *,
+    recovered: bool,
+) -> str:  # fmt: skip
     """Ledger entry, receipt and print job for the fee the intent charged; the receipt number."""
     workstation = s.get(Workstation, intent.workstation_id)
     at = ctx.now()
     number = take_receipt_number(s, workstation.id)
     qr_text = sign_receipt(ctx.keys.receipt_signing, workstation=workstation.code, receipt_no=number.text,
                            amount_fen=intent.amount_fen, at=at)  # fmt: skip
-    reference = intent.payload.get("reference")
+    reference = payload.reference
     doc = PaymentReceipt(
         header=ReceiptHeader(centre_name=ctx.centre_name, workstation=workstation.code, receipt_no=number.text,
                              at=at, cashier=_cashier_name(s, intent.operator_id), simulated=bool(intent.simulated)),
@@ -48,7 +50,7 @@ def record_card_fee(
         tender=intent.tender or "cash", reference=reference, operator_id=intent.operator_id,
         shift_id=intent.shift_id, workstation_id=workstation.id, at=at, intent_id=intent.intent_id,
         receipt_id=receipt.id, simulated=bool(intent.simulated),
-        data={"fee_id": intent.payload.get("fee_id"), "card_serial": intent.card_serial, "recovered": recovered},
+        data={"fee_id": payload.fee_id, "card_serial": intent.card_serial, "recovered": recovered},
     )  # fmt: skip
     add_audited(ctx, s, entry, "ledger.fee_payment", receipt_no=number.text)
     printing.enqueue(ctx, s, document="payment", doc=doc, receipt_id=receipt.id)

@@ -33,8 +33,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from base.errors import RoleForbidden
@@ -77,78 +79,199 @@ def refused_when_alone(method: _Method) -> _Method:
     return cast(_Method, guarded)
 
 
-# --- re-runs from the stored payload (what each operation gave ctx.approve) ------------------------------
+# --- what each operation gave ctx.approve, typed ------------------------------------------------------------
+# A queued operation is stored with the content its approval hashes; the re-run reads it back. The field
+# names are the content's keys and there is no version key: the operation recomputes the content at
+# the re-run and it must hash exactly as queued (OpContext.approve), so the shape is fixed by the builders.
+
+_C = TypeVar("_C", bound="_Content")
 
 
-def _confirm_class(ctx: OpContext, p: dict[str, Any], approval: Any) -> Any:
-    return confirm_class(ctx, account_no=p["account_no"], cls=p["cls"], approval=approval)
+@dataclass(frozen=True)
+class _Content:
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls: type[_C], data: Mapping[str, Any]) -> _C:
+        return cls(**{f.name: data[f.name] for f in dataclasses.fields(cls)})
+
+    def summary(self) -> str:
+        raise NotImplementedError
 
 
-def _replace_meter(ctx: OpContext, p: dict[str, Any], approval: Any) -> Any:
-    return replace_meter(ctx, account_no=p["account_no"], new_meter_no=p["new_meter_no"],
-                         carried_ckwh=p["carried_ckwh"], approval=approval)  # fmt: skip
+@dataclass(frozen=True)
+class ConfirmClassContent(_Content):
+    account_no: str
+    cls: str
+
+    def summary(self) -> str:
+        return f"确认类别 {self.account_no} → {self.cls}"
 
 
-def _issue_tool_card(ctx: OpContext, p: dict[str, Any], approval: Any) -> Any:
-    return issue_tool_card(ctx, kind=p["kind"], meter_no=p["meter_no"], params=p["params"],
-                           approval=approval)  # fmt: skip
+@dataclass(frozen=True)
+class ReplaceMeterContent(_Content):
+    account_no: str
+    new_meter_no: str
+    carried_ckwh: int
+
+    def summary(self) -> str:
+        return f"换表补电 {self.account_no} → {self.new_meter_no}"
 
 
-def _issue_clear_card(ctx: OpContext, p: dict[str, Any], approval: Any) -> Any:
-    return issue_clear_card(ctx, account_no=p["account_no"], reason=p["reason"], approval=approval)
+@dataclass(frozen=True)
+class ToolCardContent(_Content):
+    kind: str
+    meter_no: str
+    params: dict[str, int]
+
+    def summary(self) -> str:
+        return f"制工具卡 {self.kind} {self.meter_no}"
 
 
-def _refund_room(ctx: OpContext, p: dict[str, Any], approval: Any) -> Any:
-    return refund_room(ctx, account_no=p["account_no"], payee_name=p["payee_name"], payee_id=p["payee_id"],
-                       payee_account=p["payee_account"], reason=p["reason"], approval=approval)  # fmt: skip
+@dataclass(frozen=True)
+class ClearIssueContent(_Content):
+    account_no: str
+    meter_no: str
+    card_serial: str
+    reason: str
+
+    def summary(self) -> str:
+        return f"制清零卡 {self.account_no}（{self.reason}）"
 
 
-def _close_account(ctx: OpContext, p: dict[str, Any], approval: Any) -> Any:
-    return close_account(ctx, account_no=p["account_no"], approval=approval)
+@dataclass(frozen=True)
+class RoomRefundContent(_Content):
+    account_no: str
+    payee_name: str
+    payee_id: str
+    payee_account: str | None
+    manual_reading_ckwh: int | None
+    reason: str | None
+    refund_fen: int
+    refundable_ckwh: int
+    clear_entry_id: int | None
+
+    def summary(self) -> str:
+        return f"退电 {self.account_no} {_yuan(self.refund_fen)} 元"
 
 
-def _correct(ctx: OpContext, p: dict[str, Any], approval: Any) -> Any:
-    other_room = p["to_account"] if p["to_account"] != p["from_account"] else None
-    return correct(ctx, receipt_no=p["receipt_no"], reason=p["reason"], approval=approval, account_no=other_room,
-                   amount_fen=p["amount_fen"], energy_ckwh=p["energy_ckwh"])  # fmt: skip
+@dataclass(frozen=True)
+class CloseAccountContent(_Content):
+    account_no: str
+    clear_entry_id: int
+
+    def summary(self) -> str:
+        return f"销户 {self.account_no}"
 
 
-def _move_to_suspense(ctx: OpContext, p: dict[str, Any], approval: Any) -> Any:
-    return move_to_suspense(ctx, intent_id=p["intent_id"], reason=p["reason"], approval=approval)
+@dataclass(frozen=True)
+class CorrectionContent(_Content):
+    receipt_no: str
+    reason: str
+    from_account: str
+    to_account: str
+    amount_fen: int | None
+    energy_ckwh: int | None
+
+    def summary(self) -> str:
+        return f"更正 {self.receipt_no}（{self.reason}）"
 
 
-def _resolve_suspense(action: str) -> Callable[[OpContext, dict[str, Any], Any], Any]:
-    def replay(ctx: OpContext, p: dict[str, Any], approval: Any) -> Any:
-        return resolve_suspense(ctx, intent_id=p["intent_id"], action=action, approval=approval)
+@dataclass(frozen=True)
+class SuspenseContent(_Content):
+    intent_id: str
+    reason: str
+
+    def summary(self) -> str:
+        return f"挂账 {self.intent_id[:8]}"
+
+
+@dataclass(frozen=True)
+class ResolveSuspenseContent(_Content):
+    intent_id: str
+
+
+def _yuan(fen: int | None) -> str:
+    return f"{int(fen or 0) / 100:.2f}"  # float ok: a summary line for people
+
+
+def _summary(content: type[_Content]) -> Callable[[Mapping[str, Any]], str]:
+    return lambda p: content.from_json(p).summary()
+
+
+# --- re-runs from the stored content ----------------------------------------------------------------------
+
+
+def _confirm_class(ctx: OpContext, p: Mapping[str, Any], approval: Any) -> Any:
+    c = ConfirmClassContent.from_json(p)
+    return confirm_class(ctx, account_no=c.account_no, cls=c.cls, approval=approval)
+
+
+def _replace_meter(ctx: OpContext, p: Mapping[str, Any], approval: Any) -> Any:
+    c = ReplaceMeterContent.from_json(p)
+    return replace_meter(ctx, account_no=c.account_no, new_meter_no=c.new_meter_no,
+                         carried_ckwh=c.carried_ckwh, approval=approval)  # fmt: skip
+
+
+def _issue_tool_card(ctx: OpContext, p: Mapping[str, Any], approval: Any) -> Any:
+    c = ToolCardContent.from_json(p)
+    return issue_tool_card(ctx, kind=c.kind, meter_no=c.meter_no, params=c.params, approval=approval)
+
+
+def _issue_clear_card(ctx: OpContext, p: Mapping[str, Any], approval: Any) -> Any:
+    c = ClearIssueContent.from_json(p)
+    return issue_clear_card(ctx, account_no=c.account_no, reason=c.reason, approval=approval)
+
+
+def _refund_room(ctx: OpContext, p: Mapping[str, Any], approval: Any) -> Any:
+    c = RoomRefundContent.from_json(p)
+    return refund_room(ctx, account_no=c.account_no, payee_name=c.payee_name, payee_id=c.payee_id,
+                       payee_account=c.payee_account, reason=c.reason, approval=approval)  # fmt: skip
+
+
+def _close_account(ctx: OpContext, p: Mapping[str, Any], approval: Any) -> Any:
+    return close_account(ctx, account_no=CloseAccountContent.from_json(p).account_no, approval=approval)
+
+
+def _correct(ctx: OpContext, p: Mapping[str, Any], approval: Any) -> Any:
+    c = CorrectionContent.from_json(p)
+    other_room = c.to_account if c.to_account != c.from_account else None
+    return correct(ctx, receipt_no=c.receipt_no, reason=c.reason, approval=approval, account_no=other_room,
+                   amount_fen=c.amount_fen, energy_ckwh=c.energy_ckwh)  # fmt: skip
+
+
+def _move_to_suspense(ctx: OpContext, p: Mapping[str, Any], approval: Any) -> Any:
+    c = SuspenseContent.from_json(p)
+    return move_to_suspense(ctx, intent_id=c.intent_id, reason=c.reason, approval=approval)
+
+
+def _resolve_suspense(action: str) -> Callable[[OpContext, Mapping[str, Any], Any], Any]:
+    def replay(ctx: OpContext, p: Mapping[str, Any], approval: Any) -> Any:
+        intent_id = ResolveSuspenseContent.from_json(p).intent_id
+        return resolve_suspense(ctx, intent_id=intent_id, action=action, approval=approval)
 
     return replay
 
 
+def _resolve_summary(label: str) -> Callable[[Mapping[str, Any]], str]:
+    return lambda p: f"挂账处理（{label}）{ResolveSuspenseContent.from_json(p).intent_id[:8]}"
+
+
 def _without_manual_reading(p: Mapping[str, Any]) -> bool:
-    return p.get("manual_reading_ckwh") is None
+    return RoomRefundContent.from_json(p).manual_reading_ckwh is None
 
 
-def _yuan(fen: Any) -> str:
-    return f"{int(fen or 0) / 100:.2f}"  # float ok: a summary line for people
-
-
+register_queueable("account.confirm_class", _confirm_class, summary=_summary(ConfirmClassContent))
+register_queueable("account.replace_meter", _replace_meter, summary=_summary(ReplaceMeterContent))
+register_queueable("card.issue_tool_card", _issue_tool_card, summary=_summary(ToolCardContent))
+register_queueable("clear.issue", _issue_clear_card, summary=_summary(ClearIssueContent))
 register_queueable(
-    "account.confirm_class", _confirm_class, summary=lambda p: f"确认类别 {p['account_no']} → {p['cls']}"
+    "refund_room", _refund_room, when=_without_manual_reading, summary=_summary(RoomRefundContent)
 )
-register_queueable("account.replace_meter", _replace_meter,
-                   summary=lambda p: f"换表补电 {p['account_no']} → {p['new_meter_no']}")  # fmt: skip
-register_queueable(
-    "card.issue_tool_card", _issue_tool_card, summary=lambda p: f"制工具卡 {p['kind']} {p['meter_no']}"
-)
-register_queueable(
-    "clear.issue", _issue_clear_card, summary=lambda p: f"制清零卡 {p['account_no']}（{p['reason']}）"
-)
-register_queueable("refund_room", _refund_room, when=_without_manual_reading,
-                   summary=lambda p: f"退电 {p['account_no']} {_yuan(p['refund_fen'])} 元")  # fmt: skip
-register_queueable("account.close", _close_account, summary=lambda p: f"销户 {p['account_no']}")
+register_queueable("account.close", _close_account, summary=_summary(CloseAccountContent))
 for _kind in ("correction", "correction.new_sale"):
-    register_queueable(_kind, _correct, summary=lambda p: f"更正 {p['receipt_no']}（{p['reason']}）")
-register_queueable("intent.suspense", _move_to_suspense, summary=lambda p: f"挂账 {p['intent_id'][:8]}")
+    register_queueable(_kind, _correct, summary=_summary(CorrectionContent))
+register_queueable("intent.suspense", _move_to_suspense, summary=_summary(SuspenseContent))
 for _action, _label in (("roll_forward", "补写入账"), ("refund", "退费")):
-    register_queueable(f"intent.{_action}", _resolve_suspense(_action),
-                       summary=lambda p, label=_label: f"挂账处理（{label}）{p['intent_id'][:8]}")  # fmt: skip
+    register_queueable(f"intent.{_action}", _resolve_suspense(_action), summary=_resolve_summary(_label))

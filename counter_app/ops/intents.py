@@ -17,6 +17,8 @@ from counter_app.context import OpContext
 from counter_app.ops.area import SessionArea
 from counter_app.ops.card_writes import commit_intent, intent_row, mark_intent, write_purchase_record
 from counter_app.ops.common import add_audited, open_shift_row
+from counter_app.ops.intent_kinds import payload_of
+from counter_app.ops.intent_payloads import TopUpPayload
 from counter_app.results import IntentInfo
 from db.models import Account, CardWriteIntent, LedgerEntry
 from db.queries.intents import unfinished_intents
@@ -53,14 +55,14 @@ def resolve_suspense(ctx: OpContext, *, intent_id: str, action: str, approval: A
             raise InputInvalid("该写卡不在挂账中", detail_en="the intent is not in suspense")
         approval_id = ctx.approve(s, approval, kind=f"intent.{action}", payload={"intent_id": intent_id})
         account_no = s.get(Account, intent.account_id).account_no
-        meter_no = intent.payload.get("meter_no")
+        meter_no = payload_of(intent).record_meter_no
     if action == "roll_forward":
         return _roll_forward(ctx, intent_id, account_no, meter_no, approval_id)
     return _refund(ctx, intent_id, approval_id)
 
 
 def _roll_forward(
-    ctx: OpContext, intent_id: str, account_no: str, meter_no: str, approval_id: int
+    ctx: OpContext, intent_id: str, account_no: str, meter_no: str | None, approval_id: int
 ) -> IntentInfo:
     """The customer is back with the card: finish the write if it never landed, then record the
     sale in the current shift and take the held money off (it was counted on the first sheet)."""
@@ -117,11 +119,17 @@ def _current_shift_id(ctx: OpContext, s) -> int | None:
 def _ledger(ctx, s, intent: CardWriteIntent, kind: str, fen: int, shift_id, reason: str, approval_id) -> None:
     entry = LedgerEntry(
         kind=kind, charge="electricity", account_id=intent.account_id, fen=fen, energy_ckwh=0, free_ckwh=0,
-        tender=intent.tender, reference=intent.payload.get("reference"), operator_id=ctx.operator_id,
+        tender=intent.tender, reference=_reference(intent), operator_id=ctx.operator_id,
         shift_id=shift_id, workstation_id=ctx.workstation.id, at=ctx.now(), intent_id=intent.intent_id,
         approval_id=approval_id, reason=reason, simulated=intent.simulated,
     )  # fmt: skip
     add_audited(ctx, s, entry, f"ledger.{kind}", intent_id=intent.intent_id, fen=fen)
+
+
+def _reference(intent: CardWriteIntent) -> str | None:
+    """The non-cash tender's reference of a top-up (the only kind whose money is held in suspense)."""
+    payload = payload_of(intent)
+    return payload.reference if isinstance(payload, TopUpPayload) else None
 
 
 def _unfinished(s, intent_id: str) -> tuple[CardWriteIntent, str]:

@@ -18,7 +18,7 @@ from base.errors import AccountClosed, InputInvalid, OverMeterMaximum
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops.account_admin import check_meter_no, require_meter_free
-from counter_app.ops.card_writes import begin_intent, register_committer, run_card_write
+from counter_app.ops.card_writes import begin_intent, run_card_write
 from counter_app.ops.cards import (
     CARD_ROLES,
     account_event,
@@ -28,6 +28,7 @@ from counter_app.ops.cards import (
     require_not_blacklisted,
 )
 from counter_app.ops.common import add_audited, get_account
+from counter_app.ops.intent_payloads import ParameterPayload
 from counter_app.results import CardInfo, MeterReplacement
 from db.models import Account, Card, CardEvent, CardWriteIntent, LedgerEntry
 from db.queries.accounts import account_by_meter_no
@@ -98,56 +99,57 @@ def replace_meter(
         if carried_ckwh > maximum:
             raise OverMeterMaximum(f"{carried_ckwh} > {maximum}", data={"meter_max_ckwh": maximum})
         require_tool_stock(ctx, s, reading)
-        payload = {
+        content = {
             "account_no": account.account_no,
             "new_meter_no": new_meter_no,
             "carried_ckwh": carried_ckwh,
         }
-        approval_id = ctx.approve(s, approval, kind="account.replace_meter", payload=payload)
+        approval_id = ctx.approve(s, approval, kind="account.replace_meter", payload=content)
         return begin_intent(
             ctx, s, kind="parameter", account=account, card_serial=reading.card_serial,
             purchase_counter=account.purchase_counter, amount_fen=0, energy_ckwh=carried_ckwh, shift_id=None,
-            payload={**payload, "old_meter_no": account.meter_no, "approval_id": approval_id,
-                     "param_seq": next_param_seq(s, new_meter_no)},
+            payload=ParameterPayload(account_no=account.account_no, old_meter_no=account.meter_no,
+                                     new_meter_no=new_meter_no, approval_id=approval_id,
+                                     param_seq=next_param_seq(s, new_meter_no)),
         )  # fmt: skip
 
     def write(intent: CardWriteIntent) -> CardReading:
-        if ctx.devices.sim is not None and not ctx.devices.sim.meter_exists(intent.payload["new_meter_no"]):
-            ctx.devices.sim.install_meter(intent.payload["new_meter_no"])  # a new meter: never loaded
+        p = ParameterPayload.from_json(intent.payload)
+        if ctx.devices.sim is not None and not ctx.devices.sim.meter_exists(p.new_meter_no):
+            ctx.devices.sim.install_meter(p.new_meter_no)  # a new meter: never loaded
         return ctx.devices.require_card().make_tool_card(
-            kind=CardKind.PARAMETER, meter_no=intent.payload["new_meter_no"], intent_id=intent.intent_id,
+            kind=CardKind.PARAMETER, meter_no=p.new_meter_no, intent_id=intent.intent_id,
             starting_counter=intent.purchase_counter, starting_balance_ckwh=intent.energy_ckwh,
-            param_seq=int(intent.payload["param_seq"]),
+            param_seq=p.param_seq,
         )  # fmt: skip
 
     return run_card_write(ctx, begin, write)
 
 
-@register_committer("parameter")
 def commit_replace_meter(
     ctx: OpContext, s: DbSession, intent: CardWriteIntent, recovered: bool
 ) -> MeterReplacement:
-    p = intent.payload
+    p = ParameterPayload.from_json(intent.payload)
     account = s.get(Account, intent.account_id)
     who = {"operator_id": intent.operator_id, "workstation_id": intent.workstation_id}
-    approval_id = p.get("approval_id")
-    record_tool_card(ctx, s, intent.card_serial, "parameter", p["new_meter_no"], approval_id=approval_id, **who,
+    approval_id = p.approval_id
+    record_tool_card(ctx, s, intent.card_serial, "parameter", p.new_meter_no, approval_id=approval_id, **who,
                      data={"account_no": account.account_no, "starting_counter": intent.purchase_counter,
-                           "starting_balance_ckwh": intent.energy_ckwh, "param_seq": p["param_seq"],
+                           "starting_balance_ckwh": intent.energy_ckwh, "param_seq": p.param_seq,
                            "intent_id": intent.intent_id})  # fmt: skip
     entry = LedgerEntry(
         kind="carried", account_id=account.id, fen=0, energy_ckwh=intent.energy_ckwh,
         purchase_counter=intent.purchase_counter, operator_id=intent.operator_id,
         workstation_id=intent.workstation_id, at=ctx.now(), intent_id=intent.intent_id, approval_id=approval_id,
         simulated=bool(intent.simulated),
-        data={"old_meter_no": p["old_meter_no"], "new_meter_no": p["new_meter_no"],
+        data={"old_meter_no": p.old_meter_no, "new_meter_no": p.new_meter_no,
               "parameter_card_serial": intent.card_serial, "recovered": recovered},
     )  # fmt: skip
     add_audited(ctx, s, entry, "ledger.carried", account_no=account.account_no)
-    account.meter_no = p["new_meter_no"]
+    account.meter_no = p.new_meter_no
     account.simulated = account.simulated or bool(intent.simulated)
     account_event(ctx, s, account, "meter_replaced", approval_id=approval_id, **who,
-                  data={"old_meter_no": p["old_meter_no"], "new_meter_no": p["new_meter_no"],
+                  data={"old_meter_no": p.old_meter_no, "new_meter_no": p.new_meter_no,
                         "carried_ckwh": intent.energy_ckwh, "parameter_card_serial": intent.card_serial,
                         "starting_counter": intent.purchase_counter})  # fmt: skip
     return MeterReplacement(account_no=account.account_no, parameter_card_serial=intent.card_serial)

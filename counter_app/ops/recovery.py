@@ -7,16 +7,20 @@ card read): each open intent is settled from the card.
   aborted intent shows as a void on the X/Z reports);
 - the card is not on the reader → still open: the account stays blocked until the card comes back
   or a supervisor moves the intent to suspense.
-Intents in suspense are settled only by `resolve_suspense` (a supervisor's decision).
+Intents in suspense are settled only by `resolve_suspense` (a supervisor's decision). The rule of
+each kind is stated in the intent-kind table (counter_app/ops/intent_kinds.py), looked up here.
 """
 
 from __future__ import annotations
 
 import logging
 
+from sqlalchemy.orm import Session as DbSession
+
 from base.errors import CardAbsent, DeviceOffline, UserFacingError
 from counter_app.context import OpContext
 from counter_app.ops.card_writes import commit_intent, intent_row, mark_intent
+from counter_app.ops.intent_kinds import Settle, recovery_rule
 from counter_app.results import RecoveryResult
 from db.models import Account, CardWriteIntent
 from db.queries.intents import unfinished_intents
@@ -27,14 +31,7 @@ log = logging.getLogger(__name__)
 SETTLED_BY_CARD = ("open", "card_written")
 
 
-def _load_committers() -> None:
-    """Every intent kind's commit registers itself when its module is imported; the session module
-    imports them all. Recovery runs at open_counter, before any session exists."""
-    import counter_app.session  # noqa: F401
-
-
 def recover_workstation(ctx: OpContext) -> list[RecoveryResult]:
-    _load_committers()
     with ctx.reading() as s:
         pending = [(i.intent_id, _account_no(s, i)) for i, st in unfinished_intents(s, workstation_id=ctx.workstation.id)
                    if st in SETTLED_BY_CARD]  # fmt: skip
@@ -46,7 +43,6 @@ def recover_workstation(ctx: OpContext) -> list[RecoveryResult]:
 
 def resolve_card_intents(ctx: OpContext, reading: CardReading) -> bool:
     """Settle the open intents of the card just read (any workstation's); True if any was settled."""
-    _load_committers()
     with ctx.reading() as s:
         pending = [(i.intent_id, _account_no(s, i)) for i, st in unfinished_intents(s)
                    if st in SETTLED_BY_CARD and i.card_serial == reading.card_serial]  # fmt: skip
@@ -57,16 +53,21 @@ def resolve_card_intents(ctx: OpContext, reading: CardReading) -> bool:
 def _settle(ctx: OpContext, intent_id: str, account_no: str, reading: CardReading | None) -> RecoveryResult:
     with ctx.reading() as s:
         intent = intent_row(s, intent_id)
-        card_serial = intent.card_serial
+        card_serial, rule = intent.card_serial, recovery_rule(intent.kind)
     if reading is None or reading.card_serial != card_serial:
-        return RecoveryResult(intent_id, account_no, "still_open", None)
-    record = reading.record
-    if record is not None and record.is_from_intent(intent_id):
+        action = rule.no_card
+    elif reading.record is not None and reading.record.is_from_intent(intent_id):
+        action = rule.own_record
+    else:
+        action = rule.other_record
+    receipt_no = None
+    if action is Settle.ROLL_FORWARD:
         result = commit_intent(ctx, intent_id, recovered=True)
-        return RecoveryResult(intent_id, account_no, "rolled_forward", getattr(result, "receipt_no", None))
-    with ctx.uow() as s:
-        mark_intent(ctx, s, intent_row(s, intent_id), "aborted", reason="card shows the previous record")
-    return RecoveryResult(intent_id, account_no, "aborted", None)
+        receipt_no = getattr(result, "receipt_no", None)
+    elif action is Settle.ABORT:
+        with ctx.uow() as s:
+            mark_intent(ctx, s, intent_row(s, intent_id), "aborted", reason="card shows the previous record")
+    return RecoveryResult(intent_id, account_no, action.value, receipt_no)
 
 
 def _card_on_reader(ctx: OpContext) -> CardReading | None:
@@ -81,6 +82,6 @@ def _card_on_reader(ctx: OpContext) -> CardReading | None:
         return None
 
 
-def _account_no(s, intent: CardWriteIntent) -> str:
+def _account_no(s: DbSession, intent: CardWriteIntent) -> str:
     account = s.get(Account, intent.account_id)
     return account.account_no if account else ""

@@ -4,16 +4,14 @@ computed from the intent row alone so that recovery can run it after a crash.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
 from counter_app.context import OpContext
 from counter_app.ops import quota_owed
-from counter_app.ops.card_writes import register_committer
 from counter_app.ops.common import add_audited, last_write_back, open_shift_row, room_code_of
+from counter_app.ops.intent_payloads import TopUpPayload
 from counter_app.printing import enqueue
 from counter_app.receipt_signing import sign_receipt
 from counter_app.results import SaleResult
@@ -26,6 +24,8 @@ from receipts import data as rd
 
 @dataclass(frozen=True)
 class SalePlan:
+    """The sale as the commit records it: the intent's columns and its typed payload together."""
+
     kind: str  # sale | free
     account_no: str
     meter_no: str
@@ -41,23 +41,21 @@ class SalePlan:
     override_reason: str | None
     approval_id: int | None
     allocations: tuple[tuple[int, int], ...]
-    cashier: str
+
+    @classmethod
+    def of(cls, intent: CardWriteIntent) -> SalePlan:
+        p = TopUpPayload.from_json(intent.payload)
+        return cls(
+            kind=p.ledger_kind, account_no=p.account_no, meter_no=p.meter_no, amount_fen=intent.amount_fen,
+            energy_ckwh=intent.energy_ckwh - p.carried_ckwh, free_ckwh=intent.free_ckwh, carried_ckwh=p.carried_ckwh,
+            price_e4=int(intent.price_e4 or 0), tender=intent.tender or "cash", reference=p.reference,
+            tendered_fen=p.tendered_fen, change_fen=p.change_fen, override_reason=p.override_reason,
+            approval_id=p.approval_id, allocations=p.allocations,
+        )  # fmt: skip
 
 
-def plan_payload(plan: SalePlan) -> dict[str, Any]:
-    return {**dataclasses.asdict(plan), "allocations": [list(a) for a in plan.allocations]}
-
-
-def plan_from_payload(payload: dict[str, Any]) -> SalePlan:
-    fields = {f.name for f in dataclasses.fields(SalePlan)}
-    values = {k: v for k, v in payload.items() if k in fields}
-    values["allocations"] = tuple(tuple(a) for a in values.get("allocations", ()))
-    return SalePlan(**values)
-
-
-@register_committer("top_up")
 def commit_top_up(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recovered: bool) -> SaleResult:
-    plan = plan_from_payload(intent.payload)
+    plan = SalePlan.of(intent)
     account = s.get(Account, intent.account_id)
     now = ctx.now()
     shift_id = _selling_shift(ctx, s, intent)

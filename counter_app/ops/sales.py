@@ -37,11 +37,11 @@ from counter_app.ops.common import (
     positive_int,
     require_sellable,
 )
-from counter_app.ops.sale_commit import SalePlan, plan_payload
+from counter_app.ops.intent_payloads import TopUpPayload
 from counter_app.printing import drain_quietly, reprint
 from counter_app.results import AccountInfo, CardInfo, Quote, SaleResult
 from counter_app.roles import SELLING_ROLES
-from db.models import Account
+from db.models import Account, CardWriteIntent
 from db.queries.tariffs import current_tariff
 
 # --- reading ------------------------------------------------------------------------------------------
@@ -85,9 +85,7 @@ def top_up(
     result = card_writes.run_card_write(
         ctx,
         begin=lambda s: _begin_top_up(ctx, s, account_no, reading, request),
-        write=lambda intent: card_writes.write_purchase_record(
-            ctx, intent, account_no, intent.payload["meter_no"]
-        ),
+        write=lambda intent: card_writes.write_purchase_record(ctx, intent, account_no, _meter_of(intent)),
     )
     _print_after_sale(ctx)
     return result
@@ -101,12 +99,14 @@ def collect_free(ctx: OpContext, *, account_no: str) -> SaleResult:
     result = card_writes.run_card_write(
         ctx,
         begin=lambda s: _begin_top_up(ctx, s, account_no, reading, request),
-        write=lambda intent: card_writes.write_purchase_record(
-            ctx, intent, account_no, intent.payload["meter_no"]
-        ),
+        write=lambda intent: card_writes.write_purchase_record(ctx, intent, account_no, _meter_of(intent)),
     )
     _print_after_sale(ctx)
     return result
+
+
+def _meter_of(intent: CardWriteIntent) -> str:
+    return TopUpPayload.from_json(intent.payload).meter_no
 
 
 def _precheck_selling(ctx: OpContext) -> None:
@@ -150,17 +150,17 @@ def _begin_top_up(ctx: OpContext, s: DbSession, account_no: str, reading: Any, r
     counter, carried, approval_id = _counter_and_carry(ctx, s, account, reading, req, amount, energy)
     check_meter_maximum(ctx, s, account, reading, energy + free + carried)
     change = _change(req, amount)
-    plan = SalePlan(
-        kind="free" if req.free_only else "sale", account_no=account.account_no, meter_no=account.meter_no,
-        amount_fen=amount, energy_ckwh=energy, free_ckwh=free, carried_ckwh=carried, price_e4=price,
-        tender=req.tender, reference=req.reference, tendered_fen=req.tendered_fen if req.tender == "cash" else None,
-        change_fen=change, override_reason=req.override_reason, approval_id=approval_id,
-        allocations=tuple((a.batch_id, a.ckwh) for a in allocations), cashier=ctx.operator.name,
+    payload = TopUpPayload(
+        ledger_kind="free" if req.free_only else "sale", account_no=account.account_no, meter_no=account.meter_no,
+        carried_ckwh=carried, reference=req.reference,
+        tendered_fen=req.tendered_fen if req.tender == "cash" else None, change_fen=change,
+        override_reason=req.override_reason, approval_id=approval_id,
+        allocations=tuple((a.batch_id, a.ckwh) for a in allocations),
     )  # fmt: skip
     return card_writes.begin_intent(
         ctx, s, kind="top_up", account=account, card_serial=reading.card_serial, purchase_counter=counter,
         amount_fen=amount, energy_ckwh=energy + carried, free_ckwh=free, price_e4=price, tender=req.tender,
-        shift_id=shift.id, payload=plan_payload(plan),
+        shift_id=shift.id, payload=payload,
     )  # fmt: skip
 
 
