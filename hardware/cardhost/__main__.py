@@ -20,8 +20,12 @@ def main(argv: list[str] | None = None) -> int:
         prog="counter-cardhost", description="Serve a vendor card reader library to the counter app."
     )
     parser.add_argument("--lib", required=True, help="the reader library, e.g. C:\\Reader\\mwic_32.dll")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="TCP port on 127.0.0.1 (0 = any free one)")
-    parser.add_argument("--device-port", default="COM1", help="the reader's port for ic_init: COM1, COM2, …, USB")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="TCP port on 127.0.0.1 (0 = any free one)"
+    )
+    parser.add_argument(
+        "--device-port", default="COM1", help="the reader's port for ic_init: COM1, COM2, …, USB"
+    )
     parser.add_argument("--baud", type=int, default=9600, help="the reader's baud rate for ic_init")
     parser.add_argument(
         "--counter-form",
@@ -31,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         port = device_port_number(args.device_port)
         library = MwicLibrary(args.lib, port=port, baud=args.baud, counter_form=args.counter_form)

@@ -122,7 +122,9 @@ def _load(path: Path) -> ctypes.CDLL:
 class MwicLibrary:
     """`mwic_32.dll` (or a compatible library at `path`) on reader port `port` at `baud`."""
 
-    def __init__(self, path: str | Path, *, port: int = 0, baud: int = 9600, counter_form: CounterForm = "bits") -> None:
+    def __init__(
+        self, path: str | Path, *, port: int = 0, baud: int = 9600, counter_form: CounterForm = "bits"
+    ) -> None:
         self.path = Path(path)
         self.name = self.path.name
         self.port = port

@@ -30,9 +30,7 @@ AnswerHook = Callable[[Frame, bytes], bytes | None]
 
 
 class CardHostServer:
-    def __init__(
-        self, reader: HostedReader, *, port: int = 0, answer_hook: AnswerHook | None = None
-    ) -> None:
+    def __init__(self, reader: HostedReader, *, port: int = 0, answer_hook: AnswerHook | None = None) -> None:
         self.reader = reader
         self.answer_hook = answer_hook
         self._listener = socket.create_server(("127.0.0.1", port))

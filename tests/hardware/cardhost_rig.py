@@ -61,13 +61,20 @@ class Standin:
         self.dll = ctypes.CDLL(str(path))  # the same handle the host's MwicLibrary gets
         u8p = ctypes.c_char_p
         self.dll.standin_load.argtypes = [u8p, ctypes.c_uint32, u8p, ctypes.c_int, ctypes.c_int]
-        self.dll.standin_image.argtypes = [u8p, ctypes.POINTER(ctypes.c_uint32), u8p, ctypes.POINTER(ctypes.c_int)]
+        self.dll.standin_image.argtypes = [
+            u8p,
+            ctypes.POINTER(ctypes.c_uint32),
+            u8p,
+            ctypes.POINTER(ctypes.c_int),
+        ]
         for name in ("standin_pull_after", "standin_fail_comm", "standin_not_4442"):
             getattr(self.dll, name).argtypes = [ctypes.c_int]
         self.dll.standin_reset()
 
     def load(self, card: VirtualCard, *, insert: bool) -> None:
-        self.dll.standin_load(bytes(card.memory), card.protection, bytes(card.psc), card.error_counter, int(insert))
+        self.dll.standin_load(
+            bytes(card.memory), card.protection, bytes(card.psc), card.error_counter, int(insert)
+        )
 
     def copy_into(self, card: VirtualCard) -> bool:
         """The stand-in's card image into `card`; True if it is still in the slot."""

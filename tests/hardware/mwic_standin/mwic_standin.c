@@ -37,6 +37,7 @@ static int verified = 0;
 static int not_4442 = 0;
 static int pull_after = -1; /* next swr_4442 stops after n bytes and the card leaves */
 static int comm_fail = 0;   /* this many next calls fail as if the cable were out */
+static int write_fail = 0;  /* the next swr_4442 fails without writing, the card stays */
 static unsigned char memory[256];
 static uint32_t protection = 0; /* bit i set = byte i still writable (SLE4442: 0 = protected) */
 static unsigned char psc[3] = {0xFF, 0xFF, 0xFF};
@@ -138,6 +139,10 @@ static short do_swr(HANDLE icdev, short offset, short len, unsigned char *buf) {
     short rc = card_gate(icdev);
     if (rc) return rc;
     if (offset < 0 || len < 1 || offset + len > 256) return ERR_PARAM;
+    if (write_fail) {
+        write_fail = 0;
+        return ERR_COMM;
+    }
     limit = (pull_after >= 0 && pull_after < len) ? pull_after : len;
     for (i = 0; i < limit; i++) {
         if (verified && writable(offset + i)) memory[offset + i] = buf[i];
@@ -227,6 +232,7 @@ void standin_reset(void) {
     not_4442 = 0;
     pull_after = -1;
     comm_fail = 0;
+    write_fail = 0;
     memset(memory, 0xFF, sizeof memory);
     protection = 0;
     memset(psc, 0xFF, 3);
@@ -277,6 +283,12 @@ void standin_pull_after(int n) {
 void standin_fail_comm(int n) {
     pthread_mutex_lock(&lock);
     comm_fail = n;
+    pthread_mutex_unlock(&lock);
+}
+
+void standin_fail_next_write(void) {
+    pthread_mutex_lock(&lock);
+    write_fail = 1;
     pthread_mutex_unlock(&lock);
 }
 
