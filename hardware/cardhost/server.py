@@ -95,7 +95,13 @@ class CardHostServer:
 
     def _answer(self, conn: socket.socket, frame: Frame) -> bool:
         """Run one request; False: the connection is to be closed."""
-        result = self.reader.handle(frame.cmd, frame.data)
+        try:
+            result = self.reader.handle(frame.cmd, frame.data)
+        except Exception:
+            # Broad on purpose: one request the host mishandles must not kill the only thread, and
+            # with it the counter's reader; unanswered, it is a silent reader to the driver.
+            log.exception("card host: request 0x%02x failed", frame.cmd)
+            result = None
         out = b"" if result is None else Frame(frame.seq, frame.cmd, bytes([result[0]]) + result[1]).encode()
         if self.answer_hook is not None:
             shaped = self.answer_hook(frame, out)

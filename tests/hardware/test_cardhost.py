@@ -17,6 +17,8 @@ from base.errors import CardLocked, CardMac, CardRemoved, DeviceOffline
 from hardware.card_reader import ReaderProtocolError, SerialCardReader
 from hardware.card_service import CardService
 from hardware.cardhost.library import device_port_number, error_counter_bits
+from hardware.cardhost.reader import HostedReader
+from hardware.cardhost.server import CardHostServer
 from hardware.protocol import Cmd, attempts_left
 from hardware.psc import derive_psc
 
@@ -197,3 +199,34 @@ def test_missing_library_is_a_clear_error(tmp_path):
 def _derived_psc(host) -> bytes:
     assert host.loaded_serial is not None
     return derive_psc(PSC_KEY, host.loaded_serial)
+
+
+class _BrokenLibrary:
+    """A ReaderLibrary whose get_status raises something that is not a LibraryError (a bug in a
+    library binding): the host must survive it."""
+
+    name = "broken.dll"
+
+    def open(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def version(self) -> str:
+        return "1.0"
+
+    def card_present(self) -> bool:
+        raise RuntimeError("binding bug")
+
+
+def test_a_request_the_host_mishandles_does_not_kill_it(make_reader):
+    """GIVEN a library call raising an unexpected error WHEN STATUS is asked THEN no answer
+    (DeviceOffline), and the host still answers the next request."""
+    server = CardHostServer(HostedReader(_BrokenLibrary()))  # type: ignore[arg-type]  # a partial fake
+    server.start()
+    try:
+        reader = make_reader(server.url)
+        with pytest.raises(DeviceOffline):
+            reader.status()
+        assert reader.version() == "counter-cardhost 1.0 / broken.dll 1.0"
+    finally:
+        server.close()
