@@ -5,6 +5,9 @@
 ; PAYLOAD is the one-folder bundle made by scripts/build_bundle.sh ON WINDOWS (PyInstaller does not
 ; cross-build); CI compiles this script on Linux with the Linux bundle as a stand-in (tests/ship).
 ; -DFAST: no compression (CI only).
+; -DCARDHOST=C:\build\dist\counter-cardhost adds the card host for vendor reader libraries (the
+; 32-bit bundle of installer/cardhost.spec) to $INSTDIR\cardhost and starts it at every logon
+; (docs/operations.md §6.1; UNVERIFIED on Windows).
 ;
 ; - Per-machine: Program Files, HKLM, Start-menu entry for all users; needs administrator rights.
 ; - Data and logs live in %ProgramData%\counter (the database counter.db, backups\, logs\): NEVER in
@@ -63,6 +66,7 @@ Section "Program" SecProgram
   SetRegView 64
   ; The running program would keep its files locked.
   nsExec::Exec 'taskkill /IM counter-app.exe /T'
+  nsExec::Exec 'taskkill /IM counter-cardhost.exe /T'
   ; Replace the previous program files entirely (stale DLLs of an older build must not linger);
   ; the data are not here.
   RMDir /r "$INSTDIR\_internal"
@@ -91,11 +95,31 @@ Section "Program" SecProgram
   WriteUninstaller "$INSTDIR\uninstall.exe"
 SectionEnd
 
+!ifdef CARDHOST
+; The card host (32-bit): the administrator copies the reader vendor's mwic_32.dll (and whatever DLLs
+; it needs) into $INSTDIR\cardhost; an upgrade replaces only our files, never the vendor's DLL.
+; Started by a Startup-folder shortcut for all users, windowless, logging to the data folder; the
+; app reaches it at socket://127.0.0.1:4442 (COUNTER_READER_URL). Another reader port: edit the
+; shortcut's --device-port.
+Section "Card host" SecCardHost
+  SetShellVarContext all
+  SetRegView 64
+  RMDir /r "$INSTDIR\cardhost\_internal"
+  SetOutPath "$INSTDIR\cardhost"
+  File /r "${CARDHOST}\*"
+  CreateShortCut "$SMSTARTUP\counter-cardhost.lnk" "$INSTDIR\cardhost\counter-cardhost.exe" \
+    '--lib "$INSTDIR\cardhost\mwic_32.dll" --port 4442 --device-port COM1 --log-file "$APPDATA\counter\logs\cardhost.log"'
+SectionEnd
+!endif
+
 Section "Uninstall"
   SetShellVarContext all
   SetRegView 64
   nsExec::Exec 'taskkill /IM counter-app.exe /T'
+  nsExec::Exec 'taskkill /IM counter-cardhost.exe /T'
   Delete "$SMPROGRAMS\${APPNAME}.lnk"
+  Delete "$SMSTARTUP\counter-cardhost.lnk"
+  RMDir /r "$INSTDIR\cardhost"
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\counter-app.exe"
   Delete "$INSTDIR\counter-admin.exe"

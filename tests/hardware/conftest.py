@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from cardhost_rig import CARDHOST_MODULES, cardhost_control
 from hw_helpers import FAST, MAC_KEY, PSC_KEY
 
 from hardware.card_reader import SerialCardReader
@@ -28,8 +29,18 @@ class Rig:
         return self.sim
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # The reader tests' `sim` also runs as serial driver → card host → C stand-in library.
+    if "sim" in metafunc.fixturenames and metafunc.definition.path.name in CARDHOST_MODULES:
+        metafunc.parametrize("sim", ["socket", "cardhost"], indirect=True)
+
+
 @pytest.fixture
-def sim(tmp_path) -> Iterator[SimControl]:
+def sim(request, tmp_path) -> Iterator[SimControl]:
+    if getattr(request, "param", "socket") == "cardhost":
+        with cardhost_control(tmp_path, mac_key=MAC_KEY) as host:
+            yield host
+        return
     control = SimControl(tmp_path / "sim", mac_key=MAC_KEY)
     yield control
     control.close()
@@ -39,6 +50,7 @@ def _rig_params() -> list[str]:
     params = ["socket"]
     if os.name == "posix":
         params.append("pty")
+    params.append("cardhost")
     if os.environ.get("COUNTER_TEST_READER_URL"):
         params.append("real")
     return params
@@ -48,6 +60,10 @@ def _rig_params() -> list[str]:
 def rig(request, tmp_path) -> Iterator[Rig]:
     if request.param == "real":
         yield Rig("real", os.environ["COUNTER_TEST_READER_URL"], None)
+        return
+    if request.param == "cardhost":
+        with cardhost_control(tmp_path, mac_key=MAC_KEY) as host:
+            yield Rig("cardhost", host.reader_url, host)
         return
     control = SimControl(tmp_path / "sim", mac_key=MAC_KEY, transport=request.param)
     yield Rig(request.param, control.reader_url, control)
