@@ -52,7 +52,7 @@ class World:
             id=self.workstation_id, code="W01", campus_id=self.campus_id, simulated=False
         )
         operator = AuthenticatedOperator(id=operator_id, name="", display_name="", roles=frozenset())
-        return OpContext(engine=self.engine, keys=self.keys, clock=self.clock, workstation=station,
+        return OpContext(engine=self.engine, keys=self.keys, clock=self.clock, station=station,
                          devices=Devices(), dev_database=True, operator=operator)  # fmt: skip
 
 
