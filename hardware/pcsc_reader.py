@@ -93,7 +93,6 @@ class PcscCardReader(CardReader):
         self._card: int | None = None
         self._protocol = 0
         self._reader_name: str | None = None
-        self._verified = False
         self._card_present: bool | None = None
         self._last_error: str | None = None
 
@@ -149,13 +148,11 @@ class PcscCardReader(CardReader):
 
     @runs_in_device_thread
     def verify_psc(self, *, psc: bytes) -> None:
-        self._verified = False
         self._transact(self.table.present_apdu(_three(psc)), idempotent=False)
         # SW2 carries the error counter on CCID firmware, the data does on older firmware: the
         # counter itself says what happened, whichever the firmware.
         left = attempts_left(self._transact(self.table.read_error_counter, idempotent=True)[0])
         if left == 3:
-            self._verified = True
             return
         if left == 0:
             raise self._failed(CardLocked())
@@ -167,12 +164,10 @@ class PcscCardReader(CardReader):
     def write_main(self, *, address: int, data: bytes) -> None:
         if not (0 <= address < MAIN_SIZE and 1 <= len(data) <= MAIN_SIZE - address):
             raise ValueError("write outside the 256-byte main memory")
-        self._require_verified()
         self._transact(self.table.write_apdu(address, data), idempotent=False)
 
     @runs_in_device_thread
     def change_psc(self, *, new_psc: bytes) -> None:
-        self._require_verified()
         self._transact(self.table.change_apdu(_three(new_psc)), idempotent=False)
 
     def beep(self, *, duration_ms: int = 100) -> None:
@@ -206,12 +201,6 @@ class PcscCardReader(CardReader):
     def _failed(self, exc: UserFacingError) -> UserFacingError:
         self._last_error = f"{exc.code}: {exc.message_en}"
         return exc
-
-    def _require_verified(self) -> None:
-        # An SLE4442 ignores a write without a verified PSC and the firmware may still answer 90 00:
-        # sending one is a bug of ours, caught here rather than by the read-back.
-        if not self._verified:
-            raise ReaderProtocolError("write before the PSC was verified in this card session")
 
     def _ctx(self) -> int:
         scard = _scard()
@@ -272,8 +261,8 @@ class PcscCardReader(CardReader):
             raise CardRemoved()
         return _card_atr(bytes(atr))
 
-    def _transact(self, apdu: bytes, *, idempotent: bool) -> bytes:
-        """One APDU; the answer's data when the status word is 90 00."""
+    def _transact(self, apdu: bytes, *, idempotent: bool = False) -> bytes:
+        """One APDU; the answer's data when the status word is 90 xx. Not idempotent unless said: sent once."""
         self._thread.assert_on_thread()
         tries = 1 + (self.read_retries if idempotent else 0)
         try:
@@ -349,7 +338,6 @@ class PcscCardReader(CardReader):
             # Reset: the next session must present the PSC again, as on the reference reader.
             scard.SCardDisconnect(self._card, scard.SCARD_RESET_CARD)
             self._card = None
-        self._verified = False
 
     def _drop_context_on(self, scard: ModuleType, hresult: int) -> None:
         """pcscd restarted or the reader was unplugged: start over with a new context next time."""

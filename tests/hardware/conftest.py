@@ -1,4 +1,11 @@
-"""Fixtures for the devices layer: simulators reached through pyserial like real devices."""
+"""Fixtures for the devices layer: simulators reached through pyserial like real devices, and (rig
+"pcsc") the SLE4442 card simulator in vpcd's virtual reader, reached through pyscard and pcscd.
+
+The "pcsc" variant runs the reader contract (test_reader_contract.py), PSC safety and torn writes
+unchanged against PcscCardReader: `rig` gets a third param, and `sim` is parametrised for those
+modules. It needs pcscd with vsmartcard-vpcd running (scripts/start-pcscd.sh) and pyscard; without
+them it skips, except in CI (CI=true), where it fails: a CI run must prove the PC/SC path.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +16,19 @@ from dataclasses import dataclass
 import pytest
 from hw_helpers import FAST, MAC_KEY, PSC_KEY
 
-from hardware.card_reader import SerialCardReader
+from hardware.card_reader import CardReader
 from hardware.card_service import CardService
+from hardware.readers import open_card_reader
 from hardware.sim.control import SimControl
+from hardware.sim.vpcd_card import VPCD_READER
+
+PCSC_MODULES = {"test_reader_contract", "test_psc_safety", "test_torn_write"}
+# Faults of a serial line that have no PC/SC counterpart: USB checks its own transfers (no garbage or
+# bit flips reach PC/SC), and pcscd, not we, owns the reader's port.
+SERIAL_LINE_ONLY = {
+    "test_garbage_and_bit_flips_on_the_line_are_survived": "garbage/bit flips: USB's CRC, not ours",
+    "test_port_closed_is_device_offline_then_recovers": "a closed serial port: pcscd owns the reader",
+}
 
 
 @dataclass
@@ -28,17 +45,62 @@ class Rig:
         return self.sim
 
 
+def _pcsc_missing() -> str | None:
+    """Why the PC/SC rig cannot run here, or None when pyscard, pcscd and vpcd's reader are there."""
+    try:
+        from smartcard import scard
+    except ImportError:
+        return "pyscard is not installed (extra `pcsc`)"
+    hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    if hresult != scard.SCARD_S_SUCCESS:
+        return "pcscd is not running (scripts/start-pcscd.sh)"
+    try:
+        _hresult, readers = scard.SCardListReaders(context, [])
+    finally:
+        scard.SCardReleaseContext(context)
+    if VPCD_READER not in readers:
+        return f"pcscd has no {VPCD_READER!r} (vsmartcard-vpcd)"
+    return None
+
+
+def _require_pcsc() -> None:
+    missing = _pcsc_missing()
+    if missing is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"PC/SC tests must run in CI: {missing}")
+    pytest.skip(missing)
+
+
+def _sim_control(tmp_path, transport: str) -> SimControl:
+    if transport == "pcsc":
+        _require_pcsc()
+        return SimControl(tmp_path / "sim", mac_key=MAC_KEY, transport="vpcd")
+    return SimControl(tmp_path / "sim", mac_key=MAC_KEY, transport=transport)
+
+
+_PCSC = pytest.param("pcsc", marks=pytest.mark.pcsc)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`sim` runs twice in the reader modules: the reference simulator and the card behind PC/SC."""
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if module in PCSC_MODULES and "sim" in metafunc.fixturenames:
+        metafunc.parametrize("sim", ["socket", _PCSC], indirect=True)
+
+
 @pytest.fixture
-def sim(tmp_path) -> Iterator[SimControl]:
-    control = SimControl(tmp_path / "sim", mac_key=MAC_KEY)
+def sim(request, tmp_path) -> Iterator[SimControl]:
+    control = _sim_control(tmp_path, getattr(request, "param", "socket"))
     yield control
     control.close()
 
 
-def _rig_params() -> list[str]:
-    params = ["socket"]
+def _rig_params() -> list:
+    params: list = ["socket"]
     if os.name == "posix":
         params.append("pty")
+    params.append(_PCSC)
     if os.environ.get("COUNTER_TEST_READER_URL"):
         params.append("real")
     return params
@@ -49,17 +111,19 @@ def rig(request, tmp_path) -> Iterator[Rig]:
     if request.param == "real":
         yield Rig("real", os.environ["COUNTER_TEST_READER_URL"], None)
         return
-    control = SimControl(tmp_path / "sim", mac_key=MAC_KEY, transport=request.param)
+    if request.param == "pcsc" and request.node.originalname in SERIAL_LINE_ONLY:
+        pytest.skip(f"no PC/SC counterpart: {SERIAL_LINE_ONLY[request.node.originalname]}")
+    control = _sim_control(tmp_path, request.param)
     yield Rig(request.param, control.reader_url, control)
     control.close()
 
 
 @pytest.fixture
 def make_reader():
-    readers: list[SerialCardReader] = []
+    readers: list[CardReader] = []
 
-    def make(url: str, **kwargs) -> SerialCardReader:
-        reader = SerialCardReader(url, **{**FAST, **kwargs})
+    def make(url: str, **kwargs) -> CardReader:
+        reader = open_card_reader(url, **{**FAST, **kwargs})
         readers.append(reader)
         return reader
 
