@@ -47,9 +47,9 @@ from db.engine import make_engine, sqlite_file_path
 from db.migrate import prepare_schema
 from db.models import Workstation
 from db.session import unit_of_work
-from hardware.readers import open_card_reader
 from hardware.card_service import CardService
 from hardware.printer import SerialPrinter
+from hardware.readers import open_card_reader
 from hardware.sim.control import SimControl
 
 log = logging.getLogger(__name__)

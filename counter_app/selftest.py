@@ -39,8 +39,8 @@ from db.engine import make_engine, sqlite_file_path
 from db.migrate import check_schema, current_revisions, head_revision
 from db.models import Workstation
 from db.session import unit_of_work
-from hardware.readers import open_card_reader
 from hardware.printer import SerialPrinter
+from hardware.readers import open_card_reader
 from receipts.pdf_fonts import resolve_cjk_font
 
 OK, DEV, FAIL = "ok", "dev", "fail"

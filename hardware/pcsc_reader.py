@@ -22,7 +22,6 @@ from hardware.card_reader import CardReader, CardStatus, DeviceDiagnostics, Read
 from hardware.device_thread import DeviceThread, runs_in_device_thread
 from hardware.pcsc_commands import (
     SW_NO_MORE_RETRIES,
-    SW_OK,
     TABLES,
     CommandTable,
     Family,
@@ -52,7 +51,8 @@ def _scard() -> ModuleType:
             "未安装 PC/SC 读卡器支持（pyscard / pcsc-lite）",
             detail_en=f"PC/SC support is not installed (pyscard / pcsc-lite): {exc}",
         ) from exc
-    return scard
+    module: ModuleType = scard  # no type information in pyscard: a module of Any at this edge
+    return module
 
 
 class _Lost(Exception):
@@ -291,7 +291,11 @@ class PcscCardReader(CardReader):
             # Removed (or reset by someone else): this card session is over, whatever comes next.
             self._card_present = hresult == scard.SCARD_W_RESET_CARD
             raise CardRemoved()
-        if hresult in (scard.SCARD_E_NO_SERVICE, scard.SCARD_E_READER_UNAVAILABLE, scard.SCARD_E_UNKNOWN_READER):
+        if hresult in (
+            scard.SCARD_E_NO_SERVICE,
+            scard.SCARD_E_READER_UNAVAILABLE,
+            scard.SCARD_E_UNKNOWN_READER,
+        ):
             self._drop_context_on(scard, hresult)
             raise _offline(scard, hresult, "读卡器连接中断", "card reader went away")
         if hresult != scard.SCARD_S_SUCCESS or len(response) < 2:
@@ -341,7 +345,11 @@ class PcscCardReader(CardReader):
 
     def _drop_context_on(self, scard: ModuleType, hresult: int) -> None:
         """pcscd restarted or the reader was unplugged: start over with a new context next time."""
-        if hresult in (scard.SCARD_E_NO_SERVICE, scard.SCARD_E_INVALID_HANDLE, scard.SCARD_E_READER_UNAVAILABLE):
+        if hresult in (
+            scard.SCARD_E_NO_SERVICE,
+            scard.SCARD_E_INVALID_HANDLE,
+            scard.SCARD_E_READER_UNAVAILABLE,
+        ):
             self._card = None
             self._reader_name = None
             self._context = None
@@ -356,7 +364,7 @@ class PcscCardReader(CardReader):
         self._context = None
 
 
-def _offline(scard: ModuleType, hresult: int, zh: str, en: str) -> DeviceOffline:
+def _offline(scard: ModuleType, hresult: int, zh: str, en: str) -> UserFacingError:
     return DeviceOffline(zh, detail_en=f"{en}: {scard.SCardGetErrorMessage(hresult)}")
 
 
