@@ -5,21 +5,22 @@ Memory cards have no APDU interface of their own: the reader's firmware turns cl
 into the chip's 3-wire commands. Each maker has its own set.
 
 ACS (ACR38U, ACR39U and their compatibles) — "ACR38x (CCID) Reference Manual" v6.04, §9.3.6
-"Memory Card – SLE 4432/SLE 4442/SLE 5532/SLE 5542":
+"Memory Card – SLE 4432/SLE 4442/SLE 5532/SLE 5542" (pages of §9.3.6.1-4 read; the rest see below):
   §9.3.6.1 SELECT_CARD_TYPE   FF A4 00 00 01 06        -> 90 00 (powers the card down and up: a reset)
   §9.3.6.2 READ_MEMORY_CARD   FF B0 00 addr MEM_L      -> data 90 00
   §9.3.6.3 READ_PRESENTATION_ERROR_COUNTER
                               FF B1 00 00 04           -> ERRCNT DUMMY×3 90 00 (07 = last verify good,
                                                           00 = locked)
   §9.3.6.4 READ_PROTECTION_BITS FF B2 00 00 04         -> PROT1..PROT4 90 00 (PROT1 bit0 = byte 0)
-  §9.3.6.5 WRITE_MEMORY_CARD  FF D0 00 addr MEM_L data -> 90 00
-  §9.3.6.6 WRITE_PROTECTION_MEMORY_CARD FF D1 00 addr MEM_L data -> 90 00 (protects on a match)
-  §9.3.6.7 PRESENT_CODE_MEMORY_CARD FF 20 00 00 03 PSC -> 90 0X (X: error counter after the try)
-  §9.3.6.8 CHANGE_CODE_MEMORY_CARD  FF D2 00 01 03 PSC -> 90 00
-The older non-CCID "ACR38x Reference Manual" v6.02 §9.2.2.6 has the same commands with FF B1 00 00 00,
-READ_MEMORY_CARD answering 4 protection bytes after the data, and PRESENT_CODE answering
-ERRCNT CODE 90 00: the driver accepts both shapes (it strips the 4 extra bytes and reads the error
-counter after every PRESENT_CODE instead of trusting SW2).
+  WRITE_MEMORY_CARD           FF D0 00 addr MEM_L data -> 90 00
+  WRITE_PROTECTION_MEMORY_CARD FF D1 00 addr MEM_L data -> 90 00 (protects where the byte matches)
+  PRESENT_CODE_MEMORY_CARD    FF 20 00 00 03 PSC       -> 90 0X (X: error counter after the try)
+  CHANGE_CODE_MEMORY_CARD     FF D2 00 01 03 PSC       -> 90 00
+The last four follow the non-CCID "ACR38x Reference Manual" v6.02 §9.2.2.6 and the 2006 "ACR38
+Reference Manual" v1.9 §8.2.7 (where READ_MEMORY_CARD appends 4 protection bytes and PRESENT_CODE
+answers ERRCNT CODE 90 00) and public programs driving ACS readers (90 07 after a good PRESENT_CODE).
+The driver accepts both shapes: it strips the 4 extra bytes, and reads the error counter after every
+PRESENT_CODE instead of trusting its answer.
 
 OMNIKEY (HID OMNIKEY 3x21): UNVERIFIED. HID documents synchronous-card access in the "OMNIKEY Contact
 Smart Card Readers Software Developer Guide" (PLT-03099); its pages were not available here, so this
