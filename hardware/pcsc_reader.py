@@ -66,7 +66,12 @@ def parse_pcsc_url(url: str) -> tuple[str, Family | None]:
         raise ValueError(f"not a pcsc:// URL: {url!r}")
     selector = unquote(parts.netloc + parts.path)
     family = parse_qs(parts.query).get("family", [None])[0]
-    return selector, Family(family.lower()) if family else None
+    if family is None:
+        return selector, None
+    try:
+        return selector, Family(family.lower())
+    except ValueError:
+        raise ValueError(f"unknown reader family {family!r} in {url!r}: acs or omnikey") from None
 
 
 class PcscCardReader(CardReader):
@@ -93,6 +98,7 @@ class PcscCardReader(CardReader):
         self._card: int | None = None
         self._protocol = 0
         self._reader_name: str | None = None
+        self._version: str | None = None
         self._card_present: bool | None = None
         self._last_error: str | None = None
 
@@ -109,8 +115,10 @@ class PcscCardReader(CardReader):
         name = self._guarded(self._resolve_reader)
         family = self.table.family.value.upper()
         if name.startswith(SIMULATOR_READER):
-            return f"SIM-vpcd SLE4442 card simulator on {name} ({family} commands)"
-        return f"{name} ({family} commands{'' if self.table.verified else ', UNVERIFIED'})"
+            self._version = f"SIM-vpcd SLE4442 card simulator on {name} ({family} commands)"
+        else:
+            self._version = f"{name} ({family} commands{'' if self.table.verified else ', UNVERIFIED'})"
+        return self._version
 
     @runs_in_device_thread
     def status(self) -> CardStatus:
@@ -174,13 +182,10 @@ class PcscCardReader(CardReader):
         """PC/SC readers beep (if at all) through vendor escape commands: nothing to do here."""
 
     def diagnostics(self) -> DeviceDiagnostics:
-        version = None
-        if self._reader_name:
-            version = self._reader_name
         return DeviceDiagnostics(
             port=self.url,
-            version=version,
-            simulated=bool(self._reader_name and self._reader_name.startswith(SIMULATOR_READER)),
+            version=self._version,
+            simulated=bool(self._version and self._version.startswith("SIM")),
             connected=self._context is not None and self._reader_name is not None,
             card_present=self._card_present,
             last_error=self._last_error,
