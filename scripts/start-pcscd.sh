@@ -11,8 +11,12 @@ sock=/run/pcscd/pcscd.comm
 if ! command -v pcscd >/dev/null 2>&1; then
   echo "start-pcscd: pcscd is not installed (scripts/setup.sh installs it)" >&2; exit 1
 fi
-if pgrep -x pcscd >/dev/null 2>&1 && [ -S "$sock" ]; then
-  exit 0
+if [ -S "$sock" ]; then
+  # Running, or started on demand by systemd's pcscd.socket (a developer's machine): leave it be.
+  # (A pcscd that was running before vsmartcard-vpcd was installed needs a restart to load vpcd.)
+  if pgrep -x pcscd >/dev/null 2>&1 || systemctl is-active --quiet pcscd.socket 2>/dev/null; then
+    exit 0
+  fi
 fi
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
 # A stale socket from a killed pcscd would make clients wait on nothing.
