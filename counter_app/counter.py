@@ -10,7 +10,8 @@ What it wires (API.md "Opening a counter"), in order:
    on PostgreSQL this PC's clock must agree with the server's (CLOCK_SKEW);
 4. the workstation (registered to a campus);
 5. the devices (`open_devices`): the in-process simulators when asked, then the card reader/writer
-   and the receipt printer on their pyserial URLs, collected in a `counter_app.devices.Devices`;
+   (a pyserial URL, or `pcsc://…` for a PC/SC reader: hardware.readers) and the receipt printer on
+   its pyserial URL, collected in a `counter_app.devices.Devices`;
 6. the `Counter` holding all of it, which hands each operation an `OpContext` and each login a
    `counter_app.session.Session`; then recovery of open card writes, the receipts a crash left in
    the print queue, and the day's first backup.
@@ -46,9 +47,9 @@ from db.engine import is_postgresql, make_engine, sqlite_file_of
 from db.migrate import prepare_schema
 from db.models import Workstation
 from db.session import unit_of_work
-from hardware.card_reader import SerialCardReader
 from hardware.card_service import CardService
 from hardware.printer import SerialPrinter
+from hardware.readers import open_card_reader
 from hardware.sim.control import SimControl
 
 log = logging.getLogger(__name__)
@@ -214,7 +215,7 @@ def open_devices(
         reader_url = reader_url or devices.sim.reader_url
         printer_url = printer_url or devices.sim.printer_url
     if reader_url:
-        reader = SerialCardReader(reader_url)
+        reader = open_card_reader(reader_url)
         devices.closers.append(reader.close)
         devices.card = CardService(reader, mac_key=keys.card_mac, psc_master_key=keys.psc_master, clock=clock)
     if printer_url:

@@ -12,7 +12,8 @@ result fails too. Exit 0 when nothing fails under the rules in force, 1 otherwis
 
 Where a counter's devices are configured (per PC, so per workstation): `--reader URL` /
 `--printer URL`, else the environment variables COUNTER_READER_URL / COUNTER_PRINTER_URL (pyserial
-URLs: COM3, /dev/ttyUSB0, socket://host:port). counter-app opens the same ones.
+URLs: COM3, /dev/ttyUSB0, socket://host:port; a PC/SC reader is pcsc://<index or reader name>).
+counter-app opens the same ones.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ from db.health import durability
 from db.migrate import check_schema, current_revisions, head_revision
 from db.models import Workstation
 from db.session import unit_of_work
-from hardware.card_reader import SerialCardReader
 from hardware.printer import SerialPrinter
+from hardware.readers import open_card_reader
 from receipts.pdf_fonts import resolve_cjk_font
 
 OK, DEV, FAIL = "ok", "dev", "fail"
@@ -232,7 +233,7 @@ def _reader(args, found: Found) -> Check:
     url, _ = device_urls(args)
     if not url:
         return Check(*name, DEV, "未配置（--reader 或 COUNTER_READER_URL） / not configured")
-    reader = SerialCardReader(url, timeout=1.0, read_retries=1)
+    reader = open_card_reader(url, timeout=1.0, read_retries=1)
     try:
         version = reader.version()
         reader.status()

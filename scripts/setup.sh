@@ -19,6 +19,10 @@ APT_PACKAGES=(
   nsis
   # Python venv on Debian's python3
   python3-venv
+  # PC/SC card readers: pcscd; what pyscard builds with on Linux (it has no Linux wheel: a C
+  # compiler, Python's headers, pcsc-lite's headers, swig); and vsmartcard's virtual reader driver,
+  # in which the card simulator sits for the PC/SC tests (scripts/start-pcscd.sh)
+  pcscd gcc python3-dev libpcsclite-dev swig vsmartcard-vpcd
 )
 
 missing=()
@@ -40,8 +44,9 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 # Extras: dev (tests, lint, mypy), pg (psycopg), build (pyinstaller: tests/ship builds the frozen
-# bundle), sim (qrcode and Pillow: the simulated printer's receipt PNG in tests and screenshots).
-EXTRAS="dev,pg,build,sim"
+# bundle), sim (qrcode and Pillow: the simulated printer's receipt PNG in tests and screenshots),
+# pcsc (pyscard: PC/SC card readers, hardware/pcsc_reader.py).
+EXTRAS="dev,pg,build,sim,pcsc"
 # Reinstall only when pyproject.toml or the extras changed since the last install.
 stamp=.venv/.installed-$( (cat pyproject.toml; echo "$EXTRAS") | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then

@@ -38,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--baud", type=int, default=None, help="emulate a line speed (delay per byte)")
     p.add_argument("--pty", action="store_true", help="serve pty paths instead of TCP (Linux)")
     p.add_argument(
+        "--vpcd",
+        action="store_true",
+        help="put the card in vpcd's virtual PC/SC reader (pcscd must run: scripts/start-pcscd.sh)",
+    )
+    p.add_argument(
         "--mac-key-file",
         type=Path,
         default=None,
@@ -124,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         args.sim_dir,
         mac_key=mac_key,
         cards_dir=args.cards,
-        transport="pty" if args.pty else "socket",
+        transport="vpcd" if args.vpcd else "pty" if args.pty else "socket",
         baud=args.baud,
         reader_listen=args.reader_listen,
         printer_listen=args.printer_listen,

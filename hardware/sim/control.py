@@ -15,6 +15,7 @@ from hardware.sim.meter import MeterBank, MeterState
 from hardware.sim.printer import SimPrinter
 from hardware.sim.reader import SimReader
 from hardware.sim.transport import LineFaults, PtyServer, SocketServer
+from hardware.sim.vpcd_card import VpcdCard
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,9 @@ __all__ = ["MeterState", "SimControl"]
 class SimControl:
     """Start with `SimControl(sim_dir, mac_key=…)`; open `reader_url` / `printer_url` with the
     ordinary drivers; `close()` when done. `transport="pty"` serves pty paths instead of sockets
-    (Linux). `baud` emulates a line speed by delaying each byte."""
+    (Linux). `baud` emulates a line speed by delaying each byte. `transport="vpcd"` puts the card in
+    vpcd's virtual PC/SC reader instead (pcscd must run: scripts/start-pcscd.sh); `reader_url` is then
+    its `pcsc://` URL and the printer stays on a socket."""
 
     simulated = True
 
@@ -51,19 +54,30 @@ class SimControl:
             mac_key=mac_key,
             clock=clock or system_clock,
         )
-        self.reader = SimReader(self.cards, self.lock)
+        sim_reader = SimReader(self.cards, self.lock)
+        self.reader: SimReader | VpcdCard = sim_reader
         self.printer_device = SimPrinter(self.lock)
         self.reader_line = LineFaults()
         self.printer_line = LineFaults()
         byte_delay = 10.0 / baud if baud else 0.0  # 10 bits per byte on an 8N1 line
-        self._reader_server: PtyServer | SocketServer
+        self._reader_server: PtyServer | SocketServer | VpcdCard
         self._printer_server: PtyServer | SocketServer
-        if transport == "pty":
-            self._reader_server = PtyServer(self.reader, self.reader_line, byte_delay_s=byte_delay)
+        if transport == "vpcd":
+            card = VpcdCard(self.cards, self.lock)
+            self.reader, self.reader_line, self._reader_server = card, card.line, card
+            self._printer_server = SocketServer(
+                self.printer_device,
+                self.printer_line,
+                host=printer_listen[0],
+                port=printer_listen[1],
+                byte_delay_s=byte_delay,
+            )
+        elif transport == "pty":
+            self._reader_server = PtyServer(sim_reader, self.reader_line, byte_delay_s=byte_delay)
             self._printer_server = PtyServer(self.printer_device, self.printer_line, byte_delay_s=byte_delay)
         else:
             self._reader_server = SocketServer(
-                self.reader,
+                sim_reader,
                 self.reader_line,
                 host=reader_listen[0],
                 port=reader_listen[1],

@@ -1,4 +1,11 @@
-"""Fixtures for the devices layer: simulators reached through pyserial like real devices."""
+"""Fixtures for the devices layer: simulators reached through pyserial like real devices, and (rig
+"pcsc") the SLE4442 card simulator in vpcd's virtual reader, reached through pyscard and pcscd.
+
+The "pcsc" variant runs the reader contract (test_reader_contract.py), PSC safety and torn writes
+unchanged against PcscCardReader: `rig` gets a third param, and `sim` is parametrised for those
+modules. It needs pcscd with vsmartcard-vpcd running (scripts/start-pcscd.sh) and pyscard; without
+them it skips, except in CI (CI=true), where it fails: a CI run must prove the PC/SC path.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +17,19 @@ import pytest
 from cardhost_rig import CARDHOST_MODULES, cardhost_control
 from hw_helpers import FAST, MAC_KEY, PSC_KEY
 
-from hardware.card_reader import SerialCardReader
+from hardware.card_reader import CardReader
 from hardware.card_service import CardService
+from hardware.readers import open_card_reader
 from hardware.sim.control import SimControl
+from hardware.sim.vpcd_card import VPCD_READER
+
+PCSC_MODULES = {"test_reader_contract", "test_psc_safety", "test_torn_write"}
+# Faults of a serial line that have no PC/SC counterpart: USB checks its own transfers (no garbage or
+# bit flips reach PC/SC), and pcscd, not we, owns the reader's port.
+SERIAL_LINE_ONLY = {
+    "test_garbage_and_bit_flips_on_the_line_are_survived": "garbage/bit flips: USB's CRC, not ours",
+    "test_port_closed_is_device_offline_then_recovers": "a closed serial port: pcscd owns the reader",
+}
 
 
 @dataclass
@@ -29,28 +46,81 @@ class Rig:
         return self.sim
 
 
+def _pcsc_missing() -> str | None:
+    """Why the PC/SC rig cannot run here, or None when pyscard, pcscd and vpcd's reader are there."""
+    try:
+        from smartcard import scard
+    except ImportError:
+        return "pyscard is not installed (extra `pcsc`)"
+    hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    if hresult != scard.SCARD_S_SUCCESS:
+        return "pcscd is not running (scripts/start-pcscd.sh)"
+    try:
+        _hresult, readers = scard.SCardListReaders(context, [])
+    finally:
+        scard.SCardReleaseContext(context)
+    if VPCD_READER not in readers:
+        return f"pcscd has no {VPCD_READER!r} (vsmartcard-vpcd)"
+    return None
+
+
+def _require_pcsc() -> None:
+    missing = _pcsc_missing()
+    if missing is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"PC/SC tests must run in CI: {missing}")
+    pytest.skip(missing)
+
+
+def _sim_control(tmp_path, transport: str) -> SimControl:
+    if transport == "pcsc":
+        _require_pcsc()
+        return SimControl(tmp_path / "sim", mac_key=MAC_KEY, transport="vpcd")
+    return SimControl(tmp_path / "sim", mac_key=MAC_KEY, transport=transport)
+
+
+_PCSC = pytest.param("pcsc", marks=pytest.mark.pcsc)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    # The reader tests' `sim` also runs as serial driver → card host → C stand-in library.
-    if "sim" in metafunc.fixturenames and metafunc.definition.path.name in CARDHOST_MODULES:
-        metafunc.parametrize("sim", ["socket", "cardhost"], indirect=True)
+    """`sim` runs in the reader modules against the reference simulator, the card behind PC/SC and
+    (where the module is listed) serial driver → card host → C stand-in library."""
+    if "sim" not in metafunc.fixturenames:
+        return
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    params: list = []
+    if module in PCSC_MODULES:
+        params = ["socket", _PCSC]
+    if metafunc.definition.path.name in CARDHOST_MODULES:
+        params = (params or ["socket"]) + ["cardhost"]
+    if params:
+        metafunc.parametrize("sim", params, indirect=True)
 
 
 @pytest.fixture
 def sim(request, tmp_path) -> Iterator[SimControl]:
-    if getattr(request, "param", "socket") == "cardhost":
+    transport = getattr(request, "param", "socket")
+    if transport == "cardhost":
         with cardhost_control(tmp_path, mac_key=MAC_KEY) as host:
             yield host
         return
-    control = SimControl(tmp_path / "sim", mac_key=MAC_KEY)
+    repetition = getattr(request.node, "callspec", None) and request.node.callspec.params.get("repetition")
+    if transport == "pcsc" and repetition and not os.environ.get("COUNTER_TEST_PCSC_FULL"):
+        # Each card change waits for pcscd's 0.4 s presence poll: one sweep of 65 torn writes takes
+        # ~100 s through PC/SC, and the repetitions take the same path (COUNTER_TEST_PCSC_FULL=1).
+        pytest.skip("one torn-write sweep through PC/SC (COUNTER_TEST_PCSC_FULL=1 runs all three)")
+    control = _sim_control(tmp_path, transport)
     yield control
     control.close()
 
 
-def _rig_params() -> list[str]:
-    params = ["socket"]
+def _rig_params() -> list:
+    params: list = ["socket"]
     if os.name == "posix":
         params.append("pty")
     params.append("cardhost")
+    params.append(_PCSC)
     if os.environ.get("COUNTER_TEST_READER_URL"):
         params.append("real")
     return params
@@ -65,17 +135,19 @@ def rig(request, tmp_path) -> Iterator[Rig]:
         with cardhost_control(tmp_path, mac_key=MAC_KEY) as host:
             yield Rig("cardhost", host.reader_url, host)
         return
-    control = SimControl(tmp_path / "sim", mac_key=MAC_KEY, transport=request.param)
+    if request.param == "pcsc" and request.node.originalname in SERIAL_LINE_ONLY:
+        pytest.skip(f"no PC/SC counterpart: {SERIAL_LINE_ONLY[request.node.originalname]}")
+    control = _sim_control(tmp_path, request.param)
     yield Rig(request.param, control.reader_url, control)
     control.close()
 
 
 @pytest.fixture
 def make_reader():
-    readers: list[SerialCardReader] = []
+    readers: list[CardReader] = []
 
-    def make(url: str, **kwargs) -> SerialCardReader:
-        reader = SerialCardReader(url, **{**FAST, **kwargs})
+    def make(url: str, **kwargs) -> CardReader:
+        reader = open_card_reader(url, **{**FAST, **kwargs})
         readers.append(reader)
         return reader
 
