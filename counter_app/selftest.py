@@ -126,8 +126,10 @@ def _output() -> TextIO:
             out = open("CONOUT$", "w", encoding="utf-8", errors="replace")  # noqa: SIM115
     if out is None:
         return open(os.devnull, "w")  # noqa: SIM115 — the exit code still tells
+    reconfigure = getattr(out, "reconfigure", None)  # a TextIOWrapper's; not every stream has it
     try:
-        out.reconfigure(errors="replace")
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     except (AttributeError, ValueError):
         pass
     return out
@@ -136,7 +138,7 @@ def _output() -> TextIO:
 def _say(exc: BaseException) -> str:
     message = getattr(exc, "message", None)
     if message is not None:
-        return f"{exc.code} {message} / {getattr(exc, 'message_en', '')}"
+        return f"{getattr(exc, 'code', '')} {message} / {getattr(exc, 'message_en', '')}"
     return f"{type(exc).__name__}: {exc}"
 
 

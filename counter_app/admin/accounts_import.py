@@ -254,6 +254,7 @@ def _free_changed_meters(
     for u in updates:
         if any(c.field == "meter_no" for c in u.changes):
             account = known[u.key].account
+            assert account is not None  # an update is planned only for a room with an account
             account.meter_no = f"~import-{account.id}"
     s.flush()
 
@@ -266,6 +267,7 @@ _ACCOUNT_FIELDS = {"cls": "cls", "beds": "beds", "undergrad": "occupants_undergr
 def _update(ctx: OpContext, known: KnownRoom, u: RoomUpdate, approval_id: int, events: Events) -> str | None:
     """Apply one room's changes (flushed with the events); the account number when it became pending."""
     account = known.account
+    assert account is not None  # an update is planned only for a room with an account
     for change in u.changes:
         setattr(account, _ACCOUNT_FIELDS[change.field], change.new)
     known.room.beds = account.beds

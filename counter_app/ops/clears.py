@@ -168,7 +168,8 @@ def _fresh_clear_write_back(reading: CardReading, account: Account, made: ClearM
     wb = reading.write_back
     fresh = (
         wb is not None and not reading.write_back_torn and wb.event == "cleared" and wb.error is None
-        and wb.meter_no == account.meter_no and wb.at >= reading.record.at
+        and wb.meter_no == account.meter_no
+        and reading.record is not None and wb.at >= reading.record.at  # (the clear card's record, found)
         and write_back_to_json(wb) != made.wb_before
     )  # fmt: skip
     if not fresh or wb is None:

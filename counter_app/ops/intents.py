@@ -71,6 +71,7 @@ def _roll_forward(
         s.expunge(intent)  # keep its loaded values: the read-only unit rolls back (and would expire it)
     reading = ctx.devices.require_card().read_card()
     if not (reading.record and reading.record.is_from_intent(intent_id)):
+        assert meter_no is not None  # rolled forward: an intent whose card carries a purchase record
         write_purchase_record(ctx, intent, account_no, meter_no)
     commit_intent(ctx, intent_id, recovered=True)
     with ctx.uow() as s:

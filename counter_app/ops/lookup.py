@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from base.errors import InputInvalid
 from counter_app.context import OpContext
@@ -50,6 +50,11 @@ class AccountRow:
     card_serial: str | None
 
 
+# A row of `list_rooms`'s query as SQLAlchemy types it (the outer-joined unit and account columns
+# are None for a room without them).
+_RoomLine = Row[tuple[str, str, str | None, str, str, str, str, str, str, int]]
+
+
 def list_rooms(ctx: OpContext) -> list[RoomRow]:
     """Every room of the workstation's campus (room codes are unique per campus), in building and
     room order; a room without an account has `account_no=None`."""
@@ -64,7 +69,7 @@ def list_rooms(ctx: OpContext) -> list[RoomRow]:
             .outerjoin(Account, Account.room_id == Room.id)
             .where(Room.campus_id == ctx.workstation.campus_id)
         ).all()  # fmt: skip
-    best: dict[str, tuple] = {}
+    best: dict[str, _RoomLine] = {}
     for row in rows:  # a room may have a closed account and a newer one: show the live/newest
         current = best.get(row.room_code)
         if current is None or _newer(row, current):
@@ -111,7 +116,8 @@ def search_accounts(ctx: OpContext, *, text: str) -> list[AccountRow]:
         codes = {needle, needle.upper()}  # account and meter numbers are stored upper case
         found: dict[int, object] = {}
         campus = ctx.workstation.campus_id
-        for field, prefixes in (("room_code", codes | {room} - {None}), ("account_no", codes),
+        room_codes = codes | {room} if room is not None else codes
+        for field, prefixes in (("room_code", room_codes), ("account_no", codes),
                                 ("meter_no", codes), ("holder", {needle})):  # fmt: skip
             for row in accounts_with_prefix(s, field, prefixes, campus_id=campus, limit=SEARCH_LIMIT):
                 found.setdefault(row.id, row)

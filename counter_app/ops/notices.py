@@ -53,6 +53,7 @@ def create_notice(
         ctx.require_role(s, *COUNTER_ROLES)
         rate = None
         if kind == "heating":
+            assert area_dm2 is not None  # _check_kind_fields requires the area for heating
             rate, amount_fen = _heating_amount(ctx, s, area_dm2, amount_fen)
         amount_fen = positive_int(amount_fen, "amount_fen", "金额")
         account_id = get_account(s, account_no).id if account_no else None
@@ -188,7 +189,7 @@ def _record_payment(ctx: OpContext, s: DbSession, notice: NoticeRow, entry: Ledg
                     page: str | None, late: bool) -> None:  # fmt: skip
     if page is not None and notice.kind in ctx.setting(s, "stamped_receipt_for"):
         use_receipt_page(ctx, s, page_no=int(page), ledger_entry_id=entry.id, shift_id=entry.shift_id)
-    if late:
+    if late and notice.repair_date is not None:  # (late only with a repair date: the check narrows it)
         mark = LedgerMark(entry_id=entry.id, kind="late_hand_in", at=ctx.now(), operator_id=ctx.operator_id,
                           reason=f"维修日期 {notice.repair_date.isoformat()}，交款日期 {ctx.today().isoformat()}")  # fmt: skip
         add_audited(ctx, s, mark, "ledger.marked", mark="late_hand_in", entry_id=entry.id)

@@ -77,8 +77,12 @@ def refund_room(
         account = get_account(s, account_no)
         if account.busy_intent_id:
             raise AccountBusy(account_no)
-        clear = None if manual else _unrefunded_clear(s, account)
-        remaining = manual_reading_ckwh if manual else clear.energy_ckwh
+        clear: LedgerEntry | None = None
+        if manual_reading_ckwh is not None:
+            remaining = manual_reading_ckwh
+        else:
+            clear = _unrefunded_clear(s, account)
+            remaining = clear.energy_ckwh
         valuation, free_left = value_account(
             s, account, remaining, before_entry_id=clear.id if clear else None
         )
@@ -88,11 +92,13 @@ def refund_room(
                    "clear_entry_id": clear.id if clear else None}  # fmt: skip
         approval_id = ctx.approve(s, approval, kind="refund_room", payload=content, reason=reason)
         second_id = None
-        if manual:
+        if manual_reading_ckwh is not None:
+            assert reason is not None  # required above for a manual reading
             second_id = ctx.approve(s, second_approval, kind="refund_room.manual_reading", payload=content,
                                     reason=reason)  # fmt: skip
             _require_two_checkers(s, approval_id, second_id)
             clear = _manual_clear(ctx, s, account, manual_reading_ckwh, reason, shift.id, approval_id)
+        assert clear is not None  # the account's clear, or the manual one just recorded
         form = _raise_form(ctx, s, account, clear, valuation, free_left, payee, reason, shift.id,
                            (approval_id, second_id))  # fmt: skip
         result = RefundResult(form_no=form.form_no, refund_fen=form.refund_fen, refundable_ckwh=form.refundable_ckwh,
@@ -113,7 +119,7 @@ def _check_manual(reading: Any, second_approval: Any) -> None:
 
 
 def _require_two_checkers(s: DbSession, first_id: int, second_id: int) -> None:
-    first, second = s.get(ApprovalRow, first_id), s.get(ApprovalRow, second_id)
+    first, second = s.get_one(ApprovalRow, first_id), s.get_one(ApprovalRow, second_id)
     if first.checker_id == second.checker_id:
         raise ApprovalInvalid("手工抄表须由两位不同的监督人确认", detail_en="two different supervisors must approve",
                               field="second_approval")  # fmt: skip
@@ -129,6 +135,11 @@ def _unrefunded_clear(s: DbSession, account: Account) -> LedgerEntry:
 
 def _form_for_clear(s: DbSession, clear_entry_id: int) -> FormRow | None:
     return s.scalar(select(FormRow).where(FormRow.clear_entry_id == clear_entry_id))
+
+
+def _purchase(entry: LedgerEntry) -> Purchase:
+    assert entry.price_e4 is not None  # only priced entries count as paid (value_account's filter)
+    return Purchase(entry.energy_ckwh, entry.price_e4)
 
 
 def value_account(s: DbSession, account: Account, remaining_ckwh: int, *, before_entry_id: int | None
@@ -152,9 +163,7 @@ def value_account(s: DbSession, account: Account, remaining_ckwh: int, *, before
         account, previous
     )
     refundable, free_left = split_remaining(remaining_ckwh, paid_in)
-    newest_first = [
-        Purchase(e.energy_ckwh, e.price_e4) for e in sorted(window, key=_written_order, reverse=True)
-    ]
+    newest_first = [_purchase(e) for e in sorted(window, key=_written_order, reverse=True)]
     oldest = min(paid, key=_written_order).price_e4 if paid else first_tariff_price(s, account.cls)
     return value_refund(refundable, newest_first, oldest), free_left
 
@@ -263,7 +272,7 @@ def get_refund_form(ctx: OpContext, *, form_no: str) -> RefundForm:
     with ctx.reading() as s:
         form = form_row(s, form_no)
         return RefundForm(
-            form_no=form.form_no, account_no=s.get(Account, form.account_id).account_no,
+            form_no=form.form_no, account_no=s.get_one(Account, form.account_id).account_no,
             payee_name=form.payee_name, payee_id=form.payee_id, payee_account=form.payee_account,
             refund_fen=form.refund_fen, lines=tuple((e, p, f) for e, p, f, _ in form.lines),
             maker=_name(s, form.maker_id) or "", checker=_checker(s, form.approval_id) or "",

@@ -56,7 +56,7 @@ class SalePlan:
 
 def commit_top_up(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recovered: bool) -> SaleResult:
     plan = SalePlan.of(intent)
-    account = s.get(Account, intent.account_id)
+    account = s.get_one(Account, intent.account_id)
     now = ctx.now()
     shift_id = _selling_shift(ctx, s, intent)
     receipt = _receipt(ctx, s, intent, plan, account, now, shift_id)

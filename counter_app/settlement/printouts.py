@@ -31,7 +31,7 @@ def x_printout(session: Session, *, shift_id: int, totals: ShiftTotals, at: date
 def x_report_doc(session: Session, *, shift_id: int, totals: ShiftTotals, at: datetime,
                  centre_name: str) -> ShiftReport:  # fmt: skip
     """The X report as plain data (what the print queue stores: counter_app.printing)."""
-    shift = session.get(Shift, shift_id)
+    shift = session.get_one(Shift, shift_id)
     entries = shift_entries(session, shift_id)
     counts: dict[str, int] = {}
     tender_counts: dict[str, int] = {}
@@ -65,7 +65,7 @@ def z_report_doc(session: Session, *, shift_id: int) -> ShiftReport:
     if z is None or sheet is None:
         raise LookupError(f"shift {shift_id} is not closed")
     c = sheet.content
-    shift = session.get(Shift, shift_id)
+    shift = session.get_one(Shift, shift_id)
     diff = c["difference_fen"]
     extra = (("备用金", format_yuan(c["float_fen"])), ("应有现金", format_yuan(c["expected_fen"])),
              ("实点现金", format_yuan(c["counted_fen"])),

@@ -91,7 +91,7 @@ def sign_sheet(
 
 def _check_signer(session: Session, sheet: SettlementSheet, step: int, role: str, operator_id: int,
                   done: list[SheetSignature], *, on) -> None:  # fmt: skip
-    shift = session.get(Shift, sheet.shift_id)
+    shift = session.get_one(Shift, sheet.shift_id)
     if step == 0:
         if shift.operator_id != operator_id:
             raise RoleForbidden("交账单第一签须由本班营业员签字", detail_en="the shift's cashier signs first")
