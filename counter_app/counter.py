@@ -145,12 +145,12 @@ def open_counter(
     reader_url: str | None = None,
     printer_url: str | None = None,
     simulate: bool = False,
-    sim_dir: str | os.PathLike | None = None,
+    sim_dir: str | os.PathLike[str] | None = None,
     clock: Clock | None = None,
     keystore: str | None = None,
     *,
     hasher: argon2.PasswordHasher | None = None,
-    reports_dir: str | os.PathLike | None = None,
+    reports_dir: str | os.PathLike[str] | None = None,
 ) -> Counter:
     engine = make_engine(db_url)
     try:
@@ -166,8 +166,10 @@ def open_counter(
 
 
 def _open(
-    engine, workstation, reader_url, printer_url, simulate, sim_dir, clock, keystore, hasher
-) -> Counter:
+    engine: Engine, workstation: str, reader_url: str | None, printer_url: str | None, simulate: bool,
+    sim_dir: str | os.PathLike[str] | None, clock: Clock | None, keystore: str | None,
+    hasher: argon2.PasswordHasher | None,
+) -> Counter:  # fmt: skip
     prepare_schema(engine)
     keys, info, _ = load_keys(engine, keystore)
     injected = clock is not None

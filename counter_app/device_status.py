@@ -75,7 +75,7 @@ class DeviceProber:
         self.deadline_s = deadline_s
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="device-status")
         self._lock = threading.Lock()
-        self._inflight: dict[str, Future] = {}
+        self._inflight: dict[str, Future[DeviceState]] = {}
         self._last: dict[str, DeviceState] = {}
 
     def status(self, queued_receipts: int) -> DeviceStatus:
@@ -86,7 +86,7 @@ class DeviceProber:
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _probe(self, name: str) -> Future:
+    def _probe(self, name: str) -> Future[DeviceState]:
         with self._lock:
             running = self._inflight.get(name)
             if running is not None and not running.done():
@@ -96,7 +96,7 @@ class DeviceProber:
             self._inflight[name] = future
             return future
 
-    def _wait(self, name: str, future: Future) -> DeviceState:
+    def _wait(self, name: str, future: Future[DeviceState]) -> DeviceState:
         try:
             state = future.result(timeout=self.deadline_s)
         except FutureTimeout:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import InputInvalid
+from base.vocabulary import CLASS_LETTERS
 from counter_app import audit
 from counter_app.admin.command import required
 from counter_app.admin.door import AdminSession
@@ -33,7 +34,7 @@ from counter_app.context import OpContext
 from counter_app.imports.accounts_file import ImportRow, Occupants, ParsedImport, RoomKey
 from counter_app.imports.accounts_plan import ExistingRoom, ImportPlan, RoomUpdate, diff_import
 from counter_app.imports.table import LineError
-from counter_app.ops.account_admin import ACCOUNT_NO_MAX, CLASS_LETTERS, new_account_no
+from counter_app.ops.account_admin import ACCOUNT_NO_MAX, new_account_no
 from counter_app.ops.cards import account_event_row
 from db import bulk
 from db.queries.places import campus_by_name

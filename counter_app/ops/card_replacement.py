@@ -180,7 +180,8 @@ def replace_card(
         return write_new_user_card(ctx, intent, account_no=p.account_no, meter_no=p.meter_no,
                                    meter_counter=p.meter_counter, record_amount_fen=p.carried_amount_fen)  # fmt: skip
 
-    info = run_card_write(ctx, begin, write)
+    # (run_card_write: what this kind's committer returns)
+    info: CardInfo = run_card_write(ctx, begin, write)
     if info.receipt_no:
         printing.drain_quietly(ctx)  # a printer fault never undoes the replacement
     return info

@@ -289,4 +289,6 @@ def issue_card(ctx: OpContext, account_no: str) -> CardInfo:
         return write_new_user_card(ctx, intent, account_no=p.account_no, meter_no=p.meter_no,
                                    meter_counter=intent.purchase_counter)  # fmt: skip
 
-    return run_card_write(ctx, begin, write)
+    # (run_card_write: what this kind's committer returns)
+    done: CardInfo = run_card_write(ctx, begin, write)
+    return done

@@ -112,7 +112,9 @@ def issue_clear_card(ctx: OpContext, *, account_no: str, reason: str, approval: 
             clear_seq=p.clear_seq, intent_id=intent.intent_id,
         )  # fmt: skip
 
-    return card_writes.run_card_write(ctx, begin, write)
+    # (run_card_write: what this kind's committer returns)
+    made: ClearCardInfo = card_writes.run_card_write(ctx, begin, write)
+    return made
 
 
 # --- visit 2: back from the meter ----------------------------------------------------------------------
@@ -144,7 +146,9 @@ def complete_clear(ctx: OpContext, *, account_no: str) -> ClearResult:
             purchase_counter=intent.purchase_counter, intent_id=intent.intent_id,
         )  # fmt: skip
 
-    return card_writes.run_card_write(ctx, begin, write)
+    # (run_card_write: what this kind's committer returns)
+    restored: ClearResult = card_writes.run_card_write(ctx, begin, write)
+    return restored
 
 
 def _make_intent_of(s: DbSession, account: Account, reading: CardReading) -> tuple[str, ClearMakePayload]:

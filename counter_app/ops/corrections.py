@@ -55,7 +55,7 @@ from counter_app.printing import drain_quietly
 from counter_app.results import SaleResult
 from counter_app.roles import SELLING_ROLES
 from counter_app.settlement.signoff import shift_handed_to_finance
-from db.models import CardWriteIntent, LedgerEntry, Receipt
+from db.models import Account, CardWriteIntent, LedgerEntry, Receipt, Shift
 from hardware.records import CardKind, CardReading, PurchaseRecord
 
 
@@ -135,7 +135,9 @@ def _require_unloaded(reading: CardReading, original: OriginalSale) -> PurchaseR
     return purchase
 
 
-def _common_checks(ctx: OpContext, s: DbSession, reading: CardReading, account_no: str):
+def _common_checks(
+    ctx: OpContext, s: DbSession, reading: CardReading, account_no: str
+) -> tuple[Shift, Account]:
     ctx.require_role(s, *SELLING_ROLES)
     shift = open_shift_row(ctx, s)
     period_open(ctx, s)
@@ -173,7 +175,9 @@ def _rewrite(ctx: OpContext, ask: _Ask, original: OriginalSale) -> SaleResult:
             shift_id=shift.id, payload=payload,
         )  # fmt: skip
 
-    return card_writes.run_card_write(ctx, begin, _writer(ctx))
+    # (run_card_write: what this kind's committer returns)
+    result: SaleResult = card_writes.run_card_write(ctx, begin, _writer(ctx))
+    return result
 
 
 # --- wrong room: void on the wrong card, sell on the right one ------------------------------------------------
@@ -244,7 +248,9 @@ def _sell_on_right_room(ctx: OpContext, ask: _Ask, original: OriginalSale, targe
             price_e4=price, tender=original.tender, shift_id=shift.id, payload=payload,
         )  # fmt: skip
 
-    return card_writes.run_card_write(ctx, begin, _writer(ctx))
+    # (run_card_write: what this kind's committer returns)
+    result: SaleResult = card_writes.run_card_write(ctx, begin, _writer(ctx))
+    return result
 
 
 def _require_not_resold(s: DbSession, original: OriginalSale) -> None:

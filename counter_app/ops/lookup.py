@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Row, select
+from sqlalchemy.orm import Session as DbSession
 
 from base.errors import InputInvalid
 from counter_app.context import OpContext
@@ -82,7 +84,7 @@ def list_rooms(ctx: OpContext) -> list[RoomRow]:
     ]  # fmt: skip
 
 
-def _newer(row, current) -> bool:
+def _newer(row: _RoomLine, current: _RoomLine) -> bool:
     live = row.status not in (None, "closed")
     current_live = current.status not in (None, "closed")
     if live != current_live:
@@ -90,7 +92,7 @@ def _newer(row, current) -> bool:
     return (row.id or 0) > (current.id or 0)
 
 
-def _natural(text: str) -> tuple:
+def _natural(text: str) -> tuple[tuple[int, int, str], ...]:
     """'5' < '12' < 'A': digits compare as numbers."""
     return tuple(
         (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.findall(r"\d+|\D+", text)
@@ -137,13 +139,13 @@ def _looks_like_a_name(text: str) -> bool:
     return len(text) >= 2 and not any(c.isdigit() for c in text)
 
 
-def _row(row) -> AccountRow:
+def _row(row: Any) -> AccountRow:  # (a row of db.queries.search: the query's edge)
     return AccountRow(
         row.account_no, row.room_code, row.cls, row.status, row.holder, row.meter_no, row.card_serial
     )
 
 
-def _normalised(ctx: OpContext, s, text: str) -> str | None:
+def _normalised(ctx: OpContext, s: DbSession, text: str) -> str | None:
     try:
         return normalise_room_code(text, ctx.setting(s, "room_code_pattern"))
     except InputInvalid:

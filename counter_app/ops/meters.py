@@ -124,7 +124,9 @@ def replace_meter(
             param_seq=p.param_seq,
         )  # fmt: skip
 
-    return run_card_write(ctx, begin, write)
+    # (run_card_write: what this kind's committer returns)
+    done: MeterReplacement = run_card_write(ctx, begin, write)
+    return done
 
 
 def commit_replace_meter(

@@ -72,7 +72,9 @@ def _clean(text: str | None) -> str | None:
     return text.strip() if isinstance(text, str) and text.strip() else None
 
 
-def _check_kind_fields(kind, payer, repair_date, repairman, area_dm2) -> None:  # noqa: ANN001
+def _check_kind_fields(
+    kind: str, payer: str, repair_date: date | None, repairman: str | None, area_dm2: int | None
+) -> None:
     if kind not in BILL_KINDS:
         raise InputInvalid(f"通知单类别应为维修、交费或采暖：{kind}", detail_en=f"kind must be one of {BILL_KINDS}",
                            field="kind")  # fmt: skip

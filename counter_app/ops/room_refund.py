@@ -200,8 +200,8 @@ def _manual_clear(ctx: OpContext, s: DbSession, account: Account, ckwh: int, rea
     return entry
 
 
-def _raise_form(ctx, s, account: Account, clear: LedgerEntry, v: Valuation, free_left: int, payee: _Payee,
-                reason, shift_id: int, approvals: tuple[int, int | None]) -> FormRow:  # fmt: skip
+def _raise_form(ctx: OpContext, s: DbSession, account: Account, clear: LedgerEntry, v: Valuation, free_left: int, payee: _Payee,
+                reason: str | None, shift_id: int, approvals: tuple[int, int | None]) -> FormRow:  # fmt: skip
     now = ctx.now()
     number = take_receipt_number(s, ctx.workstation.id, REFUND_SERIES)
     qr = sign_receipt(ctx.keys.receipt_signing, workstation=ctx.workstation.code, receipt_no=number.text,

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from base.clock import BUSINESS_TZ
 from base.money import format_yuan
+from base.vocabulary import TENDER_LABELS
 from counter_app.results import ShiftTotals
 from counter_app.settlement.ledger_view import LINE_LABELS, PAYMENT_KINDS, shift_entries
-from counter_app.settlement.sheet_content import TENDER_LABELS, name_of
+from counter_app.settlement.sheet_content import name_of
 from db.models import Shift, Workstation
 from db.models.settlement import SettlementSheet, ZReport
 from receipts.data import ReportRow, ShiftReport, VoidLine

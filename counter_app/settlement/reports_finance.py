@@ -9,6 +9,7 @@ write-backs, which the ledger does not hold.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from base.vocabulary import CLASS_LABELS
 from counter_app import approvals
-from counter_app.settlement.ledger_view import DRAWER_KINDS, PAYMENT_KINDS, entries_between
+from counter_app.settlement.ledger_view import DRAWER_KINDS, PAYMENT_KINDS, EntryRow, entries_between
 from counter_app.settlement.months import day_bounds
 from counter_app.settlement.reports import (
     CHARGE_LABELS,
@@ -62,7 +63,7 @@ def collection(session: Session, query: ReportQuery, progress: Progress | None =
                        sign_labels=("制表", "复核", "财务"))  # fmt: skip
 
 
-def _collection_label(session: Session, e) -> str:
+def _collection_label(session: Session, e: EntryRow) -> str:
     if charge_of(e) != "electricity":
         return CHARGE_LABELS[charge_of(e)] if charge_of(e) in CHARGE_LABELS else charge_of(e)
     cls = session.scalar(select(Account.cls).where(Account.id == e.account_id)) if e.account_id else None
@@ -98,7 +99,7 @@ def account_detail(session: Session, query: ReportQuery, progress: Progress | No
                        wide=True, notes=("余额为估算：历史余额加售电、免费电量，减清零电量，未扣用电。",))  # fmt: skip
 
 
-def _energy_by_account(entries) -> dict[int, int]:
+def _energy_by_account(entries: Iterable[EntryRow]) -> dict[int, int]:
     out: dict[int, int] = {}
     for e in entries:
         if e.account_id is None:
