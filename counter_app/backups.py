@@ -23,7 +23,6 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine
 
@@ -218,7 +217,7 @@ def _prune(folder: Path, instance: str, keep: int) -> None:
 # --- recording and status -------------------------------------------------------------------------
 
 
-def _record(backend: Backend, kind: str, **payload: Any) -> None:
+def _record(backend: Backend, kind: str, **payload: object) -> None:
     with unit_of_work(backend.engine) as s:
         bind_keys(s, backend.keys)
         audit.record(s, kind=kind, actor_id=None, workstation=backend.workstation, payload=payload,

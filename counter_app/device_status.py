@@ -23,6 +23,8 @@ from typing import Any
 from sqlalchemy import exists, func, select
 
 from base.errors import DeviceOffline, UserFacingError
+from counter_app.context import OpContext
+from counter_app.devices import Devices
 from db.models import PrintJob, PrintJobEvent
 from receipts.escpos import EscPos
 
@@ -70,7 +72,7 @@ class DeviceStatus:
 class DeviceProber:
     """Bounded, non-piling status probes for one counter's devices."""
 
-    def __init__(self, devices: Any, deadline_s: float = DEADLINE_S) -> None:
+    def __init__(self, devices: Devices, deadline_s: float = DEADLINE_S) -> None:
         self.devices = devices
         self.deadline_s = deadline_s
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="device-status")
@@ -115,7 +117,7 @@ def _replace(state: DeviceState, **changes: Any) -> DeviceState:
     return replace(state, **changes)
 
 
-def _probe_reader(devices: Any) -> DeviceState:
+def _probe_reader(devices: Devices) -> DeviceState:
     card = devices.card
     if card is None:
         return DeviceState("reader", configured=False)
@@ -135,7 +137,7 @@ def _probe_reader(devices: Any) -> DeviceState:
     )  # fmt: skip
 
 
-def _probe_printer(devices: Any) -> DeviceState:
+def _probe_printer(devices: Devices) -> DeviceState:
     printer = devices.printer
     if printer is None:
         return DeviceState("printer", configured=False)
@@ -153,7 +155,7 @@ def _probe_printer(devices: Any) -> DeviceState:
     )  # fmt: skip
 
 
-def queued_receipts(ctx: Any) -> int:
+def queued_receipts(ctx: OpContext) -> int:
     """Print jobs of this workstation not yet printed (or cancelled)."""
     done = exists().where(
         PrintJobEvent.job_id == PrintJob.id, PrintJobEvent.outcome.in_(("printed", "cancelled"))
@@ -167,7 +169,7 @@ def queued_receipts(ctx: Any) -> int:
 TEST_SLIP = "打印测试 TEST PRINT"
 
 
-def test_print(ctx: Any) -> DeviceState:
+def test_print(ctx: OpContext) -> DeviceState:
     """A short test slip straight to the printer (not through the receipt queue: it is no receipt
     and must not print twice after a fault). PrinterPaperOut / DeviceOffline when it cannot print."""
     printer = ctx.devices.printer

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.clock import parse_iso_moment
 from base.errors import AccountClosed, CardMismatch, InputInvalid, PreviousNotLoaded, WriteBackStale
+from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops import card_writes
 from counter_app.ops.card_reading import require_account_card
@@ -76,7 +77,9 @@ def read_own_card(ctx: OpContext, account_no: str, kinds: tuple[CardKind, ...]) 
 # --- visit 1: the clear card ---------------------------------------------------------------------------
 
 
-def issue_clear_card(ctx: OpContext, *, account_no: str, reason: str, approval: Any) -> ClearCardInfo:
+def issue_clear_card(
+    ctx: OpContext, *, account_no: str, reason: str, approval: Approval | None
+) -> ClearCardInfo:
     reason = required_text(reason, "reason", "清零原因")
     reading = read_own_card(ctx, account_no, (CardKind.USER, CardKind.CLEAR))
     purchase = reading.purchase

@@ -43,6 +43,7 @@ from base.errors import (
     InputInvalid,
     PreviousNotLoaded,
 )
+from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops import card_writes
 from counter_app.ops.card_reading import require_account_card
@@ -63,7 +64,7 @@ from hardware.records import CardKind, CardReading, PurchaseRecord
 class _Ask:
     receipt_no: str
     reason: str
-    approval: Any
+    approval: Approval | None
     account_no: str | None
     amount_fen: int | None
     energy_ckwh: int | None
@@ -76,7 +77,7 @@ class _Ask:
 
 
 def correct(
-    ctx: OpContext, *, receipt_no: str, reason: str, approval: Any, account_no: str | None = None,
+    ctx: OpContext, *, receipt_no: str, reason: str, approval: Approval | None, account_no: str | None = None,
     amount_fen: int | None = None, energy_ckwh: int | None = None, prompts: Any = None,
 ) -> SaleResult:  # fmt: skip
     ask = _Ask(required_text(receipt_no, "receipt_no", "凭条号"), required_text(reason, "reason", "更正原因"),

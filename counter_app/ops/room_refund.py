@@ -28,6 +28,7 @@ from base.errors import (
     NotCleared,
     WriteBackStale,
 )
+from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops.clears import period_open, required_text
 from counter_app.ops.common import account_info, add_audited, get_account, open_shift_row, room_code_of
@@ -61,8 +62,8 @@ class _Payee:
 
 def refund_room(
     ctx: OpContext, *, account_no: str, payee_name: str, payee_id: str, payee_account: str | None = None,
-    manual_reading_ckwh: int | None = None, reason: str | None = None, approval: Any = None,
-    second_approval: Any = None,
+    manual_reading_ckwh: int | None = None, reason: str | None = None, approval: Approval | None = None,
+    second_approval: Approval | None = None,
 ) -> RefundResult:  # fmt: skip
     payee = _Payee(required_text(payee_name, "payee_name", "收款人姓名"),
                    required_text(payee_id, "payee_id", "学号/工号"), (payee_account or "").strip() or None)  # fmt: skip
@@ -108,7 +109,7 @@ def refund_room(
     return result
 
 
-def _check_manual(reading: Any, second_approval: Any) -> None:
+def _check_manual(reading: Any, second_approval: Approval | None) -> None:
     if isinstance(reading, bool) or not isinstance(reading, int) or reading < 0:
         raise InputInvalid("手工抄表电量必须是非负整数", detail_en="manual_reading_ckwh must be an integer >= 0",
                            field="manual_reading_ckwh")  # fmt: skip
@@ -297,7 +298,7 @@ def _checker(s: DbSession, approval_id: int | None) -> str | None:
 # --- closing an account ----------------------------------------------------------------------------------------
 
 
-def close_account(ctx: OpContext, *, account_no: str, approval: Any) -> AccountInfo:
+def close_account(ctx: OpContext, *, account_no: str, approval: Approval | None) -> AccountInfo:
     """销户: staff and business accounts only, after 退电清零 (cleared, then refunded, nothing sold
     since); the room and the meter are then free for a new account (the live uniqueness)."""
     with ctx.uow() as s:
