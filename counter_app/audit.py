@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import hmac
 import importlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from hashlib import sha256
@@ -155,7 +155,7 @@ def record(
 
 def record_many(
     session: Session,
-    items: list[tuple[str, Any, Mapping[str, Any]]],
+    items: Sequence[tuple[str, Any, Mapping[str, Any]]],
     *,
     actor_id: int | None,
     workstation: str | None,

@@ -32,16 +32,14 @@ from base.errors import (
     UserFacingError,
 )
 from counter_app import audit
-from counter_app.roles import (  # noqa: F401  (re-exported: auth is where callers look first)
-    APPOINTING_ROLES,
-    CO_SIGN_ROLES,
-    appoint_supervisor,
-    grant_role,
-    has_any_role,
-    has_role,
-    revoke_role,
-    roles_of,
-)
+from counter_app.roles import APPOINTING_ROLES as APPOINTING_ROLES  # (`X as X`: auth re-exports roles)
+from counter_app.roles import CO_SIGN_ROLES as CO_SIGN_ROLES
+from counter_app.roles import appoint_supervisor as appoint_supervisor
+from counter_app.roles import grant_role as grant_role
+from counter_app.roles import has_any_role as has_any_role
+from counter_app.roles import has_role as has_role
+from counter_app.roles import revoke_role as revoke_role
+from counter_app.roles import roles_of as roles_of
 from counter_app.settings import get_setting
 from db.models.security import LoginAttempt, Operator
 

@@ -29,7 +29,7 @@ from sqlalchemy import Engine
 from base.clock import BUSINESS_TZ, Clock
 from base.errors import UserFacingError
 from counter_app import audit, settings
-from counter_app.backup_files import copy_sqlite, sha256_of, verify_backup_file
+from counter_app.backup_files import BackupCheck, copy_sqlite, sha256_of, verify_backup_file
 from counter_app.installation import read_installation
 from counter_app.keystore import Keys, bind_keys
 from db.engine import is_sqlite, sqlite_file_of
@@ -191,7 +191,7 @@ def _fsync(path: Path) -> None:
         os.fsync(f.fileno())
 
 
-def _verify(path: Path, keys: Keys, instance: str):
+def _verify(path: Path, keys: Keys, instance: str) -> BackupCheck:
     try:
         check = verify_backup_file(path, lambda _s, _info: keys.audit_hmac)
     except UserFacingError as exc:
@@ -217,7 +217,7 @@ def _prune(folder: Path, instance: str, keep: int) -> None:
 # --- recording and status -------------------------------------------------------------------------
 
 
-def _record(backend: Backend, kind: str, **payload) -> None:
+def _record(backend: Backend, kind: str, **payload: object) -> None:
     with unit_of_work(backend.engine) as s:
         bind_keys(s, backend.keys)
         audit.record(s, kind=kind, actor_id=None, workstation=backend.workstation, payload=payload,

@@ -79,11 +79,12 @@ def went_back_in_batch(session: Session, entries: list[dict[str, Any]]) -> list[
                 select(func.max(AuditEntry.at)).where(before, AuditEntry.workstation == ws)
             )
             own[ws] = _aware(found) if found is not None else None
-        if own[ws] is not None and at < own[ws]:
-            flagged.append({**entry, "latest": own[ws]})
+        mine = own[ws]
+        if mine is not None and at < mine:
+            flagged.append({**entry, "latest": mine})
         elif latest is not None and at < latest - skew:
             flagged.append({**entry, "latest": latest})
-        own[ws] = at if own[ws] is None else max(own[ws], at)
+        own[ws] = at if mine is None else max(mine, at)
         latest = at if latest is None else max(latest, at)
     return flagged
 

@@ -36,6 +36,7 @@ from base.errors import ClockSkew, InputInvalid, SimulationRefused
 from counter_app import backups, device_status, settings
 from counter_app.auth import AuthenticatedOperator
 from counter_app.context import OpContext, WorkstationRef
+from counter_app.device_status import DeviceProber, DeviceState, DeviceStatus
 from counter_app.devices import Devices
 from counter_app.installation import InstallationInfo, load_keys
 from counter_app.keystore import Keys
@@ -73,7 +74,7 @@ class Counter:
         self.hasher = hasher
         # Where settlement sheets (and other generated papers) are written; docs/api.md.
         self.reports_dir = reports_dir if reports_dir is not None else _default_reports_dir(engine)
-        self._prober: device_status.DeviceProber | None = None  # made on the first poll
+        self._prober: DeviceProber | None = None  # made on the first poll
 
     def context(self, operator: AuthenticatedOperator | None = None) -> OpContext:
         return OpContext(
@@ -109,13 +110,16 @@ class Counter:
         return recover_workstation(self.context())
 
     # --- devices (docs/api.md "Devices") -----------------------------------------------------------
-    def device_status(self) -> device_status.DeviceStatus:
+    def device_status(self) -> DeviceStatus:
         """`DeviceStatus` of the reader and printer, answered within ~1 s whatever the devices do."""
-        if getattr(self, "_prober", None) is None:
-            self._prober = device_status.DeviceProber(self.devices)
-        return self._prober.status(device_status.queued_receipts(self.context()))
+        prober: DeviceProber | None = getattr(self, "_prober", None)
+        if prober is None:
+            prober = self._prober = device_status.DeviceProber(self.devices)
+        return prober.status(device_status.queued_receipts(self.context()))
 
-    def test_print(self) -> device_status.DeviceState:
+    # (The method `device_status` hides the module of that name in the class body: the annotations
+    # name the classes directly.)
+    def test_print(self) -> DeviceState:
         """A short test slip straight to the printer; the printer's state after it."""
         return device_status.test_print(self.context())
 
@@ -129,8 +133,9 @@ class Counter:
         return backups.Backend(self.engine, self.keys, self.clock, self.workstation.code)
 
     def close(self) -> None:
-        if getattr(self, "_prober", None) is not None:
-            self._prober.close()
+        prober: DeviceProber | None = getattr(self, "_prober", None)
+        if prober is not None:
+            prober.close()
         self.devices.close()
         self.engine.dispose()
 
@@ -141,12 +146,12 @@ def open_counter(
     reader_url: str | None = None,
     printer_url: str | None = None,
     simulate: bool = False,
-    sim_dir: str | os.PathLike | None = None,
+    sim_dir: str | os.PathLike[str] | None = None,
     clock: Clock | None = None,
     keystore: str | None = None,
     *,
     hasher: argon2.PasswordHasher | None = None,
-    reports_dir: str | os.PathLike | None = None,
+    reports_dir: str | os.PathLike[str] | None = None,
 ) -> Counter:
     engine = make_engine(db_url)
     try:
@@ -162,8 +167,10 @@ def open_counter(
 
 
 def _open(
-    engine, workstation, reader_url, printer_url, simulate, sim_dir, clock, keystore, hasher
-) -> Counter:
+    engine: Engine, workstation: str, reader_url: str | None, printer_url: str | None, simulate: bool,
+    sim_dir: str | os.PathLike[str] | None, clock: Clock | None, keystore: str | None,
+    hasher: argon2.PasswordHasher | None,
+) -> Counter:  # fmt: skip
     prepare_schema(engine)
     keys, info, _ = load_keys(engine, keystore)
     injected = clock is not None

@@ -20,17 +20,18 @@ import random
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from base.clock import BUSINESS_TZ, Clock, business_date, system_clock
+from base.vocabulary import CLASS_LETTERS
 from counter_app import audit
 from counter_app.auth import create_operator
 from counter_app.installation import initialise, load_keys
 from counter_app.keystore import bind_keys
-from counter_app.ops.account_admin import CLASS_LETTERS
 from counter_app.roles import appoint_supervisor, grant_role
 from db.engine import make_engine, sqlite_url_for
 from db.models import Account, Building, Campus, Fee, Room, Tariff, Workstation
@@ -50,13 +51,13 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 SHOPS = ("校园超市", "教育超市", "水果店", "打印店", "理发店", "咖啡馆", "面包房", "快递站", "书店", "眼镜店")
 
 
-def demo_dir(base_dir: str | os.PathLike | None = None) -> Path:
+def demo_dir(base_dir: str | os.PathLike[str] | None = None) -> Path:
     if base_dir is not None:
         return Path(base_dir)
     return Path(platformdirs.user_data_dir("counter", appauthor=False)) / "demo"
 
 
-def prepare_demo(base_dir: str | os.PathLike | None = None) -> tuple[str, str, str]:
+def prepare_demo(base_dir: str | os.PathLike[str] | None = None) -> tuple[str, str, str]:
     """(db_url, keystore spec, simulator folder) of the demo; built when missing."""
     folder = demo_dir(base_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -150,7 +151,7 @@ def _layout() -> Iterator[tuple[int, str, str, list[str]]]:
 
 def _accounts(s: Session, campus_ids: list[int], today: date) -> None:
     rnd = random.Random(2025)  # the same demo every time it is built
-    rooms: list[dict] = []
+    rooms: list[dict[str, Any]] = []  # (rows for a bulk insert)
     for c, code, cls, numbers in _layout():
         building = Building(campus_id=campus_ids[c], code=code, name=f"{code}号楼")
         s.add(building)
@@ -164,7 +165,7 @@ def _accounts(s: Session, campus_ids: list[int], today: date) -> None:
     s.execute(insert(Account), [_account(r, ids[r["room_code"]], rnd, today) for r in rooms])
 
 
-def _account(room: dict, room_id: int, rnd: random.Random, today: date) -> dict:
+def _account(room: dict[str, Any], room_id: int, rnd: random.Random, today: date) -> dict[str, Any]:
     cls, code, beds = room["cls"], room["room_code"], room["beds"]
     occupants = {"undergrad": 0, "master": 0, "phd": 0}
     if cls == "dorm":

@@ -23,6 +23,8 @@ from typing import Any
 from sqlalchemy import exists, func, select
 
 from base.errors import DeviceOffline, UserFacingError
+from counter_app.context import OpContext
+from counter_app.devices import Devices
 from db.models import PrintJob, PrintJobEvent
 from receipts.escpos import EscPos
 
@@ -70,12 +72,12 @@ class DeviceStatus:
 class DeviceProber:
     """Bounded, non-piling status probes for one counter's devices."""
 
-    def __init__(self, devices: Any, deadline_s: float = DEADLINE_S) -> None:
+    def __init__(self, devices: Devices, deadline_s: float = DEADLINE_S) -> None:
         self.devices = devices
         self.deadline_s = deadline_s
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="device-status")
         self._lock = threading.Lock()
-        self._inflight: dict[str, Future] = {}
+        self._inflight: dict[str, Future[DeviceState]] = {}
         self._last: dict[str, DeviceState] = {}
 
     def status(self, queued_receipts: int) -> DeviceStatus:
@@ -86,7 +88,7 @@ class DeviceProber:
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _probe(self, name: str) -> Future:
+    def _probe(self, name: str) -> Future[DeviceState]:
         with self._lock:
             running = self._inflight.get(name)
             if running is not None and not running.done():
@@ -96,7 +98,7 @@ class DeviceProber:
             self._inflight[name] = future
             return future
 
-    def _wait(self, name: str, future: Future) -> DeviceState:
+    def _wait(self, name: str, future: Future[DeviceState]) -> DeviceState:
         try:
             state = future.result(timeout=self.deadline_s)
         except FutureTimeout:
@@ -115,7 +117,7 @@ def _replace(state: DeviceState, **changes: Any) -> DeviceState:
     return replace(state, **changes)
 
 
-def _probe_reader(devices: Any) -> DeviceState:
+def _probe_reader(devices: Devices) -> DeviceState:
     card = devices.card
     if card is None:
         return DeviceState("reader", configured=False)
@@ -135,7 +137,7 @@ def _probe_reader(devices: Any) -> DeviceState:
     )  # fmt: skip
 
 
-def _probe_printer(devices: Any) -> DeviceState:
+def _probe_printer(devices: Devices) -> DeviceState:
     printer = devices.printer
     if printer is None:
         return DeviceState("printer", configured=False)
@@ -153,7 +155,7 @@ def _probe_printer(devices: Any) -> DeviceState:
     )  # fmt: skip
 
 
-def queued_receipts(ctx: Any) -> int:
+def queued_receipts(ctx: OpContext) -> int:
     """Print jobs of this workstation not yet printed (or cancelled)."""
     done = exists().where(
         PrintJobEvent.job_id == PrintJob.id, PrintJobEvent.outcome.in_(("printed", "cancelled"))
@@ -167,7 +169,7 @@ def queued_receipts(ctx: Any) -> int:
 TEST_SLIP = "打印测试 TEST PRINT"
 
 
-def test_print(ctx: Any) -> DeviceState:
+def test_print(ctx: OpContext) -> DeviceState:
     """A short test slip straight to the printer (not through the receipt queue: it is no receipt
     and must not print twice after a fault). PrinterPaperOut / DeviceOffline when it cannot print."""
     printer = ctx.devices.printer

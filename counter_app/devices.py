@@ -28,7 +28,7 @@ class Devices:
     card: CardService | None = None
     printer: SerialPrinter | None = None
     sim: SimControl | None = None
-    closers: list = field(default_factory=list)
+    closers: list[Callable[[], object]] = field(default_factory=list)
     # Print the queue on a thread of its own, so a sale returns as soon as it is committed and the
     # next customer is never kept waiting by a slow or faulty printer (the UI turns this on; API
     # callers and tests keep the default: the receipt is printed before the call returns).

@@ -66,4 +66,5 @@ def render(document: str, payload: dict[str, Any], *, columns: int, reprint_coun
     doc = from_json(cls, payload)
     if reprint_count and hasattr(doc, "header"):
         doc = dataclasses.replace(doc, header=dataclasses.replace(doc.header, reprint_count=reprint_count))
-    return getattr(ReceiptBuilder(columns=columns), method)(doc)
+    printout: Printout = getattr(ReceiptBuilder(columns=columns), method)(doc)  # (the table names the method)
+    return printout

@@ -19,12 +19,10 @@ from sqlalchemy.orm import Session
 
 from base.clock import Clock, business_date
 from base.errors import ApprovalRequired, InputInvalid, RoleForbidden
-from base.vocabulary import (  # noqa: F401  (the role sets are re-exported with the role checks)
-    APPOINTING_ROLES,
-    CO_SIGN_ROLES,
-    ROLES,
-    SELLING_ROLES,
-)
+from base.vocabulary import APPOINTING_ROLES as APPOINTING_ROLES  # (`X as X`: role sets re-exported)
+from base.vocabulary import CO_SIGN_ROLES as CO_SIGN_ROLES
+from base.vocabulary import ROLES as ROLES
+from base.vocabulary import SELLING_ROLES as SELLING_ROLES
 from counter_app import audit
 from db.models.security import Operator, RoleGrant, SupervisorAppointment
 from db.queries.security import standing_roles

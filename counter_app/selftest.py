@@ -23,13 +23,13 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from base.clock import system_clock
 from base.errors import SchemaNewer, SchemaOlder, UserFacingError
@@ -71,7 +71,9 @@ class Found:
     checks: list[Check] = field(default_factory=list)
 
 
-def device_urls(args: argparse.Namespace, environ=os.environ) -> tuple[str | None, str | None]:
+def device_urls(
+    args: argparse.Namespace, environ: Mapping[str, str] = os.environ
+) -> tuple[str | None, str | None]:
     reader = getattr(args, "reader", None) or environ.get("COUNTER_READER_URL") or None
     printer = getattr(args, "printer", None) or environ.get("COUNTER_PRINTER_URL") or None
     return reader, printer
@@ -127,8 +129,10 @@ def _output() -> TextIO:
             out = open("CONOUT$", "w", encoding="utf-8", errors="replace")  # noqa: SIM115
     if out is None:
         return open(os.devnull, "w")  # noqa: SIM115 — the exit code still tells
+    reconfigure = getattr(out, "reconfigure", None)  # a TextIOWrapper's; not every stream has it
     try:
-        out.reconfigure(errors="replace")
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     except (AttributeError, ValueError):
         pass
     return out
@@ -137,14 +141,14 @@ def _output() -> TextIO:
 def _say(exc: BaseException) -> str:
     message = getattr(exc, "message", None)
     if message is not None:
-        return f"{exc.code} {message} / {getattr(exc, 'message_en', '')}"
+        return f"{getattr(exc, 'code', '')} {message} / {getattr(exc, 'message_en', '')}"
     return f"{type(exc).__name__}: {exc}"
 
 
 # --- the checks -----------------------------------------------------------------------------------
 
 
-def _database(args, found: Found) -> Check:
+def _database(args: argparse.Namespace, found: Found) -> Check:
     name = ("数据库", "database")
     try:
         engine = make_engine(args.db)
@@ -170,20 +174,20 @@ def _database(args, found: Found) -> Check:
     return Check(*name, OK, f"{where}，版本 / schema {head_revision()}，{kind}")
 
 
-def _where(engine) -> str:
+def _where(engine: Engine) -> str:
     url = engine.url
     if is_sqlite(engine):
         return f"SQLite {url.database}"
     return f"PostgreSQL {url.host or 'localhost'}:{url.port or 5432}/{url.database}"
 
 
-def _durability(args, found: Found) -> Check:
+def _durability(args: argparse.Namespace, found: Found) -> Check:
     name = ("持久写入", "durability")
     good, text = durability(found.engine)
     return Check(*name, OK if good else FAIL, text)
 
 
-def _keystore(args, found: Found) -> Check:
+def _keystore(args: argparse.Namespace, found: Found) -> Check:
     name = ("密钥", "keystore")
     try:
         keys, info, store = load_keys(found.engine, args.keystore)
@@ -195,7 +199,7 @@ def _keystore(args, found: Found) -> Check:
     return Check(*name, OK, f"{store.description}，4 个密钥与指纹一致 / 4 keys match their fingerprints")
 
 
-def _clock(args, found: Found) -> Check:
+def _clock(args: argparse.Namespace, found: Found) -> Check:
     name = ("时钟", "clock")
     if not is_postgresql(found.engine):
         return Check(*name, OK, "本机数据库，与本机时钟一致 / local database, same clock")
@@ -207,7 +211,7 @@ def _clock(args, found: Found) -> Check:
     return Check(*name, OK if skew <= timedelta(seconds=limit) else FAIL, text)
 
 
-def _fonts(args, found: Found) -> Check:
+def _fonts(args: argparse.Namespace, found: Found) -> Check:
     name = ("中文字体", "CJK font")
     font = resolve_cjk_font()
     if font.warning:
@@ -215,7 +219,7 @@ def _fonts(args, found: Found) -> Check:
     return Check(*name, OK, f"{font.path} ({font.source})")
 
 
-def _workstation(args, found: Found) -> Check:
+def _workstation(args: argparse.Namespace, found: Found) -> Check:
     name = ("窗口", "workstation")
     with unit_of_work(found.engine, read_only=True) as s:
         row = s.execute(select(Workstation).where(Workstation.code == args.workstation)).scalar_one_or_none()
@@ -228,7 +232,7 @@ def _workstation(args, found: Found) -> Check:
     return Check(*name, OK, f"{args.workstation}")
 
 
-def _reader(args, found: Found) -> Check:
+def _reader(args: argparse.Namespace, found: Found) -> Check:
     name = ("读卡器", "card reader")
     url, _ = device_urls(args)
     if not url:
@@ -246,7 +250,7 @@ def _reader(args, found: Found) -> Check:
     return Check(*name, OK, f"{url}: {version}")
 
 
-def _printer(args, found: Found) -> Check:
+def _printer(args: argparse.Namespace, found: Found) -> Check:
     name = ("打印机", "printer")
     _, url = device_urls(args)
     if not url:
@@ -267,7 +271,7 @@ def _printer(args, found: Found) -> Check:
     return Check(*name, OK if status.ready else FAIL, f"{url}: {version or '?'}，{state}")
 
 
-def _backup_target(args, found: Found) -> Check:
+def _backup_target(args: argparse.Namespace, found: Found) -> Check:
     name = ("备份", "backup target")
     with unit_of_work(found.engine, read_only=True) as s:
         target = settings.get_setting(s, "backup.target_dir")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session as DbSession
+
 from base.errors import RoleForbidden, ShiftNotOpen
 from counter_app import audit, settings
 from counter_app.approvals import Approval
@@ -94,7 +96,7 @@ class Session(
             return stored
 
     # --- the shift the operator is selling in -------------------------------------------------------
-    def _open_shift_id(self, s) -> int:
+    def _open_shift_id(self, s: DbSession) -> int:
         """The open shift of this workstation; SHIFT_NOT_OPEN when there is none (sales need one)."""
         ctx = self.ctx
         shift_id = open_shift_id(s, ctx.workstation.id)

@@ -74,7 +74,7 @@ def _bool(value: Any) -> bool:
 
 def _choice(*choices: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
-        if value not in choices:
+        if not isinstance(value, str) or value not in choices:
             raise ValueError(f"one of {', '.join(choices)} is needed")
         return value
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The type check (CI stage "types"): mypy with the configuration of pyproject.toml [tool.mypy] —
-# strict for base/, db/, hardware/, receipts/; checked bodies for counter_app/ less a listed
-# baseline of modules still to fix; ui/ not checked yet. Prints mypy's report and the error count;
+# strict for base/, db/, hardware/, receipts/ and the core counter_app/ (no baseline, no exempt
+# module); ui/ not checked yet. Prints mypy's report and the error count;
 # fails on any error. Needs scripts/setup.sh first (the dev extra brings mypy and the stubs).
 # Usage: scripts/typecheck.sh [mypy arguments]   (MYPY=/path/to/mypy for another environment)
 set -euo pipefail

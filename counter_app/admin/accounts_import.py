@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import InputInvalid
+from base.vocabulary import CLASS_LETTERS
 from counter_app import audit
 from counter_app.admin.command import required
 from counter_app.admin.door import AdminSession
@@ -33,7 +34,7 @@ from counter_app.context import OpContext
 from counter_app.imports.accounts_file import ImportRow, Occupants, ParsedImport, RoomKey
 from counter_app.imports.accounts_plan import ExistingRoom, ImportPlan, RoomUpdate, diff_import
 from counter_app.imports.table import LineError
-from counter_app.ops.account_admin import ACCOUNT_NO_MAX, CLASS_LETTERS, new_account_no
+from counter_app.ops.account_admin import ACCOUNT_NO_MAX, new_account_no
 from counter_app.ops.cards import account_event_row
 from db import bulk
 from db.queries.places import campus_by_name
@@ -254,6 +255,7 @@ def _free_changed_meters(
     for u in updates:
         if any(c.field == "meter_no" for c in u.changes):
             account = known[u.key].account
+            assert account is not None  # an update is planned only for a room with an account
             account.meter_no = f"~import-{account.id}"
     s.flush()
 
@@ -266,6 +268,7 @@ _ACCOUNT_FIELDS = {"cls": "cls", "beds": "beds", "undergrad": "occupants_undergr
 def _update(ctx: OpContext, known: KnownRoom, u: RoomUpdate, approval_id: int, events: Events) -> str | None:
     """Apply one room's changes (flushed with the events); the account number when it became pending."""
     account = known.account
+    assert account is not None  # an update is planned only for a room with an account
     for change in u.changes:
         setattr(account, _ACCOUNT_FIELDS[change.field], change.new)
     known.room.beds = account.beds

@@ -196,7 +196,9 @@ def _copy_into(backup: Path, engine: Engine) -> None:
     source = sqlite3.connect(f"file:{backup.absolute()}?mode=ro", uri=True)
     raw = engine.raw_connection()
     try:
-        source.backup(raw.driver_connection)
+        driver = raw.driver_connection
+        assert driver is not None  # an open pool connection always has its sqlite3 connection
+        source.backup(driver)
     finally:
         raw.close()
         source.close()

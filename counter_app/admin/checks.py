@@ -32,6 +32,7 @@ def audit_verify(ctx: CommandContext) -> int:
         ctx.out.line(f"审计链完好：共 {result.entries_checked} 条{checked}")
         return 0
     bad = result.first_bad
+    assert bad is not None  # a chain that is not ok names its first bad entry
     where = f"第 {bad.sequence} 条" if bad.sequence is not None else "无审计记录的行"
     ctx.out.line(f"审计链被破坏：共发现 {len(result.problems)} 处问题；首处：{where}：{bad.reason}")
     for problem in result.problems[1:20]:
@@ -46,6 +47,7 @@ def receipt_verify(ctx: CommandContext) -> int:
     if not c.genuine:
         ctx.out.line("收据二维码无效：签名不符或内容无法识别（可能伪造或抄错）")
         return 1
+    assert c.amount_fen is not None and c.at is not None  # a genuine receipt's QR names both
     ctx.out.line(
         f"收据真实：{c.workstation} {c.receipt_no} {format_yuan(c.amount_fen)} 元 {c.at.isoformat()}"
     )

@@ -113,9 +113,9 @@ class _Grammar:
     """Builds the leaves: each gets the global options again (after the command), `--as` unless
     it is in NO_ACTOR, `--approver`, and `command` = its full name ("operator add")."""
 
-    def __init__(self, root: argparse._SubParsersAction) -> None:
+    def __init__(self, root: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         self.root = root
-        self.groups: dict[str, argparse._SubParsersAction] = {}
+        self.groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {}
 
     def leaf(self, command: str, help_text: str) -> argparse.ArgumentParser:
         words = command.split()

@@ -102,7 +102,10 @@ class ImportPlan:
         return not self.conflicts
 
 
-def diff_import(rows: Iterable[ImportRow], existing: Mapping[RoomKey | tuple, ExistingRoom]) -> ImportPlan:
+def diff_import(
+    rows: Iterable[ImportRow],
+    existing: Mapping[RoomKey, ExistingRoom] | Mapping[tuple[str, str, str, str], ExistingRoom],
+) -> ImportPlan:
     """Compare the file's rows with the known rooms. Rooms missing from the file are only looked
     for on the campuses the file covers (one campus's list says nothing about another's), and
     closed accounts are not reported missing."""

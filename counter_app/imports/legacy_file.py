@@ -170,6 +170,7 @@ def _parse_line(
         )
     if errs:
         return None, list(errs)
+    assert counter is not None and balance is not None  # both are required: missing is an error above
     key = RoomKey(text["campus"], text["building"], text["unit"], text["room"])
     return _Row(line, key, (text["card_serial"], counter, balance, balance_on), purchase), []
 
@@ -192,7 +193,9 @@ def _purchase(
         errs.fail("energy", "电量必须大于 0", "energy must be above 0")
     if price == 0:
         errs.fail("price", "电价必须大于 0", "price must be above 0")
-    if None in (counter, on, energy, amount, price) or energy == 0 or price == 0:
+    if counter is None or on is None or energy is None or amount is None or price is None:
+        return None
+    if energy == 0 or price == 0:
         return None
     _check_amount(amount, energy, price, resolution_ckwh, errs)
     return LegacyPurchase(counter, on, energy, amount, price, errs.line)

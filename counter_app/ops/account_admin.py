@@ -31,7 +31,7 @@ ACCOUNT_NO_MAX = 12  # the card header's limit (hardware.card_service)
 
 
 def check_class(cls: Any) -> str:
-    if cls not in CLASS_CODES:
+    if not isinstance(cls, str) or cls not in CLASS_CODES:
         raise InputInvalid(f"未知的类别：{cls}", detail_en=f"unknown class {cls!r}", field="cls")
     return cls
 

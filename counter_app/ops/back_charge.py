@@ -12,6 +12,7 @@ the whole calculation, printable with `calculation_text`. While it is unpaid and
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
@@ -72,7 +73,7 @@ def _check_inputs(ctx: OpContext, discovered_on: date, electrician: str, evidenc
             raise InputInvalid(f"请填写{label}", detail_en=f"{field} needed", field=field)
 
 
-def calculate(ctx: OpContext, s: DbSession, account: Account, discovered_on: date) -> dict:
+def calculate(ctx: OpContext, s: DbSession, account: Account, discovered_on: date) -> dict[str, Any]:
     start = last_top_up_before(s, account, discovered_on) or account.opened_on
     days = (discovered_on - start).days  # end exclusive: the discovery day itself is not charged
     if days <= 0:
@@ -140,7 +141,7 @@ def calculation_text(notice: Notice) -> str:
     ])  # fmt: skip
 
 
-def _replay(ctx: OpContext, payload: dict, approval: Approval) -> ChargeResult:
+def _replay(ctx: OpContext, payload: dict[str, Any], approval: Approval) -> ChargeResult:
     return back_charge(ctx, account_no=payload["account_no"], discovered_on=date.fromisoformat(str(payload["discovered_on"])),
                        electrician=payload["electrician"], evidence=payload["evidence"], approval=approval,
                        notified=payload.get("notified"))  # fmt: skip

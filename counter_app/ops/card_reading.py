@@ -17,6 +17,7 @@ from counter_app.results import CardInfo, WriteBack
 from db.models import Account, AccountEvent
 from db.queries.accounts import last_write_back_event
 from hardware.records import CardKind, CardReading
+from hardware.records import WriteBack as WriteBackRecord
 
 
 def read_card(ctx: OpContext) -> CardInfo:
@@ -46,7 +47,7 @@ def card_info(reading: CardReading, account_no: str | None, *, simulated: bool) 
     )  # fmt: skip
 
 
-def api_write_back(wb) -> WriteBack | None:
+def api_write_back(wb: WriteBackRecord | None) -> WriteBack | None:
     if wb is None:
         return None
     return WriteBack(remaining_ckwh=wb.remaining_ckwh, consumed_ckwh=wb.consumed_ckwh,

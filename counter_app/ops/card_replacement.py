@@ -12,6 +12,7 @@ doubt we carry it: a second copy of an already-loaded counter loads nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Unpack
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
@@ -23,12 +24,14 @@ from counter_app.ops import fee_receipts
 from counter_app.ops.card_writes import begin_intent, run_card_write
 from counter_app.ops.cards import (
     CARD_ROLES,
+    IntentActor,
     account_event,
     attach_card,
     card_event,
     card_info_from_intent,
     card_row,
     check_new_card,
+    intent_actor,
     read_for_new_card,
     write_new_user_card,
 )
@@ -74,7 +77,7 @@ def report_lost_card(ctx: OpContext, account_no: str) -> AccountInfo:
 
 
 def blacklist_card(
-    ctx: OpContext, s: DbSession, account: Account, serial: str, event: str, **who: int | None
+    ctx: OpContext, s: DbSession, account: Account, serial: str, event: str, **who: Unpack[IntentActor]
 ) -> Card:
     """Mark the account's card `serial` lost. A card taken over from the legacy system has no stock
     row yet: it gets one (status lost, no "received" event: it never entered our stock)."""
@@ -166,7 +169,7 @@ def replace_card(
             payload=ReplaceCardPayload(
                 account_no=account.account_no, meter_no=account.meter_no, lost_serial=account.card_serial,
                 carried_amount_fen=carry.amount_fen if carry else 0, carried_from=carry.source if carry else None,
-                reference=reference if fee_fen else None, fee_id=fee.id if fee_fen else None,
+                reference=reference if fee_fen else None, fee_id=fee.id if fee is not None and fee_fen else None,
                 # a simulated meter first met now has not loaded the carried purchase yet
                 meter_counter=counter - 1 if carry else counter,
             ),
@@ -177,14 +180,15 @@ def replace_card(
         return write_new_user_card(ctx, intent, account_no=p.account_no, meter_no=p.meter_no,
                                    meter_counter=p.meter_counter, record_amount_fen=p.carried_amount_fen)  # fmt: skip
 
-    info = run_card_write(ctx, begin, write)
+    # (run_card_write: what this kind's committer returns)
+    info: CardInfo = run_card_write(ctx, begin, write)
     if info.receipt_no:
         printing.drain_quietly(ctx)  # a printer fault never undoes the replacement
     return info
 
 
 def commit_replace_card(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recovered: bool) -> CardInfo:
-    who = {"operator_id": intent.operator_id, "workstation_id": intent.workstation_id}
+    who = intent_actor(intent)
     p = ReplaceCardPayload.from_json(intent.payload)
     lost_serial = p.lost_serial
     account, card = attach_card(ctx, s, intent, recovered=recovered)

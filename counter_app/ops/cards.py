@@ -12,7 +12,7 @@ counter_app.ops.card_replacement for "replace_card") is computed from the intent
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
@@ -50,6 +50,18 @@ def card_blacklisted(s: DbSession, serial: str) -> bool:
 def require_not_blacklisted(s: DbSession, serial: str) -> None:
     if card_blacklisted(s, serial):
         raise CardBlacklisted(f"卡号 {serial}", detail_en=f"card {serial}", data={"card_serial": serial})
+
+
+class IntentActor(TypedDict, total=False):
+    """Who made a card-write intent: its committer names them, as recovery may commit it with nobody
+    logged in."""
+
+    operator_id: int | None
+    workstation_id: int | None
+
+
+def intent_actor(intent: CardWriteIntent) -> IntentActor:
+    return {"operator_id": intent.operator_id, "workstation_id": intent.workstation_id}
 
 
 def card_event(
@@ -136,7 +148,7 @@ def check_new_card(ctx: OpContext, s: DbSession, reading: CardReading, account: 
         reading.kind == CardKind.USER and reading.account_no == account.account_no
         and card is not None and card.status == "blank"
     )  # fmt: skip
-    if not resumable:
+    if card is None or not resumable:  # (resumable implies a card row: the check narrows the type)
         raise InputInvalid(
             f"读卡器上的卡不是空白卡（{_KIND_ZH.get(str(reading.kind), reading.kind)}），请放空白卡",
             detail_en=f"the card on the reader is not blank ({reading.kind}); place a blank card",
@@ -219,13 +231,13 @@ def attach_card(
     ctx: OpContext, s: DbSession, intent: CardWriteIntent, *, recovered: bool
 ) -> tuple[Account, Card]:
     """The written card becomes the account's card in the database."""
-    account = s.get(Account, intent.account_id)
+    account = s.get_one(Account, intent.account_id)
     card = receive_card(ctx, s, intent.card_serial)
     card.status, card.kind, card.account_id, card.meter_no = "issued", "user", account.id, None
     card.simulated = card.simulated or intent.simulated
     account.card_serial = intent.card_serial
     account.simulated = account.simulated or intent.simulated
-    who = {"operator_id": intent.operator_id, "workstation_id": intent.workstation_id}
+    who = intent_actor(intent)
     card_event(ctx, s, card, "issued", account_id=account.id, **who,
                data={"purchase_counter": intent.purchase_counter, "intent_id": intent.intent_id,
                      "recovered": recovered})  # fmt: skip
@@ -277,4 +289,6 @@ def issue_card(ctx: OpContext, account_no: str) -> CardInfo:
         return write_new_user_card(ctx, intent, account_no=p.account_no, meter_no=p.meter_no,
                                    meter_counter=intent.purchase_counter)  # fmt: skip
 
-    return run_card_write(ctx, begin, write)
+    # (run_card_write: what this kind's committer returns)
+    done: CardInfo = run_card_write(ctx, begin, write)
+    return done

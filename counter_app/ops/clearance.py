@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session as DbSession
 
 from base.money import format_yuan
@@ -69,7 +70,9 @@ def _not_refunded(s: DbSession, account: Account) -> list[str]:
     return []
 
 
-def _last(s: DbSession, column, *where) -> datetime | None:  # noqa: ANN001
+def _last(
+    s: DbSession, column: InstrumentedAttribute[datetime], *where: ColumnElement[bool]
+) -> datetime | None:
     return s.scalar(select(func.max(column)).where(*where))
 
 

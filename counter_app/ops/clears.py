@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.clock import parse_iso_moment
 from base.errors import AccountClosed, CardMismatch, InputInvalid, PreviousNotLoaded, WriteBackStale
+from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops import card_writes
 from counter_app.ops.card_reading import require_account_card
@@ -76,7 +77,9 @@ def read_own_card(ctx: OpContext, account_no: str, kinds: tuple[CardKind, ...]) 
 # --- visit 1: the clear card ---------------------------------------------------------------------------
 
 
-def issue_clear_card(ctx: OpContext, *, account_no: str, reason: str, approval: Any) -> ClearCardInfo:
+def issue_clear_card(
+    ctx: OpContext, *, account_no: str, reason: str, approval: Approval | None
+) -> ClearCardInfo:
     reason = required_text(reason, "reason", "清零原因")
     reading = read_own_card(ctx, account_no, (CardKind.USER, CardKind.CLEAR))
     purchase = reading.purchase
@@ -112,7 +115,9 @@ def issue_clear_card(ctx: OpContext, *, account_no: str, reason: str, approval: 
             clear_seq=p.clear_seq, intent_id=intent.intent_id,
         )  # fmt: skip
 
-    return card_writes.run_card_write(ctx, begin, write)
+    # (run_card_write: what this kind's committer returns)
+    made: ClearCardInfo = card_writes.run_card_write(ctx, begin, write)
+    return made
 
 
 # --- visit 2: back from the meter ----------------------------------------------------------------------
@@ -144,7 +149,9 @@ def complete_clear(ctx: OpContext, *, account_no: str) -> ClearResult:
             purchase_counter=intent.purchase_counter, intent_id=intent.intent_id,
         )  # fmt: skip
 
-    return card_writes.run_card_write(ctx, begin, write)
+    # (run_card_write: what this kind's committer returns)
+    restored: ClearResult = card_writes.run_card_write(ctx, begin, write)
+    return restored
 
 
 def _make_intent_of(s: DbSession, account: Account, reading: CardReading) -> tuple[str, ClearMakePayload]:
@@ -168,7 +175,8 @@ def _fresh_clear_write_back(reading: CardReading, account: Account, made: ClearM
     wb = reading.write_back
     fresh = (
         wb is not None and not reading.write_back_torn and wb.event == "cleared" and wb.error is None
-        and wb.meter_no == account.meter_no and wb.at >= reading.record.at
+        and wb.meter_no == account.meter_no
+        and reading.record is not None and wb.at >= reading.record.at  # (the clear card's record, found)
         and write_back_to_json(wb) != made.wb_before
     )  # fmt: skip
     if not fresh or wb is None:

@@ -9,7 +9,7 @@ so the audit chain covers it; a row added any other way is reported by `audit ve
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
@@ -37,9 +37,10 @@ from db.queries.shifts import open_shift
 from db.queries.tariffs import current_tariff
 
 ENERGY_SALE_KINDS = ("sale", "correction", "free", "legacy_purchase")
+RowT = TypeVar("RowT")  # the row `add_audited` inserts comes back as itself
 
 
-def add_audited(ctx: OpContext, s: DbSession, row: Any, kind: str, **payload: Any) -> Any:
+def add_audited(ctx: OpContext, s: DbSession, row: RowT, kind: str, **payload: Any) -> RowT:
     """Insert `row` and chain an audit entry over it (kind e.g. "ledger.sale")."""
     s.add(row)
     s.flush()

@@ -29,7 +29,9 @@ from receipts import data as rd
 
 def original_sale(s: DbSession, entry: LedgerEntry, receipt_no: str) -> OriginalSale:
     """The sale being corrected (it travels in the intent payload as `CorrectionPayload.original`)."""
-    account_no = s.get(Account, entry.account_id).account_no
+    account_no = s.get_one(Account, entry.account_id).account_no
+    # a sale's ledger row always carries its receipt, price and purchase number
+    assert entry.receipt_id is not None and entry.price_e4 is not None and entry.purchase_counter is not None
     return OriginalSale(entry.id, receipt_no, entry.receipt_id, account_no, entry.charge, entry.fen,
                         entry.energy_ckwh, entry.price_e4, entry.purchase_counter, entry.tender, entry.reference)  # fmt: skip
 
@@ -94,7 +96,7 @@ def commit_correction(ctx: OpContext, s: DbSession, intent: CardWriteIntent, rec
     add_audited(ctx, s, entry, "ledger.correction", account_no=p.account_no, fen=corrected.amount_fen)
     if recovered:
         add_audited(ctx, s, LedgerMark(entry_id=entry.id, kind="recovered", at=now), "ledger.marked")
-    account = s.get(Account, intent.account_id)
+    account = s.get_one(Account, intent.account_id)
     account.purchase_counter = max(account.purchase_counter, intent.purchase_counter)
     s.flush()
     _print_void(ctx, s, intent, p, receipt.receipt_no, now)
@@ -132,7 +134,7 @@ def _new_receipt(ctx: OpContext, s: DbSession, intent: CardWriteIntent, p: Corre
     number = take_receipt_number(s, intent.workstation_id)
     qr = sign_receipt(ctx.keys.receipt_signing, workstation=ctx.workstation.code, receipt_no=number.text,
                       amount_fen=corrected.amount_fen, at=now)  # fmt: skip
-    account = s.get(Account, intent.account_id)
+    account = s.get_one(Account, intent.account_id)
     receipt = record_receipt(s, number, kind="correction", amount_fen=corrected.amount_fen, issued_at=now,
                              payload={"document": "sale", "corrects": original.receipt_no},
                              operator_id=intent.operator_id, shift_id=intent.shift_id, account_id=account.id,

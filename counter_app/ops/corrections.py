@@ -43,6 +43,7 @@ from base.errors import (
     InputInvalid,
     PreviousNotLoaded,
 )
+from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops import card_writes
 from counter_app.ops.card_reading import require_account_card
@@ -55,15 +56,15 @@ from counter_app.printing import drain_quietly
 from counter_app.results import SaleResult
 from counter_app.roles import SELLING_ROLES
 from counter_app.settlement.signoff import shift_handed_to_finance
-from db.models import CardWriteIntent, LedgerEntry, Receipt
-from hardware.records import CardKind, CardReading
+from db.models import Account, CardWriteIntent, LedgerEntry, Receipt, Shift
+from hardware.records import CardKind, CardReading, PurchaseRecord
 
 
 @dataclass(frozen=True)
 class _Ask:
     receipt_no: str
     reason: str
-    approval: Any
+    approval: Approval | None
     account_no: str | None
     amount_fen: int | None
     energy_ckwh: int | None
@@ -76,7 +77,7 @@ class _Ask:
 
 
 def correct(
-    ctx: OpContext, *, receipt_no: str, reason: str, approval: Any, account_no: str | None = None,
+    ctx: OpContext, *, receipt_no: str, reason: str, approval: Approval | None, account_no: str | None = None,
     amount_fen: int | None = None, energy_ckwh: int | None = None, prompts: Any = None,
 ) -> SaleResult:  # fmt: skip
     ask = _Ask(required_text(receipt_no, "receipt_no", "凭条号"), required_text(reason, "reason", "更正原因"),
@@ -96,7 +97,7 @@ def correct(
         result = _rewrite(ctx, ask, original)
     else:
         if not voided:
-            _void_wrong_room(ctx, ask, original)
+            _void_wrong_room(ctx, ask, original, target)
             _ask_for_card(ctx, prompts, target)
         result = _sell_on_right_room(ctx, ask, original, target)
     drain_quietly(ctx)
@@ -127,14 +128,17 @@ def _original(ctx: OpContext, s: DbSession, receipt_no: str) -> tuple[OriginalSa
     return original, void is not None
 
 
-def _require_unloaded(reading: CardReading, original: OriginalSale) -> None:
-    """The original purchase must still be the card's record and not loaded by the meter."""
+def _require_unloaded(reading: CardReading, original: OriginalSale) -> PurchaseRecord:
+    """The original purchase must still be the card's record and not loaded by the meter: that record."""
     purchase = reading.purchase
     if purchase is None or purchase.purchase_counter != original.purchase_counter or reading.loaded:
         raise AlreadyLoaded(original.receipt_no, data={"purchase_counter": original.purchase_counter})
+    return purchase
 
 
-def _common_checks(ctx: OpContext, s: DbSession, reading: CardReading, account_no: str):
+def _common_checks(
+    ctx: OpContext, s: DbSession, reading: CardReading, account_no: str
+) -> tuple[Shift, Account]:
     ctx.require_role(s, *SELLING_ROLES)
     shift = open_shift_row(ctx, s)
     period_open(ctx, s)
@@ -149,7 +153,7 @@ def _common_checks(ctx: OpContext, s: DbSession, reading: CardReading, account_n
 
 def _rewrite(ctx: OpContext, ask: _Ask, original: OriginalSale) -> SaleResult:
     reading = read_own_card(ctx, original.account_no, (CardKind.USER,))
-    _require_unloaded(reading, original)
+    purchase = _require_unloaded(reading, original)
 
     def begin(s: DbSession) -> CardWriteIntent:
         shift, account = _common_checks(ctx, s, reading, original.account_no)
@@ -157,8 +161,8 @@ def _rewrite(ctx: OpContext, ask: _Ask, original: OriginalSale) -> SaleResult:
             raise AlreadyLoaded(original.receipt_no)
         amount, energy = amount_and_energy(ctx, s, original.price_e4, ask.amount_fen, ask.energy_ckwh)
         check_limits(ctx, s, account, amount)
-        carried = reading.purchase.energy_ckwh - original.energy_ckwh
-        check_meter_maximum(ctx, s, account, reading, energy + carried + reading.purchase.free_ckwh)
+        carried = purchase.energy_ckwh - original.energy_ckwh
+        check_meter_maximum(ctx, s, account, reading, energy + carried + purchase.free_ckwh)
         approval_id = ctx.approve(
             s, ask.approval, kind="correction", payload=ask.content(original), reason=ask.reason
         )
@@ -168,20 +172,22 @@ def _rewrite(ctx: OpContext, ask: _Ask, original: OriginalSale) -> SaleResult:
         return card_writes.begin_intent(
             ctx, s, kind="correction", account=account, card_serial=reading.card_serial,
             purchase_counter=original.purchase_counter, amount_fen=amount, energy_ckwh=energy + carried,
-            free_ckwh=reading.purchase.free_ckwh, price_e4=original.price_e4, tender=original.tender,
+            free_ckwh=purchase.free_ckwh, price_e4=original.price_e4, tender=original.tender,
             shift_id=shift.id, payload=payload,
         )  # fmt: skip
 
-    return card_writes.run_card_write(ctx, begin, _writer(ctx))
+    # (run_card_write: what this kind's committer returns)
+    result: SaleResult = card_writes.run_card_write(ctx, begin, _writer(ctx))
+    return result
 
 
 # --- wrong room: void on the wrong card, sell on the right one ------------------------------------------------
 
 
-def _void_wrong_room(ctx: OpContext, ask: _Ask, original: OriginalSale) -> None:
+def _void_wrong_room(ctx: OpContext, ask: _Ask, original: OriginalSale, target_no: str) -> None:
+    """`target_no` is the right room's account (the one `ask` names)."""
     reading = read_own_card(ctx, original.account_no, (CardKind.USER,))
-    _require_unloaded(reading, original)
-    target_no = ask.account_no
+    purchase = _require_unloaded(reading, original)
 
     def begin(s: DbSession) -> CardWriteIntent:
         shift, account = _common_checks(ctx, s, reading, original.account_no)
@@ -191,13 +197,13 @@ def _void_wrong_room(ctx: OpContext, ask: _Ask, original: OriginalSale) -> None:
         approval_id = ctx.approve(
             s, ask.approval, kind="correction", payload=ask.content(original), reason=ask.reason
         )
-        carried = reading.purchase.energy_ckwh - original.energy_ckwh
+        carried = purchase.energy_ckwh - original.energy_ckwh
         payload = commit_payload("void", original, ask.reason, approval_id, account, amount=0, carried=carried,
                                  target_account_no=target_no)  # fmt: skip
         return card_writes.begin_intent(
             ctx, s, kind="correction", account=account, card_serial=reading.card_serial,
             purchase_counter=original.purchase_counter, amount_fen=0, energy_ckwh=carried,
-            free_ckwh=reading.purchase.free_ckwh, price_e4=original.price_e4, tender=original.tender,
+            free_ckwh=purchase.free_ckwh, price_e4=original.price_e4, tender=original.tender,
             shift_id=shift.id, payload=payload,
         )  # fmt: skip
 
@@ -243,7 +249,9 @@ def _sell_on_right_room(ctx: OpContext, ask: _Ask, original: OriginalSale, targe
             price_e4=price, tender=original.tender, shift_id=shift.id, payload=payload,
         )  # fmt: skip
 
-    return card_writes.run_card_write(ctx, begin, _writer(ctx))
+    # (run_card_write: what this kind's committer returns)
+    result: SaleResult = card_writes.run_card_write(ctx, begin, _writer(ctx))
+    return result
 
 
 def _require_not_resold(s: DbSession, original: OriginalSale) -> None:

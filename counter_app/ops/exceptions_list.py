@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
 
 from base.clock import BUSINESS_TZ
 from base.money import format_kwh, format_yuan
@@ -52,8 +53,8 @@ def morning_list(ctx: OpContext, *, on: date | None = None) -> list[MorningItem]
     start, end = _window(ctx, on)
     with ctx.reading() as s:
         ctx.require_role(s, *CO_SIGN_ROLES)
-        names = dict(s.execute(select(Operator.id, Operator.name)).tuples().all())
-        stations = dict(
+        names: dict[int | None, str] = dict(s.execute(select(Operator.id, Operator.name)).tuples().all())
+        stations: dict[int | None, str] = dict(
             s.execute(
                 select(Workstation.id, Workstation.code).where(Workstation.campus_id == ctx.workstation.campus_id)
             ).tuples().all()
@@ -70,7 +71,7 @@ def morning_list(ctx: OpContext, *, on: date | None = None) -> list[MorningItem]
     return sorted(items, key=lambda item: item.at, reverse=True)
 
 
-def _clock_back(s, start: datetime) -> list[MorningItem]:
+def _clock_back(s: DbSession, start: datetime) -> list[MorningItem]:
     """Writes made while this PC's clock was behind the latest time already recorded."""
     return [
         MorningItem(kind="clock_back", at=m.latest_at, who=m.workstation or "", workstation=m.workstation,
@@ -93,7 +94,9 @@ def _midnight(day: date) -> datetime:
 
 
 class _Look:
-    def __init__(self, s, names: dict, stations: dict, start: datetime, end: datetime) -> None:
+    # (keyed by id; `.get(None)` of a row without one is None)
+    def __init__(self, s: DbSession, names: dict[int | None, str], stations: dict[int | None, str], start: datetime,
+                 end: datetime) -> None:  # fmt: skip
         self.s, self.names, self.stations, self.start, self.end = s, names, stations, start, end
 
     def _checker(self, approval_id: int | None) -> str | None:

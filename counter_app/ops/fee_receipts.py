@@ -24,7 +24,7 @@ def record_card_fee(
     recovered: bool,
 ) -> str:  # fmt: skip
     """Ledger entry, receipt and print job for the fee the intent charged; the receipt number."""
-    workstation = s.get(Workstation, intent.workstation_id)
+    workstation = s.get_one(Workstation, intent.workstation_id)
     at = ctx.now()
     number = take_receipt_number(s, workstation.id)
     qr_text = sign_receipt(ctx.keys.receipt_signing, workstation=workstation.code, receipt_no=number.text,

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session as DbSession
 
 from base.clock import BUSINESS_TZ
 from counter_app import settings
@@ -113,7 +114,8 @@ def list_sheets(ctx: OpContext, *, since: date | None = None) -> list[SheetRow]:
         return [_sheet_row(s, *row) for row in s.execute(stmt).tuples()]
 
 
-def _sheet_row(s, sheet, closure, cashier_id, code, signed, freeze_id) -> SheetRow:
+def _sheet_row(s: DbSession, sheet: SettlementSheet, closure: ShiftClosure, cashier_id: int, code: str,
+               signed: int | None, freeze_id: int | None) -> SheetRow:  # fmt: skip
     steps = int(signed or 0)
     frozen = freeze_id is not None
     next_step = None if frozen or steps >= len(sheet.chain) else sheet.chain[steps][0]
@@ -141,7 +143,7 @@ def list_settings(ctx: OpContext) -> list[SettingRow]:
         return [_setting_row(s, spec) for spec in settings.SETTINGS.values()]
 
 
-def _setting_row(s, spec: settings.Setting) -> SettingRow:
+def _setting_row(s: DbSession, spec: settings.Setting) -> SettingRow:
     row = latest_setting(s, spec.key)
     value = settings.get_setting(s, spec.key)
     return SettingRow(spec.key, value, spec.description, spec.needs_approval, row is None,
@@ -167,7 +169,7 @@ def list_people(ctx: OpContext) -> list[PersonRow]:
         return [_person(s, p) for p in people]
 
 
-def _person(s, operator: Operator) -> PersonRow:
+def _person(s: DbSession, operator: Operator) -> PersonRow:
     periods = s.execute(
         select(SupervisorAppointment.from_date, SupervisorAppointment.to_date)
         .where(SupervisorAppointment.operator_id == operator.id)

@@ -11,6 +11,8 @@ shift's drawer.
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session as DbSession
+
 from base.errors import InputInvalid, ShiftNotOpen
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
@@ -71,6 +73,7 @@ def _roll_forward(
         s.expunge(intent)  # keep its loaded values: the read-only unit rolls back (and would expire it)
     reading = ctx.devices.require_card().read_card()
     if not (reading.record and reading.record.is_from_intent(intent_id)):
+        assert meter_no is not None  # rolled forward: an intent whose card carries a purchase record
         write_purchase_record(ctx, intent, account_no, meter_no)
     commit_intent(ctx, intent_id, recovered=True)
     with ctx.uow() as s:
@@ -109,14 +112,15 @@ def _refund(ctx: OpContext, intent_id: str, approval_id: int) -> IntentInfo:
         return _info(s, intent, "refunded")
 
 
-def _current_shift_id(ctx: OpContext, s) -> int | None:
+def _current_shift_id(ctx: OpContext, s: DbSession) -> int | None:
     try:
         return open_shift_row(ctx, s).id
     except ShiftNotOpen:
         return None
 
 
-def _ledger(ctx, s, intent: CardWriteIntent, kind: str, fen: int, shift_id, reason: str, approval_id) -> None:
+def _ledger(ctx: OpContext, s: DbSession, intent: CardWriteIntent, kind: str, fen: int, shift_id: int | None,
+            reason: str, approval_id: int) -> None:  # fmt: skip
     entry = LedgerEntry(
         kind=kind, charge="electricity", account_id=intent.account_id, fen=fen, energy_ckwh=0, free_ckwh=0,
         tender=intent.tender, reference=_reference(intent), operator_id=ctx.operator_id,
@@ -132,7 +136,7 @@ def _reference(intent: CardWriteIntent) -> str | None:
     return payload.reference if isinstance(payload, TopUpPayload) else None
 
 
-def _unfinished(s, intent_id: str) -> tuple[CardWriteIntent, str]:
+def _unfinished(s: DbSession, intent_id: str) -> tuple[CardWriteIntent, str]:
     for intent, state in unfinished_intents(s):
         if intent.intent_id == intent_id:
             return intent, state
@@ -141,8 +145,8 @@ def _unfinished(s, intent_id: str) -> tuple[CardWriteIntent, str]:
     )
 
 
-def _info(s, intent: CardWriteIntent, state: str) -> IntentInfo:
-    account = s.get(Account, intent.account_id)
+def _info(s: DbSession, intent: CardWriteIntent, state: str) -> IntentInfo:
+    account = s.get_one(Account, intent.account_id)
     return IntentInfo(intent_id=intent.intent_id, account_no=account.account_no, amount_fen=intent.amount_fen,
                       energy_ckwh=intent.energy_ckwh, state=state, shift_id=intent.shift_id)  # fmt: skip
 

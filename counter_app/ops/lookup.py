@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session as DbSession
 
 from base.errors import InputInvalid
 from counter_app.context import OpContext
@@ -50,6 +52,11 @@ class AccountRow:
     card_serial: str | None
 
 
+# A row of `list_rooms`'s query as SQLAlchemy types it (the outer-joined unit and account columns
+# are None for a room without them).
+_RoomLine = Row[tuple[str, str, str | None, str, str, str, str, str, str, int]]
+
+
 def list_rooms(ctx: OpContext) -> list[RoomRow]:
     """Every room of the workstation's campus (room codes are unique per campus), in building and
     room order; a room without an account has `account_no=None`."""
@@ -64,7 +71,7 @@ def list_rooms(ctx: OpContext) -> list[RoomRow]:
             .outerjoin(Account, Account.room_id == Room.id)
             .where(Room.campus_id == ctx.workstation.campus_id)
         ).all()  # fmt: skip
-    best: dict[str, tuple] = {}
+    best: dict[str, _RoomLine] = {}
     for row in rows:  # a room may have a closed account and a newer one: show the live/newest
         current = best.get(row.room_code)
         if current is None or _newer(row, current):
@@ -77,7 +84,7 @@ def list_rooms(ctx: OpContext) -> list[RoomRow]:
     ]  # fmt: skip
 
 
-def _newer(row, current) -> bool:
+def _newer(row: _RoomLine, current: _RoomLine) -> bool:
     live = row.status not in (None, "closed")
     current_live = current.status not in (None, "closed")
     if live != current_live:
@@ -85,7 +92,7 @@ def _newer(row, current) -> bool:
     return (row.id or 0) > (current.id or 0)
 
 
-def _natural(text: str) -> tuple:
+def _natural(text: str) -> tuple[tuple[int, int, str], ...]:
     """'5' < '12' < 'A': digits compare as numbers."""
     return tuple(
         (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.findall(r"\d+|\D+", text)
@@ -111,7 +118,8 @@ def search_accounts(ctx: OpContext, *, text: str) -> list[AccountRow]:
         codes = {needle, needle.upper()}  # account and meter numbers are stored upper case
         found: dict[int, object] = {}
         campus = ctx.workstation.campus_id
-        for field, prefixes in (("room_code", codes | {room} - {None}), ("account_no", codes),
+        room_codes = codes | {room} if room is not None else codes
+        for field, prefixes in (("room_code", room_codes), ("account_no", codes),
                                 ("meter_no", codes), ("holder", {needle})):  # fmt: skip
             for row in accounts_with_prefix(s, field, prefixes, campus_id=campus, limit=SEARCH_LIMIT):
                 found.setdefault(row.id, row)
@@ -131,13 +139,13 @@ def _looks_like_a_name(text: str) -> bool:
     return len(text) >= 2 and not any(c.isdigit() for c in text)
 
 
-def _row(row) -> AccountRow:
+def _row(row: Any) -> AccountRow:  # (a row of db.queries.search: the query's edge)
     return AccountRow(
         row.account_no, row.room_code, row.cls, row.status, row.holder, row.meter_no, row.card_serial
     )
 
 
-def _normalised(ctx: OpContext, s, text: str) -> str | None:
+def _normalised(ctx: OpContext, s: DbSession, text: str) -> str | None:
     try:
         return normalise_room_code(text, ctx.setting(s, "room_code_pattern"))
     except InputInvalid:

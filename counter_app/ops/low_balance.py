@@ -56,7 +56,7 @@ def low_balance_rows(s: DbSession, on: date, *, campus_id: int | None = None) ->
     return sorted(rows, key=lambda r: (_natural(r.building), _natural(r.room_code)))
 
 
-def _natural(code: str | None) -> tuple:
+def _natural(code: str | None) -> tuple[int | str, ...]:
     return tuple(int(p) if p.isdigit() else p for p in (code or "").replace("-", " ").split())
 
 

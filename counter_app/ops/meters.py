@@ -24,6 +24,7 @@ from counter_app.ops.cards import (
     account_event,
     card_event,
     ensure_sim_meter,
+    intent_actor,
     receive_card,
     require_not_blacklisted,
 )
@@ -123,15 +124,17 @@ def replace_meter(
             param_seq=p.param_seq,
         )  # fmt: skip
 
-    return run_card_write(ctx, begin, write)
+    # (run_card_write: what this kind's committer returns)
+    done: MeterReplacement = run_card_write(ctx, begin, write)
+    return done
 
 
 def commit_replace_meter(
     ctx: OpContext, s: DbSession, intent: CardWriteIntent, recovered: bool
 ) -> MeterReplacement:
     p = ParameterPayload.from_json(intent.payload)
-    account = s.get(Account, intent.account_id)
-    who = {"operator_id": intent.operator_id, "workstation_id": intent.workstation_id}
+    account = s.get_one(Account, intent.account_id)
+    who = intent_actor(intent)
     approval_id = p.approval_id
     record_tool_card(ctx, s, intent.card_serial, "parameter", p.new_meter_no, approval_id=approval_id, **who,
                      data={"account_no": account.account_no, "starting_counter": intent.purchase_counter,

@@ -43,17 +43,18 @@ def reconciliation(session: Session, query: ReportQuery, progress: Progress | No
         .outerjoin(Receipt, Receipt.id == NoticePayment.receipt_id)
         .where(Notice.created_at < end)
     ).tuples()  # fmt: skip
-    out = []
+    out: list[tuple[str, str, str, str, int, str, str, str, str]] = []
+    paid_total = 0
     for notice, payment, receipt_no in rows:
         if payment is not None and payment.at < start:
             continue  # settled in an earlier list
         paid = payment is not None
-        out.append([notice.department or "未注明部门", notice.notice_no, CHARGE_LABELS.get(notice.kind, notice.kind),
-                    notice.payer, notice.amount_fen, "已缴" if paid else "未缴",
-                    business_date(payment.at).isoformat() if paid else "", receipt_no or "",
-                    payment.paper_receipt_no or "" if paid else ""])  # fmt: skip
+        out.append((notice.department or "未注明部门", notice.notice_no, CHARGE_LABELS.get(notice.kind, notice.kind),
+                    notice.payer, notice.amount_fen, "已缴" if payment is not None else "未缴",
+                    business_date(payment.at).isoformat() if payment is not None else "", receipt_no or "",
+                    payment.paper_receipt_no or "" if payment is not None else ""))  # fmt: skip
+        paid_total += notice.amount_fen if paid else 0
     out.sort(key=lambda r: (r[0], r[1]))
-    paid_total = sum(r[4] for r in out if r[5] == "已缴")
     return ReportTable("reconciliation", "代收费用对账单（半月）", RECONCILIATION_COLUMNS, as_rows(out),
                        ("已缴合计", "", "", "", paid_total, "", "", "", ""),
                        (query.centre_name, f"期间：{query.range_text}"), wide=True,
@@ -63,7 +64,7 @@ def reconciliation(session: Session, query: ReportQuery, progress: Progress | No
 def low_balance_report(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
     rows = low_balance_rows(session, query.end)
     columns = (Column("楼栋"), Column("房间"), Column("估计剩余电量（kWh）", "kwh"), Column("截至日期"))
-    body = [[r.building or "", r.room_code, r.estimated_ckwh, r.as_of.isoformat()] for r in rows]
+    body = [(r.building or "", r.room_code, r.estimated_ckwh, r.as_of.isoformat()) for r in rows]
     notes = ("估计剩余 = 最近一次电表返写剩余电量 + 其后售出及赠送电量；请尽快购电。",)
     if not rows:
         notes = ("本日无低电房间（或为不送电月份，不作通报）。",)

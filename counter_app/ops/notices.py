@@ -53,6 +53,7 @@ def create_notice(
         ctx.require_role(s, *COUNTER_ROLES)
         rate = None
         if kind == "heating":
+            assert area_dm2 is not None  # _check_kind_fields requires the area for heating
             rate, amount_fen = _heating_amount(ctx, s, area_dm2, amount_fen)
         amount_fen = positive_int(amount_fen, "amount_fen", "金额")
         account_id = get_account(s, account_no).id if account_no else None
@@ -71,7 +72,9 @@ def _clean(text: str | None) -> str | None:
     return text.strip() if isinstance(text, str) and text.strip() else None
 
 
-def _check_kind_fields(kind, payer, repair_date, repairman, area_dm2) -> None:  # noqa: ANN001
+def _check_kind_fields(
+    kind: str, payer: str, repair_date: date | None, repairman: str | None, area_dm2: int | None
+) -> None:
     if kind not in BILL_KINDS:
         raise InputInvalid(f"通知单类别应为维修、交费或采暖：{kind}", detail_en=f"kind must be one of {BILL_KINDS}",
                            field="kind")  # fmt: skip
@@ -188,7 +191,7 @@ def _record_payment(ctx: OpContext, s: DbSession, notice: NoticeRow, entry: Ledg
                     page: str | None, late: bool) -> None:  # fmt: skip
     if page is not None and notice.kind in ctx.setting(s, "stamped_receipt_for"):
         use_receipt_page(ctx, s, page_no=int(page), ledger_entry_id=entry.id, shift_id=entry.shift_id)
-    if late:
+    if late and notice.repair_date is not None:  # (late only with a repair date: the check narrows it)
         mark = LedgerMark(entry_id=entry.id, kind="late_hand_in", at=ctx.now(), operator_id=ctx.operator_id,
                           reason=f"维修日期 {notice.repair_date.isoformat()}，交款日期 {ctx.today().isoformat()}")  # fmt: skip
         add_audited(ctx, s, mark, "ledger.marked", mark="late_hand_in", entry_id=entry.id)

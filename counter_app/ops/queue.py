@@ -7,6 +7,7 @@ import dataclasses
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
 
 from base.errors import InputInvalid
 from counter_app import queueing
@@ -62,8 +63,8 @@ def approve_queued(ctx: OpContext, *, queue_id: int, approval: Approval | None) 
     return entry.replay(maker_ctx, payload, approval)
 
 
-def _maker(s, maker_id: int, ctx: OpContext) -> AuthenticatedOperator:  # noqa: ANN001
-    op = s.get(Operator, maker_id)
+def _maker(s: DbSession, maker_id: int, ctx: OpContext) -> AuthenticatedOperator:
+    op = s.get_one(Operator, maker_id)
     roles = frozenset(
         r
         for r in ("cashier", "supervisor", "assistant", "head")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +27,7 @@ from counter_app.ops.area import SessionArea
 from counter_app.ops.common import add_audited
 from counter_app.ops.low_balance import low_balance
 from counter_app.queueing import register_queueable
-from counter_app.results import BatchDraft, BatchInfo
+from counter_app.results import BatchDraft, BatchInfo, LowBalanceRow
 from db.models import Account, Building, Room
 from db.models.quota import QuotaBatch, QuotaBatchApproval, QuotaBatchRoom, QuotaRoomMonth
 from db.models.security import Approval as ApprovalRow
@@ -85,7 +86,7 @@ def _buildings(ctx: OpContext, s: DbSession, codes: list[str]) -> dict[int, str]
     return {rows[c]: c for c in codes}
 
 
-def _room_rows(s: DbSession, policy: dict, building_ids: dict[int, str]) -> list[QuotaBatchRoom]:
+def _room_rows(s: DbSession, policy: dict[str, Any], building_ids: dict[int, str]) -> list[QuotaBatchRoom]:
     """One row per live dorm account in the buildings with a positive entitlement (the snapshot)."""
     accounts = s.execute(
         select(Account, Room.room_code, Room.building_id)
@@ -156,7 +157,7 @@ def _draft(s: DbSession, batch_id: int) -> QuotaBatch:
     return batch
 
 
-def _payload(batch: QuotaBatch, rooms: list[QuotaBatchRoom]) -> dict:
+def _payload(batch: QuotaBatch, rooms: list[QuotaBatchRoom]) -> dict[str, Any]:
     """Exactly what the 监督人 signs: the batch, its totals and a digest of every room line."""
     lines = [[r.room_code, r.beds, r.occupants_undergrad, r.occupants_master, r.occupants_phd,
               r.entitlement_ckwh] for r in rooms]  # fmt: skip
@@ -178,7 +179,7 @@ def _take_months(s: DbSession, batch: QuotaBatch, rooms: list[QuotaBatchRoom], c
         raise _overlap(sorted({codes[r] for r in taken})) from None
 
 
-def _replay_approve(ctx: OpContext, payload: dict, approval: Approval) -> BatchInfo:
+def _replay_approve(ctx: OpContext, payload: dict[str, Any], approval: Approval) -> BatchInfo:
     return approve_quota_batch(ctx, batch_id=payload["batch_id"], approval=approval)
 
 
@@ -193,5 +194,5 @@ class QuotaOps(SessionArea):
     def approve_quota_batch(self, *, batch_id: int, approval: Approval | None = None) -> BatchInfo:
         return approve_quota_batch(self.ctx, batch_id=batch_id, approval=approval)
 
-    def low_balance(self, *, on):  # noqa: ANN001, ANN201  (see low_balance.py)
+    def low_balance(self, *, on: date) -> list[LowBalanceRow]:  # (see low_balance.py)
         return low_balance(self.ctx, on=on)

@@ -47,7 +47,7 @@ def parse_period(period: Any) -> tuple[int, int]:
 
 
 def entitlement_ckwh(policy: Mapping[str, Any], *, beds: int, occupants: Mapping[str, int]) -> int:
-    rates = policy["ckwh_per_unit"]
+    rates: Mapping[str, int] = policy["ckwh_per_unit"]  # (the policy is a JSON document: the edge)
     if policy["basis"] == "occupant":
         return sum(occupants.get(cat, 0) * rates[cat] for cat in OCCUPANT_CATEGORIES)
     if policy["basis"] == "bed":

@@ -18,14 +18,16 @@ from counter_app.settlement.reports import Progress, ReportQuery
 from db.models.quota import QuotaBatch, QuotaBatchApproval, QuotaBatchRoom, QuotaDelivery
 from db.queries.tariffs import current_tariff
 from receipts.reports.model import ReportTable, as_rows
-from receipts.tables import Column
+from receipts.tables import Cell, Column
 
 COLUMNS = (Column("批次"), Column("期间"), Column("楼栋"), Column("房间数", "int"), Column("应送（kWh）", "kwh"),
            Column("已送（kWh）", "kwh"), Column("已失效（kWh）", "kwh"), Column("待领（kWh）", "kwh"),
            Column("已送电量价值（元）", "yuan"))  # fmt: skip
 
 
-def quota_rows(session: Session, start: date, end: date) -> list[list]:
+def quota_rows(
+    session: Session, start: date, end: date
+) -> list[tuple[str, str, str, int, int, int, int, int, int]]:
     _, until = day_bounds(end, end)
     first, last = f"{start.year:04d}-{start.month:02d}", f"{end.year:04d}-{end.month:02d}"
     tariff = current_tariff(session, "dorm", until)
@@ -38,7 +40,7 @@ def quota_rows(session: Session, start: date, end: date) -> list[list]:
         .where(QuotaBatch.period >= first, QuotaBatch.period <= last, QuotaBatchApproval.at < until)
         .order_by(QuotaBatch.period, QuotaBatch.id)
     ).scalars()  # fmt: skip
-    rows = []
+    rows: list[tuple[str, str, str, int, int, int, int, int, int]] = []
     for batch in batches:
         lapsed_term = batch.term_end is not None and batch.term_end < end
         by_building: dict[str, list[int]] = {}
@@ -53,13 +55,14 @@ def quota_rows(session: Session, start: date, end: date) -> list[list]:
         for building in sorted(by_building):
             n, ent, done, lapsed, open_ = by_building[building]
             value = charge_half_up(done, tariff.price_e4) if tariff and done else 0
-            rows.append([str(batch.id), batch.period, building, n, ent, done, lapsed, open_, value])
+            rows.append((str(batch.id), batch.period, building, n, ent, done, lapsed, open_, value))
     return rows
 
 
 def quota_report(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
     rows = quota_rows(session, query.start, query.end)
-    total = ("合计", "", "", *(sum(r[i] for r in rows) for i in range(3, 9)))
+    amounts = [r[3:] for r in rows]  # (the numeric columns: summed for the total line)
+    total: tuple[Cell, ...] = ("合计", "", "", *(sum(a[i] for a in amounts) for i in range(6)))
     return ReportTable("quota", "定额送电统计表（应送、已送、失效）", COLUMNS, as_rows(rows), total,
                        (query.centre_name, f"期间：{query.range_text}", f"截至 {query.end.isoformat()}"),
                        wide=True, notes=("免费电量不退不兑现；失效 = 学期结束仍未领取。",),

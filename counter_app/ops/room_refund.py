@@ -28,6 +28,7 @@ from base.errors import (
     NotCleared,
     WriteBackStale,
 )
+from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops.clears import period_open, required_text
 from counter_app.ops.common import account_info, add_audited, get_account, open_shift_row, room_code_of
@@ -61,8 +62,8 @@ class _Payee:
 
 def refund_room(
     ctx: OpContext, *, account_no: str, payee_name: str, payee_id: str, payee_account: str | None = None,
-    manual_reading_ckwh: int | None = None, reason: str | None = None, approval: Any = None,
-    second_approval: Any = None,
+    manual_reading_ckwh: int | None = None, reason: str | None = None, approval: Approval | None = None,
+    second_approval: Approval | None = None,
 ) -> RefundResult:  # fmt: skip
     payee = _Payee(required_text(payee_name, "payee_name", "收款人姓名"),
                    required_text(payee_id, "payee_id", "学号/工号"), (payee_account or "").strip() or None)  # fmt: skip
@@ -77,8 +78,12 @@ def refund_room(
         account = get_account(s, account_no)
         if account.busy_intent_id:
             raise AccountBusy(account_no)
-        clear = None if manual else _unrefunded_clear(s, account)
-        remaining = manual_reading_ckwh if manual else clear.energy_ckwh
+        clear: LedgerEntry | None = None
+        if manual_reading_ckwh is not None:
+            remaining = manual_reading_ckwh
+        else:
+            clear = _unrefunded_clear(s, account)
+            remaining = clear.energy_ckwh
         valuation, free_left = value_account(
             s, account, remaining, before_entry_id=clear.id if clear else None
         )
@@ -88,11 +93,13 @@ def refund_room(
                    "clear_entry_id": clear.id if clear else None}  # fmt: skip
         approval_id = ctx.approve(s, approval, kind="refund_room", payload=content, reason=reason)
         second_id = None
-        if manual:
+        if manual_reading_ckwh is not None:
+            assert reason is not None  # required above for a manual reading
             second_id = ctx.approve(s, second_approval, kind="refund_room.manual_reading", payload=content,
                                     reason=reason)  # fmt: skip
             _require_two_checkers(s, approval_id, second_id)
             clear = _manual_clear(ctx, s, account, manual_reading_ckwh, reason, shift.id, approval_id)
+        assert clear is not None  # the account's clear, or the manual one just recorded
         form = _raise_form(ctx, s, account, clear, valuation, free_left, payee, reason, shift.id,
                            (approval_id, second_id))  # fmt: skip
         result = RefundResult(form_no=form.form_no, refund_fen=form.refund_fen, refundable_ckwh=form.refundable_ckwh,
@@ -102,7 +109,7 @@ def refund_room(
     return result
 
 
-def _check_manual(reading: Any, second_approval: Any) -> None:
+def _check_manual(reading: Any, second_approval: Approval | None) -> None:
     if isinstance(reading, bool) or not isinstance(reading, int) or reading < 0:
         raise InputInvalid("手工抄表电量必须是非负整数", detail_en="manual_reading_ckwh must be an integer >= 0",
                            field="manual_reading_ckwh")  # fmt: skip
@@ -113,7 +120,7 @@ def _check_manual(reading: Any, second_approval: Any) -> None:
 
 
 def _require_two_checkers(s: DbSession, first_id: int, second_id: int) -> None:
-    first, second = s.get(ApprovalRow, first_id), s.get(ApprovalRow, second_id)
+    first, second = s.get_one(ApprovalRow, first_id), s.get_one(ApprovalRow, second_id)
     if first.checker_id == second.checker_id:
         raise ApprovalInvalid("手工抄表须由两位不同的监督人确认", detail_en="two different supervisors must approve",
                               field="second_approval")  # fmt: skip
@@ -129,6 +136,11 @@ def _unrefunded_clear(s: DbSession, account: Account) -> LedgerEntry:
 
 def _form_for_clear(s: DbSession, clear_entry_id: int) -> FormRow | None:
     return s.scalar(select(FormRow).where(FormRow.clear_entry_id == clear_entry_id))
+
+
+def _purchase(entry: LedgerEntry) -> Purchase:
+    assert entry.price_e4 is not None  # only priced entries count as paid (value_account's filter)
+    return Purchase(entry.energy_ckwh, entry.price_e4)
 
 
 def value_account(s: DbSession, account: Account, remaining_ckwh: int, *, before_entry_id: int | None
@@ -152,9 +164,7 @@ def value_account(s: DbSession, account: Account, remaining_ckwh: int, *, before
         account, previous
     )
     refundable, free_left = split_remaining(remaining_ckwh, paid_in)
-    newest_first = [
-        Purchase(e.energy_ckwh, e.price_e4) for e in sorted(window, key=_written_order, reverse=True)
-    ]
+    newest_first = [_purchase(e) for e in sorted(window, key=_written_order, reverse=True)]
     oldest = min(paid, key=_written_order).price_e4 if paid else first_tariff_price(s, account.cls)
     return value_refund(refundable, newest_first, oldest), free_left
 
@@ -191,8 +201,8 @@ def _manual_clear(ctx: OpContext, s: DbSession, account: Account, ckwh: int, rea
     return entry
 
 
-def _raise_form(ctx, s, account: Account, clear: LedgerEntry, v: Valuation, free_left: int, payee: _Payee,
-                reason, shift_id: int, approvals: tuple[int, int | None]) -> FormRow:  # fmt: skip
+def _raise_form(ctx: OpContext, s: DbSession, account: Account, clear: LedgerEntry, v: Valuation, free_left: int, payee: _Payee,
+                reason: str | None, shift_id: int, approvals: tuple[int, int | None]) -> FormRow:  # fmt: skip
     now = ctx.now()
     number = take_receipt_number(s, ctx.workstation.id, REFUND_SERIES)
     qr = sign_receipt(ctx.keys.receipt_signing, workstation=ctx.workstation.code, receipt_no=number.text,
@@ -263,7 +273,7 @@ def get_refund_form(ctx: OpContext, *, form_no: str) -> RefundForm:
     with ctx.reading() as s:
         form = form_row(s, form_no)
         return RefundForm(
-            form_no=form.form_no, account_no=s.get(Account, form.account_id).account_no,
+            form_no=form.form_no, account_no=s.get_one(Account, form.account_id).account_no,
             payee_name=form.payee_name, payee_id=form.payee_id, payee_account=form.payee_account,
             refund_fen=form.refund_fen, lines=tuple((e, p, f) for e, p, f, _ in form.lines),
             maker=_name(s, form.maker_id) or "", checker=_checker(s, form.approval_id) or "",
@@ -288,7 +298,7 @@ def _checker(s: DbSession, approval_id: int | None) -> str | None:
 # --- closing an account ----------------------------------------------------------------------------------------
 
 
-def close_account(ctx: OpContext, *, account_no: str, approval: Any) -> AccountInfo:
+def close_account(ctx: OpContext, *, account_no: str, approval: Approval | None) -> AccountInfo:
     """销户: staff and business accounts only, after 退电清零 (cleared, then refunded, nothing sold
     since); the room and the meter are then free for a new account (the live uniqueness)."""
     with ctx.uow() as s:

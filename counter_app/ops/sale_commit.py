@@ -5,6 +5,7 @@ computed from the intent row alone so that recovery can run it after a crash.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session as DbSession
 
@@ -15,7 +16,7 @@ from counter_app.ops.intent_payloads import TopUpPayload
 from counter_app.printing import enqueue
 from counter_app.receipt_signing import sign_receipt
 from counter_app.results import SaleResult
-from db.models import Account, CardWriteIntent, LedgerEntry, LedgerMark, ReceiptEvent
+from db.models import Account, CardWriteIntent, LedgerEntry, LedgerMark, Receipt, ReceiptEvent
 from db.models.security import Operator
 from db.numbering import record_receipt, take_receipt_number
 from db.queries.intents import intent_state
@@ -56,7 +57,7 @@ class SalePlan:
 
 def commit_top_up(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recovered: bool) -> SaleResult:
     plan = SalePlan.of(intent)
-    account = s.get(Account, intent.account_id)
+    account = s.get_one(Account, intent.account_id)
     now = ctx.now()
     shift_id = _selling_shift(ctx, s, intent)
     receipt = _receipt(ctx, s, intent, plan, account, now, shift_id)
@@ -93,8 +94,8 @@ def _selling_shift(ctx: OpContext, s: DbSession, intent: CardWriteIntent) -> int
     return open_shift_row(ctx, s).id
 
 
-def _receipt(ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePlan, account: Account, now,
-             shift_id: int | None):  # fmt: skip
+def _receipt(ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePlan, account: Account, now: datetime,
+             shift_id: int | None) -> Receipt:  # fmt: skip
     number = take_receipt_number(s, intent.workstation_id)
     qr = sign_receipt(ctx.keys.receipt_signing, workstation=ctx.workstation.code, receipt_no=number.text,
                       amount_fen=plan.amount_fen, at=now)  # fmt: skip
@@ -111,7 +112,9 @@ def _receipt(ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePl
     return receipt
 
 
-def _header(ctx: OpContext, s: DbSession, intent: CardWriteIntent, receipt_no: str, now) -> rd.ReceiptHeader:
+def _header(
+    ctx: OpContext, s: DbSession, intent: CardWriteIntent, receipt_no: str, now: datetime
+) -> rd.ReceiptHeader:
     cashier = s.get(Operator, intent.operator_id)
     return rd.ReceiptHeader(
         centre_name=ctx.setting(s, "centre_name"), workstation=ctx.workstation.code, receipt_no=receipt_no,
@@ -120,8 +123,9 @@ def _header(ctx: OpContext, s: DbSession, intent: CardWriteIntent, receipt_no: s
 
 
 def _sale_document(
-    ctx, s, intent, plan: SalePlan, account: Account, receipt_no: str, qr: str, now
-) -> rd.SaleReceipt:
+    ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePlan, account: Account, receipt_no: str,
+    qr: str, now: datetime,
+) -> rd.SaleReceipt:  # fmt: skip
     tender = rd.TenderInfo(
         kind=plan.tender, reference=plan.reference, tendered_fen=plan.tendered_fen,
         change_fen=plan.change_fen if plan.tender == "cash" and plan.tendered_fen is not None else None,
@@ -135,7 +139,7 @@ def _sale_document(
 
 
 def _confirmation(
-    ctx, s, account: Account, plan: SalePlan, header: rd.ReceiptHeader, now
+    ctx: OpContext, s: DbSession, account: Account, plan: SalePlan, header: rd.ReceiptHeader, now: datetime
 ) -> rd.ConfirmationSlip:
     wb = last_write_back(s, account)
     before = wb.remaining_ckwh if wb else 0
@@ -147,7 +151,8 @@ def _confirmation(
     )  # fmt: skip
 
 
-def _marks(ctx, s, entry: LedgerEntry, receipt, plan: SalePlan, recovered: bool, now) -> None:
+def _marks(ctx: OpContext, s: DbSession, entry: LedgerEntry, receipt: Receipt, plan: SalePlan, recovered: bool,
+           now: datetime) -> None:  # fmt: skip
     if recovered:
         add_audited(ctx, s, LedgerMark(entry_id=entry.id, kind="recovered", at=now), "ledger.marked")
         add_audited(

@@ -8,7 +8,6 @@ lose or create money whatever happens between the intent and the receipt.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
@@ -43,11 +42,14 @@ from counter_app.results import AccountInfo, CardInfo, Quote, SaleResult
 from counter_app.roles import SELLING_ROLES
 from db.models import Account, CardWriteIntent
 from db.queries.tariffs import current_tariff
+from hardware.records import CardReading
 
 # --- reading ------------------------------------------------------------------------------------------
 
 
-def find_account(ctx: OpContext, *, room_code=None, account_no=None, meter_no=None) -> AccountInfo:
+def find_account(
+    ctx: OpContext, *, room_code: str | None = None, account_no: str | None = None, meter_no: str | None = None
+) -> AccountInfo:  # fmt: skip
     with ctx.reading() as s:
         account = find_account_row(ctx, s, room_code=room_code, account_no=account_no, meter_no=meter_no)
         return account_info(ctx, s, account)
@@ -82,7 +84,8 @@ def top_up(
     _precheck_selling(ctx)
     reading = read_checked_card(ctx, account_no)
     request = _Request(amount_fen, energy_ckwh, tender, tendered_fen, reference, override_reason, approval)
-    result = card_writes.run_card_write(
+    # (run_card_write: what this kind's committer returns)
+    result: SaleResult = card_writes.run_card_write(
         ctx,
         begin=lambda s: _begin_top_up(ctx, s, account_no, reading, request),
         write=lambda intent: card_writes.write_purchase_record(ctx, intent, account_no, _meter_of(intent)),
@@ -96,7 +99,8 @@ def collect_free(ctx: OpContext, *, account_no: str) -> SaleResult:
     _precheck_selling(ctx)
     reading = read_checked_card(ctx, account_no)
     request = _Request(None, None, "cash", None, None, None, None, free_only=True)
-    result = card_writes.run_card_write(
+    # (run_card_write: what this kind's committer returns)
+    result: SaleResult = card_writes.run_card_write(
         ctx,
         begin=lambda s: _begin_top_up(ctx, s, account_no, reading, request),
         write=lambda intent: card_writes.write_purchase_record(ctx, intent, account_no, _meter_of(intent)),
@@ -129,7 +133,9 @@ class _Request:
     free_only: bool = False
 
 
-def _begin_top_up(ctx: OpContext, s: DbSession, account_no: str, reading: Any, req: _Request):
+def _begin_top_up(
+    ctx: OpContext, s: DbSession, account_no: str, reading: CardReading, req: _Request
+) -> CardWriteIntent:
     ctx.require_role(s, *SELLING_ROLES)
     shift = open_shift_row(ctx, s)
     account = get_account(s, account_no)
@@ -173,7 +179,9 @@ def price_for(ctx: OpContext, s: DbSession, account: Account) -> int:
     return tariff.price_e4
 
 
-def amount_and_energy(ctx: OpContext, s: DbSession, price: int, amount_fen, energy_ckwh) -> tuple[int, int]:
+def amount_and_energy(
+    ctx: OpContext, s: DbSession, price: int, amount_fen: int | None, energy_ckwh: int | None
+) -> tuple[int, int]:
     if amount_fen is not None:
         amount = positive_int(amount_fen, "amount_fen", "金额")
         return amount, energy_for_money(amount, price, ctx.setting(s, "energy_resolution_ckwh"))
@@ -195,8 +203,8 @@ def check_limits(ctx: OpContext, s: DbSession, account: Account, amount: int) ->
 
 
 def _counter_and_carry(
-    ctx, s, account, reading, req: _Request, amount: int, energy: int
-) -> tuple[int, int, int | None]:
+    ctx: OpContext, s: DbSession, account: Account, reading: CardReading, req: _Request, amount: int, energy: int
+) -> tuple[int, int, int | None]:  # fmt: skip
     """The purchase counter of the new record and the energy it carries from an unloaded purchase.
 
     Normally the next counter. When the card's purchase is not loaded yet the sale is refused
@@ -207,7 +215,7 @@ def _counter_and_carry(
     """
     purchase = reading.purchase
     unloaded = purchase is not None and not reading.loaded and (purchase.energy_ckwh + purchase.free_ckwh) > 0
-    if not unloaded:
+    if purchase is None or not unloaded:  # (unloaded implies a purchase: the check narrows it)
         return account.purchase_counter + 1, 0, None
     if not req.override_reason:
         raise PreviousNotLoaded(data={"purchase_counter": purchase.purchase_counter})
@@ -219,7 +227,9 @@ def _counter_and_carry(
     return purchase.purchase_counter, carried, approval_id
 
 
-def check_meter_maximum(ctx, s, account, reading, adding_ckwh: int) -> None:
+def check_meter_maximum(
+    ctx: OpContext, s: DbSession, account: Account, reading: CardReading, adding_ckwh: int
+) -> None:
     remaining = reading.write_back.remaining_ckwh if reading.write_back else 0
     maximum = ctx.setting(s, "meter_max_ckwh")
     if remaining + adding_ckwh > maximum:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as DbSession
 
 from base.errors import InputInvalid, RoleForbidden
 from counter_app.context import OpContext
@@ -32,7 +33,7 @@ def open_shift(ctx: OpContext, *, float_fen: int, supervisor: str | None = None)
         return ShiftInfo(shift_id=shift.id, opened_at=shift.opened_at, float_fen=float_fen, supervisor=supervisor)
 
 
-def _supervisor_id(ctx: OpContext, s, name: str | None) -> int | None:
+def _supervisor_id(ctx: OpContext, s: DbSession, name: str | None) -> int | None:
     if not name:
         return None
     supervisor = s.scalar(select(Operator).where(Operator.name == name))

@@ -81,7 +81,9 @@ def record_deposit(
     )
 
 
-def _validate(slip_no, kind, bank, stamped_on, amount_fen, shift_ids) -> None:
+def _validate(
+    slip_no: str, kind: str, bank: str, stamped_on: date, amount_fen: int, shift_ids: list[int]
+) -> None:
     if kind not in DEPOSIT_KINDS:
         raise InputInvalid(f"缴款单类型无效：{kind}", detail_en=f"unknown deposit kind {kind}", field="kind")
     if not isinstance(slip_no, str) or not slip_no.strip() or not isinstance(bank, str) or not bank.strip():

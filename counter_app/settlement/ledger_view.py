@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from base.vocabulary import CLASS_GROUP_LABELS, TENDERS
@@ -74,7 +74,11 @@ def settlement_line(kind: str, charge: str | None, class_group: str | None) -> s
     return charge
 
 
-def _query():
+# A ledger row with what the sheet shows beside it (the outer-joined columns may be None).
+_EntryQuery = Select[tuple[LedgerEntry, str, str, str, str, str]]
+
+
+def _query() -> _EntryQuery:
     return (
         select(LedgerEntry, CardClass.class_group, Account.account_no, Room.room_code,
                Receipt.receipt_no, Operator.name)
@@ -87,7 +91,7 @@ def _query():
     )  # fmt: skip
 
 
-def _rows(session: Session, stmt) -> list[EntryRow]:
+def _rows(session: Session, stmt: _EntryQuery) -> list[EntryRow]:
     out = []
     for entry, group, account_no, room_code, receipt_no, operator in session.execute(stmt).tuples():
         out.append(EntryRow(

@@ -39,7 +39,7 @@ class BucketSum:
 
 def constant_offset(start: datetime, end: datetime) -> timedelta | None:
     """The business zone's UTC offset if it is the same on every day of [start, end), else None."""
-    offsets = set()
+    offsets: set[timedelta | None] = set()
     day = start.astimezone(UTC)
     while day < end and len(offsets) < 2:
         offsets.add(day.astimezone(BUSINESS_TZ).utcoffset())
@@ -52,7 +52,7 @@ def bucket_sums(session: Session, start: datetime, end: datetime, unit: str) -> 
     """Sums of entries with start <= at < end per business-local `unit` ("day" or "hour")."""
     offset = constant_offset(start, end)
     shifted = offset is not None and offset % timedelta(minutes=1) == timedelta(0)
-    minutes = offset // timedelta(minutes=1) if shifted else 0
+    minutes = offset // timedelta(minutes=1) if shifted and offset is not None else 0
     local_of: dict[str, datetime] = {}
     rows = ledger_bucket_rows(session, start, end, unit if shifted else "hour", minutes)
     for text, kind, charge, group, account, count, fen, energy, free in rows:

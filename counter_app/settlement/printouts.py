@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from base.clock import BUSINESS_TZ
 from base.money import format_yuan
+from base.vocabulary import TENDER_LABELS
 from counter_app.results import ShiftTotals
 from counter_app.settlement.ledger_view import LINE_LABELS, PAYMENT_KINDS, shift_entries
-from counter_app.settlement.sheet_content import TENDER_LABELS, name_of
+from counter_app.settlement.sheet_content import name_of
 from db.models import Shift, Workstation
 from db.models.settlement import SettlementSheet, ZReport
 from receipts.data import ReportRow, ShiftReport, VoidLine
@@ -31,7 +32,7 @@ def x_printout(session: Session, *, shift_id: int, totals: ShiftTotals, at: date
 def x_report_doc(session: Session, *, shift_id: int, totals: ShiftTotals, at: datetime,
                  centre_name: str) -> ShiftReport:  # fmt: skip
     """The X report as plain data (what the print queue stores: counter_app.printing)."""
-    shift = session.get(Shift, shift_id)
+    shift = session.get_one(Shift, shift_id)
     entries = shift_entries(session, shift_id)
     counts: dict[str, int] = {}
     tender_counts: dict[str, int] = {}
@@ -65,7 +66,7 @@ def z_report_doc(session: Session, *, shift_id: int) -> ShiftReport:
     if z is None or sheet is None:
         raise LookupError(f"shift {shift_id} is not closed")
     c = sheet.content
-    shift = session.get(Shift, shift_id)
+    shift = session.get_one(Shift, shift_id)
     diff = c["difference_fen"]
     extra = (("备用金", format_yuan(c["float_fen"])), ("应有现金", format_yuan(c["expected_fen"])),
              ("实点现金", format_yuan(c["counted_fen"])),

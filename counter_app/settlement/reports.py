@@ -35,7 +35,7 @@ from counter_app.settlement.ledger_view import (
 from counter_app.settlement.months import day_bounds, period_of
 from counter_app.settlement.period_sums import BucketSum, bucket_sums
 from receipts.reports.model import HourChart, ReportTable, as_rows
-from receipts.tables import Column
+from receipts.tables import Cell, Column
 
 Progress = Callable[[int, int], None]
 Builder = Callable[[Session, "ReportQuery", Progress | None], ReportTable]
@@ -118,10 +118,10 @@ _CHARGE_ORDER = list(CHARGE_LABELS)
 
 def period_rows(
     sums: Iterable[BucketSum], kind: str, month_end_day: int, fen_by_hour: list[int]
-) -> list[list]:
+) -> list[tuple[str, str, str, *tuple[int, ...]]]:
     """Fold the database's bucket sums into (period, group, charge) rows; takings by hour alongside."""
     acc: dict[tuple[str, str, str], list[int]] = {}
-    keys: dict[tuple, tuple[str, str, str]] = {}
+    keys: dict[tuple[object, ...], tuple[str, str, str]] = {}
     for b in sums:
         head = (b.local.date(), b.kind, b.charge, b.class_group, b.has_account)
         key = keys.get(head)
@@ -141,7 +141,7 @@ def period_rows(
     order = sorted(
         acc, key=lambda k: (k[0], k[1], _CHARGE_ORDER.index(k[2]) if k[2] in _CHARGE_ORDER else 99)
     )
-    return [[p, g, CHARGE_LABELS.get(c, c), *acc[(p, g, c)]] for p, g, c in order]
+    return [(p, g, CHARGE_LABELS.get(c, c), *acc[(p, g, c)]) for p, g, c in order]
 
 
 def _period_builder(kind: str, title: str) -> Builder:
@@ -150,7 +150,8 @@ def _period_builder(kind: str, title: str) -> Builder:
         sums = bucket_sums(session, *day_bounds(query.start, query.end), "hour" if kind == "day" else "day")
         fen_by_hour = [0] * 24
         rows = period_rows(sums, kind, query.month_end_day, fen_by_hour)
-        total = ("合计", "", "", *(sum(r[i] for r in rows) for i in range(3, 9)))
+        amounts = [r[3:] for r in rows]  # (the numeric columns: summed for the total line)
+        total: tuple[Cell, ...] = ("合计", "", "", *(sum(a[i] for a in amounts) for i in range(6)))
         chart = hour_chart(fen_by_hour) if kind == "day" else None
         return ReportTable(kind, title, PERIOD_COLUMNS, as_rows(rows), total,
                            (query.centre_name, f"期间：{query.range_text}"), wide=True, chart=chart)  # fmt: skip

@@ -9,14 +9,15 @@ write-backs, which the ledger does not hold.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from base.vocabulary import CLASS_LABELS
 from counter_app import approvals
-from counter_app.settlement.ledger_view import DRAWER_KINDS, PAYMENT_KINDS, entries_between
+from counter_app.settlement.ledger_view import DRAWER_KINDS, PAYMENT_KINDS, EntryRow, entries_between
 from counter_app.settlement.months import day_bounds
 from counter_app.settlement.reports import (
     CHARGE_LABELS,
@@ -29,7 +30,7 @@ from db.models import Account, Card, CardEvent, Fee, Room
 from db.models.settlement import Deposit, DepositShift
 from db.queries.tariffs import current_fee, current_tariff
 from receipts.reports.model import ReportTable, as_rows
-from receipts.tables import Column
+from receipts.tables import Cell, Column
 
 ENERGY_KINDS = ("sale", "correction", "void", "free", "carried", "legacy_purchase")
 _CARD_STATUS_AFTER = {"received": "blank", "issued": "issued", "reported_lost": "lost", "replaced": "issued",
@@ -53,16 +54,16 @@ def collection(session: Session, query: ReportQuery, progress: Progress | None =
         row[4] += -e.fen if e.kind == "refund_raised" else 0
     order = [*CLASS_LABELS.values(), *(v for k, v in CHARGE_LABELS.items() if k != "electricity")]
     labels = [k for k in order if k in acc] + sorted(k for k in acc if k not in order)
-    rows = [[k, *acc[k]] for k in labels]
+    rows: list[tuple[Cell, ...]] = [(k, *acc[k]) for k in labels]
     columns = (Column("项目"), Column("笔数", "int"), Column("售电量（kWh）", "kwh"), Column("金额（元）", "yuan"),
                Column("免费电量（kWh）", "kwh"), Column("退费（元）", "yuan"))  # fmt: skip
-    total = ("合计", *(sum(r[i] for r in rows) for i in range(1, 6)))
+    total: tuple[Cell, ...] = ("合计", *(sum(acc[k][i] for k in labels) for i in range(5)))
     return ReportTable("collection", "电费月收费报表", columns, as_rows(rows), total,
                        (query.centre_name, f"期间：{query.range_text}"), form_no=query.form_no_collection,
                        sign_labels=("制表", "复核", "财务"))  # fmt: skip
 
 
-def _collection_label(session: Session, e) -> str:
+def _collection_label(session: Session, e: EntryRow) -> str:
     if charge_of(e) != "electricity":
         return CHARGE_LABELS[charge_of(e)] if charge_of(e) in CHARGE_LABELS else charge_of(e)
     cls = session.scalar(select(Account.cls).where(Account.id == e.account_id)) if e.account_id else None
@@ -77,7 +78,7 @@ def account_detail(session: Session, query: ReportQuery, progress: Progress | No
     ).all()  # fmt: skip
     before = _energy_by_account(entries_between(session, datetime(1970, 1, 1, tzinfo=start.tzinfo), start))
     during = entries_between(session, start, end)
-    rows = []
+    rows: list[tuple[str, str, int, int, int, int, int]] = []
     for done, (account_id, account_no, room_code, legacy) in enumerate(accounts, start=1):
         mine = [e for e in during if e.account_id == account_id]
         opening = (legacy or 0) + before.get(account_id, 0)
@@ -86,18 +87,19 @@ def account_detail(session: Session, query: ReportQuery, progress: Progress | No
         refunds = -sum(e.fen for e in mine if e.kind == "refund_raised")
         closing = opening + _energy_by_account(mine).get(account_id, 0)
         if mine or opening:
-            rows.append([account_no, room_code, opening, bought, free, refunds, closing])
+            rows.append((account_no, room_code, opening, bought, free, refunds, closing))
         if progress is not None:
             progress(done, len(accounts))
     columns = (Column("户号"), Column("房间"), Column("期初余额估算（kWh）", "kwh"), Column("购电量（kWh）", "kwh"),
                Column("免费电量（kWh）", "kwh"), Column("退费（元）", "yuan"), Column("期末余额估算（kWh）", "kwh"))  # fmt: skip
-    total = ("合计", "", *(sum(r[i] for r in rows) for i in range(2, 7)))
+    amounts = [r[2:] for r in rows]  # (the numeric columns: summed for the total line)
+    total: tuple[Cell, ...] = ("合计", "", *(sum(a[i] for a in amounts) for i in range(5)))
     return ReportTable("account-detail", "电费分户明细表", columns, as_rows(rows), total,
                        (query.centre_name, f"期间：{query.range_text}"), form_no=query.form_no_account_detail,
                        wide=True, notes=("余额为估算：历史余额加售电、免费电量，减清零电量，未扣用电。",))  # fmt: skip
 
 
-def _energy_by_account(entries) -> dict[int, int]:
+def _energy_by_account(entries: Iterable[EntryRow]) -> dict[int, int]:
     out: dict[int, int] = {}
     for e in entries:
         if e.account_id is None:
@@ -112,7 +114,7 @@ def _energy_by_account(entries) -> dict[int, int]:
 def deposits(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
     stmt = (select(Deposit).where(Deposit.stamped_on >= query.start, Deposit.stamped_on <= query.end)
             .order_by(Deposit.stamped_on, Deposit.id))  # fmt: skip
-    rows = []
+    rows: list[tuple[str, str, str, date, int, str]] = []
     for d in session.scalars(stmt):
         shifts = session.scalars(
             select(DepositShift.shift_id)
@@ -120,7 +122,7 @@ def deposits(session: Session, query: ReportQuery, progress: Progress | None = N
             .order_by(DepositShift.shift_id)
         )
         kind = "现金缴款单" if d.kind == "cash_slip" else "进账单"
-        rows.append([d.slip_no, kind, d.bank, d.stamped_on, d.amount_fen, "、".join(str(s) for s in shifts)])
+        rows.append((d.slip_no, kind, d.bank, d.stamped_on, d.amount_fen, "、".join(str(s) for s in shifts)))
     columns = (Column("单号"), Column("类型"), Column("银行/结算中心"), Column("盖章日期", "date"),
                Column("金额（元）", "yuan"), Column("所缴班次"))  # fmt: skip
     total = ("合计", "", "", None, sum(r[4] for r in rows), "")
@@ -142,7 +144,7 @@ def card_stock(session: Session, query: ReportQuery, progress: Progress | None =
     counts = {k: 0 for k in CARD_STATUS_LABELS}
     for value in status.values():
         counts[value] = counts.get(value, 0) + 1
-    rows = [[CARD_STATUS_LABELS.get(k, k), n] for k, n in counts.items()]
+    rows = [(CARD_STATUS_LABELS.get(k, k), n) for k, n in counts.items()]
     return ReportTable("card-stock", "卡库存表", (Column("状态"), Column("张数", "int")), as_rows(rows),
                        ("合计", sum(counts.values())), (query.centre_name, f"截至：{query.end.isoformat()}"))  # fmt: skip
 
@@ -150,15 +152,15 @@ def card_stock(session: Session, query: ReportQuery, progress: Progress | None =
 def tariff_board(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
     """收费标准公示: the tariff and fees in force at the end of the range, with 依据文件号."""
     _start, end = day_bounds(query.start, query.end)
-    rows: list[list] = []
+    rows: list[tuple[Cell, ...]] = []
     for cls, label in CLASS_LABELS.items():
         t = current_tariff(session, cls, end, inclusive=False)
         if t is not None:
-            rows.append([f"电价（{label}）", "元/kWh", t.price_e4, None, t.effective_from, t.basis])
+            rows.append((f"电价（{label}）", "元/kWh", t.price_e4, None, t.effective_from, t.basis))
     for kind in sorted(set(session.scalars(select(Fee.kind)))):
         f = current_fee(session, kind, end, inclusive=False)
         if f is not None:
-            rows.append([_fee_label(kind), "元", None, f.fen, f.effective_from, f.basis])
+            rows.append((_fee_label(kind), "元", None, f.fen, f.effective_from, f.basis))
     columns = (Column("收费项目"), Column("单位"), Column("单价（元/kWh）", "price"), Column("金额（元）", "yuan"),
                Column("执行时间", "datetime"), Column("依据文件号"))  # fmt: skip
     return ReportTable("tariff-board", "收费标准公示", columns, as_rows(rows), None,
@@ -171,10 +173,10 @@ def _fee_label(kind: str) -> str:
 
 def approvals_report(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
     start, end = day_bounds(query.start, query.end)
-    rows = []
+    rows: list[tuple[str, str, int, str, str]] = []
     for pair in approvals.approvals_matrix(session, since=start, until=end):
         hours = "、".join(f"{h}时×{n}" for h, n in enumerate(pair.by_hour) if n)
-        rows.append([pair.checker, pair.maker, pair.count, hours, "、".join(pair.kinds)])
+        rows.append((pair.checker, pair.maker, pair.count, hours, "、".join(pair.kinds)))
     columns = (Column("确认人"), Column("操作人"), Column("次数", "int"), Column("时段"), Column("业务"))
     return ReportTable("approvals", "监督确认统计", columns, as_rows(rows), ("合计", "", sum(r[2] for r in rows), "", ""),
                        (query.centre_name, f"期间：{query.range_text}"), wide=True)  # fmt: skip

@@ -54,23 +54,32 @@ def name_of(session: Session, operator_id: int | None) -> str | None:
     return (row.display_name or row.name) if row else None
 
 
+@dataclass
+class _LineSums:
+    label: str
+    payments: int = 0
+    fen: int = 0
+    energy_ckwh: int = 0
+    free_ckwh: int = 0
+
+
 def line_rows(entries: Iterable[EntryRow]) -> list[list[Any]]:
     """[key, label, payments, fen, energy, free] per sheet line, in DOMAIN's order, zero lines kept."""
-    acc = {key: [key, label, 0, 0, 0, 0] for key, label in LINE_LABELS.items()}
+    acc = {key: _LineSums(label) for key, label in LINE_LABELS.items()}
     for e in entries:
         # Suspense is money held for a customer, not yet a sale: it has its own section. The sale
         # is counted on its line when the item is rolled forward.
         if e.kind in ("free", "refund_raised", "suspense", "suspense_resolved", "carried", "cleared",
                       "legacy_purchase"):  # fmt: skip
             continue
-        row = acc[e.line] if e.line in acc else acc.setdefault(e.line, [e.line, e.line, 0, 0, 0, 0])
-        row[2] += 1 if e.kind in PAYMENT_KINDS else 0
-        row[3] += e.fen
-        row[4] += e.energy_ckwh
+        row = acc[e.line] if e.line in acc else acc.setdefault(e.line, _LineSums(e.line))
+        row.payments += 1 if e.kind in PAYMENT_KINDS else 0
+        row.fen += e.fen
+        row.energy_ckwh += e.energy_ckwh
     for e in entries:
         if e.free_ckwh and e.line in acc:
-            acc[e.line][5] += e.free_ckwh
-    return list(acc.values())
+            acc[e.line].free_ckwh += e.free_ckwh
+    return [[key, r.label, r.payments, r.fen, r.energy_ckwh, r.free_ckwh] for key, r in acc.items()]
 
 
 def tender_rows(entries: Iterable[EntryRow]) -> list[list[Any]]:

@@ -20,6 +20,7 @@ the count is there for the reviewer to see.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -179,7 +180,7 @@ def x_report(ctx: OpContext, session: Session, *, shift_id: int) -> ShiftTotals:
     return totals_of(session, shift_id)
 
 
-def x_report_times(session: Session, shift_id: int) -> list:
+def x_report_times(session: Session, shift_id: int) -> list[datetime]:
     return list(
         session.execute(
             select(XReportLog.at).where(XReportLog.shift_id == shift_id).order_by(XReportLog.id)

@@ -11,6 +11,7 @@ to finance (no more same-day corrections).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -24,6 +25,7 @@ from counter_app.results import SheetInfo
 from counter_app.settlement.sheet_content import local_text, name_of
 from db.models import LedgerEntry, Shift
 from db.models.settlement import SettlementSheet, SheetFreeze, SheetSignature
+from receipts.pdf_fonts import ResolvedFont
 from receipts.settlement_sheet import SignatureLine, render_settlement_sheet
 
 
@@ -90,8 +92,8 @@ def sign_sheet(
 
 
 def _check_signer(session: Session, sheet: SettlementSheet, step: int, role: str, operator_id: int,
-                  done: list[SheetSignature], *, on) -> None:  # fmt: skip
-    shift = session.get(Shift, sheet.shift_id)
+                  done: list[SheetSignature], *, on: date) -> None:  # fmt: skip
+    shift = session.get_one(Shift, sheet.shift_id)
     if step == 0:
         if shift.operator_id != operator_id:
             raise RoleForbidden("交账单第一签须由本班营业员签字", detail_en="the shift's cashier signs first")
@@ -126,11 +128,13 @@ def signature_lines(session: Session, sheet: SettlementSheet) -> list[SignatureL
             for s in _signatures(session, sheet.id)]  # fmt: skip
 
 
-def render_sheet(content: dict[str, Any], *, signatures: list[SignatureLine], font=None) -> bytes:
+def render_sheet(
+    content: dict[str, Any], *, signatures: list[SignatureLine], font: ResolvedFont | None = None
+) -> bytes:
     return render_settlement_sheet(content, signatures=signatures, font=font)
 
 
-def sheet_pdf(session: Session, sheet_no: str, *, font=None) -> bytes:
+def sheet_pdf(session: Session, sheet_no: str, *, font: ResolvedFont | None = None) -> bytes:
     """The sheet as it stands (signatures so far), from the snapshot taken at close."""
     sheet = sheet_by_no(session, sheet_no)
     return render_sheet(sheet.content, signatures=signature_lines(session, sheet), font=font)
