@@ -35,6 +35,7 @@ from base.errors import SchemaNewer, SchemaOlder, UserFacingError
 from counter_app import backups, settings
 from counter_app.installation import load_keys, read_installation
 from db.engine import is_postgresql, is_sqlite, make_engine, sqlite_file_of
+from db.errors import translated_db_errors
 from db.health import durability
 from db.migrate import check_schema, current_revisions, head_revision
 from db.models import Workstation
@@ -152,9 +153,10 @@ def _database(args, found: Found) -> Check:
     found.engine = engine
     where = _where(engine)
     try:
-        check_schema(engine)
-        with unit_of_work(engine, read_only=True) as s:
-            found.info = read_installation(s)
+        with translated_db_errors(url=engine.url, path=sqlite_file_of(engine)):
+            check_schema(engine)
+            with unit_of_work(engine, read_only=True) as s:
+                found.info = read_installation(s)
     except (SchemaOlder, SchemaNewer) as exc:
         found.engine = None
         engine.dispose()
