@@ -68,6 +68,8 @@ def translate_db_error(
     if isinstance(error, UserFacingError):
         return error
     orig = error.orig if isinstance(error, exc.DBAPIError) else error
+    if orig is None:
+        return None
     if isinstance(orig, sqlite3.Error):
         return _sqlite(orig, path)
     sqlstate = _pg_sqlstate(orig)
