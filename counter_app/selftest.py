@@ -87,7 +87,7 @@ def run_checks(args: argparse.Namespace) -> tuple[list[Check], bool]:
         for step in steps:
             if found.engine is None and step is not _database and step is not _fonts:
                 continue  # nothing more to learn without the database (fonts need none)
-            check = step(args, found)
+            check = _checked(step, args, found)
             if check is not None:
                 found.checks.append(check)
     finally:
@@ -95,6 +95,20 @@ def run_checks(args: argparse.Namespace) -> tuple[list[Check], bool]:
             found.engine.dispose()
     production = bool(args.production) or (found.info is not None and not found.info.dev)
     return found.checks, production
+
+
+def _checked(
+    step: Callable[[argparse.Namespace, Found], Check | None], args: argparse.Namespace, found: Found
+) -> Check | None:
+    """One check; a database fault met on the way (a page found damaged by quick_check's read, a
+    disk that fills) is that check's plain failure with its code, never a traceback."""
+    try:
+        with translated_db_errors(url=found.engine.url if found.engine is not None else None,
+                                  path=sqlite_file_of(found.engine) if found.engine is not None else None):  # fmt: skip
+            return step(args, found)
+    except UserFacingError as exc:
+        name = step.__name__.lstrip("_").replace("_", " ")
+        return Check(name, name, FAIL, _say(exc))
 
 
 def main(args: argparse.Namespace) -> int:

@@ -16,7 +16,8 @@ what went wrong with a number; that number, never the message text (STYLE.md), p
     SQLITE_CANTOPEN (14) on a missing file               DB_NOT_FOUND   (never created implicitly)
     SQLITE_CORRUPT (11), SQLITE_NOTADB (26),             DB_CORRUPT
        PG XX001 data_corrupted, XX002 index_corrupted
-    PG: no SQLSTATE (never connected), class 08,         DB_UNREACHABLE
+    PG: no SQLSTATE on a connection error (never         DB_UNREACHABLE
+       connected, closed), class 08,
        57P01-57P03 shutdown, or an invalidated connection
 
 Anything else (an integrity error, a bug in a statement) is not translated: it stays the bug it is
@@ -76,6 +77,8 @@ def translate_db_error(
     if sqlstate is _NOT_PG:
         return None
     invalidated = isinstance(error, exc.DBAPIError) and error.connection_invalidated
+    if sqlstate is None and not (invalidated or _pg_connection_error(orig)):
+        return None  # a client-side error (a bug in how a statement was called), not the server
     return _postgresql(sqlstate if isinstance(sqlstate, str) else None, invalidated, url)
 
 
@@ -150,6 +153,13 @@ def _pg_sqlstate(orig: BaseException) -> object:
     if not isinstance(orig, psycopg.Error):
         return _NOT_PG
     return orig.sqlstate
+
+
+def _pg_connection_error(orig: BaseException) -> bool:
+    """psycopg's errors for a connection that failed or went away (they carry no SQLSTATE)."""
+    import psycopg  # the optional driver; _pg_sqlstate has already found it importable
+
+    return isinstance(orig, (psycopg.OperationalError, psycopg.InterfaceError))
 
 
 def _postgresql(sqlstate: str | None, invalidated: bool, url: URL | None) -> UserFacingError | None:
