@@ -132,6 +132,23 @@ _TABLE = [
     ("SchemaOlder", "SCHEMA_OLDER", "数据库版本较旧，请先升级数据库", "The database is older than this program; upgrade the database"),
     ("ClockSkew", "CLOCK_SKEW", "本机时间与数据库服务器时间相差过大", "This PC's clock differs too much from the database server"),
     ("DbUnreachable", "DB_UNREACHABLE", "无法连接数据库", "The database cannot be reached"),
+    # Additions (docs/api.md "Broken databases"): what db/errors.py makes of a driver's error code.
+    ("DbBusy", "DB_BUSY", "数据库正被其他程序占用，请稍后再试",
+     "The database is busy (held by another program); try again shortly"),
+    ("DiskFull", "DISK_FULL", "磁盘已满，无法写入数据库，请通知管理员清理磁盘",
+     "The disk is full and the database cannot be written; tell the administrator"),
+    ("DbReadOnly", "DB_READ_ONLY", "数据库文件或所在文件夹只读，无法写入，请通知管理员",
+     "The database file or its folder is read-only; tell the administrator"),
+    ("DbIoError", "DB_IO_ERROR", "读写数据库文件时出错（磁盘故障），请通知管理员",
+     "The database file could not be read or written (a disk fault); tell the administrator"),
+    ("DbCorrupt", "DB_CORRUPT", "数据库文件已损坏，请停止使用并通知管理员从备份恢复",
+     "The database file is damaged; stop and have the administrator restore a backup"),
+    ("DbNotFound", "DB_NOT_FOUND", "数据库不存在（新装请先运行 counter-admin init）",
+     "The database does not exist (run counter-admin init for a new installation)"),
+    ("SaleNotRecorded", "SALE_NOT_RECORDED",
+     "卡上已写入电量，请勿退款；本笔售电将在下次读卡或重启时自动入账",
+     "The card holds the energy; do not refund. The sale will be recorded at the next card read "
+     "or restart"),
 ]
 
 for _name, _code, _zh, _en in _TABLE:
@@ -185,3 +202,10 @@ SchemaNewer: type[UserFacingError]
 SchemaOlder: type[UserFacingError]
 ClockSkew: type[UserFacingError]
 DbUnreachable: type[UserFacingError]
+DbBusy: type[UserFacingError]
+DiskFull: type[UserFacingError]
+DbReadOnly: type[UserFacingError]
+DbIoError: type[UserFacingError]
+DbCorrupt: type[UserFacingError]
+DbNotFound: type[UserFacingError]
+SaleNotRecorded: type[UserFacingError]

@@ -45,6 +45,7 @@ from counter_app.printing import drain_quietly
 from counter_app.results import RecoveryResult
 from counter_app.session import Session, login
 from db.engine import is_postgresql, make_engine, sqlite_file_of
+from db.errors import translated_db_errors
 from db.migrate import prepare_schema
 from db.models import Workstation
 from db.session import unit_of_work
@@ -155,9 +156,11 @@ def open_counter(
 ) -> Counter:
     engine = make_engine(db_url)
     try:
-        counter = _open(
-            engine, workstation, reader_url, printer_url, simulate, sim_dir, clock, keystore, hasher
-        )
+        # A broken database met while opening (corrupt, read-only, full disk) is its coded error.
+        with translated_db_errors(url=engine.url, path=sqlite_file_of(engine)):
+            counter = _open(
+                engine, workstation, reader_url, printer_url, simulate, sim_dir, clock, keystore, hasher
+            )
         if reports_dir is not None:
             counter.reports_dir = Path(reports_dir)
         return counter

@@ -71,7 +71,7 @@ def _build(folder: Path, keystore: str, db_path: Path) -> None:
     building = folder / f"{DB_FILE}.building"
     for stale in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
         stale.unlink(missing_ok=True)
-    engine = make_engine(sqlite_url_for(building))
+    engine = make_engine(sqlite_url_for(building), create=True)
     try:
         clock = system_clock
         initialise(engine, keystore_spec=keystore, admin=("admin", PASSWORD), head=("zhao", PASSWORD),

@@ -36,6 +36,7 @@ from base.errors import SchemaNewer, SchemaOlder, UserFacingError
 from counter_app import backups, settings
 from counter_app.installation import load_keys, read_installation
 from db.engine import is_postgresql, is_sqlite, make_engine, sqlite_file_of
+from db.errors import translated_db_errors
 from db.health import durability
 from db.migrate import check_schema, current_revisions, head_revision
 from db.models import Workstation
@@ -89,7 +90,7 @@ def run_checks(args: argparse.Namespace) -> tuple[list[Check], bool]:
         for step in steps:
             if found.engine is None and step is not _database and step is not _fonts:
                 continue  # nothing more to learn without the database (fonts need none)
-            check = step(args, found)
+            check = _checked(step, args, found)
             if check is not None:
                 found.checks.append(check)
     finally:
@@ -97,6 +98,20 @@ def run_checks(args: argparse.Namespace) -> tuple[list[Check], bool]:
             found.engine.dispose()
     production = bool(args.production) or (found.info is not None and not found.info.dev)
     return found.checks, production
+
+
+def _checked(
+    step: Callable[[argparse.Namespace, Found], Check | None], args: argparse.Namespace, found: Found
+) -> Check | None:
+    """One check; a database fault met on the way (a page found damaged by quick_check's read, a
+    disk that fills) is that check's plain failure with its code, never a traceback."""
+    try:
+        with translated_db_errors(url=found.engine.url if found.engine is not None else None,
+                                  path=sqlite_file_of(found.engine) if found.engine is not None else None):  # fmt: skip
+            return step(args, found)
+    except UserFacingError as exc:
+        name = step.__name__.lstrip("_").replace("_", " ")
+        return Check(name, name, FAIL, _say(exc))
 
 
 def main(args: argparse.Namespace) -> int:
@@ -157,9 +172,10 @@ def _database(args: argparse.Namespace, found: Found) -> Check:
     found.engine = engine
     where = _where(engine)
     try:
-        check_schema(engine)
-        with unit_of_work(engine, read_only=True) as s:
-            found.info = read_installation(s)
+        with translated_db_errors(url=engine.url, path=sqlite_file_of(engine)):
+            check_schema(engine)
+            with unit_of_work(engine, read_only=True) as s:
+                found.info = read_installation(s)
     except (SchemaOlder, SchemaNewer) as exc:
         found.engine = None
         engine.dispose()

@@ -15,6 +15,11 @@ SQLite is set up for a till, not for a web app (shared notes/reliability.md §4)
 
 PostgreSQL goes through psycopg 3 (`postgresql+psycopg://`). A server that does not answer is
 `DbUnreachable`; a server running with `fsync` or `synchronous_commit` off is refused.
+
+A SQLite file is created only when asked (`make_engine(url, create=True)`: `counter-admin init`, the
+demo, tests); otherwise a missing file is `DB_NOT_FOUND` naming the path, and every connection opens
+the file with `mode=rw`, so SQLite itself refuses to create it if it vanishes later. A broken file
+(corrupt, read-only, on a full disk) is the coded error of db/errors.py, not a traceback.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
 import platformdirs
@@ -31,7 +36,8 @@ from sqlalchemy import Engine, create_engine, event, exc, make_url
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from base.errors import DbUnreachable, InputInvalid, UserFacingError
+from base.errors import InputInvalid
+from db.errors import db_not_found, db_unreachable, translate_db_error, translated_db_errors
 
 log = logging.getLogger(__name__)
 
@@ -83,17 +89,21 @@ def sqlite_url_for(path: Path | str) -> str:
     return URL.create("sqlite", database=str(Path(path).absolute())).render_as_string()
 
 
-def make_engine(url: str | URL | None = None, *, mounts_text: str | None = None) -> Engine:
+def make_engine(
+    url: str | URL | None = None, *, create: bool = False, mounts_text: str | None = None
+) -> Engine:
     """An engine for `url` (None = `default_db_url()`), checked before it is returned.
 
-    `mounts_text` replaces /proc/mounts (tests). Raises `InputInvalid` for a SQLite file on a
-    network share or without its pragmas in force, `DbUnreachable` for a PostgreSQL server that
-    does not answer.
+    `create=True` lets a SQLite file (and its folder) be created: only `init`, the demo and tests
+    ask for that. `mounts_text` replaces /proc/mounts (tests). Raises `DB_NOT_FOUND` for a missing
+    SQLite file (without `create`), `InputInvalid` for one on a network share or without its pragmas
+    in force, the codes of db/errors.py for a broken one, `DbUnreachable` for a PostgreSQL server
+    that does not answer.
     """
     url = make_url(url if url is not None else default_db_url())
     backend = url.get_backend_name()
     if backend == "sqlite":
-        return _make_sqlite_engine(url, mounts_text)
+        return _make_sqlite_engine(url, mounts_text, create=create)
     if backend == "postgresql":
         return _make_pg_engine(url)
     raise InputInvalid(
@@ -104,16 +114,44 @@ def make_engine(url: str | URL | None = None, *, mounts_text: str | None = None)
 # --- SQLite ----------------------------------------------------------------------------------------
 
 
-def _make_sqlite_engine(url: URL, mounts_text: str | None) -> Engine:
+def _make_sqlite_engine(url: URL, mounts_text: str | None, *, create: bool) -> Engine:
     path = sqlite_file_path(url)
     if path is not None:
         refuse_network_path(path, mounts_text=mounts_text)
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if create:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        elif not Path(path).is_file():
+            raise db_not_found(path)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    if path is not None and not create:
+        event.listen(engine, "do_connect", _sqlite_open_existing(path))
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
-    verify_sqlite(engine, in_memory=path is None)
+    try:
+        with translated_db_errors(path=path):
+            verify_sqlite(engine, in_memory=path is None)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
+
+
+def _sqlite_open_existing(path: str) -> Callable[..., None]:
+    """A `do_connect` hook that opens `path` as the URI `file:…?mode=rw`: SQLite then refuses to
+    create the file (SQLITE_CANTOPEN → DB_NOT_FOUND) instead of making an empty database that the
+    schema upgrade would fill. The URL, and so everything that reads the path from it, is unchanged."""
+    uri = f"{Path(path).absolute().as_uri()}?mode=rw"
+
+    def open_existing(
+        _dialect: object, _record: ConnectionPoolEntry, cargs: list[object], cparams: dict[str, object]
+    ) -> None:
+        if cargs:
+            cargs[0] = uri
+        else:
+            cparams["database"] = uri
+        cparams["uri"] = True
+
+    return open_existing
 
 
 def sqlite_file_path(url: URL | str) -> str | None:
@@ -261,9 +299,10 @@ def verify_postgresql(engine: Engine) -> None:
         with engine.connect() as conn:
             fsync = conn.exec_driver_sql("SHOW fsync").scalar()
             sync_commit = conn.exec_driver_sql("SHOW synchronous_commit").scalar()
-    except exc.OperationalError as error:
+    except exc.DBAPIError as error:
         engine.dispose()
-        raise db_unreachable(engine.url, error) from error
+        # Whatever the server said at the first connection, the counter cannot work with it.
+        raise (translate_db_error(error, url=engine.url) or db_unreachable(engine.url, error)) from error
     if fsync != "on" or sync_commit == "off":
         engine.dispose()
         raise InputInvalid(
@@ -272,14 +311,3 @@ def verify_postgresql(engine: Engine) -> None:
             f"synchronous_commit={sync_commit})",
             field="db_url",
         )
-
-
-def db_unreachable(url: URL, error: BaseException) -> UserFacingError:
-    """A `DbUnreachable` naming the server (never the password). Typed as its base: the error
-    classes are made from base.errors' table, so mypy knows them as values, not types."""
-    where = f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
-    log.warning("database %s unreachable: %s", where, error)
-    return DbUnreachable(
-        f"{where}，请检查网络和数据库服务器",
-        detail_en=f"{where}; check the network and the database server",
-    )

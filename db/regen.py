@@ -57,7 +57,7 @@ def downgrade() -> None:
 
 def regenerate_initial() -> Path:
     with tempfile.TemporaryDirectory() as folder:
-        engine = make_engine(sqlite_url_for(Path(folder) / "empty.db"))
+        engine = make_engine(sqlite_url_for(Path(folder) / "empty.db"), create=True)
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             ops = produce_migrations(context, Base.metadata)
@@ -78,7 +78,7 @@ def _indented(code: str) -> str:
 
 def new_revision(message: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        engine = make_engine(sqlite_url_for(Path(folder) / "head.db"))
+        engine = make_engine(sqlite_url_for(Path(folder) / "head.db"), create=True)
         upgrade_to_head(engine)
         with engine.connect() as conn:
             command.revision(alembic_config(conn), message=message, autogenerate=True)

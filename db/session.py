@@ -20,7 +20,8 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, exc
 from sqlalchemy.orm import Session
 
-from db.engine import READ_ONLY_OPTION, db_unreachable
+from db.engine import READ_ONLY_OPTION, sqlite_file_of
+from db.errors import translate_db_error
 
 
 @contextmanager
@@ -30,7 +31,9 @@ def unit_of_work(engine: Engine, *, read_only: bool = False) -> Iterator[Session
     `read_only=True` starts a DEFERRED transaction on SQLite (no write lock) and rolls back at the
     end; use it for look-ups and reports. Objects stay usable after the block
     (`expire_on_commit=False`) but are detached: copy what you need into frozen dataclasses.
-    A PostgreSQL connection lost mid-way is raised as `DbUnreachable`.
+    A driver error is raised as its coded error (db/errors.py: a PostgreSQL connection lost mid-way
+    is `DbUnreachable`, a lock held too long `DB_BUSY`, a full disk `DISK_FULL`, …), so every door
+    gets the code; any other error goes through as it is.
     """
     bind = engine.execution_options(**{READ_ONLY_OPTION: True}) if read_only else engine
     session = Session(bind=bind, expire_on_commit=False, autoflush=True)
@@ -40,11 +43,12 @@ def unit_of_work(engine: Engine, *, read_only: bool = False) -> Iterator[Session
             session.rollback()
         else:
             session.commit()
-    except exc.OperationalError as error:
-        session.rollback()
-        if _connection_lost(engine, error):
-            raise db_unreachable(engine.url, error) from error
-        raise
+    except exc.DBAPIError as error:
+        _roll_back_quietly(session)
+        coded = translate_db_error(error, url=engine.url, path=sqlite_file_of(engine))
+        if coded is None:
+            raise
+        raise coded from error
     except BaseException:
         session.rollback()
         raise
@@ -52,13 +56,10 @@ def unit_of_work(engine: Engine, *, read_only: bool = False) -> Iterator[Session
         session.close()
 
 
-def _connection_lost(engine: Engine, error: exc.OperationalError) -> bool:
-    """The server went away (class 08 connection exceptions, 57P0x shutdowns, or no SQLSTATE at
-    all: the connection never came up), as opposed to a deadlock or serialization failure, which
-    are OperationalErrors too but mean "retry"."""
-    if error.connection_invalidated:
-        return True
-    if engine.dialect.name != "postgresql":
-        return False
-    sqlstate = getattr(error.orig, "sqlstate", None)
-    return sqlstate is None or sqlstate.startswith(("08", "57P0"))
+def _roll_back_quietly(session: Session) -> None:
+    """Roll back after a driver error; on a lost connection or a full disk the rollback itself may
+    fail, and the error the person must read is the first one."""
+    try:
+        session.rollback()
+    except exc.DBAPIError:
+        pass

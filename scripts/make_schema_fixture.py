@@ -27,7 +27,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "schemas"
 def make_fixture(version: str) -> Path:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fixture.db"
-        engine = make_engine(sqlite_url_for(path))
+        engine = make_engine(sqlite_url_for(path), create=True)
         upgrade_to_head(engine)
         engine.dispose()
         conn = sqlite3.connect(path)

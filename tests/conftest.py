@@ -79,7 +79,7 @@ def sqlite_url(tmp_path) -> str:
 
 @pytest.fixture
 def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
-    engine = make_engine(sqlite_url)
+    engine = make_engine(sqlite_url, create=True)
     upgrade_to_head(engine)
     yield engine
     engine.dispose()

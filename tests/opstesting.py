@@ -86,7 +86,7 @@ def make_world(tmp_path: Path, *, db_url: str | None = None, clock: FixedClock |
     clock = clock or FixedClock(START)
     db_url = db_url or sqlite_url_for(tmp_path / "counter.db")
     keystore = f"file:{tmp_path / 'keys.json'}"
-    engine = make_engine(db_url)
+    engine = make_engine(db_url, create=True)
     try:
         initialise(engine, keystore_spec=keystore, admin=("admin", PASSWORD), head=("zhao", PASSWORD),
                    dev=True, clock=clock, hasher=CHEAP)  # fmt: skip

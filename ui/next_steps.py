@@ -45,6 +45,15 @@ def next_step(code: str) -> str:
         "SHEET_FROZEN": translate("Next", "财务已签收，交账单不能再改；差错请走退费或下月调整"),
         "PERIOD_FROZEN": translate("Next", "该会计月已月结，不能再记入；请按本月业务办理"),
         "QUEUED": translate("Next", "已排队，等监督人上班后在“异常”页确认"),
+        "SALE_NOT_RECORDED": translate(
+            "Next", "不要退款、不要重写：请把卡放回读卡器读卡即可入账；该笔在“异常”页可查"
+        ),
+        "DB_BUSY": translate("Next", "请稍候再试；反复出现请联系管理员"),
+        "DISK_FULL": translate("Next", "请联系管理员清理磁盘后再继续"),
+        "DB_READ_ONLY": translate("Next", "请联系管理员检查数据库文件夹的权限"),
+        "DB_IO_ERROR": translate("Next", "请联系管理员检查磁盘"),
+        "DB_CORRUPT": translate("Next", "请停止售电，联系管理员从备份恢复"),
+        "DB_NOT_FOUND": translate("Next", "请联系管理员检查数据库位置（新装由管理员运行初始化）"),
     }
     return hints.get(code, "")
 

@@ -39,6 +39,7 @@ from counter_app.admin.grammar import COSIGNED, build_parser, usage_problem
 from counter_app.admin.output import Output
 from counter_app.admin.passwords import PasswordSource, read_credentials
 from counter_app.logs import explain, setup_logging
+from db.errors import translate_db_error
 
 EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -97,6 +98,10 @@ def main(
         out.error(explain(exc))
         return EXIT_USER
     except Exception as exc:  # noqa: BLE001 - the one place every bug becomes "see log <id>"
+        coded = translate_db_error(exc)  # a driver error met outside a unit of work
+        if coded is not None:
+            out.error(explain(coded))
+            return EXIT_USER
         out.error(explain(exc))
         return EXIT_INTERNAL
 

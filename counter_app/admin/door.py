@@ -29,7 +29,8 @@ from counter_app.context import OpContext, WorkstationRef
 from counter_app.devices import Devices
 from counter_app.installation import InstallationInfo, keystore_for, load_keys, read_installation
 from counter_app.keystore import Keys, Keystore, open_keys
-from db.engine import make_engine
+from db.engine import make_engine, sqlite_file_of
+from db.errors import translated_db_errors
 from db.migrate import check_schema
 from db.session import unit_of_work
 
@@ -104,8 +105,9 @@ def open_admin(
     """
     engine = make_engine(db_url)
     try:
-        return admin_on(engine, keystore=keystore, clock=clock, environ=environ, hasher=hasher,
-                        keys_from=keys_from)  # fmt: skip
+        with translated_db_errors(url=engine.url, path=sqlite_file_of(engine)):
+            return admin_on(engine, keystore=keystore, clock=clock, environ=environ, hasher=hasher,
+                            keys_from=keys_from)  # fmt: skip
     except BaseException:
         engine.dispose()
         raise

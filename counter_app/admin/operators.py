@@ -74,7 +74,7 @@ def supervisor_appoint(ctx: CommandContext) -> int:
 def initialise_database(invocation: Invocation, *, admin: tuple[str, str], head: tuple[str, str],
                         dev: bool) -> InstallationInfo:  # fmt: skip
     """Before there is anything to open: the schema, the keys, the administrator and the head."""
-    engine = make_engine(invocation.db_url)
+    engine = make_engine(invocation.db_url, create=True)  # the one command that creates the file
     try:
         return initialise(engine, keystore_spec=invocation.keystore, admin=admin, head=head, dev=dev,
                           clock=choose_clock(dev, invocation.environ), hasher=invocation.hasher)  # fmt: skip

@@ -25,8 +25,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from base import crashpoints
-from base.errors import AccountBusy, CardRemoved, DbUnreachable, DeviceOffline, UserFacingError
+from base.errors import AccountBusy, CardRemoved, DeviceOffline, SaleNotRecorded, UserFacingError
 from counter_app.context import OpContext
+from counter_app.logs import new_log_id
 from counter_app.ops.common import add_audited
 from counter_app.ops.intent_payloads import IntentPayload
 from db.models import Account, CardWriteIntent, IntentEvent
@@ -136,7 +137,12 @@ def run_card_write(
 
 
 def commit_intent(ctx: OpContext, intent_id: str, *, recovered: bool) -> Any:
-    """Step 3: the kind's committer in one transaction, then the intent is committed."""
+    """Step 3: the kind's committer in one transaction, then the intent is committed.
+
+    The card already holds the record here, so whatever stops this transaction (a lock held too
+    long, a full disk, a dropped connection, a bug) is `SALE_NOT_RECORDED` carrying the intent id:
+    the cashier must not hand the money back, the intent stays open and recovery records the sale
+    at the next read of the card or the next start. The original error is logged with an id."""
     # Import cycle: the table names every kind's commit, and those modules run their card writes
     # through this module (run_card_write); the table is read when a commit runs, not at import.
     from counter_app.ops.intent_kinds import committer_for
@@ -146,10 +152,22 @@ def commit_intent(ctx: OpContext, intent_id: str, *, recovered: bool) -> Any:
             intent = intent_row(s, intent_id)
             result = committer_for(intent.kind)(ctx, s, intent, recovered)
             mark_intent(ctx, s, intent, "rolled_forward" if recovered else "committed")
-    except DbUnreachable as error:
-        error.intent_id = intent_id
-        raise
+    except Exception as error:  # noqa: BLE001 - every failure after the card write is this one code
+        raise sale_not_recorded(intent_id, error) from error
     return result
+
+
+def sale_not_recorded(intent_id: str, error: BaseException) -> UserFacingError:
+    """`SALE_NOT_RECORDED` for `intent_id`, with the logged cause (its code when it has one)."""
+    log_id = new_log_id()
+    cause = error.code if isinstance(error, UserFacingError) else "INTERNAL"
+    log.error("sale not recorded, intent %s kept open (log %s, cause %s)", intent_id, log_id, cause,
+              exc_info=(type(error), error, error.__traceback__))  # fmt: skip
+    return SaleNotRecorded(
+        f"写卡编号 {intent_id}（原因 {cause}，日志 {log_id}）",
+        detail_en=f"intent {intent_id} (cause {cause}, log {log_id})",
+        intent_id=intent_id, data={"cause": cause, "log_id": log_id},
+    )  # fmt: skip
 
 
 def _carries(reading: CardReading, intent: CardWriteIntent) -> bool:

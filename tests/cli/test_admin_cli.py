@@ -305,8 +305,15 @@ def test_internal_errors_exit_3_with_a_log_id(monkeypatch):
 
 
 def test_audit_verify_without_an_initialised_database_is_not_0(tmp_path):
-    result = run(["audit", "verify", "--as", "a", "--db", f"sqlite:///{tmp_path / 'none.db'}"], "p\n")
+    (tmp_path / "empty.db").touch()  # a file with no schema in it
+    result = run(["audit", "verify", "--as", "a", "--db", f"sqlite:///{tmp_path / 'empty.db'}"], "p\n")
     assert result.code == 1 and "counter-admin db upgrade" in result.stderr
+
+
+def test_audit_verify_on_a_missing_path_is_db_not_found_and_creates_nothing(tmp_path):
+    result = run(["audit", "verify", "--as", "a", "--db", f"sqlite:///{tmp_path / 'none.db'}"], "p\n")
+    assert result.code == 1 and "[DB_NOT_FOUND]" in result.stderr and "counter-admin init" in result.stderr
+    assert not (tmp_path / "none.db").exists()
 
 
 def test_accounts_import_dry_run_prints_the_preview_and_summary(tmp_path):

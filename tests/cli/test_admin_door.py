@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from base.errors import AuthFailed, SchemaOlder
+from base.errors import AuthFailed, DbNotFound, SchemaOlder
 from cli.admincli import CHEAP, PASSWORD, AdminDb
 from counter_app.api import AdminSession, open_admin
 from counter_app.context import NotAtCounter, WorkstationRef
@@ -58,8 +58,15 @@ def test_a_wrong_password_is_refused(db):
 
 
 def test_an_uninitialised_database_is_refused(tmp_path):
+    (tmp_path / "empty.db").touch()  # a file with no schema in it
     with pytest.raises(SchemaOlder):  # no schema yet: `counter-admin db upgrade` names the way
+        open_admin(sqlite_url_for(tmp_path / "empty.db"), keystore=f"file:{tmp_path / 'k.json'}", environ={})
+
+
+def test_a_missing_database_is_db_not_found_and_not_created(tmp_path):
+    with pytest.raises(DbNotFound):  # only `counter-admin init` creates the file
         open_admin(sqlite_url_for(tmp_path / "none.db"), keystore=f"file:{tmp_path / 'k.json'}", environ={})
+    assert not (tmp_path / "none.db").exists()
 
 
 def test_what_the_command_line_stores_names_admin_and_no_workstation(db):

@@ -84,7 +84,7 @@ def test_a_file_that_cannot_do_wal_is_refused(tmp_path, monkeypatch):
         engine_module, "_sqlite_on_connect", lambda conn, rec: setattr(conn, "isolation_level", None)
     )
     with pytest.raises(InputInvalid) as raised:
-        make_engine(sqlite_url_for(tmp_path / "x.db"))
+        make_engine(sqlite_url_for(tmp_path / "x.db"), create=True)
     assert raised.value.code == "INPUT_INVALID"
     assert "journal_mode" in raised.value.message_en
 

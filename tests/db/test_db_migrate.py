@@ -44,7 +44,7 @@ def test_reference_rows_are_in_place(db_engine):
 
 
 def test_upgrade_from_empty_sqlite(sqlite_url):
-    engine = make_engine(sqlite_url)
+    engine = make_engine(sqlite_url, create=True)
     with pytest.raises(SchemaOlder):
         check_schema(engine)
     assert prepare_schema(engine) is None  # an empty database has nothing to back up
@@ -83,7 +83,7 @@ def test_a_head_fixture_is_kept():
 
 
 def test_sqlite_is_backed_up_before_an_upgrade(sqlite_url, tmp_path):
-    engine = make_engine(sqlite_url)
+    engine = make_engine(sqlite_url, create=True)
     with engine.connect() as conn, conn.begin():
         command.upgrade(alembic_config(conn), "0001")
     backup = prepare_schema(engine, backup_dir=tmp_path / "backups")

@@ -60,7 +60,7 @@ def history(tmp_path_factory):
     from base.clock import BUSINESS_TZ, FixedClock
 
     path = tmp_path_factory.mktemp("history") / "base.db"
-    engine = make_engine(sqlite_url_for(path))
+    engine = make_engine(sqlite_url_for(path), create=True)
     upgrade_to_head(engine)
     keys = Keys.generate()
     from datetime import datetime

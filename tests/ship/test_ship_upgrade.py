@@ -20,7 +20,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "schemas"
 def old_database(tmp_path: Path) -> tuple[Path, object]:
     """A database at the first revision with a row in it (what a counter in the field has)."""
     path = tmp_path / "counter.db"
-    engine = make_engine(sqlite_url_for(path))
+    engine = make_engine(sqlite_url_for(path), create=True)
     with engine.connect() as conn, conn.begin():
         command.upgrade(alembic_config(conn), "0001")
         conn.exec_driver_sql("INSERT INTO campuses (code, name) VALUES ('main', '主校区')")

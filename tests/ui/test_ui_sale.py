@@ -167,3 +167,27 @@ def test_typed_room_is_checked_against_the_card(qtbot, page, world, ctx, runner)
     qtbot.waitUntil(lambda: page.room.error.isVisible())
     assert "卡与账户不符" in page.room.error.text() and "请放该账户的卡" in page.room.error.text()
     assert page.room.text() == "5-308" and page.account is None
+
+
+def test_a_sale_not_recorded_tells_the_cashier_not_to_refund(qtbot, page, world, card, runner, monkeypatch):
+    """GIVEN the card written and the commit failing (any database fault) WHEN the sale returns THEN
+    the page says the card holds the energy, not to refund, with the write's number; the next card
+    read records it."""
+    from counter_app.ops import intent_kinds
+
+    real = intent_kinds.committer_for
+
+    def failing(kind):
+        def commit(*args):
+            raise RuntimeError("the disk went away")
+
+        return commit
+
+    monkeypatch.setattr(intent_kinds, "committer_for", failing)
+    sell(qtbot, page)
+    qtbot.waitUntil(lambda: "请勿退款" in page.message.text(), timeout=5000)
+    intent_id = page.ctx.session.open_intents()[0].intent_id
+    assert intent_id in page.message.text() and page.last_sale is None
+    monkeypatch.setattr(intent_kinds, "committer_for", real)
+    page.ctx.session.read_card()
+    assert page.ctx.session.open_intents() == []

@@ -1730,6 +1730,41 @@ Meter balance {0} kWh, purchase no. {1}</translation>
         <source>已排队，等监督人上班后在“异常”页确认</source>
         <translation>Queued: a supervisor confirms it on the Exceptions page</translation>
     </message>
+    <message>
+        <location filename="../next_steps.py" line="47"/>
+        <source>不要退款、不要重写：请把卡放回读卡器读卡即可入账；该笔在“异常”页可查</source>
+        <translation>Do not refund, do not write again: put the card back on the reader and read it to record the sale; it is listed on the Exceptions page</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="47"/>
+        <source>请稍候再试；反复出现请联系管理员</source>
+        <translation>Try again in a moment; if it keeps happening, call the administrator</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="47"/>
+        <source>请联系管理员清理磁盘后再继续</source>
+        <translation>Have the administrator free disk space, then continue</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="47"/>
+        <source>请联系管理员检查数据库文件夹的权限</source>
+        <translation>Have the administrator check the database folder's permissions</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="47"/>
+        <source>请联系管理员检查磁盘</source>
+        <translation>Have the administrator check the disk</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="47"/>
+        <source>请停止售电，联系管理员从备份恢复</source>
+        <translation>Stop selling; have the administrator restore from a backup</translation>
+    </message>
+    <message>
+        <location filename="../next_steps.py" line="47"/>
+        <source>请联系管理员检查数据库位置（新装由管理员运行初始化）</source>
+        <translation>Have the administrator check where the database is (a new installation is initialised by the administrator)</translation>
+    </message>
 </context>
 <context>
     <name>Ops</name>
@@ -2218,6 +2253,11 @@ counter-admin report day --from DATE --to DATE --format pdf --out FILE</translat
         <location filename="../pages/sale.py" line="325"/>
         <source>写卡未完成（编号 {0}）：客户在场请放回原卡后重新回车；客户已离开请到“异常”页处理。</source>
         <translation>Card write unfinished (no. {0}): if the customer is here, put the card back and press Enter again; if they left, handle it on the Exceptions page.</translation>
+    </message>
+    <message>
+        <location filename="../pages/sale.py" line="325"/>
+        <source>卡上已写入电量（编号 {0}），请勿退款：本笔将在下次读卡或重启时自动入账，可在“异常”页查看。</source>
+        <translation>The card holds the energy (no. {0}): do not refund. The sale will be recorded at the next card read or restart; it is listed on the Exceptions page.</translation>
     </message>
     <message>
         <location filename="../pages/sale.py" line="344"/>

@@ -319,7 +319,16 @@ class SalePage(Page):
             return
         self._refused(exc)
         self._show_override(getattr(exc, "code", "") == "PREVIOUS_NOT_LOADED")
-        if getattr(exc, "intent_id", None):
+        if code == "SALE_NOT_RECORDED":
+            # The card holds the energy: the one thing the cashier must not do is hand money back.
+            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.setText(
+                translate(
+                    "Sale",
+                    "卡上已写入电量（编号 {0}），请勿退款：本笔将在下次读卡或重启时自动入账，可在“异常”页查看。",
+                ).format(exc.intent_id)
+            )
+        elif getattr(exc, "intent_id", None):
             self.message.setStyleSheet(ERROR_STYLE)
             self.message.setText(
                 translate(
