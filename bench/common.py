@@ -144,7 +144,7 @@ def fsync_commit_s(directory: Path, n: int = 30) -> float:
 
     from db.engine import make_engine, sqlite_url_for
 
-    engine = make_engine(sqlite_url_for(directory / "fsync-floor.db"))
+    engine = make_engine(sqlite_url_for(directory / "fsync-floor.db"), create=True)
     try:
         with engine.begin() as conn:
             conn.execute(text("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT)"))
