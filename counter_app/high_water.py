@@ -29,7 +29,8 @@ is read (counter_app/ops/card_ahead.py).
 A mark that does not verify (edited, damaged) is set aside (`.bad-…`), never trusted, and recorded
 (`high_water.tampered`); a missing one (a new PC, a reinstalled one) is rebuilt from the backup
 target's copy when that verifies, else from the database (`high_water.started_from_database`, a
-warning: the database is all there is). Either way the mark is the elementwise maximum of what
+warning: the database is all there is; a workstation's very first start, having issued nothing, is
+not warned about). Either way the mark is the elementwise maximum of what
 is found, so nothing here can lower it.
 """
 
@@ -283,8 +284,9 @@ def open_high_water(
         if copy is not None:
             mark.merge(copy)
             events.append((FROM_TARGET, {"file": str(target / path.name) if target else None}))
-        else:
+        elif _issued_anything(engine, workstation_id):
             events.append((FROM_DATABASE, {"file": str(path)}))
+        # else: this workstation's first start, nothing issued yet: nothing to warn about
     high = HighWater(path, key, mark, engine=engine, keys=keys, clock=clock, workstation_id=workstation_id)
     if events:
         with unit_of_work(engine) as s:
@@ -319,6 +321,11 @@ def _read(path: Path, key: bytes, instance_id: str, workstation: str,
 
 def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+
+
+def _issued_anything(engine: Engine, workstation_id: int) -> bool:
+    with unit_of_work(engine, read_only=True) as s:
+        return any(counter_values(s, workstation_id).values())
 
 
 def _from_database(high: HighWater) -> None:
