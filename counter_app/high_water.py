@@ -5,12 +5,13 @@ and never re-issues a receipt number or sells at a purchase counter a meter has 
 One small signed file per workstation and installation, next to its keys (a development key file's
 folder; with the OS keyring, this PC's data folder), copied to the backup target with every backup:
 
-    {"format": "counter-high-water", "version": 1,
-     "body": {"instance_id", "workstation",
-              "receipts": {series: highest seq issued here},
-              "accounts": {account_no: [purchase counter, amount_fen, energy_ckwh, receipt_no]},
-              "chain": [audit sequence, audit MAC hex]},
-     "mac": HMAC-SHA256(key, canonical body)}
+    {"format": "counter-high-water", "version": 1, "mac": HMAC-SHA256(key, the body's bytes)}
+    {"instance_id", "workstation",
+     "receipts": {series: highest seq issued here},
+     "accounts": {account_no: [purchase counter, amount_fen, energy_ckwh, receipt_no]},
+     "chain": [audit sequence, audit MAC hex]}
+
+(two lines: a header, then the body exactly as MAC'd).
 
 The key is derived from the audit key (HMAC(audit key, "counter-high-water/v1")): whoever can lower
 the mark without it is refused; whoever holds the keys can forge anything anyway (docs/security.md).
@@ -42,7 +43,6 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,30 +110,38 @@ def mark_key(keys: Keys) -> bytes:
     return hmac.new(keys.audit_hmac, b"counter-high-water/v1", hashlib.sha256).digest()
 
 
-def _canonical(body: Mapping[str, Any]) -> bytes:
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+def _mac(key: bytes, body: bytes) -> str:
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
 def encode(mark: Mark, key: bytes) -> bytes:
-    body = mark.body()
-    mac = hmac.new(key, _canonical(body), hashlib.sha256).hexdigest()
-    return _canonical({"format": FORMAT, "version": VERSION, "body": body, "mac": mac})
+    """A header line (format, version, MAC) and the body's JSON exactly as MAC'd: the body is
+    dumped once and never re-canonicalised (a sale pays for one dump, one HMAC, one write)."""
+    body = json.dumps(mark.body(), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    header = json.dumps({"format": FORMAT, "version": VERSION, "mac": _mac(key, body)})
+    return header.encode("ascii") + b"\n" + body
 
 
 def decode(data: bytes, key: bytes, *, instance_id: str, workstation: str) -> Mark:
+    header_line, _, body_bytes = data.partition(b"\n")
     try:
-        doc = json.loads(data)
-        body, mac = doc["body"], doc["mac"]
-        ok = doc.get("format") == FORMAT and doc.get("version") == VERSION and isinstance(body, dict)
-    except (ValueError, KeyError, TypeError) as exc:
+        header = json.loads(header_line)
+        ok = header.get("format") == FORMAT and header.get("version") == VERSION
+        good = ok and hmac.compare_digest(_mac(key, body_bytes), str(header.get("mac")))
+    except (ValueError, AttributeError) as exc:
         raise MarkBad("not a high-water mark") from exc
-    if not ok or not hmac.compare_digest(hmac.new(key, _canonical(body), hashlib.sha256).hexdigest(), str(mac)):
+    if not good:
         raise MarkBad("the mark's MAC does not verify")
-    if body.get("instance_id") != instance_id or body.get("workstation") != workstation:
-        raise MarkBad("the mark is of another installation or workstation")
-    chain = body.get("chain") or [0, ""]
-    return Mark(instance_id, workstation, {str(k): int(v) for k, v in body.get("receipts", {}).items()},
-                {str(k): list(v) for k, v in body.get("accounts", {}).items()}, (int(chain[0]), str(chain[1])))  # fmt: skip
+    try:
+        body = json.loads(body_bytes)
+        if body.get("instance_id") != instance_id or body.get("workstation") != workstation:
+            raise MarkBad("the mark is of another installation or workstation")
+        chain = body.get("chain") or [0, ""]
+        return Mark(instance_id, workstation, {str(k): int(v) for k, v in body.get("receipts", {}).items()},
+                    {str(k): list(v) for k, v in body.get("accounts", {}).items()},
+                    (int(chain[0]), str(chain[1])))  # fmt: skip
+    except (ValueError, AttributeError, TypeError, IndexError) as exc:  # MAC'd but not ours: a bug, not a forgery
+        raise MarkBad("the mark's body is not readable") from exc
 
 
 def mark_folder(keystore: Keystore) -> Path:

@@ -34,8 +34,10 @@ from counter_app.ops.card_writes import mark_intent
 from counter_app.ops.common import add_audited
 from counter_app.ops.intent_payloads import TopUpPayload
 from db.models import Account, CardWriteIntent
+from db.queries.tariffs import current_tariff
 from hardware.records import CardKind, CardReading, PurchaseRecord
 
+FOUND_SOURCES = ("card", "high_water")  # the suspense event's `source` (resolve_suspense reads it)
 REASON = "card ahead of the account (database went back in time?)"
 
 
@@ -125,6 +127,12 @@ def _ours(s: DbSession, account: Account, purchase: PurchaseRecord) -> bool:
     return any(purchase.is_from_intent(intent_id) for intent_id in intents)
 
 
+def _price(ctx: OpContext, s: DbSession, account: Account) -> int | None:
+    """The class's price today: what a roll-forward's sale is recorded at (the card keeps no price)."""
+    tariff = current_tariff(s, account.cls, ctx.now())
+    return tariff.price_e4 if tariff is not None else None
+
+
 def _suspense_item(ctx: OpContext, s: DbSession, account: Account, card_serial: str, found: Found) -> str:
     payload = TopUpPayload(
         ledger_kind="sale", account_no=account.account_no, meter_no=found.meter_no or account.meter_no,
@@ -134,7 +142,7 @@ def _suspense_item(ctx: OpContext, s: DbSession, account: Account, card_serial: 
     intent = CardWriteIntent(
         intent_id=str(uuid.uuid4()), kind="top_up", account_id=account.id, card_serial=card_serial,
         purchase_counter=found.counter, amount_fen=found.amount_fen, energy_ckwh=found.energy_ckwh,
-        free_ckwh=found.free_ckwh, price_e4=None, tender=None, shift_id=None,
+        free_ckwh=found.free_ckwh, price_e4=_price(ctx, s, account), tender=None, shift_id=None,
         operator_id=ctx.operator_id, workstation_id=ctx.workstation.id,
         created_at=ctx.now(), payload=payload.to_json(), simulated=ctx.simulated,
     )  # fmt: skip
