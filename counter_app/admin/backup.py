@@ -60,6 +60,8 @@ def backup_restore(ctx: CommandContext) -> int:
     ctx.out.line(f"已从 {done.check.path} 恢复（审计记录 {done.check.entries} 条）")
     if done.safety_copy:
         ctx.out.line(f"恢复前的数据库已保存为 {done.safety_copy}")
+    for code, ahead in sorted(done.ahead.items()):  # what the restore took back; the counters skip past it
+        ctx.out.line(f"窗口 {code} 的高水位超过恢复的数据库：{ahead}（该窗口启动时票号将跳过已开出的号码）")
     return 0
 
 
