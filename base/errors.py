@@ -123,6 +123,9 @@ _TABLE = [
     # Not one of API.md's codes: an addition (docs/api.md "Additions beside API.md").
     ("SheetFrozen", "SHEET_FROZEN", "交账单已由财务签收冻结，不能再修改",
      "The settlement sheet was signed for by finance and is frozen"),
+    # An addition too (issue 12 §4): the card carries a purchase the database does not know.
+    ("CardAhead", "CARD_AHEAD", "卡上有数据库中没有的购电记录（数据库可能被恢复到旧备份），已转入挂账待主管处理；请再次读卡后继续",
+     "The card carries a purchase the database does not know (restored?); it is in suspense for the head"),
     ("DeviceOffline", "DEVICE_OFFLINE", "设备未连接或无响应", "Device not connected or not answering"),
     ("PrinterPaperOut", "PRINTER_PAPER_OUT", "打印机缺纸", "The printer is out of paper"),
     ("SimulationRefused", "SIMULATION_REFUSED", "生产数据库不允许使用模拟设备",
@@ -194,6 +197,7 @@ UnpaidBackCharge: type[UserFacingError]
 PeriodFrozen: type[UserFacingError]
 ReviewerConflict: type[UserFacingError]
 SheetFrozen: type[UserFacingError]
+CardAhead: type[UserFacingError]
 DeviceOffline: type[UserFacingError]
 PrinterPaperOut: type[UserFacingError]
 SimulationRefused: type[UserFacingError]

@@ -30,6 +30,7 @@ from base.clock import BUSINESS_TZ, Clock
 from base.errors import UserFacingError
 from counter_app import audit, settings
 from counter_app.backup_files import BackupCheck, copy_sqlite, sha256_of, verify_backup_file
+from counter_app.high_water import HighWater, copy_to_target
 from counter_app.installation import read_installation
 from counter_app.keystore import Keys, bind_keys
 from db.engine import is_sqlite, sqlite_file_of
@@ -69,6 +70,7 @@ class Backend:
     keys: Keys
     clock: Clock
     workstation: str
+    high_water: HighWater | None = None  # copied beside each backup (counter_app/high_water.py)
 
 
 # --- making one -----------------------------------------------------------------------------------
@@ -100,6 +102,7 @@ def make_backup(backend: Backend, reason: str) -> Path:
         partial.unlink(missing_ok=True)
         raise BackupFailed(f"备份写入失败 / writing the backup failed: {type(exc).__name__}: {exc}") from exc
     _prune(folder, instance, generations)
+    copy_to_target(backend.high_water, folder)  # a PC that loses its own mark rebuilds from this copy
     _record(backend, MADE, path=str(final), reason=reason, size=final.stat().st_size,
             sha256=sha256_of(final), audit_entries=check.entries)  # fmt: skip
     log.info("backup %s made (%s)", final, reason)

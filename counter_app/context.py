@@ -32,6 +32,7 @@ from counter_app import approvals, audit, queueing, settings
 from counter_app.approvals import Approval
 from counter_app.auth import AuthenticatedOperator
 from counter_app.devices import Devices
+from counter_app.high_water import HighWater
 from counter_app.installation import INIT_WORKSTATION
 from counter_app.keystore import Keys, bind_keys
 from counter_app.roles import has_any_role
@@ -64,11 +65,23 @@ class OpContext:
     centre_name: str = "能源管理中心"
     # Set only while a queued operation runs again (counter_app.queueing, approve_queued).
     replaying: Any = None
+    # The workstation's high-water mark (counter_app/high_water.py); None at the command line.
+    high_water: HighWater | None = None
 
     # --- transactions -------------------------------------------------------------------------
     def uow(self) -> Any:
-        """One short write transaction; refusals of security interest survive its rollback."""
-        return audit.recording_refusals(self.engine, keys=self.keys)
+        """One short write transaction; refusals of security interest survive its rollback. A
+        commit that took receipt numbers or wrote purchase counters updates the high-water mark."""
+        return self._uow()
+
+    @contextmanager
+    def _uow(self) -> Iterator[DbSession]:
+        with audit.recording_refusals(self.engine, keys=self.keys) as session:
+            yield session
+            if self.high_water is not None:
+                self.high_water.before_commit(session)
+        if self.high_water is not None:
+            self.high_water.after_commit(session)
 
     @contextmanager
     def reading(self) -> Iterator[DbSession]:

@@ -13,7 +13,8 @@ What it wires (API.md "Opening a counter"), in order:
    (a pyserial URL, or `pcsc://…` for a PC/SC reader: hardware.readers) and the receipt printer on
    its pyserial URL, collected in a `counter_app.devices.Devices`;
 6. the `Counter` holding all of it, which hands each operation an `OpContext` and each login a
-   `counter_app.session.Session`; then recovery of open card writes, the receipts a crash left in
+   `counter_app.session.Session`; then the workstation's high-water mark (counter_app/high_water.py:
+   a database behind what this PC issued is advanced and flagged), recovery of open card writes, the receipts a crash left in
    the print queue, and the day's first backup.
 
 The Qt workstation's own composition root is counter_app/main.py (the screens on top of this).
@@ -38,6 +39,7 @@ from counter_app.auth import AuthenticatedOperator
 from counter_app.context import OpContext, WorkstationRef
 from counter_app.device_status import DeviceProber, DeviceState, DeviceStatus
 from counter_app.devices import Devices
+from counter_app.high_water import HighWater, open_high_water
 from counter_app.installation import InstallationInfo, load_keys
 from counter_app.keystore import Keys
 from counter_app.ops.recovery import recover_workstation
@@ -76,11 +78,13 @@ class Counter:
         # Where settlement sheets (and other generated papers) are written; docs/api.md.
         self.reports_dir = reports_dir if reports_dir is not None else _default_reports_dir(engine)
         self._prober: DeviceProber | None = None  # made on the first poll
+        self.high_water: HighWater | None = None  # set by open_counter (counter_app/high_water.py)
 
     def context(self, operator: AuthenticatedOperator | None = None) -> OpContext:
         return OpContext(
             engine=self.engine, keys=self.keys, clock=self.clock, station=self.workstation,
             devices=self.devices, dev_database=self.installation.dev, operator=operator, hasher=self.hasher,
+            high_water=self.high_water,
         )  # fmt: skip
 
     @property
@@ -131,7 +135,7 @@ class Counter:
         return backups.backup_status(self.backup_backend())
 
     def backup_backend(self) -> backups.Backend:
-        return backups.Backend(self.engine, self.keys, self.clock, self.workstation.code)
+        return backups.Backend(self.engine, self.keys, self.clock, self.workstation.code, self.high_water)
 
     def close(self) -> None:
         prober: DeviceProber | None = getattr(self, "_prober", None)
@@ -175,7 +179,7 @@ def _open(
     hasher: argon2.PasswordHasher | None,
 ) -> Counter:  # fmt: skip
     prepare_schema(engine)
-    keys, info, _ = load_keys(engine, keystore)
+    keys, info, store = load_keys(engine, keystore)
     injected = clock is not None
     clock = _choose_clock(clock, info)
     if simulate and not info.dev:
@@ -197,6 +201,12 @@ def _open(
     counter = Counter(engine=engine, keys=keys, info=info, clock=clock, workstation=station,
                       devices=devices, hasher=hasher)  # fmt: skip
     try:
+        # Before anything numbers a receipt or writes a card (recovery may do both): the database
+        # must be at or past what this PC issued (a restore never re-issues).
+        counter.high_water = open_high_water(
+            engine, keys, store, instance_id=info.instance_id, workstation=station.code,
+            workstation_id=station.id, clock=clock,
+        )  # fmt: skip
         counter.recover()
         drain_quietly(counter.context())  # receipts interrupted by a crash or a printer fault
         backups.daily_backup_quietly(counter.backup_backend())  # first start of the day; never fails the start

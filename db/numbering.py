@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -26,6 +26,10 @@ from db.models.places import Workstation
 from db.models.receipts import MAIN_SERIES, Receipt, ReceiptCounter, ReceiptEvent
 
 SEQ_DIGITS = 8
+# Where a unit of work lists the numbers it took, as (series, seq): the workstation's high-water
+# mark (counter_app/high_water.py) reads it after the commit, so every numbered receipt of every
+# kind is noted there without each area having to remember it.
+NUMBERS_TAKEN = "counter.numbers_taken"
 
 
 @dataclass(frozen=True)
@@ -59,10 +63,36 @@ def next_seq(session: Session, workstation_id: int, series: str = MAIN_SERIES) -
     return int(session.execute(stmt).scalar_one())
 
 
+def counter_values(session: Session, workstation_id: int) -> dict[str, int]:
+    """The last number issued in each series of the workstation, as the database has it."""
+    rows = session.execute(
+        select(ReceiptCounter.series, ReceiptCounter.value).where(ReceiptCounter.workstation_id == workstation_id)
+    ).tuples()
+    return {series: int(value) for series, value in rows}
+
+
+def advance_to(session: Session, workstation_id: int, series: str, seq: int) -> None:
+    """Move the counter of (workstation, series) up to `seq` (never down): after a restore the
+    next number is past every number ever issued (counter_app/high_water.py)."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = ReceiptCounter.__table__
+    stmt = (
+        insert(table)
+        .values(workstation_id=workstation_id, series=series, value=seq)
+        .on_conflict_do_update(
+            index_elements=[table.c.workstation_id, table.c.series],
+            set_={"value": case((table.c.value < seq, seq), else_=table.c.value)},
+        )
+    )
+    session.execute(stmt)
+
+
 def take_receipt_number(session: Session, workstation_id: int, series: str = MAIN_SERIES) -> ReceiptNumber:
     """The next number of the workstation's series. Insert the receipt with it before commit."""
     code = session.execute(select(Workstation.code).where(Workstation.id == workstation_id)).scalar_one()
     seq = next_seq(session, workstation_id, series)
+    session.info.setdefault(NUMBERS_TAKEN, []).append((series, seq))
     return ReceiptNumber(workstation_id, series, seq, format_receipt_no(code, seq, series))
 
 

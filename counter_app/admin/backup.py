@@ -14,16 +14,17 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from base.clock import business_date, system_clock
 from base.errors import AuthFailed, InputInvalid, RoleForbidden, UserFacingError
-from counter_app import keystore
+from counter_app import high_water, keystore
 from counter_app.admin.command import CommandContext, Invocation, acting
 from counter_app.admin.door import AdminSession, admin_on
 from counter_app.auth import default_hasher, find_operator, password_matches
@@ -59,6 +60,8 @@ def backup_restore(ctx: CommandContext) -> int:
     ctx.out.line(f"已从 {done.check.path} 恢复（审计记录 {done.check.entries} 条）")
     if done.safety_copy:
         ctx.out.line(f"恢复前的数据库已保存为 {done.safety_copy}")
+    for code, ahead in sorted(done.ahead.items()):  # what the restore took back; the counters skip past it
+        ctx.out.line(f"窗口 {code} 的高水位超过恢复的数据库：{ahead}（该窗口启动时票号将跳过已开出的号码）")
     return 0
 
 
@@ -125,11 +128,17 @@ def verify_backup(invocation: Invocation, file: str) -> BackupCheck:
 class Restored:
     check: BackupCheck
     safety_copy: Path | None
+    # Per workstation, what its high-water mark holds beyond the restored database (what the
+    # restore took back; the counters continue past it: counter_app/high_water.py).
+    ahead: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def restore_backup(invocation: Invocation, file: str) -> Restored:
+def restore_backup(invocation: Invocation, file: str, *, approval_id: int | None = None) -> Restored:
     """Verify, authenticate an administrator, keep a safety copy, copy the backup in, record it.
-    One engine on the live file throughout (the admin sessions below run on it)."""
+    One engine on the live file throughout (the admin sessions below run on it).
+
+    `approval_id`: the second person's approval when the restore is co-signed (issue 12 §3 makes
+    it so; this only records it with the restore)."""
     check = verify_backup(invocation, file)
     engine = make_engine(invocation.db_url)
     try:
@@ -146,8 +155,8 @@ def restore_backup(invocation: Invocation, file: str) -> Restored:
             safety.parent.mkdir(parents=True, exist_ok=True)
             copy_sqlite(engine, safety)
         _copy_into(check.path, engine)
-        _record_restore(invocation, engine, check, safety)
-        return Restored(check, safety)
+        ahead = _record_restore(invocation, engine, check, safety, approval_id)
+        return Restored(check, safety, ahead)
     finally:
         engine.dispose()
 
@@ -205,9 +214,21 @@ def _copy_into(backup: Path, engine: Engine) -> None:
     engine.dispose()  # pooled connections may hold pages of the old file
 
 
-def _record_restore(invocation: Invocation, engine: Engine, check: BackupCheck, safety: Path | None) -> None:
-    ctx = _admin(invocation, engine).ctx
+def _record_restore(
+    invocation: Invocation, engine: Engine, check: BackupCheck, safety: Path | None, approval_id: int | None
+) -> dict[str, dict[str, Any]]:
+    """The `backup.restored` entry: who, when, from which file, and which workstations' high-water
+    marks (next to the keys and on the backup target) were ahead of the restored database."""
+    admin = _admin(invocation, engine)
+    ctx = admin.ctx
     with ctx.uow() as s:
+        folders = [high_water.mark_folder(admin.keystore)]
+        target = ctx.setting(s, "backup.target_dir")
+        if target and Path(target).is_dir():
+            folders.append(Path(target))
+        ahead = high_water.marks_ahead(s, admin.keys, folders, admin.info.instance_id)
         # The chain continues from the backup's head: the restore is its next entry.
         ctx.audit(s, "backup.restored", file=str(check.path.absolute()), head=check.head[0],
-                  safety_copy=str(safety) if safety else None, by=invocation.actor)  # fmt: skip
+                  sha256=sha256_of(check.path), safety_copy=str(safety) if safety else None,
+                  by=invocation.actor, approval_id=approval_id, marks_ahead=ahead)  # fmt: skip
+    return ahead

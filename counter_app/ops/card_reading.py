@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.errors import CardBlacklisted, CardMismatch
 from counter_app.context import OpContext
+from counter_app.ops.card_ahead import refuse_card_ahead
 from counter_app.ops.cards import card_blacklisted  # the one blacklist rule
 from counter_app.ops.common import add_audited, write_back_to_json
 from counter_app.results import CardInfo, WriteBack
@@ -28,6 +29,7 @@ def read_card(ctx: OpContext) -> CardInfo:
 
     if resolve_card_intents(ctx, reading):
         reading = ctx.devices.require_card().read_card()
+    refuse_card_ahead(ctx, reading)  # a purchase the database lost goes to suspense first
     with ctx.reading() as s:
         account_no = reading.account_no
         if account_no is None:
@@ -67,6 +69,7 @@ def read_checked_card(ctx: OpContext, account_no: str) -> CardReading:
 
     if resolve_card_intents(ctx, reading):
         reading = card.read_card()
+    refuse_card_ahead(ctx, reading)  # never sold to at a counter the meter would refuse
     if reading.kind != CardKind.USER or reading.account_no != account_no:
         raise CardMismatch(f"卡属于 {reading.account_no or '未发卡'}，不是 {account_no}",
                            detail_en=f"card is {reading.account_no or 'not issued'}, not {account_no}")  # fmt: skip

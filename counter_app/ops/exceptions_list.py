@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.clock import BUSINESS_TZ
 from base.money import format_kwh, format_yuan
-from counter_app import queueing
+from counter_app import high_water, queueing
 from counter_app.clock_watch import clock_back_marks
 from counter_app.context import OpContext
 from counter_app.ops.area import SessionArea
 from counter_app.roles import CO_SIGN_ROLES
 from db.models import Account, LedgerEntry, LedgerMark, Receipt, ReceiptEvent, Shift, Workstation
-from db.models.security import Approval, Operator
+from db.models.security import Approval, AuditEntry, Operator
 from db.models.shifts import ShiftClosure
 
 MARK_TEXT = {
@@ -39,7 +39,8 @@ MARK_TEXT = {
 @dataclass(frozen=True)
 class MorningItem:
     kind: str  # void | correction | reprint | manual_reading | override | late_hand_in |
-    #            unpriced_energy | flagged | recovered | over | short | queued | clock_back
+    #            unpriced_energy | flagged | recovered | over | short | queued | clock_back |
+    #            high_water (a restore, a database behind the mark, a lost sale found on a card)
     at: datetime
     who: str  # the person who did it (the maker)
     summary: str  # Chinese, one line
@@ -67,6 +68,7 @@ def morning_list(ctx: OpContext, *, on: date | None = None) -> list[MorningItem]
             + look.closures()
             + look.queued()
             + _clock_back(s, start)
+            + _went_back_in_time(s, start, end)
         )
     return sorted(items, key=lambda item: item.at, reverse=True)
 
@@ -79,6 +81,27 @@ def _clock_back(s: DbSession, start: datetime) -> list[MorningItem]:
                     summary=f"时钟回拨：记录时间 {m.at.astimezone(BUSINESS_TZ):%Y-%m-%d %H:%M} 早于已记录的 "
                             f"{m.latest_at.astimezone(BUSINESS_TZ):%H:%M}")
         for m in clock_back_marks(s, start)
+    ]  # fmt: skip
+
+
+HIGH_WATER_TEXT = {
+    high_water.BEHIND: "数据库落后于本窗口的高水位（恢复了旧备份？）：票号已跳过已开出的号码",
+    high_water.TAMPERED: "高水位文件校验失败，未采用（已另存）",
+    high_water.FROM_DATABASE: "本窗口没有高水位文件，按数据库重建（无法发现此前的回退）",
+    "backup.restored": "已从备份恢复数据库",
+    "intent.found_on_card": "卡上的购电记录数据库中没有，已转挂账待主管处理",
+}
+
+
+def _went_back_in_time(s: DbSession, start: datetime, end: datetime) -> list[MorningItem]:
+    """Restores, a database behind a workstation's high-water mark, lost sales found on cards
+    (issue 12 §4): the head resolves them."""
+    rows = s.scalars(select(AuditEntry).where(AuditEntry.kind.in_(tuple(HIGH_WATER_TEXT)),
+                                              AuditEntry.at >= start, AuditEntry.at < end))  # fmt: skip
+    return [
+        MorningItem(kind="high_water", at=e.at, who=e.workstation or "", workstation=e.workstation,
+                    reference=f"#{e.sequence}", summary=HIGH_WATER_TEXT[e.kind])
+        for e in rows
     ]  # fmt: skip
 
 

@@ -11,18 +11,20 @@ shift's drawer.
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import InputInvalid, ShiftNotOpen
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops.area import SessionArea
+from counter_app.ops.card_ahead import FOUND_SOURCES
 from counter_app.ops.card_writes import commit_intent, intent_row, mark_intent, write_purchase_record
 from counter_app.ops.common import add_audited, open_shift_row
 from counter_app.ops.intent_kinds import payload_of
 from counter_app.ops.intent_payloads import TopUpPayload
 from counter_app.results import IntentInfo
-from db.models import Account, CardWriteIntent, LedgerEntry
+from db.models import Account, CardWriteIntent, IntentEvent, LedgerEntry
 from db.queries.intents import unfinished_intents
 
 
@@ -70,11 +72,13 @@ def _roll_forward(
     sale in the current shift and take the held money off (it was counted on the first sheet)."""
     with ctx.reading() as s:
         intent = intent_row(s, intent_id)
+        found_on_card = _found_on_card(s, intent_id)
         s.expunge(intent)  # keep its loaded values: the read-only unit rolls back (and would expire it)
-    reading = ctx.devices.require_card().read_card()
-    if not (reading.record and reading.record.is_from_intent(intent_id)):
-        assert meter_no is not None  # rolled forward: an intent whose card carries a purchase record
-        write_purchase_record(ctx, intent, account_no, meter_no)
+    if not found_on_card:  # a purchase found on a card is there already; the card may hold newer ones
+        reading = ctx.devices.require_card().read_card()
+        if not (reading.record and reading.record.is_from_intent(intent_id)):
+            assert meter_no is not None  # rolled forward: an intent whose card carries a purchase record
+            write_purchase_record(ctx, intent, account_no, meter_no)
     commit_intent(ctx, intent_id, recovered=True)
     with ctx.uow() as s:
         intent = intent_row(s, intent_id)
@@ -91,6 +95,13 @@ def _roll_forward(
                 approval_id,
             )
         return _info(s, intent, "rolled_forward")
+
+
+def _found_on_card(s: DbSession, intent_id: str) -> bool:
+    """An item counter_app/ops/card_ahead.py made from a card (or the high-water mark) after the
+    database went back in time: its record is not ours to write again."""
+    data = s.scalar(select(IntentEvent.data).where(IntentEvent.intent_id == intent_id, IntentEvent.state == "suspense"))
+    return isinstance(data, dict) and data.get("source") in FOUND_SOURCES
 
 
 def _refund(ctx: OpContext, intent_id: str, approval_id: int) -> IntentInfo:

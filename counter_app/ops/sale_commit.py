@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session as DbSession
 
 from counter_app.context import OpContext
+from counter_app.high_water import note_purchase
 from counter_app.ops import quota_owed
 from counter_app.ops.common import add_audited, last_write_back, open_shift_row, room_code_of
 from counter_app.ops.intent_payloads import TopUpPayload
@@ -74,6 +75,8 @@ def commit_top_up(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recover
     add_audited(ctx, s, entry, f"ledger.{plan.kind}", account_no=plan.account_no, fen=plan.amount_fen)
     _marks(ctx, s, entry, receipt, plan, recovered, now)
     _advance_account(ctx, s, account, intent.purchase_counter)
+    note_purchase(s, account.account_no, intent.purchase_counter, plan.amount_fen,
+                  intent.energy_ckwh + intent.free_ckwh, receipt.receipt_no)  # the mark, after the commit
     if plan.allocations:
         allocations = [quota_owed.Allocation(b, c) for b, c in plan.allocations]
         quota_owed.record_free_delivery(ctx, s, account, allocations=allocations, ledger_entry_id=entry.id,

@@ -119,6 +119,8 @@ def _precheck_selling(ctx: OpContext) -> None:
     with ctx.reading() as s:
         ctx.require_role(s, *SELLING_ROLES)
         open_shift_row(ctx, s)
+    if ctx.high_water is not None:  # the database at or past what this PC issued (a restore?)
+        ctx.high_water.check_database()
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def close_shift(
     printing.drain_quietly(ctx)
     # After the commit and quietly: a failed backup is recorded (Counter.backup_status) and never
     # fails the close the cashier has just counted.
-    backups.backup_quietly(backups.Backend(ctx.engine, ctx.keys, ctx.clock, ctx.workstation.code), "close")
+    backups.backup_quietly(backups.Backend(ctx.engine, ctx.keys, ctx.clock, ctx.workstation.code, ctx.high_water), "close")
     return SettlementInfo(info.sheet_no, info.expected_fen, info.counted_fen, info.difference_fen, pdf_path)
 
 
