@@ -71,18 +71,19 @@ class Station:
         self._hook_commit()
 
     def _hook_commit(self) -> None:
-        """The sale calls printing.drain_quietly right after its commit: that is 'committed'."""
-        import counter_app.printing as printing
+        """The sale calls drain_quietly right after its commit: that is 'committed'. The sale module
+        holds its own reference (imported at its top), so that is the one to wrap."""
+        import counter_app.ops.sales as sales
 
-        inner = printing.drain_quietly
+        inner = sales.drain_quietly
 
         def drain_quietly(ctx):
             self.committed_at.append(time.perf_counter())
             self.reader_at_commit.append(self.reader.snapshot())
             return inner(ctx)
 
-        printing.drain_quietly = drain_quietly
-        self._unhook = lambda: setattr(printing, "drain_quietly", inner)
+        sales.drain_quietly = drain_quietly  # type: ignore[assignment]
+        self._unhook = lambda: setattr(sales, "drain_quietly", inner)
 
     def sale(self, i: int) -> dict:
         account_no, meter = ACCOUNTS[i % len(ACCOUNTS)]

@@ -94,7 +94,7 @@ def make_engine(
 ) -> Engine:
     """An engine for `url` (None = `default_db_url()`), checked before it is returned.
 
-    `create=True` lets a SQLite file (and its folder) be created: only `init`, the demo and tests
+    `create=True` lets a SQLite file (and its folder) be created: only `init`, `backup restore`, the demo and tests
     ask for that. `mounts_text` replaces /proc/mounts (tests). Raises `DB_NOT_FOUND` for a missing
     SQLite file (without `create`), `InputInvalid` for one on a network share or without its pragmas
     in force, the codes of db/errors.py for a broken one, `DbUnreachable` for a PostgreSQL server

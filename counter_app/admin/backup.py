@@ -140,7 +140,8 @@ def restore_backup(invocation: Invocation, file: str, *, approval_id: int | None
     `approval_id`: the second person's approval when the restore is co-signed (issue 12 §3 makes
     it so; this only records it with the restore)."""
     check = verify_backup(invocation, file)
-    engine = make_engine(invocation.db_url)
+    # Restore creates the live file when it is gone (a new PC after a disk failure), like `init`.
+    engine = make_engine(invocation.db_url, create=True)
     try:
         live = sqlite_file_path(engine.url)
         if live is None:
