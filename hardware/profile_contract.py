@@ -104,10 +104,15 @@ def check_fresh_card(rig: Rig) -> None:
     serial = rig.present_new()
     image = rig.sim.card_image(serial)
     reading = rig.profile.parse(image, mac_key=MAC_KEY)
-    require(reading.kind == CardKind.BLANK and reading.record is None, f"a fresh card parses as {reading.kind}")
+    require(
+        reading.kind == CardKind.BLANK and reading.record is None, f"a fresh card parses as {reading.kind}"
+    )
     require(reading.card_serial == serial, f"card serial {reading.card_serial}, chip says {serial}")
     require(reading.psc_mode == "factory", f"a fresh card's PSC mode is {reading.psc_mode}")
-    require(rig.profile.blank_state(image) == "fresh", f"blank_state of a fresh card: {rig.profile.blank_state(image)}")
+    require(
+        rig.profile.blank_state(image) == "fresh",
+        f"blank_state of a fresh card: {rig.profile.blank_state(image)}",
+    )
     require(not rig.profile.claims(image, mac_key=MAC_KEY), "a fresh card must not be claimed")
     require(rig.profile.peek_meter_no(image) is None, "a fresh card names no meter")
 
@@ -121,7 +126,10 @@ def check_issue(rig: Rig) -> None:
             f"the issue record is counter 0, no energy, meter {METER}: {p}")  # fmt: skip
     require(reading.psc_mode == "derived", f"PSC mode after issue: {reading.psc_mode}")
     psc = rig.profile.psc(master_key=PSC_KEY, card_serial=serial, card_no=ACCOUNT)
-    require(len(psc) == 3 and psc != FACTORY_PSC, f"the card's PSC must be 3 bytes, not the factory's: {psc.hex()}")
+    require(
+        len(psc) == 3 and psc != FACTORY_PSC,
+        f"the card's PSC must be 3 bytes, not the factory's: {psc.hex()}",
+    )
     require(rig.sim.cards.get(serial).psc == psc, "the card's PSC is not the profile's psc()")
     image = rig.sim.card_image(serial)
     require(rig.profile.claims(image, mac_key=MAC_KEY), "the profile does not claim its own issued card")
@@ -152,11 +160,17 @@ def check_purchase_round_trip(rig: Rig) -> None:
     serial = rig.issue()
     written = rig.buy(serial, 1, 123_456, "sale-1")
     back = rig.read(serial).purchase
-    require(back is not None and back == written.purchase, f"purchase read back differs: {back} vs {written.purchase}")
+    require(
+        back is not None and back == written.purchase,
+        f"purchase read back differs: {back} vs {written.purchase}",
+    )
     assert back is not None
     require((back.purchase_counter, back.energy_ckwh, back.free_ckwh, back.amount_fen) == (1, 123_456, 12_345, 74_073),
             f"purchase fields: {back}")  # fmt: skip
-    require(back.is_from_intent("sale-1") and not back.is_from_intent("sale-2"), "the intent tag does not round-trip")
+    require(
+        back.is_from_intent("sale-1") and not back.is_from_intent("sale-2"),
+        "the intent tag does not round-trip",
+    )
     again = rig.buy(serial, 1, 2_000, "correction-1")  # a correction rewrites under the same counter
     require(again.purchase is not None and again.purchase.energy_ckwh == 2_000
             and again.active_slot != written.active_slot, "a rewrite must go to the other slot")  # fmt: skip
@@ -183,7 +197,10 @@ def check_loaded(rig: Rig) -> None:
     require(not reading.loaded and reading.write_back is not None and reading.write_back.error == "counter_gap",
             f"after a counter gap: {reading.write_back}")  # fmt: skip
     rig.sim.install_meter("PC-OTHER", model=rig.profile.name)
-    require(rig.sim.insert_into_meter(serial, meter_no="PC-OTHER") == "error", "another meter's card must be an error")
+    require(
+        rig.sim.insert_into_meter(serial, meter_no="PC-OTHER") == "error",
+        "another meter's card must be an error",
+    )
 
 
 def check_torn_writes(rig: Rig) -> None:
@@ -231,7 +248,9 @@ def check_tool_cards(rig: Rig) -> None:
     param = rig.service.make_tool_card(kind=CardKind.PARAMETER, meter_no="PC-NEW", intent_id="param-1",
                                        alarm_threshold_ckwh=300, starting_counter=7, starting_balance_ckwh=2_000)  # fmt: skip
     require(param.kind == CardKind.PARAMETER, f"parameter card kind {param.kind}")
-    require(rig.sim.insert_into_meter(param.card_serial) == "parameter", "a parameter card must start a new meter")
+    require(
+        rig.sim.insert_into_meter(param.card_serial) == "parameter", "a parameter card must start a new meter"
+    )
     require(rig.sim.meter_model("PC-NEW") == rig.profile.name, "the new meter takes the card's model")
     state = rig.sim.meter_state("PC-NEW")
     require((state.counter, state.remaining_ckwh) == (7, 2_000), f"meter started at {state}")
@@ -280,7 +299,9 @@ def run_contract(profile: MeterProfile) -> list[Check]:
 
 def report(profile: MeterProfile, results: list[Check]) -> str:
     lines = [f"meter profile {profile.name!r} ({type(profile).__module__}:{type(profile).__name__})"]
-    lines += [f"  {'ok  ' if c.ok else 'FAIL'} {c.name}" + (f": {c.detail}" if c.detail else "") for c in results]
+    lines += [
+        f"  {'ok  ' if c.ok else 'FAIL'} {c.name}" + (f": {c.detail}" if c.detail else "") for c in results
+    ]
     failed = sum(not c.ok for c in results)
     lines.append(f"{len(results) - failed} passed, {failed} failed")
     return "\n".join(lines)

@@ -85,7 +85,7 @@ def top_up(
     result = card_writes.run_card_write(
         ctx,
         begin=lambda s: _begin_top_up(ctx, s, account_no, reading, request),
-        write=lambda intent: card_writes.write_purchase_record(ctx, intent, account_no, _meter_of(intent)),
+        write=lambda intent, card: card_writes.write_purchase_record(card, intent, account_no, _meter_of(intent)),
     )
     _print_after_sale(ctx)
     return result
@@ -99,7 +99,7 @@ def collect_free(ctx: OpContext, *, account_no: str) -> SaleResult:
     result = card_writes.run_card_write(
         ctx,
         begin=lambda s: _begin_top_up(ctx, s, account_no, reading, request),
-        write=lambda intent: card_writes.write_purchase_record(ctx, intent, account_no, _meter_of(intent)),
+        write=lambda intent, card: card_writes.write_purchase_record(card, intent, account_no, _meter_of(intent)),
     )
     _print_after_sale(ctx)
     return result

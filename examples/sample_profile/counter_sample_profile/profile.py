@@ -53,8 +53,18 @@ _WB_AT = 0xD8
 _WB_SIZE = 40
 _PSC_STATES = {ord("F"): "factory", 0xFF: "factory", ord("C"): "changing", ord("D"): "derived"}
 _PSC_STATE_BYTES = {"factory": b"F", "changing": b"C", "derived": b"D"}
-_KINDS = {ord("1"): CardKind.USER, ord("2"): CardKind.CLEAR, ord("3"): CardKind.CHECK, ord("4"): CardKind.PARAMETER}
-_KIND_BYTES: dict[type, bytes] = {PurchaseRecord: b"1", ClearRecord: b"2", CheckRecord: b"3", ParameterRecord: b"4"}
+_KINDS = {
+    ord("1"): CardKind.USER,
+    ord("2"): CardKind.CLEAR,
+    ord("3"): CardKind.CHECK,
+    ord("4"): CardKind.PARAMETER,
+}
+_KIND_BYTES: dict[type, bytes] = {
+    PurchaseRecord: b"1",
+    ClearRecord: b"2",
+    CheckRecord: b"3",
+    ParameterRecord: b"4",
+}
 _NOT_SET = b"\xff" * 4
 
 
@@ -208,7 +218,12 @@ def _numbers(record: CardRecord) -> tuple[int, int, int | None, int | None]:
         return record.clear_seq, 0, 0, 0
     if isinstance(record, CheckRecord):
         return 0, 0, 0, 0
-    return record.param_seq, record.alarm_threshold_ckwh, record.starting_counter, record.starting_balance_ckwh
+    return (
+        record.param_seq,
+        record.alarm_threshold_ckwh,
+        record.starting_counter,
+        record.starting_balance_ckwh,
+    )
 
 
 def _read_slot(raw: bytes) -> tuple[int, CardRecord] | None:
@@ -225,7 +240,9 @@ def _read_slot(raw: bytes) -> tuple[int, CardRecord] | None:
         return None
     kind = _KINDS[raw[0]]
     if kind == CardKind.USER and b is not None and c is not None:
-        return seq, PurchaseRecord(**common, purchase_counter=counter, energy_ckwh=a, free_ckwh=b, amount_fen=c)
+        return seq, PurchaseRecord(
+            **common, purchase_counter=counter, energy_ckwh=a, free_ckwh=b, amount_fen=c
+        )
     if kind == CardKind.CLEAR:
         return seq, ClearRecord(**common, clear_seq=counter)
     if kind == CardKind.CHECK:
