@@ -83,11 +83,12 @@ def replace_meter(
     ctx: OpContext, *, account_no: str, new_meter_no: str, carried_ckwh: int, approval: Approval | None,
     new_meter_model: str | None = None,
 ) -> MeterReplacement:  # fmt: skip
-    """`new_meter_model`: the new meter's model (a meter profile's name); None: the reference."""
+    """`new_meter_model`: the new meter's model (a meter profile's name); None: the same model as
+    the old meter. A meter of another model reads only cards in its own format: the account's user
+    card then needs replacing (replace_card writes the new card in the new model)."""
     new_meter_no = check_meter_no(new_meter_no, "new_meter_no")
-    # Stored as None when it is the default, so a default replacement's payload is as before models.
-    model = check_meter_model(new_meter_model, "new_meter_model")
-    new_meter_model = None if model == DEFAULT_METER_MODEL else model
+    if new_meter_model is not None:
+        new_meter_model = check_meter_model(new_meter_model, "new_meter_model")
     if isinstance(carried_ckwh, bool) or not isinstance(carried_ckwh, int) or carried_ckwh < 0:
         raise InputInvalid("补电电量必须是不小于零的整数（0.01 kWh）", field="carried_ckwh",
                            detail_en="carried_ckwh must be an integer >= 0")  # fmt: skip
@@ -117,7 +118,8 @@ def replace_meter(
             purchase_counter=account.purchase_counter, amount_fen=0, energy_ckwh=carried_ckwh, shift_id=None,
             payload=ParameterPayload(account_no=account.account_no, old_meter_no=account.meter_no,
                                      new_meter_no=new_meter_no, approval_id=approval_id,
-                                     param_seq=next_param_seq(s, new_meter_no), new_meter_model=new_meter_model),
+                                     param_seq=next_param_seq(s, new_meter_no),
+                                     new_meter_model=_stored_model(new_meter_model or account.meter_model)),
         )  # fmt: skip
 
     def write(intent: CardWriteIntent, card: CardService) -> CardReading:
@@ -159,9 +161,14 @@ def commit_replace_meter(
     account.simulated = account.simulated or bool(intent.simulated)
     account_event(ctx, s, account, "meter_replaced", approval_id=approval_id, **who,
                   data={"old_meter_no": p.old_meter_no, "new_meter_no": p.new_meter_no,
-                        **_model_change(p.new_meter_model), "carried_ckwh": intent.energy_ckwh, "parameter_card_serial": intent.card_serial,
-                        "starting_counter": intent.purchase_counter})  # fmt: skip
+                        **_model_change(p.new_meter_model), "carried_ckwh": intent.energy_ckwh,
+                        "parameter_card_serial": intent.card_serial, "starting_counter": intent.purchase_counter})  # fmt: skip
     return MeterReplacement(account_no=account.account_no, parameter_card_serial=intent.card_serial)
+
+
+def _stored_model(meter_model: str) -> str | None:
+    """None for the default, so a default replacement's payload is as before meter models."""
+    return None if meter_model == DEFAULT_METER_MODEL else meter_model
 
 
 def _model_change(new_meter_model: str | None) -> dict[str, str]:
