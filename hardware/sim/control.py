@@ -12,6 +12,7 @@ from pathlib import Path
 from base.clock import Clock, system_clock
 from hardware.profile import MeterProfile, ReferenceProfile
 from hardware.profiles import known_profiles
+from hardware.protocol import Cmd, attempts_left
 from hardware.sim.card import CardStore
 from hardware.sim.meter import MeterBank, MeterState
 from hardware.sim.printer import SimPrinter
@@ -156,8 +157,6 @@ class SimControl:
     def lose_reader_answer(self, command: str) -> None:
         """The next answer to reader command `command` (e.g. "VERIFY_PSC") is lost on the line,
         after the card acted on it: the outcome-unknown case."""
-        from hardware.protocol import Cmd
-
         with self.lock:
             self.reader.lose_answer_to.add(Cmd[command])
 
@@ -166,8 +165,6 @@ class SimControl:
             return bytes(self.cards.get(card_serial).memory)
 
     def card_attempts_left(self, card_serial: str) -> int:
-        from hardware.protocol import attempts_left
-
         with self.lock:
             return attempts_left(self.cards.get(card_serial).error_counter)
 
