@@ -10,11 +10,13 @@ stored in the database always finds the same class.
 from __future__ import annotations
 
 import importlib
+import logging
 from importlib.metadata import entry_points
 
 from base.errors import InputInvalid
 from hardware.profile import MeterProfile, ReferenceProfile
 
+log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "counter.meter_profiles"
 DEFAULT_PROFILE = ReferenceProfile.name
 
@@ -52,8 +54,16 @@ def load_profile_spec(spec: str) -> MeterProfile:
 
 
 def known_profiles() -> list[MeterProfile]:
-    """One instance of every known profile, in the order a card's format is tried (reference first)."""
-    return [load_profile(name) for name in profile_names()]
+    """One instance of every known profile, in the order a card's format is tried (reference first).
+    A registered profile that fails to load is logged and left out: the counter still opens, and an
+    account of that model is refused with INPUT_INVALID (unknown meter model) at its card writes."""
+    profiles: list[MeterProfile] = []
+    for name in profile_names():
+        try:
+            profiles.append(load_profile(name))
+        except Exception:  # a broken plug-in must not stop the counter for the other models
+            log.exception("meter profile %r could not be loaded", name)
+    return profiles
 
 
 def _instance(cls: object, name: str | None) -> MeterProfile:

@@ -12,7 +12,7 @@ from db.models.accounts import DEFAULT_METER_MODEL
 from hardware.card_service import CardService
 from hardware.profile import ReferenceProfile, Write
 from hardware.profile_contract import run_contract
-from hardware.profiles import DEFAULT_PROFILE, load_profile, load_profile_spec, profile_names
+from hardware.profiles import DEFAULT_PROFILE, known_profiles, load_profile, load_profile_spec, profile_names
 from hardware.records import CardKind, CardReading, CardRecord
 from hardware.sim.cli import main as counter_sim
 from hardware.sim.control import SimControl
@@ -98,3 +98,13 @@ def test_reading_recognises_each_format_and_issue_refuses_a_card_of_another(
             service.for_model("no-such-meter")
         # The sample card's PSC is its card number's last six digits in BCD (no key).
         assert sim.cards.get(cards[SAMPLE_MODEL]).psc == bytes.fromhex("005308")
+
+
+def test_a_broken_plug_in_is_left_out_not_fatal(tmp_path, monkeypatch):
+    site = tmp_path / "broken-site" / "broken_profile-1.0.dist-info"
+    site.mkdir(parents=True)
+    (site / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-profile\nVersion: 1.0\n")
+    (site / "entry_points.txt").write_text("[counter.meter_profiles]\nbroken-v1 = no_such_module:Nothing\n")
+    monkeypatch.syspath_prepend(str(site.parent))
+    assert "broken-v1" in profile_names()
+    assert [p.name for p in known_profiles()] == [DEFAULT_PROFILE]
