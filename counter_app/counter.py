@@ -53,6 +53,7 @@ from db.models import Workstation
 from db.session import unit_of_work
 from hardware.card_service import CardService
 from hardware.printer import SerialPrinter
+from hardware.profiles import known_profiles
 from hardware.readers import open_card_reader
 from hardware.sim.control import SimControl
 
@@ -237,7 +238,9 @@ def open_devices(
     if reader_url:
         reader = open_card_reader(reader_url)
         devices.closers.append(reader.close)
-        devices.card = CardService(reader, mac_key=keys.card_mac, psc_master_key=keys.psc_master, clock=clock)
+        # Every installed meter profile: each operation binds the account's meter model (for_model).
+        devices.card = CardService(reader, mac_key=keys.card_mac, psc_master_key=keys.psc_master,
+                                   profiles=known_profiles(), clock=clock)  # fmt: skip
     if printer_url:
         devices.printer = SerialPrinter(printer_url)
         devices.closers.append(devices.printer.close)

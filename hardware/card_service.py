@@ -5,6 +5,11 @@ caller expects, unlock it (PSC rules below), write ONE slot (the inactive one), 
 check, return what is now on the card. A card pulled at any byte leaves the old record or the new
 one (docs/hardware.md §2); the caller's intent id travels in the record so recovery can tell.
 
+Meter profiles (docs/hardware.md "Meter profiles"): a service is bound to a meter model with
+`for_model(name)` (the account's meter model: issue, sale, clear, tool cards). Reading, and a
+rewrite on an unbound service, recognises the card's format by trying the known profiles in order,
+the reference first: the first that `claims` the card reads it.
+
 PSC rules (SLE4442 locks for ever after 3 wrong PSCs): attempts are read before every verify; with
 fewer than 3 left nothing is verified unless a person confirmed (`confirm_psc_retry=True`); the
 last attempt is never spent by software.
@@ -12,10 +17,11 @@ last attempt is never spent by software.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -25,7 +31,6 @@ from base.errors import CardLocked, CardMac, CardMismatch, CardPscWrong, InputIn
 from hardware.card_reader import CardReader, DeviceDiagnostics
 from hardware.profile import MeterProfile, ReferenceProfile
 from hardware.protocol import FACTORY_PSC
-from hardware.psc import derive_psc
 from hardware.records import (
     CardKind,
     CardReading,
@@ -67,23 +72,59 @@ class CardService:
         mac_key: bytes,
         psc_master_key: bytes,
         profile: MeterProfile | None = None,
+        profiles: Sequence[MeterProfile] = (),
         clock: Clock | None = None,
     ) -> None:
+        """`profile`: the default (the reference when None); `profiles`: every known profile, in the
+        order a card's format is tried (the default is tried first when not among them)."""
         if not mac_key or not psc_master_key:
             raise ValueError("card keys must not be empty")
         self.reader = reader
         self.profile = profile or ReferenceProfile()
+        names = [p.name for p in profiles]
+        self.profiles: tuple[MeterProfile, ...] = (
+            tuple(profiles) if self.profile.name in names else (self.profile, *profiles)
+        )
+        self._bound = False  # True: for_model chose the profile; rewrites do not recognise
         self._mac_key = mac_key
         self._psc_master_key = psc_master_key
         self._clock = clock or system_clock
 
+    def for_model(self, meter_model: str | None) -> CardService:
+        """This service, writing cards in meter model `meter_model`'s format (None: the default).
+        INPUT_INVALID when no known profile has that name."""
+        if meter_model is None or meter_model == self.profile.name:
+            profile = self.profile
+        else:
+            found = [p for p in self.profiles if p.name == meter_model]
+            if not found:
+                raise InputInvalid(
+                    f"未知的电表型号：{meter_model}",
+                    detail_en=f"unknown meter model {meter_model!r}",
+                    field="meter_model",
+                    data={"meter_model": meter_model, "known": [p.name for p in self.profiles]},
+                )
+            profile = found[0]
+        bound = copy.copy(self)
+        bound.profile, bound._bound = profile, True
+        return bound
+
+    def recognise(self, raw_image: bytes) -> MeterProfile:
+        """The profile whose format the card is in: the first known profile that claims it; a card
+        no profile claims (factory-fresh, or damaged) is read with the default."""
+        for profile in self.profiles:
+            if profile.claims(raw_image[: profile.card_size], mac_key=self._mac_key):
+                return profile
+        return self.profile
+
     # --- reading -----------------------------------------------------------------------------
     @_exclusive
     def read_card(self) -> CardReading:
-        """The card on the reader, checked. CardAbsent, CardMac (not ours / no valid record),
-        DeviceOffline. Compare `account_no` with the account you expect (CardMismatch is yours)."""
-        reading, raw_image = self._session()
-        if reading.kind == CardKind.BLANK and self.profile.blank_state(raw_image) is None:
+        """The card on the reader, checked, in whichever known format it is. CardAbsent, CardMac
+        (not ours / no valid record), DeviceOffline. Compare `account_no` with the account you
+        expect (CardMismatch is yours)."""
+        reading, raw_image, profile = self._session(recognise=True)
+        if reading.kind == CardKind.BLANK and profile.blank_state(raw_image) is None:
             raise CardMac(
                 "卡上没有有效记录",
                 detail_en="no valid record on the card",
@@ -109,11 +150,11 @@ class CardService:
         record with the account's current `purchase_counter` and no energy (a replacement card
         continues the account's counter). Resumes an issue of the same account cut short."""
         _check_text(account_no, "account_no")
-        reading, raw_image = self._session()
-        self._require_issuable(reading, raw_image, account_no)
+        reading, raw_image, profile = self._session()
+        self._require_issuable(reading, raw_image, profile)
         record = self._empty_purchase(meter_no, purchase_counter, intent_id)
-        reading = self._unlock(reading, confirm=confirm_psc_retry, header_account=account_no)
-        return self._write_record(reading, record)
+        reading = self._unlock(profile, reading, confirm=confirm_psc_retry, header_account=account_no)
+        return self._write_record(profile, reading, record)
 
     @_exclusive
     def write_purchase(
@@ -206,24 +247,33 @@ class CardService:
             )
         else:
             raise InputInvalid("工具卡类型", detail_en=f"tool card kind must be check or parameter: {kind!r}")
-        reading, raw_image = self._session()
+        reading, raw_image, profile = self._session()
         if reading.kind not in _TOOL_KINDS:
-            self._require_issuable(reading, raw_image, "")
-        reading = self._unlock(reading, confirm=confirm_psc_retry, header_account="")
-        return self._write_record(reading, record)
+            self._require_issuable(reading, raw_image, profile)
+        reading = self._unlock(profile, reading, confirm=confirm_psc_retry, header_account="")
+        return self._write_record(profile, reading, record)
 
     # --- steps -------------------------------------------------------------------------------
-    def _session(self) -> tuple[CardReading, bytes]:
+    def _session(self, *, recognise: bool = False) -> tuple[CardReading, bytes, MeterProfile]:
+        """Power on and read the whole card, in the bound profile's format or (`recognise`) in the
+        format the card is in."""
         self.reader.power_on()
-        raw_image = self.reader.read_main(address=0, length=self.profile.card_size)
-        reading = self.profile.parse(raw_image, mac_key=self._mac_key)
+        size = max(p.card_size for p in self.profiles)
+        raw_image = self.reader.read_main(address=0, length=size)
+        profile = self.recognise(raw_image) if recognise else self.profile
+        reading = profile.parse(raw_image[: profile.card_size], mac_key=self._mac_key)
         left = self.reader.read_attempts_left()
-        return _replace(reading, psc_attempts_left=left), raw_image
+        return _replace(reading, psc_attempts_left=left), raw_image, profile
 
-    def _require_issuable(self, reading: CardReading, raw_image: bytes, account_no: str) -> None:
-        # A card that never held a valid record of ours (new, or an issue cut short) may be
-        # (re)issued; anything else may hold a customer's energy.
-        if reading.kind != CardKind.BLANK or self.profile.blank_state(raw_image) is None:
+    def _require_issuable(self, reading: CardReading, raw_image: bytes, profile: MeterProfile) -> None:
+        # A card that never held a valid record in this format (new, or an issue cut short) may be
+        # (re)issued, unless another format claims it: anything else may hold a customer's energy.
+        others = [p for p in self.profiles if p.name != profile.name]
+        if (
+            reading.kind != CardKind.BLANK
+            or profile.blank_state(raw_image[: profile.card_size]) is None
+            or any(p.claims(raw_image[: p.card_size], mac_key=self._mac_key) for p in others)
+        ):
             raise InputInvalid(
                 "卡不是空白卡",
                 detail_en=f"the card is not blank ({reading.kind})",
@@ -233,7 +283,7 @@ class CardService:
     def _rewrite(
         self, card_serial: str, account_no: str, kinds: tuple[CardKind, ...], record: CardRecord, confirm: bool
     ) -> CardReading:
-        reading, _raw = self._session()
+        reading, _raw, profile = self._session(recognise=not self._bound)
         if reading.card_serial != card_serial or reading.account_no != account_no:
             raise CardMismatch(
                 f"卡号 {reading.card_serial}",
@@ -246,25 +296,27 @@ class CardService:
                 detail_en=f"card kind is {reading.kind}",
                 data={"card_serial": card_serial, "kind": str(reading.kind)},
             )
-        return self._write_record(self._unlock(reading, confirm=confirm), record)
+        return self._write_record(profile, self._unlock(profile, reading, confirm=confirm), record)
 
     def _unlock(
-        self, reading: CardReading, *, confirm: bool, header_account: str | None = None
+        self, profile: MeterProfile, reading: CardReading, *, confirm: bool, header_account: str | None = None
     ) -> CardReading:
         """Verify the card's PSC within the rules; finish a first issue's PSC change if due."""
-        psc = self._verify(reading, confirm)
+        psc = self._verify(profile, reading, confirm)
         if header_account is not None and (
             reading.psc_mode == "factory" or reading.account_no != (header_account or None)
         ):
-            self._write(*self.profile.header_write(account_no=header_account, psc_mode=reading.psc_mode))
-        if psc != self._derived(reading):
-            self._write(*self.profile.psc_mode_write("changing"))
-            self.reader.change_psc(new_psc=self._derived(reading))
-        if reading.psc_mode != "derived" or psc != self._derived(reading):
-            self._write(*self.profile.psc_mode_write("derived"))
-        return self._reread()
+            self._write(*profile.header_write(account_no=header_account, psc_mode=reading.psc_mode))
+        card_no = (reading.account_no or "") if header_account is None else header_account
+        target = self._derived(profile, reading, card_no)
+        if psc != target:
+            self._write(*profile.psc_mode_write("changing"))
+            self.reader.change_psc(new_psc=target)
+        if reading.psc_mode != "derived" or psc != target:
+            self._write(*profile.psc_mode_write("derived"))
+        return self._reread(profile)
 
-    def _verify(self, reading: CardReading, confirm: bool) -> bytes:
+    def _verify(self, profile: MeterProfile, reading: CardReading, confirm: bool) -> bytes:
         left = self.reader.read_attempts_left()
         facts = {"attempts_left": left, "card_serial": reading.card_serial}
         if left == 0:
@@ -281,7 +333,7 @@ class CardService:
                 detail_en=f"{left} attempts left; confirm to retry",
                 data={**facts, "needs_confirmation": True},
             )
-        psc = self._candidate_psc(reading, left)
+        psc = self._candidate_psc(profile, reading, left)
         try:
             self.reader.verify_psc(psc=psc)
         except CardPscWrong as exc:
@@ -289,17 +341,17 @@ class CardService:
             raise
         return psc
 
-    def _candidate_psc(self, reading: CardReading, left: int) -> bytes:
+    def _candidate_psc(self, profile: MeterProfile, reading: CardReading, left: int) -> bytes:
         if reading.psc_mode == "factory":
             return FACTORY_PSC
         if reading.psc_mode == "changing" and left < 3:
             # The derived PSC was tried first and failed (see docs/hardware.md §1): the change
             # never reached the card, so it still has the factory PSC.
             return FACTORY_PSC
-        return self._derived(reading)
+        return self._derived(profile, reading, reading.account_no or "")
 
-    def _derived(self, reading: CardReading) -> bytes:
-        return derive_psc(self._psc_master_key, reading.card_serial)
+    def _derived(self, profile: MeterProfile, reading: CardReading, card_no: str) -> bytes:
+        return profile.psc(master_key=self._psc_master_key, card_serial=reading.card_serial, card_no=card_no)
 
     def _empty_purchase(self, meter_no: str, purchase_counter: int, intent_id: str) -> PurchaseRecord:
         """A record at the account's counter with no energy: a new or restored user card (the meter
@@ -310,8 +362,8 @@ class CardService:
     def _write(self, address: int, data: bytes) -> None:
         self.reader.write_main(address=address, data=data)
 
-    def _write_record(self, reading: CardReading, record: CardRecord) -> CardReading:
-        address, data = self.profile.record_write(reading, record, mac_key=self._mac_key)
+    def _write_record(self, profile: MeterProfile, reading: CardReading, record: CardRecord) -> CardReading:
+        address, data = profile.record_write(reading, record, mac_key=self._mac_key)
         self._write(address, data)
         crash_point("before_read_back")  # the crash-point sweep (counter_app/crashpoints.py)
         if self.reader.read_main(address=address, length=len(data)) != data:
@@ -320,7 +372,7 @@ class CardService:
                 detail_en="read-back differs from what was written",
                 data={"card_serial": reading.card_serial},
             )
-        after = self._reread()
+        after = self._reread(profile)
         if after.record is None or after.record.slot_seq != reading.next_slot_seq:
             raise CardMac(
                 "写入后记录校验失败",
@@ -330,9 +382,9 @@ class CardService:
         log.info("card %s: wrote %s slot seq %d", reading.card_serial, after.kind, after.record.slot_seq)
         return after
 
-    def _reread(self) -> CardReading:
-        raw_image = self.reader.read_main(address=0, length=self.profile.card_size)
-        reading = self.profile.parse(raw_image, mac_key=self._mac_key)
+    def _reread(self, profile: MeterProfile) -> CardReading:
+        raw_image = self.reader.read_main(address=0, length=profile.card_size)
+        reading = profile.parse(raw_image, mac_key=self._mac_key)
         return _replace(reading, psc_attempts_left=self.reader.read_attempts_left())
 
 

@@ -1,6 +1,7 @@
 """Meter profiles: how a card is laid out for a maker's meters. `ReferenceProfile` is our format
-(docs/hardware.md §2), which our simulated meter reads. A real maker's format is another
-`MeterProfile` subclass; nothing above this module knows byte offsets."""
+(docs/hardware.md §2). A real maker's format is another `MeterProfile` subclass, registered by
+name (hardware/profiles.py); nothing above the profiles knows byte offsets. The contract every
+profile meets is docs/hardware.md "Meter profiles", checked by hardware/profile_contract.py."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from abc import ABC, abstractmethod
 from datetime import UTC, datetime
 
 from hardware.frames import crc16
+from hardware.psc import derive_psc
 from hardware.records import (
     ALARMS,
     WRITE_BACK_ERRORS,
@@ -60,6 +62,23 @@ class MeterProfile(ABC):
     @abstractmethod
     def peek_meter_no(self, raw_image: bytes) -> str | None:
         """Untrusted: the meter number of the newest slot, MAC unchecked (to route a card)."""
+
+    def psc(self, *, master_key: bytes, card_serial: str, card_no: str) -> bytes:
+        """The PSC an issued card of this format carries (never the factory PSC). `card_no` is the
+        card number in the header (the account number; "" for a tool card). Ours: derived from
+        the PSC master key and the chip serial (hardware/psc.py)."""
+        return derive_psc(master_key, card_serial)
+
+    def claims(self, raw_image: bytes, *, mac_key: bytes) -> bool:
+        """The card is in this format: a record that checks, or this format's header of an issue
+        cut short. A factory-fresh card is claimed by no profile."""
+        if len(raw_image) != self.card_size:
+            return False
+        try:
+            reading = self.parse(raw_image, mac_key=mac_key)
+        except ValueError:
+            return False
+        return reading.kind != CardKind.BLANK or self.blank_state(raw_image) == "unfinished"
 
 
 _MAGIC = b"CE"

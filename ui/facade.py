@@ -95,7 +95,7 @@ class AccountSession(Protocol):
     def list_rooms(self) -> list[RoomRow]: ...
     def search_accounts(self, text: str) -> list[AccountRow]: ...
     def open_account(self, *, room_code: str, cls: str, meter_no: str, holder: str, phone: str | None = None,
-                     class_confirmed: bool = True) -> AccountInfo: ...  # fmt: skip
+                     class_confirmed: bool = True, meter_model: str | None = None) -> AccountInfo: ...  # fmt: skip
     def confirm_class(self, *, account_no: str, cls: str, approval: Approval | None = None) -> AccountInfo: ...
     def change_holder(self, *, account_no: str, holder: str, phone: str | None = None,
                       handover_ckwh: int = 0) -> AccountInfo: ...  # fmt: skip
@@ -103,7 +103,7 @@ class AccountSession(Protocol):
     def report_lost_card(self, *, account_no: str) -> AccountInfo: ...
     def replace_card(self, *, account_no: str, tender: str = "cash", reference: str | None = None) -> CardInfo: ...
     def replace_meter(self, *, account_no: str, new_meter_no: str, carried_ckwh: int,
-                      approval: Approval | None = None) -> MeterReplacement: ...  # fmt: skip
+                      approval: Approval | None = None, new_meter_model: str | None = None) -> MeterReplacement: ...  # fmt: skip
     def issue_tool_card(self, *, kind: str, meter_no: str, params: dict[str, Any] | None = None,
                         approval: Approval | None = None) -> CardInfo: ...  # fmt: skip
 

@@ -23,6 +23,7 @@ from counter_app.results import AccountInfo
 from counter_app.room_codes import normalise_room_code
 from db.models import Account, Building, Room
 from db.queries.accounts import account_by_meter_no, account_by_no, account_by_room_code, room_by_code
+from hardware.profiles import DEFAULT_PROFILE, load_profile
 
 ACCOUNT_NO_MAX = 12  # the card header's limit (hardware.card_service)
 
@@ -56,6 +57,18 @@ def check_meter_no(value: Any, field: str = "meter_no") -> str:
     return meter_no
 
 
+def check_meter_model(value: str | None, field: str = "meter_model") -> str:
+    """A meter model is the name of a meter profile installed here (hardware/profiles.py); None is
+    the default, the reference. INPUT_INVALID names the known ones."""
+    if value is None:
+        return DEFAULT_PROFILE
+    try:
+        return load_profile(value).name
+    except InputInvalid as exc:
+        exc.field = field
+        raise
+
+
 def require_meter_free(s: DbSession, meter_no: str, field: str = "meter_no") -> None:
     """One live account per meter."""
     holder = account_by_meter_no(s, meter_no)
@@ -70,8 +83,9 @@ def require_meter_free(s: DbSession, meter_no: str, field: str = "meter_no") -> 
 
 def open_account(
     ctx: OpContext, *, room_code: str, cls: str, meter_no: str, holder: str, phone: str | None,
-    class_confirmed: bool,
+    class_confirmed: bool, meter_model: str | None = None,
 ) -> AccountInfo:  # fmt: skip
+    """`meter_model`: the meter's model (a meter profile's name); None: the reference."""
     check_class(cls)
     if cls == "dorm":
         raise InputInvalid("学生公寓房间由住房数据年度导入建立，不能在柜台开户", field="cls",
@@ -79,6 +93,7 @@ def open_account(
     holder = required_text(holder, "holder", "户主")
     phone = optional_text(phone, "phone", "电话")
     meter_no = check_meter_no(meter_no)
+    meter_model = check_meter_model(meter_model)
     with ctx.uow() as s:
         ctx.require_role(s, *CARD_ROLES)
         code = normalise_room_code(room_code, ctx.setting(s, "room_code_pattern"))
@@ -92,12 +107,14 @@ def open_account(
         account = Account(
             account_no=new_account_no(s, cls, code), room_id=room.id, cls=cls,
             status="active" if class_confirmed else "pending", holder=holder, phone=phone, meter_no=meter_no,
-            purchase_counter=0, beds=room.beds, opened_on=ctx.today(), simulated=ctx.simulated,
+            meter_model=meter_model, purchase_counter=0, beds=room.beds, opened_on=ctx.today(), simulated=ctx.simulated,
         )  # fmt: skip
         s.add(account)
         s.flush()
         account_event(ctx, s, account, "opened",
                       data={"room_code": code, "cls": cls, "meter_no": meter_no, "holder": holder, "phone": phone,
+                            # the model only when not the default: the history reads as before models
+                            **({"meter_model": meter_model} if meter_model != DEFAULT_PROFILE else {}),
                             "class_confirmed": bool(class_confirmed)})  # fmt: skip
         return account_info(ctx, s, account)
 

@@ -25,10 +25,11 @@ class AccountOps(SessionArea):
     @refused_when_alone
     def open_account(
         self, *, room_code: str, cls: str, meter_no: str, holder: str, phone: str | None = None,
-        class_confirmed: bool = True,
+        class_confirmed: bool = True, meter_model: str | None = None,
     ) -> AccountInfo:  # fmt: skip
         return account_admin.open_account(self.ctx, room_code=room_code, cls=cls, meter_no=meter_no, holder=holder,
-                                          phone=phone, class_confirmed=class_confirmed)  # fmt: skip
+                                          phone=phone, class_confirmed=class_confirmed,
+                                          meter_model=meter_model)  # fmt: skip
 
     def confirm_class(self, *, account_no: str, cls: str, approval: Approval | None = None) -> AccountInfo:
         return account_admin.confirm_class(self.ctx, account_no=account_no, cls=cls, approval=approval)
@@ -47,10 +48,12 @@ class AccountOps(SessionArea):
         return card_replacement.replace_card(self.ctx, account_no, tender=tender, reference=reference)
 
     def replace_meter(
-        self, *, account_no: str, new_meter_no: str, carried_ckwh: int, approval: Approval | None = None
-    ) -> MeterReplacement:
+        self, *, account_no: str, new_meter_no: str, carried_ckwh: int, approval: Approval | None = None,
+        new_meter_model: str | None = None,
+    ) -> MeterReplacement:  # fmt: skip
         return meters.replace_meter(self.ctx, account_no=account_no, new_meter_no=new_meter_no,
-                                    carried_ckwh=carried_ckwh, approval=approval)  # fmt: skip
+                                    carried_ckwh=carried_ckwh, approval=approval,
+                                    new_meter_model=new_meter_model)  # fmt: skip
 
     @refused_when_alone
     def change_holder(

@@ -42,6 +42,7 @@ from db.models import Account, Card, CardWriteIntent
 from db.queries.intents import intent_state
 from db.queries.ledger import latest_entry
 from db.queries.tariffs import current_fee
+from hardware.card_service import CardService
 from hardware.records import CardReading
 
 DONE_STATES = ("committed", "rolled_forward")
@@ -175,9 +176,9 @@ def replace_card(
             ),
         )  # fmt: skip
 
-    def write(intent: CardWriteIntent) -> CardReading:
+    def write(intent: CardWriteIntent, card: CardService) -> CardReading:
         p = ReplaceCardPayload.from_json(intent.payload)
-        return write_new_user_card(ctx, intent, account_no=p.account_no, meter_no=p.meter_no,
+        return write_new_user_card(ctx, card, intent, account_no=p.account_no, meter_no=p.meter_no,
                                    meter_counter=p.meter_counter, record_amount_fen=p.carried_amount_fen)  # fmt: skip
 
     # (run_card_write: what this kind's committer returns)

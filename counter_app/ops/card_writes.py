@@ -1,7 +1,8 @@
 """Crash-safe card writes: the intent protocol of shared notes/reliability.md §1.
 
     1. begin   (transaction 1) checks, approvals, claim the account, insert the intent, commit;
-    2. write   (no transaction) write the inactive slot, read back, verify the MAC and content;
+    2. write   (no transaction) write the inactive slot, read back, verify the MAC and content, with
+             the card service bound to the account's meter model (the profile its cards are in);
     3. commit  (transaction 2) ledger, receipt number, print job, intent "committed", release;
     4. print   (no transaction) the durable print job goes to the printer.
 
@@ -33,6 +34,7 @@ from counter_app.ops.intent_payloads import IntentPayload
 from db.models import Account, CardWriteIntent, IntentEvent
 from db.models.intents import INTENT_FINAL_STATES
 from db.queries.accounts import claim_account, release_account
+from hardware.card_service import CardService
 from hardware.records import CardReading
 
 log = logging.getLogger(__name__)
@@ -90,12 +92,15 @@ def intent_row(s: DbSession, intent_id: str) -> CardWriteIntent:
     return s.execute(select(CardWriteIntent).where(CardWriteIntent.intent_id == intent_id)).scalar_one()
 
 
+# Step 2 of an intent: given the intent and the card service bound to the account's meter model.
+CardWrite = Callable[[CardWriteIntent, CardService], CardReading]
+
+
 def write_purchase_record(
-    ctx: OpContext, intent: CardWriteIntent, account_no: str, meter_no: str
+    card: CardService, intent: CardWriteIntent, account_no: str, meter_no: str
 ) -> CardReading:
     """Step 2 (no transaction open): the purchase record the intent describes, read back and checked.
     The record carries the intent's tag so recovery recognises it."""
-    card = ctx.devices.require_card()
     try:
         reading = card.write_purchase(
             card_serial=intent.card_serial, account_no=account_no, meter_no=meter_no,
@@ -113,18 +118,22 @@ def write_purchase_record(
 def run_card_write(
     ctx: OpContext,
     begin: Callable[[DbSession], CardWriteIntent],
-    write: Callable[[CardWriteIntent], CardReading],
+    write: CardWrite,
 ) -> Any:
-    """Steps 1–3 for one intent; returns what the kind's committer returns.
+    """Steps 1–3 for one intent; returns what the kind's committer returns. `write` gets the card
+    service bound to the account's meter model (chosen here, per operation, not per workstation).
 
     A failure after the intent was committed keeps the intent open and raises with `.intent_id`:
     a card pulled mid-write (CARD_REMOVED) is retried or voided with the customer still there.
     """
     with ctx.uow() as s:
         intent = begin(s)
+        # Chosen before the intent commits: an unknown model (a profile package missing on this
+        # PC) refuses the operation instead of leaving an intent open.
+        card = account_card(ctx, s.get_one(Account, intent.account_id))
     crashpoints.crash_point("after_intent")
     try:
-        reading = write(intent)
+        reading = write(intent, card)
     except UserFacingError as error:
         error.intent_id = intent.intent_id
         _abort_if_untouched(ctx, intent, error)
@@ -134,6 +143,11 @@ def run_card_write(
                           intent_id=intent.intent_id)  # fmt: skip
     crashpoints.crash_point("before_commit")
     return commit_intent(ctx, intent.intent_id, recovered=False)
+
+
+def account_card(ctx: OpContext, account: Account) -> CardService:
+    """The card service writing in `account`'s meter model's format."""
+    return ctx.devices.require_card().for_model(account.meter_model)
 
 
 def commit_intent(ctx: OpContext, intent_id: str, *, recovered: bool) -> Any:

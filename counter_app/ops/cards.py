@@ -24,6 +24,7 @@ from counter_app.ops.common import add_audited, get_account
 from counter_app.ops.intent_payloads import IssuePayload
 from counter_app.results import CardInfo
 from db.models import Account, AccountEvent, Card, CardEvent, CardWriteIntent
+from hardware.card_service import CardService
 from hardware.records import CardKind, CardReading
 
 # DOMAIN "People and roles": cashiers (and 监督人, who may do all a cashier may) handle cards.
@@ -179,27 +180,27 @@ def require_card_for_new_issue(s: DbSession, account: Account) -> None:
     )  # fmt: skip
 
 
-def ensure_sim_meter(ctx: OpContext, meter_no: str, counter: int) -> None:
+def ensure_sim_meter(ctx: OpContext, meter_no: str, counter: int, meter_model: str | None = None) -> None:
     """Simulate mode: the simulator learns a meter the first time a card is made for it, standing at
-    the account's counter (the real meter would be there), so a demo database needs no installs."""
+    the account's counter (the real meter would be there), of the account's meter model, so a demo
+    database needs no installs."""
     sim = ctx.devices.sim
     if sim is not None and not sim.meter_exists(meter_no):
-        sim.install_meter(meter_no, counter=counter)
+        sim.install_meter(meter_no, counter=counter, model=meter_model)
 
 
 # --- writing the new card (no transaction open) -----------------------------------------------------
 
 
 def write_new_user_card(
-    ctx: OpContext, intent: CardWriteIntent, *, account_no: str, meter_no: str, meter_counter: int,
-    record_amount_fen: int = 0,
+    ctx: OpContext, service: CardService, intent: CardWriteIntent, *, account_no: str, meter_no: str,
+    meter_counter: int, record_amount_fen: int = 0,
 ) -> CardReading:  # fmt: skip
     """Blank → the account's user card carrying the intent's record (counter, and for a replacement
     the unloaded purchase, whose money `record_amount_fen` the record shows). The last record
     written carries the intent's tag, so recovery rolls forward only when the whole write is on the
     card. `meter_counter`: where a simulated meter met for the first time stands."""
-    ensure_sim_meter(ctx, meter_no, meter_counter)
-    service = ctx.devices.require_card()
+    ensure_sim_meter(ctx, meter_no, meter_counter, service.profile.name)
     current = service.read_card()
     if current.card_serial != intent.card_serial:
         raise CardMismatch(f"卡号 {current.card_serial}", detail_en=f"card {current.card_serial} on the reader",
@@ -284,9 +285,9 @@ def issue_card(ctx: OpContext, account_no: str) -> CardInfo:
             payload=IssuePayload(account.account_no, account.meter_no, previous_serial=account.card_serial),
         )  # fmt: skip
 
-    def write(intent: CardWriteIntent) -> CardReading:
+    def write(intent: CardWriteIntent, card: CardService) -> CardReading:
         p = IssuePayload.from_json(intent.payload)
-        return write_new_user_card(ctx, intent, account_no=p.account_no, meter_no=p.meter_no,
+        return write_new_user_card(ctx, card, intent, account_no=p.account_no, meter_no=p.meter_no,
                                    meter_counter=intent.purchase_counter)  # fmt: skip
 
     # (run_card_write: what this kind's committer returns)

@@ -38,6 +38,7 @@ from counter_app.roles import SELLING_ROLES
 from counter_app.settlement.months import require_period_open
 from db.models import Account, AccountEvent, Card, CardEvent, CardWriteIntent, LedgerEntry
 from db.queries import shifts as shift_queries
+from hardware.card_service import CardService
 from hardware.records import CardKind, CardReading, WriteBack
 
 
@@ -108,9 +109,9 @@ def issue_clear_card(
             shift_id=open_shift_id(ctx, s), payload=payload,
         )  # fmt: skip
 
-    def write(intent: CardWriteIntent) -> CardReading:
+    def write(intent: CardWriteIntent, card: CardService) -> CardReading:
         p = ClearMakePayload.from_json(intent.payload)
-        return ctx.devices.require_card().make_clear_card(
+        return card.make_clear_card(
             card_serial=intent.card_serial, account_no=p.account_no, meter_no=p.meter_no,
             clear_seq=p.clear_seq, intent_id=intent.intent_id,
         )  # fmt: skip
@@ -142,9 +143,9 @@ def complete_clear(ctx: OpContext, *, account_no: str) -> ClearResult:
             shift_id=open_shift_id(ctx, s), payload=payload,
         )  # fmt: skip
 
-    def write(intent: CardWriteIntent) -> CardReading:
+    def write(intent: CardWriteIntent, card: CardService) -> CardReading:
         p = ClearRestorePayload.from_json(intent.payload)
-        return ctx.devices.require_card().restore_user_card(
+        return card.restore_user_card(
             card_serial=intent.card_serial, account_no=p.account_no, meter_no=p.meter_no,
             purchase_counter=intent.purchase_counter, intent_id=intent.intent_id,
         )  # fmt: skip

@@ -28,7 +28,6 @@ Price: the original sale's price on the same account; the right account's tariff
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +56,7 @@ from counter_app.results import SaleResult
 from counter_app.roles import SELLING_ROLES
 from counter_app.settlement.signoff import shift_handed_to_finance
 from db.models import Account, CardWriteIntent, LedgerEntry, Receipt, Shift
+from hardware.card_service import CardService
 from hardware.records import CardKind, CardReading, PurchaseRecord
 
 
@@ -263,9 +263,9 @@ def _require_not_resold(s: DbSession, original: OriginalSale) -> None:
         )
 
 
-def _writer(ctx: OpContext) -> Callable[[CardWriteIntent], CardReading]:
-    def write(intent: CardWriteIntent) -> CardReading:
+def _writer(ctx: OpContext) -> card_writes.CardWrite:
+    def write(intent: CardWriteIntent, card: CardService) -> CardReading:
         p = CorrectionPayload.from_json(intent.payload)
-        return card_writes.write_purchase_record(ctx, intent, p.account_no, p.meter_no)
+        return card_writes.write_purchase_record(card, intent, p.account_no, p.meter_no)
 
     return write

@@ -53,6 +53,10 @@ def _optional_int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+def _optional_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 # --- top_up -----------------------------------------------------------------------------------------
 
 
@@ -299,11 +303,14 @@ class ParameterPayload:
     new_meter_no: str
     approval_id: int | None
     param_seq: int
+    # The new meter's model (the profile its cards are written in); None: the default (reference),
+    # also what payloads stored before meter models read as.
+    new_meter_model: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return _json(self.SCHEMA_VERSION, {
             "account_no": self.account_no, "old_meter_no": self.old_meter_no, "new_meter_no": self.new_meter_no,
-            "approval_id": self.approval_id, "param_seq": self.param_seq,
+            "approval_id": self.approval_id, "param_seq": self.param_seq, "new_meter_model": self.new_meter_model,
         })  # fmt: skip
 
     @classmethod
@@ -312,7 +319,7 @@ class ParameterPayload:
         schema_version(data)
         return cls(account_no=str(data["account_no"]), old_meter_no=str(data["old_meter_no"]),
                    new_meter_no=str(data["new_meter_no"]), approval_id=_optional_int(data.get("approval_id")),
-                   param_seq=int(data["param_seq"]))  # fmt: skip
+                   param_seq=int(data["param_seq"]), new_meter_model=_optional_str(data.get("new_meter_model")))  # fmt: skip
 
     @property
     def record_meter_no(self) -> str | None:

@@ -26,6 +26,7 @@ from counter_app.ops.intent_payloads import TopUpPayload
 from counter_app.results import IntentInfo
 from db.models import Account, CardWriteIntent, IntentEvent, LedgerEntry
 from db.queries.intents import unfinished_intents
+from hardware.card_service import CardService
 
 
 def open_intents(ctx: OpContext) -> list[IntentInfo]:
@@ -58,15 +59,18 @@ def resolve_suspense(ctx: OpContext, *, intent_id: str, action: str, approval: A
         if state != "suspense":
             raise InputInvalid("该写卡不在挂账中", detail_en="the intent is not in suspense")
         approval_id = ctx.approve(s, approval, kind=f"intent.{action}", payload={"intent_id": intent_id})
-        account_no = s.get(Account, intent.account_id).account_no
+        account = s.get_one(Account, intent.account_id)
+        account_no = account.account_no
         meter_no = payload_of(intent).record_meter_no
+        meter_model = account.meter_model
     if action == "roll_forward":
-        return _roll_forward(ctx, intent_id, account_no, meter_no, approval_id)
+        card = ctx.devices.require_card().for_model(meter_model)
+        return _roll_forward(ctx, card, intent_id, account_no, meter_no, approval_id)
     return _refund(ctx, intent_id, approval_id)
 
 
 def _roll_forward(
-    ctx: OpContext, intent_id: str, account_no: str, meter_no: str | None, approval_id: int
+    ctx: OpContext, card: CardService, intent_id: str, account_no: str, meter_no: str | None, approval_id: int
 ) -> IntentInfo:
     """The customer is back with the card: finish the write if it never landed, then record the
     sale in the current shift and take the held money off (it was counted on the first sheet)."""
@@ -75,10 +79,10 @@ def _roll_forward(
         found_on_card = _found_on_card(s, intent_id)
         s.expunge(intent)  # keep its loaded values: the read-only unit rolls back (and would expire it)
     if not found_on_card:  # a purchase found on a card is there already; the card may hold newer ones
-        reading = ctx.devices.require_card().read_card()
+        reading = card.read_card()
         if not (reading.record and reading.record.is_from_intent(intent_id)):
             assert meter_no is not None  # rolled forward: an intent whose card carries a purchase record
-            write_purchase_record(ctx, intent, account_no, meter_no)
+            write_purchase_record(card, intent, account_no, meter_no)
     commit_intent(ctx, intent_id, recovered=True)
     with ctx.uow() as s:
         intent = intent_row(s, intent_id)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session as DbSession
 from base.errors import AccountClosed, InputInvalid, OverMeterMaximum
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
-from counter_app.ops.account_admin import check_meter_no, require_meter_free
+from counter_app.ops.account_admin import check_meter_model, check_meter_no, require_meter_free
 from counter_app.ops.card_writes import begin_intent, run_card_write
 from counter_app.ops.cards import (
     CARD_ROLES,
@@ -32,7 +32,9 @@ from counter_app.ops.common import add_audited, get_account
 from counter_app.ops.intent_payloads import ParameterPayload
 from counter_app.results import CardInfo, MeterReplacement
 from db.models import Account, Card, CardEvent, CardWriteIntent, LedgerEntry
+from db.models.accounts import DEFAULT_METER_MODEL
 from db.queries.accounts import account_by_meter_no
+from hardware.card_service import CardService
 from hardware.records import CardKind, CardReading
 
 TOOL_KINDS = ("check", "parameter")
@@ -79,9 +81,15 @@ def record_tool_card(
 
 
 def replace_meter(
-    ctx: OpContext, *, account_no: str, new_meter_no: str, carried_ckwh: int, approval: Approval | None
-) -> MeterReplacement:
+    ctx: OpContext, *, account_no: str, new_meter_no: str, carried_ckwh: int, approval: Approval | None,
+    new_meter_model: str | None = None,
+) -> MeterReplacement:  # fmt: skip
+    """`new_meter_model`: the new meter's model (a meter profile's name); None: the same model as
+    the old meter. A meter of another model reads only cards in its own format: the account's user
+    card then needs replacing (replace_card writes the new card in the new model)."""
     new_meter_no = check_meter_no(new_meter_no, "new_meter_no")
+    if new_meter_model is not None:
+        new_meter_model = check_meter_model(new_meter_model, "new_meter_model")
     if isinstance(carried_ckwh, bool) or not isinstance(carried_ckwh, int) or carried_ckwh < 0:
         raise InputInvalid("补电电量必须是不小于零的整数（0.01 kWh）", field="carried_ckwh",
                            detail_en="carried_ckwh must be an integer >= 0")  # fmt: skip
@@ -111,14 +119,16 @@ def replace_meter(
             purchase_counter=account.purchase_counter, amount_fen=0, energy_ckwh=carried_ckwh, shift_id=None,
             payload=ParameterPayload(account_no=account.account_no, old_meter_no=account.meter_no,
                                      new_meter_no=new_meter_no, approval_id=approval_id,
-                                     param_seq=next_param_seq(s, new_meter_no)),
+                                     param_seq=next_param_seq(s, new_meter_no),
+                                     new_meter_model=_stored_model(new_meter_model or account.meter_model)),
         )  # fmt: skip
 
-    def write(intent: CardWriteIntent) -> CardReading:
+    def write(intent: CardWriteIntent, card: CardService) -> CardReading:
+        # The parameter card is for the NEW meter: written in the new meter's model's format.
         p = ParameterPayload.from_json(intent.payload)
         if ctx.devices.sim is not None and not ctx.devices.sim.meter_exists(p.new_meter_no):
-            ctx.devices.sim.install_meter(p.new_meter_no)  # a new meter: never loaded
-        return ctx.devices.require_card().make_tool_card(
+            ctx.devices.sim.install_meter(p.new_meter_no, model=p.new_meter_model)  # a new meter: never loaded
+        return card.for_model(p.new_meter_model or DEFAULT_METER_MODEL).make_tool_card(
             kind=CardKind.PARAMETER, meter_no=p.new_meter_no, intent_id=intent.intent_id,
             starting_counter=intent.purchase_counter, starting_balance_ckwh=intent.energy_ckwh,
             param_seq=p.param_seq,
@@ -150,12 +160,23 @@ def commit_replace_meter(
     )  # fmt: skip
     add_audited(ctx, s, entry, "ledger.carried", account_no=account.account_no)
     account.meter_no = p.new_meter_no
+    account.meter_model = p.new_meter_model or DEFAULT_METER_MODEL
     account.simulated = account.simulated or bool(intent.simulated)
     account_event(ctx, s, account, "meter_replaced", approval_id=approval_id, **who,
                   data={"old_meter_no": p.old_meter_no, "new_meter_no": p.new_meter_no,
-                        "carried_ckwh": intent.energy_ckwh, "parameter_card_serial": intent.card_serial,
-                        "starting_counter": intent.purchase_counter})  # fmt: skip
+                        **_model_change(p.new_meter_model), "carried_ckwh": intent.energy_ckwh,
+                        "parameter_card_serial": intent.card_serial, "starting_counter": intent.purchase_counter})  # fmt: skip
     return MeterReplacement(account_no=account.account_no, parameter_card_serial=intent.card_serial)
+
+
+def _stored_model(meter_model: str) -> str | None:
+    """None for the default, so a default replacement's payload is as before meter models."""
+    return None if meter_model == DEFAULT_METER_MODEL else meter_model
+
+
+def _model_change(new_meter_model: str | None) -> dict[str, str]:
+    """History names the meter model only when it is not the default (events as before models)."""
+    return {"new_meter_model": new_meter_model} if new_meter_model else {}
 
 
 # --- tool cards -------------------------------------------------------------------------------------------
@@ -196,8 +217,10 @@ def issue_tool_card(
         param_seq = next_param_seq(s, meter_no)
         account = account_by_meter_no(s, meter_no)
         counter = account.purchase_counter if account is not None else 0
-    ensure_sim_meter(ctx, meter_no, counter)
-    written = service.make_tool_card(
+        # A tool card speaks the meter's format: the model of the account on that meter, else the default.
+        meter_model = account.meter_model if account is not None else DEFAULT_METER_MODEL
+    ensure_sim_meter(ctx, meter_no, counter, meter_model)
+    written = service.for_model(meter_model).make_tool_card(
         kind=CardKind(kind), meter_no=meter_no, intent_id=f"tool:{approval_id}", param_seq=param_seq,
         alarm_threshold_ckwh=params.get("alarm_threshold_ckwh", 0),
     )  # fmt: skip

@@ -88,7 +88,7 @@ def top_up(
     result: SaleResult = card_writes.run_card_write(
         ctx,
         begin=lambda s: _begin_top_up(ctx, s, account_no, reading, request),
-        write=lambda intent: card_writes.write_purchase_record(ctx, intent, account_no, _meter_of(intent)),
+        write=lambda intent, card: card_writes.write_purchase_record(card, intent, account_no, _meter_of(intent)),
     )
     _print_after_sale(ctx)
     return result
@@ -103,7 +103,7 @@ def collect_free(ctx: OpContext, *, account_no: str) -> SaleResult:
     result: SaleResult = card_writes.run_card_write(
         ctx,
         begin=lambda s: _begin_top_up(ctx, s, account_no, reading, request),
-        write=lambda intent: card_writes.write_purchase_record(ctx, intent, account_no, _meter_of(intent)),
+        write=lambda intent, card: card_writes.write_purchase_record(card, intent, account_no, _meter_of(intent)),
     )
     _print_after_sale(ctx)
     return result

@@ -30,6 +30,11 @@ from db.base import UUID_TEXT_LENGTH, Base, IntPK, JsonDoc, UtcDateTime, approva
 ACCOUNT_STATUSES = ("pending", "active", "blocked", "closed")
 PATTERN_OPS = "varchar_pattern_ops"
 OCCUPANT_CATEGORIES = ("undergrad", "master", "phd")  # 本科 / 研究生 / 博士
+# The meter model of an account's meter = the name of the meter profile its cards are written in
+# (hardware/profiles.py; db may not import hardware, so the reference profile's name is repeated
+# here and tests/hardware/test_profiles.py keeps the two equal).
+DEFAULT_METER_MODEL = "reference-v1"
+METER_MODEL_LENGTH = 32
 
 # Reference rows, inserted by migration 0002 (and nowhere else). Class groups are the report
 # lines of DOMAIN.md: 寝室用户 = dorms, 业主用户 = staff households + businesses.
@@ -110,6 +115,10 @@ class Account(Base):
     holder: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(32))
     meter_no: Mapped[str] = mapped_column(String(32))
+    # Recorded with the meter (open_account, replace_meter): which profile writes this account's cards.
+    meter_model: Mapped[str] = mapped_column(
+        String(METER_MODEL_LENGTH), default=DEFAULT_METER_MODEL, server_default=DEFAULT_METER_MODEL
+    )
     card_serial: Mapped[str | None] = mapped_column(String(32), index=True)
     purchase_counter: Mapped[int] = mapped_column(Integer, default=0)
     beds: Mapped[int] = mapped_column(Integer, default=0)

@@ -5,6 +5,11 @@
 
 Prints the URLs to open, then reads control commands from stdin, one per line (`help` lists them),
 so a person or a test harness can present cards and inject faults. Ends on EOF, `quit` or Ctrl-C.
+
+    counter-sim profile-check MODULE:CLASS | MODEL
+
+runs the meter-profile contract suite (hardware/profile_contract.py) against the simulated card and
+meter, prints a plain report and exits 0 when every check passed, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from hardware.profile import MeterProfile
+from hardware.profile_contract import report, run_contract
+from hardware.profiles import load_profile, load_profile_spec
 from hardware.sim.control import SimControl
 
 log = logging.getLogger(__name__)
@@ -121,7 +129,27 @@ def _serve_stdin(commands: Commands) -> bool:
     return True
 
 
+def profile_check(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="counter-sim profile-check",
+                                description="Run the meter-profile contract suite on the simulated card and meter")  # fmt: skip
+    p.add_argument("profile", metavar="MODULE:CLASS", help="a profile class, or the name of a registered meter model")
+    args = p.parse_args(argv)
+    try:
+        profile: MeterProfile = (
+            load_profile_spec(args.profile) if ":" in args.profile else load_profile(args.profile)
+        )
+    except Exception as exc:  # an import error, a typo, not a profile: a plain message, exit 1
+        sys.stdout.write(f"cannot load meter profile {args.profile!r}: {exc}\n")
+        return 1
+    results = run_contract(profile)
+    sys.stdout.write(report(profile, results) + "\n")
+    return 0 if all(c.ok for c in results) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["profile-check"]:
+        return profile_check(argv[1:])
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     mac_key = args.mac_key_file.read_bytes() if args.mac_key_file else b"counter-sim-no-key"

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from base.clock import Clock, system_clock
 from hardware.profile import MeterProfile, ReferenceProfile
+from hardware.profiles import known_profiles
+from hardware.protocol import Cmd, attempts_left
 from hardware.sim.card import CardStore
 from hardware.sim.meter import MeterBank, MeterState
 from hardware.sim.printer import SimPrinter
@@ -39,6 +42,7 @@ class SimControl:
         cards_dir: str | Path | None = None,
         clock: Clock | None = None,
         profile: MeterProfile | None = None,
+        profiles: Sequence[MeterProfile] | None = None,
         transport: str = "socket",
         baud: int | None = None,
         reader_listen: tuple[str, int] = ("127.0.0.1", 0),
@@ -53,6 +57,8 @@ class SimControl:
             profile=profile or ReferenceProfile(),
             mac_key=mac_key,
             clock=clock or system_clock,
+            # Meters of every registered model (hardware/profiles.py) unless told which.
+            profiles=known_profiles() if profiles is None else profiles,
         )
         sim_reader = SimReader(self.cards, self.lock)
         self.reader: SimReader | VpcdCard = sim_reader
@@ -145,8 +151,14 @@ class SimControl:
         return self.printer_device.printed()
 
     # --- additions (docs/hardware.md §5) -----------------------------------------------------
-    def install_meter(self, meter_no: str, *, counter: int = 0, remaining_ckwh: int = 0) -> MeterState:
-        return self.meters.install(meter_no, counter=counter, remaining_ckwh=remaining_ckwh)
+    def install_meter(
+        self, meter_no: str, *, counter: int = 0, remaining_ckwh: int = 0, model: str | None = None
+    ) -> MeterState:
+        """A meter of `model` (a meter profile's name; None: the reference) at `counter`."""
+        return self.meters.install(meter_no, counter=counter, remaining_ckwh=remaining_ckwh, model=model)
+
+    def meter_model(self, meter_no: str) -> str:
+        return self.meters.model_of(meter_no)
 
     def meter_exists(self, meter_no: str) -> bool:
         return self.meters.exists(meter_no)
@@ -159,8 +171,6 @@ class SimControl:
     def lose_reader_answer(self, command: str) -> None:
         """The next answer to reader command `command` (e.g. "VERIFY_PSC") is lost on the line,
         after the card acted on it: the outcome-unknown case."""
-        from hardware.protocol import Cmd
-
         with self.lock:
             self.reader.lose_answer_to.add(Cmd[command])
 
@@ -169,8 +179,6 @@ class SimControl:
             return bytes(self.cards.get(card_serial).memory)
 
     def card_attempts_left(self, card_serial: str) -> int:
-        from hardware.protocol import attempts_left
-
         with self.lock:
             return attempts_left(self.cards.get(card_serial).error_counter)
 

@@ -1,11 +1,16 @@
 """Simulated meters, one per meter number, behaving exactly as DOMAIN.md's meter table
-(docs/hardware.md §3). Persisted as JSON under `<sim_dir>/meters/` so they survive restarts."""
+(docs/hardware.md §3). Persisted as JSON under `<sim_dir>/meters/` so they survive restarts.
+
+Each meter is of a model, and reads cards through that model's profile only, as a real meter
+speaks only its maker's format; a card in another format is a bad card to it. A meter started by a
+parameter card takes the model of the card's format."""
 
 from __future__ import annotations
 
 import json
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -42,16 +47,28 @@ class _Meter:
     last_cleared_ckwh: int = 0
     broken: bool = False
     max_ckwh: int = METER_MAX_CKWH
+    model: str = ""  # its profile's name; "" (files from before models): the bank's default
 
 
 class MeterBank:
     def __init__(
-        self, directory: Path, lock: threading.RLock, *, profile: MeterProfile, mac_key: bytes, clock: Clock
+        self,
+        directory: Path,
+        lock: threading.RLock,
+        *,
+        profile: MeterProfile,
+        mac_key: bytes,
+        clock: Clock,
+        profiles: Sequence[MeterProfile] = (),
     ) -> None:
+        """`profile`: the default model; `profiles`: the other models meters may be of."""
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.lock = lock
         self.profile = profile
+        self.profiles: dict[str, MeterProfile] = {profile.name: profile}
+        for other in profiles:
+            self.profiles.setdefault(other.name, other)
         self._mac_key = mac_key
         self._clock = clock
         self.tear_write_back_at: int | None = None
@@ -60,10 +77,29 @@ class MeterBank:
     def exists(self, meter_no: str) -> bool:
         return self._path(meter_no).exists()
 
-    def install(self, meter_no: str, *, counter: int = 0, remaining_ckwh: int = 0) -> MeterState:
+    def install(
+        self, meter_no: str, *, counter: int = 0, remaining_ckwh: int = 0, model: str | None = None
+    ) -> MeterState:
+        """A meter of `model` (a profile name; None: the default) at `counter`."""
+        model = model or self.profile.name
+        if model not in self.profiles:
+            raise KeyError(f"no meter profile {model!r} in the simulator")
         with self.lock:
-            self._save(_Meter(meter_no=meter_no, counter=counter, remaining_ckwh=remaining_ckwh))
+            self._save(_Meter(meter_no=meter_no, counter=counter, remaining_ckwh=remaining_ckwh, model=model))
             return self.state(meter_no)
+
+    def model_of(self, meter_no: str) -> str:
+        return self._load(meter_no).model or self.profile.name
+
+    def _profile_of(self, m: _Meter) -> MeterProfile:
+        return self.profiles[m.model or self.profile.name]
+
+    def _card_profile(self, raw_image: bytes) -> MeterProfile:
+        """The format a card is in (the first profile that claims it), else the default."""
+        for profile in self.profiles.values():
+            if profile.claims(raw_image, mac_key=self._mac_key):
+                return profile
+        return self.profile
 
     def state(self, meter_no: str) -> MeterState:
         m = self._load(meter_no)
@@ -94,27 +130,33 @@ class MeterBank:
     # --- a card goes in ----------------------------------------------------------------------
     def meter_for(self, card: VirtualCard) -> str | None:
         """The meter a card belongs to: its valid record's, else (forged or damaged) the newest slot's."""
-        reading = self.profile.parse(bytes(card.memory), mac_key=self._mac_key)
+        raw_image = bytes(card.memory)
+        profile = self._card_profile(raw_image)
+        reading = profile.parse(raw_image, mac_key=self._mac_key)
         if reading.record is not None:
             return reading.record.meter_no
-        raw_meter = self.profile.peek_meter_no(bytes(card.memory))
-        return raw_meter if raw_meter and raw_meter.isprintable() else None
+        for each in (profile, *self.profiles.values()):
+            raw_meter = each.peek_meter_no(raw_image)
+            if raw_meter and raw_meter.isprintable():
+                return raw_meter
+        return None
 
     def insert(self, card: VirtualCard, meter_no: str) -> str | None:
         """What the meter does with `card` (DOMAIN's table). Returns the write-back event, or None
         when the meter ignores the card (broken, or a parameter card is needed first)."""
         with self.lock:
             raw_image = bytes(card.memory)
-            reading = self.profile.parse(raw_image, mac_key=self._mac_key)
-            record = reading.record
             if not self.exists(meter_no):
-                if not isinstance(record, ParameterRecord):
+                profile = self._card_profile(raw_image)
+                if not isinstance(profile.parse(raw_image, mac_key=self._mac_key).record, ParameterRecord):
                     return None  # no meter there yet: only a parameter card starts one
-                self._save(_Meter(meter_no=meter_no))
+                self._save(_Meter(meter_no=meter_no, model=profile.name))
             m = self._load(meter_no)
             if m.broken:
                 return None
-            event, error = self._apply(m, self.profile.blank_state(raw_image) is not None, record)
+            profile = self._profile_of(m)
+            record = profile.parse(raw_image, mac_key=self._mac_key).record
+            event, error = self._apply(m, profile.blank_state(raw_image) is not None, record)
             self._save(m)
             self._write_back(card, m, event, error)
             return event
@@ -168,7 +210,7 @@ class MeterBank:
             event=event,
             meter_no=m.meter_no,
         )
-        address, data = self.profile.write_back_write(wb)
+        address, data = self._profile_of(m).write_back_write(wb)
         if self.tear_write_back_at is not None:
             data, self.tear_write_back_at = data[: self.tear_write_back_at], None
         card.memory[address : address + len(data)] = data

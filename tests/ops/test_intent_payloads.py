@@ -146,7 +146,7 @@ PAYLOADS = {
     ClearRestorePayload: st.builds(ClearRestorePayload, account_no=texts, meter_no=texts, make_intent_id=texts,
                                    cleared_ckwh=counts, write_back=write_backs, reason=opt_texts),
     ParameterPayload: st.builds(ParameterPayload, account_no=texts, old_meter_no=texts, new_meter_no=texts,
-                                approval_id=opt_counts, param_seq=counts),
+                                approval_id=opt_counts, param_seq=counts, new_meter_model=opt_texts),
     IssuePayload: st.builds(IssuePayload, account_no=texts, meter_no=texts, previous_serial=opt_texts),
     ReplaceCardPayload: st.builds(ReplaceCardPayload, account_no=texts, meter_no=texts, lost_serial=opt_texts,
                                   carried_amount_fen=counts, carried_from=opt_texts, reference=opt_texts,

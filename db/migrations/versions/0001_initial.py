@@ -751,6 +751,7 @@ def upgrade() -> None:
         sa.Column("holder", sa.String(length=100), nullable=True),
         sa.Column("phone", sa.String(length=32), nullable=True),
         sa.Column("meter_no", sa.String(length=32), nullable=False),
+        sa.Column("meter_model", sa.String(length=32), server_default="reference-v1", nullable=False),
         sa.Column("card_serial", sa.String(length=32), nullable=True),
         sa.Column("purchase_counter", sa.Integer(), nullable=False),
         sa.Column("beds", sa.Integer(), nullable=False),
