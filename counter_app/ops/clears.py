@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.clock import parse_iso_moment
 from base.errors import AccountClosed, CardMismatch, InputInvalid, PreviousNotLoaded, WriteBackStale
+from base.validation import REASON_MAX_LEN, checked_text
 from counter_app.context import OpContext
 from counter_app.ops import card_writes
 from counter_app.ops.card_reading import require_account_card
@@ -41,9 +42,10 @@ from hardware.records import CardKind, CardReading, WriteBack
 
 
 def required_text(value: Any, field: str, label: str) -> str:
-    if not isinstance(value, str) or not value.strip():
+    """A reason, a name or a number a person typed (base.validation.checked_text)."""
+    if not isinstance(value, str):
         raise InputInvalid(f"请填写{label}", detail_en=f"{field} is required", field=field)
-    return value.strip()
+    return checked_text(value, field=field, label=label, max_len=REASON_MAX_LEN)
 
 
 def period_open(ctx: OpContext, s: DbSession) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import InputInvalid
+from base.validation import PAGE_NO_MAX, REASON_MAX_LEN, checked_int, checked_text
 from counter_app import queueing
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
@@ -96,6 +97,8 @@ def _cashier_id(ctx: OpContext, s: DbSession, name: str) -> int:
 
 def void_receipt_page(ctx: OpContext, *, page_no: int, reason: str) -> ReceiptBook:
     """The logged-in cashier voids a page of their own book (before a shift, 003:28, or during)."""
+    checked_int(page_no, field="page_no", label="收据页号", minimum=1, maximum=PAGE_NO_MAX)
+    checked_text(reason, field="reason", label="作废原因", max_len=REASON_MAX_LEN)
     with ctx.uow() as s:
         ctx.require_role(s, *BOOK_HOLDERS)
         book = receipt_books.void_receipt_page(ctx, s, page_no=page_no, reason=reason,
