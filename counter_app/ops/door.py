@@ -35,12 +35,12 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 def check_door_argument(name: str, value: Any) -> None:
     """INPUT_INVALID naming `name` when `value` may not pass a facade door (see the module doc)."""
-    if isinstance(value, str):
+    if value is not None and (name.endswith("_fen") or name.endswith("_ckwh")):
+        checked_fen(value, field=name, label=name, minimum=-AMOUNT_MAX_FEN, maximum=AMOUNT_MAX_FEN)
+    elif isinstance(value, str):
         problem = text_problem(value.translate(_LINE_BREAKS), DOOR_TEXT_MAX)
         if problem is not None:
             raise InputInvalid(f"{name} {problem[0]}", detail_en=f"{name} {problem[1]}", field=name)
-    elif value is not None and (name.endswith("_fen") or name.endswith("_ckwh")):
-        checked_fen(value, field=name, label=name, minimum=-AMOUNT_MAX_FEN, maximum=AMOUNT_MAX_FEN)
 
 
 def guard_door(method: _F) -> _F:
