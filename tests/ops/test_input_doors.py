@@ -4,6 +4,7 @@ INPUT_INVALID naming the field, before anything is written or printed."""
 from __future__ import annotations
 
 import inspect
+from datetime import date
 
 import pytest
 from opstesting import make_world
@@ -99,3 +100,14 @@ def test_receipt_book_ranges_and_pages_are_bounded(world):
     assert wang.issue_receipt_book(cashier="zhang", first_no=1, last_no=100).first_no == 1
     zhang = world.login("zhang")
     _refused(lambda: zhang.void_receipt_page(page_no=2**63, reason="印错"), "page_no")
+
+
+def test_back_charge_and_deposit_text_follow_the_same_rule(world):
+    s = world.login("zhang")
+    for field, value in (("electrician", "王\n师傅"), ("evidence", "照片\x07")):
+        kwargs = {"electrician": "王师傅", "evidence": "照片", field: value}
+        _refused(lambda kwargs=kwargs: s.back_charge(account_no="D-5-308", discovered_on=date(2026, 11, 1),
+                                                     approval=world.approval("li"), **kwargs), field)  # fmt: skip
+    wang = world.login("wang")
+    _refused(lambda: wang.record_deposit(slip_no="S\x001", kind="cash_slip", bank="工行", stamped_on=date(2026, 11, 23),
+                                         amount_fen=100, shift_ids=[1]), "slip_no")  # fmt: skip
