@@ -7,7 +7,9 @@ SQLite's online backup API in both directions (a file copy taken while a counter
 corrupt: sqlite.org/howtocorrupt.html). The copy is switched to rollback-journal mode so it is one
 self-contained file that can be opened read-only. A backup is good when `PRAGMA integrity_check`
 says "ok", no foreign key is broken, its schema is one this program knows, and its audit chain
-verifies with the keys of the keystore (whose fingerprints it must carry).
+verifies with the keys of the keystore (whose fingerprints it must carry), and — first — its bytes
+still have the SHA-256 recorded when it was made (a damaged byte in free space passes every other
+check).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class BackupCheck:
     dev: bool
     entries: int
     head: tuple[int, str]
+    sha256_checked: bool = False  # compared with the SHA-256 recorded when the backup was made
 
 
 def sha256_of(path: Path) -> str:
@@ -58,6 +61,52 @@ def sha256_of(path: Path) -> str:
         while chunk := f.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+# --- the SHA-256 recorded when a backup is made ----------------------------------------------------
+# Integrity, schema and chain say nothing of a byte changed in a free page or in an index SQLite does
+# not re-read: only the file's own digest does. It is recorded twice when a backup is made: in the
+# audit log of the live database (`backup.made` / `backup.created`, with the path) and in a
+# `<file>.sha256` file beside the backup (`sha256sum -c` reads it), so `backup verify` can compare
+# even with no database at hand.
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def sidecar_of(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def record_sha256(path: Path, digest: str) -> None:
+    """Write `<file>.sha256` in `sha256sum` format."""
+    sidecar_of(path).write_text(f"{digest}  {path.name}\n", encoding="ascii")
+
+
+def recorded_sha256(path: Path) -> str | None:
+    """The digest in `<file>.sha256`, or None when there is none (a backup made before this rule, or
+    copied without it)."""
+    try:
+        text = sidecar_of(path).read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    digest = text.split()[0].lower() if text.split() else ""
+    if len(digest) != 64 or not set(digest) <= _HEX:
+        raise BackupBad(f"{sidecar_of(path).name} 不是 SHA-256 校验文件", detail_en="the .sha256 file is not a digest")
+    return digest
+
+
+def _compare_sha256(path: Path, logged: str | None) -> bool:
+    """BackupBad when the file's digest differs from the one recorded when it was made; whether a
+    recorded digest was found to compare with."""
+    expected = [d for d in (logged, recorded_sha256(path)) if d]
+    if not expected:
+        return False
+    actual = sha256_of(path)
+    if any(actual != digest for digest in expected):
+        raise BackupBad("文件与备份时记录的 SHA-256 不符（文件已被改动或损坏）",
+                        detail_en="the file's SHA-256 differs from the one recorded when it was made",
+                        data={"sha256": actual, "recorded": expected})  # fmt: skip
+    return True
 
 
 def copy_sqlite(engine: Engine, destination: Path) -> None:
@@ -80,12 +129,14 @@ def read_only_engine(path: Path) -> Engine:
     return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
 
 
-def verify_backup_file(path: Path, audit_key: AuditKey) -> BackupCheck:
-    """Integrity, schema and audit chain of a SQLite backup, with the audit key given by
-    `audit_key(session, installation_info)`; BackupBad naming what is wrong."""
+def verify_backup_file(path: Path, audit_key: AuditKey, logged_sha256: str | None = None) -> BackupCheck:
+    """The SHA-256 recorded when the backup was made (`logged_sha256` from the audit log, and the
+    `<file>.sha256` beside it), then integrity, schema and audit chain of a SQLite backup, with the
+    audit key given by `audit_key(session, installation_info)`; BackupBad naming what is wrong."""
     file = str(path)
     if not path.is_file():
         raise InputInvalid(f"找不到备份文件 {file}", detail_en=f"no backup file {file}", field="file")
+    sha256_checked = _compare_sha256(path, logged_sha256)
     engine = read_only_engine(path)
     try:
         _integrity(engine)
@@ -98,7 +149,7 @@ def verify_backup_file(path: Path, audit_key: AuditKey) -> BackupCheck:
             assert bad is not None  # a failed verify names its first bad entry
             raise BackupBad(f"审计链不完整：{bad.reason}", detail_en=f"audit chain broken at entry {bad.sequence}",
                             data={"sequence": bad.sequence, "reason": bad.reason})  # fmt: skip
-        return BackupCheck(path, info.instance_id, info.dev, result.entries_checked, result.head)
+        return BackupCheck(path, info.instance_id, info.dev, result.entries_checked, result.head, sha256_checked)
     except (sqlite3.DatabaseError, sa_exc.DatabaseError) as exc:
         # Whatever SQLite says about a damaged file ("file is not a database", "malformed"…).
         raise BackupBad("文件已损坏或不是数据库", detail_en="damaged or not a database") from exc

@@ -29,7 +29,14 @@ from sqlalchemy import Engine
 from base.clock import BUSINESS_TZ, Clock
 from base.errors import UserFacingError
 from counter_app import audit, settings
-from counter_app.backup_files import BackupCheck, copy_sqlite, sha256_of, verify_backup_file
+from counter_app.backup_files import (
+    BackupCheck,
+    copy_sqlite,
+    record_sha256,
+    sha256_of,
+    sidecar_of,
+    verify_backup_file,
+)
 from counter_app.high_water import HighWater, copy_to_target
 from counter_app.installation import read_installation
 from counter_app.keystore import Keys, bind_keys
@@ -101,10 +108,12 @@ def make_backup(backend: Backend, reason: str) -> Path:
     except Exception as exc:  # any OS or SQLite error: the target is full, gone, read-only…
         partial.unlink(missing_ok=True)
         raise BackupFailed(f"备份写入失败 / writing the backup failed: {type(exc).__name__}: {exc}") from exc
+    digest = sha256_of(final)
+    record_sha256(final, digest)
     _prune(folder, instance, generations)
     copy_to_target(backend.high_water, folder)  # a PC that loses its own mark rebuilds from this copy
     _record(backend, MADE, path=str(final), reason=reason, size=final.stat().st_size,
-            sha256=sha256_of(final), audit_entries=check.entries)  # fmt: skip
+            sha256=digest, audit_entries=check.entries)  # fmt: skip
     log.info("backup %s made (%s)", final, reason)
     return final
 
@@ -213,6 +222,7 @@ def _prune(folder: Path, instance: str, keep: int) -> None:
     for old in generations(folder, instance)[:-keep]:
         try:
             old.unlink()
+            sidecar_of(old).unlink(missing_ok=True)
         except OSError:
             log.warning("could not remove old backup %s", old)
 

@@ -196,6 +196,9 @@ def _registry() -> dict[str, Setting]:
         *(Setting(f"max_top_up_fen.{cls}", fen, _int(1), f"最高充值额（分）{cls}", **money)
           for cls, fen in (("dorm", 200_000), ("staff", 200_000), ("business", 2_000_000))),
         Setting("meter_max_ckwh", 999_999, _int(1), "电表最大囤积电量（0.01 kWh）", **money),
+        # 实收 is at most the amount due plus this many 100-yuan notes (base.validation.tendered_maximum):
+        # a larger figure is a typo that would print on the receipt and in the drawer's change.
+        Setting("tendered_max_notes", 5, _int(1, 100), "实收金额最多超出应收的百元张数", **money),
         Setting("energy_resolution_ckwh", 1, _int(1), "电表电量分辨率（0.01 kWh）", **money),
         Setting("quota.basis", "occupant", _choice("occupant", "bed", "room"), "定额依据", **money),
         *(Setting(f"quota.ckwh_per_unit.{cat}", 1000, _int(0), f"每单位定额电量 {cat}", **money)

@@ -37,7 +37,7 @@ from counter_app.imports.table import LineError
 from counter_app.ops.account_admin import ACCOUNT_NO_MAX, new_account_no
 from counter_app.ops.cards import account_event_row
 from db import bulk
-from db.queries.places import campus_by_name
+from db.queries.places import campus_by_name, campus_names
 
 if TYPE_CHECKING:
     from db.models import Account, AccountEvent, Room
@@ -98,11 +98,30 @@ def existing_room(account: Account) -> ExistingRoom:
     )  # fmt: skip
 
 
-def existing_rooms(admin: AdminSession, campuses: Iterable[str]) -> dict[RoomKey, ExistingRoom]:
-    """For the preview (administrators only): the rooms the database knows on these campuses."""
+def unknown_campuses(s: DbSession, rows: Iterable[ImportRow]) -> list[LineError]:
+    """Every line naming a campus the database does not know. A yearly file never creates a
+    campus (a typo like 东区 for 东校区 would silently become a new campus with its own rooms);
+    campuses are registered with `workstation add … --campus NAME`."""
+    by_name: dict[str, list[int]] = {}
+    for row in rows:
+        by_name.setdefault(row.campus, []).append(row.line)
+    missing = sorted(name for name in by_name if campus_by_name(s, name) is None)
+    if not missing:
+        return []
+    known = "、".join(campus_names(s)) or "（无）"
+    return [LineError(line, "校区", f"未登记的校区“{name}”（已登记：{known}；新校区请先用 workstation add … --campus 登记）",
+                      f"unknown campus {name!r} (known: {known}; register it with workstation add … --campus)")
+            for name in missing for line in by_name[name]]  # fmt: skip
+
+
+def existing_rooms(admin: AdminSession, campuses: Iterable[str],
+                   rows: Iterable[ImportRow] = ()) -> dict[RoomKey, ExistingRoom]:  # fmt: skip
+    """For the preview (administrators only): the rooms the database knows on these campuses;
+    INPUT_INVALID naming the lines of `rows` whose campus is not registered."""
     ctx = admin.ctx
     with ctx.reading() as s:
         ctx.require_role(s, "admin")
+        refuse_lines(unknown_campuses(s, rows), "导入文件", "import file")
         return {key: existing_room(k.account) for key, k in known_rooms(s, campuses).items() if k.account}
 
 
@@ -131,6 +150,7 @@ def apply_accounts_import(admin: AdminSession, parsed: ParsedImport, path: str, 
     ctx = admin.ctx
     with ctx.uow() as s:
         ctx.require_role(s, "admin")
+        refuse_lines(unknown_campuses(s, parsed.rows), "导入文件", "import file")
         plan, known = plan_for(s, parsed)
         refuse_lines(plan.conflicts, "导入计划", "import plan")
         payload = {"file_sha256": file_sha256(path), "new": len(plan.new), "updated": len(plan.updated),

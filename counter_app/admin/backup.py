@@ -10,6 +10,7 @@ administrator.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -19,7 +20,8 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from base.clock import business_date, system_clock
@@ -32,12 +34,14 @@ from counter_app.backup_files import (
     BackupCheck,
     copy_sqlite,
     read_only_engine,
+    record_sha256,
     sha256_of,
     verify_backup_file,
 )
 from counter_app.installation import InstallationInfo
 from counter_app.roles import has_role
 from db.engine import make_engine, sqlite_file_path
+from db.queries.security import audit_entries_of_kinds
 
 # --- handlers --------------------------------------------------------------------------------------
 
@@ -52,6 +56,10 @@ def backup_create(ctx: CommandContext) -> int:
 def backup_verify(ctx: CommandContext) -> int:
     check = verify_backup(ctx.invocation(), ctx.args.file)
     ctx.out.line(f"备份完好：{check.path}，审计记录 {check.entries} 条，链头 #{check.head[0]}")
+    if check.sha256_checked:
+        ctx.out.line("SHA-256 与备份时记录的一致")
+    else:
+        ctx.out.line("未找到备份时记录的 SHA-256（.sha256 文件或审计日志），只检查了完整性与审计链")
     return 0
 
 
@@ -88,6 +96,7 @@ def create_backup(admin: AdminSession, out: str) -> BackupMade:
     else:
         _pg_dump(admin.engine, path)
     made = BackupMade(path, path.stat().st_size, sha256_of(path))
+    record_sha256(path, made.sha256)
     with ctx.uow() as s:
         ctx.audit(s, "backup.created", path=str(path), size=made.size, sha256=made.sha256)
     return made
@@ -118,7 +127,30 @@ def verify_backup(invocation: Invocation, file: str) -> BackupCheck:
         store = keystore.keystore_from_spec(invocation.keystore, database_id=info.instance_id)
         return keystore.open_keys(s, store).audit_hmac
 
-    return verify_backup_file(Path(file), audit_key)
+    return verify_backup_file(Path(file), audit_key, logged_sha256(invocation, Path(file)))
+
+
+def logged_sha256(invocation: Invocation, path: Path) -> str | None:
+    """The SHA-256 the live database's audit log recorded when `path` was made (`backup.created`
+    or `backup.made`), when a live SQLite database is at hand; None otherwise (the `.sha256` file
+    beside the backup is compared in any case). Never creates a database."""
+    url = make_url(invocation.db_url) if invocation.db_url else None
+    live = sqlite_file_path(url) if url is not None and url.get_backend_name() == "sqlite" else None
+    if live is None or not Path(live).is_file():
+        return None
+    engine = read_only_engine(Path(live))
+    try:
+        with Session(engine) as s:
+            wanted = str(path.absolute())
+            for entry in audit_entries_of_kinds(s, ("backup.created", "backup.made")):
+                payload = json.loads(entry.payload_json)
+                if payload.get("path") == wanted and payload.get("sha256"):
+                    return str(payload["sha256"])
+    except (sqlite3.DatabaseError, sa_exc.DatabaseError, ValueError):
+        return None  # an unreadable live database says nothing about the backup: the file check decides
+    finally:
+        engine.dispose()
+    return None
 
 
 # --- restore --------------------------------------------------------------------------------------

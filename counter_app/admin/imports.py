@@ -33,7 +33,7 @@ def accounts_import(ctx: CommandContext) -> int:
     if ctx.existing_rooms is not None:  # rooms supplied by the caller (tests): a preview only
         return _preview(ctx, parsed.rows, ctx.existing_rooms(campuses), dry_run=True) or 0
     with acting(ctx.invocation()) as admin:
-        rooms = yearly.existing_rooms(admin, campuses)
+        rooms = yearly.existing_rooms(admin, campuses, parsed.rows)
         if _preview(ctx, parsed.rows, rooms, dry_run=ctx.args.dry_run) == 0:
             return 0
         done = yearly.apply_accounts_import(admin, parsed, ctx.args.file, approval=ctx.approval)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from base.validation import HOLDER_MAX_LEN, meter_no_problem, phone_problem
 from base.vocabulary import CLASS_CODES, CLASS_LABELS
 from counter_app.imports.headers import Column, HeaderMap, map_header, score
 from counter_app.imports.table import LineError, read_table
@@ -29,8 +30,6 @@ CLASS_BY_NAME = {name: code for code in CLASS_CODES for name in (CLASS_LABELS[co
 # (a phone number in the wrong column, a stray zero), not a room.
 MAX_COUNT = 50
 
-_METER_NO = re.compile(r"^[0-9A-Za-z-]{1,32}$")
-_PHONE = re.compile(r"^\+?[0-9][0-9 -]{2,19}$")
 
 COLUMNS = (
     Column("campus", "校区", ("校区名称",), required=True),
@@ -135,6 +134,7 @@ def parse_accounts_file(path: Path | str) -> ParsedImport:
         # On every line, not only the good ones: the office must see both lines of a duplicate
         # even when one of them has another mistake too.
         errors.extend(_duplicates(_identities(table.rows, header)))
+    errors.extend(table.problems)  # rows refused while reading: control characters, inexact numbers, formulas
     return ParsedImport(tuple(rows), tuple(sorted(errors, key=lambda e: e.line)), table.encoding)
 
 
@@ -217,14 +217,15 @@ def _count(raw: str, name: str, acc: _Line) -> int | None:
 
 
 def _check_meter_and_phone(text: dict[str, str], acc: _Line) -> None:
-    if text["meter_no"] and not _METER_NO.match(text["meter_no"]):
-        acc.fail(
-            "meter_no",
-            f"电表号只能含数字、字母和“-”：{text['meter_no']}",
-            f"meter number may hold only digits, letters and '-': {text['meter_no']!r}",
-        )
-    if text["phone"] and not _PHONE.match(text["phone"]):
-        acc.fail("phone", f"电话号码无效：{text['phone']}", f"invalid phone number: {text['phone']!r}")
+    """The counter's own rules (base.validation), so a file cannot bring in what the screen refuses."""
+    meter_problem = meter_no_problem(text["meter_no"]) if text["meter_no"] else None
+    if meter_problem is not None:
+        acc.fail("meter_no", *meter_problem)
+    phone = phone_problem(text["phone"]) if text["phone"] else None
+    if phone is not None:
+        acc.fail("phone", *phone)
+    if len(text["holder"]) > HOLDER_MAX_LEN:
+        acc.fail("holder", f"户主太长（最多 {HOLDER_MAX_LEN} 个字符）", f"holder longer than {HOLDER_MAX_LEN}")
 
 
 def _check_class_rules(

@@ -104,14 +104,14 @@ def parse_legacy_file(
     if not table.header:
         errors = [LineError(1, "表头", "文件为空，缺少表头", "the file is empty: no header row")]
     if errors:
-        return ParsedLegacy((), tuple(errors), table.encoding)
+        return ParsedLegacy((), tuple(sorted([*errors, *table.problems], key=lambda e: e.line)), table.encoding)
     rows = []
     for line, cells in table.rows:
         row, line_errors = _parse_line(line, cells, header, today, resolution_ckwh)
         errors += line_errors
         rows += [row] if row is not None else []
     accounts, group_errors = _group(rows)
-    errors += group_errors
+    errors += group_errors + list(table.problems)  # rows refused while reading (xlsx_rows, rows.py)
     return ParsedLegacy(accounts, tuple(sorted(errors, key=lambda e: e.line)), table.encoding)
 
 

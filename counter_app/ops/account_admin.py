@@ -14,6 +14,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import AccountClosed, InputInvalid
+from base.validation import (
+    HOLDER_MAX_LEN,
+    SHORT_TEXT_MAX_LEN,
+    checked_meter_no,
+    checked_phone,
+    checked_text,
+    optional_checked_text,
+)
 from base.vocabulary import CLASS_CODES, CLASS_LABELS, CLASS_LETTERS
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
@@ -37,24 +45,18 @@ def check_class(cls: Any) -> str:
     return cls
 
 
-def required_text(value: Any, field: str, label: str, max_len: int = 100) -> str:
-    text = str(value).strip() if value is not None else ""
-    if not text:
-        raise InputInvalid(f"请填写{label}", detail_en=f"{field} is required", field=field)
-    if len(text) > max_len:
-        raise InputInvalid(f"{label}太长", detail_en=f"{field} longer than {max_len}", field=field)
-    return text
+def required_text(value: Any, field: str, label: str, max_len: int = HOLDER_MAX_LEN) -> str:
+    """Text a person typed, checked as the imports check it (base.validation.checked_text)."""
+    return checked_text(value, field=field, label=label, max_len=max_len)
 
 
-def optional_text(value: Any, field: str, label: str, max_len: int = 32) -> str | None:
-    return required_text(value, field, label, max_len) if value is not None and str(value).strip() else None
+def optional_text(value: Any, field: str, label: str, max_len: int = SHORT_TEXT_MAX_LEN) -> str | None:
+    return optional_checked_text(value, field=field, label=label, max_len=max_len)
 
 
 def check_meter_no(value: Any, field: str = "meter_no") -> str:
-    meter_no = required_text(value, field, "电表号", 32)
-    if not meter_no.isascii() or any(c.isspace() for c in meter_no):
-        raise InputInvalid(f"电表号格式不对：{meter_no}", detail_en=f"meter number {meter_no!r}", field=field)
-    return meter_no
+    """The import's rule (base.validation.checked_meter_no): digits, letters and '-', exact text."""
+    return checked_meter_no(value, field)
 
 
 def check_meter_model(value: str | None, field: str = "meter_model") -> str:
@@ -91,7 +93,7 @@ def open_account(
         raise InputInvalid("学生公寓房间由住房数据年度导入建立，不能在柜台开户", field="cls",
                            detail_en="dorm rooms come from the yearly import, not the counter")  # fmt: skip
     holder = required_text(holder, "holder", "户主")
-    phone = optional_text(phone, "phone", "电话")
+    phone = checked_phone(phone)
     meter_no = check_meter_no(meter_no)
     meter_model = check_meter_model(meter_model)
     with ctx.uow() as s:
@@ -191,7 +193,7 @@ def change_holder(
 ) -> AccountInfo:
     """过户: the energy stays with the meter; the balance handed over is recorded for both parties."""
     holder = required_text(holder, "holder", "户主")
-    phone = optional_text(phone, "phone", "电话")
+    phone = checked_phone(phone)
     if isinstance(handover_ckwh, bool) or not isinstance(handover_ckwh, int) or handover_ckwh < 0:
         raise InputInvalid("交接电量必须是不小于零的整数（0.01 kWh）", field="handover_ckwh",
                            detail_en="handover_ckwh must be an integer >= 0")  # fmt: skip

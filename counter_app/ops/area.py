@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from counter_app.context import OpContext
+from counter_app.ops.door import guard_public_methods
 
 if TYPE_CHECKING:  # for the annotation only: counter_app.counter reaches the session at run time
     from counter_app.counter import Counter
@@ -14,6 +15,11 @@ if TYPE_CHECKING:  # for the annotation only: counter_app.counter reaches the se
 
 class SessionArea:
     counter: Counter
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        # Every facade method checks its arguments at the door (counter_app/ops/door.py).
+        super().__init_subclass__(**kwargs)
+        guard_public_methods(cls)
 
     @property
     def ctx(self) -> OpContext:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session as DbSession
 from base.clock import BUSINESS_TZ, business_date
 from base.errors import InputInvalid, UnpaidBackCharge
 from base.money import charge_half_up, format_kwh, format_price, format_yuan
+from base.validation import HOLDER_MAX_LEN, REASON_MAX_LEN, checked_text
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops.area import SessionArea
@@ -71,6 +72,8 @@ def _check_inputs(ctx: OpContext, discovered_on: date, electrician: str, evidenc
     for value, field, label in ((electrician, "electrician", "确认电工"), (evidence, "evidence", "证据")):
         if not isinstance(value, str) or not value.strip():
             raise InputInvalid(f"请填写{label}", detail_en=f"{field} needed", field=field)
+    checked_text(electrician, field="electrician", label="确认电工", max_len=HOLDER_MAX_LEN)
+    checked_text(evidence, field="evidence", label="证据", max_len=REASON_MAX_LEN)
 
 
 def calculate(ctx: OpContext, s: DbSession, account: Account, discovered_on: date) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.clock import parse_iso_moment
 from base.errors import AccountClosed, CardMismatch, InputInvalid, PreviousNotLoaded, WriteBackStale
+from base.validation import REASON_MAX_LEN, checked_text
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops import card_writes
@@ -43,9 +44,10 @@ from hardware.records import CardKind, CardReading, WriteBack
 
 
 def required_text(value: Any, field: str, label: str) -> str:
-    if not isinstance(value, str) or not value.strip():
+    """A reason, a name or a number a person typed (base.validation.checked_text)."""
+    if not isinstance(value, str):
         raise InputInvalid(f"请填写{label}", detail_en=f"{field} is required", field=field)
-    return value.strip()
+    return checked_text(value, field=field, label=label, max_len=REASON_MAX_LEN)
 
 
 def period_open(ctx: OpContext, s: DbSession) -> None:
@@ -100,7 +102,7 @@ def issue_clear_card(
         clear_seq = 1 + (
             s.scalar(select(func.count(CardWriteIntent.id)).where(CardWriteIntent.kind == "clear")) or 0
         )
-        wb_before = write_back_to_json(reading.write_back) if reading.write_back else None
+        wb_before = what_it_says(reading.write_back) if reading.write_back else None
         payload = ClearMakePayload(account_no=account_no, meter_no=account.meter_no, reason=reason,
                                    approval_id=approval_id, clear_seq=clear_seq, wb_before=wb_before)  # fmt: skip
         return card_writes.begin_intent(
@@ -172,13 +174,30 @@ def _make_intent_of(s: DbSession, account: Account, reading: CardReading) -> tup
     )
 
 
+def what_it_says(wb: WriteBack) -> dict[str, Any]:
+    """Everything a write-back says: its figures AND its event and meter. A "loaded" and a "cleared"
+    write-back stamped in the same second with the same figures (nothing used since the load) are
+    different answers, so a comparison of the figures and the time alone would call the genuine clear
+    stale."""
+    return {**write_back_to_json(wb), "event": wb.event, "meter_no": wb.meter_no}
+
+
+def _unchanged_since_made(wb: WriteBack, before: dict[str, Any] | None) -> bool:
+    """The card still carries the write-back it had when it was made a clear card. A make payload
+    stored before `event` and `meter_no` were recorded is compared on the keys it has."""
+    if before is None:
+        return False
+    said = what_it_says(wb)
+    return all(said.get(key) == value for key, value in before.items())
+
+
 def _fresh_clear_write_back(reading: CardReading, account: Account, made: ClearMakePayload) -> WriteBack:
     wb = reading.write_back
     fresh = (
         wb is not None and not reading.write_back_torn and wb.event == "cleared" and wb.error is None
         and wb.meter_no == account.meter_no
         and reading.record is not None and wb.at >= reading.record.at  # (the clear card's record, found)
-        and write_back_to_json(wb) != made.wb_before
+        and not _unchanged_since_made(wb, made.wb_before)
     )  # fmt: skip
     if not fresh or wb is None:
         raise WriteBackStale("清零卡尚未插入电表", detail_en="the clear card has not been in the meter yet")

@@ -22,6 +22,8 @@ from base.errors import (
     InputInvalid,
     ShiftNotOpen,
 )
+from base.money import format_yuan
+from base.validation import AMOUNT_MAX_FEN, checked_int, tendered_maximum
 from base.vocabulary import TENDERS
 from counter_app.context import OpContext
 from counter_app.results import AccountInfo, WriteBack
@@ -67,21 +69,39 @@ def get_account(s: DbSession, account_no: str) -> Account:
 def find_account_row(
     ctx: OpContext, s: DbSession, *, room_code: str | None, account_no: str | None, meter_no: str | None
 ) -> Account:
+    """The account the keys name. Every key given must name the SAME account: a room code and an
+    account number that disagree are INPUT_INVALID, never silently one of them."""
+    found: dict[str, Account] = {}
     if account_no:
-        return get_account(s, account_no)
+        found["account_no"] = get_account(s, account_no)
     if room_code:
-        pattern = ctx.setting(s, "room_code_pattern")
-        code = normalise_room_code(room_code, pattern)
-        account = account_by_room_code(s, ctx.workstation.campus_id, code)
-        if account is None:
-            raise AccountUnknown(f"房间 {room_code}", detail_en=f"room {room_code}", field="room_code")
-        return account
+        found["room_code"] = _account_of_room(ctx, s, room_code)
     if meter_no:
-        account = account_by_meter_no(s, meter_no)
-        if account is None:
-            raise AccountUnknown(f"电表 {meter_no}", detail_en=f"meter {meter_no}", field="meter_no")
-        return account
-    raise InputInvalid("请输入房间号、账户号或电表号", detail_en="room code, account no or meter no needed")
+        found["meter_no"] = _account_of_meter(s, meter_no)
+    if not found:
+        raise InputInvalid("请输入房间号、账户号或电表号", detail_en="room code, account no or meter no needed")
+    accounts = {account.id: account for account in found.values()}
+    if len(accounts) > 1:
+        named = "、".join(f"{key}→{account.account_no}" for key, account in found.items())
+        raise InputInvalid(f"查询条件指向不同的账户：{named}", detail_en=f"the keys name different accounts: {named}",
+                           field=next(iter(found)), data={k: a.account_no for k, a in found.items()})  # fmt: skip
+    return next(iter(accounts.values()))
+
+
+def _account_of_room(ctx: OpContext, s: DbSession, room_code: str) -> Account:
+    pattern = ctx.setting(s, "room_code_pattern")
+    code = normalise_room_code(room_code, pattern)
+    account = account_by_room_code(s, ctx.workstation.campus_id, code)
+    if account is None:
+        raise AccountUnknown(f"房间 {room_code}", detail_en=f"room {room_code}", field="room_code")
+    return account
+
+
+def _account_of_meter(s: DbSession, meter_no: str) -> Account:
+    account = account_by_meter_no(s, meter_no)
+    if account is None:
+        raise AccountUnknown(f"电表 {meter_no}", detail_en=f"meter {meter_no}", field="meter_no")
+    return account
 
 
 def require_sellable(account: Account) -> None:
@@ -163,9 +183,23 @@ def check_tender(tender: str, reference: str | None) -> None:
                            field="reference")  # fmt: skip
 
 
-def positive_int(value: Any, field: str, label: str) -> int:
+def positive_int(value: Any, field: str, label: str, maximum: int = AMOUNT_MAX_FEN) -> int:
+    """A whole number above zero and at most `maximum` (an amount in fen, energy, an area)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InputInvalid(f"{label}必须是整数", detail_en=f"{field} must be an integer", field=field)
     if value <= 0:
         raise InputInvalid(f"{label}必须大于零", detail_en=f"{field} must be positive", field=field)
-    return value
+    return checked_int(value, field=field, label=label, minimum=1, maximum=maximum)
+
+
+def change_for(ctx: OpContext, s: DbSession, due_fen: int, tendered_fen: Any) -> int:
+    """The change for a cash payment of `due_fen` when `tendered_fen` was handed over: refused when
+    it is not whole fen, less than due, or more than due plus `tendered_max_notes` 100-yuan notes
+    (a typo that would print as 实收 on the receipt)."""
+    if isinstance(tendered_fen, bool) or not isinstance(tendered_fen, int) or tendered_fen < due_fen:
+        raise InputInvalid("实收金额不足", detail_en="tendered less than due", field="tendered_fen")
+    most = tendered_maximum(due_fen, ctx.setting(s, "tendered_max_notes"))
+    if tendered_fen > most:
+        raise InputInvalid(f"实收金额不合理（最多 {format_yuan(most)} 元）", field="tendered_fen",
+                           detail_en=f"tendered above {format_yuan(most)} yuan", data={"maximum_fen": most})  # fmt: skip
+    return tendered_fen - due_fen

@@ -20,11 +20,19 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.errors import AmountsDiffer, InputInvalid, NoticePaid
 from base.money import area_charge_half_up
+from base.validation import HOLDER_MAX_LEN, checked_text, optional_checked_text
 from counter_app import printing
 from counter_app.context import OpContext
 from counter_app.ops.back_charge import BackChargeOps, unpaid_back_charge
 from counter_app.ops.clearance import ClearanceOps
-from counter_app.ops.common import add_audited, check_tender, get_account, open_shift_row, positive_int
+from counter_app.ops.common import (
+    add_audited,
+    change_for,
+    check_tender,
+    get_account,
+    open_shift_row,
+    positive_int,
+)
 from counter_app.ops.notice_receipt import issue_payment_receipt
 from counter_app.ops.queue import QueueOps
 from counter_app.results import Notice, PaymentResult
@@ -49,6 +57,10 @@ def create_notice(
     department: str | None = None, account_no: str | None = None,
 ) -> Notice:  # fmt: skip
     _check_kind_fields(kind, payer, repair_date, repairman, area_dm2)
+    payer = checked_text(payer, field="payer", label="缴费单位或缴费人", max_len=HOLDER_MAX_LEN)
+    repairman = optional_checked_text(repairman, field="repairman", label="维修人", max_len=HOLDER_MAX_LEN)
+    department = optional_checked_text(department, field="department", label="部门", max_len=HOLDER_MAX_LEN)
+    notice_no = optional_checked_text(notice_no, field="notice_no", label="通知单号")
     with ctx.uow() as s:
         ctx.require_role(s, *COUNTER_ROLES)
         rate = None
@@ -128,6 +140,8 @@ def pay_notice(
     with ctx.uow() as s:
         ctx.require_role(s, *COUNTER_ROLES)
         shift = open_shift_row(ctx, s)
+        if change_fen:
+            change_for(ctx, s, amount_fen, tendered_fen)  # 实收 bounded by the amount due
         notice = _unpaid_notice(s, notice_no, amount_fen)
         page = _stamped_page(ctx, s, notice.kind, paper_receipt_no)
         late = notice.kind == "repair" and notice.repair_date is not None and ctx.today() > notice.repair_date

@@ -21,6 +21,7 @@ from base.errors import (
     UnpaidBackCharge,
 )
 from base.money import energy_for_money, format_yuan, money_for_energy
+from base.validation import REASON_MAX_LEN, optional_checked_text
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops import card_writes, quota_owed
@@ -29,6 +30,7 @@ from counter_app.ops.back_charge import unpaid_back_charge
 from counter_app.ops.card_reading import read_card, read_checked_card, require_account_card, write_back_seen
 from counter_app.ops.common import (
     account_info,
+    change_for,
     check_tender,
     find_account_row,
     get_account,
@@ -77,6 +79,9 @@ def top_up(
     override_reason: str | None = None, approval: Approval | None = None,
 ) -> SaleResult:  # fmt: skip
     check_tender(tender, reference)
+    reference = optional_checked_text(reference, field="reference", label="流水号")
+    override_reason = optional_checked_text(override_reason, field="override_reason", label="原因",
+                                            max_len=REASON_MAX_LEN)  # fmt: skip
     if (amount_fen is None) == (energy_ckwh is None):
         raise InputInvalid(
             "请输入金额或电量（二选一）", detail_en="give amount_fen or energy_ckwh", field="amount_fen"
@@ -157,7 +162,7 @@ def _begin_top_up(
         check_limits(ctx, s, account, amount)
     counter, carried, approval_id = _counter_and_carry(ctx, s, account, reading, req, amount, energy)
     check_meter_maximum(ctx, s, account, reading, energy + free + carried)
-    change = _change(req, amount)
+    change = _change(ctx, s, req, amount)
     payload = TopUpPayload(
         ledger_kind="free" if req.free_only else "sale", account_no=account.account_no, meter_no=account.meter_no,
         carried_ckwh=carried, reference=req.reference,
@@ -239,16 +244,10 @@ def check_meter_maximum(
                                data={"remaining_ckwh": remaining, "maximum_ckwh": maximum})  # fmt: skip
 
 
-def _change(req: _Request, amount: int) -> int:
+def _change(ctx: OpContext, s: DbSession, req: _Request, amount: int) -> int:
     if req.tender != "cash" or req.tendered_fen is None:
         return 0
-    if (
-        isinstance(req.tendered_fen, bool)
-        or not isinstance(req.tendered_fen, int)
-        or req.tendered_fen < amount
-    ):
-        raise InputInvalid("实收金额不足", detail_en="tendered less than due", field="tendered_fen")
-    return req.tendered_fen - amount
+    return change_for(ctx, s, amount, req.tendered_fen)
 
 
 def _refuse_unpaid_back_charge(ctx: OpContext, s: DbSession, account: Account) -> None:

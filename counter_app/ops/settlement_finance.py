@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import InputInvalid
+from base.validation import HOLDER_MAX_LEN, PAGE_NO_MAX, REASON_MAX_LEN, checked_int, checked_text
 from counter_app import queueing
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
@@ -47,6 +48,10 @@ def record_deposit(
     shift_ids: list[int],
 ) -> DepositInfo:  # fmt: skip
     shift_ids = _shift_ids(shift_ids)
+    if isinstance(slip_no, str) and slip_no.strip():
+        checked_text(slip_no, field="slip_no", label="缴款单号")
+    if isinstance(bank, str) and bank.strip():
+        checked_text(bank, field="bank", label="银行", max_len=HOLDER_MAX_LEN)
     with ctx.uow() as s:
         ctx.require_role(s, *DEPOSIT_ROLES)
         info = deposits.record_deposit(ctx, s, slip_no=slip_no, kind=kind, bank=bank, stamped_on=stamped_on,
@@ -96,6 +101,8 @@ def _cashier_id(ctx: OpContext, s: DbSession, name: str) -> int:
 
 def void_receipt_page(ctx: OpContext, *, page_no: int, reason: str) -> ReceiptBook:
     """The logged-in cashier voids a page of their own book (before a shift, 003:28, or during)."""
+    checked_int(page_no, field="page_no", label="收据页号", minimum=1, maximum=PAGE_NO_MAX)
+    checked_text(reason, field="reason", label="作废原因", max_len=REASON_MAX_LEN)
     with ctx.uow() as s:
         ctx.require_role(s, *BOOK_HOLDERS)
         book = receipt_books.void_receipt_page(ctx, s, page_no=page_no, reason=reason,

@@ -7,9 +7,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import InputInvalid, RoleForbidden
+from base.validation import FLOAT_MAX_FEN, checked_fen, optional_checked_text
 from counter_app.context import OpContext
 from counter_app.ops.area import SessionArea
-from counter_app.ops.common import positive_int
 from counter_app.results import ShiftInfo
 from counter_app.roles import SELLING_ROLES, has_any_role
 from db.models import Shift
@@ -17,8 +17,8 @@ from db.models.security import Operator
 
 
 def open_shift(ctx: OpContext, *, float_fen: int, supervisor: str | None = None) -> ShiftInfo:
-    if float_fen != 0:
-        positive_int(float_fen, "float_fen", "备用金")
+    checked_fen(float_fen, field="float_fen", label="备用金", maximum=FLOAT_MAX_FEN)
+    supervisor = optional_checked_text(supervisor, field="supervisor", label="监督人")
     with ctx.uow() as s:
         ctx.require_role(s, *SELLING_ROLES)
         supervisor_id = _supervisor_id(ctx, s, supervisor)

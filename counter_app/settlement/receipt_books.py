@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from base.errors import InputInvalid, RoleForbidden
+from base.validation import BOOK_MAX_PAGES, PAGE_NO_MAX
 from counter_app.context import OpContext
 from counter_app.results import ReceiptBook
 from db.models.security import Operator
@@ -41,6 +42,11 @@ def issue_receipt_book(
         raise InputInvalid(
             f"收据号段无效：{first_no}–{last_no}", detail_en="invalid page range", field="first_no"
         )
+    if last_no > PAGE_NO_MAX or last_no - first_no + 1 > BOOK_MAX_PAGES:
+        # A typo, not a book: 1..1e9 would list a billion blank pages at close (base.validation).
+        raise InputInvalid(f"收据号段不合理：{first_no}–{last_no}（每本最多 {BOOK_MAX_PAGES} 页，页号最多 9 位）",
+                           detail_en=f"implausible page range (at most {BOOK_MAX_PAGES} pages, 9-digit numbers)",
+                           field="last_no", data={"max_pages": BOOK_MAX_PAGES})  # fmt: skip
     clash = session.scalar(select(ReceiptBookIssue.id).where(
         ReceiptBookIssue.first_no <= last_no, ReceiptBookIssue.last_no >= first_no))  # fmt: skip
     if clash is not None:

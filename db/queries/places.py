@@ -15,6 +15,11 @@ def campus_by_name(session: Session, name: str) -> Campus | None:
     return session.scalar(select(Campus).where((Campus.name == name) | (Campus.code == name)).limit(1))
 
 
+def campus_names(session: Session) -> list[str]:
+    """The names of every registered campus, sorted (an import names them when it refuses one)."""
+    return sorted(session.scalars(select(Campus.name)))
+
+
 def add_campus(session: Session, *, code: str, name: str) -> Campus:
     campus = Campus(code=code, name=name)
     session.add(campus)

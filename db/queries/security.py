@@ -35,6 +35,13 @@ def latest_audit_entry(session: Session, kind: str) -> AuditEntry | None:
     ).first()
 
 
+def audit_entries_of_kinds(session: Session, kinds: tuple[str, ...]) -> list[AuditEntry]:
+    """Every audit entry of these kinds, newest first (backup verify looks up a backup's digest)."""
+    return list(session.scalars(
+        select(AuditEntry).where(AuditEntry.kind.in_(kinds)).order_by(AuditEntry.sequence.desc())
+    ))  # fmt: skip
+
+
 def standing_roles(session: Session, operator_id: int) -> frozenset[str]:
     """Roles the operator holds: per role, the latest grant/revoke row decides (rows are append-only)."""
     rows = session.execute(

@@ -93,14 +93,25 @@ def render_csv(table: ReportTable) -> bytes:
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(…), =cmd|' /C calc'!A0)
+# or strips it: OWASP "CSV injection". Such a text cell gets a leading apostrophe, which Excel and
+# WPS show as plain text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(column: Column, value: Cell) -> str:
     if value is None:
         return ""
     if column.kind in ("yuan", "kwh"):
-        return _decimal_text(cell_int(value), 2)
+        return _decimal_text(cell_int(value), 2)  # a number (-12.50 stays a number): never escaped
     if column.kind == "price":
         return _decimal_text(cell_int(value), 4)
-    return format_cell(column, value)
+    return escape_text_cell(format_cell(column, value)) if isinstance(value, str) else format_cell(column, value)
+
+
+def escape_text_cell(text: str) -> str:
+    """A text cell as a spreadsheet will show it, never run it: `'` before a formula start."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _decimal_text(scaled: int, places: int) -> str:

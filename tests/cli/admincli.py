@@ -78,5 +78,11 @@ class AdminDb:
             assert r.code == 0, r.stderr
             self.passwords[name] = PASSWORD
 
+    def add_campuses(self, *names: str) -> None:
+        """Register the campuses an import names (an import never creates one): a workstation each."""
+        for i, name in enumerate(names or ("东校区", "西校区"), start=1):
+            r = self.run("workstation", "add", f"C{i:02d}", "--campus", name, as_="admin")
+            assert r.code == 0, r.stderr
+
     def engine(self):
         return make_engine(self.db_url)

@@ -187,6 +187,7 @@ def test_init_and_commands_on_postgresql(pg_empty_url, tmp_path):
     ]
     assert db.run(*tariff, as_="admin", approver="li").code == 0
     assert db.run("workstation", "add", "W01", "--campus", "主校区", as_="admin").code == 0
+    db.add_campuses()
     assert db.run("accounts", "import", str(Path(__file__).parents[1] / "imports" / "data" / "yearly_example.csv"),
                   as_="admin", approver="li").code == 0  # fmt: skip
     assert db.run("audit", "verify", as_="admin").code == 0

@@ -318,6 +318,7 @@ def test_audit_verify_on_a_missing_path_is_db_not_found_and_creates_nothing(tmp_
 
 def test_accounts_import_dry_run_prints_the_preview_and_summary(tmp_path):
     db = AdminDb.create(tmp_path)
+    db.add_campuses()
     result = db.run("accounts", "import", str(DATA / "yearly_example.csv"), "--dry-run", as_="admin")
     assert result.code == 0, result.stderr
     assert "有效 4 行，错误 0 处" in result.stdout
@@ -342,6 +343,7 @@ def test_accounts_import_dry_run_names_every_bad_line(tmp_path):
 
 def test_accounts_import_for_real_needs_an_approver(tmp_path):
     db = AdminDb.create(tmp_path)
+    db.add_campuses()
     argv = ["accounts", "import", str(DATA / "yearly_example.csv")]
     refused = db.run(*argv, as_="admin")
     assert refused.code == 1 and "APPROVAL_REQUIRED" in refused.stderr
@@ -350,6 +352,7 @@ def test_accounts_import_for_real_needs_an_approver(tmp_path):
 
 def test_legacy_import_dry_run(tmp_path):
     db = AdminDb.create(tmp_path)
+    db.add_campuses()
     assert (
         db.run("accounts", "import", str(DATA / "yearly_example.csv"), as_="admin", approver="zhao").code == 0
     )

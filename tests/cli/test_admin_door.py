@@ -26,6 +26,7 @@ LEGACY = str(Path(__file__).resolve().parents[1] / "imports" / "data" / "legacy_
 def db(tmp_path) -> AdminDb:
     db = AdminDb.create(tmp_path)
     db.add_people()
+    db.add_campuses()
     return db
 
 

@@ -22,6 +22,7 @@ LEGACY = str(DATA / "legacy_example.csv")
 def db(tmp_path) -> AdminDb:
     db = AdminDb.create(tmp_path)
     db.add_people()
+    db.add_campuses()
     return db
 
 
@@ -141,3 +142,18 @@ def test_legacy_import_of_unknown_rooms_names_them_and_writes_nothing(db):
     r = db.run("legacy", "import", LEGACY, as_="admin", approver="wang")
     assert r.code == 1 and "东校区 5-308" in r.stderr and "没有有效账户" in r.stderr
     assert _scalar(db, select(func.count(Card.id))) == 0
+
+
+def test_an_unknown_campus_is_refused_with_its_lines_and_the_known_ones(db, tmp_path):
+    """Issue 12 §6: a typo'd campus (东区) is never created silently; the lines and the registered
+    campuses are named, nothing is written, in the dry run and for real."""
+    path = tmp_path / "campus.csv"
+    shutil.copy(YEARLY, path)
+    with path.open("a", encoding="utf-8") as f:
+        f.write("东区,5,,320,学生公寓,2,1,0,0,10000320,,\n")
+    for extra in (("--dry-run",), ()):
+        r = _import(db, str(path), *extra)
+        assert r.code == 1 and "未登记的校区“东区”" in r.stderr and "第 6 行" in r.stderr
+        assert "东校区" in r.stderr and "西校区" in r.stderr  # the known campuses are listed
+    assert _accounts(db) == {}
+    assert _scalar(db, select(func.count()).select_from(Room)) == 0

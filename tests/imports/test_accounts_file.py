@@ -75,7 +75,10 @@ def test_a_quoted_line_break_does_not_shift_line_numbers(tmp_path, good_rows):
     good_rows[3][10] = "王\n老师"
     good_rows[4][4] = "nope"
     parsed = parse_accounts_file(write_csv(tmp_path / "q.csv", good_rows))
-    assert [e.line for e in parsed.errors] == [5]
+    # The quoted line break is record 4 (refused: a name holds no control character, as at the
+    # counter); the record after it is still line 5.
+    assert [(e.line, e.field) for e in parsed.errors] == [(4, "户主"), (5, "类别")]
+    assert "U+000A" in parsed.errors[0].message_zh
 
 
 BAD_LINES = [
@@ -151,7 +154,7 @@ def test_empty_file_and_unreadable_file(tmp_path):
 
 @pytest.mark.parametrize(
     "data",
-    [b"\xff\xfe\x21\x6e", "校区,楼栋".encode("utf-16-le"), b"\x80\x80\x80,\xff\n", b"PK\x03\x04\x00\x00"],
+    [b"\xff\xfe\x21\x6e", b"\x80\x80\x80,\xff\n"],
 )
 def test_other_encodings_are_one_clean_error(tmp_path, data):
     path = tmp_path / "odd.csv"
@@ -159,6 +162,20 @@ def test_other_encodings_are_one_clean_error(tmp_path, data):
     parsed = parse_accounts_file(path)
     assert [(e.line, e.field) for e in parsed.errors] == [(0, "encoding")]
     assert "UTF-8" in parsed.errors[0].message_zh and parsed.rows == ()
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [("校区,楼栋".encode("utf-16-le"), 1), (b"PK\x03\x04\x00\x00", 1), (b"a,b\nc,d\ne\x00f\n", 3)],
+)
+def test_a_nul_byte_is_named_with_its_line(tmp_path, data, line):
+    """A NUL is never in a text export (UTF-16 without BOM, an XLSX renamed .csv, a binary file):
+    named as such with its line, not called a wrong encoding."""
+    path = tmp_path / "nul.csv"
+    path.write_bytes(data)
+    parsed = parse_accounts_file(path)
+    assert [(e.line, e.field) for e in parsed.errors] == [(line, "NUL")]
+    assert f"第 {line} 行含有 NUL 字节" in parsed.errors[0].message_zh and parsed.rows == ()
 
 
 def test_a_broken_xlsx_is_a_clean_format_error(tmp_path):

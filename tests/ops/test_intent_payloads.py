@@ -111,13 +111,23 @@ def test_an_open_intent_carrying_a_v1_payload_rolls_forward_exactly_as_before(tm
             assert columns_of(intent) == stored["columns"]
             parse = INTENT_KIND_TABLE[intent.kind].parse
             assert intent.payload[SCHEMA_KEY] == SCHEMA_VERSION
-            assert parse(intent.payload) == parse(stored["payload"])
+            assert parse(_as_v1(intent.payload)) == parse(stored["payload"])
             with unit_of_work(world.counter.engine) as s:
                 row = s.scalar(select(CardWriteIntent).where(CardWriteIntent.intent_id == intent.intent_id))
                 row.payload = stored["payload"]  # as a crash before the upgrade left it
             assert roll_forward(world, intent, serial) == stored["rolled_forward"]
     finally:
         world.close()
+
+
+def _as_v1(payload: dict[str, Any]) -> dict[str, Any]:
+    """Today's payload without what was added since v1 on purpose: a clear's `wb_before` also records
+    the write-back's event and meter (issue 12: a "loaded" and a "cleared" write-back stamped in the
+    same second with the same figures are different answers; clears.what_it_says)."""
+    wb = payload.get("wb_before")
+    if not isinstance(wb, dict):
+        return payload
+    return {**payload, "wb_before": {k: v for k, v in wb.items() if k not in ("event", "meter_no")}}
 
 
 # --- round trips ----------------------------------------------------------------------------------------

@@ -178,3 +178,22 @@ def test_closing_a_staff_account_needs_the_clear_and_the_refund(world):
         s.close_account(account_no="D-5-308", approval=world.approval("li"))
     assert dorm.value.code == "INPUT_INVALID"
     assert audit_ok(world)
+
+
+def test_a_clear_in_the_same_second_as_the_load_is_genuine_and_an_unseen_one_stays_stale(world):
+    """Issue 12: nothing used between the load and the clear and both write-backs stamped in the same
+    second: the figures and the time are equal, but the event ("loaded" → "cleared") differs, so the
+    clear is accepted. A clear card the meter has not seen is still refused."""
+    s, serial = _selling(world)
+    world.sim.present_card(serial)
+    sale = s.top_up(account_no="D-5-308", amount_fen=10_000)
+    world.sim.insert_into_meter(serial)  # loaded at T
+    world.sim.present_card(serial)
+    s.issue_clear_card(account_no="D-5-308", reason="毕业离校", approval=world.approval("li"))
+    with pytest.raises(UserFacingError) as stale:
+        s.complete_clear(account_no="D-5-308")  # the card still carries the "loaded" write-back
+    assert stale.value.code == "WRITE_BACK_STALE"
+    world.sim.insert_into_meter(serial)  # cleared at the same T, nothing used
+    world.sim.present_card(serial)
+    assert s.complete_clear(account_no="D-5-308").cleared_ckwh == sale.energy_ckwh
+    assert count(world, AccountEvent, AccountEvent.kind == "cleared") == 1

@@ -174,3 +174,43 @@ def test_same_disk(tmp_path):
     assert backups.same_disk(tmp_path, db)
     assert not backups.same_disk(tmp_path / "absent", db)  # unknown: the missing folder is refused elsewhere
     assert timedelta(days=1) == backups.STALE_AFTER
+
+
+def _flip_a_byte_no_check_reads(path) -> None:
+    """The header's application id (offset 68): integrity_check, the schema and the chain all pass."""
+    data = bytearray(path.read_bytes())
+    data[68] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("recorded", ["sidecar_and_log", "log_only", "sidecar_only"])
+def test_a_damaged_byte_anywhere_is_refused_by_the_sha256_recorded_when_made(world, usb, recorded):
+    """Issue 12: verify compares the SHA-256 recorded when the backup was made (the audit log of the
+    live database and the `.sha256` beside the file), so a byte no other check reads is refused."""
+    set_target(world, usb)
+    backup = _backup(world)
+    sidecar = backups.sidecar_of(backup)
+    assert sidecar.read_text().split() == [backups.sha256_of(backup), backup.name]
+    assert verify_backup(invocation(world), str(backup)).sha256_checked
+    _flip_a_byte_no_check_reads(backup)
+    if recorded == "log_only":
+        sidecar.unlink()
+    at = invocation(world)
+    if recorded == "sidecar_only":  # no database at hand: the .sha256 file decides
+        at = Invocation(db_url=None, keystore=world.keystore, environ={}, hasher=CHEAP)
+    with pytest.raises(BackupBad) as bad:
+        verify_backup(at, str(backup))
+    assert "SHA-256" in bad.value.message
+    with pytest.raises(BackupBad):
+        restore_backup(invocation(world, actor="admin", actor_password=PASSWORD), str(backup))
+
+
+def test_a_backup_without_a_recorded_sha256_is_still_checked_and_says_so(world, usb):
+    set_target(world, usb)
+    backup = _backup(world)
+    moved = usb / "moved.db"
+    backup.rename(moved)  # neither the log (another path) nor a .sha256 names it
+    check = verify_backup(invocation(world), str(moved))
+    assert not check.sha256_checked and check.instance_id == world.counter.installation.instance_id
+    _flip_a_byte_no_check_reads(moved)  # what only the recorded digest can catch: the other checks pass
+    assert not verify_backup(invocation(world), str(moved)).sha256_checked
