@@ -123,6 +123,8 @@ _TABLE = [
     # Not one of API.md's codes: an addition (docs/api.md "Additions beside API.md").
     ("SheetFrozen", "SHEET_FROZEN", "交账单已由财务签收冻结，不能再修改",
      "The settlement sheet was signed for by finance and is frozen"),
+    # Addition (issue 12 §1): a sealed row does not match its seal (counter_app/row_seals.py).
+    ("Tampered", "TAMPERED", "数据校验失败，记录可能被篡改", "A record failed its integrity check"),
     ("DeviceOffline", "DEVICE_OFFLINE", "设备未连接或无响应", "Device not connected or not answering"),
     ("PrinterPaperOut", "PRINTER_PAPER_OUT", "打印机缺纸", "The printer is out of paper"),
     ("SimulationRefused", "SIMULATION_REFUSED", "生产数据库不允许使用模拟设备",
@@ -185,3 +187,4 @@ SchemaNewer: type[UserFacingError]
 SchemaOlder: type[UserFacingError]
 ClockSkew: type[UserFacingError]
 DbUnreachable: type[UserFacingError]
+Tampered: type[UserFacingError]

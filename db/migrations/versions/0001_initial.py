@@ -89,8 +89,10 @@ def upgrade() -> None:
         sa.Column("dev", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("app_version", sa.String(length=32), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_installation")),
         sa.UniqueConstraint("instance_id", name=op.f("uq_installation_instance_id")),
+        info={"sealed": True},
     )
     op.create_table(
         "key_fingerprints",
@@ -112,7 +114,7 @@ def upgrade() -> None:
             "outcome IN ('ok', 'failed', 'locked', 'disabled')", name=op.f("ck_login_attempts_outcome")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_login_attempts")),
-        info={"audited": True},
+        info={"audited": True, "sealed": True},
     )
     with op.batch_alter_table("login_attempts", schema=None) as batch_op:
         batch_op.create_index("ix_login_attempts_name_at", ["operator_name", "at"], unique=False)
@@ -125,9 +127,10 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column("disabled", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_operators")),
         sa.UniqueConstraint("name", name=op.f("uq_operators_name")),
-        info={"audited": True},
+        info={"audited": True, "sealed": True},
     )
     op.create_table(
         "approval_failures",
@@ -145,7 +148,7 @@ def upgrade() -> None:
             ["maker_id"], ["operators.id"], name=op.f("fk_approval_failures_maker_id_operators")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approval_failures")),
-        info={"audited": True},
+        info={"audited": True, "sealed": True},
     )
     with op.batch_alter_table("approval_failures", schema=None) as batch_op:
         batch_op.create_index("ix_approval_failures_workstation_at", ["workstation", "at"], unique=False)
@@ -171,7 +174,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["maker_id"], ["operators.id"], name=op.f("fk_approvals_maker_id_operators")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approvals")),
         sa.UniqueConstraint("nonce", name=op.f("uq_approvals_nonce")),
-        info={"audited": True},
+        info={"audited": True, "sealed": True},
     )
     with op.batch_alter_table("approvals", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_approvals_checker_id"), ["checker_id"], unique=False)
@@ -232,7 +235,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approval_uses")),
         sa.UniqueConstraint("approval_id", name=op.f("uq_approval_uses_approval_id")),
-        info={"audited": True},
+        info={"audited": True, "sealed": True},
     )
     op.create_table(
         "deposits",
@@ -266,6 +269,7 @@ def upgrade() -> None:
         sa.Column("set_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("fen >= 0", name=op.f("ck_fees_fen_not_negative")),
         sa.ForeignKeyConstraint(
             ["approval_id"], ["approvals.id"], name=op.f("fk_fees_approval_id_approvals")
@@ -273,7 +277,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["set_by"], ["operators.id"], name=op.f("fk_fees_set_by_operators")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_fees")),
         sa.UniqueConstraint("kind", "effective_from", name=op.f("uq_fees_kind_effective_from")),
-        info={"audited": True},
+        info={"audited": True, "sealed": True},
     )
     op.create_table(
         "month_closes",
@@ -301,6 +305,7 @@ def upgrade() -> None:
         sa.Column("maker_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("queued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["maker_id"], ["operators.id"], name=op.f("fk_queued_operations_maker_id_operators")
         ),
@@ -310,7 +315,7 @@ def upgrade() -> None:
             name=op.f("fk_queued_operations_workstation_id_workstations"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_queued_operations")),
-        info={"audited": True},
+        info={"audited": True, "sealed": True},
     )
     with op.batch_alter_table("queued_operations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_queued_operations_maker_id"), ["maker_id"], unique=False)
@@ -373,6 +378,7 @@ def upgrade() -> None:
         sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("series", sa.String(length=16), nullable=False),
         sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("value >= 0", name=op.f("ck_receipt_counters_value_not_negative")),
         sa.ForeignKeyConstraint(
             ["workstation_id"],
@@ -383,6 +389,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "workstation_id", "series", name=op.f("uq_receipt_counters_workstation_id_series")
         ),
+        info={"sealed": True},
     )
     op.create_table(
         "role_grants",
@@ -393,6 +400,7 @@ def upgrade() -> None:
         sa.Column("granted_by_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("action IN ('grant', 'revoke')", name=op.f("ck_role_grants_action")),
         sa.CheckConstraint(
             "role IN ('cashier', 'supervisor', 'assistant', 'head', 'finance', 'admin')",
@@ -408,7 +416,7 @@ def upgrade() -> None:
             ["operator_id"], ["operators.id"], name=op.f("fk_role_grants_operator_id_operators")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_role_grants")),
-        info={"audited": True},
+        info={"audited": True, "sealed": True},
     )
     with op.batch_alter_table("role_grants", schema=None) as batch_op:
         batch_op.create_index("ix_role_grants_operator_role", ["operator_id", "role"], unique=False)
@@ -421,6 +429,7 @@ def upgrade() -> None:
         sa.Column("set_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["approval_id"], ["approvals.id"], name=op.f("fk_setting_values_approval_id_approvals")
         ),
@@ -428,7 +437,7 @@ def upgrade() -> None:
             ["set_by"], ["operators.id"], name=op.f("fk_setting_values_set_by_operators")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_setting_values")),
-        info={"audited": True},
+        info={"audited": True, "sealed": True},
     )
     with op.batch_alter_table("setting_values", schema=None) as batch_op:
         batch_op.create_index("ix_setting_values_key_id", ["key", "id"], unique=False)
@@ -443,6 +452,7 @@ def upgrade() -> None:
         sa.Column("float_fen", sa.BigInteger(), nullable=False),
         sa.Column("is_open", sa.Boolean(), nullable=False),
         sa.Column("simulated", sa.Boolean(), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("float_fen >= 0", name=op.f("ck_shifts_float_not_negative")),
         sa.CheckConstraint(
             "supervisor_id IS NULL OR supervisor_id <> operator_id",
@@ -458,6 +468,7 @@ def upgrade() -> None:
             ["workstation_id"], ["workstations.id"], name=op.f("fk_shifts_workstation_id_workstations")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_shifts")),
+        info={"sealed": True},
     )
     with op.batch_alter_table("shifts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_shifts_operator_id"), ["operator_id"], unique=False)
@@ -478,6 +489,7 @@ def upgrade() -> None:
         sa.Column("appointed_by_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint(
             "appointed_by_id <> operator_id", name=op.f("ck_supervisor_appointments_not_self")
         ),
@@ -494,7 +506,7 @@ def upgrade() -> None:
             ["operator_id"], ["operators.id"], name=op.f("fk_supervisor_appointments_operator_id_operators")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_supervisor_appointments")),
-        info={"audited": True},
+        info={"audited": True, "sealed": True},
     )
     with op.batch_alter_table("supervisor_appointments", schema=None) as batch_op:
         batch_op.create_index(
@@ -511,6 +523,7 @@ def upgrade() -> None:
         sa.Column("set_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("price_e4 > 0", name=op.f("ck_tariffs_price_positive")),
         sa.ForeignKeyConstraint(
             ["approval_id"], ["approvals.id"], name=op.f("fk_tariffs_approval_id_approvals")
@@ -519,7 +532,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["set_by"], ["operators.id"], name=op.f("fk_tariffs_set_by_operators")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tariffs")),
         sa.UniqueConstraint("cls", "effective_from", name=op.f("uq_tariffs_cls_effective_from")),
-        info={"audited": True},
+        info={"audited": True, "sealed": True},
     )
     op.create_table(
         "units",
@@ -652,6 +665,7 @@ def upgrade() -> None:
         sa.Column("content", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
         sa.Column("content_sha256", sa.String(length=64), nullable=False),
         sa.Column("chain", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["shift_id"], ["shifts.id"], name=op.f("fk_settlement_sheets_shift_id_shifts")
         ),
@@ -663,6 +677,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_settlement_sheets")),
         sa.UniqueConstraint("sheet_no", name=op.f("uq_settlement_sheets_sheet_no")),
         sa.UniqueConstraint("shift_id", name=op.f("uq_settlement_sheets_shift_id")),
+        info={"sealed": True},
     )
     op.create_table(
         "shift_closures",
@@ -699,6 +714,7 @@ def upgrade() -> None:
         sa.Column("counted_fen", sa.BigInteger(), nullable=False),
         sa.Column("declared_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("counted_fen >= 0", name=op.f("ck_shift_counts_counted_not_negative")),
         sa.ForeignKeyConstraint(
             ["operator_id"], ["operators.id"], name=op.f("fk_shift_counts_operator_id_operators")
@@ -706,6 +722,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["shift_id"], ["shifts.id"], name=op.f("fk_shift_counts_shift_id_shifts")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_shift_counts")),
         sa.UniqueConstraint("shift_id", name=op.f("uq_shift_counts_shift_id")),
+        info={"sealed": True},
     )
     op.create_table(
         "x_report_log",
@@ -732,6 +749,7 @@ def upgrade() -> None:
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("audit_seq", sa.BigInteger(), nullable=False),
         sa.Column("audit_head", sa.String(length=64), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(["shift_id"], ["shifts.id"], name=op.f("fk_z_reports_shift_id_shifts")),
         sa.ForeignKeyConstraint(
             ["workstation_id"], ["workstations.id"], name=op.f("fk_z_reports_workstation_id_workstations")
@@ -740,6 +758,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("shift_id", name=op.f("uq_z_reports_shift_id")),
         sa.UniqueConstraint("workstation_id", "seq", name=op.f("uq_z_reports_workstation_id_seq")),
         sa.UniqueConstraint("z_no", name=op.f("uq_z_reports_z_no")),
+        info={"sealed": True},
     )
     op.create_table(
         "accounts",
@@ -765,6 +784,7 @@ def upgrade() -> None:
         sa.Column("legacy_as_of", sa.DateTime(timezone=True), nullable=True),
         sa.Column("simulated", sa.Boolean(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint(
             "status IN ('pending', 'active', 'blocked', 'closed')", name=op.f("ck_accounts_status_known")
         ),
@@ -781,6 +801,10 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["cls"], ["card_classes.code"], name=op.f("fk_accounts_cls_card_classes")),
         sa.ForeignKeyConstraint(["room_id"], ["rooms.id"], name=op.f("fk_accounts_room_id_rooms")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
+        info={
+            "sealed": True,
+            "seal_excludes": ("busy_intent_id", "busy_workstation_id", "busy_since", "version"),
+        },
     )
     with op.batch_alter_table("accounts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_accounts_card_serial"), ["card_serial"], unique=False)
@@ -969,6 +993,7 @@ def upgrade() -> None:
         sa.Column("meter_no", sa.String(length=32), nullable=True),
         sa.Column("simulated", sa.Boolean(), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint(
             "kind IN ('user', 'clear', 'check', 'parameter')", name=op.f("ck_cards_kind_known")
         ),
@@ -983,6 +1008,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_cards_account_id_accounts")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cards")),
         sa.UniqueConstraint("serial", name=op.f("uq_cards_serial")),
+        info={"sealed": True},
     )
     with op.batch_alter_table("cards", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_cards_account_id"), ["account_id"], unique=False)
@@ -1284,6 +1310,7 @@ def upgrade() -> None:
         sa.Column("payload", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("copies > 0 AND reprint_count >= 0", name=op.f("ck_print_jobs_copies_positive")),
         sa.ForeignKeyConstraint(
             ["operator_id"], ["operators.id"], name=op.f("fk_print_jobs_operator_id_operators")
@@ -1295,6 +1322,7 @@ def upgrade() -> None:
             ["workstation_id"], ["workstations.id"], name=op.f("fk_print_jobs_workstation_id_workstations")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_print_jobs")),
+        info={"sealed": True},
     )
     with op.batch_alter_table("print_jobs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_print_jobs_workstation_id"), ["workstation_id"], unique=False)
@@ -1452,6 +1480,7 @@ def upgrade() -> None:
         sa.Column("shift_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint(
             "state <> 'void' OR reason IS NOT NULL", name=op.f("ck_receipt_pages_void_has_reason")
         ),
@@ -1470,6 +1499,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["shift_id"], ["shifts.id"], name=op.f("fk_receipt_pages_shift_id_shifts")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_receipt_pages")),
         sa.UniqueConstraint("book_id", "page_no", name=op.f("uq_receipt_pages_book_id_page_no")),
+        info={"sealed": True},
     )
     with op.batch_alter_table("receipt_pages", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_receipt_pages_book_id"), ["book_id"], unique=False)
