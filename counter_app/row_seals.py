@@ -1,13 +1,13 @@
 """Row seals: every row whose content decides money, numbering or rights carries `row_mac`, and the
 row is checked when it is used, not only by `audit verify` (issue 12 §1; docs/security-rows.md).
 
-- Which rows: the tables marked `info["sealed"]` (db/models/__init__.py SEALED_TABLES): accounts,
+- Which rows: db/models/__init__.py SEALED_TABLES: accounts,
   cards, shifts, receipt counters, operators, role grants, 监督人 appointments, the installation;
   print jobs, queued operations, Z reports, shift counts, settlement sheets, receipt pages,
   settings, tariffs, fees.
 - The seal: HMAC-SHA256 with the *seal key* = HMAC(audit key, "counter.row-seal.v1") over the
   table name and the canonical JSON (base.canonical) of every column except `row_mac` itself and a
-  table's `seal_excludes`. The id is inside, so a row's content (with its seal) cannot be moved to
+  table's SEAL_EXCLUDES. The id is inside, so a row's content (with its seal) cannot be moved to
   another id; the table name is inside, so it cannot be moved to another table. A derived key keeps
   seals and chain MACs apart: no seal is ever a valid chain MAC.
 - Written in ONE place: the ORM events below seal every insert (after it, when the id is known) and
@@ -44,7 +44,7 @@ from counter_app import audit
 from counter_app.keystore import KEYS_INFO, Keys
 from db import numbering
 from db.base import Base
-from db.models import SEALED_TABLES
+from db.models import SEAL_EXCLUDES, SEALED_TABLES
 from db.models.security import AuditEntry
 
 SEAL_INFO = b"counter.row-seal.v1"
@@ -72,12 +72,14 @@ def _session_key(session: Session) -> bytes | None:
     return cached[1]
 
 
+_COLUMNS: dict[str, tuple[str, ...]] = {}
+
+
 def sealed_columns(table: Table) -> tuple[str, ...]:
-    cols = table.info.get("_seal_columns")
+    cols = _COLUMNS.get(table.name)
     if cols is None:
-        excluded = {"row_mac", *table.info.get("seal_excludes", ())}
-        cols = tuple(sorted(c.name for c in table.columns if c.name not in excluded))
-        table.info["_seal_columns"] = cols
+        excluded = {"row_mac", *SEAL_EXCLUDES.get(table.name, ())}
+        cols = _COLUMNS[table.name] = tuple(sorted(c.name for c in table.columns if c.name not in excluded))
     return cols
 
 

@@ -101,7 +101,7 @@ for _model in AUDITED_TABLES:
 
 # Rows whose content decides money, numbering or rights, sealed with a per-row MAC (`row_mac`) and
 # checked when they are used (counter_app/row_seals.py): the current-state rows and the insert-only
-# rows outside the chain. `seal_excludes` names columns left out of a table's seal: an account's
+# rows outside the chain. SEAL_EXCLUDES names columns left out of a table's seal: an account's
 # busy marker is a lock taken and released by one conditional UPDATE (db.queries.accounts), not
 # content that decides money, and `version` counts those claims.
 SEALED_TABLES: tuple[type[Base], ...] = (
@@ -109,6 +109,6 @@ SEALED_TABLES: tuple[type[Base], ...] = (
     PrintJob, QueuedOperation, ZReport, ShiftCount, SettlementSheet, ReceiptPage, SettingValue,
     Tariff, Fee,
 )  # fmt: skip
-for _model in SEALED_TABLES:
-    _model.__table__.info["sealed"] = True
-Account.__table__.info["seal_excludes"] = ("busy_intent_id", "busy_workstation_id", "busy_since", "version")
+SEAL_EXCLUDES: dict[str, tuple[str, ...]] = {
+    "accounts": ("busy_intent_id", "busy_workstation_id", "busy_since", "version"),
+}

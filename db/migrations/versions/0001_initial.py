@@ -92,7 +92,6 @@ def upgrade() -> None:
         sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_installation")),
         sa.UniqueConstraint("instance_id", name=op.f("uq_installation_instance_id")),
-        info={"sealed": True},
     )
     op.create_table(
         "key_fingerprints",
@@ -114,7 +113,7 @@ def upgrade() -> None:
             "outcome IN ('ok', 'failed', 'locked', 'disabled')", name=op.f("ck_login_attempts_outcome")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_login_attempts")),
-        info={"audited": True, "sealed": True},
+        info={"audited": True},
     )
     with op.batch_alter_table("login_attempts", schema=None) as batch_op:
         batch_op.create_index("ix_login_attempts_name_at", ["operator_name", "at"], unique=False)
@@ -130,7 +129,7 @@ def upgrade() -> None:
         sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_operators")),
         sa.UniqueConstraint("name", name=op.f("uq_operators_name")),
-        info={"audited": True, "sealed": True},
+        info={"audited": True},
     )
     op.create_table(
         "approval_failures",
@@ -148,7 +147,7 @@ def upgrade() -> None:
             ["maker_id"], ["operators.id"], name=op.f("fk_approval_failures_maker_id_operators")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approval_failures")),
-        info={"audited": True, "sealed": True},
+        info={"audited": True},
     )
     with op.batch_alter_table("approval_failures", schema=None) as batch_op:
         batch_op.create_index("ix_approval_failures_workstation_at", ["workstation", "at"], unique=False)
@@ -174,7 +173,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["maker_id"], ["operators.id"], name=op.f("fk_approvals_maker_id_operators")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approvals")),
         sa.UniqueConstraint("nonce", name=op.f("uq_approvals_nonce")),
-        info={"audited": True, "sealed": True},
+        info={"audited": True},
     )
     with op.batch_alter_table("approvals", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_approvals_checker_id"), ["checker_id"], unique=False)
@@ -235,7 +234,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approval_uses")),
         sa.UniqueConstraint("approval_id", name=op.f("uq_approval_uses_approval_id")),
-        info={"audited": True, "sealed": True},
+        info={"audited": True},
     )
     op.create_table(
         "deposits",
@@ -277,7 +276,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["set_by"], ["operators.id"], name=op.f("fk_fees_set_by_operators")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_fees")),
         sa.UniqueConstraint("kind", "effective_from", name=op.f("uq_fees_kind_effective_from")),
-        info={"audited": True, "sealed": True},
+        info={"audited": True},
     )
     op.create_table(
         "month_closes",
@@ -315,7 +314,7 @@ def upgrade() -> None:
             name=op.f("fk_queued_operations_workstation_id_workstations"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_queued_operations")),
-        info={"audited": True, "sealed": True},
+        info={"audited": True},
     )
     with op.batch_alter_table("queued_operations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_queued_operations_maker_id"), ["maker_id"], unique=False)
@@ -389,7 +388,6 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "workstation_id", "series", name=op.f("uq_receipt_counters_workstation_id_series")
         ),
-        info={"sealed": True},
     )
     op.create_table(
         "role_grants",
@@ -416,7 +414,7 @@ def upgrade() -> None:
             ["operator_id"], ["operators.id"], name=op.f("fk_role_grants_operator_id_operators")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_role_grants")),
-        info={"audited": True, "sealed": True},
+        info={"audited": True},
     )
     with op.batch_alter_table("role_grants", schema=None) as batch_op:
         batch_op.create_index("ix_role_grants_operator_role", ["operator_id", "role"], unique=False)
@@ -437,7 +435,7 @@ def upgrade() -> None:
             ["set_by"], ["operators.id"], name=op.f("fk_setting_values_set_by_operators")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_setting_values")),
-        info={"audited": True, "sealed": True},
+        info={"audited": True},
     )
     with op.batch_alter_table("setting_values", schema=None) as batch_op:
         batch_op.create_index("ix_setting_values_key_id", ["key", "id"], unique=False)
@@ -468,7 +466,6 @@ def upgrade() -> None:
             ["workstation_id"], ["workstations.id"], name=op.f("fk_shifts_workstation_id_workstations")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_shifts")),
-        info={"sealed": True},
     )
     with op.batch_alter_table("shifts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_shifts_operator_id"), ["operator_id"], unique=False)
@@ -506,7 +503,7 @@ def upgrade() -> None:
             ["operator_id"], ["operators.id"], name=op.f("fk_supervisor_appointments_operator_id_operators")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_supervisor_appointments")),
-        info={"audited": True, "sealed": True},
+        info={"audited": True},
     )
     with op.batch_alter_table("supervisor_appointments", schema=None) as batch_op:
         batch_op.create_index(
@@ -532,7 +529,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["set_by"], ["operators.id"], name=op.f("fk_tariffs_set_by_operators")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tariffs")),
         sa.UniqueConstraint("cls", "effective_from", name=op.f("uq_tariffs_cls_effective_from")),
-        info={"audited": True, "sealed": True},
+        info={"audited": True},
     )
     op.create_table(
         "units",
@@ -677,7 +674,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_settlement_sheets")),
         sa.UniqueConstraint("sheet_no", name=op.f("uq_settlement_sheets_sheet_no")),
         sa.UniqueConstraint("shift_id", name=op.f("uq_settlement_sheets_shift_id")),
-        info={"sealed": True},
     )
     op.create_table(
         "shift_closures",
@@ -722,7 +718,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["shift_id"], ["shifts.id"], name=op.f("fk_shift_counts_shift_id_shifts")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_shift_counts")),
         sa.UniqueConstraint("shift_id", name=op.f("uq_shift_counts_shift_id")),
-        info={"sealed": True},
     )
     op.create_table(
         "x_report_log",
@@ -758,7 +753,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("shift_id", name=op.f("uq_z_reports_shift_id")),
         sa.UniqueConstraint("workstation_id", "seq", name=op.f("uq_z_reports_workstation_id_seq")),
         sa.UniqueConstraint("z_no", name=op.f("uq_z_reports_z_no")),
-        info={"sealed": True},
     )
     op.create_table(
         "accounts",
@@ -801,10 +795,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["cls"], ["card_classes.code"], name=op.f("fk_accounts_cls_card_classes")),
         sa.ForeignKeyConstraint(["room_id"], ["rooms.id"], name=op.f("fk_accounts_room_id_rooms")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
-        info={
-            "sealed": True,
-            "seal_excludes": ("busy_intent_id", "busy_workstation_id", "busy_since", "version"),
-        },
     )
     with op.batch_alter_table("accounts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_accounts_card_serial"), ["card_serial"], unique=False)
@@ -1008,7 +998,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_cards_account_id_accounts")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cards")),
         sa.UniqueConstraint("serial", name=op.f("uq_cards_serial")),
-        info={"sealed": True},
     )
     with op.batch_alter_table("cards", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_cards_account_id"), ["account_id"], unique=False)
@@ -1322,7 +1311,6 @@ def upgrade() -> None:
             ["workstation_id"], ["workstations.id"], name=op.f("fk_print_jobs_workstation_id_workstations")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_print_jobs")),
-        info={"sealed": True},
     )
     with op.batch_alter_table("print_jobs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_print_jobs_workstation_id"), ["workstation_id"], unique=False)
@@ -1499,7 +1487,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["shift_id"], ["shifts.id"], name=op.f("fk_receipt_pages_shift_id_shifts")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_receipt_pages")),
         sa.UniqueConstraint("book_id", "page_no", name=op.f("uq_receipt_pages_book_id_page_no")),
-        info={"sealed": True},
     )
     with op.batch_alter_table("receipt_pages", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_receipt_pages_book_id"), ["book_id"], unique=False)
