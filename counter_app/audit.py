@@ -53,8 +53,6 @@ from db.queries.security import audit_chain_head, lock_audit_appends
 from db.session import unit_of_work
 
 GENESIS_MAC = "0" * 64
-# Who is working in a database session (clock, workstation, actor), for refusals raised deep inside.
-WHO_INFO = "counter.who"
 # An arbitrary constant naming "the audit chain" among PostgreSQL advisory locks.
 
 
@@ -253,17 +251,15 @@ def persist_refusal(session: Session, error: BaseException) -> bool:
 
 
 @contextmanager
-def recording_refusals(engine: Engine, *, keys: Keys, who: Mapping[str, Any] | None = None) -> Iterator[Session]:
+def recording_refusals(engine: Engine, *, keys: Keys, info: Mapping[str, Any] | None = None) -> Iterator[Session]:
     """`db.session.unit_of_work` with the keys bound, that keeps refusals: when the block raises
     an error carrying a refusal, the work is rolled back, then the refusal (login attempt,
-    approval failure and their audit entries) is written in a transaction of its own. `who`
-    (clock, workstation, actor) is left in the session's info for refusals raised deep inside
-    (counter_app.row_seals)."""
+    approval failure and their audit entries) is written in a transaction of its own. `info` is
+    added to the session's info (who is working, for refusals raised deep inside: row_seals)."""
     try:
         with unit_of_work(engine) as session:
             bind_keys(session, keys)
-            if who is not None:
-                session.info[WHO_INFO] = dict(who)
+            session.info.update(info or {})
             yield session
     except UserFacingError as error:
         if getattr(error, "security_refusal", None) is not None:

@@ -31,7 +31,7 @@ from base.errors import (
     Locked,
     UserFacingError,
 )
-from counter_app import audit
+from counter_app import audit, row_seals
 from counter_app.roles import (  # noqa: F401  (re-exported: auth is where callers look first)
     APPOINTING_ROLES,
     CO_SIGN_ROLES,
@@ -197,7 +197,8 @@ def authenticate(
             data={"until": until, "minutes_left": minutes},
         )
         raise _refuse(error, name=name, workstation=workstation, outcome="locked", at=now, actor_id=None)
-    operator = find_operator(session, name)
+    # The row is checked before its hash is: a hash swapped by SQL is refused, not tried.
+    operator = row_seals.check(session, find_operator(session, name))
     if operator is None or not password_matches(hasher, operator.password_hash, password):
         if operator is None:
             spend_equal_time(hasher, password)

@@ -18,15 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from base.errors import InputInvalid, UserFacingError
-from counter_app import audit
+from counter_app import audit, row_seals
 from counter_app.installation import InstallationInfo, read_installation
 from db.health import sqlite_integrity
 from db.migrate import check_schema
+from db.models import Installation
 
 _CHUNK = 1 << 20
 
@@ -92,7 +93,9 @@ def verify_backup_file(path: Path, audit_key: AuditKey) -> BackupCheck:
         check_schema(engine)
         with Session(engine) as s:
             info = read_installation(s)
-            result = audit.verify(s, audit_key(s, info))
+            key = audit_key(s, info)
+            _installation_genuine(s, key)
+            result = audit.verify(s, key)
         if not result.ok:
             bad = result.first_bad
             assert bad is not None  # a failed verify names its first bad entry
@@ -104,6 +107,14 @@ def verify_backup_file(path: Path, audit_key: AuditKey) -> BackupCheck:
         raise BackupBad("文件已损坏或不是数据库", detail_en="damaged or not a database") from exc
     finally:
         engine.dispose()
+
+
+def _installation_genuine(session: Session, key: bytes) -> None:
+    """A backup whose installation row (its id, development flag) was changed is refused: restoring
+    it would bring the change in (TAMPERED)."""
+    row = session.execute(select(Installation)).scalar_one()
+    if not row_seals.genuine(key, row):
+        raise row_seals.tampered(None, "installation", row.id)
 
 
 def _integrity(engine: Engine) -> None:

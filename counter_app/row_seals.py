@@ -40,7 +40,6 @@ from sqlalchemy.orm.base import NO_VALUE
 from base.canonical import canonical_json
 from base.clock import Clock, system_clock
 from base.errors import Tampered
-from counter_app import audit
 from counter_app.keystore import KEYS_INFO, Keys
 from db import numbering
 from db.base import Base
@@ -49,7 +48,9 @@ from db.models.security import AuditEntry
 
 SEAL_INFO = b"counter.row-seal.v1"
 TAMPER_KIND = "tamper.detected"
-WHO_INFO = audit.WHO_INFO  # who is working in a database session (set by OpContext)
+# Who is working in a database session (clock, workstation, actor), for the refusal's audit
+# entry: OpContext leaves it in the session's info (audit.recording_refusals(info=…)).
+WHO_INFO = "counter.who"
 _KEY_CACHE = "counter.seal_key"
 
 
@@ -125,20 +126,36 @@ def check_values(session: Session, table: Table, values: Mapping[str, Any], *, k
         raise tampered(session, table.name, values.get(_pk(table)))
 
 
+def genuine(audit_key: bytes, row: Any) -> bool:
+    """True when `row` matches its seal under this audit key (no keys bound: a backup file)."""
+    table = row.__table__
+    stored = row.row_mac
+    key = hmac.new(audit_key, SEAL_INFO, sha256).digest()
+    return stored is not None and hmac.compare_digest(mac_of(key, table, _column_values(row, table)), stored)
+
+
+def _column_values(row: Any, table: Table) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in sealed_columns(table)}
+
+
 def _loaded_value(state: Any, row: Any, name: str) -> Any:
     if name in state.committed_state:  # changed in this transaction: check what was loaded
         return state.committed_state[name]
     return getattr(row, name)
 
 
-def tampered(session: Session, table: str, row_id: Any) -> Tampered:
-    who = session.info.get(WHO_INFO) or {}
+def tampered(session: Session | None, table: str, row_id: Any) -> Tampered:
+    """TAMPERED naming the row, carrying its audit entry (written after the rollback)."""
+    who = (session.info.get(WHO_INFO) if session is not None else None) or {}
     clock: Clock = who.get("clock") or system_clock
     error = Tampered(
         f"{table} #{row_id} 的内容与校验码不符（可能被直接修改），操作已拒绝，请通知主管",
         detail_en=f"{table} #{row_id} does not match its seal (changed outside the software)",
         data={"table": table, "row_id": row_id},
     )  # fmt: skip
+
+    # Cycle: counter_app.audit imports clock_watch, which reads settings, which are checked here.
+    from counter_app import audit
 
     def write(fresh: Session) -> None:
         audit.record(

@@ -23,6 +23,7 @@ from base.errors import (
     ShiftNotOpen,
 )
 from base.vocabulary import TENDERS
+from counter_app import row_seals
 from counter_app.context import OpContext
 from counter_app.results import AccountInfo, WriteBack
 from counter_app.room_codes import normalise_room_code
@@ -60,7 +61,7 @@ def get_account(s: DbSession, account_no: str) -> Account:
     account = account_by_no(s, str(account_no))
     if account is None:
         raise AccountUnknown(str(account_no), field="account_no")
-    return account
+    return row_seals.check(s, account)  # its class, status, counter, card decide the sale
 
 
 def find_account_row(
@@ -74,12 +75,12 @@ def find_account_row(
         account = account_by_room_code(s, ctx.workstation.campus_id, code)
         if account is None:
             raise AccountUnknown(f"房间 {room_code}", detail_en=f"room {room_code}", field="room_code")
-        return account
+        return row_seals.check(s, account)
     if meter_no:
         account = account_by_meter_no(s, meter_no)
         if account is None:
             raise AccountUnknown(f"电表 {meter_no}", detail_en=f"meter {meter_no}", field="meter_no")
-        return account
+        return row_seals.check(s, account)
     raise InputInvalid("请输入房间号、账户号或电表号", detail_en="room code, account no or meter no needed")
 
 
@@ -133,7 +134,7 @@ def account_info(ctx: OpContext, s: DbSession, account: Account) -> AccountInfo:
     # Cycle: counter_app.ops.quota_owed imports ops.common at its top (the quota area computes entitlement).
     from counter_app.ops.quota_owed import free_owed_ckwh
 
-    tariff = current_tariff(s, account.cls, ctx.now())
+    tariff = row_seals.check(s, current_tariff(s, account.cls, ctx.now()))
     return AccountInfo(
         account_no=account.account_no, room_code=room_code_of(s, account), cls=account.cls,
         status=account.status, holder=account.holder, phone=account.phone, meter_no=account.meter_no,
@@ -151,7 +152,7 @@ def open_shift_row(ctx: OpContext, s: DbSession) -> Shift:
     shift = open_shift(s, ctx.workstation.id)
     if shift is None:
         raise ShiftNotOpen()
-    return shift
+    return row_seals.check(s, shift)  # its float decides what the close expects
 
 
 def check_tender(tender: str, reference: str | None) -> None:

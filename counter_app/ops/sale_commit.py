@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session as DbSession
 
+from counter_app import row_seals
 from counter_app.context import OpContext
 from counter_app.ops import quota_owed
 from counter_app.ops.common import add_audited, last_write_back, open_shift_row, room_code_of
@@ -56,7 +57,7 @@ class SalePlan:
 
 def commit_top_up(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recovered: bool) -> SaleResult:
     plan = SalePlan.of(intent)
-    account = s.get(Account, intent.account_id)
+    account = row_seals.check(s, s.get(Account, intent.account_id))
     now = ctx.now()
     shift_id = _selling_shift(ctx, s, intent)
     receipt = _receipt(ctx, s, intent, plan, account, now, shift_id)

@@ -22,6 +22,7 @@ from base.errors import (
     UnpaidBackCharge,
 )
 from base.money import energy_for_money, format_yuan, money_for_energy
+from counter_app import row_seals
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops import card_writes, quota_owed
@@ -165,7 +166,7 @@ def _begin_top_up(ctx: OpContext, s: DbSession, account_no: str, reading: Any, r
 
 
 def price_for(ctx: OpContext, s: DbSession, account: Account) -> int:
-    tariff = current_tariff(s, account.cls, ctx.now())
+    tariff = row_seals.check(s, current_tariff(s, account.cls, ctx.now()))  # the price decides the sale
     if tariff is None:
         raise InputInvalid(
             f"类别 {account.cls} 没有生效的电价", detail_en=f"no tariff in force for {account.cls}"

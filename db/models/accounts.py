@@ -25,7 +25,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from base.vocabulary import CLASS_CODES, CLASS_GROUP_LABELS, CLASS_GROUPS, CLASS_LABELS
-from db.base import Base, IntPK, JsonDoc, UUID_TEXT_LENGTH, UtcDateTime, approval_fk, in_list, operator_fk, row_mac_column
+from db.base import (
+    UUID_TEXT_LENGTH,
+    Base,
+    IntPK,
+    JsonDoc,
+    UtcDateTime,
+    approval_fk,
+    in_list,
+    operator_fk,
+    row_mac_column,
+)
 
 ACCOUNT_STATUSES = ("pending", "active", "blocked", "closed")
 PATTERN_OPS = "varchar_pattern_ops"

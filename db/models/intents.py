@@ -17,7 +17,17 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, IntPK, JsonDoc, UUID_TEXT_LENGTH, UtcDateTime, approval_fk, in_list, operator_fk, row_mac_column
+from db.base import (
+    UUID_TEXT_LENGTH,
+    Base,
+    IntPK,
+    JsonDoc,
+    UtcDateTime,
+    approval_fk,
+    in_list,
+    operator_fk,
+    row_mac_column,
+)
 
 INTENT_KINDS = (
     "top_up", "collect_free", "correction", "replace_card", "clear", "parameter", "roll_forward",

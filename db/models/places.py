@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, IntPK, UUID_TEXT_LENGTH, UtcDateTime, row_mac_column
+from db.base import UUID_TEXT_LENGTH, Base, IntPK, UtcDateTime, row_mac_column
 
 
 class Installation(Base):
