@@ -43,6 +43,7 @@ from counter_app.printing import drain_quietly, reprint
 from counter_app.results import AccountInfo, CardInfo, Quote, SaleResult
 from counter_app.roles import SELLING_ROLES
 from db.models import Account, CardWriteIntent
+from db.queries.receipts import receipt_counter
 from db.queries.tariffs import current_tariff
 
 # --- reading ------------------------------------------------------------------------------------------
@@ -133,6 +134,8 @@ class _Request:
 def _begin_top_up(ctx: OpContext, s: DbSession, account_no: str, reading: Any, req: _Request):
     ctx.require_role(s, *SELLING_ROLES)
     shift = open_shift_row(ctx, s)
+    # The number the sale will take, checked before the card is written (the commit checks again).
+    row_seals.check(s, receipt_counter(s, ctx.workstation.id))
     account = get_account(s, account_no)
     require_sellable(account)
     require_account_card(s, account, reading)
