@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -302,8 +303,15 @@ def _rehash_if_needed(
     workstation: str,
     clock: Clock,
 ) -> None:
+    """A stronger hash after the parameters were raised. Skipped, not failed, where the database
+    refuses the change: on PostgreSQL a counter PC's role may not UPDATE operators (least privilege,
+    installer/postgres/roles.sql); the next login through counter-admin rehashes."""
     if not hasher.check_needs_rehash(operator.password_hash):
         return
-    operator.password_hash = hasher.hash(password)
-    audit.record(session, kind="operator.rehashed", actor_id=operator.id, workstation=workstation,
-                 subject=operator, payload={"name": operator.name}, clock=clock)  # fmt: skip
+    try:
+        with session.begin_nested():
+            operator.password_hash = hasher.hash(password)
+            audit.record(session, kind="operator.rehashed", actor_id=operator.id, workstation=workstation,
+                         subject=operator, payload={"name": operator.name}, clock=clock)  # fmt: skip
+    except sa_exc.ProgrammingError:  # permission denied (psycopg InsufficientPrivilege)
+        session.refresh(operator)

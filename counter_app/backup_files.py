@@ -13,6 +13,7 @@ verifies with the keys of the keystore (whose fingerprints it must carry).
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 from base.errors import InputInvalid, UserFacingError
 from counter_app import audit, row_seals
 from counter_app.installation import InstallationInfo, read_installation
+from db.engine import PRIVATE_MODE, make_private
 from db.health import sqlite_integrity
 from db.migrate import check_schema
 from db.models import Installation
@@ -62,6 +64,9 @@ def sha256_of(path: Path) -> str:
 
 
 def copy_sqlite(engine: Engine, destination: Path) -> None:
+    """A consistent copy of the live database (backups, safety copies), created 0600 on POSIX."""
+    os.close(os.open(destination, os.O_WRONLY | os.O_CREAT, PRIVATE_MODE))
+    make_private(destination)  # an existing file keeps its mode through O_CREAT
     raw = engine.raw_connection()
     try:
         target = sqlite3.connect(str(destination))
