@@ -1,5 +1,5 @@
 """Row seals: every row whose content decides money, numbering or rights carries `row_mac`, and the
-row is checked when it is used, not only by `audit verify` (issue 12 §1; docs/security-rows.md).
+row is checked when it is used, not only by `audit verify` (issue 12 §1; docs/row-seals.md).
 
 - Which rows: db/models/__init__.py SEALED_TABLES: accounts,
   cards, shifts, receipt counters, operators, role grants, 监督人 appointments, the installation;
