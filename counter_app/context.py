@@ -69,7 +69,9 @@ class OpContext:
     @contextmanager
     def uow(self) -> Iterator[DbSession]:
         """One short write transaction; refusals of security interest survive its rollback."""
-        with audit.recording_refusals(self.engine, keys=self.keys, info={row_seals.WHO_INFO: self._who()}) as session:
+        with audit.recording_refusals(
+            self.engine, keys=self.keys, info={row_seals.WHO_INFO: self._who()}
+        ) as session:
             yield session
 
     @contextmanager

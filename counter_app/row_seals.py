@@ -116,7 +116,9 @@ def check_all(session: Session, rows: Any) -> list[Any]:
     return [check(session, row) for row in rows]
 
 
-def check_values(session: Session, table: Table, values: Mapping[str, Any], *, key: bytes | None = None) -> None:
+def check_values(
+    session: Session, table: Table, values: Mapping[str, Any], *, key: bytes | None = None
+) -> None:
     """The same check over plain column values (a Core row)."""
     key = key if key is not None else _session_key(session)
     if key is None:
@@ -226,7 +228,9 @@ def _before_update(mapper: Mapper[Any], connection: Connection, target: Any) -> 
     original = {name: state.committed_state.get(name, state.dict.get(name, NO_VALUE)) for name in cols}
     if any(value is NO_VALUE for value in original.values()):  # not all loaded: the database has it
         pk = _pk(table)
-        original = dict(connection.execute(select(table).where(table.c[pk] == state.identity[0])).mappings().one())
+        original = dict(
+            connection.execute(select(table).where(table.c[pk] == state.identity[0])).mappings().one()
+        )
     check_values(session, table, original, key=key)
     target.row_mac = mac_of(key, table, {**original, **{n: state.dict[n] for n in cols if n in state.dict}})
 

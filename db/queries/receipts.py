@@ -9,7 +9,9 @@ from db.models.receipts import MAIN_SERIES, Receipt, ReceiptCounter
 from db.models.settlement import SettlementSheet, ZReport
 
 
-def receipt_counter(session: Session, workstation_id: int, series: str = MAIN_SERIES) -> ReceiptCounter | None:
+def receipt_counter(
+    session: Session, workstation_id: int, series: str = MAIN_SERIES
+) -> ReceiptCounter | None:
     """The counter row of (workstation, series); None before its first number."""
     stmt = select(ReceiptCounter).where(
         ReceiptCounter.workstation_id == workstation_id, ReceiptCounter.series == series

@@ -50,7 +50,9 @@ def standing_roles(session: Session, operator_id: int) -> frozenset[str]:
 
 def grant_rows(session: Session, operator_id: int) -> list[RoleGrant]:
     """Every grant/revoke row of the operator, oldest first (the caller checks their seals)."""
-    return list(session.scalars(select(RoleGrant).where(RoleGrant.operator_id == operator_id).order_by(RoleGrant.id)))
+    return list(
+        session.scalars(select(RoleGrant).where(RoleGrant.operator_id == operator_id).order_by(RoleGrant.id))
+    )
 
 
 def roles_from_grants(rows: list[RoleGrant]) -> frozenset[str]:

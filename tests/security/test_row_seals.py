@@ -16,8 +16,7 @@ from sqlalchemy import select, text
 from base.canonical import canonical_json
 from base.errors import UserFacingError
 from counter_app import row_seals
-from counter_app.approvals import payload_sha256
-from counter_app.approvals import Approval
+from counter_app.approvals import Approval, payload_sha256
 from counter_app.auth import disable_operator, hash_password
 from counter_app.keystore import bind_keys
 from db.engine import make_engine
@@ -110,7 +109,9 @@ def test_a_legitimate_update_never_launders_a_tampered_account(selling):
     top_up(s)  # sells: the purchase counter's update resealed the genuine row
     into_meter_and_back(world)
     sql(world, "UPDATE accounts SET cls = 'staff' WHERE account_no = :no", no=DORM_ONE)
-    refused(lambda: top_up(s), "accounts")  # still refused after that update: the purchase counter's update resealed the genuine row
+    refused(
+        lambda: top_up(s), "accounts"
+    )  # still refused after that update: the purchase counter's update resealed the genuine row
 
 
 def test_a_card_status_changed_by_sql_is_refused_at_the_sale(selling):
@@ -248,7 +249,9 @@ def test_a_rewritten_queued_payload_with_its_sha256_recomputed_is_refused(world)
         p=forged, h=payload_sha256(kind, payload), id=queue_id)  # fmt: skip
     world.login("admin").set_setting("single_operator_mode", False, approval=world.approval("li"))
     li = world.login("li")
-    refused(lambda: li.approve_queued(queue_id=queue_id, approval=world.approval("wang")), "queued_operations")
+    refused(
+        lambda: li.approve_queued(queue_id=queue_id, approval=world.approval("wang")), "queued_operations"
+    )
 
 
 # --- the installation ----------------------------------------------------------------------------
@@ -274,4 +277,3 @@ def test_every_sealed_row_written_by_the_software_is_genuine(selling):
         bind_keys(db, world.counter.keys)
         for model in SEALED_TABLES:
             row_seals.check_all(db, db.scalars(select(model)))
-
