@@ -39,7 +39,7 @@ from sqlalchemy.orm.base import NO_VALUE
 
 from base.canonical import canonical_json
 from base.clock import Clock, system_clock
-from base.errors import Tampered
+from base.errors import Tampered, UserFacingError
 from counter_app.keystore import KEYS_INFO, Keys
 from db import numbering
 from db.base import Base
@@ -146,7 +146,7 @@ def _loaded_value(state: Any, row: Any, name: str) -> Any:
     return getattr(row, name)
 
 
-def tampered(session: Session | None, table: str, row_id: Any) -> Tampered:
+def tampered(session: Session | None, table: str, row_id: Any) -> UserFacingError:
     """TAMPERED naming the row, carrying its audit entry (written after the rollback)."""
     who = (session.info.get(WHO_INFO) if session is not None else None) or {}
     clock: Clock = who.get("clock") or system_clock
@@ -178,7 +178,7 @@ def tamper_alarms(session: Session, since: datetime) -> list[AuditEntry]:
 # --- the receipt counter (one Core upsert, db.numbering) ------------------------------------------
 
 
-def seal_receipt_counter(session: Session, row: Mapping[str, Any], fresh: bool) -> None:
+def seal_receipt_counter(session: Session, row: Mapping[Any, Any], fresh: bool) -> None:
     """After the upsert advanced a counter: check the value it had (value - 1) against its seal,
     unless the row was just created, then seal the new value."""
     key = _session_key(session)
@@ -204,7 +204,7 @@ def _after_insert(mapper: Mapper[Any], connection: Connection, target: Any) -> N
     state = sa_inspect(target)
     cols = sealed_columns(table)
     if all(name in state.dict for name in cols):
-        values: Mapping[str, Any] = state.dict
+        values: Mapping[Any, Any] = state.dict
     else:  # a server-side default: read what the database holds
         pk = _pk(table)
         values = connection.execute(select(table).where(table.c[pk] == state.dict[pk])).mappings().one()

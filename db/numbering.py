@@ -47,7 +47,7 @@ def format_receipt_no(workstation_code: str, seq: int, series: str = MAIN_SERIES
 # Called after every advance with (session, the counter row as it now is, created by this advance):
 # the core checks and renews the row's seal there (counter_app.row_seals). The row's `row_mac` is
 # still the one it had before the advance ("" when the row was just created).
-CounterHook = Callable[[Session, Mapping[str, Any], bool], None]
+CounterHook = Callable[[Session, Mapping[Any, Any], bool], None]
 ADVANCE_HOOKS: list[CounterHook] = []
 
 
