@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from opstesting import make_world, open_world_counter
+from opstesting import make_world, open_world_counter, set_columns
 from sqlalchemy import select, text
 
 from base.canonical import canonical_json
@@ -20,7 +20,7 @@ from counter_app.approvals import Approval, payload_sha256
 from counter_app.auth import disable_operator, hash_password
 from counter_app.keystore import bind_keys
 from db.engine import make_engine
-from db.models import SEALED_TABLES
+from db.models import SEALED_TABLES, Account
 from db.models.security import AuditEntry
 from db.queries.tariffs import current_fee
 from db.session import unit_of_work
@@ -112,6 +112,14 @@ def test_a_legitimate_update_never_launders_a_tampered_account(selling):
     refused(
         lambda: top_up(s), "accounts"
     )  # still refused after that update: the purchase counter's update resealed the genuine row
+
+
+def test_an_update_through_the_software_refuses_a_row_tampered_before_it(world):
+    """The seal is renewed only after the row as loaded passed its check (the ORM hook)."""
+    sql(world, "UPDATE accounts SET cls = 'staff' WHERE account_no = :no", no=DORM_ONE)
+    with pytest.raises(UserFacingError) as err:
+        set_columns(world, Account, Account.account_no == DORM_ONE, phone="13800000000")
+    assert err.value.code == "TAMPERED" and err.value.data["table"] == "accounts"
 
 
 def test_a_card_status_changed_by_sql_is_refused_at_the_sale(selling):
@@ -277,3 +285,28 @@ def test_every_sealed_row_written_by_the_software_is_genuine(selling):
         bind_keys(db, world.counter.keys)
         for model in SEALED_TABLES:
             row_seals.check_all(db, db.scalars(select(model)))
+
+
+@pytest.mark.pg
+def test_on_postgresql_tampered_rows_are_refused_at_use(tmp_path, pg_url):
+    """A subset on PostgreSQL (JSONB, timestamptz, the receipt counter's upsert): an account, the
+    receipt counter and a swapped password hash."""
+    w = make_world(tmp_path, db_url=pg_url)
+    try:
+        s = w.login("zhang")
+        s.open_shift(float_fen=50_000)
+        w.serial = w.issue_card(DORM_ONE, s)
+        sql(w, "UPDATE accounts SET cls = 'staff' WHERE account_no = :no", no=DORM_ONE)
+        refused(lambda: top_up(s), "accounts")
+        sql(w, "UPDATE accounts SET cls = 'dorm' WHERE account_no = :no", no=DORM_ONE)
+        top_up(s)
+        into_meter_and_back(w)
+        sql(w, "UPDATE receipt_counters SET value = value - 1 WHERE series = 'main'")
+        refused(lambda: top_up(s), "receipt_counters")
+        sql(w, "UPDATE receipt_counters SET value = value + 1 WHERE series = 'main'")
+        assert top_up(s).receipt_no == "W01-00000002"
+        sql(w, "UPDATE operators SET password_hash = :h WHERE name = 'li'", h=hash_password("known-to-me"))
+        refused(lambda: co_sign(w, Approval(name="li", password="known-to-me")), "operators")
+        assert {e["table"] for e in tamper_entries(w)} == {"accounts", "receipt_counters", "operators"}
+    finally:
+        w.close()
