@@ -84,7 +84,7 @@ def sealed_columns(table: Table) -> tuple[str, ...]:
     return cols
 
 
-def mac_of(key: bytes, table: Table, values: Mapping[str, Any]) -> str:
+def mac_of(key: bytes, table: Table, values: Mapping[Any, Any]) -> str:
     content = {name: values[name] for name in sealed_columns(table)}
     return hmac.new(key, table.name.encode() + b"\x00" + canonical_json(content), sha256).hexdigest()
 
