@@ -126,6 +126,8 @@ _TABLE = [
     # An addition too (issue 12 §4): the card carries a purchase the database does not know.
     ("CardAhead", "CARD_AHEAD", "卡上有数据库中没有的购电记录（数据库可能被恢复到旧备份），已转入挂账待主管处理；请再次读卡后继续",
      "The card carries a purchase the database does not know (restored?); it is in suspense for the head"),
+    # Addition (issue 12 §1): a sealed row does not match its seal (counter_app/row_seals.py).
+    ("Tampered", "TAMPERED", "数据校验失败，记录可能被篡改", "A record failed its integrity check"),
     ("DeviceOffline", "DEVICE_OFFLINE", "设备未连接或无响应", "Device not connected or not answering"),
     ("PrinterPaperOut", "PRINTER_PAPER_OUT", "打印机缺纸", "The printer is out of paper"),
     ("SimulationRefused", "SIMULATION_REFUSED", "生产数据库不允许使用模拟设备",
@@ -213,3 +215,4 @@ DbIoError: type[UserFacingError]
 DbCorrupt: type[UserFacingError]
 DbNotFound: type[UserFacingError]
 SaleNotRecorded: type[UserFacingError]
+Tampered: type[UserFacingError]

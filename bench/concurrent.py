@@ -60,7 +60,7 @@ def prepare(tmp: Path, server: str) -> str:
                                  clock=world.clock, hasher=CHEAP)  # fmt: skip
             grant_role(s, operator_id=op.id, role="cashier", granted_by_id=None, workstation="TEST",
                        clock=world.clock)  # fmt: skip
-    codes = add_accounts(engine, 16)
+    codes = add_accounts(engine, 16, keys=world.counter.keys)
     world.close()
     (tmp / "accounts.json").write_text(json.dumps(codes))
     return url

@@ -104,7 +104,7 @@ def _bulk_floor(tmp, n: int) -> float:
 
     world = make_world(tmp)
     try:
-        return timed(lambda: add_accounts(world.counter.engine, n))
+        return timed(lambda: add_accounts(world.counter.engine, n, keys=world.counter.keys))
     finally:
         world.close()
 

@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Engine, insert, select
 
 from base.clock import BUSINESS_TZ
+from counter_app import row_seals
+from counter_app.keystore import Keys, bind_keys
 from db.models import Account, Building, Campus, LedgerEntry, Room
 from db.session import unit_of_work
 
@@ -20,13 +22,17 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英"
 
 
-def add_accounts(engine: Engine, n: int, *, campus: str = "main", rooms_per_building: int = 640) -> list[str]:
+def add_accounts(
+    engine: Engine, n: int, *, keys: Keys, campus: str = "main", rooms_per_building: int = 640
+) -> list[str]:
     """`n` rooms with a live account each on `campus`, in buildings "20", "21" … (two digits, the
     default room-code pattern; the test world uses 1, 5 and 12); returns the room codes ("20-1201").
-    One in five is a staff account with a holder name (the rest dorm rooms)."""
+    One in five is a staff account with a holder name (the rest dorm rooms). The accounts are
+    sealed with `keys` (counter_app/row_seals.py: an unsealed account is refused at use)."""
     rng = random.Random(7)
     codes: list[str] = []
     with unit_of_work(engine) as s:
+        bind_keys(s, keys)
         campus_id = s.scalar(select(Campus.id).where(Campus.code == campus))
         buildings = (n + rooms_per_building - 1) // rooms_per_building
         for b in range(20, 20 + buildings):
@@ -55,6 +61,7 @@ def add_accounts(engine: Engine, n: int, *, campus: str = "main", rooms_per_buil
                 })  # fmt: skip
             s.execute(insert(Account), account_rows)
             codes += [f"{b}-{num}" for num in numbers]
+        row_seals.seal_unsealed(s, Account)
     return codes
 
 

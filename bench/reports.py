@@ -39,7 +39,7 @@ def measure(rows: int, years: int) -> dict:
     with scratch(f"reports{rows}") as tmp:
         world = make_world(tmp)
         engine = world.counter.engine
-        add_accounts(engine, 5_000)
+        add_accounts(engine, 5_000, keys=world.counter.keys)
         end = business(2026, 11, 1)
         start = end - timedelta(days=365 * years)
         out["insert_s"] = timed(lambda: add_ledger(engine, rows, start=start, end=end))

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         from bench.population import add_accounts
 
         world = make_world(tmp)
-        codes = add_accounts(world.counter.engine, n)
+        codes = add_accounts(world.counter.engine, n, keys=world.counter.keys)
         results.count("accounts", n + 4)
         s = world.login("zhang")
         rng = random.Random(3)

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session, aliased
 from base.canonical import canonical_json
 from base.clock import BUSINESS_TZ, Clock, business_date
 from base.errors import ApprovalInvalid, ApprovalRequired, Locked, SelfApproval, UserFacingError
-from counter_app import audit
+from counter_app import audit, row_seals
 from counter_app.auth import (
     CO_SIGN_ROLES,
     default_hasher,
@@ -147,7 +147,7 @@ def _authenticated_checker(
     hasher: argon2.PasswordHasher | None,
 ) -> Operator:  # fmt: skip
     hasher = hasher or default_hasher()
-    checker = find_operator(session, name)
+    checker = row_seals.check(session, find_operator(session, name))  # a swapped hash: TAMPERED
     if checker is not None and checker.id == maker_id:
         raise refuse(SelfApproval(), "self")
     if checker is None:

@@ -251,13 +251,15 @@ def persist_refusal(session: Session, error: BaseException) -> bool:
 
 
 @contextmanager
-def recording_refusals(engine: Engine, *, keys: Keys) -> Iterator[Session]:
+def recording_refusals(engine: Engine, *, keys: Keys, info: Mapping[str, Any] | None = None) -> Iterator[Session]:
     """`db.session.unit_of_work` with the keys bound, that keeps refusals: when the block raises
     an error carrying a refusal, the work is rolled back, then the refusal (login attempt,
-    approval failure and their audit entries) is written in a transaction of its own."""
+    approval failure and their audit entries) is written in a transaction of its own. `info` is
+    added to the session's info (who is working, for refusals raised deep inside: row_seals)."""
     try:
         with unit_of_work(engine) as session:
             bind_keys(session, keys)
+            session.info.update(info or {})
             yield session
     except UserFacingError as error:
         if getattr(error, "security_refusal", None) is not None:

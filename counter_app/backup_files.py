@@ -15,20 +15,23 @@ check).
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from base.errors import InputInvalid, UserFacingError
-from counter_app import audit
+from counter_app import audit, row_seals
 from counter_app.installation import InstallationInfo, read_installation
+from db.engine import PRIVATE_MODE, make_private
 from db.health import sqlite_integrity
 from db.migrate import check_schema
+from db.models import Installation
 
 _CHUNK = 1 << 20
 
@@ -110,6 +113,9 @@ def _compare_sha256(path: Path, logged: str | None) -> bool:
 
 
 def copy_sqlite(engine: Engine, destination: Path) -> None:
+    """A consistent copy of the live database (backups, safety copies), created 0600 on POSIX."""
+    os.close(os.open(destination, os.O_WRONLY | os.O_CREAT, PRIVATE_MODE))
+    make_private(destination)  # an existing file keeps its mode through O_CREAT
     raw = engine.raw_connection()
     try:
         target = sqlite3.connect(str(destination))
@@ -143,7 +149,9 @@ def verify_backup_file(path: Path, audit_key: AuditKey, logged_sha256: str | Non
         check_schema(engine)
         with Session(engine) as s:
             info = read_installation(s)
-            result = audit.verify(s, audit_key(s, info))
+            key = audit_key(s, info)
+            _installation_genuine(s, key)
+            result = audit.verify(s, key)
         if not result.ok:
             bad = result.first_bad
             assert bad is not None  # a failed verify names its first bad entry
@@ -155,6 +163,14 @@ def verify_backup_file(path: Path, audit_key: AuditKey, logged_sha256: str | Non
         raise BackupBad("文件已损坏或不是数据库", detail_en="damaged or not a database") from exc
     finally:
         engine.dispose()
+
+
+def _installation_genuine(session: Session, key: bytes) -> None:
+    """A backup whose installation row (its id, development flag) was changed is refused: restoring
+    it would bring the change in (TAMPERED)."""
+    row = session.execute(select(Installation)).scalar_one()
+    if not row_seals.genuine(key, row):
+        raise row_seals.tampered(None, "installation", row.id)
 
 
 def _integrity(engine: Engine) -> None:

@@ -27,8 +27,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session as DbSession
 
 from base.clock import Clock, business_date
-from base.errors import RoleForbidden
-from counter_app import approvals, audit, queueing, settings
+from base.errors import RoleForbidden, UserFacingError
+from counter_app import approvals, audit, queueing, row_seals, settings
 from counter_app.approvals import Approval
 from counter_app.auth import AuthenticatedOperator
 from counter_app.devices import Devices
@@ -76,7 +76,9 @@ class OpContext:
 
     @contextmanager
     def _uow(self) -> Iterator[DbSession]:
-        with audit.recording_refusals(self.engine, keys=self.keys) as session:
+        with audit.recording_refusals(
+            self.engine, keys=self.keys, info={row_seals.WHO_INFO: self._who()}
+        ) as session:
             yield session
             if self.high_water is not None:
                 self.high_water.before_commit(session)
@@ -85,9 +87,22 @@ class OpContext:
 
     @contextmanager
     def reading(self) -> Iterator[DbSession]:
-        with unit_of_work(self.engine, read_only=True) as session:
-            bind_keys(session, self.keys)
-            yield session
+        """A read-only transaction; a refusal met while reading (a tampered row) is still recorded."""
+        try:
+            with unit_of_work(self.engine, read_only=True) as session:
+                bind_keys(session, self.keys)
+                session.info[row_seals.WHO_INFO] = self._who()
+                yield session
+        except UserFacingError as error:
+            if getattr(error, "security_refusal", None) is not None:
+                with audit.recording_refusals(self.engine, keys=self.keys) as fresh:
+                    audit.persist_refusal(fresh, error)
+            raise
+
+    def _who(self) -> dict[str, Any]:
+        """Who and where, for a refusal's audit entry written from inside a database session."""
+        return {"clock": self.clock, "workstation": self.place,
+                "actor_id": self.operator.id if self.operator else None}  # fmt: skip
 
     # --- where ----------------------------------------------------------------------------------
     @property

@@ -53,10 +53,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from base.clock import Clock
-from counter_app import audit, settings
+from counter_app import audit, row_seals, settings
 from counter_app.keystore import FileKeystore, Keys, Keystore, bind_keys
 from db.models import Account
 from db.models.places import Workstation
+from db.models.receipts import ReceiptCounter
 from db.models.security import AuditEntry
 from db.numbering import NUMBERS_TAKEN, advance_to, counter_values
 from db.session import unit_of_work
@@ -233,13 +234,14 @@ class HighWater:
         with unit_of_work(self.engine, read_only=True) as s:  # the usual answer: nothing behind
             if not self._behind(s, accounts):
                 return Behind({}, None, ())
-        with unit_of_work(self.engine) as s:
-            bind_keys(s, self.keys)
+        who = {"clock": self.clock, "workstation": self.mark.workstation, "actor_id": None}
+        # recording_refusals: a counter found tampered on the way is refused AND recorded.
+        with audit.recording_refusals(self.engine, keys=self.keys, info={row_seals.WHO_INFO: who}) as s:
             behind = self._behind(s, accounts)
             if not behind:
                 return behind
             for series, (_db, mark) in behind.receipts.items():
-                advance_to(s, self.workstation_id, series, mark)
+                self._advance_sealed(s, series, mark)
             self._record(s, BEHIND, {
                 "receipts": {k: list(v) for k, v in behind.receipts.items()},
                 "chain": list(behind.chain) if behind.chain else None,
@@ -250,6 +252,19 @@ class HighWater:
         self.save()
         log.warning("database behind the high-water mark: %s", behind)
         return behind
+
+    def _advance_sealed(self, s: Session, series: str, seq: int) -> None:
+        """Move a counter up to the mark through its seal: a counter lowered behind the software's
+        back is TAMPERED (never silently repaired by the mark); a genuine one (a restored backup's)
+        is advanced and sealed again."""
+        where = (ReceiptCounter.workstation_id == self.workstation_id, ReceiptCounter.series == series)
+        row_seals.check(s, s.scalars(select(ReceiptCounter).where(*where)).one_or_none())
+        advance_to(s, self.workstation_id, series, seq)
+        table = ReceiptCounter.__table__
+        now = s.execute(select(table).where(table.c.workstation_id == self.workstation_id,
+                                            table.c.series == series)).mappings().one()  # fmt: skip
+        row_seals.seal_receipt_counter(s, now, fresh=True)
+        s.expire_all()
 
     def _behind(self, s: Session, accounts: bool) -> Behind:
         values = counter_values(s, self.workstation_id)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from base.clock import Clock
 from base.errors import InputInvalid, KeyMissing
-from counter_app import __version__, audit
+from counter_app import __version__, audit, row_seals
 from counter_app.auth import create_operator
 from counter_app.keystore import Keys, Keystore, bind_keys, init_keys, keystore_from_spec, open_keys
 from counter_app.roles import grant_role
@@ -50,10 +50,21 @@ def keystore_for(session: Session, spec: str | None) -> Keystore:
 
 
 def load_keys(engine: Engine, keystore_spec: str | None) -> tuple[Keys, InstallationInfo, Keystore]:
+    """The keys, and what kind of database this is. The installation row (development or
+    production: simulated devices are refused on production) is checked against its seal as soon
+    as the keys are known: a flipped `dev` refuses the opening (TAMPERED, recorded)."""
     with unit_of_work(engine, read_only=True) as session:
         info = read_installation(session)
         keystore = keystore_from_spec(keystore_spec, database_id=info.instance_id)
-        return open_keys(session, keystore), info, keystore
+        keys = open_keys(session, keystore)
+        row = session.execute(select(Installation)).scalar_one()
+        if not row_seals.genuine(keys.audit_hmac, row):
+            error = row_seals.tampered(None, "installation", row.id)
+        else:
+            return keys, info, keystore
+    with audit.recording_refusals(engine, keys=keys) as fresh:
+        audit.persist_refusal(fresh, error)
+    raise error
 
 
 def initialise(
@@ -75,10 +86,10 @@ def initialise(
             raise InputInvalid("数据库已经初始化", detail_en="the database is already initialised")
         info = InstallationInfo(instance_id=str(uuid.uuid4()), dev=dev)
         now = clock()
+        keys = init_keys(session, keystore_from_spec(keystore_spec, database_id=info.instance_id), clock=clock)
+        bind_keys(session, keys)  # before the first sealed row (the installation) is written
         session.add(Installation(instance_id=info.instance_id, dev=dev, created_at=now, app_version=__version__))
         _add_card_classes(session)
-        keys = init_keys(session, keystore_from_spec(keystore_spec, database_id=info.instance_id), clock=clock)
-        bind_keys(session, keys)
         _add_first_people(session, admin=admin, head=head, clock=clock, hasher=hasher)
         audit.record(session, kind="installation.created", actor_id=None, workstation=INIT_WORKSTATION,
                      payload={"instance_id": info.instance_id, "dev": dev}, clock=clock)  # fmt: skip

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from base import crashpoints
 from base.errors import InputInvalid, UserFacingError
+from counter_app import row_seals
 from counter_app.context import OpContext
 from counter_app.documents import render, to_json
 from counter_app.ops.common import add_audited
@@ -59,7 +60,9 @@ def drain(ctx: OpContext) -> int:
     if printer is None:
         return 0
     with ctx.reading() as s:
-        jobs = [(j.id, j.document, j.payload["document"], j.reprint_count) for j in waiting_jobs(ctx, s)]
+        # A payload rewritten by SQL is refused (TAMPERED) before it reaches paper.
+        jobs = [(j.id, j.document, j.payload["document"], j.reprint_count)
+                for j in row_seals.check_all(s, waiting_jobs(ctx, s))]  # fmt: skip
     printed = 0
     for job_id, document, payload, reprint_count in jobs:
         data = render(document, payload, columns=DEFAULT_COLUMNS, reprint_count=reprint_count).data
@@ -112,6 +115,7 @@ def reprint(ctx: OpContext, receipt_no: str) -> int:
             raise InputInvalid(
                 f"凭条 {receipt_no} 没有可补打的内容", detail_en=f"nothing to reprint for {receipt_no}"
             )
+        row_seals.check(s, original)  # 补打 copies this payload: it must be the one the sale wrote
         count = 1 + (s.scalar(select(func.count(ReceiptEvent.id)).where(
             ReceiptEvent.receipt_id == receipt.id, ReceiptEvent.kind == "reprinted")) or 0)  # fmt: skip
         add_audited(ctx, s, ReceiptEvent(receipt_id=receipt.id, kind="reprinted", at=ctx.now(),

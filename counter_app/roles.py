@@ -23,33 +23,36 @@ from base.vocabulary import APPOINTING_ROLES as APPOINTING_ROLES  # (`X as X`: r
 from base.vocabulary import CO_SIGN_ROLES as CO_SIGN_ROLES
 from base.vocabulary import ROLES as ROLES
 from base.vocabulary import SELLING_ROLES as SELLING_ROLES
-from counter_app import audit
+from counter_app import audit, row_seals
 from db.models.security import Operator, RoleGrant, SupervisorAppointment
-from db.queries.security import standing_roles
+from db.queries.security import grant_rows, roles_from_grants
 
 
 def _existing(session: Session, operator_id: int) -> Operator:
-    operator = session.get(Operator, operator_id)
+    operator = row_seals.check(session, session.get(Operator, operator_id))
     if operator is None:
         raise InputInvalid(f"没有编号为 {operator_id} 的操作员", detail_en=f"no operator {operator_id}")
     return operator
 
 
 def roles_of(session: Session, operator_id: int) -> frozenset[str]:
-    """Standing roles: per role, the latest grant/revoke row decides."""
-    return standing_roles(session, operator_id)
+    """Standing roles: per role, the latest grant/revoke row decides. Every row is checked against
+    its seal (a grant inserted by SQL is refused, TAMPERED)."""
+    return roles_from_grants(row_seals.check_all(session, grant_rows(session, operator_id)))
 
 
 def _appointed(session: Session, operator_id: int, *, on: date | None = None) -> bool:
-    query = select(SupervisorAppointment.id).where(SupervisorAppointment.operator_id == operator_id)
+    """An appointment covers the day. Checked against its seal: an appointment extended or inserted
+    by SQL is refused (TAMPERED), not silently ignored."""
+    query = select(SupervisorAppointment).where(SupervisorAppointment.operator_id == operator_id)
     if on is not None:
         query = query.where(SupervisorAppointment.from_date <= on, SupervisorAppointment.to_date >= on)
-    return session.scalar(query.limit(1)) is not None
+    return bool(row_seals.check_all(session, session.scalars(query.limit(1))))
 
 
 def has_role(session: Session, operator_id: int, role: str, *, on: date) -> bool:
     """True when the (enabled) operator holds `role` on that day; "supervisor" also by appointment."""
-    operator = session.get(Operator, operator_id)
+    operator = row_seals.check(session, session.get(Operator, operator_id))
     if operator is None or operator.disabled:
         return False
     if role in roles_of(session, operator_id):

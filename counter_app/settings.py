@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from base.clock import system_clock
 from base.errors import InputInvalid
 from base.vocabulary import CLASS_CODES
+from counter_app import row_seals
 from counter_app.room_codes import DEFAULT_ROOM_CODE_PATTERN, check_room_code_pattern
 from db.queries.settings import add_setting_row, latest_setting
 
@@ -261,7 +262,7 @@ def validate(key: str, value: Any) -> Any:
 def get_setting(session: Session, key: str) -> Any:
     """The current value of `key`: the latest stored row, else the default."""
     entry = setting(key)
-    row = latest_setting(session, key)
+    row = row_seals.check(session, latest_setting(session, key))  # a value changed by SQL: TAMPERED
     return entry.load(row.value if row is not None else entry.check(entry.default))
 
 

@@ -89,3 +89,9 @@ UUID_TEXT_LENGTH = 36
 def approval_fk() -> Any:
     """The co-signature behind a row (`approvals.id`, db/models/security.py), if one was needed."""
     return mapped_column(IntPK, ForeignKey("approvals.id"), nullable=True)
+
+
+def row_mac_column() -> Any:
+    """`row_mac`: the row's seal, HMAC-SHA256 of its other columns with a key derived from the
+    audit key (written and checked by counter_app.row_seals; NULL means "never sealed", refused)."""
+    return mapped_column(String(64), nullable=True)

@@ -176,9 +176,34 @@ def sqlite_file_of(engine: Engine) -> str | None:
     return sqlite_file_path(engine.url) if is_sqlite(engine) else None
 
 
+PRIVATE_MODE = 0o600
+
+
+def make_private(path: str | Path) -> None:
+    """Readable and writable by the owner only (POSIX; on Windows the installer sets the data
+    folder's ACL): the database, its -wal/-shm, backups and safety copies hold every account, the
+    ledger and the password hashes (issue 12 §2). A missing file is left alone."""
+    if os.name != "posix":
+        return
+    try:
+        os.chmod(path, PRIVATE_MODE)
+    except FileNotFoundError:
+        pass
+
+
+def _private_sqlite_files(dbapi_connection: sqlite3.Connection) -> None:
+    """Before WAL mode is set: SQLite gives the -wal and -shm files the database file's mode."""
+    row = dbapi_connection.execute("PRAGMA database_list").fetchone()
+    path = row[2] if row else ""
+    if path:
+        for name in (path, path + "-wal", path + "-shm"):
+            make_private(name)
+
+
 def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     # pysqlite must not BEGIN on its own: the "begin" event below does it (the SQLAlchemy recipe).
     dbapi_connection.isolation_level = None
+    _private_sqlite_files(dbapi_connection)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

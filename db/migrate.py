@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import sys
 from datetime import UTC
@@ -31,7 +32,7 @@ import db.models  # noqa: F401  (registers every table for schema_differences)
 from base.clock import system_clock
 from base.errors import SchemaNewer, SchemaOlder
 from db.base import Base, UtcDateTime
-from db.engine import sqlite_file_path
+from db.engine import PRIVATE_MODE, make_private, sqlite_file_path
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +168,8 @@ def backup_sqlite(engine: Engine, destination: Path) -> Path:
     """A consistent copy through SQLite's online backup API (a file copy taken mid-transaction
     can be corrupt: sqlite.org/howtocorrupt.html)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(destination, os.O_WRONLY | os.O_CREAT, PRIVATE_MODE))  # 0600 from the start
+    make_private(destination)
     raw = engine.raw_connection()
     try:
         target = sqlite3.connect(str(destination))

@@ -13,6 +13,7 @@ failed after the intent was committed) keeps its receipt and records a `voided` 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -47,6 +48,13 @@ def format_receipt_no(workstation_code: str, seq: int, series: str = MAIN_SERIES
     return f"{workstation_code}-{series.upper()}-{seq:0{SEQ_DIGITS}d}"
 
 
+# Called after every advance with (session, the counter row as it now is, created by this advance):
+# the core checks and renews the row's seal there (counter_app.row_seals). The row's `row_mac` is
+# still the one it had before the advance ("" when the row was just created).
+CounterHook = Callable[[Session, Mapping[Any, Any], bool], None]
+ADVANCE_HOOKS: list[CounterHook] = []
+
+
 def next_seq(session: Session, workstation_id: int, series: str = MAIN_SERIES) -> int:
     """Advance the counter of (workstation, series) and return the new value (1 for the first)."""
     dialect = session.get_bind().dialect.name
@@ -54,13 +62,16 @@ def next_seq(session: Session, workstation_id: int, series: str = MAIN_SERIES) -
     table = ReceiptCounter.__table__
     stmt = (
         insert(table)
-        .values(workstation_id=workstation_id, series=series, value=1)
+        .values(workstation_id=workstation_id, series=series, value=1, row_mac="")
         .on_conflict_do_update(
             index_elements=[table.c.workstation_id, table.c.series], set_={"value": table.c.value + 1}
         )
-        .returning(table.c.value)
+        .returning(table.c.id, table.c.workstation_id, table.c.series, table.c.value, table.c.row_mac)
     )
-    return int(session.execute(stmt).scalar_one())
+    row = session.execute(stmt).mappings().one()
+    for hook in ADVANCE_HOOKS:
+        hook(session, row, row["row_mac"] == "" and row["value"] == 1)
+    return int(row["value"])
 
 
 def counter_values(session: Session, workstation_id: int) -> dict[str, int]:

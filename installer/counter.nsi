@@ -77,9 +77,15 @@ Section "Program" SecProgram
   CreateDirectory "$APPDATA\counter"
   CreateDirectory "$APPDATA\counter\logs"
   CreateDirectory "$APPDATA\counter\backups"
-  ; Every cashier's Windows account writes the database and the logs (BUILTIN\Users, by SID so a
-  ; Chinese Windows resolves it too); ProgramData alone lets a user change only files they created.
-  nsExec::Exec 'icacls "$APPDATA\counter" /grant *S-1-5-32-545:(OI)(CI)M /T'
+  ; Least privilege (issue 12 §2; UNVERIFIED until run on Windows): the data folder (database,
+  ; backups, logs) is readable and writable by SYSTEM and Administrators (full control) and by the
+  ; local group CounterOperators (modify), never by BUILTIN\Users. Inheritance from ProgramData
+  ; (which lets every user read) is cut. IT adds the Windows accounts that run counter-app to
+  ; CounterOperators (`net localgroup CounterOperators <account> /add`). SIDs, not names, so a
+  ; Chinese Windows resolves them: S-1-5-18 SYSTEM, S-1-5-32-544 Administrators, S-1-5-32-545 Users.
+  nsExec::Exec 'net localgroup CounterOperators /add /comment:"counter-app: the data folder"'
+  nsExec::Exec 'icacls "$APPDATA\counter" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F CounterOperators:(OI)(CI)M /T'
+  nsExec::Exec 'icacls "$APPDATA\counter" /remove:g *S-1-5-32-545 /T'
 
   CreateShortCut "$SMPROGRAMS\${APPNAME}.lnk" "$INSTDIR\counter-app.exe" "" "$INSTDIR\counter-app.exe" 0
   WriteRegStr HKLM "${REGKEY}" "InstallDir" "$INSTDIR"

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import AccountClosed, InputInvalid
-from counter_app import printing
+from counter_app import printing, row_seals
 from counter_app.context import OpContext
 from counter_app.ops import fee_receipts
 from counter_app.ops.card_writes import begin_intent, run_card_write
@@ -154,7 +154,7 @@ def replace_card(
                 "请放一张空白卡", detail_en="place a blank card, not the old one", field="card"
             )
         check_new_card(ctx, s, reading, account)
-        fee = current_fee(s, "card", ctx.now())
+        fee = row_seals.check(s, current_fee(s, "card", ctx.now()))  # the fee decides what is charged
         fee_fen = fee.fen if fee is not None else 0
         shift_id = None
         if fee_fen > 0:

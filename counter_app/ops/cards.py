@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import AccountClosed, CardBlacklisted, CardMismatch, InputInvalid
+from counter_app import row_seals
 from counter_app.context import OpContext
 from counter_app.ops.card_writes import begin_intent, run_card_write
 from counter_app.ops.common import add_audited, get_account
@@ -44,8 +45,8 @@ def card_row(s: DbSession, serial: str) -> Card | None:
 def card_blacklisted(s: DbSession, serial: str) -> bool:
     """True when the card was reported lost (or replaced): the sales path refuses it
     (CARD_BLACKLISTED). Cards the counter never recorded (legacy cards) are not blacklisted."""
-    status = s.scalar(select(Card.status).where(Card.serial == serial))
-    return status in BLACKLISTED_STATUSES
+    card = row_seals.check(s, card_row(s, serial))  # a status changed by SQL: TAMPERED
+    return card is not None and card.status in BLACKLISTED_STATUSES
 
 
 def require_not_blacklisted(s: DbSession, serial: str) -> None:

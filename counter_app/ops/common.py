@@ -25,6 +25,7 @@ from base.errors import (
 from base.money import format_yuan
 from base.validation import AMOUNT_MAX_FEN, checked_int, tendered_maximum
 from base.vocabulary import TENDERS
+from counter_app import row_seals
 from counter_app.context import OpContext
 from counter_app.results import AccountInfo, WriteBack
 from counter_app.room_codes import normalise_room_code
@@ -63,7 +64,7 @@ def get_account(s: DbSession, account_no: str) -> Account:
     account = account_by_no(s, str(account_no))
     if account is None:
         raise AccountUnknown(str(account_no), field="account_no")
-    return account
+    return row_seals.check(s, account)  # its class, status, counter, card decide the sale
 
 
 def find_account_row(
@@ -94,14 +95,14 @@ def _account_of_room(ctx: OpContext, s: DbSession, room_code: str) -> Account:
     account = account_by_room_code(s, ctx.workstation.campus_id, code)
     if account is None:
         raise AccountUnknown(f"房间 {room_code}", detail_en=f"room {room_code}", field="room_code")
-    return account
+    return row_seals.check(s, account)
 
 
 def _account_of_meter(s: DbSession, meter_no: str) -> Account:
     account = account_by_meter_no(s, meter_no)
     if account is None:
         raise AccountUnknown(f"电表 {meter_no}", detail_en=f"meter {meter_no}", field="meter_no")
-    return account
+    return row_seals.check(s, account)
 
 
 def require_sellable(account: Account) -> None:
@@ -154,7 +155,7 @@ def account_info(ctx: OpContext, s: DbSession, account: Account) -> AccountInfo:
     # Cycle: counter_app.ops.quota_owed imports ops.common at its top (the quota area computes entitlement).
     from counter_app.ops.quota_owed import free_owed_ckwh
 
-    tariff = current_tariff(s, account.cls, ctx.now())
+    tariff = row_seals.check(s, current_tariff(s, account.cls, ctx.now()))
     return AccountInfo(
         account_no=account.account_no, room_code=room_code_of(s, account), cls=account.cls,
         status=account.status, holder=account.holder, phone=account.phone, meter_no=account.meter_no,
@@ -172,7 +173,7 @@ def open_shift_row(ctx: OpContext, s: DbSession) -> Shift:
     shift = open_shift(s, ctx.workstation.id)
     if shift is None:
         raise ShiftNotOpen()
-    return shift
+    return row_seals.check(s, shift)  # its float decides what the close expects
 
 
 def check_tender(tender: str, reference: str | None) -> None:

@@ -10,6 +10,7 @@ workstation's campus, each row naming its counter.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -23,6 +24,7 @@ from counter_app.clock_watch import clock_back_marks
 from counter_app.context import OpContext
 from counter_app.ops.area import SessionArea
 from counter_app.roles import CO_SIGN_ROLES
+from counter_app.row_seals import tamper_alarms
 from db.models import Account, LedgerEntry, LedgerMark, Receipt, ReceiptEvent, Shift, Workstation
 from db.models.security import Approval, AuditEntry, Operator
 from db.models.shifts import ShiftClosure
@@ -39,7 +41,7 @@ MARK_TEXT = {
 @dataclass(frozen=True)
 class MorningItem:
     kind: str  # void | correction | reprint | manual_reading | override | late_hand_in |
-    #            unpriced_energy | flagged | recovered | over | short | queued | clock_back |
+    #            unpriced_energy | flagged | recovered | over | short | queued | clock_back | tampered |
     #            high_water (a restore, a database behind the mark, a lost sale found on a card)
     at: datetime
     who: str  # the person who did it (the maker)
@@ -69,6 +71,7 @@ def morning_list(ctx: OpContext, *, on: date | None = None) -> list[MorningItem]
             + look.queued()
             + _clock_back(s, start)
             + _went_back_in_time(s, start, end)
+            + _tampered(s, start)
         )
     return sorted(items, key=lambda item: item.at, reverse=True)
 
@@ -103,6 +106,23 @@ def _went_back_in_time(s: DbSession, start: datetime, end: datetime) -> list[Mor
                     reference=f"#{e.sequence}", summary=HIGH_WATER_TEXT[e.kind])
         for e in rows
     ]  # fmt: skip
+
+
+TAMPER_LOOKBACK = timedelta(days=30)
+
+
+def _tampered(s: DbSession, start: datetime) -> list[MorningItem]:
+    """Uses refused because a sealed row did not match its seal (counter_app/row_seals.py): the
+    alarm for the head. Kept on the list for 30 days, not only the day's window: it must be seen."""
+    items = []
+    for entry in tamper_alarms(s, start - TAMPER_LOOKBACK):
+        what = json.loads(entry.payload_json)
+        items.append(MorningItem(
+            kind="tampered", at=entry.at, who=entry.workstation or "", workstation=entry.workstation,
+            reference=f"{what.get('table')} #{what.get('row_id')}",
+            summary=f"数据校验失败：{what.get('table')} #{what.get('row_id')} 与校验码不符，操作已拒绝",
+        ))  # fmt: skip
+    return items
 
 
 def _window(ctx: OpContext, on: date | None) -> tuple[datetime, datetime]:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session as DbSession
 from base.errors import AmountsDiffer, InputInvalid, NoticePaid
 from base.money import area_charge_half_up
 from base.validation import HOLDER_MAX_LEN, checked_text, optional_checked_text
-from counter_app import printing
+from counter_app import printing, row_seals
 from counter_app.context import OpContext
 from counter_app.ops.back_charge import BackChargeOps, unpaid_back_charge
 from counter_app.ops.clearance import ClearanceOps
@@ -100,7 +100,7 @@ def _check_kind_fields(
 
 
 def _heating_amount(ctx: OpContext, s: DbSession, area_dm2: int, amount_fen: int | None) -> tuple[int, int]:
-    fee = current_fee(s, "heating_rate_per_m2", ctx.now())
+    fee = row_seals.check(s, current_fee(s, "heating_rate_per_m2", ctx.now()))
     if fee is None or fee.fen <= 0:
         raise InputInvalid("收费标准中没有本季采暖费单价（heating_rate_per_m2）",
                            detail_en="no heating_rate_per_m2 in the fee table", field="kind")  # fmt: skip

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import InputInvalid
-from counter_app import queueing
+from counter_app import queueing, row_seals
 from counter_app.approvals import Approval
 from counter_app.auth import AuthenticatedOperator
 from counter_app.context import OpContext
@@ -45,6 +45,9 @@ def approve_queued(ctx: OpContext, *, queue_id: int, approval: Approval | None) 
             raise InputInvalid(
                 f"没有排队的操作 {queue_id}", detail_en=f"no queued operation {queue_id}", field="queue_id"
             )
+        # The stored payload and its digest are sealed with the audit key: a payload rewritten by
+        # SQL with its SHA-256 recomputed is refused here (TAMPERED), before anything runs.
+        row_seals.check(s, row)
         if s.scalar(select(QueueResolution.id).where(QueueResolution.queue_id == row.id)) is not None:
             raise InputInvalid(f"排队操作 {queue_id} 已处理", detail_en=f"queued operation {queue_id} is done",
                                field="queue_id")  # fmt: skip
@@ -64,7 +67,7 @@ def approve_queued(ctx: OpContext, *, queue_id: int, approval: Approval | None) 
 
 
 def _maker(s: DbSession, maker_id: int, ctx: OpContext) -> AuthenticatedOperator:
-    op = s.get_one(Operator, maker_id)
+    op = row_seals.check(s, s.get_one(Operator, maker_id))
     roles = frozenset(
         r
         for r in ("cashier", "supervisor", "assistant", "head")

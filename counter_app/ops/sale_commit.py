@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session as DbSession
 
+from counter_app import row_seals
 from counter_app.context import OpContext
 from counter_app.high_water import note_purchase
 from counter_app.ops import quota_owed
@@ -58,7 +59,7 @@ class SalePlan:
 
 def commit_top_up(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recovered: bool) -> SaleResult:
     plan = SalePlan.of(intent)
-    account = s.get_one(Account, intent.account_id)
+    account = row_seals.check(s, s.get_one(Account, intent.account_id))
     now = ctx.now()
     shift_id = _selling_shift(ctx, s, intent)
     receipt = _receipt(ctx, s, intent, plan, account, now, shift_id)

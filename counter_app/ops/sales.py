@@ -22,6 +22,7 @@ from base.errors import (
 )
 from base.money import energy_for_money, format_yuan, money_for_energy
 from base.validation import REASON_MAX_LEN, optional_checked_text
+from counter_app import row_seals
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops import card_writes, quota_owed
@@ -43,6 +44,7 @@ from counter_app.printing import drain_quietly, reprint
 from counter_app.results import AccountInfo, CardInfo, Quote, SaleResult
 from counter_app.roles import SELLING_ROLES
 from db.models import Account, CardWriteIntent
+from db.queries.receipts import receipt_counter
 from db.queries.tariffs import current_tariff
 from hardware.records import CardReading
 
@@ -145,6 +147,8 @@ def _begin_top_up(
 ) -> CardWriteIntent:
     ctx.require_role(s, *SELLING_ROLES)
     shift = open_shift_row(ctx, s)
+    # The number the sale will take, checked before the card is written (the commit checks again).
+    row_seals.check(s, receipt_counter(s, ctx.workstation.id))
     account = get_account(s, account_no)
     require_sellable(account)
     require_account_card(s, account, reading)
@@ -178,7 +182,7 @@ def _begin_top_up(
 
 
 def price_for(ctx: OpContext, s: DbSession, account: Account) -> int:
-    tariff = current_tariff(s, account.cls, ctx.now())
+    tariff = row_seals.check(s, current_tariff(s, account.cls, ctx.now()))  # the price decides the sale
     if tariff is None:
         raise InputInvalid(
             f"类别 {account.cls} 没有生效的电价", detail_en=f"no tariff in force for {account.cls}"

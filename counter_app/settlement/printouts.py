@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from base.clock import BUSINESS_TZ
 from base.money import format_yuan
 from base.vocabulary import TENDER_LABELS
+from counter_app import row_seals
 from counter_app.results import ShiftTotals
 from counter_app.settlement.ledger_view import LINE_LABELS, PAYMENT_KINDS, shift_entries
 from counter_app.settlement.sheet_content import name_of
@@ -61,8 +62,10 @@ def z_printout(session: Session, *, shift_id: int, columns: int = 32) -> bytes:
 
 def z_report_doc(session: Session, *, shift_id: int) -> ShiftReport:
     """The Z report as plain data, from the sheet snapshot and the numbered Z row."""
-    z = session.scalar(select(ZReport).where(ZReport.shift_id == shift_id))
-    sheet = session.scalar(select(SettlementSheet).where(SettlementSheet.shift_id == shift_id))
+    z = row_seals.check(session, session.scalar(select(ZReport).where(ZReport.shift_id == shift_id)))
+    sheet = row_seals.check(
+        session, session.scalar(select(SettlementSheet).where(SettlementSheet.shift_id == shift_id))
+    )
     if z is None or sheet is None:
         raise LookupError(f"shift {shift_id} is not closed")
     c = sheet.content

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from base.errors import InputInvalid, RoleForbidden
 from base.validation import BOOK_MAX_PAGES, PAGE_NO_MAX
+from counter_app import row_seals
 from counter_app.context import OpContext
 from counter_app.results import ReceiptBook
 from db.models.security import Operator
@@ -85,6 +86,7 @@ def _page_taken(session: Session, book_id: int, page_no: int) -> None:
         select(ReceiptPage).where(ReceiptPage.book_id == book_id, ReceiptPage.page_no == page_no)
     )
     if row is not None:
+        row_seals.check(session, row)
         state = "已使用" if row.state == "used" else "已作废"
         raise InputInvalid(
             f"收据第 {page_no} 页{state}", detail_en=f"page {page_no} is {row.state}", field="page_no"
@@ -126,7 +128,7 @@ def book_pages(session: Session, book_id: int) -> BookPages:
         select(ReceiptPage).where(ReceiptPage.book_id == book_id).order_by(ReceiptPage.page_no)
     )
     used, void = [], []
-    for page in pages:
+    for page in row_seals.check_all(session, pages):
         (
             used.append(page.page_no)
             if page.state == "used"

@@ -34,6 +34,7 @@ from base.errors import (
     ShiftNotOpen,
     UserFacingError,
 )
+from counter_app import row_seals
 from counter_app.context import OpContext
 from counter_app.results import ShiftTotals
 from counter_app.settlement.ledger_view import (
@@ -57,7 +58,7 @@ WRITE_PENDING_STATES = ("open", "card_written")  # suspense is allowed: that is 
 def require_open_shift(session: Session, shift_id: int) -> Shift:
     """The shift, if it may still take sales: SHIFT_NOT_OPEN when unknown, SHIFT_CLOSED once
     closed (the lock every sale, payment and correction checks)."""
-    shift = session.get(Shift, shift_id)
+    shift = row_seals.check(session, session.get(Shift, shift_id))  # a float lowered by SQL: TAMPERED
     if shift is None:
         raise ShiftNotOpen(str(shift_id))
     closed = session.scalar(select(ShiftClosure.id).where(ShiftClosure.shift_id == shift_id))
@@ -121,7 +122,7 @@ def declare_count(ctx: OpContext, session: Session, *, shift_id: int, counted: M
 
 
 def declared_count(session: Session, shift_id: int) -> ShiftCount | None:
-    return session.scalar(select(ShiftCount).where(ShiftCount.shift_id == shift_id))
+    return row_seals.check(session, session.scalar(select(ShiftCount).where(ShiftCount.shift_id == shift_id)))
 
 
 def _require_own_shift(shift: Shift, operator_id: int) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from base.clock import business_date
 from base.errors import InputInvalid, ReviewerConflict, RoleForbidden, SheetFrozen
+from counter_app import row_seals
 from counter_app.auth import has_role
 from counter_app.context import OpContext
 from counter_app.results import SheetInfo
@@ -35,7 +36,7 @@ def sheet_by_no(session: Session, sheet_no: str) -> SettlementSheet:
         raise InputInvalid(
             f"没有交账单 {sheet_no}", detail_en=f"no settlement sheet {sheet_no}", field="sheet_no"
         )
-    return sheet
+    return row_seals.check(session, sheet)
 
 
 def is_frozen(session: Session, sheet_id: int) -> bool:

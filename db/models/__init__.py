@@ -35,7 +35,9 @@ from db.models.queue import QueuedOperation, QueueResolution
 from db.models.quota import QuotaBatch, QuotaBatchApproval, QuotaBatchRoom, QuotaDelivery, QuotaRoomMonth
 from db.models.receipts import Receipt, ReceiptCounter, ReceiptEvent
 from db.models.refunds import RefundForm
+from db.models.security import Operator, RoleGrant, SupervisorAppointment
 from db.models.settings import SettingValue
+from db.models.settlement import ReceiptPage, SettlementSheet, ShiftCount, ZReport
 from db.models.shifts import Shift, ShiftClosure
 from db.models.tariffs import Fee, Tariff
 
@@ -96,3 +98,17 @@ AUDITED_TABLES += (
 AUDITED_TABLES += (ClockMark,)
 for _model in AUDITED_TABLES:
     _model.__table__.info["audited"] = True
+
+# Rows whose content decides money, numbering or rights, sealed with a per-row MAC (`row_mac`) and
+# checked when they are used (counter_app/row_seals.py): the current-state rows and the insert-only
+# rows outside the chain. SEAL_EXCLUDES names columns left out of a table's seal: an account's
+# busy marker is a lock taken and released by one conditional UPDATE (db.queries.accounts), not
+# content that decides money, and `version` counts those claims.
+SEALED_TABLES: tuple[type[Base], ...] = (
+    Account, Card, Shift, ReceiptCounter, Operator, RoleGrant, SupervisorAppointment, Installation,
+    PrintJob, QueuedOperation, ZReport, ShiftCount, SettlementSheet, ReceiptPage, SettingValue,
+    Tariff, Fee,
+)  # fmt: skip
+SEAL_EXCLUDES: dict[str, tuple[str, ...]] = {
+    "accounts": ("busy_intent_id", "busy_workstation_id", "busy_since", "version"),
+}

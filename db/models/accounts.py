@@ -25,7 +25,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from base.vocabulary import CLASS_CODES, CLASS_GROUP_LABELS, CLASS_GROUPS, CLASS_LABELS
-from db.base import UUID_TEXT_LENGTH, Base, IntPK, JsonDoc, UtcDateTime, approval_fk, in_list, operator_fk
+from db.base import (
+    UUID_TEXT_LENGTH,
+    Base,
+    IntPK,
+    JsonDoc,
+    UtcDateTime,
+    approval_fk,
+    in_list,
+    operator_fk,
+    row_mac_column,
+)
 
 ACCOUNT_STATUSES = ("pending", "active", "blocked", "closed")
 PATTERN_OPS = "varchar_pattern_ops"
@@ -137,6 +147,7 @@ class Account(Base):
     simulated: Mapped[bool] = mapped_column(Boolean, default=False)
     # Optimistic lock: a stale copy updated by a second counter fails instead of overwriting.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
     __mapper_args__ = {"version_id_col": version}
 

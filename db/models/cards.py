@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, IntPK, JsonDoc, UtcDateTime, approval_fk, in_list, operator_fk
+from db.base import Base, IntPK, JsonDoc, UtcDateTime, approval_fk, in_list, operator_fk, row_mac_column
 
 # lost = reported lost (挂失), blacklisted at once; tool = a check or parameter card.
 CARD_STATUSES = ("blank", "issued", "spoiled", "locked", "lost", "tool")
@@ -47,6 +47,7 @@ class Card(Base):
     meter_no: Mapped[str | None] = mapped_column(String(32))  # tool and clear cards: the target meter
     simulated: Mapped[bool] = mapped_column(Boolean, default=False)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class CardEvent(Base):

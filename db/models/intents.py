@@ -17,7 +17,17 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import UUID_TEXT_LENGTH, Base, IntPK, JsonDoc, UtcDateTime, approval_fk, in_list, operator_fk
+from db.base import (
+    UUID_TEXT_LENGTH,
+    Base,
+    IntPK,
+    JsonDoc,
+    UtcDateTime,
+    approval_fk,
+    in_list,
+    operator_fk,
+    row_mac_column,
+)
 
 INTENT_KINDS = (
     "top_up", "collect_free", "correction", "replace_card", "clear", "parameter", "roll_forward",
@@ -91,6 +101,7 @@ class PrintJob(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     operator_id: Mapped[int | None] = operator_fk(nullable=True)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class PrintJobEvent(Base):

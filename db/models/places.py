@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import UUID_TEXT_LENGTH, Base, IntPK, UtcDateTime
+from db.base import UUID_TEXT_LENGTH, Base, IntPK, UtcDateTime, row_mac_column
 
 
 class Installation(Base):
@@ -27,6 +27,7 @@ class Installation(Base):
     dev: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     app_version: Mapped[str] = mapped_column(String(32))
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class Campus(Base):

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, IntPK, JsonDoc, UtcDateTime, approval_fk, in_list, operator_fk
+from db.base import Base, IntPK, JsonDoc, UtcDateTime, approval_fk, in_list, operator_fk, row_mac_column
 
 QUEUE_OUTCOMES = ("approved", "cancelled")
 
@@ -31,6 +31,7 @@ class QueuedOperation(Base):
     maker_id: Mapped[int] = operator_fk(index=True)
     workstation_id: Mapped[int] = mapped_column(IntPK, ForeignKey("workstations.id"), index=True)
     queued_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class QueueResolution(Base):

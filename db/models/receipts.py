@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, IntPK, JsonDoc, UtcDateTime, approval_fk, in_list, operator_fk
+from db.base import Base, IntPK, JsonDoc, UtcDateTime, approval_fk, in_list, operator_fk, row_mac_column
 
 RECEIPT_KINDS = ("sale", "free", "payment", "fee", "refund", "void", "correction", "slip")
 RECEIPT_EVENT_KINDS = ("printed", "print_failed", "reprinted", "voided", "recovered")
@@ -41,6 +41,7 @@ class ReceiptCounter(Base):
     workstation_id: Mapped[int] = mapped_column(IntPK, ForeignKey("workstations.id"))
     series: Mapped[str] = mapped_column(String(16))
     value: Mapped[int] = mapped_column(BigInteger)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class Receipt(Base):

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from base.vocabulary import ROLES
-from db.base import Base, IntPK, UtcDateTime
+from db.base import Base, IntPK, UtcDateTime, row_mac_column
 
 _ROLE_LIST = ", ".join(f"'{r}'" for r in ROLES)
 
@@ -45,6 +45,7 @@ class Operator(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class RoleGrant(Base):
@@ -66,6 +67,7 @@ class RoleGrant(Base):
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     approval_id: Mapped[int | None] = mapped_column(ForeignKey("approvals.id"))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class SupervisorAppointment(Base):
@@ -85,6 +87,7 @@ class SupervisorAppointment(Base):
     appointed_by_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
     approval_id: Mapped[int | None] = mapped_column(ForeignKey("approvals.id"))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class LoginAttempt(Base):

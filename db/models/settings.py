@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, IntPK, JsonDoc, UtcDateTime, approval_fk, operator_fk
+from db.base import Base, IntPK, JsonDoc, UtcDateTime, approval_fk, operator_fk, row_mac_column
 
 
 class SettingValue(Base):
@@ -23,3 +23,4 @@ class SettingValue(Base):
     set_by: Mapped[int] = operator_fk()
     approval_id: Mapped[int | None] = approval_fk()
     set_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, IntPK, JsonDoc, UtcDateTime, approval_fk, in_list, operator_fk
+from db.base import Base, IntPK, JsonDoc, UtcDateTime, approval_fk, in_list, operator_fk, row_mac_column
 
 DEPOSIT_KINDS = ("cash_slip", "bank_slip")  # 现金缴款单 / 进账单
 PAGE_STATES = ("used", "void")  # a page with no row is blank
@@ -47,6 +47,7 @@ class ShiftCount(Base):
     counted_fen: Mapped[int] = mapped_column(BigInteger)
     declared_at: Mapped[datetime] = mapped_column(UtcDateTime)
     operator_id: Mapped[int] = operator_fk()
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class XReportLog(Base):
@@ -72,6 +73,7 @@ class ZReport(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     audit_seq: Mapped[int] = mapped_column(BigInteger)
     audit_head: Mapped[str] = mapped_column(String(64))
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class SettlementSheet(Base):
@@ -88,6 +90,7 @@ class SettlementSheet(Base):
     content: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
     content_sha256: Mapped[str] = mapped_column(String(64))
     chain: Mapped[list[Any]] = mapped_column(JsonDoc)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class SheetSignature(Base):
@@ -181,6 +184,7 @@ class ReceiptPage(Base):
     shift_id: Mapped[int | None] = mapped_column(IntPK, ForeignKey("shifts.id"), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     operator_id: Mapped[int] = operator_fk()
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class ReceiptBookReturn(Base):

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, IntPK, JsonDoc, UtcDateTime, approval_fk, operator_fk
+from db.base import Base, IntPK, JsonDoc, UtcDateTime, approval_fk, operator_fk, row_mac_column
 
 
 class Shift(Base):
@@ -39,6 +39,7 @@ class Shift(Base):
     float_fen: Mapped[int] = mapped_column(BigInteger)
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     simulated: Mapped[bool] = mapped_column(Boolean, default=False)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class ShiftClosure(Base):

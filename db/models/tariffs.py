@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, IntPK, UtcDateTime, approval_fk, operator_fk
+from db.base import Base, IntPK, UtcDateTime, approval_fk, operator_fk, row_mac_column
 
 
 class Tariff(Base):
@@ -29,6 +29,7 @@ class Tariff(Base):
     set_by: Mapped[int] = operator_fk()
     approval_id: Mapped[int | None] = approval_fk()
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class Fee(Base):
@@ -48,3 +49,4 @@ class Fee(Base):
     set_by: Mapped[int] = operator_fk()
     approval_id: Mapped[int | None] = approval_fk()
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals

@@ -5,8 +5,18 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models.receipts import Receipt
+from db.models.receipts import MAIN_SERIES, Receipt, ReceiptCounter
 from db.models.settlement import SettlementSheet, ZReport
+
+
+def receipt_counter(
+    session: Session, workstation_id: int, series: str = MAIN_SERIES
+) -> ReceiptCounter | None:
+    """The counter row of (workstation, series); None before its first number."""
+    stmt = select(ReceiptCounter).where(
+        ReceiptCounter.workstation_id == workstation_id, ReceiptCounter.series == series
+    )
+    return session.scalars(stmt).first()
 
 
 def receipt_amount_fen(session: Session, receipt_no: str) -> int | None:

@@ -55,5 +55,18 @@ def standing_roles(session: Session, operator_id: int) -> frozenset[str]:
     return frozenset(role for role, action in state.items() if action == "grant")
 
 
+def grant_rows(session: Session, operator_id: int) -> list[RoleGrant]:
+    """Every grant/revoke row of the operator, oldest first (the caller checks their seals)."""
+    return list(
+        session.scalars(select(RoleGrant).where(RoleGrant.operator_id == operator_id).order_by(RoleGrant.id))
+    )
+
+
+def roles_from_grants(rows: list[RoleGrant]) -> frozenset[str]:
+    """Per role, the latest grant/revoke row decides."""
+    state = {row.role: row.action for row in rows}
+    return frozenset(role for role, action in state.items() if action == "grant")
+
+
 def operator_id_by_name(session: Session, name: str) -> int | None:
     return session.scalar(select(Operator.id).where(Operator.name == name))

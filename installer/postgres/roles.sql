@@ -11,6 +11,14 @@
 --                 history: the ledger, receipts, approvals, the audit chain, settings, tariffs,
 --                 settlement. The database itself refuses a cashier PC that tries to rewrite history,
 --                 whatever the program does (notes/reliability.md §5).
+--                 Rights are administration's alone (issue 12 §2): on operators, role grants, 监督人
+--                 appointments, settings, tariffs, fees and the installation the cashier role has
+--                 SELECT only; counter_owner (counter-admin, every change co-signed by the software)
+--                 writes them.
+--                 Sealed rows (counter_app/row_seals.py) get their seal right after the INSERT, when
+--                 the id is known: the cashier role may UPDATE that one column, `row_mac`, of the
+--                 insert-only sealed tables it writes. A seal cannot be forged without the audit key;
+--                 a garbage seal only makes the row refused at use (TAMPERED), as a deleted row would.
 --
 -- Re-run after every migration that adds a table (idempotent). tests/ship/test_ship_postgres.py
 -- checks that every table of the models is in exactly one of the two lists below.
@@ -30,7 +38,7 @@ DECLARE
   -- current state: the cashier's role may change these rows in place
   mutable text[] := ARRAY[
     'accounts', 'cards', 'card_write_intents', 'print_jobs', 'receipt_counters', 'shifts',
-    'operators', 'workstations', 'campuses', 'buildings', 'units', 'rooms',
+    'workstations', 'campuses', 'buildings', 'units', 'rooms',
     'queued_operations', 'quota_room_months', 'notices', 'receipt_books', 'receipt_pages',
     'alembic_version'
   ];
@@ -39,13 +47,20 @@ DECLARE
     'ledger_entries', 'ledger_marks', 'receipts', 'receipt_events', 'intent_events',
     'print_job_events', 'account_events', 'card_events', 'clock_marks', 'notice_payments',
     'queue_resolutions', 'quota_batches', 'quota_batch_rooms', 'quota_batch_approvals',
-    'quota_deliveries', 'refund_forms', 'role_grants', 'supervisor_appointments', 'login_attempts',
-    'approvals', 'approval_uses', 'approval_failures', 'audit_log', 'setting_values',
+    'quota_deliveries', 'refund_forms', 'login_attempts',
+    'approvals', 'approval_uses', 'approval_failures', 'audit_log',
     'shift_counts', 'x_report_log', 'z_reports', 'settlement_sheets', 'sheet_signatures',
     'sheet_freezes', 'deposits', 'deposit_shifts', 'receipt_book_returns', 'month_closes',
-    'collection_checks', 'shift_closures', 'tariffs', 'fees', 'installation', 'key_fingerprints',
+    'collection_checks', 'shift_closures', 'key_fingerprints',
     'card_classes'
   ];
+  -- rights and prices: SELECT only (administration writes them as counter_owner, co-signed)
+  admin_only text[] := ARRAY[
+    'operators', 'role_grants', 'supervisor_appointments', 'setting_values', 'tariffs', 'fees',
+    'installation'
+  ];
+  -- insert-only tables with a seal written after the insert (UPDATE of row_mac only)
+  sealed_after_insert text[] := ARRAY['shift_counts', 'z_reports', 'settlement_sheets'];
   t text;
 BEGIN
   EXECUTE format('ALTER DATABASE %I OWNER TO counter_owner', current_database());
@@ -60,8 +75,13 @@ BEGIN
       EXECUTE format('GRANT SELECT, INSERT, UPDATE ON public.%I TO counter_cashier', t);
     ELSIF t = ANY (append_only) THEN
       EXECUTE format('GRANT SELECT, INSERT ON public.%I TO counter_cashier', t);
+      IF t = ANY (sealed_after_insert) THEN
+        EXECUTE format('GRANT UPDATE (row_mac) ON public.%I TO counter_cashier', t);
+      END IF;
+    ELSIF t = ANY (admin_only) THEN
+      EXECUTE format('GRANT SELECT ON public.%I TO counter_cashier', t);
     ELSE
-      RAISE EXCEPTION 'table % is in neither list of installer/postgres/roles.sql', t;
+      RAISE EXCEPTION 'table % is in no list of installer/postgres/roles.sql', t;
     END IF;
   END LOOP;
   -- the schema version is read, never written, by a cashier PC

@@ -6,15 +6,13 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from opstesting import make_world
+from opstesting import make_world, set_columns
 from quotatesting import count, set_setting
-from sqlalchemy import update
 
 from base.errors import UserFacingError
 from counter_app.ops import quota_policy
 from db.models import Account
 from db.models.quota import QuotaBatch, QuotaBatchApproval
-from db.session import unit_of_work
 
 
 @pytest.fixture
@@ -81,9 +79,8 @@ def test_bad_batch_input_is_refused(world, kwargs, field):
 
 
 def test_entitlement_follows_the_policy_basis_and_categories(world):
-    with unit_of_work(world.counter.engine) as s:
-        s.execute(update(Account).where(Account.account_no == "D-5-309").values(
-            occupants_undergrad=1, occupants_master=1, occupants_phd=1, beds=4))  # fmt: skip
+    set_columns(world, Account, Account.account_no == "D-5-309",
+                occupants_undergrad=1, occupants_master=1, occupants_phd=1, beds=4)  # fmt: skip
     set_setting(world, "quota.ckwh_per_unit.phd", 2_000)
     zhang = world.login("zhang")
     assert (

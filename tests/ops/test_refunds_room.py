@@ -7,14 +7,13 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from opstesting import make_world
+from opstesting import make_world, set_columns
 from refundtesting import audit_ok, count, rows, set_price
 
 from base.errors import UserFacingError
 from counter_app.ops import quota_owed
 from db.models import Account, AccountEvent, LedgerEntry, LedgerMark
 from db.models.refunds import RefundForm
-from db.session import unit_of_work
 
 
 @pytest.fixture
@@ -130,8 +129,8 @@ def test_complete_clear_before_the_meter_saw_the_card_is_stale(world):
 
 
 def test_a_broken_meter_needs_two_different_supervisors_and_flags_unpriced_energy(world):
-    with unit_of_work(world.counter.engine) as db:  # taken over from the old system with 50 kWh
-        db.query(Account).filter(Account.account_no == "S-12-101").update({"legacy_balance_ckwh": 5_000})
+    # taken over from the old system with 50 kWh
+    set_columns(world, Account, Account.account_no == "S-12-101", legacy_balance_ckwh=5_000)
     s, serial = _selling(world, "S-12-101")
     first = _sell_and_load(world, s, serial, "S-12-101", 10_000)  # at 0.5383
     set_price(world, "staff", 6_000)

@@ -22,7 +22,7 @@ from counter_app import audit
 from counter_app.installation import load_keys
 from db.base import Base
 from db.engine import make_engine
-from db.models import CardWriteIntent, LedgerEntry
+from db.models import SEALED_TABLES, CardWriteIntent, LedgerEntry
 from db.session import unit_of_work
 
 # psycopg comes with the `pg` extra: without it (`pip install -e .[dev]`) this module is skipped
@@ -42,9 +42,15 @@ def _list(name: str) -> set[str]:
 def test_every_table_is_in_exactly_one_list_of_the_roles_script():
     import db.models  # noqa: F401
 
-    mutable, append_only = _list("mutable"), _list("append_only")
-    assert not mutable & append_only
-    assert mutable | append_only == set(Base.metadata.tables) | {"alembic_version"}
+    mutable, append_only, admin_only = _list("mutable"), _list("append_only"), _list("admin_only")
+    assert not mutable & append_only and not mutable & admin_only and not append_only & admin_only
+    assert mutable | append_only | admin_only == set(Base.metadata.tables) | {"alembic_version"}
+    # Rights and prices are administration's (issue 12 §2).
+    assert {"operators", "role_grants", "supervisor_appointments", "setting_values", "tariffs",
+            "fees"} <= admin_only  # fmt: skip
+    # Sealed insert-only rows the cashier writes get their seal by an UPDATE of row_mac alone.
+    sealed = {m.__table__.name for m in SEALED_TABLES}
+    assert _list("sealed_after_insert") == (sealed & append_only)
     for history in (
         "ledger_entries",
         "receipts",
@@ -53,7 +59,7 @@ def test_every_table_is_in_exactly_one_list_of_the_roles_script():
         "audit_log",
         "setting_values",
     ):
-        assert history in append_only
+        assert history in append_only | admin_only
 
 
 def _libpq(url: str, **changes) -> str:
@@ -106,6 +112,21 @@ def test_the_cashier_role_inserts_history_but_never_rewrites_it(pg_world):
             "UPDATE tariffs SET id = id",
             "DROP TABLE ledger_entries",
             "UPDATE alembic_version SET version_num = 'x'",
+            # Least privilege (issue 12 §2): rights, settings and prices are administration's.
+            "UPDATE operators SET disabled = false",
+            "UPDATE operators SET password_hash = password_hash",
+            "INSERT INTO role_grants (operator_id, role, action, at) VALUES (1, 'head', 'grant', now())",
+            "UPDATE supervisor_appointments SET to_date = '2030-12-31'",
+            "INSERT INTO supervisor_appointments (operator_id, from_date, to_date, appointed_by_id, at) "
+            "VALUES (1, '2026-01-01', '2030-12-31', 2, now())",
+            "INSERT INTO setting_values (key, value, set_by, set_at) VALUES ('min_top_up_fen', '1', 1, now())",
+            "INSERT INTO tariffs (cls, price_e4, effective_from, basis, set_by, created_at) "
+            "VALUES ('dorm', 1, now(), 'x', 1, now())",
+            "INSERT INTO fees (kind, fen, effective_from, basis, set_by, created_at) VALUES ('card', 1, now(), 'x', 1, now())",
+            "UPDATE installation SET dev = NOT dev",
+            # A sealed insert-only row: only its seal column may be written after the insert.
+            "UPDATE shift_counts SET counted_fen = 0",
+            "UPDATE z_reports SET audit_head = audit_head",
         ):
             with pytest.raises(exc.ProgrammingError) as refused, engine.begin() as conn:
                 conn.exec_driver_sql(statement)

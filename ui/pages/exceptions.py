@@ -52,6 +52,7 @@ def morning_kind_text(kind: str | None) -> str:
         "over": translate("Exceptions", "长款"),
         "short": translate("Exceptions", "短款"),
         "queued": translate("Exceptions", "待确认"),
+        "tampered": translate("Exceptions", "数据被篡改"),
     }.get(kind or "", kind or "")
 
 

@@ -89,6 +89,7 @@ def upgrade() -> None:
         sa.Column("dev", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("app_version", sa.String(length=32), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_installation")),
         sa.UniqueConstraint("instance_id", name=op.f("uq_installation_instance_id")),
     )
@@ -125,6 +126,7 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column("disabled", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_operators")),
         sa.UniqueConstraint("name", name=op.f("uq_operators_name")),
         info={"audited": True},
@@ -266,6 +268,7 @@ def upgrade() -> None:
         sa.Column("set_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("fen >= 0", name=op.f("ck_fees_fen_not_negative")),
         sa.ForeignKeyConstraint(
             ["approval_id"], ["approvals.id"], name=op.f("fk_fees_approval_id_approvals")
@@ -301,6 +304,7 @@ def upgrade() -> None:
         sa.Column("maker_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("queued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["maker_id"], ["operators.id"], name=op.f("fk_queued_operations_maker_id_operators")
         ),
@@ -373,6 +377,7 @@ def upgrade() -> None:
         sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("series", sa.String(length=16), nullable=False),
         sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("value >= 0", name=op.f("ck_receipt_counters_value_not_negative")),
         sa.ForeignKeyConstraint(
             ["workstation_id"],
@@ -393,6 +398,7 @@ def upgrade() -> None:
         sa.Column("granted_by_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("action IN ('grant', 'revoke')", name=op.f("ck_role_grants_action")),
         sa.CheckConstraint(
             "role IN ('cashier', 'supervisor', 'assistant', 'head', 'finance', 'admin')",
@@ -421,6 +427,7 @@ def upgrade() -> None:
         sa.Column("set_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["approval_id"], ["approvals.id"], name=op.f("fk_setting_values_approval_id_approvals")
         ),
@@ -443,6 +450,7 @@ def upgrade() -> None:
         sa.Column("float_fen", sa.BigInteger(), nullable=False),
         sa.Column("is_open", sa.Boolean(), nullable=False),
         sa.Column("simulated", sa.Boolean(), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("float_fen >= 0", name=op.f("ck_shifts_float_not_negative")),
         sa.CheckConstraint(
             "supervisor_id IS NULL OR supervisor_id <> operator_id",
@@ -478,6 +486,7 @@ def upgrade() -> None:
         sa.Column("appointed_by_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint(
             "appointed_by_id <> operator_id", name=op.f("ck_supervisor_appointments_not_self")
         ),
@@ -511,6 +520,7 @@ def upgrade() -> None:
         sa.Column("set_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("price_e4 > 0", name=op.f("ck_tariffs_price_positive")),
         sa.ForeignKeyConstraint(
             ["approval_id"], ["approvals.id"], name=op.f("fk_tariffs_approval_id_approvals")
@@ -652,6 +662,7 @@ def upgrade() -> None:
         sa.Column("content", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
         sa.Column("content_sha256", sa.String(length=64), nullable=False),
         sa.Column("chain", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["shift_id"], ["shifts.id"], name=op.f("fk_settlement_sheets_shift_id_shifts")
         ),
@@ -699,6 +710,7 @@ def upgrade() -> None:
         sa.Column("counted_fen", sa.BigInteger(), nullable=False),
         sa.Column("declared_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("counted_fen >= 0", name=op.f("ck_shift_counts_counted_not_negative")),
         sa.ForeignKeyConstraint(
             ["operator_id"], ["operators.id"], name=op.f("fk_shift_counts_operator_id_operators")
@@ -732,6 +744,7 @@ def upgrade() -> None:
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("audit_seq", sa.BigInteger(), nullable=False),
         sa.Column("audit_head", sa.String(length=64), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(["shift_id"], ["shifts.id"], name=op.f("fk_z_reports_shift_id_shifts")),
         sa.ForeignKeyConstraint(
             ["workstation_id"], ["workstations.id"], name=op.f("fk_z_reports_workstation_id_workstations")
@@ -766,6 +779,7 @@ def upgrade() -> None:
         sa.Column("legacy_as_of", sa.DateTime(timezone=True), nullable=True),
         sa.Column("simulated", sa.Boolean(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint(
             "status IN ('pending', 'active', 'blocked', 'closed')", name=op.f("ck_accounts_status_known")
         ),
@@ -970,6 +984,7 @@ def upgrade() -> None:
         sa.Column("meter_no", sa.String(length=32), nullable=True),
         sa.Column("simulated", sa.Boolean(), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint(
             "kind IN ('user', 'clear', 'check', 'parameter')", name=op.f("ck_cards_kind_known")
         ),
@@ -1285,6 +1300,7 @@ def upgrade() -> None:
         sa.Column("payload", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("copies > 0 AND reprint_count >= 0", name=op.f("ck_print_jobs_copies_positive")),
         sa.ForeignKeyConstraint(
             ["operator_id"], ["operators.id"], name=op.f("fk_print_jobs_operator_id_operators")
@@ -1453,6 +1469,7 @@ def upgrade() -> None:
         sa.Column("shift_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint(
             "state <> 'void' OR reason IS NOT NULL", name=op.f("ck_receipt_pages_void_has_reason")
         ),

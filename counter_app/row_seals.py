@@ -1,0 +1,262 @@
+"""Row seals: every row whose content decides money, numbering or rights carries `row_mac`, and the
+row is checked when it is used, not only by `audit verify` (issue 12 §1; docs/row-seals.md).
+
+- Which rows: db/models/__init__.py SEALED_TABLES: accounts,
+  cards, shifts, receipt counters, operators, role grants, 监督人 appointments, the installation;
+  print jobs, queued operations, Z reports, shift counts, settlement sheets, receipt pages,
+  settings, tariffs, fees.
+- The seal: HMAC-SHA256 with the *seal key* = HMAC(audit key, "counter.row-seal.v1") over the
+  table name and the canonical JSON (base.canonical) of every column except `row_mac` itself and a
+  table's SEAL_EXCLUDES. The id is inside, so a row's content (with its seal) cannot be moved to
+  another id; the table name is inside, so it cannot be moved to another table. A derived key keeps
+  seals and chain MACs apart: no seal is ever a valid chain MAC.
+- Written in ONE place: the ORM events below seal every insert (after it, when the id is known) and
+  every update of a sealed row (before it, after checking that the row as loaded was genuine, so a
+  legitimate update never launders a tampered row). The two Core statements that touch sealed rows
+  (the receipt counter's upsert, db.numbering; the account claim, whose columns are excluded)
+  are handled where they run (`advance_receipt_counter`).
+- Checked where used: `check(session, row)` — login and co-sign (operator, grants, appointments,
+  counter_app.roles), sale (account, card, shift, tariff, settings read, receipt counter), close
+  (shift, shift count), print and 补打 (print job), approve_queued (queued operation), restore
+  (installation). One HMAC per row used, over the row already loaded: no extra query.
+- A failed check raises TAMPERED naming table and row, with a refusal attached (counter_app.audit):
+  after the operation's rollback an audit entry `tamper.detected` is written in a transaction of
+  its own; those entries are the alarm the head sees in the morning list (`tamper_alarms`).
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from hashlib import sha256
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Table, bindparam, event, select, update
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Mapper, Session, object_session
+from sqlalchemy.orm.base import NO_VALUE
+
+from base.canonical import canonical_json
+from base.clock import Clock, system_clock
+from base.errors import Tampered, UserFacingError
+from counter_app.keystore import KEYS_INFO, Keys
+from db import numbering
+from db.base import Base
+from db.models import SEAL_EXCLUDES, SEALED_TABLES
+from db.models.security import AuditEntry
+
+SEAL_INFO = b"counter.row-seal.v1"
+TAMPER_KIND = "tamper.detected"
+# Who is working in a database session (clock, workstation, actor), for the refusal's audit
+# entry: OpContext leaves it in the session's info (audit.recording_refusals(info=…)).
+WHO_INFO = "counter.who"
+_KEY_CACHE = "counter.seal_key"
+
+
+# --- the seal ------------------------------------------------------------------------------------
+
+
+def seal_key(keys: Keys) -> bytes:
+    return hmac.new(keys.audit_hmac, SEAL_INFO, sha256).digest()
+
+
+def _session_key(session: Session) -> bytes | None:
+    """The seal key of the keys bound to `session`; None when none are (a bare db-level session)."""
+    keys = session.info.get(KEYS_INFO)
+    if not isinstance(keys, Keys):
+        return None
+    cached = session.info.get(_KEY_CACHE)
+    if cached is None or cached[0] is not keys:
+        cached = (keys, seal_key(keys))
+        session.info[_KEY_CACHE] = cached
+    return cached[1]
+
+
+_COLUMNS: dict[str, tuple[str, ...]] = {}
+
+
+def sealed_columns(table: Table) -> tuple[str, ...]:
+    cols = _COLUMNS.get(table.name)
+    if cols is None:
+        excluded = {"row_mac", *SEAL_EXCLUDES.get(table.name, ())}
+        cols = _COLUMNS[table.name] = tuple(sorted(c.name for c in table.columns if c.name not in excluded))
+    return cols
+
+
+def mac_of(key: bytes, table: Table, values: Mapping[Any, Any]) -> str:
+    content = {name: values[name] for name in sealed_columns(table)}
+    return hmac.new(key, table.name.encode() + b"\x00" + canonical_json(content), sha256).hexdigest()
+
+
+def _pk(table: Table) -> str:
+    (column,) = table.primary_key.columns
+    return column.name
+
+
+# --- checking at use -----------------------------------------------------------------------------
+
+
+_Row = TypeVar("_Row")
+
+
+def check(session: Session, row: _Row) -> _Row:
+    """Refuse with TAMPERED unless `row` (an ORM row of a sealed table) is as the software sealed it.
+    Checks the row as loaded (pending changes of this transaction are not yet sealed). Returns it."""
+    if row is None:
+        return row
+    key = _session_key(session)
+    if key is None:
+        return row
+    orm_row: Any = row  # an ORM row of a sealed table
+    table = orm_row.__table__
+    state = sa_inspect(orm_row)
+    loaded = {name: _loaded_value(state, orm_row, name) for name in (*sealed_columns(table), "row_mac")}
+    check_values(session, table, loaded, key=key)
+    return row
+
+
+def check_all(session: Session, rows: Iterable[_Row]) -> list[_Row]:
+    return [check(session, row) for row in rows]
+
+
+def check_values(
+    session: Session, table: Table, values: Mapping[str, Any], *, key: bytes | None = None
+) -> None:
+    """The same check over plain column values (a Core row)."""
+    key = key if key is not None else _session_key(session)
+    if key is None:
+        return
+    stored = values.get("row_mac")
+    if stored is None or not hmac.compare_digest(mac_of(key, table, values), str(stored)):
+        raise tampered(session, table.name, values.get(_pk(table)))
+
+
+def genuine(audit_key: bytes, row: Any) -> bool:
+    """True when `row` matches its seal under this audit key (no keys bound: a backup file)."""
+    table = row.__table__
+    stored = row.row_mac
+    key = hmac.new(audit_key, SEAL_INFO, sha256).digest()
+    return stored is not None and hmac.compare_digest(mac_of(key, table, _column_values(row, table)), stored)
+
+
+def _column_values(row: Any, table: Table) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in sealed_columns(table)}
+
+
+def _loaded_value(state: Any, row: Any, name: str) -> Any:
+    if name in state.committed_state:  # changed in this transaction: check what was loaded
+        return state.committed_state[name]
+    return getattr(row, name)
+
+
+def tampered(session: Session | None, table: str, row_id: Any) -> UserFacingError:
+    """TAMPERED naming the row, carrying its audit entry (written after the rollback)."""
+    who = (session.info.get(WHO_INFO) if session is not None else None) or {}
+    clock: Clock = who.get("clock") or system_clock
+    error = Tampered(
+        f"{table} #{row_id} 的内容与校验码不符（可能被直接修改），操作已拒绝，请通知主管",
+        detail_en=f"{table} #{row_id} does not match its seal (changed outside the software)",
+        data={"table": table, "row_id": row_id},
+    )  # fmt: skip
+
+    # Cycle: counter_app.audit imports clock_watch, which reads settings, which are checked here.
+    from counter_app import audit
+
+    def write(fresh: Session) -> None:
+        audit.record(
+            fresh, kind=TAMPER_KIND, actor_id=who.get("actor_id"), workstation=who.get("workstation"),
+            payload={"table": table, "row_id": row_id}, clock=clock,
+        )  # fmt: skip
+
+    audit.attach_refusal(error, write)
+    return error
+
+
+def tamper_alarms(session: Session, since: datetime) -> list[AuditEntry]:
+    """The tamper refusals recorded since `since`, newest first: the alarm for the head."""
+    stmt = select(AuditEntry).where(AuditEntry.kind == TAMPER_KIND, AuditEntry.at >= since)
+    return list(session.scalars(stmt.order_by(AuditEntry.sequence.desc())))
+
+
+# --- the receipt counter (one Core upsert, db.numbering) ------------------------------------------
+
+
+def seal_receipt_counter(session: Session, row: Mapping[Any, Any], fresh: bool) -> None:
+    """After the upsert advanced a counter: check the value it had (value - 1) against its seal,
+    unless the row was just created, then seal the new value."""
+    key = _session_key(session)
+    if key is None:
+        return
+    table = Base.metadata.tables["receipt_counters"]
+    if not fresh:
+        check_values(session, table, {**row, "value": row["value"] - 1}, key=key)
+    mac = mac_of(key, table, row)
+    session.execute(update(table).where(table.c.id == row["id"]).values(row_mac=mac))
+
+
+def seal_unsealed(session: Session, model: Any) -> int:
+    """Seal the rows of `model` that have no seal yet, after a Core bulk INSERT (which bypasses the
+    ORM events: the demo's thousands of accounts). Rows with a wrong seal are left as they are."""
+    key = _session_key(session)
+    if key is None:
+        return 0
+    table = model.__table__
+    pk = _pk(table)
+    rows = session.execute(select(table).where(table.c.row_mac.is_(None))).mappings().all()
+    if rows:
+        session.execute(
+            update(table).where(table.c[pk] == bindparam("_id")).values(row_mac=bindparam("_mac")),
+            [{"_id": row[pk], "_mac": mac_of(key, table, row)} for row in rows],
+        )
+    return len(rows)
+
+
+# --- sealing on every write (ORM events) ---------------------------------------------------------
+
+
+def _after_insert(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
+    session = object_session(target)
+    key = _session_key(session) if session is not None else None
+    if key is None:
+        return
+    table = mapper.local_table
+    assert isinstance(table, Table)
+    state = sa_inspect(target)
+    cols = sealed_columns(table)
+    if all(name in state.dict for name in cols):
+        values: Mapping[Any, Any] = state.dict
+    else:  # a server-side default: read what the database holds
+        pk = _pk(table)
+        values = connection.execute(select(table).where(table.c[pk] == state.dict[pk])).mappings().one()
+    mac = mac_of(key, table, values)
+    connection.execute(update(table).where(table.c[_pk(table)] == values[_pk(table)]).values(row_mac=mac))
+    state.committed_state.pop("row_mac", None)
+    state.dict["row_mac"] = mac
+
+
+def _before_update(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
+    session = object_session(target)
+    key = _session_key(session) if session is not None else None
+    if key is None or session is None:
+        return
+    table = mapper.local_table
+    assert isinstance(table, Table)
+    state = sa_inspect(target)
+    cols = (*sealed_columns(table), "row_mac")
+    if not any(name in state.committed_state for name in cols):
+        return  # only excluded columns changed (an account's busy marker)
+    original = {name: state.committed_state.get(name, state.dict.get(name, NO_VALUE)) for name in cols}
+    if any(value is NO_VALUE for value in original.values()):  # not all loaded: the database has it
+        pk = _pk(table)
+        original = dict(
+            connection.execute(select(table).where(table.c[pk] == state.identity[0])).mappings().one()
+        )
+    check_values(session, table, original, key=key)
+    target.row_mac = mac_of(key, table, {**original, **{n: state.dict[n] for n in cols if n in state.dict}})
+
+
+numbering.ADVANCE_HOOKS.append(seal_receipt_counter)
+for _model in SEALED_TABLES:
+    event.listen(_model, "after_insert", _after_insert)
+    event.listen(_model, "before_update", _before_update)
