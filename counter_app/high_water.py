@@ -42,7 +42,6 @@ import hmac
 import json
 import logging
 import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,6 +52,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from base.clock import Clock
+from base.files import write_private_atomic
 from counter_app import audit, row_seals, settings
 from counter_app.keystore import FileKeystore, Keys, Keystore, bind_keys
 from db.models import Account
@@ -158,18 +158,7 @@ def file_name(instance_id: str, workstation: str) -> str:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Temp file in the same folder, fsync, os.replace: a crash leaves the old mark or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".high-water-", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_private_atomic(path, data, prefix=".high-water-")
 
 
 def note_purchase(session: Session, account_no: str, counter: int, amount_fen: int, energy_ckwh: int,

@@ -26,7 +26,6 @@ import json
 import logging
 import os
 import secrets
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +46,7 @@ from sqlalchemy.orm import Session
 
 from base.clock import Clock
 from base.errors import InputInvalid, KeyMissing, UserFacingError
+from base.files import write_private_atomic
 from db.models.security import KeyFingerprint
 
 log = logging.getLogger(__name__)
@@ -212,18 +212,7 @@ class FileKeystore:
 
 def _write_private(path: Path, data: bytes) -> None:
     """Write atomically, readable by the owner only (a crash never leaves half a key file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".keys-", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_private_atomic(path, data, prefix=".keys-")
 
 
 def keystore_from_spec(
