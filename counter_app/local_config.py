@@ -1,6 +1,6 @@
 """This PC's own settings: which card reader and printer the counter here uses. Kept in a small JSON
-file in the user's config folder (COUNTER_LOCAL_CONFIG overrides the path), never in the shared
-database: every counter PC has its own devices on its own ports.
+file on this PC (`config_path`), never in the shared database: every counter PC has its own devices
+on its own ports.
 
 Precedence (counter_app/main.py, counter_app/selftest.py): `--reader`/`--printer`, then
 COUNTER_READER_URL / COUNTER_PRINTER_URL, then this file. The file is written 0600: it names the
@@ -30,8 +30,14 @@ class DeviceChoice:
 
 
 def config_path(environ: Mapping[str, str] = os.environ) -> Path:
+    """COUNTER_LOCAL_CONFIG, else the machine's data folder when it is writable (Windows:
+    %ProgramData%\\counter, made writable by the installer, so every Windows user of the PC shares the
+    choice), else this user's config folder."""
     if environ.get("COUNTER_LOCAL_CONFIG"):
         return Path(environ["COUNTER_LOCAL_CONFIG"])
+    machine = Path(platformdirs.site_data_dir("counter", appauthor=False))
+    if machine.is_dir() and os.access(machine, os.W_OK):
+        return machine / FILE_NAME
     return Path(platformdirs.user_config_dir("counter", appauthor=False)) / FILE_NAME
 
 
