@@ -37,13 +37,13 @@ from base.errors import ClockSkew, InputInvalid, SimulationRefused
 from counter_app import backups, device_setup, device_status, settings
 from counter_app.auth import AuthenticatedOperator
 from counter_app.context import OpContext, WorkstationRef
-from counter_app.device_status import DeviceProber, DeviceState, DeviceStatus
 from counter_app.device_setup import PrinterCheck, ReaderCheck
+from counter_app.device_status import DeviceProber, DeviceState, DeviceStatus
 from counter_app.devices import Devices
-from counter_app.local_config import DeviceChoice
 from counter_app.high_water import HighWater, open_high_water
 from counter_app.installation import InstallationInfo, load_keys
 from counter_app.keystore import Keys
+from counter_app.local_config import DeviceChoice
 from counter_app.ops.recovery import recover_workstation
 from counter_app.printing import drain_quietly
 from counter_app.results import RecoveryResult

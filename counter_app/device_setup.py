@@ -97,4 +97,3 @@ def saved_device_choice() -> DeviceChoice:
 def save_choice(reader_url: str | None, printer_url: str | None) -> Path:
     """This PC's reader and printer, for the next start (an empty URL clears that device)."""
     return save_device_choice(DeviceChoice(reader_url or None, printer_url or None))
-

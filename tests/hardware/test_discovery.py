@@ -37,7 +37,12 @@ def test_nothing_listening_is_no_card_host():
 
 def test_serial_ports_name_usb_vid_pid(monkeypatch):
     port = ListPortInfo("/dev/ttyUSB0", skip_link_detection=True)
-    port.vid, port.pid, port.description, port.manufacturer = 0x067B, 0x2303, "USB-Serial Controller", "Prolific"
+    port.vid, port.pid, port.description, port.manufacturer = (
+        0x067B,
+        0x2303,
+        "USB-Serial Controller",
+        "Prolific",
+    )
     monkeypatch.setattr(discovery.list_ports, "comports", lambda: [port])
     [found] = discovery.serial_ports()
     assert (found.kind, found.url, found.note) == ("serial", "/dev/ttyUSB0", "USB 067B:2303")

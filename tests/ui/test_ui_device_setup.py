@@ -10,8 +10,8 @@ from counter_app.api import Approval
 from hardware.discovery import Found
 from ui.context import Workstation
 from ui.facade import login_with_roles
-from ui.pages.diagnostics import DiagnosticsPage
 from ui.pages.device_setup import chosen_url
+from ui.pages.diagnostics import DiagnosticsPage
 
 pytestmark = pytest.mark.gui
 

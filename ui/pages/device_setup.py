@@ -52,7 +52,9 @@ def reader_text(check: ReaderCheck) -> str:
         lines.append(translate("DeviceSetup", "有卡（卡号 {0}），但无法识别：{1}").format(
             check.card_serial or "—", check.problem))  # fmt: skip
     else:
-        lines.append(translate("DeviceSetup", "有卡：类型 {0}，卡号 {1}").format(check.card_kind, check.card_serial))
+        lines.append(
+            translate("DeviceSetup", "有卡：类型 {0}，卡号 {1}").format(check.card_kind, check.card_serial)
+        )
     return "\n".join(lines)
 
 
@@ -116,7 +118,7 @@ class DeviceSetupBox(QGroupBox):
         _fill(self.printer, [f for f in found if f.kind in PRINTER_KINDS], saved.printer_url)
         problems = [f"{f.description}：{f.note}" for f in found if f.kind == "problem"]
         devices = sum(1 for f in found if f.kind != "problem")
-        lines = [translate("DeviceSetup", "找到 {0} 个设备。").format(devices)] + problems
+        lines = [translate("DeviceSetup", "找到 {0} 个设备。").format(devices), *problems]
         self.output.setText("\n".join(lines))
 
     def test_read(self) -> None:
@@ -142,7 +144,9 @@ class DeviceSetupBox(QGroupBox):
     def save(self) -> None:
         reader, printer = chosen_url(self.reader) or None, chosen_url(self.printer) or None
         counter = self.counter
-        FacadeOp(self.page, lambda: counter.save_device_choice(reader_url=reader, printer_url=printer)).success(
+        FacadeOp(
+            self.page, lambda: counter.save_device_choice(reader_url=reader, printer_url=printer)
+        ).success(
             lambda path: self.output.setText(
                 translate("DeviceSetup", "已保存到 {0}。重新启动工作站后生效。").format(path)
             )
