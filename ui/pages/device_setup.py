@@ -31,8 +31,10 @@ def _kind_text(kind: str) -> str:
 
 
 def item_text(found: Found) -> str:
-    note = f"（{found.note}）" if found.note else ""
-    return f"{_kind_text(found.kind)}：{found.description} — {found.url}{note}"
+    text = translate("DeviceSetup", "{0}：{1} — {2}").format(
+        _kind_text(found.kind), found.description, found.url
+    )
+    return text + (translate("DeviceSetup", "（{0}）").format(found.note) if found.note else "")
 
 
 def chosen_url(combo: QComboBox) -> str:
@@ -58,6 +60,17 @@ def reader_text(check: ReaderCheck) -> str:
     return "\n".join(lines)
 
 
+def found_text(found: list[Found]) -> str:
+    """What was found, one line each, so the person sees the list without opening the boxes; a
+    missing PC/SC stack is a line saying what to install."""
+    devices = [f for f in found if f.kind != "problem"]
+    lines = [translate("DeviceSetup", "找到 {0} 个设备，在上面的框里选择：").format(len(devices))]
+    lines += ["· " + item_text(f) for f in devices]
+    lines += ["· " + translate("DeviceSetup", "注意：{0}（{1}）").format(f.description, f.note)
+              for f in found if f.kind == "problem"]  # fmt: skip
+    return "\n".join(lines)
+
+
 def printer_text(check: PrinterCheck) -> str:
     state = translate("DeviceSetup", "联机") if check.online else translate("DeviceSetup", "未联机或未知")
     return translate("DeviceSetup", "测试页已发送到 {0}（{1}，纸：{2}）。请看打印机是否打出中文。").format(
@@ -67,7 +80,7 @@ def printer_text(check: PrinterCheck) -> str:
 
 class DeviceSetupBox(QGroupBox):
     def __init__(self, page: QWidget, counter: Counter, *, role: str) -> None:
-        super().__init__(translate("DeviceSetup", "本机设备设置（读卡器、打印机）"))
+        super().__init__(translate("DeviceSetup", "本机设备设置：选择、测试、保存读卡器和打印机"))
         self.page = page
         self.counter = counter
         grid = QGridLayout(self)
@@ -116,10 +129,7 @@ class DeviceSetupBox(QGroupBox):
     def _show(self, found: list[Found], saved: DeviceChoice) -> None:
         _fill(self.reader, [f for f in found if f.kind in READER_KINDS], saved.reader_url)
         _fill(self.printer, [f for f in found if f.kind in PRINTER_KINDS], saved.printer_url)
-        problems = [f"{f.description}：{f.note}" for f in found if f.kind == "problem"]
-        devices = sum(1 for f in found if f.kind != "problem")
-        lines = [translate("DeviceSetup", "找到 {0} 个设备。").format(devices), *problems]
-        self.output.setText("\n".join(lines))
+        self.output.setText(found_text(found))
 
     def test_read(self) -> None:
         url = chosen_url(self.reader)
@@ -156,7 +166,7 @@ class DeviceSetupBox(QGroupBox):
 def _fill(combo: QComboBox, found: list[Found], saved: str | None) -> None:
     """The found devices, the saved one picked (added when it is not connected now)."""
     combo.clear()
-    combo.addItem(translate("DeviceSetup", "（不使用）"), "")
+    combo.addItem(translate("DeviceSetup", "（未选择：不使用）"), "")
     for f in found:
         combo.addItem(item_text(f), f.url)
     if saved:

@@ -52,7 +52,7 @@ class DiagnosticsPage(Page):
 
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
-        box = QGroupBox(translate("Diagnostics", "设备"))
+        box = QGroupBox(translate("Diagnostics", "正在使用的设备"))
         grid = QGridLayout(box)
         self.output = info_label()
         self.receipt_no = Field(translate("Diagnostics", "补打票号"))
