@@ -65,6 +65,14 @@ def serial_ports() -> list[Found]:
 def pcsc_readers() -> list[Found]:
     """The PC/SC readers pcscd/WinSCard knows, as `pcsc://<name>` with the family the driver uses."""
     try:
+        return _pcsc_readers()
+    except Exception as exc:  # noqa: BLE001 - a listing never fails: any PC/SC fault is a line of it
+        log.warning("listing PC/SC readers failed", exc_info=True)
+        return [Found(PROBLEM, "", "无法列出 PC/SC 读卡器 / cannot list PC/SC readers", str(exc))]
+
+
+def _pcsc_readers() -> list[Found]:
+    try:
         from smartcard import scard  # optional extra `pcsc`; needs libpcsclite / WinSCard
     except ImportError as exc:
         return [Found(PROBLEM, "", "未安装 PC/SC 支持（pyscard / pcsc-lite） / PC/SC support not installed",

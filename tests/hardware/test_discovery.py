@@ -79,3 +79,12 @@ def test_pcsc_url_found_opens_the_same_reader():
                                          ("HID Global OMNIKEY 3x21 Smart Card Reader 0", "OMNIKEY")])  # fmt: skip
 def test_family_is_named_from_the_reader_name(name, family):
     assert discovery._pcsc_reader(name).note.startswith(family)
+
+
+def test_a_pcsc_fault_while_listing_is_a_line_not_a_traceback(monkeypatch):
+    def broken() -> list[discovery.Found]:
+        raise OSError("SCardListReaders: service stopped")
+
+    monkeypatch.setattr(discovery, "_pcsc_readers", broken)
+    [found] = discovery.pcsc_readers()
+    assert found.kind == discovery.PROBLEM and "service stopped" in found.note
