@@ -34,14 +34,16 @@ from sqlalchemy import Engine, func, select
 from base import crashpoints
 from base.clock import Clock, clock_from_env, system_clock
 from base.errors import ClockSkew, InputInvalid, SimulationRefused
-from counter_app import backups, device_status, settings
+from counter_app import backups, device_setup, device_status, settings
 from counter_app.auth import AuthenticatedOperator
 from counter_app.context import OpContext, WorkstationRef
+from counter_app.device_setup import PrinterCheck, ReaderCheck
 from counter_app.device_status import DeviceProber, DeviceState, DeviceStatus
 from counter_app.devices import Devices
 from counter_app.high_water import HighWater, open_high_water
 from counter_app.installation import InstallationInfo, load_keys
 from counter_app.keystore import Keys
+from counter_app.local_config import DeviceChoice
 from counter_app.ops.recovery import recover_workstation
 from counter_app.printing import drain_quietly
 from counter_app.results import RecoveryResult
@@ -52,6 +54,7 @@ from db.migrate import prepare_schema
 from db.models import Workstation
 from db.session import unit_of_work
 from hardware.card_service import CardService
+from hardware.discovery import Found
 from hardware.printer import SerialPrinter
 from hardware.profiles import known_profiles
 from hardware.readers import open_card_reader
@@ -128,6 +131,27 @@ class Counter:
     def test_print(self) -> DeviceState:
         """A short test slip straight to the printer; the printer's state after it."""
         return device_status.test_print(self.context())
+
+    # --- setting up this PC's devices (docs/api.md "Devices"; counter_app/device_setup.py) ------------
+    def list_devices(self) -> list[Found]:
+        """Serial ports, PC/SC readers and a card host on this PC, each with the URL to use."""
+        return device_setup.list_devices()
+
+    def test_read_card(self, url: str) -> ReaderCheck:
+        """Read only: the reader at `url` (its name and command family), a card in it, its kind."""
+        return device_setup.test_read_card(self.context(), url)
+
+    def print_test_slip(self, url: str) -> PrinterCheck:
+        """The test slip on the printer at `url`, which need not be the one the counter runs."""
+        return device_setup.print_test_slip(self.context(), url)
+
+    def saved_device_choice(self) -> DeviceChoice:
+        return device_setup.saved_device_choice()
+
+    def save_device_choice(self, *, reader_url: str | None, printer_url: str | None) -> str:
+        """This PC's reader and printer from the next start (a local file, never the database);
+        the path written."""
+        return str(device_setup.save_choice(reader_url, printer_url))
 
     # --- backups (docs/api.md "Backups") -------------------------------------------------------------
     def backup_status(self) -> backups.BackupStatus:

@@ -26,7 +26,7 @@ from base.errors import DeviceOffline, UserFacingError
 from counter_app.context import OpContext
 from counter_app.devices import Devices
 from db.models import PrintJob, PrintJobEvent
-from receipts.escpos import EscPos
+from receipts.printer_test_slip import printer_test_slip
 
 log = logging.getLogger(__name__)
 
@@ -166,9 +166,6 @@ def queued_receipts(ctx: OpContext) -> int:
         ) or 0  # fmt: skip
 
 
-TEST_SLIP = "打印测试 TEST PRINT"
-
-
 def test_print(ctx: OpContext) -> DeviceState:
     """A short test slip straight to the printer (not through the receipt queue: it is no receipt
     and must not print twice after a fault). PrinterPaperOut / DeviceOffline when it cannot print."""
@@ -176,17 +173,7 @@ def test_print(ctx: OpContext) -> DeviceState:
     if printer is None:
         raise DeviceOffline("未配置打印机", detail_en="no printer configured")
     stamp = ctx.now().strftime("%Y-%m-%d %H:%M:%S")
-    slip = (
-        EscPos(columns=32)
-        .initialize()
-        .align("center")
-        .bold()
-        .line(TEST_SLIP)
-        .bold(False)
-        .line("售电收费工作站")
-    )
-    slip.line(f"{ctx.workstation.code}  {stamp}").line("-" * 32).line("0123456789 电费 ￥12.34")
-    status = printer.print_job(slip.cut().build())
+    status = printer.print_job(printer_test_slip(ctx.workstation.code, stamp))
     diag = printer.diagnostics()
     return DeviceState(
         "printer", configured=True, port=diag.port, connected=diag.connected, simulated=diag.simulated,

@@ -66,8 +66,9 @@ def open_from_args(args: argparse.Namespace) -> Counter:
         return open_counter(
             db_url, workstation=args.workstation, simulate=True, sim_dir=sim_dir, keystore=keystore
         )
+    reader_url, printer_url = selftest.device_urls(args)  # flags, environment, this PC's saved choice
     return open_counter(args.db, workstation=args.workstation, keystore=args.keystore,
-                        reader_url=args.reader, printer_url=args.printer)  # fmt: skip
+                        reader_url=reader_url, printer_url=printer_url)  # fmt: skip
 
 
 def open_workstation(args: argparse.Namespace) -> Counter:

@@ -35,6 +35,7 @@ from base.clock import system_clock
 from base.errors import SchemaNewer, SchemaOlder, UserFacingError
 from counter_app import backups, settings
 from counter_app.installation import load_keys, read_installation
+from counter_app.local_config import config_path, load_device_choice
 from db.engine import is_postgresql, is_sqlite, make_engine, sqlite_file_of
 from db.errors import translated_db_errors
 from db.health import durability
@@ -42,7 +43,7 @@ from db.migrate import check_schema, current_revisions, head_revision
 from db.models import Workstation
 from db.session import unit_of_work
 from hardware.printer import SerialPrinter
-from hardware.readers import open_card_reader
+from hardware.readers import PCSC_SCHEME, open_card_reader
 from receipts.pdf_fonts import resolve_cjk_font
 
 OK, DEV, FAIL = "ok", "dev", "fail"
@@ -75,8 +76,13 @@ class Found:
 def device_urls(
     args: argparse.Namespace, environ: Mapping[str, str] = os.environ
 ) -> tuple[str | None, str | None]:
+    """--reader/--printer, else COUNTER_READER_URL/COUNTER_PRINTER_URL, else this PC's saved choice
+    (counter_app/local_config.py, the device page's 保存)."""
     reader = getattr(args, "reader", None) or environ.get("COUNTER_READER_URL") or None
     printer = getattr(args, "printer", None) or environ.get("COUNTER_PRINTER_URL") or None
+    if reader is None or printer is None:
+        saved = load_device_choice(config_path(environ))
+        reader, printer = reader or saved.reader_url, printer or saved.printer_url
     return reader, printer
 
 
@@ -252,7 +258,7 @@ def _reader(args: argparse.Namespace, found: Found) -> Check:
     name = ("读卡器", "card reader")
     url, _ = device_urls(args)
     if not url:
-        return Check(*name, DEV, "未配置（--reader 或 COUNTER_READER_URL） / not configured")
+        return Check(*name, DEV, "未配置（设备页、--reader 或 COUNTER_READER_URL） / not configured")
     reader = open_card_reader(url, timeout=1.0, read_retries=1)
     try:
         version = reader.version()
@@ -263,14 +269,24 @@ def _reader(args: argparse.Namespace, found: Found) -> Check:
         reader.close()
     if version.startswith("SIM"):
         return Check(*name, DEV, f"{url}: 模拟器 / simulator {version}")
-    return Check(*name, OK, f"{url}: {version}")
+    return Check(*name, OK, f"{url}: {version}（{reader_transport(url)}）")
+
+
+def reader_transport(url: str) -> str:
+    """How the counter reaches the reader, in the words of docs/hardware.md's readers table (the
+    PC/SC family is in the driver's own version text: "ACS ACR39U … (ACS commands)")."""
+    if url.startswith(PCSC_SCHEME):
+        return "PC/SC"
+    if url.startswith(("socket://127.0.0.1", "socket://localhost")):
+        return "读卡主机 / card host"
+    return "串口参考协议 / serial reference protocol"
 
 
 def _printer(args: argparse.Namespace, found: Found) -> Check:
     name = ("打印机", "printer")
     _, url = device_urls(args)
     if not url:
-        return Check(*name, DEV, "未配置（--printer 或 COUNTER_PRINTER_URL） / not configured")
+        return Check(*name, DEV, "未配置（设备页、--printer 或 COUNTER_PRINTER_URL） / not configured")
     printer = SerialPrinter(url, timeout=1.0)
     try:
         version = printer.version()

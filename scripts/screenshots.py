@@ -134,7 +134,7 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
         (
             ("qian", ("sheets", "deposits", "books", "month")),
             ("wang", ("deposits",)),
-            ("admin", ("settings",)),
+            ("admin", ("settings", "diagnostics")),  # diagnostics: 本机设备设置 (saving is the admin's)
         )
     ):
         shoot_role(app, counter, out, suffix, name, keys, 30 + 5 * n)

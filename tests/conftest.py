@@ -99,3 +99,12 @@ def now() -> datetime:
 @pytest.fixture
 def basics(db_engine: Engine, now: datetime) -> Basics:
     return make_basics(db_engine, now)
+
+
+@pytest.fixture(autouse=True)
+def _this_pcs_device_choice(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """No test reads or writes the device choice saved on the developer's PC
+    (counter_app/local_config.py): each test gets its own, empty."""
+    monkeypatch.setenv("COUNTER_LOCAL_CONFIG", str(tmp_path_factory.mktemp("local") / "devices.json"))

@@ -20,7 +20,9 @@ from typing import Any, Protocol
 
 from base.clock import Clock
 from counter_app.api import Approval
+from counter_app.device_setup import PrinterCheck, ReaderCheck
 from counter_app.device_status import DeviceState, DeviceStatus
+from counter_app.local_config import DeviceChoice
 from counter_app.ops.exceptions_list import MorningItem
 from counter_app.ops.finance_lists import PersonRow, PriceRow, SettingRow, SheetRow
 from counter_app.ops.lookup import AccountRow, RoomRow
@@ -49,10 +51,11 @@ from counter_app.results import (
     ShiftTotals,
 )
 from counter_app.settlement.deposits import LateDeposit
+from hardware.discovery import Found
 from hardware.sim.control import SimControl
 from receipts.reports.model import ReportTable
 
-__all__ = ["DeviceState", "DeviceStatus"]
+__all__ = ["DeviceChoice", "DeviceState", "DeviceStatus", "Found", "PrinterCheck", "ReaderCheck"]
 
 
 class SaleSession(Protocol):
@@ -196,6 +199,11 @@ class Counter(Protocol):
     def login(self, name: str, password: str) -> WorkstationSession: ...
     def device_status(self) -> DeviceStatus: ...
     def test_print(self) -> DeviceState: ...
+    def list_devices(self) -> list[Found]: ...
+    def test_read_card(self, url: str) -> ReaderCheck: ...
+    def print_test_slip(self, url: str) -> PrinterCheck: ...
+    def saved_device_choice(self) -> DeviceChoice: ...
+    def save_device_choice(self, *, reader_url: str | None, printer_url: str | None) -> str: ...
     def close(self) -> None: ...
 
 

@@ -25,6 +25,7 @@ from base.errors import ApprovalRequired, SelfApproval, UserFacingError
 from counter_app.admin import (
     backup,
     checks,
+    devices,
     imports,
     keys,
     notices,
@@ -65,6 +66,7 @@ HANDLERS: dict[str, Handler] = {
     "keys import": keys.keys_import,
     "db upgrade": schema.db_upgrade,
     "report": reports.report,
+    "devices list": devices.devices_list,
 }
 
 

@@ -32,7 +32,7 @@ REPORT_KINDS = (
 # Others (setting set, supervisor appoint…) may still need one: the service decides and says so.
 COSIGNED = frozenset({"operator add", "operator reset-password", "accounts import", "legacy import",
                       "tariff set", "fee set"})  # fmt: skip
-NO_ACTOR = frozenset({"init", "db upgrade", "backup verify"})
+NO_ACTOR = frozenset({"init", "db upgrade", "backup verify", "devices list"})
 
 
 # --- option value types: a refusal names the option (argparse prefixes "argument --x:") -------
@@ -229,6 +229,8 @@ def _checks_backups_reports(g: _Grammar) -> None:
     p.add_argument("--to", dest="end", metavar="DATE", type=_date, required=True)
     p.add_argument("--format", dest="fmt", choices=REPORT_FORMATS, required=True)
     p.add_argument("--out", metavar="FILE", required=True)
+    p = g.leaf("devices list", "serial ports, PC/SC readers and a card host on this PC (no database)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def usage_problem(args: argparse.Namespace) -> str | None:

@@ -892,6 +892,149 @@ Meter balance {0} kWh, purchase no. {1}</translation>
     </message>
 </context>
 <context>
+    <name>DeviceSetup</name>
+    <message>
+        <location filename="../pages/device_setup.py" line="35"/>
+        <source>{0}：{1} — {2}</source>
+        <translation>{0}: {1} — {2}</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="36"/>
+        <source>（{0}）</source>
+        <translation> ({0})</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="27"/>
+        <source>PC/SC 读卡器</source>
+        <translation>PC/SC reader</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="28"/>
+        <source>读卡主机</source>
+        <translation>card host</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="29"/>
+        <source>串口</source>
+        <translation>serial port</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="48"/>
+        <source>读卡器应答：{0}</source>
+        <translation>The reader answered: {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="50"/>
+        <source>读卡器上没有卡。放一张卡再试。</source>
+        <translation>No card on the reader. Put a card on it and try again.</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="52"/>
+        <source>有卡（卡号 {0}），但无法识别：{1}</source>
+        <translation>A card is in (card no. {0}) but cannot be read: {1}</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="56"/>
+        <source>有卡：类型 {0}，卡号 {1}</source>
+        <translation>Card in: kind {0}, card no. {1}</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="65"/>
+        <source>找到 {0} 个设备，在上面的框里选择：</source>
+        <translation>Found {0} devices; pick them in the boxes above:</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="67"/>
+        <source>注意：{0}（{1}）</source>
+        <translation>Note: {0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="73"/>
+        <source>联机</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="73"/>
+        <source>未联机或未知</source>
+        <translation>offline or unknown</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="74"/>
+        <source>测试页已发送到 {0}（{1}，纸：{2}）。请看打印机是否打出中文。</source>
+        <translation>Test slip sent to {0} ({1}, paper: {2}). Check that the Chinese line printed as Chinese.</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="81"/>
+        <source>本机设备设置：选择、测试、保存读卡器和打印机</source>
+        <translation>This PC's devices: pick, test and save the reader and the printer</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="85"/>
+        <source>查找设备</source>
+        <translation>Find devices</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="92"/>
+        <source>测试读卡</source>
+        <translation>Test-read a card</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="94"/>
+        <source>打印测试页</source>
+        <translation>Print a test slip</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="96"/>
+        <source>保存为本机设备</source>
+        <translation>Save for this PC</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="100"/>
+        <source>只有管理员可以保存本机设备</source>
+        <translation>Only the administrator can save this PC's devices</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="102"/>
+        <source>读卡器</source>
+        <translation>Card reader</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="105"/>
+        <source>打印机</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="109"/>
+        <source>保存在本机，不写入数据库；重新启动工作站后生效。</source>
+        <translation>Saved on this PC, not in the database; used from the next start of the workstation.</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="135"/>
+        <source>请先选择读卡器</source>
+        <translation>Pick a card reader first</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="145"/>
+        <source>请先选择打印机</source>
+        <translation>Pick a printer first</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="159"/>
+        <source>已保存到 {0}。重新启动工作站后生效。</source>
+        <translation>Saved to {0}. Used from the next start of the workstation.</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="167"/>
+        <source>（未选择：不使用）</source>
+        <translation>(none chosen: not used)</translation>
+    </message>
+    <message>
+        <location filename="../pages/device_setup.py" line="173"/>
+        <source>已保存：{0}（现在未找到）</source>
+        <translation>Saved: {0} (not found now)</translation>
+    </message>
+</context>
+<context>
     <name>Diagnostics</name>
     <message>
         <location filename="../pages/diagnostics.py" line="27"/>
@@ -910,8 +1053,8 @@ Meter balance {0} kWh, purchase no. {1}</translation>
     </message>
     <message>
         <location filename="../pages/diagnostics.py" line="53"/>
-        <source>设备</source>
-        <translation>Devices</translation>
+        <source>正在使用的设备</source>
+        <translation>Devices in use</translation>
     </message>
     <message>
         <location filename="../pages/diagnostics.py" line="56"/>

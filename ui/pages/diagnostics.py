@@ -1,4 +1,5 @@
-"""诊断: device state and versions, a test print, a query-only card read, the receipt queue and 补打.
+"""诊断: device state and versions, a test print, a query-only card read, the receipt queue and 补打;
+below, 本机设备设置 (ui/pages/device_setup.py): pick, test and save this PC's reader and printer.
 
 `counter.device_status()` and `counter.test_print()` (docs/api.md "Devices"), `session.read_card()`
 (API.md) and `session.reprint_receipt(receipt_no=…)` (marked 补打 with its count).
@@ -15,6 +16,7 @@ from base.money import format_kwh
 from ui.facade import DeviceState, DeviceStatus
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
+from ui.pages.device_setup import DeviceSetupBox
 from ui.pages.sale_panel import card_text
 from ui.widgets import Field, info_label
 
@@ -50,7 +52,7 @@ class DiagnosticsPage(Page):
 
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
-        box = QGroupBox(translate("Diagnostics", "设备"))
+        box = QGroupBox(translate("Diagnostics", "正在使用的设备"))
         grid = QGridLayout(box)
         self.output = info_label()
         self.receipt_no = Field(translate("Diagnostics", "补打票号"))
@@ -67,7 +69,12 @@ class DiagnosticsPage(Page):
         grid.addWidget(self.receipt_no, 2, 0, 1, 2)
         self.add(box)
         self.add(self.output)
+        self.setup = DeviceSetupBox(self, ctx.counter, role=ctx.role)
+        self.add(self.setup)
         self.finish()
+
+    def activated(self) -> None:
+        self.setup.activated()
 
     def _run(self, fn, describe) -> None:
         FacadeOp(self, fn).success(lambda r: self.output.setText(describe(r))).failure(
