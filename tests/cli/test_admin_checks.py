@@ -83,7 +83,9 @@ def test_keys_export_and_import_round_trip(db, tmp_path):
         db.run("keys", "export", "--out", str(out), as_="zhang", approver="zhao",
                stdin_extra="pass-phrase-1\n" * 2).code == 1
     )  # fmt: skip
-    r = db.run("keys", "export", "--out", str(out), as_="admin", approver="zhao", stdin_extra="pass-phrase-1\n" * 2)
+    r = db.run(
+        "keys", "export", "--out", str(out), as_="admin", approver="zhao", stdin_extra="pass-phrase-1\n" * 2
+    )
     assert r.code == 0, r.stderr
     assert out.stat().st_mode & 0o077 == 0
     # a second PC: an empty key file; the export brings the keys, checked against the database

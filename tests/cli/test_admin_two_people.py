@@ -84,7 +84,9 @@ def test_a_restore_on_a_new_pc_checks_both_people_in_the_backup_and_records_the_
     fresh = AdminDb(f"sqlite:///{tmp_path / 'pc2' / 'counter.db'}", db.keystore, tmp_path, dict(db.passwords))
     assert fresh.run("backup", "restore", str(backup), as_="admin", approver="admin").code == 1
     assert fresh.run("backup", "restore", str(backup), as_="admin", approver="li").code == 1
-    wrong = fresh.run("backup", "restore", str(backup), as_="admin", approver="zhao", approver_password="nope")
+    wrong = fresh.run(
+        "backup", "restore", str(backup), as_="admin", approver="zhao", approver_password="nope"
+    )
     assert wrong.code == 1 and "APPROVAL_INVALID" in wrong.stderr
     done = fresh.run("backup", "restore", str(backup), as_="admin", approver="zhao")
     assert done.code == 0, done.stderr
@@ -96,7 +98,9 @@ def test_keys_export_needs_a_second_person(db, tmp_path):
     out = tmp_path / "keys.bin"
     _alone_refused(db, "keys", "export", "--out", str(out), stdin_extra=PHRASE, operation="keys export")
     _self_refused(db, "keys", "export", "--out", str(out), stdin_extra=PHRASE)
-    assert db.run("keys", "export", "--out", str(out), as_="admin", approver="li", stdin_extra=PHRASE).code == 1
+    assert (
+        db.run("keys", "export", "--out", str(out), as_="admin", approver="li", stdin_extra=PHRASE).code == 1
+    )
     assert not out.exists()  # nothing written when refused
     done = db.run("keys", "export", "--out", str(out), as_="admin", approver="zhao", stdin_extra=PHRASE)
     assert done.code == 0, done.stderr
@@ -113,7 +117,18 @@ def test_workstation_add_needs_a_second_person(db):
 
 
 def test_tariff_and_fee_need_a_second_person(db):
-    tariff = ["tariff", "set", "--class", "dorm", "--price-e4", "5883", "--from", "2026-12-01", "--basis", "D9"]
+    tariff = [
+        "tariff",
+        "set",
+        "--class",
+        "dorm",
+        "--price-e4",
+        "5883",
+        "--from",
+        "2026-12-01",
+        "--basis",
+        "D9",
+    ]
     _alone_refused(db, *tariff, operation="tariff set")
     _self_refused(db, *tariff)
     fee = ["fee", "set", "card", "--fen", "500", "--from", "2026-12-01", "--basis", "D9"]
@@ -142,7 +157,9 @@ def test_disabling_the_head_or_a_supervisor_needs_the_head_or_an_assistant(db):
 
 def test_demoting_a_co_signer_needs_a_second_person(db):
     def demote(name: str, role: str, approval: Approval | None) -> None:
-        with open_admin(db.db_url, keystore=db.keystore, environ={"COUNTER_CLOCK": CLOCK}, hasher=CHEAP) as admin:
+        with open_admin(
+            db.db_url, keystore=db.keystore, environ={"COUNTER_CLOCK": CLOCK}, hasher=CHEAP
+        ) as admin:
             admin.login("admin", PASSWORD)
             demote_operator(admin, name=name, role=role, approval=approval)
 
