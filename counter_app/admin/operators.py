@@ -49,8 +49,8 @@ def operator_add(ctx: CommandContext) -> int:
 
 def operator_disable(ctx: CommandContext) -> int:
     with acting(ctx.invocation()) as admin:
-        disable_operator(admin, name=ctx.args.name, approval=ctx.approval)
-    signed = f"，确认人 {ctx.credentials.approver}" if ctx.credentials.approver else ""
+        co_signed = disable_operator(admin, name=ctx.args.name, approval=ctx.approval)
+    signed = f"，确认人 {ctx.credentials.approver}" if co_signed else ""
     ctx.out.line(f"已停用操作员 {ctx.args.name}{signed}")
     return 0
 
@@ -106,11 +106,11 @@ def add_operator(admin: AdminSession, *, name: str, role: str, password: str,
         return operator.id
 
 
-def disable_operator(admin: AdminSession, *, name: str, approval: Approval | None = None) -> None:
+def disable_operator(admin: AdminSession, *, name: str, approval: Approval | None = None) -> bool:
     """Disabling a cashier reduces power: no co-signature. Disabling the head, an assistant or a
     监督人 (today's or appointed ahead) removes a co-signer or reviewer, so it is a power and is
     co-signed by 主管 or 部门助理 (DOMAIN "two people for every power"). An administrator never
-    disables themself (the last way in could be lost)."""
+    disables themself (the last way in could be lost). True when it was co-signed."""
     ctx = admin.ctx
     with ctx.uow() as s:
         ctx.require_role(s, "admin")
@@ -121,6 +121,7 @@ def disable_operator(admin: AdminSession, *, name: str, approval: Approval | Non
         if held:
             co_sign(ctx, s, approval, "operator.disable", {"name": name, "roles": held})
         disable(s, operator_id=target, actor_id=ctx.operator_id, workstation=ctx.place, clock=ctx.clock)
+        return bool(held)
 
 
 def demote_operator(admin: AdminSession, *, name: str, role: str, approval: Approval | None) -> None:
