@@ -6,7 +6,8 @@
 - 监督人 is a standing "supervisor" grant or an appointment by 主管/部门助理 covering the day.
 - Granting a role needs an administrator and a co-signature (pass the approval id from
   `counter_app.approvals.approve`); only the two people `counter-admin init` creates get their
-  roles without one (`granted_by_id=None`). Revoking needs no co-signature (it reduces power).
+  roles without one (`granted_by_id=None`). Revoking needs none (it reduces power), except
+  demoting a co-signer (head, assistant, 监督人): a power over the co-signers, co-signed.
 """
 
 from __future__ import annotations
@@ -87,15 +88,21 @@ def grant_role(
 
 
 def revoke_role(
-    session: Session, *, operator_id: int, role: str, revoked_by_id: int, workstation: str, clock: Clock
-) -> RoleGrant:
-    """Taking a role away reduces power, so it needs no co-signature; still only an administrator."""
+    session: Session, *, operator_id: int, role: str, revoked_by_id: int, workstation: str, clock: Clock,
+    approval_id: int | None = None,
+) -> RoleGrant:  # fmt: skip
+    """Taking a role away; only an administrator. Demoting a co-signer (主管, 部门助理, 监督人) is a
+    power over the co-signers and needs a co-signature (`approval_id`, counter_app/powers.py);
+    other roles need none (it reduces power)."""
     if not has_role(session, revoked_by_id, "admin", on=business_date(clock())):
         raise RoleForbidden("只有管理员可以撤销角色", detail_en="only an administrator revokes roles")
     target = _existing(session, operator_id)
     if role not in roles_of(session, operator_id):
         raise InputInvalid(f"{target.name} 没有角色 {role}", detail_en=f"{target.name} does not have {role}")
-    return _role_row(session, target, role, "revoke", revoked_by_id, None, workstation, clock)
+    if role in CO_SIGN_ROLES and approval_id is None:
+        raise ApprovalRequired("撤销主管、部门助理或监督人的角色需要第二人确认",
+                               detail_en="demoting a co-signer needs approval")  # fmt: skip
+    return _role_row(session, target, role, "revoke", revoked_by_id, approval_id, workstation, clock)
 
 
 def _check_granter(session: Session, granted_by_id: int | None, approval_id: int | None, *, on: date) -> None:

@@ -28,7 +28,7 @@ from counter_app.ops.refunds import RefundOps
 from counter_app.ops.sales import SalesOps
 from counter_app.ops.settlement import SettlementOps
 from counter_app.ops.shifts import ShiftOps
-from db.queries.settings import latest_setting
+from counter_app.powers import change_setting
 from db.queries.shifts import open_shift_id
 
 
@@ -79,21 +79,8 @@ class Session(
             return settings.get_setting(s, key)
 
     def set_setting(self, key: str, value: Any, approval: Approval | None = None) -> Any:
-        """Administrators change settings; money-affecting ones need a co-signature."""
-        ctx = self.ctx
-        with ctx.uow() as s:
-            ctx.require_role(s, "admin")
-            spec = settings.setting(key)
-            value = settings.validate(key, value)
-            approval_id = None
-            if spec.needs_approval:
-                approval_id = ctx.approve(
-                    s, approval, kind="setting.set", payload={"key": key, "value": value}
-                )
-            stored = settings.put_setting(s, key, value, set_by=ctx.operator_id, approval_id=approval_id,
-                                          at=ctx.now())  # fmt: skip
-            ctx.audit(s, "setting.set", subject=latest_setting(s, key), key=key)
-            return stored
+        """Administrators change settings; money-affecting and security ones need a co-signature."""
+        return change_setting(self.ctx, key, value, approval)
 
     # --- the shift the operator is selling in -------------------------------------------------------
     def _open_shift_id(self, s: DbSession) -> int:

@@ -2,11 +2,13 @@
 
 Each key has a default, a validator and two flags:
 - `money_affecting`: changing it moves money or power (tariff-, fee-, limit-, quota-, refund-float-
-  and close-difference-related keys). DOMAIN.md: "every change that moves money or power" needs a
+  and close-difference-related keys, the low-balance thresholds, the paper trail of a payment
+  (stamped receipts, confirmation slips), the accounting month's end and the evening deposit time). DOMAIN.md: "every change that moves money or power" needs a
   co-signature; the facade checks the approval, this module only says which keys need one.
 - `security_sensitive`: it weakens or strengthens the controls themselves (login lockout, approval
-  lifetime, single-operator mode…); also co-signed, for the same reason (one administrator must
-  never act alone).
+  lifetime, single-operator mode, the backup target and generations…); also co-signed, for the
+  same reason (one administrator must never act alone). Unflagged keys change only wording, layout
+  or input formats (shift times, room-code pattern, report form numbers, the centre's name).
 
 Values are stored as JSON in append-only rows (db/models/settings.py); the current value is the
 latest row, or the default when a key was never set. Dates travel as ISO text in JSON and come back
@@ -209,14 +211,18 @@ def _registry() -> dict[str, Setting]:
         Setting("term_ends", [], _dates, "学期结束日（定额当期有效）", load=_load_dates, **money),
         Setting("back_charge.ckwh_per_day", 2000, _int(0), "违规用电每天补缴电量", **money),
         Setting("back_charge.blocks_top_up", True, _bool, "未缴补缴电费禁止售电", **money),
-        *(Setting(f"low_balance_ckwh.{cls}", 1000, _int(0), f"低电通报阈值 {cls}") for cls in CLASS_CODES),
+        # Which rooms are told to buy before they go dark: raising it to 0 hides every room (issue 12).
+        *(Setting(f"low_balance_ckwh.{cls}", 1000, _int(0), f"低电通报阈值 {cls}", **money) for cls in CLASS_CODES),
         Setting("approval_ttl_s", 120, _int(10, 3600), "监督人确认有效期（秒）", **security),
         Setting("close_difference_fen", 1000, _int(0), "结账长短款需监督人确认的限额（分）", **money),
         Setting("refund_float", False, _bool, "退款备用金", **money),
+        # The paper trail of a payment: a bill paid without a numbered stamped receipt, or a top-up
+        # without the payer's signed slip, leaves cash no paper accounts for (issue 12).
         Setting("stamped_receipt_for", ["repair", "utility", "heating", "back_charge"], _charge_kinds,
-                "需开学校结算收据的收费"),
-        Setting("confirmation_slip", True, _bool, "售电打印缴费确认单"),
-        Setting("month_end_day", 25, _int(1, 28), "会计月结日"),
+                "需开学校结算收据的收费", **money),
+        Setting("confirmation_slip", True, _bool, "售电打印缴费确认单", **money),
+        # Which accounting month a sale falls in, so which period a month close freezes.
+        Setting("month_end_day", 25, _int(1, 28), "会计月结日", **money),
         Setting("single_operator_mode", False, _bool, "单人值班模式", **security),
         Setting("shifts", [["11:30", "13:30"], ["17:00", "22:00"]], _shifts, "班次时间"),
         Setting("room_code_pattern", DEFAULT_ROOM_CODE_PATTERN, _pattern, "房间号格式"),
@@ -224,7 +230,8 @@ def _registry() -> dict[str, Setting]:
         Setting("login.lockout_minutes", 15, _int(1), "锁定时长（分钟）", **security),
         Setting("idle_lock_minutes", 5, _int(1, 15), "无操作自动锁屏（分钟）", **security),
         Setting("clock_skew_max_s", 120, _int(1), "允许的时钟偏差（秒）", **security),
-        Setting("backup.generations", 10, _int(1), "保留备份份数"),
+        # Fewer generations delete older backups: a power over the records.
+        Setting("backup.generations", 10, _int(1), "保留备份份数", **security),
         # Where the automatic backups go (counter_app/backups.py): a second disk, never the database's
         # own. Security-sensitive: a backup is the whole database, so pointing it elsewhere is co-signed.
         Setting("backup.target_dir", "", _folder, "备份目标目录（U盘或网络路径）", **security),
@@ -232,7 +239,8 @@ def _registry() -> dict[str, Setting]:
                 **security),
         Setting("report.form_no.collection", "HNKJ/C4/1012", _text, "电费月收费报表表号"),
         Setting("report.form_no.account_detail", "HNKJ/C4/1013", _text, "电费分户明细表表号"),
-        Setting("deposit.evening_from", "17:00", _hhmm, "晚班收入次一银行工作日缴存（此时刻后结账）"),
+        # When takings may wait for the next banking day: moving it earlier hides late deposits (issue 12).
+        Setting("deposit.evening_from", "17:00", _hhmm, "晚班收入次一银行工作日缴存（此时刻后结账）", **money),
         Setting("centre_name", "能源中心营业室", _text, "中心名称（报表抬头）"),
     ]  # fmt: skip
     return {s.key: s for s in items}

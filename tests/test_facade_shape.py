@@ -219,7 +219,7 @@ def test_the_copied_calls_are_api_md_s() -> None:
 # --- the mixins forward to their services ---------------------------------------------------------------
 
 # Facade methods that do their work inline (no service function of their own to forward to).
-INLINE = {"logout", "get_setting", "set_setting", "back_charge_calculation"}
+INLINE = {"logout", "get_setting", "back_charge_calculation"}
 
 
 def _facade_methods() -> dict[str, Callable[..., Any]]:

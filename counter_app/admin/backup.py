@@ -2,8 +2,9 @@
 counter_app/backup_files.py, shared with the automatic backups).
 
 SQLite: create copies with the online backup API; restore refuses a backup that does not verify,
-keeps a safety copy of the live database first, and appends a `backup.restored` entry to the
-restored chain. PostgreSQL: `pg_dump -Fc` when it is on PATH (the password passed in the
+is co-signed by 主管 or 部门助理 (`--approver`, counter_app/powers.py), keeps a safety copy of the
+live database first, and appends a `backup.restored` entry to the restored chain naming who
+restored and who co-signed. PostgreSQL: `pg_dump -Fc` when it is on PATH (the password passed in the
 environment, never on the command line); restoring is `pg_restore`'s job, by the database
 administrator.
 """
@@ -16,19 +17,28 @@ import shutil
 import sqlite3
 import subprocess
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, date
 from pathlib import Path
 from typing import Any
 
+import argon2
 from sqlalchemy import Engine, make_url
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from base.clock import business_date, system_clock
-from base.errors import AuthFailed, InputInvalid, RoleForbidden, UserFacingError
+from base.errors import (
+    ApprovalInvalid,
+    AuthFailed,
+    InputInvalid,
+    RoleForbidden,
+    SelfApproval,
+    UserFacingError,
+)
 from counter_app import high_water, keystore
 from counter_app.admin.command import CommandContext, Invocation, acting
 from counter_app.admin.door import AdminSession, admin_on
+from counter_app.approvals import Approval
 from counter_app.auth import default_hasher, find_operator, password_matches
 from counter_app.backup_files import (
     BackupCheck,
@@ -39,7 +49,8 @@ from counter_app.backup_files import (
     verify_backup_file,
 )
 from counter_app.installation import InstallationInfo
-from counter_app.roles import has_role
+from counter_app.powers import POWERS, co_sign
+from counter_app.roles import has_any_role, has_role
 from db.engine import make_engine, sqlite_file_path
 from db.queries.security import audit_entries_of_kinds
 
@@ -65,7 +76,9 @@ def backup_verify(ctx: CommandContext) -> int:
 
 def backup_restore(ctx: CommandContext) -> int:
     done = restore_backup(ctx.invocation(), ctx.args.file)
-    ctx.out.line(f"已从 {done.check.path} 恢复（审计记录 {done.check.entries} 条）")
+    ctx.out.line(
+        f"已从 {done.check.path} 恢复（审计记录 {done.check.entries} 条），确认人 {ctx.credentials.approver}"
+    )
     if done.safety_copy:
         ctx.out.line(f"恢复前的数据库已保存为 {done.safety_copy}")
     for code, ahead in sorted(done.ahead.items()):  # what the restore took back; the counters skip past it
@@ -165,13 +178,21 @@ class Restored:
     ahead: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def restore_backup(invocation: Invocation, file: str, *, approval_id: int | None = None) -> Restored:
-    """Verify, authenticate an administrator, keep a safety copy, copy the backup in, record it.
-    One engine on the live file throughout (the admin sessions below run on it).
+def restore_backup(invocation: Invocation, file: str) -> Restored:
+    """Verify, authenticate an administrator and the co-signer (`invocation.approval`: 主管 or
+    部门助理, never the administrator), keep a safety copy, copy the backup in, record it. One
+    engine on the live file throughout (the admin sessions below run on it).
 
-    `approval_id`: the second person's approval when the restore is co-signed (issue 12 §3 makes
-    it so; this only records it with the restore)."""
+    The approval is checked before anything is copied. On an initialised live database it is
+    granted there (kind `backup.restore`, the backup's SHA-256, installation and chain head): that
+    row stays in the safety copy, and the restored chain's `backup.restored` entry names the
+    co-signer and that approval's id. On a new PC (no live database) both people are checked
+    against the backup itself, and the approval is recorded in the restored database."""
     check = verify_backup(invocation, file)
+    approval = invocation.approval
+    if approval is None:
+        raise POWERS["backup.restore"].refused_alone()
+    payload = _restore_payload(check)
     # Restore creates the live file when it is gone (a new PC after a disk failure), like `init`.
     engine = make_engine(invocation.db_url, create=True)
     try:
@@ -180,7 +201,7 @@ def restore_backup(invocation: Invocation, file: str, *, approval_id: int | None
             raise InputInvalid(
                 "PostgreSQL 数据库请用 pg_restore 恢复", detail_en="restore PostgreSQL with pg_restore"
             )
-        _authorise_restore(invocation, engine, check)
+        approval_id = _authorise_restore(invocation, engine, check, approval, payload)
         safety = None
         if Path(live).exists() and Path(live).stat().st_size > 0:
             stamp = system_clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -188,10 +209,15 @@ def restore_backup(invocation: Invocation, file: str, *, approval_id: int | None
             safety.parent.mkdir(parents=True, exist_ok=True)
             copy_sqlite(engine, safety)
         _copy_into(check.path, engine)
-        ahead = _record_restore(invocation, engine, check, safety, approval_id)
+        ahead = _record_restore(invocation, engine, check, safety, approval_id, payload)
         return Restored(check, safety, ahead)
     finally:
         engine.dispose()
+
+
+def _restore_payload(check: BackupCheck) -> dict[str, Any]:
+    """What the co-signer approves: exactly this backup (its bytes, installation and chain head)."""
+    return {"sha256": sha256_of(check.path), "instance_id": check.instance_id, "head": check.head[0]}
 
 
 def _admin(invocation: Invocation, engine: Engine) -> AdminSession:
@@ -200,38 +226,65 @@ def _admin(invocation: Invocation, engine: Engine) -> AdminSession:
     )
 
 
-def _authorise_restore(invocation: Invocation, engine: Engine, check: BackupCheck) -> None:
+def _authorise_restore(
+    invocation: Invocation, engine: Engine, check: BackupCheck, approval: Approval, payload: dict[str, Any]
+) -> int | None:
     """An administrator of the live database, when it is initialised (and only a backup of the same
-    installation goes over it); else an administrator as the backup knows them."""
+    installation goes over it), co-signed there: the approval's id. Else both people as the backup
+    knows them (None: the approval is recorded after the copy)."""
     try:
         admin = _admin(invocation, engine)
     except UserFacingError:
-        return _authorise_by_backup(invocation, check)
+        _authorise_by_backup(invocation, check, approval)
+        return None
     if admin.info.instance_id != check.instance_id:
         raise InputInvalid("备份属于另一套系统，不能恢复到本数据库",
                            detail_en="the backup is of another installation")  # fmt: skip
     admin.login(invocation.actor or "", invocation.actor_password or "")
     ctx = admin.ctx
-    with ctx.reading() as s:
+    with ctx.uow() as s:
         ctx.require_role(s, "admin")
+        return co_sign(ctx, s, approval, "backup.restore", payload)
 
 
-def _authorise_by_backup(invocation: Invocation, check: BackupCheck) -> None:
+def _authorise_by_backup(invocation: Invocation, check: BackupCheck, approval: Approval) -> None:
     engine = read_only_engine(check.path)
+    hasher = invocation.hasher or default_hasher()
+    today = business_date(system_clock())
     try:
         with Session(engine) as s:
             operator = find_operator(s, invocation.actor or "")
-            hasher = invocation.hasher or default_hasher()
             if operator is None or not password_matches(
                 hasher, operator.password_hash, invocation.actor_password or ""
             ):
                 raise AuthFailed()
-            if not has_role(s, operator.id, "admin", on=business_date(system_clock())):
+            if not has_role(s, operator.id, "admin", on=today):
                 raise RoleForbidden(
                     "只有管理员可以恢复备份", detail_en="only an administrator restores backups"
                 )
+            _check_co_signer_in_backup(s, hasher, operator.id, approval, today)
     finally:
         engine.dispose()
+
+
+def _check_co_signer_in_backup(
+    s: Session, hasher: argon2.PasswordHasher, maker_id: int, approval: Approval, today: date
+) -> None:
+    """The checks `approvals.grant_approval` makes, against the backup (nothing can be recorded in
+    it: the approval is recorded in the restored database)."""
+    checker = find_operator(s, approval.name)
+    if checker is not None and checker.id == maker_id:
+        raise SelfApproval()
+    if (
+        checker is None
+        or checker.disabled
+        or not password_matches(hasher, checker.password_hash, approval.password)
+    ):
+        raise ApprovalInvalid("确认人用户名或密码错误", detail_en="wrong approver name or password")
+    if not has_any_role(s, checker.id, POWERS["backup.restore"].signers, on=today):
+        raise ApprovalInvalid(
+            f"{checker.name} 无权确认恢复备份", detail_en=f"{checker.name} may not co-sign a restore"
+        )
 
 
 def _copy_into(backup: Path, engine: Engine) -> None:
@@ -248,13 +301,23 @@ def _copy_into(backup: Path, engine: Engine) -> None:
 
 
 def _record_restore(
-    invocation: Invocation, engine: Engine, check: BackupCheck, safety: Path | None, approval_id: int | None
-) -> dict[str, dict[str, Any]]:
-    """The `backup.restored` entry: who, when, from which file, and which workstations' high-water
-    marks (next to the keys and on the backup target) were ahead of the restored database."""
+    invocation: Invocation, engine: Engine, check: BackupCheck, safety: Path | None, approval_id: int | None,
+    payload: dict[str, Any],
+) -> dict[str, dict[str, Any]]:  # fmt: skip
+    """The `backup.restored` entry: who, co-signed by whom, when, from which file, and which
+    workstations' high-water marks (next to the keys and on the backup target) were ahead of the
+    restored database. On a new PC the approval is granted and recorded here, in the restored
+    database (its people are the backup's, already checked)."""
     admin = _admin(invocation, engine)
+    approval = invocation.approval
+    recorded_in = "safety_copy"
+    if approval_id is None and approval is not None:
+        admin.login(invocation.actor or "", invocation.actor_password or "")
+        recorded_in = "restored"
     ctx = admin.ctx
     with ctx.uow() as s:
+        if recorded_in == "restored" and approval is not None:
+            approval_id = co_sign(ctx, s, approval, "backup.restore", payload)
         folders = [high_water.mark_folder(admin.keystore)]
         target = ctx.setting(s, "backup.target_dir")
         if target and Path(target).is_dir():
@@ -262,6 +325,7 @@ def _record_restore(
         ahead = high_water.marks_ahead(s, admin.keys, folders, admin.info.instance_id)
         # The chain continues from the backup's head: the restore is its next entry.
         ctx.audit(s, "backup.restored", file=str(check.path.absolute()), head=check.head[0],
-                  sha256=sha256_of(check.path), safety_copy=str(safety) if safety else None,
-                  by=invocation.actor, approval_id=approval_id, marks_ahead=ahead)  # fmt: skip
+                  sha256=payload["sha256"], safety_copy=str(safety) if safety else None,
+                  by=invocation.actor, approver=approval.name if approval else None,
+                  approval_id=approval_id, approval_recorded_in=recorded_in, marks_ahead=ahead)  # fmt: skip
     return ahead

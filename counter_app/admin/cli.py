@@ -139,7 +139,9 @@ def _refuse_missing_approver(args: argparse.Namespace) -> None:
     approver = getattr(args, "approver", None)
     needed = args.command in COSIGNED and not getattr(args, "dry_run", False)
     if needed and not approver:
-        raise ApprovalRequired("请用 --approver 指定监督人", detail_en="name the co-signer with --approver")
+        raise ApprovalRequired(f"{args.command} 须由第二人确认，请用 --approver 指定确认人",
+                               detail_en=f"{args.command} needs a co-signer: name them with --approver",
+                               data={"operation": args.command})  # fmt: skip
     if approver and approver == getattr(args, "actor", None):
         raise SelfApproval(
             f"--as 与 --approver 都是 {approver}", detail_en=f"--as and --approver are both {approver}"

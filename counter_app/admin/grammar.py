@@ -28,10 +28,13 @@ REPORT_KINDS = (
     "reconciliation", "deposits", "approvals", "card-stock", "tariff-board",
     "abnormal", "loss-check", "four-party", "k3",  # R2
 )  # fmt: skip
-# Commands that move money or power, or grant rights (DOMAIN.md "What needs a co-signature").
-# Others (setting set, supervisor appoint…) may still need one: the service decides and says so.
+# Commands that move money or power, grant rights, or act on the records themselves (DOMAIN.md
+# "What needs a co-signature", "two people for every power"; who may co-sign: counter_app/powers.py).
+# Others may need one depending on what they touch (`setting set` of a money-affecting or security
+# key, `operator disable` of the head, an assistant or a 监督人): the service decides and says so.
 COSIGNED = frozenset({"operator add", "operator reset-password", "accounts import", "legacy import",
-                      "tariff set", "fee set"})  # fmt: skip
+                      "tariff set", "fee set", "workstation add", "backup restore",
+                      "keys export"})  # fmt: skip
 NO_ACTOR = frozenset({"init", "db upgrade", "backup verify", "devices list"})
 
 

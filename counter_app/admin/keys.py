@@ -1,5 +1,6 @@
 """Keys: `keys export` (the keys of this PC's store, under a passphrase, for another counter of the
-same database) and `keys import` (such an export into this PC's store)."""
+same database; co-signed by 主管 or 部门助理, counter_app/powers.py) and `keys import` (such an
+export into this PC's store)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,18 @@ from base.errors import InputInvalid
 from counter_app import keystore
 from counter_app.admin.command import CommandContext, Invocation, acting
 from counter_app.admin.door import AdminSession, open_admin
+from counter_app.approvals import Approval
+from counter_app.powers import co_sign
 
 # --- handlers --------------------------------------------------------------------------------------
 
 
 def keys_export(ctx: CommandContext) -> int:
     with acting(ctx.invocation()) as admin:
-        export_keys(admin, out=ctx.args.out, passphrase=ctx.credentials.passphrase or "")
-    ctx.out.line(f"密钥已导出到 {ctx.args.out}（请与口令分开保管）")
+        export_keys(
+            admin, out=ctx.args.out, passphrase=ctx.credentials.passphrase or "", approval=ctx.approval
+        )
+    ctx.out.line(f"密钥已导出到 {ctx.args.out}（请与口令分开保管），确认人 {ctx.credentials.approver}")
     return 0
 
 
@@ -30,14 +35,18 @@ def keys_import(ctx: CommandContext) -> int:
 # --- services --------------------------------------------------------------------------------------
 
 
-def export_keys(admin: AdminSession, *, out: str, passphrase: str) -> None:
+def export_keys(admin: AdminSession, *, out: str, passphrase: str, approval: Approval | None) -> None:
+    """All the keys, co-signed: the approval is checked and recorded first (its own transaction),
+    then the file is written, then the export is audited with the approval's id."""
     ctx = admin.ctx
-    with ctx.reading() as s:
+    where = str(Path(out).absolute())
+    with ctx.uow() as s:
         ctx.require_role(s, "admin")
+        approval_id = co_sign(ctx, s, approval, "keys.export", {"out": where})
     blob = keystore.export_keys(admin.keystore, passphrase)
     _write_private(Path(out), blob)
     with ctx.uow() as s:
-        ctx.audit(s, "keys.exported", out=str(Path(out).absolute()))
+        ctx.audit(s, "keys.exported", out=where, approval_id=approval_id)
 
 
 def _write_private(path: Path, data: bytes) -> None:

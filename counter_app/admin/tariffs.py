@@ -2,7 +2,7 @@
 
 Tariffs and fees are append-only rows effective from a moment, each with the document it rests
 on (依据文件号), co-signed and audited. Settings are as `Session.set_setting`: administrators; the
-money-affecting and security keys co-signed.
+money-affecting and security keys co-signed (one service for both: counter_app/powers.py).
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ from sqlalchemy import select
 from base.errors import InputInvalid
 from base.money import format_price, format_yuan
 from base.vocabulary import CLASS_LABELS
-from counter_app import settings
-from counter_app.admin.command import CommandContext, acting, iso, required
+from counter_app.admin.command import CommandContext, acting, iso
 from counter_app.admin.door import AdminSession
 from counter_app.approvals import Approval
 from counter_app.ops.common import add_audited
+from counter_app.powers import change_setting, co_sign
 from db.models import Fee, Tariff
-from db.queries.settings import latest_setting
 
 # --- handlers --------------------------------------------------------------------------------------
 
@@ -84,7 +83,7 @@ def _add_rate(admin: AdminSession, model: type[Tariff] | type[Fee], kind: str, *
         if s.scalar(existing) is not None:
             raise InputInvalid(taken_zh, detail_en=taken_en)
         payload = {key[0]: key[1], value[0]: value[1], "from": iso(start), "basis": basis}
-        approval_id = ctx.approve(s, required(approval), kind=kind, payload=payload)
+        approval_id = co_sign(ctx, s, approval, kind, payload)
         row = model(**{key[0]: key[1], value[0]: value[1]}, effective_from=start, basis=basis,
                     set_by=ctx.operator_id, approval_id=approval_id, created_at=ctx.now())  # fmt: skip
         add_audited(ctx, s, row, kind, content=payload, approval_id=approval_id)
@@ -108,19 +107,6 @@ def parse_setting_value(text: str) -> Any:
 
 
 def set_setting(admin: AdminSession, *, key: str, text: str, approval: Approval | None) -> Any:
-    """As `Session.set_setting`: administrators; money-affecting and security keys co-signed."""
-    ctx = admin.ctx
-    spec = settings.setting(key)
-    value = settings.validate(key, parse_setting_value(text))
-    with ctx.uow() as s:
-        ctx.require_role(s, "admin")
-        approval_id = None
-        if spec.needs_approval:
-            approval_id = ctx.approve(
-                s, required(approval), kind="setting.set", payload={"key": key, "value": value}
-            )
-        stored = settings.put_setting(
-            s, key, value, set_by=ctx.operator_id, approval_id=approval_id, at=ctx.now()
-        )
-        ctx.audit(s, "setting.set", subject=latest_setting(s, key), key=key)
-        return stored
+    """As `Session.set_setting` (the same service): administrators; money-affecting and security
+    keys co-signed."""
+    return change_setting(admin.ctx, key, parse_setting_value(text), approval)

@@ -80,9 +80,12 @@ def test_receipt_verify(db):
 def test_keys_export_and_import_round_trip(db, tmp_path):
     out = tmp_path / "keys.bin"
     assert (
-        db.run("keys", "export", "--out", str(out), as_="zhang", stdin_extra="pass-phrase-1\n" * 2).code == 1
+        db.run("keys", "export", "--out", str(out), as_="zhang", approver="zhao",
+               stdin_extra="pass-phrase-1\n" * 2).code == 1
+    )  # fmt: skip
+    r = db.run(
+        "keys", "export", "--out", str(out), as_="admin", approver="zhao", stdin_extra="pass-phrase-1\n" * 2
     )
-    r = db.run("keys", "export", "--out", str(out), as_="admin", stdin_extra="pass-phrase-1\n" * 2)
     assert r.code == 0, r.stderr
     assert out.stat().st_mode & 0o077 == 0
     # a second PC: an empty key file; the export brings the keys, checked against the database
@@ -110,7 +113,7 @@ def test_backup_create_verify_restore_and_a_corrupted_backup_refused(db, tmp_pat
         db.run("operator", "add", "wu", "--role", "cashier", as_="admin", approver="zhao", new=PASSWORD).code
         == 0
     )
-    restored = db.run("backup", "restore", str(backup), as_="admin")
+    restored = db.run("backup", "restore", str(backup), as_="admin", approver="zhao")
     assert restored.code == 0, restored.stderr
     assert db.run("audit", "verify", as_="wu").code == 1  # wu did not exist at backup time
     assert db.run("audit", "verify", as_="admin").code == 0
@@ -119,7 +122,7 @@ def test_backup_create_verify_restore_and_a_corrupted_backup_refused(db, tmp_pat
     data[len(data) // 2 : len(data) // 2 + 4096] = b"\xff" * 4096
     corrupt.write_bytes(bytes(data))
     assert db.raw(["backup", "verify", str(corrupt)]).code == 1
-    refused = db.run("backup", "restore", str(corrupt), as_="admin")
+    refused = db.run("backup", "restore", str(corrupt), as_="admin", approver="zhao")
     assert refused.code == 1 and "备份文件不可用" in refused.stderr
     assert db.run("audit", "verify", as_="admin").code == 0  # the live database untouched
 
@@ -186,7 +189,7 @@ def test_init_and_commands_on_postgresql(pg_empty_url, tmp_path):
         "D2",
     ]
     assert db.run(*tariff, as_="admin", approver="li").code == 0
-    assert db.run("workstation", "add", "W01", "--campus", "主校区", as_="admin").code == 0
+    assert db.run("workstation", "add", "W01", "--campus", "主校区", as_="admin", approver="zhao").code == 0
     db.add_campuses()
     assert db.run("accounts", "import", str(Path(__file__).parents[1] / "imports" / "data" / "yearly_example.csv"),
                   as_="admin", approver="li").code == 0  # fmt: skip

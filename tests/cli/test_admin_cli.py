@@ -81,7 +81,10 @@ def test_as_then_approver_then_the_new_password_twice(seen):
         (["init", "--admin", "a", "--head", "h"], "x\ny\nh\nh\n"),
         (["init", "--admin", "a", "--head", "h"], "x\nx\nh\nH\n"),
         (["operator", "reset-password", "li", "--as", "a", "--approver", "w"], "pa\npw\none\ntwo\n"),
-        (["keys", "export", "--out", "k.bin", "--as", "a"], "pa\nphrase-1\nphrase-2\n"),
+        (
+            ["keys", "export", "--out", "k.bin", "--as", "a", "--approver", "h"],
+            "pa\nph\nphrase-1\nphrase-2\n",
+        ),
     ],
 )
 def test_new_passwords_that_differ_are_refused(seen, argv, stdin):

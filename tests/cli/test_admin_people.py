@@ -78,16 +78,20 @@ def test_disable_reset_password_and_appoint(db):
         "supervisor", "appoint", "qian", "--from", "2026-11-01", "--to", "2026-12-31", as_="zhang"
     )
     assert by_cashier.code == 1 and "ROLE_FORBIDDEN" in by_cashier.stderr
-    assert db.run("operator", "disable", "zhang", as_="admin").code == 0
+    # zhang is now an appointed 监督人: disabling them is a power (主管 or 部门助理 co-signs)
+    assert db.run("operator", "disable", "zhang", as_="admin").code == 1
+    assert db.run("operator", "disable", "zhang", as_="admin", approver="li").code == 1  # a 监督人 may not
+    assert db.run("operator", "disable", "zhang", as_="admin", approver="zhao").code == 0
     assert db.run("audit", "verify", as_="zhang").code == 1  # disabled: no login
+    assert db.run("operator", "disable", "qian", as_="admin").code == 0  # finance: no co-signer needed
     assert db.run("audit", "verify", as_="admin").code == 0
 
 
 def test_workstation_add_creates_the_campus_when_new(db):
-    r = db.run("workstation", "add", "W01", "--campus", "东校区", as_="admin")
+    r = db.run("workstation", "add", "W01", "--campus", "东校区", as_="admin", approver="zhao")
     assert r.code == 0 and "新校区" in r.stdout
-    assert db.run("workstation", "add", "W02", "--campus", "东校区", as_="admin").code == 0
-    assert db.run("workstation", "add", "W02", "--campus", "东校区", as_="admin").code == 1
+    assert db.run("workstation", "add", "W02", "--campus", "东校区", as_="admin", approver="zhao").code == 0
+    assert db.run("workstation", "add", "W02", "--campus", "东校区", as_="admin", approver="zhao").code == 1
     assert len({c for (c,) in _rows(db, select(Workstation.campus_id))}) == 1
 
 
@@ -126,7 +130,7 @@ def test_tariff_fee_and_setting_are_cosigned_append_only_and_audited(db):
 
 def test_notice_add_creates_a_notice_through_create_notice(db):
     db.add_people()
-    assert db.run("workstation", "add", "W01", "--campus", "东校区", as_="admin").code == 0
+    assert db.run("workstation", "add", "W01", "--campus", "东校区", as_="admin", approver="wang").code == 0
     r = db.run("notice", "add", "repair", "--payer", "5-308 学生", "--amount-fen", "3500",
                "--repair-date", "2026-11-20", "--repairman", "老刘", as_="zhang")  # fmt: skip
     assert r.code == 0, r.stderr

@@ -78,7 +78,7 @@ def test_frozen_init_dev_and_self_test(bundle, tmp_path):
                   stdin="pw-admin-123\npw-admin-123\npw-head-123\npw-head-123\n", cwd=tmp_path)  # fmt: skip
     assert init.returncode == 0, init.stdout + init.stderr
     added = frozen(ADMIN, *common, "workstation", "add", "W01", "--campus", "主校区", "--as", "admin",
-                   stdin="pw-admin-123\n", cwd=tmp_path)  # fmt: skip
+                   "--approver", "zhao", stdin="pw-admin-123\npw-head-123\n", cwd=tmp_path)  # fmt: skip
     assert added.returncode == 0, added.stdout + added.stderr
     verified = frozen(
         ADMIN, *common, "audit", "verify", "--as", "admin", stdin="pw-admin-123\n", cwd=tmp_path

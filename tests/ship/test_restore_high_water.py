@@ -80,6 +80,13 @@ def _invocation(world, **kw) -> Invocation:
     return Invocation(db_url=world.db_url, keystore=world.keystore, environ={}, hasher=CHEAP, **kw)
 
 
+def _restorer(world) -> Invocation:
+    """The administrator restores, the head co-signs (issue 12 §3)."""
+    return _invocation(
+        world, actor="admin", actor_password=PASSWORD, approver="zhao", approver_password=PASSWORD
+    )
+
+
 def _scenario(world, back_up: Callable[[], object], restore: Callable[[object], None]) -> None:
     s, issued = _prepare(world)
     saved = back_up()  # back up
@@ -106,7 +113,7 @@ def test_sqlite_sell_back_up_sell_3_restore_sell(world, usb):
     _set_target(world, usb)
 
     def restore(backup) -> None:
-        done = restore_backup(_invocation(world, actor="admin", actor_password=PASSWORD), str(backup))
+        done = restore_backup(_restorer(world), str(backup))
         assert done.ahead, "the restore reports the marks that were ahead of the backup"
 
     _scenario(world, lambda: backups.make_backup(world.counter.backup_backend(), "manual"), restore)
@@ -202,7 +209,7 @@ def test_a_tampered_mark_is_not_trusted_and_recorded_and_the_target_copy_is_used
     doc = json.loads(body)
     doc["receipts"]["main"] = 1  # an insider lowers the mark (without the key)
     path.write_bytes(header + b"\n" + json.dumps(doc).encode())
-    restore_backup(_invocation(world, actor="admin", actor_password=PASSWORD), str(backup))
+    restore_backup(_restorer(world), str(backup))
     world.counter = open_world_counter(world)
     assert high_water.TAMPERED in _kinds(world)
     assert list(world.tmp.glob(path.name + ".bad-*"))  # kept aside for the head
@@ -218,7 +225,7 @@ def test_a_missing_mark_on_a_fresh_pc_is_rebuilt_from_the_backup_target(world, u
     world.reopen()
     world.close()
     _mark_path(world).unlink()  # a new PC: keys imported, no mark of its own
-    restore_backup(_invocation(world, actor="admin", actor_password=PASSWORD), str(backup))
+    restore_backup(_restorer(world), str(backup))
     world.counter = open_world_counter(world)
     assert high_water.FROM_TARGET in _kinds(world)
     _after_restore(world, issued)

@@ -35,7 +35,7 @@ def set_target(world, folder, generations=None):
     admin = world.login("admin")
     admin.set_setting("backup.target_dir", str(folder), approval=world.approval("zhao"))
     if generations is not None:
-        admin.set_setting("backup.generations", generations)
+        admin.set_setting("backup.generations", generations, approval=world.approval("zhao"))
 
 
 def close_a_shift(world):
@@ -46,6 +46,13 @@ def close_a_shift(world):
 
 def invocation(world, **kw):
     return Invocation(db_url=world.db_url, keystore=world.keystore, environ={}, hasher=CHEAP, **kw)
+
+
+def restorer(world) -> Invocation:
+    """The administrator restores, the head co-signs (issue 12 §3)."""
+    return invocation(
+        world, actor="admin", actor_password=PASSWORD, approver="zhao", approver_password=PASSWORD
+    )
 
 
 def test_no_target_no_backup_and_the_status_warns(world):
@@ -127,7 +134,7 @@ def test_restore_brings_an_automatic_backup_back(world, usb):
     close_a_shift(world)  # work done after the backup, undone by the restore
     assert _count(world.db_url, ShiftClosure) == 1
     world.close()
-    done = restore_backup(invocation(world, actor="admin", actor_password=PASSWORD), str(backup))
+    done = restore_backup(restorer(world), str(backup))
     assert done.check.path == backup and done.safety_copy is not None and done.safety_copy.is_file()
     assert _count(world.db_url, ShiftClosure) == 0
     world.counter = open_world_counter(world)  # the restored database opens and its chain holds
@@ -152,7 +159,7 @@ def test_restore_refuses_a_backup_that_does_not_verify(world, usb, damage):
         verify_backup(invocation(world), str(backup))
     live_before = _count(world.db_url, Operator)
     with pytest.raises((BackupBad, InputInvalid)):
-        restore_backup(invocation(world, actor="admin", actor_password=PASSWORD), str(backup))
+        restore_backup(restorer(world), str(backup))
     assert _count(world.db_url, Operator) == live_before
 
 

@@ -254,6 +254,30 @@ def test_a_co_signed_setting_asks_for_the_signature_and_refuses_the_maker(qtbot,
     assert page.row_for("min_top_up_fen").set_by == "admin"
 
 
+@pytest.mark.parametrize("key", ["deposit.evening_from", "stamped_receipt_for", "low_balance_ckwh.dorm"])
+def test_the_settings_of_the_two_person_rule_ask_for_a_second_person(qtbot, world, runner, monkeypatch, key):
+    """GIVEN a setting issue 12 found one person could change alone WHEN the administrator saves it
+    THEN the page asks for the second person first; cancelled, nothing is saved; wang signs: saved."""
+    page = page_for(qtbot, world, "admin", SettingsPage)
+    page.activated()
+    wait_idle(qtbot, runner)
+    assert page.row_for(key).needs_approval
+    keys = [page.settings.row(i).key for i in range(page.settings.rowCount())]
+    page.settings_view.selectRow(keys.index(key))
+    before = world.login("admin").get_setting(key)
+    signers = iter([None, Approval(name="wang", password=PASSWORD)])
+    monkeypatch.setattr(ApprovalDialog, "ask", classmethod(lambda cls, *a, **k: next(signers)))
+    new = {"deposit.evening_from": '"16:00"', "stamped_receipt_for": "[]", "low_balance_ckwh.dorm": "0"}
+    page.value.set_text(new[key])
+    page.save()  # cancelled
+    assert "未保存" in page.result.text()
+    assert world.login("admin").get_setting(key) == before
+    page.save()
+    qtbot.waitUntil(lambda: "已保存" in page.result.text(), timeout=5000)
+    wait_idle(qtbot, runner)
+    assert world.login("admin").get_setting(key) != before
+
+
 def test_month_close_is_co_signed_and_refused_before_the_period_ends(qtbot, world, runner, monkeypatch):
     from ui.pages.month import MonthPage
 
