@@ -46,7 +46,9 @@ FORGERIES: dict[str, tuple[str, str]] = {
 
 def tables_of(path: Path) -> list[str]:
     with sqlite3.connect(path) as conn:
-        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        rows = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
         return sorted(r[0] for r in rows if r[0] not in SKIP)
 
 
@@ -69,9 +71,13 @@ def _changed(value: Any) -> Any:
     return value + "x"
 
 
-def _edit(conn: sqlite3.Connection, table: str, pk: str, columns: list[str], rng: random.Random) -> str | None:
+def _edit(
+    conn: sqlite3.Connection, table: str, pk: str, columns: list[str], rng: random.Random
+) -> str | None:
     row_id = rng.choice([r[0] for r in conn.execute(f"SELECT {pk} FROM {table}")])
-    row = dict(zip(columns, conn.execute(f"SELECT * FROM {table} WHERE {pk} = ?", (row_id,)).fetchone(), strict=True))
+    row = dict(
+        zip(columns, conn.execute(f"SELECT * FROM {table} WHERE {pk} = ?", (row_id,)).fetchone(), strict=True)
+    )
     candidates = [c for c in columns if c not in (pk, "row_mac") and row[c] is not None]
     if not candidates:
         return None
@@ -80,12 +86,20 @@ def _edit(conn: sqlite3.Connection, table: str, pk: str, columns: list[str], rng
     return column
 
 
-def _insert(conn: sqlite3.Connection, table: str, pk: str, columns: list[str], rng: random.Random) -> str | None:
+def _insert(
+    conn: sqlite3.Connection, table: str, pk: str, columns: list[str], rng: random.Random
+) -> str | None:
     """A copy of a real row, seal and all, under a new key; a column a UNIQUE constraint names is
     made unique in turn (None: the schema accepts no such copy)."""
     row_id = rng.choice([r[0] for r in conn.execute(f"SELECT {pk} FROM {table}")])
-    row = dict(zip(columns, conn.execute(f"SELECT * FROM {table} WHERE {pk} = ?", (row_id,)).fetchone(), strict=True))
-    row[pk] = conn.execute(f"SELECT max({pk}) + 1 FROM {table}").fetchone()[0] if isinstance(row_id, int) else f"{row_id}-f"
+    row = dict(
+        zip(columns, conn.execute(f"SELECT * FROM {table} WHERE {pk} = ?", (row_id,)).fetchone(), strict=True)
+    )
+    row[pk] = (
+        conn.execute(f"SELECT max({pk}) + 1 FROM {table}").fetchone()[0]
+        if isinstance(row_id, int)
+        else f"{row_id}-f"
+    )
     tried: set[str] = set()
     free: list[str] = []
     last: tuple[str, Any] | None = None
@@ -109,7 +123,9 @@ def _insert(conn: sqlite3.Connection, table: str, pk: str, columns: list[str], r
             tried.add(column)
             last = (column, row[column])
             value = row[column]
-            row[column] = value + 1_000_000 if isinstance(value, int) else f"{value}-f" if value is not None else None
+            row[column] = (
+                value + 1_000_000 if isinstance(value, int) else f"{value}-f" if value is not None else None
+            )
     return None
 
 
