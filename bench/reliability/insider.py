@@ -79,11 +79,16 @@ def _edit(
         zip(columns, conn.execute(f"SELECT * FROM {table} WHERE {pk} = ?", (row_id,)).fetchone(), strict=True)
     )
     candidates = [c for c in columns if c not in (pk, "row_mac") and row[c] is not None]
-    if not candidates:
-        return None
-    column = rng.choice(candidates)
-    conn.execute(f"UPDATE {table} SET {column} = ? WHERE {pk} = ?", (_changed(row[column]), row_id))
-    return column
+    rng.shuffle(candidates)
+    for column in candidates:  # the first change the schema's CHECKs let through
+        try:
+            conn.execute("SAVEPOINT edit")
+            conn.execute(f"UPDATE {table} SET {column} = ? WHERE {pk} = ?", (_changed(row[column]), row_id))
+            conn.execute("RELEASE edit")
+            return column
+        except sqlite3.IntegrityError:
+            conn.execute("ROLLBACK TO edit")
+    return None
 
 
 def _insert(
