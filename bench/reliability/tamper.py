@@ -12,6 +12,11 @@ expected first bad entry (the audit sequence of the changed row's latest entry; 
 inserted behind the software's back). Audit-log truncation is only visible against a known head:
 it is verified against the head printed on the Z report (z_reports.audit_seq / audit_head of the
 untampered database), as a person holding the paper Z report would.
+
+Then the insider run (issue 12 §7, bench/reliability/insider.py; docs/reliability.md §16): every
+table × (edit, put back, insert, delete, reorder), classified refused at use / found by verify /
+put back / accepted / n/a and printed per table, and the DB-level forgeries of co-signers and queued
+payloads (0 accepted). --quick: 8 tables, one round.
 """
 
 from __future__ import annotations
