@@ -59,6 +59,8 @@ def make_history(tmp: Path):
         if i % 3 != 1:
             world.sim.insert_into_meter(serial)
         total += amount
+    s.x_report()  # rows for the insider run: an X report, a receipt book (before the Z: the head)
+    world.login("wang").issue_receipt_book(cashier="zhang", first_no=1, last_no=50)
     s.close_shift(counted={1_000: total // 1_000, 100: (total % 1_000) // 100})
     keys = world.counter.keys
     world.close()
