@@ -12,6 +12,11 @@ expected first bad entry (the audit sequence of the changed row's latest entry; 
 inserted behind the software's back). Audit-log truncation is only visible against a known head:
 it is verified against the head printed on the Z report (z_reports.audit_seq / audit_head of the
 untampered database), as a person holding the paper Z report would.
+
+Then the insider run (issue 12 §7, bench/reliability/insider.py; docs/reliability.md §16): every
+table × (edit, put back, insert, delete, reorder), classified refused at use / found by verify /
+put back / accepted / n/a and printed per table, and the DB-level forgeries of co-signers and queued
+payloads (0 accepted). --quick: 8 tables, one round.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ def make_history(tmp: Path):
     from opstesting import make_world
 
     world = make_world(tmp)
+    queue_one(world)
     s = world.login("zhang")
     s.open_shift(float_fen=0)
     serial = world.issue_card("D-5-308", s)
@@ -53,6 +59,8 @@ def make_history(tmp: Path):
         if i % 3 != 1:
             world.sim.insert_into_meter(serial)
         total += amount
+    s.x_report()  # rows for the insider run: an X report, a receipt book (before the Z: the head)
+    world.login("wang").issue_receipt_book(cashier="zhang", first_no=1, last_no=50)
     s.close_shift(counted={1_000: total // 1_000, 100: (total % 1_000) // 100})
     keys = world.counter.keys
     world.close()
@@ -61,6 +69,21 @@ def make_history(tmp: Path):
     with sqlite3.connect(tmp / "counter.db") as conn:
         head = conn.execute("SELECT audit_seq, audit_head FROM z_reports ORDER BY id DESC LIMIT 1").fetchone()
     return keys, (head[0], head[1])
+
+
+def queue_one(world) -> None:
+    """A single-operator operation waiting in the holiday queue (for the insider run)."""
+    from datetime import date
+
+    from base.errors import UserFacingError
+
+    world.login("admin").set_setting("single_operator_mode", True, approval=world.approval("li"))
+    try:
+        world.login("zhang").back_charge(account_no="S-12-101", discovered_on=date(2026, 11, 20),
+                                         electrician="刘电工", evidence="私接", approval=None)  # fmt: skip
+    except UserFacingError as error:
+        assert error.code == "QUEUED", error.code
+    world.login("admin").set_setting("single_operator_mode", False, approval=world.approval("li"))
 
 
 def latest_entry(conn, table: str, row_id: int) -> int:
@@ -197,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
                 if len(examples) < 10:
                     examples.append(f"{table} {action}: expected {expected}, named {result.first_bad}")
             copy.unlink()
+        insider_phase(results, base, keys, head, quick=args.quick)
     results.count("tamperings", n)
     results.note("per kind: " + ", ".join(f"{t}/{a} {c}" for (t, a), c in sorted(by_kind.items())))
     for example in examples[:10]:
@@ -204,6 +228,46 @@ def main(argv: list[str] | None = None) -> int:
     results.count("undetected", undetected, must_be=0)
     results.count("first bad entry misnamed", misnamed, must_be=0)
     return results.finish()
+
+
+QUICK_TABLES = ["accounts", "cards", "shifts", "operators", "queued_operations", "print_jobs", "ledger_entries",
+                "audit_log"]  # fmt: skip
+
+
+def insider_phase(results: Results, base: Path, keys, head, *, quick: bool) -> None:
+    """Issue 12 §7: every table × (edit, put back, insert, delete, reorder), and the forgeries."""
+    from bench.reliability import insider
+
+    tables = QUICK_TABLES if quick else insider.tables_of(base)
+    rounds = 1 if quick else -(-1_000 // (len(tables) * len(insider.ACTIONS)))
+
+    crashes: list[str] = []
+
+    def verify_ok(path: Path) -> bool:
+        try:
+            return verify_copy(path, keys, head).ok
+        except ValueError as error:  # a value no longer readable as its column's type: not passed
+            crashes.append(type(error).__name__)
+            return False
+
+    outcomes, accepted = insider.run(base, keys, verify_ok, tables, rounds)
+    for line in insider.table_lines(outcomes):
+        results.note(line)
+    totals: Counter = Counter()
+    for tally in outcomes.values():
+        totals.update(tally)
+    results.count("insider tamperings (tables × actions × rounds)", sum(totals.values()))
+    results.count("insider tables", len(tables))
+    for outcome in insider.OUTCOMES:
+        results.count(f"insider {outcome}", totals[outcome])
+    results.count("audit verify stopped by an unreadable value (counted as found)", len(crashes))
+    for line in sorted(set(accepted)):
+        results.note(f"accepted: {line}")
+    forged = insider.forgeries(base, keys, verify_ok)
+    for name, outcome in forged.items():
+        results.note(f"forgery: {name}: {outcome}")
+    results.count("forgeries of co-signers and queued payloads accepted",
+                  sum(o == "accepted" for o in forged.values()), must_be=0)  # fmt: skip
 
 
 if __name__ == "__main__":
