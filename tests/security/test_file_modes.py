@@ -25,7 +25,7 @@ def test_the_database_its_wal_and_shm_backups_and_safety_copies_are_owner_only(t
     old = os.umask(0o022)  # the usual umask: files would be 0644
     try:
         db = tmp_path / "counter.db"
-        engine = make_engine(sqlite_url_for(db))
+        engine = make_engine(sqlite_url_for(db), create=True)
         try:
             with engine.begin() as conn:
                 conn.execute(text("CREATE TABLE t (x INTEGER)"))
@@ -46,7 +46,7 @@ def test_the_database_its_wal_and_shm_backups_and_safety_copies_are_owner_only(t
 
 def test_a_database_made_readable_by_others_is_made_private_again_at_open(tmp_path):
     db = tmp_path / "counter.db"
-    make_engine(sqlite_url_for(db)).dispose()
+    make_engine(sqlite_url_for(db), create=True).dispose()
     os.chmod(db, 0o644)
     engine = make_engine(sqlite_url_for(db))
     engine.dispose()
