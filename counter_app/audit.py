@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import hmac
 import importlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from hashlib import sha256
@@ -51,6 +52,8 @@ from db.base import Base
 from db.models.security import AuditEntry
 from db.queries.security import audit_chain_head, lock_audit_appends
 from db.session import unit_of_work
+
+log = logging.getLogger(__name__)
 
 GENESIS_MAC = "0" * 64
 # An arbitrary constant naming "the audit chain" among PostgreSQL advisory locks.
@@ -369,10 +372,25 @@ def _check_subjects(
 def _check_table(
     session: Session, table: Table, latest: dict[tuple[str, int], tuple[int, str | None]]
 ) -> list[BadEntry]:
-    problems: list[BadEntry] = []
-    seen: set[int] = set()
     pk = _pk_column(table)
-    for row in session.execute(select(table).order_by(pk).execution_options(yield_per=2000)).mappings():
+    streamed = session.execute(select(table).order_by(pk).execution_options(yield_per=2000)).mappings()
+    try:
+        return _check_rows(table, latest, streamed, unreadable=set())
+    except (ValueError, TypeError) as exc:  # a value edited into something its type cannot read
+        log.info("audit verify: %s has unreadable rows (%s); reading them one by one", table.name, exc)
+    unreadable: list[BadEntry] = []
+    rows = _readable_rows(session, table, unreadable, latest)
+    return unreadable + _check_rows(table, latest, rows, unreadable=_unreadable_ids(unreadable, table))
+
+
+def _check_rows(
+    table: Table, latest: dict[tuple[str, int], tuple[int, str | None]], rows: Iterable[RowMapping],
+    *, unreadable: set[int],
+) -> list[BadEntry]:  # fmt: skip
+    problems: list[BadEntry] = []
+    seen: set[int] = set(unreadable)
+    pk = _pk_column(table)
+    for row in rows:
         row_id = row[pk.name]
         seen.add(row_id)
         entry = latest.get((table.name, row_id))
@@ -385,3 +403,25 @@ def _check_table(
         if name == table.name and row_id not in seen:
             problems.append(BadEntry(seq, f"{table.name}#{row_id} 已被删除（第 {seq} 条记录所指）"))
     return problems
+
+
+def _readable_rows(
+    session: Session, table: Table, problems: list[BadEntry], latest: dict[tuple[str, int], tuple[int, str | None]]
+) -> list[RowMapping]:
+    """The rows of `table` that can be read; each one that cannot is named as a problem (it was
+    changed behind the software's back into a value its column type cannot read)."""
+    pk = _pk_column(table)
+    rows: list[RowMapping] = []
+    for row_id in session.scalars(select(pk).order_by(pk)):
+        try:
+            rows.append(session.execute(select(table).where(pk == row_id)).mappings().one())
+        except (ValueError, TypeError):
+            seq = latest.get((table.name, row_id), (None, None))[0]
+            problems.append(BadEntry(seq, f"{table.name}#{row_id} 内容无法读取（记录被改坏）"))
+    return rows
+
+
+def _unreadable_ids(problems: list[BadEntry], table: Table) -> set[int]:
+    prefix = f"{table.name}#"
+    return {int(p.reason[len(prefix):].split(" ", 1)[0]) for p in problems
+            if p.reason.startswith(prefix) and "内容无法读取" in p.reason}  # fmt: skip

@@ -245,3 +245,18 @@ def test_concurrent_appends_do_not_fork_the_chain(engine, keys, clock):
     with work(engine, keys) as session:
         result = verify(session)
     assert result.ok and result.head[0] == 50
+
+
+def test_a_value_edited_into_an_unreadable_shape_is_named_not_raised(history, tmp_path):
+    """GIVEN a timestamp rewritten with SQL into text its column type cannot read WHEN verified THEN
+    verify names that row as unreadable (and still checks the others) instead of raising."""
+    base, keys, head = history
+    copy = tmp_path / "u.db"
+    shutil.copy(base, copy)
+    with sqlite3.connect(copy) as conn:
+        row_id = conn.execute("SELECT min(id) FROM approval_uses").fetchone()[0]
+        conn.execute("UPDATE approval_uses SET used_at = 'not a time at all' WHERE id = ?", (row_id,))
+    result = verify_copy(copy, keys, head)
+    assert not result.ok
+    assert any(f"approval_uses#{row_id} 内容无法读取" in p.reason for p in result.problems)
+    assert not any("已被删除" in p.reason for p in result.problems)  # unreadable is not "deleted"
