@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         write_file(path, n)
         db = AdminDb.create(tmp / "db")
         db.add_people()
+        db.add_campuses()  # an import never creates a campus (issue 12 §6)
         read_floor = timed(lambda: _read_all(path))
         run = {}
         dry = timed(

@@ -135,6 +135,7 @@ def cli_round(tmp, a: Attempts, n: int) -> None:
 
     db = AdminDb.create(tmp)
     db.add_people()
+    db.add_campuses()  # an import never creates a campus (issue 12 §6)
     path = tmp / "rooms.xlsx"
     write_file(path, 4)
     for _ in range(n):
