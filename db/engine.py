@@ -189,6 +189,8 @@ def make_private(path: str | Path) -> None:
         os.chmod(path, PRIVATE_MODE)
     except FileNotFoundError:
         pass
+    except OSError as exc:  # a read-only folder or another owner's file: the open says what is wrong
+        log.info("could not make %s owner-only: %s", path, exc)
 
 
 def _private_sqlite_files(dbapi_connection: sqlite3.Connection) -> None:
