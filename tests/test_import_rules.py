@@ -67,3 +67,21 @@ def test_the_checker_sees_a_violation(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from PySide6.QtWidgets import QWidget\n    import db.models\n")
     assert imported_top_levels(module) == {"PySide6", "db"}
+
+
+def test_no_test_imports_a_conftest() -> None:
+    """Several `conftest` modules exist under tests/; `from conftest import x` gets whichever one
+    pytest imported first, so it passes alone and fails in the full run (CI once went red on it).
+    Shared helpers live in uniquely named modules (dbtesting, opstesting, hw_helpers, pcsc_rig...)."""
+    offenders = [
+        p.relative_to(ROOT).as_posix()
+        for p in sorted((ROOT / "tests").rglob("*.py"))
+        if "conftest" in imported_top_levels(p)
+    ]
+    assert offenders == []
+
+
+def test_the_conftest_rule_sees_a_conftest_import(tmp_path: Path) -> None:
+    sample = tmp_path / "test_sample.py"
+    sample.write_text("def test_x():\n    from conftest import helper\n", encoding="utf-8")
+    assert "conftest" in imported_top_levels(sample)

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import pytest
 from cardhost_rig import CARDHOST_MODULES, cardhost_control
 from hw_helpers import FAST, MAC_KEY, PSC_KEY
+from pcsc_rig import require_pcsc
 
 from hardware.card_reader import CardReader
 from hardware.card_service import CardService
 from hardware.readers import open_card_reader
 from hardware.sim.control import SimControl
-from hardware.sim.vpcd_card import VPCD_READER
 
 PCSC_MODULES = {"test_reader_contract", "test_psc_safety", "test_torn_write"}
 # Faults of a serial line that have no PC/SC counterpart: USB checks its own transfers (no garbage or
@@ -46,36 +46,9 @@ class Rig:
         return self.sim
 
 
-def _pcsc_missing() -> str | None:
-    """Why the PC/SC rig cannot run here, or None when pyscard, pcscd and vpcd's reader are there."""
-    try:
-        from smartcard import scard
-    except ImportError:
-        return "pyscard is not installed (extra `pcsc`)"
-    hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-    if hresult != scard.SCARD_S_SUCCESS:
-        return "pcscd is not running (scripts/start-pcscd.sh)"
-    try:
-        _hresult, readers = scard.SCardListReaders(context, [])
-    finally:
-        scard.SCardReleaseContext(context)
-    if VPCD_READER not in readers:
-        return f"pcscd has no {VPCD_READER!r} (vsmartcard-vpcd)"
-    return None
-
-
-def _require_pcsc() -> None:
-    missing = _pcsc_missing()
-    if missing is None:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"PC/SC tests must run in CI: {missing}")
-    pytest.skip(missing)
-
-
 def _sim_control(tmp_path, transport: str) -> SimControl:
     if transport == "pcsc":
-        _require_pcsc()
+        require_pcsc()
         return SimControl(tmp_path / "sim", mac_key=MAC_KEY, transport="vpcd")
     return SimControl(tmp_path / "sim", mac_key=MAC_KEY, transport=transport)
 

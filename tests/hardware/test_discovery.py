@@ -11,6 +11,7 @@ import sys
 
 import pytest
 from hw_helpers import MAC_KEY
+from pcsc_rig import require_pcsc
 from serial.tools.list_ports_common import ListPortInfo
 
 from hardware import discovery
@@ -56,18 +57,14 @@ def test_missing_pyscard_is_a_plain_finding(monkeypatch):
 
 
 def test_pcsc_readers_carry_family_and_url():
-    from conftest import _require_pcsc  # the PC/SC rig's own check: skip here, fail in CI
-
-    _require_pcsc()
+    require_pcsc()  # the PC/SC rig's own check: skip here, fail in CI
     readers = [f for f in discovery.pcsc_readers() if f.kind == discovery.PCSC]
     assert readers and all(f.url.startswith("pcsc://") for f in readers)
     assert "ACS" in readers[0].note  # vpcd speaks the ACS table (family_for_reader)
 
 
 def test_pcsc_url_found_opens_the_same_reader():
-    from conftest import _require_pcsc
-
-    _require_pcsc()
+    require_pcsc()
     from hardware.pcsc_reader import parse_pcsc_url
 
     for f in discovery.pcsc_readers():
