@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 from base.canonical import canonical_json
 from base.clock import Clock
 from base.errors import UserFacingError
-from counter_app import clock_watch
+from counter_app import clock_watch, row_seals
 from counter_app.keystore import Keys, bind_keys, keys_of
 from db.base import Base
 from db.models.security import AuditEntry
@@ -254,7 +254,9 @@ def persist_refusal(session: Session, error: BaseException) -> bool:
 
 
 @contextmanager
-def recording_refusals(engine: Engine, *, keys: Keys, info: Mapping[str, Any] | None = None) -> Iterator[Session]:
+def recording_refusals(
+    engine: Engine, *, keys: Keys, info: Mapping[str, Any] | None = None
+) -> Iterator[Session]:
     """`db.session.unit_of_work` with the keys bound, that keeps refusals: when the block raises
     an error carrying a refusal, the work is rolled back, then the refusal (login attempt,
     approval failure and their audit entries) is written in a transaction of its own. `info` is
@@ -299,6 +301,9 @@ def verify(
     problems = [walk.chain_bad] if walk.chain_bad else []
     problems += _check_head(walk, expected_head)
     problems += _check_subjects(session, metadata, latest)
+    problems += [
+        BadEntry(None, reason) for _table, reason in row_seals.verify_rows(session.connection(), key)
+    ]
     first = min(problems, key=lambda p: (p.sequence is None, p.sequence or 0)) if problems else None
     return VerifyResult(not problems, walk.entries, first, walk.head, tuple(problems))
 
@@ -324,7 +329,9 @@ def _walk_chain(
     return walk
 
 
-def _link_problem(key: bytes, row: Mapping[str, Any] | RowMapping, expected_seq: int, prev_mac: str) -> BadEntry | None:
+def _link_problem(
+    key: bytes, row: Mapping[str, Any] | RowMapping, expected_seq: int, prev_mac: str
+) -> BadEntry | None:
     seq = row["sequence"]
     if seq != expected_seq:
         return BadEntry(
@@ -406,7 +413,10 @@ def _check_rows(
 
 
 def _readable_rows(
-    session: Session, table: Table, problems: list[BadEntry], latest: dict[tuple[str, int], tuple[int, str | None]]
+    session: Session,
+    table: Table,
+    problems: list[BadEntry],
+    latest: dict[tuple[str, int], tuple[int, str | None]],
 ) -> list[RowMapping]:
     """The rows of `table` that can be read; each one that cannot is named as a problem (it was
     changed behind the software's back into a value its column type cannot read)."""

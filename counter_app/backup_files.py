@@ -94,7 +94,9 @@ def recorded_sha256(path: Path) -> str | None:
         return None
     digest = text.split()[0].lower() if text.split() else ""
     if len(digest) != 64 or not set(digest) <= _HEX:
-        raise BackupBad(f"{sidecar_of(path).name} 不是 SHA-256 校验文件", detail_en="the .sha256 file is not a digest")
+        raise BackupBad(
+            f"{sidecar_of(path).name} 不是 SHA-256 校验文件", detail_en="the .sha256 file is not a digest"
+        )
     return digest
 
 
@@ -157,7 +159,9 @@ def verify_backup_file(path: Path, audit_key: AuditKey, logged_sha256: str | Non
             assert bad is not None  # a failed verify names its first bad entry
             raise BackupBad(f"审计链不完整：{bad.reason}", detail_en=f"audit chain broken at entry {bad.sequence}",
                             data={"sequence": bad.sequence, "reason": bad.reason})  # fmt: skip
-        return BackupCheck(path, info.instance_id, info.dev, result.entries_checked, result.head, sha256_checked)
+        return BackupCheck(
+            path, info.instance_id, info.dev, result.entries_checked, result.head, sha256_checked
+        )
     except (sqlite3.DatabaseError, sa_exc.DatabaseError) as exc:
         # Whatever SQLite says about a damaged file ("file is not a database", "malformed"…).
         raise BackupBad("文件已损坏或不是数据库", detail_en="damaged or not a database") from exc

@@ -234,7 +234,9 @@ def _open(
         )  # fmt: skip
         counter.recover()
         drain_quietly(counter.context())  # receipts interrupted by a crash or a printer fault
-        backups.daily_backup_quietly(counter.backup_backend())  # first start of the day; never fails the start
+        backups.daily_backup_quietly(
+            counter.backup_backend()
+        )  # first start of the day; never fails the start
     except BaseException:
         devices.close()
         raise

@@ -163,7 +163,8 @@ def _accounts(s: Session, campus_ids: list[int], today: date) -> None:
     s.execute(insert(Room), [{k: v for k, v in r.items() if k != "cls"} for r in rooms])
     ids = {code: room_id for code, room_id in s.execute(select(Room.room_code, Room.id)).tuples()}
     s.execute(insert(Account), [_account(r, ids[r["room_code"]], rnd, today) for r in rooms])
-    row_seals.seal_unsealed(s, Account)  # a bulk insert passes no ORM event
+    row_seals.seal_unsealed(s, Room)  # a bulk insert passes no ORM event
+    row_seals.seal_unsealed(s, Account)
 
 
 def _account(room: dict[str, Any], room_id: int, rnd: random.Random, today: date) -> dict[str, Any]:

@@ -141,7 +141,12 @@ def decode(data: bytes, key: bytes, *, instance_id: str, workstation: str) -> Ma
         return Mark(instance_id, workstation, {str(k): int(v) for k, v in body.get("receipts", {}).items()},
                     {str(k): list(v) for k, v in body.get("accounts", {}).items()},
                     (int(chain[0]), str(chain[1])))  # fmt: skip
-    except (ValueError, AttributeError, TypeError, IndexError) as exc:  # MAC'd but not ours: a bug, not a forgery
+    except (
+        ValueError,
+        AttributeError,
+        TypeError,
+        IndexError,
+    ) as exc:  # MAC'd but not ours: a bug, not a forgery
         raise MarkBad("the mark's body is not readable") from exc
 
 
@@ -164,7 +169,9 @@ def write_atomic(path: Path, data: bytes) -> None:
 def note_purchase(session: Session, account_no: str, counter: int, amount_fen: int, energy_ckwh: int,
                   receipt_no: str | None) -> None:  # fmt: skip
     """Called where a purchase record is committed (sale_commit): the mark notes it after the commit."""
-    session.info.setdefault(PURCHASES_WRITTEN, []).append([account_no, counter, amount_fen, energy_ckwh, receipt_no])
+    session.info.setdefault(PURCHASES_WRITTEN, []).append(
+        [account_no, counter, amount_fen, energy_ckwh, receipt_no]
+    )
 
 
 @dataclass(frozen=True)
@@ -247,12 +254,12 @@ class HighWater:
         back is TAMPERED (never silently repaired by the mark); a genuine one (a restored backup's)
         is advanced and sealed again."""
         where = (ReceiptCounter.workstation_id == self.workstation_id, ReceiptCounter.series == series)
-        row_seals.check(s, s.scalars(select(ReceiptCounter).where(*where)).one_or_none())
+        existing = row_seals.check(s, s.scalars(select(ReceiptCounter).where(*where)).one_or_none())
         advance_to(s, self.workstation_id, series, seq)
         table = ReceiptCounter.__table__
         now = s.execute(select(table).where(table.c.workstation_id == self.workstation_id,
                                             table.c.series == series)).mappings().one()  # fmt: skip
-        row_seals.seal_receipt_counter(s, now, fresh=True)
+        row_seals.seal_receipt_counter(s, now, fresh=True, created=existing is None)
         s.expire_all()
 
     def _behind(self, s: Session, accounts: bool) -> Behind:
@@ -262,12 +269,16 @@ class HighWater:
         chain = None
         seq, mac = self.mark.chain
         head = audit.chain_head(s)
-        if seq and (head[0] < seq or s.scalar(select(AuditEntry.mac).where(AuditEntry.sequence == seq)) != mac):
+        if seq and (
+            head[0] < seq or s.scalar(select(AuditEntry.mac).where(AuditEntry.sequence == seq)) != mac
+        ):
             chain = (int(head[0]), seq)
         late: tuple[str, ...] = ()
         if accounts and self.mark.accounts:
             counters = dict(s.execute(select(Account.account_no, Account.purchase_counter)).tuples().all())
-            late = tuple(sorted(a for a in self.mark.accounts if counters.get(a, 0) < self.mark.counter_of(a)))
+            late = tuple(
+                sorted(a for a in self.mark.accounts if counters.get(a, 0) < self.mark.counter_of(a))
+            )
         return Behind(receipts, chain, late)
 
     def _record(self, s: Session, kind: str, payload: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ from counter_app.keystore import Keys, Keystore, bind_keys, init_keys, keystore_
 from counter_app.roles import grant_role
 from db.migrate import upgrade_to_head
 from db.models import CARD_CLASS_ROWS, CardClass, Installation
+from db.models.security import KeyFingerprint
 from db.session import unit_of_work
 
 INIT_WORKSTATION = "ADMIN"
@@ -58,8 +59,13 @@ def load_keys(engine: Engine, keystore_spec: str | None) -> tuple[Keys, Installa
         keystore = keystore_from_spec(keystore_spec, database_id=info.instance_id)
         keys = open_keys(session, keystore)
         row = session.execute(select(Installation)).scalar_one()
+        forged = [
+            f for f in session.scalars(select(KeyFingerprint)) if not row_seals.genuine(keys.audit_hmac, f)
+        ]
         if not row_seals.genuine(keys.audit_hmac, row):
             error = row_seals.tampered(None, "installation", row.id)
+        elif forged:  # fingerprints rewritten to let other keys open this database
+            error = row_seals.tampered(None, "key_fingerprints", forged[0].id)
         else:
             return keys, info, keystore
     with audit.recording_refusals(engine, keys=keys) as fresh:
@@ -86,14 +92,27 @@ def initialise(
             raise InputInvalid("数据库已经初始化", detail_en="the database is already initialised")
         info = InstallationInfo(instance_id=str(uuid.uuid4()), dev=dev)
         now = clock()
-        keys = init_keys(session, keystore_from_spec(keystore_spec, database_id=info.instance_id), clock=clock)
+        keys = init_keys(
+            session, keystore_from_spec(keystore_spec, database_id=info.instance_id), clock=clock
+        )
         bind_keys(session, keys)  # before the first sealed row (the installation) is written
-        session.add(Installation(instance_id=info.instance_id, dev=dev, created_at=now, app_version=__version__))
+        seal_rows_written_before_keys(session)
+        session.add(
+            Installation(instance_id=info.instance_id, dev=dev, created_at=now, app_version=__version__)
+        )
         _add_card_classes(session)
         _add_first_people(session, admin=admin, head=head, clock=clock, hasher=hasher)
         audit.record(session, kind="installation.created", actor_id=None, workstation=INIT_WORKSTATION,
                      payload={"instance_id": info.instance_id, "dev": dev}, clock=clock)  # fmt: skip
     return info
+
+
+def seal_rows_written_before_keys(session: Session) -> None:
+    """Seal (and count) the rows written before the keys were known: the key fingerprints, and the
+    card classes a migration inserted. Only at creation, with the keys just bound: anywhere later a
+    row without a seal is TAMPERED, never sealed (that would launder a row an insider inserted)."""
+    row_seals.seal_unsealed(session, KeyFingerprint)
+    row_seals.seal_unsealed(session, CardClass)
 
 
 def _add_card_classes(session: Session) -> None:

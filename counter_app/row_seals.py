@@ -32,7 +32,7 @@ from datetime import datetime
 from hashlib import sha256
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, bindparam, event, select, update
+from sqlalchemy import Connection, Table, bindparam, event, func, insert, literal, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper, Session, object_session
 from sqlalchemy.orm.base import NO_VALUE
@@ -43,8 +43,8 @@ from base.errors import Tampered, UserFacingError
 from counter_app.keystore import KEYS_INFO, Keys
 from db import numbering
 from db.base import Base
-from db.models import SEAL_EXCLUDES, SEALED_TABLES
-from db.models.security import AuditEntry
+from db.models import CENSUS_TABLES, SEAL_EXCLUDES, SEALED_TABLES
+from db.models.security import AuditEntry, RowCensus
 
 SEAL_INFO = b"counter.row-seal.v1"
 TAMPER_KIND = "tamper.detected"
@@ -52,6 +52,9 @@ TAMPER_KIND = "tamper.detected"
 # entry: OpContext leaves it in the session's info (audit.recording_refusals(info=…)).
 WHO_INFO = "counter.who"
 _KEY_CACHE = "counter.seal_key"
+# In a session's info: load sealed rows without checking them (audit verify, the insider run, the
+# tools that show a tampered row to the head instead of refusing it).
+UNCHECKED = "counter.seals_unchecked"
 
 
 # --- the seal ------------------------------------------------------------------------------------
@@ -182,9 +185,12 @@ def tamper_alarms(session: Session, since: datetime) -> list[AuditEntry]:
 # --- the receipt counter (one Core upsert, db.numbering) ------------------------------------------
 
 
-def seal_receipt_counter(session: Session, row: Mapping[Any, Any], fresh: bool) -> None:
+def seal_receipt_counter(
+    session: Session, row: Mapping[Any, Any], fresh: bool, *, created: bool | None = None
+) -> None:
     """After the upsert advanced a counter: check the value it had (value - 1) against its seal,
-    unless the row was just created, then seal the new value."""
+    unless `fresh` (just created, or already checked by the caller), then seal the new value.
+    `created` (default: `fresh`) says whether the upsert inserted the row: it is counted."""
     key = _session_key(session)
     if key is None:
         return
@@ -193,6 +199,8 @@ def seal_receipt_counter(session: Session, row: Mapping[Any, Any], fresh: bool) 
         check_values(session, table, {**row, "value": row["value"] - 1}, key=key)
     mac = mac_of(key, table, row)
     session.execute(update(table).where(table.c.id == row["id"]).values(row_mac=mac))
+    if fresh if created is None else created:
+        count_inserted(session.connection(), key, {table.name: 1})
 
 
 def seal_unsealed(session: Session, model: Any) -> int:
@@ -203,12 +211,14 @@ def seal_unsealed(session: Session, model: Any) -> int:
         return 0
     table = model.__table__
     pk = _pk(table)
-    rows = session.execute(select(table).where(table.c.row_mac.is_(None))).mappings().all()
+    # FOR UPDATE: two sessions sealing at once (PostgreSQL) would otherwise both count the rows.
+    rows = session.execute(select(table).where(table.c.row_mac.is_(None)).with_for_update()).mappings().all()
     if rows:
         session.execute(
             update(table).where(table.c[pk] == bindparam("_id")).values(row_mac=bindparam("_mac")),
             [{"_id": row[pk], "_mac": mac_of(key, table, row)} for row in rows],
         )
+        count_inserted(session.connection(), key, {table.name: len(rows)})
     return len(rows)
 
 
@@ -233,6 +243,9 @@ def _after_insert(mapper: Mapper[Any], connection: Connection, target: Any) -> N
     connection.execute(update(table).where(table.c[_pk(table)] == values[_pk(table)]).values(row_mac=mac))
     state.committed_state.pop("row_mac", None)
     state.dict["row_mac"] = mac
+    if table.name in CENSUS_NAMES:
+        pending = session.info.setdefault(_CENSUS_PENDING, {})  # type: ignore[union-attr]
+        pending[table.name] = pending.get(table.name, 0) + 1
 
 
 def _before_update(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
@@ -256,7 +269,151 @@ def _before_update(mapper: Mapper[Any], connection: Connection, target: Any) -> 
     target.row_mac = mac_of(key, table, {**original, **{n: state.dict[n] for n in cols if n in state.dict}})
 
 
+# --- checking on every load (ORM events) ---------------------------------------------------------
+
+
+def _on_load(target: Any, context: Any) -> None:
+    """Every sealed row the software reads through the ORM is checked as it is loaded, so a use
+    nobody remembered to guard is guarded too (the explicit `check` calls name the uses that
+    matter most). Off where the rows are examined, not used (UNCHECKED: verify, repair tools)."""
+    session = context.session
+    if session is None or session.info.get(UNCHECKED):
+        return
+    key = _session_key(session)
+    if key is None:
+        return
+    table = target.__table__
+    state = sa_inspect(target)
+    names = (*sealed_columns(table), "row_mac")
+    if not all(name in state.dict for name in names):
+        return  # loaded in part (load_only): checked where loaded whole
+    check_values(session, table, {name: state.dict[name] for name in names}, key=key)
+
+
+def _on_refresh(target: Any, context: Any, attrs: Any) -> None:
+    _on_load(target, context)
+
+
+# --- the census: rows written to the sealed tables outside the chain ------------------------------
+
+CENSUS_NAMES = frozenset(model.__tablename__ for model in CENSUS_TABLES)
+_CENSUS_PENDING = "counter.census_pending"
+
+
+def count_inserted(connection: Connection, key: bytes, added: Mapping[str, int]) -> None:
+    """Add `added` rows to each table's census, checking the census row's seal first. A missing
+    census row is started only for a table that held no rows before these: otherwise its census was
+    deleted (TAMPERED)."""
+    census = RowCensus.__table__
+    for name, count in sorted(added.items()):
+        if count == 0:
+            continue
+        row = (
+            connection.execute(select(census).where(census.c.table_name == name).with_for_update())
+            .mappings()
+            .one_or_none()
+        )
+        if row is None:
+            held = connection.execute(
+                select(func.count()).select_from(Base.metadata.tables[name])
+            ).scalar_one()
+            if held != count:
+                raise tampered(None, "row_census", name)
+            values = {"table_name": name, "rows": count}
+            connection.execute(insert(census).values(**values, row_mac=mac_of(key, census, values)))
+            continue
+        if not _genuine_values(key, census, row):
+            raise tampered(None, "row_census", name)
+        values = {"table_name": name, "rows": row["rows"] + count}
+        connection.execute(
+            update(census)
+            .where(census.c.table_name == name)
+            .values(rows=values["rows"], row_mac=mac_of(key, census, values))
+        )
+
+
+def check_census(session: Session) -> None:
+    """Refuse with TAMPERED unless every census row is as the software sealed it (a few dozen
+    rows): before a card write, whose result will count rows."""
+    key = _session_key(session)
+    if key is None:
+        return
+    census = RowCensus.__table__
+    counted = set()
+    for row in session.execute(select(census)).mappings():
+        if not _genuine_values(key, census, row):
+            raise tampered(session, "row_census", row["table_name"])
+        counted.add(row["table_name"])
+    for name in sorted(CENSUS_NAMES - counted):  # no census yet: only right while the table is empty
+        if session.execute(select(literal(1)).select_from(Base.metadata.tables[name]).limit(1)).first():
+            raise tampered(session, "row_census", name)
+
+
+def _after_flush(session: Session, flush_context: Any) -> None:
+    pending = session.info.pop(_CENSUS_PENDING, None)
+    key = _session_key(session)
+    if pending and key is not None:
+        count_inserted(session.connection(), key, pending)
+
+
+def _genuine_values(key: bytes, table: Table, values: Mapping[Any, Any]) -> bool:
+    stored = values.get("row_mac")
+    return stored is not None and hmac.compare_digest(mac_of(key, table, values), str(stored))
+
+
+# --- verify: every sealed row and every census ---------------------------------------------------
+
+
+def verify_rows(connection: Connection, audit_key: bytes) -> list[tuple[str, str]]:
+    """Every row of every sealed table against its seal, and every census against its table:
+    (table, what is wrong) for each problem, for `audit verify`."""
+    key = hmac.new(audit_key, SEAL_INFO, sha256).digest()
+    problems: list[tuple[str, str]] = []
+    for model in SEALED_TABLES:
+        table = model.__table__
+        assert isinstance(table, Table)
+        problems += _unsealed_rows(connection, key, table)
+    census = RowCensus.__table__
+    counted = {row["table_name"]: row for row in connection.execute(select(census)).mappings()}
+    for name in sorted(CENSUS_NAMES):
+        held = connection.execute(select(func.count()).select_from(Base.metadata.tables[name])).scalar_one()
+        problems += _census_problems(key, census, name, held, counted.get(name))
+    for name in sorted(set(counted) - CENSUS_NAMES):  # a census of no such table: inserted by hand
+        problems.append(("row_census", f"row_census#{name} 不是系统写的行数记录（被插入）"))
+    return problems
+
+
+def _unsealed_rows(connection: Connection, key: bytes, table: Table) -> list[tuple[str, str]]:
+    pk = _pk(table)
+    problems: list[tuple[str, str]] = []
+    try:
+        rows = connection.execute(
+            select(table).order_by(table.c[pk]).execution_options(yield_per=2000)
+        ).mappings()
+        for row in rows:
+            if not _genuine_values(key, table, row):
+                problems.append((table.name, f"{table.name}#{row[pk]} 与校验码不符（被直接修改或插入）"))
+    except (ValueError, TypeError):  # a value its column type cannot read: named by the chain check
+        problems.append((table.name, f"{table.name} 有无法读取的行（记录被改坏）"))
+    return problems
+
+
+def _census_problems(
+    key: bytes, census: Table, name: str, held: int, row: Mapping[Any, Any] | None
+) -> list[tuple[str, str]]:
+    if row is None:
+        return [(name, f"{name} 有 {held} 行，行数记录被删除")] if held else []
+    if not _genuine_values(key, census, row):
+        return [(name, f"{name} 的行数记录与校验码不符（被直接修改）")]
+    if row["rows"] != held:
+        return [(name, f"{name} 应有 {row['rows']} 行，实有 {held} 行（行被删除或插入）")]
+    return []
+
+
 numbering.ADVANCE_HOOKS.append(seal_receipt_counter)
 for _model in SEALED_TABLES:
     event.listen(_model, "after_insert", _after_insert)
     event.listen(_model, "before_update", _before_update)
+    event.listen(_model, "load", _on_load)
+    event.listen(_model, "refresh", _on_refresh)
+event.listen(Session, "after_flush", _after_flush)

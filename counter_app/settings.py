@@ -284,9 +284,7 @@ def put_setting(
     calling this; `at` comes from the counter's clock (the system clock if omitted).
     """
     stored = validate(key, value)
-    add_setting_row(
-        session, key, stored, set_by=set_by, at=at or system_clock(), approval_id=approval_id
-    )
+    add_setting_row(session, key, stored, set_by=set_by, at=at or system_clock(), approval_id=approval_id)
     return SETTINGS[key].load(stored)
 
 

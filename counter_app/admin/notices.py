@@ -42,8 +42,7 @@ def add_notice(admin: AdminSession, *, environ: Mapping[str, str], kind: str, pa
 def notice_workstation(admin: AdminSession, code: str | None) -> WorkstationRef:
     with admin.ctx.reading() as s:
         rows = [
-            WorkstationRef(w.id, w.code, w.campus_id, w.simulated)
-            for w in workstations(s, code, limit=2)
+            WorkstationRef(w.id, w.code, w.campus_id, w.simulated) for w in workstations(s, code, limit=2)
         ]
     if len(rows) != 1:
         raise InputInvalid("请用环境变量 COUNTER_WORKSTATION 指定开单窗口",

@@ -225,7 +225,9 @@ def _check_meter_and_phone(text: dict[str, str], acc: _Line) -> None:
     if phone is not None:
         acc.fail("phone", *phone)
     if len(text["holder"]) > HOLDER_MAX_LEN:
-        acc.fail("holder", f"户主太长（最多 {HOLDER_MAX_LEN} 个字符）", f"holder longer than {HOLDER_MAX_LEN}")
+        acc.fail(
+            "holder", f"户主太长（最多 {HOLDER_MAX_LEN} 个字符）", f"holder longer than {HOLDER_MAX_LEN}"
+        )
 
 
 def _check_class_rules(

@@ -104,7 +104,9 @@ def parse_legacy_file(
     if not table.header:
         errors = [LineError(1, "表头", "文件为空，缺少表头", "the file is empty: no header row")]
     if errors:
-        return ParsedLegacy((), tuple(sorted([*errors, *table.problems], key=lambda e: e.line)), table.encoding)
+        return ParsedLegacy(
+            (), tuple(sorted([*errors, *table.problems], key=lambda e: e.line)), table.encoding
+        )
     rows = []
     for line, cells in table.rows:
         row, line_errors = _parse_line(line, cells, header, today, resolution_ckwh)

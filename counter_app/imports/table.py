@@ -74,7 +74,9 @@ def _read_csv(path: Path, score_header: HeaderScore) -> RawTable:
     if isinstance(scanned, RawTable):
         return scanned
     first_lines = {name: first.decode(_CODECS[name], errors="replace") for name, first in scanned.items()}
-    encoding = max(first_lines, key=lambda name: (score_header(_first_row(first_lines[name])), name != "gb18030"))
+    encoding = max(
+        first_lines, key=lambda name: (score_header(_first_row(first_lines[name])), name != "gb18030")
+    )
     return _parse_records(path, encoding, _delimiter(first_lines[encoding]))
 
 
@@ -126,7 +128,9 @@ class _Scanner:
 
 def _scan(f: BinaryIO) -> dict[str, bytes] | RawTable:
     """{encoding: first line} for every encoding the whole file decodes in, or why it is no text."""
-    scanner = _Scanner({name: codecs.getincrementaldecoder(codec)(errors="strict") for name, codec in _CODECS.items()})
+    scanner = _Scanner(
+        {name: codecs.getincrementaldecoder(codec)(errors="strict") for name, codec in _CODECS.items()}
+    )
     while chunk := f.read(_CHUNK):
         if scanner.total == 0 and chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return failed(

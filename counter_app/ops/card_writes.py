@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from base import crashpoints
 from base.errors import AccountBusy, CardRemoved, DeviceOffline, SaleNotRecorded, UserFacingError
+from counter_app import row_seals
 from counter_app.context import OpContext
 from counter_app.logs import new_log_id
 from counter_app.ops.common import add_audited
@@ -60,6 +61,9 @@ def begin_intent(
     counter's or another's) holds the account. The payload is stored as its `to_json()`."""
     intent_id = str(uuid.uuid4())
     now = ctx.now()
+    # The result's commit (after the card write) counts its rows (print jobs, pages...): a census
+    # tampered with is refused now, before the card holds anything, not as SALE_NOT_RECORDED.
+    row_seals.check_census(s)
     if not claim_account(s, account.id, intent_id, workstation_id=ctx.workstation.id, at=now):
         raise AccountBusy(account.account_no, data={"busy_intent_id": account.busy_intent_id})
     intent = CardWriteIntent(

@@ -80,7 +80,9 @@ def find_account_row(
     if meter_no:
         found["meter_no"] = _account_of_meter(s, meter_no)
     if not found:
-        raise InputInvalid("请输入房间号、账户号或电表号", detail_en="room code, account no or meter no needed")
+        raise InputInvalid(
+            "请输入房间号、账户号或电表号", detail_en="room code, account no or meter no needed"
+        )
     accounts = {account.id: account for account in found.values()}
     if len(accounts) > 1:
         named = "、".join(f"{key}→{account.account_no}" for key, account in found.items())
@@ -114,7 +116,8 @@ def require_sellable(account: Account) -> None:
 
 
 def room_code_of(s: DbSession, account: Account) -> str | None:
-    return s.scalar(select(Room.room_code).where(Room.id == account.room_id))
+    room = s.get(Room, account.room_id)  # loaded whole, so checked against its seal
+    return room.room_code if room is not None else None
 
 
 def last_write_back(s: DbSession, account: Account) -> WriteBack | None:
@@ -145,7 +148,8 @@ def write_back_to_json(wb: Any) -> dict[str, Any]:
 def last_top_up_on(s: DbSession, account: Account) -> date | None:
     at = s.scalar(
         select(func.max(LedgerEntry.at)).where(
-            LedgerEntry.account_id == account.id, LedgerEntry.kind.in_(("sale", "correction", "legacy_purchase"))
+            LedgerEntry.account_id == account.id,
+            LedgerEntry.kind.in_(("sale", "correction", "legacy_purchase")),
         )
     )
     return business_date(at) if at else None

@@ -104,7 +104,9 @@ def _roll_forward(
 def _found_on_card(s: DbSession, intent_id: str) -> bool:
     """An item counter_app/ops/card_ahead.py made from a card (or the high-water mark) after the
     database went back in time: its record is not ours to write again."""
-    data = s.scalar(select(IntentEvent.data).where(IntentEvent.intent_id == intent_id, IntentEvent.state == "suspense"))
+    data = s.scalar(
+        select(IntentEvent.data).where(IntentEvent.intent_id == intent_id, IntentEvent.state == "suspense")
+    )
     return isinstance(data, dict) and data.get("source") in FOUND_SOURCES
 
 

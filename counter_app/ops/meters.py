@@ -127,7 +127,9 @@ def replace_meter(
         # The parameter card is for the NEW meter: written in the new meter's model's format.
         p = ParameterPayload.from_json(intent.payload)
         if ctx.devices.sim is not None and not ctx.devices.sim.meter_exists(p.new_meter_no):
-            ctx.devices.sim.install_meter(p.new_meter_no, model=p.new_meter_model)  # a new meter: never loaded
+            ctx.devices.sim.install_meter(
+                p.new_meter_no, model=p.new_meter_model
+            )  # a new meter: never loaded
         return card.for_model(p.new_meter_model or DEFAULT_METER_MODEL).make_tool_card(
             kind=CardKind.PARAMETER, meter_no=p.new_meter_no, intent_id=intent.intent_id,
             starting_counter=intent.purchase_counter, starting_balance_ckwh=intent.energy_ckwh,

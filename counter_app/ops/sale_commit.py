@@ -76,8 +76,14 @@ def commit_top_up(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recover
     add_audited(ctx, s, entry, f"ledger.{plan.kind}", account_no=plan.account_no, fen=plan.amount_fen)
     _marks(ctx, s, entry, receipt, plan, recovered, now)
     _advance_account(ctx, s, account, intent.purchase_counter)
-    note_purchase(s, account.account_no, intent.purchase_counter, plan.amount_fen,
-                  intent.energy_ckwh + intent.free_ckwh, receipt.receipt_no)  # the mark, after the commit
+    note_purchase(
+        s,
+        account.account_no,
+        intent.purchase_counter,
+        plan.amount_fen,
+        intent.energy_ckwh + intent.free_ckwh,
+        receipt.receipt_no,
+    )  # the mark, after the commit
     if plan.allocations:
         allocations = [quota_owed.Allocation(b, c) for b, c in plan.allocations]
         quota_owed.record_free_delivery(ctx, s, account, allocations=allocations, ledger_entry_id=entry.id,

@@ -95,7 +95,9 @@ def top_up(
     result: SaleResult = card_writes.run_card_write(
         ctx,
         begin=lambda s: _begin_top_up(ctx, s, account_no, reading, request),
-        write=lambda intent, card: card_writes.write_purchase_record(card, intent, account_no, _meter_of(intent)),
+        write=lambda intent, card: card_writes.write_purchase_record(
+            card, intent, account_no, _meter_of(intent)
+        ),
     )
     _print_after_sale(ctx)
     return result
@@ -110,7 +112,9 @@ def collect_free(ctx: OpContext, *, account_no: str) -> SaleResult:
     result: SaleResult = card_writes.run_card_write(
         ctx,
         begin=lambda s: _begin_top_up(ctx, s, account_no, reading, request),
-        write=lambda intent, card: card_writes.write_purchase_record(card, intent, account_no, _meter_of(intent)),
+        write=lambda intent, card: card_writes.write_purchase_record(
+            card, intent, account_no, _meter_of(intent)
+        ),
     )
     _print_after_sale(ctx)
     return result
@@ -279,7 +283,9 @@ class SalesOps(SessionArea):
     ) -> AccountInfo:
         return find_account(self.ctx, room_code=room_code, account_no=account_no, meter_no=meter_no)
 
-    def quote(self, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None) -> Quote:
+    def quote(
+        self, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None
+    ) -> Quote:
         return quote(self.ctx, account_no=account_no, amount_fen=amount_fen, energy_ckwh=energy_ckwh)
 
     def top_up(

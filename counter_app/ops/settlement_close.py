@@ -72,7 +72,9 @@ def close_shift(
     printing.drain_quietly(ctx)
     # After the commit and quietly: a failed backup is recorded (Counter.backup_status) and never
     # fails the close the cashier has just counted.
-    backups.backup_quietly(backups.Backend(ctx.engine, ctx.keys, ctx.clock, ctx.workstation.code, ctx.high_water), "close")
+    backups.backup_quietly(
+        backups.Backend(ctx.engine, ctx.keys, ctx.clock, ctx.workstation.code, ctx.high_water), "close"
+    )
     return SettlementInfo(info.sheet_no, info.expected_fen, info.counted_fen, info.difference_fen, pdf_path)
 
 
@@ -130,7 +132,9 @@ def _require_queue_empty_before_finance(s: DbSession, sheet_no: str) -> None:
     if len(signoff.sheet_info(s, sheet_no).signatures) != len(sheet.chain) - 1:
         return  # not the hand-over step (a frozen sheet is refused by signoff itself)
     # A sheet is made by the close, so its closure row exists.
-    closed_at = s.execute(select(ShiftClosure.closed_at).where(ShiftClosure.shift_id == sheet.shift_id)).scalar_one()
+    closed_at = s.execute(
+        select(ShiftClosure.closed_at).where(ShiftClosure.shift_id == sheet.shift_id)
+    ).scalar_one()
     day = business_date(closed_at)
     if not queueing.queue_empty(s, day, workstation_id=sheet.workstation_id):
         waiting = [q.id for q in queueing.pending(s, workstation_id=sheet.workstation_id)]

@@ -28,9 +28,13 @@ def open_shift(ctx: OpContext, *, float_fen: int, supervisor: str | None = None)
         try:
             s.flush()
         except IntegrityError:
-            raise InputInvalid("本窗口已有未结账的班次", detail_en="this workstation already has an open shift") from None
+            raise InputInvalid(
+                "本窗口已有未结账的班次", detail_en="this workstation already has an open shift"
+            ) from None
         ctx.audit(s, "shift.opened", shift_id=shift.id, float_fen=float_fen, supervisor=supervisor)
-        return ShiftInfo(shift_id=shift.id, opened_at=shift.opened_at, float_fen=float_fen, supervisor=supervisor)
+        return ShiftInfo(
+            shift_id=shift.id, opened_at=shift.opened_at, float_fen=float_fen, supervisor=supervisor
+        )
 
 
 def _supervisor_id(ctx: OpContext, s: DbSession, name: str | None) -> int | None:

@@ -25,6 +25,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from base.vocabulary import CLASS_GROUP_LABELS, TENDERS
+from counter_app import row_seals
 from db.models import Account, CardClass, LedgerEntry, Receipt, Room
 from db.models.security import Operator
 
@@ -74,6 +75,12 @@ def settlement_line(kind: str, charge: str | None, class_group: str | None) -> s
     return charge
 
 
+def check_card_classes(session: Session) -> None:
+    """A class's group decides the sheet line of every sale to it (dorm or owner): the few class
+    rows are checked against their seals before any sheet or report counts by them."""
+    row_seals.check_all(session, session.scalars(select(CardClass)))
+
+
 # A ledger row with what the sheet shows beside it (the outer-joined columns may be None).
 _EntryQuery = Select[tuple[LedgerEntry, str, str, str, str, str]]
 
@@ -92,6 +99,7 @@ def _query() -> _EntryQuery:
 
 
 def _rows(session: Session, stmt: _EntryQuery) -> list[EntryRow]:
+    check_card_classes(session)
     out = []
     for entry, group, account_no, room_code, receipt_no, operator in session.execute(stmt).tuples():
         out.append(EntryRow(

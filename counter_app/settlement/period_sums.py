@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from base.clock import BUSINESS_TZ
+from counter_app.settlement.ledger_view import check_card_classes
 from db.queries.settlement import ledger_bucket_rows
 
 
@@ -54,6 +55,7 @@ def bucket_sums(session: Session, start: datetime, end: datetime, unit: str) -> 
     shifted = offset is not None and offset % timedelta(minutes=1) == timedelta(0)
     minutes = offset // timedelta(minutes=1) if shifted and offset is not None else 0
     local_of: dict[str, datetime] = {}
+    check_card_classes(session)  # their groups split the sums
     rows = ledger_bucket_rows(session, start, end, unit if shifted else "hour", minutes)
     for text, kind, charge, group, account, count, fen, energy, free in rows:
         local = local_of.get(text)

@@ -35,9 +35,12 @@ from db.models.queue import QueuedOperation, QueueResolution
 from db.models.quota import QuotaBatch, QuotaBatchApproval, QuotaBatchRoom, QuotaDelivery, QuotaRoomMonth
 from db.models.receipts import Receipt, ReceiptCounter, ReceiptEvent
 from db.models.refunds import RefundForm
-from db.models.security import Operator, RoleGrant, SupervisorAppointment
+from db.models.security import KeyFingerprint, Operator, RoleGrant, RowCensus, SupervisorAppointment
 from db.models.settings import SettingValue
-from db.models.settlement import ReceiptPage, SettlementSheet, ShiftCount, ZReport
+from db.models.settlement import (
+    CollectionCheck, Deposit, DepositShift, MonthClose, ReceiptBookIssue, ReceiptBookReturn, ReceiptPage,
+    SettlementSheet, SheetFreeze, SheetSignature, ShiftCount, XReportLog, ZReport,
+)  # fmt: skip
 from db.models.shifts import Shift, ShiftClosure
 from db.models.tariffs import Fee, Tariff
 
@@ -109,6 +112,20 @@ SEALED_TABLES: tuple[type[Base], ...] = (
     PrintJob, QueuedOperation, ZReport, ShiftCount, SettlementSheet, ReceiptPage, SettingValue,
     Tariff, Fee,
 )  # fmt: skip
+# And every other table outside the chain (issue 12: "every table"): where the counter is (campus,
+# building, unit, room: a room's campus decides its quota and its sheet), the card classes (a
+# class's group decides the sheet line), workstations (their receipt series), key fingerprints,
+# printing events (a job marked printed is never printed again), X report numbers, sign-offs,
+# freezes, deposits and what they cover, receipt books and returns, month closes, collection
+# checks, and the free-quota month a room has had.
+SEALED_TABLES += (
+    Campus, Building, Unit, Room, Workstation, CardClass, KeyFingerprint, PrintJobEvent, XReportLog,
+    SheetSignature, SheetFreeze, Deposit, DepositShift, ReceiptBookIssue, ReceiptBookReturn,
+    MonthClose, CollectionCheck, QuotaRoomMonth,
+)  # fmt: skip
+# Sealed tables outside the audit chain: the chain names a deleted row of an audited table, the
+# census (RowCensus) counts the rows of these (nothing is ever deleted from them).
+CENSUS_TABLES: tuple[type[Base], ...] = tuple(m for m in SEALED_TABLES if not m.__table__.info.get("audited"))
 SEAL_EXCLUDES: dict[str, tuple[str, ...]] = {
     "accounts": ("busy_intent_id", "busy_workstation_id", "busy_since", "version"),
 }

@@ -82,6 +82,7 @@ class CardClass(Base):
     name: Mapped[str] = mapped_column(String(50))
     class_group: Mapped[str] = mapped_column(String(16))
     class_group_name: Mapped[str] = mapped_column(String(50))
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class Account(Base):

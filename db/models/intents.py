@@ -113,3 +113,4 @@ class PrintJobEvent(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     detail: Mapped[str | None] = mapped_column(Text)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals

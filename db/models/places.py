@@ -36,6 +36,7 @@ class Campus(Base):
     id: Mapped[int] = mapped_column(IntPK, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class Building(Base):
@@ -46,6 +47,7 @@ class Building(Base):
     campus_id: Mapped[int] = mapped_column(IntPK, ForeignKey("campuses.id"))
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str | None] = mapped_column(String(100))
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class Unit(Base):
@@ -55,6 +57,7 @@ class Unit(Base):
     id: Mapped[int] = mapped_column(IntPK, primary_key=True)
     building_id: Mapped[int] = mapped_column(IntPK, ForeignKey("buildings.id"))
     code: Mapped[str] = mapped_column(String(32))
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class Room(Base):
@@ -81,6 +84,7 @@ class Room(Base):
     room_code: Mapped[str] = mapped_column(String(32))
     beds: Mapped[int] = mapped_column(Integer, default=0)
     area_dm2: Mapped[int | None] = mapped_column(Integer)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class Workstation(Base):
@@ -95,3 +99,4 @@ class Workstation(Base):
     name: Mapped[str | None] = mapped_column(String(100))
     simulated: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals

@@ -18,7 +18,16 @@ from typing import Any
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import UUID_TEXT_LENGTH, Base, IntPK, JsonDoc, UtcDateTime, approval_fk, operator_fk
+from db.base import (
+    UUID_TEXT_LENGTH,
+    Base,
+    IntPK,
+    JsonDoc,
+    UtcDateTime,
+    approval_fk,
+    operator_fk,
+    row_mac_column,
+)
 
 
 class QuotaBatch(Base):
@@ -81,6 +90,7 @@ class QuotaRoomMonth(Base):
     room_id: Mapped[int] = mapped_column(IntPK, ForeignKey("rooms.id"))
     month: Mapped[str] = mapped_column(String(7))
     batch_id: Mapped[int] = mapped_column(IntPK, ForeignKey("quota_batches.id"), index=True)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class QuotaDelivery(Base):

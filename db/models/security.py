@@ -213,3 +213,17 @@ class KeyFingerprint(Base):
     key_kind: Mapped[str] = mapped_column(String(32), unique=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
+
+
+class RowCensus(Base):
+    """How many rows the software has written to each sealed table that is outside the audit chain
+    (counter_app/row_seals.py). Nothing is ever deleted from those tables, so a table holding fewer
+    rows than its census says lost a row behind the software's back: `audit verify` names it. The
+    census row is sealed itself (`row_mac` over table and count), checked at every insert."""
+
+    __tablename__ = "row_census"
+
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rows: Mapped[int] = mapped_column(BigInteger)
+    row_mac: Mapped[str | None] = row_mac_column()

@@ -59,6 +59,7 @@ class XReportLog(Base):
     shift_id: Mapped[int] = mapped_column(IntPK, ForeignKey("shifts.id"), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     operator_id: Mapped[int] = operator_fk()
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class ZReport(Base):
@@ -109,6 +110,7 @@ class SheetSignature(Base):
     operator_id: Mapped[int] = operator_fk()
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     voucher_no: Mapped[str | None] = mapped_column(String(64))
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class SheetFreeze(Base):
@@ -121,6 +123,7 @@ class SheetFreeze(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     operator_id: Mapped[int] = operator_fk()
     voucher_no: Mapped[str] = mapped_column(String(64))
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class Deposit(Base):
@@ -140,6 +143,7 @@ class Deposit(Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     operator_id: Mapped[int] = operator_fk()
     workstation_id: Mapped[int | None] = mapped_column(IntPK, ForeignKey("workstations.id"))
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class DepositShift(Base):
@@ -149,6 +153,7 @@ class DepositShift(Base):
     id: Mapped[int] = mapped_column(IntPK, primary_key=True)
     deposit_id: Mapped[int] = mapped_column(IntPK, ForeignKey("deposits.id"), index=True)
     shift_id: Mapped[int] = mapped_column(IntPK, ForeignKey("shifts.id"), index=True)
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class ReceiptBookIssue(Base):
@@ -163,6 +168,7 @@ class ReceiptBookIssue(Base):
     last_no: Mapped[int] = mapped_column(BigInteger)
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
     issued_by: Mapped[int] = operator_fk()
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class ReceiptPage(Base):
@@ -195,6 +201,7 @@ class ReceiptBookReturn(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     operator_id: Mapped[int] = operator_fk()
     summary: Mapped[dict[str, Any]] = mapped_column(JsonDoc)  # used / void / blank page lists
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class MonthClose(Base):
@@ -205,6 +212,7 @@ class MonthClose(Base):
     closed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     maker_id: Mapped[int] = operator_fk()
     approval_id: Mapped[int | None] = approval_fk()
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals
 
 
 class CollectionCheck(Base):
@@ -222,3 +230,4 @@ class CollectionCheck(Base):
     counted_fen: Mapped[int | None] = mapped_column(BigInteger)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     operator_id: Mapped[int] = operator_fk()
+    row_mac: Mapped[str | None] = row_mac_column()  # counter_app.row_seals

@@ -40,7 +40,7 @@ DECLARE
     'accounts', 'cards', 'card_write_intents', 'print_jobs', 'receipt_counters', 'shifts',
     'workstations', 'campuses', 'buildings', 'units', 'rooms',
     'queued_operations', 'quota_room_months', 'notices', 'receipt_books', 'receipt_pages',
-    'alembic_version'
+    'row_census', 'alembic_version'
   ];
   -- history: INSERT and SELECT only
   append_only text[] := ARRAY[
@@ -60,7 +60,11 @@ DECLARE
     'installation'
   ];
   -- insert-only tables with a seal written after the insert (UPDATE of row_mac only)
-  sealed_after_insert text[] := ARRAY['shift_counts', 'z_reports', 'settlement_sheets'];
+  sealed_after_insert text[] := ARRAY[
+    'shift_counts', 'z_reports', 'settlement_sheets', 'print_job_events', 'x_report_log',
+    'sheet_signatures', 'sheet_freezes', 'deposits', 'deposit_shifts', 'receipt_book_returns',
+    'month_closes', 'collection_checks', 'key_fingerprints', 'card_classes'
+  ];
   t text;
 BEGIN
   EXECUTE format('ALTER DATABASE %I OWNER TO counter_owner', current_database());

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from counter_app import auth
+from counter_app.installation import seal_rows_written_before_keys
 from counter_app.keystore import Keys, bind_keys
 from db.session import unit_of_work
 
@@ -21,6 +22,7 @@ PASSWORD = "correct-horse"
 def work(engine: Engine, keys: Keys) -> Iterator[Session]:
     with unit_of_work(engine) as session:
         bind_keys(session, keys)
+        seal_rows_written_before_keys(session)  # as `counter-admin init` does (the card classes)
         yield session
 
 

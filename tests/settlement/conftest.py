@@ -20,6 +20,7 @@ from base.clock import BUSINESS_TZ, FixedClock
 from counter_app.auth import AuthenticatedOperator
 from counter_app.context import OpContext, WorkstationRef
 from counter_app.devices import Devices
+from counter_app.installation import seal_rows_written_before_keys
 from counter_app.keystore import Keys, bind_keys
 from db.base import Base
 from db.models import Account, Building, Campus, LedgerEntry, Room, Shift, Workstation
@@ -32,6 +33,7 @@ OPENED = datetime(2025, 9, 1, 17, 0, tzinfo=BUSINESS_TZ)  # a Monday evening shi
 def work(engine: Engine, keys: Keys) -> Iterator[Session]:
     with unit_of_work(engine) as session:
         bind_keys(session, keys)
+        seal_rows_written_before_keys(session)  # as `counter-admin init` does (the card classes)
         yield session
 
 

@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("code", sa.String(length=32), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_campuses")),
         sa.UniqueConstraint("code", name=op.f("uq_campuses_code")),
     )
@@ -59,6 +60,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=50), nullable=False),
         sa.Column("class_group", sa.String(length=16), nullable=False),
         sa.Column("class_group_name", sa.String(length=50), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_card_classes")),
     )
     op.create_table(
@@ -99,6 +101,7 @@ def upgrade() -> None:
         sa.Column("key_kind", sa.String(length=32), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_key_fingerprints")),
         sa.UniqueConstraint("key_kind", name=op.f("uq_key_fingerprints_key_kind")),
     )
@@ -130,6 +133,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_operators")),
         sa.UniqueConstraint("name", name=op.f("uq_operators_name")),
         info={"audited": True},
+    )
+    op.create_table(
+        "row_census",
+        sa.Column("table_name", sa.String(length=64), nullable=False),
+        sa.Column("rows", sa.BigInteger(), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
+        sa.PrimaryKeyConstraint("table_name", name=op.f("pk_row_census")),
     )
     op.create_table(
         "approval_failures",
@@ -186,6 +196,7 @@ def upgrade() -> None:
         sa.Column("campus_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("code", sa.String(length=32), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=True),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(["campus_id"], ["campuses.id"], name=op.f("fk_buildings_campus_id_campuses")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_buildings")),
         sa.UniqueConstraint("campus_id", "code", name=op.f("uq_buildings_campus_id_code")),
@@ -198,6 +209,7 @@ def upgrade() -> None:
         sa.Column("last_no", sa.BigInteger(), nullable=False),
         sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("issued_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("first_no > 0 AND last_no >= first_no", name=op.f("ck_receipt_books_range_valid")),
         sa.ForeignKeyConstraint(
             ["cashier_id"], ["operators.id"], name=op.f("fk_receipt_books_cashier_id_operators")
@@ -218,6 +230,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=100), nullable=True),
         sa.Column("simulated", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["campus_id"], ["campuses.id"], name=op.f("fk_workstations_campus_id_campuses")
         ),
@@ -247,6 +260,7 @@ def upgrade() -> None:
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("kind IN ('cash_slip', 'bank_slip')", name=op.f("ck_deposits_kind_known")),
         sa.CheckConstraint("amount_fen > 0", name=op.f("ck_deposits_amount_positive")),
         sa.ForeignKeyConstraint(
@@ -285,6 +299,7 @@ def upgrade() -> None:
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("maker_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["approval_id"], ["approvals.id"], name=op.f("fk_month_closes_approval_id_approvals")
         ),
@@ -362,6 +377,7 @@ def upgrade() -> None:
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("summary", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["book_id"], ["receipt_books.id"], name=op.f("fk_receipt_book_returns_book_id_receipt_books")
         ),
@@ -536,6 +552,7 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("building_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("code", sa.String(length=32), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["building_id"], ["buildings.id"], name=op.f("fk_units_building_id_buildings")
         ),
@@ -553,6 +570,7 @@ def upgrade() -> None:
         sa.Column("counted_fen", sa.BigInteger(), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("kind IN ('half_month', 'spot')", name=op.f("ck_collection_checks_kind_known")),
         sa.ForeignKeyConstraint(
             ["operator_id"], ["operators.id"], name=op.f("fk_collection_checks_operator_id_operators")
@@ -567,6 +585,7 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("deposit_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("shift_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["deposit_id"], ["deposits.id"], name=op.f("fk_deposit_shifts_deposit_id_deposits")
         ),
@@ -635,6 +654,7 @@ def upgrade() -> None:
         sa.Column("room_code", sa.String(length=32), nullable=False),
         sa.Column("beds", sa.Integer(), nullable=False),
         sa.Column("area_dm2", sa.Integer(), nullable=True),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("area_dm2 IS NULL OR area_dm2 >= 0", name=op.f("ck_rooms_area_not_negative")),
         sa.CheckConstraint("beds >= 0", name=op.f("ck_rooms_beds_not_negative")),
         sa.ForeignKeyConstraint(
@@ -725,6 +745,7 @@ def upgrade() -> None:
         sa.Column("shift_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["operator_id"], ["operators.id"], name=op.f("fk_x_report_log_operator_id_operators")
         ),
@@ -836,6 +857,7 @@ def upgrade() -> None:
         sa.Column("room_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("month", sa.String(length=7), nullable=False),
         sa.Column("batch_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["batch_id"], ["quota_batches.id"], name=op.f("fk_quota_room_months_batch_id_quota_batches")
         ),
@@ -853,6 +875,7 @@ def upgrade() -> None:
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("voucher_no", sa.String(length=64), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["operator_id"], ["operators.id"], name=op.f("fk_sheet_freezes_operator_id_operators")
         ),
@@ -872,6 +895,7 @@ def upgrade() -> None:
         sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("voucher_no", sa.String(length=64), nullable=True),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("step >= 0", name=op.f("ck_sheet_signatures_step_not_negative")),
         sa.ForeignKeyConstraint(
             ["operator_id"], ["operators.id"], name=op.f("fk_sheet_signatures_operator_id_operators")
@@ -1412,6 +1436,7 @@ def upgrade() -> None:
         sa.Column("outcome", sa.String(length=16), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("detail", sa.Text(), nullable=True),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint(
             "outcome IN ('printed', 'failed', 'cancelled')", name=op.f("ck_print_job_events_outcome_known")
         ),
@@ -1770,6 +1795,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_approval_failures_workstation_at")
 
     op.drop_table("approval_failures")
+    op.drop_table("row_census")
     op.drop_table("operators")
     with op.batch_alter_table("login_attempts", schema=None) as batch_op:
         batch_op.drop_index("ix_login_attempts_name_at")
