@@ -160,6 +160,22 @@ def test_the_last_write_back_is_shown_with_its_date(qtbot, page, world, card, ru
     assert "已入表" in page.panel.values["card"].text()
 
 
+def test_a_new_card_is_not_said_to_hold_an_unloaded_purchase(qtbot, page, world, card, runner):
+    """GIVEN a card just issued (purchase counter 0, never bought) WHEN it is read THEN the page says
+    it is new, with no "上次购电未入表" warning; after a first purchase the warning is right again."""
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.account is not None)
+    assert "新卡" in page.panel.values["card"].text()
+    assert "未入表" not in page.panel.values["card"].text() and "第 0 次" not in page.panel.values["card"].text()
+    assert page.panel.warning.text() == ""
+    page.ctx.session.top_up(account_no="D-5-308", amount_fen=3_000)
+    page.account = None
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.account is not None)
+    assert "第 1 次购电" in page.panel.values["card"].text() and "上次购电未入表" in page.panel.values["card"].text()
+    assert "请先将卡插入电表" in page.panel.warning.text()
+
+
 def test_typed_room_is_checked_against_the_card(qtbot, page, world, ctx, runner):
     world.issue_card("D-5-309", ctx.session)  # the card of 5-309 on the reader
     page.room.set_text("5-308")

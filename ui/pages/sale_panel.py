@@ -106,6 +106,8 @@ def write_back_text(account: AccountInfo, card: CardInfo | None) -> str:
 def card_text(card: CardInfo | None) -> str:
     if card is None:
         return translate("Sale", "未读卡")
+    if not card.purchase_counter and card.loaded is None:
+        return translate("Sale", "{0}（新卡，尚未购电）").format(card.card_serial)
     loaded = {
         True: translate("Sale", "上次购电已入表"),
         False: translate("Sale", "上次购电未入表"),
