@@ -176,6 +176,32 @@ def test_a_new_card_is_not_said_to_hold_an_unloaded_purchase(qtbot, page, world,
     assert "请先将卡插入电表" in page.panel.warning.text()
 
 
+def test_after_a_refund_the_sale_page_shows_the_emptied_meter(qtbot, page, world, card, runner):
+    """GIVEN 5-308 on the sale page with 84.99 kWh left in the meter WHEN the room is cleared and
+    refunded on the refund page and the cashier comes back to the sale page THEN it shows the meter
+    emptied, not the old remaining energy; reading the card again says the same."""
+    s = page.ctx.session
+    s.top_up(account_no="D-5-308", amount_fen=5_000)
+    world.sim.insert_into_meter(card)
+    world.clock.advance(minutes=5)
+    world.sim.present_card(card)
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.account is not None)
+    assert "剩余 84.99 kWh" in page.panel.values["write_back"].text()
+
+    s.issue_clear_card(account_no="D-5-308", reason="毕业离校", approval=world.approval("li"))
+    world.sim.insert_into_meter(card)
+    world.sim.present_card(card)
+    s.complete_clear(account_no="D-5-308")
+    s.refund_room(account_no="D-5-308", payee_name="王同学", payee_id="2022001", approval=world.approval("li"))
+    page.activated()  # back on the sale page (F1)
+    qtbot.waitUntil(lambda: "剩余 0.00 kWh" in page.panel.values["write_back"].text(), timeout=5000)
+    page.reset()
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)  # the card read again
+    qtbot.waitUntil(lambda: page.account is not None)
+    assert "剩余 0.00 kWh" in page.panel.values["write_back"].text()
+
+
 def test_typed_room_is_checked_against_the_card(qtbot, page, world, ctx, runner):
     world.issue_card("D-5-309", ctx.session)  # the card of 5-309 on the reader
     page.room.set_text("5-308")

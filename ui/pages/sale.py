@@ -173,6 +173,23 @@ class SalePage(Page):
     def activated(self) -> None:
         if not self.in_flight:
             self.room.edit.setFocus()
+            self.refresh_account()
+
+    def refresh_account(self) -> None:
+        """The account on screen read again when the page comes back: another page (a clear, a
+        refund, a card replaced) may have changed what it shows, e.g. the remaining energy."""
+        if self.account is None or self.in_flight:
+            return
+        session, account_no = self.ctx.session, self.account.account_no
+        FacadeOp(self, lambda: session.find_account(account_no=account_no)).quiet().success(
+            self._refreshed
+        ).failure(lambda _exc: None).run()
+
+    def _refreshed(self, account: AccountInfo) -> None:
+        if self.account is None or self.account.account_no != account.account_no:
+            return  # the cashier moved on meanwhile
+        self.account = account
+        self.panel.show_account(account, self.card)
 
     # --- step 1: card / room → account -----------------------------------------------------------
     def look_up(self) -> None:
