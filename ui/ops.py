@@ -74,6 +74,7 @@ class FacadeRunner(QObject):
 
     busy_changed = Signal(bool)
     job_finished = Signal()
+    visible_job_finished = Signal()  # a call a person made (not a background poll) has answered
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +121,8 @@ class FacadeRunner(QObject):
             _deliver(job, result, exc)
         finally:
             self.job_finished.emit()
+            if not job.quiet:
+                self.visible_job_finished.emit()
 
 
 def _deliver(job: _Job, result: Any, exc: BaseException | None) -> None:
