@@ -34,6 +34,7 @@ from counter_app.results import (
     ChargeResult,
     ClearCardInfo,
     ClearResult,
+    DeclaredCount,
     DepositInfo,
     IntentInfo,
     MeterReplacement,
@@ -80,6 +81,8 @@ class ShiftSession(Protocol):
     def x_report(self) -> ShiftTotals: ...
     def close_shift(self, *, counted: Mapping[Any, Any], difference_reason: str | None = None,
                     approval: Approval | None = None) -> SettlementInfo: ...  # fmt: skip
+    def declare_count(self, *, counted: Mapping[Any, Any]) -> DeclaredCount: ...
+    def declared_count(self) -> DeclaredCount | None: ...
 
 
 class IntentSession(Protocol):
