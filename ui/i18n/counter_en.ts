@@ -3165,7 +3165,7 @@ Once submitted the count cannot change; only then are the expected amount and th
     </message>
     <message>
         <source>缺纸</source>
-        <translation type="vanished">out of paper</translation>
+        <translation>out of paper</translation>
     </message>
     <message>
         <location filename="../status.py" line="79"/>
