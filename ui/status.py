@@ -131,6 +131,21 @@ def queue_text(status: DeviceStatus) -> str:
     return translate("Status", "{0} 张凭条待打印（正在打印）").format(n)
 
 
+def reprint_and_check(counter, session, receipt_no: str) -> tuple[int, DeviceStatus]:
+    """On the worker: the 补打, then until the print thread has tried it (bounded by the printer's
+    timeouts), then what the queue says: so the page says 已补打 only when it is on paper."""
+    count = session.reprint_receipt(receipt_no=receipt_no)
+    counter.wait_for_printing()
+    return count, counter.device_status()
+
+
+def reprint_pending_text(receipt_no: str, count: int, status: DeviceStatus) -> str | None:
+    """None when nothing waits (the copy is printed); else what waits and why."""
+    if not status.queued_receipts:
+        return None
+    return translate("Status", "补打 {0}（第 {1} 次）尚未打出：{2}").format(receipt_no, count, queue_text(status))
+
+
 def banner_text(status: DeviceStatus | None) -> tuple[str, str] | None:
     """(text, level) of the printer banner; None: nothing to say. level: error | working."""
     if status is None or not status.printer.configured:

@@ -233,3 +233,25 @@ def test_a_sale_not_recorded_tells_the_cashier_not_to_refund(qtbot, page, world,
     monkeypatch.setattr(intent_kinds, "committer_for", real)
     page.ctx.session.read_card()
     assert page.ctx.session.open_intents() == []
+
+
+def test_reprint_says_已补打_only_when_the_copy_is_on_paper(qtbot, page, world, card, runner):
+    """Issue 14 §3: with the paper out, Ctrl+P says the copy waits and why, not 已补打; with paper,
+    已补打 — as the printer decoded it."""
+    world.counter.devices.print_retry_s = 0.1
+    world.counter.print_in_background(True)
+    sell(qtbot, page)
+    qtbot.waitUntil(lambda: page.last_sale is not None, timeout=5000)
+    world.counter.wait_for_printing()
+    receipt_no = page.last_sale.receipt_no
+    world.sim.printer(paper_out=True)
+    page.reprint()
+    qtbot.waitUntil(lambda: receipt_no in page.message.text(), timeout=5000)
+    assert "尚未打出" in page.message.text() and "（缺纸）" in page.message.text()
+    assert "已补打" not in page.message.text()
+    assert not any("补打" in text for text in world.sim.printed())
+    world.sim.printer()
+    qtbot.waitUntil(lambda: any("补打" in text for text in world.sim.printed()), timeout=5000)  # by itself
+    page.reprint()
+    qtbot.waitUntil(lambda: "已补打" in page.message.text(), timeout=5000)
+    assert "第 2 次" in page.message.text()

@@ -3256,5 +3256,9 @@ Once submitted the count cannot change; only then are the expected amount and th
         <source>{0}：{1}</source>
         <translation>{0}: {1}</translation>
     </message>
+    <message>
+        <source>补打 {0}（第 {1} 次）尚未打出：{2}</source>
+        <translation>Reprint of {0} (#{1}) not printed yet: {2}</translation>
+    </message>
 </context>
 </TS>

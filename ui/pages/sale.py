@@ -25,6 +25,7 @@ from ui.approval_dialog import ApprovalDialog, ApprovalRequest, explain_refusal
 from ui.ops import FacadeOp, error_text, show_error
 from ui.pages.base import Page
 from ui.pages.sale_panel import AccountPanel, lookup, sale_text
+from ui.status import reprint_and_check, reprint_pending_text
 from ui.widgets import ERROR_STYLE, Field, info_label, route_error
 
 translate = QCoreApplication.translate
@@ -389,12 +390,17 @@ class SalePage(Page):
     def reprint(self) -> None:
         if self.last_sale is None:
             return
-        session, receipt_no = self.ctx.session, self.last_sale.receipt_no
-        FacadeOp(self, lambda: session.reprint_receipt(receipt_no=receipt_no)).success(
-            lambda count: self.message.setText(
-                translate("Sale", "已补打 {0}（第 {1} 次，凭条标记“补打”）").format(receipt_no, count)
-            )
+        counter, session, receipt_no = self.ctx.counter, self.ctx.session, self.last_sale.receipt_no
+        FacadeOp(self, lambda: reprint_and_check(counter, session, receipt_no)).success(
+            lambda done: self._reprinted(receipt_no, *done)
         ).run()
+
+    def _reprinted(self, receipt_no: str, count: int, status: Any) -> None:
+        pending = reprint_pending_text(receipt_no, count, status)
+        self.message.setStyleSheet(ERROR_STYLE if pending else "")
+        self.message.setText(
+            pending or translate("Sale", "已补打 {0}（第 {1} 次，凭条标记“补打”）").format(receipt_no, count)
+        )
 
     def reset(self) -> None:
         """Ready for the next customer; the last result stays visible until the next lookup."""
