@@ -151,6 +151,11 @@ def runner() -> FacadeRunner:
     return _runner
 
 
+def current_runner() -> FacadeRunner | None:
+    """The worker if there is one, without creating it (a poll after shutdown must not start one)."""
+    return _runner if _runner is not None and shiboken6.isValid(_runner) else None
+
+
 def set_runner(new: FacadeRunner | None) -> None:
     """Tests install a fresh runner per test; `main` shuts the old one down on exit."""
     global _runner

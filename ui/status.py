@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from ui.facade import DeviceState, DeviceStatus
-from ui.ops import FacadeOp, FacadeRunner
+from ui.ops import FacadeOp, FacadeRunner, current_runner
 
 translate = QCoreApplication.translate
 POLL_MS = 5000
@@ -199,6 +199,7 @@ class DeviceStatusBar(QStatusBar):
     def __init__(self, counter, runner: FacadeRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._counter = counter
+        self._runner = runner
         self.labels: dict[str, QLabel] = {}
         for key in ("reader", "printer", "paper", "port", "queue"):
             self.labels[key] = QLabel()
@@ -219,6 +220,8 @@ class DeviceStatusBar(QStatusBar):
     def refresh(self) -> None:
         if self._polling:
             return  # the previous poll is still queued behind a slow call
+        if current_runner() is not self._runner:
+            return  # the worker this bar was built with is shut down (closing): no new one for a poll
         self._polling = True
         counter = self._counter
         FacadeOp(self, counter.device_status).quiet().success(self._polled).failure(
