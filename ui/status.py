@@ -143,7 +143,9 @@ def reprint_pending_text(receipt_no: str, count: int, status: DeviceStatus) -> s
     """None when nothing waits (the copy is printed); else what waits and why."""
     if not status.queued_receipts:
         return None
-    return translate("Status", "补打 {0}（第 {1} 次）尚未打出：{2}").format(receipt_no, count, queue_text(status))
+    return translate("Status", "补打 {0}（第 {1} 次）尚未打出：{2}").format(
+        receipt_no, count, queue_text(status)
+    )
 
 
 def banner_text(status: DeviceStatus | None) -> tuple[str, str] | None:

@@ -102,9 +102,7 @@ def allocate(lines: tuple[ValuationLine, ...], total_fen: int) -> tuple[Valuatio
         raise ValueError("the total is not the rounded-down sum of the lines")
     by_remainder = sorted(range(len(lines)), key=lambda i: (-(lines[i].exact_fen - floors[i]), i))
     bumped = set(by_remainder[:missing])
-    return tuple(
-        replace(line, fen=floors[i] + (1 if i in bumped else 0)) for i, line in enumerate(lines)
-    )
+    return tuple(replace(line, fen=floors[i] + (1 if i in bumped else 0)) for i, line in enumerate(lines))
 
 
 def _line(energy_ckwh: int, price_e4: int, *, unpriced: bool = False) -> ValuationLine:

@@ -142,14 +142,20 @@ def test_declare_count_commits_the_count_before_saying_the_difference(world):
         world.login("li").declared_count()  # li has no shift open here: not hers to see
     declared = s.declare_count(counted=SHORT)
     assert scalar(world, select(ShiftCount.counted_fen).where(ShiftCount.shift_id == shift_id)) == 60_000
-    assert (declared.counted_fen, declared.expected_fen, declared.difference_fen) == (60_000, EXPECTED, -5_000)
+    assert (declared.counted_fen, declared.expected_fen, declared.difference_fen) == (
+        60_000,
+        EXPECTED,
+        -5_000,
+    )
     assert declared.counted == SHORT and declared.reason_required and declared.approval_required
     assert s.declared_count() == declared  # the page can come back to it
     with pytest.raises(InputInvalid) as recount:
         s.declare_count(counted=EXACT)  # having seen the difference, no recount
     assert recount.value.data["count_declared"] is True
     assert s.declare_count(counted=SHORT) == declared  # the same count again is the same answer
-    info = s.close_shift(counted=declared.counted, difference_reason="找零多找", approval=world.approval("li"))
+    info = s.close_shift(
+        counted=declared.counted, difference_reason="找零多找", approval=world.approval("li")
+    )
     assert (info.expected_fen, info.counted_fen, info.difference_fen) == (EXPECTED, 60_000, -5_000)
 
 

@@ -99,15 +99,26 @@ def test_banner_and_queue_texts_say_what_is_true():
     from ui.status import banner_text, queue_text
 
     def status(queued, **printer):
-        state = DeviceState("printer", configured=True, answered=True, **({"online": True, "paper": "ok"} | printer))
+        state = DeviceState(
+            "printer", configured=True, answered=True, **({"online": True, "paper": "ok"} | printer)
+        )
         return DeviceStatus(DeviceState("reader", configured=True), state, queued, True)
 
     assert banner_text(status(0)) is None
     assert banner_text(status(0, cover_open=True))[1] == "error"
     assert queue_text(status(1)) == "1 张凭条待打印（正在打印）"
-    assert "已补打" not in queue_text(status(3, paper="out")) and "（缺纸）" in queue_text(status(3, paper="out"))
+    assert "已补打" not in queue_text(status(3, paper="out")) and "（缺纸）" in queue_text(
+        status(3, paper="out")
+    )
     assert banner_text(status(2))[1] == "working"  # printer fine, the queue still printing
-    assert banner_text(DeviceStatus(DeviceState("reader", configured=True), DeviceState("printer", configured=False), 0, True)) is None
+    assert (
+        banner_text(
+            DeviceStatus(
+                DeviceState("reader", configured=True), DeviceState("printer", configured=False), 0, True
+            )
+        )
+        is None
+    )
 
 
 def test_administrator_sees_no_sale_page():

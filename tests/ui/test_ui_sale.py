@@ -166,13 +166,18 @@ def test_a_new_card_is_not_said_to_hold_an_unloaded_purchase(qtbot, page, world,
     qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.account is not None)
     assert "新卡" in page.panel.values["card"].text()
-    assert "未入表" not in page.panel.values["card"].text() and "第 0 次" not in page.panel.values["card"].text()
+    assert (
+        "未入表" not in page.panel.values["card"].text() and "第 0 次" not in page.panel.values["card"].text()
+    )
     assert page.panel.warning.text() == ""
     page.ctx.session.top_up(account_no="D-5-308", amount_fen=3_000)
     page.account = None
     qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.account is not None)
-    assert "第 1 次购电" in page.panel.values["card"].text() and "上次购电未入表" in page.panel.values["card"].text()
+    assert (
+        "第 1 次购电" in page.panel.values["card"].text()
+        and "上次购电未入表" in page.panel.values["card"].text()
+    )
     assert "请先将卡插入电表" in page.panel.warning.text()
 
 
@@ -193,7 +198,9 @@ def test_after_a_refund_the_sale_page_shows_the_emptied_meter(qtbot, page, world
     world.sim.insert_into_meter(card)
     world.sim.present_card(card)
     s.complete_clear(account_no="D-5-308")
-    s.refund_room(account_no="D-5-308", payee_name="王同学", payee_id="2022001", approval=world.approval("li"))
+    s.refund_room(
+        account_no="D-5-308", payee_name="王同学", payee_id="2022001", approval=world.approval("li")
+    )
     page.activated()  # back on the sale page (F1)
     qtbot.waitUntil(lambda: "剩余 0.00 kWh" in page.panel.values["write_back"].text(), timeout=5000)
     page.reset()

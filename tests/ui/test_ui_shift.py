@@ -104,7 +104,11 @@ def test_a_reason_then_the_supervisor_then_a_confirmed_close(qtbot, page, world,
     assert signed[0].amount_fen == 10_000 and signed[0].reason == "找零多找"
     assert "应有 ￥600.00" in dict(signed[0].rows()).get("清点", "")
     (closure,) = db_rows(world, ShiftClosure)
-    assert (closure.counted_fen, closure.difference_fen, closure.difference_reason) == (50_000, -10_000, "找零多找")
+    assert (closure.counted_fen, closure.difference_fen, closure.difference_reason) == (
+        50_000,
+        -10_000,
+        "找零多找",
+    )
     assert len(questions) == 3  # the count, the refused close, the close: the approval retry asks no more
 
 

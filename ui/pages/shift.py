@@ -227,7 +227,9 @@ class ShiftPage(Page):
         total = format_yuan(sum(f * n for f, n in counted.items()))
         if not confirm(
             self,
-            translate("Shift", "本人清点合计 ￥{0}。\n提交后清点不能更改，之后才显示应有金额和差额。确定提交？").format(total),
+            translate(
+                "Shift", "本人清点合计 ￥{0}。\n提交后清点不能更改，之后才显示应有金额和差额。确定提交？"
+            ).format(total),
         ):
             return
         session = self.ctx.session
@@ -263,7 +265,9 @@ class ShiftPage(Page):
             return
         reason = self.reason.text().strip() or None
         if declared.reason_required and reason is None:
-            self.reason.show_error(translate("Shift", "有{0}：请填写原因").format(difference_kind(declared.difference_fen)))
+            self.reason.show_error(
+                translate("Shift", "有{0}：请填写原因").format(difference_kind(declared.difference_fen))
+            )
             return
         if approval is None and not confirm(
             self, translate("Shift", "结班后本班锁定，不能再售电或收费。确定结班？")
@@ -273,7 +277,9 @@ class ShiftPage(Page):
         self.close_button.setEnabled(False)
         FacadeOp(
             self,
-            lambda: session.close_shift(counted=declared.counted, difference_reason=reason, approval=approval),
+            lambda: session.close_shift(
+                counted=declared.counted, difference_reason=reason, approval=approval
+            ),
         ).success(self._closed).failure(self._close_failed).run()
 
     def _closed(self, result: Any) -> None:
