@@ -106,8 +106,11 @@ class Counter:
 
     def print_in_background(self, on: bool = True) -> None:
         """Print receipts on a thread of their own (the workstation UI turns this on): a sale then
-        returns as soon as it is committed, whatever the printer does (docs/api.md)."""
+        returns as soon as it is committed, whatever the printer does (docs/api.md). Turned on, it
+        takes over the receipts already waiting: printed now, or as soon as the printer is ready."""
         self.devices.background_printing = on
+        if on:
+            drain_quietly(self.context())
 
     def wait_for_printing(self) -> None:
         self.devices.wait_for_printing()

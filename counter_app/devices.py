@@ -11,6 +11,7 @@ the flag here only says what is attached.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -33,12 +34,43 @@ class Devices:
     # next customer is never kept waiting by a slow or faulty printer (the UI turns this on; API
     # callers and tests keep the default: the receipt is printed before the call returns).
     background_printing: bool = False
+    # While receipts wait on a faulty printer (paper out, cover open, offline), the print thread asks
+    # the printer every `print_retry_s` seconds and prints them as soon as it is ready again: a
+    # receipt never waits for the next customer's sale (counter_app.printing.watch).
+    print_retry_s: float = 2.0
     _print_worker: ThreadPoolExecutor | None = None
+    _retry_timer: threading.Timer | None = field(default=None, repr=False)
+    _retry_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _closing: bool = False
 
     def submit_print(self, job: Callable[[], object]) -> None:
         if self._print_worker is None:
             self._print_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="print-queue")
         self._print_worker.submit(job)
+
+    def retry_print_later(self, job: Callable[[], object]) -> None:
+        """Run `job` on the print thread in `print_retry_s` seconds; at most one retry is pending
+        (a second request while one waits is the same retry)."""
+        with self._retry_lock:
+            if self._closing or self._retry_timer is not None:
+                return
+            timer = threading.Timer(self.print_retry_s, self._retry_due, args=(job,))
+            timer.daemon = True
+            timer.name = "print-retry"
+            self._retry_timer = timer
+            timer.start()
+
+    @property
+    def print_retry_pending(self) -> bool:
+        with self._retry_lock:
+            return self._retry_timer is not None
+
+    def _retry_due(self, job: Callable[[], object]) -> None:
+        with self._retry_lock:
+            self._retry_timer = None
+            if self._closing:
+                return
+            self.submit_print(job)
 
     def wait_for_printing(self) -> None:
         """Until every print already submitted has been tried (for a clean close and for tests)."""
@@ -55,6 +87,11 @@ class Devices:
         return self.card
 
     def close(self) -> None:
+        with self._retry_lock:
+            self._closing = True
+            if self._retry_timer is not None:
+                self._retry_timer.cancel()
+                self._retry_timer = None
         if self._print_worker is not None:
             self._print_worker.shutdown(wait=True)
             self._print_worker = None

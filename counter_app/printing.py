@@ -6,6 +6,11 @@ fault (paper out, cover open, offline, no answer) stops the queue and the job st
 the printer returns, the job is printed whole again, without a mark — the customer gets one clean
 receipt. Only a reprint a person asks for (`reprint`) is marked 补打 with its count.
 A printer fault never fails a sale already written: the caller logs it and the UI shows the queue.
+
+With background printing (the workstation), a fault does not leave the jobs to the next sale (which
+would hand the next customer the previous customer's receipt): the print thread watches the
+printer — its status asked every `Devices.print_retry_s` seconds, the I/O on the printer's own
+device thread — and prints the waiting jobs the moment it is ready again (`watch`).
 """
 
 from __future__ import annotations
@@ -13,11 +18,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session as DbSession
 
 from base import crashpoints
-from base.errors import InputInvalid, UserFacingError
+from base.errors import DeviceOffline, InputInvalid, PrinterPaperOut, UserFacingError
 from counter_app import row_seals
 from counter_app.context import OpContext
 from counter_app.documents import render, to_json
@@ -44,14 +49,15 @@ def enqueue(
     return job
 
 
-def waiting_jobs(ctx: OpContext, s: DbSession) -> list[PrintJob]:
+def waiting_jobs_query(ctx: OpContext) -> Select[tuple[PrintJob]]:
     printed = exists().where(
         PrintJobEvent.job_id == PrintJob.id, PrintJobEvent.outcome.in_(("printed", "cancelled"))
     )
-    stmt = (
-        select(PrintJob).where(PrintJob.workstation_id == ctx.workstation.id, ~printed).order_by(PrintJob.id)
-    )
-    return list(s.scalars(stmt))
+    return select(PrintJob).where(PrintJob.workstation_id == ctx.workstation.id, ~printed)
+
+
+def waiting_jobs(ctx: OpContext, s: DbSession) -> list[PrintJob]:
+    return list(s.scalars(waiting_jobs_query(ctx).order_by(PrintJob.id)))
 
 
 def drain(ctx: OpContext) -> int:
@@ -86,9 +92,41 @@ def drain_quietly(ctx: OpContext) -> str | None:
     With background printing on (the workstation UI), the queue is printed on its own thread and
     this returns at once: the sale is already committed and its receipt durably queued."""
     if ctx.devices.background_printing:
-        ctx.devices.submit_print(lambda: _drain_logged(ctx))
+        ctx.devices.submit_print(lambda: _drain_and_watch(ctx))
         return None
     return _drain_logged(ctx)
+
+
+# The faults the printer recovers from by itself or by a person's hand (paper, cover, power, cable):
+# worth watching for. Anything else (a tampered job) waits for a person, not for the printer.
+PRINTER_FAULTS = (PrinterPaperOut.code, DeviceOffline.code)
+
+
+def _drain_and_watch(ctx: OpContext) -> None:
+    """On the print thread: print what waits; on a printer fault, watch the printer."""
+    if _drain_logged(ctx) in PRINTER_FAULTS:
+        ctx.devices.retry_print_later(lambda: watch(ctx))
+
+
+def watch(ctx: OpContext) -> None:
+    """On the print thread, while jobs wait: ask the printer (on its device thread) whether it is
+    ready; when it is, print the waiting jobs at once; when not, ask again later. Stops when
+    nothing waits (a later fault starts it again)."""
+    printer = ctx.devices.printer
+    if printer is None:
+        return
+    try:
+        with ctx.reading() as s:
+            waiting = s.scalar(select(exists(waiting_jobs_query(ctx)))) or False
+    except Exception:  # the database away: the next sale or the next start prints them
+        log.exception("print queue: cannot read the waiting jobs; watching stopped")
+        return
+    if not waiting:
+        return
+    if printer.status().ready:  # never raises: a silent printer is `known=False`, not ready
+        _drain_and_watch(ctx)
+    else:
+        ctx.devices.retry_print_later(lambda: watch(ctx))
 
 
 def _drain_logged(ctx: OpContext) -> str | None:

@@ -233,6 +233,23 @@ class SettlementInfo:
 
 
 @dataclass(frozen=True)
+class DeclaredCount:
+    """Step 1 of the blind close, committed (docs/api.md `declare_count`): the cash counted by
+    denomination and, only now that it can no longer change, what was expected and the difference
+    (长款 > 0, 短款 < 0). `reason_required`: the close needs a reason for the difference;
+    `approval_required`: and a 监督人 (above the setting `close_difference_fen`)."""
+
+    shift_id: int
+    counted: dict[int, int]
+    counted_fen: int
+    expected_fen: int
+    difference_fen: int
+    declared_at: datetime
+    reason_required: bool
+    approval_required: bool
+
+
+@dataclass(frozen=True)
 class SheetInfo:
     sheet_no: str
     signatures: tuple[tuple[str, str, datetime], ...]  # (step, signer, at)

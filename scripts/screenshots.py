@@ -138,6 +138,7 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
         )
     ):
         shoot_role(app, counter, out, suffix, name, keys, 30 + 5 * n)
+    shoot_printer_and_close(app, counter, window, session, out, suffix)
     request = ApprovalRequest("更正", "zhang", ROOM, 5000, 8499, "房间号输错")
     dialog = ApprovalDialog(window, request, Approval)
     dialog.show()
@@ -145,6 +146,26 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
     dialog.close()
     window.lock()
     shoot(window, out / f"21_lock{suffix}.png", app)
+
+
+def shoot_printer_and_close(app: QApplication, counter, window, session, out: Path, suffix: str) -> None:
+    """The sale page while the paper is out and a receipt waits (the banner), then the shift page
+    after the blind count was committed (expected and the difference shown, the count locked)."""
+    counter.sim.printer(paper_out=True)
+    session.top_up(account_no=ACCOUNT, amount_fen=3_000, tendered_fen=3_000)  # its receipt waits
+    window.show_page("sale")
+    window.statusBar().refresh()
+    shoot(window, out / f"22_sale_paper_out{suffix}.png", app)
+    counter.sim.printer()
+    counter.print_in_background(True)  # the waiting receipts print now
+    counter.wait_for_printing()
+    window.statusBar().refresh()
+    window.show_page("shift")
+    page = window.pages["shift"]
+    page.tabs.setCurrentIndex(0)
+    page._declared(session.declare_count(counted={10000: 5, 1000: 2, 500: 1}))  # 525 of 530: short 5
+    page.reason.set_text("找零多找")
+    shoot(window, out / f"23_shift_counted{suffix}.png", app)
 
 
 def shoot_role(app: QApplication, counter, out: Path, suffix: str, name: str, keys, first: int) -> None:
@@ -173,7 +194,7 @@ def prepare_page(app: QApplication, window, key: str, page) -> None:
         page.query.set_text("王")
         page.run_search()
     elif key == "shift":
-        page.x_report()
+        page.counts[10000].setValue(5)  # step 1 of the blind close, being typed (nothing expected shown)
     elif key == "diagnostics":
         page.device_info()
     elif key == "reports":

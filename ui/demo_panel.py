@@ -196,13 +196,13 @@ class DemoPanel(QWidget):
         )
 
     def toggle_paper(self, out: bool) -> None:
-        sim = self.sim
-        self._run(
-            lambda: sim.printer(paper_out=out),
-            lambda _r: self.output.setText(
-                translate("Demo", "打印机缺纸") if out else translate("Demo", "打印机已装纸，排队凭条已补打")
-            ),
-        )
+        sim, counter = self.sim, self.ctx.counter
+
+        def toggle() -> int:
+            sim.printer(paper_out=out)
+            return counter.device_status().queued_receipts
+
+        self._run(toggle, lambda waiting: self.output.setText(paper_text(out, waiting)))
 
     def printed(self) -> None:  # the last receipt as the printer decoded it
         sim = self.sim
@@ -210,6 +210,16 @@ class DemoPanel(QWidget):
             sim.printed,
             lambda texts: self.output.setText(texts[-1] if texts else translate("Demo", "尚无凭条")),
         )
+
+
+def paper_text(out: bool, waiting: int) -> str:
+    """Only what is true at that moment: the waiting receipts print by themselves a moment later
+    (the print queue watches the printer), so they are said to be waiting, never "已补打"."""
+    if out:
+        return translate("Demo", "打印机缺纸")
+    if waiting:
+        return translate("Demo", "打印机已装纸：{0} 张待打印凭条即将自动打印（见状态栏）").format(waiting)
+    return translate("Demo", "打印机已装纸")
 
 
 def insert_text(serial: str, event: str | None, state) -> str:

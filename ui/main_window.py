@@ -28,7 +28,7 @@ from ui.lock_screen import LockScreen
 from ui.ops import FacadeOp, runner
 from ui.pages import page_classes
 from ui.pages.base import Page
-from ui.status import DeviceStatusBar, simulated_banner
+from ui.status import DeviceStatusBar, PrinterBanner, simulated_banner
 
 translate = QCoreApplication.translate
 # Which pages a role sees (the facade still enforces roles on every call). DOMAIN "People and
@@ -73,7 +73,9 @@ class MainWindow(QMainWindow):
         self.lock_screen.supervisor_unlocked.connect(self.unlock_for_shift_close)
         self.screens.addWidget(self.lock_screen)
         self.setCentralWidget(self._with_banner(self.screens))
-        self.setStatusBar(DeviceStatusBar(ctx.counter, runner()))
+        status_bar = DeviceStatusBar(ctx.counter, runner())
+        status_bar.status_changed.connect(self.printer_banner.show_status)
+        self.setStatusBar(status_bar)
         self._build_menu()
         self.idle = IdleWatcher(ctx.idle_lock_minutes, self)
         self.idle.idle.connect(self.lock)
@@ -100,9 +102,16 @@ class MainWindow(QMainWindow):
         self.nav.currentItemChanged.connect(
             lambda item, _prev: item and self.show_page(item.data(Qt.ItemDataRole.UserRole))
         )
+        # Above the page, whichever it is (the sale page first): the printer's fault and the
+        # receipts it holds, until both are gone.
+        self.printer_banner = PrinterBanner()
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.printer_banner)
+        column.addWidget(self.stack, 1)
         row = QHBoxLayout()
         row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
+        row.addLayout(column, 1)
         area = QWidget()
         area.setLayout(row)
         return area

@@ -74,6 +74,7 @@ class FacadeRunner(QObject):
 
     busy_changed = Signal(bool)
     job_finished = Signal()
+    visible_job_finished = Signal()  # a call a person made (not a background poll) has answered
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +121,8 @@ class FacadeRunner(QObject):
             _deliver(job, result, exc)
         finally:
             self.job_finished.emit()
+            if not job.quiet:
+                self.visible_job_finished.emit()
 
 
 def _deliver(job: _Job, result: Any, exc: BaseException | None) -> None:
@@ -146,6 +149,11 @@ def runner() -> FacadeRunner:
     if _runner is None or not shiboken6.isValid(_runner):
         _runner = FacadeRunner()
     return _runner
+
+
+def current_runner() -> FacadeRunner | None:
+    """The worker if there is one, without creating it (a poll after shutdown must not start one)."""
+    return _runner if _runner is not None and shiboken6.isValid(_runner) else None
 
 
 def set_runner(new: FacadeRunner | None) -> None:

@@ -41,10 +41,14 @@ def read_card(ctx: OpContext) -> CardInfo:
 
 def card_info(reading: CardReading, account_no: str | None, *, simulated: bool) -> CardInfo:
     purchase = reading.purchase
+    # `loaded` speaks of energy waiting on the card for its meter. A record that carries none (a
+    # new card, purchase counter 0, or a replacement card) has nothing to load: None, never False,
+    # so no "上次购电未入表" is shown for a card that never bought (the rule of sales.py's check).
+    carries = purchase is not None and purchase.energy_ckwh + purchase.free_ckwh > 0
     return CardInfo(
         card_serial=reading.card_serial, kind=str(reading.kind), account_no=account_no,
         purchase_counter=purchase.purchase_counter if purchase else None,
-        loaded=reading.loaded if purchase else None, write_back=api_write_back(reading.write_back),
+        loaded=reading.loaded if carries else None, write_back=api_write_back(reading.write_back),
         simulated=simulated,
     )  # fmt: skip
 

@@ -8,15 +8,19 @@
 2. Price it. The latest purchases are the unused ones: walk the purchases newest first and take
    each one's energy at its price until the refundable energy is covered. Energy no recorded
    purchase covers is valued at the oldest known price and flagged (`unpriced`).
-3. Add the exact values (Decimal fen) and round DOWN once to the fen. Each line also shows its own
-   value truncated to the fen, for display only: the lines may add up to a little less than the
-   total (at most one fen per line beyond the first); the total is the refund.
+3. Add the exact values (Decimal fen) and round DOWN once to the fen: that total is the refund.
+   The lines a person reads (slip, form, screen) must add up to it, so the total is shared out over
+   the lines by largest remainder: each line gets its exact value rounded down, and the fen still
+   missing to reach the total (fewer than the number of lines) go one each to the lines with the
+   largest dropped fractions (the first such line on a tie). Every line is then its exact value
+   rounded down or up, never further than one fen from it, and the lines sum to the total exactly
+   (issue 14 §12: 19.99 + 39.99 + 29.99 + 49.99 printed under a total of 139.99).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_FLOOR, Decimal
 
 from base.money import value_ckwh_exact
@@ -34,7 +38,7 @@ class Purchase:
 class ValuationLine:
     energy_ckwh: int
     price_e4: int
-    fen: int  # exact value truncated to the fen: display only
+    fen: int  # this line's share of the total (largest remainder): the lines sum to the refund
     exact_fen: Decimal
     unpriced: bool = False
 
@@ -83,8 +87,22 @@ def value_refund(
             raise ValueError("energy not covered by any purchase and no price known")
         lines.append(_line(left, oldest_price_e4, unpriced=True))
     exact = sum((line.exact_fen for line in lines), Decimal(0))
-    return Valuation(refundable_ckwh=refundable_ckwh, refund_fen=_floor(exact), exact_fen=exact,
-                     lines=tuple(lines), unpriced_ckwh=left)  # fmt: skip
+    total = _floor(exact)
+    return Valuation(refundable_ckwh=refundable_ckwh, refund_fen=total, exact_fen=exact,
+                     lines=allocate(tuple(lines), total), unpriced_ckwh=left)  # fmt: skip
+
+
+def allocate(lines: tuple[ValuationLine, ...], total_fen: int) -> tuple[ValuationLine, ...]:
+    """`lines` with their `fen` shared out of `total_fen` by largest remainder (module docstring 3).
+    `total_fen` is the floor of the lines' exact sum, so it lies between the sum of the lines'
+    floors and that sum plus len(lines) - 1."""
+    floors = [_floor(line.exact_fen) for line in lines]
+    missing = total_fen - sum(floors)
+    if not 0 <= missing < max(len(lines), 1):
+        raise ValueError("the total is not the rounded-down sum of the lines")
+    by_remainder = sorted(range(len(lines)), key=lambda i: (-(lines[i].exact_fen - floors[i]), i))
+    bumped = set(by_remainder[:missing])
+    return tuple(replace(line, fen=floors[i] + (1 if i in bumped else 0)) for i, line in enumerate(lines))
 
 
 def _line(energy_ckwh: int, price_e4: int, *, unpriced: bool = False) -> ValuationLine:

@@ -14,7 +14,15 @@ from counter_app.ops import settlement_close as close
 from counter_app.ops import settlement_finance as finance
 from counter_app.ops.finance_lists import ListingOps
 from counter_app.receipt_signing import ReceiptCheck
-from counter_app.results import DepositInfo, MonthInfo, ReceiptBook, SettlementInfo, SheetInfo, ShiftTotals
+from counter_app.results import (
+    DeclaredCount,
+    DepositInfo,
+    MonthInfo,
+    ReceiptBook,
+    SettlementInfo,
+    SheetInfo,
+    ShiftTotals,
+)
 from counter_app.settlement.deposits import LateDeposit
 
 
@@ -27,6 +35,16 @@ class SettlementOps(ListingOps):  # ListingOps: the read-only lists of docs/api.
                     approval: Approval | None = None) -> SettlementInfo:  # fmt: skip
         return close.close_shift(self.ctx, counted=counted, difference_reason=difference_reason,
                                  approval=approval, reports_dir=self.counter.reports_dir)  # fmt: skip
+
+    def declare_count(self, *, counted: Mapping[Any, Any]) -> DeclaredCount:
+        """Addition (docs/api.md): step 1 of the blind close on its own, committed, then compared
+        with what was expected (the difference and whether a reason and a 监督人 are needed)."""
+        return close.declare_and_compare(self.ctx, counted=counted)
+
+    def declared_count(self) -> DeclaredCount | None:
+        """Addition (docs/api.md): the open shift's declared count with its comparison; None while
+        the cash is not counted yet."""
+        return close.declared_figures(self.ctx)
 
     def sign_sheet(self, *, sheet_no: str, voucher_no: str | None = None) -> SheetInfo:
         return close.sign_sheet(self.ctx, sheet_no=sheet_no, voucher_no=voucher_no)

@@ -30,7 +30,7 @@ from counter_app import backups, printing, queueing
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops.common import open_shift_row
-from counter_app.results import SettlementInfo, SheetInfo, ShiftTotals
+from counter_app.results import DeclaredCount, SettlementInfo, SheetInfo, ShiftTotals
 from counter_app.roles import SELLING_ROLES
 from counter_app.settlement import closing, printouts, shift_close, signoff
 from db.models import ShiftClosure
@@ -96,6 +96,29 @@ def declare_count(ctx: OpContext, *, counted: Mapping[Any, Any]) -> int:
         if not already:
             ctx.audit(s, "shift.count_declared", shift_id=shift.id, counted_fen=counted_fen)
         return shift.id
+
+
+def declare_and_compare(ctx: OpContext, *, counted: Mapping[Any, Any]) -> DeclaredCount:
+    """The blind close's step 1 on its own (docs/api.md `declare_count`): the count is committed
+    first, then — only then — compared with what was expected. The cashier gives the reason for a
+    difference afterwards, to `close_shift`, which cannot change the count."""
+    declare_count(ctx, counted=counted)
+    found = declared_figures(ctx)
+    assert found is not None  # just declared and committed
+    return found
+
+
+def declared_figures(ctx: OpContext) -> DeclaredCount | None:
+    """The open shift's declared count compared with what was expected; None while nothing is
+    declared (then nothing about what is expected is said)."""
+    with ctx.reading() as s:
+        ctx.require_role(s, *SELLING_ROLES)
+        shift = open_shift_row(ctx, s)
+        shift_close._require_own_shift(shift, ctx.operator_id)
+        count = shift_close.declared_count(s, shift.id)
+        if count is None:
+            return None
+        return closing.compare_count(s, shift, count)
 
 
 def _write_sheet_pdf(ctx: OpContext, sheet_no: str, reports_dir: Path | None) -> str | None:

@@ -25,7 +25,7 @@ from base.errors import InputInvalid
 from counter_app import audit
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
-from counter_app.results import SettlementInfo
+from counter_app.results import DeclaredCount, SettlementInfo
 from counter_app.settings import get_setting
 from counter_app.settlement import shift_close
 from counter_app.settlement.ledger_view import EntryRow, drawer_cash, refund_float_paid, shift_entries
@@ -106,9 +106,7 @@ def _figures(
 ) -> tuple[CloseFigures, int | None]:  # fmt: skip
     """(CloseFigures, approval id or None). The approval is asked only above the limit, through
     `ctx.approve` (the single-operator queue hook, the ttl setting, the counter's hasher)."""
-    cash_in = drawer_cash(entries, refund_float=False)
-    float_refunds = refund_float_paid(entries) if settings.refund_float else 0
-    expected = shift.float_fen + cash_in - float_refunds
+    cash_in, float_refunds, expected = expected_cash(shift, entries, settings)
     difference = count.counted_fen - expected
     reason = (reason or "").strip() or None
     if difference and reason is None:
@@ -125,6 +123,26 @@ def _figures(
     figures = CloseFigures({int(k): v for k, v in count.counted.items()}, count.counted_fen, shift.float_fen,
                            cash_in, float_refunds, expected, difference, reason, approved_by)  # fmt: skip
     return figures, approval_id
+
+
+def expected_cash(shift: Shift, entries: list[EntryRow], settings: CloseSettings) -> tuple[int, int, int]:
+    """(cash in, refunds paid from the refund float, expected in the drawer) of the shift."""
+    cash_in = drawer_cash(entries, refund_float=False)
+    float_refunds = refund_float_paid(entries) if settings.refund_float else 0
+    return cash_in, float_refunds, shift.float_fen + cash_in - float_refunds
+
+
+def compare_count(session: Session, shift: Shift, count: ShiftCount) -> DeclaredCount:
+    """The declared count against what was expected. Only for a count already on record (the blind
+    order): the caller holds `count`, read from the database."""
+    settings = CloseSettings.from_session(session)
+    _, _, expected = expected_cash(shift, shift_entries(session, shift.id), settings)
+    difference = count.counted_fen - expected
+    return DeclaredCount(
+        shift_id=shift.id, counted={int(k): v for k, v in count.counted.items()}, counted_fen=count.counted_fen,
+        expected_fen=expected, difference_fen=difference, declared_at=count.declared_at,
+        reason_required=difference != 0, approval_required=abs(difference) > settings.close_difference_fen,
+    )  # fmt: skip
 
 
 def content_digest(content: dict[str, Any]) -> str:

@@ -73,6 +73,7 @@ class EscPosDecoder:
     on_status: Callable[[int], bytes]
     on_identify: Callable[[int], bytes] = field(default=lambda n: b"")
     drawer_kicks: int = 0
+    ink: int = 0  # counts what put marks on the paper (text, line feeds, QR codes); commands do not
     _buf: bytearray = field(default_factory=bytearray)
     _lines: list[PrintedLine] = field(default_factory=list)
     _text: bytearray = field(default_factory=bytearray)
@@ -103,6 +104,7 @@ class EscPosDecoder:
         if end is None:
             return 0, b""  # text may end mid-character: wait for the rest
         self._text += b[:end]
+        self.ink += 1
         return end, b""
 
     def _command(self) -> tuple[int, bytes]:
@@ -175,11 +177,13 @@ class EscPosDecoder:
             if fn == 80:  # store: cn fn m d1..dk
                 self._qr_data = bytes(b[8:total])
             elif fn == 81:  # print the stored symbol
+                self.ink += 1
                 text = _decode_qr(self._qr_data)
                 self._lines.append(PrintedLine(f"[QR] {text}", align=self._style.align, qr=text))
         return total, b""
 
     def _end_line(self) -> None:
+        self.ink += 1
         s = self._style
         text = bytes(self._text).decode("gb18030" if s.chinese else "cp437", errors="replace")
         self._lines.append(PrintedLine(text, align=s.align, bold=s.bold, scale=s.scale))

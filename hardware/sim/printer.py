@@ -39,10 +39,15 @@ class SimPrinter:
         )
 
     def receive(self, data: bytes) -> bytes:
+        """Bytes from the line; the printer's answers. Text or feeds received while faulty spoil the
+        receipt under way; commands do not (a status query or GS I asked while the paper is out
+        prints nothing, and their parameter bytes are no text)."""
         with self.lock:
-            if self.state.faulty and any(b >= 0x20 or b == 0x0A for b in data):
+            ink_before = self._decoder.ink
+            answer = self._decoder.feed(data)
+            if self.state.faulty and self._decoder.ink != ink_before:
                 self._spoiled = True
-            return self._decoder.feed(data)
+            return answer
 
     @property
     def drawer_kicks(self) -> int:

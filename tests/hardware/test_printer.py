@@ -93,6 +93,18 @@ def test_paper_running_out_mid_receipt_loses_that_receipt(sim, printer):
         printer.status().raise_for_fault()
 
 
+def test_questions_asked_while_the_paper_is_out_spoil_no_later_receipt(sim, printer):
+    """GIVEN paper out WHEN the printer is only asked (status, GS I model: its parameter byte 'C' is
+    no text) and the paper comes back THEN the next receipt prints whole (issue 14 §3: the receipt
+    held by paper-out must come out when the paper is back)."""
+    sim.printer(paper_out=True)
+    assert printer.status().paper == "out"
+    assert printer.version() and printer.version().startswith("SIM")
+    sim.printer()
+    printer.print_job(RECEIPT)
+    assert sim.printed() == ["购电凭条"] and sim.printer_device.lost_receipts == 0
+
+
 def test_missing_port_is_unknown_status_and_offline_job(tmp_path):
     """GIVEN no such port WHEN status / print THEN unknown / DeviceOffline, no exception of another kind."""
     p = SerialPrinter(str(tmp_path / "nope"), timeout=0.1)

@@ -35,6 +35,7 @@ def test_issue_card_makes_the_blank_card_the_accounts_card(world):
     assert s.find_account(account_no="S-12-101").card_serial == serial
     read = s.read_card()
     assert (read.kind, read.account_no, read.purchase_counter) == ("user", "S-12-101", 0)
+    assert read.loaded is None  # a card that never bought has no previous purchase to load
     (card,) = rows(world, Card, Card.serial == serial)
     assert (card.status, card.kind, card.simulated) == ("issued", "user", True)
     assert [e.kind for e in rows(world, CardEvent, CardEvent.card_id == card.id)] == ["received", "issued"]
@@ -50,6 +51,7 @@ def test_a_new_card_sells_and_the_meter_loads_it(world):
     serial = world.issue_card("D-5-308", session=s)
     sale = s.top_up(account_no="D-5-308", amount_fen=5_883, tendered_fen=5_883)
     assert sale.purchase_counter == 1
+    assert s.read_card().loaded is False  # now energy waits on the card for its meter
     world.sim.insert_into_meter(serial)
     assert world.sim.meter_state("M5308").remaining_ckwh == sale.energy_ckwh == 10_000
 

@@ -132,6 +132,40 @@ def test_blind_close_count_first_then_refusal_then_retry(world):
     assert "班结(Z)" in z and "W01-Z-00000001" in z and format_yuan(EXPECTED) in z and "短款" in z
 
 
+def test_declare_count_commits_the_count_before_saying_the_difference(world):
+    """The workstation's blind close (issue 14 §9): nothing expected is said before the count is
+    on record; `declare_count` commits it, then says expected and the difference; the reason comes
+    afterwards, to `close_shift`, and cannot change the count."""
+    s, shift_id = selling_shift(world)
+    assert s.declared_count() is None  # nothing counted: nothing expected is said
+    with pytest.raises(RoleForbidden):
+        world.login("li").declared_count()  # li has no shift open here: not hers to see
+    declared = s.declare_count(counted=SHORT)
+    assert scalar(world, select(ShiftCount.counted_fen).where(ShiftCount.shift_id == shift_id)) == 60_000
+    assert (declared.counted_fen, declared.expected_fen, declared.difference_fen) == (
+        60_000,
+        EXPECTED,
+        -5_000,
+    )
+    assert declared.counted == SHORT and declared.reason_required and declared.approval_required
+    assert s.declared_count() == declared  # the page can come back to it
+    with pytest.raises(InputInvalid) as recount:
+        s.declare_count(counted=EXACT)  # having seen the difference, no recount
+    assert recount.value.data["count_declared"] is True
+    assert s.declare_count(counted=SHORT) == declared  # the same count again is the same answer
+    info = s.close_shift(
+        counted=declared.counted, difference_reason="找零多找", approval=world.approval("li")
+    )
+    assert (info.expected_fen, info.counted_fen, info.difference_fen) == (EXPECTED, 60_000, -5_000)
+
+
+def test_declare_count_of_an_exact_drawer_needs_no_reason(world):
+    s, _ = selling_shift(world)
+    declared = s.declare_count(counted={"10000": "6", "5000": "1"})  # as typed
+    assert declared.difference_fen == 0 and not declared.reason_required and not declared.approval_required
+    assert s.close_shift(counted=declared.counted).difference_fen == 0
+
+
 def test_after_close_the_shift_takes_no_sale(world):
     s, _, _ = closed_shift(world)
     with pytest.raises((ShiftNotOpen, ShiftClosed)):  # S-12-101's card is still on the reader

@@ -30,7 +30,7 @@ def press(qtbot, key, text: str = "") -> None:
     qtbot.keyClick(widget, key)
 
 
-def test_demo_story_sale_meter_x_report_blind_close(qtbot, window, world, runner):
+def test_demo_story_sale_meter_x_report_blind_close(qtbot, window, world, runner, monkeypatch):
     banners = [w for w in window.findChildren(QLabel) if w.objectName() == "simulatedBanner"]
     assert banners and "演示 / SIMULATED" in banners[0].text()
     panel = window.demo_panel
@@ -61,15 +61,26 @@ def test_demo_story_sale_meter_x_report_blind_close(qtbot, window, world, runner
     assert world.sim.meter_state("M5308").remaining_ckwh == 16_998
 
     # 4. the mid-shift self-check, then the blind close: counted before anything expected shows
+    from ui.pages import shift as shift_module
+
+    asked: list[str] = []
+    monkeypatch.setattr(shift_module, "confirm", lambda parent, text: asked.append(text) or True)
     window.show_page("shift")
     shift = window.pages["shift"]
+    shift.tabs.setCurrentIndex(1)
     shift.x_report()
     qtbot.waitUntil(lambda: "100.00" in shift.x_label.text(), timeout=5000)
     assert "应有" not in shift.x_label.text()  # the X report never shows the expected drawer
+    shift.tabs.setCurrentIndex(0)
+    assert shift.x_label.text() == ""  # and its takings are gone when the count begins
     shift.counts[10000].setValue(6)  # float 500 + takings 100
     assert shift.counted_label.text() == "￥600.00"
+    shift.declare()
+    qtbot.waitUntil(lambda: shift.declared is not None, timeout=10_000)
+    assert "无差额" in shift.comparison.text() and shift.reason.isHidden()
     shift.close_shift()
     qtbot.waitUntil(lambda: "交账单" in shift.result.text(), timeout=10_000)
+    assert len(asked) == 2  # the count and the close, each confirmed
     assert "无差额" in shift.result.text() and "应有 ￥600.00" in shift.result.text()
     with pytest.raises(Exception) as closed:
         window.ctx.session.top_up(account_no="D-5-308", amount_fen=5_000)

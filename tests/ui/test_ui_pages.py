@@ -56,6 +56,71 @@ def test_status_bar_shows_devices(qtbot, window, world):
     qtbot.waitUntil(lambda: "缺纸" in bar.labels["paper"].text(), timeout=3000)
 
 
+def test_paper_out_during_a_sale_is_a_banner_until_the_receipts_are_printed(qtbot, window, world, runner):
+    """GIVEN the workstation printing in the background and the paper out WHEN a sale is made on the
+    sale page THEN a red banner above the page says the paper is out and 2 receipts (the receipt
+    and its 确认单) wait, without the cashier asking; WHEN the paper is back THEN they print by
+    themselves and the banner goes (issue 14 §3)."""
+    world.counter.devices.print_retry_s = 0.1
+    world.counter.print_in_background(True)
+    world.issue_card("D-5-308", window.ctx.session)
+    world.counter.wait_for_printing()
+    printed = len(world.sim.printed())
+    window.demo_panel.paper_out.setChecked(True)  # the demo panel's 打印机缺纸
+    qtbot.waitUntil(lambda: window.demo_panel.output.text() == "打印机缺纸")
+    banner = window.printer_banner
+    assert banner.isHidden()
+    page = window.pages["sale"]
+    window.show_page("sale")
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.account is not None and page.amount.edit.hasFocus())
+    qtbot.keyClicks(page.amount.edit, "50")
+    qtbot.keyClick(page.amount.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.tendered.edit.hasFocus())
+    qtbot.keyClick(page.tendered.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.last_sale is not None, timeout=5000)
+    qtbot.waitUntil(lambda: banner.isVisible(), timeout=3000)  # no manual refresh: after the sale
+    assert "打印机缺纸" in banner.text() and "2 张凭条未打印" in banner.text() and banner.level == "error"
+    assert "2 张凭条待打印（缺纸）" in window.statusBar().labels["queue"].text()
+    assert banner.height() >= 30 and banner.width() > window.pages["sale"].width() // 2
+    assert len(world.sim.printed()) == printed
+
+    window.demo_panel.paper_out.setChecked(False)  # paper back; the cashier does nothing
+    qtbot.waitUntil(lambda: window.demo_panel.output.text().startswith("打印机已装纸"))
+    assert "已补打" not in window.demo_panel.output.text()  # it says nothing printed that was not
+    qtbot.waitUntil(lambda: banner.isHidden(), timeout=6000)
+    assert window.statusBar().labels["queue"].text() == ""
+    receipt_no = page.last_sale.receipt_no
+    assert sum(receipt_no in text for text in world.sim.printed()) == 4  # receipt and 确认单, 2 copies each
+
+
+def test_banner_and_queue_texts_say_what_is_true():
+    from ui.facade import DeviceState, DeviceStatus
+    from ui.status import banner_text, queue_text
+
+    def status(queued, **printer):
+        state = DeviceState(
+            "printer", configured=True, answered=True, **({"online": True, "paper": "ok"} | printer)
+        )
+        return DeviceStatus(DeviceState("reader", configured=True), state, queued, True)
+
+    assert banner_text(status(0)) is None
+    assert banner_text(status(0, cover_open=True))[1] == "error"
+    assert queue_text(status(1)) == "1 张凭条待打印（正在打印）"
+    assert "已补打" not in queue_text(status(3, paper="out")) and "（缺纸）" in queue_text(
+        status(3, paper="out")
+    )
+    assert banner_text(status(2))[1] == "working"  # printer fine, the queue still printing
+    assert (
+        banner_text(
+            DeviceStatus(
+                DeviceState("reader", configured=True), DeviceState("printer", configured=False), 0, True
+            )
+        )
+        is None
+    )
+
+
 def test_administrator_sees_no_sale_page():
     assert visible_keys("admin") == ["settings", "diagnostics"]
 

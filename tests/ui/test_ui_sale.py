@@ -160,6 +160,55 @@ def test_the_last_write_back_is_shown_with_its_date(qtbot, page, world, card, ru
     assert "已入表" in page.panel.values["card"].text()
 
 
+def test_a_new_card_is_not_said_to_hold_an_unloaded_purchase(qtbot, page, world, card, runner):
+    """GIVEN a card just issued (purchase counter 0, never bought) WHEN it is read THEN the page says
+    it is new, with no "上次购电未入表" warning; after a first purchase the warning is right again."""
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.account is not None)
+    assert "新卡" in page.panel.values["card"].text()
+    assert (
+        "未入表" not in page.panel.values["card"].text() and "第 0 次" not in page.panel.values["card"].text()
+    )
+    assert page.panel.warning.text() == ""
+    page.ctx.session.top_up(account_no="D-5-308", amount_fen=3_000)
+    page.account = None
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.account is not None)
+    assert (
+        "第 1 次购电" in page.panel.values["card"].text()
+        and "上次购电未入表" in page.panel.values["card"].text()
+    )
+    assert "请先将卡插入电表" in page.panel.warning.text()
+
+
+def test_after_a_refund_the_sale_page_shows_the_emptied_meter(qtbot, page, world, card, runner):
+    """GIVEN 5-308 on the sale page with 84.99 kWh left in the meter WHEN the room is cleared and
+    refunded on the refund page and the cashier comes back to the sale page THEN it shows the meter
+    emptied, not the old remaining energy; reading the card again says the same."""
+    s = page.ctx.session
+    s.top_up(account_no="D-5-308", amount_fen=5_000)
+    world.sim.insert_into_meter(card)
+    world.clock.advance(minutes=5)
+    world.sim.present_card(card)
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.account is not None)
+    assert "剩余 84.99 kWh" in page.panel.values["write_back"].text()
+
+    s.issue_clear_card(account_no="D-5-308", reason="毕业离校", approval=world.approval("li"))
+    world.sim.insert_into_meter(card)
+    world.sim.present_card(card)
+    s.complete_clear(account_no="D-5-308")
+    s.refund_room(
+        account_no="D-5-308", payee_name="王同学", payee_id="2022001", approval=world.approval("li")
+    )
+    page.activated()  # back on the sale page (F1)
+    qtbot.waitUntil(lambda: "剩余 0.00 kWh" in page.panel.values["write_back"].text(), timeout=5000)
+    page.reset()
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)  # the card read again
+    qtbot.waitUntil(lambda: page.account is not None)
+    assert "剩余 0.00 kWh" in page.panel.values["write_back"].text()
+
+
 def test_typed_room_is_checked_against_the_card(qtbot, page, world, ctx, runner):
     world.issue_card("D-5-309", ctx.session)  # the card of 5-309 on the reader
     page.room.set_text("5-308")
@@ -191,3 +240,25 @@ def test_a_sale_not_recorded_tells_the_cashier_not_to_refund(qtbot, page, world,
     monkeypatch.setattr(intent_kinds, "committer_for", real)
     page.ctx.session.read_card()
     assert page.ctx.session.open_intents() == []
+
+
+def test_reprint_says_已补打_only_when_the_copy_is_on_paper(qtbot, page, world, card, runner):
+    """Issue 14 §3: with the paper out, Ctrl+P says the copy waits and why, not 已补打; with paper,
+    已补打 — as the printer decoded it."""
+    world.counter.devices.print_retry_s = 0.1
+    world.counter.print_in_background(True)
+    sell(qtbot, page)
+    qtbot.waitUntil(lambda: page.last_sale is not None, timeout=5000)
+    world.counter.wait_for_printing()
+    receipt_no = page.last_sale.receipt_no
+    world.sim.printer(paper_out=True)
+    page.reprint()
+    qtbot.waitUntil(lambda: receipt_no in page.message.text(), timeout=5000)
+    assert "尚未打出" in page.message.text() and "（缺纸）" in page.message.text()
+    assert "已补打" not in page.message.text()
+    assert not any("补打" in text for text in world.sim.printed())
+    world.sim.printer()
+    qtbot.waitUntil(lambda: any("补打" in text for text in world.sim.printed()), timeout=5000)  # by itself
+    page.reprint()
+    qtbot.waitUntil(lambda: "已补打" in page.message.text(), timeout=5000)
+    assert "第 2 次" in page.message.text()

@@ -762,14 +762,17 @@ Meter balance {0} kWh, purchase no. {1}</translation>
         <translation>counter {0}, remaining {1} kWh, consumed {2} kWh, alarms {3}</translation>
     </message>
     <message>
-        <location filename="../demo_panel.py" line="203"/>
-        <source>打印机已装纸，排队凭条已补打</source>
-        <translation>Paper loaded; queued receipts printed</translation>
-    </message>
-    <message>
         <location filename="../demo_panel.py" line="211"/>
         <source>尚无凭条</source>
         <translation>No receipts yet</translation>
+    </message>
+    <message>
+        <source>打印机已装纸</source>
+        <translation>Paper loaded</translation>
+    </message>
+    <message>
+        <source>打印机已装纸：{0} 张待打印凭条即将自动打印（见状态栏）</source>
+        <translation>Paper loaded: {0} waiting receipts will print by themselves shortly (see the status bar)</translation>
     </message>
 </context>
 <context>
@@ -2581,6 +2584,10 @@ counter-admin report day --from DATE --to DATE --format pdf --out FILE</translat
         <source>找零 ￥{0}</source>
         <translation>change ￥{0}</translation>
     </message>
+    <message>
+        <source>{0}（新卡，尚未购电）</source>
+        <translation>{0} (new card, nothing bought yet)</translation>
+    </message>
 </context>
 <context>
     <name>Settings</name>
@@ -2972,11 +2979,6 @@ PDF: {0}</translation>
         <translation>Show shift totals</translation>
     </message>
     <message>
-        <location filename="../pages/shift.py" line="97"/>
-        <source>结班：先按面额清点现金（盲点，不显示应有金额）</source>
-        <translation>Close: count the cash by denomination first (blind: the expected amount is not shown)</translation>
-    </message>
-    <message>
         <location filename="../pages/shift.py" line="44"/>
         <source>{0} 元</source>
         <translation>{0} yuan</translation>
@@ -3017,11 +3019,6 @@ PDF: {0}</translation>
         <translation>Card fee</translation>
     </message>
     <message>
-        <location filename="../pages/shift.py" line="107"/>
-        <source>差额原因（有长短款时填写）</source>
-        <translation>Reason for a difference (over/short)</translation>
-    </message>
-    <message>
         <location filename="../pages/shift.py" line="108"/>
         <source>结班</source>
         <translation>Close shift</translation>
@@ -3037,14 +3034,71 @@ PDF: {0}</translation>
         <translation>Difference reason</translation>
     </message>
     <message>
-        <location filename="../pages/shift.py" line="145"/>
-        <source>差额超过限额：请填写原因，再请监督人确认</source>
-        <translation>Difference above the limit: enter a reason, then a supervisor approves</translation>
-    </message>
-    <message>
         <location filename="../pages/shift.py" line="148"/>
         <source>结班差额</source>
         <translation>Shift close difference</translation>
+    </message>
+    <message>
+        <source>
+差额超过限额：填写原因后，结班时须监督人确认</source>
+        <translation>
+The difference is above the limit: give a reason; a supervisor confirms at closing</translation>
+    </message>
+    <message>
+        <source>请确认</source>
+        <translation>Please confirm</translation>
+    </message>
+    <message>
+        <source>应有 ￥{0}，实点 ￥{1}，{2}</source>
+        <translation>expected ¥{0}, counted ¥{1}, {2}</translation>
+    </message>
+    <message>
+        <source>清点已提交（不能再改）：{0}</source>
+        <translation>Count submitted (can no longer change): {0}</translation>
+    </message>
+    <message>
+        <source>
+请填写差额原因后结班</source>
+        <translation>
+Give the reason for the difference, then close</translation>
+    </message>
+    <message>
+        <source>结班（盲点现金）</source>
+        <translation>Close shift (blind count)</translation>
+    </message>
+    <message>
+        <source>中途自查（X 报表）</source>
+        <translation>Mid-shift check (X report)</translation>
+    </message>
+    <message>
+        <source>① 按面额清点现金（盲点，不显示应有金额）</source>
+        <translation>① Count the cash by denomination (blind: the expected amount is not shown)</translation>
+    </message>
+    <message>
+        <source>提交清点（提交后不能更改）</source>
+        <translation>Submit the count (cannot be changed afterwards)</translation>
+    </message>
+    <message>
+        <source>② 差额与结班</source>
+        <translation>② Difference and close</translation>
+    </message>
+    <message>
+        <source>结班后本班锁定，不能再售电或收费。确定结班？</source>
+        <translation>After closing, the shift is locked: no more sales or payments. Close the shift?</translation>
+    </message>
+    <message>
+        <source>本人清点合计 ￥{0}。
+提交后清点不能更改，之后才显示应有金额和差额。确定提交？</source>
+        <translation>My count: ¥{0}.
+Once submitted the count cannot change; only then are the expected amount and the difference shown. Submit?</translation>
+    </message>
+    <message>
+        <source>有{0}：请填写原因</source>
+        <translation>Cash {0}: give a reason</translation>
+    </message>
+    <message>
+        <source>清点</source>
+        <translation>Count</translation>
     </message>
 </context>
 <context>
@@ -3100,11 +3154,6 @@ PDF: {0}</translation>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../status.py" line="94"/>
-        <source>待打印凭条 {0} 张（装纸后自动补打）</source>
-        <translation>{0} receipts waiting (they print after paper is loaded)</translation>
-    </message>
-    <message>
         <source>离线</source>
         <translation type="vanished">offline</translation>
     </message>
@@ -3116,7 +3165,7 @@ PDF: {0}</translation>
     </message>
     <message>
         <source>缺纸</source>
-        <translation type="vanished">out of paper</translation>
+        <translation>out of paper</translation>
     </message>
     <message>
         <location filename="../status.py" line="79"/>
@@ -3158,6 +3207,58 @@ PDF: {0}</translation>
     <message>
         <source>待打印凭条 {0} 张</source>
         <translation type="vanished">{0} receipts waiting to print</translation>
+    </message>
+    <message>
+        <source>打印机缺纸，请立即装纸</source>
+        <translation>Printer out of paper: load paper now</translation>
+    </message>
+    <message>
+        <source>打印机盖未关</source>
+        <translation>printer cover open</translation>
+    </message>
+    <message>
+        <source>打印机盖未关，请合上</source>
+        <translation>Printer cover open: close it</translation>
+    </message>
+    <message>
+        <source>打印机脱机</source>
+        <translation>printer offline</translation>
+    </message>
+    <message>
+        <source>打印机脱机，请检查电源和连线</source>
+        <translation>Printer offline: check its power and cable</translation>
+    </message>
+    <message>
+        <source>{0} 张凭条待打印（正在打印）</source>
+        <translation>{0} receipts waiting (printing)</translation>
+    </message>
+    <message>
+        <source>凭条暂时无法打印</source>
+        <translation>receipts cannot be printed for now</translation>
+    </message>
+    <message>
+        <source>{0} 张凭条待打印（{1}）</source>
+        <translation>{0} receipts waiting ({1})</translation>
+    </message>
+    <message>
+        <source>{0} 张凭条待打印（打印机无响应）</source>
+        <translation>{0} receipts waiting (printer not answering)</translation>
+    </message>
+    <message>
+        <source>{0} 张凭条未打印，恢复后自动打印，请交给对应客户</source>
+        <translation>{0} receipts not printed; they print by themselves once it is fixed — hand each to its customer</translation>
+    </message>
+    <message>
+        <source>正在打印排队的 {0} 张凭条…</source>
+        <translation>Printing {0} waiting receipts…</translation>
+    </message>
+    <message>
+        <source>{0}：{1}</source>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
+        <source>补打 {0}（第 {1} 次）尚未打出：{2}</source>
+        <translation>Reprint of {0} (#{1}) not printed yet: {2}</translation>
     </message>
 </context>
 </TS>

@@ -18,6 +18,7 @@ from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.device_setup import DeviceSetupBox
 from ui.pages.sale_panel import card_text
+from ui.status import reprint_and_check, reprint_pending_text
 from ui.widgets import Field, info_label
 
 translate = QCoreApplication.translate
@@ -99,10 +100,11 @@ class DiagnosticsPage(Page):
         if not no:
             self.receipt_no.show_error(translate("Diagnostics", "请输入要补打的票号，如 W01-00000001"))
             return
-        session = self.ctx.session
-        FacadeOp(self, lambda: session.reprint_receipt(receipt_no=no)).success(
-            lambda count: self.output.setText(
-                translate("Diagnostics", "已补打 {0}（凭条标记“补打”第 {1} 次）").format(no, count)
+        counter, session = self.ctx.counter, self.ctx.session
+        FacadeOp(self, lambda: reprint_and_check(counter, session, no)).success(
+            lambda done: self.output.setText(
+                reprint_pending_text(no, *done)
+                or translate("Diagnostics", "已补打 {0}（凭条标记“补打”第 {1} 次）").format(no, done[0])
             )
         ).failure(lambda exc: self.receipt_no.show_error(error_text(exc))).run()
 

@@ -25,6 +25,7 @@ from ui.approval_dialog import ApprovalDialog, ApprovalRequest, explain_refusal
 from ui.ops import FacadeOp, error_text, show_error
 from ui.pages.base import Page
 from ui.pages.sale_panel import AccountPanel, lookup, sale_text
+from ui.status import reprint_and_check, reprint_pending_text
 from ui.widgets import ERROR_STYLE, Field, info_label, route_error
 
 translate = QCoreApplication.translate
@@ -173,6 +174,23 @@ class SalePage(Page):
     def activated(self) -> None:
         if not self.in_flight:
             self.room.edit.setFocus()
+            self.refresh_account()
+
+    def refresh_account(self) -> None:
+        """The account on screen read again when the page comes back: another page (a clear, a
+        refund, a card replaced) may have changed what it shows, e.g. the remaining energy."""
+        if self.account is None or self.in_flight:
+            return
+        session, account_no = self.ctx.session, self.account.account_no
+        FacadeOp(self, lambda: session.find_account(account_no=account_no)).quiet().success(
+            self._refreshed
+        ).failure(lambda _exc: None).run()
+
+    def _refreshed(self, account: AccountInfo) -> None:
+        if self.account is None or self.account.account_no != account.account_no:
+            return  # the cashier moved on meanwhile
+        self.account = account
+        self.panel.show_account(account, self.card)
 
     # --- step 1: card / room → account -----------------------------------------------------------
     def look_up(self) -> None:
@@ -372,12 +390,17 @@ class SalePage(Page):
     def reprint(self) -> None:
         if self.last_sale is None:
             return
-        session, receipt_no = self.ctx.session, self.last_sale.receipt_no
-        FacadeOp(self, lambda: session.reprint_receipt(receipt_no=receipt_no)).success(
-            lambda count: self.message.setText(
-                translate("Sale", "已补打 {0}（第 {1} 次，凭条标记“补打”）").format(receipt_no, count)
-            )
+        counter, session, receipt_no = self.ctx.counter, self.ctx.session, self.last_sale.receipt_no
+        FacadeOp(self, lambda: reprint_and_check(counter, session, receipt_no)).success(
+            lambda done: self._reprinted(receipt_no, *done)
         ).run()
+
+    def _reprinted(self, receipt_no: str, count: int, status: Any) -> None:
+        pending = reprint_pending_text(receipt_no, count, status)
+        self.message.setStyleSheet(ERROR_STYLE if pending else "")
+        self.message.setText(
+            pending or translate("Sale", "已补打 {0}（第 {1} 次，凭条标记“补打”）").format(receipt_no, count)
+        )
 
     def reset(self) -> None:
         """Ready for the next customer; the last result stays visible until the next lookup."""

@@ -91,7 +91,7 @@ class AccountPanel(QGroupBox):
 
 
 def write_back_text(account: AccountInfo, card: CardInfo | None) -> str:
-    wb = (card.write_back if card and card.write_back else None) or account.write_back
+    wb = newest_write_back(card.write_back if card else None, account.write_back)
     if wb is None:
         return translate("Sale", "无返写记录")
     when = wb.at.strftime("%Y-%m-%d %H:%M") if wb.at else translate("Sale", "时间未知")
@@ -103,9 +103,22 @@ def write_back_text(account: AccountInfo, card: CardInfo | None) -> str:
     return text
 
 
+def newest_write_back(on_card, on_record):
+    """The newer of the card's write-back and the account's record of write-backs. On a tie the
+    record wins: after a clear it knows the meter was emptied (remaining 0) while the card's copy
+    still says what was there (issue 14 §12: the old remaining energy shown after a refund)."""
+    if on_card is None or on_card.at is None:
+        return on_record or on_card
+    if on_record is None or on_record.at is None:
+        return on_card
+    return on_card if on_card.at > on_record.at else on_record
+
+
 def card_text(card: CardInfo | None) -> str:
     if card is None:
         return translate("Sale", "未读卡")
+    if not card.purchase_counter and card.loaded is None:
+        return translate("Sale", "{0}（新卡，尚未购电）").format(card.card_serial)
     loaded = {
         True: translate("Sale", "上次购电已入表"),
         False: translate("Sale", "上次购电未入表"),

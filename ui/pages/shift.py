@@ -1,8 +1,13 @@
-"""班次: the mid-shift self-check (X report) and the blind close (DOMAIN.md "Shifts").
+"""班次: the blind close and, on a tab of its own, the mid-shift self-check (X report) (DOMAIN.md
+"Shifts"; issue 14 §9).
 
-Blind: the cashier counts the drawer by denomination BEFORE the expected figure is shown; only the
-facade's answer to `close_shift` reveals expected, counted and the difference (长款/短款). A
-difference above the setting needs a reason and a 监督人, asked for only when the facade says so.
+Blind, in three steps that cannot be taken out of order:
+1. the cashier counts the drawer by denomination, with nothing expected on screen (the X report,
+   whose takings give the expected figure away, is on the other tab and cleared when this one is
+   shown), and submits the count after a confirmation: `declare_count` commits it;
+2. only then are expected, counted and the difference (长款/短款) shown; the count is locked, and
+   a reason is asked for a difference (a 监督人 as well above the setting, when the facade says so);
+3. 结班 after a confirmation (the shift is then locked): `close_shift` with the committed count.
 """
 
 from __future__ import annotations
@@ -10,7 +15,18 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from base.money import format_kwh, format_yuan
 from base.vocabulary import TENDERS
@@ -53,6 +69,40 @@ def totals_text(t: Any) -> str:
     ).format(charges, tenders, first, last, t.voids, format_kwh(t.free_ckwh))
 
 
+def difference_kind(diff: int) -> str:
+    if diff > 0:
+        return translate("Shift", "长款")
+    if diff < 0:
+        return translate("Shift", "短款")
+    return translate("Shift", "无差额")
+
+
+def figures_text(d: Any) -> str:
+    text = translate("Shift", "应有 ￥{0}，实点 ￥{1}，{2}").format(
+        format_yuan(d.expected_fen), format_yuan(d.counted_fen), difference_kind(d.difference_fen)
+    )
+    return text + (f" ￥{format_yuan(abs(d.difference_fen))}" if d.difference_fen else "")
+
+
+def comparison_text(d: Any) -> str:
+    """After the count is committed: expected, counted and the difference."""
+    text = translate("Shift", "清点已提交（不能再改）：{0}").format(figures_text(d))
+    if d.approval_required:
+        text += translate("Shift", "\n差额超过限额：填写原因后，结班时须监督人确认")
+    elif d.reason_required:
+        text += translate("Shift", "\n请填写差额原因后结班")
+    return text
+
+
+def confirm(parent: QWidget | None, text: str) -> bool:
+    """A yes/no question; No is the default (Enter does not close a shift by accident)."""
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    answer = QMessageBox.question(
+        parent, translate("Shift", "请确认"), text, buttons, QMessageBox.StandardButton.No
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def settlement_text(r: Any) -> str:
     diff = r.difference_fen
     kind = (
@@ -82,6 +132,17 @@ class ShiftPage(Page):
 
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
+        self.declared: Any = None  # DeclaredCount once the count is committed
+        self.closed = False
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._close_tab(), translate("Shift", "结班（盲点现金）"))
+        self.tabs.addTab(self._x_tab(), translate("Shift", "中途自查（X 报表）"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.add(self.tabs)
+        self.finish()
+
+    # --- building ------------------------------------------------------------------------------
+    def _x_tab(self) -> QWidget:
         x_box = QGroupBox(translate("Shift", "中途自查（X 报表，不结班）"))
         x_button = QPushButton(translate("Shift", "查看本班合计"))
         x_button.clicked.connect(self.x_report)
@@ -89,12 +150,20 @@ class ShiftPage(Page):
         row = QHBoxLayout(x_box)
         row.addWidget(x_button)
         row.addWidget(self.x_label, 1)
-        self.add(x_box)
-        self.add(self._close_box())
-        self.finish()
+        return x_box
 
-    def _close_box(self) -> QGroupBox:
-        box = QGroupBox(translate("Shift", "结班：先按面额清点现金（盲点，不显示应有金额）"))
+    def _close_tab(self) -> QWidget:
+        tab = QWidget()
+        column = QVBoxLayout(tab)
+        column.addWidget(self._count_box())
+        column.addWidget(self._difference_box())
+        self.result = info_label()
+        column.addWidget(self.result)
+        column.addStretch(1)
+        return tab
+
+    def _count_box(self) -> QGroupBox:
+        box = QGroupBox(translate("Shift", "① 按面额清点现金（盲点，不显示应有金额）"))
         form = QFormLayout(box)
         self.counts: dict[int, QSpinBox] = {}
         for fen in DENOMINATIONS_FEN:
@@ -104,15 +173,41 @@ class ShiftPage(Page):
             self.counts[fen] = spin
             form.addRow(denomination_text(fen), spin)
         self.counted_label = QLabel("￥0.00")
-        self.reason = Field(translate("Shift", "差额原因（有长短款时填写）"))
+        self.declare_button = QPushButton(translate("Shift", "提交清点（提交后不能更改）"))
+        self.declare_button.clicked.connect(lambda: self.declare())
+        form.addRow(translate("Shift", "本人清点合计"), self.counted_label)
+        form.addRow(self.declare_button)
+        return box
+
+    def _difference_box(self) -> QGroupBox:
+        box = self.difference_box = QGroupBox(translate("Shift", "② 差额与结班"))
+        form = QFormLayout(box)
+        self.comparison = info_label()
+        self.comparison.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.reason = Field(translate("Shift", "差额原因"))
+        self.reason.edit.returnPressed.connect(lambda: self.close_shift())
+        self.reason_label = QLabel(translate("Shift", "差额原因"))
         self.close_button = QPushButton(translate("Shift", "结班"))
         self.close_button.clicked.connect(lambda: self.close_shift())
-        self.result = info_label()
-        form.addRow(translate("Shift", "本人清点合计"), self.counted_label)
-        form.addRow(translate("Shift", "差额原因"), self.reason)
+        form.addRow(self.comparison)
+        form.addRow(self.reason_label, self.reason)
         form.addRow(self.close_button)
-        form.addRow(self.result)
+        box.hide()  # nothing of step 2 before the count is committed
         return box
+
+    # --- state -----------------------------------------------------------------------------------
+    def activated(self) -> None:
+        """Back on the page (or the window rebuilt): a count already committed is shown as such."""
+        if self.declared is not None or self.closed:
+            return
+        session = self.ctx.session
+        FacadeOp(self, session.declared_count).quiet().success(
+            lambda d: d is not None and self._declared(d)
+        ).failure(lambda _exc: None).run()
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 0:
+            self.x_label.clear()  # the takings never sit beside the count
 
     def counted(self) -> dict[int, int]:
         return {fen: spin.value() for fen, spin in self.counts.items() if spin.value()}
@@ -124,16 +219,73 @@ class ShiftPage(Page):
         session = self.ctx.session
         FacadeOp(self, session.x_report).success(lambda t: self.x_label.setText(totals_text(t))).run()
 
+    # --- step 1: the count, committed ------------------------------------------------------------
+    def declare(self) -> None:
+        if self.declared is not None:
+            return
+        counted = self.counted()
+        total = format_yuan(sum(f * n for f, n in counted.items()))
+        if not confirm(
+            self,
+            translate(
+                "Shift", "本人清点合计 ￥{0}。\n提交后清点不能更改，之后才显示应有金额和差额。确定提交？"
+            ).format(total),
+        ):
+            return
+        session = self.ctx.session
+        self.declare_button.setEnabled(False)
+        FacadeOp(self, lambda: session.declare_count(counted=counted)).success(self._declared).failure(
+            self._declare_failed
+        ).run()
+
+    def _declared(self, declared: Any) -> None:
+        self.declared = declared
+        for fen, spin in self.counts.items():
+            spin.blockSignals(True)
+            spin.setValue(declared.counted.get(fen, 0))
+            spin.blockSignals(False)
+            spin.setEnabled(False)
+        self.counted_label.setText("￥" + format_yuan(declared.counted_fen))
+        self.declare_button.hide()
+        self.comparison.setText(comparison_text(declared))
+        self.reason_label.setVisible(declared.reason_required)
+        self.reason.setVisible(declared.reason_required)
+        self.difference_box.show()
+        (self.reason.edit if declared.reason_required else self.close_button).setFocus()
+
+    def _declare_failed(self, exc: BaseException) -> None:
+        self.declare_button.setEnabled(True)
+        self.result.setStyleSheet(ERROR_STYLE)
+        self.result.setText(error_text(exc))
+
+    # --- step 3: 结班, confirmed ----------------------------------------------------------------------
     def close_shift(self, approval: Any = None) -> None:
-        counted, reason = self.counted(), self.reason.text() or None
+        declared = self.declared
+        if declared is None or self.closed:
+            return
+        reason = self.reason.text().strip() or None
+        if declared.reason_required and reason is None:
+            self.reason.show_error(
+                translate("Shift", "有{0}：请填写原因").format(difference_kind(declared.difference_fen))
+            )
+            return
+        if approval is None and not confirm(
+            self, translate("Shift", "结班后本班锁定，不能再售电或收费。确定结班？")
+        ):
+            return
         session = self.ctx.session
         self.close_button.setEnabled(False)
         FacadeOp(
-            self, lambda: session.close_shift(counted=counted, difference_reason=reason, approval=approval)
+            self,
+            lambda: session.close_shift(
+                counted=declared.counted, difference_reason=reason, approval=approval
+            ),
         ).success(self._closed).failure(self._close_failed).run()
 
     def _closed(self, result: Any) -> None:
-        self.close_button.setEnabled(True)
+        self.closed = True
+        self.close_button.setEnabled(False)
+        self.reason.edit.setReadOnly(True)
         self.result.setStyleSheet("")
         self.result.setText(settlement_text(result))
 
@@ -141,11 +293,12 @@ class ShiftPage(Page):
         self.close_button.setEnabled(True)
         code = getattr(exc, "code", "")
         if code in {"APPROVAL_REQUIRED", "APPROVAL_INVALID", "SELF_APPROVAL"}:
-            if not self.reason.text():
-                self.reason.show_error(translate("Shift", "差额超过限额：请填写原因，再请监督人确认"))
-                return
             request = ApprovalRequest(
-                translate("Shift", "结班差额"), self.ctx.operator, reason=self.reason.text()
+                translate("Shift", "结班差额"),
+                self.ctx.operator,
+                amount_fen=abs(self.declared.difference_fen),
+                reason=self.reason.text(),
+                extra=((translate("Shift", "清点"), figures_text(self.declared)),),
             )
             approval = ApprovalDialog.ask(
                 self,
