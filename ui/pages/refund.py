@@ -62,6 +62,7 @@ class RefundPage(Page):
             lambda s, **kw: s.issue_clear_card(**kw),
             lambda r: translate("Refund", "卡 {0} 已成为清零卡：请用户插入电表后带回").format(r.card_serial),
             needs_approval=True,
+            operation="issue_clear_card",
         )
         self.complete_clear = ActionForm(
             self.ctx,
@@ -93,6 +94,7 @@ class RefundPage(Page):
             lambda s, **kw: s.refund_room(**kw),
             refund_text,
             needs_approval=True,
+            operation="refund_room",
         )
         return self.refund
 
@@ -112,6 +114,7 @@ class RefundPage(Page):
                 r.receipt_no, format_yuan(r.amount_fen), format_kwh(r.energy_ckwh)
             ),
             needs_approval=True,
+            operation="correct",
         )
         return self.correct
 
@@ -123,5 +126,6 @@ class RefundPage(Page):
             lambda s, **kw: s.close_account(**kw),
             lambda r: translate("Refund", "账户 {0} 已销户").format(r.account_no),
             needs_approval=True,
+            operation="close_account",
         )
         return self.close_account
