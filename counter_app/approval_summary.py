@@ -211,6 +211,18 @@ def _override(p: Mapping[str, Any]) -> ApprovalSummary:
     ))  # fmt: skip
 
 
+def _shift_difference(p: Mapping[str, Any]) -> ApprovalSummary:
+    difference = int(p["difference_fen"])
+    over_zh, over_en = ("长款", "over") if difference > 0 else ("短款", "short")
+    return ApprovalSummary("shift.close_difference", "结班现金差额", "Cash difference at the shift close", (
+        _line("班次", "Shift", p["shift_id"]),
+        _money("实点现金", "Cash counted", p["counted_fen"]),
+        _money("应有现金", "Cash expected", p["expected_fen"]),
+        _line("差额", "Difference", f"{yuan(abs(difference))} {over_zh}", f"{yuan(abs(difference))} {over_en}"),
+        _line("原因", "Reason", p.get("reason")),
+    ))  # fmt: skip
+
+
 def _close_account(p: Mapping[str, Any]) -> ApprovalSummary:
     return ApprovalSummary(
         "account.close", "销户", "Close account", (_line("账户", "Account", p["account_no"]),)
@@ -226,6 +238,7 @@ _SUMMARISERS: dict[str, Summariser] = {
     "clear.issue": _clear,
     "top_up.override_not_loaded": _override,
     "account.close": _close_account,
+    "shift.close_difference": _shift_difference,
 }
 
 # Labels of payload fields for the kinds without a function of their own.

@@ -218,3 +218,13 @@ def test_check_top_up_applies_the_september_minimum(tmp_path):
         assert s.check_top_up(account_no="D-5-308", amount_fen=3_000).amount_fen == 3_000
     finally:
         w.close()
+
+
+def test_a_shift_close_difference_is_worded_with_the_counted_expected_and_difference(world):
+    s = world.login("zhang")
+    s.open_shift(float_fen=50_000)
+    s.close_shift(counted={10_000: 4}, difference_reason="找错钱", approval=world.approval("li"))
+    (row,) = rows(world, ApprovalRow, ApprovalRow.kind == "shift.close_difference")
+    lines = {zh: value for zh, _en, value, _value_en in approvals.read_summary(row.summary)["lines"]}
+    assert lines["实点现金"] == "￥400.00" and lines["应有现金"] == "￥500.00"
+    assert lines["差额"] == "￥100.00 短款" and lines["原因"] == "找错钱"

@@ -77,6 +77,8 @@ class ActionForm(QGroupBox):
         # co-signature binds BEFORE the 监督人 is asked (Session.approval_preview).
         self.operation = operation
         self.last_preview: Any = None
+        self._previewed_none = False
+        self._retried = False
         self.fields: dict[str, Field] = {}
         self.choices: dict[str, QComboBox] = {}
         self.last_result: Any = None
@@ -143,6 +145,7 @@ class ActionForm(QGroupBox):
     def _co_sign(self, kwargs: dict[str, Any], preview: Any, problem: str) -> None:
         self.button.setEnabled(True)
         self.last_preview = preview
+        self._previewed_none = not preview.needed
         if preview.needed and not preview.queued:
             request = ApprovalRequest.from_preview(preview, self.ctx.operator)
             approval = ApprovalDialog.ask(self, request, self.ctx.approval_factory, problem)
@@ -177,6 +180,7 @@ class ActionForm(QGroupBox):
         )
 
     def _show_result(self, result: Any) -> None:
+        self._retried = False
         self.button.setEnabled(True)
         self.last_result = result
         self.result_label.setStyleSheet("color: #1b5e20;")
@@ -185,6 +189,13 @@ class ActionForm(QGroupBox):
     def _show_failure(self, exc: BaseException) -> None:
         self.button.setEnabled(True)
         code = getattr(exc, "code", "")
+        if code == "APPROVAL_REQUIRED" and self.operation and self._previewed_none and not self._retried:
+            # The preview stopped at an earlier write (a card's open intent settled first): it is done
+            # now, so preview again, once, and ask for the co-signature it finds.
+            self._retried = True
+            self.submit()
+            return
+        self._retried = False
         if self.needs_approval and code in {"SELF_APPROVAL", "APPROVAL_INVALID"}:
             # Say why, then let the supervisor try again with the same content.
             self.result_label.setText(explain_refusal(code))
