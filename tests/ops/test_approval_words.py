@@ -228,3 +228,23 @@ def test_a_shift_close_difference_is_worded_with_the_counted_expected_and_differ
     lines = {zh: value for zh, _en, value, _value_en in approvals.read_summary(row.summary)["lines"]}
     assert lines["实点现金"] == "￥400.00" and lines["应有现金"] == "￥500.00"
     assert lines["差额"] == "￥100.00 短款" and lines["原因"] == "找错钱"
+
+
+def test_a_queued_correction_is_listed_with_its_amounts_and_the_preview_says_it_will_queue(world):
+    from quotatesting import set_setting
+
+    s, serial = _selling(world, "D-5-308")
+    world.sim.present_card(serial)
+    sale = s.top_up(account_no="D-5-308", amount_fen=10_000)
+    world.sim.present_card(serial)
+    set_setting(world, "single_operator_mode", True)
+    preview = s.approval_preview("correct", receipt_no=sale.receipt_no, reason="多输了", amount_fen=5_000)
+    assert preview.needed and preview.queued  # the page skips the dialog: nobody is there to sign
+    with pytest.raises(Exception, match="QUEUED"):
+        s.correct(receipt_no=sale.receipt_no, reason="多输了", amount_fen=5_000, approval=None)
+    (entry,) = world.login("li").queued_operations()
+    assert (
+        "￥100.00" in entry.summary
+        and "更正为：￥50.00" in entry.summary
+        and sale.receipt_no in entry.summary
+    )
