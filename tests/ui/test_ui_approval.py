@@ -191,3 +191,21 @@ def test_a_clear_with_another_rooms_card_is_refused_before_the_supervisor_is_ask
     wait_idle(qtbot, runner)
     assert asked == []  # the supervisor is never called over for a refusal
     assert "卡属于" in form.result_label.text() and form.button.isEnabled()
+
+
+def test_a_core_prompt_with_the_cores_words_shows_them(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QWidget
+
+    from ui.prompts import QtPrompts
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    prompts = QtPrompts(window)
+    asked = []
+    monkeypatch.setattr(
+        ApprovalDialog, "ask", classmethod(lambda cls, parent, request, *a: asked.append(request))
+    )
+    words = summarise("quota.approve_batch", BATCH)
+    prompts._on_approval(words)  # the GUI-thread slot the worker's ask_approval signals
+    (request,) = asked
+    assert request.summary == words and dict(request.rows())["房间数"] == "125 间"
