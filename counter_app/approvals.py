@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 import math
 import secrets
 from collections import defaultdict
@@ -41,6 +42,7 @@ from base.canonical import canonical_json
 from base.clock import BUSINESS_TZ, Clock, business_date
 from base.errors import ApprovalInvalid, ApprovalRequired, Locked, SelfApproval, UserFacingError
 from counter_app import audit, row_seals
+from counter_app.approval_summary import summarise
 from counter_app.auth import (
     CO_SIGN_ROLES,
     default_hasher,
@@ -66,6 +68,9 @@ class Approval:
 
     name: str
     password: str = field(repr=False)
+    # The digest of the summary the 监督人 was shown (counter_app.approval_summary): when given, the
+    # approval is granted only if the operation's payload still reads exactly so.
+    shown_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,20 @@ def payload_sha256(kind: str, payload: Mapping[str, Any]) -> str:
 
 
 _SIGNED_FIELDS = ("nonce", "kind", "payload_sha256", "maker_id", "checker_id", "workstation",
-                  "created_at", "expires_at", "reason")  # fmt: skip
+                  "created_at", "expires_at", "reason", "summary")  # fmt: skip
+# Refusals that are no guess at a password: they do not count towards the throttle.
+_NOT_GUESSES = ("throttled", "summary_changed")
+
+
+def recorded_summary(summary: Mapping[str, Any], *, shown: bool) -> str:
+    """The approval row's `summary`: the words bound (ApprovalSummary.to_json) and whether the
+    supervisor was shown them (the UI's dialog) or not (a script, the command line)."""
+    return canonical_json({**summary, "shown": shown}).decode()
+
+
+def read_summary(row_summary: str | None) -> dict[str, Any] | None:
+    """An approval row's recorded summary as data (None for a row written before it existed)."""
+    return json.loads(row_summary) if row_summary else None
 
 
 def _signature(key: bytes, row: Mapping[str, Any] | RowMapping) -> str:
@@ -113,12 +131,18 @@ def grant_approval(
     reason: str | None = None,
     allowed_roles: Iterable[str] = CO_SIGN_ROLES,
     hasher: argon2.PasswordHasher | None = None,
+    shown_sha256: str | None = None,
 ) -> GrantedApproval:
     digest = payload_sha256(kind, payload)  # a float in the payload is a bug: fail before anything
+    summary = summarise(kind, payload)  # the words for exactly the payload hashed above
     now = clock()
     refuse = _GrantRefusal(
         kind=kind, maker_id=maker_id, checker_name=checker_name, workstation=workstation, at=now
     )
+    if shown_sha256 is not None and not hmac.compare_digest(shown_sha256, summary.sha256):
+        raise refuse(ApprovalInvalid("监督人看到的内容与本次操作不一致，请重新确认",
+                                     detail_en="the operation differs from what the supervisor was shown"),
+                     "summary_changed")  # fmt: skip
     until = throttled_until(session, workstation=workstation, now=now)
     if until is not None:
         minutes = math.ceil((until - now).total_seconds() / 60)
@@ -132,13 +156,15 @@ def grant_approval(
         )
     fields = {"nonce": secrets.token_hex(16), "kind": kind, "payload_sha256": digest, "maker_id": maker_id,
               "checker_id": checker.id, "workstation": workstation, "created_at": now,
-              "expires_at": now + timedelta(seconds=ttl_s), "reason": reason}  # fmt: skip
+              "expires_at": now + timedelta(seconds=ttl_s), "reason": reason,
+              "summary": recorded_summary(summary.to_json(), shown=shown_sha256 is not None)}  # fmt: skip
     row = ApprovalRow(**fields, signature=_signature(keys_of(session).audit_hmac, fields))
     session.add(row)
     session.flush()
     audit.record(session, kind="approval.granted", actor_id=checker.id, workstation=workstation, subject=row,
                  payload={"kind": kind, "maker_id": maker_id, "checker_id": checker.id,
-                          "payload_sha256": digest, "reason": reason}, clock=clock)  # fmt: skip
+                          "payload_sha256": digest, "reason": reason, "summary_sha256": summary.sha256,
+                          "summary_shown": shown_sha256 is not None}, clock=clock)  # fmt: skip
     return GrantedApproval(row.id, kind, maker_id, checker.id, checker.name, row.created_at, row.expires_at)
 
 
@@ -197,7 +223,7 @@ def throttled_until(session: Session, *, workstation: str, now: datetime) -> dat
     failures = list(session.scalars(
         select(ApprovalFailure.at).where(
             ApprovalFailure.workstation == workstation, ApprovalFailure.stage == "grant",
-            ApprovalFailure.reason != "throttled", ApprovalFailure.at > since,
+            ApprovalFailure.reason.not_in(_NOT_GUESSES), ApprovalFailure.at > since,
         ).order_by(ApprovalFailure.at)
     ))  # fmt: skip
     if len(failures) < THROTTLE_AFTER:
@@ -274,7 +300,8 @@ def approve(
         raise ApprovalRequired()
     granted = grant_approval(session, kind=kind, payload=payload, maker_id=maker_id, checker_name=approval.name,
                              checker_password=approval.password, workstation=workstation, clock=clock, ttl_s=ttl_s,
-                             reason=reason, allowed_roles=allowed_roles, hasher=hasher)  # fmt: skip
+                             reason=reason, allowed_roles=allowed_roles, hasher=hasher,
+                             shown_sha256=approval.shown_sha256)  # fmt: skip
     consume_approval(session, approval_id=granted.approval_id, kind=kind, payload=payload, maker_id=maker_id,
                      clock=clock, workstation=workstation)  # fmt: skip
     return granted.approval_id

@@ -29,6 +29,13 @@ from sqlalchemy.orm import Session as DbSession
 from base.clock import Clock, business_date
 from base.errors import RoleForbidden, UserFacingError
 from counter_app import approvals, audit, queueing, row_seals, settings
+from counter_app.approval_summary import (
+    ApprovalPreview,
+    ApprovalPreviewReached,
+    PreviewWouldWrite,
+    previewing,
+    summarise,
+)
 from counter_app.approvals import Approval
 from counter_app.auth import AuthenticatedOperator
 from counter_app.devices import Devices
@@ -80,6 +87,8 @@ class OpContext:
             self.engine, keys=self.keys, info={row_seals.WHO_INFO: self._who()}
         ) as session:
             yield session
+            if previewing():  # (counter_app.approval_summary) a preview never commits anything
+                raise PreviewWouldWrite()
             if self.high_water is not None:
                 self.high_water.before_commit(session)
         if self.high_water is not None:
@@ -170,6 +179,11 @@ class OpContext:
         a queued operation runs again (`self.replaying`), the payload must be exactly the queued
         one and the queue entry is resolved in this same transaction.
         """
+        if previewing():  # every check before the co-signature passed: say what it will bind, write nothing
+            raise ApprovalPreviewReached(ApprovalPreview(
+                needed=True, kind=kind, payload_sha256=approvals.payload_sha256(kind, payload),
+                summary=summarise(kind, payload), queued=queueing.should_queue(session, kind, self.replaying, payload),
+            ))  # fmt: skip
         if queueing.should_queue(session, kind, self.replaying, payload):
             # A queued operation belongs to a counter (queued_operations.workstation_id is required):
             # `self.workstation` raises NotAtCounter from the command line, whose kinds never queue.

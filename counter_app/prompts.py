@@ -27,8 +27,9 @@ class PromptHandler(Protocol):
     def ask_yes_no(self, text: str) -> bool:
         """A yes/no question; False when the person cancels."""
 
-    def ask_approval(self, summary: dict[str, str]) -> Any | None:
-        """A supervisor's credentials (`counter_app.api.Approval`) for exactly `summary`; None = cancelled."""
+    def ask_approval(self, summary: Any) -> Any | None:
+        """A supervisor's credentials (`counter_app.api.Approval`) for exactly `summary` (the core's
+        `approval_summary.ApprovalSummary` of the payload, or a plain dict); None = cancelled."""
 
 
 class ScriptedPrompts:
@@ -44,6 +45,7 @@ class ScriptedPrompts:
         self._approvals = list(approvals or [])
         self._on_message = on_message
         self.messages: list[str] = []
+        self.asked_approvals: list[Any] = []
 
     def show_message(self, text: str) -> None:
         self.messages.append(text)
@@ -57,5 +59,6 @@ class ScriptedPrompts:
         self.messages.append(text)
         return self._yes_no.pop(0) if self._yes_no else False
 
-    def ask_approval(self, summary: dict[str, str]) -> Any | None:
+    def ask_approval(self, summary: Any) -> Any | None:
+        self.asked_approvals.append(summary)
         return self._approvals.pop(0) if self._approvals else None

@@ -20,7 +20,7 @@ How another area makes its co-signed operation queueable (one call, at import of
     def _replay_refund(ctx, payload, approval):          # payload = what it gave ctx.approve
         return refund_room(ctx, account_no=payload["account_no"], ..., approval=approval)
 
-    register_queueable("refund_room", _replay_refund, summary=lambda p: f"退电 {p['account_no']}")
+    register_queueable("refund_room", _replay_refund)   # the queue shows the core's summary of the payload
 
 The payload given to `ctx.approve` must therefore hold every argument needed to run the operation
 again; it is stored as canonical JSON, so `replay` gets dates and times back as ISO text. Kinds not registered are never queued (e.g. `setting.set`: an administrator must be able to
@@ -41,6 +41,7 @@ from base.canonical import normalise
 from base.clock import BUSINESS_TZ
 from base.errors import ApprovalInvalid, Queued, UserFacingError
 from counter_app import audit, settings
+from counter_app.approval_summary import summarise
 from db.models.queue import QueuedOperation, QueueResolution
 
 Replay = Callable[[Any, dict[str, Any], Any], Any]  # (OpContext as the maker, payload, Approval) → result
@@ -63,8 +64,10 @@ def register_queueable(
     when: Callable[[Mapping[str, Any]], bool] | None = None,
 ) -> None:  # fmt: skip
     """Make the approval kind `kind` queue in single-operator mode and re-run with `replay`;
-    `when(payload)` False keeps that operation unqueued (it needs its approval now)."""
-    QUEUEABLE[kind] = Queueable(kind, replay, summary or (lambda p: kind), when)
+    `when(payload)` False keeps that operation unqueued (it needs its approval now). The queue's
+    line for a person is the core's summary of the payload (counter_app.approval_summary), the
+    same words the approval dialog shows, unless `summary` is given."""
+    QUEUEABLE[kind] = Queueable(kind, replay, summary or (lambda p: summarise(kind, p).one_line("zh")), when)
 
 
 @dataclass(frozen=True)

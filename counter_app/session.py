@@ -8,12 +8,19 @@ methods use keyword-only arguments with API.md's names and units; results are fr
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
-from base.errors import RoleForbidden, ShiftNotOpen
+from base.errors import InputInvalid, RoleForbidden, ShiftNotOpen
 from counter_app import audit, settings
+from counter_app.approval_summary import (
+    ApprovalPreview,
+    ApprovalPreviewReached,
+    PreviewWouldWrite,
+    preview_mode,
+)
 from counter_app.approvals import Approval
 from counter_app.auth import AuthenticatedOperator, authenticate
 from counter_app.context import OpContext
@@ -81,6 +88,30 @@ class Session(
     def set_setting(self, key: str, value: Any, approval: Approval | None = None) -> Any:
         """Administrators change settings; money-affecting and security ones need a co-signature."""
         return change_setting(self.ctx, key, value, approval)
+
+    # --- what a co-signature will bind, before anyone is called over ------------------------------
+    def approval_preview(self, operation: str, **kwargs: Any) -> ApprovalPreview:
+        """Run `operation` (a co-signed facade method, e.g. "issue_clear_card") with `kwargs` up to its
+        co-signature: every check it makes first (account, card on the reader, limits, period…)
+        refuses here exactly as in the real call, and nothing is written or sent to a device. The
+        preview names the approval kind and the core's summary of exactly the payload it will bind
+        (counter_app.approval_summary); the dialog shows that summary and hands its digest back in
+        `Approval(shown_sha256=…)`."""
+        method = getattr(type(self), operation, None) if not operation.startswith("_") else None
+        params = inspect.signature(method).parameters if callable(method) else {}
+        if "approval" not in params or operation == "approval_preview":
+            raise InputInvalid(f"{operation} 不是需要监督人签字的操作", detail_en=f"{operation} takes no approval",
+                               field="operation")  # fmt: skip
+        marker = Approval(name="", password="")  # never checked: ctx.approve stops first while previewing
+        signed = {name: marker for name in ("approval", "second_approval") if name in params}
+        try:
+            with preview_mode():
+                getattr(self, operation)(**{**kwargs, **signed})
+        except ApprovalPreviewReached as reached:
+            return reached.preview
+        except PreviewWouldWrite:
+            pass
+        return ApprovalPreview(needed=False)
 
     # --- the shift the operator is selling in -------------------------------------------------------
     def _open_shift_id(self, s: DbSession) -> int:

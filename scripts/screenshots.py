@@ -138,12 +138,12 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
         )
     ):
         shoot_role(app, counter, out, suffix, name, keys, 30 + 5 * n)
+    for name, preview in approval_previews(counter, session):
+        dialog = ApprovalDialog(window, ApprovalRequest.from_preview(preview, session.name), Approval)
+        dialog.show()
+        shoot(dialog, out / f"{name}{suffix}.png", app)
+        dialog.close()
     shoot_printer_and_close(app, counter, window, session, out, suffix)
-    request = ApprovalRequest("更正", "zhang", ROOM, 5000, 8499, "房间号输错")
-    dialog = ApprovalDialog(window, request, Approval)
-    dialog.show()
-    shoot(dialog, out / f"20_approval{suffix}.png", app)
-    dialog.close()
     window.lock()
     shoot(window, out / f"21_lock{suffix}.png", app)
 
@@ -166,6 +166,23 @@ def shoot_printer_and_close(app: QApplication, counter, window, session, out: Pa
     page._declared(session.declare_count(counted={10000: 5, 1000: 2, 500: 1}))  # 525 of 530: short 5
     page.reason.set_text("找零多找")
     shoot(window, out / f"23_shift_counted{suffix}.png", app)
+
+
+def approval_previews(counter, session):
+    """The co-signatures as the dialog shows them: the core's words for the payload each binds
+    (Session.approval_preview), for a quota batch and a correction of a sale just made."""
+    year, month = counter.clock().year, counter.clock().month
+    period = f"{year + month // 12}-{month % 12 + 1:02d}"  # next month: this one is approved in stage()
+    try:
+        draft = session.prepare_quota_batch(period=period, buildings=["1"])
+        yield "20_approval", session.approval_preview("approve_quota_batch", batch_id=draft.batch_id)
+    except Exception as exc:  # noqa: BLE001 — an excluded month has no quota: the pictures go on
+        print(f"no quota batch to approve: {exc}")
+    sale = session.top_up(account_no=ACCOUNT, amount_fen=3_000, tendered_fen=3_000)
+    yield (
+        "20_approval_correction",
+        session.approval_preview("correct", receipt_no=sale.receipt_no, reason="金额输错", amount_fen=2_000),
+    )
 
 
 def shoot_role(app: QApplication, counter, out: Path, suffix: str, name: str, keys, first: int) -> None:

@@ -4,10 +4,17 @@ DOMAIN.md "Dual control": the second person types their own name and password on
 nobody approves their own operation. The dialog refuses the maker's name up front (before any
 facade call) and, when the facade later refuses the approval, says why (`explain_refusal`).
 Tests monkeypatch `ApprovalDialog.ask` (pytest-qt note_dialogs): `exec()` would block them.
+
+What it shows comes from the core (issue 14 item 4): `ApprovalRequest.from_preview` carries the
+core's summary of exactly the payload the approval will bind (`Session.approval_preview`,
+counter_app.approval_summary); the dialog shows those words in the UI's language and hands the
+credentials back with the summary's digest (`Approval.shown_sha256`), which the core compares with
+the payload at the real call. The UI-built rows remain only for callers without a preview.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from base.money import format_kwh, format_yuan
+from counter_app.approval_summary import ApprovalPreview, ApprovalSummary
 from ui.context import default_approval_factory
+from ui.i18n import current_language
 
 translate = QCoreApplication.translate
 
@@ -40,8 +49,26 @@ class ApprovalRequest:
     energy_ckwh: int | None = None
     reason: str | None = None
     extra: tuple[tuple[str, str], ...] = ()
+    # The core's words for the bound payload; when set, the dialog shows these and nothing UI-built.
+    summary: ApprovalSummary | None = None
+
+    @classmethod
+    def from_preview(cls, preview: ApprovalPreview, maker: str) -> ApprovalRequest:
+        assert preview.summary is not None, "a preview that needs a co-signature carries its summary"
+        return cls(operation=preview.summary.title(current_language()), maker=maker, summary=preview.summary)
+
+    @property
+    def shown_sha256(self) -> str | None:
+        return self.summary.sha256 if self.summary is not None else None
 
     def rows(self) -> list[tuple[str, str]]:
+        if self.summary is not None:
+            lang = "en" if current_language() == "en" else "zh"
+            return [
+                (translate("Approval", "操作"), self.summary.title(lang)),
+                (translate("Approval", "经办人"), self.maker),
+                *self.summary.rows(lang),
+            ]
         rows = [
             (translate("Approval", "操作"), self.operation),
             (translate("Approval", "经办人"), self.maker),
@@ -61,6 +88,15 @@ def request_from_summary(summary: dict[str, str], maker: str = "") -> ApprovalRe
     """A core prompt's plain summary dict as a request (keys shown as they come)."""
     rest = tuple((k, str(v)) for k, v in summary.items() if k != "operation")
     return ApprovalRequest(operation=summary.get("operation", ""), maker=maker, extra=rest)
+
+
+def with_shown(approval: Any, shown_sha256: str | None) -> Any:
+    """The credentials, carrying the digest of the summary the supervisor was shown."""
+    if shown_sha256 is None or not dataclasses.is_dataclass(approval) or isinstance(approval, type):
+        return approval
+    if "shown_sha256" not in {f.name for f in dataclasses.fields(approval)}:
+        return approval
+    return dataclasses.replace(approval, shown_sha256=shown_sha256)
 
 
 def explain_refusal(code: str) -> str:
@@ -110,11 +146,15 @@ class ApprovalDialog(QDialog):
 
     def _summary_form(self) -> QFormLayout:
         form = QFormLayout()
+        colon = ": " if current_language() == "en" else "："
+        self.summary_labels: list[QLabel] = []
         for label, value in self.request.rows():
             shown = QLabel(value)
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             shown.setStyleSheet("font-weight: bold")
-            form.addRow(label + "：", shown)
+            shown.setWordWrap(True)
+            self.summary_labels.append(shown)
+            form.addRow(label + colon, shown)
         return form
 
     def try_accept(self) -> None:
@@ -129,7 +169,7 @@ class ApprovalDialog(QDialog):
             self.name_edit.setFocus()
             return
         factory = self._factory or default_approval_factory()
-        self.approval = factory(name=name, password=password)
+        self.approval = with_shown(factory(name=name, password=password), self.request.shown_sha256)
         self.accept()
 
     @classmethod

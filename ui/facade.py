@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from base.clock import Clock
 from counter_app.api import Approval
+from counter_app.approval_summary import ApprovalPreview
 from counter_app.device_setup import PrinterCheck, ReaderCheck
 from counter_app.device_status import DeviceState, DeviceStatus
 from counter_app.local_config import DeviceChoice
@@ -67,6 +68,9 @@ class SaleSession(Protocol):
         self, *, room_code: str | None = None, account_no: str | None = None, meter_no: str | None = None
     ) -> AccountInfo: ...
     def quote(self, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None) -> Quote: ...
+    def check_top_up(
+        self, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None
+    ) -> Quote: ...
     def top_up(
         self, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None,
         tender: str = "cash", tendered_fen: int | None = None, reference: str | None = None,
@@ -183,6 +187,8 @@ class WorkstationSession(
     SettingsSession, Protocol,
 ):  # fmt: skip
     """Everything the workstation's pages call on the logged-in operator's session."""
+
+    def approval_preview(self, operation: str, **kwargs: Any) -> ApprovalPreview: ...
 
     @property
     def name(self) -> str: ...

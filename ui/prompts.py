@@ -13,7 +13,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ui.approval_dialog import ApprovalDialog, request_from_summary
+from counter_app.approval_summary import ApprovalSummary
+from ui.approval_dialog import ApprovalDialog, ApprovalRequest, request_from_summary
+from ui.i18n import current_language
 
 translate = QCoreApplication.translate
 
@@ -49,7 +51,8 @@ class QtPrompts(QObject):
     def ask_yes_no(self, text: str) -> bool:
         return bool(self._ask(self._yes_no_sig, text))
 
-    def ask_approval(self, summary: dict[str, str]) -> Any | None:
+    def ask_approval(self, summary: Any) -> Any | None:
+        """`summary`: the core's ApprovalSummary (shown as the core words it), or a plain dict."""
         return self._ask(self._approval_sig, summary)
 
     def _ask(self, signal, payload) -> Any:
@@ -88,8 +91,14 @@ class QtPrompts(QObject):
         answer = QMessageBox.question(self._window, translate("Prompts", "请确认"), text, buttons)
         self._reply(answer == QMessageBox.StandardButton.Yes)
 
-    def _on_approval(self, summary: dict[str, str]) -> None:
+    def _on_approval(self, summary: Any) -> None:
         if self._approval_asker is None:
-            self._reply(ApprovalDialog.ask(self._window, request_from_summary(summary)))
+            if isinstance(summary, ApprovalSummary):  # the core's words for the bound payload
+                request = ApprovalRequest(
+                    operation=summary.title(current_language()), maker="", summary=summary
+                )
+            else:
+                request = request_from_summary(summary)
+            self._reply(ApprovalDialog.ask(self._window, request))
         else:
             self._reply(self._approval_asker(self._window, summary))

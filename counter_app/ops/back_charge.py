@@ -150,7 +150,7 @@ def _replay(ctx: OpContext, payload: dict[str, Any], approval: Approval) -> Char
                        notified=payload.get("notified"))  # fmt: skip
 
 
-register_queueable(KIND, _replay, summary=lambda p: f"违规用电补缴电费 {p['account_no']}（{p['days']} 天）")
+register_queueable(KIND, _replay)
 
 
 class BackChargeOps(SessionArea):

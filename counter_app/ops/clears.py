@@ -32,7 +32,7 @@ from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops import card_writes
 from counter_app.ops.card_reading import require_account_card
-from counter_app.ops.common import add_audited, get_account, write_back_to_json
+from counter_app.ops.common import add_audited, get_account, resolve_account_no, write_back_to_json
 from counter_app.ops.intent_payloads import ClearMakePayload, ClearRestorePayload, clear_payload_from_json
 from counter_app.results import ClearCardInfo, ClearResult
 from counter_app.roles import SELLING_ROLES
@@ -84,6 +84,7 @@ def issue_clear_card(
     ctx: OpContext, *, account_no: str, reason: str, approval: Approval | None
 ) -> ClearCardInfo:
     reason = required_text(reason, "reason", "清零原因")
+    account_no = resolve_account_no(ctx, account_no)  # an account number or a room code
     reading = read_own_card(ctx, account_no, (CardKind.USER, CardKind.CLEAR))
     purchase = reading.purchase
     if purchase is not None and not reading.loaded and purchase.energy_ckwh + purchase.free_ckwh > 0:
@@ -127,6 +128,7 @@ def issue_clear_card(
 
 
 def complete_clear(ctx: OpContext, *, account_no: str) -> ClearResult:
+    account_no = resolve_account_no(ctx, account_no)  # an account number or a room code
     reading = read_own_card(ctx, account_no, (CardKind.CLEAR,))
 
     def begin(s: DbSession) -> CardWriteIntent:

@@ -91,6 +91,27 @@ def find_account_row(
     return next(iter(accounts.values()))
 
 
+def account_no_or_room(ctx: OpContext, s: DbSession, text: str) -> Account:
+    """The account `text` names: an account number, or a room code as the sale page takes it (issue
+    14 item 5: clears, refunds, corrections and closing take either). An account number wins when
+    the same text is both; neither is ACCOUNT_UNKNOWN on the field `account_no`."""
+    account = account_by_no(s, str(text).strip())
+    if account is not None:
+        return row_seals.check(s, account)
+    if ctx.station is not None:  # a room code belongs to a campus: the counter's
+        try:
+            return _account_of_room(ctx, s, str(text))
+        except (AccountUnknown, InputInvalid):
+            pass
+    raise AccountUnknown(str(text), field="account_no")
+
+
+def resolve_account_no(ctx: OpContext, text: str) -> str:
+    """`account_no_or_room` in a read transaction of its own: the account number."""
+    with ctx.reading() as s:
+        return account_no_or_room(ctx, s, text).account_no
+
+
 def _account_of_room(ctx: OpContext, s: DbSession, room_code: str) -> Account:
     pattern = ctx.setting(s, "room_code_pattern")
     code = normalise_room_code(room_code, pattern)

@@ -47,7 +47,7 @@ from counter_app.context import OpContext
 from counter_app.ops import card_writes
 from counter_app.ops.card_reading import require_account_card
 from counter_app.ops.clears import period_open, read_own_card, required_text
-from counter_app.ops.common import get_account, open_shift_row, require_sellable
+from counter_app.ops.common import get_account, open_shift_row, require_sellable, resolve_account_no
 from counter_app.ops.correction_commit import commit_payload, original_sale, voided_by_correction
 from counter_app.ops.intent_payloads import CorrectionPayload, OriginalSale
 from counter_app.ops.sales import amount_and_energy, check_limits, check_meter_maximum, price_for
@@ -73,15 +73,21 @@ class _Ask:
         """What the supervisor approves: exactly this correction."""
         return {"receipt_no": self.receipt_no, "reason": self.reason, "from_account": original.account_no,
                 "to_account": self.account_no or original.account_no, "amount_fen": self.amount_fen,
-                "energy_ckwh": self.energy_ckwh}  # fmt: skip
+                "energy_ckwh": self.energy_ckwh, "original_fen": original.fen,
+                "original_ckwh": original.energy_ckwh}  # fmt: skip
 
 
 def correct(
     ctx: OpContext, *, receipt_no: str, reason: str, approval: Approval | None, account_no: str | None = None,
     amount_fen: int | None = None, energy_ckwh: int | None = None, prompts: Any = None,
 ) -> SaleResult:  # fmt: skip
-    ask = _Ask(required_text(receipt_no, "receipt_no", "凭条号"), required_text(reason, "reason", "更正原因"),
-               approval, account_no, amount_fen, energy_ckwh)  # fmt: skip
+    receipt_no, reason = (
+        required_text(receipt_no, "receipt_no", "凭条号"),
+        required_text(reason, "reason", "更正原因"),
+    )
+    if account_no is not None and str(account_no).strip():  # the right room: an account number or a room code
+        account_no = resolve_account_no(ctx, account_no)
+    ask = _Ask(receipt_no, reason, approval, account_no or None, amount_fen, energy_ckwh)
     if amount_fen is not None and energy_ckwh is not None:
         raise InputInvalid(
             "金额与电量只能填一个", detail_en="give amount_fen or energy_ckwh, not both", field="amount_fen"

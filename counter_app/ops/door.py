@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from base.errors import InputInvalid
+from base.money import format_kwh, format_yuan
 from base.validation import AMOUNT_MAX_FEN, checked_fen, text_problem
 
 # Longer than any reason, name or QR text the counter reads; a longer argument is a paste accident.
@@ -36,11 +37,21 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 def check_door_argument(name: str, value: Any) -> None:
     """INPUT_INVALID naming `name` when `value` may not pass a facade door (see the module doc)."""
     if value is not None and (name.endswith("_fen") or name.endswith("_ckwh")):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > AMOUNT_MAX_FEN:
+            raise _out_of_range(name)  # said in yuan or kWh: a person typed it (the sale page, as typed)
         checked_fen(value, field=name, label=name, minimum=-AMOUNT_MAX_FEN, maximum=AMOUNT_MAX_FEN)
     elif isinstance(value, str):
         problem = text_problem(value.translate(_LINE_BREAKS), DOOR_TEXT_MAX)
         if problem is not None:
             raise InputInvalid(f"{name} {problem[0]}", detail_en=f"{name} {problem[1]}", field=name)
+
+
+def _out_of_range(name: str) -> InputInvalid:
+    if name.endswith("_fen"):
+        zh, en = f"金额超出上限 {format_yuan(AMOUNT_MAX_FEN)} 元", f"amount above {format_yuan(AMOUNT_MAX_FEN)} yuan"
+    else:
+        zh, en = f"电量超出上限 {format_kwh(AMOUNT_MAX_FEN)} kWh", f"energy above {format_kwh(AMOUNT_MAX_FEN)} kWh"
+    return InputInvalid(zh, detail_en=en, field=name, data={"maximum": AMOUNT_MAX_FEN})
 
 
 def guard_door(method: _F) -> _F:

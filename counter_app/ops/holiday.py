@@ -96,17 +96,11 @@ class _Content:
     def from_json(cls: type[_C], data: Mapping[str, Any]) -> _C:
         return cls(**{f.name: data[f.name] for f in dataclasses.fields(cls)})
 
-    def summary(self) -> str:
-        raise NotImplementedError
-
 
 @dataclass(frozen=True)
 class ConfirmClassContent(_Content):
     account_no: str
     cls: str
-
-    def summary(self) -> str:
-        return f"确认类别 {self.account_no} → {self.cls}"
 
 
 @dataclass(frozen=True)
@@ -115,18 +109,12 @@ class ReplaceMeterContent(_Content):
     new_meter_no: str
     carried_ckwh: int
 
-    def summary(self) -> str:
-        return f"换表补电 {self.account_no} → {self.new_meter_no}"
-
 
 @dataclass(frozen=True)
 class ToolCardContent(_Content):
     kind: str
     meter_no: str
     params: dict[str, int]
-
-    def summary(self) -> str:
-        return f"制工具卡 {self.kind} {self.meter_no}"
 
 
 @dataclass(frozen=True)
@@ -135,9 +123,6 @@ class ClearIssueContent(_Content):
     meter_no: str
     card_serial: str
     reason: str
-
-    def summary(self) -> str:
-        return f"制清零卡 {self.account_no}（{self.reason}）"
 
 
 @dataclass(frozen=True)
@@ -152,17 +137,11 @@ class RoomRefundContent(_Content):
     refundable_ckwh: int
     clear_entry_id: int | None
 
-    def summary(self) -> str:
-        return f"退电 {self.account_no} {_yuan(self.refund_fen)} 元"
-
 
 @dataclass(frozen=True)
 class CloseAccountContent(_Content):
     account_no: str
     clear_entry_id: int
-
-    def summary(self) -> str:
-        return f"销户 {self.account_no}"
 
 
 @dataclass(frozen=True)
@@ -173,9 +152,8 @@ class CorrectionContent(_Content):
     to_account: str
     amount_fen: int | None
     energy_ckwh: int | None
-
-    def summary(self) -> str:
-        return f"更正 {self.receipt_no}（{self.reason}）"
+    original_fen: int
+    original_ckwh: int
 
 
 @dataclass(frozen=True)
@@ -183,21 +161,10 @@ class SuspenseContent(_Content):
     intent_id: str
     reason: str
 
-    def summary(self) -> str:
-        return f"挂账 {self.intent_id[:8]}"
-
 
 @dataclass(frozen=True)
 class ResolveSuspenseContent(_Content):
     intent_id: str
-
-
-def _yuan(fen: int | None) -> str:
-    return f"{int(fen or 0) / 100:.2f}"  # float ok: a summary line for people
-
-
-def _summary(content: type[_Content]) -> Callable[[Mapping[str, Any]], str]:
-    return lambda p: content.from_json(p).summary()
 
 
 # --- re-runs from the stored content ----------------------------------------------------------------------
@@ -254,24 +221,18 @@ def _resolve_suspense(action: str) -> Callable[[OpContext, Mapping[str, Any], An
     return replay
 
 
-def _resolve_summary(label: str) -> Callable[[Mapping[str, Any]], str]:
-    return lambda p: f"挂账处理（{label}）{ResolveSuspenseContent.from_json(p).intent_id[:8]}"
-
-
 def _without_manual_reading(p: Mapping[str, Any]) -> bool:
     return RoomRefundContent.from_json(p).manual_reading_ckwh is None
 
 
-register_queueable("account.confirm_class", _confirm_class, summary=_summary(ConfirmClassContent))
-register_queueable("account.replace_meter", _replace_meter, summary=_summary(ReplaceMeterContent))
-register_queueable("card.issue_tool_card", _issue_tool_card, summary=_summary(ToolCardContent))
-register_queueable("clear.issue", _issue_clear_card, summary=_summary(ClearIssueContent))
-register_queueable(
-    "refund_room", _refund_room, when=_without_manual_reading, summary=_summary(RoomRefundContent)
-)
-register_queueable("account.close", _close_account, summary=_summary(CloseAccountContent))
+register_queueable("account.confirm_class", _confirm_class)
+register_queueable("account.replace_meter", _replace_meter)
+register_queueable("card.issue_tool_card", _issue_tool_card)
+register_queueable("clear.issue", _issue_clear_card)
+register_queueable("refund_room", _refund_room, when=_without_manual_reading)
+register_queueable("account.close", _close_account)
 for _kind in ("correction", "correction.new_sale"):
-    register_queueable(_kind, _correct, summary=_summary(CorrectionContent))
-register_queueable("intent.suspense", _move_to_suspense, summary=_summary(SuspenseContent))
-for _action, _label in (("roll_forward", "补写入账"), ("refund", "退费")):
-    register_queueable(f"intent.{_action}", _resolve_suspense(_action), summary=_resolve_summary(_label))
+    register_queueable(_kind, _correct)
+register_queueable("intent.suspense", _move_to_suspense)
+for _action in ("roll_forward", "refund"):
+    register_queueable(f"intent.{_action}", _resolve_suspense(_action))

@@ -162,8 +162,9 @@ def _payload(batch: QuotaBatch, rooms: list[QuotaBatchRoom]) -> dict[str, Any]:
     lines = [[r.room_code, r.beds, r.occupants_undergrad, r.occupants_master, r.occupants_phd,
               r.entitlement_ckwh] for r in rooms]  # fmt: skip
     digest = hashlib.sha256(json.dumps(lines, ensure_ascii=False).encode()).hexdigest()
-    return {"batch_id": batch.id, "period": batch.period, "months": list(batch.months), "rooms": batch.rooms,
-            "total_ckwh": batch.total_ckwh, "rooms_sha256": digest}  # fmt: skip
+    return {"batch_id": batch.id, "period": batch.period, "months": list(batch.months),
+            "buildings": list(batch.buildings), "rooms": batch.rooms, "total_ckwh": batch.total_ckwh,
+            "rooms_sha256": digest}  # fmt: skip
 
 
 def _take_months(s: DbSession, batch: QuotaBatch, rooms: list[QuotaBatchRoom], codes: dict[int, str]) -> None:
@@ -183,8 +184,7 @@ def _replay_approve(ctx: OpContext, payload: dict[str, Any], approval: Approval)
     return approve_quota_batch(ctx, batch_id=payload["batch_id"], approval=approval)
 
 
-register_queueable(APPROVE_KIND, _replay_approve,
-                   summary=lambda p: f"定额送电批次 {p['batch_id']}（{p['period']}，{p['rooms']} 间）")  # fmt: skip
+register_queueable(APPROVE_KIND, _replay_approve)
 
 
 class QuotaOps(SessionArea):

@@ -31,7 +31,13 @@ from base.errors import (
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops.clears import period_open, required_text
-from counter_app.ops.common import account_info, add_audited, get_account, open_shift_row, room_code_of
+from counter_app.ops.common import (
+    account_info,
+    account_no_or_room,
+    add_audited,
+    open_shift_row,
+    room_code_of,
+)
 from counter_app.ops.refund_valuation import Purchase, Valuation, split_remaining, value_refund
 from counter_app.printing import drain_quietly, enqueue
 from counter_app.receipt_signing import sign_receipt
@@ -75,7 +81,8 @@ def refund_room(
         ctx.require_role(s, *SELLING_ROLES)
         shift = open_shift_row(ctx, s)
         period_open(ctx, s)
-        account = get_account(s, account_no)
+        account = account_no_or_room(ctx, s, account_no)  # an account number or a room code
+        account_no = account.account_no
         if account.busy_intent_id:
             raise AccountBusy(account_no)
         clear: LedgerEntry | None = None
@@ -304,7 +311,8 @@ def close_account(ctx: OpContext, *, account_no: str, approval: Approval | None)
     with ctx.uow() as s:
         ctx.require_role(s, *SELLING_ROLES)
         period_open(ctx, s)
-        account = get_account(s, account_no)
+        account = account_no_or_room(ctx, s, account_no)  # an account number or a room code
+        account_no = account.account_no
         if account.cls == "dorm":
             raise InputInvalid(
                 "学生公寓账户随房间存在，不在柜台销户",

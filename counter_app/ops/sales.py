@@ -8,6 +8,7 @@ lose or create money whatever happens between the intent and the receipt.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
@@ -19,6 +20,7 @@ from base.errors import (
     OverMeterMaximum,
     PreviousNotLoaded,
     UnpaidBackCharge,
+    UserFacingError,
 )
 from base.money import energy_for_money, format_yuan, money_for_energy
 from base.validation import REASON_MAX_LEN, optional_checked_text
@@ -68,6 +70,26 @@ def quote(
         account = get_account(s, account_no)
         price = price_for(ctx, s, account)
         amount, energy = amount_and_energy(ctx, s, price, amount_fen, energy_ckwh)
+        return Quote(amount_fen=amount, energy_ckwh=energy, price_e4=price,
+                     free_ckwh=quota_owed.free_owed_ckwh(ctx, s, account))  # fmt: skip
+
+
+def check_top_up(
+    ctx: OpContext, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None
+) -> Quote:
+    """`quote` with the top-up limits applied as `top_up` applies them (minimum, the September
+    minimum, the class maximum: `check_limits`): BELOW_MINIMUM / ABOVE_MAXIMUM naming the field the
+    cashier is typing in. The sale page calls it as the amount is typed."""
+    with ctx.reading() as s:
+        account = get_account(s, account_no)
+        price = price_for(ctx, s, account)
+        amount, energy = amount_and_energy(ctx, s, price, amount_fen, energy_ckwh)
+        try:
+            check_limits(ctx, s, account, amount)
+        except UserFacingError as refusal:
+            if energy_ckwh is not None and amount_fen is None:
+                refusal.field = "energy_ckwh"
+            raise
         return Quote(amount_fen=amount, energy_ckwh=energy, price_e4=price,
                      free_ckwh=quota_owed.free_owed_ckwh(ctx, s, account))  # fmt: skip
 
@@ -168,9 +190,15 @@ def _begin_top_up(
     else:
         amount, energy = amount_and_energy(ctx, s, price, req.amount_fen, req.energy_ckwh)
         check_limits(ctx, s, account, amount)
-    counter, carried, approval_id = _counter_and_carry(ctx, s, account, reading, req, amount, energy)
+    counter, carried, override = _counter_and_carry(account, reading, req, amount, energy)
     check_meter_maximum(ctx, s, account, reading, energy + free + carried)
     change = _change(ctx, s, req, amount)
+    # Co-signed last, once everything else is checked (issue 14 item 5).
+    approval_id = (
+        ctx.approve(s, req.approval, kind="top_up.override_not_loaded", payload=override, reason=req.override_reason)
+        if override is not None
+        else None
+    )
     payload = TopUpPayload(
         ledger_kind="free" if req.free_only else "sale", account_no=account.account_no, meter_no=account.meter_no,
         carried_ckwh=carried, reference=req.reference,
@@ -218,9 +246,11 @@ def check_limits(ctx: OpContext, s: DbSession, account: Account, amount: int) ->
 
 
 def _counter_and_carry(
-    ctx: OpContext, s: DbSession, account: Account, reading: CardReading, req: _Request, amount: int, energy: int
-) -> tuple[int, int, int | None]:  # fmt: skip
-    """The purchase counter of the new record and the energy it carries from an unloaded purchase.
+    account: Account, reading: CardReading, req: _Request, amount: int, energy: int
+) -> tuple[int, int, dict[str, Any] | None]:  # fmt: skip
+    """The purchase counter of the new record, the energy it carries from an unloaded purchase and,
+    when it carries any, the content the supervisor's override co-signs (approved by the caller
+    after every other check).
 
     Normally the next counter. When the card's purchase is not loaded yet the sale is refused
     (PREVIOUS_NOT_LOADED) unless a supervisor overrides once with a reason: the new record then
@@ -237,9 +267,7 @@ def _counter_and_carry(
     carried = purchase.energy_ckwh + purchase.free_ckwh
     payload = {"account_no": account.account_no, "amount_fen": amount, "energy_ckwh": energy,
                "carried_ckwh": carried, "reason": req.override_reason}  # fmt: skip
-    approval_id = ctx.approve(s, req.approval, kind="top_up.override_not_loaded", payload=payload,
-                              reason=req.override_reason)  # fmt: skip
-    return purchase.purchase_counter, carried, approval_id
+    return purchase.purchase_counter, carried, payload
 
 
 def check_meter_maximum(
@@ -287,6 +315,11 @@ class SalesOps(SessionArea):
         self, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None
     ) -> Quote:
         return quote(self.ctx, account_no=account_no, amount_fen=amount_fen, energy_ckwh=energy_ckwh)
+
+    def check_top_up(
+        self, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None
+    ) -> Quote:
+        return check_top_up(self.ctx, account_no=account_no, amount_fen=amount_fen, energy_ckwh=energy_ckwh)
 
     def top_up(
         self, *, account_no: str, amount_fen: int | None = None, energy_ckwh: int | None = None,

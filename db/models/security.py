@@ -133,6 +133,9 @@ class Approval(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     reason: Mapped[str | None] = mapped_column(Text)
+    # What the approval says in words (counter_app.approval_summary: the summary of exactly the
+    # payload hashed, as canonical JSON, with whether the supervisor was shown it); signed.
+    summary: Mapped[str | None] = mapped_column(Text)
     signature: Mapped[str] = mapped_column(String(64))
 
 

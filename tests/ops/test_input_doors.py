@@ -111,3 +111,15 @@ def test_back_charge_and_deposit_text_follow_the_same_rule(world):
     wang = world.login("wang")
     _refused(lambda: wang.record_deposit(slip_no="S\x001", kind="cash_slip", bank="工行", stamped_on=date(2026, 11, 23),
                                          amount_fen=100, shift_ids=[1]), "slip_no")  # fmt: skip
+
+
+def test_an_absurd_amount_is_refused_at_the_door_in_yuan_and_kwh_not_in_raw_units():
+    from counter_app.ops.door import check_door_argument
+
+    with pytest.raises(UserFacingError) as money:
+        check_door_argument("amount_fen", 9_999_999_900)  # ￥99,999,999 typed on the sale page
+    assert money.value.field == "amount_fen" and "10000000.00 元" in str(money.value)
+    with pytest.raises(UserFacingError) as energy:
+        check_door_argument("energy_ckwh", -1_000_000_001)
+    assert energy.value.field == "energy_ckwh" and "kWh" in str(energy.value)
+    check_door_argument("amount_fen", 1_000_000_000)  # the bound itself passes

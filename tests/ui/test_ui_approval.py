@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
+from uitesting import wait_idle
 
 from counter_app.api import Approval
+from counter_app.approval_summary import ApprovalPreview, summarise
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest, explain_refusal
 
 pytestmark = pytest.mark.gui
@@ -83,3 +86,126 @@ def test_the_facade_refuses_the_makers_own_signature_and_the_dialog_asks_again(
     qtbot.waitUntil(lambda: page.last_sale is not None, timeout=5000)
     assert problems == ["", explain_refusal("SELF_APPROVAL")]
     assert page.last_sale.carried_ckwh > 0
+
+
+# --- the core's words (issue 14 items 4 and 5) --------------------------------------------------------------
+
+BATCH = {"batch_id": 1, "period": "2026-09", "months": ["2026-09", "2026-10"], "buildings": ["5", "6"],
+         "rooms": 125, "total_ckwh": 578_000, "rooms_sha256": "ab" * 32}  # fmt: skip
+
+
+def _preview(kind, payload):
+    from counter_app.approvals import payload_sha256
+
+    return ApprovalPreview(needed=True, kind=kind, payload_sha256=payload_sha256(kind, payload),
+                           summary=summarise(kind, payload))  # fmt: skip
+
+
+def _shown_texts(dialog) -> list[str]:
+    return [label.text() for label in dialog.summary_labels]
+
+
+def test_the_dialog_shows_the_cores_words_for_a_quota_batch_not_a_batch_number(qtbot):
+    request = ApprovalRequest.from_preview(_preview("quota.approve_batch", BATCH), "zhang")
+    dialog = ApprovalDialog(None, request, Approval)
+    qtbot.addWidget(dialog)
+    shown = _shown_texts(dialog)
+    assert "2026-09" in shown and "5、6" in shown and "125 间" in shown and "5,780.00 kWh" in shown
+    assert dict(request.rows())["经办人"] == "zhang"
+
+
+def test_the_dialog_shows_the_english_words_in_english(qtbot, monkeypatch):
+    import ui.approval_dialog as approval_dialog
+
+    monkeypatch.setattr(approval_dialog, "current_language", lambda: "en")
+    request = ApprovalRequest.from_preview(_preview("quota.approve_batch", BATCH), "zhang")
+    dialog = ApprovalDialog(None, request, Approval)
+    qtbot.addWidget(dialog)
+    rows = dict(request.rows())
+    assert (
+        rows["Rooms"] == "125 rooms"
+        and rows["Total energy"] == "5,780.00 kWh"
+        and rows["Buildings"] == "5, 6"
+    )
+    assert request.operation == "Free quota batch"
+
+
+def test_the_credentials_carry_the_digest_of_the_words_shown(qtbot):
+    preview = _preview("quota.approve_batch", BATCH)
+    dialog = ApprovalDialog(None, ApprovalRequest.from_preview(preview, "zhang"), Approval)
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("li")
+    dialog.password_edit.setText("pw")
+    dialog.try_accept()
+    assert dialog.approval == Approval(name="li", password="pw", shown_sha256=preview.summary.sha256)
+
+
+def test_the_quota_page_asks_the_core_first_and_the_approval_records_the_words(
+    qtbot, world, ctx, runner, monkeypatch
+):
+    from uitesting import PASSWORD
+
+    from counter_app.approvals import read_summary
+    from db.models.security import Approval as ApprovalRow
+    from db.session import unit_of_work
+    from ui.approval_dialog import with_shown
+    from ui.pages.quota import QuotaPage
+
+    draft = ctx.session.prepare_quota_batch(period="2026-11", buildings=["5"])
+    page = QuotaPage(ctx)
+    qtbot.addWidget(page)
+    asked = []
+
+    def ask(cls, parent, request, factory=None, problem=""):
+        asked.append(request)
+        return with_shown(Approval(name="li", password=PASSWORD), request.shown_sha256)
+
+    monkeypatch.setattr(ApprovalDialog, "ask", classmethod(ask))
+    page.approve.fields["batch_id"].set_text(str(draft.batch_id))
+    page.approve.submit()
+    qtbot.waitUntil(lambda: page.approve.last_result is not None, timeout=5000)
+    (request,) = asked
+    rows = dict(request.rows())
+    assert rows["期间"] == "2026-11" and rows["楼栋"] == "5" and rows["房间数"] == f"{draft.rooms} 间"
+    assert rows["送电总量"].endswith(" kWh") and "批次号" in rows
+    with unit_of_work(world.counter.engine, read_only=True) as s:
+        recorded = read_summary(s.scalars(select(ApprovalRow.summary)).one())
+    assert recorded == {**request.summary.to_json(), "shown": True}
+
+
+def test_a_clear_with_another_rooms_card_is_refused_before_the_supervisor_is_asked(
+    qtbot, world, ctx, runner, monkeypatch
+):
+    from ui.pages.refund import RefundPage
+
+    world.issue_card("D-5-308", ctx.session)  # 5-308's card on the reader
+    page = RefundPage(ctx)
+    qtbot.addWidget(page)
+    asked = []
+    monkeypatch.setattr(ApprovalDialog, "ask", classmethod(lambda cls, *a, **k: asked.append(a)))
+    form = page.issue_clear
+    form.fields["account_no"].set_text("D-5-309")
+    form.fields["reason"].set_text("毕业离校")
+    form.submit()
+    qtbot.waitUntil(lambda: form.result_label.text() != "", timeout=5000)
+    wait_idle(qtbot, runner)
+    assert asked == []  # the supervisor is never called over for a refusal
+    assert "卡属于" in form.result_label.text() and form.button.isEnabled()
+
+
+def test_a_core_prompt_with_the_cores_words_shows_them(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QWidget
+
+    from ui.prompts import QtPrompts
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    prompts = QtPrompts(window)
+    asked = []
+    monkeypatch.setattr(
+        ApprovalDialog, "ask", classmethod(lambda cls, parent, request, *a: asked.append(request))
+    )
+    words = summarise("quota.approve_batch", BATCH)
+    prompts._on_approval(words)  # the GUI-thread slot the worker's ask_approval signals
+    (request,) = asked
+    assert request.summary == words and dict(request.rows())["房间数"] == "125 间"

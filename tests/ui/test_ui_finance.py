@@ -240,8 +240,11 @@ def test_a_co_signed_setting_asks_for_the_signature_and_refuses_the_maker(qtbot,
     asked: list[str] = []
     signers = iter([Approval(name="admin", password=PASSWORD), Approval(name="li", password=PASSWORD)])
 
+    requests = []
+
     def ask(cls, parent, request, factory=None, problem=""):
         asked.append(problem)
+        requests.append(dict(request.rows()))
         return next(signers)
 
     monkeypatch.setattr(ApprovalDialog, "ask", classmethod(ask))
@@ -250,6 +253,7 @@ def test_a_co_signed_setting_asks_for_the_signature_and_refuses_the_maker(qtbot,
     qtbot.waitUntil(lambda: "已保存" in page.result.text(), timeout=5000)
     wait_idle(qtbot, runner)
     assert len(asked) == 2 and asked[0] == "" and "本人" in asked[1]
+    assert requests[0]["设置项"] == "min_top_up_fen" and requests[0]["新值"] == "2000"  # the core's words
     assert world.login("admin").get_setting("min_top_up_fen") == 2000
     assert page.row_for("min_top_up_fen").set_by == "admin"
 
@@ -269,8 +273,8 @@ def test_the_settings_of_the_two_person_rule_ask_for_a_second_person(qtbot, worl
     monkeypatch.setattr(ApprovalDialog, "ask", classmethod(lambda cls, *a, **k: next(signers)))
     new = {"deposit.evening_from": '"16:00"', "stamped_receipt_for": "[]", "low_balance_ckwh.dorm": "0"}
     page.value.set_text(new[key])
-    page.save()  # cancelled
-    assert "未保存" in page.result.text()
+    page.save()  # cancelled (after the core checked and worded the value)
+    qtbot.waitUntil(lambda: "未保存" in page.result.text(), timeout=5000)
     assert world.login("admin").get_setting(key) == before
     page.save()
     qtbot.waitUntil(lambda: "已保存" in page.result.text(), timeout=5000)
@@ -293,3 +297,4 @@ def test_month_close_is_co_signed_and_refused_before_the_period_ends(qtbot, worl
     page.form.submit()
     wait_idle(qtbot, runner)
     assert "尚未结束" in page.form.fields["period"].error.text()  # shown next to the period
+

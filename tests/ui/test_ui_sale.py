@@ -109,7 +109,10 @@ def test_quick_amount_and_change_shown_large(qtbot, page, world, card, runner):
 
 
 def test_refusal_is_shown_next_to_the_field_and_the_typed_text_kept(qtbot, page, card, runner):
-    sell(qtbot, page, amount="5")
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.account is not None and page.amount.edit.hasFocus())
+    qtbot.keyClicks(page.amount.edit, "5")
+    qtbot.keyClick(page.amount.edit, Qt.Key.Key_Return)  # refused at the amount, before any tender
     qtbot.waitUntil(lambda: page.amount.error.isVisible(), timeout=5000)
     assert "低于最低充值额" in page.amount.error.text()
     assert "请输入不低于最低充值额的金额" in page.amount.error.text()  # and what to do next
@@ -141,7 +144,9 @@ def test_previous_not_loaded_then_the_supervisors_override(qtbot, page, world, c
     page.override_reason.set_text("用户电表故障已报修")
     page.override_button.click()
     qtbot.waitUntil(lambda: page.last_sale is not None, timeout=5000)
-    assert asked[0].amount_fen == 5000 and asked[0].reason == "用户电表故障已报修"
+    rows = dict(asked[0].rows())  # the core's words for exactly what the override binds
+    assert rows["金额"] == "￥50.00" and rows["原因"] == "用户电表故障已报修" and rows["账户"] == "D-5-308"
+    assert rows["并入的未入表电量"] == "50.99 kWh" and asked[0].summary is not None
     assert page.last_sale.carried_ckwh == 5_099  # 30 yuan's energy rides along under the new counter
     world.sim.insert_into_meter(card)
     assert world.sim.meter_state("M5308").remaining_ckwh == 5_099 + 8_499
@@ -262,3 +267,36 @@ def test_reprint_says_已补打_only_when_the_copy_is_on_paper(qtbot, page, worl
     page.reprint()
     qtbot.waitUntil(lambda: "已补打" in page.message.text(), timeout=5000)
     assert "第 2 次" in page.message.text()
+
+
+def test_limits_are_checked_as_the_amount_is_typed(qtbot, page, world, card, runner):
+    """GIVEN an account on screen WHEN a figure above the class maximum is typed (no Enter) THEN it is
+    never quoted: the maximum is said next to the field, no energy, due or change is shown and the
+    tender step is closed; a figure within the limits opens it again."""
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.account is not None and page.amount.edit.hasFocus())
+    qtbot.keyClicks(page.amount.edit, "99999999")
+    qtbot.waitUntil(lambda: page.amount.error.isVisible(), timeout=5000)
+    wait_idle(qtbot, runner)
+    assert "上限 10000000.00 元" in page.amount.error.text()  # in yuan, not a raw field name in fen
+    assert page.quote is None and page.energy.text() == ""
+    assert page.due_label.text() == "—" and page.change_label.text() == "—"
+    assert not page.tendered.isEnabled()
+    assert page.amount.text() == "99999999" and page.amount.edit.hasFocus()  # kept, still typing there
+
+    page.amount.edit.clear()
+    qtbot.keyClicks(page.amount.edit, "2000.01")  # above the dorm maximum (setting max_top_up_fen.dorm)
+    qtbot.waitUntil(lambda: "最高 2000.00 元" in page.amount.error.text(), timeout=5000)
+    assert not page.tendered.isEnabled() and page.energy.text() == ""
+
+    page.amount.edit.clear()
+    qtbot.keyClicks(page.amount.edit, "5")  # below the minimum, also said at once
+    qtbot.waitUntil(lambda: "最低" in page.amount.error.text(), timeout=5000)
+    assert not page.tendered.isEnabled()
+
+    page.amount.edit.clear()
+    qtbot.keyClicks(page.amount.edit, "50")
+    qtbot.waitUntil(lambda: page.quote is not None, timeout=5000)
+    assert page.tendered.isEnabled() and not page.amount.error.isVisible()
+    assert page.energy.text() == "84.99" and "50.00" in page.due_label.text()
+    assert page.last_sale is None  # nothing sold by typing

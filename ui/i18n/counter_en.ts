@@ -2039,10 +2039,8 @@ Finance pays against the form; never cash from the drawer.</translation>
     </message>
     <message>
         <location filename="../pages/refund.py" line="57"/>
-        <location filename="../pages/refund.py" line="87"/>
-        <location filename="../pages/refund.py" line="122"/>
-        <source>账户号</source>
-        <translation>Account no.</translation>
+        <source>账户号或房间号</source>
+        <translation>Account no. or room</translation>
     </message>
     <message>
         <location filename="../pages/refund.py" line="60"/>
@@ -2103,8 +2101,8 @@ Finance pays against the form; never cash from the drawer.</translation>
     </message>
     <message>
         <location filename="../pages/refund.py" line="106"/>
-        <source>正确账户号</source>
-        <translation>Correct account no.</translation>
+        <source>正确账户号或房间号</source>
+        <translation>Correct account no. or room</translation>
     </message>
     <message>
         <location filename="../pages/refund.py" line="107"/>

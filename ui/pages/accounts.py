@@ -118,6 +118,7 @@ class AccountsPage(Page):
             lambda s, **kw: s.confirm_class(**kw),
             lambda r: translate("Accounts", "账户 {0} 类别已确认").format(r.account_no),
             needs_approval=True,
+            operation="confirm_class",
         )
         self.holder_form = ActionForm(
             self.ctx,

@@ -60,6 +60,7 @@ class CardsPage(Page):
             lambda s, **kw: s.replace_meter(**kw),
             lambda r: translate("Cards", "参数卡 {0} 已写好：请插入新电表").format(r.parameter_card_serial),
             needs_approval=True,
+            operation="replace_meter",
         )
         self.tool = ActionForm(
             ctx,
@@ -79,6 +80,7 @@ class CardsPage(Page):
             lambda s, **kw: s.issue_tool_card(**kw),
             lambda r: translate("Cards", "工具卡 {0}（{1}）已写好").format(r.card_serial, r.kind),
             needs_approval=True,
+            operation="issue_tool_card",
         )
         tabs = QTabWidget()
         for form in (self.lost, self.replace, self.issue, self.meter, self.tool):

@@ -126,5 +126,6 @@ class ChargesPage(Page):
                 format_yuan(r.amount_fen),
             ),
             needs_approval=True,
+            operation="back_charge",
         )
         return self.back_charge

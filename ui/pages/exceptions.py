@@ -110,6 +110,7 @@ class ExceptionsPage(Page):
             lambda s, **kw: s.move_to_suspense(**kw),
             lambda r: translate("Exceptions", "{0} 已转挂账").format(r.intent_id),
             needs_approval=True,
+            operation="move_to_suspense",
         )
         self.resolve = ActionForm(
             self.ctx,
@@ -129,6 +130,7 @@ class ExceptionsPage(Page):
             lambda s, **kw: s.resolve_suspense(**kw),
             lambda r: translate("Exceptions", "{0}：{1}").format(r.intent_id, r.state),
             needs_approval=True,
+            operation="resolve_suspense",
         )
         row = QHBoxLayout()
         row.addWidget(self.suspense)

@@ -68,10 +68,17 @@ class ActionForm(QGroupBox):
         needs_approval: bool = False,
         button: str | None = None,
         parent: QWidget | None = None,
+        operation: str | None = None,
     ) -> None:
         super().__init__(title, parent)
         self.ctx, self.specs, self._call, self._describe = ctx, specs, call, describe
         self.needs_approval = needs_approval
+        # The facade method `call` runs: with it, the core checks the input and says what the
+        # co-signature binds BEFORE the 监督人 is asked (Session.approval_preview).
+        self.operation = operation
+        self.last_preview: Any = None
+        self._previewed_none = False
+        self._retried = False
         self.fields: dict[str, Field] = {}
         self.choices: dict[str, QComboBox] = {}
         self.last_result: Any = None
@@ -117,16 +124,38 @@ class ActionForm(QGroupBox):
         except UserFacingError as exc:
             self._show_failure(exc)
             return
+        problem = problem if isinstance(problem, str) else ""
+        if self.needs_approval and self.operation:
+            # Validate everything first, co-sign last: the core runs every check of the operation and
+            # returns the words of exactly what the approval will bind; a refusal shows here, before
+            # anyone is called over.
+            self.button.setEnabled(False)
+            session, operation = self.ctx.session, self.operation
+            FacadeOp(self, lambda: session.approval_preview(operation, **kwargs)).success(
+                lambda preview: self._co_sign(kwargs, preview, problem)
+            ).failure(self._show_failure).run()
+            return
         if self.needs_approval:
-            approval = ApprovalDialog.ask(
-                self,
-                self._request(kwargs),
-                self.ctx.approval_factory,
-                problem if isinstance(problem, str) else "",
-            )
+            approval = ApprovalDialog.ask(self, self._request(kwargs), self.ctx.approval_factory, problem)
             if approval is None:
                 return
             kwargs["approval"] = approval
+        self._run(kwargs)
+
+    def _co_sign(self, kwargs: dict[str, Any], preview: Any, problem: str) -> None:
+        self.button.setEnabled(True)
+        self.last_preview = preview
+        self._previewed_none = not preview.needed
+        if preview.needed and not preview.queued:
+            request = ApprovalRequest.from_preview(preview, self.ctx.operator)
+            approval = ApprovalDialog.ask(self, request, self.ctx.approval_factory, problem)
+            if approval is None:
+                return
+            kwargs = {**kwargs, "approval": approval}
+        # (queued: single-operator mode stores it for a co-signature on a staffed day — QUEUED says so)
+        self._run(kwargs)
+
+    def _run(self, kwargs: dict[str, Any]) -> None:
         self.button.setEnabled(False)
         session = self.ctx.session
         FacadeOp(self, lambda: self._call(session, **kwargs)).success(self._show_result).failure(
@@ -151,6 +180,7 @@ class ActionForm(QGroupBox):
         )
 
     def _show_result(self, result: Any) -> None:
+        self._retried = False
         self.button.setEnabled(True)
         self.last_result = result
         self.result_label.setStyleSheet("color: #1b5e20;")
@@ -159,6 +189,13 @@ class ActionForm(QGroupBox):
     def _show_failure(self, exc: BaseException) -> None:
         self.button.setEnabled(True)
         code = getattr(exc, "code", "")
+        if code == "APPROVAL_REQUIRED" and self.operation and self._previewed_none and not self._retried:
+            # The preview stopped at an earlier write (a card's open intent settled first): it is done
+            # now, so preview again, once, and ask for the co-signature it finds.
+            self._retried = True
+            self.submit()
+            return
+        self._retried = False
         if self.needs_approval and code in {"SELF_APPROVAL", "APPROVAL_INVALID"}:
             # Say why, then let the supervisor try again with the same content.
             self.result_label.setText(explain_refusal(code))

@@ -55,6 +55,7 @@ class MonthPage(Page):
             lambda s, **kw: s.close_month(**kw),
             month_text,
             needs_approval=True,
+            operation="close_month",
             button=translate("Month", "月结（需复核人签字）"),
         )
         self.add(self.form)

@@ -59,6 +59,7 @@ class QuotaPage(Page):
                     r.batch_id, r.rooms, format_kwh(r.total_ckwh), r.maker, r.checker
                 ),
                 needs_approval=True,
+                operation="approve_quota_batch",
             )
         )
         self.collect = self.add(

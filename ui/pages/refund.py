@@ -54,7 +54,7 @@ class RefundPage(Page):
         self.finish()
 
     def _clear_tab(self) -> ActionForm:
-        account = Spec("account_no", translate("Refund", "账户号"))
+        account = Spec("account_no", translate("Refund", "账户号或房间号"))
         self.issue_clear = ActionForm(
             self.ctx,
             translate("Refund", "写清零卡"),
@@ -62,6 +62,7 @@ class RefundPage(Page):
             lambda s, **kw: s.issue_clear_card(**kw),
             lambda r: translate("Refund", "卡 {0} 已成为清零卡：请用户插入电表后带回").format(r.card_serial),
             needs_approval=True,
+            operation="issue_clear_card",
         )
         self.complete_clear = ActionForm(
             self.ctx,
@@ -84,7 +85,7 @@ class RefundPage(Page):
             self.ctx,
             translate("Refund", "开具退费审批单"),
             [
-                Spec("account_no", translate("Refund", "账户号")),
+                Spec("account_no", translate("Refund", "账户号或房间号")),
                 Spec("payee_name", translate("Refund", "收款人")),
                 Spec("payee_id", translate("Refund", "学号/工号")),
                 Spec("payee_account", translate("Refund", "银行卡号"), optional=True),
@@ -93,6 +94,7 @@ class RefundPage(Page):
             lambda s, **kw: s.refund_room(**kw),
             refund_text,
             needs_approval=True,
+            operation="refund_room",
         )
         return self.refund
 
@@ -103,7 +105,7 @@ class RefundPage(Page):
             [
                 Spec("receipt_no", translate("Refund", "原票号")),
                 Spec("reason", translate("Refund", "原因")),
-                Spec("account_no", translate("Refund", "正确账户号"), optional=True),
+                Spec("account_no", translate("Refund", "正确账户号或房间号"), optional=True),
                 Spec("amount_fen", translate("Refund", "正确金额"), "yuan", optional=True),
                 Spec("energy_ckwh", translate("Refund", "正确电量"), "kwh", optional=True),
             ],
@@ -112,6 +114,7 @@ class RefundPage(Page):
                 r.receipt_no, format_yuan(r.amount_fen), format_kwh(r.energy_ckwh)
             ),
             needs_approval=True,
+            operation="correct",
         )
         return self.correct
 
@@ -119,9 +122,10 @@ class RefundPage(Page):
         self.close_account = ActionForm(
             self.ctx,
             translate("Refund", "销户（须已清零并退费）"),
-            [Spec("account_no", translate("Refund", "账户号"))],
+            [Spec("account_no", translate("Refund", "账户号或房间号"))],
             lambda s, **kw: s.close_account(**kw),
             lambda r: translate("Refund", "账户 {0} 已销户").format(r.account_no),
             needs_approval=True,
+            operation="close_account",
         )
         return self.close_account

@@ -31,6 +31,8 @@ from ui.widgets import ERROR_STYLE, Field, info_label, route_error
 translate = QCoreApplication.translate
 
 QUICK_AMOUNTS_FEN = (3000, 5000, 10000, 20000)
+# Refusals of the amount itself, shown as it is typed (the core's check_top_up).
+LIMIT_CODES = frozenset({"BELOW_MINIMUM", "ABOVE_MAXIMUM", "INPUT_INVALID"})
 
 
 class SalePage(Page):
@@ -216,6 +218,8 @@ class SalePage(Page):
         self.sell_by = which
         (self.energy if which == "amount" else self.amount).set_text("")
         self.quote = None
+        self.due_label.setText("—")
+        self.change_label.setText("—")
         self._quote_timer.start()
 
     def quick_amount(self, fen: int) -> None:
@@ -239,15 +243,33 @@ class SalePage(Page):
                 self._refused(exc)
             return
         session, account_no = self.ctx.session, self.account.account_no
-        op = FacadeOp(self, lambda: session.quote(account_no=account_no, **args))
+        # The core's top-up limits (minimum, the September minimum, the class maximum) as the amount
+        # is typed: a figure outside them is never quoted, and the tender step stays closed.
+        op = FacadeOp(self, lambda: session.check_top_up(account_no=account_no, **args))
         op.success(lambda q: self._show_quote(q, then_tender)).failure(self._quote_failed(then_tender)).run()
 
     def _quote_failed(self, then_tender: bool):
-        # A live quote while typing stays quiet; only an explicit Enter shows the refusal.
-        return self._refused if then_tender else (lambda exc: None)
+        def failed(exc: BaseException) -> None:
+            self._no_quote()
+            if getattr(exc, "code", "") in LIMIT_CODES:  # said at once, next to the figure being typed
+                self._refused(exc)
+            elif then_tender:  # anything else (a half-typed figure) waits for an explicit Enter
+                self._refused(exc)
+
+        return failed
+
+    def _no_quote(self) -> None:
+        """No valid figure: nothing quoted, nothing to tender, no change shown."""
+        self.quote = None
+        (self.energy if self.sell_by == "amount" else self.amount).set_text("")
+        self.due_label.setText("—")
+        self.change_label.setText("—")
+        self.tendered.setEnabled(False)
 
     def _show_quote(self, quote: Quote, then_tender: bool) -> None:
         self.quote = quote
+        self.tendered.setEnabled(True)
+        (self.amount if self.sell_by == "amount" else self.energy).clear_error()
         if self.sell_by == "amount":
             self.energy.set_text(format_kwh(quote.energy_ckwh))
         else:
@@ -371,18 +393,22 @@ class SalePage(Page):
             self.override_reason.show_error(translate("Sale", "请填写放行原因"))
             return
         try:
-            self.sale_kwargs()  # validates the form before a supervisor is called over
+            kwargs = self.sale_kwargs() | {"override_reason": reason}  # the form first
         except UserFacingError as exc:
             self._refused(exc)
             return
-        request = ApprovalRequest(
-            translate("Sale", "放行：上次购电未入表时再次售电"),
-            self.ctx.operator,
-            account=self.account.room_code or self.account.account_no,
-            amount_fen=self.quote.amount_fen,
-            energy_ckwh=self.quote.energy_ckwh,
-            reason=reason,
-        )
+        # Then the core: every check of the sale (card, limits, meter maximum, tender) and the words
+        # of exactly what the override binds, before the supervisor is called over.
+        session = self.ctx.session
+        FacadeOp(self, lambda: session.approval_preview("top_up", **kwargs)).success(
+            lambda preview: self._ask_override(preview, reason, problem)
+        ).failure(self._refused).run()
+
+    def _ask_override(self, preview: Any, reason: str, problem: str) -> None:
+        if not preview.needed:  # the previous purchase has been loaded meanwhile: an ordinary sale
+            self.submit()
+            return
+        request = ApprovalRequest.from_preview(preview, self.ctx.operator)
         approval = ApprovalDialog.ask(self, request, self.ctx.approval_factory, problem)
         if approval is not None:
             self.submit(override_reason=reason, approval=approval)
@@ -418,6 +444,7 @@ class SalePage(Page):
             field.set_text("")
             field.clear_error()
         self.tender.setCurrentIndex(0)
+        self.tendered.setEnabled(True)
         self.due_label.setText("—")
         self.change_label.setText("—")
         self.message.clear()

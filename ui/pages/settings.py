@@ -255,18 +255,33 @@ class SettingsPage(Page):
             return
         row = self.row_for(key)
         if approval is None and (ask or (row is not None and row.needs_approval)):
-            approval = self.ask_approval(key, value, problem)
+            # The value is checked and worded by the core first (approval_preview), then co-signed.
+            FacadeOp(self, lambda: session.approval_preview("set_setting", key=key, value=value)).success(
+                lambda preview: self._co_sign(key, value, preview, problem, asked_again=ask)
+            ).failure(lambda exc: self._failed(exc, key)).run()
+            return
+        self._store(key, value, approval)
+
+    def _co_sign(self, key: str, value: Any, preview: Any, problem: str, asked_again: bool = False) -> None:
+        approval = None
+        if not preview.needed and asked_again:  # the facade asked for a co-signature the preview did not find
+            self.result.setText(translate("Settings", "未保存：需监督人复核"))
+            return
+        if preview.needed:
+            approval = self.ask_approval(preview, problem)
             if approval is None:
                 self.result.setText(translate("Settings", "未保存：需监督人复核"))
                 return
+        self._store(key, value, approval)
+
+    def _store(self, key: str, value: Any, approval: Any) -> None:
+        session = self.ctx.session
         FacadeOp(self, lambda: session.set_setting(key, value, approval=approval)).success(
             lambda _r: self._saved(key)
         ).failure(lambda exc: self._failed(exc, key)).run()
 
-    def ask_approval(self, key: str, value: Any, problem: str) -> Any:
-        request = ApprovalRequest(
-            translate("Settings", "修改参数"), self.ctx.operator, extra=((key, shown(value)),)
-        )
+    def ask_approval(self, preview: Any, problem: str) -> Any:
+        request = ApprovalRequest.from_preview(preview, self.ctx.operator)
         return ApprovalDialog.ask(self, request, self.ctx.approval_factory, problem)
 
     def _saved(self, key: str) -> None:

@@ -174,6 +174,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("summary", sa.Text(), nullable=True),
         sa.Column("signature", sa.String(length=64), nullable=False),
         sa.CheckConstraint("expires_at > created_at", name=op.f("ck_approvals_expiry")),
         sa.CheckConstraint("maker_id <> checker_id", name=op.f("ck_approvals_maker_is_not_checker")),
