@@ -2,8 +2,11 @@
 
     .venv/bin/python -m bench.reliability.tamper [--quick] [--n 1000]
 
-A counter's history is made through the facade: sales, supervisor overrides (approvals), a
-correction, a shift closed with its Z report (which records the audit chain head). Then, `--n`
+A counter's history is made through the facade and the administrator's doors
+(bench/reliability/history.py): four days of a counter in which every table of the schema gets at
+least two rows (sales, overrides, a correction, notices, refunds, quota batches, the holiday queue,
+receipt books, deposits, the sign-off chain, month closes …), ending with a shift closed with its Z
+report (which records the audit chain head). Then, `--n`
 times, a copy of the database is tampered with by SQL as someone with file access would (foreign
 keys off): one of flip (a column changed), delete, insert (a row with no audit entry), swap (two
 rows' values exchanged, or two audit entries' places), truncate (the newest rows removed), on
@@ -28,62 +31,12 @@ from collections import Counter
 from pathlib import Path
 
 from bench.common import Results, parser, scratch
+from bench.reliability.history import THIN, make_history, thin_tables
 
 TABLES = ("ledger_entries", "approvals", "audit_log")
 ACTIONS = ("flip", "delete", "insert", "swap", "truncate")
 FLIP = {"ledger_entries": ("fen", "fen + 1"), "approvals": ("reason", "'edited ' || COALESCE(reason, '')")}
 SWAP = {"ledger_entries": "fen", "approvals": "payload_sha256"}
-
-
-def make_history(tmp: Path):
-    from opstesting import make_world
-
-    world = make_world(tmp)
-    queue_one(world)
-    s = world.login("zhang")
-    s.open_shift(float_fen=0)
-    serial = world.issue_card("D-5-308", s)
-    total = 0
-    for i in range(12):
-        amount = 1_000 + 500 * (i % 4)
-        world.sim.present_card(serial)
-        if i % 3 == 2:  # not loaded since the last sale: a supervisor override, an approval
-            s.top_up(
-                account_no="D-5-308",
-                amount_fen=amount,
-                override_reason="返写丢失",
-                approval=world.approval("li"),
-            )
-        else:
-            s.top_up(account_no="D-5-308", amount_fen=amount)
-        if i % 3 != 1:
-            world.sim.insert_into_meter(serial)
-        total += amount
-    s.x_report()  # rows for the insider run: an X report, a receipt book (before the Z: the head)
-    world.login("wang").issue_receipt_book(cashier="zhang", first_no=1, last_no=50)
-    s.close_shift(counted={1_000: total // 1_000, 100: (total % 1_000) // 100})
-    keys = world.counter.keys
-    world.close()
-    for extra in ("-wal", "-shm"):
-        Path(f"{tmp / 'counter.db'}{extra}").unlink(missing_ok=True)
-    with sqlite3.connect(tmp / "counter.db") as conn:
-        head = conn.execute("SELECT audit_seq, audit_head FROM z_reports ORDER BY id DESC LIMIT 1").fetchone()
-    return keys, (head[0], head[1])
-
-
-def queue_one(world) -> None:
-    """A single-operator operation waiting in the holiday queue (for the insider run)."""
-    from datetime import date
-
-    from base.errors import UserFacingError
-
-    world.login("admin").set_setting("single_operator_mode", True, approval=world.approval("li"))
-    try:
-        world.login("zhang").back_charge(account_no="S-12-101", discovered_on=date(2026, 11, 20),
-                                         electrician="刘电工", evidence="私接", approval=None)  # fmt: skip
-    except UserFacingError as error:
-        assert error.code == "QUEUED", error.code
-    world.login("admin").set_setting("single_operator_mode", False, approval=world.approval("li"))
 
 
 def latest_entry(conn, table: str, row_id: int) -> int:
@@ -202,6 +155,14 @@ def main(argv: list[str] | None = None) -> int:
         clean = verify_copy(base, keys, head)
         results.count("clean history verifies against the Z report head", int(clean.ok), must_be=1)
         results.count("audit entries in the history", clean.entries_checked)
+        thin = thin_tables(base)
+        for table, rows in sorted(thin.items()):
+            results.note(f"history: {table} has {rows} row(s): the insider run proves nothing for it")
+        for table, reason in THIN.items():
+            results.note(f"history: {table} has a single row ({reason})")
+        results.count("tables empty in the history", sum(n == 0 for n in thin.values()), must_be=0)
+        results.count("tables with a single row in the history (nothing to reorder)",
+                      sum(n == 1 for n in thin.values()), must_be=0)  # fmt: skip
         copy = tmp / "t.db"
         for i in range(n):
             table, action = TABLES[i % 3], ACTIONS[(i // 3) % 5]
