@@ -12,11 +12,10 @@ Four days at one counter (W01, campus 主校区), in order:
   November batch is prepared and co-signed; the assistant issues zhang a stamped-receipt book.
 - 23 Nov, shift 1 (zhang, 监督人 li): a page voided; sales with supervisor overrides (free energy
   delivered with the first); a second room's card issued, sold, corrected the same day (void and
-  reissue) after a mistyped co-signer password was refused twice; a reprint (补打); the PC's clock
-  set back an hour for a repair and a heating notice paid on stamped pages (the writes flagged),
-  then set right; a room refund (clear card, meter, 退费审批单) and a business closing (退电清零 +
-  销户); free energy delivered with the first sale of each room; X reports; the blind close; the
-  cash slip to the bank.
+  reissue) after a mistyped co-signer password and the cashier's own name were refused; a reprint
+  (补打); the PC's clock set back an hour for a repair and a heating notice paid on stamped pages
+  (the writes flagged), then set right; a room refund (clear card, meter, 退费审批单) and a
+  business closing (退电清零 + 销户); X reports; the blind close; the cash slip to the bank.
 - 24 Nov: li approves the two queued operations; shift 2 (wu, own receipt book): a sale, the
   back-charge paid on a stamped page; X report, close, deposit; both receipt books returned;
   the half-month 收账检查; both sheets signed through the chain to frozen (营业员, 部门助理, 主管,
@@ -105,19 +104,8 @@ def before_opening(world) -> None:
     now = world.clock().isoformat()
     admin(world, "fee", "set", "heating_rate_per_m2", "--fen", "2550", "--from", "2026-10-01T00:00:00+08:00",
           "--basis", "校发〔2026〕7号", approver="li")  # fmt: skip
-    admin(
-        world,
-        "fee",
-        "set",
-        "card",
-        "--fen",
-        "1000",
-        "--from",
-        now,
-        "--basis",
-        "校发〔2026〕8号",
-        approver="li",
-    )
+    admin(world, "fee", "set", "card", "--fen", "1000", "--from", now, "--basis", "校发〔2026〕8号",
+          approver="li")  # fmt: skip
     admin(world, "tariff", "set", "--class", "dorm", "--price-e4", "5900", "--from", now, "--basis",
           "校发〔2026〕9号", approver="li")  # fmt: skip
     admin(world, "supervisor", "appoint", "wu", "--from", "2026-11-23", "--to", "2027-07-31", as_="zhao")
@@ -185,12 +173,15 @@ def first_day(world) -> None:
     # 5-309: a sale typed wrong, corrected the same day; the co-signer mistypes twice first.
     room = world.issue_card("D-5-309", s)
     sale = s.top_up(account_no="D-5-309", amount_fen=5_000, tendered_fen=5_000)
-    for _ in range(2):
+    for approver, refused in ((Approval(name="li", password="wrong-password"), "APPROVAL_INVALID"),
+                              (world.approval("zhang"), "SELF_APPROVAL")):  # fmt: skip
         try:
-            s.correct(receipt_no=sale.receipt_no, reason="金额输错", amount_fen=4_000,
-                      approval=Approval(name="li", password="wrong-password"))  # fmt: skip
+            s.correct(receipt_no=sale.receipt_no, reason="金额输错", amount_fen=4_000, approval=approver)
         except UserFacingError as error:
-            assert error.code == "APPROVAL_INVALID", error.code
+            assert error.code == refused, error.code
+        else:
+            raise AssertionError(f"{approver.name} co-signed")
+        world.clock.advance(minutes=1)
     fixed = s.correct(
         receipt_no=sale.receipt_no, reason="金额输错", amount_fen=4_000, approval=world.approval("li")
     )
@@ -256,8 +247,7 @@ def second_day(world) -> None:
     wu.open_shift(float_fen=FLOAT)
     serial = card_of(world, "D-5-308")
     world.sim.present_card(serial)
-    wu.top_up(account_no="D-5-308", amount_fen=2_000, tendered_fen=2_000, override_reason="返写丢失",
-              approval=world.approval("li"))  # fmt: skip
+    wu.top_up(account_no="D-5-308", amount_fen=2_000, tendered_fen=2_000)
     world.sim.insert_into_meter(serial)
     (charge,) = [n for n in notices(world) if n[1] == "back_charge"]
     wu.pay_notice(notice_no=charge[0], amount_fen=charge[2], amount_fen_again=charge[2], tender="campus_card",

@@ -37,6 +37,8 @@ TABLES = ("ledger_entries", "approvals", "audit_log")
 ACTIONS = ("flip", "delete", "insert", "swap", "truncate")
 FLIP = {"ledger_entries": ("fen", "fen + 1"), "approvals": ("reason", "'edited ' || COALESCE(reason, '')")}
 SWAP = {"ledger_entries": "fen", "approvals": "payload_sha256"}
+SWAP_GROUP = {"ledger_entries": "kind"}  # a sale's amount into a refund's row would break a CHECK
+COPYABLE = {"ledger_entries": "WHERE kind <> 'void'"}  # rows an insert copies
 
 
 def latest_entry(conn, table: str, row_id: int) -> int:
@@ -59,7 +61,8 @@ def tamper(conn: sqlite3.Connection, table: str, action: str, rng: random.Random
         conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
         return latest_entry(conn, table, row_id)
     if action == "insert":
-        row_id = rng.choice(ids)
+        # a void names the entry it voids, at most once (a unique index): a forger copies a sale
+        row_id = rng.choice([r[0] for r in conn.execute(f"SELECT id FROM {table} {COPYABLE.get(table, '')}")])
         columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] != "id"]
         # a copy of a real row under a new id (unique columns made unique), as a forger would
         values = ", ".join(_forged(c) for c in columns)
@@ -68,11 +71,11 @@ def tamper(conn: sqlite3.Connection, table: str, action: str, rng: random.Random
         )
         return None
     if action == "swap":
-        column = SWAP[table]
-        rows = conn.execute(f"SELECT id, {column} FROM {table}").fetchall()
-        while True:
-            (a, va), (b, vb) = rng.sample(rows, 2)
-            if va != vb:
+        column, group = SWAP[table], SWAP_GROUP.get(table, "NULL")
+        rows = conn.execute(f"SELECT id, {column}, {group} FROM {table}").fetchall()
+        while True:  # two different values the schema's CHECKs accept in each other's row
+            (a, va, ga), (b, vb, gb) = rng.sample(rows, 2)
+            if va != vb and ga == gb:
                 break
         conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (vb, a))
         conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (va, b))
