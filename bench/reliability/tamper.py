@@ -2,8 +2,11 @@
 
     .venv/bin/python -m bench.reliability.tamper [--quick] [--n 1000]
 
-A counter's history is made through the facade: sales, supervisor overrides (approvals), a
-correction, a shift closed with its Z report (which records the audit chain head). Then, `--n`
+A counter's history is made through the facade and the administrator's doors
+(bench/reliability/history.py): four days of a counter in which every table of the schema gets at
+least two rows (sales, overrides, a correction, notices, refunds, quota batches, the holiday queue,
+receipt books, deposits, the sign-off chain, month closes …), ending with a shift closed with its Z
+report (which records the audit chain head). Then, `--n`
 times, a copy of the database is tampered with by SQL as someone with file access would (foreign
 keys off): one of flip (a column changed), delete, insert (a row with no audit entry), swap (two
 rows' values exchanged, or two audit entries' places), truncate (the newest rows removed), on
@@ -28,62 +31,14 @@ from collections import Counter
 from pathlib import Path
 
 from bench.common import Results, parser, scratch
+from bench.reliability.history import THIN, make_history, thin_tables
 
 TABLES = ("ledger_entries", "approvals", "audit_log")
 ACTIONS = ("flip", "delete", "insert", "swap", "truncate")
 FLIP = {"ledger_entries": ("fen", "fen + 1"), "approvals": ("reason", "'edited ' || COALESCE(reason, '')")}
 SWAP = {"ledger_entries": "fen", "approvals": "payload_sha256"}
-
-
-def make_history(tmp: Path):
-    from opstesting import make_world
-
-    world = make_world(tmp)
-    queue_one(world)
-    s = world.login("zhang")
-    s.open_shift(float_fen=0)
-    serial = world.issue_card("D-5-308", s)
-    total = 0
-    for i in range(12):
-        amount = 1_000 + 500 * (i % 4)
-        world.sim.present_card(serial)
-        if i % 3 == 2:  # not loaded since the last sale: a supervisor override, an approval
-            s.top_up(
-                account_no="D-5-308",
-                amount_fen=amount,
-                override_reason="返写丢失",
-                approval=world.approval("li"),
-            )
-        else:
-            s.top_up(account_no="D-5-308", amount_fen=amount)
-        if i % 3 != 1:
-            world.sim.insert_into_meter(serial)
-        total += amount
-    s.x_report()  # rows for the insider run: an X report, a receipt book (before the Z: the head)
-    world.login("wang").issue_receipt_book(cashier="zhang", first_no=1, last_no=50)
-    s.close_shift(counted={1_000: total // 1_000, 100: (total % 1_000) // 100})
-    keys = world.counter.keys
-    world.close()
-    for extra in ("-wal", "-shm"):
-        Path(f"{tmp / 'counter.db'}{extra}").unlink(missing_ok=True)
-    with sqlite3.connect(tmp / "counter.db") as conn:
-        head = conn.execute("SELECT audit_seq, audit_head FROM z_reports ORDER BY id DESC LIMIT 1").fetchone()
-    return keys, (head[0], head[1])
-
-
-def queue_one(world) -> None:
-    """A single-operator operation waiting in the holiday queue (for the insider run)."""
-    from datetime import date
-
-    from base.errors import UserFacingError
-
-    world.login("admin").set_setting("single_operator_mode", True, approval=world.approval("li"))
-    try:
-        world.login("zhang").back_charge(account_no="S-12-101", discovered_on=date(2026, 11, 20),
-                                         electrician="刘电工", evidence="私接", approval=None)  # fmt: skip
-    except UserFacingError as error:
-        assert error.code == "QUEUED", error.code
-    world.login("admin").set_setting("single_operator_mode", False, approval=world.approval("li"))
+SWAP_GROUP = {"ledger_entries": "kind"}  # a sale's amount into a refund's row would break a CHECK
+COPYABLE = {"ledger_entries": "WHERE kind <> 'void'"}  # rows an insert copies
 
 
 def latest_entry(conn, table: str, row_id: int) -> int:
@@ -106,7 +61,8 @@ def tamper(conn: sqlite3.Connection, table: str, action: str, rng: random.Random
         conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
         return latest_entry(conn, table, row_id)
     if action == "insert":
-        row_id = rng.choice(ids)
+        # a void names the entry it voids, at most once (a unique index): a forger copies a sale
+        row_id = rng.choice([r[0] for r in conn.execute(f"SELECT id FROM {table} {COPYABLE.get(table, '')}")])
         columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] != "id"]
         # a copy of a real row under a new id (unique columns made unique), as a forger would
         values = ", ".join(_forged(c) for c in columns)
@@ -115,11 +71,11 @@ def tamper(conn: sqlite3.Connection, table: str, action: str, rng: random.Random
         )
         return None
     if action == "swap":
-        column = SWAP[table]
-        rows = conn.execute(f"SELECT id, {column} FROM {table}").fetchall()
-        while True:
-            (a, va), (b, vb) = rng.sample(rows, 2)
-            if va != vb:
+        column, group = SWAP[table], SWAP_GROUP.get(table, "NULL")
+        rows = conn.execute(f"SELECT id, {column}, {group} FROM {table}").fetchall()
+        while True:  # two different values the schema's CHECKs accept in each other's row
+            (a, va, ga), (b, vb, gb) = rng.sample(rows, 2)
+            if va != vb and ga == gb:
                 break
         conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (vb, a))
         conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (va, b))
@@ -202,6 +158,14 @@ def main(argv: list[str] | None = None) -> int:
         clean = verify_copy(base, keys, head)
         results.count("clean history verifies against the Z report head", int(clean.ok), must_be=1)
         results.count("audit entries in the history", clean.entries_checked)
+        thin = thin_tables(base)
+        for table, rows in sorted(thin.items()):
+            results.note(f"history: {table} has {rows} row(s): the insider run proves nothing for it")
+        for table, reason in THIN.items():
+            results.note(f"history: {table} has a single row ({reason})")
+        results.count("tables empty in the history", sum(n == 0 for n in thin.values()), must_be=0)
+        results.count("tables with a single row in the history (nothing to reorder)",
+                      sum(n == 1 for n in thin.values()), must_be=0)  # fmt: skip
         copy = tmp / "t.db"
         for i in range(n):
             table, action = TABLES[i % 3], ACTIONS[(i // 3) % 5]
