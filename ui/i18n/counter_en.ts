@@ -604,7 +604,7 @@
     <message>
         <location filename="../demo_panel.py" line="46"/>
         <source>放该户的卡</source>
-        <translation>Put this account&apos;s card on the reader</translation>
+        <translation>Put the account&apos;s card on the reader</translation>
     </message>
     <message>
         <location filename="../demo_panel.py" line="47"/>

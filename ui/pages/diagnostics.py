@@ -45,7 +45,6 @@ def card_details(card: Any) -> str:
 
 
 class DiagnosticsPage(Page):
-    shortcut = "F11"
 
     @classmethod
     def caption(cls) -> str:

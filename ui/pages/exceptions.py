@@ -77,7 +77,6 @@ def _table(model: RowsModel) -> QTableView:
 
 
 class ExceptionsPage(Page):
-    shortcut = "F10"
 
     @classmethod
     def caption(cls) -> str:

@@ -28,7 +28,6 @@ def refund_text(r) -> str:
 
 
 class RefundPage(Page):
-    shortcut = "F4"
 
     @classmethod
     def caption(cls) -> str:

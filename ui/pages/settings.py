@@ -132,7 +132,6 @@ def table(model: RowsModel) -> QTableView:
 
 
 class SettingsPage(Page):
-    shortcut = "F9"
 
     @classmethod
     def caption(cls) -> str:

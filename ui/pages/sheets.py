@@ -101,7 +101,6 @@ def first_page_png(pdf: bytes, dpi: int = 60) -> bytes | None:
 
 
 class SheetsPage(Page):
-    shortcut = "F9"
 
     @classmethod
     def caption(cls) -> str:

@@ -123,7 +123,6 @@ def settlement_text(r: Any) -> str:
 
 
 class ShiftPage(Page):
-    shortcut = "F7"
     allowed_when_restricted = True
 
     @classmethod
