@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: Workstation, keys: list[str] | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle(translate("Main", "售电收费工作站 — {0}").format(ctx.operator))
+        self.setWindowTitle(translate("Main", "售电收费工作站 — {0}").format(ctx.operator_name))
         self.pages: dict[str, Page] = {}
         self.screens = QStackedWidget()
         self.screens.addWidget(self._work_area(keys or visible_keys(ctx.role)))

@@ -1389,6 +1389,14 @@ Meter balance {0} kWh, purchase no. {1}</translation>
         <source>晨检清单（作废、更正、补打、手工读数、放行、长短款）待接口提供；下表为待确认的排队操作。</source>
         <translation type="vanished">The morning list (voids, corrections, reprints, manual readings, overrides, over/short) is not available yet; below are the queued operations.</translation>
     </message>
+    <message>
+        <source>时钟回拨</source>
+        <translation>Clock set back</translation>
+    </message>
+    <message>
+        <source>数据回退</source>
+        <translation>Data rolled back</translation>
+    </message>
 </context>
 <context>
     <name>Form</name>

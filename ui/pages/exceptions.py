@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTableView, QWidget
 
+from ui import i18n
 from ui.models import Column, RowsModel, intents_model, what_to_do
 from ui.ops import FacadeOp
 from ui.pages.base import Page
@@ -32,10 +33,17 @@ def morning_model(parent=None) -> RowsModel:
             Column(translate("Exceptions", "经办"), lambda r: r.who),
             Column(translate("Exceptions", "确认人"), lambda r: r.checker),
             Column(translate("Exceptions", "窗口"), lambda r: r.workstation),
-            Column(translate("Exceptions", "内容"), lambda r: r.summary),
+            Column(translate("Exceptions", "内容"), morning_summary),
         ],
         parent,
     )
+
+
+def morning_summary(item) -> str:
+    """The line in the UI's language (`summary_en` when English; what a person typed stays as typed)."""
+    if i18n.current_language() == "en":
+        return getattr(item, "summary_en", "") or item.summary
+    return item.summary
 
 
 def morning_kind_text(kind: str | None) -> str:
@@ -53,6 +61,8 @@ def morning_kind_text(kind: str | None) -> str:
         "short": translate("Exceptions", "短款"),
         "queued": translate("Exceptions", "待确认"),
         "tampered": translate("Exceptions", "数据被篡改"),
+        "clock_back": translate("Exceptions", "时钟回拨"),
+        "high_water": translate("Exceptions", "数据回退"),
     }.get(kind or "", kind or "")
 
 

@@ -130,7 +130,7 @@ class SheetsPage(Page):
         self.signatures = info_label(translate("Sheets", "请在上表选择交账单"))
         self.voucher = Field(translate("Sheets", "凭证号（财务签收时填写）"))
         self.voucher.setVisible("finance" in self.ctx.roles)
-        self.sign_button = QPushButton(translate("Sheets", "本人签字（{0}）").format(self.ctx.operator))
+        self.sign_button = QPushButton(translate("Sheets", "本人签字（{0}）").format(self.ctx.operator_name))
         self.sign_button.clicked.connect(self.sign)
         self.view_button = QPushButton(translate("Sheets", "查看第 1 页"))
         self.view_button.clicked.connect(self.show_pdf)
