@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from base.money import format_kwh, format_yuan
+from base.money import format_kwh
 from ui.context import default_approval_factory
+from ui.widgets import colon, money
 
 translate = QCoreApplication.translate
 
@@ -49,7 +50,7 @@ class ApprovalRequest:
         if self.account:
             rows.append((translate("Approval", "账户"), self.account))
         if self.amount_fen is not None:
-            rows.append((translate("Approval", "金额"), format_yuan(self.amount_fen, "￥")))
+            rows.append((translate("Approval", "金额"), money(self.amount_fen)))
         if self.energy_ckwh is not None:
             rows.append((translate("Approval", "电量"), format_kwh(self.energy_ckwh) + " kWh"))
         if self.reason:
@@ -114,7 +115,7 @@ class ApprovalDialog(QDialog):
             shown = QLabel(value)
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             shown.setStyleSheet("font-weight: bold")
-            form.addRow(label + "：", shown)
+            form.addRow(colon(label), shown)
         return form
 
     def try_accept(self) -> None:

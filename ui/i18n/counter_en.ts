@@ -465,7 +465,7 @@
     <message>
         <location filename="../pages/charges.py" line="75"/>
         <source>已收费 票号 {0}：￥{1}，找零 ￥{2}{3}</source>
-        <translation>Paid, receipt {0}: ￥{1}, change ￥{2}{3}</translation>
+        <translation>Paid, receipt {0}: ¥{1}, change ¥{2}{3}</translation>
     </message>
     <message>
         <location filename="../pages/charges.py" line="79"/>
@@ -515,7 +515,7 @@
     <message>
         <location filename="../pages/charges.py" line="99"/>
         <source>通知单 {0}：￥{1}</source>
-        <translation>Notice {0}: ￥{1}</translation>
+        <translation>Notice {0}: ¥{1}</translation>
     </message>
     <message>
         <location filename="../pages/charges.py" line="108"/>
@@ -545,7 +545,7 @@
     <message>
         <location filename="../pages/charges.py" line="116"/>
         <source>通知单 {0}：{1} 天 × 电量 = {2} kWh，单价 {3}，应缴 ￥{4}</source>
-        <translation>Notice {0}: {1} days → {2} kWh at {3}, due ￥{4}</translation>
+        <translation>Notice {0}: {1} days → {2} kWh at {3}, due ¥{4}</translation>
     </message>
 </context>
 <context>
@@ -2011,7 +2011,7 @@ Meter balance {0} kWh, purchase no. {1}</translation>
         <source>退费审批单 {0}：退款 ￥{1}，可退电量 {2} kWh（未用免费电 {3} kWh）
 {4}
 由财务按审批单付款，不从钱箱付现。</source>
-        <translation>Refund form {0}: refund ￥{1}, refundable energy {2} kWh (unused free energy {3} kWh)
+        <translation>Refund form {0}: refund ¥{1}, refundable energy {2} kWh (unused free energy {3} kWh)
 {4}
 Finance pays against the form; never cash from the drawer.</translation>
     </message>
@@ -2127,7 +2127,7 @@ Finance pays against the form; never cash from the drawer.</translation>
     <message>
         <location filename="../pages/refund.py" line="111"/>
         <source>原票已作废，新票号 {0}：￥{1}，{2} kWh</source>
-        <translation>Original voided; new receipt {0}: ￥{1}, {2} kWh</translation>
+        <translation>Original voided; new receipt {0}: ¥{1}, {2} kWh</translation>
     </message>
     <message>
         <location filename="../pages/refund.py" line="121"/>
@@ -2396,7 +2396,7 @@ counter-admin report day --from DATE --to DATE --format pdf --out FILE</translat
     <message>
         <location filename="../pages/sale.py" line="280"/>
         <source>实收少于应收 ￥{0}</source>
-        <translation>Tendered is less than the ￥{0} due</translation>
+        <translation>Tendered is less than the ¥{0} due</translation>
     </message>
     <message>
         <location filename="../pages/sale.py" line="300"/>
@@ -2570,7 +2570,7 @@ counter-admin report day --from DATE --to DATE --format pdf --out FILE</translat
     <message>
         <location filename="../pages/sale_panel.py" line="132"/>
         <source>金额 ￥{0}</source>
-        <translation>amount ￥{0}</translation>
+        <translation>amount ¥{0}</translation>
     </message>
     <message>
         <location filename="../pages/sale_panel.py" line="133"/>
@@ -2590,7 +2590,7 @@ counter-admin report day --from DATE --to DATE --format pdf --out FILE</translat
     <message>
         <location filename="../pages/sale_panel.py" line="139"/>
         <source>找零 ￥{0}</source>
-        <translation>change ￥{0}</translation>
+        <translation>change ¥{0}</translation>
     </message>
     <message>
         <source>{0}（新卡，尚未购电）</source>
@@ -2792,6 +2792,10 @@ counter-admin tariff set --class dorm --price-e4 5883 --from TIME --basis DOCUME
         <source>修改参数</source>
         <translation>Change setting</translation>
     </message>
+    <message>
+        <source>{0} 元/kWh</source>
+        <translation>{0} yuan/kWh</translation>
+    </message>
 </context>
 <context>
     <name>Sheets</name>
@@ -2962,7 +2966,7 @@ Receipts {2} — {3}, {4} voids, free energy {5} kWh</translation>
     <message>
         <location filename="../pages/shift.py" line="65"/>
         <source>交账单 {0}：应有 ￥{1}，实点 ￥{2}，{3} ￥{4}{5}</source>
-        <translation>Sheet {0}: expected ￥{1}, counted ￥{2}, {3} ￥{4}{5}</translation>
+        <translation>Sheet {0}: expected ¥{1}, counted ¥{2}, {3} ¥{4}{5}</translation>
     </message>
     <message>
         <location filename="../pages/shift.py" line="71"/>

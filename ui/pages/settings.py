@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from base.clock import BUSINESS_TZ
-from base.money import format_price, format_yuan
+from base.money import format_price
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.models import Column, RowsModel, class_text
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.form import note
-from ui.widgets import ERROR_STYLE, Field, info_label
+from ui.widgets import ERROR_STYLE, Field, info_label, money
 
 translate = QCoreApplication.translate
 CO_SIGN_CODES = {"APPROVAL_REQUIRED", "APPROVAL_INVALID", "SELF_APPROVAL"}
@@ -78,7 +78,7 @@ def settings_model(parent=None) -> RowsModel:
 
 
 def price_text(row: Any) -> str:
-    return f"{format_price(row.value)} 元/kWh" if row.what == "tariff" else f"￥{format_yuan(row.value)}"
+    return translate("Settings", "{0} 元/kWh").format(format_price(row.value)) if row.what == "tariff" else money(row.value)
 
 
 def prices_model(parent=None) -> RowsModel:
