@@ -132,7 +132,9 @@ class MainWindow(QMainWindow):
     def _fit_nav(self) -> None:
         self.nav.ensurePolished()  # the style sheet's font size, before measuring
         metrics = self.nav.fontMetrics()
-        widest = max((metrics.horizontalAdvance(self.nav.item(i).text()) for i in range(self.nav.count())), default=0)
+        widest = max(
+            (metrics.horizontalAdvance(self.nav.item(i).text()) for i in range(self.nav.count())), default=0
+        )
         frame = 2 * self.nav.frameWidth() + self.nav.verticalScrollBar().sizeHint().width() + 16
         self.nav.setFixedWidth(max(NAV_MIN_WIDTH, min(NAV_MAX_WIDTH, widest + frame)))
 
@@ -170,7 +172,11 @@ class MainWindow(QMainWindow):
         if not i18n.available(lang):
             self.language_actions[i18n.current_language()].setChecked(True)
             self.language_problem = QMessageBox(
-                QMessageBox.Icon.Warning, "语言 / Language", i18n.missing_text(), QMessageBox.StandardButton.Ok, self
+                QMessageBox.Icon.Warning,
+                "语言 / Language",
+                i18n.missing_text(),
+                QMessageBox.StandardButton.Ok,
+                self,
             )
             self.language_problem.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.language_problem.open()
@@ -258,7 +264,9 @@ class MainWindow(QMainWindow):
         self.activateWindow()
         focus = QApplication.focusWidget()
         if focus is None or focus.window() is not self:
-            (self.lock_screen if self.locked else self.current_page()).setFocus(Qt.FocusReason.OtherFocusReason)
+            (self.lock_screen if self.locked else self.current_page()).setFocus(
+                Qt.FocusReason.OtherFocusReason
+            )
 
     def closeEvent(self, event) -> None:
         self.idle.stop()

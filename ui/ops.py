@@ -196,7 +196,7 @@ def error_text(exc: BaseException) -> str:
 
 
 def code_note(exc: BaseException) -> str:
-    """"(SHIFT_NOT_OPEN)": the refusal's code, for the log and the help desk, shown small in brackets
+    """ "(SHIFT_NOT_OPEN)": the refusal's code, for the log and the help desk, shown small in brackets
     under the human message; empty for anything that is not a UserFacingError."""
     return f"({exc.code})" if isinstance(exc, UserFacingError) else ""
 

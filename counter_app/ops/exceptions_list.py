@@ -64,7 +64,9 @@ def morning_list(ctx: OpContext, *, on: date | None = None) -> list[MorningItem]
     start, end = _window(ctx, on)
     with ctx.reading() as s:
         ctx.require_role(s, *CO_SIGN_ROLES)
-        names: dict[int | None, str] = dict(s.execute(select(Operator.id, Operator.display_name)).tuples().all())
+        names: dict[int | None, str] = dict(
+            s.execute(select(Operator.id, Operator.display_name)).tuples().all()
+        )
         stations: dict[int | None, str] = dict(
             s.execute(
                 select(Workstation.id, Workstation.code).where(Workstation.campus_id == ctx.workstation.campus_id)
@@ -209,7 +211,9 @@ class _Look:
         else:
             kind = "manual_reading"
             text = f"手工抄表 {account}：{format_kwh(abs(e.energy_ckwh))} kWh，原因：{e.reason or '—'}"
-            text_en = f"Manual reading {account}: {format_kwh(abs(e.energy_ckwh))} kWh, reason: {e.reason or '—'}"
+            text_en = (
+                f"Manual reading {account}: {format_kwh(abs(e.energy_ckwh))} kWh, reason: {e.reason or '—'}"
+            )
         return MorningItem(kind, e.at, self.names.get(e.operator_id, ""), text, self.stations.get(e.workstation_id),
                            receipt, self._checker(e.approval_id), e.fen, text_en)  # fmt: skip
 

@@ -122,7 +122,9 @@ def screens(qtbot, world, runner) -> Iterator[tuple[str, QWidget]]:
                 yield f"{name}/sale/account", window
         if name == "zhang":
             english = i18n.current_language() == "en"  # the operation's name comes translated from the page
-            request = ApprovalRequest("Correction" if english else "更正", "zhang", "5-308", 5000, 8499, "typo")
+            request = ApprovalRequest(
+                "Correction" if english else "更正", "zhang", "5-308", 5000, 8499, "typo"
+            )
             dialog = ApprovalDialog(window, request, Approval)
             qtbot.addWidget(dialog)
             dialog.show()

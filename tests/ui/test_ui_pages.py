@@ -68,7 +68,12 @@ def test_a_head_lands_on_a_page_it_can_use_and_f_keys_keep_their_meaning(qtbot, 
     qtbot.keyClick(win, Qt.Key.Key_F3)  # 定额送电 for a cashier: nothing for the head
     assert win.current_page() is win.pages["sheets"]
     assert [win.nav.item(i).text().split()[0] for i in range(win.nav.count())] == [
-        "F8", "F9", "F10", "F11", "F12", "Ctrl+F1"
+        "F8",
+        "F9",
+        "F10",
+        "F11",
+        "F12",
+        "Ctrl+F1",
     ]
 
 

@@ -69,7 +69,9 @@ def ensure_compiled() -> bool:
     lrelease = None if getattr(sys, "frozen", False) else _lrelease()
     if lrelease is not None and ts.is_file():
         try:
-            subprocess.run([str(lrelease), str(ts), "-qm", str(qm)], check=True, capture_output=True, timeout=60)
+            subprocess.run(
+                [str(lrelease), str(ts), "-qm", str(qm)], check=True, capture_output=True, timeout=60
+            )
         except (OSError, subprocess.SubprocessError) as exc:
             log.warning("could not compile %s: %s", ts, exc)
     return qm.is_file()
@@ -104,7 +106,9 @@ def install(app: QCoreApplication, lang: str) -> str:
             _keep(app, ours)
             _current = "en"
         else:
-            log.warning("counter_en.qm missing or unreadable (run scripts/build_translations.sh); staying Chinese")
+            log.warning(
+                "counter_en.qm missing or unreadable (run scripts/build_translations.sh); staying Chinese"
+            )
             lang = "zh_CN"
     if lang == "zh_CN":
         qt = QTranslator()

@@ -3273,4 +3273,11 @@ Once submitted the count cannot change; only then are the expected amount and th
         <translation>Reprint of {0} (#{1}) not printed yet: {2}</translation>
     </message>
 </context>
+<context>
+    <name>Chart</name>
+    <message>
+        <source>{0}（{1}）</source>
+        <translation>{0} ({1})</translation>
+    </message>
+</context>
 </TS>

@@ -52,7 +52,6 @@ def room_tree(rows: list) -> QStandardItemModel:
 
 
 class AccountsPage(Page):
-
     @classmethod
     def caption(cls) -> str:
         return translate("Accounts", "账户")

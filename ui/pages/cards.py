@@ -13,7 +13,6 @@ translate = QCoreApplication.translate
 
 
 class CardsPage(Page):
-
     @classmethod
     def caption(cls) -> str:
         return translate("Cards", "卡管理")

@@ -87,7 +87,6 @@ def _table(model: RowsModel) -> QTableView:
 
 
 class ExceptionsPage(Page):
-
     @classmethod
     def caption(cls) -> str:
         return translate("Exceptions", "异常")

@@ -16,7 +16,6 @@ def _buildings(text: str) -> list[str]:
 
 
 class QuotaPage(Page):
-
     @classmethod
     def caption(cls) -> str:
         return translate("Quota", "定额送电")

@@ -28,7 +28,6 @@ def refund_text(r) -> str:
 
 
 class RefundPage(Page):
-
     @classmethod
     def caption(cls) -> str:
         return translate("Refund", "退电/清零/更正")

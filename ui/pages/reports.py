@@ -121,7 +121,6 @@ def from_qdate(day: QDate) -> date:
 
 
 class ReportsPage(Page):
-
     @classmethod
     def caption(cls) -> str:
         return translate("Reports", "报表")

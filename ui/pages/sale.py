@@ -34,7 +34,6 @@ QUICK_AMOUNTS_FEN = (3000, 5000, 10000, 20000)
 
 
 class SalePage(Page):
-
     @classmethod
     def caption(cls) -> str:
         return translate("Sale", "售电")

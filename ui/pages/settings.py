@@ -78,7 +78,11 @@ def settings_model(parent=None) -> RowsModel:
 
 
 def price_text(row: Any) -> str:
-    return translate("Settings", "{0} 元/kWh").format(format_price(row.value)) if row.what == "tariff" else money(row.value)
+    return (
+        translate("Settings", "{0} 元/kWh").format(format_price(row.value))
+        if row.what == "tariff"
+        else money(row.value)
+    )
 
 
 def prices_model(parent=None) -> RowsModel:
@@ -132,7 +136,6 @@ def table(model: RowsModel) -> QTableView:
 
 
 class SettingsPage(Page):
-
     @classmethod
     def caption(cls) -> str:
         return translate("Settings", "设置")

@@ -101,7 +101,6 @@ def first_page_png(pdf: bytes, dpi: int = 60) -> bytes | None:
 
 
 class SheetsPage(Page):
-
     @classmethod
     def caption(cls) -> str:
         return translate("Sheets", "交账单")
