@@ -355,3 +355,34 @@ def test_the_morning_list_reads_in_english(qtbot, world, runner, english):
     row = [str(page.morning.data(page.morning.index(0, c))) for c in range(page.morning.columnCount())]
     assert row[0] == "Reprint" and row[-1].startswith(f"Reprint {sale.receipt_no} (#1)"), row
     assert not any(CJK.search(cell) for cell in row), row
+
+
+# --- names people read ----------------------------------------------------------------------------------------
+def test_people_read_display_names_not_login_ids(qtbot, tmp_path, runner):
+    """GIVEN the demo (张敏 logs in as zhang, the head 赵刚 as zhao) WHEN windows open and a reprint
+    lands on the morning list THEN the title, the sign button and the list say 张敏 / 李强 / 赵刚, never
+    the login ids (issue 14 §13: 收款员 zhang vs 张敏, 主管 zhao)."""
+    from counter_app.api import open_counter
+    from counter_app.demo import PASSWORD as DEMO_PASSWORD
+    from counter_app.demo import prepare_demo
+
+    db_url, keystore, sim_dir = prepare_demo(tmp_path)
+    counter = open_counter(db_url, workstation="W01", simulate=True, sim_dir=sim_dir, keystore=keystore)
+    try:
+        zhao = login_with_roles(counter, "zhao", DEMO_PASSWORD)
+        assert zhao.display_name == "赵刚" and zhao.name == "zhao"
+        window = MainWindow(Workstation(counter, zhao, approval_factory=Approval))
+        qtbot.addWidget(window)
+        assert "赵刚" in window.windowTitle() and "zhao" not in window.windowTitle()
+        assert "赵刚" in window.pages["sheets"].sign_button.text()
+        li = login_with_roles(counter, "li", DEMO_PASSWORD)
+        li.open_shift(float_fen=0)
+        serial = counter.sim.new_blank_card()
+        counter.sim.present_card(serial)
+        li.issue_card(account_no="D-1-101")
+        sale = li.top_up(account_no="D-1-101", amount_fen=5_000, tendered_fen=5_000)
+        li.reprint_receipt(receipt_no=sale.receipt_no)
+        assert [item.who for item in zhao.morning_list() if item.kind == "reprint"] == ["李强"]
+        window.close()
+    finally:
+        counter.close()
