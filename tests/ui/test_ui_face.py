@@ -386,3 +386,15 @@ def test_people_read_display_names_not_login_ids(qtbot, tmp_path, runner):
         window.close()
     finally:
         counter.close()
+
+
+def test_every_setting_has_an_english_description(english):
+    """The settings table in English: a new setting without an English description fails here."""
+    from types import SimpleNamespace
+
+    from counter_app.settings import SETTINGS
+    from ui.pages.settings import description_text
+
+    for key, spec in SETTINGS.items():
+        text = description_text(SimpleNamespace(key=key, description=spec.description))
+        assert not CJK.search(text), (key, text)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from base.clock import BUSINESS_TZ
 from base.money import format_price
+from ui import i18n
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.models import Column, RowsModel, class_text
 from ui.ops import FacadeOp, error_text
@@ -54,11 +55,60 @@ def local(moment: Any) -> str:
     return moment.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+# The settings' descriptions in English (the core's catalogue, counter_app/settings.py, is Chinese).
+# A per-class key ("max_top_up_fen.dorm") reads its base's text plus the class.
+DESCRIPTIONS_EN = {
+    "min_top_up_fen": "Minimum top-up (fen)",
+    "min_top_up_september_fen": "Minimum top-up in September (fen)",
+    "max_top_up_fen": "Maximum top-up (fen)",
+    "meter_max_ckwh": "Meter's maximum stored energy (0.01 kWh)",
+    "tendered_max_notes": "Most 100-yuan notes tendered above the amount due",
+    "energy_resolution_ckwh": "Meter energy resolution (0.01 kWh)",
+    "quota.basis": "Free quota basis",
+    "quota.ckwh_per_unit": "Free quota energy per unit",
+    "quota.period": "Free quota period",
+    "quota.excluded_months": "Months without free quota",
+    "term_ends": "Term end dates (free quota valid within the term)",
+    "back_charge.ckwh_per_day": "Theft back-charge energy per day",
+    "back_charge.blocks_top_up": "An unpaid back-charge blocks sales",
+    "low_balance_ckwh": "Low-balance notice threshold",
+    "approval_ttl_s": "Supervisor approval valid for (seconds)",
+    "close_difference_fen": "Over/short at close needing a supervisor above (fen)",
+    "refund_float": "Refund float",
+    "stamped_receipt_for": "Charges that need the school's stamped receipt",
+    "confirmation_slip": "Print a payment confirmation slip with each sale",
+    "month_end_day": "Accounting month-end day",
+    "single_operator_mode": "Single-operator mode",
+    "shifts": "Shift times",
+    "room_code_pattern": "Room code format",
+    "login.max_failures": "Failed logins before lockout",
+    "login.lockout_minutes": "Lockout length (minutes)",
+    "idle_lock_minutes": "Lock the screen after idle (minutes)",
+    "clock_skew_max_s": "Largest clock difference allowed (seconds)",
+    "backup.generations": "Backups kept",
+    "backup.target_dir": "Backup folder (USB stick or network path)",
+    "settlement.sign_chain": "Settlement sheet sign-off chain ([title, role])",
+    "report.form_no.collection": "Form no. of the monthly collection report",
+    "report.form_no.account_detail": "Form no. of the per-account detail report",
+    "deposit.evening_from": "Evening takings are deposited the next bank day (closed after this time)",
+    "centre_name": "Centre name (report heading)",
+}
+
+
+def description_text(row: Any) -> str:
+    if i18n.current_language() != "en":
+        return row.description
+    if row.key in DESCRIPTIONS_EN:
+        return DESCRIPTIONS_EN[row.key]
+    base, _, variant = row.key.rpartition(".")
+    return f"{DESCRIPTIONS_EN[base]} ({variant})" if base in DESCRIPTIONS_EN else row.description
+
+
 def settings_model(parent=None) -> RowsModel:
     return RowsModel(
         [
             Column(translate("Settings", "参数名"), lambda r: r.key),
-            Column(translate("Settings", "说明"), lambda r: r.description),
+            Column(translate("Settings", "说明"), lambda r: r, description_text),
             Column(
                 translate("Settings", "复核"),
                 lambda r: r.needs_approval,
