@@ -398,3 +398,18 @@ def test_every_setting_has_an_english_description(english):
     for key, spec in SETTINGS.items():
         text = description_text(SimpleNamespace(key=key, description=spec.description))
         assert not CJK.search(text), (key, text)
+
+
+def test_sign_off_steps_read_in_english(english):
+    """The default chain's step titles (Chinese in the setting) read in English; a made-up one stays."""
+    from types import SimpleNamespace
+
+    from ui.pages.sheets import sheet_state, step_title
+
+    assert sheet_state(SimpleNamespace(frozen=False, next_step="主管")) == "Waiting for Head"
+    assert [step_title(t) for t in ("营业员", "部门助理", "财务", "分管副校长")] == [
+        "Cashier",
+        "Assistant",
+        "Finance",
+        "分管副校长",
+    ]

@@ -2936,6 +2936,18 @@ counter-admin tariff set --class dorm --price-e4 5883 --from TIME --basis DOCUME
         <source>已保存：{0}</source>
         <translation>Saved: {0}</translation>
     </message>
+    <message>
+        <source>部门助理</source>
+        <translation>Assistant</translation>
+    </message>
+    <message>
+        <source>主管</source>
+        <translation>Head</translation>
+    </message>
+    <message>
+        <source>财务</source>
+        <translation>Finance</translation>
+    </message>
 </context>
 <context>
     <name>Shift</name>
