@@ -413,3 +413,16 @@ def test_sign_off_steps_read_in_english(english):
         "Finance",
         "分管副校长",
     ]
+
+
+def test_every_queued_kind_has_a_name(english):
+    """The queue list's 类别 column: words for every queueable kind, never the raw key."""
+    import counter_app.api  # noqa: F401 — registers every queueable kind
+    from counter_app.queueing import QUEUEABLE
+    from ui.pages.exceptions import queued_kind_text
+
+    names = {kind: queued_kind_text(kind) for kind in QUEUEABLE}
+    assert all(
+        name != "Other operation" and "." not in name and "_" not in name for name in names.values()
+    ), names
+    assert queued_kind_text("account.confirm_class") == "Confirm account class"

@@ -1397,6 +1397,54 @@ Meter balance {0} kWh, purchase no. {1}</translation>
         <source>数据回退</source>
         <translation>Data rolled back</translation>
     </message>
+    <message>
+        <source>销户</source>
+        <translation>Close account</translation>
+    </message>
+    <message>
+        <source>确认账户类别</source>
+        <translation>Confirm account class</translation>
+    </message>
+    <message>
+        <source>换表</source>
+        <translation>Replace meter</translation>
+    </message>
+    <message>
+        <source>违规用电补缴</source>
+        <translation>Theft back-charge</translation>
+    </message>
+    <message>
+        <source>发工具卡</source>
+        <translation>Issue tool card</translation>
+    </message>
+    <message>
+        <source>写清零卡</source>
+        <translation>Write clear card</translation>
+    </message>
+    <message>
+        <source>更正重开</source>
+        <translation>Correction with new sale</translation>
+    </message>
+    <message>
+        <source>挂账退费</source>
+        <translation>Suspense: refund</translation>
+    </message>
+    <message>
+        <source>挂账补写入账</source>
+        <translation>Suspense: roll forward</translation>
+    </message>
+    <message>
+        <source>定额送电批次</source>
+        <translation>Free quota batch</translation>
+    </message>
+    <message>
+        <source>房间退电</source>
+        <translation>Room refund</translation>
+    </message>
+    <message>
+        <source>其他操作</source>
+        <translation>Other operation</translation>
+    </message>
 </context>
 <context>
     <name>Form</name>

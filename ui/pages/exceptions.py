@@ -70,12 +70,32 @@ def queued_model(parent=None) -> RowsModel:
     return RowsModel(
         [
             Column(translate("Exceptions", "排队号"), lambda r: r.queue_id),
-            Column(translate("Exceptions", "类别"), lambda r: r.kind),
+            Column(translate("Exceptions", "类别"), lambda r: r.kind, queued_kind_text),
             Column(translate("Exceptions", "内容"), lambda r: r.summary),
             Column(translate("Exceptions", "经办"), lambda r: r.maker),
         ],
         parent,
     )
+
+
+def queued_kind_text(kind: str | None) -> str:
+    """A queued operation's kind in words, never the raw key ("account.confirm_class")."""
+    names = {
+        "account.close": translate("Exceptions", "销户"),
+        "account.confirm_class": translate("Exceptions", "确认账户类别"),
+        "account.replace_meter": translate("Exceptions", "换表"),
+        "back_charge": translate("Exceptions", "违规用电补缴"),
+        "card.issue_tool_card": translate("Exceptions", "发工具卡"),
+        "clear.issue": translate("Exceptions", "写清零卡"),
+        "correction": translate("Exceptions", "更正"),
+        "correction.new_sale": translate("Exceptions", "更正重开"),
+        "intent.refund": translate("Exceptions", "挂账退费"),
+        "intent.roll_forward": translate("Exceptions", "挂账补写入账"),
+        "intent.suspense": translate("Exceptions", "转挂账"),
+        "quota.approve_batch": translate("Exceptions", "定额送电批次"),
+        "refund_room": translate("Exceptions", "房间退电"),
+    }
+    return names.get(kind or "", translate("Exceptions", "其他操作"))
 
 
 def _table(model: RowsModel) -> QTableView:
