@@ -426,3 +426,10 @@ def test_every_queued_kind_has_a_name(english):
         name != "Other operation" and "." not in name and "_" not in name for name in names.values()
     ), names
     assert queued_kind_text("account.confirm_class") == "Confirm account class"
+
+
+def test_roles_and_fees_read_as_words(english):
+    from ui.pages.settings import fee_text, roles_text
+
+    assert roles_text(("cashier", "supervisor")) == "Cashier, Supervisor"
+    assert fee_text("card") == "Card replacement fee"

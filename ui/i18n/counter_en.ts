@@ -2844,6 +2844,38 @@ counter-admin tariff set --class dorm --price-e4 5883 --from TIME --basis DOCUME
         <source>{0} 元/kWh</source>
         <translation>{0} yuan/kWh</translation>
     </message>
+    <message>
+        <source>补卡费</source>
+        <translation>Card replacement fee</translation>
+    </message>
+    <message>
+        <source>采暖费（每平方米）</source>
+        <translation>Heating (per m²)</translation>
+    </message>
+    <message>
+        <source>营业员</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <source>监督人</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>部门助理</source>
+        <translation>Assistant</translation>
+    </message>
+    <message>
+        <source>主管</source>
+        <translation>Head</translation>
+    </message>
+    <message>
+        <source>财务</source>
+        <translation>Finance</translation>
+    </message>
+    <message>
+        <source>管理员</source>
+        <translation>Administrator</translation>
+    </message>
 </context>
 <context>
     <name>Sheets</name>

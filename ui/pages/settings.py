@@ -144,7 +144,7 @@ def prices_model(parent=None) -> RowsModel:
                 lambda r: (
                     translate("Settings", "电价 {0}").format(class_text(r.code))
                     if r.what == "tariff"
-                    else translate("Settings", "收费 {0}").format(r.code)
+                    else translate("Settings", "收费 {0}").format(fee_text(r.code))
                 ),
             ),
             Column(translate("Settings", "标准"), lambda r: r, price_text, align_right=True),
@@ -155,12 +155,35 @@ def prices_model(parent=None) -> RowsModel:
     )
 
 
+def fee_text(kind: str) -> str:
+    return {
+        "card": translate("Settings", "补卡费"),
+        "heating_rate_per_m2": translate("Settings", "采暖费（每平方米）"),
+    }.get(kind, kind)
+
+
+def role_text(role: str) -> str:
+    """A role in words, not its key ("cashier")."""
+    return {
+        "cashier": translate("Settings", "营业员"),
+        "supervisor": translate("Settings", "监督人"),
+        "assistant": translate("Settings", "部门助理"),
+        "head": translate("Settings", "主管"),
+        "finance": translate("Settings", "财务"),
+        "admin": translate("Settings", "管理员"),
+    }.get(role, role)
+
+
+def roles_text(roles) -> str:
+    return (", " if i18n.current_language() == "en" else "、").join(role_text(r) for r in roles)
+
+
 def people_model(parent=None) -> RowsModel:
     return RowsModel(
         [
             Column(translate("Settings", "登录名"), lambda r: r.name),
             Column(translate("Settings", "姓名"), lambda r: r.display_name),
-            Column(translate("Settings", "角色"), lambda r: r.roles, "、".join),
+            Column(translate("Settings", "角色"), lambda r: r.roles, roles_text),
             Column(
                 translate("Settings", "监督人任期"),
                 lambda r: r.appointments,
