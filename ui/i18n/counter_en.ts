@@ -2289,7 +2289,7 @@ Finance pays against the form; never cash from the drawer.</translation>
     <message>
         <location filename="../pages/reports.py" line="233"/>
         <source>共 {0} 行</source>
-        <translation>{0} rows</translation>
+        <translation>Rows: {0}</translation>
     </message>
     <message>
         <location filename="../pages/reports.py" line="243"/>
