@@ -44,6 +44,7 @@ DB_FILE, KEY_FILE, SIM_DIR = "demo.db", "demo-keys.json", "sim"
 CAMPUSES = (("E", "东校区"), ("W", "西校区"))
 PEOPLE = (("zhang", "张敏", "cashier"), ("li", "李强", "cashier"), ("wang", "王芳", "assistant"),
           ("qian", "钱进", "finance"))  # fmt: skip
+FIRST_PEOPLE = {"admin": "孙磊", "zhao": "赵刚"}  # the administrator and the head: their real names
 TARIFFS = {"dorm": 5883, "staff": 5383, "business": 8000}  # price_e4: 0.5883 元/kWh …
 BASIS = "校发〔2025〕12号"
 FEES = {"card": 0, "heating_rate_per_m2": 2800}  # fen; 补卡 free by default (DOMAIN)
@@ -75,7 +76,7 @@ def _build(folder: Path, keystore: str, db_path: Path) -> None:
     try:
         clock = system_clock
         initialise(engine, keystore_spec=keystore, admin=("admin", PASSWORD), head=("zhao", PASSWORD),
-                   dev=True, clock=clock)  # fmt: skip
+                   dev=True, clock=clock, display_names=FIRST_PEOPLE)  # fmt: skip
         keys, _, _ = load_keys(engine, keystore)
         with unit_of_work(engine) as s:
             bind_keys(s, keys)

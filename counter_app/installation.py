@@ -82,8 +82,12 @@ def initialise(
     dev: bool,
     clock: Clock,
     hasher: argon2.PasswordHasher | None = None,
+    display_names: dict[str, str] | None = None,
 ) -> InstallationInfo:
-    """Schema, keys, installation row, card classes, the administrator and the head."""
+    """Schema, keys, installation row, card classes, the administrator and the head.
+
+    `display_names` (login id → the name people read, e.g. {"zhao": "赵刚"}) gives the first two people
+    their real names for receipts, sheets and screens; without it the login id is shown."""
     if admin[0] == head[0]:
         raise InputInvalid("管理员和主管必须是两个人", detail_en="the administrator and the head must differ")
     upgrade_to_head(engine)
@@ -101,7 +105,8 @@ def initialise(
             Installation(instance_id=info.instance_id, dev=dev, created_at=now, app_version=__version__)
         )
         _add_card_classes(session)
-        _add_first_people(session, admin=admin, head=head, clock=clock, hasher=hasher)
+        _add_first_people(session, admin=admin, head=head, clock=clock, hasher=hasher,
+                          display_names=display_names or {})  # fmt: skip
         audit.record(session, kind="installation.created", actor_id=None, workstation=INIT_WORKSTATION,
                      payload={"instance_id": info.instance_id, "dev": dev}, clock=clock)  # fmt: skip
     return info
@@ -125,12 +130,12 @@ def _add_card_classes(session: Session) -> None:
 
 def _add_first_people(
     session: Session, *, admin: tuple[str, str], head: tuple[str, str], clock: Clock,
-    hasher: argon2.PasswordHasher | None,
+    hasher: argon2.PasswordHasher | None, display_names: dict[str, str],
 ) -> None:  # fmt: skip
     for (name, password), role in ((admin, "admin"), (head, "head")):
         operator = create_operator(
             session, name=name, password=password, actor_id=None, workstation=INIT_WORKSTATION,
-            clock=clock, hasher=hasher,
+            clock=clock, hasher=hasher, display_name=display_names.get(name),
         )  # fmt: skip
         grant_role(session, operator_id=operator.id, role=role, granted_by_id=None,
                    workstation=INIT_WORKSTATION, clock=clock)  # fmt: skip

@@ -89,7 +89,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("counter")
-    i18n.install(app, i18n.saved_language())
+    if i18n.install(app, i18n.saved_language()) != i18n.saved_language():
+        QMessageBox.warning(None, "语言 / Language", i18n.missing_text())  # English chosen, not loadable
     try:
         counter = open_workstation(args)
     except Exception as exc:  # noqa: BLE001 — shown to the person, then exit non-zero

@@ -62,6 +62,11 @@ class Session(
         return self.operator.name
 
     @property
+    def display_name(self) -> str:
+        """The person's name as people read it (张敏), beside the login id `name` (zhang)."""
+        return self.operator.display_name or self.operator.name
+
+    @property
     def roles(self) -> frozenset[str]:
         return frozenset(self.operator.roles)
 

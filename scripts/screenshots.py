@@ -30,6 +30,10 @@ from ui.main_window import MainWindow  # noqa: E402
 from ui.ops import runner  # noqa: E402
 
 ROOM, ACCOUNT, METER = "1-101", "D-1-101", "M1101"
+SIZE = (
+    1366,
+    728,
+)  # the main windows: 1366×768 less a taskbar (issue 14); --size 1920x1050 for the large screen
 
 
 def open_demo(folder: Path):
@@ -92,7 +96,10 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "screenshots"))
     parser.add_argument("--lang", default="zh_CN")
     parser.add_argument("--demo-dir", default=None, help="reuse this demo folder (default: a fresh one)")
+    parser.add_argument("--size", default="1366x728", help="main window size WxH (default 1366x728)")
     args = parser.parse_args()
+    global SIZE
+    SIZE = tuple(int(n) for n in args.size.split("x"))  # type: ignore[assignment]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
@@ -117,7 +124,7 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
     session = login_with_roles(counter, "zhang", PASSWORD)
     session.open_shift(float_fen=50_000)
     window = MainWindow(Workstation(counter, session, Approval))
-    window.resize(1280, 760)
+    window.resize(*SIZE)
     window.show()
     for i, (key, page) in enumerate(window.pages.items(), start=1):
         window.show_page(key)
@@ -125,7 +132,7 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
         shoot(window, out / f"{i:02d}_{key}{suffix}.png", app)
     li = login_with_roles(counter, "li", PASSWORD)
     boss = MainWindow(Workstation(counter, li, Approval))
-    boss.resize(1280, 760)
+    boss.resize(*SIZE)
     boss.show()
     boss.show_page("exceptions")
     shoot(boss, out / f"25_exceptions_supervisor{suffix}.png", app)
@@ -189,7 +196,7 @@ def shoot_role(app: QApplication, counter, out: Path, suffix: str, name: str, ke
     """The finance, assistant and administrator windows: their own pages (ui/main_window.ROLE_PAGES)."""
     session = login_with_roles(counter, name, PASSWORD)
     window = MainWindow(Workstation(counter, session, Approval))
-    window.resize(1280, 760)
+    window.resize(*SIZE)
     window.show()
     for i, key in enumerate(keys):
         window.show_page(key)

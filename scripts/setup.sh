@@ -54,4 +54,7 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".[$EXTRAS]"
   rm -f .venv/.installed-* && touch "$stamp"
 fi
-echo "setup: done (.venv ready)"
+# The English translation (ui/i18n/counter_en.qm, generated and gitignored): without it the language
+# menu's English cannot load. lrelease comes with PySide6 in the venv; rebuilt every run (a second).
+scripts/build_translations.sh
+echo "setup: done (.venv ready, translations built)"

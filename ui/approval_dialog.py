@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from base.money import format_kwh, format_yuan
+from base.money import format_kwh
 from counter_app.approval_summary import ApprovalPreview, ApprovalSummary
 from ui.context import default_approval_factory
 from ui.i18n import current_language
+from ui.widgets import colon, money
 
 translate = QCoreApplication.translate
 
@@ -76,7 +77,7 @@ class ApprovalRequest:
         if self.account:
             rows.append((translate("Approval", "账户"), self.account))
         if self.amount_fen is not None:
-            rows.append((translate("Approval", "金额"), format_yuan(self.amount_fen, "￥")))
+            rows.append((translate("Approval", "金额"), money(self.amount_fen)))
         if self.energy_ckwh is not None:
             rows.append((translate("Approval", "电量"), format_kwh(self.energy_ckwh) + " kWh"))
         if self.reason:
@@ -146,7 +147,6 @@ class ApprovalDialog(QDialog):
 
     def _summary_form(self) -> QFormLayout:
         form = QFormLayout()
-        colon = ": " if current_language() == "en" else "："
         self.summary_labels: list[QLabel] = []
         for label, value in self.request.rows():
             shown = QLabel(value)
@@ -154,7 +154,7 @@ class ApprovalDialog(QDialog):
             shown.setStyleSheet("font-weight: bold")
             shown.setWordWrap(True)
             self.summary_labels.append(shown)
-            form.addRow(label + colon, shown)
+            form.addRow(colon(label), shown)
         return form
 
     def try_accept(self) -> None:

@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from counter_app.api import Approval
-from ui.facade import Counter, WorkstationSession, is_simulated, session_name, session_role, session_roles
+from ui.facade import (
+    Counter,
+    WorkstationSession,
+    is_simulated,
+    session_display_name,
+    session_name,
+    session_role,
+    session_roles,
+)
 
 
 def default_approval_factory() -> Callable[..., Any]:
@@ -30,7 +38,13 @@ class Workstation:
 
     @property
     def operator(self) -> str:
+        """The login id: for comparisons (lock screen, maker ≠ checker), never for display."""
         return session_name(self.session)
+
+    @property
+    def operator_name(self) -> str:
+        """What people read (张敏); `operator` is the login id (zhang)."""
+        return session_display_name(self.session)
 
     @property
     def role(self) -> str:

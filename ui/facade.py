@@ -246,7 +246,13 @@ def session_role(session: WorkstationSession) -> str:
 
 
 def session_name(session: WorkstationSession) -> str:
+    """The login id (zhang): what the lock screen and co-signature checks compare."""
     return session.name
+
+
+def session_display_name(session: WorkstationSession) -> str:
+    """The name a person reads (张敏); the login id when the session has no display name."""
+    return getattr(session, "display_name", None) or session.name
 
 
 def is_simulated(counter: Counter) -> bool:

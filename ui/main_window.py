@@ -6,14 +6,16 @@ top: the red 演示 banner when devices are simulated. Idle minutes lock the win
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -26,7 +28,8 @@ from ui.facade import WorkstationSession
 from ui.idle import IdleWatcher
 from ui.lock_screen import LockScreen
 from ui.ops import FacadeOp, runner
-from ui.pages import page_classes
+from ui.pages import PAGE_KEYS, page_classes
+from ui.pages import shortcut_for as pages_shortcut_for
 from ui.pages.base import Page
 from ui.status import DeviceStatusBar, PrinterBanner, simulated_banner
 
@@ -39,10 +42,14 @@ translate = QCoreApplication.translate
 ROLE_PAGES = {
     "admin": ("settings", "diagnostics"),
     "finance": ("reports", "sheets", "deposits", "books", "month"),
-    "assistant": ("shift", "reports", "sheets", "deposits", "books", "exceptions", "diagnostics"),
-    "head": ("shift", "reports", "sheets", "deposits", "books", "exceptions", "diagnostics"),
+    # no shift page: the assistant and head never open a shift (ui/login.NO_SHIFT_ROLES), so its
+    # 结班 form and X report could only refuse them
+    "assistant": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics"),
+    "head": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics"),
 }
 NOT_FOR_SELLERS = {"settings", "month"}
+NAV_MIN_WIDTH, NAV_MAX_WIDTH = 170, 240
+HOME_PAGE = {"admin": "settings"}  # where a role lands when it is not its first page in key order
 
 
 def visible_keys(role: str) -> list[str]:
@@ -52,9 +59,11 @@ def visible_keys(role: str) -> list[str]:
     return [key for key in page_classes() if key in allowed]
 
 
-def shortcut_for(position: int) -> str:
-    """F1…F12 by position among the visible pages, then Ctrl+F1…: keyboard-first for every role."""
-    return f"F{position + 1}" if position < 12 else f"Ctrl+F{position - 11}"
+def shortcut_for(key_or_position: str | int) -> str:
+    """A page's key, the same for every role (ui/pages PAGE_KEYS); a position in PAGES also works."""
+    if isinstance(key_or_position, int):
+        return pages_shortcut_for(key_or_position)
+    return PAGE_KEYS[key_or_position]
 
 
 class MainWindow(QMainWindow):
@@ -64,7 +73,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: Workstation, keys: list[str] | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle(translate("Main", "售电收费工作站 — {0}").format(ctx.operator))
+        self.setWindowTitle(translate("Main", "售电收费工作站 — {0}").format(ctx.operator_name))
         self.pages: dict[str, Page] = {}
         self.screens = QStackedWidget()
         self.screens.addWidget(self._work_area(keys or visible_keys(ctx.role)))
@@ -81,24 +90,28 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock)
         if ctx.simulated:
             self._add_demo_panel()
-        self.show_page(next(iter(self.pages)))
+        home = HOME_PAGE.get(ctx.role)
+        self.show_page(home if home in self.pages else next(iter(self.pages)))
 
     # --- layout ----------------------------------------------------------------------------------
     def _work_area(self, keys: list[str]) -> QWidget:
         self.nav = QListWidget()
-        self.nav.setFixedWidth(170)
         self.nav.setStyleSheet("font-size: 15px;")
+        # Never a sideways scroll bar: as wide as the longest entry (within bounds), elided beyond.
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.stack = QStackedWidget()
         classes = page_classes()
-        for position, key in enumerate(keys):
+        for key in keys:
             page = classes[key](self.ctx)
-            page.shortcut = shortcut_for(position)
+            page.shortcut = PAGE_KEYS[key]
             self.pages[key] = page
             self.stack.addWidget(page)
             item = QListWidgetItem(f"{page.shortcut}  {page.caption()}")
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
             QShortcut(QKeySequence(page.shortcut), self, lambda key=key: self.show_page(key))
+        self._fit_nav()
         self.nav.currentItemChanged.connect(
             lambda item, _prev: item and self.show_page(item.data(Qt.ItemDataRole.UserRole))
         )
@@ -115,6 +128,15 @@ class MainWindow(QMainWindow):
         area = QWidget()
         area.setLayout(row)
         return area
+
+    def _fit_nav(self) -> None:
+        self.nav.ensurePolished()  # the style sheet's font size, before measuring
+        metrics = self.nav.fontMetrics()
+        widest = max(
+            (metrics.horizontalAdvance(self.nav.item(i).text()) for i in range(self.nav.count())), default=0
+        )
+        frame = 2 * self.nav.frameWidth() + self.nav.verticalScrollBar().sizeHint().width() + 16
+        self.nav.setFixedWidth(max(NAV_MIN_WIDTH, min(NAV_MAX_WIDTH, widest + frame)))
 
     def _with_banner(self, screens: QWidget) -> QWidget:
         """The 演示 banner sits above every screen, the lock screen included."""
@@ -135,11 +157,31 @@ class MainWindow(QMainWindow):
         session_menu.addActions([lock, logout])
         language_menu = self.menuBar().addMenu(translate("Main", "语言 / Language"))
         group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
         for lang, name in (("zh_CN", "中文"), ("en", "English")):
             action = QAction(name, self, checkable=True, checked=i18n.current_language() == lang)
-            action.triggered.connect(lambda _c=False, lang=lang: self.language_change_requested.emit(lang))
+            action.triggered.connect(lambda _c=False, lang=lang: self.request_language(lang))
             group.addAction(action)
             language_menu.addAction(action)
+            self.language_actions[lang] = action
+
+    def request_language(self, lang: str) -> None:
+        """Switch only to a language that can be loaded; otherwise say so on screen (issue 14 §11)."""
+        if lang == i18n.current_language():
+            return
+        if not i18n.available(lang):
+            self.language_actions[i18n.current_language()].setChecked(True)
+            self.language_problem = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "语言 / Language",
+                i18n.missing_text(),
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            self.language_problem.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.language_problem.open()
+            return
+        self.language_change_requested.emit(lang)
 
     def _add_demo_panel(self) -> None:
         dock = self.demo_dock = QDockWidget(translate("Main", "演示控制"), self)
@@ -208,6 +250,22 @@ class MainWindow(QMainWindow):
             flags = item.flags()
             item.setFlags(
                 flags | Qt.ItemFlag.ItemIsEnabled if enabled else flags & ~Qt.ItemFlag.ItemIsEnabled
+            )
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # A window rebuilt for a language switch appears while the old one still has the focus; once
+        # that one is gone nothing is active and the F-keys did nothing until a click (issue 14 §11).
+        QTimer.singleShot(0, self.take_focus)
+
+    def take_focus(self) -> None:
+        if not self.isVisible():
+            return
+        self.activateWindow()
+        focus = QApplication.focusWidget()
+        if focus is None or focus.window() is not self:
+            (self.lock_screen if self.locked else self.current_page()).setFocus(
+                Qt.FocusReason.OtherFocusReason
             )
 
     def closeEvent(self, event) -> None:

@@ -186,11 +186,19 @@ class FacadeOp:
 
 
 def error_text(exc: BaseException) -> str:
-    """The Chinese message, plus the English one when the UI runs in English."""
+    """The message and what to do next, wholly in the UI's language: Chinese, or the English message
+    (`message_en`, i.e. detail_en) with the translated hint — never "输入有误：Please fill…" (issue 14 §11).
+    No error code here: a code is never shown alone, only small after the message (`code_note`)."""
     shown = explain(exc)
     if i18n.current_language() == "en":
-        return with_next_step(shown.code, f"{shown.message_en}\n{shown.message}")
+        return with_next_step(shown.code, shown.message_en)
     return with_next_step(shown.code, shown.message)
+
+
+def code_note(exc: BaseException) -> str:
+    """ "(SHIFT_NOT_OPEN)": the refusal's code, for the log and the help desk, shown small in brackets
+    under the human message; empty for anything that is not a UserFacingError."""
+    return f"({exc.code})" if isinstance(exc, UserFacingError) else ""
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
@@ -199,8 +207,8 @@ def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(translate("Ops", "提示"))
     box.setText(error_text(exc))
-    if isinstance(exc, UserFacingError):
-        box.setInformativeText(exc.code)
+    if code_note(exc):
+        box.setInformativeText(f"<small style='color:#666'>{code_note(exc)}</small>")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box

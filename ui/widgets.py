@@ -10,6 +10,8 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from base.errors import UserFacingError
+from base.money import format_yuan
+from ui import i18n
 from ui.ops import error_text
 
 translate = QCoreApplication.translate
@@ -73,6 +75,21 @@ def route_error(exc: BaseException, fields: dict[str, Field], fallback: QLabel |
         fallback.setStyleSheet(ERROR_STYLE)
         return True
     return False
+
+
+def money(fen: int) -> str:
+    """￥12.34 in Chinese, ¥12.34 in English (no full-width sign in an English screen)."""
+    return ("¥" if i18n.current_language() == "en" else "￥") + format_yuan(fen)
+
+
+def colon(label: str) -> str:
+    """A label's colon: full-width in Chinese ("房间："), ": " in English ("Room:")."""
+    return label + (":" if i18n.current_language() == "en" else "：")
+
+
+def list_separator() -> str:
+    """Between the items of a list in running text: "，" in Chinese, ", " in English."""
+    return ", " if i18n.current_language() == "en" else "，"
 
 
 def heading(text: str) -> QLabel:

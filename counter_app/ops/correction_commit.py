@@ -155,7 +155,7 @@ def _print_void(ctx: OpContext, s: DbSession, intent: CardWriteIntent, p: Correc
                 replaced_by: str | None, now: datetime) -> None:  # fmt: skip
     original = p.original
     account = s.scalar(select(Account).where(Account.account_no == original.account_no))
-    checker = s.scalar(select(Operator.name).join(ApprovalRow, ApprovalRow.checker_id == Operator.id)
+    checker = s.scalar(select(Operator.display_name).join(ApprovalRow, ApprovalRow.checker_id == Operator.id)
                        .where(ApprovalRow.id == p.approval_id))  # fmt: skip
     doc = rd.VoidReceipt(header=_header(ctx, s, intent, original.receipt_no, now), voided_receipt_no=original.receipt_no,
                          reason=p.reason, amount_fen=original.fen, account_no=original.account_no,

@@ -36,6 +36,13 @@ MARK_TEXT = {
     "flagged": ("flagged", "已标记"),
     "recovered": ("recovered", "断电/拔卡后恢复完成的写卡"),
 }
+MARK_TEXT_EN = {
+    "override_previous_not_loaded": "sold again while the previous purchase was not loaded",
+    "late_hand_in": "repair money handed in late",
+    "unpriced_energy": "refund energy without a purchase, priced at the earliest tariff",
+    "flagged": "flagged",
+    "recovered": "card write finished after a power cut or a pulled card",
+}
 
 
 @dataclass(frozen=True)
@@ -50,13 +57,16 @@ class MorningItem:
     reference: str | None = None  # receipt no, queue id, shift id …
     checker: str | None = None  # who co-signed, when someone did
     amount_fen: int | None = None
+    summary_en: str = ""  # the same line in English (a reason or queued summary typed in Chinese stays so)
 
 
 def morning_list(ctx: OpContext, *, on: date | None = None) -> list[MorningItem]:
     start, end = _window(ctx, on)
     with ctx.reading() as s:
         ctx.require_role(s, *CO_SIGN_ROLES)
-        names: dict[int | None, str] = dict(s.execute(select(Operator.id, Operator.name)).tuples().all())
+        names: dict[int | None, str] = dict(
+            s.execute(select(Operator.id, Operator.display_name)).tuples().all()
+        )
         stations: dict[int | None, str] = dict(
             s.execute(
                 select(Workstation.id, Workstation.code).where(Workstation.campus_id == ctx.workstation.campus_id)
@@ -82,11 +92,22 @@ def _clock_back(s: DbSession, start: datetime) -> list[MorningItem]:
         MorningItem(kind="clock_back", at=m.latest_at, who=m.workstation or "", workstation=m.workstation,
                     reference=f"{m.what} #{m.subject_id or m.audit_sequence}",
                     summary=f"时钟回拨：记录时间 {m.at.astimezone(BUSINESS_TZ):%Y-%m-%d %H:%M} 早于已记录的 "
-                            f"{m.latest_at.astimezone(BUSINESS_TZ):%H:%M}")
+                            f"{m.latest_at.astimezone(BUSINESS_TZ):%H:%M}",
+                    summary_en=f"Clock set back: recorded at {m.at.astimezone(BUSINESS_TZ):%Y-%m-%d %H:%M}, "
+                               f"before the {m.latest_at.astimezone(BUSINESS_TZ):%H:%M} already recorded")
         for m in clock_back_marks(s, start)
     ]  # fmt: skip
 
 
+HIGH_WATER_TEXT_EN = {
+    high_water.BEHIND: "The database is behind this counter's high-water mark (an old backup restored?): "
+    "receipt numbers skip those already issued",
+    high_water.TAMPERED: "The high-water file failed its check and was not used (kept aside)",
+    high_water.FROM_DATABASE: "No high-water file on this counter; rebuilt from the database "
+    "(an earlier rollback cannot be seen)",
+    "backup.restored": "The database was restored from a backup",
+    "intent.found_on_card": "A purchase on a card is missing from the database; moved to suspense for the head",
+}
 HIGH_WATER_TEXT = {
     high_water.BEHIND: "数据库落后于本窗口的高水位（恢复了旧备份？）：票号已跳过已开出的号码",
     high_water.TAMPERED: "高水位文件校验失败，未采用（已另存）",
@@ -103,7 +124,8 @@ def _went_back_in_time(s: DbSession, start: datetime, end: datetime) -> list[Mor
                                               AuditEntry.at >= start, AuditEntry.at < end))  # fmt: skip
     return [
         MorningItem(kind="high_water", at=e.at, who=e.workstation or "", workstation=e.workstation,
-                    reference=f"#{e.sequence}", summary=HIGH_WATER_TEXT[e.kind])
+                    reference=f"#{e.sequence}", summary=HIGH_WATER_TEXT[e.kind],
+                    summary_en=HIGH_WATER_TEXT_EN[e.kind])
         for e in rows
     ]  # fmt: skip
 
@@ -121,6 +143,8 @@ def _tampered(s: DbSession, start: datetime) -> list[MorningItem]:
             kind="tampered", at=entry.at, who=entry.workstation or "", workstation=entry.workstation,
             reference=f"{what.get('table')} #{what.get('row_id')}",
             summary=f"数据校验失败：{what.get('table')} #{what.get('row_id')} 与校验码不符，操作已拒绝",
+            summary_en=f"Data check failed: {what.get('table')} #{what.get('row_id')} does not match its seal; "
+                       "the operation was refused",
         ))  # fmt: skip
     return items
 
@@ -177,16 +201,21 @@ class _Look:
         if e.kind == "void":
             kind = "void"
             text = f"作废 {receipt or ''}：{account} ￥{format_yuan(abs(e.fen))}，原因：{e.reason or '—'}"
+            text_en = f"Void {receipt or ''}: {account} ¥{format_yuan(abs(e.fen))}, reason: {e.reason or '—'}"
         elif e.kind == "correction":
             kind = "correction"
             text = (
                 f"更正重开 {receipt or ''}：{account} ￥{format_yuan(e.fen)}，{format_kwh(e.energy_ckwh)} kWh"
             )
+            text_en = f"Corrected, reissued {receipt or ''}: {account} ¥{format_yuan(e.fen)}, {format_kwh(e.energy_ckwh)} kWh"
         else:
             kind = "manual_reading"
             text = f"手工抄表 {account}：{format_kwh(abs(e.energy_ckwh))} kWh，原因：{e.reason or '—'}"
+            text_en = (
+                f"Manual reading {account}: {format_kwh(abs(e.energy_ckwh))} kWh, reason: {e.reason or '—'}"
+            )
         return MorningItem(kind, e.at, self.names.get(e.operator_id, ""), text, self.stations.get(e.workstation_id),
-                           receipt, self._checker(e.approval_id), e.fen)  # fmt: skip
+                           receipt, self._checker(e.approval_id), e.fen, text_en)  # fmt: skip
 
     def marks(self) -> list[MorningItem]:
         rows = self.s.execute(
@@ -200,11 +229,13 @@ class _Look:
             kind, label = MARK_TEXT.get(mark.kind, (mark.kind, mark.kind))
             receipt = self._receipt_no(entry.receipt_id)
             text = f"{label}：{self._account_no(entry.account_id)} {receipt or ''}"
+            text_en = f"{MARK_TEXT_EN.get(mark.kind, mark.kind)}: {self._account_no(entry.account_id)} {receipt or ''}"
             if mark.reason:
                 text += f"，原因：{mark.reason}"
+                text_en += f", reason: {mark.reason}"
             who = self.names.get(mark.operator_id or entry.operator_id, "")
             items.append(MorningItem(kind, mark.at, who, text, self.stations.get(entry.workstation_id), receipt,
-                                     self._checker(mark.approval_id), entry.fen))  # fmt: skip
+                                     self._checker(mark.approval_id), entry.fen, text_en))  # fmt: skip
         return items
 
     def reprints(self) -> list[MorningItem]:
@@ -224,6 +255,7 @@ class _Look:
                 r.receipt_no,
                 None,
                 r.amount_fen,
+                f"Reprint {r.receipt_no} (#{ev.reprint_count or 1}) ¥{format_yuan(r.amount_fen)}",
             )  # fmt: skip
             for ev, r in rows
         ]
@@ -241,9 +273,12 @@ class _Look:
             text = (f"{'长款' if over else '短款'} ￥{format_yuan(abs(c.difference_fen))}（班次 {shift.id}，"
                     f"应有 ￥{format_yuan(c.expected_fen)}，实点 ￥{format_yuan(c.counted_fen)}），"
                     f"原因：{c.difference_reason or '—'}")  # fmt: skip
+            text_en = (f"{'Over' if over else 'Short'} ¥{format_yuan(abs(c.difference_fen))} (shift {shift.id}, "
+                       f"expected ¥{format_yuan(c.expected_fen)}, counted ¥{format_yuan(c.counted_fen)}), "
+                       f"reason: {c.difference_reason or '—'}")  # fmt: skip
             items.append(MorningItem("over" if over else "short", c.closed_at, self.names.get(c.operator_id, ""),
                                      text, self.stations.get(shift.workstation_id), str(shift.id),
-                                     self._checker(c.approval_id), c.difference_fen))  # fmt: skip
+                                     self._checker(c.approval_id), c.difference_fen, text_en))  # fmt: skip
         return items
 
     def queued(self) -> list[MorningItem]:
@@ -256,6 +291,7 @@ class _Look:
                 f"待监督人确认：{row.summary}",
                 self.stations.get(row.workstation_id),
                 str(row.id),
+                summary_en=f"Waiting for a supervisor: {row.summary}",
             )  # fmt: skip
             for row in queueing.pending(self.s)
             if row.workstation_id in self.stations

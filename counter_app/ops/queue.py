@@ -27,7 +27,9 @@ RESOLVER_ROLES = ("cashier", "supervisor", "assistant", "head")
 def queued_operations(ctx: OpContext) -> list[QueuedOperation]:
     with ctx.reading() as s:
         ctx.require_role(s, *RESOLVER_ROLES)
-        names = {i: n for i, n in s.execute(select(Operator.id, Operator.name)).all()}
+        names = {
+            i: n for i, n in s.execute(select(Operator.id, Operator.display_name)).all()
+        }  # people read it
         return [QueuedOperation(queue_id=row.id, kind=row.kind, summary=row.summary, maker=names.get(row.maker_id, ""),
                                 queued_at=row.queued_at) for row in queueing.pending(s)]  # fmt: skip
 

@@ -142,7 +142,7 @@ def approve_quota_batch(ctx: OpContext, *, batch_id: int, approval: Approval | N
         _take_months(s, batch, rooms, codes)
         checker = s.get(Operator, checker_id)
         return BatchInfo(batch_id=batch.id, rooms=batch.rooms, total_ckwh=batch.total_ckwh,
-                         maker=maker.name if maker else "", checker=checker.name if checker else "")  # fmt: skip
+                         maker=maker.display_name if maker else "", checker=checker.display_name if checker else "")  # fmt: skip
 
 
 def _draft(s: DbSession, batch_id: int) -> QuotaBatch:

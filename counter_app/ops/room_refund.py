@@ -293,7 +293,7 @@ def get_refund_form(ctx: OpContext, *, form_no: str) -> RefundForm:
 def _name(s: DbSession, operator_id: int | None) -> str | None:
     if operator_id is None:
         return None
-    return s.scalar(select(Operator.name).where(Operator.id == operator_id))
+    return s.scalar(select(Operator.display_name).where(Operator.id == operator_id))  # printed for people
 
 
 def _checker(s: DbSession, approval_id: int | None) -> str | None:

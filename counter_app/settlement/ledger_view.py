@@ -88,7 +88,7 @@ _EntryQuery = Select[tuple[LedgerEntry, str, str, str, str, str]]
 def _query() -> _EntryQuery:
     return (
         select(LedgerEntry, CardClass.class_group, Account.account_no, Room.room_code,
-               Receipt.receipt_no, Operator.name)
+               Receipt.receipt_no, Operator.display_name)
         .outerjoin(Account, Account.id == LedgerEntry.account_id)
         .outerjoin(CardClass, CardClass.code == Account.cls)
         .outerjoin(Room, Room.id == Account.room_id)

@@ -136,7 +136,7 @@ def book_pages(session: Session, book_id: int) -> BookPages:
         )
     taken = set(used) | {p for p, _ in void}
     blank = tuple(n for n in range(book.first_no, book.last_no + 1) if n not in taken)
-    cashier = session.scalar(select(Operator.name).where(Operator.id == book.cashier_id)) or ""
+    cashier = session.scalar(select(Operator.display_name).where(Operator.id == book.cashier_id)) or ""
     return BookPages(book.id, cashier, book.first_no, book.last_no, tuple(used), tuple(void), blank)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 from uitesting import PASSWORD
 
 from counter_app.api import Approval, UserFacingError
@@ -40,6 +40,41 @@ def test_pages_follow_the_role():
     cashier = visible_keys("cashier")
     assert cashier[0] == "sale" and "settings" not in cashier and "month" not in cashier
     assert shortcut_for(0) == "F1" and shortcut_for(11) == "F12" and shortcut_for(12) == "Ctrl+F1"
+    # the assistant and head open no shift: no 结班 form that could only refuse them (issue 14 §13)
+    assert "shift" not in visible_keys("assistant") and "shift" not in visible_keys("head")
+
+
+@pytest.mark.parametrize("role", ["cashier", "supervisor", "assistant", "head", "finance", "admin"])
+def test_one_key_map_for_every_role(role):
+    """GIVEN any role WHEN its pages get their keys THEN each key means the same page as for every
+    other role (F3 is 定额送电 or nothing, never 交账单), and a cashier's keys are F1…F12 + Ctrl+F1."""
+    fixed = {key: shortcut_for(key) for key in visible_keys("cashier") + visible_keys("admin") + ["month"]}
+    assert len(set(fixed.values())) == len(fixed)  # no key for two pages
+    assert all(shortcut_for(key) == fixed[key] for key in visible_keys(role))
+    assert shortcut_for("sale") == "F1" and shortcut_for("quota") == "F3" and shortcut_for("sheets") == "F9"
+    assert [shortcut_for(k) for k in visible_keys("cashier")] == [f"F{n}" for n in range(1, 13)] + ["Ctrl+F1"]
+
+
+def test_a_head_lands_on_a_page_it_can_use_and_f_keys_keep_their_meaning(qtbot, world, runner):
+    zhao = login_with_roles(world.counter, "zhao", PASSWORD)
+    win = MainWindow(Workstation(world.counter, zhao, approval_factory=Approval))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    assert win.current_page() is win.pages["reports"] and "shift" not in win.pages
+    qtbot.keyClick(win, Qt.Key.Key_F9)
+    assert win.current_page() is win.pages["sheets"]
+    qtbot.keyClick(win, Qt.Key.Key_F3)  # 定额送电 for a cashier: nothing for the head
+    assert win.current_page() is win.pages["sheets"]
+    assert [win.nav.item(i).text().split()[0] for i in range(win.nav.count())] == [
+        "F8",
+        "F9",
+        "F10",
+        "F11",
+        "F12",
+        "Ctrl+F1",
+    ]
 
 
 def test_simulated_counter_shows_the_banner(window):
@@ -122,7 +157,7 @@ def test_banner_and_queue_texts_say_what_is_true():
 
 
 def test_administrator_sees_no_sale_page():
-    assert visible_keys("admin") == ["settings", "diagnostics"]
+    assert visible_keys("admin") == ["diagnostics", "settings"]
 
 
 def test_an_action_form_routes_a_refusal_to_its_field(qtbot, window, runner):

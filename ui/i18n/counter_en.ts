@@ -465,7 +465,7 @@
     <message>
         <location filename="../pages/charges.py" line="75"/>
         <source>已收费 票号 {0}：￥{1}，找零 ￥{2}{3}</source>
-        <translation>Paid, receipt {0}: ￥{1}, change ￥{2}{3}</translation>
+        <translation>Paid, receipt {0}: ¥{1}, change ¥{2}{3}</translation>
     </message>
     <message>
         <location filename="../pages/charges.py" line="79"/>
@@ -515,7 +515,7 @@
     <message>
         <location filename="../pages/charges.py" line="99"/>
         <source>通知单 {0}：￥{1}</source>
-        <translation>Notice {0}: ￥{1}</translation>
+        <translation>Notice {0}: ¥{1}</translation>
     </message>
     <message>
         <location filename="../pages/charges.py" line="108"/>
@@ -545,7 +545,7 @@
     <message>
         <location filename="../pages/charges.py" line="116"/>
         <source>通知单 {0}：{1} 天 × 电量 = {2} kWh，单价 {3}，应缴 ￥{4}</source>
-        <translation>Notice {0}: {1} days → {2} kWh at {3}, due ￥{4}</translation>
+        <translation>Notice {0}: {1} days → {2} kWh at {3}, due ¥{4}</translation>
     </message>
 </context>
 <context>
@@ -604,7 +604,7 @@
     <message>
         <location filename="../demo_panel.py" line="46"/>
         <source>放该户的卡</source>
-        <translation>Put this account&apos;s card on the reader</translation>
+        <translation>Put the account&apos;s card on the reader</translation>
     </message>
     <message>
         <location filename="../demo_panel.py" line="47"/>
@@ -1389,6 +1389,62 @@ Meter balance {0} kWh, purchase no. {1}</translation>
         <source>晨检清单（作废、更正、补打、手工读数、放行、长短款）待接口提供；下表为待确认的排队操作。</source>
         <translation type="vanished">The morning list (voids, corrections, reprints, manual readings, overrides, over/short) is not available yet; below are the queued operations.</translation>
     </message>
+    <message>
+        <source>时钟回拨</source>
+        <translation>Clock set back</translation>
+    </message>
+    <message>
+        <source>数据回退</source>
+        <translation>Data rolled back</translation>
+    </message>
+    <message>
+        <source>销户</source>
+        <translation>Close account</translation>
+    </message>
+    <message>
+        <source>确认账户类别</source>
+        <translation>Confirm account class</translation>
+    </message>
+    <message>
+        <source>换表</source>
+        <translation>Replace meter</translation>
+    </message>
+    <message>
+        <source>违规用电补缴</source>
+        <translation>Theft back-charge</translation>
+    </message>
+    <message>
+        <source>发工具卡</source>
+        <translation>Issue tool card</translation>
+    </message>
+    <message>
+        <source>写清零卡</source>
+        <translation>Write clear card</translation>
+    </message>
+    <message>
+        <source>更正重开</source>
+        <translation>Correction with new sale</translation>
+    </message>
+    <message>
+        <source>挂账退费</source>
+        <translation>Suspense: refund</translation>
+    </message>
+    <message>
+        <source>挂账补写入账</source>
+        <translation>Suspense: roll forward</translation>
+    </message>
+    <message>
+        <source>定额送电批次</source>
+        <translation>Free quota batch</translation>
+    </message>
+    <message>
+        <source>房间退电</source>
+        <translation>Room refund</translation>
+    </message>
+    <message>
+        <source>其他操作</source>
+        <translation>Other operation</translation>
+    </message>
 </context>
 <context>
     <name>Form</name>
@@ -2003,7 +2059,7 @@ Meter balance {0} kWh, purchase no. {1}</translation>
         <source>退费审批单 {0}：退款 ￥{1}，可退电量 {2} kWh（未用免费电 {3} kWh）
 {4}
 由财务按审批单付款，不从钱箱付现。</source>
-        <translation>Refund form {0}: refund ￥{1}, refundable energy {2} kWh (unused free energy {3} kWh)
+        <translation>Refund form {0}: refund ¥{1}, refundable energy {2} kWh (unused free energy {3} kWh)
 {4}
 Finance pays against the form; never cash from the drawer.</translation>
     </message>
@@ -2117,7 +2173,7 @@ Finance pays against the form; never cash from the drawer.</translation>
     <message>
         <location filename="../pages/refund.py" line="111"/>
         <source>原票已作废，新票号 {0}：￥{1}，{2} kWh</source>
-        <translation>Original voided; new receipt {0}: ￥{1}, {2} kWh</translation>
+        <translation>Original voided; new receipt {0}: ¥{1}, {2} kWh</translation>
     </message>
     <message>
         <location filename="../pages/refund.py" line="121"/>
@@ -2231,7 +2287,7 @@ Finance pays against the form; never cash from the drawer.</translation>
     <message>
         <location filename="../pages/reports.py" line="233"/>
         <source>共 {0} 行</source>
-        <translation>{0} rows</translation>
+        <translation>Rows: {0}</translation>
     </message>
     <message>
         <location filename="../pages/reports.py" line="243"/>
@@ -2386,7 +2442,7 @@ counter-admin report day --from DATE --to DATE --format pdf --out FILE</translat
     <message>
         <location filename="../pages/sale.py" line="280"/>
         <source>实收少于应收 ￥{0}</source>
-        <translation>Tendered is less than the ￥{0} due</translation>
+        <translation>Tendered is less than the ¥{0} due</translation>
     </message>
     <message>
         <location filename="../pages/sale.py" line="300"/>
@@ -2560,7 +2616,7 @@ counter-admin report day --from DATE --to DATE --format pdf --out FILE</translat
     <message>
         <location filename="../pages/sale_panel.py" line="132"/>
         <source>金额 ￥{0}</source>
-        <translation>amount ￥{0}</translation>
+        <translation>amount ¥{0}</translation>
     </message>
     <message>
         <location filename="../pages/sale_panel.py" line="133"/>
@@ -2580,7 +2636,7 @@ counter-admin report day --from DATE --to DATE --format pdf --out FILE</translat
     <message>
         <location filename="../pages/sale_panel.py" line="139"/>
         <source>找零 ￥{0}</source>
-        <translation>change ￥{0}</translation>
+        <translation>change ¥{0}</translation>
     </message>
     <message>
         <source>{0}（新卡，尚未购电）</source>
@@ -2782,6 +2838,42 @@ counter-admin tariff set --class dorm --price-e4 5883 --from TIME --basis DOCUME
         <source>修改参数</source>
         <translation>Change setting</translation>
     </message>
+    <message>
+        <source>{0} 元/kWh</source>
+        <translation>{0} yuan/kWh</translation>
+    </message>
+    <message>
+        <source>补卡费</source>
+        <translation>Card replacement fee</translation>
+    </message>
+    <message>
+        <source>采暖费（每平方米）</source>
+        <translation>Heating (per m²)</translation>
+    </message>
+    <message>
+        <source>营业员</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <source>监督人</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>部门助理</source>
+        <translation>Assistant</translation>
+    </message>
+    <message>
+        <source>主管</source>
+        <translation>Head</translation>
+    </message>
+    <message>
+        <source>财务</source>
+        <translation>Finance</translation>
+    </message>
+    <message>
+        <source>管理员</source>
+        <translation>Administrator</translation>
+    </message>
 </context>
 <context>
     <name>Sheets</name>
@@ -2922,6 +3014,18 @@ counter-admin tariff set --class dorm --price-e4 5883 --from TIME --basis DOCUME
         <source>已保存：{0}</source>
         <translation>Saved: {0}</translation>
     </message>
+    <message>
+        <source>部门助理</source>
+        <translation>Assistant</translation>
+    </message>
+    <message>
+        <source>主管</source>
+        <translation>Head</translation>
+    </message>
+    <message>
+        <source>财务</source>
+        <translation>Finance</translation>
+    </message>
 </context>
 <context>
     <name>Shift</name>
@@ -2952,7 +3056,7 @@ Receipts {2} — {3}, {4} voids, free energy {5} kWh</translation>
     <message>
         <location filename="../pages/shift.py" line="65"/>
         <source>交账单 {0}：应有 ￥{1}，实点 ￥{2}，{3} ￥{4}{5}</source>
-        <translation>Sheet {0}: expected ￥{1}, counted ￥{2}, {3} ￥{4}{5}</translation>
+        <translation>Sheet {0}: expected ¥{1}, counted ¥{2}, {3} ¥{4}{5}</translation>
     </message>
     <message>
         <location filename="../pages/shift.py" line="71"/>
@@ -3257,6 +3361,13 @@ Once submitted the count cannot change; only then are the expected amount and th
     <message>
         <source>补打 {0}（第 {1} 次）尚未打出：{2}</source>
         <translation>Reprint of {0} (#{1}) not printed yet: {2}</translation>
+    </message>
+</context>
+<context>
+    <name>Chart</name>
+    <message>
+        <source>{0}（{1}）</source>
+        <translation>{0} ({1})</translation>
     </message>
 </context>
 </TS>

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from importlib import import_module
 
-# key → (module, class), in F-key order. The keys are given by position among the pages a role SEES
-# (ui/main_window.py `shortcut_for`), so finance's few pages sit on F1…F5 rather than scattered.
+# key → (module, class), in F-key order. ONE key map for every role (issue 14 §13): a page's key is
+# its position here (`PAGE_KEYS`), whoever is logged in; a page a role does not see is simply absent
+# and its key does nothing, it never means another page. The pages every seller uses come first
+# (F1…F12); month and settings (finance, administrator) come last, on Ctrl+F2 / Ctrl+F3.
 PAGES = {
     "sale": ("ui.pages.sale", "SalePage"),
     "accounts": ("ui.pages.accounts", "AccountsPage"),
@@ -18,11 +20,19 @@ PAGES = {
     "sheets": ("ui.pages.sheets", "SheetsPage"),
     "deposits": ("ui.pages.deposits", "DepositsPage"),
     "books": ("ui.pages.books", "BooksPage"),
-    "month": ("ui.pages.month", "MonthPage"),
-    "settings": ("ui.pages.settings", "SettingsPage"),
     "exceptions": ("ui.pages.exceptions", "ExceptionsPage"),
     "diagnostics": ("ui.pages.diagnostics", "DiagnosticsPage"),
+    "month": ("ui.pages.month", "MonthPage"),
+    "settings": ("ui.pages.settings", "SettingsPage"),
 }
+
+
+def shortcut_for(position: int) -> str:
+    """F1…F12, then Ctrl+F1…: the key of the page at `position` in PAGES."""
+    return f"F{position + 1}" if position < 12 else f"Ctrl+F{position - 11}"
+
+
+PAGE_KEYS = {key: shortcut_for(position) for position, key in enumerate(PAGES)}
 
 
 def page_classes() -> dict[str, type]:

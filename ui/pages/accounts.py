@@ -52,8 +52,6 @@ def room_tree(rows: list) -> QStandardItemModel:
 
 
 class AccountsPage(Page):
-    shortcut = "F2"
-
     @classmethod
     def caption(cls) -> str:
         return translate("Accounts", "账户")

@@ -14,7 +14,7 @@ from ui.widgets import heading
 
 
 class Page(QWidget):
-    shortcut = ""  # "F1" …: set by the main window from the page's position (main_window.shortcut_for)
+    shortcut = ""  # "F1" …: set by the main window from the one key map (ui/pages PAGE_KEYS)
     allowed_when_restricted = False  # a supervisor-unlocked screen shows only the shift page
 
     def __init__(self, ctx: Workstation, parent: QWidget | None = None) -> None:

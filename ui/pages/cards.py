@@ -13,8 +13,6 @@ translate = QCoreApplication.translate
 
 
 class CardsPage(Page):
-    shortcut = "F6"
-
     @classmethod
     def caption(cls) -> str:
         return translate("Cards", "卡管理")

@@ -39,8 +39,6 @@ def create_notice(session, area_dm2=None, **kw):
 
 
 class ChargesPage(Page):
-    shortcut = "F5"
-
     @classmethod
     def caption(cls) -> str:
         return translate("Charges", "收费")

@@ -19,7 +19,7 @@ from ui.pages.base import Page
 from ui.pages.device_setup import DeviceSetupBox
 from ui.pages.sale_panel import card_text
 from ui.status import reprint_and_check, reprint_pending_text
-from ui.widgets import Field, info_label
+from ui.widgets import Field, info_label, list_separator
 
 translate = QCoreApplication.translate
 
@@ -45,8 +45,6 @@ def card_details(card: Any) -> str:
 
 
 class DiagnosticsPage(Page):
-    shortcut = "F11"
-
     @classmethod
     def caption(cls) -> str:
         return translate("Diagnostics", "设备诊断")
@@ -140,7 +138,7 @@ def state_line(s: DeviceState) -> str:
         parts.append(translate("Diagnostics", "有卡 {0}").format(_yes_no(s.card_present)))
     if s.last_error:
         parts.append(translate("Diagnostics", "最近错误 {0}").format(s.last_error))
-    return "，".join(parts)
+    return list_separator().join(parts)
 
 
 def status_details(status: DeviceStatus) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTableView, QWidget
 
+from ui import i18n
 from ui.models import Column, RowsModel, intents_model, what_to_do
 from ui.ops import FacadeOp
 from ui.pages.base import Page
@@ -32,10 +33,17 @@ def morning_model(parent=None) -> RowsModel:
             Column(translate("Exceptions", "经办"), lambda r: r.who),
             Column(translate("Exceptions", "确认人"), lambda r: r.checker),
             Column(translate("Exceptions", "窗口"), lambda r: r.workstation),
-            Column(translate("Exceptions", "内容"), lambda r: r.summary),
+            Column(translate("Exceptions", "内容"), morning_summary),
         ],
         parent,
     )
+
+
+def morning_summary(item) -> str:
+    """The line in the UI's language (`summary_en` when English; what a person typed stays as typed)."""
+    if i18n.current_language() == "en":
+        return getattr(item, "summary_en", "") or item.summary
+    return item.summary
 
 
 def morning_kind_text(kind: str | None) -> str:
@@ -53,6 +61,8 @@ def morning_kind_text(kind: str | None) -> str:
         "short": translate("Exceptions", "短款"),
         "queued": translate("Exceptions", "待确认"),
         "tampered": translate("Exceptions", "数据被篡改"),
+        "clock_back": translate("Exceptions", "时钟回拨"),
+        "high_water": translate("Exceptions", "数据回退"),
     }.get(kind or "", kind or "")
 
 
@@ -60,12 +70,32 @@ def queued_model(parent=None) -> RowsModel:
     return RowsModel(
         [
             Column(translate("Exceptions", "排队号"), lambda r: r.queue_id),
-            Column(translate("Exceptions", "类别"), lambda r: r.kind),
+            Column(translate("Exceptions", "类别"), lambda r: r.kind, queued_kind_text),
             Column(translate("Exceptions", "内容"), lambda r: r.summary),
             Column(translate("Exceptions", "经办"), lambda r: r.maker),
         ],
         parent,
     )
+
+
+def queued_kind_text(kind: str | None) -> str:
+    """A queued operation's kind in words, never the raw key ("account.confirm_class")."""
+    names = {
+        "account.close": translate("Exceptions", "销户"),
+        "account.confirm_class": translate("Exceptions", "确认账户类别"),
+        "account.replace_meter": translate("Exceptions", "换表"),
+        "back_charge": translate("Exceptions", "违规用电补缴"),
+        "card.issue_tool_card": translate("Exceptions", "发工具卡"),
+        "clear.issue": translate("Exceptions", "写清零卡"),
+        "correction": translate("Exceptions", "更正"),
+        "correction.new_sale": translate("Exceptions", "更正重开"),
+        "intent.refund": translate("Exceptions", "挂账退费"),
+        "intent.roll_forward": translate("Exceptions", "挂账补写入账"),
+        "intent.suspense": translate("Exceptions", "转挂账"),
+        "quota.approve_batch": translate("Exceptions", "定额送电批次"),
+        "refund_room": translate("Exceptions", "房间退电"),
+    }
+    return names.get(kind or "", translate("Exceptions", "其他操作"))
 
 
 def _table(model: RowsModel) -> QTableView:
@@ -77,8 +107,6 @@ def _table(model: RowsModel) -> QTableView:
 
 
 class ExceptionsPage(Page):
-    shortcut = "F10"
-
     @classmethod
     def caption(cls) -> str:
         return translate("Exceptions", "异常")

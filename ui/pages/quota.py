@@ -16,8 +16,6 @@ def _buildings(text: str) -> list[str]:
 
 
 class QuotaPage(Page):
-    shortcut = "F3"
-
     @classmethod
     def caption(cls) -> str:
         return translate("Quota", "定额送电")

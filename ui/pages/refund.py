@@ -28,8 +28,6 @@ def refund_text(r) -> str:
 
 
 class RefundPage(Page):
-    shortcut = "F4"
-
     @classmethod
     def caption(cls) -> str:
         return translate("Refund", "退电/清零/更正")

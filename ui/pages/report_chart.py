@@ -65,7 +65,7 @@ class HourChart(QWidget):
 
     def _title(self, painter: QPainter) -> None:
         painter.setPen(AXIS)
-        text = f"{self.title}（{self.unit}）" if self.unit else self.title
+        text = (translate("Chart", "{0}（{1}）").format(self.title, self.unit)) if self.unit else self.title
         painter.drawText(QRectF(0, 2, self.width(), MARGIN_TOP - 4), Qt.AlignmentFlag.AlignCenter, text)
 
     def _axes(self, painter: QPainter, plot: QRectF, top: int) -> None:

@@ -121,8 +121,6 @@ def from_qdate(day: QDate) -> date:
 
 
 class ReportsPage(Page):
-    shortcut = "F8"
-
     @classmethod
     def caption(cls) -> str:
         return translate("Reports", "报表")

@@ -26,7 +26,7 @@ from ui.ops import FacadeOp, error_text, show_error
 from ui.pages.base import Page
 from ui.pages.sale_panel import AccountPanel, lookup, sale_text
 from ui.status import reprint_and_check, reprint_pending_text
-from ui.widgets import ERROR_STYLE, Field, info_label, route_error
+from ui.widgets import ERROR_STYLE, Field, info_label, money, route_error
 
 translate = QCoreApplication.translate
 
@@ -36,8 +36,6 @@ LIMIT_CODES = frozenset({"BELOW_MINIMUM", "ABOVE_MAXIMUM", "INPUT_INVALID"})
 
 
 class SalePage(Page):
-    shortcut = "F1"
-
     @classmethod
     def caption(cls) -> str:
         return translate("Sale", "售电")
@@ -279,7 +277,7 @@ class SalePage(Page):
             if quote.free_ckwh
             else ""
         )
-        self.due_label.setText(f"￥{format_yuan(quote.amount_fen)} {free}")
+        self.due_label.setText(f"{money(quote.amount_fen)} {free}")
         self._show_change()
         if then_tender:
             self.tendered.edit.setFocus()
@@ -308,7 +306,7 @@ class SalePage(Page):
         if self.quote is None or tendered is None:
             self.change_label.setText("—")
             return
-        self.change_label.setText(f"￥{format_yuan(tendered - self.quote.amount_fen)}")
+        self.change_label.setText(money(tendered - self.quote.amount_fen))
 
     def sale_kwargs(self) -> dict[str, Any]:
         if self.account is None or self.quote is None:

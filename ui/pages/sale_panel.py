@@ -11,6 +11,7 @@ from base.money import format_kwh, format_price, format_yuan
 from counter_app.results import AccountInfo, CardInfo, SaleResult
 from ui.facade import SaleSession
 from ui.models import class_text, status_text
+from ui.widgets import colon
 
 translate = QCoreApplication.translate
 
@@ -62,7 +63,7 @@ class AccountPanel(QGroupBox):
             label.setWordWrap(True)
             label.setObjectName(f"account_{key}")
             self.values[key] = label
-            form.addRow(titles[key] + "：", label)
+            form.addRow(colon(titles[key]), label)
         self.warning = QLabel()
         self.warning.setStyleSheet("color: #b26a00; font-weight: bold;")
         self.warning.setWordWrap(True)

@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from base.clock import BUSINESS_TZ
-from base.money import format_price, format_yuan
+from base.money import format_price
+from ui import i18n
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.models import Column, RowsModel, class_text
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.form import note
-from ui.widgets import ERROR_STYLE, Field, info_label
+from ui.widgets import ERROR_STYLE, Field, info_label, money
 
 translate = QCoreApplication.translate
 CO_SIGN_CODES = {"APPROVAL_REQUIRED", "APPROVAL_INVALID", "SELF_APPROVAL"}
@@ -54,11 +55,60 @@ def local(moment: Any) -> str:
     return moment.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+# The settings' descriptions in English (the core's catalogue, counter_app/settings.py, is Chinese).
+# A per-class key ("max_top_up_fen.dorm") reads its base's text plus the class.
+DESCRIPTIONS_EN = {
+    "min_top_up_fen": "Minimum top-up (fen)",
+    "min_top_up_september_fen": "Minimum top-up in September (fen)",
+    "max_top_up_fen": "Maximum top-up (fen)",
+    "meter_max_ckwh": "Meter's maximum stored energy (0.01 kWh)",
+    "tendered_max_notes": "Most 100-yuan notes tendered above the amount due",
+    "energy_resolution_ckwh": "Meter energy resolution (0.01 kWh)",
+    "quota.basis": "Free quota basis",
+    "quota.ckwh_per_unit": "Free quota energy per unit",
+    "quota.period": "Free quota period",
+    "quota.excluded_months": "Months without free quota",
+    "term_ends": "Term end dates (free quota valid within the term)",
+    "back_charge.ckwh_per_day": "Theft back-charge energy per day",
+    "back_charge.blocks_top_up": "An unpaid back-charge blocks sales",
+    "low_balance_ckwh": "Low-balance notice threshold",
+    "approval_ttl_s": "Supervisor approval valid for (seconds)",
+    "close_difference_fen": "Over/short at close needing a supervisor above (fen)",
+    "refund_float": "Refund float",
+    "stamped_receipt_for": "Charges that need the school's stamped receipt",
+    "confirmation_slip": "Print a payment confirmation slip with each sale",
+    "month_end_day": "Accounting month-end day",
+    "single_operator_mode": "Single-operator mode",
+    "shifts": "Shift times",
+    "room_code_pattern": "Room code format",
+    "login.max_failures": "Failed logins before lockout",
+    "login.lockout_minutes": "Lockout length (minutes)",
+    "idle_lock_minutes": "Lock the screen after idle (minutes)",
+    "clock_skew_max_s": "Largest clock difference allowed (seconds)",
+    "backup.generations": "Backups kept",
+    "backup.target_dir": "Backup folder (USB stick or network path)",
+    "settlement.sign_chain": "Settlement sheet sign-off chain ([title, role])",
+    "report.form_no.collection": "Form no. of the monthly collection report",
+    "report.form_no.account_detail": "Form no. of the per-account detail report",
+    "deposit.evening_from": "Evening takings are deposited the next bank day (closed after this time)",
+    "centre_name": "Centre name (report heading)",
+}
+
+
+def description_text(row: Any) -> str:
+    if i18n.current_language() != "en":
+        return row.description
+    if row.key in DESCRIPTIONS_EN:
+        return DESCRIPTIONS_EN[row.key]
+    base, _, variant = row.key.rpartition(".")
+    return f"{DESCRIPTIONS_EN[base]} ({variant})" if base in DESCRIPTIONS_EN else row.description
+
+
 def settings_model(parent=None) -> RowsModel:
     return RowsModel(
         [
             Column(translate("Settings", "参数名"), lambda r: r.key),
-            Column(translate("Settings", "说明"), lambda r: r.description),
+            Column(translate("Settings", "说明"), lambda r: r, description_text),
             Column(
                 translate("Settings", "复核"),
                 lambda r: r.needs_approval,
@@ -78,7 +128,11 @@ def settings_model(parent=None) -> RowsModel:
 
 
 def price_text(row: Any) -> str:
-    return f"{format_price(row.value)} 元/kWh" if row.what == "tariff" else f"￥{format_yuan(row.value)}"
+    return (
+        translate("Settings", "{0} 元/kWh").format(format_price(row.value))
+        if row.what == "tariff"
+        else money(row.value)
+    )
 
 
 def prices_model(parent=None) -> RowsModel:
@@ -90,7 +144,7 @@ def prices_model(parent=None) -> RowsModel:
                 lambda r: (
                     translate("Settings", "电价 {0}").format(class_text(r.code))
                     if r.what == "tariff"
-                    else translate("Settings", "收费 {0}").format(r.code)
+                    else translate("Settings", "收费 {0}").format(fee_text(r.code))
                 ),
             ),
             Column(translate("Settings", "标准"), lambda r: r, price_text, align_right=True),
@@ -101,12 +155,35 @@ def prices_model(parent=None) -> RowsModel:
     )
 
 
+def fee_text(kind: str) -> str:
+    return {
+        "card": translate("Settings", "补卡费"),
+        "heating_rate_per_m2": translate("Settings", "采暖费（每平方米）"),
+    }.get(kind, kind)
+
+
+def role_text(role: str) -> str:
+    """A role in words, not its key ("cashier")."""
+    return {
+        "cashier": translate("Settings", "营业员"),
+        "supervisor": translate("Settings", "监督人"),
+        "assistant": translate("Settings", "部门助理"),
+        "head": translate("Settings", "主管"),
+        "finance": translate("Settings", "财务"),
+        "admin": translate("Settings", "管理员"),
+    }.get(role, role)
+
+
+def roles_text(roles) -> str:
+    return (", " if i18n.current_language() == "en" else "、").join(role_text(r) for r in roles)
+
+
 def people_model(parent=None) -> RowsModel:
     return RowsModel(
         [
             Column(translate("Settings", "登录名"), lambda r: r.name),
             Column(translate("Settings", "姓名"), lambda r: r.display_name),
-            Column(translate("Settings", "角色"), lambda r: r.roles, "、".join),
+            Column(translate("Settings", "角色"), lambda r: r.roles, roles_text),
             Column(
                 translate("Settings", "监督人任期"),
                 lambda r: r.appointments,
@@ -132,8 +209,6 @@ def table(model: RowsModel) -> QTableView:
 
 
 class SettingsPage(Page):
-    shortcut = "F9"
-
     @classmethod
     def caption(cls) -> str:
         return translate("Settings", "设置")

@@ -42,10 +42,22 @@ def local(moment: Any) -> str:
     return moment.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+def step_title(title: str | None) -> str:
+    """A sign-off step's title (the setting `settlement.sign_chain` holds Chinese titles): the default
+    chain's titles in the UI's language; a title the centre made up stays as written."""
+    known = {
+        "营业员": translate("Sheets", "营业员"),
+        "部门助理": translate("Sheets", "部门助理"),
+        "主管": translate("Sheets", "主管"),
+        "财务": translate("Sheets", "财务"),
+    }
+    return known.get(title or "", title or "")
+
+
 def sheet_state(row: Any) -> str:
     if row.frozen:
         return translate("Sheets", "已签收冻结")
-    return translate("Sheets", "待{0}签字").format(row.next_step)
+    return translate("Sheets", "待{0}签字").format(step_title(row.next_step))
 
 
 def sheets_model(parent=None) -> RowsModel:
@@ -66,7 +78,7 @@ def sheets_model(parent=None) -> RowsModel:
 
 def signatures_text(info: Any) -> str:
     lines = [
-        translate("Sheets", "{0}：{1}（{2}）").format(step, who, local(at))
+        translate("Sheets", "{0}：{1}（{2}）").format(step_title(step), who, local(at))
         for step, who, at in info.signatures
     ] or [translate("Sheets", "尚无人签字")]
     if info.frozen:
@@ -78,7 +90,9 @@ def refusal_text(exc: BaseException, next_step: str | None) -> str:
     """The facade's reason, and for a wrong person the step's holder by name of the step."""
     text = error_text(exc)
     if getattr(exc, "code", "") == "ROLE_FORBIDDEN" and next_step:
-        text += "\n" + translate("Sheets", "这一步是“{0}”：请由担任该职务的人员登录后签字").format(next_step)
+        text += "\n" + translate("Sheets", "这一步是“{0}”：请由担任该职务的人员登录后签字").format(
+            step_title(next_step)
+        )
     return text
 
 
@@ -101,8 +115,6 @@ def first_page_png(pdf: bytes, dpi: int = 60) -> bytes | None:
 
 
 class SheetsPage(Page):
-    shortcut = "F9"
-
     @classmethod
     def caption(cls) -> str:
         return translate("Sheets", "交账单")
@@ -131,7 +143,7 @@ class SheetsPage(Page):
         self.signatures = info_label(translate("Sheets", "请在上表选择交账单"))
         self.voucher = Field(translate("Sheets", "凭证号（财务签收时填写）"))
         self.voucher.setVisible("finance" in self.ctx.roles)
-        self.sign_button = QPushButton(translate("Sheets", "本人签字（{0}）").format(self.ctx.operator))
+        self.sign_button = QPushButton(translate("Sheets", "本人签字（{0}）").format(self.ctx.operator_name))
         self.sign_button.clicked.connect(self.sign)
         self.view_button = QPushButton(translate("Sheets", "查看第 1 页"))
         self.view_button.clicked.connect(self.show_pdf)

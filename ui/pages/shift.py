@@ -34,7 +34,7 @@ from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.sale import tender_names
-from ui.widgets import ERROR_STYLE, Field, info_label
+from ui.widgets import ERROR_STYLE, Field, info_label, list_separator, money
 
 translate = QCoreApplication.translate
 DENOMINATIONS_FEN = (10000, 5000, 2000, 1000, 500, 100, 50, 10)
@@ -61,8 +61,8 @@ def denomination_text(fen: int) -> str:
 
 
 def totals_text(t: Any) -> str:
-    charges = "，".join(f"{charge_name(k)} ￥{format_yuan(v)}" for k, v in t.by_charge.items()) or "—"
-    tenders = "，".join(f"{tender_name(k)} ￥{format_yuan(v)}" for k, v in t.by_tender.items()) or "—"
+    charges = list_separator().join(f"{charge_name(k)} {money(v)}" for k, v in t.by_charge.items()) or "—"
+    tenders = list_separator().join(f"{tender_name(k)} {money(v)}" for k, v in t.by_tender.items()) or "—"
     first, last = t.receipts or ("—", "—")
     return translate(
         "Shift", "按收费：{0}\n按支付方式：{1}\n票号 {2} — {3}，作废 {4} 张，免费电 {5} kWh"
@@ -81,7 +81,7 @@ def figures_text(d: Any) -> str:
     text = translate("Shift", "应有 ￥{0}，实点 ￥{1}，{2}").format(
         format_yuan(d.expected_fen), format_yuan(d.counted_fen), difference_kind(d.difference_fen)
     )
-    return text + (f" ￥{format_yuan(abs(d.difference_fen))}" if d.difference_fen else "")
+    return text + (f" {money(abs(d.difference_fen))}" if d.difference_fen else "")
 
 
 def comparison_text(d: Any) -> str:
@@ -123,7 +123,6 @@ def settlement_text(r: Any) -> str:
 
 
 class ShiftPage(Page):
-    shortcut = "F7"
     allowed_when_restricted = True
 
     @classmethod
@@ -172,7 +171,7 @@ class ShiftPage(Page):
             spin.valueChanged.connect(self._show_counted)
             self.counts[fen] = spin
             form.addRow(denomination_text(fen), spin)
-        self.counted_label = QLabel("￥0.00")
+        self.counted_label = QLabel(money(0))
         self.declare_button = QPushButton(translate("Shift", "提交清点（提交后不能更改）"))
         self.declare_button.clicked.connect(lambda: self.declare())
         form.addRow(translate("Shift", "本人清点合计"), self.counted_label)
@@ -213,7 +212,7 @@ class ShiftPage(Page):
         return {fen: spin.value() for fen, spin in self.counts.items() if spin.value()}
 
     def _show_counted(self) -> None:
-        self.counted_label.setText("￥" + format_yuan(sum(f * n for f, n in self.counted().items())))
+        self.counted_label.setText(money(sum(f * n for f, n in self.counted().items())))
 
     def x_report(self) -> None:
         session = self.ctx.session
@@ -245,7 +244,7 @@ class ShiftPage(Page):
             spin.setValue(declared.counted.get(fen, 0))
             spin.blockSignals(False)
             spin.setEnabled(False)
-        self.counted_label.setText("￥" + format_yuan(declared.counted_fen))
+        self.counted_label.setText(money(declared.counted_fen))
         self.declare_button.hide()
         self.comparison.setText(comparison_text(declared))
         self.reason_label.setVisible(declared.reason_required)
