@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from base.clock import BUSINESS_TZ
 from base.money import format_price, format_yuan
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.models import Column, RowsModel, class_text
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.form import note
+from ui.times import shown_time
 from ui.widgets import ERROR_STYLE, Field, info_label
 
 translate = QCoreApplication.translate
@@ -51,7 +51,7 @@ def shown(value: Any) -> str:
 
 
 def local(moment: Any) -> str:
-    return moment.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return shown_time(moment)
 
 
 def settings_model(parent=None) -> RowsModel:
