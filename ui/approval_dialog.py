@@ -4,6 +4,11 @@ DOMAIN.md "Dual control": the second person types their own name and password on
 nobody approves their own operation. The dialog refuses the maker's name up front (before any
 facade call) and, when the facade later refuses the approval, says why (`explain_refusal`).
 Tests monkeypatch `ApprovalDialog.ask` (pytest-qt note_dialogs): `exec()` would block them.
+
+A refused signature comes back as a new dialog for the same request with a `problem`: the name the
+supervisor typed is kept and the focus is in the (empty) password field, so a second try of the
+password is never typed in clear into the name field. After the maker's own name the name is asked
+again instead.
 """
 
 from __future__ import annotations
@@ -63,6 +68,10 @@ def request_from_summary(summary: dict[str, str], maker: str = "") -> ApprovalRe
     return ApprovalRequest(operation=summary.get("operation", ""), maker=maker, extra=rest)
 
 
+# The last signature handed out: (request, supervisor name). Read only by a retry of that request.
+_last_signer: tuple[ApprovalRequest, str] | None = None
+
+
 def explain_refusal(code: str) -> str:
     """Why the facade refused an approval, in words the supervisor can act on."""
     texts = {
@@ -97,6 +106,12 @@ class ApprovalDialog(QDialog):
         creds.addRow(translate("Approval", "监督人姓名"), self.name_edit)
         creds.addRow(translate("Approval", "密码"), self.password_edit)
         layout.addLayout(creds)
+        retry_name = _last_signer[1] if problem and _last_signer and _last_signer[0] == request else ""
+        if retry_name and retry_name != request.maker and problem != explain_refusal("SELF_APPROVAL"):
+            self.name_edit.setText(retry_name)
+            self.password_edit.setFocus()
+        else:
+            self.name_edit.setFocus()
         self.problem_label = QLabel(problem)
         self.problem_label.setObjectName("fieldError")
         self.problem_label.setWordWrap(True)
@@ -122,12 +137,16 @@ class ApprovalDialog(QDialog):
         password = self.password_edit.text()
         if not name or not password:
             self.problem_label.setText(translate("Approval", "请输入监督人姓名和密码"))
+            (self.password_edit if name else self.name_edit).setFocus()
             return
         if name == self.request.maker:
             self.problem_label.setText(explain_refusal("SELF_APPROVAL"))
+            self.password_edit.clear()
             self.name_edit.selectAll()
             self.name_edit.setFocus()
             return
+        global _last_signer
+        _last_signer = (self.request, name)
         factory = self._factory or default_approval_factory()
         self.approval = factory(name=name, password=password)
         self.accept()
