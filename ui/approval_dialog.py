@@ -72,6 +72,13 @@ def request_from_summary(summary: dict[str, str], maker: str = "") -> ApprovalRe
 _last_signer: tuple[ApprovalRequest, str] | None = None
 
 
+def behind_lock(parent: QWidget | None) -> bool:
+    """True when `parent` sits in a locked main window (MainWindow.locked): no co-sign, no yes/no may
+    be asked there, e.g. by a slow call's answer arriving after the idle lock."""
+    window = parent.window() if parent is not None else None
+    return bool(getattr(window, "locked", False))
+
+
 def explain_refusal(code: str) -> str:
     """Why the facade refused an approval, in words the supervisor can act on."""
     texts = {
@@ -159,7 +166,9 @@ class ApprovalDialog(QDialog):
         factory: Callable[..., Any] | None = None,
         problem: str = "",
     ) -> Any | None:
-        """Modal: the Approval, or None when cancelled. Patched in tests."""
+        """Modal: the Approval, or None when cancelled (always None behind the lock). Patched in tests."""
+        if behind_lock(parent):
+            return None
         dialog = cls(parent, request, factory, problem)
         try:
             return dialog.approval if dialog.exec() == QDialog.DialogCode.Accepted else None

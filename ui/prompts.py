@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ui.approval_dialog import ApprovalDialog, request_from_summary
+from ui.approval_dialog import ApprovalDialog, behind_lock, request_from_summary
 
 translate = QCoreApplication.translate
 
@@ -84,11 +84,17 @@ class QtPrompts(QObject):
             self._note = None
 
     def _on_yes_no(self, text: str) -> None:
+        if behind_lock(self._window):  # nobody answers for the operator behind the lock screen
+            self._reply(False)
+            return
         buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
         answer = QMessageBox.question(self._window, translate("Prompts", "请确认"), text, buttons)
         self._reply(answer == QMessageBox.StandardButton.Yes)
 
     def _on_approval(self, summary: dict[str, str]) -> None:
+        if behind_lock(self._window):
+            self._reply(None)
+            return
         if self._approval_asker is None:
             self._reply(ApprovalDialog.ask(self._window, request_from_summary(summary)))
         else:

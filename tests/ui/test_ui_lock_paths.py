@@ -254,3 +254,24 @@ def test_another_persons_password_does_not_open_the_lock(qtbot, window, runner):
     assert_locked(window)
     window.unlock(window.ctx.counter.login("wu", PASSWORD))  # even if a session of hers got through
     assert_locked(window)
+
+
+def test_no_co_sign_is_asked_behind_the_lock(qtbot, window, monkeypatch):
+    """A slow call's refusal arriving after the idle lock re-asks for a 监督人 (sale override, forms,
+    settings): the dialog is not opened over the lock screen, the operation is not done."""
+    opened = []
+
+    def exec_(dialog):  # a supervisor standing by signs whatever is shown
+        opened.append(dialog)
+        dialog.name_edit.setText("li")
+        dialog.password_edit.setText(PASSWORD)
+        dialog.try_accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ApprovalDialog, "exec", exec_)
+    page = window.pages["sale"]
+    assert ApprovalDialog.ask(page, ApprovalRequest("放行", maker="zhang")) is not None  # control
+    window.lock()
+    opened.clear()
+    assert ApprovalDialog.ask(page, ApprovalRequest("放行", maker="zhang"), problem="x") is None
+    assert opened == []
