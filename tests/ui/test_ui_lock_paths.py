@@ -6,7 +6,7 @@ leaves the lock screen. On the real facade; the session is wrapped so every call
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 from uitesting import PASSWORD, wait_idle
@@ -52,7 +52,15 @@ def window(qtbot, ctx, spy):
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    return win
+    yield win
+    quiet(win)
+
+
+def quiet(win) -> None:
+    """Before this test's worker goes: a status-bar poll fired during pytest-qt's own teardown
+    would start a worker thread of its own that nobody stops."""
+    win.statusBar()._timer.stop()
+    win.idle.stop()
 
 
 @pytest.fixture
@@ -65,9 +73,12 @@ def app(qtbot, ctx, spy, monkeypatch):
     yield workstation
     i18n.install(QApplication.instance(), "zh_CN")
     if workstation.window is not None:
-        workstation.window.idle.stop()
+        quiet(workstation.window)
         workstation.window.close()
         workstation.window.deleteLater()
+    # The windows the language switch replaced and this one go now, while this test's worker is
+    # still the one their status bars would poll through.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def assert_locked(window) -> None:
