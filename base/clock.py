@@ -30,6 +30,19 @@ def business_date(moment: datetime) -> date:
     return moment.astimezone(BUSINESS_TZ).date()
 
 
+def local_moment(moment: datetime) -> datetime:
+    """`moment` in Asia/Shanghai: the one local time a person reads (screens and receipts alike)."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: every time in the counter is aware")
+    return moment.astimezone(BUSINESS_TZ)
+
+
+def format_local(moment: datetime, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+    """A time as shown to a person: Beijing wall-clock time whatever zone the PC or database is in
+    (the database hands back UTC). Every screen formats its times through this."""
+    return local_moment(moment).strftime(fmt)
+
+
 def parse_iso_moment(text: str) -> datetime:
     """An ISO datetime; a naive one is taken as Asia/Shanghai local time."""
     try:

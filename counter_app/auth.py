@@ -8,6 +8,10 @@
   take the same time to refuse, so the counter does not reveal who exists.
 - A refused login must be recorded although the caller's transaction rolls back: the error
   carries its record (see `counter_app.audit.attach_refusal` / `recording_refusals`).
+- The name typed may be the login id (`operators.name`, 工号) or the display name (张敏): the id wins,
+  else a display name held by exactly one person stands for that person's id (attempts and lockout
+  are kept under the id, however it was typed). A display name two people share is refused with
+  INPUT_INVALID (field "name") asking for the id: no password is checked and no try is counted.
 - Roles live in `counter_app.roles` (re-exported here: `has_role`, `grant_role`, …).
 """
 
@@ -168,6 +172,25 @@ def _existing(session: Session, operator_id: int) -> Operator:
 # --- login -------------------------------------------------------------------------------------
 
 
+def resolve_login_name(session: Session, typed: str) -> str:
+    """The login id behind what a person typed at login: the id itself, else the id of the one
+    operator with that display name (an active one before a disabled one), else the text as typed
+    (an unknown name is refused and locked like any other). INPUT_INVALID when two share the name."""
+    text = typed.strip()
+    if not text or find_operator(session, text) is not None:
+        return text
+    named = list(session.scalars(select(Operator).where(Operator.display_name == text).order_by(Operator.id)))
+    candidates = [op for op in named if not op.disabled] or named
+    if len(candidates) > 1:
+        raise InputInvalid(
+            f"有 {len(candidates)} 位操作员都叫“{text}”，请改用工号（登录名）登录",
+            detail_en=f"{len(candidates)} operators are named {text!r}; log in with your login ID",
+            field="name",
+            data={"name": text, "operators": len(candidates)},
+        )
+    return candidates[0].name if candidates else text
+
+
 def authenticate(
     session: Session,
     *,
@@ -179,8 +202,10 @@ def authenticate(
     max_failures: int | None = None,
     lockout_minutes: int | None = None,
 ) -> AuthenticatedOperator:
-    """The operator behind `name`/`password`, or AuthFailed / Locked (each attempt recorded and
-    audited; a refusal's record rides on the error, see the module docstring)."""
+    """The operator behind `name` (login id or display name, `resolve_login_name`) and `password`,
+    or AuthFailed / Locked (each attempt recorded and audited; a refusal's record rides on the error,
+    see the module docstring); INPUT_INVALID, unrecorded, for a display name two people share."""
+    name = resolve_login_name(session, name)
     hasher = hasher or default_hasher()
     max_failures = max_failures or _setting(session, "login.max_failures", DEFAULT_MAX_FAILURES)
     lockout = timedelta(

@@ -2,6 +2,10 @@
 
 `run(app, counter)` is called by the composition root (counter_app/main.py); tests build
 `WorkstationApp` directly with the fake counter.
+
+The lock state of a login is `self.ctx.locked` (ui/context.py), kept here for the whole login and
+handed to every window built for it: a rebuilt window (language switch) starts locked when the old
+one was, and logging out is refused while locked. Only the lock screen's password clears it.
 """
 
 from __future__ import annotations
@@ -23,11 +27,17 @@ IDLE_KEY = "idle_lock_minutes"
 
 
 class WorkstationApp:
-    def __init__(self, app: QApplication, counter: Counter, approval_factory: Callable[..., Any] | None = None) -> None:
+    def __init__(
+        self, app: QApplication, counter: Counter, approval_factory: Callable[..., Any] | None = None
+    ) -> None:
         self.app, self.counter, self.approval_factory = app, counter, approval_factory
         self.login: LoginWindow | None = None
         self.window: MainWindow | None = None
         self.ctx: Workstation | None = None
+
+    @property
+    def locked(self) -> bool:
+        return self.ctx is not None and self.ctx.locked
 
     def start(self) -> None:
         self.show_login()
@@ -65,16 +75,21 @@ class WorkstationApp:
         self.window.show()
 
     def change_language(self, lang: str) -> None:
-        """Pages read their texts when built, so the window is rebuilt with the same session."""
+        """Pages read their texts when built, so the window is rebuilt with the same session and the
+        same `ctx`: a locked window comes back locked (on the lock screen, in the new language)."""
         i18n.save_language(lang)
         i18n.install(self.app, lang)
         old = self.window
+        if old is not None and shiboken6.isValid(old):
+            old.idle.stop()  # the old window's timer must not fire into the shared ctx meanwhile
         self._show_main()
-        if old is not None:
+        if old is not None and shiboken6.isValid(old):
             old.close()
             old.deleteLater()
 
     def log_out(self) -> None:
+        if self.locked:  # leaving the lock screen takes the password, never a menu
+            return
         session = self.ctx.session if self.ctx else None
         if session is not None:
             FacadeOp(None, session.logout).quiet().run()

@@ -10,6 +10,11 @@ core's summary of exactly the payload the approval will bind (`Session.approval_
 counter_app.approval_summary); the dialog shows those words in the UI's language and hands the
 credentials back with the summary's digest (`Approval.shown_sha256`), which the core compares with
 the payload at the real call. The UI-built rows remain only for callers without a preview.
+
+A refused signature comes back as a new dialog for the same request with a `problem`: the name the
+supervisor typed is kept and the focus is in the (empty) password field, so a second try of the
+password is never typed in clear into the name field. After the maker's own name the name is asked
+again instead.
 """
 
 from __future__ import annotations
@@ -100,6 +105,17 @@ def with_shown(approval: Any, shown_sha256: str | None) -> Any:
     return dataclasses.replace(approval, shown_sha256=shown_sha256)
 
 
+# The last signature handed out: (request, supervisor name). Read only by a retry of that request.
+_last_signer: tuple[ApprovalRequest, str] | None = None
+
+
+def behind_lock(parent: QWidget | None) -> bool:
+    """True when `parent` sits in a locked main window (MainWindow.locked): no co-sign, no yes/no may
+    be asked there, e.g. by a slow call's answer arriving after the idle lock."""
+    window = parent.window() if parent is not None else None
+    return bool(getattr(window, "locked", False))
+
+
 def explain_refusal(code: str) -> str:
     """Why the facade refused an approval, in words the supervisor can act on."""
     texts = {
@@ -134,6 +150,12 @@ class ApprovalDialog(QDialog):
         creds.addRow(translate("Approval", "监督人姓名"), self.name_edit)
         creds.addRow(translate("Approval", "密码"), self.password_edit)
         layout.addLayout(creds)
+        retry_name = _last_signer[1] if problem and _last_signer and _last_signer[0] == request else ""
+        if retry_name and retry_name != request.maker and problem != explain_refusal("SELF_APPROVAL"):
+            self.name_edit.setText(retry_name)
+            self.password_edit.setFocus()
+        else:
+            self.name_edit.setFocus()
         self.problem_label = QLabel(problem)
         self.problem_label.setObjectName("fieldError")
         self.problem_label.setWordWrap(True)
@@ -162,12 +184,16 @@ class ApprovalDialog(QDialog):
         password = self.password_edit.text()
         if not name or not password:
             self.problem_label.setText(translate("Approval", "请输入监督人姓名和密码"))
+            (self.password_edit if name else self.name_edit).setFocus()
             return
         if name == self.request.maker:
             self.problem_label.setText(explain_refusal("SELF_APPROVAL"))
+            self.password_edit.clear()
             self.name_edit.selectAll()
             self.name_edit.setFocus()
             return
+        global _last_signer
+        _last_signer = (self.request, name)
         factory = self._factory or default_approval_factory()
         self.approval = with_shown(factory(name=name, password=password), self.request.shown_sha256)
         self.accept()
@@ -180,7 +206,9 @@ class ApprovalDialog(QDialog):
         factory: Callable[..., Any] | None = None,
         problem: str = "",
     ) -> Any | None:
-        """Modal: the Approval, or None when cancelled. Patched in tests."""
+        """Modal: the Approval, or None when cancelled (always None behind the lock). Patched in tests."""
+        if behind_lock(parent):
+            return None
         dialog = cls(parent, request, factory, problem)
         try:
             return dialog.approval if dialog.exec() == QDialog.DialogCode.Accepted else None

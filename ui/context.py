@@ -34,6 +34,10 @@ class Workstation:
     approval_factory: Callable[..., Any] | None = None
     idle_lock_minutes: int = 5
     restricted: bool = False  # a supervisor unlocked the lock screen: shift close/hand-over only
+    # THE lock state of this login. It lives here, on the object the WorkstationApp keeps for the
+    # whole login, not on a window: a window rebuilt (language switch) starts locked when this is
+    # set, and only the lock screen's password check clears it (MainWindow.unlock*).
+    locked: bool = False
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -1,7 +1,8 @@
 """Login per operator, then the shift opens with a float (备用金) before anything is sold.
 
-The Windows account at the counter may be shared, so every person logs in with their own name and
-password. A lockout (LOCKED) shows how long is left, from the error's `.data["until"]`.
+The Windows account at the counter may be shared, so every person logs in with their own login id
+(工号) or display name and their password (the core resolves either: counter_app/auth.py). A lockout
+(LOCKED) shows how long is left, from the error's `.data["until"]`, in Beijing time.
 """
 
 from __future__ import annotations
@@ -10,13 +11,22 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from base.errors import UserFacingError
 from base.money import parse_yuan
 from ui.facade import is_simulated, login_with_roles, session_role
 from ui.ops import FacadeOp, error_text
 from ui.status import simulated_banner
+from ui.times import CLOCK, shown_time
 from ui.widgets import ERROR_STYLE, Field, heading
 
 translate = QCoreApplication.translate
@@ -32,8 +42,20 @@ def locked_text(exc: UserFacingError, now: datetime | None = None) -> str:
     seconds = max(0, int((until - now).total_seconds()))
     minutes, seconds = divmod(seconds, 60)
     return translate("Login", "账号已锁定，还需等待 {0} 分 {1} 秒（至 {2}）").format(
-        minutes, seconds, until.astimezone().strftime("%H:%M:%S")
+        minutes, seconds, shown_time(until, CLOCK)
     )
+
+
+def message_label() -> QLabel:
+    """The red line under a login form: wraps, and grows to its full height (a lockout message is
+    two lines in Chinese and three in English). Kept out of QFormLayout rows, which clip it."""
+    label = QLabel()
+    label.setObjectName("loginMessage")
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding)
+    return label
 
 
 def login_error_text(exc: BaseException, now: datetime | None = None) -> str:
@@ -68,17 +90,18 @@ class LoginWindow(QWidget):
 
     def _login_step(self) -> QWidget:
         box = QWidget()
-        form = QFormLayout(box)
-        self.name = Field(translate("Login", "本人姓名"))
+        column = QVBoxLayout(box)
+        form = QFormLayout()
+        self.name = Field(translate("Login", "工号或姓名"))
         self.password = Field(translate("Login", "密码"), password=True)
-        self.message = QLabel()
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setWordWrap(True)
+        self.message = message_label()
         self.login_button = QPushButton(translate("Login", "登录"))
-        form.addRow(translate("Login", "姓名"), self.name)
+        form.addRow(translate("Login", "工号或姓名"), self.name)
         form.addRow(translate("Login", "密码"), self.password)
         form.addRow(self.login_button)
-        form.addRow(self.message)
+        column.addLayout(form)
+        column.addWidget(self.message)
+        column.addStretch(1)
         self.name.edit.returnPressed.connect(self.password.edit.setFocus)
         self.password.edit.returnPressed.connect(self.log_in)
         self.login_button.clicked.connect(self.log_in)
@@ -108,7 +131,7 @@ class LoginWindow(QWidget):
     def log_in(self) -> None:
         name, password = self.name.text(), self.password.edit.text()
         if not name or not password:
-            self.message.setText(translate("Login", "请输入姓名和密码"))
+            self.message.setText(translate("Login", "请输入工号或姓名和密码"))
             return
         self.login_button.setEnabled(False)
         counter = self.counter
@@ -120,6 +143,11 @@ class LoginWindow(QWidget):
         self.login_button.setEnabled(True)
         now = self._clock() if self._clock else None
         self.message.setText(login_error_text(exc, now))
+        if isinstance(exc, UserFacingError) and exc.field == "name":
+            # A name two people share: not a failed try; the password stays, the name is asked again.
+            self.name.edit.selectAll()
+            self.name.edit.setFocus()
+            return
         self.password.set_text("")
         self.password.edit.setFocus()
 

@@ -2,6 +2,13 @@
 
 Left: the page list with F-keys; centre: the page; bottom: device status and the busy indicator;
 top: the red 演示 banner when devices are simulated. Idle minutes lock the window to the lock screen.
+
+The lock: `ctx.locked` is the one lock state (ui/context.py). While it is set the work area, the
+demo panel and 退出登录 are disabled, page switching is refused, and every open dialog is cancelled
+(a supervisor's co-sign or a yes/no answered "no"); only the lock screen's password check clears it
+(`unlock`, `unlock_for_shift_close`). A window built while `ctx.locked` is set (the language switch
+rebuilds the window) starts on the lock screen; one built while `ctx.restricted` is set starts on
+the shift page alone.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDockWidget,
     QHBoxLayout,
     QListWidget,
@@ -24,7 +32,7 @@ from PySide6.QtWidgets import (
 from ui import i18n
 from ui.context import Workstation
 from ui.demo_panel import DemoPanel
-from ui.facade import WorkstationSession
+from ui.facade import WorkstationSession, session_name
 from ui.idle import IdleWatcher
 from ui.lock_screen import LockScreen
 from ui.ops import FacadeOp, runner
@@ -76,7 +84,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(translate("Main", "售电收费工作站 — {0}").format(ctx.operator_name))
         self.pages: dict[str, Page] = {}
         self.screens = QStackedWidget()
-        self.screens.addWidget(self._work_area(keys or visible_keys(ctx.role)))
+        self.work_area = self._work_area(keys or visible_keys(ctx.role))
+        self.screens.addWidget(self.work_area)
         self.lock_screen = LockScreen(ctx.counter, ctx.operator)
         self.lock_screen.unlocked.connect(self.unlock)
         self.lock_screen.supervisor_unlocked.connect(self.unlock_for_shift_close)
@@ -90,8 +99,13 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock)
         if ctx.simulated:
             self._add_demo_panel()
-        home = HOME_PAGE.get(ctx.role)
-        self.show_page(home if home in self.pages else next(iter(self.pages)))
+        if ctx.locked:  # rebuilt while locked (language switch): the lock stays
+            self.lock()
+        elif ctx.restricted:  # rebuilt while a 监督人 has it open for the shift only
+            self._enter_restricted()
+        else:
+            home = HOME_PAGE.get(ctx.role)
+            self.show_page(home if home in self.pages else next(iter(self.pages)))
 
     # --- layout ----------------------------------------------------------------------------------
     def _work_area(self, keys: list[str]) -> QWidget:
@@ -149,12 +163,14 @@ class MainWindow(QMainWindow):
         return frame
 
     def _build_menu(self) -> None:
+        """Every action here is safe while locked: 锁屏 locks again, 退出登录 is disabled (and refused
+        in `request_logout`), a language switch rebuilds the window locked (ui/app.py)."""
         session_menu = self.menuBar().addMenu(translate("Main", "工作站"))
-        lock = QAction(translate("Main", "锁屏"), self, shortcut=QKeySequence("Ctrl+L"))
-        lock.triggered.connect(self.lock)
-        logout = QAction(translate("Main", "退出登录"), self)
-        logout.triggered.connect(self.logged_out.emit)
-        session_menu.addActions([lock, logout])
+        self.lock_action = QAction(translate("Main", "锁屏"), self, shortcut=QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
+        self.logout_action = QAction(translate("Main", "退出登录"), self)
+        self.logout_action.triggered.connect(self.request_logout)
+        session_menu.addActions([self.lock_action, self.logout_action])
         language_menu = self.menuBar().addMenu(translate("Main", "语言 / Language"))
         group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
@@ -183,6 +199,12 @@ class MainWindow(QMainWindow):
             return
         self.language_change_requested.emit(lang)
 
+    def request_logout(self) -> None:
+        """退出登录 from the menu; refused while locked (leaving the lock screen needs the password)."""
+        if self.locked:
+            return
+        self.logged_out.emit()
+
     def _add_demo_panel(self) -> None:
         dock = self.demo_dock = QDockWidget(translate("Main", "演示控制"), self)
         self.demo_panel = DemoPanel(self.ctx)
@@ -193,7 +215,7 @@ class MainWindow(QMainWindow):
     # --- pages -----------------------------------------------------------------------------------
     def show_page(self, key: str) -> None:
         page = self.pages.get(key)
-        if page is None or self.screens.currentIndex() != 0:
+        if page is None or self.locked or self.screens.currentIndex() != 0:
             return
         if self.ctx.restricted and not page.allowed_when_restricted:
             return
@@ -208,40 +230,73 @@ class MainWindow(QMainWindow):
 
     # --- locking ---------------------------------------------------------------------------------
     def lock(self) -> None:
+        """Show the lock screen; idempotent (Ctrl+L or the idle timer while locked change nothing)."""
+        self.ctx.locked = True
         self.idle.pause()
+        self._dismiss_dialogs()
         self._set_demo_visible(False)
-        self.screens.setCurrentWidget(self.lock_screen)
-        self.lock_screen.activated()
+        self.work_area.setEnabled(False)
+        self.logout_action.setEnabled(False)
+        if self.screens.currentWidget() is not self.lock_screen:
+            self.screens.setCurrentWidget(self.lock_screen)
+            self.lock_screen.activated()
 
     @property
     def locked(self) -> bool:
-        return self.screens.currentWidget() is self.lock_screen
+        return self.ctx.locked
+
+    def _dismiss_dialogs(self) -> None:
+        """Cancel every dialog left open: behind the lock nobody may answer a co-sign, a yes/no or a
+        file dialog for the operator. Cancelling is always safe (the operation is not done)."""
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
 
     def _set_demo_visible(self, visible: bool) -> None:
         if getattr(self, "demo_dock", None) is not None:
+            self.demo_panel.setEnabled(visible)
             self.demo_dock.setVisible(visible)
 
     def unlock(self, session: WorkstationSession) -> None:
         """The same operator is back: their fresh session replaces the old one."""
+        if session_name(session) != self.ctx.operator:  # the lock screen checks this too
+            FacadeOp(self, session.logout).quiet().run()
+            return
         old, self.ctx.session = self.ctx.session, session
         if old is not session:
             FacadeOp(self, old.logout).quiet().run()
         self.ctx.restricted = False
         self._set_nav_enabled(all_pages=True)
-        self.screens.setCurrentIndex(0)
+        self._leave_lock()
         self._set_demo_visible(True)
-        self.idle.resume()
         self.current_page().activated()
 
     def unlock_for_shift_close(self, supervisor_session: WorkstationSession) -> None:
         """A 监督人 opened the screen: only the shift page, still on the cashier's session."""
+        if not any(page.allowed_when_restricted for page in self.pages.values()):
+            self.lock_screen.message.setText(
+                translate("Main", "此工作站没有班次页：监督人解锁仅用于结班/交班")
+            )
+            FacadeOp(self, supervisor_session.logout).quiet().run()
+            return
         self.ctx.restricted = True
         self.ctx.extras["unlocked_by"] = supervisor_session.name
-        self._set_nav_enabled(all_pages=False)
+        self._leave_lock()
+        self._enter_restricted()
+
+    def _leave_lock(self) -> None:
+        self.ctx.locked = False
+        self.work_area.setEnabled(True)
+        self.logout_action.setEnabled(True)
         self.screens.setCurrentIndex(0)
         self.idle.resume()
-        if "shift" in self.pages:
-            self.show_page("shift")
+
+    def _enter_restricted(self) -> None:
+        """The shift page alone: every other page disabled in the list and refused by `show_page`."""
+        self._set_nav_enabled(all_pages=False)
+        self._set_demo_visible(False)
+        key = next(key for key, page in self.pages.items() if page.allowed_when_restricted)
+        self.show_page(key)
 
     def _set_nav_enabled(self, all_pages: bool) -> None:
         for row, page in enumerate(self.pages.values()):

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
 from base.money import format_kwh, format_yuan
+from ui.times import shown_value
 
 translate = QCoreApplication.translate
 Index = QModelIndex | QPersistentModelIndex
@@ -22,7 +23,7 @@ Index = QModelIndex | QPersistentModelIndex
 class Column:
     title: str
     get: Callable[[Any], Any]
-    fmt: Callable[[Any], str] = lambda v: "" if v is None else str(v)
+    fmt: Callable[[Any], str] = shown_value  # moments in Beijing time (ui/times.py)
     align_right: bool = False
 
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from counter_app.approval_summary import ApprovalSummary
-from ui.approval_dialog import ApprovalDialog, ApprovalRequest, request_from_summary
+from ui.approval_dialog import ApprovalDialog, ApprovalRequest, behind_lock, request_from_summary
 from ui.i18n import current_language
 
 translate = QCoreApplication.translate
@@ -87,11 +87,17 @@ class QtPrompts(QObject):
             self._note = None
 
     def _on_yes_no(self, text: str) -> None:
+        if behind_lock(self._window):  # nobody answers for the operator behind the lock screen
+            self._reply(False)
+            return
         buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
         answer = QMessageBox.question(self._window, translate("Prompts", "请确认"), text, buttons)
         self._reply(answer == QMessageBox.StandardButton.Yes)
 
     def _on_approval(self, summary: Any) -> None:
+        if behind_lock(self._window):
+            self._reply(None)
+            return
         if self._approval_asker is None:
             if isinstance(summary, ApprovalSummary):  # the core's words for the bound payload
                 request = ApprovalRequest(

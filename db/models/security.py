@@ -101,7 +101,8 @@ class LoginAttempt(Base):
     )
 
     id: Mapped[int] = mapped_column(IntPK, primary_key=True)
-    # The name as typed: unknown names are attempts too (and are locked out alike).
+    # The login id (a display name typed is resolved to its id first, counter_app.auth), or the
+    # name as typed when nobody has it: unknown names are attempts too (and are locked out alike).
     operator_name: Mapped[str] = mapped_column(String(64))
     workstation: Mapped[str] = mapped_column(String(32))
     outcome: Mapped[str] = mapped_column(String(8))

@@ -186,3 +186,73 @@ def test_supervisor_by_appointment_covers_its_period_only(engine, keys, clock, h
                 workstation=WS,
                 clock=clock,
             )
+
+
+# --- the login id or the display name (issue 14 item 2) ------------------------------------------
+
+
+def add_person(engine, keys, clock, hasher, name, display_name, disabled=False):
+    with work(engine, keys) as session:
+        op = auth.create_operator(session, name=name, password=PASSWORD, display_name=display_name,
+                                  actor_id=None, workstation=WS, clock=clock, hasher=hasher)  # fmt: skip
+        if disabled:
+            auth.disable_operator(session, operator_id=op.id, actor_id=op.id, workstation=WS, clock=clock)
+        return op.id
+
+
+def attempts(engine, keys):
+    with work(engine, keys) as session:
+        rows = session.execute(
+            select(LoginAttempt.operator_name, LoginAttempt.outcome).order_by(LoginAttempt.id)
+        )
+        return [tuple(row) for row in rows]
+
+
+def test_a_new_cashier_logs_in_with_her_display_name(engine, keys, clock, hasher, people):
+    add_person(engine, keys, clock, hasher, "zhangmin", "张敏")
+    who = login(engine, keys, clock, hasher, name="张敏")
+    assert (who.name, who.display_name) == ("zhangmin", "张敏")
+    assert login(engine, keys, clock, hasher, name="zhangmin").name == "zhangmin"  # the id still works
+    assert attempts(engine, keys) == [("zhangmin", "ok"), ("zhangmin", "ok")]  # kept under the id
+
+
+def test_wrong_passwords_by_display_name_lock_the_person_not_the_typed_text(
+    engine, keys, clock, hasher, people
+):
+    add_person(engine, keys, clock, hasher, "zhangmin", "张敏")
+    for typed in ("张敏", "zhangmin", "张敏", "zhangmin", "张敏"):  # one streak, however it is typed
+        with pytest.raises(AuthFailed):
+            login(engine, keys, clock, hasher, name=typed, password="wrong-password")
+    with pytest.raises(Locked):
+        login(engine, keys, clock, hasher, name="zhangmin")
+    with pytest.raises(Locked):
+        login(engine, keys, clock, hasher, name="张敏")
+    assert {name for name, _ in attempts(engine, keys)} == {"zhangmin"}
+
+
+def test_a_display_name_two_people_share_asks_for_the_id_and_costs_no_try(
+    engine, keys, clock, hasher, people
+):
+    add_person(engine, keys, clock, hasher, "zhangmin", "张敏")
+    add_person(engine, keys, clock, hasher, "zhangmin2", "张敏")
+    for _ in range(8):  # more than max_failures: none of them counts
+        with pytest.raises(InputInvalid) as err:
+            login(engine, keys, clock, hasher, name="张敏")
+        assert (
+            err.value.field == "name" and "工号" in err.value.message and "login ID" in err.value.message_en
+        )
+    assert attempts(engine, keys) == []  # no password was tried, nothing counted or locked
+    assert login(engine, keys, clock, hasher, name="zhangmin2").name == "zhangmin2"
+
+
+def test_the_login_id_wins_and_a_disabled_namesake_does_not_make_a_name_ambiguous(
+    engine, keys, clock, hasher, people
+):
+    add_person(engine, keys, clock, hasher, "oldzhang", "张敏", disabled=True)  # left years ago
+    add_person(engine, keys, clock, hasher, "zhangmin", "张敏")
+    assert login(engine, keys, clock, hasher, name="张敏").name == "zhangmin"
+    add_person(engine, keys, clock, hasher, "lisi", "zhang")  # a display name equal to another's id
+    assert login(engine, keys, clock, hasher, name="zhang").id == people.cashier
+    with pytest.raises(AuthFailed):  # a name nobody has is refused (and counted) as before
+        login(engine, keys, clock, hasher, name="王五")
+    assert attempts(engine, keys)[-1] == ("王五", "failed")

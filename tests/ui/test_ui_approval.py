@@ -209,3 +209,87 @@ def test_a_core_prompt_with_the_cores_words_shows_them(qtbot, monkeypatch):
     prompts._on_approval(words)  # the GUI-thread slot the worker's ask_approval signals
     (request,) = asked
     assert request.summary == words and dict(request.rows())["房间数"] == "125 间"
+
+
+def test_a_retry_keeps_the_name_and_puts_the_focus_in_the_empty_password(qtbot):
+    """Issue 14 item 7: after a wrong password the next dialog for the same request has the name
+    typed, the password empty and the focus in the password field (never the name field, where a
+    password typed next would show in clear)."""
+    first = ApprovalDialog(None, request(), Approval)
+    qtbot.addWidget(first)
+    first.name_edit.setText("li")
+    first.password_edit.setText("wrong-password")
+    first.try_accept()
+    assert first.approval == Approval(name="li", password="wrong-password")
+
+    retry = ApprovalDialog(None, request(), Approval, problem=explain_refusal("APPROVAL_INVALID"))
+    qtbot.addWidget(retry)
+    retry.show()
+    qtbot.waitExposed(retry)
+    assert retry.name_edit.text() == "li" and retry.password_edit.text() == ""
+    assert retry.focusWidget() is retry.password_edit
+    assert "密码错误" in retry.problem_label.text()
+
+    other = ApprovalDialog(None, ApprovalRequest("放行", maker="wang"), Approval, problem="x")
+    qtbot.addWidget(other)  # another request: nothing carried over
+    assert other.name_edit.text() == "" and other.focusWidget() is other.name_edit
+
+
+def test_after_the_makers_own_name_the_name_is_asked_again(qtbot):
+    first = ApprovalDialog(None, request(), Approval)
+    qtbot.addWidget(first)
+    first.name_edit.setText("wang")  # the maker: refused up front, the password cleared
+    first.password_edit.setText("secret-123")
+    first.try_accept()
+    assert first.password_edit.text() == "" and first.focusWidget() is first.name_edit
+    first.name_edit.setText("wu")
+    first.password_edit.setText("secret-123")
+    first.try_accept()
+    retry = ApprovalDialog(None, request(), Approval, problem=explain_refusal("SELF_APPROVAL"))
+    qtbot.addWidget(retry)
+    assert retry.name_edit.text() == "" and retry.focusWidget() is retry.name_edit
+
+
+def test_a_wrong_supervisor_password_on_the_real_facade_is_retried_in_the_password_field(
+    qtbot, world, ctx, runner, monkeypatch
+):
+    """The sale page's override: li's wrong password is refused by the facade (APPROVAL_INVALID); the
+    dialog comes back with li's name kept and the focus in the empty password field."""
+    from PySide6.QtCore import Qt
+    from uitesting import PASSWORD
+
+    from ui.pages.sale import SalePage
+
+    page = SalePage(ctx)
+    qtbot.addWidget(page)
+    world.issue_card("D-5-308", ctx.session)
+    ctx.session.top_up(account_no="D-5-308", amount_fen=3_000)  # not yet in the meter
+    seen = []
+    passwords = iter(["wrong-password", PASSWORD])
+
+    def exec_(dialog):  # what the supervisor finds, then what they type
+        seen.append(
+            (
+                dialog.name_edit.text(),
+                dialog.password_edit.text(),
+                dialog.focusWidget() is dialog.password_edit,
+            )
+        )
+        if not dialog.name_edit.text():
+            dialog.name_edit.setText("li")
+        dialog.password_edit.setText(next(passwords))
+        dialog.try_accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ApprovalDialog, "exec", exec_)
+    qtbot.keyClick(page.room.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.account is not None)
+    page.amount.set_text("50")
+    page.confirm_amount()
+    qtbot.waitUntil(lambda: page.quote is not None)
+    page.override_reason.set_text("电表故障已报修")
+    page.override_button.click()
+    qtbot.waitUntil(lambda: page.last_sale is not None, timeout=5000)
+    assert len(seen) == 2
+    assert seen[0] == ("", "", False)  # the first time: nothing typed, the focus in the name field
+    assert seen[1] == ("li", "", True)  # the retry: li kept, the password empty and focused

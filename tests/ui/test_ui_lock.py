@@ -39,7 +39,8 @@ def test_idle_locks_and_only_the_same_operator_unlocks(qtbot, window, runner):
 
     type_password(screen, "wu", PASSWORD)  # another cashier, correct password of their own
     screen.unlock()
-    assert window.locked and "只有 zhang 本人可以解锁" in screen.message.text()
+    qtbot.waitUntil(lambda: "只有 zhang 本人可以解锁" in screen.message.text())
+    assert window.locked and window.ctx.session is first_session
 
     type_password(screen, "zhang", "wrong")
     screen.unlock()
@@ -96,3 +97,77 @@ def test_login_lockout_then_shift_opens_with_a_float(qtbot, world, runner):
     session = done.args[0]
     assert session.name == "zhang"
     assert session.x_report().by_tender == {}  # the shift is open on the real facade (no SHIFT_NOT_OPEN)
+
+
+def test_the_login_and_the_lock_take_the_display_name_too(qtbot, world, runner):
+    """Issue 14 item 2: the field says 工号或姓名 and means it; a name two people share asks for the
+    login id without costing a try."""
+    from opstesting import set_columns
+
+    from db.models.security import Operator
+
+    set_columns(world, Operator, Operator.name == "zhang", display_name="张敏")
+    login = LoginWindow(world.counter, clock=world.clock)
+    qtbot.addWidget(login)
+    labels = {label.text() for label in login.findChildren(QLabel)}
+    assert "工号或姓名" in labels and "姓名" not in labels
+    login.name.set_text("张敏")
+    login.password.edit.setText(PASSWORD)
+    login.log_in()
+    qtbot.waitUntil(lambda: login.steps.currentIndex() == 1)
+    assert login.session.name == "zhang"
+
+    set_columns(world, Operator, Operator.name == "wu", display_name="张敏")  # now two 张敏
+    again = LoginWindow(world.counter, clock=world.clock)
+    qtbot.addWidget(again)
+    for _ in range(6):  # more than the lockout allows: none is counted
+        again.name.set_text("张敏")
+        again.password.edit.setText(PASSWORD)
+        again.log_in()
+        qtbot.waitUntil(lambda: again.login_button.isEnabled())
+        assert "请改用工号" in again.message.text()
+        assert again.password.edit.text() == PASSWORD  # kept: only the name is asked again
+    again.name.set_text("wu")
+    again.log_in()
+    qtbot.waitUntil(lambda: again.steps.currentIndex() == 1)
+
+
+def test_the_lock_screen_opens_for_the_operators_display_name(qtbot, world, window, runner):
+    from opstesting import set_columns
+
+    from db.models.security import Operator
+
+    set_columns(world, Operator, Operator.name == "zhang", display_name="张敏")
+    window.lock()
+    type_password(window.lock_screen, "张敏", PASSWORD)
+    window.lock_screen.unlock()
+    qtbot.waitUntil(lambda: not window.locked)
+    assert window.ctx.operator == "zhang"
+
+
+LONG = (
+    "账号已锁定，还需等待 15 分 0 秒（至 09:15:00）\n只有 zhang 本人可以解锁；其他人请等 zhang 交班后登录，"
+    "或由监督人解锁结班。Only zhang can unlock; others log in after zhang hands over, or a supervisor unlocks."
+)
+
+
+def shown_whole(qtbot, label, *fields) -> None:
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()))
+    assert label.heightForWidth(label.width()) > 3 * label.fontMetrics().height()  # it does wrap
+    for field in fields:  # and nothing above it was squeezed to make room
+        assert field.height() >= field.sizeHint().height()
+
+
+def test_a_long_message_is_shown_whole_on_the_lock_and_login_screens(qtbot, window, world):
+    """Issue 14 item 8: the lockout message was cut to half its height."""
+    window.lock()
+    screen = window.lock_screen
+    screen.message.setText(LONG)
+    shown_whole(qtbot, screen.message, screen.name.edit, screen.password.edit)
+    login = LoginWindow(world.counter, clock=world.clock)
+    qtbot.addWidget(login)
+    login.resize(520, 360)  # as ui/app.py opens it
+    login.show()
+    qtbot.waitExposed(login)
+    login.message.setText(LONG)
+    shown_whole(qtbot, login.message, login.name.edit, login.password.edit)

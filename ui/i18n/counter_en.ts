@@ -1469,8 +1469,12 @@ Meter balance {0} kWh, purchase no. {1}</translation>
     <message>
         <location filename="../lock_screen.py" line="31"/>
         <location filename="../lock_screen.py" line="48"/>
-        <source>姓名</source>
-        <translation>Name</translation>
+        <source>工号或姓名</source>
+        <translation>Login ID or name</translation>
+    </message>
+    <message>
+        <source>请输入工号或姓名和密码</source>
+        <translation>Enter your login ID or name and your password</translation>
     </message>
     <message>
         <location filename="../lock_screen.py" line="33"/>
@@ -1500,8 +1504,8 @@ Meter balance {0} kWh, purchase no. {1}</translation>
     </message>
     <message>
         <location filename="../lock_screen.py" line="79"/>
-        <source>监督人解锁须由监督人输入本人姓名和密码</source>
-        <translation>A supervisor unlock needs the supervisor&apos;s own name and password</translation>
+        <source>监督人解锁须由监督人输入本人工号或姓名和密码</source>
+        <translation>A supervisor unlock needs the supervisor&apos;s own login ID or name and password</translation>
     </message>
     <message>
         <location filename="../lock_screen.py" line="86"/>
@@ -1533,8 +1537,8 @@ Meter balance {0} kWh, purchase no. {1}</translation>
     </message>
     <message>
         <location filename="../login.py" line="72"/>
-        <source>本人姓名</source>
-        <translation>Your name</translation>
+        <source>工号或姓名</source>
+        <translation>Login ID or name</translation>
     </message>
     <message>
         <location filename="../login.py" line="73"/>
@@ -1546,11 +1550,6 @@ Meter balance {0} kWh, purchase no. {1}</translation>
         <location filename="../login.py" line="77"/>
         <source>登录</source>
         <translation>Log in</translation>
-    </message>
-    <message>
-        <location filename="../login.py" line="78"/>
-        <source>姓名</source>
-        <translation>Name</translation>
     </message>
     <message>
         <location filename="../login.py" line="90"/>
@@ -1590,12 +1589,16 @@ Meter balance {0} kWh, purchase no. {1}</translation>
     </message>
     <message>
         <location filename="../login.py" line="111"/>
-        <source>请输入姓名和密码</source>
-        <translation>Enter name and password</translation>
+        <source>请输入工号或姓名和密码</source>
+        <translation>Enter your login ID or name and your password</translation>
     </message>
 </context>
 <context>
     <name>Main</name>
+    <message>
+        <source>此工作站没有班次页：监督人解锁仅用于结班/交班</source>
+        <translation>This workstation has no shift page: a supervisor unlock is for closing or handing over a shift only</translation>
+    </message>
     <message>
         <location filename="../main_window.py" line="65"/>
         <source>售电收费工作站 — {0}</source>

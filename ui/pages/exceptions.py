@@ -16,6 +16,7 @@ from ui.models import Column, RowsModel, intents_model, what_to_do
 from ui.ops import FacadeOp
 from ui.pages.base import Page
 from ui.pages.form import ActionForm, Spec, note
+from ui.times import shown_time
 
 translate = QCoreApplication.translate
 SUPERVISING = {"supervisor", "head", "assistant"}
@@ -28,7 +29,7 @@ def morning_model(parent=None) -> RowsModel:
             Column(
                 translate("Exceptions", "时间"),
                 lambda r: r.at,
-                lambda v: v.strftime("%m-%d %H:%M") if v else "",
+                lambda v: shown_time(v, "%m-%d %H:%M"),
             ),
             Column(translate("Exceptions", "经办"), lambda r: r.who),
             Column(translate("Exceptions", "确认人"), lambda r: r.checker),

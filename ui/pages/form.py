@@ -20,6 +20,7 @@ from base.money import parse_kwh, parse_yuan
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest, explain_refusal
 from ui.context import Workstation
 from ui.ops import FacadeOp, error_text
+from ui.times import shown_value
 from ui.widgets import ERROR_STYLE, Field, info_label, route_error
 
 translate = QCoreApplication.translate
@@ -211,7 +212,7 @@ def plain(result: Any) -> str:
     fields = getattr(result, "__dataclass_fields__", None)
     if not fields:
         return str(result)
-    return "；".join(f"{name}: {getattr(result, name)}" for name in fields)
+    return "；".join(f"{name}: {shown_value(getattr(result, name))}" for name in fields)
 
 
 def note(text: str) -> QLabel:

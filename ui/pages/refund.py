@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from base.money import format_kwh, format_yuan
 from ui.pages.base import Page
 from ui.pages.form import ActionForm, Spec, note
+from ui.times import shown_time
 
 translate = QCoreApplication.translate
 
@@ -68,7 +69,7 @@ class RefundPage(Page):
             [account],
             lambda s, account_no: s.complete_clear(account_no=account_no),
             lambda r: translate("Refund", "已清零 {0} kWh（{1}）").format(
-                format_kwh(r.cleared_ckwh), r.at.strftime("%Y-%m-%d %H:%M")
+                format_kwh(r.cleared_ckwh), shown_time(r.at)
             ),
         )
         box = QWidget()

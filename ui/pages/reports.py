@@ -33,6 +33,7 @@ from ui.models import Column, RowsModel
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.report_chart import HourChart
+from ui.times import SECONDS, shown_time
 from ui.widgets import ERROR_STYLE, info_label
 
 translate = QCoreApplication.translate
@@ -82,7 +83,7 @@ def cell_text(kind: str, value: Any) -> str:
     if kind == "price":
         return format_price(int(value))
     if kind == "datetime":
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return shown_time(value, SECONDS)
     return value.isoformat() if kind == "date" else str(value)
 
 

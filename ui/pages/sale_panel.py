@@ -11,6 +11,7 @@ from base.money import format_kwh, format_price, format_yuan
 from counter_app.results import AccountInfo, CardInfo, SaleResult
 from ui.facade import SaleSession
 from ui.models import class_text, status_text
+from ui.times import shown_time
 from ui.widgets import colon
 
 translate = QCoreApplication.translate
@@ -95,7 +96,7 @@ def write_back_text(account: AccountInfo, card: CardInfo | None) -> str:
     wb = newest_write_back(card.write_back if card else None, account.write_back)
     if wb is None:
         return translate("Sale", "无返写记录")
-    when = wb.at.strftime("%Y-%m-%d %H:%M") if wb.at else translate("Sale", "时间未知")
+    when = shown_time(wb.at) if wb.at else translate("Sale", "时间未知")
     text = translate("Sale", "剩余 {0} kWh，累计 {1} kWh（{2}）").format(
         format_kwh(wb.remaining_ckwh), format_kwh(wb.consumed_ckwh), when
     )

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from base.clock import BUSINESS_TZ
 from base.money import format_price
 from ui import i18n
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest
@@ -33,6 +32,7 @@ from ui.models import Column, RowsModel, class_text
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.form import note
+from ui.times import shown_time
 from ui.widgets import ERROR_STYLE, Field, info_label, money
 
 translate = QCoreApplication.translate
@@ -52,7 +52,7 @@ def shown(value: Any) -> str:
 
 
 def local(moment: Any) -> str:
-    return moment.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return shown_time(moment)
 
 
 # The settings' descriptions in English (the core's catalogue, counter_app/settings.py, is Chinese).

@@ -29,17 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from base.clock import BUSINESS_TZ
 from ui.models import Column, RowsModel, yuan_column
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
+from ui.times import shown_time
 from ui.widgets import ERROR_STYLE, Field, info_label
 
 translate = QCoreApplication.translate
 
 
 def local(moment: Any) -> str:
-    return moment.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return shown_time(moment)
 
 
 def step_title(title: str | None) -> str:
