@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 QUICK_TABLES = ["accounts", "cards", "shifts", "operators", "queued_operations", "print_jobs", "ledger_entries",
-                "audit_log"]  # fmt: skip
+                "audit_log", "card_classes", "sheet_freezes", "deposits", "row_census"]  # fmt: skip
 
 
 def insider_phase(results: Results, base: Path, keys, head, *, quick: bool) -> None:
@@ -222,8 +222,8 @@ def insider_phase(results: Results, base: Path, keys, head, *, quick: bool) -> N
         totals.update(tally)
     results.count("insider tamperings (tables × actions × rounds)", sum(totals.values()))
     results.count("insider tables", len(tables))
-    for outcome in insider.OUTCOMES:
-        results.count(f"insider {outcome}", totals[outcome])
+    for outcome in insider.OUTCOMES:  # issue 12 §7: every tampering refused at use or found by verify
+        results.count(f"insider {outcome}", totals[outcome], must_be=0 if outcome == "accepted" else None)
     results.count("audit verify stopped by an unreadable value (counted as found)", len(crashes))
     for line in sorted(set(accepted)):
         results.note(f"accepted: {line}")
