@@ -123,6 +123,7 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
         window.show_page(key)
         prepare_page(app, window, key, page)
         shoot(window, out / f"{i:02d}_{key}{suffix}.png", app)
+    shoot_forged_receipt(app, window, out, suffix)
     li = login_with_roles(counter, "li", PASSWORD)
     boss = MainWindow(Workstation(counter, li, Approval))
     boss.resize(1280, 760)
@@ -198,6 +199,22 @@ def shoot_role(app: QApplication, counter, out: Path, suffix: str, name: str, ke
     window.close()
 
 
+def last_qr(counter) -> str:
+    printed = "\n".join(counter.sim.printed())
+    return [line[5:] for line in printed.splitlines() if line.startswith("[QR] ")][-1]
+
+
+def shoot_forged_receipt(app: QApplication, window, out: Path, suffix: str) -> None:
+    """验票 with the amount of a real receipt changed: NOT GENUINE, with what it claims."""
+    window.show_page("verify")
+    parts = last_qr(window.ctx.counter).split("|")
+    parts[3] = str(int(parts[3]) * 10)
+    page = window.pages["verify"]
+    page.field.set_text("|".join(parts))
+    page.verify()
+    shoot(window, out / f"26_verify_forged{suffix}.png", app)
+
+
 def prepare_page(app: QApplication, window, key: str, page) -> None:
     if key == "sale":
         page.look_up()
@@ -225,6 +242,9 @@ def prepare_page(app: QApplication, window, key: str, page) -> None:
     elif key == "settings":
         wait_idle(app)
         page.settings_view.selectRow(0)
+    elif key == "verify":  # 验票: the QR of the last receipt printed, as a scanner would type it
+        page.field.set_text(last_qr(window.ctx.counter))
+        page.verify()
     wait_idle(app)
 
 

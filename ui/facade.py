@@ -27,6 +27,7 @@ from counter_app.local_config import DeviceChoice
 from counter_app.ops.exceptions_list import MorningItem
 from counter_app.ops.finance_lists import PersonRow, PriceRow, SettingRow, SheetRow
 from counter_app.ops.lookup import AccountRow, RoomRow
+from counter_app.receipt_signing import ReceiptCheck
 from counter_app.results import (
     AccountInfo,
     BatchDraft,
@@ -170,6 +171,7 @@ class FinanceSession(Protocol):
                progress: Callable[[int, int], None] | None = None) -> bytes: ...  # fmt: skip
     def report_table(self, *, kind: str, start: date, end: date,
                      progress: Callable[[int, int], None] | None = None) -> ReportTable: ...  # fmt: skip
+    def verify_receipt(self, *, qr_text: str) -> ReceiptCheck: ...  # 验票 (ui/pages/verify.py)
 
 
 class SettingsSession(Protocol):

@@ -35,12 +35,13 @@ translate = QCoreApplication.translate
 # roles": the administrator keeps settings and devices and never sells; finance signs for sheets,
 # records deposits and vouchers and closes the month; the assistant and head review sheets, check
 # deposits, hand out receipt books and read the morning list; cashiers (and 监督人) sell, sign
-# their own sheet, take the slip to the bank and void pages of their own receipt book.
+# their own sheet, take the slip to the bank and void pages of their own receipt book. Anyone may
+# check a receipt (验票, DOMAIN "Receipts and slips"): every role has the verify page.
 ROLE_PAGES = {
-    "admin": ("settings", "diagnostics"),
-    "finance": ("reports", "sheets", "deposits", "books", "month"),
-    "assistant": ("shift", "reports", "sheets", "deposits", "books", "exceptions", "diagnostics"),
-    "head": ("shift", "reports", "sheets", "deposits", "books", "exceptions", "diagnostics"),
+    "admin": ("settings", "diagnostics", "verify"),
+    "finance": ("reports", "sheets", "deposits", "books", "month", "verify"),
+    "assistant": ("shift", "reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify"),
+    "head": ("shift", "reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify"),
 }
 NOT_FOR_SELLERS = {"settings", "month"}
 

@@ -3259,4 +3259,59 @@ Once submitted the count cannot change; only then are the expected amount and th
         <translation>Reprint of {0} (#{1}) not printed yet: {2}</translation>
     </message>
 </context>
+<context>
+    <name>Verify</name>
+    <message>
+        <source>验票</source>
+        <translation>Check receipt</translation>
+    </message>
+    <message>
+        <source>✔ 真票：本中心签发，内容未被改动</source>
+        <translation>✔ GENUINE: issued by this centre, unaltered</translation>
+    </message>
+    <message>
+        <source>✘ 不是真票：签名不符或内容被改动</source>
+        <translation>✘ NOT GENUINE: signature does not match or content altered</translation>
+    </message>
+    <message>
+        <source>收费点</source>
+        <translation>Workstation</translation>
+    </message>
+    <message>
+        <source>凭条号</source>
+        <translation>Receipt no.</translation>
+    </message>
+    <message>
+        <source>金额（元）</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <source>时间（北京时间）</source>
+        <translation>Time (Beijing)</translation>
+    </message>
+    <message>
+        <source>用扫码枪扫描凭条上的二维码，或粘贴二维码内容后按回车。Esc 清除。</source>
+        <translation>Scan the receipt's QR code with the scanner, or paste its text and press Enter. Esc clears.</translation>
+    </message>
+    <message>
+        <source>二维码内容（CR1|…）</source>
+        <translation>QR text (CR1|…)</translation>
+    </message>
+    <message>
+        <source>已查验的内容：{0}</source>
+        <translation>Text checked: {0}</translation>
+    </message>
+    <message>
+        <source>请核对凭条上印的收费点、凭条号、金额和时间与上面一致。</source>
+        <translation>Check that the workstation, receipt no., amount and time printed on the receipt match the above.</translation>
+    </message>
+    <message>
+        <source>二维码可读，但签名与内容不符：凭条可能被改动或伪造。请勿据此办理退费或更正，请报告主管。</source>
+        <translation>The QR is readable but its signature does not match its content: the receipt may be altered or forged. Do not refund or correct on it; tell the head of the counter.</translation>
+    </message>
+    <message>
+        <source>这不是本系统凭条的二维码（或扫描不完整），请重新扫描。</source>
+        <translation>This is not a receipt QR of this system (or the scan is incomplete); scan again.</translation>
+    </message>
+</context>
 </TS>

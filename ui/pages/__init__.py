@@ -22,6 +22,7 @@ PAGES = {
     "settings": ("ui.pages.settings", "SettingsPage"),
     "exceptions": ("ui.pages.exceptions", "ExceptionsPage"),
     "diagnostics": ("ui.pages.diagnostics", "DiagnosticsPage"),
+    "verify": ("ui.pages.verify", "VerifyPage"),  # last: every role's earlier F-keys stay as they were
 }
 
 

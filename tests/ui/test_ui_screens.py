@@ -1,0 +1,88 @@
+"""The screens issue 14 asked for: 验票 (receipt check), the account detail, the backup warning."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from uitesting import wait_idle
+
+from ui.pages.verify import FORGED_STYLE, GENUINE_STYLE, VerifyPage
+
+pytestmark = pytest.mark.gui
+
+
+def _qr_of_last_receipt(world) -> str:
+    printed = "\n".join(world.sim.printed())
+    return [line[5:] for line in printed.splitlines() if line.startswith("[QR] ")][-1]
+
+
+@pytest.fixture
+def sold(world, ctx):
+    """A real sale of ¥100 on the test world: its receipt's QR as the printer printed it."""
+    world.issue_card("D-5-308", ctx.session)
+    ctx.session.top_up(account_no="D-5-308", amount_fen=10_000, tendered_fen=10_000)
+    world.counter.wait_for_printing()
+    return _qr_of_last_receipt(world)
+
+
+@pytest.fixture
+def verify_page(qtbot, ctx):
+    page = VerifyPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activated()
+    return page
+
+
+def _scan(qtbot, page, text: str) -> None:
+    """What a USB scanner does: type the text into the focused field, then Enter."""
+    assert page.field.edit.hasFocus()
+    page.field.edit.insert(text)
+    qtbot.keyClick(page.field.edit, Qt.Key.Key_Return)
+
+
+def test_a_real_receipt_scans_as_genuine_with_its_data_in_beijing_time(qtbot, verify_page, sold, runner):
+    _scan(qtbot, verify_page, sold)
+    wait_idle(qtbot, runner)
+    page = verify_page
+    assert page.check is not None and page.check.genuine
+    assert "真票" in page.verdict.text() and page.verdict.styleSheet() == GENUINE_STYLE
+    values = [v.text() for v in page.values]
+    assert values[0] == "W01" and values[1] == "W01-00000001" and values[2] == "¥100.00"
+    stamp = sold.split("|")[4]  # 20261123T152000+0800: the QR carries Beijing time
+    assert values[3] == f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}:{stamp[13:15]}"
+    # ready for the next scan: empty field with the focus, the answer still shown
+    assert page.field.edit.text() == "" and page.field.edit.hasFocus() and page.verdict.isVisible()
+
+
+def test_a_tampered_amount_is_not_genuine_but_shows_what_it_claims(qtbot, verify_page, sold, runner):
+    parts = sold.split("|")
+    parts[3] = "100000"  # ¥100 → ¥1,000, signature kept
+    _scan(qtbot, verify_page, "|".join(parts))
+    wait_idle(qtbot, runner)
+    page = verify_page
+    assert not page.check.genuine
+    assert "不是真票" in page.verdict.text() and page.verdict.styleSheet() == FORGED_STYLE
+    assert page.values[2].text() == "¥1000.00" and "改动或伪造" in page.hint.text()
+
+
+def test_garbage_is_not_genuine_and_esc_clears(qtbot, verify_page, runner):
+    _scan(qtbot, verify_page, "hello world")
+    wait_idle(qtbot, runner)
+    page = verify_page
+    assert not page.check.genuine and page.values[1].text() == "—" and "不是本系统凭条" in page.hint.text()
+    qtbot.keyClick(page.field.edit, Qt.Key.Key_Escape)
+    assert page.check is None and page.verdict.isHidden() and page.details.isHidden()
+    assert page.field.edit.hasFocus()
+
+
+def test_the_result_stays_until_the_next_scan_replaces_it(qtbot, verify_page, sold, runner):
+    parts = sold.split("|")
+    parts[2] = "W01-00000002"
+    _scan(qtbot, verify_page, "|".join(parts))
+    wait_idle(qtbot, runner)
+    assert not verify_page.check.genuine
+    _scan(qtbot, verify_page, sold)
+    wait_idle(qtbot, runner)
+    assert verify_page.check.genuine and "真票" in verify_page.verdict.text()
