@@ -29,6 +29,7 @@ from counter_app.ops.finance_lists import PersonRow, PriceRow, SettingRow, Sheet
 from counter_app.ops.lookup import AccountRow, RoomRow
 from counter_app.receipt_signing import ReceiptCheck
 from counter_app.results import (
+    AccountHistory,
     AccountInfo,
     BatchDraft,
     BatchInfo,
@@ -105,6 +106,7 @@ class AccountSession(Protocol):
 
     def list_rooms(self) -> list[RoomRow]: ...
     def search_accounts(self, text: str) -> list[AccountRow]: ...
+    def account_history(self, *, account_no: str, limit: int = 100) -> AccountHistory: ...
     def open_account(self, *, room_code: str, cls: str, meter_no: str, holder: str, phone: str | None = None,
                      class_confirmed: bool = True, meter_model: str | None = None) -> AccountInfo: ...  # fmt: skip
     def confirm_class(self, *, account_no: str, cls: str, approval: Approval | None = None) -> AccountInfo: ...
