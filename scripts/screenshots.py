@@ -124,6 +124,7 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
         prepare_page(app, window, key, page)
         shoot(window, out / f"{i:02d}_{key}{suffix}.png", app)
     shoot_forged_receipt(app, window, out, suffix)
+    shoot_account_detail(app, window, out, suffix)
     li = login_with_roles(counter, "li", PASSWORD)
     boss = MainWindow(Workstation(counter, li, Approval))
     boss.resize(1280, 760)
@@ -202,6 +203,19 @@ def shoot_role(app: QApplication, counter, out: Path, suffix: str, name: str, ke
 def last_qr(counter) -> str:
     printed = "\n".join(counter.sim.printed())
     return [line[5:] for line in printed.splitlines() if line.startswith("[QR] ")][-1]
+
+
+def shoot_account_detail(app: QApplication, window, out: Path, suffix: str) -> None:
+    """账户详情: Enter on the search hit of the story's room (its card, sale and write-back)."""
+    window.show_page("accounts")
+    page = window.pages["accounts"]
+    page.query.set_text(ROOM)
+    page.run_search()
+    wait_idle(app)
+    page.open_detail(0)
+    wait_idle(app)
+    shoot(page.detail, out / f"27_account_detail{suffix}.png", app)
+    page.detail.close()
 
 
 def shoot_forged_receipt(app: QApplication, window, out: Path, suffix: str) -> None:

@@ -86,3 +86,40 @@ def test_the_result_stays_until_the_next_scan_replaces_it(qtbot, verify_page, so
     _scan(qtbot, verify_page, sold)
     wait_idle(qtbot, runner)
     assert verify_page.check.genuine and "真票" in verify_page.verdict.text()
+
+
+# --- the account detail ------------------------------------------------------------------------------
+
+
+def test_double_click_on_a_search_hit_opens_the_detail_with_the_sale(qtbot, ctx, world, runner, sold):
+    from ui.pages.account_detail import AccountDetailDialog
+    from ui.pages.accounts import AccountsPage
+
+    page = AccountsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    page.query.set_text("5-308")
+    page.run_search()
+    qtbot.waitUntil(lambda: page.model.rowCount() >= 1)
+    row = next(i for i in range(page.model.rowCount()) if page.model.row(i).account_no == "D-5-308")
+    index = page.model.index(row, 0)
+    rect = page.table.visualRect(index)
+    # a person's double-click: press/release, then the second press as a double-click (QTest's
+    # mouseDClick alone sends no first press, and an item view opens only the item pressed)
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: isinstance(getattr(page, "detail", None), AccountDetailDialog) and page.detail.isVisible())
+    dialog = page.detail
+    purchases = dialog.models["purchases"]
+    receipts = [purchases.row(i).receipt_no for i in range(purchases.rowCount())]
+    assert "W01-00000001" in receipts
+    first = receipts.index("W01-00000001")
+    shown = [purchases.data(purchases.index(first, c)) for c in range(purchases.columnCount())]
+    assert "购电" in shown and "100.00" in shown
+    assert dialog.models["cards"].rowCount() >= 1 and dialog.summary["账户号"] == "D-5-308"
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    # keyboard: Enter in the search field opens the (first) hit as well
+    qtbot.keyClick(page.query.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.detail is not dialog and page.detail.isVisible())
