@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import i18n
+from ui.backup_warning import install_backup_warning
 from ui.context import Workstation
 from ui.demo_panel import DemoPanel
 from ui.facade import WorkstationSession
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         status_bar = DeviceStatusBar(ctx.counter, runner())
         status_bar.status_changed.connect(self.printer_banner.show_status)
         self.setStatusBar(status_bar)
+        self.backup_warning = install_backup_warning(self, ctx)  # head, assistant, admin
         self._build_menu()
         self.idle = IdleWatcher(ctx.idle_lock_minutes, self)
         self.idle.idle.connect(self.lock)

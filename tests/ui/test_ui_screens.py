@@ -123,3 +123,47 @@ def test_double_click_on_a_search_hit_opens_the_detail_with_the_sale(qtbot, ctx,
     # keyboard: Enter in the search field opens the (first) hit as well
     qtbot.keyClick(page.query.edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.detail is not dialog and page.detail.isVisible())
+
+
+# --- the backup warning --------------------------------------------------------------------------------
+
+
+def _window_of(qtbot, world, name):
+    from counter_app.api import Approval
+    from ui.context import Workstation
+    from ui.facade import login_with_roles
+    from ui.main_window import MainWindow
+    from uitesting import PASSWORD
+
+    win = MainWindow(Workstation(world.counter, login_with_roles(world.counter, name, PASSWORD), Approval))
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_an_old_backup_warns_the_head_in_the_status_bar_and_on_the_morning_list(qtbot, world, runner):
+    from counter_app import backups
+
+    backups._record(world.counter.backup_backend(), backups.MADE, path="/media/usb/counter-x.db")  # verified
+    world.clock.advance(hours=2)
+    head = _window_of(qtbot, world, "zhao")
+    wait_idle(qtbot, runner)
+    assert head.backup_warning is not None and head.backup_warning.isHidden()  # 2 hours old: fine
+    head.close()
+    world.clock.advance(days=3)
+    head = _window_of(qtbot, world, "zhao")
+    warning = head.backup_warning
+    qtbot.waitUntil(lambda: warning.isVisible())
+    assert "最近一次备份在" in warning.text() and "已超过 1 天" in warning.text() and "⚠" in warning.text()
+    head.show_page("exceptions")
+    page = head.pages["exceptions"]
+    qtbot.waitUntil(lambda: page.morning.rowCount() >= 1)
+    assert page.morning.data(page.morning.index(0, 0)) == "备份"
+    cashier = _window_of(qtbot, world, "zhang")
+    assert cashier.backup_warning is None  # a cashier's window has no backup line
+
+
+def test_no_backup_at_all_warns_the_administrator(qtbot, world, runner):
+    admin = _window_of(qtbot, world, "admin")
+    qtbot.waitUntil(lambda: admin.backup_warning.isVisible())
+    assert "未设置备份目录" in admin.backup_warning.text()

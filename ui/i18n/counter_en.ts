@@ -579,6 +579,29 @@
     </message>
 </context>
 <context>
+    <name>Backup</name>
+    <message>
+        <source>⚠ 备份失败（{0}）：{1}</source>
+        <translation>⚠ Backup failed ({0}): {1}</translation>
+    </message>
+    <message>
+        <source>⚠ 尚无备份：未设置备份目录</source>
+        <translation>⚠ No backup: no backup folder set</translation>
+    </message>
+    <message>
+        <source>⚠ 尚无经校验的备份</source>
+        <translation>⚠ No verified backup yet</translation>
+    </message>
+    <message>
+        <source>⚠ 最近一次备份在 {0}，已超过 {1} 天</source>
+        <translation>⚠ Last backup {0}: more than {1} days old</translation>
+    </message>
+    <message>
+        <source>最近一次有效备份：{0}</source>
+        <translation>Last good backup: {0}</translation>
+    </message>
+</context>
+<context>
     <name>Books</name>
     <message>
         <location filename="../pages/books.py" line="22"/>
@@ -1783,6 +1806,10 @@ Meter balance {0} kWh, purchase no. {1}</translation>
     <message>
         <source>晨检清单（作废、更正、补打、手工读数、放行、长短款）待接口提供；下表为待确认的排队操作。</source>
         <translation type="vanished">The morning list (voids, corrections, reprints, manual readings, overrides, over/short) is not available yet; below are the queued operations.</translation>
+    </message>
+    <message>
+        <source>备份</source>
+        <translation>Backup</translation>
     </message>
 </context>
 <context>

@@ -53,6 +53,7 @@ def morning_kind_text(kind: str | None) -> str:
         "short": translate("Exceptions", "短款"),
         "queued": translate("Exceptions", "待确认"),
         "tampered": translate("Exceptions", "数据被篡改"),
+        "backup": translate("Exceptions", "备份"),
     }.get(kind or "", kind or "")
 
 
