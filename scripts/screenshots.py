@@ -137,6 +137,7 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
             ("qian", ("sheets", "deposits", "books", "month")),
             ("wang", ("deposits",)),
             ("admin", ("settings", "diagnostics")),  # diagnostics: 本机设备设置 (saving is the admin's)
+            ("zhao", ("exceptions",)),  # the head: the morning list and the status bar's backup warning
         )
     ):
         shoot_role(app, counter, out, suffix, name, keys, 30 + 5 * n)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from uitesting import wait_idle
+from uitesting import PASSWORD, wait_idle
 
+from counter_app.api import Approval
+from ui.context import Workstation
+from ui.facade import login_with_roles
+from ui.main_window import MainWindow
 from ui.pages.verify import FORGED_STYLE, GENUINE_STYLE, VerifyPage
 
 pytestmark = pytest.mark.gui
@@ -129,12 +133,6 @@ def test_double_click_on_a_search_hit_opens_the_detail_with_the_sale(qtbot, ctx,
 
 
 def _window_of(qtbot, world, name):
-    from counter_app.api import Approval
-    from ui.context import Workstation
-    from ui.facade import login_with_roles
-    from ui.main_window import MainWindow
-    from uitesting import PASSWORD
-
     win = MainWindow(Workstation(world.counter, login_with_roles(world.counter, name, PASSWORD), Approval))
     qtbot.addWidget(win)
     win.show()
