@@ -165,3 +165,14 @@ def test_no_backup_at_all_warns_the_administrator(qtbot, world, runner):
     admin = _window_of(qtbot, world, "admin")
     qtbot.waitUntil(lambda: admin.backup_warning.isVisible())
     assert "未设置备份目录" in admin.backup_warning.text()
+
+
+def test_the_morning_list_shows_beijing_time():
+    from datetime import datetime, timezone
+
+    from counter_app.ops.exceptions_list import MorningItem
+    from ui.pages.exceptions import morning_model
+
+    model = morning_model()
+    model.set_rows([MorningItem(kind="backup", at=datetime(2026, 12, 3, 0, 30, tzinfo=timezone.utc), who="", summary="")])
+    assert model.data(model.index(0, 1)) == "12-03 08:30"

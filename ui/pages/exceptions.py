@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTableView, QWidget
 
+from base.clock import BUSINESS_TZ
 from ui.models import Column, RowsModel, intents_model, what_to_do
 from ui.ops import FacadeOp
 from ui.pages.base import Page
@@ -27,7 +28,7 @@ def morning_model(parent=None) -> RowsModel:
             Column(
                 translate("Exceptions", "时间"),
                 lambda r: r.at,
-                lambda v: v.strftime("%m-%d %H:%M") if v else "",
+                lambda v: v.astimezone(BUSINESS_TZ).strftime("%m-%d %H:%M") if v else "",  # Beijing time
             ),
             Column(translate("Exceptions", "经办"), lambda r: r.who),
             Column(translate("Exceptions", "确认人"), lambda r: r.checker),
