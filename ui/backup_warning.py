@@ -64,7 +64,9 @@ class BackupWarning(QLabel):
         text = backup_warning_text(status)
         self.setText(text or "")
         self.setToolTip(
-            translate("Backup", "最近一次有效备份：{0}").format(status.last_good_path or "—") if status else ""
+            translate("Backup", "最近一次有效备份：{0}").format(status.last_good_path or "—")
+            if status
+            else ""
         )
         self.setVisible(text is not None)
 

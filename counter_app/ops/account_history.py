@@ -108,10 +108,19 @@ def _ledger(s: DbSession, account: Account, limit: int, names: dict[int, str],
             LedgerEntry.kind == "void", LedgerEntry.corrects_entry_id.in_(ids)))
     ) if ids else set()  # fmt: skip
     return tuple(
-        LedgerLine(at=entry.at, kind=entry.kind, amount_fen=entry.fen, energy_ckwh=entry.energy_ckwh,
-                   free_ckwh=entry.free_ckwh, receipt_no=receipt_no, tender=entry.tender,
-                   operator=names.get(entry.operator_id) if entry.operator_id else None,
-                   workstation=code, reason=entry.reason, voided=entry.id in voided)  # fmt: skip
+        LedgerLine(
+            at=entry.at,
+            kind=entry.kind,
+            amount_fen=entry.fen,
+            energy_ckwh=entry.energy_ckwh,
+            free_ckwh=entry.free_ckwh,
+            receipt_no=receipt_no,
+            tender=entry.tender,
+            operator=names.get(entry.operator_id) if entry.operator_id else None,
+            workstation=code,
+            reason=entry.reason,
+            voided=entry.id in voided,
+        )  # fmt: skip
         for entry, receipt_no, code in rows
     )
 
@@ -127,13 +136,21 @@ def _cards(s: DbSession, account: Account, limit: int, names: dict[int, str],
     )
     rows = _page(s, query, select(CardEvent.id).where(where), limit, "cards", more)
     return tuple(
-        CardLine(at=event.at, card_serial=serial, kind=event.kind, card_status=status,
-                 operator=names.get(event.operator_id) if event.operator_id else None, reason=event.reason)  # fmt: skip
+        CardLine(
+            at=event.at,
+            card_serial=serial,
+            kind=event.kind,
+            card_status=status,
+            operator=names.get(event.operator_id) if event.operator_id else None,
+            reason=event.reason,
+        )  # fmt: skip
         for event, serial, status in rows
     )
 
 
-def _write_backs(s: DbSession, account: Account, limit: int, more: dict[str, int]) -> tuple[WriteBackLine, ...]:
+def _write_backs(
+    s: DbSession, account: Account, limit: int, more: dict[str, int]
+) -> tuple[WriteBackLine, ...]:
     where = (AccountEvent.account_id == account.id, AccountEvent.kind == "write_back_seen")
     query = select(AccountEvent).where(*where).order_by(AccountEvent.at.desc(), AccountEvent.id.desc())
     rows = _page(s, query, select(AccountEvent.id).where(*where), limit, "write_backs", more)
@@ -155,8 +172,15 @@ def _notices(s: DbSession, account: Account, limit: int, more: dict[str, int]) -
     )
     rows = _page(s, query, select(Notice.id).where(where), limit, "notices", more)
     return tuple(
-        NoticeLine(notice_no=notice.notice_no, kind=notice.kind, amount_fen=notice.amount_fen, payer=notice.payer,
-                   created_at=notice.created_at, paid_at=paid_at, receipt_no=receipt_no)  # fmt: skip
+        NoticeLine(
+            notice_no=notice.notice_no,
+            kind=notice.kind,
+            amount_fen=notice.amount_fen,
+            payer=notice.payer,
+            created_at=notice.created_at,
+            paid_at=paid_at,
+            receipt_no=receipt_no,
+        )  # fmt: skip
         for notice, paid_at, receipt_no in rows
     )
 
@@ -167,8 +191,12 @@ def _events(s: DbSession, account: Account, limit: int, names: dict[int, str],
     query = select(AccountEvent).where(*where).order_by(AccountEvent.at.desc(), AccountEvent.id.desc())
     rows = _page(s, query, select(AccountEvent.id).where(*where), limit, "events", more)
     return tuple(
-        EventLine(at=event.at, kind=event.kind,
-                  operator=names.get(event.operator_id) if event.operator_id else None, reason=event.reason)  # fmt: skip
+        EventLine(
+            at=event.at,
+            kind=event.kind,
+            operator=names.get(event.operator_id) if event.operator_id else None,
+            reason=event.reason,
+        )  # fmt: skip
         for (event,) in rows
     )
 

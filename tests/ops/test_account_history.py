@@ -36,7 +36,12 @@ def test_the_history_lists_the_sale_the_card_the_write_back_and_the_notice(world
     assert history.account.account_no == "D-5-308" and history.account.meter_no == "M5308"
     assert history.building == "5号楼" and history.occupants == 4
     line = [p for p in history.purchases if p.kind == "sale"][-1]  # the first sale: oldest, last
-    assert (line.receipt_no, line.amount_fen, line.energy_ckwh, line.voided) == (sale.receipt_no, 10_000, 16_998, False)
+    assert (line.receipt_no, line.amount_fen, line.energy_ckwh, line.voided) == (
+        sale.receipt_no,
+        10_000,
+        16_998,
+        False,
+    )
     assert line.workstation == "W01" and line.operator and line.tender == "cash"
     assert any(c.kind == "issued" for c in history.cards)
     assert history.write_backs and history.write_backs[0].write_back.consumed_ckwh >= 1_000

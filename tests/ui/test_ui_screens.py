@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 from PySide6.QtCore import Qt
 from uitesting import PASSWORD, wait_idle
@@ -113,7 +115,9 @@ def test_double_click_on_a_search_hit_opens_the_detail_with_the_sale(qtbot, ctx,
     # mouseDClick alone sends no first press, and an item view opens only the item pressed)
     qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: isinstance(getattr(page, "detail", None), AccountDetailDialog) and page.detail.isVisible())
+    qtbot.waitUntil(
+        lambda: isinstance(getattr(page, "detail", None), AccountDetailDialog) and page.detail.isVisible()
+    )
     dialog = page.detail
     purchases = dialog.models["purchases"]
     receipts = [purchases.row(i).receipt_no for i in range(purchases.rowCount())]
@@ -168,11 +172,13 @@ def test_no_backup_at_all_warns_the_administrator(qtbot, world, runner):
 
 
 def test_the_morning_list_shows_beijing_time():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from counter_app.ops.exceptions_list import MorningItem
     from ui.pages.exceptions import morning_model
 
     model = morning_model()
-    model.set_rows([MorningItem(kind="backup", at=datetime(2026, 12, 3, 0, 30, tzinfo=timezone.utc), who="", summary="")])
+    model.set_rows(
+        [MorningItem(kind="backup", at=datetime(2026, 12, 3, 0, 30, tzinfo=UTC), who="", summary="")]
+    )
     assert model.data(model.index(0, 1)) == "12-03 08:30"

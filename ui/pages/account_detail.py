@@ -122,8 +122,13 @@ def purchases_model(parent=None) -> RowsModel:
     return RowsModel(
         [
             Column(translate("AccountDetail", "时间"), lambda r: r.at, local),
-            Column(translate("AccountDetail", "业务"), lambda r: r, lambda r: ledger_kind_text(r.kind)
-                   + (translate("AccountDetail", "（已作废）") if r.voided else "")),  # fmt: skip
+            Column(
+                translate("AccountDetail", "业务"),
+                lambda r: r,
+                lambda r: (
+                    ledger_kind_text(r.kind) + (translate("AccountDetail", "（已作废）") if r.voided else "")
+                ),
+            ),  # fmt: skip
             yuan_column(translate("AccountDetail", "金额(元)"), lambda r: r.amount_fen),
             kwh_column(translate("AccountDetail", "电量(kWh)"), lambda r: r.energy_ckwh),
             kwh_column(translate("AccountDetail", "免费(kWh)"), lambda r: r.free_ckwh or None),
@@ -173,8 +178,11 @@ def notices_model(parent=None) -> RowsModel:
             Column(translate("AccountDetail", "类别"), lambda r: r.kind, notice_kind_text),
             yuan_column(translate("AccountDetail", "金额(元)"), lambda r: r.amount_fen),
             Column(translate("AccountDetail", "缴费人"), lambda r: r.payer),
-            Column(translate("AccountDetail", "缴费时间"), lambda r: r.paid_at,
-                   lambda v: local(v) if v else translate("AccountDetail", "未缴")),  # fmt: skip
+            Column(
+                translate("AccountDetail", "缴费时间"),
+                lambda r: r.paid_at,
+                lambda v: local(v) if v else translate("AccountDetail", "未缴"),
+            ),  # fmt: skip
             Column(translate("AccountDetail", "凭条号"), lambda r: r.receipt_no),
         ],
         parent,
@@ -201,7 +209,9 @@ class AccountDetailDialog(QDialog):
         self.history = history
         account = history.account
         self.setWindowTitle(
-            translate("AccountDetail", "账户详情 — {0}（{1}）").format(account.account_no, account.room_code or "")
+            translate("AccountDetail", "账户详情 — {0}（{1}）").format(
+                account.account_no, account.room_code or ""
+            )
         )
         self.resize(980, 600)
         column = QVBoxLayout(self)
@@ -216,7 +226,9 @@ class AccountDetailDialog(QDialog):
             ("events", translate("AccountDetail", "账户变更"), events_model),
         ):
             rows = getattr(history, name)
-            self.tabs.addTab(self._list(name, factory, rows), f"{title} ({len(rows) + history.more.get(name, 0)})")
+            self.tabs.addTab(
+                self._list(name, factory, rows), f"{title} ({len(rows) + history.more.get(name, 0)})"
+            )
         column.addWidget(self.tabs, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(translate("AccountDetail", "关闭"))
@@ -229,20 +241,32 @@ class AccountDetailDialog(QDialog):
         none = "—"
         pairs = [
             (translate("AccountDetail", "账户号"), a.account_no),
-            (translate("AccountDetail", "房间"), " ".join(p for p in (history.building, a.room_code) if p) or none),
+            (
+                translate("AccountDetail", "房间"),
+                " ".join(p for p in (history.building, a.room_code) if p) or none,
+            ),
             (translate("AccountDetail", "类别 / 状态"), f"{class_text(a.cls)} / {status_text(a.status)}"),
             (translate("AccountDetail", "户主 / 电话"), f"{a.holder or none} / {a.phone or none}"),
             (translate("AccountDetail", "电表号 / 型号"), f"{a.meter_no or none} / {history.meter_model}"),
             (translate("AccountDetail", "当前卡号"), a.card_serial or none),
             (translate("AccountDetail", "购电次数"), str(a.purchase_counter)),
             (translate("AccountDetail", "床位 / 入住"), f"{history.beds} / {history.occupants}"),
-            (translate("AccountDetail", "最近返写剩余"),
-             translate("AccountDetail", "{0} kWh（{1}）").format(format_kwh(wb.remaining_ckwh), local(wb.at))
-             if wb is not None else none),  # fmt: skip
+            (
+                translate("AccountDetail", "最近返写剩余"),
+                translate("AccountDetail", "{0} kWh（{1}）").format(
+                    format_kwh(wb.remaining_ckwh), local(wb.at)
+                )
+                if wb is not None
+                else none,
+            ),  # fmt: skip
             (translate("AccountDetail", "待领免费电量"), f"{format_kwh(a.free_owed_ckwh)} kWh"),
             (translate("AccountDetail", "开户日期"), str(a.opened_on or none)),
-            (translate("AccountDetail", "电价"),
-             translate("AccountDetail", "{0} 元/kWh").format(format_price(a.price_e4)) if a.price_e4 else none),  # fmt: skip
+            (
+                translate("AccountDetail", "电价"),
+                translate("AccountDetail", "{0} 元/kWh").format(format_price(a.price_e4))
+                if a.price_e4
+                else none,
+            ),  # fmt: skip
         ]
         self.summary: dict[str, str] = {}
         # two columns of label/value pairs: half the rows each side, so the lists keep the height
@@ -277,7 +301,5 @@ class AccountDetailDialog(QDialog):
         column.addWidget(view, 1)
         more = self.history.more.get(name, 0)
         if more:
-            column.addWidget(
-                QLabel(translate("AccountDetail", "另有 {0} 条更早的记录未显示").format(more))
-            )
+            column.addWidget(QLabel(translate("AccountDetail", "另有 {0} 条更早的记录未显示").format(more)))
         return page

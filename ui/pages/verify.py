@@ -91,7 +91,12 @@ class VerifyPage(Page):
         self.hint.hide()
         self.add(self.hint)
         self.finish()
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            self,
+            self.clear,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
 
     def activated(self) -> None:
         self.field.edit.setFocus()
@@ -122,7 +127,10 @@ class VerifyPage(Page):
             self.hint.setText(translate("Verify", "请核对凭条上印的收费点、凭条号、金额和时间与上面一致。"))
         elif readable:
             self.hint.setText(
-                translate("Verify", "二维码可读，但签名与内容不符：凭条可能被改动或伪造。请勿据此办理退费或更正，请报告主管。")
+                translate(
+                    "Verify",
+                    "二维码可读，但签名与内容不符：凭条可能被改动或伪造。请勿据此办理退费或更正，请报告主管。",
+                )
             )
         else:
             self.hint.setText(translate("Verify", "这不是本系统凭条的二维码（或扫描不完整），请重新扫描。"))
