@@ -9,7 +9,8 @@ this installation are then removed (never files the counter did not write).
 
 Quiet: a backup runs after the close (or the start) has committed and never fails it. A failure is
 logged and recorded as a `backup.failed` audit entry; `backup_status` reports it, with the time of
-the last good backup and a warning flag when that is more than a day old. The UI shows it.
+the last good backup and a warning flag when that is older than the setting
+`backup.warn_after_days` (1). The UI shows it (status bar, the morning list).
 
 PostgreSQL: the server is backed up by its administrator's pg_dump routine (docs/operations.md);
 the counters do not dump it themselves, and `backup_status().automatic` is False there.
@@ -25,6 +26,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session as DbSession
 
 from base.clock import BUSINESS_TZ, Clock
 from base.errors import UserFacingError
@@ -48,7 +50,7 @@ from db.session import unit_of_work
 log = logging.getLogger(__name__)
 
 MADE, FAILED = "backup.made", "backup.failed"
-STALE_AFTER = timedelta(days=1)
+STALE_AFTER = timedelta(days=1)  # the default of the setting `backup.warn_after_days`
 REASONS = ("close", "daily", "manual")
 
 
@@ -64,9 +66,10 @@ class BackupStatus:
     target_dir: str | None  # the setting; None when not set
     last_good_at: datetime | None  # the last verified automatic backup
     last_good_path: str | None
-    stale: bool  # warning: no good backup within the last day (or never)
+    stale: bool  # warning: no good backup within `backup.warn_after_days` (or never)
     last_failure_at: datetime | None  # the latest failure AFTER the last good backup, if any
     last_failure: str | None
+    warn_after_days: int = 1  # the setting `backup.warn_after_days` that `stale` was judged by
 
 
 @dataclass(frozen=True)
@@ -246,19 +249,38 @@ def _latest(engine: Engine, kind: str) -> AuditEntry | None:
 
 
 def backup_status(backend: Backend) -> BackupStatus:
-    automatic = is_sqlite(backend.engine)
     with unit_of_work(backend.engine, read_only=True) as s:
-        target = settings.get_setting(s, "backup.target_dir") or None
-    good, bad = _latest(backend.engine, MADE), _latest(backend.engine, FAILED)
+        return status_in(s, automatic=is_sqlite(backend.engine), now=backend.clock())
+
+
+def status_in(s: DbSession, *, automatic: bool, now: datetime) -> BackupStatus:
+    """`backup_status` read inside the caller's transaction (the morning list reads it with the rest).
+    Stale: no good backup, or the last one older than the setting `backup.warn_after_days`."""
+    target = settings.get_setting(s, "backup.target_dir") or None
+    warn_after = timedelta(days=settings.get_setting(s, "backup.warn_after_days"))
+    good, bad = latest_audit_entry(s, MADE), latest_audit_entry(s, FAILED)
     if bad is not None and good is not None and bad.sequence < good.sequence:
         bad = None  # failed before the last good one: no longer news
-    now = backend.clock()
     return BackupStatus(
         automatic=automatic,
         target_dir=target,
         last_good_at=good.at if good else None,
         last_good_path=json.loads(good.payload_json).get("path") if good else None,
-        stale=automatic and (good is None or now - good.at > STALE_AFTER),
+        stale=automatic and (good is None or now - good.at > warn_after),
         last_failure_at=bad.at if bad else None,
         last_failure=json.loads(bad.payload_json).get("error") if bad else None,
+        warn_after_days=warn_after.days,
     )
+
+
+def warning(status: BackupStatus) -> str | None:
+    """The one-line Chinese warning for the head and the administrator, or None when all is well."""
+    if status.last_failure is not None and status.last_failure_at is not None:
+        when = status.last_failure_at.astimezone(BUSINESS_TZ)
+        return f"最近一次自动备份失败（{when:%Y-%m-%d %H:%M}）：{status.last_failure}"
+    if not status.stale:
+        return None
+    if status.last_good_at is None:
+        return "尚无经校验的备份" + ("（未设置备份目录）" if status.target_dir is None else "")
+    when = status.last_good_at.astimezone(BUSINESS_TZ)
+    return f"最近一次经校验的备份在 {when:%Y-%m-%d %H:%M}，已超过 {status.warn_after_days} 天"

@@ -282,3 +282,82 @@ class MonthInfo:
     closed_at: datetime
     maker: str
     checker: str
+
+
+# --- the account detail (counter_app/ops/account_history.py, docs/api.md "Account history") ----------
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One ledger entry of the account: a purchase, a void, a free delivery, a bill paid…"""
+
+    at: datetime
+    kind: str  # db.models.ledger.LEDGER_KINDS
+    amount_fen: int
+    energy_ckwh: int
+    free_ckwh: int
+    receipt_no: str | None
+    tender: str | None
+    operator: str | None  # display name
+    workstation: str | None
+    reason: str | None
+    voided: bool  # a later void entry cancels this one
+
+
+@dataclass(frozen=True)
+class CardLine:
+    """One step of a card's life for this account (issued, lost, replaced, cleared…)."""
+
+    at: datetime
+    card_serial: str
+    kind: str  # db.models.cards.CARD_EVENT_KINDS
+    card_status: str  # the card's status now
+    operator: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class WriteBackLine:
+    """A meter write-back the counter saw on the card (when seen; the meter's own time inside)."""
+
+    seen_at: datetime
+    write_back: WriteBack
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    notice_no: str
+    kind: str  # repair | utility | heating | back_charge
+    amount_fen: int
+    payer: str
+    created_at: datetime
+    paid_at: datetime | None
+    receipt_no: str | None
+
+
+@dataclass(frozen=True)
+class EventLine:
+    """A change of the account itself: opened, class confirmed, holder changed, blocked…"""
+
+    at: datetime
+    kind: str  # db.models.accounts.ACCOUNT_EVENT_KINDS
+    operator: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class AccountHistory:
+    """`account_history(account_no)`: the account now and its history, newest first. Each list holds
+    at most `limit` rows; `more[name]` counts the older rows left out."""
+
+    account: AccountInfo
+    building: str | None
+    meter_model: str
+    beds: int
+    occupants: int
+    purchases: tuple[LedgerLine, ...]
+    cards: tuple[CardLine, ...]
+    write_backs: tuple[WriteBackLine, ...]
+    notices: tuple[NoticeLine, ...]
+    events: tuple[EventLine, ...]
+    more: dict[str, int] = field(default_factory=dict)

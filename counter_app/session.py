@@ -25,6 +25,7 @@ from counter_app.approvals import Approval
 from counter_app.auth import AuthenticatedOperator, authenticate
 from counter_app.context import OpContext
 from counter_app.ops import holiday  # noqa: F401  (registers the single-operator queue's re-runs)
+from counter_app.ops.account_history import AccountHistoryOps
 from counter_app.ops.accounts import AccountOps
 from counter_app.ops.exceptions_list import MorningOps
 from counter_app.ops.intents import IntentOps
@@ -50,6 +51,7 @@ class Session(
     SettlementOps,
     LookupOps,
     MorningOps,
+    AccountHistoryOps,
 ):
     def __init__(self, counter: Any, operator: AuthenticatedOperator) -> None:
         self.counter = counter

@@ -235,6 +235,9 @@ def _registry() -> dict[str, Setting]:
         # Where the automatic backups go (counter_app/backups.py): a second disk, never the database's
         # own. Security-sensitive: a backup is the whole database, so pointing it elsewhere is co-signed.
         Setting("backup.target_dir", "", _folder, "备份目标目录（U盘或网络路径）", **security),
+        # The head and the administrator are warned when the last verified backup is older than this
+        # (counter_app/backups.py `status_in`). Longer silences a safeguard: co-signed.
+        Setting("backup.warn_after_days", 1, _int(1, 30), "备份过期提醒（天）", **security),
         Setting("settlement.sign_chain", DEFAULT_SIGN_CHAIN, _sign_chain, "交账单签字流程（[称谓, 角色]）",
                 **security),
         Setting("report.form_no.collection", "HNKJ/C4/1012", _text, "电费月收费报表表号"),

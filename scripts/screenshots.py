@@ -130,6 +130,8 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
         window.show_page(key)
         prepare_page(app, window, key, page)
         shoot(window, out / f"{i:02d}_{key}{suffix}.png", app)
+    shoot_forged_receipt(app, window, out, suffix)
+    shoot_account_detail(app, window, out, suffix)
     li = login_with_roles(counter, "li", PASSWORD)
     boss = MainWindow(Workstation(counter, li, Approval))
     boss.resize(*SIZE)
@@ -142,6 +144,7 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
             ("qian", ("sheets", "deposits", "books", "month")),
             ("wang", ("deposits",)),
             ("admin", ("settings", "diagnostics")),  # diagnostics: 本机设备设置 (saving is the admin's)
+            ("zhao", ("exceptions",)),  # the head: the morning list and the status bar's backup warning
         )
     ):
         shoot_role(app, counter, out, suffix, name, keys, 30 + 5 * n)
@@ -205,6 +208,35 @@ def shoot_role(app: QApplication, counter, out: Path, suffix: str, name: str, ke
     window.close()
 
 
+def last_qr(counter) -> str:
+    printed = "\n".join(counter.sim.printed())
+    return [line[5:] for line in printed.splitlines() if line.startswith("[QR] ")][-1]
+
+
+def shoot_account_detail(app: QApplication, window, out: Path, suffix: str) -> None:
+    """账户详情: Enter on the search hit of the story's room (its card, sale and write-back)."""
+    window.show_page("accounts")
+    page = window.pages["accounts"]
+    page.query.set_text(ROOM)
+    page.run_search()
+    wait_idle(app)
+    page.open_detail(0)
+    wait_idle(app)
+    shoot(page.detail, out / f"27_account_detail{suffix}.png", app)
+    page.detail.close()
+
+
+def shoot_forged_receipt(app: QApplication, window, out: Path, suffix: str) -> None:
+    """验票 with the amount of a real receipt changed: NOT GENUINE, with what it claims."""
+    window.show_page("verify")
+    parts = last_qr(window.ctx.counter).split("|")
+    parts[3] = str(int(parts[3]) * 10)
+    page = window.pages["verify"]
+    page.field.set_text("|".join(parts))
+    page.verify()
+    shoot(window, out / f"26_verify_forged{suffix}.png", app)
+
+
 def prepare_page(app: QApplication, window, key: str, page) -> None:
     if key == "sale":
         page.look_up()
@@ -232,6 +264,9 @@ def prepare_page(app: QApplication, window, key: str, page) -> None:
     elif key == "settings":
         wait_idle(app)
         page.settings_view.selectRow(0)
+    elif key == "verify":  # 验票: the QR of the last receipt printed, as a scanner would type it
+        page.field.set_text(last_qr(window.ctx.counter))
+        page.verify()
     wait_idle(app)
 
 

@@ -21,13 +21,16 @@ from typing import Any, Protocol
 from base.clock import Clock
 from counter_app.api import Approval
 from counter_app.approval_summary import ApprovalPreview
+from counter_app.backups import BackupStatus
 from counter_app.device_setup import PrinterCheck, ReaderCheck
 from counter_app.device_status import DeviceState, DeviceStatus
 from counter_app.local_config import DeviceChoice
 from counter_app.ops.exceptions_list import MorningItem
 from counter_app.ops.finance_lists import PersonRow, PriceRow, SettingRow, SheetRow
 from counter_app.ops.lookup import AccountRow, RoomRow
+from counter_app.receipt_signing import ReceiptCheck
 from counter_app.results import (
+    AccountHistory,
     AccountInfo,
     BatchDraft,
     BatchInfo,
@@ -104,6 +107,7 @@ class AccountSession(Protocol):
 
     def list_rooms(self) -> list[RoomRow]: ...
     def search_accounts(self, text: str) -> list[AccountRow]: ...
+    def account_history(self, *, account_no: str, limit: int = 100) -> AccountHistory: ...
     def open_account(self, *, room_code: str, cls: str, meter_no: str, holder: str, phone: str | None = None,
                      class_confirmed: bool = True, meter_model: str | None = None) -> AccountInfo: ...  # fmt: skip
     def confirm_class(self, *, account_no: str, cls: str, approval: Approval | None = None) -> AccountInfo: ...
@@ -170,6 +174,7 @@ class FinanceSession(Protocol):
                progress: Callable[[int, int], None] | None = None) -> bytes: ...  # fmt: skip
     def report_table(self, *, kind: str, start: date, end: date,
                      progress: Callable[[int, int], None] | None = None) -> ReportTable: ...  # fmt: skip
+    def verify_receipt(self, *, qr_text: str) -> ReceiptCheck: ...  # 验票 (ui/pages/verify.py)
 
 
 class SettingsSession(Protocol):
@@ -214,6 +219,7 @@ class Counter(Protocol):
     def print_test_slip(self, url: str) -> PrinterCheck: ...
     def saved_device_choice(self) -> DeviceChoice: ...
     def save_device_choice(self, *, reader_url: str | None, printer_url: str | None) -> str: ...
+    def backup_status(self) -> BackupStatus: ...
     def close(self) -> None: ...
 
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import i18n
+from ui.backup_warning import install_backup_warning
 from ui.context import Workstation
 from ui.demo_panel import DemoPanel
 from ui.facade import WorkstationSession, session_name
@@ -46,14 +47,15 @@ translate = QCoreApplication.translate
 # roles": the administrator keeps settings and devices and never sells; finance signs for sheets,
 # records deposits and vouchers and closes the month; the assistant and head review sheets, check
 # deposits, hand out receipt books and read the morning list; cashiers (and 监督人) sell, sign
-# their own sheet, take the slip to the bank and void pages of their own receipt book.
+# their own sheet, take the slip to the bank and void pages of their own receipt book. Anyone may
+# check a receipt (验票, DOMAIN "Receipts and slips"): every role has the verify page.
 ROLE_PAGES = {
-    "admin": ("settings", "diagnostics"),
-    "finance": ("reports", "sheets", "deposits", "books", "month"),
+    "admin": ("settings", "diagnostics", "verify"),
+    "finance": ("reports", "sheets", "deposits", "books", "month", "verify"),
     # no shift page: the assistant and head never open a shift (ui/login.NO_SHIFT_ROLES), so its
     # 结班 form and X report could only refuse them
-    "assistant": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics"),
-    "head": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics"),
+    "assistant": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify"),
+    "head": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify"),
 }
 NOT_FOR_SELLERS = {"settings", "month"}
 NAV_MIN_WIDTH, NAV_MAX_WIDTH = 170, 240
@@ -94,6 +96,7 @@ class MainWindow(QMainWindow):
         status_bar = DeviceStatusBar(ctx.counter, runner())
         status_bar.status_changed.connect(self.printer_banner.show_status)
         self.setStatusBar(status_bar)
+        self.backup_warning = install_backup_warning(self, ctx)  # head, assistant, admin
         self._build_menu()
         self.idle = IdleWatcher(ctx.idle_lock_minutes, self)
         self.idle.idle.connect(self.lock)

@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.clock import BUSINESS_TZ
 from base.money import format_kwh, format_yuan
-from counter_app import high_water, queueing
+from counter_app import backups, high_water, queueing
 from counter_app.clock_watch import clock_back_marks
 from counter_app.context import OpContext
 from counter_app.ops.area import SessionArea
-from counter_app.roles import CO_SIGN_ROLES
+from counter_app.roles import CO_SIGN_ROLES, roles_of
 from counter_app.row_seals import tamper_alarms
+from db.engine import is_sqlite
 from db.models import Account, LedgerEntry, LedgerMark, Receipt, ReceiptEvent, Shift, Workstation
 from db.models.security import Approval, AuditEntry, Operator
 from db.models.shifts import ShiftClosure
@@ -49,7 +50,8 @@ MARK_TEXT_EN = {
 class MorningItem:
     kind: str  # void | correction | reprint | manual_reading | override | late_hand_in |
     #            unpriced_energy | flagged | recovered | over | short | queued | clock_back | tampered |
-    #            high_water (a restore, a database behind the mark, a lost sale found on a card)
+    #            high_water (a restore, a database behind the mark, a lost sale found on a card) |
+    #            backup (today's list only: the last verified backup is old, or the last one failed)
     at: datetime
     who: str  # the person who did it (the maker)
     summary: str  # Chinese, one line
@@ -82,6 +84,7 @@ def morning_list(ctx: OpContext, *, on: date | None = None) -> list[MorningItem]
             + _clock_back(s, start)
             + _went_back_in_time(s, start, end)
             + _tampered(s, start)
+            + (_backup(ctx, s) if on is None and BACKUP_READERS & roles_of(s, ctx.operator_id) else [])
         )
     return sorted(items, key=lambda item: item.at, reverse=True)
 
@@ -128,6 +131,19 @@ def _went_back_in_time(s: DbSession, start: datetime, end: datetime) -> list[Mor
                     summary_en=HIGH_WATER_TEXT_EN[e.kind])
         for e in rows
     ]  # fmt: skip
+
+
+BACKUP_READERS = frozenset({"head", "assistant"})  # the department's people; a 监督人 sells
+
+
+def _backup(ctx: OpContext, s: DbSession) -> list[MorningItem]:
+    """The state of the backups NOW (not of a past day): when the last verified one is older than
+    `backup.warn_after_days` or the last attempt failed, the head sees it first thing."""
+    status = backups.status_in(s, automatic=is_sqlite(ctx.engine), now=ctx.now())
+    text = backups.warning(status)
+    if text is None:
+        return []
+    return [MorningItem(kind="backup", at=ctx.now(), who="", summary=text, reference=status.last_good_path)]
 
 
 TAMPER_LOOKBACK = timedelta(days=30)

@@ -14,7 +14,7 @@ from opstesting import make_world, open_world_counter
 from sqlalchemy import select
 
 from base.errors import UserFacingError
-from counter_app import audit, row_seals
+from counter_app import audit
 from counter_app.keystore import bind_keys
 from db.models import CENSUS_TABLES, SEALED_TABLES
 from db.models.security import RowCensus

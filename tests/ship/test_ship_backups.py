@@ -4,6 +4,7 @@ backup that does not verify."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from datetime import timedelta
 
@@ -221,3 +222,38 @@ def test_a_backup_without_a_recorded_sha256_is_still_checked_and_says_so(world, 
     assert not check.sha256_checked and check.instance_id == world.counter.installation.instance_id
     _flip_a_byte_no_check_reads(moved)  # what only the recorded digest can catch: the other checks pass
     assert not verify_backup(invocation(world), str(moved)).sha256_checked
+
+
+def _backup_items(session) -> list:
+    return [item for item in session.morning_list() if item.kind == "backup"]
+
+
+def test_the_head_sees_an_old_or_missing_backup_first_on_the_morning_list(world, usb):
+    """Issue 14 "a backup warning": the threshold is the setting `backup.warn_after_days` (1)."""
+    head, li = world.login("zhao"), world.login("li")
+    [item] = _backup_items(head)
+    assert "尚无经校验的备份" in item.summary and "未设置备份目录" in item.summary
+    assert _backup_items(li) == []  # a 监督人 sells; the department looks after backups
+    set_target(world, usb)
+    close_a_shift(world)
+    assert _backup_items(head) == []
+    world.clock.advance(days=2)
+    [item] = _backup_items(head)
+    assert "已超过 1 天" in item.summary and head.morning_list()[0].kind == "backup"  # first: it is now
+    admin = world.login("admin")
+    admin.set_setting("backup.warn_after_days", 7, approval=world.approval("zhao"))
+    status = world.counter.backup_status()
+    assert not status.stale and status.warn_after_days == 7 and _backup_items(head) == []
+    world.clock.advance(days=6)
+    [item] = _backup_items(head)
+    assert "已超过 7 天" in item.summary
+    assert all(i.kind != "backup" for i in head.morning_list(on=world.clock().date()))  # a chosen day: no
+
+
+def test_a_failed_backup_is_on_the_head_s_morning_list(world, usb):
+    set_target(world, usb)
+    close_a_shift(world)
+    shutil.rmtree(usb)  # the USB drive was pulled
+    close_a_shift(world)
+    [item] = _backup_items(world.login("zhao"))
+    assert item.summary.startswith("最近一次自动备份失败") and "backup target missing" in item.summary

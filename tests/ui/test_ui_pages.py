@@ -35,7 +35,7 @@ def test_f_keys_switch_pages(qtbot, window):
 
 
 def test_pages_follow_the_role():
-    assert visible_keys("finance") == ["reports", "sheets", "deposits", "books", "month"]
+    assert visible_keys("finance") == ["reports", "sheets", "deposits", "books", "month", "verify"]
     assert "sale" not in visible_keys("assistant") and "sheets" in visible_keys("assistant")
     cashier = visible_keys("cashier")
     assert cashier[0] == "sale" and "settings" not in cashier and "month" not in cashier
@@ -157,7 +157,7 @@ def test_banner_and_queue_texts_say_what_is_true():
 
 
 def test_administrator_sees_no_sale_page():
-    assert visible_keys("admin") == ["diagnostics", "settings"]
+    assert visible_keys("admin") == ["diagnostics", "settings", "verify"]
 
 
 def test_an_action_form_routes_a_refusal_to_its_field(qtbot, window, runner):

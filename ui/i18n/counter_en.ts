@@ -2,6 +2,401 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="zh_CN">
 <context>
+    <name>AccountDetail</name>
+    <message>
+        <source>购电</source>
+        <translation>Top-up</translation>
+    </message>
+    <message>
+        <source>免费电量</source>
+        <translation>Free energy</translation>
+    </message>
+    <message>
+        <source>作废</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <source>更正重开</source>
+        <translation>Correction</translation>
+    </message>
+    <message>
+        <source>缴费（通知单）</source>
+        <translation>Bill paid</translation>
+    </message>
+    <message>
+        <source>收费（工本费等）</source>
+        <translation>Fee paid</translation>
+    </message>
+    <message>
+        <source>补缴电费</source>
+        <translation>Back-charge paid</translation>
+    </message>
+    <message>
+        <source>退费审批</source>
+        <translation>Refund raised</translation>
+    </message>
+    <message>
+        <source>挂账</source>
+        <translation>Suspense</translation>
+    </message>
+    <message>
+        <source>挂账处理</source>
+        <translation>Suspense resolved</translation>
+    </message>
+    <message>
+        <source>换表补电</source>
+        <translation>Carried to new meter</translation>
+    </message>
+    <message>
+        <source>清零</source>
+        <translation>Cleared</translation>
+    </message>
+    <message>
+        <source>旧系统购电</source>
+        <translation>Old system top-up</translation>
+    </message>
+    <message>
+        <source>入库</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>发卡</source>
+        <translation>Card issued</translation>
+    </message>
+    <message>
+        <source>挂失</source>
+        <translation>Reported lost</translation>
+    </message>
+    <message>
+        <source>补卡</source>
+        <translation>Card replaced</translation>
+    </message>
+    <message>
+        <source>报废</source>
+        <translation>Spoiled</translation>
+    </message>
+    <message>
+        <source>锁卡</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <source>制清零卡</source>
+        <translation>Clear card made</translation>
+    </message>
+    <message>
+        <source>制工具卡</source>
+        <translation>Tool card made</translation>
+    </message>
+    <message>
+        <source>退卡</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <source>空白</source>
+        <translation>Blank</translation>
+    </message>
+    <message>
+        <source>在用</source>
+        <translation>In use</translation>
+    </message>
+    <message>
+        <source>已报废</source>
+        <translation>Spoiled</translation>
+    </message>
+    <message>
+        <source>已锁</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <source>已挂失</source>
+        <translation>Lost</translation>
+    </message>
+    <message>
+        <source>工具卡</source>
+        <translation>Tool card</translation>
+    </message>
+    <message>
+        <source>开户</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>Imported</translation>
+    </message>
+    <message>
+        <source>旧系统导入</source>
+        <translation>Imported from old system</translation>
+    </message>
+    <message>
+        <source>类别变更</source>
+        <translation>Class changed</translation>
+    </message>
+    <message>
+        <source>类别确认</source>
+        <translation>Class confirmed</translation>
+    </message>
+    <message>
+        <source>入住人数变更</source>
+        <translation>Occupants changed</translation>
+    </message>
+    <message>
+        <source>过户</source>
+        <translation>Holder changed</translation>
+    </message>
+    <message>
+        <source>换表</source>
+        <translation>Meter replaced</translation>
+    </message>
+    <message>
+        <source>冻结</source>
+        <translation>Blocked</translation>
+    </message>
+    <message>
+        <source>解冻</source>
+        <translation>Unblocked</translation>
+    </message>
+    <message>
+        <source>销户</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>维修</source>
+        <translation>Repair</translation>
+    </message>
+    <message>
+        <source>水电费</source>
+        <translation>Utilities</translation>
+    </message>
+    <message>
+        <source>采暖费</source>
+        <translation>Heating</translation>
+    </message>
+    <message>
+        <source>违规补缴</source>
+        <translation>Back-charge</translation>
+    </message>
+    <message>
+        <source>现金</source>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <source>一卡通</source>
+        <translation>Campus card</translation>
+    </message>
+    <message>
+        <source>微信</source>
+        <translation>WeChat</translation>
+    </message>
+    <message>
+        <source>支付宝</source>
+        <translation>Alipay</translation>
+    </message>
+    <message>
+        <source>支票</source>
+        <translation>Cheque</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>业务</source>
+        <translation>Transaction</translation>
+    </message>
+    <message>
+        <source>（已作废）</source>
+        <translation> (voided)</translation>
+    </message>
+    <message>
+        <source>金额(元)</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <source>电量(kWh)</source>
+        <translation>Energy (kWh)</translation>
+    </message>
+    <message>
+        <source>免费(kWh)</source>
+        <translation>Free (kWh)</translation>
+    </message>
+    <message>
+        <source>付款方式</source>
+        <translation>Tender</translation>
+    </message>
+    <message>
+        <source>凭条号</source>
+        <translation>Receipt no.</translation>
+    </message>
+    <message>
+        <source>收费点</source>
+        <translation>Workstation</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>卡号</source>
+        <translation>Card no.</translation>
+    </message>
+    <message>
+        <source>事项</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <source>卡现状</source>
+        <translation>Card now</translation>
+    </message>
+    <message>
+        <source>读到时间</source>
+        <translation>Seen at</translation>
+    </message>
+    <message>
+        <source>电表时间</source>
+        <translation>Meter time</translation>
+    </message>
+    <message>
+        <source>剩余(kWh)</source>
+        <translation>Remaining (kWh)</translation>
+    </message>
+    <message>
+        <source>累计用电(kWh)</source>
+        <translation>Used in total (kWh)</translation>
+    </message>
+    <message>
+        <source>已入表购电次数</source>
+        <translation>Purchases loaded</translation>
+    </message>
+    <message>
+        <source>报警</source>
+        <translation>Alarms</translation>
+    </message>
+    <message>
+        <source>开单时间</source>
+        <translation>Issued at</translation>
+    </message>
+    <message>
+        <source>通知单号</source>
+        <translation>Notice no.</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>缴费人</source>
+        <translation>Payer</translation>
+    </message>
+    <message>
+        <source>缴费时间</source>
+        <translation>Paid at</translation>
+    </message>
+    <message>
+        <source>未缴</source>
+        <translation>Unpaid</translation>
+    </message>
+    <message>
+        <source>账户详情 — {0}（{1}）</source>
+        <translation>Account detail — {0} ({1})</translation>
+    </message>
+    <message>
+        <source>购电与缴费</source>
+        <translation>Purchases and payments</translation>
+    </message>
+    <message>
+        <source>卡</source>
+        <translation>Cards</translation>
+    </message>
+    <message>
+        <source>电表返写</source>
+        <translation>Meter write-backs</translation>
+    </message>
+    <message>
+        <source>通知单</source>
+        <translation>Notices</translation>
+    </message>
+    <message>
+        <source>账户变更</source>
+        <translation>Account changes</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>账户号</source>
+        <translation>Account no.</translation>
+    </message>
+    <message>
+        <source>房间</source>
+        <translation>Room</translation>
+    </message>
+    <message>
+        <source>类别 / 状态</source>
+        <translation>Class / status</translation>
+    </message>
+    <message>
+        <source>户主 / 电话</source>
+        <translation>Holder / phone</translation>
+    </message>
+    <message>
+        <source>电表号 / 型号</source>
+        <translation>Meter / model</translation>
+    </message>
+    <message>
+        <source>当前卡号</source>
+        <translation>Current card</translation>
+    </message>
+    <message>
+        <source>购电次数</source>
+        <translation>Purchases</translation>
+    </message>
+    <message>
+        <source>床位 / 入住</source>
+        <translation>Beds / occupants</translation>
+    </message>
+    <message>
+        <source>最近返写剩余</source>
+        <translation>Last write-back remaining</translation>
+    </message>
+    <message>
+        <source>{0} kWh（{1}）</source>
+        <translation>{0} kWh ({1})</translation>
+    </message>
+    <message>
+        <source>待领免费电量</source>
+        <translation>Free energy owed</translation>
+    </message>
+    <message>
+        <source>开户日期</source>
+        <translation>Opened on</translation>
+    </message>
+    <message>
+        <source>电价</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <source>{0} 元/kWh</source>
+        <translation>{0} yuan/kWh</translation>
+    </message>
+    <message>
+        <source>（没有记录）</source>
+        <translation>(no records)</translation>
+    </message>
+    <message>
+        <source>另有 {0} 条更早的记录未显示</source>
+        <translation>{0} older records not shown</translation>
+    </message>
+</context>
+<context>
     <name>Accounts</name>
     <message>
         <location filename="../pages/accounts.py" line="33"/>
@@ -181,6 +576,29 @@
         <location filename="../approval_dialog.py" line="123"/>
         <source>请输入监督人姓名和密码</source>
         <translation>Enter the supervisor&apos;s name and password</translation>
+    </message>
+</context>
+<context>
+    <name>Backup</name>
+    <message>
+        <source>⚠ 备份失败（{0}）：{1}</source>
+        <translation>⚠ Backup failed ({0}): {1}</translation>
+    </message>
+    <message>
+        <source>⚠ 尚无备份：未设置备份目录</source>
+        <translation>⚠ No backup: no backup folder set</translation>
+    </message>
+    <message>
+        <source>⚠ 尚无经校验的备份</source>
+        <translation>⚠ No verified backup yet</translation>
+    </message>
+    <message>
+        <source>⚠ 最近一次备份在 {0}，已超过 {1} 天</source>
+        <translation>⚠ Last backup {0}: more than {1} days old</translation>
+    </message>
+    <message>
+        <source>最近一次有效备份：{0}</source>
+        <translation>Last good backup: {0}</translation>
     </message>
 </context>
 <context>
@@ -1444,6 +1862,10 @@ Meter balance {0} kWh, purchase no. {1}</translation>
     <message>
         <source>其他操作</source>
         <translation>Other operation</translation>
+    </message>
+    <message>
+        <source>备份</source>
+        <translation>Backup</translation>
     </message>
 </context>
 <context>
@@ -3371,6 +3793,61 @@ Once submitted the count cannot change; only then are the expected amount and th
     <message>
         <source>{0}（{1}）</source>
         <translation>{0} ({1})</translation>
+    </message>
+</context>
+<context>
+    <name>Verify</name>
+    <message>
+        <source>验票</source>
+        <translation>Check QR</translation>
+    </message>
+    <message>
+        <source>✔ 真票：本中心签发，内容未被改动</source>
+        <translation>✔ GENUINE: issued by this centre, unaltered</translation>
+    </message>
+    <message>
+        <source>✘ 不是真票：签名不符或内容被改动</source>
+        <translation>✘ NOT GENUINE: signature does not match or content altered</translation>
+    </message>
+    <message>
+        <source>收费点</source>
+        <translation>Workstation</translation>
+    </message>
+    <message>
+        <source>凭条号</source>
+        <translation>Receipt no.</translation>
+    </message>
+    <message>
+        <source>金额（元）</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <source>时间（北京时间）</source>
+        <translation>Time (Beijing)</translation>
+    </message>
+    <message>
+        <source>用扫码枪扫描凭条上的二维码，或粘贴二维码内容后按回车。Esc 清除。</source>
+        <translation>Scan the receipt's QR code with the scanner, or paste its text and press Enter. Esc clears.</translation>
+    </message>
+    <message>
+        <source>二维码内容（CR1|…）</source>
+        <translation>QR text (CR1|…)</translation>
+    </message>
+    <message>
+        <source>已查验的内容：{0}</source>
+        <translation>Text checked: {0}</translation>
+    </message>
+    <message>
+        <source>请核对凭条上印的收费点、凭条号、金额和时间与上面一致。</source>
+        <translation>Check that the workstation, receipt no., amount and time printed on the receipt match the above.</translation>
+    </message>
+    <message>
+        <source>二维码可读，但签名与内容不符：凭条可能被改动或伪造。请勿据此办理退费或更正，请报告主管。</source>
+        <translation>The QR is readable but its signature does not match its content: the receipt may be altered or forged. Do not refund or correct on it; tell the head of the counter.</translation>
+    </message>
+    <message>
+        <source>这不是本系统凭条的二维码（或扫描不完整），请重新扫描。</source>
+        <translation>This is not a receipt QR of this system (or the scan is incomplete); scan again.</translation>
     </message>
 </context>
 </TS>

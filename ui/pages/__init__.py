@@ -24,6 +24,7 @@ PAGES = {
     "diagnostics": ("ui.pages.diagnostics", "DiagnosticsPage"),
     "month": ("ui.pages.month", "MonthPage"),
     "settings": ("ui.pages.settings", "SettingsPage"),
+    "verify": ("ui.pages.verify", "VerifyPage"),  # last: every role's earlier F-keys stay as they were
 }
 
 

@@ -2,7 +2,8 @@
 
 Search: `session.search_accounts(text)` (room code, holder name, meter or account number; at most
 50 rows). Tree: `session.list_rooms()` (campus, building, unit, room_code rows of this campus).
-Both are docs/api.md "Lookups"; clicking a room searches it.
+Both are docs/api.md "Lookups"; clicking a room searches it. Double-click (or Enter) on a hit opens
+its detail (`session.account_history`, ui/pages/account_detail.py).
 """
 
 from __future__ import annotations
@@ -68,9 +69,14 @@ class AccountsPage(Page):
         self._searching = False
         self._search_again = False
         self.model = accounts_model(self)
-        table = QTableView()
+        table = self.table = QTableView()
         table.setModel(self.model)
         table.horizontalHeader().setStretchLastSection(True)
+        table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        # Double-click or Enter on a hit (or Enter in the search field: the selected or first hit)
+        # opens the account's detail: its data and history (ui/pages/account_detail.py).
+        table.activated.connect(lambda index: self.open_detail(index.row()))
+        self.query.edit.returnPressed.connect(self._open_from_query)
         self.tree = QTreeView()
         self.tree.setMaximumWidth(260)
         self.tree.clicked.connect(self._room_clicked)
@@ -180,6 +186,22 @@ class AccountsPage(Page):
             self.run_search()
             return True
         return False
+
+    def _open_from_query(self) -> None:
+        if self.model.rowCount():
+            selected = self.table.selectionModel().selectedRows()
+            self.open_detail(selected[0].row() if selected else 0)
+
+    def open_detail(self, row: int) -> None:
+        account_no = self.model.row(row).account_no
+        session = self.ctx.session
+        FacadeOp(self, lambda: session.account_history(account_no=account_no)).success(self._show_detail).run()
+
+    def _show_detail(self, history) -> None:
+        from ui.pages.account_detail import AccountDetailDialog
+
+        self.detail = AccountDetailDialog(history, self)
+        self.detail.open()
 
     def _room_clicked(self, index) -> None:
         room = index.data(Qt.ItemDataRole.UserRole)

@@ -64,6 +64,7 @@ def morning_kind_text(kind: str | None) -> str:
         "tampered": translate("Exceptions", "数据被篡改"),
         "clock_back": translate("Exceptions", "时钟回拨"),
         "high_water": translate("Exceptions", "数据回退"),
+        "backup": translate("Exceptions", "备份"),
     }.get(kind or "", kind or "")
 
 
