@@ -14,8 +14,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
-from base.clock import BUSINESS_TZ
 from ui.ops import FacadeOp, current_runner, runner
+from ui.times import shown_time
 
 translate = QCoreApplication.translate
 BACKUP_ROLES = frozenset({"head", "assistant", "admin"})
@@ -28,7 +28,7 @@ def backup_warning_text(status: Any) -> str | None:
     if status is None or not status.automatic:
         return None
     if status.last_failure is not None and status.last_failure_at is not None:
-        when = status.last_failure_at.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M")
+        when = shown_time(status.last_failure_at)
         return translate("Backup", "⚠ 备份失败（{0}）：{1}").format(when, status.last_failure)
     if not status.stale:
         return None
@@ -36,7 +36,7 @@ def backup_warning_text(status: Any) -> str | None:
         if status.target_dir is None:
             return translate("Backup", "⚠ 尚无备份：未设置备份目录")
         return translate("Backup", "⚠ 尚无经校验的备份")
-    when = status.last_good_at.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M")
+    when = shown_time(status.last_good_at)
     return translate("Backup", "⚠ 最近一次备份在 {0}，已超过 {1} 天").format(when, status.warn_after_days)
 
 

@@ -47,12 +47,12 @@ def test_pages_follow_the_role():
 @pytest.mark.parametrize("role", ["cashier", "supervisor", "assistant", "head", "finance", "admin"])
 def test_one_key_map_for_every_role(role):
     """GIVEN any role WHEN its pages get their keys THEN each key means the same page as for every
-    other role (F3 is 定额送电 or nothing, never 交账单), and a cashier's keys are F1…F12 + Ctrl+F1."""
+    other role (F3 is 定额送电 or nothing, never 交账单), and a cashier's keys are F1…F12 + Ctrl+F1 (diagnostics) + Ctrl+F4 (验票)."""
     fixed = {key: shortcut_for(key) for key in visible_keys("cashier") + visible_keys("admin") + ["month"]}
     assert len(set(fixed.values())) == len(fixed)  # no key for two pages
     assert all(shortcut_for(key) == fixed[key] for key in visible_keys(role))
     assert shortcut_for("sale") == "F1" and shortcut_for("quota") == "F3" and shortcut_for("sheets") == "F9"
-    assert [shortcut_for(k) for k in visible_keys("cashier")] == [f"F{n}" for n in range(1, 13)] + ["Ctrl+F1"]
+    assert [shortcut_for(k) for k in visible_keys("cashier")] == [f"F{n}" for n in range(1, 13)] + ["Ctrl+F1", "Ctrl+F4"]
 
 
 def test_a_head_lands_on_a_page_it_can_use_and_f_keys_keep_their_meaning(qtbot, world, runner):
@@ -74,6 +74,7 @@ def test_a_head_lands_on_a_page_it_can_use_and_f_keys_keep_their_meaning(qtbot, 
         "F11",
         "F12",
         "Ctrl+F1",
+        "Ctrl+F4",
     ]
 
 

@@ -24,15 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from base.clock import BUSINESS_TZ
 from base.money import format_kwh, format_price
 from ui.models import Column, RowsModel, class_text, kwh_column, status_text, yuan_column
+from ui.times import shown_time
 
 translate = QCoreApplication.translate
 
 
 def local(moment: Any) -> str:
-    return moment.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return shown_time(moment)
 
 
 def ledger_kind_text(kind: str) -> str:

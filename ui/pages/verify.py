@@ -15,11 +15,11 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel
 
-from base.clock import BUSINESS_TZ
 from base.money import format_yuan
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.form import note
+from ui.times import SECONDS, shown_time
 from ui.widgets import Field
 
 translate = QCoreApplication.translate
@@ -35,7 +35,7 @@ def verdict_text(genuine: bool) -> str:
 
 
 def local_time(moment: Any) -> str:
-    return moment.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M:%S") if moment else "—"
+    return shown_time(moment, SECONDS) if moment else "—"
 
 
 def check_rows(check: Any) -> list[tuple[str, str]]:
