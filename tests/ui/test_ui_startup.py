@@ -19,7 +19,22 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # Imported only when first used (their modules say why): none may be loaded when the window shows.
-DEFERRED = ("alembic", "mako", "pygments", "xlsxwriter", "openpyxl", "keyring", "qrcode")
+DEFERRED = (
+    "alembic",
+    "argon2",
+    "mako",
+    "pygments",
+    "xlsxwriter",
+    "openpyxl",
+    "keyring",
+    "qrcode",
+    "PIL",
+    "reportlab.platypus",
+    "reportlab.pdfgen",
+    "reportlab.pdfbase",
+    "reportlab.graphics",
+    "reportlab.rl_config",
+)
 
 _PROBE = """
 import json, sys
