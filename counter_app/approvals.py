@@ -31,9 +31,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from hashlib import sha256
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import argon2
 from sqlalchemy import RowMapping, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
@@ -54,6 +53,9 @@ from counter_app.auth import (
 from counter_app.keystore import keys_of
 from db.models.security import Approval as ApprovalRow
 from db.models.security import ApprovalFailure, ApprovalUse, Operator
+
+if TYPE_CHECKING:
+    import argon2  # annotations only: argon2 loads when a password is hashed or checked (auth.py)
 
 DEFAULT_TTL_S = 120
 THROTTLE_AFTER = 5

@@ -21,9 +21,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-import argon2
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -48,6 +47,9 @@ from counter_app.roles import roles_of as roles_of
 from counter_app.settings import get_setting
 from db.models.security import LoginAttempt, Operator
 
+if TYPE_CHECKING:
+    import argon2  # imported when a password is hashed or checked (below), not at start (issue 16)
+
 MIN_PASSWORD_LENGTH = 8
 DEFAULT_MAX_FAILURES = 5
 DEFAULT_LOCKOUT_MINUTES = 15
@@ -65,6 +67,8 @@ class AuthenticatedOperator:
 
 def default_hasher() -> argon2.PasswordHasher:
     """argon2id, t=3, m=64 MiB, p=4 (argon2-cffi's RFC 9106 low-memory defaults)."""
+    import argon2  # deferred (see the TYPE_CHECKING import above)
+
     return argon2.PasswordHasher()
 
 
@@ -83,6 +87,8 @@ def hash_password(password: str, *, hasher: argon2.PasswordHasher | None = None)
 
 
 def password_matches(hasher: argon2.PasswordHasher, stored_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError  # deferred, as default_hasher
+
     try:
         return hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):

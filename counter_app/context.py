@@ -20,9 +20,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import argon2
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session as DbSession
 
@@ -44,6 +43,9 @@ from counter_app.installation import INIT_WORKSTATION
 from counter_app.keystore import Keys, bind_keys
 from counter_app.roles import has_any_role
 from db.session import unit_of_work
+
+if TYPE_CHECKING:
+    import argon2  # annotations only: argon2 loads when a password is hashed or checked (auth.py)
 
 
 @dataclass(frozen=True)

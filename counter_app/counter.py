@@ -26,8 +26,8 @@ import logging
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import argon2
 import platformdirs
 from sqlalchemy import Engine, func, select
 
@@ -59,6 +59,9 @@ from hardware.printer import SerialPrinter
 from hardware.profiles import known_profiles
 from hardware.readers import open_card_reader
 from hardware.sim.control import SimControl
+
+if TYPE_CHECKING:
+    import argon2  # annotations only: argon2 loads when a password is hashed or checked (auth.py)
 
 log = logging.getLogger(__name__)
 

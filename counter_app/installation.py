@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import argon2
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,9 @@ from db.migrate import upgrade_to_head
 from db.models import CARD_CLASS_ROWS, CardClass, Installation
 from db.models.security import KeyFingerprint
 from db.session import unit_of_work
+
+if TYPE_CHECKING:
+    import argon2  # annotations only: argon2 loads when a password is hashed or checked (auth.py)
 
 INIT_WORKSTATION = "ADMIN"
 

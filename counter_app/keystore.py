@@ -29,13 +29,8 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import keyring
-import keyring.backend
-import keyring.backends.fail
-import keyring.backends.null
-import keyring.errors
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -48,6 +43,9 @@ from base.clock import Clock
 from base.errors import InputInvalid, KeyMissing, UserFacingError
 from base.files import write_private_atomic
 from db.models.security import KeyFingerprint
+
+if TYPE_CHECKING:
+    import keyring.backend
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +124,12 @@ class KeyringKeystore:
         self.description = f"系统钥匙串 {self.service}"
 
     def _usable_backend(self) -> keyring.backend.KeyringBackend:
+        # keyring (and the backends it discovers) is imported only when the OS keyring is used: a
+        # slow import a development key file never needs, kept off the window's start (issue 16).
+        import keyring
+        import keyring.backends.fail
+        import keyring.backends.null
+
         backend = self._backend if self._backend is not None else keyring.get_keyring()
         if isinstance(backend, keyring.backends.fail.Keyring):
             raise KeyMissing(
@@ -141,6 +145,8 @@ class KeyringKeystore:
         return backend
 
     def get(self, kind: str) -> bytes | None:
+        import keyring.errors  # deferred with keyring itself (_usable_backend)
+
         backend = self._usable_backend()
         try:
             text = backend.get_password(self.service, kind)
@@ -151,6 +157,8 @@ class KeyringKeystore:
         return None if text is None else _decode_b64(kind, text)
 
     def put(self, kind: str, value: bytes) -> None:
+        import keyring.errors  # deferred with keyring itself (_usable_backend)
+
         backend = self._usable_backend()
         text = base64.b64encode(value).decode("ascii")
         if len(text.encode("utf-16-le")) > WINDOWS_BLOB_LIMIT:

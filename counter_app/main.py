@@ -84,24 +84,39 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from ui import i18n
-    from ui.app import run
+    from ui.app import run_opening
     from ui.ops import runner
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("counter")
     if i18n.install(app, i18n.saved_language()) != i18n.saved_language():
         QMessageBox.warning(None, "语言 / Language", i18n.missing_text())  # English chosen, not loadable
-    try:
-        counter = open_workstation(args)
-    except Exception as exc:  # noqa: BLE001 — shown to the person, then exit non-zero
+    # The login window shows at once; the counter (schema check and upgrade, keys against their
+    # fingerprints, clock, devices, recovery, the day's backup) opens on the worker thread behind
+    # it, and nobody can log in before that has passed (issue 16; ui/login.py `counter_ready`).
+    opened: list[Counter] = []
+    finished: list[bool] = []
+
+    def open_in_background() -> Counter:
+        try:
+            counter = open_workstation(args)
+            opened.append(counter)  # here, not in the success callback: closed even if the window is gone
+            return counter
+        finally:
+            finished.append(True)
+
+    def failed(exc: BaseException) -> None:
         shown = explain(exc)
         QMessageBox.critical(None, "售电收费工作站", f"{shown.message}\n{shown.message_en}")
-        return 2
+        app.exit(2)
+
     try:
-        return run(app, counter)
+        return run_opening(app, open_in_background, failed)
     finally:
-        runner().shutdown()
-        counter.close()
+        # A window closed while the counter was still opening: let the opening finish, then close it.
+        runner().shutdown(wait_ms=2000 if finished else 60_000)
+        for counter in opened:
+            counter.close()
 
 
 if __name__ == "__main__":

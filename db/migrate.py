@@ -16,15 +16,8 @@ import sqlite3
 import sys
 from datetime import UTC
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.autogenerate.api import AutogenContext
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy import JSON, Connection, Engine
 from sqlalchemy.pool import PoolProxiedConnection
 
@@ -34,7 +27,16 @@ from base.errors import SchemaNewer, SchemaOlder
 from db.base import Base, UtcDateTime
 from db.engine import PRIVATE_MODE, make_private, sqlite_file_path
 
+if TYPE_CHECKING:
+    from alembic.autogenerate.api import AutogenContext
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 log = logging.getLogger(__name__)
+
+# Alembic (with Mako and Pygments under it) is imported inside the functions that use it: it is
+# about a third of the workstation's import time, and the login window is shown before the schema
+# check runs (issue 16; tests/test_startup_imports.py keeps it out of the start path).
 
 
 def migrations_dir() -> Path:
@@ -46,6 +48,8 @@ def migrations_dir() -> Path:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config  # deferred: see the note at the top
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     cfg.attributes["connection"] = connection
@@ -53,16 +57,22 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory  # deferred: see the note at the top
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
 
 
 def current_revisions(engine: Engine) -> tuple[str, ...]:
+    from alembic.runtime.migration import MigrationContext  # deferred: see the note at the top
+
     with engine.connect() as conn:
         return tuple(MigrationContext.configure(conn).get_current_heads())
 
 
 def upgrade_to_head(engine: Engine) -> None:
     """Run every pending migration in one transaction."""
+    from alembic import command  # deferred: see the note at the top
+
     with engine.connect() as conn:
         sqlite = engine.dialect.name == "sqlite"
         if sqlite:
@@ -94,6 +104,8 @@ def _refuse_broken_foreign_keys(conn: Connection) -> None:
 
 def check_schema(engine: Engine) -> None:
     """Return when the database is at this program's head; raise SchemaNewer or SchemaOlder."""
+    from alembic.script import ScriptDirectory  # deferred: see the note at the top
+
     script = ScriptDirectory.from_config(alembic_config())
     current = current_revisions(engine)
     for revision in current:
@@ -110,6 +122,8 @@ def check_schema(engine: Engine) -> None:
 
 
 def _known(script: ScriptDirectory, revision: str) -> bool:
+    from alembic.util.exc import CommandError  # deferred: see the note at the top
+
     try:
         return script.get_revision(revision) is not None
     except CommandError:
@@ -185,6 +199,9 @@ def backup_sqlite(engine: Engine, destination: Path) -> Path:
 
 def schema_differences(engine: Engine) -> list[Any]:
     """What Alembic autogenerate would change: empty when models and the migrated schema agree."""
+    from alembic.autogenerate import compare_metadata  # deferred: see the note at the top
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         differences: list[Any] = compare_metadata(context, Base.metadata)  # Alembic's diff tuples

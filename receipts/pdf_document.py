@@ -16,27 +16,24 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO, Self
+from typing import TYPE_CHECKING, BinaryIO, Self
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Flowable,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
 
 from receipts.columns import display_width
 from receipts.pdf_fonts import ResolvedFont, resolve_cjk_font
 from receipts.pdf_styles import cjk_styles
 from receipts.tables import NUMERIC_KINDS, Cell, Column, format_cell
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph, TableStyle
+
+# The heavy parts of ReportLab (platypus, pdfgen, pdfbase; PIL under them) are imported when a PDF
+# is made, not when the program starts (issue 16; tests/ui/test_ui_startup.py). Units, page sizes
+# and alignments are plain constants from light modules.
 
 _MARGIN = 15 * mm
 _MIN_CHARS, _MAX_CHARS = 4, 40  # auto column width bounds, in display columns
@@ -59,6 +56,8 @@ class PdfReport:
         self.form_no = form_no
         self.pagesize = landscape(A4) if wide else A4
         self.styles = cjk_styles(self.font, base_size=base_size)
+        from reportlab.platypus import Paragraph  # deferred: see the note at the top
+
         self._story: list[Flowable] = [Paragraph(escape(title), self.styles.title)]
 
     @property
@@ -66,18 +65,26 @@ class PdfReport:
         return self.pagesize[0] - 2 * _MARGIN
 
     def lines(self, lines: Sequence[str]) -> Self:
+        from reportlab.platypus import Paragraph  # deferred: see the note at the top
+
         self._story.extend(Paragraph(escape(line), self.styles.body) for line in lines)
         return self
 
     def heading(self, text: str) -> Self:
+        from reportlab.platypus import Paragraph  # deferred: see the note at the top
+
         self._story.append(Paragraph(escape(text), self.styles.heading))
         return self
 
     def paragraph(self, text: str) -> Self:
+        from reportlab.platypus import Paragraph  # deferred: see the note at the top
+
         self._story.append(Paragraph(escape(text), self.styles.body))
         return self
 
     def spacer(self, height_mm: float = 4) -> Self:
+        from reportlab.platypus import Spacer  # deferred: see the note at the top
+
         self._story.append(Spacer(1, height_mm * mm))
         return self
 
@@ -90,6 +97,8 @@ class PdfReport:
     ) -> Self:
         """A table with a header row repeated on every page; cells are Paragraphs so long Chinese
         text wraps inside its column. `total` is a last row set in the header style."""
+        from reportlab.platypus import Paragraph, Spacer, Table  # deferred: see the note at the top
+
         body = [list(row) for row in rows] + ([list(total)] if total is not None else [])
         data = [[Paragraph(escape(c.title), self.styles.cell_header) for c in columns]]
         data += [[self._cell(c, value) for c, value in zip(columns, row, strict=True)] for row in body]
@@ -100,6 +109,8 @@ class PdfReport:
 
     def signatures(self, labels: Sequence[str]) -> Self:
         """A signature and date line per person in the sign-off chain."""
+        from reportlab.platypus import Paragraph, Spacer  # deferred: see the note at the top
+
         self.spacer(6)
         for label in labels:
             text = f"{label}（签字）：{'_' * 16}　　日期：{'_' * 12}"
@@ -107,6 +118,8 @@ class PdfReport:
         return self
 
     def build(self, target: str | Path | BinaryIO | None = None) -> bytes:
+        from reportlab.platypus import SimpleDocTemplate  # deferred: see the note at the top
+
         buffer = io.BytesIO()
         doc = SimpleDocTemplate(
             buffer,
@@ -126,6 +139,8 @@ class PdfReport:
         return data
 
     def _cell(self, column: Column, value: Cell) -> Paragraph:
+        from reportlab.platypus import Paragraph  # deferred: see the note at the top
+
         style = self.styles.cell_right if column.kind in NUMERIC_KINDS else self.styles.cell
         return Paragraph(escape(format_cell(column, value)), style)
 
@@ -153,6 +168,9 @@ def _content_chars(column: Column, values: list[Cell]) -> int:
 
 
 def _table_style(*, has_total: bool) -> TableStyle:
+    from reportlab.lib import colors  # deferred: see the note at the top
+    from reportlab.platypus import TableStyle
+
     commands: list[tuple[str, tuple[int, int], tuple[int, int], *tuple[object, ...]]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),

@@ -28,12 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
-
 log = logging.getLogger(__name__)
+
+# ReportLab's font machinery (pdfbase, rl_config, PIL) is imported when a font is registered, i.e.
+# when the first PDF is made, not when the program starts (issue 16; tests/ui/test_ui_startup.py).
 
 REGULAR_NAME = "CounterCJK"
 BOLD_NAME = "CounterCJKBold"
@@ -130,6 +128,9 @@ def _try_register(candidate: FontCandidate, failures: list[str]) -> ResolvedFont
     # same report is byte-identical when regenerated.
     stem = "".join(ch for ch in candidate.path.stem if ch.isascii() and (ch.isalnum() or ch == "-"))
     name, bold_name = f"{REGULAR_NAME}-{stem}", f"{BOLD_NAME}-{stem}"
+    from reportlab.pdfbase import pdfmetrics  # deferred: see the note at the top
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
     try:
         pdfmetrics.registerFont(TTFont(name, str(candidate.path), subfontIndex=0))
         bold_ok = _register_bold(candidate, bold_name)
@@ -145,6 +146,9 @@ def _try_register(candidate: FontCandidate, failures: list[str]) -> ResolvedFont
 def _register_bold(candidate: FontCandidate, bold_name: str) -> bool:
     if candidate.bold_path is None or not candidate.bold_path.is_file():
         return False
+    from reportlab.pdfbase import pdfmetrics  # deferred: see the note at the top
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
     try:
         pdfmetrics.registerFont(TTFont(bold_name, str(candidate.bold_path), subfontIndex=0))
     except (TTFError, OSError) as exc:
@@ -155,14 +159,22 @@ def _register_bold(candidate: FontCandidate, bold_name: str) -> bool:
 
 def _register_family(name: str, bold_name: str) -> None:
     """So <b> in a Paragraph maps to our bold (or regular) face instead of failing."""
+    from reportlab.lib.fonts import addMapping  # deferred: see the note at the top
+
     faces: tuple[tuple[Literal[0, 1], Literal[0, 1], str], ...] = (
-        (0, 0, name), (1, 0, bold_name), (0, 1, name), (1, 1, bold_name)
+        (0, 0, name),
+        (1, 0, bold_name),
+        (0, 1, name),
+        (1, 1, bold_name),
     )
     for bold, italic, face in faces:
         addMapping(name, bold, italic, face)
 
 
 def _cid_fallback() -> ResolvedFont:
+    from reportlab.pdfbase import pdfmetrics  # deferred: see the note at the top
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
     pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
     _register_family(CID_FALLBACK, CID_FALLBACK)
     return ResolvedFont(

@@ -9,12 +9,14 @@ Chinese line breaks between characters and no line starts with a closing punctua
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
 
 from receipts.pdf_fonts import ResolvedFont
+
+if TYPE_CHECKING:
+    from reportlab.lib.styles import ParagraphStyle
 
 Alignment = Literal[0, 1, 2, 4]  # reportlab's TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY
 
@@ -42,6 +44,9 @@ def cjk_style(
 ) -> ParagraphStyle:
     """One style in our font. `bold` picks the bold face, which is the regular face for fonts that
     have none (see receipts.pdf_fonts): emphasis then comes from size, not weight."""
+    # reportlab.lib.styles loads rl_config (and PIL): imported when a PDF is made (issue 16).
+    from reportlab.lib.styles import ParagraphStyle
+
     return ParagraphStyle(
         name,
         fontName=font.bold_name if bold else font.name,

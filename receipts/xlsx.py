@@ -15,15 +15,15 @@ import io
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import BinaryIO
-
-import xlsxwriter
-from xlsxwriter.format import Format
-from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
+from typing import TYPE_CHECKING, BinaryIO
 
 from receipts.columns import display_width
 from receipts.tables import Cell, Column, cell_int, format_cell, local_naive
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 _FORMATS = {
     "yuan": "0.00",
@@ -51,6 +51,9 @@ def write_table_xlsx(
     """One sheet: optional title and header lines, then a header row and the data. Returns the bytes
     (also written to `target` when given)."""
     buffer = io.BytesIO()
+    # XlsxWriter is imported when a spreadsheet is written, not when the program starts (issue 16).
+    import xlsxwriter
+
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     workbook.set_properties({"title": title or sheet, "created": _FIXED_CREATED})
     worksheet = workbook.add_worksheet(sheet[:31])  # Excel's sheet-name limit
@@ -68,7 +71,9 @@ def write_table_xlsx(
     return data
 
 
-def _write_preamble(workbook: Workbook, worksheet: Worksheet, title: str | None, header_lines: Sequence[str]) -> int:
+def _write_preamble(
+    workbook: Workbook, worksheet: Worksheet, title: str | None, header_lines: Sequence[str]
+) -> int:
     row = 0
     if title:
         worksheet.write_string(row, 0, title, workbook.add_format({"bold": True, "font_size": 14}))

@@ -42,6 +42,26 @@ class WorkstationApp:
     def start(self) -> None:
         self.show_login()
 
+    def start_opening(self, opener: Callable[[], Counter], failed: Callable[[BaseException], None]) -> None:
+        """Show the login window at once and open the counter on the worker thread (issue 16): the
+        window waits, its button grey, until the database and keys are checked; `failed` is told
+        when they cannot be (after the window has shown why)."""
+        self.counter = None  # type: ignore[assignment]  # set by _opened
+        self.show_login()
+        FacadeOp(self.login, opener).success(self._opened).failure(
+            lambda exc: self._open_failed(exc, failed)
+        ).run()
+
+    def _opened(self, counter: Counter) -> None:
+        self.counter = counter
+        if self.login is not None:
+            self.login.counter_ready(counter)
+
+    def _open_failed(self, exc: BaseException, failed: Callable[[BaseException], None]) -> None:
+        if self.login is not None:
+            self.login.counter_failed(exc)
+        failed(exc)
+
     def show_login(self) -> None:
         if self.window is not None and shiboken6.isValid(self.window):
             self.window.close()
@@ -100,4 +120,13 @@ class WorkstationApp:
 def run(app: QApplication, counter: Counter, approval_factory: Callable[..., Any] | None = None) -> int:
     workstation = WorkstationApp(app, counter, approval_factory)
     workstation.start()
+    return app.exec()
+
+
+def run_opening(
+    app: QApplication, opener: Callable[[], Counter], failed: Callable[[BaseException], None]
+) -> int:
+    """`run`, with the counter opened behind the login window (WorkstationApp.start_opening)."""
+    workstation = WorkstationApp(app, None, None)  # type: ignore[arg-type]  # opened on the worker
+    workstation.start_opening(opener, failed)
     return app.exec()

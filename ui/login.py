@@ -73,6 +73,9 @@ class LoginWindow(QWidget):
     logged_in = Signal(object)
 
     def __init__(self, counter: Any, parent: QWidget | None = None, clock=None) -> None:
+        """`counter` None: the counter is still being opened (database, keys, devices: the start
+        shows this window first, issue 16). Nobody can log in until `counter_ready` hands it over;
+        `counter_failed` shows why it could not be opened."""
         super().__init__(parent)
         self.counter = counter
         self._clock = clock
@@ -81,12 +84,29 @@ class LoginWindow(QWidget):
         self.steps = QStackedWidget()
         self.steps.addWidget(self._login_step())
         self.steps.addWidget(self._shift_step())
-        layout = QVBoxLayout(self)
-        if is_simulated(counter):  # every screen says so, the login included (DOMAIN "never happen")
-            layout.addWidget(simulated_banner())
-        layout.addWidget(heading(translate("Login", "营业员登录")))
-        layout.addWidget(self.steps)
+        self._layout = QVBoxLayout(self)
+        if counter is not None and is_simulated(counter):  # every screen says so (DOMAIN "never happen")
+            self._layout.addWidget(simulated_banner())
+        self._layout.addWidget(heading(translate("Login", "营业员登录")))
+        self._layout.addWidget(self.steps)
         self.name.edit.setFocus()
+        if counter is None:
+            self.login_button.setEnabled(False)
+            self.check_status.setText(translate("Login", "正在检查数据库和密钥，请稍候…"))
+
+    def counter_ready(self, counter: Any) -> None:
+        """The database, the keys and the devices are checked: logging in is allowed from now."""
+        self.counter = counter
+        if is_simulated(counter):
+            self._layout.insertWidget(0, simulated_banner())
+        self.check_status.setText(translate("Login", "数据库和密钥检查通过"))
+        self.login_button.setEnabled(True)
+
+    def counter_failed(self, exc: BaseException) -> None:
+        """The counter could not be opened: the reason stays on screen, the button stays grey."""
+        self.login_button.setEnabled(False)
+        self.check_status.setStyleSheet(ERROR_STYLE)
+        self.check_status.setText(translate("Login", "无法打开：{0}").format(error_text(exc)))
 
     def _login_step(self) -> QWidget:
         box = QWidget()
@@ -96,9 +116,12 @@ class LoginWindow(QWidget):
         self.password = Field(translate("Login", "密码"), password=True)
         self.message = message_label()
         self.login_button = QPushButton(translate("Login", "登录"))
+        self.check_status = QLabel()  # the start's check of the database and keys (see __init__)
+        self.check_status.setWordWrap(True)
         form.addRow(translate("Login", "工号或姓名"), self.name)
         form.addRow(translate("Login", "密码"), self.password)
         form.addRow(self.login_button)
+        form.addRow(self.check_status)
         column.addLayout(form)
         column.addWidget(self.message)
         column.addStretch(1)
@@ -129,6 +152,8 @@ class LoginWindow(QWidget):
         return box
 
     def log_in(self) -> None:
+        if self.counter is None:  # still opening: never a login before the database and keys are checked
+            return
         name, password = self.name.text(), self.password.edit.text()
         if not name or not password:
             self.message.setText(translate("Login", "请输入工号或姓名和密码"))

@@ -19,9 +19,8 @@ import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import argon2
 from sqlalchemy import Engine, make_url
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
@@ -53,6 +52,9 @@ from counter_app.powers import POWERS, co_sign
 from counter_app.roles import has_any_role, has_role
 from db.engine import make_engine, sqlite_file_path
 from db.queries.security import audit_entries_of_kinds
+
+if TYPE_CHECKING:
+    import argon2  # annotations only: argon2 loads when a password is hashed or checked (auth.py)
 
 # --- handlers --------------------------------------------------------------------------------------
 

@@ -16,9 +16,8 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import argon2
 import platformdirs
 
 from base.errors import ApprovalRequired, SelfApproval, UserFacingError
@@ -41,6 +40,9 @@ from counter_app.admin.output import Output
 from counter_app.admin.passwords import PasswordSource, read_credentials
 from counter_app.logs import explain, setup_logging
 from db.errors import translate_db_error
+
+if TYPE_CHECKING:
+    import argon2  # annotations only: argon2 loads when a password is hashed or checked (auth.py)
 
 EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-
-import argon2
+from typing import TYPE_CHECKING
 
 from base.errors import ApprovalRequired
 from counter_app.admin.door import AdminSession, open_admin
@@ -23,6 +22,9 @@ from counter_app.admin.passwords import Credentials
 from counter_app.approvals import Approval
 from counter_app.imports.accounts_file import RoomKey
 from counter_app.imports.accounts_plan import ExistingRoom
+
+if TYPE_CHECKING:
+    import argon2  # annotations only: argon2 loads when a password is hashed or checked (auth.py)
 
 # Given the campuses a file covers, the rooms the database knows there (see accounts_plan).
 ExistingRooms = Callable[[frozenset[str]], Mapping[RoomKey, ExistingRoom]]

@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-import argon2
 from sqlalchemy import Engine
 
 from base.clock import Clock, clock_from_env, system_clock
@@ -33,6 +33,9 @@ from db.engine import make_engine, sqlite_file_of
 from db.errors import translated_db_errors
 from db.migrate import check_schema
 from db.session import unit_of_work
+
+if TYPE_CHECKING:
+    import argon2  # annotations only: argon2 loads when a password is hashed or checked (auth.py)
 
 
 @dataclass

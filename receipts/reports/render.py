@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
-from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.shapes import Drawing, String
-from reportlab.lib import colors
 from reportlab.lib.units import mm
 
 from receipts.pdf_document import PdfReport
@@ -19,6 +17,9 @@ from receipts.pdf_fonts import ResolvedFont
 from receipts.reports.model import HourChart, ReportTable
 from receipts.tables import Cell, Column, cell_int, format_cell
 from receipts.xlsx import write_table_xlsx
+
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
 
 FORMATS = ("pdf", "xlsx", "csv")
 
@@ -59,6 +60,11 @@ def render_pdf(table: ReportTable, *, font: ResolvedFont | None = None) -> bytes
 
 
 def hour_chart(chart: HourChart, font_name: str, width: float) -> Drawing:
+    # ReportLab's graphics are imported when a chart is drawn, not when the program starts (issue 16).
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.lib import colors
+
     height = 60 * mm
     drawing = Drawing(width, height)
     bars = VerticalBarChart()
@@ -106,7 +112,9 @@ def _csv_cell(column: Column, value: Cell) -> str:
         return _decimal_text(cell_int(value), 2)  # a number (-12.50 stays a number): never escaped
     if column.kind == "price":
         return _decimal_text(cell_int(value), 4)
-    return escape_text_cell(format_cell(column, value)) if isinstance(value, str) else format_cell(column, value)
+    return (
+        escape_text_cell(format_cell(column, value)) if isinstance(value, str) else format_cell(column, value)
+    )
 
 
 def escape_text_cell(text: str) -> str:

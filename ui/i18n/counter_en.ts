@@ -1938,6 +1938,18 @@ Meter balance {0} kWh, purchase no. {1}</translation>
 <context>
     <name>Login</name>
     <message>
+        <source>正在检查数据库和密钥，请稍候…</source>
+        <translation>Checking the database and keys, please wait…</translation>
+    </message>
+    <message>
+        <source>数据库和密钥检查通过</source>
+        <translation>Database and keys checked</translation>
+    </message>
+    <message>
+        <source>无法打开：{0}</source>
+        <translation>Cannot open: {0}</translation>
+    </message>
+    <message>
         <location filename="../login.py" line="34"/>
         <source>账号已锁定，还需等待 {0} 分 {1} 秒（至 {2}）</source>
         <translation>Account locked: {0} min {1} s left (until {2})</translation>

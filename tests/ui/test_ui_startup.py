@@ -1,0 +1,98 @@
+"""The workstation's start (issue 16): the login window shows before the heavy libraries load and
+before the counter is open, and nobody can log in until the database and keys are checked.
+
+Each start runs `counter-app --demo` in a fresh process (as a cashier starts it) under a scratch
+data folder, offscreen, and reports from inside the process at the moment the login window is
+shown, then when the counter is ready.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Imported only when first used (their modules say why): none may be loaded when the window shows.
+DEFERRED = (
+    "alembic",
+    "argon2",
+    "mako",
+    "pygments",
+    "xlsxwriter",
+    "openpyxl",
+    "keyring",
+    "qrcode",
+    "PIL",
+    "reportlab.platypus",
+    "reportlab.pdfgen",
+    "reportlab.pdfbase",
+    "reportlab.graphics",
+    "reportlab.rl_config",
+)
+
+_PROBE = """
+import json, sys
+from counter_app.main import main  # the entry point's own import, first, as `counter-app` does
+import ui.login
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+seen = {}
+shown = ui.login.LoginWindow.showEvent
+ready = ui.login.LoginWindow.counter_ready
+
+def on_show(self, event):
+    if "shown" not in seen:
+        seen["shown"] = {"loaded": sorted(m for m in DEFERRED if m in sys.modules),
+                         "button": self.login_button.isEnabled(), "counter": self.counter is not None,
+                         "status": self.check_status.text()}
+        self.name.set_text("zhang"); self.password.set_text("demo1234")
+        self.log_in()  # too early: must do nothing
+        seen["shown"]["login_tried"] = self.session is not None
+    return shown(self, event)
+
+def on_ready(self, counter):
+    ready(self, counter)
+    seen["ready"] = {"button": self.login_button.isEnabled(), "status": self.check_status.text()}
+    QTimer.singleShot(0, QApplication.instance().quit)
+
+ui.login.LoginWindow.showEvent = on_show
+ui.login.LoginWindow.counter_ready = on_ready
+seen["rc"] = main(["--demo"])
+print("SEEN " + json.dumps(seen, ensure_ascii=False))
+"""
+
+
+def _start(tmp_path: Path) -> dict:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT),
+           "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_STATE_HOME": str(tmp_path / "state"), "HOME": str(tmp_path),
+           "COUNTER_LOG_DIR": str(tmp_path / "logs")}  # fmt: skip
+    code = f"DEFERRED = {DEFERRED!r}\n" + _PROBE
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
+    lines = [line for line in done.stdout.splitlines() if line.startswith("SEEN ")]
+    assert lines, f"no report from the start (rc {done.returncode}):\n{done.stderr[-3000:]}"
+    return json.loads(lines[-1][5:])
+
+
+@pytest.mark.gui
+def test_the_login_window_shows_before_the_heavy_imports_and_waits_for_the_checks(tmp_path: Path) -> None:
+    seen = _start(tmp_path)
+    assert seen["rc"] == 0
+    shown = seen["shown"]
+    # None of the deferred libraries is loaded yet (a new top-level import brings one back: fix it there).
+    assert shown["loaded"] == []
+    # The counter is not open yet, the button is grey, the check is shown, and a login is refused.
+    assert shown["counter"] is False
+    assert shown["button"] is False
+    assert shown["status"].startswith("正在检查数据库和密钥")
+    assert shown["login_tried"] is False
+    # Once the database and keys are checked, the result is shown and logging in is possible.
+    assert seen["ready"] == {"button": True, "status": "数据库和密钥检查通过"}
