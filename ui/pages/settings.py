@@ -87,6 +87,7 @@ DESCRIPTIONS_EN = {
     "clock_skew_max_s": "Largest clock difference allowed (seconds)",
     "backup.generations": "Backups kept",
     "backup.target_dir": "Backup folder (USB stick or network path)",
+    "backup.warn_after_days": "Warn when the last verified backup is older than (days)",
     "settlement.sign_chain": "Settlement sheet sign-off chain ([title, role])",
     "report.form_no.collection": "Form no. of the monthly collection report",
     "report.form_no.account_detail": "Form no. of the per-account detail report",
