@@ -23,7 +23,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from base.errors import InputInvalid
+from base.errors import InputInvalid, UserFacingError
 from base.money import format_kwh, format_yuan
 from base.validation import AMOUNT_MAX_FEN, checked_fen, text_problem
 
@@ -46,7 +46,7 @@ def check_door_argument(name: str, value: Any) -> None:
             raise InputInvalid(f"{name} {problem[0]}", detail_en=f"{name} {problem[1]}", field=name)
 
 
-def _out_of_range(name: str) -> InputInvalid:
+def _out_of_range(name: str) -> UserFacingError:
     if name.endswith("_fen"):
         zh, en = f"金额超出上限 {format_yuan(AMOUNT_MAX_FEN)} 元", f"amount above {format_yuan(AMOUNT_MAX_FEN)} yuan"
     else:

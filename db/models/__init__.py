@@ -35,11 +35,22 @@ from db.models.queue import QueuedOperation, QueueResolution
 from db.models.quota import QuotaBatch, QuotaBatchApproval, QuotaBatchRoom, QuotaDelivery, QuotaRoomMonth
 from db.models.receipts import Receipt, ReceiptCounter, ReceiptEvent
 from db.models.refunds import RefundForm
-from db.models.security import KeyFingerprint, Operator, RoleGrant, RowCensus, SupervisorAppointment
+from db.models.security import KeyFingerprint, Operator, RoleGrant, SupervisorAppointment
 from db.models.settings import SettingValue
 from db.models.settlement import (
-    CollectionCheck, Deposit, DepositShift, MonthClose, ReceiptBookIssue, ReceiptBookReturn, ReceiptPage,
-    SettlementSheet, SheetFreeze, SheetSignature, ShiftCount, XReportLog, ZReport,
+    CollectionCheck,
+    Deposit,
+    DepositShift,
+    MonthClose,
+    ReceiptBookIssue,
+    ReceiptBookReturn,
+    ReceiptPage,
+    SettlementSheet,
+    SheetFreeze,
+    SheetSignature,
+    ShiftCount,
+    XReportLog,
+    ZReport,
 )  # fmt: skip
 from db.models.shifts import Shift, ShiftClosure
 from db.models.tariffs import Fee, Tariff
