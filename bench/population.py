@@ -61,7 +61,8 @@ def add_accounts(
                 })  # fmt: skip
             s.execute(insert(Account), account_rows)
             codes += [f"{b}-{num}" for num in numbers]
-        row_seals.seal_unsealed(s, Account)
+        for model in (Building, Room, Account):  # bulk inserts pass no ORM event: sealed (and counted) here
+            row_seals.seal_unsealed(s, model)
     return codes
 
 

@@ -193,6 +193,11 @@ def approval_previews(counter, session):
         "20_approval_correction",
         session.approval_preview("correct", receipt_no=sale.receipt_no, reason="金额输错", amount_fen=2_000),
     )
+    # The customer loads that purchase into the meter and brings the card back: the next sale (the
+    # paper-out picture) is then not refused as PREVIOUS_NOT_LOADED.
+    serial = session.find_account(account_no=ACCOUNT).card_serial
+    counter.sim.insert_into_meter(serial)
+    counter.sim.present_card(serial)
 
 
 def shoot_role(app: QApplication, counter, out: Path, suffix: str, name: str, keys, first: int) -> None:

@@ -43,11 +43,9 @@ class SimPrinter:
         receipt under way; commands do not (a status query or GS I asked while the paper is out
         prints nothing, and their parameter bytes are no text)."""
         with self.lock:
-            ink_before = self._decoder.ink
-            answer = self._decoder.feed(data)
-            if self.state.faulty and self._decoder.ink != ink_before:
+            if self.state.faulty and _marks_paper(data):
                 self._spoiled = True
-            return answer
+            return self._decoder.feed(data)
 
     @property
     def drawer_kicks(self) -> int:
@@ -89,3 +87,17 @@ class SimPrinter:
         with self.lock:
             lines = list(self.receipts[index])
         return render(lines, Path(path))
+
+
+# The queries the driver asks while a fault may be on: DLE EOT n (status) and GS I n (identify).
+_QUERIES = (b"\x10\x04", b"\x1dI")
+
+
+def _marks_paper(data: bytes) -> bool:
+    """Whether `data` would put text or a feed on the paper. A query's parameter byte (GS I 'C')
+    is no text. Counted on the bytes as they arrive, not on what the decoder has finished: a receipt
+    cut mid-line by the fault is spoiled although its line never ended (the device-fault run)."""
+    if len(data) == 3 and data[:2] in _QUERIES:
+        return False
+    return any(b >= 0x20 or b == 0x0A for b in data)
+
