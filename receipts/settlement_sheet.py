@@ -183,4 +183,4 @@ def _sign_off(pdf: PdfReport, c: dict[str, Any], signatures: Sequence[SignatureL
         pdf.paragraph(f"{label}（签字）：{'_' * 20}　日期：{'_' * 12}{tail}")
         if s is not None:
             pdf.note(f"系统签字记录：{s.signer}　{s.at}")
-        pdf.spacer(3)
+        pdf.spacer(6)  # vertical room for the handwriting above the next line
