@@ -254,6 +254,7 @@ class SheetInfo:
     sheet_no: str
     signatures: tuple[tuple[str, str, datetime], ...]  # (step, signer, at)
     frozen: bool
+    voucher_no: str | None = None  # finance's voucher number once signed (added beside API.md)
 
 
 @dataclass(frozen=True)

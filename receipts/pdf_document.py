@@ -1,8 +1,10 @@
 """A4 documents in Chinese: title, header lines, tables that wrap CJK text, signature lines.
 
 The settlement sheet and the reports are built on this. Output is deterministic: the same input
-gives the same bytes (reportlab `invariant=1` fixes the creation date and document id; font names
-come from the font file), so a regenerated report can be compared with the archived one.
+gives the same bytes (reportlab `invariant=1` fixes the document id; font names come from the font
+file), so a regenerated report can be compared with the archived one. The creation date is the
+document's own business time when one is given (`created`, e.g. a sheet's close), never the wall
+clock; without one it stays reportlab's invariant placeholder.
 
     pdf = PdfReport(title="财务交账单", form_no="HNKJ/C4/1012")
     pdf.lines(["柜台：W01", "班次：2026-11-23 17:00–22:00"])
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Self
 from xml.sax.saxutils import escape
@@ -50,8 +53,10 @@ class PdfReport:
         form_no: str | None = None,
         wide: bool = False,
         base_size: float = 10,
+        created: datetime | None = None,
     ) -> None:
         self.title = title
+        self.created = created
         self.font = font or resolve_cjk_font()
         self.form_no = form_no
         self.pagesize = landscape(A4) if wide else A4
@@ -80,6 +85,13 @@ class PdfReport:
         from reportlab.platypus import Paragraph  # deferred: see the note at the top
 
         self._story.append(Paragraph(escape(text), self.styles.body))
+        return self
+
+    def note(self, text: str) -> Self:
+        """A line in the small style (e.g. the system's record of who signed, under a signature line)."""
+        from reportlab.platypus import Paragraph  # deferred: see the note at the top
+
+        self._story.append(Paragraph(escape(text), self.styles.small))
         return self
 
     def spacer(self, height_mm: float = 4) -> Self:
@@ -153,6 +165,9 @@ class PdfReport:
         return [c.width * mm if c.width else room * n / free for c, n in zip(columns, chars, strict=True)]
 
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        if self.created is not None:
+            stamp = pdf_date(self.created)
+            canvas.setDateFormatter(lambda *_ymdhms: stamp)
         canvas.saveState()
         canvas.setFont(self.font.name, 8)
         width, height = self.pagesize
@@ -160,6 +175,15 @@ class PdfReport:
         if self.form_no:
             canvas.drawRightString(width - _MARGIN, height - _MARGIN, f"表号：{self.form_no}")
         canvas.restoreState()
+
+
+def pdf_date(moment: datetime) -> str:
+    """A PDF date string (D:YYYYMMDDHHmmSS+08'00') of an aware datetime, in its own offset."""
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "-" if minutes < 0 else "+"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"D:{moment:%Y%m%d%H%M%S}{sign}{hours:02d}'{mins:02d}'"
 
 
 def _content_chars(column: Column, values: list[Cell]) -> int:

@@ -1,17 +1,22 @@
 """The settlement sheet (财务交账单) as an A4 PDF, drawn from the plain snapshot taken at close
 (counter_app.settlement.sheet_content) and the signatures recorded so far.
 
-Sections follow DOMAIN "Shifts, days, months" in its order. Signed steps show who and when (and
-finance's voucher number); unsigned steps show blank lines to sign on paper. The same snapshot and
-signatures always give the same bytes (PdfReport is deterministic).
+Sections follow DOMAIN "Shifts, days, months" in its order; the mid-shift self-checks (X reports)
+are a fact of the shift and sit in the header, not in a numbered section. Every step of the
+sign-off chain keeps its blank line for the handwritten signature; a step signed in the system
+adds, in small type under the line, who signed and when. Finance's voucher number, once recorded,
+is printed in the header and on finance's line. The PDF's creation date is the sheet's close
+time (from the snapshot), so the same snapshot and signatures always give the same bytes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from base.clock import BUSINESS_TZ
 from base.money import format_yuan
 from receipts.pdf_document import PdfReport
 from receipts.pdf_fonts import ResolvedFont
@@ -30,8 +35,8 @@ class SignatureLine:
 
 def render_settlement_sheet(content: dict[str, Any], *, signatures: Sequence[SignatureLine] = (),
                             font: ResolvedFont | None = None) -> bytes:  # fmt: skip
-    pdf = PdfReport(title=TITLE, font=font)
-    _header(pdf, content)
+    pdf = PdfReport(title=TITLE, font=font, created=_closed_at(content))
+    _header(pdf, content, signatures)
     _totals(pdf, content)
     _tenders(pdf, content)
     _refunds_and_voids(pdf, content)
@@ -43,12 +48,30 @@ def render_settlement_sheet(content: dict[str, Any], *, signatures: Sequence[Sig
     return pdf.build()
 
 
-def _header(pdf: PdfReport, c: dict[str, Any]) -> None:
-    pdf.lines([
+def _closed_at(c: dict[str, Any]) -> datetime | None:
+    """The close time of the snapshot (Asia/Shanghai text) as an aware datetime."""
+    try:
+        return datetime.strptime(c["closed_at"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=BUSINESS_TZ)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def voucher_of(signatures: Sequence[SignatureLine]) -> str | None:
+    """Finance's voucher number, once recorded (the last signature carries it)."""
+    return next((s.voucher_no for s in reversed(signatures) if s.voucher_no), None)
+
+
+def _header(pdf: PdfReport, c: dict[str, Any], signatures: Sequence[SignatureLine]) -> None:
+    lines = [
         f"{c['centre_name']}　交账单号：{c['sheet_no']}　Z 报告：{c['z_no']}",
         f"柜台：{c['workstation']}　营业员：{c['cashier'] or ''}　监督人：{c['supervisor'] or '无'}",
         f"开班：{c['opened_at']}　结账：{c['closed_at']}",
-    ])  # fmt: skip
+        "中途自查（X 报告）：" + ("、".join(c["x_reports"]) if c.get("x_reports") else "无"),
+    ]  # fmt: skip
+    voucher = voucher_of(signatures)
+    if voucher:
+        lines.append(f"财务凭证号：{voucher}")
+    pdf.lines(lines)
 
 
 def _totals(pdf: PdfReport, c: dict[str, Any]) -> None:
@@ -86,17 +109,21 @@ def _refunds_and_voids(pdf: PdfReport, c: dict[str, Any]) -> None:
 def _receipts(pdf: PdfReport, c: dict[str, Any]) -> None:
     pdf.heading("五、凭条号段与学校结算收据")
     span = c["receipt_range"]
+    voided = c.get("receipt_voided", 0)  # older snapshots lack it
+    tail = f"（含作废 {voided} 张）" if voided else ""
     pdf.paragraph(
-        f"凭条号段：{span[0]} 至 {span[1]}，共 {c['receipt_count']} 张" if span else "凭条号段：本班无凭条"
+        f"凭条号段：{span[0]} 至 {span[1]}，共 {c['receipt_count']} 张{tail}"
+        if span
+        else "凭条号段：本班无凭条"
     )
+    if c.get("other_receipts"):
+        pdf.paragraph("另有其他号段（不计入上列张数）：" + "、".join(c["other_receipts"]))
     if c["books"]:
         columns = [Column("收据本"), Column("页号段"), Column("本班已用"), Column("作废（原因）"), Column("空白"),
                    Column("已用", "int"), Column("作废", "int"), Column("空白", "int")]  # fmt: skip
         pdf.table(columns, [list(r) for r in c["books"]])
     else:
         pdf.paragraph("本班未领用学校结算收据")
-    if c["x_reports"]:
-        pdf.paragraph("中途自查（X 报告）：" + "、".join(c["x_reports"]))
 
 
 def _free_energy(pdf: PdfReport, c: dict[str, Any]) -> None:
@@ -145,12 +172,15 @@ def _sign_off(pdf: PdfReport, c: dict[str, Any], signatures: Sequence[SignatureL
     pdf.lines([f"审计序号：{c['audit_seq']}", f"审计链头：{c['audit_head']}"])
     signed = {s.label: s for s in signatures}
     pdf.spacer(4)
-    for label, _role in c["chain"]:
+    for label, role in c["chain"]:
         s = signed.get(label)
-        if s is None:
-            tail = "　凭证号：" + "_" * 12 if _role == "finance" else ""
-            pdf.paragraph(f"{label}（签字）：{'_' * 16}　日期：{'_' * 12}{tail}")
+        # The blank line stays for the handwritten signature whether or not the step is signed in
+        # the system; the system's record goes under it in small type.
+        if s is not None and s.voucher_no:
+            tail = f"　凭证号：{s.voucher_no}"
         else:
-            voucher = f"　凭证号：{s.voucher_no}" if s.voucher_no else ""
-            pdf.paragraph(f"{label}（签字）：{s.signer}　日期：{s.at}{voucher}")
-        pdf.spacer(3)
+            tail = "　凭证号：" + "_" * 12 if role == "finance" else ""
+        pdf.paragraph(f"{label}（签字）：{'_' * 20}　日期：{'_' * 12}{tail}")
+        if s is not None:
+            pdf.note(f"系统签字记录：{s.signer}　{s.at}")
+        pdf.spacer(6)  # vertical room for the handwriting above the next line

@@ -53,6 +53,7 @@ class SheetRow:
     signed_steps: int
     next_step: str | None  # the label of the step to sign next; None once frozen
     frozen: bool
+    voucher_no: str | None = None  # finance's voucher number, recorded at 签收 (frozen sheets)
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ def list_sheets(ctx: OpContext, *, since: date | None = None) -> list[SheetRow]:
             .subquery()
         )
         stmt = (
-            select(SettlementSheet, ShiftClosure, Shift.operator_id, Workstation.code, signed.c.n, SheetFreeze.id)
+            select(SettlementSheet, ShiftClosure, Shift.operator_id, Workstation.code, signed.c.n, SheetFreeze.id,
+                   SheetFreeze.voucher_no)
             .join(ShiftClosure, ShiftClosure.shift_id == SettlementSheet.shift_id)
             .join(Shift, Shift.id == SettlementSheet.shift_id)
             .join(Workstation, Workstation.id == SettlementSheet.workstation_id)
@@ -115,12 +117,13 @@ def list_sheets(ctx: OpContext, *, since: date | None = None) -> list[SheetRow]:
 
 
 def _sheet_row(s: DbSession, sheet: SettlementSheet, closure: ShiftClosure, cashier_id: int, code: str,
-               signed: int | None, freeze_id: int | None) -> SheetRow:  # fmt: skip
+               signed: int | None, freeze_id: int | None, voucher_no: str | None = None) -> SheetRow:  # fmt: skip
     steps = int(signed or 0)
     frozen = freeze_id is not None
     next_step = None if frozen or steps >= len(sheet.chain) else sheet.chain[steps][0]
     return SheetRow(sheet.sheet_no, sheet.shift_id, code, name_of(s, cashier_id) or "", closure.closed_at,
-                    closure.expected_fen, closure.counted_fen, closure.difference_fen, steps, next_step, frozen)  # fmt: skip
+                    closure.expected_fen, closure.counted_fen, closure.difference_fen, steps, next_step, frozen,
+                    voucher_no)  # fmt: skip
 
 
 # --- reports ----------------------------------------------------------------------------------------

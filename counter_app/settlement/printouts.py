@@ -17,7 +17,7 @@ from base.vocabulary import TENDER_LABELS
 from counter_app import row_seals
 from counter_app.results import ShiftTotals
 from counter_app.settlement.ledger_view import LINE_LABELS, PAYMENT_KINDS, shift_entries
-from counter_app.settlement.sheet_content import name_of
+from counter_app.settlement.sheet_content import name_of, shift_receipts
 from db.models import Shift, Workstation
 from db.models.settlement import SettlementSheet, ZReport
 from receipts.data import ReportRow, ShiftReport, VoidLine
@@ -48,7 +48,7 @@ def x_report_doc(session: Session, *, shift_id: int, totals: ShiftTotals, at: da
         by_tender=tuple(ReportRow(TENDER_LABELS[k], tender_counts.get(k, 0), v) for k, v in totals.by_tender.items()),
         first_receipt_no=totals.receipts[0] if totals.receipts else None,
         last_receipt_no=totals.receipts[1] if totals.receipts else None,
-        receipt_count=len({e.receipt_no for e in entries if e.receipt_no}),
+        receipt_count=len(shift_receipts(session, shift_id).numbers),  # the range's own set
         voids=tuple(VoidLine(e.receipt_no or "", -e.fen, e.reason or "") for e in entries if e.kind == "void"),
         free_ckwh=totals.free_ckwh, free_count=sum(1 for e in entries if e.free_ckwh),
         simulated=bool(shift.simulated),  # DOMAIN: simulated devices say so on every record

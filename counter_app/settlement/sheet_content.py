@@ -16,14 +16,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from base.clock import BUSINESS_TZ
 from base.vocabulary import TENDER_LABELS
 from counter_app.settlement import receipt_books
 from counter_app.settlement.ledger_view import LINE_LABELS, PAYMENT_KINDS, TENDER_ORDER, EntryRow
-from db.models import Shift, Workstation
+from db.models import LedgerEntry, Shift, Workstation
 from db.models.quota import QuotaBatch, QuotaBatchApproval, QuotaDelivery
+from db.models.receipts import MAIN_SERIES, Receipt, ReceiptEvent
 from db.models.security import Operator
 from db.models.settlement import ReceiptPage
 
@@ -148,6 +149,36 @@ def free_rows(session: Session, entries: Iterable[EntryRow]) -> list[list[Any]]:
     return list(acc.values())
 
 
+@dataclass(frozen=True)
+class ShiftReceipts:
+    """The shift's receipts of the main series, the set the sheet's 凭条号段 describes: the range,
+    the count and how many of them were voided all come from these rows. Numbers of other series
+    (退费审批单 …) are listed apart and are not part of the range or the count."""
+
+    numbers: list[str]  # main series, in issue order
+    voided: int  # of `numbers`: voided later (a receipt event, or a void/correction entry on it)
+    other: list[str]  # other series, in issue order
+
+
+def shift_receipts(session: Session, shift_id: int) -> ShiftReceipts:
+    rows = session.execute(
+        select(Receipt.id, Receipt.receipt_no, Receipt.series).where(Receipt.shift_id == shift_id)
+        .order_by(Receipt.series, Receipt.seq)
+    ).tuples().all()  # fmt: skip
+    main = [(rid, no) for rid, no, series in rows if series == MAIN_SERIES]
+    ids = [rid for rid, _no in main]
+    voided: set[int] = set()
+    if ids:
+        voided |= set(session.scalars(select(ReceiptEvent.receipt_id).where(
+            ReceiptEvent.receipt_id.in_(ids), ReceiptEvent.kind == "voided")))  # fmt: skip
+        original = aliased(LedgerEntry)
+        voided |= {rid for rid in session.scalars(
+            select(original.receipt_id).join(LedgerEntry, LedgerEntry.corrects_entry_id == original.id)
+            .where(LedgerEntry.kind == "void", original.receipt_id.in_(ids))) if rid is not None}  # fmt: skip
+    return ShiftReceipts([no for _rid, no in main], len(voided),
+                         [no for _rid, no, series in rows if series != MAIN_SERIES])  # fmt: skip
+
+
 def page_rows(session: Session, shift: Shift) -> list[list[Any]]:
     """Per book the cashier holds: [book, range, used in this shift, void (page: reason), blank]."""
     out = []
@@ -169,6 +200,7 @@ def build_content(session: Session, *, shift: Shift, entries: list[EntryRow], fi
                   chain: list[list[str]], receipt_range: tuple[str, str] | None, x_reports: list[datetime],
                   centre_name: str) -> dict[str, Any]:  # fmt: skip
     workstation = session.get(Workstation, shift.workstation_id)
+    issued = shift_receipts(session, shift.id)
     return {
         "sheet_no": sheet_no, "z_no": z_no, "centre_name": centre_name,
         "workstation": workstation.code if workstation else "", "shift_id": shift.id,
@@ -176,7 +208,9 @@ def build_content(session: Session, *, shift: Shift, entries: list[EntryRow], fi
         "opened_at": local_text(shift.opened_at), "closed_at": local_text(closed_at),
         "lines": line_rows(entries), "tenders": tender_rows(entries), "refunds": refund_rows(entries),
         "voids": void_rows(entries), "receipt_range": list(receipt_range) if receipt_range else None,
-        "receipt_count": len({e.receipt_no for e in entries if e.receipt_no}),
+        # The count describes the same rows as the range (main series, this shift), voids included.
+        "receipt_count": len(issued.numbers), "receipt_voided": issued.voided,
+        "other_receipts": issued.other,
         "books": page_rows(session, shift), "free": free_rows(session, entries),
         "suspense": suspense_rows(entries),
         "counted": [[d, n, d * n] for d, n in figures.counted.items()], "counted_fen": figures.counted_fen,

@@ -121,7 +121,8 @@ def sheet_info(session: Session, sheet_no: str) -> SheetInfo:
     signatures = tuple(
         (s.label, name_of(session, s.operator_id) or "", s.at) for s in _signatures(session, sheet.id)
     )
-    return SheetInfo(sheet_no, signatures, is_frozen(session, sheet.id))
+    voucher = session.scalar(select(SheetFreeze.voucher_no).where(SheetFreeze.sheet_id == sheet.id))
+    return SheetInfo(sheet_no, signatures, voucher is not None, voucher)
 
 
 def signature_lines(session: Session, sheet: SettlementSheet) -> list[SignatureLine]:

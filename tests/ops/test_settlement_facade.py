@@ -219,7 +219,7 @@ def test_sign_off_chain_to_frozen_and_the_month_close(world):
     assert frozen.value.code == "SHEET_FROZEN"
     out = world.tmp / "signed.pdf"
     out.write_bytes(qian.sheet_pdf(sheet_no=sheet_no))
-    assert "记-2026-11-001" in pdf_text(out) and "财务（签字）：qian" in pdf_text(out)
+    assert "记-2026-11-001" in pdf_text(out) and "系统签字记录：qian" in pdf_text(out)
 
     with pytest.raises(InputInvalid):  # the period (to 25 November) has not ended
         qian.close_month(period="2026-11", approval=world.approval("zhao"))

@@ -136,6 +136,8 @@ def sign_as(qtbot, runner, world, name: str, voucher: str = "") -> SheetsPage:
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     page.view.selectRow(0)
     wait_idle(qtbot, runner)
+    page.show_pdf()  # nobody signs unread
+    wait_idle(qtbot, runner)
     page.voucher.set_text(voucher)
     page.sign()
     wait_idle(qtbot, runner)
@@ -169,6 +171,8 @@ def test_sign_off_chain_refusals_and_the_frozen_sheet(qtbot, world, runner):
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     page.view.selectRow(0)
     wait_idle(qtbot, runner)
+    page.show_pdf()
+    wait_idle(qtbot, runner)
     page.sign()  # no voucher number yet
     wait_idle(qtbot, runner)
     assert "凭证号" in page.voucher.error.text()
@@ -176,10 +180,46 @@ def test_sign_off_chain_refusals_and_the_frozen_sheet(qtbot, world, runner):
     page.sign()
     wait_idle(qtbot, runner)
     assert "已签收冻结" in page.model.data(page.model.index(0, 7))
+    assert "PZ-2026-118" in page.model.data(page.model.index(0, 7))  # the voucher number is shown
+    assert "凭证号：PZ-2026-118" in page.signatures.text()
     assert "本单已冻结" in page.signatures.text() and not page.sign_button.isEnabled()
     page.sign()  # the button is off; the facade refuses too
     wait_idle(qtbot, runner)
     assert "冻结" in page.result.text()
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="the preview needs poppler's pdftoppm")
+def test_sheet_is_read_before_it_is_signed_and_every_page_can_be_seen(qtbot, world, ctx, runner):
+    """GIVEN a closed sheet WHEN its cashier selects it THEN the sign button stays off (and signing
+    by other means does nothing) until the sheet is opened; the viewer pages through every page."""
+    ctx.session.close_shift(counted={10000: 5})
+    page = page_for(qtbot, world, "zhang", SheetsPage)
+    page.activated()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    page.view.selectRow(0)
+    wait_idle(qtbot, runner)
+    assert page.view_button.isEnabled() and not page.sign_button.isEnabled()
+    assert not page.must_view.isHidden()
+    page.sign()  # a shortcut or a script: still refused before reading
+    wait_idle(qtbot, runner)
+    assert "尚无人签字" in page.signatures.text()
+    page.show_pdf()
+    wait_idle(qtbot, runner)
+    assert page.sign_button.isEnabled() and page.must_view.isHidden()
+    assert len(page.pages) >= 2, len(page.pages)  # the whole sheet, not page 1 only
+    total = len(page.pages)
+    assert page.page_label.text() == f"第 1 / {total} 页" and not page.prev_button.isEnabled()
+    first = page.page_image.pixmap().toImage()
+    for n in range(2, total + 1):
+        assert page.next_button.isEnabled()
+        page.next_button.click()
+        assert page.page_label.text() == f"第 {n} / {total} 页"
+    assert not page.next_button.isEnabled() and page.page_image.pixmap().toImage() != first
+    page.prev_button.click()
+    assert page.page_label.text() == f"第 {total - 1} / {total} 页"
+    page.sign()
+    wait_idle(qtbot, runner)
+    assert "已签字：营业员" in page.result.text()
 
 
 def test_sheet_pdf_first_page_shows(qtbot, world, ctx, runner, tmp_path, monkeypatch):

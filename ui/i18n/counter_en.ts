@@ -3416,8 +3416,38 @@ counter-admin tariff set --class dorm --price-e4 5883 --from TIME --basis DOCUME
     </message>
     <message>
         <location filename="../pages/sheets.py" line="136"/>
-        <source>查看第 1 页</source>
-        <translation>Show page 1</translation>
+        <source>查看交账单</source>
+        <translation>View the sheet</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="136"/>
+        <source>上一页</source>
+        <translation>Previous page</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="136"/>
+        <source>下一页</source>
+        <translation>Next page</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="136"/>
+        <source>第 {0} / {1} 页</source>
+        <translation>Page {0} of {1}</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="136"/>
+        <source>请先点“查看交账单”阅读本单，再签字</source>
+        <translation>Read the sheet first (View the sheet), then sign</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="136"/>
+        <source>已签收冻结（凭证号 {0}）</source>
+        <translation>Received and frozen (voucher {0})</translation>
+    </message>
+    <message>
+        <location filename="../pages/sheets.py" line="136"/>
+        <source>凭证号：{0}</source>
+        <translation>Voucher number: {0}</translation>
     </message>
     <message>
         <location filename="../pages/sheets.py" line="138"/>

@@ -4,8 +4,12 @@ The chain (营业员 → 部门助理 → 主管 → 财务 by default) is the f
 the NEXT step; finance's 签收 needs the voucher number and freezes the sheet. A refusal is shown
 under the sheet with what to do next (REVIEWER_CONFLICT: someone who did not sell in the shift
 signs; ROLE_FORBIDDEN: the person holding the step's role logs in; SHEET_FROZEN: nothing more to
-sign). The PDF is the facade's `sheet_pdf` (signatures so far): page 1 is shown with poppler's
-`pdftoppm` when it is installed, and "另存 PDF…" saves the whole sheet.
+sign). The PDF is the facade's `sheet_pdf` (signatures so far): every page is shown with poppler's
+`pdftoppm` when it is installed (上一页 / 下一页), and "另存 PDF…" saves the whole sheet.
+
+Nobody signs a sheet unread: the sign button stays off until the sheet was opened on this page in
+this session (the preview shown; where no preview tool is installed, the PDF saved to be opened
+outside, as the page then says).
 """
 
 from __future__ import annotations
@@ -56,6 +60,9 @@ def step_title(title: str | None) -> str:
 
 def sheet_state(row: Any) -> str:
     if row.frozen:
+        voucher = getattr(row, "voucher_no", None)
+        if voucher:
+            return translate("Sheets", "已签收冻结（凭证号 {0}）").format(voucher)
         return translate("Sheets", "已签收冻结")
     return translate("Sheets", "待{0}签字").format(step_title(row.next_step))
 
@@ -83,6 +90,9 @@ def signatures_text(info: Any) -> str:
     ] or [translate("Sheets", "尚无人签字")]
     if info.frozen:
         lines.append(translate("Sheets", "财务已签收，本单已冻结"))
+    voucher = getattr(info, "voucher_no", None)
+    if voucher:
+        lines.append(translate("Sheets", "凭证号：{0}").format(voucher))
     return "\n".join(lines)
 
 
@@ -96,8 +106,8 @@ def refusal_text(exc: BaseException, next_step: str | None) -> str:
     return text
 
 
-def first_page_png(pdf: bytes, dpi: int = 60) -> bytes | None:
-    """Page 1 as PNG via poppler (`pdftoppm`); None without it. Runs on the worker."""
+def page_pngs(pdf: bytes, dpi: int = 60) -> list[bytes] | None:
+    """Every page as PNG, in order, via poppler (`pdftoppm`); None without it. Runs on the worker."""
     tool = shutil.which("pdftoppm")
     if tool is None:
         return None
@@ -105,13 +115,16 @@ def first_page_png(pdf: bytes, dpi: int = 60) -> bytes | None:
         source, target = Path(folder) / "sheet.pdf", Path(folder) / "page"
         source.write_bytes(pdf)
         done = subprocess.run(  # noqa: S603 — a fixed tool on our own PDF
-            [tool, "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(source), str(target)],
+            [tool, "-png", "-r", str(dpi), str(source), str(target)],
             capture_output=True,
-            timeout=30,
+            timeout=60,
             check=False,
         )
-        png = target.with_suffix(".png")
-        return png.read_bytes() if done.returncode == 0 and png.exists() else None
+        if done.returncode != 0:
+            return None
+        # page-1.png … or page-01.png … (zero-padded to the page count's width): order by number
+        files = sorted(Path(folder).glob("page-*.png"), key=lambda f: int(f.stem.rsplit("-", 1)[1]))
+        return [f.read_bytes() for f in files] or None
 
 
 class SheetsPage(Page):
@@ -122,6 +135,10 @@ class SheetsPage(Page):
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
         self.info: Any = None
+        self.viewed: set[str] = set()  # sheets opened on this page in this session: may be signed
+        self.pages: list[bytes] = []
+        self.page_index = 0
+        self.preview_missing = False
         self.model = sheets_model(self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -145,8 +162,13 @@ class SheetsPage(Page):
         self.voucher.setVisible("finance" in self.ctx.roles)
         self.sign_button = QPushButton(translate("Sheets", "本人签字（{0}）").format(self.ctx.operator_name))
         self.sign_button.clicked.connect(self.sign)
-        self.view_button = QPushButton(translate("Sheets", "查看第 1 页"))
+        self.view_button = QPushButton(translate("Sheets", "查看交账单"))
         self.view_button.clicked.connect(self.show_pdf)
+        self.prev_button = QPushButton(translate("Sheets", "上一页"))
+        self.prev_button.clicked.connect(lambda: self.turn(-1))
+        self.next_button = QPushButton(translate("Sheets", "下一页"))
+        self.next_button.clicked.connect(lambda: self.turn(1))
+        self.page_label = QLabel()
         self.save_button = QPushButton(translate("Sheets", "另存 PDF…"))
         self.save_button.clicked.connect(self.save_pdf)
         buttons = QHBoxLayout()
@@ -154,13 +176,22 @@ class SheetsPage(Page):
             button.setEnabled(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
+        paging = QHBoxLayout()
+        for widget in (self.prev_button, self.page_label, self.next_button):
+            widget.setEnabled(False)
+            paging.addWidget(widget)
+        paging.addStretch(1)
+        self.must_view = info_label(translate("Sheets", "请先点“查看交账单”阅读本单，再签字"))
+        self.must_view.setVisible(False)
         self.result = info_label()
         self.page_image = QLabel()
         self.page_image.setAlignment(Qt.AlignmentFlag.AlignLeft)
         column.addWidget(self.signatures)
         column.addWidget(self.voucher)
         column.addLayout(buttons)
+        column.addWidget(self.must_view)
         column.addWidget(self.result)
+        column.addLayout(paging)
         column.addWidget(self.page_image)
         return box
 
@@ -194,7 +225,7 @@ class SheetsPage(Page):
         sheet_no, session = self.model.row(row).sheet_no, self.ctx.session
         if self.info is None or self.info.sheet_no != sheet_no:  # a refresh keeps what was said
             self.result.clear()
-            self.page_image.clear()
+            self._set_pages([])
         FacadeOp(self, lambda: session.sheet_info(sheet_no=sheet_no)).success(self._show_info).failure(
             self._failed
         ).run()
@@ -204,14 +235,27 @@ class SheetsPage(Page):
         self.signatures.setText(
             translate("Sheets", "交账单 {0}\n").format(info.sheet_no) + signatures_text(info)
         )
-        self.sign_button.setEnabled(not info.frozen)
+        self._update_sign_button()
         self.view_button.setEnabled(True)
         self.save_button.setEnabled(True)
 
     # --- signing -------------------------------------------------------------------------------------
+    def may_sign(self) -> bool:
+        """The shown sheet is not frozen and was opened on this page in this session."""
+        return self.info is not None and not self.info.frozen and self.info.sheet_no in self.viewed
+
+    def _update_sign_button(self) -> None:
+        self.sign_button.setEnabled(self.may_sign())
+        self.must_view.setVisible(
+            self.info is not None and not self.info.frozen and self.info.sheet_no not in self.viewed
+        )
+
     def sign(self) -> None:
         row = self.current_row()
         if row is None:
+            return
+        if row.sheet_no not in self.viewed:
+            self.must_view.setVisible(True)  # a shortcut or a script: still no signing unread
             return
         voucher, session = self.voucher.text() or None, self.ctx.session
         self.sign_button.setEnabled(False)
@@ -228,7 +272,7 @@ class SheetsPage(Page):
         self.refresh()
 
     def _sign_refused(self, exc: BaseException, next_step: str | None) -> None:
-        self.sign_button.setEnabled(self.info is not None and not self.info.frozen)
+        self._update_sign_button()
         if getattr(exc, "field", None) == "voucher_no":
             self.voucher.setVisible(True)
             self.voucher.show_error(error_text(exc))
@@ -241,17 +285,46 @@ class SheetsPage(Page):
         sheet_no, session = self.current_sheet_no(), self.ctx.session
         if not sheet_no:
             return
-        FacadeOp(self, lambda: first_page_png(session.sheet_pdf(sheet_no=sheet_no))).success(
-            self._show_page
+        FacadeOp(self, lambda: page_pngs(session.sheet_pdf(sheet_no=sheet_no))).success(
+            lambda pages: self._show_pages(sheet_no, pages)
         ).failure(self._failed).run()
 
-    def _show_page(self, png: bytes | None) -> None:
-        if png is None:
+    def _show_pages(self, sheet_no: str, pages: list[bytes] | None) -> None:
+        if sheet_no != self.current_sheet_no():
+            return  # another sheet was chosen meanwhile
+        if pages is None:
+            self.preview_missing = True
             self.result.setText(
                 translate("Sheets", "本机没有 PDF 预览工具（pdftoppm）：请用“另存 PDF…”后打开")
             )
             return
-        self.page_image.setPixmap(QPixmap.fromImage(QImage.fromData(png)))
+        self.viewed.add(sheet_no)
+        self._set_pages(pages)
+        self._update_sign_button()
+
+    def _set_pages(self, pages: list[bytes]) -> None:
+        self.pages, self.page_index = pages, 0
+        self._show_current_page()
+
+    def turn(self, step: int) -> None:
+        if self.pages:
+            self.page_index = max(0, min(len(self.pages) - 1, self.page_index + step))
+            self._show_current_page()
+
+    def _show_current_page(self) -> None:
+        if not self.pages:
+            self.page_image.clear()
+            self.page_label.clear()
+            for widget in (self.prev_button, self.page_label, self.next_button):
+                widget.setEnabled(False)
+            return
+        self.page_image.setPixmap(QPixmap.fromImage(QImage.fromData(self.pages[self.page_index])))
+        self.page_label.setText(
+            translate("Sheets", "第 {0} / {1} 页").format(self.page_index + 1, len(self.pages))
+        )
+        self.page_label.setEnabled(True)
+        self.prev_button.setEnabled(self.page_index > 0)
+        self.next_button.setEnabled(self.page_index < len(self.pages) - 1)
 
     @classmethod
     def ask_save_path(cls, parent: QWidget | None, suggested: str) -> str | None:
@@ -271,9 +344,13 @@ class SheetsPage(Page):
             Path(path).write_bytes(session.sheet_pdf(sheet_no=sheet_no))
             return path
 
-        FacadeOp(self, write).success(
-            lambda p: self.result.setText(translate("Sheets", "已保存：{0}").format(p))
-        ).failure(self._failed).run()
+        FacadeOp(self, write).success(lambda p: self._saved(sheet_no, p)).failure(self._failed).run()
+
+    def _saved(self, sheet_no: str | None, path: str) -> None:
+        self.result.setText(translate("Sheets", "已保存：{0}").format(path))
+        if self.preview_missing and sheet_no:  # no preview here: the saved file is how it is read
+            self.viewed.add(sheet_no)
+            self._update_sign_button()
 
     def _failed(self, exc: BaseException) -> None:
         self.result.setStyleSheet(ERROR_STYLE)
