@@ -30,7 +30,11 @@ class LockScreen(QWidget):
     unlocked = Signal(object)  # the operator's fresh session
     supervisor_unlocked = Signal(object)  # the supervisor's session; shift close/hand-over only
 
-    def __init__(self, counter: Any, operator: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, counter: Any, operator: str, parent: QWidget | None = None, *, shown_name: str | None = None
+    ) -> None:
+        """`operator` is the login id the unlock is checked against; `shown_name` the name a person
+        reads in the heading (the display name; the login id when none is given)."""
         super().__init__(parent)
         self.counter, self.operator = counter, operator
         self.name = Field(translate("Lock", "工号或姓名"))
@@ -44,7 +48,7 @@ class LockScreen(QWidget):
         self.password.edit.returnPressed.connect(self.unlock)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        title = heading(translate("Lock", "已锁定 —— {0} 的班次").format(operator))
+        title = heading(translate("Lock", "已锁定 —— {0} 的班次").format(shown_name or operator))
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(title)
         form = QFormLayout()

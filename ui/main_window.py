@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         self.screens = QStackedWidget()
         self.work_area = self._work_area(keys or visible_keys(ctx.role))
         self.screens.addWidget(self.work_area)
-        self.lock_screen = LockScreen(ctx.counter, ctx.operator)
+        self.lock_screen = LockScreen(ctx.counter, ctx.operator, shown_name=ctx.operator_name)
         self.lock_screen.unlocked.connect(self.unlock)
         self.lock_screen.supervisor_unlocked.connect(self.unlock_for_shift_close)
         self.screens.addWidget(self.lock_screen)
