@@ -10,10 +10,6 @@ logged-in person may look (the account page is every seller's, and the head's li
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import InputInvalid
@@ -28,20 +24,8 @@ from counter_app.results import (
     NoticeLine,
     WriteBackLine,
 )
-from db.models import (
-    Account,
-    AccountEvent,
-    Building,
-    Card,
-    CardEvent,
-    LedgerEntry,
-    Notice,
-    NoticePayment,
-    Receipt,
-    Room,
-    Workstation,
-)
-from db.models.security import Operator
+from db.models import Account, Building, Room
+from db.queries.account_history import account_event_page, card_page, ledger_page, notice_page, operator_names
 
 HISTORY_LIMIT = 100
 HISTORY_LIMIT_MAX = 1_000
@@ -56,7 +40,7 @@ def account_history(ctx: OpContext, *, account_no: str, limit: int = HISTORY_LIM
     with ctx.reading() as s:
         ctx.operator_id  # noqa: B018 — logged in; any role may look
         account = account_no_or_room(ctx, s, account_no)
-        names = _names(s)
+        names = operator_names(s)
         more: dict[str, int] = {}
         purchases = _ledger(s, account, limit, names, more)
         cards = _cards(s, account, limit, names, more)
@@ -71,42 +55,13 @@ def account_history(ctx: OpContext, *, account_no: str, limit: int = HISTORY_LIM
             meter_model=account.meter_model, beds=account.beds,
             occupants=account.occupants_undergrad + account.occupants_master + account.occupants_phd,
             purchases=purchases, cards=cards, write_backs=write_backs, notices=notices, events=events,
-            more=more,
+            more={name: n for name, n in more.items() if n},  # only the lists that were cut
         )  # fmt: skip
-
-
-def _names(s: DbSession) -> dict[int, str]:
-    """Operator id → the name a person reads (display name, else the login)."""
-    return {row.id: row.display_name or row.name for row in s.execute(select(Operator.id, Operator.name,
-                                                                              Operator.display_name))}  # fmt: skip
-
-
-def _page(s: DbSession, query: Select[Any], count_of: Select[Any], limit: int, name: str,
-          more: dict[str, int]) -> Sequence[Any]:  # fmt: skip
-    """The newest `limit` rows of `query`; the rest counted into `more[name]` (only when present)."""
-    rows = s.execute(query.limit(limit + 1)).all()
-    if len(rows) > limit:
-        total = s.scalar(select(func.count()).select_from(count_of.subquery())) or 0
-        more[name] = int(total) - limit
-    return rows[:limit]
 
 
 def _ledger(s: DbSession, account: Account, limit: int, names: dict[int, str],
             more: dict[str, int]) -> tuple[LedgerLine, ...]:  # fmt: skip
-    where = LedgerEntry.account_id == account.id
-    query = (
-        select(LedgerEntry, Receipt.receipt_no, Workstation.code)
-        .outerjoin(Receipt, Receipt.id == LedgerEntry.receipt_id)
-        .outerjoin(Workstation, Workstation.id == LedgerEntry.workstation_id)
-        .where(where)
-        .order_by(LedgerEntry.at.desc(), LedgerEntry.id.desc())
-    )
-    rows = _page(s, query, select(LedgerEntry.id).where(where), limit, "purchases", more)
-    ids = [row[0].id for row in rows]
-    voided = set(
-        s.scalars(select(LedgerEntry.corrects_entry_id).where(
-            LedgerEntry.kind == "void", LedgerEntry.corrects_entry_id.in_(ids)))
-    ) if ids else set()  # fmt: skip
+    rows, more["purchases"], voided = ledger_page(s, account.id, limit)
     return tuple(
         LedgerLine(
             at=entry.at,
@@ -127,14 +82,7 @@ def _ledger(s: DbSession, account: Account, limit: int, names: dict[int, str],
 
 def _cards(s: DbSession, account: Account, limit: int, names: dict[int, str],
            more: dict[str, int]) -> tuple[CardLine, ...]:  # fmt: skip
-    where = CardEvent.account_id == account.id
-    query = (
-        select(CardEvent, Card.serial, Card.status)
-        .join(Card, Card.id == CardEvent.card_id)
-        .where(where)
-        .order_by(CardEvent.at.desc(), CardEvent.id.desc())
-    )
-    rows = _page(s, query, select(CardEvent.id).where(where), limit, "cards", more)
+    rows, more["cards"] = card_page(s, account.id, limit)
     return tuple(
         CardLine(
             at=event.at,
@@ -151,9 +99,7 @@ def _cards(s: DbSession, account: Account, limit: int, names: dict[int, str],
 def _write_backs(
     s: DbSession, account: Account, limit: int, more: dict[str, int]
 ) -> tuple[WriteBackLine, ...]:
-    where = (AccountEvent.account_id == account.id, AccountEvent.kind == "write_back_seen")
-    query = select(AccountEvent).where(*where).order_by(AccountEvent.at.desc(), AccountEvent.id.desc())
-    rows = _page(s, query, select(AccountEvent.id).where(*where), limit, "write_backs", more)
+    rows, more["write_backs"] = account_event_page(s, account.id, limit, write_backs=True)
     return tuple(
         WriteBackLine(seen_at=event.at, write_back=write_back_from_json(event.data))
         for (event,) in rows
@@ -162,15 +108,7 @@ def _write_backs(
 
 
 def _notices(s: DbSession, account: Account, limit: int, more: dict[str, int]) -> tuple[NoticeLine, ...]:
-    where = Notice.account_id == account.id
-    query = (
-        select(Notice, NoticePayment.at, Receipt.receipt_no)
-        .outerjoin(NoticePayment, NoticePayment.notice_id == Notice.id)
-        .outerjoin(Receipt, Receipt.id == NoticePayment.receipt_id)
-        .where(where)
-        .order_by(Notice.created_at.desc(), Notice.id.desc())
-    )
-    rows = _page(s, query, select(Notice.id).where(where), limit, "notices", more)
+    rows, more["notices"] = notice_page(s, account.id, limit)
     return tuple(
         NoticeLine(
             notice_no=notice.notice_no,
@@ -187,9 +125,7 @@ def _notices(s: DbSession, account: Account, limit: int, more: dict[str, int]) -
 
 def _events(s: DbSession, account: Account, limit: int, names: dict[int, str],
             more: dict[str, int]) -> tuple[EventLine, ...]:  # fmt: skip
-    where = (AccountEvent.account_id == account.id, AccountEvent.kind != "write_back_seen")
-    query = select(AccountEvent).where(*where).order_by(AccountEvent.at.desc(), AccountEvent.id.desc())
-    rows = _page(s, query, select(AccountEvent.id).where(*where), limit, "events", more)
+    rows, more["events"] = account_event_page(s, account.id, limit, write_backs=False)
     return tuple(
         EventLine(
             at=event.at,
