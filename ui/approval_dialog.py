@@ -57,11 +57,26 @@ class ApprovalRequest:
     extra: tuple[tuple[str, str], ...] = ()
     # The core's words for the bound payload; when set, the dialog shows these and nothing UI-built.
     summary: ApprovalSummary | None = None
+    # What people read for the maker (张敏); `maker` is the login id the self-approval check compares.
+    maker_name: str = ""
 
     @classmethod
-    def from_preview(cls, preview: ApprovalPreview, maker: str) -> ApprovalRequest:
+    def from_preview(cls, preview: ApprovalPreview, maker: str, maker_name: str = "") -> ApprovalRequest:
         assert preview.summary is not None, "a preview that needs a co-signature carries its summary"
-        return cls(operation=preview.summary.title(current_language()), maker=maker, summary=preview.summary)
+        return cls(
+            operation=preview.summary.title(current_language()),
+            maker=maker,
+            summary=preview.summary,
+            maker_name=maker_name,
+        )
+
+    @property
+    def maker_shown(self) -> str:
+        return self.maker_name or self.maker
+
+    def is_maker(self, name: str) -> bool:
+        """The supervisor typed the maker's own login id or display name (either logs in)."""
+        return bool(name) and name in {self.maker, self.maker_name}
 
     @property
     def shown_sha256(self) -> str | None:
@@ -72,12 +87,12 @@ class ApprovalRequest:
             lang = "en" if current_language() == "en" else "zh"
             return [
                 (translate("Approval", "操作"), self.summary.title(lang)),
-                (translate("Approval", "经办人"), self.maker),
+                (translate("Approval", "经办人"), self.maker_shown),
                 *self.summary.rows(lang),
             ]
         rows = [
             (translate("Approval", "操作"), self.operation),
-            (translate("Approval", "经办人"), self.maker),
+            (translate("Approval", "经办人"), self.maker_shown),
         ]
         if self.account:
             rows.append((translate("Approval", "账户"), self.account))
@@ -151,7 +166,7 @@ class ApprovalDialog(QDialog):
         creds.addRow(translate("Approval", "密码"), self.password_edit)
         layout.addLayout(creds)
         retry_name = _last_signer[1] if problem and _last_signer and _last_signer[0] == request else ""
-        if retry_name and retry_name != request.maker and problem != explain_refusal("SELF_APPROVAL"):
+        if retry_name and not request.is_maker(retry_name) and problem != explain_refusal("SELF_APPROVAL"):
             self.name_edit.setText(retry_name)
             self.password_edit.setFocus()
         else:
@@ -186,7 +201,7 @@ class ApprovalDialog(QDialog):
             self.problem_label.setText(translate("Approval", "请输入监督人姓名和密码"))
             (self.password_edit if name else self.name_edit).setFocus()
             return
-        if name == self.request.maker:
+        if self.request.is_maker(name):
             self.problem_label.setText(explain_refusal("SELF_APPROVAL"))
             self.password_edit.clear()
             self.name_edit.selectAll()

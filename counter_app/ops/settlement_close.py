@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session as DbSession
 from base.clock import BUSINESS_TZ, business_date
 from base.errors import InputInvalid
 from counter_app import backups, printing, queueing
+from counter_app.approval_summary import PreviewWouldWrite, previewing
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.ops.common import open_shift_row
@@ -62,7 +63,7 @@ def close_shift(
     ctx: OpContext, *, counted: Mapping[Any, Any], difference_reason: str | None = None,
     approval: Approval | None = None, reports_dir: Path | None = None,
 ) -> SettlementInfo:  # fmt: skip
-    shift_id = declare_count(ctx, counted=counted)
+    shift_id = _declared_shift_id(ctx) if previewing() else declare_count(ctx, counted=counted)
     with ctx.uow() as s:
         ctx.require_role(s, *SELLING_ROLES)
         info = closing.close_shift(ctx, s, shift_id=shift_id, difference_reason=difference_reason,
@@ -76,6 +77,18 @@ def close_shift(
         backups.Backend(ctx.engine, ctx.keys, ctx.clock, ctx.workstation.code, ctx.high_water), "close"
     )
     return SettlementInfo(info.sheet_no, info.expected_fen, info.counted_fen, info.difference_fen, pdf_path)
+
+
+def _declared_shift_id(ctx: OpContext) -> int:
+    """For a preview of the close (Session.approval_preview): the open shift whose count is already
+    declared, read without writing, so the preview reaches the co-signature of the difference. A
+    shift not counted yet has no difference to preview (the real close declares the count first)."""
+    with ctx.reading() as s:
+        shift = open_shift_row(ctx, s)
+        shift_close.require_no_pending_writes(s, shift.id)
+        if shift_close.declared_count(s, shift.id) is None:
+            raise PreviewWouldWrite()
+        return shift.id
 
 
 def declare_count(ctx: OpContext, *, counted: Mapping[Any, Any]) -> int:

@@ -38,6 +38,25 @@ def test_refuses_the_makers_own_name_up_front(qtbot):
     assert "本人" in dialog.problem_label.text()
 
 
+def test_the_maker_is_shown_by_name_and_refused_by_name_or_login_id(qtbot):
+    """Either logs in (issue 14 §2), so either is the maker's own signature; people read the name."""
+    named = ApprovalRequest("更正", maker="wang", maker_name="王芳", amount_fen=5000)
+    assert dict(named.rows())["经办人"] == "王芳"
+    for typed in ("王芳", "wang"):
+        dialog = ApprovalDialog(None, named, Approval)
+        qtbot.addWidget(dialog)
+        dialog.name_edit.setText(typed)
+        dialog.password_edit.setText("pw")
+        dialog.try_accept()
+        assert dialog.approval is None and dialog.problem_label.text() == explain_refusal("SELF_APPROVAL")
+    dialog = ApprovalDialog(None, named, Approval)
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("李强")
+    dialog.password_edit.setText("pw")
+    dialog.try_accept()
+    assert dialog.approval is not None and dialog.approval.name == "李强"
+
+
 def test_returns_the_supervisors_credentials(qtbot):
     dialog = ApprovalDialog(None, request(), Approval)
     qtbot.addWidget(dialog)

@@ -101,8 +101,11 @@ def test_a_reason_then_the_supervisor_then_a_confirmed_close(qtbot, page, world,
     answers.append(True)
     page.close_shift()
     qtbot.waitUntil(lambda: "交账单" in page.result.text(), timeout=10_000)
-    assert signed[0].amount_fen == 10_000 and signed[0].reason == "找零多找"
-    assert "应有 ￥600.00" in dict(signed[0].rows()).get("清点", "")
+    # The supervisor reads the core's words for the payload the approval binds, not UI-built text
+    shown = dict(signed[0].rows())
+    assert signed[0].summary is not None and signed[0].shown_sha256 == signed[0].summary.sha256
+    assert (shown["差额"], shown["原因"], shown["应有现金"]) == ("￥100.00 短款", "找零多找", "￥600.00")
+    assert shown["经办人"] == page.ctx.operator_name
     (closure,) = db_rows(world, ShiftClosure)
     assert (closure.counted_fen, closure.difference_fen, closure.difference_reason) == (
         50_000,

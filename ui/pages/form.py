@@ -148,7 +148,7 @@ class ActionForm(QGroupBox):
         self.last_preview = preview
         self._previewed_none = not preview.needed
         if preview.needed and not preview.queued:
-            request = ApprovalRequest.from_preview(preview, self.ctx.operator)
+            request = ApprovalRequest.from_preview(preview, self.ctx.operator, self.ctx.operator_name)
             approval = ApprovalDialog.ask(self, request, self.ctx.approval_factory, problem)
             if approval is None:
                 return
@@ -167,6 +167,7 @@ class ActionForm(QGroupBox):
         return ApprovalRequest(
             operation=self.title(),
             maker=self.ctx.operator,
+            maker_name=self.ctx.operator_name,
             account=kwargs.get("account_no") or kwargs.get("receipt_no"),
             amount_fen=kwargs.get("amount_fen"),
             energy_ckwh=kwargs.get("energy_ckwh") or kwargs.get("carried_ckwh"),

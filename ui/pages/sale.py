@@ -406,7 +406,7 @@ class SalePage(Page):
         if not preview.needed:  # the previous purchase has been loaded meanwhile: an ordinary sale
             self.submit()
             return
-        request = ApprovalRequest.from_preview(preview, self.ctx.operator)
+        request = ApprovalRequest.from_preview(preview, self.ctx.operator, self.ctx.operator_name)
         approval = ApprovalDialog.ask(self, request, self.ctx.approval_factory, problem)
         if approval is not None:
             self.submit(override_reason=reason, approval=approval)

@@ -357,7 +357,7 @@ class SettingsPage(Page):
         ).failure(lambda exc: self._failed(exc, key)).run()
 
     def ask_approval(self, preview: Any, problem: str) -> Any:
-        request = ApprovalRequest.from_preview(preview, self.ctx.operator)
+        request = ApprovalRequest.from_preview(preview, self.ctx.operator, self.ctx.operator_name)
         return ApprovalDialog.ask(self, request, self.ctx.approval_factory, problem)
 
     def _saved(self, key: str) -> None:

@@ -281,6 +281,33 @@ class ShiftPage(Page):
             ),
         ).success(self._closed).failure(self._close_failed).run()
 
+    def _co_sign_difference(self, problem: str) -> None:
+        """The supervisor signs the core's own words for the difference (counted, expected, reason),
+        the payload the approval binds, not a text built here (issue 14 §4)."""
+        declared, session = self.declared, self.ctx.session
+        if declared is None:
+            return
+        reason = self.reason.text().strip() or None
+        self.close_button.setEnabled(False)
+        FacadeOp(
+            self,
+            lambda: session.approval_preview(
+                "close_shift", counted=declared.counted, difference_reason=reason
+            ),
+        ).success(lambda preview: self._ask_difference(preview, problem)).failure(
+            self._close_failed
+        ).run()
+
+    def _ask_difference(self, preview: Any, problem: str) -> None:
+        self.close_button.setEnabled(True)
+        if not preview.needed:  # nothing to co-sign after all (the count was re-declared)
+            self.close_shift()
+            return
+        request = ApprovalRequest.from_preview(preview, self.ctx.operator, self.ctx.operator_name)
+        approval = ApprovalDialog.ask(self, request, self.ctx.approval_factory, problem)
+        if approval is not None:
+            self.close_shift(approval)
+
     def _closed(self, result: Any) -> None:
         self.closed = True
         self.close_button.setEnabled(False)
@@ -292,21 +319,7 @@ class ShiftPage(Page):
         self.close_button.setEnabled(True)
         code = getattr(exc, "code", "")
         if code in {"APPROVAL_REQUIRED", "APPROVAL_INVALID", "SELF_APPROVAL"}:
-            request = ApprovalRequest(
-                translate("Shift", "结班差额"),
-                self.ctx.operator,
-                amount_fen=abs(self.declared.difference_fen),
-                reason=self.reason.text(),
-                extra=((translate("Shift", "清点"), figures_text(self.declared)),),
-            )
-            approval = ApprovalDialog.ask(
-                self,
-                request,
-                self.ctx.approval_factory,
-                error_text(exc) if code != "APPROVAL_REQUIRED" else "",
-            )
-            if approval is not None:
-                self.close_shift(approval)
+            self._co_sign_difference(error_text(exc) if code != "APPROVAL_REQUIRED" else "")
             return
         self.result.setStyleSheet(ERROR_STYLE)
         self.result.setText(error_text(exc))
