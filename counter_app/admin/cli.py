@@ -49,6 +49,7 @@ EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 HANDLERS: dict[str, Handler] = {
     "init": operators.init_database,
     "operator add": operators.operator_add,
+    "operator rename": operators.operator_rename,
     "operator disable": operators.operator_disable,
     "operator reset-password": operators.operator_reset_password,
     "supervisor appoint": operators.supervisor_appoint,

@@ -1,4 +1,4 @@
-"""People: `init`, `operator add|disable|reset-password`, `supervisor appoint`.
+"""People: `init`, `operator add|rename|disable|reset-password`, `supervisor appoint`.
 
 An administrator acts (`--as`); adding an operator, resetting a password, and disabling or demoting
 the head, an assistant or a 监督人 are co-signed by a second person (`--approver`; who may co-sign
@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import InputInvalid
+from counter_app import audit
 from counter_app.admin.command import CommandContext, Invocation, acting, iso
 from counter_app.admin.door import AdminSession, choose_clock
 from counter_app.approvals import Approval
@@ -22,6 +24,7 @@ from counter_app.powers import co_sign, protected_roles_of
 from counter_app.roles import appoint_supervisor as appoint
 from counter_app.roles import grant_role, revoke_role, roles_of
 from db.engine import make_engine
+from db.models.security import Operator
 from db.queries.security import operator_id_by_name
 
 # --- handlers --------------------------------------------------------------------------------------
@@ -42,8 +45,16 @@ def operator_add(ctx: CommandContext) -> int:
     a = ctx.args
     with acting(ctx.invocation()) as admin:
         add_operator(admin, name=a.name, role=a.role, password=ctx.credentials.new_password(a.name),
-                     approval=ctx.approval)  # fmt: skip
+                     approval=ctx.approval, display_name=a.display_name)  # fmt: skip
     ctx.out.line(f"已添加操作员 {a.name}（{a.role}），确认人 {ctx.credentials.approver}")
+    return 0
+
+
+def operator_rename(ctx: CommandContext) -> int:
+    a = ctx.args
+    with acting(ctx.invocation()) as admin:
+        shown = rename_operator(admin, name=a.name, display_name=a.display_name)
+    ctx.out.line(f"{a.name} 的姓名已改为 {shown}（登录名不变）")
     return 0
 
 
@@ -93,17 +104,53 @@ def operator_id(s: DbSession, name: str) -> int:
 
 
 def add_operator(admin: AdminSession, *, name: str, role: str, password: str,
-                 approval: Approval | None) -> int:  # fmt: skip
+                 approval: Approval | None, display_name: str | None = None) -> int:  # fmt: skip
     """A new person with one role: an administrator acts, a second person co-signs."""
     ctx = admin.ctx
     with ctx.uow() as s:
         ctx.require_role(s, "admin")
+        shown = check_display_name(s, display_name, name) if display_name else None
         approval_id = co_sign(ctx, s, approval, "operator.add", {"name": name, "role": role})
         operator = create_operator(s, name=name, password=password, actor_id=ctx.operator_id,
-                                   workstation=ctx.place, clock=ctx.clock, hasher=ctx.hasher)  # fmt: skip
+                                   workstation=ctx.place, clock=ctx.clock, hasher=ctx.hasher,
+                                   display_name=shown)  # fmt: skip
         grant_role(s, operator_id=operator.id, role=role, granted_by_id=ctx.operator_id,
                    workstation=ctx.place, clock=ctx.clock, approval_id=approval_id)  # fmt: skip
         return operator.id
+
+
+def rename_operator(admin: AdminSession, *, name: str, display_name: str) -> str:
+    """The name people read (login, lock screen, receipts' 经办人). Not co-signed: it grants no
+    power (the login id, which grants and approvals name, stays); audited with both names."""
+    ctx = admin.ctx
+    with ctx.uow() as s:
+        ctx.require_role(s, "admin")
+        operator = s.get(Operator, operator_id(s, name))
+        assert operator is not None
+        shown = check_display_name(s, display_name, name)
+        before = operator.display_name
+        operator.display_name = shown
+        s.flush()
+        audit.record(s, kind="operator.renamed", actor_id=ctx.operator_id, workstation=ctx.place,
+                     subject=operator, payload={"name": name, "from": before, "to": shown},
+                     clock=ctx.clock)  # fmt: skip
+        return shown
+
+
+def check_display_name(s: DbSession, display_name: str, name: str) -> str:
+    """A display name logs in too (auth.resolve_login_name), so it may not be another person's
+    login id or display name: typing it would otherwise name two people."""
+    shown = display_name.strip()
+    if not shown or len(shown) > 64 or shown != " ".join(shown.split()):
+        raise InputInvalid(f"姓名无效：{display_name!r}", detail_en=f"invalid display name {display_name!r}",
+                           field="display_name")  # fmt: skip
+    taken = s.scalar(select(Operator.name).where(
+        Operator.name != name, or_(Operator.name == shown, Operator.display_name == shown)
+    ))  # fmt: skip
+    if taken is not None:
+        raise InputInvalid(f"“{shown}”已是操作员 {taken} 的登录名或姓名", field="display_name",
+                           detail_en=f"{shown!r} is already the login ID or name of operator {taken}")  # fmt: skip
+    return shown
 
 
 def disable_operator(admin: AdminSession, *, name: str, approval: Approval | None = None) -> bool:

@@ -136,3 +136,23 @@ def test_notice_add_creates_a_notice_through_create_notice(db):
     assert r.code == 0, r.stderr
     assert "已开通知单" in r.stdout and "35.00" in r.stdout
     assert db.run("audit", "verify", as_="admin").code == 0
+
+
+def test_operator_rename_sets_the_name_people_read_and_it_logs_in_too(db):
+    ok = db.run("operator", "add", "li", "--role", "cashier", "--display-name", "李强", as_="admin",
+                approver="zhao", new=PASSWORD)  # fmt: skip
+    assert ok.code == 0, ok.stderr
+    assert _rows(db, select(Operator.display_name).where(Operator.name == "li")) == [("李强",)]
+    renamed = db.run("operator", "rename", "li", "--display-name", "李小强", as_="admin")
+    assert renamed.code == 0 and "李小强" in renamed.stdout, renamed.stderr
+    assert _rows(db, select(Operator.display_name).where(Operator.name == "li")) == [("李小强",)]
+    # another person's login id or display name is refused: typed at login it would name two people
+    for taken in ("zhao", "admin"):
+        refused = db.run("operator", "rename", "li", "--display-name", taken, as_="admin")
+        assert refused.code == 1 and "INPUT_INVALID" in refused.stderr and taken in refused.stderr
+    blank = db.run("operator", "rename", "li", "--display-name", "  ", as_="admin")
+    assert blank.code == 1 and "INPUT_INVALID" in blank.stderr
+    # the administrator's; the head is refused
+    assert db.run("operator", "rename", "li", "--display-name", "李四", as_="zhao").code == 1
+    assert _rows(db, select(Operator.display_name).where(Operator.name == "li")) == [("李小强",)]
+    assert db.run("audit", "verify", as_="admin").code == 0
