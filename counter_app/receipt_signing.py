@@ -46,6 +46,10 @@ class ReceiptCheck:
     receipt_no: str | None
     amount_fen: int | None
     at: datetime | None
+    # Addition (docs/api.md): what this database says of a genuine receipt: "in_force", "voided"
+    # (its sale was voided or 作废重开: the paper no longer stands for money), "not_here" (signed by
+    # the centre, not in this database: another counter's own file); None when not looked up.
+    standing: str | None = None
 
 
 def generate_receipt_keypair() -> tuple[bytes, bytes]:

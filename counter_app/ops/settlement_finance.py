@@ -15,6 +15,7 @@ Who may do what (DOMAIN "People and roles"; where it is silent, the choice is sa
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date
 
@@ -34,6 +35,7 @@ from counter_app.settlement.deposits import LateDeposit
 from counter_app.settlement.report_catalogue import build_report
 from counter_app.settlement.reports import query_from_settings
 from db.models.security import Operator
+from db.queries.receipts import receipt_standing
 from db.queries.shifts import open_shift_id
 from receipts.reports.render import FORMATS, render
 
@@ -133,8 +135,14 @@ def _require_queue_empty(s: DbSession, period: str, month_end_day: int) -> None:
 
 
 def verify_receipt(ctx: OpContext, *, qr_text: str) -> ReceiptCheck:
-    """Genuine when the centre's key signed exactly this text; never raises for a bad text."""
-    return verify_receipt_text(ctx.keys.receipt_public_key_bytes(), qr_text)
+    """Genuine when the centre's key signed exactly this text; never raises for a bad text. A
+    genuine receipt also says what this database knows of it (`standing`): a voided sale's paper
+    is genuine and stands for nothing."""
+    check = verify_receipt_text(ctx.keys.receipt_public_key_bytes(), qr_text)
+    if not check.genuine or check.receipt_no is None:
+        return check
+    with ctx.reading() as s:
+        return dataclasses.replace(check, standing=receipt_standing(s, check.receipt_no))
 
 
 def report(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.models.ledger import LedgerEntry
 from db.models.receipts import MAIN_SERIES, Receipt, ReceiptCounter
 from db.models.settlement import SettlementSheet, ZReport
 
@@ -21,6 +22,18 @@ def receipt_counter(
 
 def receipt_amount_fen(session: Session, receipt_no: str) -> int | None:
     return session.scalar(select(Receipt.amount_fen).where(Receipt.receipt_no == receipt_no))
+
+
+def receipt_standing(session: Session, receipt_no: str) -> str:
+    """"in_force", "voided" (an entry of the receipt was voided), or "not_here" (no such receipt)."""
+    receipt_id = session.scalar(select(Receipt.id).where(Receipt.receipt_no == receipt_no))
+    if receipt_id is None:
+        return "not_here"
+    voided_entry = select(LedgerEntry.corrects_entry_id).where(LedgerEntry.kind == "void")
+    voided = session.scalar(
+        select(LedgerEntry.id).where(LedgerEntry.receipt_id == receipt_id, LedgerEntry.id.in_(voided_entry)).limit(1)
+    )
+    return "in_force" if voided is None else "voided"
 
 
 def z_report_head(session: Session, number: str) -> tuple[int, str] | None:

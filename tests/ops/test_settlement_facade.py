@@ -27,6 +27,7 @@ from base.errors import (
 from base.money import format_yuan
 from counter_app import audit
 from counter_app.keystore import bind_keys
+from counter_app.receipt_signing import sign_receipt
 from counter_app.roles import grant_role
 from counter_app.settlement import signoff
 from db.engine import make_engine
@@ -416,3 +417,25 @@ def test_close_and_sign_off_on_postgresql(tmp_path, pg_url):
         _audit_chain_intact(world)
     finally:
         world.close()
+
+
+def test_a_voided_sales_receipt_is_genuine_but_says_it_stands_for_nothing(world):
+    """作废重开: the old paper's signature stays genuine; the check says it was voided, the new one
+    stands; a genuine receipt this database never issued says so (another counter's own file)."""
+    s = world.login("zhang")
+    s.open_shift(float_fen=FLOAT, supervisor="li")
+    world.issue_card("D-5-308", session=s)
+    sale = s.top_up(account_no="D-5-308", amount_fen=10_000, tendered_fen=10_000)
+    fixed = s.correct(receipt_no=sale.receipt_no, reason="多输了", amount_fen=5_000, approval=world.approval("li"))
+
+    def qr(no: str) -> str:
+        return scalar(world, select(Receipt.qr_text).where(Receipt.receipt_no == no))
+
+    old, new = s.verify_receipt(qr_text=qr(sale.receipt_no)), s.verify_receipt(qr_text=qr(fixed.receipt_no))
+    assert (old.genuine, old.standing) == (True, "voided")
+    assert (new.genuine, new.standing) == (True, "in_force")
+    elsewhere = sign_receipt(world.counter.keys.receipt_signing, workstation="W09",
+                             receipt_no="W09-00000007", amount_fen=500, at=old.at)  # fmt: skip
+    other = s.verify_receipt(qr_text=elsewhere)
+    assert (other.genuine, other.standing) == (True, "not_here")
+    assert s.verify_receipt(qr_text="not a receipt").standing is None

@@ -12,7 +12,7 @@ from counter_app.api import Approval
 from ui.context import Workstation
 from ui.facade import login_with_roles
 from ui.main_window import MainWindow
-from ui.pages.verify import FORGED_STYLE, GENUINE_STYLE, VerifyPage
+from ui.pages.verify import FORGED_STYLE, GENUINE_STYLE, VOIDED_STYLE, VerifyPage
 
 pytestmark = pytest.mark.gui
 
@@ -60,6 +60,19 @@ def test_a_real_receipt_scans_as_genuine_with_its_data_in_beijing_time(qtbot, ve
     assert values[3] == f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}:{stamp[13:15]}"
     # ready for the next scan: empty field with the focus, the answer still shown
     assert page.field.edit.text() == "" and page.field.edit.hasFocus() and page.verdict.isVisible()
+
+
+def test_a_voided_sales_receipt_scans_genuine_but_voided_in_its_own_colour(
+    qtbot, verify_page, sold, runner, world, ctx
+):
+    receipt_no = sold.split("|")[2]
+    ctx.session.correct(receipt_no=receipt_no, reason="多输了", amount_fen=5_000, approval=world.approval("li"))
+    _scan(qtbot, verify_page, sold)
+    wait_idle(qtbot, runner)
+    page = verify_page
+    assert page.check.genuine and page.check.standing == "voided"
+    assert "已作废" in page.verdict.text() and page.verdict.styleSheet() == VOIDED_STYLE
+    assert "不能据此退费" in page.hint.text()
 
 
 def test_a_tampered_amount_is_not_genuine_but_shows_what_it_claims(qtbot, verify_page, sold, runner):

@@ -3880,6 +3880,18 @@ Once submitted the count cannot change; only then are the expected amount and th
         <translation>Text checked: {0}</translation>
     </message>
     <message>
+        <source>⚠ 真票，但已作废：这张凭条不再代表已付的钱</source>
+        <translation>⚠ Genuine, but VOIDED: this receipt no longer stands for money paid</translation>
+    </message>
+    <message>
+        <source>这笔售电已作废（或作废重开），不能据此退费或更正。重开的凭条是另一张号码。</source>
+        <translation>This sale was voided (or voided and reissued): no refund or correction on it. A reissued receipt has another number.</translation>
+    </message>
+    <message>
+        <source>签名真实，但本收费点的数据库里没有这张凭条（其他收费点单独的数据库？）。请核对凭条上印的内容。</source>
+        <translation>The signature is genuine, but this counter's database has no such receipt (another counter's own database?). Check what is printed on the receipt.</translation>
+    </message>
+    <message>
         <source>请核对凭条上印的收费点、凭条号、金额和时间与上面一致。</source>
         <translation>Check that the workstation, receipt no., amount and time printed on the receipt match the above.</translation>
     </message>

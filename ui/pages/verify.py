@@ -24,11 +24,14 @@ from ui.widgets import Field
 
 translate = QCoreApplication.translate
 GENUINE_STYLE = "background: #1b7f3b; color: white; font-size: 34px; font-weight: bold; padding: 14px;"
+VOIDED_STYLE = "background: #b35c00; color: white; font-size: 34px; font-weight: bold; padding: 14px;"
 FORGED_STYLE = "background: #b00020; color: white; font-size: 34px; font-weight: bold; padding: 14px;"
 MAX_SHOWN = 120  # characters of the checked text shown back (the QR text is at most 200)
 
 
-def verdict_text(genuine: bool) -> str:
+def verdict_text(genuine: bool, standing: str | None = None) -> str:
+    if genuine and standing == "voided":
+        return translate("Verify", "⚠ 真票，但已作废：这张凭条不再代表已付的钱")
     if genuine:
         return translate("Verify", "✔ 真票：本中心签发，内容未被改动")
     return translate("Verify", "✘ 不是真票：签名不符或内容被改动")
@@ -113,8 +116,10 @@ class VerifyPage(Page):
 
     def show_check(self, check: Any, text: str) -> None:
         self.check = check
-        self.verdict.setText(verdict_text(check.genuine))
-        self.verdict.setStyleSheet(GENUINE_STYLE if check.genuine else FORGED_STYLE)
+        standing = getattr(check, "standing", None)
+        self.verdict.setText(verdict_text(check.genuine, standing))
+        style = GENUINE_STYLE if check.genuine else FORGED_STYLE
+        self.verdict.setStyleSheet(VOIDED_STYLE if check.genuine and standing == "voided" else style)
         self.verdict.show()
         for (label, value), label_w, value_w in zip(check_rows(check), self.labels, self.values, strict=True):
             label_w.setText(label)
@@ -123,7 +128,18 @@ class VerifyPage(Page):
         self.scanned.setText(translate("Verify", "已查验的内容：{0}").format(shown))
         self.details.show()
         readable = check.receipt_no is not None
-        if check.genuine:
+        if check.genuine and standing == "voided":
+            self.hint.setText(
+                translate("Verify", "这笔售电已作废（或作废重开），不能据此退费或更正。重开的凭条是另一张号码。")
+            )
+        elif check.genuine and standing == "not_here":
+            self.hint.setText(
+                translate(
+                    "Verify",
+                    "签名真实，但本收费点的数据库里没有这张凭条（其他收费点单独的数据库？）。请核对凭条上印的内容。",
+                )
+            )
+        elif check.genuine:
             self.hint.setText(translate("Verify", "请核对凭条上印的收费点、凭条号、金额和时间与上面一致。"))
         elif readable:
             self.hint.setText(
