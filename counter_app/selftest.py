@@ -45,6 +45,7 @@ from db.session import unit_of_work
 from hardware.printer import SerialPrinter
 from hardware.readers import PCSC_SCHEME, open_card_reader
 from receipts.pdf_fonts import resolve_cjk_font
+from receipts.pdf_pages import page_pngs
 
 OK, DEV, FAIL = "ok", "dev", "fail"
 
@@ -90,12 +91,13 @@ def run_checks(args: argparse.Namespace) -> tuple[list[Check], bool]:
     """The checks and whether production rules apply."""
     found = Found()
     steps: list[Callable[[argparse.Namespace, Found], Check | None]] = [
-        _database, _durability, _keystore, _clock, _fonts, _workstation, _reader, _printer, _backup_target,
+        _database, _durability, _keystore, _clock, _fonts, _pdf_preview, _workstation, _reader, _printer,
+        _backup_target,
     ]  # fmt: skip
     try:
         for step in steps:
-            if found.engine is None and step is not _database and step is not _fonts:
-                continue  # nothing more to learn without the database (fonts need none)
+            if found.engine is None and step not in (_database, _fonts, _pdf_preview):
+                continue  # nothing more to learn without the database (fonts and previews need none)
             check = _checked(step, args, found)
             if check is not None:
                 found.checks.append(check)
@@ -239,6 +241,27 @@ def _fonts(args: argparse.Namespace, found: Found) -> Check:
     if font.warning:
         return Check(*name, DEV, f"{font.source}: {font.warning}")
     return Check(*name, OK, f"{font.path} ({font.source})")
+
+
+def _pdf_preview(args: argparse.Namespace, found: Found) -> Check:
+    """The sheet viewer and the low-balance PNG render PDFs in-process (PDFium): a bundle that lost
+    its binary would only show on the first sheet to sign, so the self-test renders one page."""
+    name = ("PDF 预览", "PDF preview")
+    try:
+        png = page_pngs(_ONE_PAGE_PDF, dpi=30)[0]
+    except Exception as exc:  # noqa: BLE001 — any failure here is the check's plain answer
+        return Check(*name, FAIL, f"{type(exc).__name__}: {exc}")
+    return Check(*name, OK, f"PDFium ({len(png)} B PNG)")
+
+
+# A minimal one-page PDF (a blank 72×72 pt page) without an xref table: PDFium rebuilds it, as
+# it does for any damaged file; the check is that the renderer loads and draws, not the file.
+_ONE_PAGE_PDF = (
+    b"%PDF-1.1\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 72 72]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def _workstation(args: argparse.Namespace, found: Found) -> Check:

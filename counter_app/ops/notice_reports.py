@@ -5,16 +5,10 @@
   with the receipt and the stamped page, so each department can tick its own notices off.
 - `low-balance` (低电通报, DOMAIN 9): the rooms under the threshold as of the range's last day, by
   building; ready to post as PDF, XLSX or PNG. The PNG is the PDF's first page rasterised by
-  poppler's `pdftoppm` (present on the counters' Linux and in the Windows installer's poppler
-  bundle); without it `render_png` raises RuntimeError rather than guess another renderer.
+  PDFium (receipts/pdf_pages.py: a wheel with its own binary, so Windows counters need no poppler).
 """
 
 from __future__ import annotations
-
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +20,7 @@ from counter_app.settlement.reports import Progress, ReportQuery
 from db.models import Receipt
 from db.models.notices import Notice, NoticePayment
 from receipts.data import CHARGE_LABELS
+from receipts.pdf_pages import page_pngs
 from receipts.reports.model import ReportTable, as_rows
 from receipts.reports.render import render_pdf
 from receipts.tables import Column
@@ -73,13 +68,5 @@ def low_balance_report(session: Session, query: ReportQuery, progress: Progress 
 
 
 def render_png(table: ReportTable, *, dpi: int = 110) -> bytes:
-    """The first page of the table's PDF as PNG (needs poppler's pdftoppm)."""
-    exe = shutil.which("pdftoppm")
-    if exe is None:
-        raise RuntimeError("pdftoppm (poppler) is needed for PNG output")
-    with tempfile.TemporaryDirectory() as tmp:
-        pdf = Path(tmp) / "report.pdf"
-        pdf.write_bytes(render_pdf(table))
-        subprocess.run([exe, "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                        str(Path(tmp) / "page")], check=True, capture_output=True, timeout=60)  # fmt: skip
-        return (Path(tmp) / "page.png").read_bytes()
+    """The first page of the table's PDF as PNG (PDFium: receipts/pdf_pages.py)."""
+    return page_pngs(render_pdf(table), dpi, first_only=True)[0]

@@ -188,7 +188,6 @@ def test_sign_off_chain_refusals_and_the_frozen_sheet(qtbot, world, runner):
     assert "冻结" in page.result.text()
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="the preview needs poppler's pdftoppm")
 def test_sheet_is_read_before_it_is_signed_and_every_page_can_be_seen(qtbot, world, ctx, runner):
     """GIVEN a closed sheet WHEN its cashier selects it THEN the sign button stays off (and signing
     by other means does nothing) until the sheet is opened; the viewer pages through every page."""
@@ -235,8 +234,8 @@ def test_sheet_pdf_first_page_shows(qtbot, world, ctx, runner, tmp_path, monkeyp
     page.show_pdf()
     wait_idle(qtbot, runner)
     assert target.read_bytes().startswith(b"%PDF")
-    if shutil.which("pdftoppm"):
-        assert page.page_image.pixmap() is not None and not page.page_image.pixmap().isNull()
+    # rendered in-process (PDFium): no poppler on the counters' Windows PCs
+    assert page.page_image.pixmap() is not None and not page.page_image.pixmap().isNull()
 
 
 # --- deposits and settings ---------------------------------------------------------------------------

@@ -3468,8 +3468,8 @@ counter-admin tariff set --class dorm --price-e4 5883 --from TIME --basis DOCUME
     </message>
     <message>
         <location filename="../pages/sheets.py" line="239"/>
-        <source>本机没有 PDF 预览工具（pdftoppm）：请用“另存 PDF…”后打开</source>
-        <translation>No PDF preview tool (pdftoppm) here: use &quot;Save PDF…&quot; and open the file</translation>
+        <source>交账单 PDF 无法预览：请用“另存 PDF…”后打开，并报告管理员（见日志）</source>
+        <translation>The sheet PDF cannot be previewed: use &quot;Save PDF…&quot; and open the file, and tell the administrator (see the log)</translation>
     </message>
     <message>
         <location filename="../pages/sheets.py" line="248"/>

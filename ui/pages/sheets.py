@@ -4,8 +4,8 @@ The chain (营业员 → 部门助理 → 主管 → 财务 by default) is the f
 the NEXT step; finance's 签收 needs the voucher number and freezes the sheet. A refusal is shown
 under the sheet with what to do next (REVIEWER_CONFLICT: someone who did not sell in the shift
 signs; ROLE_FORBIDDEN: the person holding the step's role logs in; SHEET_FROZEN: nothing more to
-sign). The PDF is the facade's `sheet_pdf` (signatures so far): every page is shown with poppler's
-`pdftoppm` when it is installed (上一页 / 下一页), and "另存 PDF…" saves the whole sheet.
+sign). The PDF is the facade's `sheet_pdf` (signatures so far): every page is shown, rendered by
+PDFium (receipts/pdf_pages.py; 上一页 / 下一页), and "另存 PDF…" saves the whole sheet.
 
 Nobody signs a sheet unread: the sign button stays off until the sheet was opened on this page in
 this session (the preview shown; where no preview tool is installed, the PDF saved to be opened
@@ -14,9 +14,7 @@ outside, as the page then says).
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from receipts.pdf_pages import page_pngs as pdf_page_pngs
 from ui.models import Column, RowsModel, yuan_column
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
@@ -107,24 +106,13 @@ def refusal_text(exc: BaseException, next_step: str | None) -> str:
 
 
 def page_pngs(pdf: bytes, dpi: int = 60) -> list[bytes] | None:
-    """Every page as PNG, in order, via poppler (`pdftoppm`); None without it. Runs on the worker."""
-    tool = shutil.which("pdftoppm")
-    if tool is None:
+    """Every page as PNG, in order (PDFium, receipts/pdf_pages.py); None for a PDF it cannot read.
+    Runs on the worker."""
+    try:
+        return pdf_page_pngs(pdf, dpi) or None
+    except ValueError:
+        logging.getLogger(__name__).exception("sheet PDF not readable for the preview")
         return None
-    with tempfile.TemporaryDirectory() as folder:
-        source, target = Path(folder) / "sheet.pdf", Path(folder) / "page"
-        source.write_bytes(pdf)
-        done = subprocess.run(  # noqa: S603 — a fixed tool on our own PDF
-            [tool, "-png", "-r", str(dpi), str(source), str(target)],
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-        if done.returncode != 0:
-            return None
-        # page-1.png … or page-01.png … (zero-padded to the page count's width): order by number
-        files = sorted(Path(folder).glob("page-*.png"), key=lambda f: int(f.stem.rsplit("-", 1)[1]))
-        return [f.read_bytes() for f in files] or None
 
 
 class SheetsPage(Page):
@@ -295,7 +283,7 @@ class SheetsPage(Page):
         if pages is None:
             self.preview_missing = True
             self.result.setText(
-                translate("Sheets", "本机没有 PDF 预览工具（pdftoppm）：请用“另存 PDF…”后打开")
+                translate("Sheets", "交账单 PDF 无法预览：请用“另存 PDF…”后打开，并报告管理员（见日志）")
             )
             return
         self.viewed.add(sheet_no)
