@@ -251,6 +251,12 @@ class ShiftReport:
     audit_head: str | None = None
     sign_labels: tuple[str, ...] = ()
     simulated: bool = False
+    # The how-many-th X report of the shift (中途自查 are numbered: the sheet lists each one).
+    x_number: int | None = None
+    # Receipts printed again (补打) with their reprint count, and card writes that failed and went
+    # to suspense (挂账: reference, amount, reason): the 监督人 checks both against the drawer.
+    reprints: tuple[tuple[str, int], ...] = ()
+    suspense: tuple[VoidLine, ...] = ()
 
     def __post_init__(self) -> None:
         _require(self.kind in ("X", "Z"), "report kind is X or Z")

@@ -17,7 +17,7 @@ POINTS_PER_INCH = 72
 
 def page_pngs(pdf: bytes, dpi: int = 60, *, first_only: bool = False) -> list[bytes]:
     """Every page (or only the first) as PNG, in order. ValueError for bytes that are not a PDF."""
-    import pypdfium2 as pdfium  # deferred: only a preview needs the renderer (start-up time)
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]  # deferred: only a preview needs it
 
     try:
         document = pdfium.PdfDocument(pdf)

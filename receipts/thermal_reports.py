@@ -36,6 +36,7 @@ def render_shift_report(layout: Layout, r: ShiftReport) -> None:
     for label, value in (
         ("柜台", r.workstation),
         ("班次", r.shift_no),
+        *((("自查序号", f"第{r.x_number}次"),) if r.x_number is not None else ()),
         ("收款员", r.cashier),
         ("开班", local_time(r.opened_at)),
         ("打印", local_time(r.at)),
@@ -75,6 +76,15 @@ def _receipts_section(layout: Layout, r: ShiftReport) -> None:
     for void in r.voids:
         layout.pair(void.receipt_no, yuan(void.amount_fen))
         layout.text(f"  原因：{void.reason}")
+    layout.pair("补打", f"{len(r.reprints)}张")
+    for receipt_no, count in r.reprints:
+        layout.pair(receipt_no, f"{count}次")
+    if r.suspense:
+        layout.pair("写卡失败挂账", _count_and_amount(len(r.suspense), sum(x.amount_fen for x in r.suspense)))
+    for item in r.suspense:
+        layout.pair(item.receipt_no, yuan(item.amount_fen))
+        if item.reason:
+            layout.text(f"  原因：{item.reason}")
 
 
 def _free_and_extra(layout: Layout, r: ShiftReport) -> None:

@@ -17,7 +17,8 @@ from base.vocabulary import TENDER_LABELS
 from counter_app import row_seals
 from counter_app.results import ShiftTotals
 from counter_app.settlement.ledger_view import LINE_LABELS, PAYMENT_KINDS, shift_entries
-from counter_app.settlement.sheet_content import name_of, shift_receipts
+from counter_app.settlement.sheet_content import name_of, reprint_rows, shift_receipts, suspense_rows
+from counter_app.settlement.shift_close import x_report_times
 from db.models import Shift, Workstation
 from db.models.settlement import SettlementSheet, ZReport
 from receipts.data import ReportRow, ShiftReport, VoidLine
@@ -52,6 +53,9 @@ def x_report_doc(session: Session, *, shift_id: int, totals: ShiftTotals, at: da
         voids=tuple(VoidLine(e.receipt_no or "", -e.fen, e.reason or "") for e in entries if e.kind == "void"),
         free_ckwh=totals.free_ckwh, free_count=sum(1 for e in entries if e.free_ckwh),
         simulated=bool(shift.simulated),  # DOMAIN: simulated devices say so on every record
+        x_number=len(x_report_times(session, shift_id)),  # this one is logged already
+        reprints=tuple((no, n) for no, n in reprint_rows(session, shift_id)),
+        suspense=_suspense_lines(suspense_rows(entries)),
     )  # fmt: skip
 
 
@@ -86,7 +90,15 @@ def z_report_doc(session: Session, *, shift_id: int) -> ShiftReport:
         free_ckwh=sum(r[2] for r in c["free"]), free_count=sum(r[1] for r in c["free"]), extra=extra,
         audit_seq=z.audit_seq, audit_head=z.audit_head, sign_labels=("收款员", "监督人"),
         simulated=bool(shift.simulated),
+        # (sheets closed before reprints were listed have no such key: nothing is invented for them)
+        reprints=tuple((no, n) for no, n in c.get("reprints", [])),
+        suspense=_suspense_lines(c["suspense"]),
     )  # fmt: skip
+
+
+def _suspense_lines(rows: list[list[object]]) -> tuple[VoidLine, ...]:
+    """挂账 items as the 监督人 finds them: by account (the card write's id when none is named)."""
+    return tuple(VoidLine(str(acct or ref)[:20], int(fen), str(reason)) for ref, acct, fen, reason in rows)  # type: ignore[call-overload]
 
 
 def _code(session: Session, shift: Shift) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from base.clock import BUSINESS_TZ
@@ -108,6 +108,18 @@ def refund_rows(entries: Iterable[EntryRow]) -> list[list[Any]]:
 def void_rows(entries: Iterable[EntryRow]) -> list[list[Any]]:
     labels = {"void": "作废", "correction": "更正重开"}
     return [[e.receipt_no or "", labels[e.kind], e.fen, e.reason or ""] for e in entries if e.kind in labels]
+
+
+def reprint_rows(session: Session, shift_id: int) -> list[list[Any]]:
+    """[receipt no, times reprinted] for the shift's receipts printed again (补打), by number."""
+    stmt = (
+        select(Receipt.receipt_no, func.max(ReceiptEvent.reprint_count))
+        .join(ReceiptEvent, ReceiptEvent.receipt_id == Receipt.id)
+        .where(Receipt.shift_id == shift_id, ReceiptEvent.kind == "reprinted")
+        .group_by(Receipt.receipt_no)
+        .order_by(Receipt.receipt_no)
+    )
+    return [[no, int(count)] for no, count in session.execute(stmt)]
 
 
 def suspense_rows(entries: Iterable[EntryRow]) -> list[list[Any]]:
@@ -212,7 +224,7 @@ def build_content(session: Session, *, shift: Shift, entries: list[EntryRow], fi
         "receipt_count": len(issued.numbers), "receipt_voided": issued.voided,
         "other_receipts": issued.other,
         "books": page_rows(session, shift), "free": free_rows(session, entries),
-        "suspense": suspense_rows(entries),
+        "suspense": suspense_rows(entries), "reprints": reprint_rows(session, shift.id),
         "counted": [[d, n, d * n] for d, n in figures.counted.items()], "counted_fen": figures.counted_fen,
         "float_fen": figures.float_fen, "cash_in_fen": figures.cash_in_fen,
         "refund_float_fen": figures.refund_float_fen, "expected_fen": figures.expected_fen,

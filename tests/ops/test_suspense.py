@@ -67,3 +67,27 @@ def test_a_suspense_refund_goes_to_a_form_never_to_a_drawer(torn_sale):
     assert (closed.expected_fen, closed.difference_fen) == (0, 0)
     world.sim.present_card(serial)
     assert s2.read_card().purchase_counter == 0  # nothing was written to the card
+
+
+def test_the_z_report_lists_the_suspense_and_the_reprints_and_x_reports_are_numbered(torn_sale):
+    """Issue 14: the 监督人 checks the failed writes held in the drawer and every 补打 against the Z
+    report; each 中途自查 says which one it is (the sheet lists them all)."""
+    world, s, serial, intent_id = torn_sale
+    s.move_to_suspense(intent_id=intent_id, reason="顾客离开", approval=world.approval())
+    other = world.issue_card("D-5-309", s)  # D-5-308 stays held by its suspense item
+    world.sim.present_card(other)
+    sale = s.top_up(account_no="D-5-309", amount_fen=2_000, tendered_fen=2_000)
+    s.reprint_receipt(receipt_no=sale.receipt_no)
+    s.reprint_receipt(receipt_no=sale.receipt_no)
+    before = len(world.sim.printed())
+    s.x_report()
+    s.x_report()
+    first_x, second_x = world.sim.printed()[before:]
+    assert "第1次" in first_x and "第2次" in second_x and "写卡失败挂账" in second_x
+    s.close_shift(counted={5_000: 1, 2_000: 1})
+    z = world.sim.printed()[-1]
+    assert "班结" in z or "(Z)" in z
+    reprint_line = next(line for line in z.splitlines() if sale.receipt_no in line and "次" in line)
+    assert "2次" in reprint_line and "补打" in z and "1张" in z
+    assert "写卡失败挂账" in z and "顾客离开" in z
+    assert any(line.startswith("D-5-308") and "50.00" in line for line in z.splitlines())
