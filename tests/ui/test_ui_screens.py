@@ -195,3 +195,70 @@ def test_the_morning_list_shows_beijing_time():
         [MorningItem(kind="backup", at=datetime(2026, 12, 3, 0, 30, tzinfo=UTC), who="", summary="")]
     )
     assert model.data(model.index(0, 1)) == "12-03 08:30"
+
+
+# --- the queue co-signed from the list; intents picked, not typed ----------------------------------
+
+
+def test_a_queued_operation_is_co_signed_from_the_list_on_the_cores_words(qtbot, world, runner, monkeypatch):
+    """Holiday mode: zhang's quota batch waits in the queue; on a staffed day li selects it, reads
+    the core's summary of the batch (not a queue number) and signs; it runs and leaves the list."""
+    from datetime import datetime
+
+    from base.clock import BUSINESS_TZ
+    from ui.pages.exceptions import ExceptionsPage
+
+    admin = world.login("admin")
+    admin.set_setting("single_operator_mode", True, approval=world.approval("li"))
+    zhang = world.login("zhang")
+    draft = zhang.prepare_quota_batch(period="2026-11", buildings=["5"])
+    with pytest.raises(Exception) as queued:
+        zhang.approve_quota_batch(batch_id=draft.batch_id)
+    assert getattr(queued.value, "code", "") == "QUEUED"
+    world.clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=BUSINESS_TZ))
+    admin.set_setting("single_operator_mode", False, approval=world.approval("li"))
+
+    session = login_with_roles(world.counter, "li", PASSWORD)
+    page = ExceptionsPage(Workstation(world.counter, session, approval_factory=Approval))
+    qtbot.addWidget(page)
+    page.show()
+    page.activated()
+    wait_idle(qtbot, runner)
+    page.approve_selected()  # nothing selected: said, nothing asked
+    assert "请先" in page.approve_result.text()
+    assert page.queued.rowCount() == 1
+    page.queued_view.selectRow(0)
+    asked = []
+    monkeypatch.setattr(
+        "ui.pages.exceptions.ApprovalDialog.ask",
+        classmethod(lambda cls, parent, request, factory=None, problem="": asked.append(request)
+                    or Approval(name="li", password=PASSWORD)),
+    )  # fmt: skip
+    page.approve_selected()
+    wait_idle(qtbot, runner)
+    (request,) = asked
+    assert request.summary is not None and request.maker == "zhang"  # the maker is who queued it
+    assert request.summary.kind == "quota.approve_batch"
+    assert "已确认" in page.approve_result.text(), page.approve_result.text()
+    wait_idle(qtbot, runner)
+    assert page.queued.rowCount() == 0
+
+
+def test_an_unfinished_write_is_picked_from_the_list_not_typed(qtbot, world, ctx, runner):
+    from base.errors import UserFacingError
+    from ui.pages.exceptions import ExceptionsPage
+
+    serial = world.issue_card("D-5-308", ctx.session)
+    world.sim.present_card(serial)
+    world.sim.pull_card_at_byte(10)
+    with pytest.raises(UserFacingError) as torn:
+        ctx.session.top_up(account_no="D-5-308", amount_fen=5_000, tendered_fen=5_000)
+    page = ExceptionsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.activated()
+    wait_idle(qtbot, runner)
+    assert page.intents.rowCount() == 1
+    page.intents_view.selectRow(0)
+    for form in (page.suspense, page.resolve):
+        assert form.fields["intent_id"].text() == torn.value.intent_id

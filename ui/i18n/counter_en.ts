@@ -1641,6 +1641,18 @@ Meter balance {0} kWh, purchase no. {1}</translation>
 <context>
     <name>Exceptions</name>
     <message>
+        <source>确认所选排队操作（监督人签字）</source>
+        <translation>Approve the selected queued operation (supervisor signs)</translation>
+    </message>
+    <message>
+        <source>请先在上表中选择一条排队操作</source>
+        <translation>First select a queued operation in the table above</translation>
+    </message>
+    <message>
+        <source>排队操作 {0} 已确认并执行</source>
+        <translation>Queued operation {0} approved and carried out</translation>
+    </message>
+    <message>
         <location filename="../pages/exceptions.py" line="26"/>
         <location filename="../pages/exceptions.py" line="62"/>
         <source>类别</source>

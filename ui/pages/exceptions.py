@@ -12,11 +12,13 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTableView, QWidget
 
 from ui import i18n
+from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.models import Column, RowsModel, intents_model, what_to_do
-from ui.ops import FacadeOp
+from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.form import ActionForm, Spec, note
 from ui.times import shown_time
+from ui.widgets import ERROR_STYLE
 
 translate = QCoreApplication.translate
 SUPERVISING = {"supervisor", "head", "assistant"}
@@ -122,13 +124,20 @@ class ExceptionsPage(Page):
         refresh.clicked.connect(self.activated)
         self.advice = note(what_to_do("open") + "\n" + what_to_do("suspense"))
         self.add(refresh)
-        self.add(_table(self.intents))
+        self.intents_view = self.add(_table(self.intents))
+        # Pick, don't type: the selected write fills both forms' 写卡编号 (issue 14 "pick lists").
+        self.intents_view.selectionModel().currentRowChanged.connect(self._intent_picked)
         self.add(self.advice)
         self.add(self._intent_forms())
         self.morning_note = note("")
         self.add(self.morning_note)
         self.morning_view = self.add(_table(self.morning))
         self.queued_view = self.add(_table(self.queued))
+        self.approve_button = QPushButton(translate("Exceptions", "确认所选排队操作（监督人签字）"))
+        self.approve_button.clicked.connect(self.approve_selected)
+        self.approve_result = note("")
+        self.add(self.approve_button)
+        self.add(self.approve_result)
         self.finish()
 
     def _intent_forms(self) -> QWidget:
@@ -169,12 +178,67 @@ class ExceptionsPage(Page):
         box.setLayout(row)
         return box
 
+    def _intent_picked(self, current, _previous=None) -> None:
+        if not current.isValid():
+            return
+        intent_id = self.intents.row(current.row()).intent_id
+        for form in (self.suspense, self.resolve):
+            form.fields["intent_id"].set_text(intent_id)
+
+    # --- co-signing a queued operation from the list (DOMAIN "Holidays") ----------------------------
+    def selected_queued(self):
+        index = self.queued_view.currentIndex()
+        return self.queued.row(index.row()) if index.isValid() else None
+
+    def approve_selected(self, problem: str = "") -> None:
+        """The core previews exactly what the queued operation will do now (its checks run first);
+        the 监督人 signs those words; then it runs. A refusal says why beside the button."""
+        queued = self.selected_queued()
+        if queued is None:
+            self.approve_result.setText(translate("Exceptions", "请先在上表中选择一条排队操作"))
+            return
+        session, queue_id = self.ctx.session, queued.queue_id
+        self.approve_button.setEnabled(False)
+        FacadeOp(self, lambda: session.approval_preview("approve_queued", queue_id=queue_id)).success(
+            lambda preview: self._co_sign_queued(queued, preview, problem)
+        ).failure(self._queued_failed).run()
+
+    def _co_sign_queued(self, queued, preview, problem: str) -> None:
+        self.approve_button.setEnabled(True)
+        approval, queue_id = None, queued.queue_id
+        if preview.needed:
+            # the maker is whoever queued it (a holiday's lone cashier), not the 监督人 logged in here
+            request = ApprovalRequest.from_preview(preview, queued.maker)
+            approval = ApprovalDialog.ask(self, request, self.ctx.approval_factory, problem)
+            if approval is None:
+                return
+        session = self.ctx.session
+        self.approve_button.setEnabled(False)
+        FacadeOp(self, lambda: session.approve_queued(queue_id=queue_id, approval=approval)).success(
+            lambda _result: self._queued_done(queue_id)
+        ).failure(self._queued_failed).run()
+
+    def _queued_done(self, queue_id: int) -> None:
+        self.approve_button.setEnabled(True)
+        self.approve_result.setStyleSheet("")
+        self.approve_result.setText(translate("Exceptions", "排队操作 {0} 已确认并执行").format(queue_id))
+        self.activated()
+
+    def _queued_failed(self, exc: BaseException) -> None:
+        self.approve_button.setEnabled(True)
+        if getattr(exc, "code", "") in {"APPROVAL_INVALID", "SELF_APPROVAL"}:
+            self.approve_selected(error_text(exc))  # ask again, saying why
+            return
+        self.approve_result.setStyleSheet(ERROR_STYLE)
+        self.approve_result.setText(error_text(exc))
+
     def activated(self) -> None:
         session = self.ctx.session
         FacadeOp(self, session.open_intents).success(self.intents.set_rows).run()
         supervising = bool(self.ctx.roles & SUPERVISING)
         self.morning_view.setVisible(supervising)
         self.queued_view.setVisible(supervising)
+        self.approve_button.setVisible(supervising)
         if not supervising:
             self.morning_note.setText(translate("Exceptions", "晨检清单仅监督人可见。"))
             return
