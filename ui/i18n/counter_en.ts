@@ -1641,6 +1641,10 @@ Meter balance {0} kWh, purchase no. {1}</translation>
 <context>
     <name>Exceptions</name>
     <message>
+        <source>数据被篡改</source>
+        <translation>Data tampered with</translation>
+    </message>
+    <message>
         <source>确认所选排队操作（监督人签字）</source>
         <translation>Approve the selected queued operation (supervisor signs)</translation>
     </message>
@@ -1882,6 +1886,14 @@ Meter balance {0} kWh, purchase no. {1}</translation>
 </context>
 <context>
     <name>Form</name>
+    <message>
+        <source>第二位监督人不能与第一位（{0}）相同</source>
+        <translation>The second supervisor cannot be the first one ({0})</translation>
+    </message>
+    <message>
+        <source>请第二位监督人核对并签字（不能与第一位相同）</source>
+        <translation>Second supervisor: check and sign (not the same person as the first)</translation>
+    </message>
     <message>
         <location filename="../pages/form.py" line="43"/>
         <source>请填写{0}</source>
@@ -2503,6 +2515,72 @@ Meter balance {0} kWh, purchase no. {1}</translation>
 </context>
 <context>
     <name>Refund</name>
+    <message>
+        <source>离校结清</source>
+        <translation>Graduation clearance</translation>
+    </message>
+    <message>
+        <source>电表损坏退电</source>
+        <translation>Broken meter</translation>
+    </message>
+    <message>
+        <source>{0}：已结清，可开具结清证明</source>
+        <translation>{0}: cleared; the clearance slip can be issued</translation>
+    </message>
+    <message>
+        <source>已保存：{0}</source>
+        <translation>Saved: {0}</translation>
+    </message>
+    <message>
+        <source>{0}：尚未结清
+{1}</source>
+        <translation>{0}: not cleared yet
+{1}</translation>
+    </message>
+    <message>
+        <source>已保存：{0}（请用 A4 纸打印，交监督人和财务签字）</source>
+        <translation>Saved: {0} (print on A4 for the supervisor and finance to sign)</translation>
+    </message>
+    <message>
+        <source>请输入账户号或房间号</source>
+        <translation>Enter an account no. or room code</translation>
+    </message>
+    <message>
+        <source>毕业离校：无未缴费用、无未完成写卡、房间已退电或已过户，方可开具结清证明。</source>
+        <translation>Graduation: a clearance slip needs no unpaid charges, no unfinished card write, and the room refunded or transferred.</translation>
+    </message>
+    <message>
+        <source>原因（如：电表黑屏不能读卡）</source>
+        <translation>Reason (e.g. meter display dead, cannot read cards)</translation>
+    </message>
+    <message>
+        <source>手工抄读剩余电量</source>
+        <translation>Remaining energy read by hand</translation>
+    </message>
+    <message>
+        <source>保存结清证明</source>
+        <translation>Save the clearance slip</translation>
+    </message>
+    <message>
+        <source>另存结清证明（PDF）…</source>
+        <translation>Save the clearance slip (PDF)…</translation>
+    </message>
+    <message>
+        <source>查询结清情况</source>
+        <translation>Check the clearance</translation>
+    </message>
+    <message>
+        <source>保存退费审批单</source>
+        <translation>Save the refund form</translation>
+    </message>
+    <message>
+        <source>另存退费审批单（A4 PDF）…</source>
+        <translation>Save the refund form (A4 PDF)…</translation>
+    </message>
+    <message>
+        <source>电表损坏退电（手工抄表，两位监督人签字）</source>
+        <translation>Broken-meter refund (manual reading, two supervisors sign)</translation>
+    </message>
     <message>
         <location filename="../pages/refund.py" line="17"/>
         <source>退费审批单 {0}：退款 ￥{1}，可退电量 {2} kWh（未用免费电 {3} kWh）

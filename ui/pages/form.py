@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from base.errors import InputInvalid, UserFacingError
@@ -57,7 +57,10 @@ def parse_value(spec: Spec, raw: str) -> Any:
 
 
 class ActionForm(QGroupBox):
-    """Fields, one button, a result line. `call(session, **kwargs)` runs on the worker."""
+    """Fields, one button, a result line. `call(session, **kwargs)` runs on the worker; `done`
+    carries its result to whoever acts on it next (a PDF button, a refresh)."""
+
+    done = Signal(object)
 
     def __init__(
         self,
@@ -70,10 +73,13 @@ class ActionForm(QGroupBox):
         button: str | None = None,
         parent: QWidget | None = None,
         operation: str | None = None,
+        second_approval: bool = False,
     ) -> None:
         super().__init__(title, parent)
         self.ctx, self.specs, self._call, self._describe = ctx, specs, call, describe
         self.needs_approval = needs_approval
+        # A second, different 监督人 signs the same words (a broken meter's manual reading: DOMAIN).
+        self.second_approval = second_approval
         # The facade method `call` runs: with it, the core checks the input and says what the
         # co-signature binds BEFORE the 监督人 is asked (Session.approval_preview).
         self.operation = operation
@@ -153,8 +159,23 @@ class ActionForm(QGroupBox):
             if approval is None:
                 return
             kwargs = {**kwargs, "approval": approval}
+            if self.second_approval:
+                second = self._second_signature(request, approval)
+                if second is None:
+                    return
+                kwargs["second_approval"] = second
         # (queued: single-operator mode stores it for a co-signature on a staffed day — QUEUED says so)
         self._run(kwargs)
+
+    def _second_signature(self, request: ApprovalRequest, first: Any) -> Any:
+        """The second 监督人's signature on the same words; the first one's name is refused here
+        (the core refuses it too: two different supervisors)."""
+        problem = translate("Form", "请第二位监督人核对并签字（不能与第一位相同）")
+        while True:
+            second = ApprovalDialog.ask(self, request, self.ctx.approval_factory, problem)
+            if second is None or second.name != first.name:
+                return second
+            problem = translate("Form", "第二位监督人不能与第一位（{0}）相同").format(first.name)
 
     def _run(self, kwargs: dict[str, Any]) -> None:
         self.button.setEnabled(False)
@@ -187,6 +208,7 @@ class ActionForm(QGroupBox):
         self.last_result = result
         self.result_label.setStyleSheet("color: #1b5e20;")
         self.result_label.setText(self._describe(result))
+        self.done.emit(result)
 
     def _show_failure(self, exc: BaseException) -> None:
         self.button.setEnabled(True)

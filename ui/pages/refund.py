@@ -1,4 +1,5 @@
-"""退电/清零/更正: clear card → meter → back → refund form; corrections of today's receipts."""
+"""退电/清零/更正: clear card → meter → back → refund form (or a broken meter's manual reading,
+two 监督人), the A4 form saved for printing; corrections of today's receipts; 销户; 离校结清."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from base.money import format_kwh, format_yuan
 from ui.pages.base import Page
 from ui.pages.form import ActionForm, Spec, note
+from ui.pages.refund_docs import ClearanceTab, FormPdfButton, broken_meter_form
 from ui.times import shown_time
 
 translate = QCoreApplication.translate
@@ -37,9 +39,12 @@ class RefundPage(Page):
         super().__init__(ctx, parent)
         tabs = QTabWidget()
         tabs.addTab(self._clear_tab(), translate("Refund", "清零"))
-        tabs.addTab(self._refund_form(), translate("Refund", "房间退电"))
+        tabs.addTab(self._refund_tab(), translate("Refund", "房间退电"))
+        tabs.addTab(self._broken_meter_tab(), translate("Refund", "电表损坏退电"))
         tabs.addTab(self._correct_form(), translate("Refund", "更正"))
         tabs.addTab(self._close_form(), translate("Refund", "销户"))
+        self.clearance = ClearanceTab(self.ctx)
+        tabs.addTab(self.clearance, translate("Refund", "离校结清"))
         self.add(
             note(
                 translate(
@@ -50,6 +55,8 @@ class RefundPage(Page):
             )
         )
         self.add(tabs)
+        self.add(self.form_pdf)
+        self.add(self.form_pdf.result)
         self.finish()
 
     def _clear_tab(self) -> ActionForm:
@@ -96,6 +103,23 @@ class RefundPage(Page):
             operation="refund_room",
         )
         return self.refund
+
+    def _refund_tab(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.addWidget(self._refund_form())
+        layout.addStretch(1)
+        return box
+
+    def _broken_meter_tab(self) -> QWidget:
+        self.broken_meter = broken_meter_form(self.ctx, refund_text)
+        # one A4 form button for both refunds: the last form raised on this page
+        self.form_pdf = FormPdfButton(self.ctx, [self.refund, self.broken_meter])
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.broken_meter)
+        layout.addStretch(1)
+        return box
 
     def _correct_form(self) -> ActionForm:
         self.correct = ActionForm(
