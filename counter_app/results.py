@@ -103,6 +103,19 @@ class BatchDraft:
 
 
 @dataclass(frozen=True)
+class WaitingBatch:
+    """A batch prepared and not yet approved (docs/api.md `waiting_quota_batches`)."""
+
+    batch_id: int
+    period: str
+    buildings: tuple[str, ...]
+    rooms: int
+    total_ckwh: int
+    maker: str  # display name
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class BatchInfo:
     batch_id: int
     rooms: int

@@ -27,11 +27,12 @@ from counter_app.ops.area import SessionArea
 from counter_app.ops.common import add_audited
 from counter_app.ops.low_balance import low_balance
 from counter_app.queueing import register_queueable
-from counter_app.results import BatchDraft, BatchInfo, LowBalanceRow
+from counter_app.results import BatchDraft, BatchInfo, LowBalanceRow, WaitingBatch
 from db.models import Account, Building, Room
 from db.models.quota import QuotaBatch, QuotaBatchApproval, QuotaBatchRoom, QuotaRoomMonth
 from db.models.security import Approval as ApprovalRow
 from db.models.security import Operator
+from db.queries.quota import waiting_batches
 
 MAKER_ROLES = ("cashier", "supervisor")
 APPROVE_KIND = "quota.approve_batch"
@@ -187,7 +188,23 @@ def _replay_approve(ctx: OpContext, payload: dict[str, Any], approval: Approval)
 register_queueable(APPROVE_KIND, _replay_approve)
 
 
+# Who sees the batches waiting: who prepares them and who co-signs them.
+WAITING_READERS = ("cashier", "supervisor", "assistant", "head")
+
+
+def waiting_quota_batches(ctx: OpContext) -> list[WaitingBatch]:
+    with ctx.reading() as s:
+        ctx.require_role(s, *WAITING_READERS)
+        return [WaitingBatch(r.batch_id, r.period, tuple(str(b) for b in r.buildings), r.rooms, r.total_ckwh,
+                             r.maker, r.created_at) for r in waiting_batches(s, ctx.workstation.campus_id)]  # fmt: skip
+
+
 class QuotaOps(SessionArea):
+    def waiting_quota_batches(self) -> list[WaitingBatch]:
+        """Addition (docs/api.md): the campus's batches prepared and not approved yet, oldest first:
+        the 复核 form picks from this list instead of a typed batch number."""
+        return waiting_quota_batches(self.ctx)
+
     def prepare_quota_batch(self, *, period: str, buildings: list[str]) -> BatchDraft:
         return prepare_quota_batch(self.ctx, period=period, buildings=buildings)
 

@@ -262,3 +262,31 @@ def test_an_unfinished_write_is_picked_from_the_list_not_typed(qtbot, world, ctx
     page.intents_view.selectRow(0)
     for form in (page.suspense, page.resolve):
         assert form.fields["intent_id"].text() == torn.value.intent_id
+
+
+def test_quota_batches_are_picked_from_the_waiting_list(qtbot, world, ctx, runner):
+    """Pick lists (issue 14): a batch just prepared fills the 复核 form; the waiting list shows who
+    made which batch; selecting a row fills its number; an approved batch leaves the list."""
+    from ui.pages.quota import QuotaPage
+
+    older = ctx.session.prepare_quota_batch(period="2026-11", buildings=["5"])
+    page = QuotaPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.activated()
+    wait_idle(qtbot, runner)
+    assert page.waiting.rowCount() == 1 and page.waiting.row(0).batch_id == older.batch_id
+    assert page.waiting.row(0).maker == ctx.operator_name and page.waiting.row(0).buildings == ("5",)
+    page.prepare.fields["period"].set_text("2026-12")
+    page.prepare.fields["buildings"].set_text("5")
+    page.prepare.submit()
+    qtbot.waitUntil(lambda: page.prepare.button.isEnabled(), timeout=10_000)
+    newer = page.prepare.last_result
+    assert newer is not None, page.prepare.result_label.text()
+    assert page.approve.fields["batch_id"].text() == str(newer.batch_id)
+    wait_idle(qtbot, runner)
+    assert page.waiting.rowCount() == 2
+    page.waiting_view.selectRow(0)
+    assert page.approve.fields["batch_id"].text() == str(older.batch_id)
+    with pytest.raises(Exception):  # noqa: B017 — the cashier is no reader of another campus's list
+        world.login("qian").waiting_quota_batches()

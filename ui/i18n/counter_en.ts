@@ -2453,6 +2453,34 @@ Meter balance {0} kWh, purchase no. {1}</translation>
 <context>
     <name>Quota</name>
     <message>
+        <source>生成时间</source>
+        <translation>Prepared at</translation>
+    </message>
+    <message>
+        <source>经办</source>
+        <translation>Maker</translation>
+    </message>
+    <message>
+        <source>电量（kWh）</source>
+        <translation>Energy (kWh)</translation>
+    </message>
+    <message>
+        <source>房间数</source>
+        <translation>Rooms</translation>
+    </message>
+    <message>
+        <source>楼栋</source>
+        <translation>Buildings</translation>
+    </message>
+    <message>
+        <source>期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>待复核的批次（选中一行即填入批次号）：</source>
+        <translation>Batches waiting for review (select a row to fill in its number):</translation>
+    </message>
+    <message>
         <location filename="../pages/quota.py" line="23"/>
         <source>定额送电</source>
         <translation>Free quota</translation>

@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QTableView
 
 from base.money import format_kwh
+from ui.models import Column, RowsModel, kwh_column
+from ui.ops import FacadeOp
 from ui.pages.base import Page
 from ui.pages.form import ActionForm, Spec, note
 
 translate = QCoreApplication.translate
+
+
+def waiting_model(parent=None) -> RowsModel:
+    return RowsModel(
+        [
+            Column(translate("Quota", "批次号"), lambda r: r.batch_id),
+            Column(translate("Quota", "期间"), lambda r: r.period),
+            Column(translate("Quota", "楼栋"), lambda r: "、".join(r.buildings)),
+            Column(translate("Quota", "房间数"), lambda r: r.rooms),
+            kwh_column(translate("Quota", "电量（kWh）"), lambda r: r.total_ckwh),
+            Column(translate("Quota", "经办"), lambda r: r.maker),
+            Column(translate("Quota", "生成时间"), lambda r: r.created_at),
+        ],
+        parent,
+    )
 
 
 def _buildings(text: str) -> list[str]:
@@ -47,6 +65,14 @@ class QuotaPage(Page):
                 ),
             )
         )
+        self.add(note(translate("Quota", "待复核的批次（选中一行即填入批次号）：")))
+        self.waiting = waiting_model(self)
+        self.waiting_view = QTableView()
+        self.waiting_view.setModel(self.waiting)
+        self.waiting_view.horizontalHeader().setStretchLastSection(True)
+        self.waiting_view.setMinimumHeight(110)
+        self.waiting_view.selectionModel().currentRowChanged.connect(self._batch_picked)
+        self.add(self.waiting_view)
         self.approve = self.add(
             ActionForm(
                 ctx,
@@ -71,4 +97,19 @@ class QuotaPage(Page):
                 ),
             )
         )
+        # a batch just prepared is the one to review next; one approved leaves the list
+        self.prepare.done.connect(self._prepared)
+        self.approve.done.connect(lambda _result: self.activated())
         self.finish()
+
+    def activated(self) -> None:
+        session = self.ctx.session
+        FacadeOp(self, session.waiting_quota_batches).success(self.waiting.set_rows).run()
+
+    def _batch_picked(self, current, _previous=None) -> None:
+        if current.isValid():
+            self.approve.fields["batch_id"].set_text(str(self.waiting.row(current.row()).batch_id))
+
+    def _prepared(self, draft) -> None:
+        self.approve.fields["batch_id"].set_text(str(draft.batch_id))
+        self.activated()
