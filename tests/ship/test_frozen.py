@@ -67,8 +67,22 @@ def test_the_bundle_holds_what_it_needs_and_not_more(bundle):
     for unused in ("libQt6Qml.so.6", "libQt6Quick.so.6", "libQt6Network.so.6", "libQt6Pdf.so.6",
                    "QtQml.abi3.so", "QtNetwork.abi3.so", "libqgtk3.so"):  # fmt: skip
         assert unused not in names
-    size_mb = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink()) / 1e6
-    assert size_mb < 190, f"the bundle grew to {size_mb:.0f} MB"
+    # One shared Python archive, not a copy in each program (installer/rthook_shared_pyz.py).
+    assert (internal / "counter.pyz").stat().st_size > 5_000_000
+    assert all((bundle / name).stat().st_size < 2_000_000 for name in ("counter-app", "counter-admin"))
+    # ICU data for root/en/zh only (installer/icu_trim.py); libraries nothing loads are gone.
+    icu = list(internal.rglob("libicudata.so.*"))
+    assert all(p.stat().st_size < 8 * 2**20 for p in icu)
+    for unused in (
+        "libgio-2.0.so.0",
+        "libkrb5.so.3",
+        "libjpeg.so.62",
+        "libreadline.so.8",
+        "libQt6OpenGL.so.6",
+    ):
+        assert unused not in names
+    size_mib = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink()) / 2**20
+    assert size_mib <= 120, f"the bundle grew to {size_mib:.0f} MiB (issue 16: at most 120 MiB)"
 
 
 def test_frozen_init_dev_and_self_test(bundle, tmp_path):
