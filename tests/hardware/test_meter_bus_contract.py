@@ -228,3 +228,21 @@ def test_dlt645_read_address_with_several_meters_is_no_answer(dlt):
         dlt.sim.add_meter(dlt.addr(n))
     with pytest.raises(DeviceOffline):
         dlt.bus.read_address()
+
+
+def test_sim_control_serves_meter_buses_on_its_clock(tmp_path):
+    """GIVEN SimControl WHEN a meter bus is started THEN it runs on the simulator's clock and closes
+    with it."""
+    from hardware.sim.control import SimControl
+
+    clock = FixedClock(START)
+    with SimControl(tmp_path / "sim", mac_key=b"k" * 32, clock=clock) as control:
+        sim = control.start_meter_bus("modbus", meters=["3"])
+        sim.meter("3").load_w = 2000
+        bus = open_meter_bus(sim.url, "modbus", timeout=0.3)
+        try:
+            clock.advance(hours=2)
+            assert bus.read_energy("3") == 400
+        finally:
+            bus.close()
+    assert control.meter_buses == [sim]
