@@ -250,7 +250,7 @@ class FrameParser:
         total = MIN_FRAME + buf[9]
         if len(buf) < total:
             return "incomplete"
-        if buf[total - 1] != END or checksum(buf[: total - 2]) != buf[total - 2]:
+        if buf[total - 1] != END or checksum(bytes(buf[: total - 2])) != buf[total - 2]:
             return "bad_frame"
         frame = Frame(
             address=address_text(bytes(buf[1:7])),

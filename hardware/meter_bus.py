@@ -14,15 +14,18 @@ an answer under another address, an answer we cannot read; `data["reason"]`, and
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Literal
 
 import serial
 from pymodbus.client import ModbusSerialClient
 from pymodbus.exceptions import ModbusException
+from pymodbus.pdu import ModbusPDU
 
 from base.clock import Clock, local_moment, system_clock
 from base.errors import DeviceOffline, InputInvalid, MeterRefused
@@ -92,7 +95,7 @@ class MeterBus(ABC):
 def _check_action(action: str) -> SwitchAction:
     if action not in SWITCH_ACTIONS:
         raise InputInvalid(f"开关命令 {action!r}", detail_en=f"switch action {action!r}", field="action")
-    return action  # type: ignore[return-value]
+    return action
 
 
 class Dlt645Bus(MeterBus):
@@ -318,7 +321,7 @@ class ModbusRtuBus(MeterBus):
             address,
             lambda: self._client.read_holding_registers(self.energy_register, count=2, device_id=unit),
         )
-        registers = getattr(reply, "registers", [])
+        registers: list[int] = list(getattr(reply, "registers", []))
         if len(registers) != 2:
             raise _offline(self.url, address, "bad_answer", f"{len(registers)} energy registers")
         return (registers[0] << 16) | registers[1]
@@ -347,11 +350,7 @@ class ModbusRtuBus(MeterBus):
     def read_address(self) -> str:
         for unit in range(1, self.probe_max + 1):
             try:
-                self._call(
-                    str(unit),
-                    lambda u=unit: self._client.read_coils(self.relay_coil, count=1, device_id=u),
-                    tries=1,
-                )
+                self._call(str(unit), functools.partial(self._probe, unit), tries=1)
             except DeviceOffline as exc:
                 if exc.data.get("reason") == "port":
                     raise
@@ -362,10 +361,17 @@ class ModbusRtuBus(MeterBus):
         raise _offline(self.url, None, "no_answer", f"no module answered ids 1..{self.probe_max}")
 
     def close(self) -> None:
-        self._thread.call(self._client.close)
+        self._thread.call(self._close_client)
         self._thread.shutdown()
 
-    def _call(self, address: str, request, *, tries: int | None = None, outcome: str = "none"):  # noqa: ANN001, ANN202
+    def _call(
+        self,
+        address: str,
+        request: Callable[[], ModbusPDU],
+        *,
+        tries: int | None = None,
+        outcome: str = "none",
+    ) -> ModbusPDU:
         self._thread.assert_on_thread()
         if not self._client.connected and not self._client.connect():
             raise _offline(self.url, None, "port", "cannot open the port")
@@ -380,7 +386,7 @@ class ModbusRtuBus(MeterBus):
                     raise _offline(self.url, None, "port", f"line failed: {exc}", outcome=outcome) from exc
                 continue
             except (serial.SerialException, OSError) as exc:
-                self._client.close()
+                self._close_client()
                 raise _offline(self.url, None, "port", f"line failed: {exc}", outcome=outcome) from exc
             if reply.isError():
                 code = getattr(reply, "exception_code", 0)
@@ -391,6 +397,12 @@ class ModbusRtuBus(MeterBus):
                 )
             return reply
         raise _offline(self.url, address, "no_answer", "no answer", outcome=outcome)
+
+    def _probe(self, unit: int) -> ModbusPDU:
+        return self._client.read_coils(self.relay_coil, count=1, device_id=unit)
+
+    def _close_client(self) -> None:
+        self._client.close()  # type: ignore[no-untyped-call]  # pymodbus leaves it unannotated
 
 
 def open_meter_bus(url: str, protocol: str, **options: object) -> MeterBus:
