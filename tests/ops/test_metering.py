@@ -16,9 +16,10 @@ from hardware.meter_bus import PROTOCOLS
 DORM = "D-5-308"
 
 
-@pytest.fixture
-def world(tmp_path):
-    w = make_world(tmp_path)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def world(request, tmp_path):
+    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
+    w = make_world(tmp_path, db_url=url)
     yield w
     w.close()
 
