@@ -246,3 +246,26 @@ def test_sim_control_serves_meter_buses_on_its_clock(tmp_path):
         finally:
             bus.close()
     assert control.meter_buses == [sim]
+
+
+def test_counter_sim_commands_drive_a_meter_bus(tmp_path):
+    """GIVEN counter-sim's command set WHEN a bus is started, a meter added and faulted THEN the
+    driver sees exactly that."""
+    from hardware.sim.cli import _commands, _run_command
+    from hardware.sim.control import SimControl
+
+    with SimControl(tmp_path / "sim", mac_key=b"k" * 32) as control:
+        commands = _commands(control)
+        started = _run_command(commands, "bus-start dlt645")
+        assert started.startswith("bus 0 dlt645 ")
+        assert _run_command(commands, "bus-meter 0 000000000042 1234") == "ok"
+        bus = open_meter_bus(started.split()[-1], "dlt645", timeout=0.3, password=DEFAULT_PASSWORD)
+        try:
+            assert bus.read_energy("000000000042") == 1234
+            assert _run_command(commands, "bus-fault 0 000000000042 mute on") == "ok"
+            with pytest.raises(DeviceOffline):
+                bus.read_energy("000000000042")
+        finally:
+            bus.close()
+        assert _run_command(commands, "bus-state 0 000000000042") == "energy_ckwh=1234 relay=closed"
+        assert _run_command(commands, "bus-fault 0 000000000042 sparks on").startswith("error")
