@@ -157,7 +157,10 @@ class BusPoller:
                 self._wake.wait(wait)
                 self._wake.clear()
                 continue
-            self.read_now(address, on_demand=False)
+            try:
+                self.read_now(address, on_demand=False)
+            except Exception:  # a bug in one read must not end every later round: log, go on
+                log.exception("meter bus %s: scheduled read of %s failed", self.bus.url, address)
 
     def _next_due(self) -> tuple[str | None, float]:
         now = time.monotonic()
