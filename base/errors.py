@@ -129,6 +129,9 @@ _TABLE = [
     # Addition (issue 12 §1): a sealed row does not match its seal (counter_app/row_seals.py).
     ("Tampered", "TAMPERED", "数据校验失败，记录可能被篡改", "A record failed its integrity check"),
     ("DeviceOffline", "DEVICE_OFFLINE", "设备未连接或无响应", "Device not connected or not answering"),
+    # Addition (issue 17): a networked meter module answered, refusing the command (wrong password
+    # or operator, deadline passed, an unknown data item). `data["error"]` is its error byte/code.
+    ("MeterRefused", "METER_REFUSED", "电表模块拒绝了命令", "The meter module refused the command"),
     ("PrinterPaperOut", "PRINTER_PAPER_OUT", "打印机缺纸", "The printer is out of paper"),
     ("SimulationRefused", "SIMULATION_REFUSED", "生产数据库不允许使用模拟设备",
      "Simulated devices are refused on a production database"),
@@ -201,6 +204,7 @@ ReviewerConflict: type[UserFacingError]
 SheetFrozen: type[UserFacingError]
 CardAhead: type[UserFacingError]
 DeviceOffline: type[UserFacingError]
+MeterRefused: type[UserFacingError]
 PrinterPaperOut: type[UserFacingError]
 SimulationRefused: type[UserFacingError]
 KeyMissing: type[UserFacingError]

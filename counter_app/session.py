@@ -30,6 +30,7 @@ from counter_app.ops.accounts import AccountOps
 from counter_app.ops.exceptions_list import MorningOps
 from counter_app.ops.intents import IntentOps
 from counter_app.ops.lookup import LookupOps
+from counter_app.ops.metering import MeteringOps
 from counter_app.ops.notices import NoticeOps
 from counter_app.ops.quota import QuotaOps
 from counter_app.ops.refunds import RefundOps
@@ -52,6 +53,7 @@ class Session(
     LookupOps,
     MorningOps,
     AccountHistoryOps,
+    MeteringOps,
 ):
     def __init__(self, counter: Any, operator: AuthenticatedOperator) -> None:
         self.counter = counter

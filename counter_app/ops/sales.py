@@ -42,6 +42,7 @@ from counter_app.ops.common import (
     require_sellable,
 )
 from counter_app.ops.intent_payloads import TopUpPayload
+from counter_app.ops.metering import require_card_metering
 from counter_app.printing import drain_quietly, reprint
 from counter_app.results import AccountInfo, CardInfo, Quote, SaleResult
 from counter_app.roles import SELLING_ROLES
@@ -177,6 +178,7 @@ def _begin_top_up(
     row_seals.check(s, receipt_counter(s, ctx.workstation.id))
     account = get_account(s, account_no)
     require_sellable(account)
+    require_card_metering(s, account)  # a networked module's room is not sold to by card
     require_account_card(s, account, reading)
     write_back_seen(ctx, s, account, reading)
     _refuse_unpaid_back_charge(ctx, s, account)

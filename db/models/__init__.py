@@ -12,6 +12,7 @@ from db.models import (  # noqa: F401  (imported for their tables)
     clock,
     intents,
     ledger,
+    metering,
     notices,
     places,
     queue,
@@ -29,6 +30,7 @@ from db.models.cards import Card, CardEvent
 from db.models.clock import ClockMark
 from db.models.intents import CardWriteIntent, IntentEvent, PrintJob, PrintJobEvent
 from db.models.ledger import LedgerEntry, LedgerMark
+from db.models.metering import AccountMetering
 from db.models.notices import Notice, NoticePayment
 from db.models.places import Building, Campus, Installation, Room, Unit, Workstation
 from db.models.queue import QueuedOperation, QueueResolution
@@ -58,6 +60,7 @@ from db.models.tariffs import Fee, Tariff
 __all__ = [
     "CARD_CLASS_ROWS",
     "Account",
+    "AccountMetering",
     "AccountEvent",
     "Building",
     "Campus",
@@ -110,6 +113,8 @@ AUDITED_TABLES += (
 )  # fmt: skip
 # Writes flagged because the clock went back (counter_app/clock_watch.py).
 AUDITED_TABLES += (ClockMark,)
+# How each account is metered (card / networked module; issue 17): decides whether a sale writes a card.
+AUDITED_TABLES += (AccountMetering,)
 for _model in AUDITED_TABLES:
     _model.__table__.info["audited"] = True
 

@@ -101,6 +101,36 @@ def _commands(sim: SimControl) -> Commands:
             lambda on="on": setattr(sim.printer_line, "mute", on == "on"),
             "printer-mute on|off",
         ),
+        **_bus_commands(sim),
+    }
+
+
+def _bus_commands(sim: SimControl) -> Commands:
+    """Networked meter modules (docs/hardware.md §12); a bus is named by its number, from 0."""
+
+    def start(protocol: str, *addresses: str) -> str:
+        bus = sim.start_meter_bus(protocol, meters=addresses)
+        return f"bus {len(sim.meter_buses) - 1} {protocol} {bus.url}"
+
+    def add(n: str, address: str, energy: str = "0", load_w: str = "0") -> None:
+        sim.meter_buses[int(n)].add_meter(address, energy_ckwh=int(energy), load_w=int(load_w))
+
+    def fault(n: str, address: str, name: str, value: str = "on") -> None:
+        bus = sim.meter_buses[int(n)]
+        if name == "answers-for":
+            bus.set_fault(address, answers_for=None if value == "none" else value)
+        else:
+            bus.set_fault(address, **{name.replace("-", "_"): value == "on"})
+
+    def state(n: str, address: str) -> str:
+        meter = sim.meter_buses[int(n)].meter(address)
+        return f"energy_ckwh={meter.energy_ckwh} relay={'closed' if meter.relay_closed else 'open'}"
+
+    return {
+        "bus-start": (start, "bus-start dlt645|modbus [ADDRESS…] → bus N and its URL"),
+        "bus-meter": (add, "bus-meter N ADDRESS [ENERGY_CKWH] [LOAD_W]"),
+        "bus-fault": (fault, "bus-fault N ADDRESS mute|bad-checksum|refuse on|off, or answers-for OTHER|none"),
+        "bus-state": (state, "bus-state N ADDRESS → energy and relay"),
     }
 
 

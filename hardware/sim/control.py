@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from base.clock import Clock, system_clock
@@ -15,6 +16,7 @@ from hardware.profiles import known_profiles
 from hardware.protocol import Cmd, attempts_left
 from hardware.sim.card import CardStore
 from hardware.sim.meter import MeterBank, MeterState
+from hardware.sim.meter_bus import SimMeterBus, flat_profile
 from hardware.sim.printer import SimPrinter
 from hardware.sim.reader import SimReader
 from hardware.sim.transport import LineFaults, PtyServer, SocketServer
@@ -50,6 +52,10 @@ class SimControl:
     ) -> None:
         self.sim_dir = Path(sim_dir)
         self.lock = threading.RLock()
+        self._clock = clock or system_clock
+        self._bus_transport = "pty" if transport == "pty" else "socket"
+        self._byte_delay = 10.0 / baud if baud else 0.0
+        self.meter_buses: list[SimMeterBus] = []
         self.cards = CardStore(Path(cards_dir) if cards_dir else self.sim_dir / "cards", self.lock)
         self.meters = MeterBank(
             self.sim_dir / "meters",
@@ -185,7 +191,25 @@ class SimControl:
     def render_last_receipt(self, path: str | Path) -> Path:
         return self.printer_device.render_png(Path(path))
 
+    def start_meter_bus(
+        self, protocol: str, *, meters: Sequence[str] = (), profile: Callable[[datetime], int] = flat_profile
+    ) -> SimMeterBus:
+        """A bus of networked meter modules ("dlt645" or "modbus"; docs/hardware.md §9) on its own
+        pty or socket, on this simulator's clock. Open its `url` with hardware.meter_bus."""
+        bus = SimMeterBus(
+            protocol,
+            transport=self._bus_transport,
+            clock=self._clock,
+            profile=profile,
+            meters=meters,
+            byte_delay_s=self._byte_delay,
+        )
+        self.meter_buses.append(bus)
+        return bus
+
     def close(self) -> None:
+        for bus in self.meter_buses:
+            bus.close()
         self._reader_server.close()
         self._printer_server.close()
 
