@@ -949,6 +949,49 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_account_events_account_id"), ["account_id"], unique=False)
 
     op.create_table(
+        "account_meterings",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.Column("bus", sa.String(length=64), nullable=True),
+        sa.Column("address", sa.String(length=16), nullable=True),
+        sa.Column("protocol", sa.String(length=16), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.CheckConstraint(
+            "(mode = 'card' AND bus IS NULL AND address IS NULL AND protocol IS NULL) OR (mode = 'networked' AND bus IS NOT NULL AND address IS NOT NULL AND protocol IS NOT NULL)",
+            name=op.f("ck_account_meterings_networked_has_a_bus"),
+        ),
+        sa.CheckConstraint("mode IN ('card', 'networked')", name=op.f("ck_account_meterings_mode_known")),
+        sa.CheckConstraint(
+            "protocol IS NULL OR protocol IN ('dlt645', 'modbus')",
+            name=op.f("ck_account_meterings_protocol_known"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_account_meterings_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["approval_id"], ["approvals.id"], name=op.f("fk_account_meterings_approval_id_approvals")
+        ),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operators.id"], name=op.f("fk_account_meterings_operator_id_operators")
+        ),
+        sa.ForeignKeyConstraint(
+            ["workstation_id"],
+            ["workstations.id"],
+            name=op.f("fk_account_meterings_workstation_id_workstations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_account_meterings")),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("account_meterings", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_account_meterings_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_account_meterings_bus"), ["bus"], unique=False)
+
+    op.create_table(
         "card_write_intents",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("intent_id", sa.String(length=36), nullable=False),
@@ -1688,6 +1731,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_card_write_intents_account_id"))
 
     op.drop_table("card_write_intents")
+    with op.batch_alter_table("account_meterings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_account_meterings_bus"))
+        batch_op.drop_index(batch_op.f("ix_account_meterings_account_id"))
+
+    op.drop_table("account_meterings")
     with op.batch_alter_table("account_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_account_events_account_id"))
 
