@@ -36,6 +36,7 @@ from counter_app.ops.refunds import RefundOps
 from counter_app.ops.sales import SalesOps
 from counter_app.ops.settlement import SettlementOps
 from counter_app.ops.shifts import ShiftOps
+from counter_app.ops.tenders import TenderOps
 from counter_app.powers import change_setting
 from db.queries.shifts import open_shift_id
 
@@ -52,6 +53,7 @@ class Session(
     LookupOps,
     MorningOps,
     AccountHistoryOps,
+    TenderOps,
 ):
     def __init__(self, counter: Any, operator: AuthenticatedOperator) -> None:
         self.counter = counter

@@ -19,8 +19,8 @@ from base.clock import BUSINESS_TZ
 from base.errors import InputInvalid
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
-from counter_app.settlement import deposit_check
 from counter_app.results import DepositInfo
+from counter_app.settlement import deposit_check
 from db.models import Shift, ShiftClosure
 from db.models.settlement import CHECK_KINDS, DEPOSIT_KINDS, CollectionCheck, Deposit, DepositShift
 
