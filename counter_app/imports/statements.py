@@ -153,11 +153,13 @@ def _line(number: int, cells: Sequence[str], index: dict[str, int], by_reference
 
 def parse_signed_yuan(text: str, field: str) -> int:
     """'-12.30' → -1230 fen; '¥1,234.5' → 123450. Letters, three decimals: INPUT_INVALID."""
-    raw = (text or "").strip().replace("¥", "").replace("￥", "").strip()
+    raw = (text or "").strip()
     negative = raw.startswith("-")
-    if not raw.lstrip("-+").strip():
+    raw = raw[1:] if raw[:1] in "-+" and raw else raw  # one leading sign ("--5" is refused)
+    raw = raw.replace("¥", "").replace("￥", "").strip()
+    if not raw:
         raise InputInvalid("缺少金额", detail_en="the amount is missing", field=field)
-    fen = parse_yuan(raw.lstrip("-+").strip(), "金额", field)
+    fen = parse_yuan(raw, "金额", field)
     return -fen if negative else fen
 
 
