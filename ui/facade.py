@@ -56,6 +56,7 @@ from counter_app.results import (
     ShiftTotals,
 )
 from counter_app.settlement.deposits import LateDeposit
+from counter_app.settlement.tender_match import TenderMatchResult
 from hardware.discovery import Found
 from hardware.sim.control import SimControl
 from receipts.reports.model import ReportTable
@@ -188,9 +189,19 @@ class SettingsSession(Protocol):
     def list_people(self) -> list[PersonRow]: ...
 
 
+class TenderSession(Protocol):
+    """Campus-card and WeChat/Alipay statements matched against the ledger (ui/pages/tenders.py)."""
+
+    def match_tender_statement(self, *, tender: str, period_from: date, period_to: date,
+                               path: str) -> TenderMatchResult: ...  # fmt: skip
+    def record_tender_match(self, *, tender: str, period_from: date, period_to: date, path: str,
+                            approval: Approval | None = None) -> TenderMatchResult: ...  # fmt: skip
+    def tender_matches(self, *, start: date | None = None, end: date | None = None) -> list[TenderMatchResult]: ...
+
+
 class WorkstationSession(
     SaleSession, ShiftSession, IntentSession, AccountSession, RefundSession, ChargeSession, FinanceSession,
-    SettingsSession, Protocol,
+    SettingsSession, TenderSession, Protocol,
 ):  # fmt: skip
     """Everything the workstation's pages call on the logged-in operator's session."""
 
