@@ -4017,7 +4017,7 @@ Once submitted the count cannot change; only then are the expected amount and th
     <message>
         <location filename="../pages/tenders.py" line="1"/>
         <source>核对人/复核人</source>
-        <translation>Matched by / co-signed by</translation>
+        <translation>Matched / co-signed</translation>
     </message>
     <message>
         <location filename="../pages/tenders.py" line="1"/>

@@ -140,6 +140,7 @@ class TendersPage(Page):
         self.differences_view.setModel(self.differences)
         self.differences_view.verticalHeader().hide()
         self.differences_view.setMinimumHeight(150)
+        self.differences_view.resizeColumnsToContents()
         column.addWidget(self.differences_view)
         return box
 
@@ -151,6 +152,7 @@ class TendersPage(Page):
         self.matches_view.setModel(self.matches)
         self.matches_view.verticalHeader().hide()
         self.matches_view.setMinimumHeight(120)
+        self.matches_view.resizeColumnsToContents()  # headers whole before the first refresh
         refresh = QPushButton(translate("Tenders", "刷新"))
         refresh.clicked.connect(self.refresh)
         self.matches_note = info_label()
