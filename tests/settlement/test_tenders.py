@@ -192,3 +192,38 @@ def test_recorded_on_postgresql(tmp_path, pg_url):
                                      approval=world.approval("li"))  # fmt: skip
     finally:
         world.close()
+
+
+def _report(world, kind: str):
+    engine = make_engine(world.db_url)
+    try:
+        with unit_of_work(engine, read_only=True) as db:
+            bind_keys(db, world.counter.keys)
+            return build_report(db, kind, ReportQuery(DAY, DAY))
+    finally:
+        engine.dispose()
+
+
+def test_the_deposits_report_shows_each_slips_difference(world):
+    s, shift_id = a_shift(world)
+    s.record_deposit(slip_no="XJ-1", kind="cash_slip", bank="工行", stamped_on=DAY, amount_fen=10_000,
+                     shift_ids=[shift_id], difference_reason="含前日备用金", approval=world.approval("li"))  # fmt: skip
+    table = _report(world, "deposits")
+    assert [r[6:] for r in table.rows] == [(6_000, 4_000, "含前日备用金")]
+    (expected, difference), = sql(world, "SELECT sum(expected_fen), sum(difference_fen) FROM deposit_reconciliations")
+    assert table.total is not None and table.total[6:8] == (expected, difference)
+
+
+def test_written_rows_verify_clean_and_a_match_changed_by_sql_is_refused(world, tmp_path):
+    from security.test_every_table import verify_problems
+    from security.test_row_seals import refused
+    from security.test_row_seals import sql as insider_sql
+
+    qian, done = _wechat_match_recorded(world, tmp_path)
+    s = world.login("zhang")
+    shift_id = sql(world, "SELECT max(id) FROM shifts")[0][0]
+    s.record_deposit(slip_no="XJ-1", kind="cash_slip", bank="工行", stamped_on=DAY, amount_fen=6_000,
+                     shift_ids=[shift_id])  # fmt: skip
+    assert verify_problems(world) == []  # sealed, counted in the census
+    insider_sql(world, "UPDATE tender_matches SET statement_fen = ledger_fen")
+    refused(qian.tender_matches, "tender_matches")
