@@ -103,7 +103,11 @@ def parse_statement_rows(rows: Sequence[tuple[int, Sequence[str]]]) -> Statement
         try:
             lines.append(_line(number, cells, index, by_reference))
         except InputInvalid as exc:
-            problems.append(LineError(number, exc.field or "?", exc.detail or exc.message, exc.detail_en or exc.message_en))
+            problems.append(
+                LineError(
+                    number, exc.field or "?", exc.detail or exc.message, exc.detail_en or exc.message_en
+                )
+            )
     return Statement(tuple(lines), by_reference, tuple(problems))
 
 
@@ -147,7 +151,9 @@ def _line(number: int, cells: Sequence[str], index: dict[str, int], by_reference
         fen = -abs(refunded or fen)
     count_text = _cell(cells, index, "count")
     if count_text and not count_text.isdigit():
-        raise InputInvalid(f"笔数不是整数：{count_text}", detail_en="count is not a whole number", field="count")
+        raise InputInvalid(
+            f"笔数不是整数：{count_text}", detail_en="count is not a whole number", field="count"
+        )
     return StatementLine(number, reference, merchant_ref, on, fen, int(count_text) if count_text else 1)
 
 
@@ -172,5 +178,3 @@ def parse_day(text: str) -> date:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError as exc:
         raise InputInvalid(f"日期无效：{text}", detail_en=f"not a date: {text}", field="at") from exc
-
-

@@ -29,7 +29,9 @@ def _read(path: str | Path) -> tuple[Statement, bytes, str]:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise InputInvalid(f"无法读取文件：{exc.strerror or exc}", detail_en=f"cannot read {p.name}", field="path") from exc
+        raise InputInvalid(
+            f"无法读取文件：{exc.strerror or exc}", detail_en=f"cannot read {p.name}", field="path"
+        ) from exc
     return read_statement(p), data, p.name
 
 
@@ -54,12 +56,12 @@ def record_tender_match(ctx: OpContext, *, tender: str, period_from: date, perio
         return tender_match.record(ctx, s, result, approval=approval)
 
 
-def tender_matches(ctx: OpContext, *, start: date | None = None, end: date | None = None) -> list[TenderMatchResult]:
+def tender_matches(
+    ctx: OpContext, *, start: date | None = None, end: date | None = None
+) -> list[TenderMatchResult]:
     with ctx.reading() as s:
         ctx.require_role(s, *MATCH_ROLES, "supervisor")
         return tender_match.recorded(s, start=start, end=end)
-
-
 
 
 class TenderOps:
@@ -78,6 +80,8 @@ class TenderOps:
         return record_tender_match(self.ctx, tender=tender, period_from=period_from, period_to=period_to,
                                    path=path, approval=approval)  # fmt: skip
 
-    def tender_matches(self, *, start: date | None = None, end: date | None = None) -> list[TenderMatchResult]:
+    def tender_matches(
+        self, *, start: date | None = None, end: date | None = None
+    ) -> list[TenderMatchResult]:
         """Addition (docs/api.md): the recorded matches whose period meets start..end."""
         return tender_matches(self.ctx, start=start, end=end)

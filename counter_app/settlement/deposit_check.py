@@ -45,7 +45,9 @@ class DepositFigures:
         return self.amount_fen - self.expected_fen
 
 
-def figures(ctx: OpContext, session: Session, *, kind: str, amount_fen: int, shift_ids: list[int]) -> DepositFigures:
+def figures(
+    ctx: OpContext, session: Session, *, kind: str, amount_fen: int, shift_ids: list[int]
+) -> DepositFigures:
     tender = SLIP_TENDERS[kind]
     kinds = list(DRAWER_KINDS)
     if tender == "cash" and ctx.setting(session, "refund_float"):

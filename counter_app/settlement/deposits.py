@@ -84,8 +84,16 @@ def record_deposit(
     deposit_check.record(session, row.id, fig, reason, approval_id)
     late = any(stamped_on > due_on(closures[s].closed_at, evening_from) for s in shift_ids)
     return DepositInfo(
-        row.slip_no, kind, row.bank, stamped_on, amount_fen, tuple(sorted(set(shift_ids))), late,
-        expected_fen=fig.expected_fen, difference_fen=fig.difference_fen, difference_reason=reason,
+        row.slip_no,
+        kind,
+        row.bank,
+        stamped_on,
+        amount_fen,
+        tuple(sorted(set(shift_ids))),
+        late,
+        expected_fen=fig.expected_fen,
+        difference_fen=fig.difference_fen,
+        difference_reason=reason,
     )
 
 

@@ -12,7 +12,9 @@ from receipts.reports.model import ReportTable, as_rows
 from receipts.tables import Cell, Column
 
 
-def tender_match_report(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
+def tender_match_report(
+    session: Session, query: ReportQuery, progress: Progress | None = None
+) -> ReportTable:
     rows: list[tuple[Cell, ...]] = []
     ledger_total = statement_total = 0
     for m in recorded(session, start=query.start, end=query.end):

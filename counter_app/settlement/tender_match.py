@@ -99,7 +99,9 @@ def check_period(tender: str, period_from: date, period_to: date) -> None:
     if not isinstance(period_from, date) or not isinstance(period_to, date) or period_to < period_from:
         raise InputInvalid("核对期间无效", detail_en="the period is invalid", field="period_to")
     if (period_to - period_from).days >= MAX_PERIOD_DAYS:
-        raise InputInvalid("核对期间过长", detail_en=f"a period of at most {MAX_PERIOD_DAYS} days", field="period_to")
+        raise InputInvalid(
+            "核对期间过长", detail_en=f"a period of at most {MAX_PERIOD_DAYS} days", field="period_to"
+        )
 
 
 def match(
@@ -121,7 +123,11 @@ def match(
         if in_ledger == in_statement:
             matched += 1 if key in ledger and key in stated else 0
             continue
-        kind = "amount" if key in ledger and key in stated else ("ledger_only" if key in ledger else "statement_only")
+        kind = (
+            "amount"
+            if key in ledger and key in stated
+            else ("ledger_only" if key in ledger else "statement_only")
+        )
         differences.append(MatchLine(key, kind, in_ledger, in_statement, first_line.get(key)))
     problems = tuple(p.describe() for p in statement.problems)
     return TenderMatchResult(tender, period_from, period_to, "reference" if statement.by_reference else "day",
@@ -190,7 +196,9 @@ def from_row(session: Session, row: TenderMatch) -> TenderMatchResult:
     )  # fmt: skip
 
 
-def recorded(session: Session, *, start: date | None = None, end: date | None = None) -> list[TenderMatchResult]:
+def recorded(
+    session: Session, *, start: date | None = None, end: date | None = None
+) -> list[TenderMatchResult]:
     """The recorded matches whose period meets start..end (all without bounds), oldest first."""
     stmt = select(TenderMatch).order_by(TenderMatch.period_from, TenderMatch.tender, TenderMatch.id)
     if start is not None:

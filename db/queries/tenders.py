@@ -17,7 +17,9 @@ from db.models.shifts import ShiftClosure
 
 def shifts_tender_fen(session: Session, shift_ids: Sequence[int], tender: str, kinds: Iterable[str]) -> int:
     stmt = select(func.coalesce(func.sum(LedgerEntry.fen), 0)).where(
-        LedgerEntry.shift_id.in_(list(shift_ids)), LedgerEntry.tender == tender, LedgerEntry.kind.in_(list(kinds))
+        LedgerEntry.shift_id.in_(list(shift_ids)),
+        LedgerEntry.tender == tender,
+        LedgerEntry.kind.in_(list(kinds)),
     )
     return int(session.scalar(stmt) or 0)
 
@@ -46,7 +48,9 @@ def earlier_deposits_within(session: Session, shift_ids: Sequence[int], kind: st
     inside = sorted(d for d, shifts in covered.items() if shifts <= wanted)
     if not inside:
         return []
-    amounts = session.execute(select(Deposit.id, Deposit.amount_fen).where(Deposit.id.in_(inside)).order_by(Deposit.id))
+    amounts = session.execute(
+        select(Deposit.id, Deposit.amount_fen).where(Deposit.id.in_(inside)).order_by(Deposit.id)
+    )
     return [(int(i), int(a)) for i, a in amounts.tuples()]
 
 

@@ -4,6 +4,7 @@ approver's co-signature and frozen; `report tender-match` lists it."""
 from __future__ import annotations
 
 import pytest
+
 from cli.admincli import AdminDb
 
 CSV = "交易时间,微信订单号,应结订单金额\n`2026-11-23 09:00:00,`WX-9,`5.00\n"

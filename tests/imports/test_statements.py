@@ -27,7 +27,18 @@ def yuan(value: int) -> str:
 def wechat_csv(rows) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["交易时间", "公众账号ID", "商户号", "微信订单号", "商户订单号", "交易状态", "应结订单金额", "退款金额"])
+    w.writerow(
+        [
+            "交易时间",
+            "公众账号ID",
+            "商户号",
+            "微信订单号",
+            "商户订单号",
+            "交易状态",
+            "应结订单金额",
+            "退款金额",
+        ]
+    )
     for i, (ref, amount, refunded) in enumerate(rows):
         w.writerow([f"`2026-11-23 10:{i % 60:02d}:00", "`wx1", "`m1", f"`{ref}", f"`o{i}",
                     "`REFUND" if refunded else "`SUCCESS", f"`{yuan(amount)}", f"`{yuan(amount) if refunded else '0.00'}"])  # fmt: skip
@@ -45,7 +56,9 @@ def alipay_csv(rows) -> str:
         sign = "-" if refunded else ""
         w.writerow([ref, f"o{i}", "退款" if refunded else "交易", "2026-11-23 10:00:00", f"{sign}{yuan(amount)}",
                     f"{sign}{yuan(amount)}"])  # fmt: skip
-    out.write("#-----------------------------------------业务明细列表结束------------------------------------\n")
+    out.write(
+        "#-----------------------------------------业务明细列表结束------------------------------------\n"
+    )
     out.write("#交易合计：1笔，商家实收共10.00元\n")
     return out.getvalue()
 
@@ -60,7 +73,9 @@ def test_every_exported_line_reads_back_with_its_amount_and_sign(rows, export):
         path.write_bytes(body.encode(encoding))
         statement = read_statement(path)
     assert statement.by_reference and statement.problems == ()
-    assert [(s.reference, s.fen) for s in statement.lines] == [(r, -a if refunded else a) for r, a, refunded in rows]
+    assert [(s.reference, s.fen) for s in statement.lines] == [
+        (r, -a if refunded else a) for r, a, refunded in rows
+    ]
     assert statement.total_fen == sum(-a if refunded else a for _, a, refunded in rows)
 
 
@@ -91,6 +106,8 @@ def test_no_header_is_one_clear_refusal():
 
 
 def test_daily_sums_without_references_are_matched_per_day():
-    statement = parse_statement_rows([(1, ("结算日期", "笔数", "金额")), (2, ("2026/11/23", "12", "1,234.50"))])
+    statement = parse_statement_rows(
+        [(1, ("结算日期", "笔数", "金额")), (2, ("2026/11/23", "12", "1,234.50"))]
+    )
     assert not statement.by_reference
     assert [(s.on.isoformat(), s.count, s.fen) for s in statement.lines] == [("2026-11-23", 12, 123_450)]

@@ -62,7 +62,9 @@ def sql(world, query: str, **params):
 
 def test_a_100_yuan_slip_against_60_yuan_of_cash_needs_a_reason_and_a_co_signature(world):
     s, shift_id = a_shift(world)
-    slip = dict(slip_no="XJ-1", kind="cash_slip", bank="工行", stamped_on=DAY, amount_fen=10_000, shift_ids=[shift_id])
+    slip = dict(
+        slip_no="XJ-1", kind="cash_slip", bank="工行", stamped_on=DAY, amount_fen=10_000, shift_ids=[shift_id]
+    )
     with pytest.raises(InputInvalid) as err:
         s.record_deposit(**slip)
     assert err.value.field == "difference_reason" and err.value.data["expected_fen"] == 6_000
@@ -70,13 +72,16 @@ def test_a_100_yuan_slip_against_60_yuan_of_cash_needs_a_reason_and_a_co_signatu
         s.record_deposit(**slip, difference_reason="含前日备用金")
     info = s.record_deposit(**slip, difference_reason="含前日备用金", approval=world.approval("li"))
     assert (info.expected_fen, info.difference_fen, info.difference_reason) == (6_000, 4_000, "含前日备用金")
-    rows = sql(world, "SELECT r.ledger_fen, r.expected_fen, r.difference_fen, r.approval_id IS NOT NULL "
-                      "FROM deposit_reconciliations r JOIN deposits d ON d.id = r.deposit_id WHERE d.slip_no = 'XJ-1'")
+    rows = sql(
+        world,
+        "SELECT r.ledger_fen, r.expected_fen, r.difference_fen, r.approval_id IS NOT NULL "
+        "FROM deposit_reconciliations r JOIN deposits d ON d.id = r.deposit_id WHERE d.slip_no = 'XJ-1'",
+    )
     assert rows == [(6_000, 6_000, 4_000, 1)]
     # independent SQL: the shift's cash in the ledger is what the slip was compared with
-    assert sql(world, "SELECT sum(fen) FROM ledger_entries WHERE shift_id = :s AND tender = 'cash'", s=shift_id) == [
-        (6_000,)
-    ]
+    assert sql(
+        world, "SELECT sum(fen) FROM ledger_entries WHERE shift_id = :s AND tender = 'cash'", s=shift_id
+    ) == [(6_000,)]
 
 
 def test_a_slip_split_in_two_matches_without_a_co_signature(world):
@@ -100,7 +105,12 @@ def _wechat_match_recorded(world, tmp_path):
     qian = world.login("qian")
     path = _write(tmp_path, "wechat-20261123.csv", WECHAT_CSV)
     preview = qian.match_tender_statement(tender="wechat", period_from=DAY, period_to=DAY, path=path)
-    assert (preview.match_by, preview.ledger_fen, preview.statement_fen, preview.matched) == ("reference", 6_000, 5_550, 1)
+    assert (preview.match_by, preview.ledger_fen, preview.statement_fen, preview.matched) == (
+        "reference",
+        6_000,
+        5_550,
+        1,
+    )
     assert [(d.key, d.kind, d.ledger_fen, d.statement_fen) for d in preview.differences] == [
         ("WX-2", "amount", 3_000, 3_050), ("WX-3", "ledger_only", 1_000, 0), ("WX-9", "statement_only", 0, 500),
     ]  # fmt: skip
@@ -124,7 +134,9 @@ def test_wechat_statement_matched_by_reference_recorded_and_frozen(world, tmp_pa
                                                     path=str(tmp_path / "wechat-20261123.csv"))  # fmt: skip
     pdf = tmp_path / "tm.pdf"
     pdf.write_bytes(qian.report(kind="tender-match", start=DAY, end=DAY, format="pdf"))
-    shown = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    shown = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "WX-20261123-20261123" in shown and "WX-9" in shown and "仅对账单有" in shown
     assert qian.report(kind="tender-match", start=DAY, end=DAY, format="xlsx")[:2] == b"PK"
 
@@ -141,7 +153,9 @@ def test_the_report_totals_recomputed_with_independent_sql(world, tmp_path):
     ledger = sql(world, "SELECT sum(fen) FROM ledger_entries WHERE tender = 'wechat' AND kind IN "
                         "('sale','correction','bill_payment','fee_payment','back_charge_payment','void',"
                         "'suspense','suspense_resolved')")[0][0]  # fmt: skip
-    recorded = sql(world, "SELECT sum(ledger_fen), sum(statement_fen), sum(differences) FROM tender_matches")[0]
+    recorded = sql(world, "SELECT sum(ledger_fen), sum(statement_fen), sum(differences) FROM tender_matches")[
+        0
+    ]
     assert table.total is not None and table.total[5:8] == (ledger, recorded[1], recorded[1] - ledger)
     assert recorded[0] == ledger and recorded[1] == 5_550
     difference_rows = [r for r in table.rows if r[3] != "（合计）"]
@@ -210,7 +224,9 @@ def test_the_deposits_report_shows_each_slips_difference(world):
                      shift_ids=[shift_id], difference_reason="含前日备用金", approval=world.approval("li"))  # fmt: skip
     table = _report(world, "deposits")
     assert [r[6:] for r in table.rows] == [(6_000, 4_000, "含前日备用金")]
-    (expected, difference), = sql(world, "SELECT sum(expected_fen), sum(difference_fen) FROM deposit_reconciliations")
+    ((expected, difference),) = sql(
+        world, "SELECT sum(expected_fen), sum(difference_fen) FROM deposit_reconciliations"
+    )
     assert table.total is not None and table.total[6:8] == (expected, difference)
 
 

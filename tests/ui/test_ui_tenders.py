@@ -40,7 +40,9 @@ def co_signed_by_li(monkeypatch) -> list[dict]:
     return requests
 
 
-def test_a_slip_that_differs_asks_for_the_reason_then_the_co_signature(qtbot, world, ctx, runner, monkeypatch):
+def test_a_slip_that_differs_asks_for_the_reason_then_the_co_signature(
+    qtbot, world, ctx, runner, monkeypatch
+):
     world.issue_card("D-5-308", ctx.session)
     ctx.session.top_up(account_no="D-5-308", amount_fen=6_000, tendered_fen=6_000)
     ctx.session.close_shift(counted={10000: 5, 1000: 6})
@@ -60,7 +62,9 @@ def test_a_slip_that_differs_asks_for_the_reason_then_the_co_signature(qtbot, wo
     assert requests and requests[-1]["差额"] == "￥40.00"  # the supervisor read the core's words
 
 
-def test_statement_checked_then_recorded_co_signed_and_listed(qtbot, world, ctx, runner, monkeypatch, tmp_path):
+def test_statement_checked_then_recorded_co_signed_and_listed(
+    qtbot, world, ctx, runner, monkeypatch, tmp_path
+):
     world.issue_card("D-5-309", ctx.session)
     ctx.session.top_up(account_no="D-5-309", amount_fen=2_000, tender="wechat", reference="WX-1")
     path = tmp_path / "wechat.csv"

@@ -51,7 +51,9 @@ def deposit_text(info: Any) -> str:
     )  # fmt: skip
     if getattr(info, "difference_fen", 0):
         text += translate("Deposits", "；应缴 ￥{0}，差额 ￥{1}（{2}）").format(
-            format_yuan(info.expected_fen or 0), format_yuan(info.difference_fen), info.difference_reason or ""
+            format_yuan(info.expected_fen or 0),
+            format_yuan(info.difference_fen),
+            info.difference_reason or "",
         )
     return text
 

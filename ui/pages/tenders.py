@@ -48,7 +48,9 @@ def match_text(m: Any) -> str:
     if m.problems:
         text += "\n" + translate("Tenders", "无法读取的行：") + "；".join(m.problems[:5])
     if m.frozen:
-        text += "\n" + translate("Tenders", "已记录并冻结：{0}（复核 {1}）").format(m.match_no, m.approved_by or "")
+        text += "\n" + translate("Tenders", "已记录并冻结：{0}（复核 {1}）").format(
+            m.match_no, m.approved_by or ""
+        )
     return text
 
 
@@ -73,11 +75,16 @@ def matches_model(parent=None) -> RowsModel:
         [
             Column(translate("Tenders", "核对编号"), lambda m: m.match_no),
             Column(translate("Tenders", "支付方式"), lambda m: labels.get(m.tender, m.tender)),
-            Column(translate("Tenders", "期间"), lambda m: f"{m.period_from.isoformat()}～{m.period_to.isoformat()}"),
+            Column(
+                translate("Tenders", "期间"),
+                lambda m: f"{m.period_from.isoformat()}～{m.period_to.isoformat()}",
+            ),
             yuan_column(translate("Tenders", "账面"), lambda m: m.ledger_fen),
             yuan_column(translate("Tenders", "对账单"), lambda m: m.statement_fen),
             Column(translate("Tenders", "差异"), lambda m: len(m.differences)),
-            Column(translate("Tenders", "核对人/复核人"), lambda m: f"{m.operator or ''} / {m.approved_by or ''}"),
+            Column(
+                translate("Tenders", "核对人/复核人"), lambda m: f"{m.operator or ''} / {m.approved_by or ''}"
+            ),
         ],
         parent,
     )
