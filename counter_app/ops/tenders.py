@@ -18,6 +18,7 @@ from base.errors import InputInvalid
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.imports.statements import Statement, read_statement
+from counter_app.ops.area import SessionArea
 from counter_app.settlement import tender_match
 from counter_app.settlement.tender_match import TenderMatchResult
 
@@ -64,9 +65,7 @@ def tender_matches(
         return tender_match.recorded(s, start=start, end=end)
 
 
-class TenderOps:
-    ctx: OpContext
-
+class TenderOps(SessionArea):
     def match_tender_statement(self, *, tender: str, period_from: date, period_to: date,
                                path: str) -> TenderMatchResult:  # fmt: skip
         """Addition (docs/api.md): the statement file at `path` against the ledger, nothing written."""
