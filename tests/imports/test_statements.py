@@ -111,3 +111,19 @@ def test_daily_sums_without_references_are_matched_per_day():
     )
     assert not statement.by_reference
     assert [(s.on.isoformat(), s.count, s.fen) for s in statement.lines] == [("2026-11-23", 12, 123_450)]
+
+
+def test_a_campus_card_xlsx_with_number_cells_reads_exactly(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["一卡通结算明细"])  # a title row before the header
+    sheet.append(["交易流水号", "交易时间", "金额"])
+    sheet.append(["YKT-1", "2026-11-23 10:00:00", 25.5])
+    sheet.append(["YKT-2", "2026-11-23 11:00:00", 3])
+    path = tmp_path / "ykt.xlsx"
+    book.save(path)
+    statement = read_statement(path)
+    assert statement.by_reference and statement.problems == ()
+    assert [(s.line, s.reference, s.fen) for s in statement.lines] == [(3, "YKT-1", 2_550), (4, "YKT-2", 300)]
