@@ -248,6 +248,12 @@ _FIELD_LABELS: dict[str, tuple[str, str]] = {
     "intent_id": ("写卡编号", "Card-write id"), "period": ("期间", "Period"), "key": ("设置项", "Setting"),
     "value": ("新值", "New value"), "electrician": ("电工", "Electrician"), "evidence": ("证据", "Evidence"),
     "discovered_on": ("发现日期", "Discovered on"), "days": ("天数", "Days"), "sheet_no": ("交账单", "Sheet"),
+    "slip_no": ("缴款单号", "Slip"), "tender": ("支付方式", "Tender"), "shift_ids": ("班次", "Shifts"),
+    "amount_fen": ("缴款金额", "Slip amount"), "expected_fen": ("应缴金额", "Expected"),
+    "difference_fen": ("差额", "Difference"), "period_from": ("期间起", "From"), "period_to": ("期间止", "To"),
+    "match_by": ("核对方式", "Matched by"), "file_sha256": ("文件摘要", "File digest"),
+    "ledger_fen": ("账面金额", "Ledger"), "statement_fen": ("对账单金额", "Statement"),
+    "differences": ("差异条数", "Differences"),
 }  # fmt: skip
 
 _TITLES: dict[str, tuple[str, str]] = {
@@ -259,6 +265,8 @@ _TITLES: dict[str, tuple[str, str]] = {
     "intent.refund": ("挂账处理：开退费审批单", "Suspense: refund form"),
     "back_charge": ("违规用电追补", "Back charge"),
     "setting.set": ("修改设置", "Change a setting"),
+    "deposit.difference": ("缴款单金额与班次收入不符", "Deposit slip differs from the shifts' takings"),
+    "tender_match.sign": ("对账核对签字（一卡通/微信/支付宝）", "Tender statement match sign-off"),
 }
 
 

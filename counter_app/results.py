@@ -279,6 +279,11 @@ class DepositInfo:
     amount_fen: int
     shift_ids: tuple[int, ...]
     late: bool = False
+    # Addition (docs/api.md): what the covered shifts' takings say the slip should carry, the slip
+    # less that (0: it matches), and the reason a slip that differs was accepted with.
+    expected_fen: int | None = None
+    difference_fen: int = 0
+    difference_reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from counter_app.ops.refunds import RefundOps
 from counter_app.ops.sales import SalesOps
 from counter_app.ops.settlement import SettlementOps
 from counter_app.ops.shifts import ShiftOps
+from counter_app.ops.tenders import TenderOps
 from counter_app.powers import change_setting
 from db.queries.shifts import open_shift_id
 
@@ -54,6 +55,7 @@ class Session(
     MorningOps,
     AccountHistoryOps,
     MeteringOps,
+    TenderOps,
 ):
     def __init__(self, counter: Any, operator: AuthenticatedOperator) -> None:
         self.counter = counter

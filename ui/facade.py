@@ -56,6 +56,7 @@ from counter_app.results import (
     ShiftTotals,
 )
 from counter_app.settlement.deposits import LateDeposit
+from counter_app.settlement.tender_match import TenderMatchResult
 from hardware.discovery import Found
 from hardware.sim.control import SimControl
 from receipts.reports.model import ReportTable
@@ -165,7 +166,8 @@ class FinanceSession(Protocol):
     def sheet_pdf(self, *, sheet_no: str) -> bytes: ...
     def sign_sheet(self, *, sheet_no: str, voucher_no: str | None = None) -> SheetInfo: ...
     def record_deposit(self, *, slip_no: str, kind: str, bank: str, stamped_on: date, amount_fen: int,
-                       shift_ids: list[int]) -> DepositInfo: ...  # fmt: skip
+                       shift_ids: list[int], difference_reason: str | None = None,
+                       approval: Approval | None = None) -> DepositInfo: ...  # fmt: skip
     def late_deposits(self) -> list[LateDeposit]: ...
     def issue_receipt_book(self, *, cashier: str, first_no: int, last_no: int) -> ReceiptBook: ...
     def void_receipt_page(self, *, page_no: int, reason: str) -> ReceiptBook: ...
@@ -187,9 +189,19 @@ class SettingsSession(Protocol):
     def list_people(self) -> list[PersonRow]: ...
 
 
+class TenderSession(Protocol):
+    """Campus-card and WeChat/Alipay statements matched against the ledger (ui/pages/tenders.py)."""
+
+    def match_tender_statement(self, *, tender: str, period_from: date, period_to: date,
+                               path: str) -> TenderMatchResult: ...  # fmt: skip
+    def record_tender_match(self, *, tender: str, period_from: date, period_to: date, path: str,
+                            approval: Approval | None = None) -> TenderMatchResult: ...  # fmt: skip
+    def tender_matches(self, *, start: date | None = None, end: date | None = None) -> list[TenderMatchResult]: ...
+
+
 class WorkstationSession(
     SaleSession, ShiftSession, IntentSession, AccountSession, RefundSession, ChargeSession, FinanceSession,
-    SettingsSession, Protocol,
+    SettingsSession, TenderSession, Protocol,
 ):  # fmt: skip
     """Everything the workstation's pages call on the logged-in operator's session."""
 

@@ -32,6 +32,7 @@ from counter_app.admin import (
     reports,
     schema,
     tariffs,
+    tenders,
     workstations,
 )
 from counter_app.admin.command import CommandContext, Handler
@@ -69,6 +70,7 @@ HANDLERS: dict[str, Handler] = {
     "keys import": keys.keys_import,
     "db upgrade": schema.db_upgrade,
     "report": reports.report,
+    "tender match": tenders.tender_match,
     "devices list": devices.devices_list,
 }
 

@@ -25,7 +25,7 @@ NOTICE_KINDS = ("repair", "utility", "heating")
 REPORT_FORMATS = ("pdf", "xlsx", "csv")
 REPORT_KINDS = (
     "day", "week", "month", "year", "collection", "account-detail", "quota", "low-balance",
-    "reconciliation", "deposits", "approvals", "card-stock", "tariff-board",
+    "reconciliation", "deposits", "approvals", "card-stock", "tariff-board", "tender-match",
     "abnormal", "loss-check", "four-party", "k3",  # R2
 )  # fmt: skip
 # Commands that move money or power, grant rights, or act on the records themselves (DOMAIN.md
@@ -236,6 +236,12 @@ def _checks_backups_reports(g: _Grammar) -> None:
     p.add_argument("--to", dest="end", metavar="DATE", type=_date, required=True)
     p.add_argument("--format", dest="fmt", choices=REPORT_FORMATS, required=True)
     p.add_argument("--out", metavar="FILE", required=True)
+    p = g.leaf("tender match", "a campus-card/WeChat/Alipay statement matched against the ledger")
+    p.add_argument("--tender", choices=("campus_card", "wechat", "alipay"), required=True)
+    p.add_argument("--from", dest="start", metavar="DATE", type=_date, required=True)
+    p.add_argument("--to", dest="end", metavar="DATE", type=_date, required=True)
+    p.add_argument("--file", metavar="FILE", required=True)
+    p.add_argument("--record", action="store_true", help="record and freeze (needs --approver)")
     p = g.leaf("devices list", "serial ports, PC/SC readers and a card host on this PC (no database)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 

@@ -59,9 +59,13 @@ class SettlementOps(ListingOps):  # ListingOps: the read-only lists of docs/api.
 
     # --- money to the bank, stamped receipts, the month ----------------------------------------------
     def record_deposit(self, *, slip_no: str, kind: str, bank: str, stamped_on: date, amount_fen: int,
-                       shift_ids: list[int]) -> DepositInfo:  # fmt: skip
+                       shift_ids: list[int], difference_reason: str | None = None,
+                       approval: Approval | None = None) -> DepositInfo:  # fmt: skip
+        """API.md's call; `difference_reason` and `approval` are additions (docs/api.md): a slip that
+        differs from the covered shifts' takings needs both."""
         return finance.record_deposit(self.ctx, slip_no=slip_no, kind=kind, bank=bank, stamped_on=stamped_on,
-                                      amount_fen=amount_fen, shift_ids=shift_ids)  # fmt: skip
+                                      amount_fen=amount_fen, shift_ids=shift_ids,
+                                      difference_reason=difference_reason, approval=approval)  # fmt: skip
 
     def late_deposits(self) -> list[LateDeposit]:
         """Addition (docs/api.md): the assistant's list of late or overdue deposits."""

@@ -47,9 +47,11 @@ REPORT_ROLES = ("cashier", "supervisor", "assistant", "head", "finance")
 
 def record_deposit(
     ctx: OpContext, *, slip_no: str, kind: str, bank: str, stamped_on: date, amount_fen: int,
-    shift_ids: list[int],
+    shift_ids: list[int], difference_reason: str | None = None, approval: Approval | None = None,
 ) -> DepositInfo:  # fmt: skip
     shift_ids = _shift_ids(shift_ids)
+    if difference_reason is not None and difference_reason.strip():
+        checked_text(difference_reason, field="difference_reason", label="差额原因", max_len=REASON_MAX_LEN)
     if isinstance(slip_no, str) and slip_no.strip():
         checked_text(slip_no, field="slip_no", label="缴款单号")
     if isinstance(bank, str) and bank.strip():
@@ -57,9 +59,11 @@ def record_deposit(
     with ctx.uow() as s:
         ctx.require_role(s, *DEPOSIT_ROLES)
         info = deposits.record_deposit(ctx, s, slip_no=slip_no, kind=kind, bank=bank, stamped_on=stamped_on,
-                                       amount_fen=amount_fen, shift_ids=shift_ids)  # fmt: skip
+                                       amount_fen=amount_fen, shift_ids=shift_ids,
+                                       difference_reason=difference_reason, approval=approval)  # fmt: skip
         ctx.audit(s, "deposit.recorded", slip_no=info.slip_no, slip_kind=info.kind, amount_fen=info.amount_fen,
-                  shift_ids=list(info.shift_ids), late=info.late)  # fmt: skip
+                  shift_ids=list(info.shift_ids), late=info.late, expected_fen=info.expected_fen,
+                  difference_fen=info.difference_fen, difference_reason=info.difference_reason)  # fmt: skip
         return info
 
 

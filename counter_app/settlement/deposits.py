@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 
 from base.clock import BUSINESS_TZ
 from base.errors import InputInvalid
+from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.results import DepositInfo
+from counter_app.settlement import deposit_check
 from db.models import Shift, ShiftClosure
 from db.models.settlement import CHECK_KINDS, DEPOSIT_KINDS, CollectionCheck, Deposit, DepositShift
 
@@ -49,10 +51,11 @@ def due_on(closed_at: datetime, evening_from: str) -> date:
 
 def record_deposit(
     ctx: OpContext, session: Session, *, slip_no: str, kind: str, bank: str, stamped_on: date, amount_fen: int,
-    shift_ids: list[int],
+    shift_ids: list[int], difference_reason: str | None = None, approval: Approval | None = None,
 ) -> DepositInfo:  # fmt: skip
     """A slip recorded by `ctx`'s operator at `ctx`'s workstation; late against the setting
-    `deposit.evening_from`."""
+    `deposit.evening_from`. Compared with the takings of the shifts it covers (deposit_check): a
+    slip that differs needs `difference_reason` and a co-signature (`approval`)."""
     evening_from = ctx.setting(session, "deposit.evening_from")
     kind = KIND_ALIASES.get(kind, kind)
     _validate(slip_no, kind, bank, stamped_on, amount_fen, shift_ids)
@@ -69,15 +72,28 @@ def record_deposit(
         raise InputInvalid(
             f"缴款单 {slip_no} 已登记", detail_en=f"slip {slip_no} already recorded", field="slip_no"
         )
+    fig = deposit_check.figures(ctx, session, kind=kind, amount_fen=amount_fen, shift_ids=shift_ids)
+    reason, approval_id = deposit_check.accept(ctx, session, fig, slip_no=slip_no.strip(), shift_ids=shift_ids,
+                                               reason=difference_reason, approval=approval)  # fmt: skip
     row = Deposit(slip_no=slip_no.strip(), kind=kind, bank=bank.strip(), stamped_on=stamped_on, amount_fen=amount_fen,
                   recorded_at=ctx.now(), operator_id=ctx.operator_id, workstation_id=ctx.workstation.id)  # fmt: skip
     session.add(row)
     session.flush()
     session.add_all(DepositShift(deposit_id=row.id, shift_id=s) for s in sorted(set(shift_ids)))
     session.flush()
+    deposit_check.record(session, row.id, fig, reason, approval_id)
     late = any(stamped_on > due_on(closures[s].closed_at, evening_from) for s in shift_ids)
     return DepositInfo(
-        row.slip_no, kind, row.bank, stamped_on, amount_fen, tuple(sorted(set(shift_ids))), late
+        row.slip_no,
+        kind,
+        row.bank,
+        stamped_on,
+        amount_fen,
+        tuple(sorted(set(shift_ids))),
+        late,
+        expected_fen=fig.expected_fen,
+        difference_fen=fig.difference_fen,
+        difference_reason=reason,
     )
 
 

@@ -27,6 +27,7 @@ from counter_app.settlement.reports import (
     week_report,
     year_report,
 )
+from counter_app.settlement.reports_tenders import tender_match_report
 from receipts.reports.model import ReportTable
 
 REPORTS: Mapping[str, Builder] = MappingProxyType({
@@ -42,6 +43,7 @@ REPORTS: Mapping[str, Builder] = MappingProxyType({
     "card-stock": finance.card_stock,
     "tariff-board": finance.tariff_board,  # 收费标准公示
     "approvals": finance.approvals_report,
+    "tender-match": tender_match_report,  # 一卡通/微信/支付宝对账核对 (issue 15 item 2; docs/api.md)
     # free quota: ops/quota_report.py
     "quota": quota_report,
     # notices: ops/notice_reports.py

@@ -10,13 +10,14 @@ write-backs, which the ledger does not hold.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from base.vocabulary import CLASS_LABELS
 from counter_app import approvals
+from counter_app.settlement.deposit_check import reconciliation_of
 from counter_app.settlement.ledger_view import DRAWER_KINDS, PAYMENT_KINDS, EntryRow, entries_between
 from counter_app.settlement.months import day_bounds
 from counter_app.settlement.reports import (
@@ -112,9 +113,11 @@ def _energy_by_account(entries: Iterable[EntryRow]) -> dict[int, int]:
 
 
 def deposits(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
+    """Each slip with the shifts it covers and its comparison with their takings (deposit_check):
+    what the slip should carry, the difference and the reason it was accepted with."""
     stmt = (select(Deposit).where(Deposit.stamped_on >= query.start, Deposit.stamped_on <= query.end)
             .order_by(Deposit.stamped_on, Deposit.id))  # fmt: skip
-    rows: list[tuple[str, str, str, date, int, str]] = []
+    rows: list[tuple[Cell, ...]] = []
     for d in session.scalars(stmt):
         shifts = session.scalars(
             select(DepositShift.shift_id)
@@ -122,12 +125,17 @@ def deposits(session: Session, query: ReportQuery, progress: Progress | None = N
             .order_by(DepositShift.shift_id)
         )
         kind = "现金缴款单" if d.kind == "cash_slip" else "进账单"
-        rows.append((d.slip_no, kind, d.bank, d.stamped_on, d.amount_fen, "、".join(str(s) for s in shifts)))
+        check = reconciliation_of(session, d.id)  # None: recorded before slips were compared
+        rows.append((d.slip_no, kind, d.bank, d.stamped_on, d.amount_fen, "、".join(str(s) for s in shifts),
+                     check.expected_fen if check else None, check.difference_fen if check else None,
+                     (check.reason or "") if check else "未核对"))  # fmt: skip
     columns = (Column("单号"), Column("类型"), Column("银行/结算中心"), Column("盖章日期", "date"),
-               Column("金额（元）", "yuan"), Column("所缴班次"))  # fmt: skip
-    total = ("合计", "", "", None, sum(r[4] for r in rows), "")
+               Column("金额（元）", "yuan"), Column("所缴班次"), Column("应缴（元）", "yuan"),
+               Column("差额（元）", "yuan"), Column("差额原因"))  # fmt: skip
+    total: tuple[Cell, ...] = ("合计", "", "", None, sum(int(r[4] or 0) for r in rows), "",
+                               sum(int(r[6] or 0) for r in rows), sum(int(r[7] or 0) for r in rows), "")  # fmt: skip
     return ReportTable("deposits", "缴款登记表", columns, as_rows(rows), total,
-                       (query.centre_name, f"期间：{query.range_text}"))  # fmt: skip
+                       (query.centre_name, f"期间：{query.range_text}"), wide=True)  # fmt: skip
 
 
 def card_stock(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:

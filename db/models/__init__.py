@@ -24,6 +24,7 @@ from db.models import (  # noqa: F401  (imported for their tables)
     settlement,
     shifts,
     tariffs,
+    tenders,
 )
 from db.models.accounts import CARD_CLASS_ROWS, Account, AccountEvent, CardClass
 from db.models.cards import Card, CardEvent
@@ -56,6 +57,7 @@ from db.models.settlement import (
 )  # fmt: skip
 from db.models.shifts import Shift, ShiftClosure
 from db.models.tariffs import Fee, Tariff
+from db.models.tenders import DepositReconciliation, TenderMatch
 
 __all__ = [
     "CARD_CLASS_ROWS",
@@ -139,6 +141,8 @@ SEALED_TABLES += (
     SheetSignature, SheetFreeze, Deposit, DepositShift, ReceiptBookIssue, ReceiptBookReturn,
     MonthClose, CollectionCheck, QuotaRoomMonth,
 )  # fmt: skip
+# Tenders reconciled apart (issue 15 item 2): each deposit's comparison, each signed statement match.
+SEALED_TABLES += (DepositReconciliation, TenderMatch)
 # Sealed tables outside the audit chain: the chain names a deleted row of an audited table, the
 # census (RowCensus) counts the rows of these (nothing is ever deleted from them).
 CENSUS_TABLES: tuple[type[Base], ...] = tuple(m for m in SEALED_TABLES if not m.__table__.info.get("audited"))

@@ -1196,6 +1196,16 @@ Meter balance {0} kWh, purchase no. {1}</translation>
 <context>
     <name>Deposits</name>
     <message>
+        <location filename="../pages/deposits.py" line="1"/>
+        <source>；应缴 ￥{0}，差额 ￥{1}（{2}）</source>
+        <translation>; expected ¥{0}, difference ¥{1} ({2})</translation>
+    </message>
+    <message>
+        <location filename="../pages/deposits.py" line="1"/>
+        <source>差额原因</source>
+        <translation>Reason for a difference</translation>
+    </message>
+    <message>
         <location filename="../pages/deposits.py" line="28"/>
         <source>现金缴款单</source>
         <translation>Cash deposit slip</translation>
@@ -2744,6 +2754,11 @@ Finance pays against the form; never cash from the drawer.</translation>
 <context>
     <name>Reports</name>
     <message>
+        <location filename="../pages/reports.py" line="1"/>
+        <source>一卡通/微信/支付宝对账</source>
+        <translation>Campus card / WeChat / Alipay matches</translation>
+    </message>
+    <message>
         <location filename="../pages/reports.py" line="46"/>
         <source>日报表</source>
         <translation>Daily report</translation>
@@ -4020,6 +4035,184 @@ Once submitted the count cannot change; only then are the expected amount and th
     <message>
         <source>这不是本系统凭条的二维码（或扫描不完整），请重新扫描。</source>
         <translation>This is not a receipt QR of this system (or the scan is incomplete); scan again.</translation>
+    </message>
+</context>
+<context>
+    <name>Tenders</name>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>微信</source>
+        <translation>WeChat</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>支付宝</source>
+        <translation>Alipay</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>一卡通</source>
+        <translation>Campus card</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>仅账面有</source>
+        <translation>Only in the ledger</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>仅对账单有</source>
+        <translation>Only in the statement</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>金额不符</source>
+        <translation>Amounts differ</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>按交易号</source>
+        <translation>By reference</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>按日</source>
+        <translation>By day</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>{0}：账面 ￥{1}，对账单 ￥{2}，相符 {3}，差异 {4}</source>
+        <translation>{0}: ledger ¥{1}, statement ¥{2}, {3} agree, {4} differences</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>无法读取的行：</source>
+        <translation>Lines refused: </translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>已记录并冻结：{0}（复核 {1}）</source>
+        <translation>Recorded and frozen: {0} (co-signed by {1})</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>交易号/日期</source>
+        <translation>Reference/day</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>账面</source>
+        <translation>Ledger</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>对账单</source>
+        <translation>Statement</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>差额</source>
+        <translation>Difference</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>对账单行</source>
+        <translation>Statement line</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>核对编号</source>
+        <translation>Match no.</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>支付方式</source>
+        <translation>Tender</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>差异</source>
+        <translation>Differences</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>核对人/复核人</source>
+        <translation>Matched / co-signed</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>记录并签字冻结</source>
+        <translation>Record, co-sign and freeze</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>对账</source>
+        <translation>Statements</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>核对对账单</source>
+        <translation>Check a statement</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>期间起</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>期间止</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>对账单文件（CSV/XLSX）</source>
+        <translation>Statement file (CSV/XLSX)</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>核对（不记录）</source>
+        <translation>Check (nothing recorded)</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>选择文件…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>对账单 (*.csv *.xlsx *.txt)</source>
+        <translation>Statements (*.csv *.xlsx *.txt)</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>选择对账单</source>
+        <translation>Choose a statement</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>已记录的对账（已冻结）</source>
+        <translation>Recorded matches (frozen)</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../pages/tenders.py" line="1"/>
+        <source>共 {0} 份</source>
+        <translation>{0} in all</translation>
     </message>
 </context>
 </TS>

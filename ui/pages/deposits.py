@@ -38,16 +38,34 @@ def parse_shift_ids(text: str) -> list[int]:
     return [int(p) for p in parts]
 
 
-def record_deposit(session: Any, *, shift_ids: str, **kwargs: Any) -> Any:
-    return session.record_deposit(shift_ids=parse_shift_ids(shift_ids), **kwargs)
+def record_deposit(session: Any, *, shift_ids: Any, **kwargs: Any) -> Any:
+    ids = parse_shift_ids(shift_ids) if isinstance(shift_ids, str) else shift_ids
+    return session.record_deposit(shift_ids=ids, **kwargs)
 
 
 def deposit_text(info: Any) -> str:
     late = translate("Deposits", "（迟缴）") if info.late else ""
-    return translate("Deposits", "已登记 {0} {1}：￥{2}，班次 {3}{4}").format(
+    text = translate("Deposits", "已登记 {0} {1}：￥{2}，班次 {3}{4}").format(
         info.slip_no, dict(slip_kinds()).get(info.kind, info.kind), format_yuan(info.amount_fen),
         "、".join(str(i) for i in info.shift_ids), late,
     )  # fmt: skip
+    if getattr(info, "difference_fen", 0):
+        text += translate("Deposits", "；应缴 ￥{0}，差额 ￥{1}（{2}）").format(
+            format_yuan(info.expected_fen or 0),
+            format_yuan(info.difference_fen),
+            info.difference_reason or "",
+        )
+    return text
+
+
+class DepositForm(ActionForm):
+    """The shift numbers are typed as text ("12, 13"); the facade (and its approval preview,
+    which asks whether a slip that differs needs a co-signature) takes a list of ids."""
+
+    def values(self) -> dict[str, Any]:
+        kwargs = super().values()
+        kwargs["shift_ids"] = parse_shift_ids(kwargs.get("shift_ids", ""))
+        return kwargs
 
 
 def late_model(parent=None) -> RowsModel:
@@ -74,7 +92,7 @@ class DepositsPage(Page):
 
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
-        self.form = ActionForm(
+        self.form = DepositForm(
             ctx,
             translate("Deposits", "登记缴款单"),
             [
@@ -84,9 +102,13 @@ class DepositsPage(Page):
                 Spec("stamped_on", translate("Deposits", "银行盖章日期"), "date"),
                 Spec("amount_fen", translate("Deposits", "金额"), "yuan"),
                 Spec("shift_ids", translate("Deposits", "所缴班次号")),
+                # A slip that differs from the shifts' takings: the reason, and a 监督人 co-signs.
+                Spec("difference_reason", translate("Deposits", "差额原因"), optional=True),
             ],
             record_deposit,
             deposit_text,
+            needs_approval=True,
+            operation="record_deposit",
         )
         self.add(self.form)
         self.add(self._late_box())

@@ -57,6 +57,7 @@ def report_kinds() -> tuple[tuple[str, str], ...]:
         ("approvals", translate("Reports", "监督确认统计")),
         ("card-stock", translate("Reports", "卡片库存")),
         ("tariff-board", translate("Reports", "电价公示")),
+        ("tender-match", translate("Reports", "一卡通/微信/支付宝对账")),
     )
 
 
