@@ -549,6 +549,40 @@ def upgrade() -> None:
         info={"audited": True},
     )
     op.create_table(
+        "tender_matches",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("match_no", sa.String(length=64), nullable=False),
+        sa.Column("tender", sa.String(length=16), nullable=False),
+        sa.Column("period_from", sa.Date(), nullable=False),
+        sa.Column("period_to", sa.Date(), nullable=False),
+        sa.Column("match_by", sa.String(length=16), nullable=False),
+        sa.Column("file_name", sa.String(length=255), nullable=False),
+        sa.Column("file_sha256", sa.String(length=64), nullable=False),
+        sa.Column("ledger_fen", sa.BigInteger(), nullable=False),
+        sa.Column("statement_fen", sa.BigInteger(), nullable=False),
+        sa.Column("differences", sa.Integer(), nullable=False),
+        sa.Column("content", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
+        sa.Column("content_sha256", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
+        sa.CheckConstraint("match_by IN ('reference', 'day')", name=op.f("ck_tender_matches_match_by_known")),
+        sa.CheckConstraint(
+            "tender IN ('campus_card', 'wechat', 'alipay')", name=op.f("ck_tender_matches_tender_known")
+        ),
+        sa.CheckConstraint("period_to >= period_from", name=op.f("ck_tender_matches_period_ordered")),
+        sa.ForeignKeyConstraint(
+            ["approval_id"], ["approvals.id"], name=op.f("fk_tender_matches_approval_id_approvals")
+        ),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operators.id"], name=op.f("fk_tender_matches_operator_id_operators")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tender_matches")),
+        sa.UniqueConstraint("match_no", name=op.f("uq_tender_matches_match_no")),
+        sa.UniqueConstraint("tender", "period_from", name=op.f("uq_tender_matches_tender_period_from")),
+    )
+    op.create_table(
         "units",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("building_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -580,6 +614,44 @@ def upgrade() -> None:
             ["shift_id"], ["shifts.id"], name=op.f("fk_collection_checks_shift_id_shifts")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_collection_checks")),
+    )
+    op.create_table(
+        "deposit_reconciliations",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("deposit_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("tender", sa.String(length=16), nullable=False),
+        sa.Column("ledger_fen", sa.BigInteger(), nullable=False),
+        sa.Column("close_difference_fen", sa.BigInteger(), nullable=False),
+        sa.Column("earlier_fen", sa.BigInteger(), nullable=False),
+        sa.Column("expected_fen", sa.BigInteger(), nullable=False),
+        sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+        sa.Column("difference_fen", sa.BigInteger(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
+        sa.CheckConstraint(
+            "tender IN ('cash', 'cheque')", name=op.f("ck_deposit_reconciliations_tender_known")
+        ),
+        sa.CheckConstraint(
+            "difference_fen = 0 OR (reason IS NOT NULL AND approval_id IS NOT NULL)",
+            name=op.f("ck_deposit_reconciliations_difference_explained"),
+        ),
+        sa.CheckConstraint(
+            "difference_fen = amount_fen - expected_fen",
+            name=op.f("ck_deposit_reconciliations_difference_adds_up"),
+        ),
+        sa.CheckConstraint(
+            "expected_fen = ledger_fen + close_difference_fen - earlier_fen",
+            name=op.f("ck_deposit_reconciliations_expected_adds_up"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["approval_id"], ["approvals.id"], name=op.f("fk_deposit_reconciliations_approval_id_approvals")
+        ),
+        sa.ForeignKeyConstraint(
+            ["deposit_id"], ["deposits.id"], name=op.f("fk_deposit_reconciliations_deposit_id_deposits")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_deposit_reconciliations")),
+        sa.UniqueConstraint("deposit_id", name=op.f("uq_deposit_reconciliations_deposit_id")),
     )
     op.create_table(
         "deposit_shifts",
@@ -1788,8 +1860,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_deposit_shifts_deposit_id"))
 
     op.drop_table("deposit_shifts")
+    op.drop_table("deposit_reconciliations")
     op.drop_table("collection_checks")
     op.drop_table("units")
+    op.drop_table("tender_matches")
     op.drop_table("tariffs")
     with op.batch_alter_table("supervisor_appointments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_supervisor_appointments_operator_id"))
