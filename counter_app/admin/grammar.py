@@ -26,7 +26,7 @@ REPORT_FORMATS = ("pdf", "xlsx", "csv")
 REPORT_KINDS = (
     "day", "week", "month", "year", "collection", "account-detail", "quota", "low-balance",
     "reconciliation", "deposits", "approvals", "card-stock", "tariff-board",
-    "abnormal", "loss-check", "four-party", "k3",  # R2
+    "abnormal", "loss-check", "four-party", "k3", "module-stock", "repair-prices",
 )  # fmt: skip
 # Commands that move money or power, grant rights, or act on the records themselves (DOMAIN.md
 # "What needs a co-signature", "two people for every power"; who may co-sign: counter_app/powers.py).

@@ -12,6 +12,7 @@ from db.models import (  # noqa: F401  (imported for their tables)
     clock,
     intents,
     ledger,
+    monthly,
     notices,
     places,
     queue,
@@ -110,6 +111,10 @@ AUDITED_TABLES += (
 )  # fmt: skip
 # Writes flagged because the clock went back (counter_app/clock_watch.py).
 AUDITED_TABLES += (ClockMark,)
+AUDITED_TABLES += (
+    monthly.MonthlyImport, monthly.MeterReading, monthly.K3Figure, monthly.FourPartySignOff,
+    monthly.RepairPrice, monthly.ModuleStockMove,
+)  # fmt: skip
 for _model in AUDITED_TABLES:
     _model.__table__.info["audited"] = True
 
