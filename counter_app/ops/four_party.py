@@ -130,7 +130,7 @@ def import_k3(ctx: OpContext, *, path: str, period: str) -> K3Imported:
             kind="k3", period=period, file_name=Path(path).name[:255], file_sha256=file_sha256(Path(path)),
             row_count=len(parsed.rows), at=ctx.now(), operator_id=ctx.operator_id,
             workstation_id=ctx.workstation_id,
-        ), "monthly.import", kind="k3", period=period)  # fmt: skip
+        ), "monthly.import", file_kind="k3", period=period)  # fmt: skip
         for row in parsed.rows:
             add_audited(ctx, s, K3Figure(import_id=batch.id, period=period, building=row.building,
                                          takings_fen=row.takings_fen, energy_ckwh=row.energy_ckwh, line=row.line),

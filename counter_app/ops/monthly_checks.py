@@ -147,7 +147,7 @@ def import_readings(ctx: OpContext, *, path: str, period: str) -> ReadingsImport
             kind="readings", period=period, file_name=Path(path).name[:255], file_sha256=file_sha256(Path(path)),
             row_count=len(parsed.rows), at=ctx.now(), operator_id=ctx.operator_id,
             workstation_id=ctx.workstation_id,
-        ), "monthly.import", kind="readings", period=period)  # fmt: skip
+        ), "monthly.import", file_kind="readings", period=period)  # fmt: skip
         for row in parsed.rows:
             add_audited(ctx, s, MeterReading(
                 import_id=batch.id, period=period, building=row.building, kind=row.kind, meter_no=row.meter_no,

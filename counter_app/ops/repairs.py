@@ -127,7 +127,7 @@ def record_module_move(ctx: OpContext, *, kind: str, model: str, quantity: int, 
             repair_item=repair_item or None,
             note=optional_checked_text(note, field="note", label="备注", max_len=500),
             at=ctx.now(), operator_id=ctx.operator_id, workstation_id=ctx.workstation_id,
-        ), "repair.module_move", kind=kind, model=model, quantity=quantity)  # fmt: skip
+        ), "repair.module_move", move=kind, model=model, quantity=quantity)  # fmt: skip
         return next(line for line in stock(s, on) if line.model == model)
 
 
