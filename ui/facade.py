@@ -27,7 +27,9 @@ from counter_app.device_status import DeviceState, DeviceStatus
 from counter_app.local_config import DeviceChoice
 from counter_app.ops.exceptions_list import MorningItem
 from counter_app.ops.finance_lists import PersonRow, PriceRow, SettingRow, SheetRow
+from counter_app.ops.four_party import FourParty, K3Imported
 from counter_app.ops.lookup import AccountRow, RoomRow
+from counter_app.ops.monthly_checks import AbnormalRow, LossRow, MeterLine, ReadingsImported
 from counter_app.receipt_signing import ReceiptCheck
 from counter_app.results import (
     AccountHistory,
@@ -187,9 +189,22 @@ class SettingsSession(Protocol):
     def list_people(self) -> list[PersonRow]: ...
 
 
+class MonthlyChecksSession(Protocol):
+    """The month's checks (ui/pages/monthly_checks.py; docs/api.md "The month's checks")."""
+
+    def import_readings(self, *, path: str, period: str) -> ReadingsImported: ...
+    def loss_check(self, *, period: str) -> list[LossRow]: ...
+    def building_meters(self, *, period: str, building: str) -> list[MeterLine]: ...
+    def abnormal_accounts(self, *, period: str) -> list[AbnormalRow]: ...
+    def import_k3(self, *, path: str, period: str) -> K3Imported: ...
+    def four_party(self, *, period: str) -> FourParty: ...
+    def sign_four_party(self, *, period: str, figures_sha256: str, note: str | None = None,
+                        approval: Approval | None = None) -> FourParty: ...  # fmt: skip
+
+
 class WorkstationSession(
     SaleSession, ShiftSession, IntentSession, AccountSession, RefundSession, ChargeSession, FinanceSession,
-    SettingsSession, Protocol,
+    SettingsSession, MonthlyChecksSession, Protocol,
 ):  # fmt: skip
     """Everything the workstation's pages call on the logged-in operator's session."""
 

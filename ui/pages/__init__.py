@@ -24,7 +24,8 @@ PAGES = {
     "diagnostics": ("ui.pages.diagnostics", "DiagnosticsPage"),
     "month": ("ui.pages.month", "MonthPage"),
     "settings": ("ui.pages.settings", "SettingsPage"),
-    "verify": ("ui.pages.verify", "VerifyPage"),  # last: every role's earlier F-keys stay as they were
+    "verify": ("ui.pages.verify", "VerifyPage"),  # every role's earlier F-keys stay as they were
+    "monthly": ("ui.pages.monthly_checks", "MonthlyChecksPage"),  # 月度检查 (issue 15 §5-6): appended
 }
 
 
