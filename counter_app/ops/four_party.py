@@ -36,6 +36,7 @@ from counter_app.ops.common import add_audited
 from counter_app.ops.monthly_checks import (
     check_period,
     file_sha256,
+    natural,
     period_bounds,
     refuse_errors,
     refuse_if_signed,
@@ -147,7 +148,7 @@ def four_party(s: DbSession, period: str) -> FourParty:
         if r.kind == "sub":
             readings[r.building] += r.current_ckwh - r.previous_ckwh
     rows = []
-    for building in sorted(set(sales) | set(k3) | set(readings)):
+    for building in sorted(set(sales) | set(k3) | set(readings), key=natural):
         fen, ckwh, free = sales.get(building, (0, 0, 0))
         figure = k3.get(building)
         rows.append(FourPartyRow(building, fen, ckwh, figure.takings_fen if figure else None,

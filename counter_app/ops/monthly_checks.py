@@ -20,6 +20,7 @@ fractions: a per-bed figure is compared without rounding.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -97,6 +98,7 @@ class AbnormalRow:
     account_no: str
     reason: str  # tamper | no_purchase | low_use | high_use (ABNORMAL_LABELS)
     detail: str
+    detail_en: str = ""
 
 
 def check_period(period: str) -> str:
@@ -174,7 +176,7 @@ def loss_rows(s: DbSession, period: str) -> list[LossRow]:
             sub[r.building] += used
             subs[r.building] += 1
     out = []
-    for building in sorted(main):
+    for building in sorted(main, key=natural):
         diff = main[building] - sub[building]
         loss_e2 = diff * 10_000 // main[building] if main[building] else None
         flagged = diff < 0 or diff * 100 > main[building] * loss_percent
@@ -199,7 +201,7 @@ def abnormal_rows(s: DbSession, period: str) -> list[AbnormalRow]:
     if int(period[5:]) not in get_setting(s, "checks.holiday_months"):
         out += _no_purchase(s, places, end)
         out += _consumption(s, places, period)
-    return sorted(out, key=lambda r: (r.building, r.room_code, r.reason))
+    return sorted(out, key=lambda r: (natural(r.building), natural(r.room_code), r.reason))
 
 
 def _tampered(s: DbSession, places: list[Place], start: datetime, end: datetime) -> list[AbnormalRow]:
@@ -209,8 +211,8 @@ def _tampered(s: DbSession, places: list[Place], start: datetime, end: datetime)
         alarms = TAMPER_ALARMS & set((event.data or {}).get("alarms") or ())
         if alarms and event.account_id in where:
             seen[event.account_id] |= alarms
-    return [AbnormalRow(where[i][2], where[i][1], where[i][0].account_no, "tamper", "、".join(sorted(a)))
-            for i, a in seen.items()]  # fmt: skip
+    return [AbnormalRow(where[i][2], where[i][1], where[i][0].account_no, "tamper", "、".join(sorted(a)),
+                        ", ".join(sorted(a))) for i, a in seen.items()]  # fmt: skip
 
 
 def _no_purchase(s: DbSession, places: list[Place], end: datetime) -> list[AbnormalRow]:
@@ -226,8 +228,9 @@ def _no_purchase(s: DbSession, places: list[Place], end: datetime) -> list[Abnor
             continue  # a new account has not had the time yet
         if bought is not None and bought > cutoff:
             continue
-        since = bought.date().isoformat() if bought is not None else "从未购电"
-        out.append(AbnormalRow(building, room, account.account_no, "no_purchase", f"末次购电 {since}"))
+        since = bought.date().isoformat() if bought is not None else None
+        out.append(AbnormalRow(building, room, account.account_no, "no_purchase", f"末次购电 {since or '从未购电'}",
+                               f"last purchase {since or 'never'}"))  # fmt: skip
     return out
 
 
@@ -253,9 +256,15 @@ def _consumption(s: DbSession, places: list[Place], period: str) -> list[Abnorma
                         account.account_no,
                         reason,
                         f"每床 {kwh_text(value)} kWh，本楼中位数 {kwh_text(median)} kWh",
+                        f"{kwh_text(value)} kWh per bed, building median {kwh_text(median)} kWh",
                     )
                 )
     return out
+
+
+def natural(code: str) -> tuple[tuple[int, int | str], ...]:
+    """Building 5 before building 12 (numbers compared as numbers)."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", code) if p)
 
 
 def exact_median(values: list[Fraction]) -> Fraction:

@@ -53,7 +53,7 @@ def sql(world, statement: str, **params) -> list:
 def test_readings_give_the_loss_check_and_its_drill_down(world, tmp_path):
     wang = world.login("wang")
     done = wang.import_readings(path=write(tmp_path, "r.csv", READINGS), period=PERIOD)
-    assert (done.rows, done.buildings) == (5, ("12", "5"))
+    assert (done.rows, done.buildings) == (5, ("12", "5"))  # as text
     rows = {r.building: r for r in wang.loss_check(period=PERIOD)}
     # building 5: main 1200 kWh, subs 100 + 1000 = 1100: 100 kWh = 8.33 % > 5 %
     assert (rows["5"].main_ckwh, rows["5"].sub_ckwh, rows["5"].loss_e2, rows["5"].flagged) == (
@@ -235,3 +235,25 @@ def build_report_as(world, kind: str):
 
         bind_keys(s, world.counter.keys)
         return build_report(s, kind, QUERY)
+
+
+def test_the_months_rows_are_chained_and_a_row_slipped_in_is_named(world, tmp_path):
+    from security.test_row_seals import sql as insider_sql
+
+    from counter_app import audit
+    from counter_app.keystore import bind_keys
+
+    wang = world.login("wang")
+    wang.import_readings(path=write(tmp_path, "r.csv", READINGS), period=PERIOD)
+    wang.record_module_move(kind="received", model="DDSY-1", quantity=3)
+
+    def problems() -> list[str]:
+        with unit_of_work(world.counter.engine, read_only=True) as s:
+            bind_keys(s, world.counter.keys)
+            return [p.reason for p in audit.verify(s).problems]
+
+    assert problems() == []
+    insider_sql(world, "INSERT INTO meter_readings (import_id, period, building, kind, meter_no, previous_ckwh, "
+                       "current_ckwh, line) SELECT import_id, period, building, kind, 'X1', 0, 1, 99 "
+                       "FROM meter_readings WHERE meter_no = 'T5'")  # fmt: skip
+    assert any("meter_readings" in p for p in problems())

@@ -35,7 +35,7 @@ def test_f_keys_switch_pages(qtbot, window):
 
 
 def test_pages_follow_the_role():
-    assert visible_keys("finance") == ["reports", "sheets", "deposits", "books", "month", "verify"]
+    assert visible_keys("finance") == ["reports", "sheets", "deposits", "books", "month", "verify", "monthly"]
     assert "sale" not in visible_keys("assistant") and "sheets" in visible_keys("assistant")
     cashier = visible_keys("cashier")
     assert cashier[0] == "sale" and "settings" not in cashier and "month" not in cashier
@@ -48,7 +48,7 @@ def test_pages_follow_the_role():
 def test_one_key_map_for_every_role(role):
     """GIVEN any role WHEN its pages get their keys THEN each key means the same page as for every
     other role (F3 is 定额送电 or nothing, never 交账单), and a cashier's keys are F1…F12 + Ctrl+F1 (diagnostics) + Ctrl+F4 (验票)."""
-    fixed = {key: shortcut_for(key) for key in visible_keys("cashier") + visible_keys("admin") + ["month"]}
+    fixed = {key: shortcut_for(key) for key in visible_keys("cashier") + visible_keys("admin") + ["month", "monthly"]}
     assert len(set(fixed.values())) == len(fixed)  # no key for two pages
     assert all(shortcut_for(key) == fixed[key] for key in visible_keys(role))
     assert shortcut_for("sale") == "F1" and shortcut_for("quota") == "F3" and shortcut_for("sheets") == "F9"

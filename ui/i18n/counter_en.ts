@@ -3932,7 +3932,7 @@ Once submitted the count cannot change; only then are the expected amount and th
     <message>
         <location filename="../pages/monthly_checks.py" line="1"/>
         <source>长期未购电</source>
-        <translation>No purchase for long</translation>
+        <translation>No purchase</translation>
     </message>
     <message>
         <location filename="../pages/monthly_checks.py" line="1"/>
@@ -3957,7 +3957,7 @@ Once submitted the count cannot change; only then are the expected amount and th
     <message>
         <location filename="../pages/monthly_checks.py" line="1"/>
         <source>分表合计 kWh</source>
-        <translation>Sub-meters kWh</translation>
+        <translation>Subs kWh</translation>
     </message>
     <message>
         <location filename="../pages/monthly_checks.py" line="1"/>

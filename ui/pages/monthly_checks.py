@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QWidget
 
+from ui import i18n
 from ui.models import Column, RowsModel, kwh_column, yuan_column
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
@@ -43,6 +44,11 @@ def abnormal_text(reason: str) -> str:
         "low_use": translate("MonthlyChecks", "用电过低"),
         "high_use": translate("MonthlyChecks", "用电过高"),
     }.get(reason, reason)
+
+
+def detail_text(row: Any) -> str:
+    """The core's words in the UI's language (what a person typed stays as typed)."""
+    return (row.detail_en or row.detail) if i18n.current_language() == "en" else row.detail
 
 
 def loss_model(parent=None) -> RowsModel:
@@ -76,7 +82,7 @@ def abnormal_model(parent=None) -> RowsModel:
         Column(translate("MonthlyChecks", "房间"), lambda r: r.room_code),
         Column(translate("MonthlyChecks", "账户"), lambda r: r.account_no),
         Column(translate("MonthlyChecks", "异常"), lambda r: r.reason, abnormal_text),
-        Column(translate("MonthlyChecks", "说明"), lambda r: r.detail),
+        Column(translate("MonthlyChecks", "说明"), detail_text),
     ], parent)  # fmt: skip
 
 
