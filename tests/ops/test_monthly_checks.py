@@ -4,6 +4,7 @@ price list and module stock. Report totals are recomputed here with independent 
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -76,7 +77,11 @@ def test_readings_give_the_loss_check_and_its_drill_down(world, tmp_path):
                             "sum(current_ckwh - previous_ckwh) FILTER (WHERE kind = 'sub') "
                             "FROM meter_readings WHERE building = '5'")[0]  # fmt: skip
     assert table.total[1:3] == (main, subs)
-    assert b"%PDF" in render(table, "pdf")[:8] and render(table, "xlsx")
+    pdf = tmp_path / "loss.pdf"
+    pdf.write_bytes(render(table, "pdf"))
+    text_out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "线损检查" in text_out and "1200.00" in text_out and "8.33" in text_out
+    assert render(table, "xlsx")[:2] == b"PK"
 
 
 def test_a_corrected_file_counts_for_its_buildings_and_the_old_rows_stay(world, tmp_path):
