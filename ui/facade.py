@@ -147,7 +147,7 @@ class ChargeSession(Protocol):
     def create_notice(
         self, *, kind: str, payer: str, notice_no: str | None = None, amount_fen: int | None = None,
         area_dm2: int | None = None, repair_date: date | None = None, repairman: str | None = None,
-        department: str | None = None, account_no: str | None = None,
+        department: str | None = None, account_no: str | None = None, repair_item: str | None = None,
     ) -> Notice: ...  # fmt: skip
     def pay_notice(
         self, *, notice_no: str, amount_fen: int, amount_fen_again: int, tender: str = "cash",

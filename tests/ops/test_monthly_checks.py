@@ -262,3 +262,29 @@ def test_the_months_rows_are_chained_and_a_row_slipped_in_is_named(world, tmp_pa
                        "current_ckwh, line) SELECT import_id, period, building, kind, 'X1', 0, 1, 99 "
                        "FROM meter_readings WHERE meter_no = 'T5'")  # fmt: skip
     assert any("meter_readings" in p for p in problems())
+
+
+def test_a_repair_notice_names_its_item_and_takes_the_listed_price(world):
+    wang = world.login("wang")
+    wang.set_repair_price(item_code="R01", name="更换电表模块", unit="个", price_fen=8_000,
+                          valid_from=date(2026, 11, 1), basis="003 4.1.3", approval=world.approval("li"))  # fmt: skip
+    wu = world.login("wu")
+    notice = wu.create_notice(kind="repair", payer="5-308", repair_date=date(2026, 11, 20), repairman="刘电工",
+                              repair_item="R01")  # fmt: skip
+    assert notice.amount_fen == 8_000
+    with pytest.raises(InputInvalid) as wrong:
+        wu.create_notice(kind="repair", payer="5-308", amount_fen=7_000, repair_date=date(2026, 11, 20),
+                         repairman="刘电工", repair_item="R01")  # fmt: skip
+    assert wrong.value.field == "amount_fen" and wrong.value.data["amount_fen"] == 8_000
+    with pytest.raises(InputInvalid):  # not on the list on the repair date
+        wu.create_notice(kind="repair", payer="5-308", repair_date=date(2026, 10, 20), repairman="刘电工",
+                         repair_item="R01")  # fmt: skip
+    from counter_app.ops.notice_receipt import details
+    from db.models.notices import Notice
+
+    with unit_of_work(world.counter.engine, read_only=True) as s:
+        from counter_app.keystore import bind_keys
+
+        bind_keys(s, world.counter.keys)
+        row = s.query(Notice).filter_by(notice_no=notice.notice_no).one()
+        assert ("维修项目", "R01 更换电表模块 80.00 元") in details(row)

@@ -75,6 +75,7 @@ def test_a_head_lands_on_a_page_it_can_use_and_f_keys_keep_their_meaning(qtbot, 
         "F12",
         "Ctrl+F1",
         "Ctrl+F4",
+        "Ctrl+F5",  # 月度检查
     ]
 
 
