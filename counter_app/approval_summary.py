@@ -248,6 +248,10 @@ _FIELD_LABELS: dict[str, tuple[str, str]] = {
     "intent_id": ("写卡编号", "Card-write id"), "period": ("期间", "Period"), "key": ("设置项", "Setting"),
     "value": ("新值", "New value"), "electrician": ("电工", "Electrician"), "evidence": ("证据", "Evidence"),
     "discovered_on": ("发现日期", "Discovered on"), "days": ("天数", "Days"), "sheet_no": ("交账单", "Sheet"),
+    "item_code": ("项目编号", "Item code"), "name": ("名称", "Name"), "unit": ("单位", "Unit"),
+    "price_fen": ("价格", "Price"), "valid_from": ("生效日期", "Valid from"), "basis": ("依据", "Basis"),
+    "buildings": ("楼栋数", "Buildings"), "counter_fen": ("柜台收费", "Counter takings"),
+    "k3_fen": ("K3 收入", "K3 takings"),
 }  # fmt: skip
 
 _TITLES: dict[str, tuple[str, str]] = {
@@ -259,6 +263,8 @@ _TITLES: dict[str, tuple[str, str]] = {
     "intent.refund": ("挂账处理：开退费审批单", "Suspense: refund form"),
     "back_charge": ("违规用电追补", "Back charge"),
     "setting.set": ("修改设置", "Change a setting"),
+    "four_party.sign": ("四方对账签字冻结", "Sign and freeze the four-party reconciliation"),
+    "repair.price": ("维修项目收费标准", "Repair price"),
 }
 
 

@@ -180,7 +180,9 @@ def sign_four_party(ctx: OpContext, *, period: str, figures_sha256: str, note: s
             raise InputInvalid("对账数据在显示后已变化，请刷新后重新核对", detail_en="the figures changed since shown",
                                field="figures_sha256")  # fmt: skip
         approval_id = ctx.approve(s, approval, kind="four_party.sign",
-                                  payload={"period": period, "figures_sha256": figures_sha256})  # fmt: skip
+                                  payload={"period": period, "figures_sha256": figures_sha256, "buildings": len(shown.rows),
+                                           "counter_fen": sum(r.counter_fen for r in shown.rows),
+                                           "k3_fen": sum(r.k3_fen or 0 for r in shown.rows)})  # fmt: skip
         add_audited(ctx, s, FourPartySignOff(period=period, figures_sha256=figures_sha256, note=note, at=ctx.now(),
                                              operator_id=ctx.operator_id, approval_id=approval_id),
                     "monthly.four_party_signed", period=period)  # fmt: skip
