@@ -254,6 +254,10 @@ _FIELD_LABELS: dict[str, tuple[str, str]] = {
     "match_by": ("核对方式", "Matched by"), "file_sha256": ("文件摘要", "File digest"),
     "ledger_fen": ("账面金额", "Ledger"), "statement_fen": ("对账单金额", "Statement"),
     "differences": ("差异条数", "Differences"),
+    "item_code": ("项目编号", "Item code"), "name": ("名称", "Name"), "unit": ("单位", "Unit"),
+    "price_fen": ("价格", "Price"), "valid_from": ("生效日期", "Valid from"), "basis": ("依据", "Basis"),
+    "buildings": ("楼栋数", "Buildings"), "counter_fen": ("柜台收费", "Counter takings"),
+    "k3_fen": ("K3 收入", "K3 takings"),
 }  # fmt: skip
 
 _TITLES: dict[str, tuple[str, str]] = {
@@ -267,6 +271,8 @@ _TITLES: dict[str, tuple[str, str]] = {
     "setting.set": ("修改设置", "Change a setting"),
     "deposit.difference": ("缴款单金额与班次收入不符", "Deposit slip differs from the shifts' takings"),
     "tender_match.sign": ("对账核对签字（一卡通/微信/支付宝）", "Tender statement match sign-off"),
+    "four_party.sign": ("四方对账签字冻结", "Sign and freeze the four-party reconciliation"),
+    "repair.price": ("维修项目收费标准", "Repair price"),
 }
 
 

@@ -28,12 +28,15 @@ from counter_app.ops import holiday  # noqa: F401  (registers the single-operato
 from counter_app.ops.account_history import AccountHistoryOps
 from counter_app.ops.accounts import AccountOps
 from counter_app.ops.exceptions_list import MorningOps
+from counter_app.ops.four_party import FourPartyOps
 from counter_app.ops.intents import IntentOps
 from counter_app.ops.lookup import LookupOps
 from counter_app.ops.metering import MeteringOps
+from counter_app.ops.monthly_checks import MonthlyCheckOps
 from counter_app.ops.notices import NoticeOps
 from counter_app.ops.quota import QuotaOps
 from counter_app.ops.refunds import RefundOps
+from counter_app.ops.repairs import RepairOps
 from counter_app.ops.sales import SalesOps
 from counter_app.ops.settlement import SettlementOps
 from counter_app.ops.shifts import ShiftOps
@@ -56,6 +59,9 @@ class Session(
     AccountHistoryOps,
     MeteringOps,
     TenderOps,
+    MonthlyCheckOps,
+    FourPartyOps,
+    RepairOps,
 ):
     def __init__(self, counter: Any, operator: AuthenticatedOperator) -> None:
         self.counter = counter

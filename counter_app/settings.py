@@ -244,6 +244,13 @@ def _registry() -> dict[str, Setting]:
         Setting("report.form_no.account_detail", "HNKJ/C4/1013", _text, "电费分户明细表表号"),
         # When takings may wait for the next banking day: moving it earlier hides late deposits (issue 12).
         Setting("deposit.evening_from", "17:00", _hhmm, "晚班收入次一银行工作日缴存（此时刻后结账）", **money),
+        # The month's checks (DOMAIN "Monthly checks", counter_app/ops/monthly_checks.py): what the
+        # electrician and the head are shown; they move no money, so they are not co-signed.
+        Setting("checks.loss_percent", 5, _int(0, 100), "线损检查：总表与分表之差超过总表电量的百分之几列出（%）"),
+        Setting("checks.no_purchase_days", 60, _int(1, 366), "有人入住而连续多少天未购电列为异常（天）"),
+        Setting("checks.low_divisor", 3, _int(1, 100), "每床用电低于本楼中位数的几分之一列为异常"),
+        Setting("checks.high_factor", 3, _int(1, 100), "每床用电高于本楼中位数的几倍列为异常"),
+        Setting("checks.holiday_months", [1, 2, 7, 8], _months, "异常检查不计的假期月份"),
         Setting("centre_name", "能源中心营业室", _text, "中心名称（报表抬头）"),
     ]  # fmt: skip
     return {s.key: s for s in items}

@@ -27,7 +27,9 @@ from counter_app.device_status import DeviceState, DeviceStatus
 from counter_app.local_config import DeviceChoice
 from counter_app.ops.exceptions_list import MorningItem
 from counter_app.ops.finance_lists import PersonRow, PriceRow, SettingRow, SheetRow
+from counter_app.ops.four_party import FourParty, K3Imported
 from counter_app.ops.lookup import AccountRow, RoomRow
+from counter_app.ops.monthly_checks import AbnormalRow, LossRow, MeterLine, ReadingsImported
 from counter_app.receipt_signing import ReceiptCheck
 from counter_app.results import (
     AccountHistory,
@@ -146,7 +148,7 @@ class ChargeSession(Protocol):
     def create_notice(
         self, *, kind: str, payer: str, notice_no: str | None = None, amount_fen: int | None = None,
         area_dm2: int | None = None, repair_date: date | None = None, repairman: str | None = None,
-        department: str | None = None, account_no: str | None = None,
+        department: str | None = None, account_no: str | None = None, repair_item: str | None = None,
     ) -> Notice: ...  # fmt: skip
     def pay_notice(
         self, *, notice_no: str, amount_fen: int, amount_fen_again: int, tender: str = "cash",
@@ -199,9 +201,22 @@ class TenderSession(Protocol):
     def tender_matches(self, *, start: date | None = None, end: date | None = None) -> list[TenderMatchResult]: ...
 
 
+class MonthlyChecksSession(Protocol):
+    """The month's checks (ui/pages/monthly_checks.py; docs/api.md "The month's checks")."""
+
+    def import_readings(self, *, path: str, period: str) -> ReadingsImported: ...
+    def loss_check(self, *, period: str) -> list[LossRow]: ...
+    def building_meters(self, *, period: str, building: str) -> list[MeterLine]: ...
+    def abnormal_accounts(self, *, period: str) -> list[AbnormalRow]: ...
+    def import_k3(self, *, path: str, period: str) -> K3Imported: ...
+    def four_party(self, *, period: str) -> FourParty: ...
+    def sign_four_party(self, *, period: str, figures_sha256: str, note: str | None = None,
+                        approval: Approval | None = None) -> FourParty: ...  # fmt: skip
+
+
 class WorkstationSession(
     SaleSession, ShiftSession, IntentSession, AccountSession, RefundSession, ChargeSession, FinanceSession,
-    SettingsSession, TenderSession, Protocol,
+    SettingsSession, TenderSession, MonthlyChecksSession, Protocol,
 ):  # fmt: skip
     """Everything the workstation's pages call on the logged-in operator's session."""
 

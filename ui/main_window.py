@@ -51,13 +51,14 @@ translate = QCoreApplication.translate
 # check a receipt (验票, DOMAIN "Receipts and slips"): every role has the verify page.
 ROLE_PAGES = {
     "admin": ("settings", "diagnostics", "verify"),
-    "finance": ("reports", "sheets", "deposits", "books", "month", "verify", "tenders"),
+    "finance": ("reports", "sheets", "deposits", "books", "month", "verify", "tenders", "monthly"),
     # no shift page: the assistant and head never open a shift (ui/login.NO_SHIFT_ROLES), so its
     # 结班 form and X report could only refuse them
-    "assistant": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "tenders"),
-    "head": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "tenders"),
+    "assistant": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "tenders",
+                  "monthly"),
+    "head": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "tenders", "monthly"),
 }
-NOT_FOR_SELLERS = {"settings", "month", "tenders"}
+NOT_FOR_SELLERS = {"settings", "month", "tenders", "monthly"}
 NAV_MIN_WIDTH, NAV_MAX_WIDTH = 170, 240
 HOME_PAGE = {"admin": "settings"}  # where a role lands when it is not its first page in key order
 

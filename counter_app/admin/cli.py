@@ -27,6 +27,7 @@ from counter_app.admin import (
     devices,
     imports,
     keys,
+    monthly,
     notices,
     operators,
     reports,
@@ -72,6 +73,10 @@ HANDLERS: dict[str, Handler] = {
     "report": reports.report,
     "tender match": tenders.tender_match,
     "devices list": devices.devices_list,
+    "readings import": monthly.readings_import,
+    "k3 import": monthly.k3_import,
+    "repair-price set": monthly.repair_price_set,
+    "module move": monthly.module_move,
 }
 
 

@@ -26,7 +26,7 @@ REPORT_FORMATS = ("pdf", "xlsx", "csv")
 REPORT_KINDS = (
     "day", "week", "month", "year", "collection", "account-detail", "quota", "low-balance",
     "reconciliation", "deposits", "approvals", "card-stock", "tariff-board", "tender-match",
-    "abnormal", "loss-check", "four-party", "k3",  # R2
+    "abnormal", "loss-check", "four-party", "k3", "module-stock", "repair-prices",
 )  # fmt: skip
 # Commands that move money or power, grant rights, or act on the records themselves (DOMAIN.md
 # "What needs a co-signature", "two people for every power"; who may co-sign: counter_app/powers.py).
@@ -34,7 +34,7 @@ REPORT_KINDS = (
 # key, `operator disable` of the head, an assistant or a 监督人): the service decides and says so.
 COSIGNED = frozenset({"operator add", "operator reset-password", "accounts import", "legacy import",
                       "tariff set", "fee set", "workstation add", "backup restore",
-                      "keys export"})  # fmt: skip
+                      "keys export", "repair-price set"})  # fmt: skip
 NO_ACTOR = frozenset({"init", "db upgrade", "backup verify", "devices list"})
 
 
@@ -96,6 +96,8 @@ def _keystore(text: str) -> str:
 
 _CODE = _pattern(r"[A-Za-z0-9_-]{1,16}", "窗口代码", "workstation code")
 _KEY = _pattern(r"[a-z0-9_.]{1,64}", "名称", "key")
+_KEY_UPPER = _pattern(r"[A-Za-z0-9_.-]{1,32}", "项目编号", "item code")
+_PERIOD = _pattern(r"[0-9]{4}-(0[1-9]|1[0-2])", "月份", "period YYYY-MM")
 
 
 # --- the grammar -------------------------------------------------------------------------------
@@ -151,7 +153,33 @@ def build_parser() -> argparse.ArgumentParser:
     _people_and_places(g)
     _imports_and_money(g)
     _checks_backups_reports(g)
+    _monthly(g)
     return parser
+
+
+def _monthly(g: _Grammar) -> None:
+    """The month's files and the module stock (counter_app/admin/monthly.py)."""
+    for command, what in (("readings import", "main- and sub-meter readings per building (CSV/XLSX)"),
+                          ("k3 import", "K3 ledger figures per building (CSV/XLSX)")):  # fmt: skip
+        p = g.leaf(command, what)
+        p.add_argument("file", metavar="FILE")
+        p.add_argument("--period", type=_PERIOD, required=True, help="accounting month YYYY-MM")
+    p = g.leaf("repair-price set", "a repair item's price from a date (维修价目表)")
+    p.add_argument("code", metavar="CODE", type=_KEY_UPPER)
+    p.add_argument("--name", required=True)
+    p.add_argument("--unit", required=True)
+    p.add_argument("--fen", type=_non_negative, required=True)
+    p.add_argument("--from", dest="start", metavar="DATE", type=_date, required=True)
+    p.add_argument("--basis", metavar="DOC", required=True)
+    p = g.leaf("module move", "meter modules received, issued, returned faulty, repaired or scrapped")
+    p.add_argument("kind", choices=("received", "issued", "faulty_returned", "repaired", "scrapped"))
+    p.add_argument("--model", required=True)
+    p.add_argument("--quantity", type=_positive, required=True)
+    p.add_argument("--on", type=_date, metavar="DATE")
+    p.add_argument("--room")
+    p.add_argument("--electrician")
+    p.add_argument("--repair-item", metavar="CODE")
+    p.add_argument("--note")
 
 
 def _people_and_places(g: _Grammar) -> None:

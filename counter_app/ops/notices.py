@@ -13,6 +13,7 @@ stamped school receipt page, recorded through settlement.receipt_books.use_recei
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +36,7 @@ from counter_app.ops.common import (
 )
 from counter_app.ops.notice_receipt import issue_payment_receipt
 from counter_app.ops.queue import QueueOps
+from counter_app.ops.repairs import repair_price
 from counter_app.results import Notice, PaymentResult
 from counter_app.settlement.receipt_books import use_receipt_page
 from db.models import LedgerEntry, LedgerMark
@@ -54,7 +56,7 @@ NOTICE_SERIES = "notice"
 def create_notice(
     ctx: OpContext, *, kind: str, payer: str, notice_no: str | None = None, amount_fen: int | None = None,
     area_dm2: int | None = None, repair_date: date | None = None, repairman: str | None = None,
-    department: str | None = None, account_no: str | None = None,
+    department: str | None = None, account_no: str | None = None, repair_item: str | None = None,
 ) -> Notice:  # fmt: skip
     _check_kind_fields(kind, payer, repair_date, repairman, area_dm2)
     payer = checked_text(payer, field="payer", label="缴费单位或缴费人", max_len=HOLDER_MAX_LEN)
@@ -67,9 +69,12 @@ def create_notice(
         if kind == "heating":
             assert area_dm2 is not None  # _check_kind_fields requires the area for heating
             rate, amount_fen = _heating_amount(ctx, s, area_dm2, amount_fen)
+        data = None
+        if repair_item is not None:  # 003 4.1.3-4.1.4: the item and its price from the repair price list
+            data, amount_fen = priced_repair(s, kind, repair_item, repair_date, amount_fen)
         amount_fen = positive_int(amount_fen, "amount_fen", "金额")
         account_id = get_account(s, account_no).id if account_no else None
-        row = NoticeRow(notice_no=_notice_no(ctx, s, notice_no), kind=kind, payer=payer.strip(),
+        row = NoticeRow(data=data, notice_no=_notice_no(ctx, s, notice_no), kind=kind, payer=payer.strip(),
                         amount_fen=amount_fen, account_id=account_id, department=_clean(department),
                         repair_date=repair_date, repairman=_clean(repairman), area_dm2=area_dm2,
                         rate_fen_per_m2=rate, created_at=ctx.now(), operator_id=ctx.operator_id,
@@ -78,6 +83,23 @@ def create_notice(
             ctx, s, row, "notice.created", notice_no=row.notice_no, notice_kind=kind, amount_fen=amount_fen
         )
         return Notice(notice_no=row.notice_no, kind=kind, amount_fen=amount_fen)
+
+
+def priced_repair(s: DbSession, kind: str, code: str, on: date | None,
+                  amount_fen: int | None) -> tuple[dict[str, Any], int]:  # fmt: skip
+    """A repair notice naming a repair item: the price list's price on the repair date; an amount
+    typed must be that price (a wrong price is named, as the heating fee's)."""
+    if kind != "repair" or on is None:
+        raise InputInvalid("只有维修通知单可以填写维修项目", detail_en="only a repair notice names a repair item",
+                           field="repair_item")  # fmt: skip
+    line = repair_price(s, str(code).strip(), on)
+    if amount_fen is not None and amount_fen != line.price_fen:
+        raise InputInvalid(f"{line.name} 的收费标准是 {line.price_fen / 100:.2f} 元", field="amount_fen",
+                           detail_en=f"the price of {line.item_code} is {line.price_fen} fen",
+                           data={"amount_fen": line.price_fen})  # fmt: skip
+    data = {"repair_item": line.item_code, "repair_item_name": line.name, "price_fen": line.price_fen,
+            "price_valid_from": line.valid_from.isoformat()}  # fmt: skip
+    return data, line.price_fen
 
 
 def _clean(text: str | None) -> str | None:
@@ -225,11 +247,12 @@ class NoticeOps(BackChargeOps, ClearanceOps, QueueOps):
     def create_notice(
         self, *, kind: str, payer: str, notice_no: str | None = None, amount_fen: int | None = None,
         area_dm2: int | None = None, repair_date: date | None = None, repairman: str | None = None,
-        department: str | None = None, account_no: str | None = None,
+        department: str | None = None, account_no: str | None = None, repair_item: str | None = None,
     ) -> Notice:  # fmt: skip
         return create_notice(self.ctx, kind=kind, payer=payer, notice_no=notice_no, amount_fen=amount_fen,
                              area_dm2=area_dm2, repair_date=repair_date, repairman=repairman,
-                             department=department, account_no=account_no)  # fmt: skip
+                             department=department, account_no=account_no,
+                             repair_item=repair_item)  # fmt: skip
 
     def pay_notice(
         self, *, notice_no: str, amount_fen: int, amount_fen_again: int, tender: str = "cash",

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from sqlalchemy.orm import Session
 
 from base.errors import InputInvalid
+from counter_app.ops import monthly_reports as monthly
 from counter_app.ops.notice_reports import low_balance_report, reconciliation
 from counter_app.ops.quota_report import quota_report
 from counter_app.settlement import reports_finance as finance
@@ -49,6 +50,13 @@ REPORTS: Mapping[str, Builder] = MappingProxyType({
     # notices: ops/notice_reports.py
     "reconciliation": reconciliation,  # half-month list per issuing department
     "low-balance": low_balance_report,  # 低电通报
+    # the month's checks: ops/monthly_reports.py
+    "loss-check": monthly.loss_check_report,  # 线损检查
+    "abnormal": monthly.abnormal_report,  # 异常用电户
+    "four-party": monthly.four_party_report,  # 四方对账
+    "k3": monthly.k3_report,  # K3 记账凭证
+    "module-stock": monthly.module_stock_report,  # 电表模块库存
+    "repair-prices": monthly.repair_prices_report,  # 维修项目及收费标准
 })  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from db.models import (  # noqa: F401  (imported for their tables)
     intents,
     ledger,
     metering,
+    monthly,
     notices,
     places,
     queue,
@@ -117,6 +118,10 @@ AUDITED_TABLES += (
 AUDITED_TABLES += (ClockMark,)
 # How each account is metered (card / networked module; issue 17): decides whether a sale writes a card.
 AUDITED_TABLES += (AccountMetering,)
+AUDITED_TABLES += (
+    monthly.MonthlyImport, monthly.MeterReading, monthly.K3Figure, monthly.FourPartySignOff,
+    monthly.RepairPrice, monthly.ModuleStockMove,
+)  # fmt: skip
 for _model in AUDITED_TABLES:
     _model.__table__.info["audited"] = True
 

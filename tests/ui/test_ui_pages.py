@@ -35,7 +35,9 @@ def test_f_keys_switch_pages(qtbot, window):
 
 
 def test_pages_follow_the_role():
-    assert visible_keys("finance") == ["reports", "sheets", "deposits", "books", "month", "verify", "tenders"]
+    assert visible_keys("finance") == [
+        "reports", "sheets", "deposits", "books", "month", "verify", "tenders", "monthly",
+    ]  # fmt: skip
     assert "tenders" in visible_keys("assistant") and "tenders" not in visible_keys("cashier")  # 对账
     assert "sale" not in visible_keys("assistant") and "sheets" in visible_keys("assistant")
     cashier = visible_keys("cashier")
@@ -49,7 +51,8 @@ def test_pages_follow_the_role():
 def test_one_key_map_for_every_role(role):
     """GIVEN any role WHEN its pages get their keys THEN each key means the same page as for every
     other role (F3 is 定额送电 or nothing, never 交账单), and a cashier's keys are F1…F12 + Ctrl+F1 (diagnostics) + Ctrl+F4 (验票)."""
-    fixed = {key: shortcut_for(key) for key in visible_keys("cashier") + visible_keys("admin") + ["month", "tenders"]}
+    fixed = {key: shortcut_for(key)
+             for key in visible_keys("cashier") + visible_keys("admin") + ["month", "tenders", "monthly"]}  # fmt: skip
     assert len(set(fixed.values())) == len(fixed)  # no key for two pages
     assert all(shortcut_for(key) == fixed[key] for key in visible_keys(role))
     assert shortcut_for("sale") == "F1" and shortcut_for("quota") == "F3" and shortcut_for("sheets") == "F9"
@@ -77,6 +80,7 @@ def test_a_head_lands_on_a_page_it_can_use_and_f_keys_keep_their_meaning(qtbot, 
         "Ctrl+F1",
         "Ctrl+F4",
         "Ctrl+F5",  # 对账 (tenders)
+        "Ctrl+F6",  # 月度检查
     ]
 
 

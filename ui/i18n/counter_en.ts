@@ -2824,6 +2824,36 @@ Finance pays against the form; never cash from the drawer.</translation>
         <translation>Tariff board</translation>
     </message>
     <message>
+        <location filename="../pages/reports.py" line="1"/>
+        <source>线损检查</source>
+        <translation>Loss check</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="1"/>
+        <source>异常用电户</source>
+        <translation>Abnormal accounts</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="1"/>
+        <source>四方对账</source>
+        <translation>Four-party reconciliation</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="1"/>
+        <source>K3 记账凭证</source>
+        <translation>K3 vouchers</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="1"/>
+        <source>电表模块库存</source>
+        <translation>Meter-module stock</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="1"/>
+        <source>维修价目表</source>
+        <translation>Repair price list</translation>
+    </message>
+    <message>
         <location filename="../pages/reports.py" line="128"/>
         <location filename="../pages/reports.py" line="170"/>
         <source>报表</source>
@@ -4213,6 +4243,239 @@ Once submitted the count cannot change; only then are the expected amount and th
         <location filename="../pages/tenders.py" line="1"/>
         <source>共 {0} 份</source>
         <translation>{0} in all</translation>
+    </message>
+</context>
+<context>
+    <name>MonthlyChecks</name>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>防窃电报警</source>
+        <translation>Tamper alarm</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>长期未购电</source>
+        <translation>No purchase</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>用电过低</source>
+        <translation>Use too low</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>用电过高</source>
+        <translation>Use too high</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>楼栋</source>
+        <translation>Building</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>总表 kWh</source>
+        <translation>Main meter kWh</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>分表合计 kWh</source>
+        <translation>Subs kWh</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>差额 kWh</source>
+        <translation>Difference kWh</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>损耗率</source>
+        <translation>Loss</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>超损</source>
+        <translation>Over</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>是</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>表类型</source>
+        <translation>Meter</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>总表</source>
+        <translation>Main</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>分表</source>
+        <translation>Sub</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>表号</source>
+        <translation>Meter no.</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>房间</source>
+        <translation>Room</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>上次读数</source>
+        <translation>Previous</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>本次读数</source>
+        <translation>Current</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>用电量</source>
+        <translation>Used</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>抄表人</source>
+        <translation>Read by</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>账户</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>异常</source>
+        <translation>Finding</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>说明</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>柜台收费</source>
+        <translation>Counter yuan</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>柜台售电</source>
+        <translation>Counter kWh</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>K3 收入</source>
+        <translation>K3 yuan</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>K3 电量</source>
+        <translation>K3 kWh</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>电工抄表</source>
+        <translation>Readings kWh</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>系统报表</source>
+        <translation>System kWh</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>K3−柜台 元</source>
+        <translation>K3−counter yuan</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>抄表−系统</source>
+        <translation>Readings−system</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>月度检查</source>
+        <translation>Monthly checks</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>线损检查：选中一栋楼查看它的总表和分表。</source>
+        <translation>Loss check: select a building to see its main meter and sub-meters.</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>异常用电户（假期月份只列防窃电报警）：</source>
+        <translation>Abnormal accounts (in holiday months only tamper alarms):</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>四方对账签字</source>
+        <translation>Four-party sign-off</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>{0} 四方对账已签字冻结</source>
+        <translation>{0} four-party reconciliation signed and frozen</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>签字冻结（需监督人签字）</source>
+        <translation>Sign and freeze (co-signed)</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>查看</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>导入抄表文件…</source>
+        <translation>Import readings…</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>导入 K3 文件…</source>
+        <translation>Import K3 file…</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>会计月份</source>
+        <translation>Accounting month</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>四方对账 {0}：已签字冻结（{1}）</source>
+        <translation>Four-party {0}: signed and frozen ({1})</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>四方对账 {0}：未签字</source>
+        <translation>Four-party {0}: not signed</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>选择文件</source>
+        <translation>Choose a file</translation>
+    </message>
+    <message>
+        <location filename="../pages/monthly_checks.py" line="1"/>
+        <source>已导入 {0} 行</source>
+        <translation>{0} rows imported</translation>
     </message>
 </context>
 </TS>

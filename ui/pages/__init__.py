@@ -26,6 +26,7 @@ PAGES = {
     "settings": ("ui.pages.settings", "SettingsPage"),
     "verify": ("ui.pages.verify", "VerifyPage"),  # every role's earlier F-keys stay as they were
     "tenders": ("ui.pages.tenders", "TendersPage"),  # 对账 (issue 15 item 2): added after, Ctrl+F5
+    "monthly": ("ui.pages.monthly_checks", "MonthlyChecksPage"),  # 月度检查 (issue 15 §5-6): appended
 }
 
 

@@ -38,7 +38,8 @@ from ui.widgets import ERROR_STYLE, info_label
 
 translate = QCoreApplication.translate
 EXPORTS = (("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"))
-MONTHLY = {"month", "collection", "account-detail", "quota", "reconciliation", "deposits", "approvals"}
+MONTHLY = {"month", "collection", "account-detail", "quota", "reconciliation", "deposits", "approvals",
+           "loss-check", "abnormal", "four-party", "k3"}
 
 
 def report_kinds() -> tuple[tuple[str, str], ...]:
@@ -58,6 +59,12 @@ def report_kinds() -> tuple[tuple[str, str], ...]:
         ("card-stock", translate("Reports", "卡片库存")),
         ("tariff-board", translate("Reports", "电价公示")),
         ("tender-match", translate("Reports", "一卡通/微信/支付宝对账")),
+        ("loss-check", translate("Reports", "线损检查")),
+        ("abnormal", translate("Reports", "异常用电户")),
+        ("four-party", translate("Reports", "四方对账")),
+        ("k3", translate("Reports", "K3 记账凭证")),
+        ("module-stock", translate("Reports", "电表模块库存")),
+        ("repair-prices", translate("Reports", "维修价目表")),
     )
 
 

@@ -93,6 +93,11 @@ DESCRIPTIONS_EN = {
     "report.form_no.account_detail": "Form no. of the per-account detail report",
     "deposit.evening_from": "Evening takings are deposited the next bank day (closed after this time)",
     "centre_name": "Centre name (report heading)",
+    "checks.loss_percent": "Loss check: list buildings whose sub-meters differ from the main meter by more than (%)",
+    "checks.no_purchase_days": "Abnormal: occupied room without a purchase for (days)",
+    "checks.low_divisor": "Abnormal: use per bed below the building's median divided by",
+    "checks.high_factor": "Abnormal: use per bed above the building's median times",
+    "checks.holiday_months": "Holiday months left out of the consumption checks",
 }
 
 
