@@ -294,6 +294,58 @@ def upgrade() -> None:
         info={"audited": True},
     )
     op.create_table(
+        "four_party_signoffs",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("figures_sha256", sa.String(length=64), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["approval_id"], ["approvals.id"], name=op.f("fk_four_party_signoffs_approval_id_approvals")
+        ),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operators.id"], name=op.f("fk_four_party_signoffs_operator_id_operators")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_four_party_signoffs")),
+        sa.UniqueConstraint("period", name=op.f("uq_four_party_signoffs_period")),
+        info={"audited": True},
+    )
+    op.create_table(
+        "module_stock_moves",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("model", sa.String(length=50), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("on", sa.Date(), nullable=False),
+        sa.Column("room_code", sa.String(length=50), nullable=True),
+        sa.Column("electrician", sa.String(length=100), nullable=True),
+        sa.Column("repair_item", sa.String(length=32), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.CheckConstraint(
+            "kind IN ('received', 'issued', 'faulty_returned', 'repaired', 'scrapped')",
+            name=op.f("ck_module_stock_moves_kind_known"),
+        ),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_module_stock_moves_quantity_positive")),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operators.id"], name=op.f("fk_module_stock_moves_operator_id_operators")
+        ),
+        sa.ForeignKeyConstraint(
+            ["workstation_id"],
+            ["workstations.id"],
+            name=op.f("fk_module_stock_moves_workstation_id_workstations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_module_stock_moves")),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("module_stock_moves", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_module_stock_moves_model"), ["model"], unique=False)
+
+    op.create_table(
         "month_closes",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("period", sa.String(length=7), nullable=False),
@@ -310,6 +362,32 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_month_closes")),
         sa.UniqueConstraint("period", name=op.f("uq_month_closes_period")),
     )
+    op.create_table(
+        "monthly_imports",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("file_name", sa.String(length=255), nullable=False),
+        sa.Column("file_sha256", sa.String(length=64), nullable=False),
+        sa.Column("row_count", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.CheckConstraint("kind IN ('readings', 'k3')", name=op.f("ck_monthly_imports_kind_known")),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operators.id"], name=op.f("fk_monthly_imports_operator_id_operators")
+        ),
+        sa.ForeignKeyConstraint(
+            ["workstation_id"],
+            ["workstations.id"],
+            name=op.f("fk_monthly_imports_workstation_id_workstations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monthly_imports")),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("monthly_imports", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_monthly_imports_period"), ["period"], unique=False)
+
     op.create_table(
         "queued_operations",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -406,6 +484,31 @@ def upgrade() -> None:
             "workstation_id", "series", name=op.f("uq_receipt_counters_workstation_id_series")
         ),
     )
+    op.create_table(
+        "repair_prices",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("item_code", sa.String(length=32), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("unit", sa.String(length=16), nullable=False),
+        sa.Column("price_fen", sa.BigInteger(), nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=False),
+        sa.Column("basis", sa.String(length=200), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.CheckConstraint("price_fen >= 0", name=op.f("ck_repair_prices_price_not_negative")),
+        sa.ForeignKeyConstraint(
+            ["approval_id"], ["approvals.id"], name=op.f("fk_repair_prices_approval_id_approvals")
+        ),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operators.id"], name=op.f("fk_repair_prices_operator_id_operators")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_repair_prices")),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("repair_prices", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_repair_prices_item_code"), ["item_code"], unique=False)
+
     op.create_table(
         "role_grants",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -669,6 +772,52 @@ def upgrade() -> None:
     with op.batch_alter_table("deposit_shifts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_deposit_shifts_deposit_id"), ["deposit_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_deposit_shifts_shift_id"), ["shift_id"], unique=False)
+
+    op.create_table(
+        "k3_figures",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("import_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("building", sa.String(length=50), nullable=False),
+        sa.Column("takings_fen", sa.BigInteger(), nullable=False),
+        sa.Column("energy_ckwh", sa.BigInteger(), nullable=False),
+        sa.Column("line", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["import_id"], ["monthly_imports.id"], name=op.f("fk_k3_figures_import_id_monthly_imports")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_k3_figures")),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("k3_figures", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_k3_figures_import_id"), ["import_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_k3_figures_period"), ["period"], unique=False)
+
+    op.create_table(
+        "meter_readings",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("import_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("building", sa.String(length=50), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("meter_no", sa.String(length=32), nullable=False),
+        sa.Column("previous_ckwh", sa.BigInteger(), nullable=False),
+        sa.Column("current_ckwh", sa.BigInteger(), nullable=False),
+        sa.Column("reader", sa.String(length=100), nullable=True),
+        sa.Column("line", sa.Integer(), nullable=False),
+        sa.CheckConstraint("kind IN ('main', 'sub')", name=op.f("ck_meter_readings_kind_known")),
+        sa.CheckConstraint(
+            "current_ckwh >= previous_ckwh AND previous_ckwh >= 0",
+            name=op.f("ck_meter_readings_reading_rises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["import_id"], ["monthly_imports.id"], name=op.f("fk_meter_readings_import_id_monthly_imports")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meter_readings")),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("meter_readings", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meter_readings_import_id"), ["import_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meter_readings_period"), ["period"], unique=False)
 
     op.create_table(
         "queue_resolutions",
@@ -1855,6 +2004,16 @@ def downgrade() -> None:
     op.drop_table("rooms")
     op.drop_table("quota_batch_approvals")
     op.drop_table("queue_resolutions")
+    with op.batch_alter_table("meter_readings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meter_readings_period"))
+        batch_op.drop_index(batch_op.f("ix_meter_readings_import_id"))
+
+    op.drop_table("meter_readings")
+    with op.batch_alter_table("k3_figures", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_k3_figures_period"))
+        batch_op.drop_index(batch_op.f("ix_k3_figures_import_id"))
+
+    op.drop_table("k3_figures")
     with op.batch_alter_table("deposit_shifts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_deposit_shifts_shift_id"))
         batch_op.drop_index(batch_op.f("ix_deposit_shifts_deposit_id"))
@@ -1886,6 +2045,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_role_grants_operator_role")
 
     op.drop_table("role_grants")
+    with op.batch_alter_table("repair_prices", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_repair_prices_item_code"))
+
+    op.drop_table("repair_prices")
     op.drop_table("receipt_counters")
     op.drop_table("receipt_book_returns")
     with op.batch_alter_table("quota_batches", schema=None) as batch_op:
@@ -1898,7 +2061,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_queued_operations_maker_id"))
 
     op.drop_table("queued_operations")
+    with op.batch_alter_table("monthly_imports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_monthly_imports_period"))
+
+    op.drop_table("monthly_imports")
     op.drop_table("month_closes")
+    with op.batch_alter_table("module_stock_moves", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_module_stock_moves_model"))
+
+    op.drop_table("module_stock_moves")
+    op.drop_table("four_party_signoffs")
     op.drop_table("fees")
     op.drop_table("deposits")
     op.drop_table("approval_uses")
