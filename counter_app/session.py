@@ -31,6 +31,7 @@ from counter_app.ops.exceptions_list import MorningOps
 from counter_app.ops.intents import IntentOps
 from counter_app.ops.lookup import LookupOps
 from counter_app.ops.notices import NoticeOps
+from counter_app.ops.people_admin import PeopleAdminOps
 from counter_app.ops.quota import QuotaOps
 from counter_app.ops.refunds import RefundOps
 from counter_app.ops.sales import SalesOps
@@ -52,6 +53,7 @@ class Session(
     LookupOps,
     MorningOps,
     AccountHistoryOps,
+    PeopleAdminOps,
 ):
     def __init__(self, counter: Any, operator: AuthenticatedOperator) -> None:
         self.counter = counter
