@@ -26,9 +26,8 @@ import contextvars
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
-
 from datetime import datetime
+from typing import Any
 
 from base.canonical import canonical_json, normalise, sha256_hex
 from base.clock import local_moment
@@ -239,7 +238,10 @@ def _close_account(p: Mapping[str, Any]) -> ApprovalSummary:
 _ROLES_EN = {"cashier": "cashier", "supervisor": "supervisor", "assistant": "assistant", "head": "head",
              "finance": "finance", "admin": "administrator"}  # fmt: skip
 _CLASSES_EN = {"dorm": "student dorm", "staff": "staff household", "business": "business"}
-_FEES = {"card": ("补卡费", "card replacement fee"), "heating_rate_per_m2": ("采暖费（每平方米）", "heating (per m²)")}
+_FEES = {
+    "card": ("补卡费", "card replacement fee"),
+    "heating_rate_per_m2": ("采暖费（每平方米）", "heating (per m²)"),
+}
 
 
 def _role(role: Any) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from base.clock import Clock
@@ -28,6 +28,7 @@ from counter_app.local_config import DeviceChoice
 from counter_app.ops.exceptions_list import MorningItem
 from counter_app.ops.finance_lists import PersonRow, PriceRow, SettingRow, SheetRow
 from counter_app.ops.lookup import AccountRow, RoomRow
+from counter_app.ops.people_admin import KeyRow, WorkstationRow
 from counter_app.receipt_signing import ReceiptCheck
 from counter_app.results import (
     AccountHistory,
@@ -187,9 +188,29 @@ class SettingsSession(Protocol):
     def list_people(self) -> list[PersonRow]: ...
 
 
+class PeopleAdminSession(Protocol):
+    """People, 监督人, prices, workstations (ui/pages/people.py, prices.py, stations.py)."""
+
+    def add_operator(self, *, name: str, role: str, password: str, display_name: str | None = None,
+                     approval: Approval | None = None) -> PersonRow: ...  # fmt: skip
+    def rename_operator(self, *, name: str, display_name: str) -> PersonRow: ...
+    def disable_operator(self, *, name: str, approval: Approval | None = None) -> PersonRow: ...
+    def reset_password(self, *, name: str, password: str,
+                       approval: Approval | None = None) -> PersonRow: ...  # fmt: skip
+    def appoint_supervisor(self, *, name: str, start: date, end: date,
+                           approval: Approval | None = None) -> PersonRow: ...  # fmt: skip
+    def set_tariff(self, *, cls: str, price_e4: int, start: datetime, basis: str,
+                   approval: Approval | None = None) -> None: ...  # fmt: skip
+    def set_fee(self, *, kind: str, fen: int, start: datetime, basis: str,
+                approval: Approval | None = None) -> None: ...  # fmt: skip
+    def add_workstation(self, *, code: str, campus: str, approval: Approval | None = None) -> bool: ...
+    def list_workstations(self) -> list[WorkstationRow]: ...
+    def list_key_fingerprints(self) -> list[KeyRow]: ...
+
+
 class WorkstationSession(
     SaleSession, ShiftSession, IntentSession, AccountSession, RefundSession, ChargeSession, FinanceSession,
-    SettingsSession, Protocol,
+    SettingsSession, PeopleAdminSession, Protocol,
 ):  # fmt: skip
     """Everything the workstation's pages call on the logged-in operator's session."""
 

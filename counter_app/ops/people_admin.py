@@ -98,7 +98,9 @@ def set_tariff(ctx: OpContext, *, cls: str, price_e4: int, start: datetime, basi
     prices.set_tariff(_Acting(ctx), cls=cls, price_e4=price_e4, start=start, basis=basis, approval=approval)
 
 
-def set_fee(ctx: OpContext, *, kind: str, fen: int, start: datetime, basis: str, approval: Approval | None) -> None:
+def set_fee(
+    ctx: OpContext, *, kind: str, fen: int, start: datetime, basis: str, approval: Approval | None
+) -> None:
     prices.set_fee(_Acting(ctx), kind=kind, fen=fen, start=start, basis=basis, approval=approval)
 
 
@@ -110,7 +112,9 @@ def list_workstations(ctx: OpContext) -> list[WorkstationRow]:
     with ctx.reading() as s:
         ctx.require_role(s, *SETUP_READERS)
         rows = s.execute(
-            select(Workstation, Campus.name).join(Campus, Campus.id == Workstation.campus_id).order_by(Workstation.code)
+            select(Workstation, Campus.name)
+            .join(Campus, Campus.id == Workstation.campus_id)
+            .order_by(Workstation.code)
         ).tuples()
         return [WorkstationRow(w.code, campus, bool(w.simulated), w.created_at) for w, campus in rows]
 
@@ -151,7 +155,9 @@ class PeopleAdminOps(SessionArea):
                    approval: Approval | None = None) -> None:  # fmt: skip
         set_tariff(self.ctx, cls=cls, price_e4=price_e4, start=start, basis=basis, approval=approval)
 
-    def set_fee(self, *, kind: str, fen: int, start: datetime, basis: str, approval: Approval | None = None) -> None:
+    def set_fee(
+        self, *, kind: str, fen: int, start: datetime, basis: str, approval: Approval | None = None
+    ) -> None:
         set_fee(self.ctx, kind=kind, fen=fen, start=start, basis=basis, approval=approval)
 
     def add_workstation(self, *, code: str, campus: str, approval: Approval | None = None) -> bool:

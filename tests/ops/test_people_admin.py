@@ -50,7 +50,12 @@ def test_adding_an_operator_is_co_signed_and_the_new_person_logs_in_by_name(worl
     assert preview.needed and preview.kind == "operator.add"
     assert dict(preview.summary.rows()) == {"登录名": "sun", "角色": "营业员"}
     person = admin.add_operator(**args, approval=_shown(world, preview))
-    assert (person.name, person.display_name, person.roles, person.disabled) == ("sun", "孙丽", ("cashier",), False)
+    assert (person.name, person.display_name, person.roles, person.disabled) == (
+        "sun",
+        "孙丽",
+        ("cashier",),
+        False,
+    )
     assert "sun" in [p.name for p in admin.list_people()]
     assert {"operator.created", "role.granted"} & set(_audit_kinds(world))
     assert world.counter.login("孙丽", "sun-pass-1").name == "sun"
@@ -71,7 +76,9 @@ def test_only_the_administrator_keeps_people_prices_and_workstations(world) -> N
     for who in ("zhang", "zhao"):
         session = world.login(who)
         with pytest.raises(RoleForbidden):
-            session.add_operator(name="sun", role="cashier", password="sun-pass-1", approval=world.approval("wang"))
+            session.add_operator(
+                name="sun", role="cashier", password="sun-pass-1", approval=world.approval("wang")
+            )
         with pytest.raises(RoleForbidden):
             session.set_tariff(cls="dorm", price_e4=6000, start=FROM, basis="校发〔2026〕9号",
                                approval=world.approval("wang"))  # fmt: skip
@@ -109,7 +116,9 @@ def test_the_head_appoints_a_supervisor_the_administrator_does_not(world) -> Non
     with pytest.raises(RoleForbidden):
         world.login("admin").appoint_supervisor(name="zhang", start=date(2026, 12, 1), end=date(2026, 12, 7))
     before = _count(world, SupervisorAppointment)
-    person = world.login("zhao").appoint_supervisor(name="zhang", start=date(2026, 12, 1), end=date(2026, 12, 7))
+    person = world.login("zhao").appoint_supervisor(
+        name="zhang", start=date(2026, 12, 1), end=date(2026, 12, 7)
+    )
     assert person.appointments[-1] == (date(2026, 12, 1), date(2026, 12, 7))
     assert _count(world, SupervisorAppointment) == before + 1
     with pytest.raises(RoleForbidden):
@@ -135,7 +144,12 @@ def test_tariffs_and_fees_are_co_signed_with_their_basis_document(world) -> None
     admin.set_fee(**fee, approval=_shown(world, preview, "wang"))
     assert _count(world, Tariff) == 4 and _count(world, Fee) >= 1
     prices = {(p.what, p.code, p.value, p.basis) for p in admin.list_prices()}
-    assert ("tariff", "dorm", 6000, "校发〔2026〕9号") in prices and ("fee", "card", 1500, "校发〔2026〕10号") in prices
+    assert ("tariff", "dorm", 6000, "校发〔2026〕9号") in prices and (
+        "fee",
+        "card",
+        1500,
+        "校发〔2026〕10号",
+    ) in prices
     assert {"tariff.set", "fee.set"} <= set(_audit_kinds(world))
 
 

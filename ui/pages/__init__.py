@@ -24,7 +24,11 @@ PAGES = {
     "diagnostics": ("ui.pages.diagnostics", "DiagnosticsPage"),
     "month": ("ui.pages.month", "MonthPage"),
     "settings": ("ui.pages.settings", "SettingsPage"),
-    "verify": ("ui.pages.verify", "VerifyPage"),  # last: every role's earlier F-keys stay as they were
+    "verify": ("ui.pages.verify", "VerifyPage"),  # every role's earlier F-keys stay as they were
+    # the head's and administrator's work (issue 14), after every earlier key
+    "people": ("ui.pages.people", "PeoplePage"),
+    "prices": ("ui.pages.prices", "PricesPage"),
+    "stations": ("ui.pages.stations", "StationsPage"),
 }
 
 
