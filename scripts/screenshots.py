@@ -143,8 +143,8 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
         (
             ("qian", ("sheets", "deposits", "books", "month")),
             ("wang", ("deposits",)),
-            ("admin", ("settings", "diagnostics")),  # diagnostics: 本机设备设置 (saving is the admin's)
-            ("zhao", ("exceptions",)),  # the head: the morning list and the status bar's backup warning
+            ("admin", ("settings", "diagnostics", "people", "prices", "stations")),  # diagnostics: 本机设备设置
+            ("zhao", ("exceptions", "people")),  # the head: the morning list and the status bar's backup warning
         )
     ):
         shoot_role(app, counter, out, suffix, name, keys, 30 + 5 * n)
@@ -269,6 +269,9 @@ def prepare_page(app: QApplication, window, key: str, page) -> None:
     elif key == "settings":
         wait_idle(app)
         page.settings_view.selectRow(0)
+    elif key == "people":  # a person picked: every form's login ID filled
+        wait_idle(app)
+        page.view.selectRow(1)
     elif key == "verify":  # 验票: the QR of the last receipt printed, as a scanner would type it
         page.field.set_text(last_qr(window.ctx.counter))
         page.verify()

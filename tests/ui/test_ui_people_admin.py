@@ -82,7 +82,8 @@ def test_picking_a_person_fills_the_forms_disabling_a_cashier_asks_nobody(qtbot,
     page = page_for(qtbot, world, "admin", PeoplePage)
     wait_idle(qtbot, runner)
     page.view.selectRow(names(page).index("wu"))
-    assert all(f.fields["name"].text() == "wu" for f in page.forms.values())
+    assert all(f.fields["name"].text() == "wu" for key, f in page.forms.items() if key != "add")
+    assert page.forms["add"].fields["name"].text() == ""  # a new person's login ID is typed
     shown = signing(monkeypatch)
     page.forms["disable"].submit()
     qtbot.waitUntil(lambda: "已停用" in page.forms["disable"].result_label.text(), timeout=5000)
@@ -161,6 +162,8 @@ def test_settings_are_read_and_typed_in_yuan_kwh_and_minutes(qtbot, world, runne
     assert shown_values["min_top_up_fen"] == "10.00 元"
     assert shown_values["meter_max_ckwh"] == "9999.99 kWh"
     assert shown_values["login.lockout_minutes"] == "15 分钟"
+    description = page.settings.data(page.settings.index(keys.index("min_top_up_fen"), 1))
+    assert description == "最低充值额"  # not "（分）": the page takes yuan
     page.settings_view.selectRow(keys.index("min_top_up_fen"))
     assert (page.value.text(), page.unit.text()) == ("10.00", "元")
     shown = signing(monkeypatch, "li")

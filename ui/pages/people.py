@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTabWidget
 
 from base.vocabulary import ROLES
+from ui import i18n
 from ui.ops import FacadeOp, error_text
 from ui.pages.admin_forms import ConvertedForm, may, read_only_table, same_password
 from ui.pages.base import Page
@@ -29,7 +30,11 @@ translate = QCoreApplication.translate
 
 def done(text: str) -> Any:
     """A result line naming the person the facade returned."""
-    return lambda person: text.format(f"{person.display_name or person.name}（{person.name}）")
+    def line(person: Any) -> str:
+        opening, closing = (" (", ")") if i18n.current_language() == "en" else ("（", "）")
+        return text.format(f"{person.display_name or person.name}{opening}{person.name}{closing}")
+
+    return line
 
 
 class PeoplePage(Page):
@@ -40,7 +45,7 @@ class PeoplePage(Page):
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
         self.people = people_model(self)
-        self.view = read_only_table(self.people)
+        self.view = read_only_table(self.people, 260)
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _p: self.pick(cur.row()))
         self.add(self.view)
         self.status = info_label()
@@ -114,8 +119,8 @@ class PeoplePage(Page):
         if row < 0:
             return
         chosen = self.people.row(row)
-        for form in self.forms.values():
-            if "name" in form.fields:
+        for key, form in self.forms.items():
+            if key != "add" and "name" in form.fields:  # a new person's login ID is typed, never picked
                 form.fields["name"].set_text(chosen.name)
             if "display_name" in form.fields and form is self.forms.get("rename"):
                 form.fields["display_name"].set_text(chosen.display_name)

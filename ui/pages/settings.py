@@ -101,7 +101,22 @@ DESCRIPTIONS_EN = {
 }
 
 
+# The stored unit the catalogue names for the command line (`setting set` takes fen); the page shows
+# and takes people's units instead, so the description does not name the stored one.
+STORED_UNITS = ("（分）", "（0.01 kWh）", " (fen)", " (0.01 kWh)")
+
+
+def without_stored_unit(text: str) -> str:
+    for unit in STORED_UNITS:
+        text = text.replace(unit, "")
+    return text
+
+
 def description_text(row: Any) -> str:
+    return without_stored_unit(_description(row))
+
+
+def _description(row: Any) -> str:
     if i18n.current_language() != "en":
         return row.description
     if row.key in DESCRIPTIONS_EN:
