@@ -66,7 +66,14 @@ def test_the_administrator_adds_a_person_co_signed_with_the_core_s_words(qtbot, 
     assert "zhang" in names(page) and "appoint" not in page.forms
     shown = signing(monkeypatch, "li")
     form = page.forms["add"]
-    fill(form, name="sun", display_name="孙丽", role="cashier", password="sun-pass-1", password_again="sun-pass-2")
+    fill(
+        form,
+        name="sun",
+        display_name="孙丽",
+        role="cashier",
+        password="sun-pass-1",
+        password_again="sun-pass-2",
+    )
     form.submit()
     assert form.fields["password_again"].error_text() and shown == []  # checked before anyone is called
     fill(form, password_again="sun-pass-1")
@@ -158,7 +165,9 @@ def test_settings_are_read_and_typed_in_yuan_kwh_and_minutes(qtbot, world, runne
     page = page_for(qtbot, world, "admin", SettingsPage)
     wait_idle(qtbot, runner)
     keys = [page.settings.row(i).key for i in range(page.settings.rowCount())]
-    shown_values = {page.settings.row(i).key: page.settings.data(page.settings.index(i, 3)) for i in range(len(keys))}
+    shown_values = {
+        page.settings.row(i).key: page.settings.data(page.settings.index(i, 3)) for i in range(len(keys))
+    }
     assert shown_values["min_top_up_fen"] == "10.00 元"
     assert shown_values["meter_max_ckwh"] == "9999.99 kWh"
     assert shown_values["login.lockout_minutes"] == "15 分钟"

@@ -30,6 +30,7 @@ translate = QCoreApplication.translate
 
 def done(text: str) -> Any:
     """A result line naming the person the facade returned."""
+
     def line(person: Any) -> str:
         opening, closing = (" (", ")") if i18n.current_language() == "en" else ("（", "）")
         return text.format(f"{person.display_name or person.name}{opening}{person.name}{closing}")
