@@ -176,3 +176,26 @@ def test_a_setting_is_signed_in_people_s_units(world) -> None:
     assert dict(preview.summary.rows("en"))["New value"] == "20.00 yuan"
     admin.set_setting("min_top_up_fen", 2000, approval=_shown(world, preview))
     assert admin.get_setting("min_top_up_fen") == 2000
+
+
+@pytest.mark.pg
+def test_the_same_powers_on_postgresql(tmp_path, pg_url) -> None:
+    """On the production database: an operator added and a tariff set, each co-signed on the words
+    shown; the maker's own signature refused."""
+    world = make_world(tmp_path, db_url=pg_url)
+    try:
+        admin = world.login("admin")
+        args = {"name": "sun", "role": "cashier", "password": "sun-pass-1", "display_name": "孙丽"}
+        with pytest.raises(UserFacingError) as refused:
+            admin.add_operator(**args, approval=world.approval("admin"))
+        assert refused.value.code == "SELF_APPROVAL"
+        preview = admin.approval_preview("add_operator", **args)
+        assert admin.add_operator(**args, approval=_shown(world, preview)).display_name == "孙丽"
+        tariff = {"cls": "staff", "price_e4": 5500, "start": FROM, "basis": "校发〔2026〕9号"}
+        preview = admin.approval_preview("set_tariff", **tariff)
+        admin.set_tariff(**tariff, approval=_shown(world, preview, "wang"))
+        assert ("tariff", "staff", 5500, "校发〔2026〕9号") in {
+            (p.what, p.code, p.value, p.basis) for p in admin.list_prices()
+        }
+    finally:
+        world.close()
