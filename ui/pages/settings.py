@@ -125,6 +125,9 @@ def _description(row: Any) -> str:
     return f"{DESCRIPTIONS_EN[base]} ({variant})" if base in DESCRIPTIONS_EN else row.description
 
 
+COLUMN_CAPS = (190, 250, 80, 170, 320)  # key, description, co-sign, value, changed
+
+
 def settings_model(parent=None) -> RowsModel:
     return RowsModel(
         [
@@ -312,8 +315,10 @@ class SettingsPage(Page):
         for model, rows in zip((self.settings, self.prices, self.people), lists, strict=True):
             model.set_rows(rows)
         self.settings_view.resizeColumnsToContents()
-        for column in range(self.settings.columnCount()):  # a long pattern must not push 修改 off-screen
-            self.settings_view.setColumnWidth(column, min(self.settings_view.columnWidth(column), 320))
+        # A long key, description or pattern must not push the value and 修改 off-screen at 1366×728
+        # (selecting the row shows the whole key and value in the form below).
+        for column, widest in enumerate(COLUMN_CAPS):
+            self.settings_view.setColumnWidth(column, min(self.settings_view.columnWidth(column), widest))
         keys = [r.key for r in lists[0]]
         if keep in keys:
             self.settings_view.selectRow(keys.index(keep))
