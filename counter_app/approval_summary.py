@@ -26,10 +26,14 @@ import contextvars
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from base.canonical import canonical_json, normalise, sha256_hex
-from base.money import format_kwh, format_yuan
+from base.clock import local_moment
+from base.money import format_kwh, format_price, format_yuan
+from base.vocabulary import CLASS_LABELS, ROLE_LABELS
+from counter_app.setting_units import shown_with_unit
 
 # --- the summary -----------------------------------------------------------------------------------
 
@@ -229,6 +233,104 @@ def _close_account(p: Mapping[str, Any]) -> ApprovalSummary:
     )
 
 
+# --- the administrator's powers (counter_app/powers.py POWERS; issue 14) -------------------------
+
+_ROLES_EN = {"cashier": "cashier", "supervisor": "supervisor", "assistant": "assistant", "head": "head",
+             "finance": "finance", "admin": "administrator"}  # fmt: skip
+_CLASSES_EN = {"dorm": "student dorm", "staff": "staff household", "business": "business"}
+_FEES = {
+    "card": ("补卡费", "card replacement fee"),
+    "heating_rate_per_m2": ("采暖费（每平方米）", "heating (per m²)"),
+}
+
+
+def _role(role: Any) -> tuple[str, str]:
+    return ROLE_LABELS.get(str(role), str(role)), _ROLES_EN.get(str(role), str(role))
+
+
+def _roles(roles: Any) -> tuple[str, str]:
+    pairs = [_role(r) for r in roles or []]
+    return "、".join(zh for zh, _ in pairs), ", ".join(en for _, en in pairs)
+
+
+def _moment(text: Any) -> str:
+    """An ISO moment of the payload as the Beijing time a person reads ("2026-12-01 00:00")."""
+    moment = datetime.fromisoformat(str(text))
+    if moment.tzinfo is not None:
+        moment = local_moment(moment)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _person_line(p: Mapping[str, Any]) -> SummaryLine:
+    return _line("登录名", "Login ID", p["name"])
+
+
+def _operator_add(p: Mapping[str, Any]) -> ApprovalSummary:
+    zh, en = _role(p["role"])
+    return ApprovalSummary("operator.add", "添加操作员（授予角色）", "Add an operator (grant a role)",
+                           (_person_line(p), _line("角色", "Role", zh, en)))  # fmt: skip
+
+
+def _operator_disable(p: Mapping[str, Any]) -> ApprovalSummary:
+    zh, en = _roles(p.get("roles"))
+    return ApprovalSummary("operator.disable", "停用操作员", "Disable an operator",
+                           (_person_line(p), _line("所任角色", "Roles held", zh or None, en or None)))  # fmt: skip
+
+
+def _role_revoke(p: Mapping[str, Any]) -> ApprovalSummary:
+    zh, en = _role(p["role"])
+    return ApprovalSummary("role.revoke", "撤销角色", "Revoke a role",
+                           (_person_line(p), _line("撤销的角色", "Role revoked", zh, en)))  # fmt: skip
+
+
+def _reset_password(p: Mapping[str, Any]) -> ApprovalSummary:
+    return ApprovalSummary("operator.reset_password", "重置他人密码", "Reset another person's password",
+                           (_person_line(p),))  # fmt: skip
+
+
+def _appoint(p: Mapping[str, Any]) -> ApprovalSummary:
+    return ApprovalSummary("supervisor.appoint", "任命监督人", "Appoint a supervisor", (
+        _person_line(p), _line("任期", "Period", f"{p['from']} 至 {p['to']}", f"{p['from']} to {p['to']}"),
+    ))  # fmt: skip
+
+
+def _tariff(p: Mapping[str, Any]) -> ApprovalSummary:
+    cls = str(p["cls"])
+    price = format_price(int(p["price_e4"]))
+    return ApprovalSummary("tariff.set", "设定电价", "Set a tariff", (
+        _line("类别", "Class", CLASS_LABELS.get(cls, cls), _CLASSES_EN.get(cls, cls)),
+        _line("电价", "Price", f"{price} 元/kWh", f"{price} yuan/kWh"),
+        _line("生效时间", "Effective from", _moment(p["from"])),
+        _line("依据文件", "Basis document", p["basis"]),
+    ))  # fmt: skip
+
+
+def _fee(p: Mapping[str, Any]) -> ApprovalSummary:
+    kind = str(p["kind"])
+    zh, en = _FEES.get(kind, (kind, kind))
+    return ApprovalSummary("fee.set", "设定收费标准", "Set a fee", (
+        _line("收费项目", "Fee", zh, en),
+        _money("标准", "Amount", p["fen"]),
+        _line("生效时间", "Effective from", _moment(p["from"])),
+        _line("依据文件", "Basis document", p["basis"]),
+    ))  # fmt: skip
+
+
+def _workstation(p: Mapping[str, Any]) -> ApprovalSummary:
+    return ApprovalSummary("workstation.add", "登记窗口", "Register a workstation", (
+        _line("窗口代码", "Workstation", p["code"]), _line("校区", "Campus", p["campus"]),
+    ))  # fmt: skip
+
+
+def _setting(p: Mapping[str, Any]) -> ApprovalSummary:
+    """The value in people's units (10.00 元, 15 分钟), as the administrator typed it."""
+    key, value = str(p["key"]), p["value"]
+    return ApprovalSummary("setting.set", "修改设置", "Change a setting", (
+        _line("设置项", "Setting", key),
+        _line("新值", "New value", shown_with_unit(key, value), shown_with_unit(key, value, "en")),
+    ))  # fmt: skip
+
+
 _SUMMARISERS: dict[str, Summariser] = {
     "quota.approve_batch": _quota_batch,
     "refund_room": _refund,
@@ -239,6 +341,15 @@ _SUMMARISERS: dict[str, Summariser] = {
     "top_up.override_not_loaded": _override,
     "account.close": _close_account,
     "shift.close_difference": _shift_difference,
+    "operator.add": _operator_add,
+    "operator.disable": _operator_disable,
+    "operator.reset_password": _reset_password,
+    "role.revoke": _role_revoke,
+    "supervisor.appoint": _appoint,
+    "tariff.set": _tariff,
+    "fee.set": _fee,
+    "workstation.add": _workstation,
+    "setting.set": _setting,
 }
 
 # Labels of payload fields for the kinds without a function of their own.

@@ -34,6 +34,7 @@ from counter_app.ops.lookup import LookupOps
 from counter_app.ops.metering import MeteringOps
 from counter_app.ops.monthly_checks import MonthlyCheckOps
 from counter_app.ops.notices import NoticeOps
+from counter_app.ops.people_admin import PeopleAdminOps
 from counter_app.ops.quota import QuotaOps
 from counter_app.ops.refunds import RefundOps
 from counter_app.ops.repairs import RepairOps
@@ -62,6 +63,7 @@ class Session(
     MonthlyCheckOps,
     FourPartyOps,
     RepairOps,
+    PeopleAdminOps,
 ):
     def __init__(self, counter: Any, operator: AuthenticatedOperator) -> None:
         self.counter = counter

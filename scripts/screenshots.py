@@ -9,6 +9,7 @@ its meter, some consumption, free quota owed); `--demo-dir` reuses a folder inst
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import tempfile
 import time
@@ -19,6 +20,7 @@ sys.path[:0] = [str(ROOT)]
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from base.clock import BUSINESS_TZ  # noqa: E402
 from counter_app.api import Approval, open_counter  # noqa: E402
 from counter_app.demo import PASSWORD, prepare_demo  # noqa: E402
 from ui import i18n  # noqa: E402
@@ -143,8 +145,8 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
         (
             ("qian", ("sheets", "deposits", "books", "month")),
             ("wang", ("deposits",)),
-            ("admin", ("settings", "diagnostics")),  # diagnostics: 本机设备设置 (saving is the admin's)
-            ("zhao", ("exceptions",)),  # the head: the morning list and the status bar's backup warning
+            ("admin", ("settings", "diagnostics", "people", "prices", "stations")),  # diagnostics: 本机设备设置
+            ("zhao", ("exceptions", "people")),  # the head: the morning list and the status bar's backup warning
         )
     ):
         shoot_role(app, counter, out, suffix, name, keys, 30 + 5 * n)
@@ -153,6 +155,14 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
         dialog.show()
         shoot(dialog, out / f"{name}{suffix}.png", app)
         dialog.close()
+    admin = login_with_roles(counter, "admin", PASSWORD)
+    day = counter.clock().astimezone(BUSINESS_TZ).date() + dt.timedelta(days=7)
+    start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=BUSINESS_TZ)
+    tariff = admin.approval_preview("set_tariff", cls="dorm", price_e4=6_000, start=start, basis="校发〔2026〕9号")
+    dialog = ApprovalDialog(window, ApprovalRequest.from_preview(tariff, admin.name, admin.display_name), Approval)
+    dialog.show()
+    shoot(dialog, out / f"20_approval_tariff{suffix}.png", app)  # the administrator's power, in the core's words
+    dialog.close()
     shoot_printer_and_close(app, counter, window, session, out, suffix)
     window.lock()
     shoot(window, out / f"21_lock{suffix}.png", app)
@@ -269,6 +279,9 @@ def prepare_page(app: QApplication, window, key: str, page) -> None:
     elif key == "settings":
         wait_idle(app)
         page.settings_view.selectRow(0)
+    elif key == "people":  # a person picked: every form's login ID filled
+        wait_idle(app)
+        page.view.selectRow(1)
     elif key == "verify":  # 验票: the QR of the last receipt printed, as a scanner would type it
         page.field.set_text(last_qr(window.ctx.counter))
         page.verify()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from base.clock import Clock
@@ -30,6 +30,7 @@ from counter_app.ops.finance_lists import PersonRow, PriceRow, SettingRow, Sheet
 from counter_app.ops.four_party import FourParty, K3Imported
 from counter_app.ops.lookup import AccountRow, RoomRow
 from counter_app.ops.monthly_checks import AbnormalRow, LossRow, MeterLine, ReadingsImported
+from counter_app.ops.people_admin import KeyRow, WorkstationRow
 from counter_app.receipt_signing import ReceiptCheck
 from counter_app.results import (
     AccountHistory,
@@ -212,11 +213,29 @@ class MonthlyChecksSession(Protocol):
     def four_party(self, *, period: str) -> FourParty: ...
     def sign_four_party(self, *, period: str, figures_sha256: str, note: str | None = None,
                         approval: Approval | None = None) -> FourParty: ...  # fmt: skip
+class PeopleAdminSession(Protocol):
+    """People, 监督人, prices, workstations (ui/pages/people.py, prices.py, stations.py)."""
+
+    def add_operator(self, *, name: str, role: str, password: str, display_name: str | None = None,
+                     approval: Approval | None = None) -> PersonRow: ...  # fmt: skip
+    def rename_operator(self, *, name: str, display_name: str) -> PersonRow: ...
+    def disable_operator(self, *, name: str, approval: Approval | None = None) -> PersonRow: ...
+    def reset_password(self, *, name: str, password: str,
+                       approval: Approval | None = None) -> PersonRow: ...  # fmt: skip
+    def appoint_supervisor(self, *, name: str, start: date, end: date,
+                           approval: Approval | None = None) -> PersonRow: ...  # fmt: skip
+    def set_tariff(self, *, cls: str, price_e4: int, start: datetime, basis: str,
+                   approval: Approval | None = None) -> None: ...  # fmt: skip
+    def set_fee(self, *, kind: str, fen: int, start: datetime, basis: str,
+                approval: Approval | None = None) -> None: ...  # fmt: skip
+    def add_workstation(self, *, code: str, campus: str, approval: Approval | None = None) -> bool: ...
+    def list_workstations(self) -> list[WorkstationRow]: ...
+    def list_key_fingerprints(self) -> list[KeyRow]: ...
 
 
 class WorkstationSession(
     SaleSession, ShiftSession, IntentSession, AccountSession, RefundSession, ChargeSession, FinanceSession,
-    SettingsSession, TenderSession, MonthlyChecksSession, Protocol,
+    SettingsSession, TenderSession, MonthlyChecksSession, PeopleAdminSession, Protocol,
 ):  # fmt: skip
     """Everything the workstation's pages call on the logged-in operator's session."""
 

@@ -50,15 +50,16 @@ translate = QCoreApplication.translate
 # their own sheet, take the slip to the bank and void pages of their own receipt book. Anyone may
 # check a receipt (验票, DOMAIN "Receipts and slips"): every role has the verify page.
 ROLE_PAGES = {
-    "admin": ("settings", "diagnostics", "verify"),
+    "admin": ("settings", "diagnostics", "verify", "people", "prices", "stations"),
     "finance": ("reports", "sheets", "deposits", "books", "month", "verify", "tenders", "monthly"),
     # no shift page: the assistant and head never open a shift (ui/login.NO_SHIFT_ROLES), so its
     # 结班 form and X report could only refuse them
     "assistant": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "tenders",
-                  "monthly"),
-    "head": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "tenders", "monthly"),
+                  "monthly", "people", "prices", "stations"),
+    "head": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "tenders", "monthly",
+             "people", "prices", "stations"),
 }
-NOT_FOR_SELLERS = {"settings", "month", "tenders", "monthly"}
+NOT_FOR_SELLERS = {"settings", "month", "tenders", "monthly", "people", "prices", "stations"}
 NAV_MIN_WIDTH, NAV_MAX_WIDTH = 170, 240
 HOME_PAGE = {"admin": "settings"}  # where a role lands when it is not its first page in key order
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import Engine
 
@@ -36,6 +36,15 @@ from db.session import unit_of_work
 
 if TYPE_CHECKING:
     import argon2  # annotations only: argon2 loads when a password is hashed or checked (auth.py)
+
+
+class Acting(Protocol):
+    """What the people, prices and workstation services read of their caller: the context to act
+    in. An `AdminSession` (the command line, at no workstation) or the workstation's facade
+    (counter_app/ops/people_admin.py, at a counter): one service for both."""
+
+    @property
+    def ctx(self) -> OpContext: ...
 
 
 @dataclass

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session as DbSession
 from base.errors import InputInvalid
 from counter_app import audit
 from counter_app.admin.command import CommandContext, Invocation, acting, iso
-from counter_app.admin.door import AdminSession, choose_clock
+from counter_app.admin.door import Acting, choose_clock
 from counter_app.approvals import Approval
 from counter_app.auth import create_operator, set_password
 from counter_app.auth import disable_operator as disable
@@ -103,7 +103,7 @@ def operator_id(s: DbSession, name: str) -> int:
     return found
 
 
-def add_operator(admin: AdminSession, *, name: str, role: str, password: str,
+def add_operator(admin: Acting, *, name: str, role: str, password: str,
                  approval: Approval | None, display_name: str | None = None) -> int:  # fmt: skip
     """A new person with one role: an administrator acts, a second person co-signs."""
     ctx = admin.ctx
@@ -119,7 +119,7 @@ def add_operator(admin: AdminSession, *, name: str, role: str, password: str,
         return operator.id
 
 
-def rename_operator(admin: AdminSession, *, name: str, display_name: str) -> str:
+def rename_operator(admin: Acting, *, name: str, display_name: str) -> str:
     """The name people read (login, lock screen, receipts' 经办人). Not co-signed: it grants no
     power (the login id, which grants and approvals name, stays); audited with both names."""
     ctx = admin.ctx
@@ -153,7 +153,7 @@ def check_display_name(s: DbSession, display_name: str, name: str) -> str:
     return shown
 
 
-def disable_operator(admin: AdminSession, *, name: str, approval: Approval | None = None) -> bool:
+def disable_operator(admin: Acting, *, name: str, approval: Approval | None = None) -> bool:
     """Disabling a cashier reduces power: no co-signature. Disabling the head, an assistant or a
     监督人 (today's or appointed ahead) removes a co-signer or reviewer, so it is a power and is
     co-signed by 主管 or 部门助理 (DOMAIN "two people for every power"). An administrator never
@@ -171,7 +171,7 @@ def disable_operator(admin: AdminSession, *, name: str, approval: Approval | Non
         return bool(held)
 
 
-def demote_operator(admin: AdminSession, *, name: str, role: str, approval: Approval | None) -> None:
+def demote_operator(admin: Acting, *, name: str, role: str, approval: Approval | None) -> None:
     """Take a role away. Demoting the head, an assistant or a 监督人 is co-signed like disabling
     them (no command of API.md's grammar calls this yet: the core is ready for one)."""
     ctx = admin.ctx
@@ -185,7 +185,7 @@ def demote_operator(admin: AdminSession, *, name: str, role: str, approval: Appr
                     clock=ctx.clock, approval_id=approval_id)  # fmt: skip
 
 
-def reset_password(admin: AdminSession, *, name: str, password: str, approval: Approval | None) -> None:
+def reset_password(admin: Acting, *, name: str, password: str, approval: Approval | None) -> None:
     """Another person's password, co-signed; the co-signer is never the person whose password it is."""
     ctx = admin.ctx
     if approval is not None and approval.name == name:
@@ -201,7 +201,7 @@ def reset_password(admin: AdminSession, *, name: str, password: str, approval: A
                      hasher=ctx.hasher)  # fmt: skip
 
 
-def appoint_supervisor(admin: AdminSession, *, name: str, start: date, end: date,
+def appoint_supervisor(admin: Acting, *, name: str, start: date, end: date,
                        approval: Approval | None) -> None:  # fmt: skip
     """主管 or 部门助理 appoints a 监督人 (roles.appoint_supervisor checks who may); a co-signature is
     taken when one is given."""

@@ -17,7 +17,7 @@ from base.errors import InputInvalid
 from base.money import format_price, format_yuan
 from base.vocabulary import CLASS_LABELS
 from counter_app.admin.command import CommandContext, acting, iso
-from counter_app.admin.door import AdminSession
+from counter_app.admin.door import Acting
 from counter_app.approvals import Approval
 from counter_app.ops.common import add_audited
 from counter_app.powers import change_setting, co_sign
@@ -56,21 +56,21 @@ def setting_set(ctx: CommandContext) -> int:
 # --- services --------------------------------------------------------------------------------------
 
 
-def set_tariff(admin: AdminSession, *, cls: str, price_e4: int, start: datetime, basis: str,
+def set_tariff(admin: Acting, *, cls: str, price_e4: int, start: datetime, basis: str,
                approval: Approval | None) -> None:  # fmt: skip
     _add_rate(admin, Tariff, "tariff.set", key=("cls", cls), value=("price_e4", price_e4), start=start,
               basis=basis, approval=approval, taken_zh=f"{cls} 在 {iso(start)} 已有电价",
               taken_en=f"{cls} already has a tariff from {iso(start)}")  # fmt: skip
 
 
-def set_fee(admin: AdminSession, *, kind: str, fen: int, start: datetime, basis: str,
+def set_fee(admin: Acting, *, kind: str, fen: int, start: datetime, basis: str,
             approval: Approval | None) -> None:  # fmt: skip
     _add_rate(admin, Fee, "fee.set", key=("kind", kind), value=("fen", fen), start=start, basis=basis,
               approval=approval, taken_zh=f"{kind} 在 {iso(start)} 已有收费标准",
               taken_en=f"{kind} already set from {iso(start)}")  # fmt: skip
 
 
-def _add_rate(admin: AdminSession, model: type[Tariff] | type[Fee], kind: str, *, key: tuple[str, str],
+def _add_rate(admin: Acting, model: type[Tariff] | type[Fee], kind: str, *, key: tuple[str, str],
               value: tuple[str, int], start: datetime, basis: str, approval: Approval | None, taken_zh: str,
               taken_en: str) -> None:  # fmt: skip
     """A new tariff or fee row (append-only, effective from `start`, with its basis document),
@@ -106,7 +106,7 @@ def parse_setting_value(text: str) -> Any:
         return text
 
 
-def set_setting(admin: AdminSession, *, key: str, text: str, approval: Approval | None) -> Any:
+def set_setting(admin: Acting, *, key: str, text: str, approval: Approval | None) -> Any:
     """As `Session.set_setting` (the same service): administrators; money-affecting and security
     keys co-signed."""
     return change_setting(admin.ctx, key, parse_setting_value(text), approval)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.errors import InputInvalid
 from counter_app.admin.command import CommandContext, acting
-from counter_app.admin.door import AdminSession
+from counter_app.admin.door import Acting
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.powers import co_sign
@@ -42,7 +42,7 @@ def campus_for(ctx: OpContext, s: DbSession, name: str) -> Campus:
     return campus
 
 
-def add_workstation(admin: AdminSession, *, code: str, campus: str, approval: Approval | None) -> bool:
+def add_workstation(admin: Acting, *, code: str, campus: str, approval: Approval | None) -> bool:
     """Register a counter on a campus, co-signed; True when the campus was new."""
     ctx = admin.ctx
     with ctx.uow() as s:

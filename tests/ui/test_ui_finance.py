@@ -275,7 +275,7 @@ def test_a_co_signed_setting_asks_for_the_signature_and_refuses_the_maker(qtbot,
     assert page.prices.rowCount() == 3 and page.people.rowCount() == 7
     keys = [page.settings.row(i).key for i in range(page.settings.rowCount())]
     page.settings_view.selectRow(keys.index("min_top_up_fen"))
-    assert page.key.text() == "min_top_up_fen" and page.value.text() == "1000"
+    assert page.key.text() == "min_top_up_fen" and page.value.text() == "10.00"
     asked: list[str] = []
     signers = iter([Approval(name="admin", password=PASSWORD), Approval(name="li", password=PASSWORD)])
 
@@ -287,12 +287,12 @@ def test_a_co_signed_setting_asks_for_the_signature_and_refuses_the_maker(qtbot,
         return next(signers)
 
     monkeypatch.setattr(ApprovalDialog, "ask", classmethod(ask))
-    page.value.set_text("2000")
+    page.value.set_text("20.00")
     page.save()
     qtbot.waitUntil(lambda: "已保存" in page.result.text(), timeout=5000)
     wait_idle(qtbot, runner)
     assert len(asked) == 2 and asked[0] == "" and "本人" in asked[1]
-    assert requests[0]["设置项"] == "min_top_up_fen" and requests[0]["新值"] == "2000"  # the core's words
+    assert requests[0]["设置项"] == "min_top_up_fen" and requests[0]["新值"] == "20.00 元"  # the core's words
     assert world.login("admin").get_setting("min_top_up_fen") == 2000
     assert page.row_for("min_top_up_fen").set_by == "admin"
 
@@ -310,7 +310,7 @@ def test_the_settings_of_the_two_person_rule_ask_for_a_second_person(qtbot, worl
     before = world.login("admin").get_setting(key)
     signers = iter([None, Approval(name="wang", password=PASSWORD)])
     monkeypatch.setattr(ApprovalDialog, "ask", classmethod(lambda cls, *a, **k: next(signers)))
-    new = {"deposit.evening_from": '"16:00"', "stamped_receipt_for": "[]", "low_balance_ckwh.dorm": "0"}
+    new = {"deposit.evening_from": "16:00", "stamped_receipt_for": "[]", "low_balance_ckwh.dorm": "0"}
     page.value.set_text(new[key])
     page.save()  # cancelled (after the core checked and worded the value)
     qtbot.waitUntil(lambda: "未保存" in page.result.text(), timeout=5000)

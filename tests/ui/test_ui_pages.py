@@ -81,6 +81,9 @@ def test_a_head_lands_on_a_page_it_can_use_and_f_keys_keep_their_meaning(qtbot, 
         "Ctrl+F4",
         "Ctrl+F5",  # 对账 (tenders)
         "Ctrl+F6",  # 月度检查
+        "Ctrl+F7",  # 人员 (appoint a 监督人), 电价与收费, 窗口与密钥 (issue 14)
+        "Ctrl+F8",
+        "Ctrl+F9",
     ]
 
 
@@ -164,7 +167,7 @@ def test_banner_and_queue_texts_say_what_is_true():
 
 
 def test_administrator_sees_no_sale_page():
-    assert visible_keys("admin") == ["diagnostics", "settings", "verify"]
+    assert visible_keys("admin") == ["diagnostics", "settings", "verify", "people", "prices", "stations"]
 
 
 def test_an_action_form_routes_a_refusal_to_its_field(qtbot, window, runner):

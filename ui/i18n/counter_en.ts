@@ -3474,6 +3474,14 @@ counter-admin tariff set --class dorm --price-e4 5883 --from TIME --basis DOCUME
         <source>管理员</source>
         <translation>Administrator</translation>
     </message>
+    <message>
+        <source>添加、停用人员，重置密码，任命监督人：在“人员”页办理。</source>
+        <translation>Add or disable people, reset passwords, appoint supervisors: on the People page.</translation>
+    </message>
+    <message>
+        <source>调整电价和收费标准（依据文件，经监督人复核）：在“电价与收费”页办理。</source>
+        <translation>Tariffs and fees (with their basis document, co-signed): on the Tariffs &amp; fees page.</translation>
+    </message>
 </context>
 <context>
     <name>Sheets</name>
@@ -4476,6 +4484,202 @@ Once submitted the count cannot change; only then are the expected amount and th
         <location filename="../pages/monthly_checks.py" line="1"/>
         <source>已导入 {0} 行</source>
         <translation>{0} rows imported</translation>
+    </message>
+</context>
+<context>
+    <name>Admin</name>
+    <message>
+        <source>两次输入的密码不一致</source>
+        <translation>The two passwords differ</translation>
+    </message>
+    <message>
+        <source>电价格式不对（元/kWh，最多 4 位小数）</source>
+        <translation>Price format: yuan/kWh, at most 4 decimals</translation>
+    </message>
+</context>
+<context>
+    <name>People</name>
+    <message>
+        <source>人员</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <source>任命监督人</source>
+        <translation>Appoint supervisor</translation>
+    </message>
+    <message>
+        <source>任期自</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>任期至</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>修改姓名</source>
+        <translation>Rename</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Disable</translation>
+    </message>
+    <message>
+        <source>再输一次</source>
+        <translation>Again</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>已任命 {0} 为监督人</source>
+        <translation>{0} appointed supervisor</translation>
+    </message>
+    <message>
+        <source>已停用 {0}</source>
+        <translation>{0} disabled</translation>
+    </message>
+    <message>
+        <source>已改名 {0}</source>
+        <translation>{0} renamed</translation>
+    </message>
+    <message>
+        <source>已添加 {0}</source>
+        <translation>{0} added</translation>
+    </message>
+    <message>
+        <source>已重置 {0} 的密码</source>
+        <translation>Password of {0} reset</translation>
+    </message>
+    <message>
+        <source>新密码（至少 8 位）</source>
+        <translation>New password (8+)</translation>
+    </message>
+    <message>
+        <source>添加人员</source>
+        <translation>Add person</translation>
+    </message>
+    <message>
+        <source>登录名</source>
+        <translation>Login ID</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+</context>
+<context>
+    <name>Prices</name>
+    <message>
+        <source>依据文件号</source>
+        <translation>Basis document</translation>
+    </message>
+    <message>
+        <source>收费标准已设定</source>
+        <translation>Fee set</translation>
+    </message>
+    <message>
+        <source>收费项目</source>
+        <translation>Fee</translation>
+    </message>
+    <message>
+        <source>标准（元）</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <source>生效日期</source>
+        <translation>Effective from</translation>
+    </message>
+    <message>
+        <source>电价与收费</source>
+        <translation>Tariffs &amp; fees</translation>
+    </message>
+    <message>
+        <source>电价已设定</source>
+        <translation>Tariff set</translation>
+    </message>
+    <message>
+        <source>电价（元/kWh）</source>
+        <translation>Price (yuan/kWh)</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Class</translation>
+    </message>
+    <message>
+        <source>设定收费标准</source>
+        <translation>Set a fee</translation>
+    </message>
+    <message>
+        <source>设定电价</source>
+        <translation>Set a tariff</translation>
+    </message>
+</context>
+<context>
+    <name>Stations</name>
+    <message>
+        <source>密钥</source>
+        <translation>Key</translation>
+    </message>
+    <message>
+        <source>密钥指纹</source>
+        <translation>Key fingerprints</translation>
+    </message>
+    <message>
+        <source>已登记的窗口</source>
+        <translation>Registered workstations</translation>
+    </message>
+    <message>
+        <source>指纹</source>
+        <translation>Fingerprint</translation>
+    </message>
+    <message>
+        <source>校区</source>
+        <translation>Campus</translation>
+    </message>
+    <message>
+        <source>模拟</source>
+        <translation>Simulated</translation>
+    </message>
+    <message>
+        <source>生成时间</source>
+        <translation>Created</translation>
+    </message>
+    <message>
+        <source>登记时间</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <source>登记窗口</source>
+        <translation>Register workstation</translation>
+    </message>
+    <message>
+        <source>真实</source>
+        <translation>Real</translation>
+    </message>
+    <message>
+        <source>窗口</source>
+        <translation>Workstation</translation>
+    </message>
+    <message>
+        <source>窗口与密钥</source>
+        <translation>Workstations &amp; keys</translation>
+    </message>
+    <message>
+        <source>窗口代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>窗口已登记</source>
+        <translation>Workstation registered</translation>
+    </message>
+    <message>
+        <source>设备</source>
+        <translation>Devices</translation>
     </message>
 </context>
 </TS>

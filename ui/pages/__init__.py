@@ -27,6 +27,10 @@ PAGES = {
     "verify": ("ui.pages.verify", "VerifyPage"),  # every role's earlier F-keys stay as they were
     "tenders": ("ui.pages.tenders", "TendersPage"),  # 对账 (issue 15 item 2): added after, Ctrl+F5
     "monthly": ("ui.pages.monthly_checks", "MonthlyChecksPage"),  # 月度检查 (issue 15 §5-6): appended
+    # the head's and administrator's work (issue 14), after every earlier key
+    "people": ("ui.pages.people", "PeoplePage"),
+    "prices": ("ui.pages.prices", "PricesPage"),
+    "stations": ("ui.pages.stations", "StationsPage"),
 }
 
 

@@ -1,15 +1,15 @@
 """设置 (administrator): every counter setting with its current value, a change form, and — read
 only — the tariffs and fees in force and the people with their roles and 监督人 appointments.
 
-Money-affecting and security-sensitive keys need a co-signature (DOMAIN "Dual control"): the list
-says which (`SettingRow.needs_approval`), so the page asks for it BEFORE calling `set_setting`;
-an APPROVAL_REQUIRED from the facade (a stale list) asks too. Tariffs, fees, operators and
-appointments change with `counter-admin` (co-signed there); the page names the command.
+Values are shown and typed in people's units (10.00 元, 9999.99 kWh, 15 分钟, 是/否;
+counter_app/setting_units.py), never `min_top_up_fen 1000`. Money-affecting and security-sensitive
+keys need a co-signature (DOMAIN "Dual control"): the list says which (`SettingRow.needs_approval`),
+so the page asks for it BEFORE calling `set_setting`; an APPROVAL_REQUIRED from the facade (a stale
+list) asks too. Tariffs, fees, people and appointments change on their own pages (人员, 电价与收费).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -25,7 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from base.errors import UserFacingError
 from base.money import format_price
+from counter_app.setting_units import parsed_value, shown_value, shown_with_unit, unit_of
 from ui import i18n
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.models import Column, RowsModel, class_text
@@ -39,16 +42,18 @@ translate = QCoreApplication.translate
 CO_SIGN_CODES = {"APPROVAL_REQUIRED", "APPROVAL_INVALID", "SELF_APPROVAL"}
 
 
-def parse_setting(text: str) -> Any:
-    """JSON when it parses (numbers, lists, true/false), else the plain text."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
+def lang() -> str:
+    return "en" if i18n.current_language() == "en" else "zh"
 
 
-def shown(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+def value_text(row: Any) -> str:
+    """The current value in people's units: "10.00 元", "15 分钟", "是"."""
+    return shown_with_unit(row.key, row.value, lang())
+
+
+def unit_text(key: str, value: Any) -> str:
+    unit = unit_of(key, value)
+    return unit.en if lang() == "en" else unit.zh
 
 
 def local(moment: Any) -> str:
@@ -101,13 +106,31 @@ DESCRIPTIONS_EN = {
 }
 
 
+# The stored unit the catalogue names for the command line (`setting set` takes fen); the page shows
+# and takes people's units instead, so the description does not name the stored one.
+STORED_UNITS = ("（分）", "（0.01 kWh）", " (fen)", " (0.01 kWh)")
+
+
+def without_stored_unit(text: str) -> str:
+    for unit in STORED_UNITS:
+        text = text.replace(unit, "")
+    return text
+
+
 def description_text(row: Any) -> str:
+    return without_stored_unit(_description(row))
+
+
+def _description(row: Any) -> str:
     if i18n.current_language() != "en":
         return row.description
     if row.key in DESCRIPTIONS_EN:
         return DESCRIPTIONS_EN[row.key]
     base, _, variant = row.key.rpartition(".")
     return f"{DESCRIPTIONS_EN[base]} ({variant})" if base in DESCRIPTIONS_EN else row.description
+
+
+COLUMN_CAPS = (190, 250, 80, 170, 320)  # key, description, co-sign, value, changed
 
 
 def settings_model(parent=None) -> RowsModel:
@@ -120,7 +143,7 @@ def settings_model(parent=None) -> RowsModel:
                 lambda r: r.needs_approval,
                 lambda v: translate("Settings", "需监督人") if v else "",
             ),
-            Column(translate("Settings", "当前值"), lambda r: r.value, shown),
+            Column(translate("Settings", "当前值"), lambda r: r, value_text),
             Column(
                 translate("Settings", "修改"),
                 lambda r: r,
@@ -241,8 +264,12 @@ class SettingsPage(Page):
         self.key = QLineEdit()
         self.key.setReadOnly(True)
         self.key.setPlaceholderText(translate("Settings", "在上表选择参数"))
-        self.value = Field(translate("Settings", "值（数字、true/false、JSON 列表或文字）"))
+        self.value = Field(translate("Settings", "新值"))
         self.value.edit.returnPressed.connect(lambda: self.save())
+        self.unit = QLabel()
+        value_row = QHBoxLayout()
+        value_row.addWidget(self.value, 1)
+        value_row.addWidget(self.unit)
         save = QPushButton(translate("Settings", "保存"))
         save.clicked.connect(lambda: self.save())
         buttons = QHBoxLayout()
@@ -250,7 +277,7 @@ class SettingsPage(Page):
         buttons.addStretch(1)
         self.result = info_label()
         form.addRow(translate("Settings", "参数名"), self.key)
-        form.addRow(translate("Settings", "新值"), self.value)
+        form.addRow(translate("Settings", "新值"), value_row)
         form.addRow(buttons)
         form.addRow(self.result)
         column.addWidget(box)
@@ -263,12 +290,7 @@ class SettingsPage(Page):
         column.addWidget(table(self.prices))
         column.addWidget(
             note(
-                translate(
-                    "Settings",
-                    "电价和收费标准的调整须依据文件并经监督人复核，用命令行办理：\n"
-                    "counter-admin tariff set --class dorm --price-e4 5883 --from 时间 --basis 文件号\n"
-                    "counter-admin fee set card --fen 1000 --from 时间 --basis 文件号",
-                )
+                translate("Settings", "调整电价和收费标准（依据文件，经监督人复核）：在“电价与收费”页办理。")
             )
         )
         return tab
@@ -279,14 +301,7 @@ class SettingsPage(Page):
         self.people = people_model(self)
         column.addWidget(table(self.people))
         column.addWidget(
-            note(
-                translate(
-                    "Settings",
-                    "营业员和监督人任命用命令行办理（授予角色须监督人复核）：\n"
-                    "counter-admin operator add 姓名 --role cashier\n"
-                    "counter-admin supervisor appoint 姓名 --from 日期 --to 日期",
-                )
-            )
+            note(translate("Settings", "添加、停用人员，重置密码，任命监督人：在“人员”页办理。"))
         )
         return tab
 
@@ -305,8 +320,10 @@ class SettingsPage(Page):
         for model, rows in zip((self.settings, self.prices, self.people), lists, strict=True):
             model.set_rows(rows)
         self.settings_view.resizeColumnsToContents()
-        for column in range(self.settings.columnCount()):  # a long pattern must not push 修改 off-screen
-            self.settings_view.setColumnWidth(column, min(self.settings_view.columnWidth(column), 320))
+        # A long key, description or pattern must not push the value and 修改 off-screen at 1366×728
+        # (selecting the row shows the whole key and value in the form below).
+        for column, widest in enumerate(COLUMN_CAPS):
+            self.settings_view.setColumnWidth(column, min(self.settings_view.columnWidth(column), widest))
         keys = [r.key for r in lists[0]]
         if keep in keys:
             self.settings_view.selectRow(keys.index(keep))
@@ -326,15 +343,21 @@ class SettingsPage(Page):
             return
         chosen = self.settings.row(row)
         self.key.setText(chosen.key)
-        self.value.set_text(shown(chosen.value))
+        self.value.set_text(shown_value(chosen.key, chosen.value, lang()))
+        self.unit.setText(unit_text(chosen.key, chosen.value))
         self.value.clear_error()
 
     # --- saving --------------------------------------------------------------------------------------
     def save(self, approval: Any = None, problem: str = "", ask: bool = False) -> None:
-        key, value, session = self.key.text(), parse_setting(self.value.text()), self.ctx.session
+        key, session = self.key.text(), self.ctx.session
         if not key:
             return
         row = self.row_for(key)
+        try:  # typed in people's units (10.00 元), stored in the house units (1000 fen)
+            value = parsed_value(key, self.value.text(), current=None if row is None else row.value)
+        except UserFacingError as exc:
+            self.value.show_error(error_text(exc))
+            return
         if approval is None and (ask or (row is not None and row.needs_approval)):
             # The value is checked and worded by the core first (approval_preview), then co-signed.
             FacadeOp(self, lambda: session.approval_preview("set_setting", key=key, value=value)).success(
