@@ -19,6 +19,8 @@ APT_PACKAGES=(
   nsis
   # Python venv on Debian's python3
   python3-venv
+  # PostgreSQL's client library: the Linux bundle uses it instead of psycopg-binary's copy
+  libpq5
   # PC/SC card readers: pcscd; what pyscard builds with on Linux (it has no Linux wheel: a C
   # compiler, Python's headers, pcsc-lite's headers, swig); and vsmartcard's virtual reader driver,
   # in which the card simulator sits for the PC/SC tests (scripts/start-pcscd.sh)
