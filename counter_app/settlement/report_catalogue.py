@@ -18,6 +18,7 @@ from base.errors import InputInvalid
 from counter_app.ops.notice_reports import low_balance_report, reconciliation
 from counter_app.ops.quota_report import quota_report
 from counter_app.settlement import reports_finance as finance
+from counter_app.settlement.register import sales_register
 from counter_app.settlement.reports import (
     Builder,
     Progress,
@@ -42,6 +43,8 @@ REPORTS: Mapping[str, Builder] = MappingProxyType({
     "card-stock": finance.card_stock,
     "tariff-board": finance.tariff_board,  # 收费标准公示
     "approvals": finance.approvals_report,
+    # per transaction: settlement/register.py
+    "sales-register": sales_register,  # 售电登记表 (by shift: the facade's `sales_register`)
     # free quota: ops/quota_report.py
     "quota": quota_report,
     # notices: ops/notice_reports.py

@@ -2691,6 +2691,11 @@ Finance pays against the form; never cash from the drawer.</translation>
         <translation>Tariff board</translation>
     </message>
     <message>
+        <location filename="../pages/reports.py" line="59"/>
+        <source>售电登记表</source>
+        <translation>Sales register</translation>
+    </message>
+    <message>
         <location filename="../pages/reports.py" line="128"/>
         <location filename="../pages/reports.py" line="170"/>
         <source>报表</source>
@@ -3315,6 +3320,11 @@ counter-admin tariff set --class dorm --price-e4 5883 --from TIME --basis DOCUME
 <context>
     <name>Sheets</name>
     <message>
+        <location filename="../pages/sheets.py" line="1"/>
+        <source>售电登记表…</source>
+        <translation>Sales register…</translation>
+    </message>
+    <message>
         <location filename="../pages/sheets.py" line="47"/>
         <source>已签收冻结</source>
         <translation>Signed for, frozen</translation>
@@ -3496,6 +3506,11 @@ counter-admin tariff set --class dorm --price-e4 5883 --from TIME --basis DOCUME
 </context>
 <context>
     <name>Shift</name>
+    <message>
+        <location filename="../pages/shift.py" line="1"/>
+        <source>售电登记表</source>
+        <translation>Sales register</translation>
+    </message>
     <message>
         <location filename="../pages/shift.py" line="51"/>
         <source>按收费：{0}
@@ -3890,6 +3905,19 @@ Once submitted the count cannot change; only then are the expected amount and th
     <message>
         <source>这不是本系统凭条的二维码（或扫描不完整），请重新扫描。</source>
         <translation>This is not a receipt QR of this system (or the scan is incomplete); scan again.</translation>
+    </message>
+</context>
+<context>
+    <name>Register</name>
+    <message>
+        <location filename="../register_export.py" line="1"/>
+        <source>售电登记表已保存：{0}</source>
+        <translation>Sales register saved: {0}</translation>
+    </message>
+    <message>
+        <location filename="../register_export.py" line="1"/>
+        <source>保存售电登记表</source>
+        <translation>Save the sales register</translation>
     </message>
 </context>
 </TS>

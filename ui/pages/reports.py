@@ -57,6 +57,7 @@ def report_kinds() -> tuple[tuple[str, str], ...]:
         ("approvals", translate("Reports", "监督确认统计")),
         ("card-stock", translate("Reports", "卡片库存")),
         ("tariff-board", translate("Reports", "电价公示")),
+        ("sales-register", translate("Reports", "售电登记表")),
     )
 
 
