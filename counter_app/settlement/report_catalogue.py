@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from base.errors import InputInvalid
 from counter_app.ops.notice_reports import low_balance_report, reconciliation
 from counter_app.ops.quota_report import quota_report
+from counter_app.settlement import figures
 from counter_app.settlement import reports_finance as finance
 from counter_app.settlement.register import sales_register
 from counter_app.settlement.reports import (
@@ -45,6 +46,10 @@ REPORTS: Mapping[str, Builder] = MappingProxyType({
     "approvals": finance.approvals_report,
     # per transaction: settlement/register.py
     "sales-register": sales_register,  # 售电登记表 (by shift: the facade's `sales_register`)
+    # figures the procedures ask for: settlement/figures.py
+    "weekly-figures": figures.weekly_figures,  # 周例会数据 (003 §4.2.6)
+    "power-company": figures.power_company,  # 供电局电费结算统计 (003 §4.1.9)
+    "monthly-trend": figures.monthly_trend,  # twelve accounting months, with a chart
     # free quota: ops/quota_report.py
     "quota": quota_report,
     # notices: ops/notice_reports.py

@@ -2696,6 +2696,21 @@ Finance pays against the form; never cash from the drawer.</translation>
         <translation>Sales register</translation>
     </message>
     <message>
+        <location filename="../pages/reports.py" line="60"/>
+        <source>周例会数据</source>
+        <translation>Weekly meeting figures</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="60"/>
+        <source>供电局电费结算统计</source>
+        <translation>Power company settlement</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="60"/>
+        <source>月度趋势</source>
+        <translation>Monthly trend</translation>
+    </message>
+    <message>
         <location filename="../pages/reports.py" line="128"/>
         <location filename="../pages/reports.py" line="170"/>
         <source>报表</source>
