@@ -109,3 +109,68 @@ def test_monthly_trend_has_twelve_months_and_a_chart(world, tmp_path):
     pdf.write_bytes(render(table, "pdf"))
     out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "月度趋势" in out and "月度收款趋势" in out and "2025-09" in out
+
+
+def test_arrears_lists_unpaid_notices_with_days_owed_and_tamper_alarms(world):
+    from db.models.notices import Notice, NoticePayment
+
+    with work(world.engine, world.keys) as s:
+
+        def notice(no, kind, fen, days_before):
+            n = Notice(notice_no=no, kind=kind, payer="张三", amount_fen=fen, account_id=world.dorm_account,
+                       created_at=OPENED - timedelta(days=days_before), operator_id=world.people.cashier,
+                       workstation_id=world.workstation_id,
+                       data={"discovered_on": "2025-08-20", "electrician": "王电工"} if kind == "back_charge" else None)  # fmt: skip
+            s.add(n)
+            s.flush()
+            return n
+
+        notice("N-1", "back_charge", 12_345, 10)
+        notice("N-2", "repair", 5_000, 3)
+        paid = notice("N-3", "repair", 2_000, 2)
+        b = ShiftBuilder(s, world)
+        e = b.entry("bill_payment", 2_000, charge="repair", reference="N-3")
+        s.add(NoticePayment(notice_id=paid.id, ledger_entry_id=e.id, receipt_id=e.receipt_id, at=e.at,
+                            operator_id=world.people.cashier))  # fmt: skip
+        s.add(AccountEvent(account_id=world.staff_account, kind="write_back_seen", at=OPENED + timedelta(days=1),
+                           data={"remaining_ckwh": 1, "consumed_ckwh": 2, "last_loaded_counter": 0,
+                                 "alarms": ["tamper", "low_balance"], "error": None}))  # fmt: skip
+    table = _build(world, "arrears", ReportQuery(date(2025, 9, 1), date(2025, 9, 7)))
+    with world.engine.connect() as c:
+        owed = c.execute(text("SELECT SUM(amount_fen) FROM notices WHERE id NOT IN "
+                              "(SELECT notice_id FROM notice_payments)")).scalar_one()  # fmt: skip
+    assert table.total is not None and table.total[5] == int(owed) == 17_345
+    kinds = [(r[0], r[1], r[7]) for r in table.rows]
+    assert kinds[:2] == [("违规用电补缴未缴", "N-1", 16), ("维修费未缴", "N-2", 9)]  # created 22 Aug, 29 Aug
+    assert "王电工" in table.rows[0][8]
+    assert table.rows[-1][0] == "电表报警" and table.rows[-1][3] == "5-101" and "窃电" in table.rows[-1][8]
+    assert len(table.rows) == 3
+
+
+def test_free_per_room_marks_free_energy_beyond_the_entitlement(world):
+    from db.models.quota import QuotaBatch, QuotaBatchApproval, QuotaBatchRoom
+
+    standard_shift(world)  # delivers 10 kWh free to the dorm room
+    with work(world.engine, world.keys) as s:
+        batch = QuotaBatch(period="2025-09", months=["2025-09"], buildings=["5"], campus_id=world.campus_id,
+                           policy={}, rooms=1, total_ckwh=600, maker_id=world.people.cashier,
+                           workstation_id=world.workstation_id, created_at=OPENED - timedelta(days=1))  # fmt: skip
+        s.add(batch)
+        s.flush()
+        room_id = s.execute(
+            text("SELECT room_id FROM accounts WHERE id = :a"), {"a": world.dorm_account}
+        ).scalar_one()
+        s.add(QuotaBatchRoom(batch_id=batch.id, account_id=world.dorm_account, room_id=room_id, room_code="5-308",
+                             building="5", beds=4, occupants_undergrad=4, occupants_master=0, occupants_phd=0,
+                             entitlement_ckwh=600))  # fmt: skip
+        s.add(
+            QuotaBatchApproval(
+                batch_id=batch.id, checker_id=world.people.supervisor, at=OPENED - timedelta(hours=1)
+            )
+        )
+    table = _build(world, "free-per-room", ReportQuery(date(2025, 9, 1), date(2025, 9, 25)))
+    with world.engine.connect() as c:
+        given = c.execute(text("SELECT SUM(free_ckwh) FROM ledger_entries WHERE account_id = :a"),
+                          {"a": world.dorm_account}).scalar_one()  # fmt: skip
+    assert table.rows == (("5", "5-308", "A0001", 600, int(given), int(given) - 600, "超出应送"),)
+    assert table.total is not None and table.total[3:6] == (600, int(given), int(given) - 600)

@@ -2711,6 +2711,16 @@ Finance pays against the form; never cash from the drawer.</translation>
         <translation>Monthly trend</translation>
     </message>
     <message>
+        <location filename="../pages/reports.py" line="60"/>
+        <source>欠费及违规用电</source>
+        <translation>Arrears and theft</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="60"/>
+        <source>免费电量分户核对</source>
+        <translation>Free energy per room vs entitlement</translation>
+    </message>
+    <message>
         <location filename="../pages/reports.py" line="128"/>
         <location filename="../pages/reports.py" line="170"/>
         <source>报表</source>

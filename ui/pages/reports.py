@@ -38,7 +38,7 @@ from ui.widgets import ERROR_STYLE, info_label
 
 translate = QCoreApplication.translate
 EXPORTS = (("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"))
-MONTHLY = {"month", "collection", "power-company", "monthly-trend", "account-detail", "quota", "reconciliation", "deposits", "approvals"}
+MONTHLY = {"month", "collection", "power-company", "monthly-trend", "free-per-room", "account-detail", "quota", "reconciliation", "deposits", "approvals"}
 
 
 def report_kinds() -> tuple[tuple[str, str], ...]:
@@ -61,6 +61,8 @@ def report_kinds() -> tuple[tuple[str, str], ...]:
         ("weekly-figures", translate("Reports", "周例会数据")),
         ("power-company", translate("Reports", "供电局电费结算统计")),
         ("monthly-trend", translate("Reports", "月度趋势")),
+        ("arrears", translate("Reports", "欠费及违规用电")),
+        ("free-per-room", translate("Reports", "免费电量分户核对")),
     )
 
 
