@@ -229,7 +229,7 @@ class Counter(Protocol):
 # cashier appointed for a period, which `roles_today()` knows (a database read). The read happens on
 # the worker right after login and is remembered here, so the GUI thread never touches the database.
 _ROLES: weakref.WeakKeyDictionary[WorkstationSession, frozenset[str]] = weakref.WeakKeyDictionary()
-PRIMARY_ORDER = ("admin", "supervisor", "cashier", "head", "assistant", "finance")
+PRIMARY_ORDER = ("auditor", "admin", "supervisor", "cashier", "head", "assistant", "finance")
 
 
 def login_with_roles(counter: Counter, name: str, password: str) -> WorkstationSession:

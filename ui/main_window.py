@@ -56,6 +56,8 @@ ROLE_PAGES = {
     # 结班 form and X report could only refuse them
     "assistant": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify"),
     "head": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify"),
+    # reads every report (the approvals matrix is one) and the sheets; changes nothing (counter_app/auditor.py)
+    "auditor": ("reports", "sheets", "verify"),
 }
 NOT_FOR_SELLERS = {"settings", "month"}
 NAV_MIN_WIDTH, NAV_MAX_WIDTH = 170, 240

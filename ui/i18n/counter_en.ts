@@ -3113,6 +3113,11 @@ counter-admin report day --from DATE --to DATE --format pdf --out FILE</translat
 <context>
     <name>Settings</name>
     <message>
+        <location filename="../pages/settings.py" line="175"/>
+        <source>审计</source>
+        <translation>Auditor</translation>
+    </message>
+    <message>
         <location filename="../pages/settings.py" line="61"/>
         <source>说明</source>
         <translation>Description</translation>
