@@ -31,7 +31,7 @@ TENDER_LABELS = {
 
 # --- roles -------------------------------------------------------------------------------------------
 
-ROLES = ("cashier", "supervisor", "assistant", "head", "finance", "admin")
+ROLES = ("cashier", "supervisor", "assistant", "head", "finance", "admin", "auditor")
 ROLE_LABELS = {
     "cashier": "营业员",
     "supervisor": "监督人",
@@ -39,6 +39,7 @@ ROLE_LABELS = {
     "head": "主管",
     "finance": "财务",
     "admin": "管理员",
+    "auditor": "审计",  # reads every report and the approvals matrix; changes nothing (counter_app/auditor.py)
 }
 SELLING_ROLES = ("cashier", "supervisor")  # who sells and handles cards at the counter
 CO_SIGN_ROLES = ("supervisor", "assistant", "head")  # who may co-sign (approve) at the counter

@@ -123,6 +123,11 @@ def _refuse_admin_mix(session: Session, target: Operator, role: str, current: fr
         raise RoleForbidden(
             f"{target.name} 是管理员，不能兼任其他角色", detail_en="the administrator holds no other role"
         )
+    # The auditor only reads (counter_app/auditor.py): a second role would let them act.
+    if (role == "auditor" and current) or (role != "auditor" and "auditor" in current):
+        raise RoleForbidden(
+            f"审计人员不能兼任其他角色（{target.name}）", detail_en="the auditor holds no other role"
+        )
 
 
 def _role_row(
@@ -164,7 +169,7 @@ def appoint_supervisor(
     target = _existing(session, operator_id)
     if operator_id == appointed_by_id:
         raise RoleForbidden("不能任命自己为监督人", detail_en="cannot appoint oneself")
-    if target.disabled or "admin" in roles_of(session, operator_id):
+    if target.disabled or roles_of(session, operator_id) & {"admin", "auditor"}:
         raise RoleForbidden(
             f"{target.name} 不能被任命为监督人（管理员或已停用）", detail_en="administrator or disabled"
         )

@@ -94,6 +94,7 @@ class ShiftSession(Protocol):
                     approval: Approval | None = None) -> SettlementInfo: ...  # fmt: skip
     def declare_count(self, *, counted: Mapping[Any, Any]) -> DeclaredCount: ...
     def declared_count(self) -> DeclaredCount | None: ...
+    def sales_register(self, *, shift_id: int | None = None, format: str = "pdf") -> bytes: ...
 
 
 class IntentSession(Protocol):
@@ -274,7 +275,7 @@ class Counter(Protocol):
 # cashier appointed for a period, which `roles_today()` knows (a database read). The read happens on
 # the worker right after login and is remembered here, so the GUI thread never touches the database.
 _ROLES: weakref.WeakKeyDictionary[WorkstationSession, frozenset[str]] = weakref.WeakKeyDictionary()
-PRIMARY_ORDER = ("admin", "supervisor", "cashier", "head", "assistant", "finance")
+PRIMARY_ORDER = ("auditor", "admin", "supervisor", "cashier", "head", "assistant", "finance")
 
 
 def login_with_roles(counter: Counter, name: str, password: str) -> WorkstationSession:

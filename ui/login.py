@@ -30,7 +30,7 @@ from ui.times import CLOCK, shown_time
 from ui.widgets import ERROR_STYLE, Field, heading
 
 translate = QCoreApplication.translate
-NO_SHIFT_ROLES = {"admin", "finance", "assistant", "head"}  # they review or administer, never sell
+NO_SHIFT_ROLES = {"admin", "finance", "assistant", "head", "auditor"}  # they review or administer, never sell
 
 
 def locked_text(exc: UserFacingError, now: datetime | None = None) -> str:

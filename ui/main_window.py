@@ -58,6 +58,8 @@ ROLE_PAGES = {
                   "monthly", "people", "prices", "stations"),
     "head": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "tenders", "monthly",
              "people", "prices", "stations"),
+    # reads every report (the approvals matrix is one) and the sheets; changes nothing (counter_app/auditor.py)
+    "auditor": ("reports", "sheets", "verify"),
 }
 NOT_FOR_SELLERS = {"settings", "month", "tenders", "monthly", "people", "prices", "stations"}
 NAV_MIN_WIDTH, NAV_MAX_WIDTH = 170, 240

@@ -26,6 +26,7 @@ from typing import Any, TypeVar, cast
 from base.errors import InputInvalid, UserFacingError
 from base.money import format_kwh, format_yuan
 from base.validation import AMOUNT_MAX_FEN, checked_fen, text_problem
+from counter_app.auditor import refuse_unless_readable
 
 # Longer than any reason, name or QR text the counter reads; a longer argument is a paste accident.
 DOOR_TEXT_MAX = 4_000
@@ -60,6 +61,8 @@ def guard_door(method: _F) -> _F:
 
     @functools.wraps(method)
     def guarded(*args: Any, **kwargs: Any) -> Any:
+        if args:  # an auditor's session reads only (counter_app/auditor.py), whatever the arguments
+            refuse_unless_readable(args[0], method.__name__)
         try:
             bound = signature.bind(*args, **kwargs)
         except TypeError:

@@ -34,8 +34,8 @@ from db.models.tariffs import Fee, Tariff
 from db.queries.settings import latest_setting
 from receipts.reports.model import ReportTable
 
-SHEET_READERS = ("cashier", "supervisor", "assistant", "head", "finance")
-REPORT_ROLES = ("cashier", "supervisor", "assistant", "head", "finance")
+SHEET_READERS = ("cashier", "supervisor", "assistant", "head", "finance", "auditor")
+REPORT_ROLES = ("cashier", "supervisor", "assistant", "head", "finance", "auditor")
 # The administrator keeps settings and people; the head and assistant appoint 监督人 and co-sign.
 SETUP_READERS = ("admin", "head", "assistant")
 

@@ -13,6 +13,7 @@ from counter_app.approvals import Approval
 from counter_app.ops import settlement_close as close
 from counter_app.ops import settlement_finance as finance
 from counter_app.ops.finance_lists import ListingOps
+from counter_app.ops.register_report import sales_register, sales_register_table
 from counter_app.receipt_signing import ReceiptCheck
 from counter_app.results import (
     DeclaredCount,
@@ -24,6 +25,7 @@ from counter_app.results import (
     ShiftTotals,
 )
 from counter_app.settlement.deposits import LateDeposit
+from receipts.reports.model import ReportTable
 
 
 class SettlementOps(ListingOps):  # ListingOps: the read-only lists of docs/api.md
@@ -35,6 +37,14 @@ class SettlementOps(ListingOps):  # ListingOps: the read-only lists of docs/api.
                     approval: Approval | None = None) -> SettlementInfo:  # fmt: skip
         return close.close_shift(self.ctx, counted=counted, difference_reason=difference_reason,
                                  approval=approval, reports_dir=self.counter.reports_dir)  # fmt: skip
+
+    def sales_register(self, *, shift_id: int | None = None, format: str = "pdf") -> bytes:
+        """Addition (docs/api.md): the shift's 售电登记表 as PDF, XLSX or CSV (None: the open shift)."""
+        return sales_register(self.ctx, shift_id=shift_id, format=format)
+
+    def sales_register_table(self, *, shift_id: int | None = None) -> ReportTable:
+        """Addition (docs/api.md): the table `sales_register` renders."""
+        return sales_register_table(self.ctx, shift_id=shift_id)
 
     def declare_count(self, *, counted: Mapping[Any, Any]) -> DeclaredCount:
         """Addition (docs/api.md): step 1 of the blind close on its own, committed, then compared

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 # 中途自查 is the cashier's; an assistant or head at the counter may take one as a spot check.
 X_REPORT_ROLES = ("cashier", "supervisor", "assistant", "head")
 # Who may read a sheet: its cashier and everyone in the sign-off chain.
-SHEET_READERS = ("cashier", "supervisor", "assistant", "head", "finance")
+SHEET_READERS = ("cashier", "supervisor", "assistant", "head", "finance", "auditor")
 SHEETS_FOLDER = "sheets"
 
 

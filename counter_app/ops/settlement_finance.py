@@ -42,7 +42,7 @@ from receipts.reports.render import FORMATS, render
 DEPOSIT_ROLES = ("cashier", "supervisor", "assistant", "head", "finance")
 CHECKING_ROLES = ("assistant", "head", "finance")
 BOOK_HOLDERS = ("cashier", "supervisor")
-REPORT_ROLES = ("cashier", "supervisor", "assistant", "head", "finance")
+REPORT_ROLES = ("cashier", "supervisor", "assistant", "head", "finance", "auditor")
 
 
 def record_deposit(

@@ -65,6 +65,7 @@ class EntryRow:
     data: dict[str, Any]
     class_group: str | None = None  # dorm | owner, from the account's class; None without account
     account_id: int | None = None
+    corrects_entry_id: int | None = None  # the entry a void or a correction refers to
 
 
 def settlement_line(kind: str, charge: str | None, class_group: str | None) -> str:
@@ -106,7 +107,7 @@ def _rows(session: Session, stmt: _EntryQuery) -> list[EntryRow]:
             entry.id, entry.kind, settlement_line(entry.kind, entry.charge, group), entry.tender,
             entry.reference, entry.fen, entry.energy_ckwh, entry.free_ckwh, entry.at, entry.operator_id,
             operator, entry.shift_id, account_no, room_code, receipt_no, entry.reason, dict(entry.data or {}),
-            group, entry.account_id,
+            group, entry.account_id, entry.corrects_entry_id,
         ))  # fmt: skip
     return out
 

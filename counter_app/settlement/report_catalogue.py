@@ -18,7 +18,9 @@ from base.errors import InputInvalid
 from counter_app.ops import monthly_reports as monthly
 from counter_app.ops.notice_reports import low_balance_report, reconciliation
 from counter_app.ops.quota_report import quota_report
+from counter_app.settlement import figures, oversight
 from counter_app.settlement import reports_finance as finance
+from counter_app.settlement.register import sales_register
 from counter_app.settlement.reports import (
     Builder,
     Progress,
@@ -45,6 +47,14 @@ REPORTS: Mapping[str, Builder] = MappingProxyType({
     "tariff-board": finance.tariff_board,  # 收费标准公示
     "approvals": finance.approvals_report,
     "tender-match": tender_match_report,  # 一卡通/微信/支付宝对账核对 (issue 15 item 2; docs/api.md)
+    # per transaction: settlement/register.py
+    "sales-register": sales_register,  # 售电登记表 (by shift: the facade's `sales_register`)
+    # figures the procedures ask for: settlement/figures.py
+    "weekly-figures": figures.weekly_figures,  # 周例会数据 (003 §4.2.6)
+    "power-company": figures.power_company,  # 供电局电费结算统计 (003 §4.1.9)
+    "monthly-trend": figures.monthly_trend,  # twelve accounting months, with a chart
+    "arrears": oversight.arrears,  # 欠费及违规用电 for the leaders (003 §4.2.5)
+    "free-per-room": oversight.free_per_room,  # free energy per room vs entitlement (人情电)
     # free quota: ops/quota_report.py
     "quota": quota_report,
     # notices: ops/notice_reports.py

@@ -15,15 +15,21 @@ from receipts.tables import Cell, Column
 
 @dataclass(frozen=True)
 class HourChart:
-    """A bar chart of one value per hour 0..23 (e.g. sales by hour, in whole yuan)."""
+    """A bar chart of one value per hour 0..23 (e.g. sales by hour, in whole yuan), or, with
+    `labels`, one value per label (the monthly trend: one per accounting month)."""
 
     title: str
     values: tuple[int, ...]
     unit: str = "元"
+    labels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if len(self.values) != 24:
-            raise ValueError("an hour chart has 24 values")
+        if len(self.values) != (len(self.labels) if self.labels else 24):
+            raise ValueError("an hour chart has 24 values; a labelled chart one per label")
+
+    @property
+    def bar_labels(self) -> tuple[str, ...]:
+        return self.labels or tuple(str(h) for h in range(24))
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def hour_chart(chart: HourChart, font_name: str, width: float) -> Drawing:
     # reportlab takes float points here; its stubs declare PlotArea's box as int.
     bars.x, bars.y, bars.width, bars.height = 12 * mm, 10 * mm, width - 18 * mm, height - 16 * mm  # type: ignore[assignment]
     bars.data = [list(chart.values)]
-    bars.categoryAxis.categoryNames = [f"{h}" for h in range(24)]
+    bars.categoryAxis.categoryNames = list(chart.bar_labels)
     bars.categoryAxis.labels.fontName = font_name
     bars.categoryAxis.labels.fontSize = 7
     bars.valueAxis.labels.fontName = font_name

@@ -125,3 +125,18 @@ def test_back_on_the_page_a_committed_count_stays_committed(qtbot, ctx, world, r
     qtbot.waitUntil(lambda: page.declared is not None, timeout=5000)
     assert page.counts[10000].value() == 5 and not page.counts[10000].isEnabled()
     assert "无差额" in page.comparison.text() and page.reason.isHidden()
+
+
+def test_the_x_tab_writes_the_open_shifts_sales_register(qtbot, page, runner, tmp_path, monkeypatch):
+    import subprocess
+
+    from ui import register_export
+
+    target = tmp_path / "register.pdf"
+    monkeypatch.setattr(register_export, "ask_register_path", lambda parent, suggested: (str(target), "pdf"))
+    page.tabs.setCurrentIndex(1)
+    page.register_button.click()
+    qtbot.waitUntil(lambda: "已保存" in page.x_label.text(), timeout=10_000)
+    out = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    assert "售电登记表" in out and "100.00" in out and "5-308" in out
+    assert page.register_button.text() == "售电登记表"

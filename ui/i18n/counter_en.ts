@@ -2854,6 +2854,36 @@ Finance pays against the form; never cash from the drawer.</translation>
         <translation>Repair price list</translation>
     </message>
     <message>
+        <location filename="../pages/reports.py" line="59"/>
+        <source>售电登记表</source>
+        <translation>Sales register</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="60"/>
+        <source>周例会数据</source>
+        <translation>Weekly meeting figures</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="60"/>
+        <source>供电局电费结算统计</source>
+        <translation>Power company settlement</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="60"/>
+        <source>月度趋势</source>
+        <translation>Monthly trend</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="60"/>
+        <source>欠费及违规用电</source>
+        <translation>Arrears and theft</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="60"/>
+        <source>免费电量分户核对</source>
+        <translation>Free energy per room vs entitlement</translation>
+    </message>
+    <message>
         <location filename="../pages/reports.py" line="128"/>
         <location filename="../pages/reports.py" line="170"/>
         <source>报表</source>
@@ -3246,6 +3276,11 @@ counter-admin report day --from DATE --to DATE --format pdf --out FILE</translat
 <context>
     <name>Settings</name>
     <message>
+        <location filename="../pages/settings.py" line="175"/>
+        <source>审计</source>
+        <translation>Auditor</translation>
+    </message>
+    <message>
         <location filename="../pages/settings.py" line="61"/>
         <source>说明</source>
         <translation>Description</translation>
@@ -3486,6 +3521,11 @@ counter-admin tariff set --class dorm --price-e4 5883 --from TIME --basis DOCUME
 <context>
     <name>Sheets</name>
     <message>
+        <location filename="../pages/sheets.py" line="1"/>
+        <source>售电登记表…</source>
+        <translation>Sales register…</translation>
+    </message>
+    <message>
         <location filename="../pages/sheets.py" line="47"/>
         <source>已签收冻结</source>
         <translation>Signed for, frozen</translation>
@@ -3667,6 +3707,11 @@ counter-admin tariff set --class dorm --price-e4 5883 --from TIME --basis DOCUME
 </context>
 <context>
     <name>Shift</name>
+    <message>
+        <location filename="../pages/shift.py" line="1"/>
+        <source>售电登记表</source>
+        <translation>Sales register</translation>
+    </message>
     <message>
         <location filename="../pages/shift.py" line="51"/>
         <source>按收费：{0}
@@ -4680,6 +4725,19 @@ Once submitted the count cannot change; only then are the expected amount and th
     <message>
         <source>设备</source>
         <translation>Devices</translation>
+    </message>
+</context>
+<context>
+    <name>Register</name>
+    <message>
+        <location filename="../register_export.py" line="1"/>
+        <source>售电登记表已保存：{0}</source>
+        <translation>Sales register saved: {0}</translation>
+    </message>
+    <message>
+        <location filename="../register_export.py" line="1"/>
+        <source>保存售电登记表</source>
+        <translation>Save the sales register</translation>
     </message>
 </context>
 </TS>

@@ -34,14 +34,17 @@ class HourChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.values: tuple[int, ...] = (0,) * 24
+        self.labels: tuple[str, ...] = tuple(str(h) for h in range(24))
         self.title = ""
         self.unit = ""
         self.setMinimumHeight(180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.painted = 0  # how many times it painted (tests: it draws without error)
 
-    def set_chart(self, title: str, values: Sequence[int], unit: str) -> None:
+    def set_chart(self, title: str, values: Sequence[int], unit: str, labels: Sequence[str] = ()) -> None:
+        """24 hourly values, or one value per label (the monthly trend)."""
         self.title, self.values, self.unit = title, tuple(values), unit
+        self.labels = tuple(labels) or tuple(str(h) for h in range(len(self.values)))
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 — Qt's name
@@ -83,16 +86,16 @@ class HourChart(QWidget):
         painter.drawLine(int(plot.left()), int(plot.bottom()), int(plot.right()), int(plot.bottom()))
 
     def _bars(self, painter: QPainter, plot: QRectF, top: int) -> None:
-        slot = plot.width() / 24
+        slot = plot.width() / max(len(self.values), 1)
         for hour, value in enumerate(self.values):
             x = plot.left() + hour * slot
             if value > 0:
                 height = plot.height() * value / top
                 painter.fillRect(QRectF(x + slot * 0.15, plot.bottom() - height, slot * 0.7, height), BAR)
-            if hour % 2 == 0 or slot > 28:  # narrow windows label every other hour
+            if hour % 2 == 0 or slot > 28:  # narrow windows label every other bar
                 painter.setPen(AXIS)
                 painter.drawText(
                     QRectF(x, plot.bottom() + 2, slot, MARGIN_BOTTOM - 4),
                     Qt.AlignmentFlag.AlignHCenter,
-                    f"{hour}",
+                    self.labels[hour] if hour < len(self.labels) else "",
                 )

@@ -38,8 +38,8 @@ from ui.widgets import ERROR_STYLE, info_label
 
 translate = QCoreApplication.translate
 EXPORTS = (("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"))
-MONTHLY = {"month", "collection", "account-detail", "quota", "reconciliation", "deposits", "approvals",
-           "loss-check", "abnormal", "four-party", "k3"}
+MONTHLY = {"month", "collection", "power-company", "monthly-trend", "free-per-room", "account-detail", "quota",
+           "reconciliation", "deposits", "approvals", "loss-check", "abnormal", "four-party", "k3"}
 
 
 def report_kinds() -> tuple[tuple[str, str], ...]:
@@ -65,13 +65,19 @@ def report_kinds() -> tuple[tuple[str, str], ...]:
         ("k3", translate("Reports", "K3 记账凭证")),
         ("module-stock", translate("Reports", "电表模块库存")),
         ("repair-prices", translate("Reports", "维修价目表")),
+        ("sales-register", translate("Reports", "售电登记表")),
+        ("weekly-figures", translate("Reports", "周例会数据")),
+        ("power-company", translate("Reports", "供电局电费结算统计")),
+        ("monthly-trend", translate("Reports", "月度趋势")),
+        ("arrears", translate("Reports", "欠费及违规用电")),
+        ("free-per-room", translate("Reports", "免费电量分户核对")),
     )
 
 
 def default_range(kind: str, today: date, month_end_day: int) -> tuple[date, date]:
     """Today for a day report; this ISO week; this accounting month (month_end_day) so far; the
     accounting year so far; today for the as-of lists."""
-    if kind == "week":
+    if kind in ("week", "weekly-figures"):
         return today - timedelta(days=today.weekday()), today
     if kind in MONTHLY:
         return period_days(period_of(today, month_end_day), month_end_day)[0], today
@@ -240,7 +246,8 @@ class ReportsPage(Page):
         self.header.setText("\n".join([table.title, *table.header_lines]))
         self.status.setText(translate("Reports", "共 {0} 行").format(len(table.rows)))
         if table.chart is not None:
-            self.chart.set_chart(table.chart.title, table.chart.values, table.chart.unit)
+            self.chart.set_chart(table.chart.title, table.chart.values, table.chart.unit,
+                                 getattr(table.chart, "bar_labels", ()))  # fmt: skip
         self.chart.setVisible(table.chart is not None)
 
     # --- export --------------------------------------------------------------------------------------

@@ -200,6 +200,7 @@ def role_text(role: str) -> str:
         "head": translate("Settings", "主管"),
         "finance": translate("Settings", "财务"),
         "admin": translate("Settings", "管理员"),
+        "auditor": translate("Settings", "审计"),
     }.get(role, role)
 
 

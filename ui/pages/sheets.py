@@ -35,6 +35,7 @@ from receipts.pdf_pages import page_pngs as pdf_page_pngs
 from ui.models import Column, RowsModel, yuan_column
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
+from ui.register_export import export_register
 from ui.times import shown_time
 from ui.widgets import ERROR_STYLE, Field, info_label
 
@@ -159,8 +160,10 @@ class SheetsPage(Page):
         self.page_label = QLabel()
         self.save_button = QPushButton(translate("Sheets", "另存 PDF…"))
         self.save_button.clicked.connect(self.save_pdf)
+        self.register_button = QPushButton(translate("Sheets", "售电登记表…"))
+        self.register_button.clicked.connect(self.sales_register)
         buttons = QHBoxLayout()
-        for button in (self.sign_button, self.view_button, self.save_button):
+        for button in (self.sign_button, self.view_button, self.save_button, self.register_button):
             button.setEnabled(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -226,6 +229,7 @@ class SheetsPage(Page):
         self._update_sign_button()
         self.view_button.setEnabled(True)
         self.save_button.setEnabled(True)
+        self.register_button.setEnabled(True)
 
     # --- signing -------------------------------------------------------------------------------------
     def may_sign(self) -> bool:
@@ -333,6 +337,16 @@ class SheetsPage(Page):
             return path
 
         FacadeOp(self, write).success(lambda p: self._saved(sheet_no, p)).failure(self._failed).run()
+
+    def sales_register(self) -> None:
+        """The 售电登记表 of the selected sheet's shift (every transaction, voids marked)."""
+        row = self.current_row()
+        if row is not None:
+            export_register(self, self.ctx.session, row.shift_id, self._register_said)
+
+    def _register_said(self, text: str, is_error: bool) -> None:
+        self.result.setStyleSheet(ERROR_STYLE if is_error else "")
+        self.result.setText(text)
 
     def _saved(self, sheet_no: str | None, path: str) -> None:
         self.result.setText(translate("Sheets", "已保存：{0}").format(path))

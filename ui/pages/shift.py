@@ -34,6 +34,7 @@ from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.sale import tender_names
+from ui.register_export import export_register
 from ui.widgets import ERROR_STYLE, Field, info_label, list_separator, money
 
 translate = QCoreApplication.translate
@@ -145,9 +146,15 @@ class ShiftPage(Page):
         x_box = QGroupBox(translate("Shift", "中途自查（X 报表，不结班）"))
         x_button = QPushButton(translate("Shift", "查看本班合计"))
         x_button.clicked.connect(self.x_report)
+        self.register_button = QPushButton(translate("Shift", "售电登记表"))
+        self.register_button.clicked.connect(self.sales_register)
         self.x_label = info_label()
         row = QHBoxLayout(x_box)
-        row.addWidget(x_button)
+        buttons = QVBoxLayout()
+        buttons.addWidget(x_button)
+        buttons.addWidget(self.register_button)
+        buttons.addStretch(1)
+        row.addLayout(buttons)
         row.addWidget(self.x_label, 1)
         return x_box
 
@@ -217,6 +224,14 @@ class ShiftPage(Page):
     def x_report(self) -> None:
         session = self.ctx.session
         FacadeOp(self, session.x_report).success(lambda t: self.x_label.setText(totals_text(t))).run()
+
+    def sales_register(self) -> None:
+        """The open shift's 售电登记表 (every transaction so far) to a PDF or Excel file."""
+        export_register(self, self.ctx.session, None, self._register_said)
+
+    def _register_said(self, text: str, is_error: bool) -> None:
+        self.x_label.setStyleSheet(ERROR_STYLE if is_error else "")
+        self.x_label.setText(text)
 
     # --- step 1: the count, committed ------------------------------------------------------------
     def declare(self) -> None:
