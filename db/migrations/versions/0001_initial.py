@@ -521,7 +521,7 @@ def upgrade() -> None:
         sa.Column("row_mac", sa.String(length=64), nullable=True),
         sa.CheckConstraint("action IN ('grant', 'revoke')", name=op.f("ck_role_grants_action")),
         sa.CheckConstraint(
-            "role IN ('cashier', 'supervisor', 'assistant', 'head', 'finance', 'admin')",
+            "role IN ('cashier', 'supervisor', 'assistant', 'head', 'finance', 'admin', 'auditor')",
             name=op.f("ck_role_grants_role"),
         ),
         sa.ForeignKeyConstraint(
