@@ -32,6 +32,7 @@ from base.errors import InputInvalid
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.imports.k3_file import parse_k3_file
+from counter_app.ops.area import SessionArea
 from counter_app.ops.common import add_audited
 from counter_app.ops.monthly_checks import (
     check_period,
@@ -222,10 +223,9 @@ def read_four_party(ctx: OpContext, *, period: str) -> FourParty:
         return four_party(s, check_period(period))
 
 
-class FourPartyOps:
+class FourPartyOps(SessionArea):
     """Four-party reconciliation and K3 (docs/api.md "The month's checks")."""
 
-    ctx: OpContext
 
     def import_k3(self, *, path: str, period: str) -> K3Imported:
         return import_k3(self.ctx, path=path, period=period)

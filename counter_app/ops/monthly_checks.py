@@ -33,6 +33,7 @@ from base.errors import InputInvalid
 from counter_app.context import OpContext
 from counter_app.imports.readings_file import ParsedReadings, parse_readings_file
 from counter_app.imports.table import LineError
+from counter_app.ops.area import SessionArea
 from counter_app.ops.common import add_audited
 from counter_app.settings import get_setting
 from counter_app.settlement.months import day_bounds, period_days
@@ -300,10 +301,9 @@ def read_abnormal(ctx: OpContext, *, period: str) -> list[AbnormalRow]:
         return abnormal_rows(s, check_period(period))
 
 
-class MonthlyCheckOps:
+class MonthlyCheckOps(SessionArea):
     """Readings, loss check, abnormal accounts (docs/api.md "The month's checks")."""
 
-    ctx: OpContext
 
     def import_readings(self, *, path: str, period: str) -> ReadingsImported:
         return import_readings(self.ctx, path=path, period=period)

@@ -22,6 +22,7 @@ from base.errors import InputInvalid
 from base.validation import checked_fen, checked_int, checked_text, optional_checked_text
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
+from counter_app.ops.area import SessionArea
 from counter_app.ops.common import add_audited
 from db.models.monthly import STOCK_MOVES, ModuleStockMove, RepairPrice
 
@@ -151,10 +152,9 @@ def read_stock(ctx: OpContext, *, on: date | None) -> list[StockLine]:
         return stock(s, on or ctx.today())
 
 
-class RepairOps:
+class RepairOps(SessionArea):
     """Repair price list and module stock (docs/api.md "The month's checks")."""
 
-    ctx: OpContext
 
     def set_repair_price(self, *, item_code: str, name: str, unit: str, price_fen: int, valid_from: date,
                          basis: str, approval: Approval | None = None) -> PriceLine:  # fmt: skip
