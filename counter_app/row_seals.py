@@ -222,7 +222,7 @@ def seal_unsealed(session: Session, model: Any) -> int:
     return len(rows)
 
 
-def seal_inserted(session: Session, model: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+def seal_inserted(session: Session, model: Any, rows: Sequence[Mapping[Any, Any]]) -> None:
     """Seal and count rows a Core bulk INSERT just wrote, as read back from the database (server
     defaults included): one executemany UPDATE, then the census. A bulk insert passes no ORM
     event, so whoever runs one calls this in the same transaction (the yearly import's rooms and

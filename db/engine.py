@@ -128,7 +128,7 @@ def _make_sqlite_engine(url: URL, mounts_text: str | None, *, create: bool) -> E
         event.listen(engine, "do_connect", _sqlite_open_existing(path))
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
-    engine.dialect.do_begin = _sqlite_do_begin  # type: ignore[method-assign]
+    engine.dialect.do_begin = _sqlite_do_begin  # type: ignore[method-assign,assignment]
     try:
         with translated_db_errors(path=path):
             verify_sqlite(engine, in_memory=path is None)
