@@ -1,15 +1,18 @@
-"""Applying the yearly room list (docs/imports.md) to the database: all-or-nothing, co-signed,
-every account event under the audit chain.
+"""Applying the yearly room list (docs/imports.md) to the database: checked whole before anything is
+written, co-signed, then written in chunks of one transaction each (all or nothing per chunk, so
+other counters keep selling between them), every row sealed and every account event under the
+audit chain.
 
 - `existing_rooms(admin, campuses)`: what the database knows of the rooms on the campuses a
   yearly file covers, for `accounts_plan.diff_import`.
-- `apply_accounts_import`: the plan is rebuilt inside the writing transaction (the database may
-  have changed since the preview), refused on any conflict or bad line, co-signed with the file's
-  SHA-256 and the plan's counts, then applied: new rooms and accounts (active), field updates,
-  class changes → pending (a closed account stays closed), missing rooms only listed.
+- `apply_accounts_import`: the plan is rebuilt (the database may have changed since the preview),
+  refused on any conflict or bad line, co-signed with the file's SHA-256 and the plan's counts,
+  then applied chunk by chunk, each chunk re-checking its own rows: new rooms and accounts
+  (active), field updates, class changes → pending (a closed account stays closed), missing rooms
+  only listed. A failure leaves the earlier chunks; the same file run again resumes.
 
-Account numbers of new rooms: `ops.account_admin.new_account_no` (class letter + "-" + room code,
-`D-5-308`), the scheme of accounts opened at the counter. The reads and inserts are the bulk ones
+Account numbers of new rooms: the scheme of `ops.account_admin.new_account_no` (class letter + "-"
++ room code, `D-5-308`, then `-2`…), the scheme of accounts opened at the counter. The reads and inserts are the bulk ones
 of db/bulk.py.
 """
 
