@@ -14,8 +14,7 @@ commits or audits: the caller chains the audit entries over what it adds.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import RowMapping, insert, select
@@ -143,45 +142,6 @@ def add_building(session: Session, *, campus_id: int, code: str, name: str) -> B
 def add_unit(session: Session, *, building_id: int, code: str) -> Unit:
     """Flushed at once: the rooms under it need its id."""
     return _flushed(session, Unit(building_id=building_id, code=code))
-
-
-def add_room(session: Session, *, campus_id: int, building_id: int, unit_id: int | None, number: str,
-             room_code: str, beds: int) -> Room:  # fmt: skip
-    """Added, not flushed: the rooms of a file are flushed together."""
-    room = Room(campus_id=campus_id, building_id=building_id, unit_id=unit_id, number=number,
-                room_code=room_code, beds=beds)  # fmt: skip
-    session.add(room)
-    return room
-
-
-@dataclass(frozen=True)
-class NewAccount:
-    account_no: str
-    room_id: int
-    cls: str
-    status: str
-    holder: str | None
-    phone: str | None
-    meter_no: str
-    beds: int
-    undergrad: int
-    master: int
-    phd: int
-    opened_on: date
-
-
-def add_accounts(session: Session, new: Sequence[NewAccount]) -> list[Account]:
-    """All in one flush (their ids are needed by their events); no purchases yet."""
-    accounts = [
-        Account(account_no=n.account_no, room_id=n.room_id, cls=n.cls, status=n.status, holder=n.holder,
-                phone=n.phone, meter_no=n.meter_no, purchase_counter=0, beds=n.beds,
-                occupants_undergrad=n.undergrad, occupants_master=n.master, occupants_phd=n.phd,
-                opened_on=n.opened_on)
-        for n in new
-    ]  # fmt: skip
-    session.add_all(accounts)
-    session.flush()
-    return accounts
 
 
 def add_all(session: Session, rows: Sequence[Any]) -> None:
