@@ -19,6 +19,11 @@ from typing import Any
 
 def normalise(value: Any) -> Any:
     """`value` as plain JSON data; TypeError on anything without one canonical form."""
+    kind = type(value)  # the exact common types first (seals and digests of thousands of rows)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return _normalise_mapping(value)
     if value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, Enum):
@@ -51,10 +56,12 @@ def _normalise_mapping(mapping: Mapping[Any, Any]) -> dict[str, Any]:
     return out
 
 
+# One encoder for every call: json.dumps with these options builds a new one each time.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def canonical_json(value: Any) -> bytes:
-    return json.dumps(
-        normalise(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    return _ENCODER.encode(normalise(value)).encode("utf-8")
 
 
 def sha256_hex(data: bytes) -> str:

@@ -5,7 +5,8 @@
 The file has the yearly import's headers (docs/imports.md) and 20,000 rooms (300 in --quick)
 over two campuses, one in five a staff household with a holder. Timed end to end through the
 command line's `main` (in process, passwords on stdin, the co-signature): the dry run (parse and
-plan) and the real import (all-or-nothing, audited). Floors, same run: reading the same file with
+plan) and the real import (audited, written in chunks of one transaction each; the longest chunk
+is the longest time the counters' write lock is held). Floors, same run: reading the same file with
 openpyxl (read-only mode) and bulk-inserting the same number of rooms and accounts with Core.
 """
 
@@ -60,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         dry = timed(
             lambda: run.setdefault("dry", db.run("accounts", "import", str(path), "--dry-run", as_="admin"))
         )
+        chunks = _timing_chunks()
         real = timed(lambda: run.setdefault("real", db.run("accounts", "import", str(path), as_="admin",
                                                            approver="li")))  # fmt: skip
         for name, r in run.items():
@@ -72,7 +74,29 @@ def main(argv: list[str] | None = None) -> int:
         results.add(f"import ({n:,} rows, audited, co-signed)", real, "s", read_floor + insert_floor,
                     "openpyxl read + Core bulk insert")  # fmt: skip
         results.add("Core bulk insert of as many rooms and accounts", insert_floor, "s")
+        if chunks:  # each chunk is one write transaction: the longest is the longest lock held
+            results.add(f"longest of {len(chunks)} chunks (write lock held)", max(chunks), "s")
     return results.finish()
+
+
+def _timing_chunks() -> list[float]:
+    """Wall time of every chunk transaction of the import (counter_app/admin/accounts_import.py)."""
+    import time
+
+    from counter_app.admin import accounts_import
+
+    times: list[float] = []
+    write = accounts_import._write_chunk
+
+    def timed_chunk(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return write(*args, **kwargs)
+        finally:
+            times.append(time.perf_counter() - start)
+
+    accounts_import._write_chunk = timed_chunk
+    return times
 
 
 def _read_all(path) -> int:

@@ -59,6 +59,13 @@ GENESIS_MAC = "0" * 64
 # An arbitrary constant naming "the audit chain" among PostgreSQL advisory locks.
 
 
+class RowRef(NamedTuple):
+    """A subject written by a Core bulk insert (no ORM object): its table and id, for `record_many`."""
+
+    table: Table
+    id: int
+
+
 class BadEntry(NamedTuple):
     sequence: int | None  # None: a row with no audit entry at all (inserted behind our back)
     reason: str
@@ -166,7 +173,8 @@ def record_many(
 ) -> None:
     """Append one entry per (kind, subject, payload), exactly as `record` would one by one (same
     fields, sequence and MAC chain), but with one head read, the subject rows read in bulk and one
-    insert: for imports of thousands of rows in one transaction. Subjects whose append is judged
+    insert: for imports of thousands of rows in one transaction. A subject may be an ORM row or a
+    `RowRef` (a row a Core bulk insert wrote). Subjects whose append is judged
     individually by the clock watch (ledger entries, receipts, clock marks) go through `record`."""
     if any(clock_watch.judged_alone(subject) for _, subject, _ in items):
         for kind, subject, payload in items:
@@ -201,7 +209,9 @@ def _subject_digests(session: Session, subjects: list[Any]) -> dict[int, dict[st
     """id(subject) → its subject fields, reading each table's rows in chunks."""
     by_table: dict[Table, dict[int, list[Any]]] = {}
     for subject in subjects:
-        if subject is not None:
+        if isinstance(subject, RowRef):
+            by_table.setdefault(subject.table, {}).setdefault(subject.id, []).append(subject)
+        elif subject is not None:
             (row_id,) = sa_inspect(subject).identity
             by_table.setdefault(subject.__table__, {}).setdefault(row_id, []).append(subject)
     found: dict[int, dict[str, Any]] = {}
@@ -215,7 +225,8 @@ def _subject_digests(session: Session, subjects: list[Any]) -> dict[int, dict[st
                     found[id(subject)] = fields
     missing = [s for s in subjects if s is not None and id(s) not in found]
     if missing:
-        raise LookupError(f"audit subject {missing[0].__table__.name} is not in the database")
+        name = missing[0].table.name if isinstance(missing[0], RowRef) else missing[0].__table__.name
+        raise LookupError(f"audit subject {name} is not in the database")
     return found
 
 

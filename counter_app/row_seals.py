@@ -27,7 +27,7 @@ row is checked when it is used, not only by `audit verify` (issue 12 §1; docs/r
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from hashlib import sha256
 from typing import Any, TypeVar
@@ -220,6 +220,22 @@ def seal_unsealed(session: Session, model: Any) -> int:
         )
         count_inserted(session.connection(), key, {table.name: len(rows)})
     return len(rows)
+
+
+def seal_inserted(session: Session, model: Any, rows: Sequence[Mapping[Any, Any]]) -> None:
+    """Seal and count rows a Core bulk INSERT just wrote, as read back from the database (server
+    defaults included): one executemany UPDATE, then the census. A bulk insert passes no ORM
+    event, so whoever runs one calls this in the same transaction (the yearly import's rooms and
+    accounts, counter_app/admin/accounts_import.py; the demo's use `seal_unsealed`)."""
+    key = _session_key(session)
+    if key is None or not rows:
+        return
+    table = model.__table__
+    pk = table.c[_pk(table)]
+    macs = [{"_id": row[pk.name], "_mac": mac_of(key, table, row)} for row in rows]
+    session.execute(update(table).where(pk == bindparam("_id")).values(row_mac=bindparam("_mac")), macs)
+    if table.name in CENSUS_NAMES:
+        count_inserted(session.connection(), key, {table.name: len(macs)})
 
 
 # --- sealing on every write (ORM events) ---------------------------------------------------------

@@ -1,9 +1,11 @@
 """Reads and writes shaped for the two import files of `counter-admin` (docs/imports.md).
 
-A yearly room list covers thousands of rooms in one all-or-nothing transaction, which holds every
-counter's write lock while it runs: what the database holds on the campuses a file covers is read
-once into sets and dicts here, and new rows are added many at a time and flushed once (per-row
-queries held the lock for minutes on a 20,000-room file, docs/benchmarks.md). The legacy file's
+A yearly room list covers thousands of rooms, written in chunks of one short transaction each
+(every chunk holds the counters' write lock): what the database holds on the campuses a file covers
+is read once into sets and dicts here, and new rooms, accounts and their events are Core
+executemany inserts (`insert_many`; per-row ORM flushes held the lock for minutes on a
+20,000-room file, docs/benchmarks.md). A Core insert passes no ORM event: its caller seals and
+counts the rows (row_seals.seal_inserted). The legacy file's
 rows (its cards, card events and purchase entries) are built here too, so the import code
 (counter_app/admin/accounts_import.py, legacy_import.py) never touches a model class. Nothing here
 commits or audits: the caller chains the audit entries over what it adds.
@@ -12,14 +14,13 @@ commits or audits: the caller chains the audit entries over what it adds.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import RowMapping, insert, select
 from sqlalchemy.orm import Session
 
-from db.models.accounts import Account
+from db.models.accounts import Account, AccountEvent
 from db.models.cards import Card, CardEvent
 from db.models.ledger import LedgerEntry
 from db.models.places import Building, Room, Unit
@@ -70,6 +71,66 @@ def account_numbers(session: Session) -> set[str]:
     return set(session.scalars(select(Account.account_no)))
 
 
+def ids_of(session: Session, model: Any, ids: Sequence[int]) -> list[Any]:
+    """ORM rows of `model` by id (checked against their seals as they load), in chunks."""
+    pk = model.__table__.primary_key.columns[0]
+    out: list[Any] = []
+    for start in range(0, len(ids), 500):
+        out += session.scalars(select(model).where(pk.in_(ids[start : start + 500])))
+    return out
+
+
+def taken_room_codes(session: Session, campus_id: int, codes: Sequence[str]) -> set[str]:
+    """Which of these room codes a room on the campus already has."""
+    stmt = select(Room.room_code).where(Room.campus_id == campus_id, Room.room_code.in_(list(codes)))
+    return set(session.scalars(stmt))
+
+
+def taken_account_numbers(session: Session, numbers: Sequence[str]) -> set[str]:
+    return set(session.scalars(select(Account.account_no).where(Account.account_no.in_(list(numbers)))))
+
+
+def live_meters(session: Session, meters: Sequence[str]) -> set[str]:
+    """Which of these meter numbers a live (not closed) account holds."""
+    stmt = select(Account.meter_no).where(Account.meter_no.in_(list(meters)), Account.status != "closed")
+    return set(session.scalars(stmt))
+
+
+def insert_many(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """One Core executemany INSERT (the DBAPI's executemany: no RETURNING, which SQLite would run
+    row by row to keep the order). No ORM event runs: the caller reads the rows back by their
+    natural key (below) and seals them (row_seals.seal_inserted)."""
+    if rows:
+        session.execute(insert(model.__table__), list(rows))
+
+
+def rooms_by_code(session: Session, campus_id: int, codes: Sequence[str]) -> list[RowMapping]:
+    """The whole rows of these rooms of a campus (room codes are unique per campus)."""
+    table = Room.__table__
+    return _chunked(session, table, table.c.room_code, codes, table.c.campus_id == campus_id)
+
+
+def accounts_by_number(session: Session, numbers: Sequence[str]) -> list[RowMapping]:
+    table = Account.__table__
+    return _chunked(session, table, table.c.account_no, numbers)
+
+
+def account_events_of(session: Session, approval_id: int, account_ids: Sequence[int]) -> list[RowMapping]:
+    """The events one co-signed operation wrote for these accounts (one each, in an import)."""
+    table = AccountEvent.__table__
+    return _chunked(session, table, table.c.account_id, account_ids, table.c.approval_id == approval_id)
+
+
+def _chunked(
+    session: Session, table: Any, column: Any, values: Sequence[Any], *where: Any
+) -> list[RowMapping]:
+    rows: list[RowMapping] = []
+    for start in range(0, len(values), 1000):
+        stmt = select(table).where(column.in_(list(values[start : start + 1000])), *where)
+        rows += session.execute(stmt).mappings()
+    return rows
+
+
 # --- new places and accounts ----------------------------------------------------------------------------
 
 
@@ -81,45 +142,6 @@ def add_building(session: Session, *, campus_id: int, code: str, name: str) -> B
 def add_unit(session: Session, *, building_id: int, code: str) -> Unit:
     """Flushed at once: the rooms under it need its id."""
     return _flushed(session, Unit(building_id=building_id, code=code))
-
-
-def add_room(session: Session, *, campus_id: int, building_id: int, unit_id: int | None, number: str,
-             room_code: str, beds: int) -> Room:  # fmt: skip
-    """Added, not flushed: the rooms of a file are flushed together."""
-    room = Room(campus_id=campus_id, building_id=building_id, unit_id=unit_id, number=number,
-                room_code=room_code, beds=beds)  # fmt: skip
-    session.add(room)
-    return room
-
-
-@dataclass(frozen=True)
-class NewAccount:
-    account_no: str
-    room_id: int
-    cls: str
-    status: str
-    holder: str | None
-    phone: str | None
-    meter_no: str
-    beds: int
-    undergrad: int
-    master: int
-    phd: int
-    opened_on: date
-
-
-def add_accounts(session: Session, new: Sequence[NewAccount]) -> list[Account]:
-    """All in one flush (their ids are needed by their events); no purchases yet."""
-    accounts = [
-        Account(account_no=n.account_no, room_id=n.room_id, cls=n.cls, status=n.status, holder=n.holder,
-                phone=n.phone, meter_no=n.meter_no, purchase_counter=0, beds=n.beds,
-                occupants_undergrad=n.undergrad, occupants_master=n.master, occupants_phd=n.phd,
-                opened_on=n.opened_on)
-        for n in new
-    ]  # fmt: skip
-    session.add_all(accounts)
-    session.flush()
-    return accounts
 
 
 def add_all(session: Session, rows: Sequence[Any]) -> None:

@@ -35,7 +35,7 @@ def unit_of_work(engine: Engine, *, read_only: bool = False) -> Iterator[Session
     is `DbUnreachable`, a lock held too long `DB_BUSY`, a full disk `DISK_FULL`, …), so every door
     gets the code; any other error goes through as it is.
     """
-    bind = engine.execution_options(**{READ_ONLY_OPTION: True}) if read_only else engine
+    bind = read_only_engine(engine) if read_only else engine
     session = Session(bind=bind, expire_on_commit=False, autoflush=True)
     try:
         yield session
@@ -54,6 +54,21 @@ def unit_of_work(engine: Engine, *, read_only: bool = False) -> Iterator[Session
         raise
     finally:
         session.close()
+
+
+def read_only_engine(engine: Engine) -> Engine:
+    """`engine` with the read-only option, made once per engine and kept on it: building it took
+    ~0.1 ms of every read-only transaction (a facade look-up). It holds no data, only the option:
+    its pool and event listeners are the engine's own (SQLAlchemy's OptionEngine proxies them), so
+    a disposed or re-pooled engine is seen through it."""
+    cached: Engine | None = engine.__dict__.get(_READ_ONLY_ENGINE)
+    if cached is None:
+        cached = engine.execution_options(**{READ_ONLY_OPTION: True})
+        engine.__dict__[_READ_ONLY_ENGINE] = cached
+    return cached
+
+
+_READ_ONLY_ENGINE = "_counter_read_only_engine"
 
 
 def _roll_back_quietly(session: Session) -> None:

@@ -134,6 +134,13 @@ def diff_import(
     )
 
 
+def update_for(row: ImportRow, room: ExistingRoom) -> RoomUpdate | None:
+    """The one room's update as `diff_import` plans it (None: unchanged), against `room` as it is
+    now: a chunked import re-plans each chunk's updates inside the chunk's own transaction."""
+    changes = _changes(row, room)
+    return RoomUpdate(row, room, changes) if changes else None
+
+
 def _changes(row: ImportRow, room: ExistingRoom) -> tuple[FieldChange, ...]:
     pairs: list[tuple[str, int | str, int | str]] = [
         ("cls", room.cls, row.cls),

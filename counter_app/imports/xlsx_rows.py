@@ -12,6 +12,7 @@ Two things a spreadsheet hides that an import must not (issue 12 §6):
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -40,15 +41,39 @@ def read_xlsx(path: Path) -> RawTable:
         return too_large()
     try:
         values = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        # The second read (formulas as written) only finds formulas without a value: a file
+        # without any formula element is read once (half the time of a 20,000-row import).
+        formulas = (
+            openpyxl.load_workbook(path, read_only=True, data_only=False) if has_formulas(path) else None
+        )
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         return failed("format", f"不是有效的 XLSX 文件：{exc}", f"not a valid XLSX file: {exc}")
     try:
         return _rows(values.worksheets[0].iter_rows(values_only=True),
-                     formulas.worksheets[0].iter_rows(values_only=True))  # fmt: skip
+                     formulas.worksheets[0].iter_rows(values_only=True) if formulas else ())  # fmt: skip
     finally:
         values.close()
-        formulas.close()
+        if formulas is not None:
+            formulas.close()
+
+
+# A formula element (<f>, <f t="shared" …/>, or with a namespace prefix, <x:f>) in a sheet's XML.
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the file holds a formula, scanned in 1 MB pieces (bounded memory)."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
+                continue
+            with archive.open(name) as member:
+                tail = b""
+                while piece := member.read(1 << 20):
+                    if _FORMULA.search(tail + piece):
+                        return True
+                    tail = piece[-64:]
+    return False
 
 
 def _rows(values: Any, formulas: Any) -> RawTable:

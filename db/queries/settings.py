@@ -5,16 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models.settings import SettingValue
 
+# Built once: every sale and look-up reads settings, and building the statement (and its cache
+# key, memoised on the statement object) cost more than running it.
+_LATEST = (
+    select(SettingValue).where(SettingValue.key == bindparam("key")).order_by(SettingValue.id.desc()).limit(1)
+)
+
 
 def latest_setting(session: Session, key: str) -> SettingValue | None:
     """The latest stored row of a setting (None: never set, the registry default applies)."""
-    stmt = select(SettingValue).where(SettingValue.key == key).order_by(SettingValue.id.desc()).limit(1)
-    return session.execute(stmt).scalar_one_or_none()
+    return session.execute(_LATEST, {"key": key}).scalar_one_or_none()
 
 
 def add_setting_row(
