@@ -16,7 +16,9 @@ sold since). Both are labelled as such.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,6 +42,11 @@ WEEKLY_COLUMNS = (
     Column("期末结余估算（kWh）", "kwh"),
 )  # fmt: skip
 
+
+
+def _total(rows: Sequence[Sequence[object]], i: int) -> int:
+    """The sum of column `i` (integer fen or 0.01 kWh; blank cells count 0)."""
+    return sum(int(cast(Any, r[i]) or 0) for r in rows)
 
 def weekly_figures(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
     sums = {line: [0, 0, 0, 0] for line in (*GROUPS, *OWN_CHARGES, *PASS_THROUGH)}
@@ -149,7 +156,7 @@ def power_company(session: Session, query: ReportQuery, progress: Progress | Non
         rows.append((p, f"{start.isoformat()} 至 {end.isoformat()}", sold, free, sold + free, fen))
     columns = (Column("会计月"), Column("起止日期"), Column("售电量（kWh）", "kwh"), Column("免费电量（kWh）", "kwh"),
                Column("电量合计（kWh）", "kwh"), Column("电费收款（元）", "yuan"))  # fmt: skip
-    total = ("合计", "", *(sum(int(r[i]) for r in rows) for i in range(2, 6)))
+    total: tuple[Cell, ...] = ("合计", "", *(_total(rows, i) for i in range(2, 6)))
     return ReportTable("power-company", "供电局电费结算统计", columns, as_rows(rows), total,
                        (query.centre_name, f"会计月：{first} 至 {last}（每月截至 {query.month_end_day} 日）"),
                        notes=("售电量为实收（已冲回作废）；免费电量为定额送电实际领取量。",),
@@ -168,7 +175,7 @@ def monthly_trend(session: Session, query: ReportQuery, progress: Progress | Non
             for p in periods]  # fmt: skip
     columns = (Column("会计月"), Column("收款（元）", "yuan"), Column("售电量（kWh）", "kwh"),
                Column("免费电量（kWh）", "kwh"))  # fmt: skip
-    total = ("合计", *(sum(int(r[i]) for r in rows) for i in range(1, 4)))
+    total: tuple[Cell, ...] = ("合计", *(_total(rows, i) for i in range(1, 4)))
     chart = HourChart(
         "月度收款趋势", tuple(int(r[1]) // 100 for r in rows), labels=tuple(p[2:] for p in periods)
     )

@@ -11,6 +11,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, cast
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -33,6 +36,11 @@ ARREARS_COLUMNS = (Column("类型"), Column("单号"), Column("户号"), Column(
                    Column("金额（元）", "yuan"), Column("日期", "date"), Column("欠费天数", "int"), Column("说明"))  # fmt: skip
 
 
+
+def _total(rows: Sequence[Sequence[object]], i: int) -> int:
+    """The sum of column `i` (integer fen or 0.01 kWh; blank cells count 0)."""
+    return sum(int(cast(Any, r[i]) or 0) for r in rows)
+
 def arrears(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
     start, end = day_bounds(query.start, query.end)
     paid = select(NoticePayment.notice_id).where(NoticePayment.at < end)
@@ -46,7 +54,7 @@ def arrears(session: Session, query: ReportQuery, progress: Progress | None = No
         created = notice.created_at.astimezone(end.tzinfo).date()
         rows.append((NOTICE_LABELS.get(notice.kind, notice.kind), notice.notice_no, account_no or "", room_code or "",
                      notice.payer, notice.amount_fen, created, (query.end - created).days, _notice_note(notice)))  # fmt: skip
-    owed = sum(int(r[5] or 0) for r in rows)
+    owed = _total(rows, 5)
     alarms = session.execute(
         select(AccountEvent.at, AccountEvent.data, Account.account_no, Room.room_code)
         .join(Account, Account.id == AccountEvent.account_id).join(Room, Room.id == Account.room_id)
@@ -81,7 +89,7 @@ FREE_COLUMNS = (Column("楼栋"), Column("房间"), Column("户号"), Column("�
 def free_per_room(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
     start, end = day_bounds(query.start, query.end)
     first, last = f"{query.start:%Y-%m}", f"{query.end:%Y-%m}"
-    entitled = {a: (b, r, int(c)) for a, b, r, c in session.execute(
+    entitled: dict[int | None, tuple[str, str, int]] = {a: (b, r, int(c)) for a, b, r, c in session.execute(
         select(QuotaBatchRoom.account_id, func.min(QuotaBatchRoom.building), func.min(QuotaBatchRoom.room_code),
                func.sum(QuotaBatchRoom.entitlement_ckwh))
         .join(QuotaBatch, QuotaBatch.id == QuotaBatchRoom.batch_id)
@@ -89,12 +97,12 @@ def free_per_room(session: Session, query: ReportQuery, progress: Progress | Non
         .where(QuotaBatch.period >= first, QuotaBatch.period <= last, QuotaBatchApproval.at < end)
         .group_by(QuotaBatchRoom.account_id)
     ).tuples()}  # fmt: skip
-    delivered = {a: int(c) for a, c in session.execute(
+    delivered: dict[int | None, int] = {a: int(c) for a, c in session.execute(
         select(LedgerEntry.account_id, func.sum(LedgerEntry.free_ckwh))
         .where(LedgerEntry.at >= start, LedgerEntry.at < end, LedgerEntry.account_id.is_not(None))
         .group_by(LedgerEntry.account_id).having(func.sum(LedgerEntry.free_ckwh) != 0)
     ).tuples()}  # fmt: skip
-    places = {a: (no, code) for a, no, code in session.execute(
+    places: dict[int | None, tuple[str, str]] = {a: (no, code) for a, no, code in session.execute(
         select(Account.id, Account.account_no, Room.room_code).join(Room, Room.id == Account.room_id)
         .where(Account.id.in_(list({*entitled, *delivered}) or [0]))
     ).tuples()}  # fmt: skip
@@ -106,7 +114,7 @@ def free_per_room(session: Session, query: ReportQuery, progress: Progress | Non
         rows.append((building, room_code, places.get(account_id, ("", ""))[0], due, given, over,
                      "超出应送" if over else ""))  # fmt: skip
     rows.sort(key=lambda r: (r[0], r[1], r[2]))
-    total = ("合计", "", "", *(sum(int(r[i]) for r in rows) for i in (3, 4, 5)), "")
+    total: tuple[Cell, ...] = ("合计", "", "", *(_total(rows, i) for i in (3, 4, 5)), "")
     return ReportTable("free-per-room", "免费电量分户核对（应送与实送）", FREE_COLUMNS, as_rows(rows), total,
                        (query.centre_name, f"期间：{query.range_text}"),
                        notes=("应送：期间内开始的已批准定额批次；实送：期间内账上记录的免费电量。",),

@@ -9,8 +9,9 @@ write-backs, which the ledger does not hold.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,6 +41,11 @@ _CARD_STATUS_AFTER = {"received": "blank", "issued": "issued", "reported_lost": 
 CARD_STATUS_LABELS = {"blank": "空白卡", "issued": "已发卡", "lost": "挂失", "spoiled": "坏卡", "locked": "锁死",
                       "tool": "工具卡"}  # fmt: skip
 
+
+
+def _total(rows: Sequence[Sequence[object]], i: int) -> int:
+    """The sum of column `i` (integer fen or 0.01 kWh; blank cells count 0)."""
+    return sum(int(cast(Any, r[i]) or 0) for r in rows)
 
 def collection(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
     """Electricity by card class, then the other charges: count, energy, amount, free, refunds."""
@@ -132,8 +138,8 @@ def deposits(session: Session, query: ReportQuery, progress: Progress | None = N
     columns = (Column("单号"), Column("类型"), Column("银行/结算中心"), Column("盖章日期", "date"),
                Column("金额（元）", "yuan"), Column("所缴班次"), Column("应缴（元）", "yuan"),
                Column("差额（元）", "yuan"), Column("差额原因"))  # fmt: skip
-    total: tuple[Cell, ...] = ("合计", "", "", None, sum(int(r[4] or 0) for r in rows), "",
-                               sum(int(r[6] or 0) for r in rows), sum(int(r[7] or 0) for r in rows), "")  # fmt: skip
+    total: tuple[Cell, ...] = ("合计", "", "", None, _total(rows, 4), "",
+                               _total(rows, 6), _total(rows, 7), "")  # fmt: skip
     return ReportTable("deposits", "缴款登记表", columns, as_rows(rows), total,
                        (query.centre_name, f"期间：{query.range_text}"), wide=True)  # fmt: skip
 

@@ -80,7 +80,7 @@ def last_purchases(s: Session, account_ids: Iterable[int], before: datetime) -> 
                LedgerEntry.account_id.in_(ids))
         .group_by(LedgerEntry.account_id)
     ).tuples()  # fmt: skip
-    return {account_id: at for account_id, at in rows}
+    return {account_id: at for account_id, at in rows if account_id is not None}
 
 
 def money_by_day(s: Session, start: datetime, end: datetime) -> list[LedgerEntry]:
