@@ -27,6 +27,7 @@ from counter_app.context import OpContext
 from counter_app.ops import holiday  # noqa: F401  (registers the single-operator queue's re-runs)
 from counter_app.ops.account_history import AccountHistoryOps
 from counter_app.ops.accounts import AccountOps
+from counter_app.ops.duties import DutiesOps
 from counter_app.ops.exceptions_list import MorningOps
 from counter_app.ops.intents import IntentOps
 from counter_app.ops.lookup import LookupOps
@@ -52,6 +53,7 @@ class Session(
     LookupOps,
     MorningOps,
     AccountHistoryOps,
+    DutiesOps,
 ):
     def __init__(self, counter: Any, operator: AuthenticatedOperator) -> None:
         self.counter = counter

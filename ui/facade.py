@@ -25,6 +25,7 @@ from counter_app.backups import BackupStatus
 from counter_app.device_setup import PrinterCheck, ReaderCheck
 from counter_app.device_status import DeviceState, DeviceStatus
 from counter_app.local_config import DeviceChoice
+from counter_app.ops.duties import CheckRow, HalfMonth
 from counter_app.ops.exceptions_list import MorningItem
 from counter_app.ops.finance_lists import PersonRow, PriceRow, SettingRow, SheetRow
 from counter_app.ops.lookup import AccountRow, RoomRow
@@ -177,6 +178,16 @@ class FinanceSession(Protocol):
     def verify_receipt(self, *, qr_text: str) -> ReceiptCheck: ...  # 验票 (ui/pages/verify.py)
 
 
+class DutiesSession(Protocol):
+    """The assistant's duties (ui/pages/duties.py): collection checks, the visitor log, posts held."""
+
+    def record_collection_check(
+        self, *, kind: str, covers_from: date, covers_to: date, findings: str, shift_id: int | None = None,
+        counted_fen: int | None = None,
+    ) -> CheckRow: ...  # fmt: skip
+    def collection_checks(self, *, start: date, end: date) -> list[HalfMonth]: ...
+
+
 class SettingsSession(Protocol):
     """Settings, prices and people (ui/pages/settings.py; get_setting also elsewhere)."""
 
@@ -189,7 +200,7 @@ class SettingsSession(Protocol):
 
 class WorkstationSession(
     SaleSession, ShiftSession, IntentSession, AccountSession, RefundSession, ChargeSession, FinanceSession,
-    SettingsSession, Protocol,
+    SettingsSession, DutiesSession, Protocol,
 ):  # fmt: skip
     """Everything the workstation's pages call on the logged-in operator's session."""
 

@@ -40,10 +40,12 @@ def docs_api_md_kinds() -> set[str]:
 
 
 def test_the_catalogue_names_what_api_md_names():
-    assert set(REPORTS) == api_md_kinds(API_MD_KINDS_TEXT)
+    """Every kind of API.md is built; the catalogue may grow beyond it (docs/api.md names the
+    additions, checked below)."""
+    assert api_md_kinds(API_MD_KINDS_TEXT) <= set(REPORTS)
     shared = ROOT.parent / "shared" / "API.md"
     if shared.exists():  # beside a checkout that has the contract next to it: read the real text
-        assert set(REPORTS) == api_md_kinds(shared.read_text(encoding="utf-8"))
+        assert api_md_kinds(shared.read_text(encoding="utf-8")) <= set(REPORTS)
 
 
 def test_the_catalogue_names_what_docs_api_md_names():

@@ -38,7 +38,7 @@ from ui.widgets import ERROR_STYLE, info_label
 
 translate = QCoreApplication.translate
 EXPORTS = (("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"))
-MONTHLY = {"month", "collection", "account-detail", "quota", "reconciliation", "deposits", "approvals"}
+MONTHLY = {"month", "collection", "account-detail", "quota", "reconciliation", "deposits", "approvals", "collection-checks"}
 
 
 def report_kinds() -> tuple[tuple[str, str], ...]:
@@ -57,6 +57,7 @@ def report_kinds() -> tuple[tuple[str, str], ...]:
         ("approvals", translate("Reports", "监督确认统计")),
         ("card-stock", translate("Reports", "卡片库存")),
         ("tariff-board", translate("Reports", "电价公示")),
+        ("collection-checks", translate("Reports", "收账检查记录")),
     )
 
 
