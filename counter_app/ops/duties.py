@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session as DbSession
 from base.errors import InputInvalid
 from base.validation import checked_fen, checked_text
 from counter_app.context import OpContext
+from counter_app.ops.receivables import ReceivablesOps
 from counter_app.settlement import deposits
 from db.models import Shift
 from db.queries.duties import checks_overlapping
@@ -145,7 +146,7 @@ def collection_checks(ctx: OpContext, *, start: date, end: date) -> list[HalfMon
         return half_month_status(s, start, end)
 
 
-class DutiesOps:
+class DutiesOps(ReceivablesOps):
     """Facade methods (docs/api.md "Department duties")."""
 
     ctx: OpContext

@@ -147,7 +147,9 @@ def test_the_reconciliation_list_goes_per_issuing_department(world, cashier, mak
         table = build_report(s, "reconciliation", ReportQuery(date(2026, 11, 16), date(2026, 11, 30)))
     assert [(r[0], r[4], r[5]) for r in table.rows] == [
         ("后勤维修中心", 3_550, "已缴"),
+        ("后勤维修中心 小计", 3_550, "已缴"),
         ("学生公寓管理科", 800, "未缴"),
+        ("学生公寓管理科 小计", 0, "已缴"),
     ]
     assert table.total[4] == 3_550
 
