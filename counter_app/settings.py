@@ -245,6 +245,8 @@ def _registry() -> dict[str, Setting]:
         # When takings may wait for the next banking day: moving it earlier hides late deposits (issue 12).
         Setting("deposit.evening_from", "17:00", _hhmm, "晚班收入次一银行工作日缴存（此时刻后结账）", **money),
         Setting("centre_name", "能源中心营业室", _text, "中心名称（报表抬头）"),
+        # 轮岗 (seed 001:19): "任期不超过二届"; a term is three years at most schools, so 72 months.
+        Setting("rotation.max_months", 72, _int(1, 600), "轮岗：同一岗位连续任职最长月数"),
     ]  # fmt: skip
     return {s.key: s for s in items}
 

@@ -26,7 +26,7 @@ REPORT_FORMATS = ("pdf", "xlsx", "csv")
 REPORT_KINDS = (
     "day", "week", "month", "year", "collection", "account-detail", "quota", "low-balance",
     "reconciliation", "deposits", "approvals", "card-stock", "tariff-board",
-    "collection-checks",  # additions (docs/api.md "Department duties")
+    "collection-checks", "visitor-log", "rotation",  # additions (docs/api.md "Department duties")
     "abnormal", "loss-check", "four-party", "k3",  # R2
 )  # fmt: skip
 # Commands that move money or power, grant rights, or act on the records themselves (DOMAIN.md

@@ -22,6 +22,8 @@ from base.errors import InputInvalid
 from base.validation import checked_fen, checked_text
 from counter_app.context import OpContext
 from counter_app.ops.receivables import ReceivablesOps
+from counter_app.ops.rotation import RotationOps
+from counter_app.ops.visitor_log import VisitorLogOps
 from counter_app.settlement import deposits
 from db.models import Shift
 from db.queries.duties import checks_overlapping
@@ -146,7 +148,7 @@ def collection_checks(ctx: OpContext, *, start: date, end: date) -> list[HalfMon
         return half_month_status(s, start, end)
 
 
-class DutiesOps(ReceivablesOps):
+class DutiesOps(ReceivablesOps, VisitorLogOps, RotationOps):
     """Facade methods (docs/api.md "Department duties")."""
 
     ctx: OpContext

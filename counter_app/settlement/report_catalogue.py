@@ -15,7 +15,7 @@ from types import MappingProxyType
 from sqlalchemy.orm import Session
 
 from base.errors import InputInvalid
-from counter_app.ops.duty_reports import collection_checks_report
+from counter_app.ops.duty_reports import collection_checks_report, rotation_report, visitor_log_report
 from counter_app.ops.notice_reports import low_balance_report, reconciliation
 from counter_app.ops.quota_report import quota_report
 from counter_app.settlement import reports_finance as finance
@@ -50,6 +50,8 @@ REPORTS: Mapping[str, Builder] = MappingProxyType({
     "low-balance": low_balance_report,  # 低电通报
     # the department's duties: ops/duty_reports.py (docs/api.md "Department duties")
     "collection-checks": collection_checks_report,  # 收账检查记录
+    "visitor-log": visitor_log_report,  # 来电来访登记
+    "rotation": rotation_report,  # 轮岗
 })  # fmt: skip
 
 

@@ -38,7 +38,7 @@ from ui.widgets import ERROR_STYLE, info_label
 
 translate = QCoreApplication.translate
 EXPORTS = (("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"))
-MONTHLY = {"month", "collection", "account-detail", "quota", "reconciliation", "deposits", "approvals", "collection-checks"}
+MONTHLY = {"month", "collection", "account-detail", "quota", "reconciliation", "deposits", "approvals", "collection-checks", "visitor-log"}
 
 
 def report_kinds() -> tuple[tuple[str, str], ...]:
@@ -58,6 +58,8 @@ def report_kinds() -> tuple[tuple[str, str], ...]:
         ("card-stock", translate("Reports", "卡片库存")),
         ("tariff-board", translate("Reports", "电价公示")),
         ("collection-checks", translate("Reports", "收账检查记录")),
+        ("visitor-log", translate("Reports", "来电来访登记")),
+        ("rotation", translate("Reports", "轮岗任职")),
     )
 
 
