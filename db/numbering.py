@@ -77,9 +77,7 @@ def next_seq(session: Session, workstation_id: int, series: str = MAIN_SERIES) -
 def counter_values(session: Session, workstation_id: int) -> dict[str, int]:
     """The last number issued in each series of the workstation, as the database has it."""
     rows = session.execute(
-        select(ReceiptCounter.series, ReceiptCounter.value).where(
-            ReceiptCounter.workstation_id == workstation_id
-        )
+        select(ReceiptCounter.series, ReceiptCounter.value).where(ReceiptCounter.workstation_id == workstation_id)
     ).tuples()
     return {series: int(value) for series, value in rows}
 

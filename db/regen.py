@@ -65,9 +65,7 @@ def regenerate_initial() -> Path:
     if ops.upgrade_ops is None or ops.downgrade_ops is None:  # produce_migrations fills both
         raise RuntimeError("alembic produced no migration operations")
     upgrade = _indented(render_python_code(ops.upgrade_ops, render_as_batch=True, render_item=render_item))
-    downgrade = _indented(
-        render_python_code(ops.downgrade_ops, render_as_batch=True, render_item=render_item)
-    )
+    downgrade = _indented(render_python_code(ops.downgrade_ops, render_as_batch=True, render_item=render_item))
     target = migrations_dir() / "versions" / INITIAL_FILE
     target.write_text(_TEMPLATE.format(upgrade=upgrade, downgrade=downgrade), encoding="utf-8")
     return target

@@ -195,9 +195,7 @@ def _begin_top_up(
     change = _change(ctx, s, req, amount)
     # Co-signed last, once everything else is checked (issue 14 item 5).
     approval_id = (
-        ctx.approve(
-            s, req.approval, kind="top_up.override_not_loaded", payload=override, reason=req.override_reason
-        )
+        ctx.approve(s, req.approval, kind="top_up.override_not_loaded", payload=override, reason=req.override_reason)
         if override is not None
         else None
     )

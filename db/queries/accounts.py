@@ -81,9 +81,7 @@ def last_write_back_event(
 ) -> AccountEvent | None:
     """The latest "write_back_seen" event of the account (recorded before `before` when given):
     the last meter write-back a card brought to the counter."""
-    stmt = select(AccountEvent).where(
-        AccountEvent.account_id == account_id, AccountEvent.kind == "write_back_seen"
-    )
+    stmt = select(AccountEvent).where(AccountEvent.account_id == account_id, AccountEvent.kind == "write_back_seen")
     if before is not None:
         stmt = stmt.where(AccountEvent.at < before)
     return session.scalar(stmt.order_by(AccountEvent.id.desc()).limit(1))

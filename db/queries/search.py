@@ -40,7 +40,10 @@ def accounts_with_prefix(
     rows: list[Any] = []
     for prefix in sorted(prefixes):
         rows += session.execute(
-            _listed().where(in_campus, _starts_with(column, prefix, dialect)).order_by(column).limit(limit)
+            _listed()
+            .where(in_campus, _starts_with(column, prefix, dialect))
+            .order_by(column)
+            .limit(limit)
         ).all()
     return rows
 
@@ -55,7 +58,10 @@ def accounts_with_holder_containing(
         Account.holder >= "", Account.holder.ilike(f"%{_escape(needle)}%", escape="\\")
     )
     query = (
-        _listed().where(Room.campus_id == campus_id, Account.id.in_(named)).order_by(Account.id).limit(limit)
+        _listed()
+        .where(Room.campus_id == campus_id, Account.id.in_(named))
+        .order_by(Account.id)
+        .limit(limit)
     )
     return [row for row in session.execute(query).all() if row.id not in exclude]
 

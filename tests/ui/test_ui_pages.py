@@ -35,7 +35,7 @@ def test_f_keys_switch_pages(qtbot, window):
 
 
 def test_pages_follow_the_role():
-    assert visible_keys("finance") == ["reports", "sheets", "deposits", "books", "month", "verify"]
+    assert visible_keys("finance") == ["reports", "sheets", "deposits", "books", "month", "verify", "duties"]
     assert "sale" not in visible_keys("assistant") and "sheets" in visible_keys("assistant")
     cashier = visible_keys("cashier")
     assert cashier[0] == "sale" and "settings" not in cashier and "month" not in cashier
@@ -47,12 +47,16 @@ def test_pages_follow_the_role():
 @pytest.mark.parametrize("role", ["cashier", "supervisor", "assistant", "head", "finance", "admin"])
 def test_one_key_map_for_every_role(role):
     """GIVEN any role WHEN its pages get their keys THEN each key means the same page as for every
-    other role (F3 is 定额送电 or nothing, never 交账单), and a cashier's keys are F1…F12 + Ctrl+F1 (diagnostics) + Ctrl+F4 (验票)."""
+    other role (F3 is 定额送电 or nothing, never 交账单), and a cashier's keys are F1…F12 + Ctrl+F1 (diagnostics) + Ctrl+F4 (验票) + Ctrl+F5 (部门事务)."""
     fixed = {key: shortcut_for(key) for key in visible_keys("cashier") + visible_keys("admin") + ["month"]}
     assert len(set(fixed.values())) == len(fixed)  # no key for two pages
     assert all(shortcut_for(key) == fixed[key] for key in visible_keys(role))
     assert shortcut_for("sale") == "F1" and shortcut_for("quota") == "F3" and shortcut_for("sheets") == "F9"
-    assert [shortcut_for(k) for k in visible_keys("cashier")] == [f"F{n}" for n in range(1, 13)] + ["Ctrl+F1", "Ctrl+F4"]
+    assert [shortcut_for(k) for k in visible_keys("cashier")] == [f"F{n}" for n in range(1, 13)] + [
+        "Ctrl+F1",
+        "Ctrl+F4",
+        "Ctrl+F5",
+    ]
 
 
 def test_a_head_lands_on_a_page_it_can_use_and_f_keys_keep_their_meaning(qtbot, world, runner):
@@ -62,7 +66,7 @@ def test_a_head_lands_on_a_page_it_can_use_and_f_keys_keep_their_meaning(qtbot, 
     win.show()
     qtbot.waitExposed(win)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-    assert win.current_page() is win.pages["reports"] and "shift" not in win.pages
+    assert win.current_page() is win.pages["duties"] and "shift" not in win.pages  # the open visitor items
     qtbot.keyClick(win, Qt.Key.Key_F9)
     assert win.current_page() is win.pages["sheets"]
     qtbot.keyClick(win, Qt.Key.Key_F3)  # 定额送电 for a cashier: nothing for the head
@@ -75,6 +79,7 @@ def test_a_head_lands_on_a_page_it_can_use_and_f_keys_keep_their_meaning(qtbot, 
         "F12",
         "Ctrl+F1",
         "Ctrl+F4",
+        "Ctrl+F5",
     ]
 
 

@@ -24,7 +24,8 @@ PAGES = {
     "diagnostics": ("ui.pages.diagnostics", "DiagnosticsPage"),
     "month": ("ui.pages.month", "MonthPage"),
     "settings": ("ui.pages.settings", "SettingsPage"),
-    "verify": ("ui.pages.verify", "VerifyPage"),  # last: every role's earlier F-keys stay as they were
+    "verify": ("ui.pages.verify", "VerifyPage"),  # every role's earlier F-keys stay as they were
+    "duties": ("ui.pages.duties", "DutiesPage"),  # 部门事务 (issue 15): added last, for the same reason
 }
 
 

@@ -38,7 +38,17 @@ from ui.widgets import ERROR_STYLE, info_label
 
 translate = QCoreApplication.translate
 EXPORTS = (("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"))
-MONTHLY = {"month", "collection", "account-detail", "quota", "reconciliation", "deposits", "approvals", "collection-checks", "visitor-log"}
+MONTHLY = {
+    "month",
+    "collection",
+    "account-detail",
+    "quota",
+    "reconciliation",
+    "deposits",
+    "approvals",
+    "collection-checks",
+    "visitor-log",
+}
 
 
 def report_kinds() -> tuple[tuple[str, str], ...]:
