@@ -2626,6 +2626,21 @@ Finance pays against the form; never cash from the drawer.</translation>
 <context>
     <name>Reports</name>
     <message>
+        <location filename="../pages/reports.py" line="70"/>
+        <source>收账检查记录</source>
+        <translation>Collection checks</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="71"/>
+        <source>来电来访登记</source>
+        <translation>Visitor and phone log</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="72"/>
+        <source>轮岗任职</source>
+        <translation>Job rotation</translation>
+    </message>
+    <message>
         <location filename="../pages/reports.py" line="46"/>
         <source>日报表</source>
         <translation>Daily report</translation>
@@ -3890,6 +3905,369 @@ Once submitted the count cannot change; only then are the expected amount and th
     <message>
         <source>这不是本系统凭条的二维码（或扫描不完整），请重新扫描。</source>
         <translation>This is not a receipt QR of this system (or the scan is incomplete); scan again.</translation>
+    </message>
+</context>
+<context>
+    <name>Duties</name>
+    <message>
+        <location filename="../pages/duties.py" line="49"/>
+        <source>来电</source>
+        <translation>Phone call</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="49"/>
+        <source>来访</source>
+        <translation>Visit</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="56"/>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="57"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="58"/>
+        <source>方式</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="59"/>
+        <source>来电来访人</source>
+        <translation>Caller</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="60"/>
+        <source>房间</source>
+        <translation>Room</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="61"/>
+        <source>问题</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="62"/>
+        <source>上报至</source>
+        <translation>Escalated to</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="63"/>
+        <source>答复</source>
+        <translation>Answer</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="72"/>
+        <source>半月</source>
+        <translation>Half-month</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="74"/>
+        <source>收账检查</source>
+        <translation>Collection check</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="76"/>
+        <source>已检查</source>
+        <translation>Checked</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="76"/>
+        <source>未检查</source>
+        <translation>Not checked</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="79"/>
+        <source>检查人</source>
+        <translation>Checked by</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="82"/>
+        <source>抽查次数</source>
+        <translation>Spot checks</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="84"/>
+        <source>抽查清点</source>
+        <translation>Counted in spot checks</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="95"/>
+        <source>岗位</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="96"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="97"/>
+        <source>起始</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="99"/>
+        <source>结束</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="101"/>
+        <source>在任</source>
+        <translation>Holds it</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="103"/>
+        <source>月数</source>
+        <translation>Months</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="105"/>
+        <source>超期</source>
+        <translation>Over limit</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="116"/>
+        <source>营业员</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="117"/>
+        <source>监督人</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="118"/>
+        <source>部门助理</source>
+        <translation>Assistant</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="119"/>
+        <source>主管</source>
+        <translation>Head</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="120"/>
+        <source>财务</source>
+        <translation>Finance</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="121"/>
+        <source>管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="122"/>
+        <source>监督人（任命）</source>
+        <translation>Supervisor (appointed)</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="148"/>
+        <source>部门事务</source>
+        <translation>Department duties</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="171"/>
+        <source>来电来访登记（未告知用户的事项）</source>
+        <translation>Visitor and phone log (customer not told yet)</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="176"/>
+        <source>登记</source>
+        <translation>Log it</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="182"/>
+        <source>当场答复（权限内）</source>
+        <translation>Answered on the spot (within authority)</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="189"/>
+        <source>处理</source>
+        <translation>Follow up</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="197"/>
+        <source>上报主管或助理</source>
+        <translation>Escalate to head or assistant</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="199"/>
+        <source>已告知用户</source>
+        <translation>Customer told</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="202"/>
+        <source>上报给谁 / 答复 / 备注</source>
+        <translation>To whom / answer / note</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="213"/>
+        <source>待处理</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="213"/>
+        <source>已办结</source>
+        <translation>closed</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="214"/>
+        <source>第 {0} 条：{1}</source>
+        <translation>Item {0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="218"/>
+        <source>半月收账检查与抽查（本月）</source>
+        <translation>Half-month collection checks and spot checks (this month)</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="223"/>
+        <source>记录检查</source>
+        <translation>Record a check</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="227"/>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="230"/>
+        <source>半月收账检查</source>
+        <translation>Half-month collection check</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="231"/>
+        <source>抽查</source>
+        <translation>Spot check</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="234"/>
+        <source>检查期间自</source>
+        <translation>Covers from</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="235"/>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="236"/>
+        <source>班次号</source>
+        <translation>Shift no.</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="237"/>
+        <source>清点金额</source>
+        <translation>Cash counted</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="238"/>
+        <source>检查结果</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="248"/>
+        <source>已记录检查 {0}</source>
+        <translation>Check {0} recorded</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="252"/>
+        <source>应收清单导入与按部门对账</source>
+        <translation>Receivables lists and reconciliation by department</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="256"/>
+        <source>导入应收清单（CSV 或 XLSX）</source>
+        <translation>Import a receivables list (CSV or XLSX)</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="258"/>
+        <source>文件路径</source>
+        <translation>File path</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="259"/>
+        <source>开单部门（文件未注明时）</source>
+        <translation>Issuing department (if the file has none)</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="262"/>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="265"/>
+        <source>只检查</source>
+        <translation>Check only</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="266"/>
+        <source>检查并导入</source>
+        <translation>Check and import</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="275"/>
+        <source>按开单部门导出对账单（PDF）</source>
+        <translation>Reconciliation per issuing department (PDF)</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="277"/>
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="278"/>
+        <source>到</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="279"/>
+        <source>保存到文件夹</source>
+        <translation>Save to folder</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="282"/>
+        <source>已导出 {0} 个部门的对账单</source>
+        <translation>Exported lists for {0} departments</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="291"/>
+        <source>有 {0} 处问题，未导入：</source>
+        <translation>{0} problems, nothing imported:</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="293"/>
+        <source>已导入</source>
+        <translation>Imported</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="293"/>
+        <source>检查通过，可导入</source>
+        <translation>Checked, ready to import</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="294"/>
+        <source>{0}：{1} 张通知单，合计 ￥{2}</source>
+        <translation>{0}: {1} notices, total ¥{2}</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="300"/>
+        <source>轮岗：岗位任职</source>
+        <translation>Job rotation: posts held</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="303"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../pages/duties.py" line="331"/>
+        <source>未告知用户的来电来访：{0} 条</source>
+        <translation>Calls and visits not yet answered to the customer: {0}</translation>
     </message>
 </context>
 </TS>

@@ -41,7 +41,10 @@ def _table(model: RowsModel, height: int = 140) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
     view.setMinimumHeight(height)
+    view.resizeColumnsToContents()  # the headers, before any row
+    model.modelReset.connect(view.resizeColumnsToContents)  # a long question or label is read whole
     return view
 
 
@@ -69,7 +72,7 @@ def visitor_model(parent=None) -> RowsModel:
 def half_model(parent=None) -> RowsModel:
     return RowsModel(
         [
-            Column(translate("Duties", "半月"), lambda r: r.label),
+            Column(translate("Duties", "半月"), lambda r: f"{r.first.isoformat()} – {r.last.isoformat()}"),
             Column(
                 translate("Duties", "收账检查"),
                 lambda r: r.checked,
