@@ -55,9 +55,11 @@ def collection_checks_report(
                        sign_labels=("部门助理", "主管"))  # fmt: skip
 
 
-VISITOR_COLUMNS = (Column("登记时间", "datetime"), Column("方式"), Column("来电来访人"), Column("房间"), Column("问题"),
-                   Column("登记人"), Column("上报至"), Column("答复"), Column("答复人"), Column("告知用户", "datetime"),
-                   Column("状态"))  # fmt: skip
+VISITOR_COLUMNS = (
+    Column("登记时间", "datetime", 22), Column("方式", width=12), Column("来电来访人"), Column("房间", width=16),
+    Column("问题"), Column("登记人", width=16), Column("上报至", width=16), Column("答复"), Column("答复人", width=16),
+    Column("告知用户", "datetime", 22), Column("状态", width=16),
+)  # fmt: skip
 CHANNEL_LABELS = {"phone": "来电", "visit": "来访"}
 
 
@@ -69,7 +71,7 @@ def visitor_log_report(session: Session, query: ReportQuery, progress: Progress 
              "未办结" if i.open else "已办结") for i in logged]  # fmt: skip
     still_open = sum(1 for i in logged if i.open)
     return ReportTable("visitor-log", "来电来访登记", VISITOR_COLUMNS, as_rows(rows),
-                       (None, f"共 {len(logged)} 条", "", "", "", "", "", "", "", None, f"未办结 {still_open} 条"),
+                       (None, "", "", "", f"共 {len(logged)} 条", "", "", f"未办结 {still_open} 条", "", None, ""),
                        (query.centre_name, f"期间：{query.range_text}"), wide=True,
                        sign_labels=("营业室", "部门主管"))  # fmt: skip
 

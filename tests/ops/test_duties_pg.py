@@ -53,7 +53,7 @@ def test_checks_visitors_receivables_and_posts_on_postgresql(tmp_path, pg_url):
             grants = s.execute(text("SELECT count(*) FROM role_grants WHERE action = 'grant'")).scalar()
             appointments = s.execute(text("SELECT count(*) FROM supervisor_appointments")).scalar()
         assert checks.total[:2] == ("已检查 1/2", "") and checks.total[5] == spot_fen == 4_200
-        assert visitors.total[-1] == f"未办结 {open_items} 条" and open_items == 2
+        assert visitors.total[7] == f"未办结 {open_items} 条" and open_items == 2
         assert recon.total[4] == paid == 999
         assert terms.total[0] == f"共 {grants + appointments} 任"
         assert audit_ok(world)
