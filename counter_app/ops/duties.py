@@ -151,8 +151,6 @@ def collection_checks(ctx: OpContext, *, start: date, end: date) -> list[HalfMon
 class DutiesOps(ReceivablesOps, VisitorLogOps, RotationOps):
     """Facade methods (docs/api.md "Department duties")."""
 
-    ctx: OpContext
-
     def record_collection_check(
         self, *, kind: str, covers_from: date, covers_to: date, findings: str, shift_id: int | None = None,
         counted_fen: int | None = None,

@@ -23,6 +23,7 @@ from base.validation import HOLDER_MAX_LEN, optional_checked_text
 from counter_app.context import OpContext
 from counter_app.imports.notices_file import ReceivableRow, parse_receivables_file
 from counter_app.imports.table import LineError
+from counter_app.ops.area import SessionArea
 from counter_app.ops.common import add_audited
 from counter_app.ops.notice_reports import department_reconciliations
 from counter_app.settlement.reports import query_from_settings
@@ -110,8 +111,7 @@ def reconciliation_lists(ctx: OpContext, *, start: date, end: date, format: str 
     return {department: render(table, format) for department, table in tables.items()}
 
 
-class ReceivablesOps:
-    ctx: OpContext
+class ReceivablesOps(SessionArea):
 
     def import_receivables(
         self, *, path: str, department: str | None = None, commit: bool = False

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.clock import business_date
 from counter_app.context import OpContext
+from counter_app.ops.area import SessionArea
 from counter_app.settings import get_setting
 from db.queries.duties import appointment_history, role_grant_history
 
@@ -71,8 +72,7 @@ def post_history(ctx: OpContext, *, as_of: date | None = None) -> list[PostTerm]
         return post_terms(s, as_of or ctx.today())
 
 
-class RotationOps:
-    ctx: OpContext
+class RotationOps(SessionArea):
 
     def post_history(self, *, as_of: date | None = None) -> list[PostTerm]:
         """Addition (docs/api.md): who held which post when (from role grants and 监督人

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session as DbSession
 from base.errors import InputInvalid
 from base.validation import HOLDER_MAX_LEN, checked_text, optional_checked_text
 from counter_app.context import OpContext
+from counter_app.ops.area import SessionArea
 from counter_app.ops.common import add_audited
 from counter_app.roles import has_any_role
 from db.models.duties import VISIT_CHANNELS, VisitorEntry, VisitorStep
@@ -168,8 +169,7 @@ def open_visitor_items(ctx: OpContext) -> list[VisitorItem]:
         return items(s, visitor_entries(s, entry_ids=untold_entry_ids(s)))
 
 
-class VisitorLogOps:
-    ctx: OpContext
+class VisitorLogOps(SessionArea):
 
     def log_visitor(
         self, *, channel: str, question: str, caller: str | None = None, room_code: str | None = None,
