@@ -112,7 +112,6 @@ def reconciliation_lists(ctx: OpContext, *, start: date, end: date, format: str 
 
 
 class ReceivablesOps(SessionArea):
-
     def import_receivables(
         self, *, path: str, department: str | None = None, commit: bool = False
     ) -> ReceivablesImport:

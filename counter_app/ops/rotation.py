@@ -73,7 +73,6 @@ def post_history(ctx: OpContext, *, as_of: date | None = None) -> list[PostTerm]
 
 
 class RotationOps(SessionArea):
-
     def post_history(self, *, as_of: date | None = None) -> list[PostTerm]:
         """Addition (docs/api.md): who held which post when (from role grants and 监督人
         appointments), each term flagged when longer than `rotation.max_months`."""

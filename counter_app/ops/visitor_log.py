@@ -170,7 +170,6 @@ def open_visitor_items(ctx: OpContext) -> list[VisitorItem]:
 
 
 class VisitorLogOps(SessionArea):
-
     def log_visitor(
         self, *, channel: str, question: str, caller: str | None = None, room_code: str | None = None,
         answer: str | None = None,
