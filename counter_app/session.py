@@ -27,6 +27,7 @@ from counter_app.context import OpContext
 from counter_app.ops import holiday  # noqa: F401  (registers the single-operator queue's re-runs)
 from counter_app.ops.account_history import AccountHistoryOps
 from counter_app.ops.accounts import AccountOps
+from counter_app.ops.duties import DutiesOps
 from counter_app.ops.exceptions_list import MorningOps
 from counter_app.ops.four_party import FourPartyOps
 from counter_app.ops.intents import IntentOps
@@ -64,6 +65,7 @@ class Session(
     FourPartyOps,
     RepairOps,
     PeopleAdminOps,
+    DutiesOps,
 ):
     def __init__(self, counter: Any, operator: AuthenticatedOperator) -> None:
         self.counter = counter

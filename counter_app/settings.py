@@ -252,6 +252,8 @@ def _registry() -> dict[str, Setting]:
         Setting("checks.high_factor", 3, _int(1, 100), "每床用电高于本楼中位数的几倍列为异常"),
         Setting("checks.holiday_months", [1, 2, 7, 8], _months, "异常检查不计的假期月份"),
         Setting("centre_name", "能源中心营业室", _text, "中心名称（报表抬头）"),
+        # 轮岗 (seed 001:19): "任期不超过二届"; a term is three years at most schools, so 72 months.
+        Setting("rotation.max_months", 72, _int(1, 600), "轮岗：同一岗位连续任职最长月数"),
     ]  # fmt: skip
     return {s.key: s for s in items}
 

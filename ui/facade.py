@@ -25,12 +25,16 @@ from counter_app.backups import BackupStatus
 from counter_app.device_setup import PrinterCheck, ReaderCheck
 from counter_app.device_status import DeviceState, DeviceStatus
 from counter_app.local_config import DeviceChoice
+from counter_app.ops.duties import CheckRow, HalfMonth
 from counter_app.ops.exceptions_list import MorningItem
 from counter_app.ops.finance_lists import PersonRow, PriceRow, SettingRow, SheetRow
 from counter_app.ops.four_party import FourParty, K3Imported
 from counter_app.ops.lookup import AccountRow, RoomRow
 from counter_app.ops.monthly_checks import AbnormalRow, LossRow, MeterLine, ReadingsImported
 from counter_app.ops.people_admin import KeyRow, WorkstationRow
+from counter_app.ops.receivables import ReceivablesImport
+from counter_app.ops.rotation import PostTerm
+from counter_app.ops.visitor_log import VisitorItem
 from counter_app.receipt_signing import ReceiptCheck
 from counter_app.results import (
     AccountHistory,
@@ -183,6 +187,29 @@ class FinanceSession(Protocol):
     def verify_receipt(self, *, qr_text: str) -> ReceiptCheck: ...  # 验票 (ui/pages/verify.py)
 
 
+class DutiesSession(Protocol):
+    """The assistant's duties (ui/pages/duties.py): collection checks, the visitor log, posts held."""
+
+    def record_collection_check(
+        self, *, kind: str, covers_from: date, covers_to: date, findings: str, shift_id: int | None = None,
+        counted_fen: int | None = None,
+    ) -> CheckRow: ...  # fmt: skip
+    def collection_checks(self, *, start: date, end: date) -> list[HalfMonth]: ...
+    def import_receivables(
+        self, *, path: str, department: str | None = None, commit: bool = False
+    ) -> ReceivablesImport: ...
+    def reconciliation_lists(self, *, start: date, end: date, format: str = "pdf") -> dict[str, bytes]: ...
+    def log_visitor(
+        self, *, channel: str, question: str, caller: str | None = None, room_code: str | None = None,
+        answer: str | None = None,
+    ) -> VisitorItem: ...  # fmt: skip
+    def escalate_visitor(self, *, entry_id: int, to: str) -> VisitorItem: ...
+    def answer_visitor(self, *, entry_id: int, answer: str) -> VisitorItem: ...
+    def visitor_told(self, *, entry_id: int, note: str | None = None) -> VisitorItem: ...
+    def open_visitor_items(self) -> list[VisitorItem]: ...
+    def post_history(self, *, as_of: date | None = None) -> list[PostTerm]: ...
+
+
 class SettingsSession(Protocol):
     """Settings, prices and people (ui/pages/settings.py; get_setting also elsewhere)."""
 
@@ -236,7 +263,7 @@ class PeopleAdminSession(Protocol):
 
 class WorkstationSession(
     SaleSession, ShiftSession, IntentSession, AccountSession, RefundSession, ChargeSession, FinanceSession,
-    SettingsSession, TenderSession, MonthlyChecksSession, PeopleAdminSession, Protocol,
+    SettingsSession, TenderSession, MonthlyChecksSession, PeopleAdminSession,  DutiesSession, Protocol,
 ):  # fmt: skip
     """Everything the workstation's pages call on the logged-in operator's session."""
 

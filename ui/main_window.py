@@ -51,19 +51,21 @@ translate = QCoreApplication.translate
 # check a receipt (验票, DOMAIN "Receipts and slips"): every role has the verify page.
 ROLE_PAGES = {
     "admin": ("settings", "diagnostics", "verify", "people", "prices", "stations"),
-    "finance": ("reports", "sheets", "deposits", "books", "month", "verify", "tenders", "monthly"),
+    "finance": ("reports", "sheets", "deposits", "books", "month", "verify", "duties", "tenders", "monthly"),
     # no shift page: the assistant and head never open a shift (ui/login.NO_SHIFT_ROLES), so its
     # 结班 form and X report could only refuse them
-    "assistant": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "tenders",
-                  "monthly", "people", "prices", "stations"),
-    "head": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "tenders", "monthly",
-             "people", "prices", "stations"),
+    "assistant": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "duties",
+                  "tenders", "monthly", "people", "prices", "stations"),
+    "head": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "duties", "tenders",
+             "monthly", "people", "prices", "stations"),
     # reads every report (the approvals matrix is one) and the sheets; changes nothing (counter_app/auditor.py)
     "auditor": ("reports", "sheets", "verify"),
 }
 NOT_FOR_SELLERS = {"settings", "month", "tenders", "monthly", "people", "prices", "stations"}
 NAV_MIN_WIDTH, NAV_MAX_WIDTH = 170, 240
-HOME_PAGE = {"admin": "settings"}  # where a role lands when it is not its first page in key order
+# where a role lands when it is not its first page in key order; the assistant and head land on
+# 部门事务, whose first list is the visitor log's open items (issue 15 item 9)
+HOME_PAGE = {"admin": "settings", "assistant": "duties", "head": "duties"}
 
 
 def visible_keys(role: str) -> list[str]:

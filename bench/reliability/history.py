@@ -191,14 +191,21 @@ def first_day(world) -> None:
 
     # Someone sets the PC's clock back an hour: the bills taken meanwhile are flagged.
     world.clock.advance(hours=-1)
-    repair = s.create_notice(kind="repair", payer="5-308 寝室", amount_fen=3_550, repair_date=date(2026, 11, 23),
+    maker = world.login("wu")  # the notices are made out by another cashier (查表制单收费不相容)
+    repair = maker.create_notice(kind="repair", payer="5-308 寝室", amount_fen=3_550, repair_date=date(2026, 11, 23),
                              repairman="王师傅", department="后勤维修中心")  # fmt: skip
     s.pay_notice(notice_no=repair.notice_no, amount_fen=3_550, amount_fen_again=3_550, tendered_fen=5_000,
                  paper_receipt_no="2")  # fmt: skip
-    heating = s.create_notice(kind="heating", payer="张老师", area_dm2=8_537, department="房产科")
+    heating = maker.create_notice(kind="heating", payer="张老师", area_dm2=8_537, department="房产科")
     s.pay_notice(notice_no=heating.notice_no, amount_fen=heating.amount_fen, amount_fen_again=heating.amount_fen,
                  tender="wechat", reference="4200009876", paper_receipt_no="3")  # fmt: skip
     world.clock.advance(hours=1, minutes=10)  # set right again
+    # A call the cashier cannot answer goes to the assistant and back (来电来访登记, visitor tables).
+    call = s.log_visitor(channel="phone", question="电表不走字", caller="李同学", room_code="5-308")
+    s.escalate_visitor(entry_id=call.entry_id, to="wang")
+    world.login("wang").answer_visitor(entry_id=call.entry_id, answer="明天派电工上门")
+    s.visitor_told(entry_id=call.entry_id, note="已电话告知")
+    s.log_visitor(channel="visit", question="补卡要多少钱？", answer="补卡费 20 元")  # answered on the spot
 
     # 5-309 is vacated: clear card, meter, back at the counter, the 退费审批单.
     world.sim.consume("M5309", 1_000)
@@ -295,26 +302,20 @@ def books_back(world) -> None:
 
 
 def half_month_check(world) -> None:
-    from counter_app.settlement import deposits
-
-    ctx = world.login("wang").ctx
-    with ctx.uow() as s:
-        deposits.record_collection_check(ctx, s, kind="half_month", covers_from=date(2026, 11, 10),
-                                         covers_to=date(2026, 11, 24), findings="缴款单与交账单相符")  # fmt: skip
+    world.login("wang").record_collection_check(kind="half_month", covers_from=date(2026, 11, 10),
+                                                covers_to=date(2026, 11, 24), findings="缴款单与交账单相符")  # fmt: skip
 
 
 def spot_check(world, cashier) -> None:
     """The assistant counts the open drawer (抽查)."""
-    from counter_app.settlement import deposits
     from db.queries.shifts import open_shift_id
 
-    ctx = world.login("wang").ctx
+    wang = world.login("wang")
     cash = cashier.x_report().by_tender.get("cash", 0)
-    with ctx.uow() as s:
-        shift_id = open_shift_id(s, ctx.workstation.id)
-        deposits.record_collection_check(ctx, s, kind="spot", covers_from=date(2026, 11, 26),
-                                         covers_to=date(2026, 11, 26), findings="现金相符", shift_id=shift_id,
-                                         counted_fen=FLOAT + cash)  # fmt: skip
+    with wang.ctx.reading() as s:
+        shift_id = open_shift_id(s, wang.ctx.workstation.id)
+    wang.record_collection_check(kind="spot", covers_from=date(2026, 11, 26), covers_to=date(2026, 11, 26),
+                                 findings="现金相符", shift_id=shift_id, counted_fen=FLOAT + cash)  # fmt: skip
 
 
 # --- small helpers -------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ REPORT_KINDS = (
     "day", "week", "month", "year", "collection", "account-detail", "quota", "low-balance",
     "reconciliation", "deposits", "approvals", "card-stock", "tariff-board", "tender-match",
     "sales-register", "weekly-figures", "power-company", "monthly-trend", "arrears", "free-per-room",  # issue 15
+    "collection-checks", "visitor-log", "rotation",  # docs/api.md "Department duties"
     "abnormal", "loss-check", "four-party", "k3", "module-stock", "repair-prices",
 )  # fmt: skip
 # Commands that move money or power, grant rights, or act on the records themselves (DOMAIN.md

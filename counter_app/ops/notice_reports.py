@@ -2,13 +2,17 @@
 
 - `reconciliation`: the half-month list per issuing department (DOMAIN 7): every notice issued up
   to the range's end that was paid within the range or is still unpaid at its end, by department,
-  with the receipt and the stamped page, so each department can tick its own notices off.
+  with the receipt and the stamped page, so each department can tick its own notices off; each
+  department's rows end with its subtotal (小计). `department_reconciliations` gives one list per
+  department (the facade's `reconciliation_lists`), to hand over and sign.
 - `low-balance` (低电通报, DOMAIN 9): the rooms under the threshold as of the range's last day, by
   building; ready to post as PDF, XLSX or PNG. The PNG is the PDF's first page rasterised by
   PDFium (receipts/pdf_pages.py: a wheel with its own binary, so Windows counters need no poppler).
 """
 
 from __future__ import annotations
+
+from itertools import groupby
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,9 +32,15 @@ from receipts.tables import Column
 RECONCILIATION_COLUMNS = (Column("开单部门"), Column("通知单号"), Column("项目"), Column("缴费人"),
                           Column("金额（元）", "yuan"), Column("状态"), Column("缴费日期"), Column("凭条号"),
                           Column("收据页号"))  # fmt: skip
+NO_DEPARTMENT = "未注明部门"
 
 
-def reconciliation(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
+ReconciliationLine = tuple[str, str, str, str, int, str, str, str, str]
+
+
+def reconciliation_lines(session: Session, query: ReportQuery) -> list[ReconciliationLine]:
+    """Every notice issued before the range's end that was paid within the range or is unpaid at
+    its end, sorted by department then notice number."""
     start, end = day_bounds(query.start, query.end)
     rows = session.execute(
         select(Notice, NoticePayment, Receipt.receipt_no)
@@ -38,22 +48,67 @@ def reconciliation(session: Session, query: ReportQuery, progress: Progress | No
         .outerjoin(Receipt, Receipt.id == NoticePayment.receipt_id)
         .where(Notice.created_at < end)
     ).tuples()  # fmt: skip
-    out: list[tuple[str, str, str, str, int, str, str, str, str]] = []
-    paid_total = 0
+    out: list[ReconciliationLine] = []
     for notice, payment, receipt_no in rows:
         if payment is not None and payment.at < start:
             continue  # settled in an earlier list
-        paid = payment is not None
-        out.append((notice.department or "未注明部门", notice.notice_no, CHARGE_LABELS.get(notice.kind, notice.kind),
+        out.append((notice.department or NO_DEPARTMENT, notice.notice_no, CHARGE_LABELS.get(notice.kind, notice.kind),
                     notice.payer, notice.amount_fen, "已缴" if payment is not None else "未缴",
                     business_date(payment.at).isoformat() if payment is not None else "", receipt_no or "",
                     payment.paper_receipt_no or "" if payment is not None else ""))  # fmt: skip
-        paid_total += notice.amount_fen if paid else 0
     out.sort(key=lambda r: (r[0], r[1]))
-    return ReportTable("reconciliation", "代收费用对账单（半月）", RECONCILIATION_COLUMNS, as_rows(out),
-                       ("已缴合计", "", "", "", paid_total, "", "", "", ""),
+    return out
+
+
+def _paid(lines: list[ReconciliationLine]) -> int:
+    return sum(r[4] for r in lines if r[5] == "已缴")
+
+
+def _subtotal(
+    department: str, lines: list[ReconciliationLine]
+) -> tuple[str, str, str, str, int, str, str, str, str]:
+    unpaid = sum(r[4] for r in lines if r[5] != "已缴")
+    return (
+        f"{department} 小计",
+        f"{len(lines)} 张",
+        "",
+        "",
+        _paid(lines),
+        "已缴",
+        f"未缴 {unpaid / 100:.2f} 元",
+        "",
+        "",
+    )
+
+
+def reconciliation(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
+    """All departments in one list, each followed by its subtotal line (小计: paid, and unpaid
+    beside it); the total is what was paid."""
+    lines = reconciliation_lines(session, query)
+    body: list[tuple[str, str, str, str, int, str, str, str, str]] = []
+    for department, group in groupby(lines, key=lambda r: r[0]):
+        rows = list(group)
+        body.extend([*rows, _subtotal(department, rows)])
+    return ReportTable("reconciliation", "代收费用对账单（半月）", RECONCILIATION_COLUMNS, as_rows(body),
+                       ("已缴合计", "", "", "", _paid(lines), "", "", "", ""),
                        (query.centre_name, f"期间：{query.range_text}"), wide=True,
                        sign_labels=("营业室", "开单部门"))  # fmt: skip
+
+
+def department_reconciliations(session: Session, query: ReportQuery) -> dict[str, ReportTable]:
+    """One list per issuing department, to hand to it for ticking off and signing: its notices,
+    its paid total, and its name on the signature line."""
+    out = {}
+    for department, group in groupby(reconciliation_lines(session, query), key=lambda r: r[0]):
+        rows = list(group)
+        unpaid = sum(r[4] for r in rows if r[5] != "已缴")
+        out[department] = ReportTable(
+            "reconciliation", f"代收费用对账单（半月）— {department}", RECONCILIATION_COLUMNS, as_rows(rows),
+            ("已缴合计", f"{len(rows)} 张", "", "", _paid(rows), "", "", "", ""),
+            (query.centre_name, f"开单部门：{department}", f"期间：{query.range_text}"), wide=True,
+            notes=(f"未缴合计 {unpaid / 100:.2f} 元",), sign_labels=("营业室", department),
+        )  # fmt: skip
+    return out
 
 
 def low_balance_report(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
-from base.errors import AmountsDiffer, InputInvalid, NoticePaid
+from base.errors import AmountsDiffer, InputInvalid, NoticePaid, RoleForbidden
 from base.money import area_charge_half_up
 from base.validation import HOLDER_MAX_LEN, checked_text, optional_checked_text
 from counter_app import printing, row_seals
@@ -165,6 +165,7 @@ def pay_notice(
         if change_fen:
             change_for(ctx, s, amount_fen, tendered_fen)  # 实收 bounded by the amount due
         notice = _unpaid_notice(s, notice_no, amount_fen)
+        _not_own_notice(ctx, notice)
         page = _stamped_page(ctx, s, notice.kind, paper_receipt_no)
         late = notice.kind == "repair" and notice.repair_date is not None and ctx.today() > notice.repair_date
         receipt = issue_payment_receipt(ctx, s, notice=notice, shift_id=shift.id, tender=tender,
@@ -199,6 +200,15 @@ def _unpaid_notice(s: DbSession, notice_no: str, amount_fen: int) -> NoticeRow:
                            detail_en=f"amount differs from the notice ({notice.amount_fen} fen, paid in full)",
                            field="amount_fen", data={"amount_fen": notice.amount_fen})  # fmt: skip
     return notice
+
+
+def _not_own_notice(ctx: OpContext, notice: NoticeRow) -> None:
+    """查表制单收费不相容 (seed 001:28): whoever made out a notice (at the counter, or by importing the
+    issuing department's list) never takes its money; another cashier collects it."""
+    if notice.operator_id == ctx.operator_id:
+        raise RoleForbidden(f"查表制单与收费不相容：通知单 {notice.notice_no} 由您开具，须由另一位营业员收费",
+                            detail_en=f"notice {notice.notice_no} was made out by you; another cashier collects it",
+                            field="notice_no")  # fmt: skip
 
 
 def _stamped_page(ctx: OpContext, s: DbSession, kind: str, paper_receipt_no: str | None) -> str | None:

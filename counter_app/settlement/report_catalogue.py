@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from base.errors import InputInvalid
 from counter_app.ops import monthly_reports as monthly
+from counter_app.ops.duty_reports import collection_checks_report, rotation_report, visitor_log_report
 from counter_app.ops.notice_reports import low_balance_report, reconciliation
 from counter_app.ops.quota_report import quota_report
 from counter_app.settlement import figures, oversight
@@ -67,6 +68,10 @@ REPORTS: Mapping[str, Builder] = MappingProxyType({
     "k3": monthly.k3_report,  # K3 记账凭证
     "module-stock": monthly.module_stock_report,  # 电表模块库存
     "repair-prices": monthly.repair_prices_report,  # 维修项目及收费标准
+    # the department's duties: ops/duty_reports.py (docs/api.md "Department duties")
+    "collection-checks": collection_checks_report,  # 收账检查记录
+    "visitor-log": visitor_log_report,  # 来电来访登记
+    "rotation": rotation_report,  # 轮岗
 })  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from db.models import (  # noqa: F401  (imported for their tables)
     accounts,
     cards,
     clock,
+    duties,
     intents,
     ledger,
     metering,
@@ -30,6 +31,7 @@ from db.models import (  # noqa: F401  (imported for their tables)
 from db.models.accounts import CARD_CLASS_ROWS, Account, AccountEvent, CardClass
 from db.models.cards import Card, CardEvent
 from db.models.clock import ClockMark
+from db.models.duties import VisitorEntry, VisitorStep
 from db.models.intents import CardWriteIntent, IntentEvent, PrintJob, PrintJobEvent
 from db.models.ledger import LedgerEntry, LedgerMark
 from db.models.metering import AccountMetering
@@ -98,6 +100,8 @@ __all__ = [
     "ShiftClosure",
     "Tariff",
     "Unit",
+    "VisitorEntry",
+    "VisitorStep",
     "Workstation",
 ]
 
@@ -122,6 +126,8 @@ AUDITED_TABLES += (
     monthly.MonthlyImport, monthly.MeterReading, monthly.K3Figure, monthly.FourPartySignOff,
     monthly.RepairPrice, monthly.ModuleStockMove,
 )  # fmt: skip
+# The visitor and phone log (来电来访登记): questions and what became of them, append-only.
+AUDITED_TABLES += (VisitorEntry, VisitorStep)
 for _model in AUDITED_TABLES:
     _model.__table__.info["audited"] = True
 

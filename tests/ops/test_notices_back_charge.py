@@ -80,7 +80,9 @@ def test_days_count_from_the_last_top_up_and_an_unpaid_charge_blocks_top_ups(wor
     world.sim.insert_into_meter(serial)
     world.sim.present_card(serial)
     world.clock.set(datetime(2026, 11, 26, 10, 0, tzinfo=BUSINESS_TZ))
-    charge = _charge(world, zhang, account_no="D-5-308", discovered_on=date(2026, 11, 26))
+    # made out by the 监督人 (co-signed by the assistant): the cashier may then collect it (001:28)
+    charge = _charge(world, world.login("li"), account_no="D-5-308", discovered_on=date(2026, 11, 26),
+                     approval="wang")  # fmt: skip
     assert (charge.days, charge.amount_fen) == (3, 3_530)  # 60 kWh × 0.5883 = 35.298 → 35.30 yuan
     with pytest.raises(UserFacingError) as err:
         zhang.top_up(account_no="D-5-308", amount_fen=1_000)

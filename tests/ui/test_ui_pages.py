@@ -36,7 +36,7 @@ def test_f_keys_switch_pages(qtbot, window):
 
 def test_pages_follow_the_role():
     assert visible_keys("finance") == [
-        "reports", "sheets", "deposits", "books", "month", "verify", "tenders", "monthly",
+        "reports", "sheets", "deposits", "books", "month", "verify", "duties", "tenders", "monthly",
     ]  # fmt: skip
     assert "tenders" in visible_keys("assistant") and "tenders" not in visible_keys("cashier")  # 对账
     assert "sale" not in visible_keys("assistant") and "sheets" in visible_keys("assistant")
@@ -50,13 +50,17 @@ def test_pages_follow_the_role():
 @pytest.mark.parametrize("role", ["cashier", "supervisor", "assistant", "head", "finance", "admin"])
 def test_one_key_map_for_every_role(role):
     """GIVEN any role WHEN its pages get their keys THEN each key means the same page as for every
-    other role (F3 is 定额送电 or nothing, never 交账单), and a cashier's keys are F1…F12 + Ctrl+F1 (diagnostics) + Ctrl+F4 (验票)."""
+    other role (F3 is 定额送电 or nothing, never 交账单), and a cashier's keys are F1…F12 + Ctrl+F1 (diagnostics) + Ctrl+F4 (验票) + Ctrl+F5 (部门事务)."""
     fixed = {key: shortcut_for(key)
              for key in visible_keys("cashier") + visible_keys("admin") + ["month", "tenders", "monthly"]}  # fmt: skip
     assert len(set(fixed.values())) == len(fixed)  # no key for two pages
     assert all(shortcut_for(key) == fixed[key] for key in visible_keys(role))
     assert shortcut_for("sale") == "F1" and shortcut_for("quota") == "F3" and shortcut_for("sheets") == "F9"
-    assert [shortcut_for(k) for k in visible_keys("cashier")] == [f"F{n}" for n in range(1, 13)] + ["Ctrl+F1", "Ctrl+F4"]
+    assert [shortcut_for(k) for k in visible_keys("cashier")] == [f"F{n}" for n in range(1, 13)] + [
+        "Ctrl+F1",
+        "Ctrl+F4",
+        "Ctrl+F5",
+    ]
 
 
 def test_a_head_lands_on_a_page_it_can_use_and_f_keys_keep_their_meaning(qtbot, world, runner):
@@ -66,7 +70,7 @@ def test_a_head_lands_on_a_page_it_can_use_and_f_keys_keep_their_meaning(qtbot, 
     win.show()
     qtbot.waitExposed(win)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-    assert win.current_page() is win.pages["reports"] and "shift" not in win.pages
+    assert win.current_page() is win.pages["duties"] and "shift" not in win.pages  # the open visitor items
     qtbot.keyClick(win, Qt.Key.Key_F9)
     assert win.current_page() is win.pages["sheets"]
     qtbot.keyClick(win, Qt.Key.Key_F3)  # 定额送电 for a cashier: nothing for the head
@@ -79,11 +83,12 @@ def test_a_head_lands_on_a_page_it_can_use_and_f_keys_keep_their_meaning(qtbot, 
         "F12",
         "Ctrl+F1",
         "Ctrl+F4",
-        "Ctrl+F5",  # 对账 (tenders)
-        "Ctrl+F6",  # 月度检查
-        "Ctrl+F7",  # 人员 (appoint a 监督人), 电价与收费, 窗口与密钥 (issue 14)
-        "Ctrl+F8",
+        "Ctrl+F5",  # 部门事务 (duties: the cashier logs calls too)
+        "Ctrl+F6",  # 对账 (tenders)
+        "Ctrl+F7",  # 月度检查
+        "Ctrl+F8",  # 人员 (appoint a 监督人), 电价与收费, 窗口与密钥 (issue 14)
         "Ctrl+F9",
+        "Ctrl+F10",
     ]
 
 

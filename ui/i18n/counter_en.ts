@@ -2754,6 +2754,18 @@ Finance pays against the form; never cash from the drawer.</translation>
 <context>
     <name>Reports</name>
     <message>
+        <source>轮岗任职</source>
+        <translation>Job rotation</translation>
+    </message>
+    <message>
+        <source>来电来访登记</source>
+        <translation>Visitor and phone log</translation>
+    </message>
+    <message>
+        <source>收账检查记录</source>
+        <translation>Collection checks</translation>
+    </message>
+    <message>
         <location filename="../pages/reports.py" line="1"/>
         <source>一卡通/微信/支付宝对账</source>
         <translation>Campus card / WeChat / Alipay matches</translation>
@@ -3520,6 +3532,10 @@ counter-admin tariff set --class dorm --price-e4 5883 --from TIME --basis DOCUME
 </context>
 <context>
     <name>Sheets</name>
+    <message>
+        <source>本机没有 PDF 预览工具（pdftoppm）：请用“另存 PDF…”后打开</source>
+        <translation>No PDF preview tool (pdftoppm) here: use "Save PDF…" and open the file</translation>
+    </message>
     <message>
         <location filename="../pages/sheets.py" line="1"/>
         <source>售电登记表…</source>
@@ -4738,6 +4754,297 @@ Once submitted the count cannot change; only then are the expected amount and th
         <location filename="../register_export.py" line="1"/>
         <source>保存售电登记表</source>
         <translation>Save the sales register</translation>
+    </message>
+</context>
+<context>
+    <name>Duties</name>
+    <message>
+        <source>未告知用户的来电来访：{0} 条</source>
+        <translation>Calls and visits not yet answered to the customer: {0}</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>轮岗：岗位任职</source>
+        <translation>Job rotation: posts held</translation>
+    </message>
+    <message>
+        <source>{0}：{1} 张通知单，合计 ￥{2}</source>
+        <translation>{0}: {1} notices, total ¥{2}</translation>
+    </message>
+    <message>
+        <source>检查通过，可导入</source>
+        <translation>Checked, ready to import</translation>
+    </message>
+    <message>
+        <source>已导入</source>
+        <translation>Imported</translation>
+    </message>
+    <message>
+        <source>有 {0} 处问题，未导入：</source>
+        <translation>{0} problems, nothing imported:</translation>
+    </message>
+    <message>
+        <source>已导出 {0} 个部门的对账单</source>
+        <translation>Exported lists for {0} departments</translation>
+    </message>
+    <message>
+        <source>保存到文件夹</source>
+        <translation>Save to folder</translation>
+    </message>
+    <message>
+        <source>到</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>按开单部门导出对账单（PDF）</source>
+        <translation>Reconciliation per issuing department (PDF)</translation>
+    </message>
+    <message>
+        <source>检查并导入</source>
+        <translation>Check and import</translation>
+    </message>
+    <message>
+        <source>只检查</source>
+        <translation>Check only</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>开单部门（文件未注明时）</source>
+        <translation>Issuing department (if the file has none)</translation>
+    </message>
+    <message>
+        <source>文件路径</source>
+        <translation>File path</translation>
+    </message>
+    <message>
+        <source>导入应收清单（CSV 或 XLSX）</source>
+        <translation>Import a receivables list (CSV or XLSX)</translation>
+    </message>
+    <message>
+        <source>应收清单导入与按部门对账</source>
+        <translation>Receivables lists and reconciliation by department</translation>
+    </message>
+    <message>
+        <source>已记录检查 {0}</source>
+        <translation>Check {0} recorded</translation>
+    </message>
+    <message>
+        <source>检查结果</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <source>清点金额</source>
+        <translation>Cash counted</translation>
+    </message>
+    <message>
+        <source>班次号</source>
+        <translation>Shift no.</translation>
+    </message>
+    <message>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>检查期间自</source>
+        <translation>Covers from</translation>
+    </message>
+    <message>
+        <source>抽查</source>
+        <translation>Spot check</translation>
+    </message>
+    <message>
+        <source>半月收账检查</source>
+        <translation>Half-month collection check</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>记录检查</source>
+        <translation>Record a check</translation>
+    </message>
+    <message>
+        <source>半月收账检查与抽查（本月）</source>
+        <translation>Half-month collection checks and spot checks (this month)</translation>
+    </message>
+    <message>
+        <source>第 {0} 条：{1}</source>
+        <translation>Item {0}: {1}</translation>
+    </message>
+    <message>
+        <source>已办结</source>
+        <translation>closed</translation>
+    </message>
+    <message>
+        <source>待处理</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <source>上报给谁 / 答复 / 备注</source>
+        <translation>To whom / answer / note</translation>
+    </message>
+    <message>
+        <source>已告知用户</source>
+        <translation>Customer told</translation>
+    </message>
+    <message>
+        <source>上报主管或助理</source>
+        <translation>Escalate to head or assistant</translation>
+    </message>
+    <message>
+        <source>处理</source>
+        <translation>Follow up</translation>
+    </message>
+    <message>
+        <source>当场答复（权限内）</source>
+        <translation>Answered on the spot (within authority)</translation>
+    </message>
+    <message>
+        <source>登记</source>
+        <translation>Log it</translation>
+    </message>
+    <message>
+        <source>来电来访登记（未告知用户的事项）</source>
+        <translation>Visitor and phone log (customer not told yet)</translation>
+    </message>
+    <message>
+        <source>部门事务</source>
+        <translation>Department duties</translation>
+    </message>
+    <message>
+        <source>监督人（任命）</source>
+        <translation>Supervisor (appointed)</translation>
+    </message>
+    <message>
+        <source>管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>财务</source>
+        <translation>Finance</translation>
+    </message>
+    <message>
+        <source>主管</source>
+        <translation>Head</translation>
+    </message>
+    <message>
+        <source>部门助理</source>
+        <translation>Assistant</translation>
+    </message>
+    <message>
+        <source>监督人</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>营业员</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <source>超期</source>
+        <translation>Over limit</translation>
+    </message>
+    <message>
+        <source>月数</source>
+        <translation>Months</translation>
+    </message>
+    <message>
+        <source>在任</source>
+        <translation>Holds it</translation>
+    </message>
+    <message>
+        <source>结束</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>起始</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>岗位</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <source>抽查清点</source>
+        <translation>Counted in spot checks</translation>
+    </message>
+    <message>
+        <source>抽查次数</source>
+        <translation>Spot checks</translation>
+    </message>
+    <message>
+        <source>检查人</source>
+        <translation>Checked by</translation>
+    </message>
+    <message>
+        <source>未检查</source>
+        <translation>Not checked</translation>
+    </message>
+    <message>
+        <source>已检查</source>
+        <translation>Checked</translation>
+    </message>
+    <message>
+        <source>收账检查</source>
+        <translation>Collection check</translation>
+    </message>
+    <message>
+        <source>半月</source>
+        <translation>Half-month</translation>
+    </message>
+    <message>
+        <source>答复</source>
+        <translation>Answer</translation>
+    </message>
+    <message>
+        <source>上报至</source>
+        <translation>Escalated to</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <source>房间</source>
+        <translation>Room</translation>
+    </message>
+    <message>
+        <source>来电来访人</source>
+        <translation>Caller</translation>
+    </message>
+    <message>
+        <source>方式</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>来访</source>
+        <translation>Visit</translation>
+    </message>
+    <message>
+        <source>来电</source>
+        <translation>Phone call</translation>
     </message>
 </context>
 </TS>

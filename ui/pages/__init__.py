@@ -25,9 +25,11 @@ PAGES = {
     "month": ("ui.pages.month", "MonthPage"),
     "settings": ("ui.pages.settings", "SettingsPage"),
     "verify": ("ui.pages.verify", "VerifyPage"),  # every role's earlier F-keys stay as they were
-    "tenders": ("ui.pages.tenders", "TendersPage"),  # 对账 (issue 15 item 2): added after, Ctrl+F5
-    "monthly": ("ui.pages.monthly_checks", "MonthlyChecksPage"),  # 月度检查 (issue 15 §5-6): appended
-    # the head's and administrator's work (issue 14), after every earlier key
+    # pages added by issue 15 and 14, after every earlier key (Ctrl+F5 onwards, in this order)
+    "duties": ("ui.pages.duties", "DutiesPage"),  # 部门事务: the cashier logs calls too, so the first
+    "tenders": ("ui.pages.tenders", "TendersPage"),  # 对账 (issue 15 item 2)
+    "monthly": ("ui.pages.monthly_checks", "MonthlyChecksPage"),  # 月度检查 (issue 15 §5-6)
+    # the head's and administrator's work (issue 14)
     "people": ("ui.pages.people", "PeoplePage"),
     "prices": ("ui.pages.prices", "PricesPage"),
     "stations": ("ui.pages.stations", "StationsPage"),

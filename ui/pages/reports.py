@@ -39,7 +39,8 @@ from ui.widgets import ERROR_STYLE, info_label
 translate = QCoreApplication.translate
 EXPORTS = (("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"))
 MONTHLY = {"month", "collection", "power-company", "monthly-trend", "free-per-room", "account-detail", "quota",
-           "reconciliation", "deposits", "approvals", "loss-check", "abnormal", "four-party", "k3"}
+           "reconciliation", "deposits", "approvals", "loss-check", "abnormal", "four-party", "k3",
+           "collection-checks", "visitor-log"}
 
 
 def report_kinds() -> tuple[tuple[str, str], ...]:
@@ -71,6 +72,9 @@ def report_kinds() -> tuple[tuple[str, str], ...]:
         ("monthly-trend", translate("Reports", "月度趋势")),
         ("arrears", translate("Reports", "欠费及违规用电")),
         ("free-per-room", translate("Reports", "免费电量分户核对")),
+        ("collection-checks", translate("Reports", "收账检查记录")),
+        ("visitor-log", translate("Reports", "来电来访登记")),
+        ("rotation", translate("Reports", "轮岗任职")),
     )
 
 

@@ -96,6 +96,7 @@ DESCRIPTIONS_EN = {
     "settlement.sign_chain": "Settlement sheet sign-off chain ([title, role])",
     "report.form_no.collection": "Form no. of the monthly collection report",
     "report.form_no.account_detail": "Form no. of the per-account detail report",
+    "rotation.max_months": "Job rotation: most months in one post",
     "deposit.evening_from": "Evening takings are deposited the next bank day (closed after this time)",
     "centre_name": "Centre name (report heading)",
     "checks.loss_percent": "Loss check: list buildings whose sub-meters differ from the main meter by more than (%)",
