@@ -698,6 +698,32 @@ def upgrade() -> None:
         sa.UniqueConstraint("building_id", "code", name=op.f("uq_units_building_id_code")),
     )
     op.create_table(
+        "visitor_entries",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("channel", sa.String(length=8), nullable=False),
+        sa.Column("caller", sa.String(length=100), nullable=True),
+        sa.Column("room_code", sa.String(length=64), nullable=True),
+        sa.Column("question", sa.Text(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.CheckConstraint("channel IN ('phone', 'visit')", name=op.f("ck_visitor_entries_channel_known")),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operators.id"], name=op.f("fk_visitor_entries_operator_id_operators")
+        ),
+        sa.ForeignKeyConstraint(
+            ["workstation_id"],
+            ["workstations.id"],
+            name=op.f("fk_visitor_entries_workstation_id_workstations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_visitor_entries")),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("visitor_entries", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_visitor_entries_at"), ["at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_visitor_entries_room_code"), ["room_code"], unique=False)
+
+    op.create_table(
         "collection_checks",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
@@ -961,6 +987,33 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_shift_counts")),
         sa.UniqueConstraint("shift_id", name=op.f("uq_shift_counts_shift_id")),
     )
+    op.create_table(
+        "visitor_steps",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("entry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("to_operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("text", sa.Text(), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('escalated', 'answered', 'told')", name=op.f("ck_visitor_steps_kind_known")
+        ),
+        sa.ForeignKeyConstraint(
+            ["entry_id"], ["visitor_entries.id"], name=op.f("fk_visitor_steps_entry_id_visitor_entries")
+        ),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operators.id"], name=op.f("fk_visitor_steps_operator_id_operators")
+        ),
+        sa.ForeignKeyConstraint(
+            ["to_operator_id"], ["operators.id"], name=op.f("fk_visitor_steps_to_operator_id_operators")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_visitor_steps")),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("visitor_steps", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_visitor_steps_entry_id"), ["entry_id"], unique=False)
+
     op.create_table(
         "x_report_log",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -1993,6 +2046,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_x_report_log_shift_id"))
 
     op.drop_table("x_report_log")
+    with op.batch_alter_table("visitor_steps", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_visitor_steps_entry_id"))
+
+    op.drop_table("visitor_steps")
     op.drop_table("shift_counts")
     op.drop_table("shift_closures")
     op.drop_table("settlement_sheets")
@@ -2021,6 +2078,11 @@ def downgrade() -> None:
     op.drop_table("deposit_shifts")
     op.drop_table("deposit_reconciliations")
     op.drop_table("collection_checks")
+    with op.batch_alter_table("visitor_entries", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_visitor_entries_room_code"))
+        batch_op.drop_index(batch_op.f("ix_visitor_entries_at"))
+
+    op.drop_table("visitor_entries")
     op.drop_table("units")
     op.drop_table("tender_matches")
     op.drop_table("tariffs")
