@@ -22,7 +22,7 @@ from base.errors import InputInvalid
 from base.vocabulary import CLASS_CODES, ROLES
 
 NOTICE_KINDS = ("repair", "utility", "heating")
-REPORT_FORMATS = ("pdf", "xlsx", "csv")
+REPORT_FORMATS = ("pdf", "xlsx", "csv", "png")
 REPORT_KINDS = (
     "day", "week", "month", "year", "collection", "account-detail", "quota", "low-balance",
     "reconciliation", "deposits", "approvals", "card-stock", "tariff-board", "tender-match",

@@ -123,5 +123,6 @@ def low_balance_report(session: Session, query: ReportQuery, progress: Progress 
 
 
 def render_png(table: ReportTable, *, dpi: int = 110) -> bytes:
-    """The first page of the table's PDF as PNG (PDFium: receipts/pdf_pages.py)."""
+    """The first page of the table's PDF as PNG (PDFium: receipts/pdf_pages.py); the same as the
+    report format `png`."""
     return page_pngs(render_pdf(table), dpi, first_only=True)[0]

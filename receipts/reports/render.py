@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 
 from receipts.pdf_document import PdfReport
 from receipts.pdf_fonts import ResolvedFont
+from receipts.pdf_pages import page_pngs
 from receipts.reports.model import HourChart, ReportTable
 from receipts.tables import Cell, Column, cell_int, format_cell
 from receipts.xlsx import write_table_xlsx
@@ -21,7 +22,9 @@ from receipts.xlsx import write_table_xlsx
 if TYPE_CHECKING:
     from reportlab.graphics.shapes import Drawing
 
-FORMATS = ("pdf", "xlsx", "csv")
+FORMATS = ("pdf", "xlsx", "csv", "png")
+# PNG is the PDF's first page as a picture (receipts/pdf_pages.py): for the notices posted in the
+# dorms' chat groups (低电通报, 收费标准公示), one page by design.
 
 
 class _ChartReport(PdfReport):
@@ -32,6 +35,9 @@ class _ChartReport(PdfReport):
         return self
 
 
+PNG_DPI = 110  # a phone screen reads an A4 page at this resolution
+
+
 def render(table: ReportTable, fmt: str, *, font: ResolvedFont | None = None) -> bytes:
     if fmt == "pdf":
         return render_pdf(table, font=font)
@@ -39,6 +45,8 @@ def render(table: ReportTable, fmt: str, *, font: ResolvedFont | None = None) ->
         return render_xlsx(table)
     if fmt == "csv":
         return render_csv(table)
+    if fmt == "png":
+        return page_pngs(render_pdf(table, font=font), PNG_DPI, first_only=True)[0]
     raise ValueError(f"unknown report format {fmt!r}; one of {', '.join(FORMATS)}")
 
 

@@ -41,3 +41,14 @@ def test_first_only_and_not_a_pdf():
     assert len(page_pngs(_pdf(4), first_only=True)) == 1
     with pytest.raises(ValueError):
         page_pngs(b"not a pdf at all")
+
+
+def test_every_report_renders_its_first_page_as_png():
+    from receipts.reports.model import ReportTable
+    from receipts.reports.render import FORMATS, render
+    from receipts.tables import Column
+
+    table = ReportTable("low-balance", "低电通报", (Column("房间"),), (("5-308",),), None, ("中心",))
+    assert "png" in FORMATS
+    png = render(table, "png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and Image.open(io.BytesIO(png)).size[0] > 800

@@ -337,3 +337,28 @@ def test_month_close_is_co_signed_and_refused_before_the_period_ends(qtbot, worl
     wait_idle(qtbot, runner)
     assert "尚未结束" in page.form.fields["period"].error.text()  # shown next to the period
 
+
+
+def test_the_low_balance_notice_exports_as_a_picture_for_the_dorm_groups(
+    qtbot, world, ctx, runner, tmp_path, monkeypatch
+):
+    """低电通报 as PNG (issue 14): the first page as a picture; offered only for one-page notices."""
+    import io
+
+    from PIL import Image
+
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.activated()
+    wait_idle(qtbot, runner)
+    choose(page, "account-detail")
+    assert not page.export_buttons["png"].isVisible()
+    choose(page, "low-balance")
+    assert page.export_buttons["png"].isVisible()
+    target = tmp_path / "low.png"
+    monkeypatch.setattr(ReportsPage, "ask_save_path", classmethod(lambda cls, parent, suggested, fmt: str(target)))
+    page.export("png")
+    wait_idle(qtbot, runner)
+    picture = Image.open(io.BytesIO(target.read_bytes()))
+    assert picture.format == "PNG" and picture.size[1] > picture.size[0] > 800  # an A4 page, readable

@@ -2754,6 +2754,10 @@ Finance pays against the form; never cash from the drawer.</translation>
 <context>
     <name>Reports</name>
     <message>
+        <source>第一页存为图片，发到宿舍群</source>
+        <translation>The first page as a picture, for the dorm chat groups</translation>
+    </message>
+    <message>
         <source>轮岗任职</source>
         <translation>Job rotation</translation>
     </message>

@@ -37,7 +37,9 @@ from ui.times import SECONDS, shown_time
 from ui.widgets import ERROR_STYLE, info_label
 
 translate = QCoreApplication.translate
-EXPORTS = (("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"))
+EXPORTS = (("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"), ("png", "PNG"))
+# The one-page notices posted as a picture in the dorms' chat groups (the PNG is the first page).
+PICTURE_KINDS = {"low-balance", "tariff-board"}
 MONTHLY = {"month", "collection", "power-company", "monthly-trend", "free-per-room", "account-detail", "quota",
            "reconciliation", "deposits", "approvals", "loss-check", "abnormal", "four-party", "k3",
            "collection-checks", "visitor-log"}
@@ -177,6 +179,7 @@ class ReportsPage(Page):
         for kind, name in report_kinds():
             self.kind.addItem(name, kind)
         self.kind.currentIndexChanged.connect(lambda _i: self._set_default_range())
+        self.kind.currentIndexChanged.connect(lambda _i: self._offer_picture())
         self.start, self.end = QDateEdit(), QDateEdit()
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
@@ -199,9 +202,11 @@ class ReportsPage(Page):
             button.clicked.connect(lambda _c=False, fmt=fmt: self.export(fmt))
             self.export_buttons[fmt] = button
             exports.addWidget(button)
+        self.export_buttons["png"].setToolTip(translate("Reports", "第一页存为图片，发到宿舍群"))
         exports.addStretch(1)
         grid.addLayout(exports, 1, 0, 1, 7)
         grid.setColumnStretch(7, 1)  # the controls stay together on the left
+        self._offer_picture()
         return box
 
     # --- the range -----------------------------------------------------------------------------------
@@ -258,9 +263,12 @@ class ReportsPage(Page):
     @classmethod
     def ask_save_path(cls, parent: QWidget | None, suggested: str, fmt: str) -> str | None:
         """The save dialog (modal; tests monkeypatch this). None when cancelled."""
-        pattern = {"pdf": "PDF (*.pdf)", "xlsx": "Excel (*.xlsx)", "csv": "CSV (*.csv)"}[fmt]
+        pattern = {"pdf": "PDF (*.pdf)", "xlsx": "Excel (*.xlsx)", "csv": "CSV (*.csv)", "png": "PNG (*.png)"}[fmt]
         path, _ = QFileDialog.getSaveFileName(parent, translate("Reports", "导出报表"), suggested, pattern)
         return path or None
+
+    def _offer_picture(self) -> None:
+        self.export_buttons["png"].setVisible(self.kind.currentData() in PICTURE_KINDS)
 
     def export(self, fmt: str) -> None:
         query = self.query()
