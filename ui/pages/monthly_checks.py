@@ -23,6 +23,7 @@ from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.form import ActionForm, Spec, note
 from ui.pages.month import previous_period
+from ui.times import shown_time
 from ui.widgets import ERROR_STYLE, info_label
 
 translate = QCoreApplication.translate
@@ -187,7 +188,7 @@ class MonthlyChecksPage(Page):
         self.four.set_rows(result.rows)
         if result.signed_at is not None:
             self.signed.setText(translate("MonthlyChecks", "四方对账 {0}：已签字冻结（{1}）").format(
-                result.period, result.signed_at.strftime("%Y-%m-%d %H:%M")))  # fmt: skip
+                result.period, shown_time(result.signed_at)))  # fmt: skip  (Beijing time, ui/times.py)
         else:
             self.signed.setText(translate("MonthlyChecks", "四方对账 {0}：未签字").format(result.period))
         self.sign.setEnabled(result.signed_at is None)
