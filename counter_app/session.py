@@ -35,6 +35,7 @@ from counter_app.ops.lookup import LookupOps
 from counter_app.ops.metering import MeteringOps
 from counter_app.ops.monthly_checks import MonthlyCheckOps
 from counter_app.ops.networked import NetworkedOps
+from counter_app.ops.networked_sale import NetworkedSaleOps
 from counter_app.ops.notices import NoticeOps
 from counter_app.ops.people_admin import PeopleAdminOps
 from counter_app.ops.quota import QuotaOps
@@ -62,6 +63,7 @@ class Session(
     AccountHistoryOps,
     MeteringOps,
     NetworkedOps,
+    NetworkedSaleOps,
     TenderOps,
     MonthlyCheckOps,
     FourPartyOps,

@@ -96,7 +96,7 @@ def is_simulator_url(url: str) -> bool:
     return False
 
 
-def _target(ctx: OpContext, s: DbSession, account: Account) -> _Target:
+def target_for(ctx: OpContext, s: DbSession, account: Account) -> _Target:
     row = current_metering(s, account.id)
     if row is None or row.mode != "networked" or row.bus is None or row.address is None:
         raise InputInvalid(f"账户 {account.account_no} 不是联网计量", field="account_no",
@@ -156,7 +156,7 @@ def read_meter(ctx: OpContext, *, account_no: str, source: str = "manual") -> Re
     this room left "unknown" by what the relay shows."""
     with ctx.reading() as s:
         ctx.require_role(s, *METER_READERS)
-        target = _target(ctx, s, get_account(s, account_no))
+        target = target_for(ctx, s, get_account(s, account_no))
 
     def work(bus: MeterBus) -> tuple[int, bool]:
         return bus.read_energy(target.address), bus.read_relay(target.address)
@@ -214,17 +214,17 @@ def switch_meter(
     reason = checked_text(reason, field="reason", label="原因", max_len=REASON_MAX_LEN)
     with ctx.uow() as s:
         ctx.require_role(s, *METER_SWITCHERS)
-        target = _target(ctx, s, get_account(s, account_no))
+        target = target_for(ctx, s, get_account(s, account_no))
         payload = {"account_no": target.account_no, "room": target.room_code, "bus": target.bus,
                    "address": target.address, "command": command, "reason": reason}  # fmt: skip
         approval_id = ctx.approve(s, approval, kind="meter.switch", payload=payload, reason=reason,
                                   allowed_roles=SWITCH_SIGNERS)  # fmt: skip
-        request = _request(ctx, s, target, command, reason, approval_id)
+        request = request_switch(ctx, s, target, command, reason, approval_id)
         request_id = request.id
-    return _send_switch(ctx, target, request_id)
+    return send_switch(ctx, target, request_id)
 
 
-def _request(
+def request_switch(
     ctx: OpContext, s: DbSession, target: _Target, command: str, reason: str | None, approval_id: int | None
 ) -> MeterSwitch:
     row = MeterSwitch(
@@ -236,7 +236,7 @@ def _request(
                        address=target.address, command=command, approval_id=approval_id)  # fmt: skip
 
 
-def _send_switch(ctx: OpContext, target: _Target, request_id: int) -> SwitchRecord:
+def send_switch(ctx: OpContext, target: _Target, request_id: int) -> SwitchRecord:
     """The committed request goes out; its answer is recorded in a new transaction."""
     with ctx.reading() as s:
         command = s.get(MeterSwitch, request_id).command  # type: ignore[union-attr]

@@ -16,9 +16,10 @@ from opstesting import make_world
 from quotatesting import set_setting
 
 from base.errors import UserFacingError
+from base.money import money_for_energy
 from counter_app.approval_summary import summarise
 from counter_app.ops.networked import is_simulator_url
-from db.models import MeterSwitch, RemoteMeterReading
+from db.models import LedgerEntry, MeterSwitch, RemoteMeterReading
 from hardware.sim.meter_bus import DEFAULT_PASSWORD, SimMeterBus
 
 DORM = "D-5-308"
@@ -196,3 +197,58 @@ def test_a_crash_between_request_and_answer_leaves_unknown_then_a_read_resolves(
     finally:
         sim.close()
         world.close()
+
+
+# --- the networked sale (issue 17 §1) --------------------------------------------------------------
+
+
+def test_a_networked_top_up_is_a_ledger_sale_with_no_card_write(networked):
+    world, sim, address = networked
+    cashier = world.login("zhang")
+    cashier.open_shift(float_fen=50_000)
+    refused("INPUT_INVALID", cashier.top_up_networked, account_no="D-5-309", amount_fen=1_000)  # a card room
+    sale = cashier.top_up_networked(account_no=DORM, amount_fen=5_000, tendered_fen=10_000)
+    assert sale.receipt_no and sale.amount_fen == 5_000 and sale.change_fen == 5_000 and sale.energy_ckwh > 0
+    [entry] = rows(world, LedgerEntry, LedgerEntry.kind == "sale")
+    assert (entry.fen, entry.energy_ckwh, entry.receipt_id is not None) == (5_000, sale.energy_ckwh, True)
+    balance = cashier.networked_balance(account_no=DORM)
+    assert (balance.credited_ckwh, balance.used_ckwh, balance.remaining_ckwh) == (
+        sale.energy_ckwh,
+        0,
+        sale.energy_ckwh,
+    )
+    assert balance.balance_fen == 5_000
+    cashier.read_meter(account_no=DORM)  # the baseline: 123.45 kWh
+    sim.meter(address).energy_ckwh = 12_345 + 1_000
+    cashier.read_meter(account_no=DORM)
+    after = cashier.networked_balance(account_no=DORM)
+    assert after.used_ckwh == 1_000 and after.remaining_ckwh == sale.energy_ckwh - 1_000
+    assert after.balance_fen == money_for_energy(after.remaining_ckwh, after.price_e4)
+    report = cashier.x_report()
+    assert report is not None
+    assert audit_ok(world)
+
+
+def test_a_top_up_closes_a_tripped_room_by_itself(networked):
+    world, sim, address = networked
+    cashier = world.login("zhang")
+    cashier.open_shift(float_fen=50_000)
+    cashier.switch_meter(account_no=DORM, command="trip", reason="欠费", approval=world.approval("li"))
+    cashier.read_meter(account_no=DORM)
+    assert sim.meter(address).relay_closed is False
+    cashier.top_up_networked(account_no=DORM, amount_fen=2_000, tendered_fen=2_000)
+    assert sim.meter(address).relay_closed is True
+    closes = [s for s in cashier.meter_switches(account_no=DORM) if s.command == "close"]
+    assert [(c.outcome, c.approval_id, c.reason) for c in closes] == [("done", None, "充值后自动合闸")]
+    assert audit_ok(world)
+
+
+def test_no_auto_close_when_the_rule_is_off(networked):
+    world, sim, address = networked
+    set_setting(world, "meter_bus.auto_close", False)
+    cashier = world.login("zhang")
+    cashier.open_shift(float_fen=50_000)
+    cashier.switch_meter(account_no=DORM, command="trip", reason="欠费", approval=world.approval("li"))
+    cashier.read_meter(account_no=DORM)
+    cashier.top_up_networked(account_no=DORM, amount_fen=2_000, tendered_fen=2_000)
+    assert sim.meter(address).relay_closed is False
