@@ -5052,12 +5052,22 @@ Once submitted the count cannot change; only then are the expected amount and th
     <message>
         <location filename="../pages/networked.py" line="1"/>
         <source>合闸</source>
-        <translation>Closed</translation>
+        <translation>Close</translation>
     </message>
     <message>
         <location filename="../pages/networked.py" line="1"/>
         <source>拉闸</source>
-        <translation>Tripped</translation>
+        <translation>Trip</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>闭合（通电）</source>
+        <translation>Closed (power on)</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>断开（断电）</source>
+        <translation>Open (power off)</translation>
     </message>
     <message>
         <location filename="../pages/networked.py" line="1"/>

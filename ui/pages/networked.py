@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QWidget
 
 from base.money import format_kwh, format_yuan
 from ui.models import Column, RowsModel, kwh_column
@@ -25,7 +25,7 @@ translate = QCoreApplication.translate
 def relay_text(closed: bool | None) -> str:
     if closed is None:
         return ""
-    return translate("Networked", "合闸") if closed else translate("Networked", "拉闸")
+    return translate("Networked", "闭合（通电）") if closed else translate("Networked", "断开（断电）")
 
 
 def outcome_text(outcome: str) -> str:
@@ -68,7 +68,9 @@ def switches_model(parent=None) -> RowsModel:
 def _table(model: RowsModel) -> QTableView:
     view = QTableView()
     view.setModel(model)
-    view.horizontalHeader().setStretchLastSection(True)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # no wrapped moments or states
+    header.setStretchLastSection(True)
     view.setMinimumHeight(140)
     return view
 
@@ -171,7 +173,6 @@ class NetworkedPage(Page):
 
     def _show_summary(self, pair: Any) -> None:
         metering, balance = pair
-        self.status.setText("")
         self.summary.setText(translate("Networked", "总线 {0}，表地址 {1}（{2}）；余额 {3} 元（剩余 {4} kWh，已用 {5} kWh）").format(
             metering.bus, metering.address, metering.protocol, format_yuan(balance.balance_fen),
             format_kwh(balance.remaining_ckwh), format_kwh(balance.used_ckwh)))  # fmt: skip
