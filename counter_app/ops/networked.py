@@ -301,9 +301,6 @@ def meter_switches(ctx: OpContext, *, account_no: str, limit: int = 20) -> list[
 class NetworkedOps(SessionArea):
     """Facade mixin (counter_app/session.py)."""
 
-    def read_meter(self, *, account_no: str) -> RemoteReading:
-        return read_meter(self.ctx, account_no=account_no)
-
     def switch_meter(
         self, *, account_no: str, command: str, reason: str, approval: Approval | None = None
     ) -> SwitchRecord:

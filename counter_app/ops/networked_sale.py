@@ -43,7 +43,7 @@ from counter_app.printing import drain_quietly
 from counter_app.results import SaleResult
 from counter_app.roles import SELLING_ROLES
 from db.models import Account, LedgerEntry, RemoteMeterReading
-from db.queries.metering import current_metering
+from db.queries.metering import current_metering, switch_history
 from db.queries.receipts import receipt_counter
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class NetworkedBalance:
     price_e4: int
     balance_fen: int  # remaining priced at the tariff in force (negative when owed)
     last_read_at: datetime | None
-    relay_closed: bool | None  # as last read
+    relay_closed: bool | None  # as last known (a reading, or a switch done since)
 
 
 def _networked_row(s: DbSession, account: Account):  # type: ignore[no-untyped-def]
@@ -94,8 +94,18 @@ def balance_in(ctx: OpContext, s: DbSession, account: Account) -> NetworkedBalan
     fen = money_for_energy(abs(remaining), price)
     return NetworkedBalance(
         account.account_no, row.at, int(credited or 0), used, remaining, price, fen if remaining >= 0 else -fen,
-        last.read_at if last else None, last.relay_closed if last else None,
+        last.read_at if last else None, _relay_now(s, account, last),
     )  # fmt: skip
+
+
+def _relay_now(s: DbSession, account: Account, last: RemoteMeterReading | None) -> bool | None:
+    """The relay as last known: the last reading's, unless a switch done since (or at the same
+    moment: it was sent after the read) says otherwise."""
+    relay = last.relay_closed if last is not None else None
+    for request, answer in switch_history(s, account.id, limit=1):
+        if answer is not None and answer.outcome == "done" and (last is None or answer.at >= last.read_at):
+            relay = request.command == "close"
+    return relay
 
 
 def networked_balance(ctx: OpContext, *, account_no: str) -> NetworkedBalance:
@@ -164,8 +174,38 @@ def _auto_close(ctx: OpContext, balance: NetworkedBalance) -> None:
         log.warning("auto close of %s not done: %s", balance.account_no, exc)
 
 
+def _auto_trip(ctx: OpContext, reading: networked.RemoteReading) -> None:
+    """Trip a room read with power and no balance left, when the rule `meter_bus.auto_trip` is on
+    (off, the default: a trip is a person's, co-signed by a 监督人)."""
+    if reading.outcome != "ok" or reading.relay_closed is not True:
+        return
+    try:
+        with ctx.uow() as s:
+            if not ctx.setting(s, "meter_bus.auto_trip"):
+                return
+            account = get_account(s, reading.account_no)
+            if balance_in(ctx, s, account).balance_fen > 0:
+                return
+            target = networked.target_for(ctx, s, account)
+            request = networked.request_switch(ctx, s, target, "trip", "余额为零自动拉闸", None)
+            request_id = request.id
+        networked.send_switch(ctx, target, request_id)
+    except UserFacingError as exc:  # the reading stands; the request (if any) shows its outcome
+        log.warning("auto trip of %s not done: %s", reading.account_no, exc)
+
+
+def read_meter(ctx: OpContext, *, account_no: str) -> networked.RemoteReading:
+    """A manual read, then the zero-balance rule."""
+    reading = networked.read_meter(ctx, account_no=account_no)
+    _auto_trip(ctx, reading)
+    return reading
+
+
 class NetworkedSaleOps(SessionArea):
     """Facade mixin (counter_app/session.py)."""
+
+    def read_meter(self, *, account_no: str) -> networked.RemoteReading:
+        return read_meter(self.ctx, account_no=account_no)
 
     def top_up_networked(
         self, *, account_no: str, amount_fen: int, tendered_fen: int | None = None, tender: str = "cash",

@@ -252,3 +252,25 @@ def test_no_auto_close_when_the_rule_is_off(networked):
     cashier.read_meter(account_no=DORM)
     cashier.top_up_networked(account_no=DORM, amount_fen=2_000, tendered_fen=2_000)
     assert sim.meter(address).relay_closed is False
+
+
+def test_zero_balance_trips_only_when_the_rule_is_on(networked):
+    world, sim, address = networked
+    cashier = world.login("zhang")
+    cashier.read_meter(account_no=DORM)  # no balance, power on: the rule is off, nothing is sent
+    assert sim.meter(address).relay_closed is True and rows(world, MeterSwitch) == []
+    set_setting(world, "meter_bus.auto_trip", True)
+    cashier.read_meter(account_no=DORM)
+    assert sim.meter(address).relay_closed is False
+    [trip] = cashier.meter_switches(account_no=DORM)
+    assert (trip.command, trip.outcome, trip.approval_id, trip.reason) == (
+        "trip",
+        "done",
+        None,
+        "余额为零自动拉闸",
+    )
+    cashier.open_shift(float_fen=50_000)
+    cashier.top_up_networked(account_no=DORM, amount_fen=2_000, tendered_fen=2_000)  # closes again
+    cashier.read_meter(account_no=DORM)
+    assert sim.meter(address).relay_closed is True and len(cashier.meter_switches(account_no=DORM)) == 2
+    assert audit_ok(world)
