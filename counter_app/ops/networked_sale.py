@@ -30,6 +30,7 @@ from counter_app.ops import card_writes, networked, quota_owed
 from counter_app.ops.area import SessionArea
 from counter_app.ops.common import check_tender, get_account, open_shift_row, require_sellable
 from counter_app.ops.intent_payloads import TopUpPayload
+from counter_app.ops.networked import RemoteReading
 from counter_app.ops.sale_commit import commit_top_up
 from counter_app.ops.sales import (
     _change,
@@ -174,7 +175,7 @@ def _auto_close(ctx: OpContext, balance: NetworkedBalance) -> None:
         log.warning("auto close of %s not done: %s", balance.account_no, exc)
 
 
-def _auto_trip(ctx: OpContext, reading: networked.RemoteReading) -> None:
+def _auto_trip(ctx: OpContext, reading: RemoteReading) -> None:
     """Trip a room read with power and no balance left, when the rule `meter_bus.auto_trip` is on
     (off, the default: a trip is a person's, co-signed by a 监督人)."""
     if reading.outcome != "ok" or reading.relay_closed is not True:
@@ -194,7 +195,7 @@ def _auto_trip(ctx: OpContext, reading: networked.RemoteReading) -> None:
         log.warning("auto trip of %s not done: %s", reading.account_no, exc)
 
 
-def read_meter(ctx: OpContext, *, account_no: str) -> networked.RemoteReading:
+def read_meter(ctx: OpContext, *, account_no: str) -> RemoteReading:
     """A manual read, then the zero-balance rule."""
     reading = networked.read_meter(ctx, account_no=account_no)
     _auto_trip(ctx, reading)
@@ -204,7 +205,7 @@ def read_meter(ctx: OpContext, *, account_no: str) -> networked.RemoteReading:
 class NetworkedSaleOps(SessionArea):
     """Facade mixin (counter_app/session.py)."""
 
-    def read_meter(self, *, account_no: str) -> networked.RemoteReading:
+    def read_meter(self, *, account_no: str) -> RemoteReading:
         return read_meter(self.ctx, account_no=account_no)
 
     def top_up_networked(
