@@ -5,6 +5,7 @@ read of the relay or a person resolves it."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from quotatesting import set_setting
 from base.errors import UserFacingError
 from base.money import money_for_energy
 from counter_app.approval_summary import summarise
-from counter_app.ops.networked import is_simulator_url
+from counter_app.ops.networked import is_simulator_url, read_meter
 from db.models import LedgerEntry, MeterSwitch, RemoteMeterReading
 from hardware.sim.meter_bus import DEFAULT_PASSWORD, SimMeterBus
 
@@ -274,3 +275,13 @@ def test_zero_balance_trips_only_when_the_rule_is_on(networked):
     cashier.read_meter(account_no=DORM)
     assert sim.meter(address).relay_closed is True and len(cashier.meter_switches(account_no=DORM)) == 2
     assert audit_ok(world)
+
+
+def test_a_production_database_refuses_a_simulated_bus(networked):
+    """The same call on a context of a production database (dev_database False): SIMULATION_REFUSED
+    before the bus is opened, and nothing recorded."""
+    world, _, _ = networked
+    session = world.login("zhang")
+    production = dataclasses.replace(session.ctx, dev_database=False)
+    refused("SIMULATION_REFUSED", read_meter, ctx=production, account_no=DORM)
+    assert rows(world, RemoteMeterReading) == []
