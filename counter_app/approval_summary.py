@@ -331,7 +331,26 @@ def _setting(p: Mapping[str, Any]) -> ApprovalSummary:
     ))  # fmt: skip
 
 
+_SWITCH_COMMANDS = {
+    "trip": ("拉闸（断电）", "trip (power off)"),
+    "close": ("合闸（允许送电）", "allow closing (power on)"),
+}
+
+
+def _meter_switch(p: Mapping[str, Any]) -> ApprovalSummary:
+    command = str(p["command"])
+    zh, en = _SWITCH_COMMANDS.get(command, (command, command))
+    return ApprovalSummary("meter.switch", "远程拉闸/合闸", "Remote trip / close", (
+        _line("房间", "Room", p["room"]),
+        _line("账户", "Account", p["account_no"]),
+        _line("命令", "Command", zh, en),
+        _line("总线/表地址", "Bus / address", f"{p['bus']} / {p['address']}"),
+        _line("原因", "Reason", p["reason"]),
+    ))  # fmt: skip
+
+
 _SUMMARISERS: dict[str, Summariser] = {
+    "meter.switch": _meter_switch,
     "quota.approve_batch": _quota_batch,
     "refund_room": _refund,
     "refund_room.manual_reading": _refund,  # the second supervisor signs the same refund

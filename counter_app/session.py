@@ -34,6 +34,8 @@ from counter_app.ops.intents import IntentOps
 from counter_app.ops.lookup import LookupOps
 from counter_app.ops.metering import MeteringOps
 from counter_app.ops.monthly_checks import MonthlyCheckOps
+from counter_app.ops.networked import NetworkedOps
+from counter_app.ops.networked_sale import NetworkedSaleOps
 from counter_app.ops.notices import NoticeOps
 from counter_app.ops.people_admin import PeopleAdminOps
 from counter_app.ops.quota import QuotaOps
@@ -60,6 +62,8 @@ class Session(
     MorningOps,
     AccountHistoryOps,
     MeteringOps,
+    NetworkedOps,
+    NetworkedSaleOps,
     TenderOps,
     MonthlyCheckOps,
     FourPartyOps,

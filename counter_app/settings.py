@@ -185,6 +185,26 @@ def _sign_chain(value: Any) -> list[list[str]]:
 # --- the registry ---------------------------------------------------------------------------------
 
 
+def _bus_ports(value: Any) -> dict[str, str]:
+    """{bus name: port URL} (COM3, /dev/ttyUSB0, socket://10.1.2.3:4001 for a serial server)."""
+    if not isinstance(value, dict):
+        raise ValueError("a mapping of bus name to port URL")
+    out: dict[str, str] = {}
+    for name, url in value.items():
+        if not isinstance(name, str) or not name.strip() or not isinstance(url, str) or not url.strip():
+            raise ValueError(f"bus {name!r}: {url!r}")
+        out[name.strip()] = url.strip()
+    return out
+
+
+def _hex4(value: Any) -> str:
+    """Four bytes as 8 hex digits (a DL/T 645 password: level PA then P0..P2)."""
+    text = str(value).strip().lower()
+    if len(text) != 8 or any(c not in "0123456789abcdef" for c in text):
+        raise ValueError("8 hex digits")
+    return text
+
+
 class _Flags(TypedDict, total=False):
     money_affecting: bool
     security_sensitive: bool
@@ -251,6 +271,12 @@ def _registry() -> dict[str, Setting]:
         Setting("checks.low_divisor", 3, _int(1, 100), "每床用电低于本楼中位数的几分之一列为异常"),
         Setting("checks.high_factor", 3, _int(1, 100), "每床用电高于本楼中位数的几倍列为异常"),
         Setting("checks.holiday_months", [1, 2, 7, 8], _months, "异常检查不计的假期月份"),
+        # Networked meter modules (issue 17): which port each bus is on (a command sent to the wrong
+        # line switches another building's rooms: co-signed), and the rules that switch rooms.
+        Setting("meter_bus.ports", {}, _bus_ports, "远程模块总线端口（总线名 → 串口地址）", **security),
+        Setting("meter_bus.dlt645_password", "02000000", _hex4, "DL/T 645 远程控制密码（PA P0 P1 P2）", **security),
+        Setting("meter_bus.auto_close", True, _bool, "充值后余额为正时自动合闸", **money),
+        Setting("meter_bus.auto_trip", False, _bool, "余额为零时自动拉闸（关闭时拉闸需监督人确认）", **money),
         Setting("centre_name", "能源中心营业室", _text, "中心名称（报表抬头）"),
         # 轮岗 (seed 001:19): "任期不超过二届"; a term is three years at most schools, so 72 months.
         Setting("rotation.max_months", 72, _int(1, 600), "轮岗：同一岗位连续任职最长月数"),

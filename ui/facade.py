@@ -30,7 +30,10 @@ from counter_app.ops.exceptions_list import MorningItem
 from counter_app.ops.finance_lists import PersonRow, PriceRow, SettingRow, SheetRow
 from counter_app.ops.four_party import FourParty, K3Imported
 from counter_app.ops.lookup import AccountRow, RoomRow
+from counter_app.ops.metering import Metering
 from counter_app.ops.monthly_checks import AbnormalRow, LossRow, MeterLine, ReadingsImported
+from counter_app.ops.networked import RemoteReading, SwitchRecord
+from counter_app.ops.networked_sale import NetworkedBalance
 from counter_app.ops.people_admin import KeyRow, WorkstationRow
 from counter_app.ops.receivables import ReceivablesImport
 from counter_app.ops.rotation import PostTerm
@@ -241,6 +244,18 @@ class MonthlyChecksSession(Protocol):
     def four_party(self, *, period: str) -> FourParty: ...
     def sign_four_party(self, *, period: str, figures_sha256: str, note: str | None = None,
                         approval: Approval | None = None) -> FourParty: ...  # fmt: skip
+class NetworkedSession(Protocol):
+    """Networked meter modules (ui/pages/networked.py; docs/api.md "Networked meters")."""
+
+    def metering(self, *, account_no: str) -> Metering: ...
+    def read_meter(self, *, account_no: str) -> RemoteReading: ...
+    def switch_meter(self, *, account_no: str, command: str, reason: str,
+                     approval: Approval | None = None) -> SwitchRecord: ...  # fmt: skip
+    def meter_readings(self, *, account_no: str, limit: int = 20) -> list[RemoteReading]: ...
+    def meter_switches(self, *, account_no: str, limit: int = 20) -> list[SwitchRecord]: ...
+    def networked_balance(self, *, account_no: str) -> NetworkedBalance: ...
+
+
 class PeopleAdminSession(Protocol):
     """People, 监督人, prices, workstations (ui/pages/people.py, prices.py, stations.py)."""
 
@@ -263,7 +278,7 @@ class PeopleAdminSession(Protocol):
 
 class WorkstationSession(
     SaleSession, ShiftSession, IntentSession, AccountSession, RefundSession, ChargeSession, FinanceSession,
-    SettingsSession, TenderSession, MonthlyChecksSession, PeopleAdminSession,  DutiesSession, Protocol,
+    SettingsSession, TenderSession, MonthlyChecksSession, PeopleAdminSession,  DutiesSession, NetworkedSession, Protocol,
 ):  # fmt: skip
     """Everything the workstation's pages call on the logged-in operator's session."""
 

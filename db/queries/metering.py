@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models.accounts import Account
-from db.models.metering import AccountMetering
+from db.models.metering import AccountMetering, MeterSwitch, RemoteMeterReading
 
 
 def current_metering(session: Session, account_id: int) -> AccountMetering | None:
@@ -38,3 +38,53 @@ def networked_accounts(session: Session, *, bus: str | None = None) -> list[tupl
     if bus is not None:
         stmt = stmt.where(AccountMetering.bus == bus)
     return [(a, m) for a, m in session.execute(stmt).tuples()]
+
+
+def recent_readings(session: Session, account_id: int, *, limit: int = 20) -> list[RemoteMeterReading]:
+    """The account's newest readings first."""
+    stmt = (
+        select(RemoteMeterReading)
+        .where(RemoteMeterReading.account_id == account_id)
+        .order_by(RemoteMeterReading.id.desc())
+        .limit(limit)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def _newest_resolutions(session: Session, request_ids: list[int]) -> dict[int, MeterSwitch]:
+    if not request_ids:
+        return {}
+    newest = (
+        select(func.max(MeterSwitch.id))
+        .where(MeterSwitch.resolves_id.in_(request_ids))
+        .group_by(MeterSwitch.resolves_id)
+    )
+    rows = session.execute(select(MeterSwitch).where(MeterSwitch.id.in_(newest))).scalars()
+    return {row.resolves_id: row for row in rows if row.resolves_id is not None}
+
+
+def switch_history(
+    session: Session, account_id: int, *, limit: int = 20
+) -> list[tuple[MeterSwitch, MeterSwitch | None]]:
+    """The account's switch requests, newest first, each with its newest resolution (if any)."""
+    stmt = (
+        select(MeterSwitch)
+        .where(MeterSwitch.account_id == account_id, MeterSwitch.resolves_id.is_(None))
+        .order_by(MeterSwitch.id.desc())
+        .limit(limit)
+    )
+    requests = list(session.execute(stmt).scalars())
+    last = _newest_resolutions(session, [r.id for r in requests])
+    return [(r, last.get(r.id)) for r in requests]
+
+
+def open_switches(session: Session, account_id: int) -> list[MeterSwitch]:
+    """The account's requests whose outcome is still "unknown", oldest first."""
+    stmt = (
+        select(MeterSwitch)
+        .where(MeterSwitch.account_id == account_id, MeterSwitch.resolves_id.is_(None))
+        .order_by(MeterSwitch.id)
+    )
+    requests = list(session.execute(stmt).scalars())
+    last = _newest_resolutions(session, [r.id for r in requests])
+    return [r for r in requests if (last[r.id] if r.id in last else r).outcome == "unknown"]

@@ -5051,4 +5051,182 @@ Once submitted the count cannot change; only then are the expected amount and th
         <translation>Phone call</translation>
     </message>
 </context>
+<context>
+    <name>Networked</name>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>合闸</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>拉闸</source>
+        <translation>Trip</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>闭合（通电）</source>
+        <translation>Closed (power on)</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>断开（断电）</source>
+        <translation>Open (power off)</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>正常</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>无应答</source>
+        <translation>No answer</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>已执行</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>未执行</source>
+        <translation>Not done</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>结果未知</source>
+        <translation>Outcome unknown</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>抄表时间</source>
+        <translation>Read at</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>读数 kWh</source>
+        <translation>Reading kWh</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>继电器</source>
+        <translation>Relay</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>方式</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>手动</source>
+        <translation>Manual</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>定时</source>
+        <translation>Scheduled</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>命令</source>
+        <translation>Command</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>说明</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>远程抄表</source>
+        <translation>Networked meters</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>最近抄表：</source>
+        <translation>Latest readings:</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>拉闸/合闸记录：</source>
+        <translation>Trip / close history:</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>拉闸/合闸</source>
+        <translation>Trip / close</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>拉闸（断电）</source>
+        <translation>Trip (power off)</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>合闸（允许送电）</source>
+        <translation>Allow closing (power on)</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>{0}：{1}</source>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>发送（需监督人签字）</source>
+        <translation>Send (supervisor signs)</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>账户号</source>
+        <translation>Account no.</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>查看</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>抄表</source>
+        <translation>Read meter</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>账户</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>读数 {0} kWh，{1}</source>
+        <translation>Reading {0} kWh, {1}</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>电表无应答</source>
+        <translation>The meter did not answer</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>总线 {0}，表地址 {1}（{2}）；余额 {3} 元（剩余 {4} kWh，已用 {5} kWh）</source>
+        <translation>Bus {0}, address {1} ({2}); balance {3} yuan ({4} kWh left, {5} kWh used)</translation>
+    </message>
+</context>
 </TS>

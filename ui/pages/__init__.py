@@ -33,6 +33,7 @@ PAGES = {
     "people": ("ui.pages.people", "PeoplePage"),
     "prices": ("ui.pages.prices", "PricesPage"),
     "stations": ("ui.pages.stations", "StationsPage"),
+    "networked": ("ui.pages.networked", "NetworkedPage"),  # 远程抄表 (issue 17), after every earlier key
 }
 
 
