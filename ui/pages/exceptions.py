@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTableView, QWidget
 
-from ui import i18n
+from ui import i18n, style
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.models import Column, RowsModel, intents_model, what_to_do
 from ui.ops import FacadeOp, error_text
@@ -133,7 +133,7 @@ class ExceptionsPage(Page):
         self.add(self.morning_note)
         self.morning_view = self.add(_table(self.morning))
         self.queued_view = self.add(_table(self.queued))
-        self.approve_button = QPushButton(translate("Exceptions", "确认所选排队操作（监督人签字）"))
+        self.approve_button = style.primary(QPushButton(translate("Exceptions", "确认所选排队操作（监督人签字）")))
         self.approve_button.clicked.connect(self.approve_selected)
         self.approve_result = note("")
         self.add(self.approve_button)

@@ -23,6 +23,7 @@ from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.form import ActionForm, Spec, note
 from ui.pages.month import previous_period
+from ui.style import OK_STYLE
 from ui.widgets import ERROR_STYLE, info_label
 
 translate = QCoreApplication.translate
@@ -213,7 +214,7 @@ class MonthlyChecksPage(Page):
         ).failure(self._fail).run()
 
     def _ok(self, text: str) -> None:
-        self.status.setStyleSheet("color: #1b5e20;")
+        self.status.setStyleSheet(OK_STYLE)
         self.status.setText(text)
 
     def _fail(self, exc: BaseException) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QPushButton, QVBoxLayout, QWidget
 
 from ui.ops import FacadeOp, error_text
 from ui.pages.form import ActionForm, Spec, note
+from ui.style import OK_STYLE
 from ui.widgets import ERROR_STYLE, Field, info_label
 
 translate = QCoreApplication.translate
@@ -144,7 +145,7 @@ class ClearanceTab(QWidget):
         self.found = found
         self.save_button.setEnabled(bool(found.cleared))
         if found.cleared:
-            self.result.setStyleSheet("color: #1b5e20;")
+            self.result.setStyleSheet(OK_STYLE)
             self.result.setText(translate("Refund", "{0}：已结清，可开具结清证明").format(found.account_no))
             return
         self.result.setStyleSheet(ERROR_STYLE)
@@ -163,7 +164,7 @@ class ClearanceTab(QWidget):
                                self._saved, self._failed)  # fmt: skip
 
     def _saved(self, path: str) -> None:
-        self.result.setStyleSheet("color: #1b5e20;")
+        self.result.setStyleSheet(OK_STYLE)
         self.result.setText(translate("Refund", "已保存：{0}").format(path))
 
     def _failed(self, exc: BaseException) -> None:

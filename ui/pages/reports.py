@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from base.money import format_kwh, format_price, format_yuan
 from counter_app.settlement.months import period_days, period_of
+from ui import style
 from ui.models import Column, RowsModel
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
@@ -181,7 +182,7 @@ class ReportsPage(Page):
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-        self.preview_button = QPushButton(translate("Reports", "预览"))
+        self.preview_button = style.primary(QPushButton(translate("Reports", "预览")))
         self.preview_button.setDefault(True)
         self.preview_button.clicked.connect(self.preview)
         grid.addWidget(info_label(translate("Reports", "报表")), 0, 0)

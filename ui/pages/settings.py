@@ -29,12 +29,13 @@ from PySide6.QtWidgets import (
 from base.errors import UserFacingError
 from base.money import format_price
 from counter_app.setting_units import parsed_value, shown_value, shown_with_unit, unit_of
-from ui import i18n
+from ui import i18n, style
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.models import Column, RowsModel, class_text
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.form import note
+from ui.style import OK_STYLE
 from ui.times import shown_time
 from ui.widgets import ERROR_STYLE, Field, info_label, money
 
@@ -272,7 +273,7 @@ class SettingsPage(Page):
         value_row = QHBoxLayout()
         value_row.addWidget(self.value, 1)
         value_row.addWidget(self.unit)
-        save = QPushButton(translate("Settings", "保存"))
+        save = style.primary(QPushButton(translate("Settings", "保存")))
         save.clicked.connect(lambda: self.save())
         buttons = QHBoxLayout()
         buttons.addWidget(save)
@@ -391,7 +392,7 @@ class SettingsPage(Page):
         return ApprovalDialog.ask(self, request, self.ctx.approval_factory, problem)
 
     def _saved(self, key: str) -> None:
-        self.result.setStyleSheet("color: #1b5e20;")
+        self.result.setStyleSheet(OK_STYLE)
         self.result.setText(translate("Settings", "已保存 {0}").format(key))
         self.refresh()
 

@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from receipts.pdf_pages import page_pngs as pdf_page_pngs
+from ui import style
 from ui.models import Column, RowsModel, yuan_column
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.register_export import export_register
+from ui.style import OK_STYLE
 from ui.times import shown_time
 from ui.widgets import ERROR_STYLE, Field, info_label
 
@@ -149,7 +151,7 @@ class SheetsPage(Page):
         self.signatures = info_label(translate("Sheets", "请在上表选择交账单"))
         self.voucher = Field(translate("Sheets", "凭证号（财务签收时填写）"))
         self.voucher.setVisible("finance" in self.ctx.roles)
-        self.sign_button = QPushButton(translate("Sheets", "本人签字（{0}）").format(self.ctx.operator_name))
+        self.sign_button = style.primary(QPushButton(translate("Sheets", "本人签字（{0}）").format(self.ctx.operator_name)))
         self.sign_button.clicked.connect(self.sign)
         self.view_button = QPushButton(translate("Sheets", "查看交账单"))
         self.view_button.clicked.connect(self.show_pdf)
@@ -257,7 +259,7 @@ class SheetsPage(Page):
 
     def _signed(self, info: Any) -> None:
         self._show_info(info)
-        self.result.setStyleSheet("color: #1b5e20;")
+        self.result.setStyleSheet(OK_STYLE)
         done = info.signatures[-1][0] if info.signatures else ""
         self.result.setText(translate("Sheets", "已签字：{0}").format(done))
         self.voucher.set_text("")
