@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractButton, QApplication, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QHBoxLayout, QHeaderView, QTableView, QWidget
 
 # --- palette -------------------------------------------------------------------------------------------
 PRIMARY = "#1f5fa8"  # the one colour of the action that moves the work on
@@ -96,14 +96,15 @@ QGroupBox {{
 QGroupBox::title {{ subcontrol-origin: margin; left: {SPACE_M}px; padding: 0 {SPACE_XS}px; color: {TEXT}; }}
 QGroupBox QLabel, QGroupBox QLineEdit, QGroupBox QComboBox, QGroupBox QPushButton,
 QGroupBox QCheckBox, QGroupBox QTableView {{ font-weight: normal; }}
-QLineEdit, QComboBox, QSpinBox, QDateEdit, QPlainTextEdit, QTextEdit {{
+QLineEdit, QPlainTextEdit, QTextEdit {{
     background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 4px; padding: 3px 6px;
     selection-background-color: {SELECTION}; selection-color: {TEXT};
 }}
-QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDateEdit:focus, QPlainTextEdit:focus {{
+QLineEdit:focus, QPlainTextEdit:focus {{
     border: 1px solid {PRIMARY};
 }}
-QLineEdit:disabled, QComboBox:disabled {{ background: {WINDOW}; color: {MUTED}; }}
+QSpinBox {{ max-width: 180px; }}
+QLineEdit:disabled {{ background: {WINDOW}; color: {MUTED}; }}
 QPushButton {{
     background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 4px;
     padding: 5px 14px; min-width: {BUTTON_MIN_WIDTH - 28}px;
@@ -231,3 +232,15 @@ def fit_to_screen(window: QWidget, preferred: tuple[int, int] = (1366, 728)) -> 
     height = min(free.height(), max(preferred[1], min(1000, free.height())))
     window.resize(width, height)
     window.move(free.x() + (free.width() - width) // 2, free.y() + (free.height() - height) // 2)
+
+
+def left(*widgets: QWidget) -> QWidget:
+    """`widgets` in a row on the left, as wide as their words: a button that is not a full-width bar."""
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(SPACE_S)
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return holder

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGroupBox, QPushButton, QTableView, QVBoxLayout
 
 from base.errors import InputInvalid
 from base.money import format_yuan
+from ui import style
 from ui.models import Column, RowsModel, yuan_column
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
@@ -125,7 +126,7 @@ class DepositsPage(Page):
         refresh = QPushButton(translate("Deposits", "刷新"))
         refresh.clicked.connect(self.refresh)
         self.late_note = info_label()
-        column.addWidget(refresh)
+        column.addWidget(style.left(refresh))
         column.addWidget(self.late_view)
         column.addWidget(self.late_note)
         self.checks = bool(CHECKING_ROLES & self.ctx.roles)

@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QGroupBox, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from ui import style
 from ui.models import Column, RowsModel, yuan_column
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
@@ -305,7 +306,7 @@ class DutiesPage(Page):
         column.addWidget(_table(self.terms))
         refresh = QPushButton(translate("Duties", "刷新"))
         refresh.clicked.connect(self.refresh)
-        column.addWidget(refresh)
+        column.addWidget(style.left(refresh))
         return box
 
     # --- refresh -------------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ class ExceptionsPage(Page):
         self.approve_button = style.primary(QPushButton(translate("Exceptions", "确认所选排队操作（监督人签字）")))
         self.approve_button.clicked.connect(self.approve_selected)
         self.approve_result = note("")
-        self.add(self.approve_button)
+        self.add(style.left(self.approve_button))
         self.add(self.approve_result)
         self.finish()
 

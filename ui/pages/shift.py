@@ -183,7 +183,7 @@ class ShiftPage(Page):
         self.declare_button = style.primary(QPushButton(translate("Shift", "提交清点（提交后不能更改）")))
         self.declare_button.clicked.connect(lambda: self.declare())
         form.addRow(translate("Shift", "本人清点合计"), self.counted_label)
-        form.addRow(self.declare_button)
+        form.addRow(style.left(self.declare_button))
         return box
 
     def _difference_box(self) -> QGroupBox:
@@ -198,7 +198,7 @@ class ShiftPage(Page):
         self.close_button.clicked.connect(lambda: self.close_shift())
         form.addRow(self.comparison)
         form.addRow(self.reason_label, self.reason)
-        form.addRow(self.close_button)
+        form.addRow(style.left(self.close_button))
         box.hide()  # nothing of step 2 before the count is committed
         return box
 

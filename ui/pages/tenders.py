@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QGroupBox, QPushButton, QTableView, QVBoxLayout
 
 from base.money import format_yuan
+from ui import style
 from ui.models import Column, RowsModel, yuan_column
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
@@ -163,7 +164,7 @@ class TendersPage(Page):
         refresh = QPushButton(translate("Tenders", "刷新"))
         refresh.clicked.connect(self.refresh)
         self.matches_note = info_label()
-        column.addWidget(refresh)
+        column.addWidget(style.left(refresh))
         column.addWidget(self.matches_view)
         column.addWidget(self.matches_note)
         return box
