@@ -19,7 +19,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractButton, QApplication, QHBoxLayout, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QStyle,
+    QTableView,
+    QWidget,
+)
 
 # --- palette -------------------------------------------------------------------------------------------
 PRIMARY = "#1f5fa8"  # the one colour of the action that moves the work on
@@ -244,3 +252,17 @@ def left(*widgets: QWidget) -> QWidget:
         row.addWidget(widget)
     row.addStretch(1)
     return holder
+
+
+ICONS = {
+    "refresh": QStyle.StandardPixmap.SP_BrowserReload,
+    "save": QStyle.StandardPixmap.SP_DialogSaveButton,
+    "open": QStyle.StandardPixmap.SP_DialogOpenButton,
+    "view": QStyle.StandardPixmap.SP_FileDialogContentsView,
+}
+
+
+def with_icon(button: QAbstractButton, kind: str) -> QAbstractButton:
+    """An icon where it helps the eye find a repeated action (refresh, save a file, open a file)."""
+    button.setIcon(button.style().standardIcon(ICONS[kind]))
+    return button

@@ -123,7 +123,7 @@ class DepositsPage(Page):
         self.late_view.setModel(self.late)
         self.late_view.verticalHeader().hide()
         self.late_view.setMinimumHeight(150)
-        refresh = QPushButton(translate("Deposits", "刷新"))
+        refresh = style.with_icon(QPushButton(translate("Deposits", "刷新")), "refresh")
         refresh.clicked.connect(self.refresh)
         self.late_note = info_label()
         column.addWidget(style.left(refresh))

@@ -304,7 +304,7 @@ class DutiesPage(Page):
         box = QGroupBox(translate("Duties", "轮岗：岗位任职"))
         column = QVBoxLayout(box)
         column.addWidget(_table(self.terms))
-        refresh = QPushButton(translate("Duties", "刷新"))
+        refresh = style.with_icon(QPushButton(translate("Duties", "刷新")), "refresh")
         refresh.clicked.connect(self.refresh)
         column.addWidget(style.left(refresh))
         return box

@@ -125,7 +125,7 @@ class TendersPage(Page):
             self._shown,
             button=translate("Tenders", "核对（不记录）"),
         )
-        browse = QPushButton(translate("Tenders", "选择文件…"))
+        browse = style.with_icon(QPushButton(translate("Tenders", "选择文件…")), "open")
         browse.clicked.connect(self._browse)
         self.check.layout().insertWidget(1, browse)
         self.record = RecordForm(ctx, self.check, self._recorded)
@@ -161,7 +161,7 @@ class TendersPage(Page):
         self.matches_view.verticalHeader().hide()
         self.matches_view.setMinimumHeight(120)
         self.matches_view.resizeColumnsToContents()  # headers whole before the first refresh
-        refresh = QPushButton(translate("Tenders", "刷新"))
+        refresh = style.with_icon(QPushButton(translate("Tenders", "刷新")), "refresh")
         refresh.clicked.connect(self.refresh)
         self.matches_note = info_label()
         column.addWidget(style.left(refresh))
