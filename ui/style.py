@@ -63,6 +63,7 @@ VERDICT_PX = 34  # 真票 / 不是真票
 # --- spacing (px) --------------------------------------------------------------------------------------
 SPACE_XS, SPACE_S, SPACE_M, SPACE_L = 4, 8, 12, 16
 BUTTON_MIN_WIDTH = 96
+COLUMN_MAX_PX = 420  # a table column fitted to a long text stops here (the last one stretches)
 
 # --- the states a label takes at run time (its own sheet: these override the application's) ----------
 ERROR_STYLE = f"color: {ERROR};"
@@ -194,15 +195,24 @@ def tidy_table(view: QTableView) -> None:
     header = view.horizontalHeader()
     header.setStretchLastSection(True)
     header.setMinimumSectionSize(48)
-    header.setMaximumSectionSize(420)
     header.setResizeContentsPrecision(200)  # a long report is sampled, not measured row by row
     if header.sectionResizeMode(0) == QHeaderView.ResizeMode.Interactive:
         _fit_on_change(view)
 
 
+def fit_columns(view: QTableView, widest: int = COLUMN_MAX_PX) -> None:
+    """Columns as wide as their contents, none but the (stretched) last wider than `widest`.
+    (Not QHeaderView.setMaximumSectionSize: that would stop the last column stretching.)"""
+    view.resizeColumnsToContents()
+    header = view.horizontalHeader()
+    for column in range(max(header.count() - 1, 0)):
+        if header.sectionSize(column) > widest:
+            header.resizeSection(column, widest)
+
+
 def _fit_on_change(view: QTableView) -> None:
     fit = QTimer(view, singleShot=True, interval=0)
-    fit.timeout.connect(view.resizeColumnsToContents)
+    fit.timeout.connect(lambda: fit_columns(view))
     hooked: list[object] = []
 
     def hook() -> None:
