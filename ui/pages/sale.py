@@ -86,9 +86,13 @@ class SalePage(Page):
         form.addRow(translate("Sale", "找零"), self.change_label)
         left = QWidget()
         left.setLayout(form)
+        # On a large screen the form keeps a readable width instead of stretching across it.
+        left.setMaximumWidth(640)
+        self.panel.setMaximumWidth(620)
         row = QHBoxLayout()
         row.addWidget(left, 3)
         row.addWidget(self.panel, 2)
+        row.addStretch(0)
         holder = QWidget()
         holder.setLayout(row)
         self.add(holder)
