@@ -126,10 +126,12 @@ class ActionForm(QGroupBox):
             for value, shown in spec.choices:
                 combo.addItem(shown, value)
             self.choices[spec.name] = combo
+            combo.setMaximumWidth(style.FIELD_MAX_PX)
             return combo
         hint = {"yuan": translate("Form", "元"), "kwh": "kWh", "date": "YYYY-MM-DD"}.get(spec.kind, "")
         field = Field(hint)
         field.edit.returnPressed.connect(self.submit)
+        field.setMaximumWidth(style.FIELD_MAX_PX)  # a readable line on 1920×1080, not the screen's width
         self.fields[spec.name] = field
         return field
 
