@@ -64,7 +64,7 @@ VERDICT_PX = 34  # 真票 / 不是真票
 SPACE_XS, SPACE_S, SPACE_M, SPACE_L = 4, 8, 12, 16
 BUTTON_MIN_WIDTH = 96
 FIELD_MAX_PX = 560  # an input never wider than this
-COLUMN_MAX_PX = 420  # a table column fitted to a long text stops here (the last one stretches)
+COLUMN_MAX_PX = 360  # a table column fitted to a long text stops here (the last one stretches)
 
 # --- the states a label takes at run time (its own sheet: these override the application's) ----------
 ERROR_STYLE = f"color: {ERROR};"
