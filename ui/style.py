@@ -45,6 +45,7 @@ HEADER = "#e8ecf1"
 OK = "#1b6e34"
 OK_BG = "#1b7f3b"
 WARNING = "#9a5b00"
+WARNING_STRONG = "#b35c00"  # amber as a background under white text (a voided receipt)
 WARNING_BG = "#fff3cd"
 WARNING_TEXT = "#5d4200"
 ERROR = "#b00020"
@@ -89,14 +90,14 @@ SIMULATED_BANNER_STYLE = banner(SIMULATED)
 ERROR_BANNER_STYLE = banner(ERROR, 18, 8)
 WORKING_BANNER_STYLE = banner(WARNING_BG, 15, 6, WARNING_TEXT)
 VERDICT_OK_STYLE = banner(OK_BG, VERDICT_PX, 14)
-VERDICT_WARNING_STYLE = banner("#b35c00", VERDICT_PX, 14)
+VERDICT_WARNING_STYLE = banner(WARNING_STRONG, VERDICT_PX, 14)
 VERDICT_ERROR_STYLE = banner(ERROR, VERDICT_PX, 14)
 
 
 def style_sheet() -> str:
     """The application's one sheet."""
     return f"""
-QMainWindow, QDialog {{ background: {WINDOW}; }}
+QMainWindow, QDialog, LoginWindow {{ background: {WINDOW}; }}
 QWidget {{ color: {TEXT}; }}
 QLabel {{ background: transparent; }}
 QGroupBox {{
