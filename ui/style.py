@@ -205,11 +205,13 @@ def tidy_table(view: QTableView) -> None:
 def fit_columns(view: QTableView, widest: int = COLUMN_MAX_PX) -> None:
     """Columns as wide as their contents, none but the (stretched) last wider than `widest`.
     (Not QHeaderView.setMaximumSectionSize: that would stop the last column stretching.)"""
-    view.resizeColumnsToContents()
     header = view.horizontalHeader()
     for column in range(max(header.count() - 1, 0)):
+        view.resizeColumnToContents(column)
         if header.sectionSize(column) > widest:
             header.resizeSection(column, widest)
+    header.setStretchLastSection(False)  # re-assert: the last column takes the rest of the width
+    header.setStretchLastSection(True)
 
 
 def _fit_on_change(view: QTableView) -> None:
