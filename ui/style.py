@@ -206,12 +206,14 @@ def fit_columns(view: QTableView, widest: int = COLUMN_MAX_PX) -> None:
     """Columns as wide as their contents, none but the (stretched) last wider than `widest`.
     (Not QHeaderView.setMaximumSectionSize: that would stop the last column stretching.)"""
     header = view.horizontalHeader()
-    for column in range(max(header.count() - 1, 0)):
-        view.resizeColumnToContents(column)
+    view.resizeColumnsToContents()
+    last = header.count() - 1
+    for column in range(max(last, 0)):
         if header.sectionSize(column) > widest:
             header.resizeSection(column, widest)
-    header.setStretchLastSection(False)  # re-assert: the last column takes the rest of the width
-    header.setStretchLastSection(True)
+    if last >= 0:  # the last takes what is left (a fit sets it to its contents until the next resize)
+        others = sum(header.sectionSize(column) for column in range(last))
+        header.resizeSection(last, max(header.sectionSize(last), view.viewport().width() - others))
 
 
 def _fit_on_change(view: QTableView) -> None:

@@ -146,7 +146,7 @@ class DepositsPage(Page):
 
     def _listed(self, rows: list[Any]) -> None:
         self.late.set_rows(rows)
-        self.late_view.resizeColumnsToContents()
+        style.fit_columns(self.late_view)
         self.late_note.setStyleSheet("")
         self.late_note.setText(
             translate("Deposits", "共 {0} 个班次迟缴或未缴").format(len(rows))

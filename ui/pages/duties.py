@@ -44,8 +44,8 @@ def _table(model: RowsModel, height: int = 140) -> QTableView:
     view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
     view.setMinimumHeight(height)
-    view.resizeColumnsToContents()  # the headers, before any row
-    model.modelReset.connect(view.resizeColumnsToContents)  # a long question or label is read whole
+    style.fit_columns(view)  # the headers, before any row
+    model.modelReset.connect(lambda: style.fit_columns(view))  # a long question or label is read whole
     return view
 
 

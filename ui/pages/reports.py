@@ -247,7 +247,7 @@ class ReportsPage(Page):
         self.table_data = table
         self.model = table_model(table, self)
         self.view.setModel(self.model)
-        self.view.resizeColumnsToContents()
+        style.fit_columns(self.view)
         self.header.setText("\n".join([table.title, *table.header_lines]))
         self.status.setText(translate("Reports", "共 {0} 行").format(len(table.rows)))
         if table.chart is not None:

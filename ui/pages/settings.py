@@ -322,7 +322,7 @@ class SettingsPage(Page):
         keep = self.key.text()
         for model, rows in zip((self.settings, self.prices, self.people), lists, strict=True):
             model.set_rows(rows)
-        self.settings_view.resizeColumnsToContents()
+        style.fit_columns(self.settings_view)
         # A long key, description or pattern must not push the value and 修改 off-screen at 1366×728
         # (selecting the row shows the whole key and value in the form below).
         for column, widest in enumerate(COLUMN_CAPS):

@@ -201,7 +201,7 @@ class SheetsPage(Page):
 
     def _listed(self, rows: list[Any], keep: str | None) -> None:
         self.model.set_rows(rows)
-        self.view.resizeColumnsToContents()
+        style.fit_columns(self.view)
         numbers = [r.sheet_no for r in rows]
         if keep in numbers:
             self.view.selectRow(numbers.index(keep))

@@ -148,7 +148,7 @@ class TendersPage(Page):
         self.differences_view.setModel(self.differences)
         self.differences_view.verticalHeader().hide()
         self.differences_view.setMinimumHeight(150)
-        self.differences_view.resizeColumnsToContents()
+        style.fit_columns(self.differences_view)
         column.addWidget(self.differences_view)
         return box
 
@@ -160,7 +160,7 @@ class TendersPage(Page):
         self.matches_view.setModel(self.matches)
         self.matches_view.verticalHeader().hide()
         self.matches_view.setMinimumHeight(120)
-        self.matches_view.resizeColumnsToContents()  # headers whole before the first refresh
+        style.fit_columns(self.matches_view)  # headers whole before the first refresh
         refresh = style.with_icon(QPushButton(translate("Tenders", "刷新")), "refresh")
         refresh.clicked.connect(self.refresh)
         self.matches_note = info_label()
@@ -171,7 +171,7 @@ class TendersPage(Page):
 
     def _shown(self, result: Any) -> str:
         self.differences.set_rows(list(result.differences))
-        self.differences_view.resizeColumnsToContents()
+        style.fit_columns(self.differences_view)
         return match_text(result)
 
     def _recorded(self, result: Any) -> str:
@@ -187,7 +187,7 @@ class TendersPage(Page):
 
     def _listed(self, rows: list[Any]) -> None:
         self.matches.set_rows(rows)
-        self.matches_view.resizeColumnsToContents()
+        style.fit_columns(self.matches_view)
         self.matches_note.setStyleSheet("")
         self.matches_note.setText(translate("Tenders", "共 {0} 份").format(len(rows)))
 
