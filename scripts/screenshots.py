@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from base.clock import BUSINESS_TZ  # noqa: E402
 from counter_app.api import Approval, open_counter  # noqa: E402
 from counter_app.demo import PASSWORD, prepare_demo  # noqa: E402
-from ui import i18n  # noqa: E402
+from ui import i18n, style  # noqa: E402
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest  # noqa: E402
 from ui.context import Workstation  # noqa: E402
 from ui.facade import login_with_roles  # noqa: E402
@@ -105,6 +105,7 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
+    style.apply(app)  # as ui/app.py does
     suffix = "" if i18n.install(app, args.lang) == "zh_CN" else "_en"
     with tempfile.TemporaryDirectory() as tmp:
         counter = open_demo(Path(args.demo_dir or tmp))

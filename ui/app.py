@@ -16,7 +16,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtWidgets import QApplication
 
-from ui import i18n
+from ui import i18n, style
 from ui.context import Workstation
 from ui.facade import Counter, WorkstationSession
 from ui.login import LoginWindow
@@ -31,6 +31,7 @@ class WorkstationApp:
         self, app: QApplication, counter: Counter, approval_factory: Callable[..., Any] | None = None
     ) -> None:
         self.app, self.counter, self.approval_factory = app, counter, approval_factory
+        style.apply(app)  # the one look (ui/style.py), before the first window
         self.login: LoginWindow | None = None
         self.window: MainWindow | None = None
         self.ctx: Workstation | None = None
@@ -91,7 +92,7 @@ class WorkstationApp:
         self.window = MainWindow(self.ctx)
         self.window.language_change_requested.connect(self.change_language)
         self.window.logged_out.connect(self.log_out)
-        self.window.resize(1280, 760)
+        style.fit_to_screen(self.window)  # 1366×768 less a taskbar fits; larger screens get more
         self.window.show()
 
     def change_language(self, lang: str) -> None:

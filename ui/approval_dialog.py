@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from base.money import format_kwh
 from counter_app.approval_summary import ApprovalPreview, ApprovalSummary
+from ui import style
 from ui.context import default_approval_factory
 from ui.i18n import current_language
 from ui.widgets import colon, money
@@ -178,6 +179,7 @@ class ApprovalDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        style.primary(buttons.button(QDialogButtonBox.StandardButton.Ok))  # signing is the action here
         buttons.accepted.connect(self.try_accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

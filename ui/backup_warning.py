@@ -14,13 +14,14 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
+from ui import style
 from ui.ops import FacadeOp, current_runner, runner
 from ui.times import shown_time
 
 translate = QCoreApplication.translate
 BACKUP_ROLES = frozenset({"head", "assistant", "admin"})
 CHECK_MS = 10 * 60 * 1000
-STYLE = "background: #b00020; color: white; font-weight: bold; padding: 1px 8px;"
+STYLE = style.banner(style.ERROR, style.BASE_PX, 1) + " padding: 1px 8px;"
 
 
 def backup_warning_text(status: Any) -> str | None:

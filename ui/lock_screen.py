@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from base.errors import UserFacingError
+from ui import style
 from ui.facade import login_with_roles, session_name, session_roles
 from ui.login import login_error_text, message_label
 from ui.ops import FacadeOp
@@ -41,7 +42,7 @@ class LockScreen(QWidget):
         self.name.set_text(operator)
         self.password = Field(translate("Lock", "密码"), password=True)
         self.message = message_label()
-        unlock = QPushButton(translate("Lock", "解锁"))
+        unlock = style.primary(QPushButton(translate("Lock", "解锁")))
         by_supervisor = QPushButton(translate("Lock", "监督人解锁（仅用于结班/交班）"))
         unlock.clicked.connect(self.unlock)
         by_supervisor.clicked.connect(self.unlock_as_supervisor)

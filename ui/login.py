@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from base.errors import UserFacingError
 from base.money import parse_yuan
+from ui import style
 from ui.facade import is_simulated, login_with_roles, session_role
 from ui.ops import FacadeOp, error_text
 from ui.status import simulated_banner
@@ -115,7 +116,7 @@ class LoginWindow(QWidget):
         self.name = Field(translate("Login", "工号或姓名"))
         self.password = Field(translate("Login", "密码"), password=True)
         self.message = message_label()
-        self.login_button = QPushButton(translate("Login", "登录"))
+        self.login_button = style.primary(QPushButton(translate("Login", "登录")))
         self.check_status = QLabel()  # the start's check of the database and keys (see __init__)
         self.check_status.setWordWrap(True)
         form.addRow(translate("Login", "工号或姓名"), self.name)
@@ -137,7 +138,7 @@ class LoginWindow(QWidget):
         self.supervisor = Field(translate("Login", "本班监督人（可空）"))
         self.shift_message = QLabel()
         self.shift_message.setWordWrap(True)
-        open_button = QPushButton(translate("Login", "开班"))
+        open_button = style.primary(QPushButton(translate("Login", "开班")))
         continue_button = QPushButton(translate("Login", "继续本人已开的班次"))
         form.addRow(QLabel(translate("Login", "先开班：清点备用金后输入金额")))
         form.addRow(translate("Login", "备用金"), self.float_field)

@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
     # --- layout ----------------------------------------------------------------------------------
     def _work_area(self, keys: list[str]) -> QWidget:
         self.nav = QListWidget()
-        self.nav.setStyleSheet("font-size: 15px;")
+        self.nav.setObjectName("pageList")  # styled by ui/style.py (15 px, dark rail)
         # Never a sideways scroll bar: as wide as the longest entry (within bounds), elided beyond.
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav.setTextElideMode(Qt.TextElideMode.ElideRight)

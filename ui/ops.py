@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from base.errors import UserFacingError
 from counter_app.logs import explain
-from ui import i18n
+from ui import i18n, style
 from ui.next_steps import with_next_step
 
 log = logging.getLogger(__name__)
@@ -208,7 +208,7 @@ def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
     box.setWindowTitle(translate("Ops", "提示"))
     box.setText(error_text(exc))
     if code_note(exc):
-        box.setInformativeText(f"<small style='color:#666'>{code_note(exc)}</small>")
+        box.setInformativeText(f"<small style='color:{style.MUTED}'>{code_note(exc)}</small>")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from ui import style
 from ui.facade import DeviceState, DeviceStatus
 from ui.ops import FacadeOp, FacadeRunner, current_runner
 
@@ -25,9 +26,7 @@ def simulated_banner() -> QLabel:
     banner = QLabel(translate("Status", "演示 / SIMULATED —— 模拟设备，不是真实售电"))
     banner.setObjectName("simulatedBanner")
     banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    banner.setStyleSheet(
-        "background: #c62828; color: white; font-weight: bold; font-size: 16px; padding: 4px;"
-    )
+    banner.setStyleSheet(style.SIMULATED_BANNER_STYLE)  # its own colour: red means an error
     return banner
 
 
@@ -37,7 +36,7 @@ class BusyIndicator(QLabel):
     def __init__(self, runner: FacadeRunner, parent: QWidget | None = None) -> None:
         super().__init__(translate("Status", "⏳ 正在处理，请稍候…"), parent)
         self.setObjectName("busyIndicator")
-        self.setStyleSheet("color: #0d47a1; font-weight: bold;")
+        self.setStyleSheet(style.INFO_STYLE)
         self.hide()
         runner.busy_changed.connect(self.setVisible)
 
@@ -171,8 +170,8 @@ class PrinterBanner(QLabel):
     until the fault is gone and the queue is empty (issue 14 §3: paper out was only small text)."""
 
     STYLES = {
-        "error": "background: #b00020; color: white; font-weight: bold; font-size: 18px; padding: 8px;",
-        "working": "background: #fff3cd; color: #5d4200; font-weight: bold; font-size: 15px; padding: 6px;",
+        "error": style.ERROR_BANNER_STYLE,
+        "working": style.WORKING_BANNER_STYLE,
     }
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -242,4 +241,4 @@ class DeviceStatusBar(QStatusBar):
         for key, (text, healthy) in status_text(status).items():
             label = self.labels[key]
             label.setText(text)
-            label.setStyleSheet("" if healthy else "color: #b00020; font-weight: bold;")
+            label.setStyleSheet("" if healthy else style.DEVICE_DOWN_STYLE)

@@ -13,10 +13,9 @@ from base.errors import UserFacingError
 from base.money import format_yuan
 from ui import i18n
 from ui.ops import error_text
+from ui.style import ERROR_STYLE, FIELD_ERROR_STYLE
 
 translate = QCoreApplication.translate
-
-ERROR_STYLE = "color: #b00020;"
 
 
 class Field(QWidget):
@@ -33,7 +32,6 @@ class Field(QWidget):
             self.edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel()
         self.error.setObjectName("fieldError")
-        self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.edit)
@@ -49,7 +47,7 @@ class Field(QWidget):
     def show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.show()
-        self.edit.setStyleSheet("border: 2px solid #b00020;")
+        self.edit.setStyleSheet(FIELD_ERROR_STYLE)
         self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def clear_error(self) -> None:
@@ -94,7 +92,7 @@ def list_separator() -> str:
 
 def heading(text: str) -> QLabel:
     label = QLabel(text)
-    label.setStyleSheet("font-size: 18px; font-weight: bold; margin: 4px 0;")
+    label.setObjectName("pageTitle")
     return label
 
 

@@ -15,6 +15,14 @@ from counter_app.api import Approval  # noqa: E402
 from ui import ops  # noqa: E402
 from ui.context import Workstation  # noqa: E402
 from ui.facade import login_with_roles  # noqa: E402
+from ui.style import apply as apply_style  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def styled(qapp):
+    """The application's look (ui/style.py) as the workstation applies it: sizes measured here are
+    the sizes a cashier sees."""
+    apply_style(qapp)
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from base.money import format_kwh, format_price
+from ui import style
 from ui.models import Column, RowsModel, class_text, kwh_column, status_text, yuan_column
 from ui.times import shown_time
 
@@ -292,7 +293,7 @@ class AccountDetailDialog(QDialog):
         view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         view.verticalHeader().hide()
         view.horizontalHeader().setStretchLastSection(True)
-        view.resizeColumnsToContents()
+        style.fit_columns(view)
         page = QWidget()
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)

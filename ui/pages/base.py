@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
+from ui import style
 from ui.context import Workstation
 from ui.widgets import heading
 
@@ -21,11 +22,17 @@ class Page(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(style.SPACE_L, style.SPACE_M, style.SPACE_L, style.SPACE_S)
+        outer.setSpacing(style.SPACE_S)
         outer.addWidget(heading(self.caption()))
         scroll = QScrollArea()
+        scroll.setObjectName("pageScroll")
         scroll.setWidgetResizable(True)
         self.body = QWidget()
+        self.body.setObjectName("pageBody")
         self.layout_ = QVBoxLayout(self.body)
+        self.layout_.setContentsMargins(0, 0, style.SPACE_XS, 0)
+        self.layout_.setSpacing(style.SPACE_M)
         scroll.setWidget(self.body)
         outer.addWidget(scroll)
 
@@ -40,6 +47,10 @@ class Page(QWidget):
 
     def finish(self) -> None:
         self.layout_.addStretch(1)
+
+    def showEvent(self, event) -> None:  # noqa: N802 — Qt's name
+        style.tidy_tables(self)  # tables built since the last show too (idempotent per table)
+        super().showEvent(event)
 
     def activated(self) -> None:
         """Called when the page becomes visible."""

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGroupBox, QPushButton, QTableView, QVBoxLayout
 
 from base.errors import InputInvalid
 from base.money import format_yuan
+from ui import style
 from ui.models import Column, RowsModel, yuan_column
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
@@ -122,10 +123,10 @@ class DepositsPage(Page):
         self.late_view.setModel(self.late)
         self.late_view.verticalHeader().hide()
         self.late_view.setMinimumHeight(150)
-        refresh = QPushButton(translate("Deposits", "刷新"))
+        refresh = style.with_icon(QPushButton(translate("Deposits", "刷新")), "refresh")
         refresh.clicked.connect(self.refresh)
         self.late_note = info_label()
-        column.addWidget(refresh)
+        column.addWidget(style.left(refresh))
         column.addWidget(self.late_view)
         column.addWidget(self.late_note)
         self.checks = bool(CHECKING_ROLES & self.ctx.roles)
@@ -145,7 +146,7 @@ class DepositsPage(Page):
 
     def _listed(self, rows: list[Any]) -> None:
         self.late.set_rows(rows)
-        self.late_view.resizeColumnsToContents()
+        style.fit_columns(self.late_view)
         self.late_note.setStyleSheet("")
         self.late_note.setText(
             translate("Deposits", "共 {0} 个班次迟缴或未缴").format(len(rows))

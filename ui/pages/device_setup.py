@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel, QPushButton, QWidget
 
+from ui import style
 from ui.facade import Counter, DeviceChoice, Found, PrinterCheck, ReaderCheck
 from ui.ops import FacadeOp, error_text
 from ui.widgets import info_label
@@ -95,7 +96,7 @@ class DeviceSetupBox(QGroupBox):
         self.test_read_button.clicked.connect(self.test_read)
         self.test_print_button = QPushButton(translate("DeviceSetup", "打印测试页"))
         self.test_print_button.clicked.connect(self.test_print)
-        self.save_button = QPushButton(translate("DeviceSetup", "保存为本机设备"))
+        self.save_button = style.primary(QPushButton(translate("DeviceSetup", "保存为本机设备")))
         self.save_button.clicked.connect(self.save)
         if role not in SAVERS:
             self.save_button.setEnabled(False)

@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QGroupBox, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from ui import style
 from ui.models import Column, RowsModel, yuan_column
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
@@ -43,8 +44,8 @@ def _table(model: RowsModel, height: int = 140) -> QTableView:
     view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
     view.setMinimumHeight(height)
-    view.resizeColumnsToContents()  # the headers, before any row
-    model.modelReset.connect(view.resizeColumnsToContents)  # a long question or label is read whole
+    style.fit_columns(view)  # the headers, before any row
+    model.modelReset.connect(lambda: style.fit_columns(view))  # a long question or label is read whole
     return view
 
 
@@ -303,9 +304,9 @@ class DutiesPage(Page):
         box = QGroupBox(translate("Duties", "轮岗：岗位任职"))
         column = QVBoxLayout(box)
         column.addWidget(_table(self.terms))
-        refresh = QPushButton(translate("Duties", "刷新"))
+        refresh = style.with_icon(QPushButton(translate("Duties", "刷新")), "refresh")
         refresh.clicked.connect(self.refresh)
-        column.addWidget(refresh)
+        column.addWidget(style.left(refresh))
         return box
 
     # --- refresh -------------------------------------------------------------------------------------

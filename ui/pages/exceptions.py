@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTableView, QWidget
 
-from ui import i18n
+from ui import i18n, style
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.models import Column, RowsModel, intents_model, what_to_do
 from ui.ops import FacadeOp, error_text
@@ -120,10 +120,10 @@ class ExceptionsPage(Page):
         self.intents = intents_model(self)
         self.morning = morning_model(self)
         self.queued = queued_model(self)
-        refresh = QPushButton(translate("Exceptions", "刷新"))
+        refresh = style.with_icon(QPushButton(translate("Exceptions", "刷新")), "refresh")
         refresh.clicked.connect(self.activated)
         self.advice = note(what_to_do("open") + "\n" + what_to_do("suspense"))
-        self.add(refresh)
+        self.add(style.left(refresh))
         self.intents_view = self.add(_table(self.intents))
         # Pick, don't type: the selected write fills both forms' 写卡编号 (issue 14 "pick lists").
         self.intents_view.selectionModel().currentRowChanged.connect(self._intent_picked)
@@ -133,10 +133,12 @@ class ExceptionsPage(Page):
         self.add(self.morning_note)
         self.morning_view = self.add(_table(self.morning))
         self.queued_view = self.add(_table(self.queued))
-        self.approve_button = QPushButton(translate("Exceptions", "确认所选排队操作（监督人签字）"))
+        self.approve_button = style.primary(
+            QPushButton(translate("Exceptions", "确认所选排队操作（监督人签字）"))
+        )
         self.approve_button.clicked.connect(self.approve_selected)
         self.approve_result = note("")
-        self.add(self.approve_button)
+        self.add(style.left(self.approve_button))
         self.add(self.approve_result)
         self.finish()
 

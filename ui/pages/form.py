@@ -13,13 +13,24 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from base.errors import InputInvalid, UserFacingError
 from base.money import parse_kwh, parse_yuan
+from ui import style
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest, explain_refusal
 from ui.context import Workstation
 from ui.ops import FacadeOp, error_text
+from ui.style import OK_STYLE
 from ui.times import shown_value
 from ui.widgets import ERROR_STYLE, Field, info_label, route_error
 
@@ -90,14 +101,23 @@ class ActionForm(QGroupBox):
         self.choices: dict[str, QComboBox] = {}
         self.last_result: Any = None
         form = QFormLayout()
+        form.setHorizontalSpacing(style.SPACE_M)
+        form.setVerticalSpacing(style.SPACE_S)
         for spec in specs:
             form.addRow(spec.label, self._make_input(spec))
-        self.button = QPushButton(button or title)
+        # The form's one action: blue, as wide as its words, under the fields on the left (not a
+        # full-width bar) — the eye goes fields → button → result.
+        self.button = style.primary(QPushButton(button or title))
         self.button.clicked.connect(self.submit)
         self.result_label = info_label()
+        actions = QHBoxLayout()
+        actions.setContentsMargins(0, style.SPACE_XS, 0, 0)
+        actions.addWidget(self.button)
+        actions.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.setSpacing(style.SPACE_S)
         layout.addLayout(form)
-        layout.addWidget(self.button)
+        layout.addLayout(actions)
         layout.addWidget(self.result_label)
 
     def _make_input(self, spec: Spec) -> QWidget:
@@ -106,10 +126,12 @@ class ActionForm(QGroupBox):
             for value, shown in spec.choices:
                 combo.addItem(shown, value)
             self.choices[spec.name] = combo
+            combo.setMaximumWidth(style.FIELD_MAX_PX)
             return combo
         hint = {"yuan": translate("Form", "元"), "kwh": "kWh", "date": "YYYY-MM-DD"}.get(spec.kind, "")
         field = Field(hint)
         field.edit.returnPressed.connect(self.submit)
+        field.setMaximumWidth(style.FIELD_MAX_PX)  # a readable line on 1920×1080, not the screen's width
         self.fields[spec.name] = field
         return field
 
@@ -206,7 +228,7 @@ class ActionForm(QGroupBox):
         self._retried = False
         self.button.setEnabled(True)
         self.last_result = result
-        self.result_label.setStyleSheet("color: #1b5e20;")
+        self.result_label.setStyleSheet(OK_STYLE)
         self.result_label.setText(self._describe(result))
         self.done.emit(result)
 

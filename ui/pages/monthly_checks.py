@@ -17,12 +17,13 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QWidget
 
-from ui import i18n
+from ui import i18n, style
 from ui.models import Column, RowsModel, kwh_column, yuan_column
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.form import ActionForm, Spec, note
 from ui.pages.month import previous_period
+from ui.style import OK_STYLE
 from ui.times import shown_time
 from ui.widgets import ERROR_STYLE, info_label
 
@@ -147,9 +148,9 @@ class MonthlyChecksPage(Page):
         self.period_edit.setMaximumWidth(120)
         show = QPushButton(translate("MonthlyChecks", "查看"))
         show.clicked.connect(self.refresh)
-        readings = QPushButton(translate("MonthlyChecks", "导入抄表文件…"))
+        readings = style.with_icon(QPushButton(translate("MonthlyChecks", "导入抄表文件…")), "open")
         readings.clicked.connect(lambda: self._import("readings"))
-        k3 = QPushButton(translate("MonthlyChecks", "导入 K3 文件…"))
+        k3 = style.with_icon(QPushButton(translate("MonthlyChecks", "导入 K3 文件…")), "open")
         k3.clicked.connect(lambda: self._import("k3"))
         row = QHBoxLayout()
         row.addWidget(QLabel(translate("MonthlyChecks", "会计月份")))
@@ -214,7 +215,7 @@ class MonthlyChecksPage(Page):
         ).failure(self._fail).run()
 
     def _ok(self, text: str) -> None:
-        self.status.setStyleSheet("color: #1b5e20;")
+        self.status.setStyleSheet(OK_STYLE)
         self.status.setText(text)
 
     def _fail(self, exc: BaseException) -> None:

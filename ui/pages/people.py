@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTabWidget
 
 from base.vocabulary import ROLES
-from ui import i18n
+from ui import i18n, style
 from ui.ops import FacadeOp, error_text
 from ui.pages.admin_forms import ConvertedForm, may, read_only_table, same_password
 from ui.pages.base import Page
@@ -110,7 +110,7 @@ class PeoplePage(Page):
 
     def _loaded(self, rows: list) -> None:
         self.people.set_rows(rows)
-        self.view.resizeColumnsToContents()
+        style.fit_columns(self.view)
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setStyleSheet(ERROR_STYLE)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTabWidget
 
 from base.vocabulary import CLASS_CODES
+from ui import style
 from ui.models import class_text
 from ui.ops import FacadeOp, error_text
 from ui.pages.admin_forms import ConvertedForm, fee_args, may, price_args, read_only_table
@@ -80,7 +81,7 @@ class PricesPage(Page):
 
     def _loaded(self, rows: list) -> None:
         self.prices.set_rows(rows)
-        self.view.resizeColumnsToContents()
+        style.fit_columns(self.view)
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setStyleSheet(ERROR_STYLE)

@@ -7,6 +7,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from base.money import format_kwh, format_yuan
+from ui import style
 from ui.pages.base import Page
 from ui.pages.form import ActionForm, Spec, note
 from ui.pages.refund_docs import ClearanceTab, FormPdfButton, broken_meter_form
@@ -55,7 +56,7 @@ class RefundPage(Page):
             )
         )
         self.add(tabs)
-        self.add(self.form_pdf)
+        self.add(style.left(self.form_pdf))
         self.add(self.form_pdf.result)
         self.finish()
 

@@ -14,8 +14,10 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QPushButton, QVBoxLayout, QWidget
 
+from ui import style
 from ui.ops import FacadeOp, error_text
 from ui.pages.form import ActionForm, Spec, note
+from ui.style import OK_STYLE
 from ui.widgets import ERROR_STYLE, Field, info_label
 
 translate = QCoreApplication.translate
@@ -69,6 +71,7 @@ class FormPdfButton(QPushButton):
 
     def __init__(self, ctx: Any, forms: list[ActionForm], parent: QWidget | None = None) -> None:
         super().__init__(translate("Refund", "另存退费审批单（A4 PDF）…"), parent)
+        style.with_icon(self, "save")
         self.ctx, self.forms = ctx, forms
         self.result = info_label()
         self.setEnabled(False)
@@ -99,7 +102,9 @@ class FormPdfButton(QPushButton):
 
     def _saved(self, path: str) -> None:
         self.result.setStyleSheet("")
-        self.result.setText(translate("Refund", "已保存：{0}（请用 A4 纸打印，交监督人和财务签字）").format(path))
+        self.result.setText(
+            translate("Refund", "已保存：{0}（请用 A4 纸打印，交监督人和财务签字）").format(path)
+        )
 
     def _failed(self, exc: BaseException) -> None:
         self.result.setStyleSheet(ERROR_STYLE)
@@ -117,13 +122,17 @@ class ClearanceTab(QWidget):
         self.account.edit.returnPressed.connect(self.check)
         self.check_button = QPushButton(translate("Refund", "查询结清情况"))
         self.check_button.clicked.connect(self.check)
-        self.save_button = QPushButton(translate("Refund", "另存结清证明（PDF）…"))
+        self.save_button = style.with_icon(QPushButton(translate("Refund", "另存结清证明（PDF）…")), "save")
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save)
         self.result = info_label()
         layout = QVBoxLayout(self)
         layout.addWidget(
-            note(translate("Refund", "毕业离校：无未缴费用、无未完成写卡、房间已退电或已过户，方可开具结清证明。"))
+            note(
+                translate(
+                    "Refund", "毕业离校：无未缴费用、无未完成写卡、房间已退电或已过户，方可开具结清证明。"
+                )
+            )
         )
         for widget in (self.account, self.check_button, self.result, self.save_button):
             layout.addWidget(widget)
@@ -144,7 +153,7 @@ class ClearanceTab(QWidget):
         self.found = found
         self.save_button.setEnabled(bool(found.cleared))
         if found.cleared:
-            self.result.setStyleSheet("color: #1b5e20;")
+            self.result.setStyleSheet(OK_STYLE)
             self.result.setText(translate("Refund", "{0}：已结清，可开具结清证明").format(found.account_no))
             return
         self.result.setStyleSheet(ERROR_STYLE)
@@ -155,7 +164,9 @@ class ClearanceTab(QWidget):
         found = self.found
         if found is None or not found.cleared:
             return
-        path = RefundDocs.ask_path(self, translate("Refund", "保存结清证明"), f"结清证明-{found.account_no}.pdf")
+        path = RefundDocs.ask_path(
+            self, translate("Refund", "保存结清证明"), f"结清证明-{found.account_no}.pdf"
+        )
         if not path:
             return
         session, account_no = self.ctx.session, found.account_no
@@ -163,7 +174,7 @@ class ClearanceTab(QWidget):
                                self._saved, self._failed)  # fmt: skip
 
     def _saved(self, path: str) -> None:
-        self.result.setStyleSheet("color: #1b5e20;")
+        self.result.setStyleSheet(OK_STYLE)
         self.result.setText(translate("Refund", "已保存：{0}").format(path))
 
     def _failed(self, exc: BaseException) -> None:

@@ -12,9 +12,11 @@ from PySide6.QtCore import QCoreApplication, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ui import style
+
 translate = QCoreApplication.translate
-BAR = QColor("#4A6FA5")
-AXIS = QColor("#555555")
+BAR = QColor(style.PRIMARY)
+AXIS = QColor(style.MUTED)
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 56, 12, 28, 24
 
 

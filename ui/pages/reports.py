@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from base.money import format_kwh, format_price, format_yuan
 from counter_app.settlement.months import period_days, period_of
+from ui import style
 from ui.models import Column, RowsModel
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
@@ -184,7 +185,7 @@ class ReportsPage(Page):
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-        self.preview_button = QPushButton(translate("Reports", "预览"))
+        self.preview_button = style.primary(QPushButton(translate("Reports", "预览")))
         self.preview_button.setDefault(True)
         self.preview_button.clicked.connect(self.preview)
         grid.addWidget(info_label(translate("Reports", "报表")), 0, 0)
@@ -251,7 +252,7 @@ class ReportsPage(Page):
         self.table_data = table
         self.model = table_model(table, self)
         self.view.setModel(self.model)
-        self.view.resizeColumnsToContents()
+        style.fit_columns(self.view)
         self.header.setText("\n".join([table.title, *table.header_lines]))
         self.status.setText(translate("Reports", "共 {0} 行").format(len(table.rows)))
         if table.chart is not None:

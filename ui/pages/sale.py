@@ -21,6 +21,7 @@ from base.errors import InputInvalid, UserFacingError
 from base.money import format_kwh, format_yuan, parse_kwh, parse_yuan
 from base.vocabulary import TENDERS
 from counter_app.results import AccountInfo, CardInfo, Quote, SaleResult
+from ui import style
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest, explain_refusal
 from ui.ops import FacadeOp, error_text, show_error
 from ui.pages.base import Page
@@ -65,11 +66,14 @@ class SalePage(Page):
             self.tender.addItem(shown, code)
         self.reference = Field(translate("Sale", "交易号/支票号（非现金必填）"))
         self.override_reason = Field(translate("Sale", "放行原因"))
+        for big in (self.room, self.amount, self.energy, self.tendered):
+            big.edit.setObjectName("bigEntry")  # read from a step back: ui/style.py ENTRY_PX
         self.due_label, self.change_label = QLabel("—"), QLabel("—")
-        self.change_label.setStyleSheet("font-size: 20px; font-weight: bold;")
+        self.change_label.setStyleSheet(style.FIGURE_STYLE)  # the customer is told it: big
+        self.due_label.setStyleSheet(style.FIGURE_STYLE)
         self.panel = AccountPanel()
         self.result_label = info_label()
-        self.result_label.setStyleSheet("font-size: 16px; color: #1b5e20;")
+        self.result_label.setStyleSheet(style.SALE_RESULT_STYLE)
         self.message = info_label()
         form = QFormLayout()
         form.addRow(translate("Sale", "卡/房间号"), self.room)
@@ -82,9 +86,13 @@ class SalePage(Page):
         form.addRow(translate("Sale", "找零"), self.change_label)
         left = QWidget()
         left.setLayout(form)
+        # On a large screen the form keeps a readable width instead of stretching across it.
+        left.setMaximumWidth(640)
+        self.panel.setMaximumWidth(620)
         row = QHBoxLayout()
         row.addWidget(left, 3)
         row.addWidget(self.panel, 2)
+        row.addStretch(0)
         holder = QWidget()
         holder.setLayout(row)
         self.add(holder)

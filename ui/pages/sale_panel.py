@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QWidget
 from base.errors import InputInvalid, UserFacingError
 from base.money import format_kwh, format_price, format_yuan
 from counter_app.results import AccountInfo, CardInfo, SaleResult
+from ui import style
 from ui.facade import SaleSession
 from ui.models import class_text, status_text
 from ui.times import shown_time
@@ -66,7 +67,7 @@ class AccountPanel(QGroupBox):
             self.values[key] = label
             form.addRow(colon(titles[key]), label)
         self.warning = QLabel()
-        self.warning.setStyleSheet("color: #b26a00; font-weight: bold;")
+        self.warning.setStyleSheet(style.WARNING_STYLE)
         self.warning.setWordWrap(True)
         form.addRow(self.warning)
 

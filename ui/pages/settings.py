@@ -29,12 +29,13 @@ from PySide6.QtWidgets import (
 from base.errors import UserFacingError
 from base.money import format_price
 from counter_app.setting_units import parsed_value, shown_value, shown_with_unit, unit_of
-from ui import i18n
+from ui import i18n, style
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.models import Column, RowsModel, class_text
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.form import note
+from ui.style import OK_STYLE
 from ui.times import shown_time
 from ui.widgets import ERROR_STYLE, Field, info_label, money
 
@@ -276,7 +277,7 @@ class SettingsPage(Page):
         value_row = QHBoxLayout()
         value_row.addWidget(self.value, 1)
         value_row.addWidget(self.unit)
-        save = QPushButton(translate("Settings", "保存"))
+        save = style.primary(QPushButton(translate("Settings", "保存")))
         save.clicked.connect(lambda: self.save())
         buttons = QHBoxLayout()
         buttons.addWidget(save)
@@ -325,7 +326,7 @@ class SettingsPage(Page):
         keep = self.key.text()
         for model, rows in zip((self.settings, self.prices, self.people), lists, strict=True):
             model.set_rows(rows)
-        self.settings_view.resizeColumnsToContents()
+        style.fit_columns(self.settings_view)
         # A long key, description or pattern must not push the value and 修改 off-screen at 1366×728
         # (selecting the row shows the whole key and value in the form below).
         for column, widest in enumerate(COLUMN_CAPS):
@@ -395,7 +396,7 @@ class SettingsPage(Page):
         return ApprovalDialog.ask(self, request, self.ctx.approval_factory, problem)
 
     def _saved(self, key: str) -> None:
-        self.result.setStyleSheet("color: #1b5e20;")
+        self.result.setStyleSheet(OK_STYLE)
         self.result.setText(translate("Settings", "已保存 {0}").format(key))
         self.refresh()
 

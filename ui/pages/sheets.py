@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from receipts.pdf_pages import page_pngs as pdf_page_pngs
+from ui import style
 from ui.models import Column, RowsModel, yuan_column
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.register_export import export_register
+from ui.style import OK_STYLE
 from ui.times import shown_time
 from ui.widgets import ERROR_STYLE, Field, info_label
 
@@ -136,9 +138,9 @@ class SheetsPage(Page):
         self.view.verticalHeader().hide()
         self.view.setMinimumHeight(200)
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _p: self.select(cur.row()))
-        refresh = QPushButton(translate("Sheets", "刷新"))
+        refresh = style.with_icon(QPushButton(translate("Sheets", "刷新")), "refresh")
         refresh.clicked.connect(self.refresh)
-        self.add(refresh)
+        self.add(style.left(refresh))
         self.add(self.view)
         self.add(self._detail())
         self.finish()
@@ -149,16 +151,18 @@ class SheetsPage(Page):
         self.signatures = info_label(translate("Sheets", "请在上表选择交账单"))
         self.voucher = Field(translate("Sheets", "凭证号（财务签收时填写）"))
         self.voucher.setVisible("finance" in self.ctx.roles)
-        self.sign_button = QPushButton(translate("Sheets", "本人签字（{0}）").format(self.ctx.operator_name))
+        self.sign_button = style.primary(
+            QPushButton(translate("Sheets", "本人签字（{0}）").format(self.ctx.operator_name))
+        )
         self.sign_button.clicked.connect(self.sign)
-        self.view_button = QPushButton(translate("Sheets", "查看交账单"))
+        self.view_button = style.with_icon(QPushButton(translate("Sheets", "查看交账单")), "view")
         self.view_button.clicked.connect(self.show_pdf)
         self.prev_button = QPushButton(translate("Sheets", "上一页"))
         self.prev_button.clicked.connect(lambda: self.turn(-1))
         self.next_button = QPushButton(translate("Sheets", "下一页"))
         self.next_button.clicked.connect(lambda: self.turn(1))
         self.page_label = QLabel()
-        self.save_button = QPushButton(translate("Sheets", "另存 PDF…"))
+        self.save_button = style.with_icon(QPushButton(translate("Sheets", "另存 PDF…")), "save")
         self.save_button.clicked.connect(self.save_pdf)
         self.register_button = QPushButton(translate("Sheets", "售电登记表…"))
         self.register_button.clicked.connect(self.sales_register)
@@ -197,7 +201,7 @@ class SheetsPage(Page):
 
     def _listed(self, rows: list[Any], keep: str | None) -> None:
         self.model.set_rows(rows)
-        self.view.resizeColumnsToContents()
+        style.fit_columns(self.view)
         numbers = [r.sheet_no for r in rows]
         if keep in numbers:
             self.view.selectRow(numbers.index(keep))
@@ -257,7 +261,7 @@ class SheetsPage(Page):
 
     def _signed(self, info: Any) -> None:
         self._show_info(info)
-        self.result.setStyleSheet("color: #1b5e20;")
+        self.result.setStyleSheet(OK_STYLE)
         done = info.signatures[-1][0] if info.signatures else ""
         self.result.setText(translate("Sheets", "已签字：{0}").format(done))
         self.voucher.set_text("")

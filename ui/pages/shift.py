@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from base.money import format_kwh, format_yuan
 from base.vocabulary import TENDERS
+from ui import style
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
@@ -179,10 +180,10 @@ class ShiftPage(Page):
             self.counts[fen] = spin
             form.addRow(denomination_text(fen), spin)
         self.counted_label = QLabel(money(0))
-        self.declare_button = QPushButton(translate("Shift", "提交清点（提交后不能更改）"))
+        self.declare_button = style.primary(QPushButton(translate("Shift", "提交清点（提交后不能更改）")))
         self.declare_button.clicked.connect(lambda: self.declare())
         form.addRow(translate("Shift", "本人清点合计"), self.counted_label)
-        form.addRow(self.declare_button)
+        form.addRow(style.left(self.declare_button))
         return box
 
     def _difference_box(self) -> QGroupBox:
@@ -193,11 +194,11 @@ class ShiftPage(Page):
         self.reason = Field(translate("Shift", "差额原因"))
         self.reason.edit.returnPressed.connect(lambda: self.close_shift())
         self.reason_label = QLabel(translate("Shift", "差额原因"))
-        self.close_button = QPushButton(translate("Shift", "结班"))
+        self.close_button = style.primary(QPushButton(translate("Shift", "结班")))
         self.close_button.clicked.connect(lambda: self.close_shift())
         form.addRow(self.comparison)
         form.addRow(self.reason_label, self.reason)
-        form.addRow(self.close_button)
+        form.addRow(style.left(self.close_button))
         box.hide()  # nothing of step 2 before the count is committed
         return box
 

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QGroupBox, QVBoxLayout
 
+from ui import style
 from ui.models import Column, RowsModel
 from ui.ops import FacadeOp, error_text
 from ui.pages.admin_forms import ConvertedForm, may, read_only_table
@@ -89,8 +90,8 @@ class StationsPage(Page):
     def _loaded(self, lists: tuple[list, list]) -> None:
         self.stations.set_rows(lists[0])
         self.keys.set_rows(lists[1])
-        self.view.resizeColumnsToContents()
-        self.keys_view.resizeColumnsToContents()
+        style.fit_columns(self.view)
+        style.fit_columns(self.keys_view)
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setStyleSheet(ERROR_STYLE)

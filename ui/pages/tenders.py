@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QGroupBox, QPushButton, QTableView, QVBoxLayout
 
 from base.money import format_yuan
+from ui import style
 from ui.models import Column, RowsModel, yuan_column
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
@@ -124,7 +125,7 @@ class TendersPage(Page):
             self._shown,
             button=translate("Tenders", "核对（不记录）"),
         )
-        browse = QPushButton(translate("Tenders", "选择文件…"))
+        browse = style.with_icon(QPushButton(translate("Tenders", "选择文件…")), "open")
         browse.clicked.connect(self._browse)
         self.check.layout().insertWidget(1, browse)
         self.record = RecordForm(ctx, self.check, self._recorded)
@@ -147,7 +148,7 @@ class TendersPage(Page):
         self.differences_view.setModel(self.differences)
         self.differences_view.verticalHeader().hide()
         self.differences_view.setMinimumHeight(150)
-        self.differences_view.resizeColumnsToContents()
+        style.fit_columns(self.differences_view)
         column.addWidget(self.differences_view)
         return box
 
@@ -159,18 +160,18 @@ class TendersPage(Page):
         self.matches_view.setModel(self.matches)
         self.matches_view.verticalHeader().hide()
         self.matches_view.setMinimumHeight(120)
-        self.matches_view.resizeColumnsToContents()  # headers whole before the first refresh
-        refresh = QPushButton(translate("Tenders", "刷新"))
+        style.fit_columns(self.matches_view)  # headers whole before the first refresh
+        refresh = style.with_icon(QPushButton(translate("Tenders", "刷新")), "refresh")
         refresh.clicked.connect(self.refresh)
         self.matches_note = info_label()
-        column.addWidget(refresh)
+        column.addWidget(style.left(refresh))
         column.addWidget(self.matches_view)
         column.addWidget(self.matches_note)
         return box
 
     def _shown(self, result: Any) -> str:
         self.differences.set_rows(list(result.differences))
-        self.differences_view.resizeColumnsToContents()
+        style.fit_columns(self.differences_view)
         return match_text(result)
 
     def _recorded(self, result: Any) -> str:
@@ -186,7 +187,7 @@ class TendersPage(Page):
 
     def _listed(self, rows: list[Any]) -> None:
         self.matches.set_rows(rows)
-        self.matches_view.resizeColumnsToContents()
+        style.fit_columns(self.matches_view)
         self.matches_note.setStyleSheet("")
         self.matches_note.setText(translate("Tenders", "共 {0} 份").format(len(rows)))
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel
 
 from base.money import format_yuan
+from ui import style
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.form import note
@@ -23,9 +24,9 @@ from ui.times import SECONDS, shown_time
 from ui.widgets import Field
 
 translate = QCoreApplication.translate
-GENUINE_STYLE = "background: #1b7f3b; color: white; font-size: 34px; font-weight: bold; padding: 14px;"
-VOIDED_STYLE = "background: #b35c00; color: white; font-size: 34px; font-weight: bold; padding: 14px;"
-FORGED_STYLE = "background: #b00020; color: white; font-size: 34px; font-weight: bold; padding: 14px;"
+GENUINE_STYLE = style.VERDICT_OK_STYLE
+VOIDED_STYLE = style.VERDICT_WARNING_STYLE
+FORGED_STYLE = style.VERDICT_ERROR_STYLE
 MAX_SHOWN = 120  # characters of the checked text shown back (the QR text is at most 200)
 
 
@@ -86,7 +87,7 @@ class VerifyPage(Page):
             form.addRow(label, value)
         self.scanned = QLabel()
         self.scanned.setWordWrap(True)
-        self.scanned.setStyleSheet("color: #555;")
+        self.scanned.setStyleSheet(style.MUTED_STYLE)
         form.addRow(self.scanned)
         self.details.hide()
         self.add(self.details)
