@@ -1347,6 +1347,90 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_cards_status"), ["status"], unique=False)
 
     op.create_table(
+        "meter_readings_remote",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("bus", sa.String(length=64), nullable=False),
+        sa.Column("address", sa.String(length=16), nullable=False),
+        sa.Column("energy_ckwh", sa.BigInteger(), nullable=True),
+        sa.Column("relay_closed", sa.Boolean(), nullable=True),
+        sa.Column("read_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=True),
+        sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.CheckConstraint(
+            "outcome <> 'ok' OR (energy_ckwh IS NOT NULL AND energy_ckwh >= 0)",
+            name=op.f("ck_meter_readings_remote_ok_has_energy"),
+        ),
+        sa.CheckConstraint(
+            "outcome IN ('ok', 'unanswered')", name=op.f("ck_meter_readings_remote_outcome_known")
+        ),
+        sa.CheckConstraint(
+            "source IN ('scheduled', 'manual')", name=op.f("ck_meter_readings_remote_source_known")
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_meter_readings_remote_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operators.id"], name=op.f("fk_meter_readings_remote_operator_id_operators")
+        ),
+        sa.ForeignKeyConstraint(
+            ["workstation_id"],
+            ["workstations.id"],
+            name=op.f("fk_meter_readings_remote_workstation_id_workstations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meter_readings_remote")),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("meter_readings_remote", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meter_readings_remote_account_id"), ["account_id"], unique=False)
+
+    op.create_table(
+        "meter_switches",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("resolves_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("bus", sa.String(length=64), nullable=False),
+        sa.Column("address", sa.String(length=16), nullable=False),
+        sa.Column("command", sa.String(length=8), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("detail", sa.Text(), nullable=True),
+        sa.CheckConstraint("command IN ('trip', 'close')", name=op.f("ck_meter_switches_command_known")),
+        sa.CheckConstraint(
+            "outcome IN ('done', 'refused', 'unknown')", name=op.f("ck_meter_switches_outcome_known")
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_meter_switches_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["approval_id"], ["approvals.id"], name=op.f("fk_meter_switches_approval_id_approvals")
+        ),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operators.id"], name=op.f("fk_meter_switches_operator_id_operators")
+        ),
+        sa.ForeignKeyConstraint(
+            ["resolves_id"], ["meter_switches.id"], name=op.f("fk_meter_switches_resolves_id_meter_switches")
+        ),
+        sa.ForeignKeyConstraint(
+            ["workstation_id"],
+            ["workstations.id"],
+            name=op.f("fk_meter_switches_workstation_id_workstations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meter_switches")),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("meter_switches", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meter_switches_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meter_switches_resolves_id"), ["resolves_id"], unique=False)
+
+    op.create_table(
         "notices",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("notice_no", sa.String(length=40), nullable=False),
@@ -1994,6 +2078,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_notices_account_id"))
 
     op.drop_table("notices")
+    with op.batch_alter_table("meter_switches", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meter_switches_resolves_id"))
+        batch_op.drop_index(batch_op.f("ix_meter_switches_account_id"))
+
+    op.drop_table("meter_switches")
+    with op.batch_alter_table("meter_readings_remote", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meter_readings_remote_account_id"))
+
+    op.drop_table("meter_readings_remote")
     with op.batch_alter_table("cards", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cards_status"))
         batch_op.drop_index(batch_op.f("ix_cards_account_id"))
