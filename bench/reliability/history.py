@@ -262,11 +262,67 @@ def second_day(world) -> None:
     close_and_deposit(world, wu, slip="XJ-20261124-1", stamped_on=date(2026, 11, 24))
     books_back(world)
     half_month_check(world)
+    the_months_checks(world)
+    a_networked_room(world)
     for sheet_no, cashier in sheets(world):
         world.login(cashier).sign_sheet(sheet_no=sheet_no)
         world.login("wang").sign_sheet(sheet_no=sheet_no)
         world.login("zhao").sign_sheet(sheet_no=sheet_no)
         world.login("qian").sign_sheet(sheet_no=sheet_no, voucher_no=f"记-2026-11-{sheet_no[-3:]}")
+
+
+def the_months_checks(world) -> None:
+    """Issue 15: two readings files (a corrected one), K3 twice, the four-party sign-off; repair
+    prices and module stock; two WeChat statements matched and frozen."""
+    import tempfile
+
+    readings = "楼栋,表类型,表号,上次读数,本次读数,抄表人\n5,总表,T5,1000,2200,刘电工\n5,分表,M5308,10,110,刘电工\n"
+    folder = Path(tempfile.mkdtemp())
+    qian, approval = world.login("qian"), world.approval("li")
+    for n, text in enumerate((readings, readings.replace("2200", "2210"))):
+        (folder / f"r{n}.csv").write_text(text, encoding="utf-8")
+        qian.import_readings(path=str(folder / f"r{n}.csv"), period="2026-11")
+    for n, fen in enumerate(("99.00", "100.00")):
+        (folder / f"k{n}.csv").write_text(f"楼栋,收入(元),电量(kWh)\n5,{fen},169.98\n", encoding="utf-8")
+        qian.import_k3(path=str(folder / f"k{n}.csv"), period="2026-11")
+    for period in ("2026-10", "2026-11"):
+        shown = qian.four_party(period=period)
+        qian.sign_four_party(period=period, figures_sha256=shown.figures_sha256, approval=approval)
+    wang = world.login("wang")
+    for code, fen in (("R01", 3_000), ("R02", 5_000)):
+        wang.set_repair_price(item_code=code, name=f"维修{code}", unit="次", price_fen=fen,
+                              valid_from=date(2026, 11, 1), basis="后勤〔2026〕1号", approval=approval)  # fmt: skip
+    wang.record_module_move(kind="received", model="DDSY-1", quantity=5)
+    wang.record_module_move(kind="issued", model="DDSY-1", quantity=1, room_code="5-308", electrician="刘电工")
+    for day in (23, 24):
+        wechat = f"交易时间,微信订单号,应结订单金额\n`2026-11-{day} 10:00:00,`WX-H{day},`0.00\n"
+        (folder / f"wx{day}.csv").write_text(wechat, encoding="utf-8")
+        on = date(2026, 11, day)
+        qian.record_tender_match(tender="wechat", period_from=on, period_to=on, path=str(folder / f"wx{day}.csv"),
+                                 approval=approval)  # fmt: skip
+
+
+def a_networked_room(world) -> None:
+    """Issue 17: D-5-309 metered by a module on a simulated bus for a while: read twice, tripped
+    (co-signed), then back to its card."""
+    from hardware.sim.meter_bus import DEFAULT_PASSWORD, SimMeterBus
+
+    sim = SimMeterBus("dlt645", clock=world.clock)
+    try:
+        sim.add_meter("000000005309", energy_ckwh=12_345)
+        admin, approval = world.login("admin"), world.approval("li")
+        admin.set_setting("meter_bus.ports", {"dorm-5": sim.url}, approval=approval)
+        admin.set_setting("meter_bus.dlt645_password", DEFAULT_PASSWORD.hex(), approval=approval)
+        zhao = world.login("zhao")
+        zhao.set_metering(account_no="D-5-309", mode="networked", bus="dorm-5", address="000000005309",
+                          protocol="dlt645")  # fmt: skip
+        wang = world.login("wang")
+        wang.read_meter(account_no="D-5-309")
+        wang.read_meter(account_no="D-5-309")
+        world.login("zhang").switch_meter(account_no="D-5-309", command="trip", reason="欠费", approval=approval)
+        zhao.set_metering(account_no="D-5-309", mode="card", bus=None, address=None, protocol=None)
+    finally:
+        sim.close()
 
 
 def last_day(world) -> None:

@@ -52,7 +52,12 @@ DECLARE
     'shift_counts', 'x_report_log', 'z_reports', 'settlement_sheets', 'sheet_signatures',
     'sheet_freezes', 'deposits', 'deposit_shifts', 'receipt_book_returns', 'month_closes',
     'collection_checks', 'shift_closures', 'key_fingerprints',
-    'card_classes'
+    'card_classes',
+    -- issue 15: tenders reconciled, the month's checks, the visitor log
+    'deposit_reconciliations', 'tender_matches', 'monthly_imports', 'meter_readings', 'k3_figures',
+    'four_party_signoffs', 'repair_prices', 'module_stock_moves', 'visitor_entries', 'visitor_steps',
+    -- issue 17: networked meters (metering mode, readings, switch commands and their outcomes)
+    'account_meterings', 'meter_readings_remote', 'meter_switches'
   ];
   -- rights and prices: SELECT only (administration writes them as counter_owner, co-signed)
   admin_only text[] := ARRAY[
@@ -63,7 +68,8 @@ DECLARE
   sealed_after_insert text[] := ARRAY[
     'shift_counts', 'z_reports', 'settlement_sheets', 'print_job_events', 'x_report_log',
     'sheet_signatures', 'sheet_freezes', 'deposits', 'deposit_shifts', 'receipt_book_returns',
-    'month_closes', 'collection_checks', 'key_fingerprints', 'card_classes'
+    'month_closes', 'collection_checks', 'key_fingerprints', 'card_classes',
+    'deposit_reconciliations', 'tender_matches'
   ];
   t text;
 BEGIN

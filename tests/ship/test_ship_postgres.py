@@ -36,7 +36,7 @@ CASHIER_PASSWORD = "cashier-test-pw"
 
 def _list(name: str) -> set[str]:
     body = re.search(name + r" text\[\] := ARRAY\[(.*?)\];", ROLES_SQL.read_text(), re.S).group(1)
-    return set(re.findall(r"'([a-z_]+)'", body))
+    return set(re.findall(r"'([a-z0-9_]+)'", body))
 
 
 def test_every_table_is_in_exactly_one_list_of_the_roles_script():
