@@ -44,7 +44,7 @@ from counter_app.printing import drain_quietly
 from counter_app.results import SaleResult
 from counter_app.roles import SELLING_ROLES
 from db.models import Account, LedgerEntry, RemoteMeterReading
-from db.queries.metering import current_metering, switch_history
+from db.queries.metering import answered_span, current_metering, switch_history
 from db.queries.receipts import receipt_counter
 
 log = logging.getLogger(__name__)
@@ -82,13 +82,7 @@ def balance_in(ctx: OpContext, s: DbSession, account: Account) -> NetworkedBalan
             LedgerEntry.at >= row.at,
         )
     )
-    answered = (
-        select(RemoteMeterReading)
-        .where(RemoteMeterReading.account_id == account.id, RemoteMeterReading.outcome == "ok",
-               RemoteMeterReading.read_at >= row.at, RemoteMeterReading.address == row.address)
-    )  # fmt: skip
-    first = s.scalars(answered.order_by(RemoteMeterReading.id).limit(1)).first()
-    last = s.scalars(answered.order_by(RemoteMeterReading.id.desc()).limit(1)).first()
+    first, last = answered_span(s, account.id, address=row.address, since=row.at)
     used = max(0, int(last.energy_ckwh or 0) - int(first.energy_ckwh or 0)) if first and last else 0
     remaining = int(credited or 0) - used
     price = price_for(ctx, s, account)

@@ -3,6 +3,8 @@ accounts of a bus (what its poller reads)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -38,6 +40,20 @@ def networked_accounts(session: Session, *, bus: str | None = None) -> list[tupl
     if bus is not None:
         stmt = stmt.where(AccountMetering.bus == bus)
     return [(a, m) for a, m in session.execute(stmt).tuples()]
+
+
+def answered_span(
+    session: Session, account_id: int, *, address: str | None, since: datetime
+) -> tuple[RemoteMeterReading | None, RemoteMeterReading | None]:
+    """The first and the newest answered reading of the account's module at `address` since `since`
+    (the metering row's start): what the room used in between is their difference."""
+    answered = select(RemoteMeterReading).where(
+        RemoteMeterReading.account_id == account_id, RemoteMeterReading.outcome == "ok",
+        RemoteMeterReading.read_at >= since, RemoteMeterReading.address == address,
+    )  # fmt: skip
+    first = session.scalars(answered.order_by(RemoteMeterReading.id).limit(1)).first()
+    last = session.scalars(answered.order_by(RemoteMeterReading.id.desc()).limit(1)).first()
+    return first, last
 
 
 def recent_readings(session: Session, account_id: int, *, limit: int = 20) -> list[RemoteMeterReading]:
