@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from base.clock import business_date
+from base.money import format_yuan
 from counter_app.ops.low_balance import low_balance_rows
 from counter_app.settlement.months import day_bounds
 from counter_app.settlement.reports import Progress, ReportQuery
@@ -75,7 +76,7 @@ def _subtotal(
         "",
         _paid(lines),
         "已缴",
-        f"未缴 {unpaid / 100:.2f} 元",
+        f"未缴 {format_yuan(unpaid)} 元",
         "",
         "",
     )
@@ -106,7 +107,7 @@ def department_reconciliations(session: Session, query: ReportQuery) -> dict[str
             "reconciliation", f"代收费用对账单（半月）— {department}", RECONCILIATION_COLUMNS, as_rows(rows),
             ("已缴合计", f"{len(rows)} 张", "", "", _paid(rows), "", "", "", ""),
             (query.centre_name, f"开单部门：{department}", f"期间：{query.range_text}"), wide=True,
-            notes=(f"未缴合计 {unpaid / 100:.2f} 元",), sign_labels=("营业室", department),
+            notes=(f"未缴合计 {format_yuan(unpaid)} 元",), sign_labels=("营业室", department),
         )  # fmt: skip
     return out
 

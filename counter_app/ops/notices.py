@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import AmountsDiffer, InputInvalid, NoticePaid, RoleForbidden
-from base.money import area_charge_half_up
+from base.money import area_charge_half_up, format_yuan
 from base.validation import HOLDER_MAX_LEN, checked_text, optional_checked_text
 from counter_app import printing, row_seals
 from counter_app.context import OpContext
@@ -94,7 +94,7 @@ def priced_repair(s: DbSession, kind: str, code: str, on: date | None,
                            field="repair_item")  # fmt: skip
     line = repair_price(s, str(code).strip(), on)
     if amount_fen is not None and amount_fen != line.price_fen:
-        raise InputInvalid(f"{line.name} 的收费标准是 {line.price_fen / 100:.2f} 元", field="amount_fen",
+        raise InputInvalid(f"{line.name} 的收费标准是 {format_yuan(line.price_fen)} 元", field="amount_fen",
                            detail_en=f"the price of {line.item_code} is {line.price_fen} fen",
                            data={"amount_fen": line.price_fen})  # fmt: skip
     data = {"repair_item": line.item_code, "repair_item_name": line.name, "price_fen": line.price_fen,
@@ -128,7 +128,7 @@ def _heating_amount(ctx: OpContext, s: DbSession, area_dm2: int, amount_fen: int
                            detail_en="no heating_rate_per_m2 in the fee table", field="kind")  # fmt: skip
     amount = area_charge_half_up(area_dm2, fee.fen)
     if amount_fen is not None and amount_fen != amount:
-        raise InputInvalid(f"采暖费应为 {amount / 100:.2f} 元（面积 × 单价）", detail_en=f"heating fee is {amount} fen",
+        raise InputInvalid(f"采暖费应为 {format_yuan(amount)} 元（面积 × 单价）", detail_en=f"heating fee is {amount} fen",
                            field="amount_fen", data={"amount_fen": amount})  # fmt: skip
     return fee.fen, amount
 
@@ -196,7 +196,7 @@ def _unpaid_notice(s: DbSession, notice_no: str, amount_fen: int) -> NoticeRow:
     if s.scalar(select(NoticePayment.id).where(NoticePayment.notice_id == notice.id)) is not None:
         raise NoticePaid(notice.notice_no, field="notice_no")
     if amount_fen != notice.amount_fen:
-        raise InputInvalid(f"金额与通知单不符（应缴 {notice.amount_fen / 100:.2f} 元，须一次缴清）",
+        raise InputInvalid(f"金额与通知单不符（应缴 {format_yuan(notice.amount_fen)} 元，须一次缴清）",
                            detail_en=f"amount differs from the notice ({notice.amount_fen} fen, paid in full)",
                            field="amount_fen", data={"amount_fen": notice.amount_fen})  # fmt: skip
     return notice

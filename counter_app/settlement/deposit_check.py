@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from base.errors import InputInvalid
+from base.money import format_yuan
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.settlement.ledger_view import DRAWER_KINDS
@@ -74,7 +75,7 @@ def accept(
     if reason is None:
         over = "多缴" if fig.difference_fen > 0 else "少缴"
         raise InputInvalid(
-            f"缴款金额与所缴班次的应缴金额不符（{over} {abs(fig.difference_fen) / 100:.2f} 元），请填写原因",
+            f"缴款金额与所缴班次的应缴金额不符（{over} {format_yuan(abs(fig.difference_fen))} 元），请填写原因",
             detail_en=f"the slip differs from the shifts' takings by {fig.difference_fen} fen: a reason is needed",
             field="difference_reason",
             data={"expected_fen": fig.expected_fen, "difference_fen": fig.difference_fen},

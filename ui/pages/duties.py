@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QGroupBox, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from base.money import format_yuan
 from ui import style
 from ui.models import Column, RowsModel, yuan_column
 from ui.ops import FacadeOp, error_text
@@ -296,7 +297,7 @@ class DutiesPage(Page):
             )
         done = translate("Duties", "已导入") if result.imported else translate("Duties", "检查通过，可导入")
         return translate("Duties", "{0}：{1} 张通知单，合计 ￥{2}").format(
-            done, result.notices, f"{result.total_fen / 100:.2f}"
+            done, result.notices, format_yuan(result.total_fen)
         )
 
     # --- 轮岗 ----------------------------------------------------------------------------------------
