@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 
+from hardware.resync import ResyncingParser
+
 START = 0x68
 END = 0x16
 WAKE = b"\xfe\xfe\xfe\xfe"
@@ -200,46 +202,12 @@ def energy_ckwh(payload: bytes) -> int | None:
     return bcd_decode(payload[:4]) if len(payload) == 4 else None
 
 
-class FrameParser:
+class FrameParser(ResyncingParser[Frame]):
     """Feed bytes as they arrive; get complete, checked frames. Never raises.
 
     `rejected` counts candidates dropped for a bad second 68, checksum or end byte."""
 
-    def __init__(self) -> None:
-        self._buf = bytearray()
-        self.rejected = 0
-
-    def feed(self, data: bytes) -> list[Frame]:
-        self._buf += data
-        return self._drain(expire=False)
-
-    def expire(self) -> list[Frame]:
-        """A read timed out: whatever is incomplete is garbage. Returns frames found behind it."""
-        return self._drain(expire=True)
-
-    def reset(self) -> None:
-        self._buf.clear()
-
-    @property
-    def pending(self) -> int:
-        return len(self._buf)
-
-    def _drain(self, *, expire: bool) -> list[Frame]:
-        frames: list[Frame] = []
-        while True:
-            start = self._buf.find(START)
-            del self._buf[: start if start >= 0 else len(self._buf)]
-            if not self._buf:
-                return frames
-            outcome = self._try_frame()
-            if isinstance(outcome, Frame):
-                frames.append(outcome)
-            elif outcome == "incomplete" and not expire:
-                return frames
-            else:
-                # Only this 68 goes: the real frame may begin inside what looked like this one.
-                self.rejected += 1
-                del self._buf[:1]
+    start_byte = START
 
     def _try_frame(self) -> Frame | str:
         buf = self._buf

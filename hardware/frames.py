@@ -13,6 +13,8 @@ from __future__ import annotations
 import binascii
 from dataclasses import dataclass
 
+from hardware.resync import ResyncingParser
+
 STX = 0x02
 ETX = 0x03
 MAX_DATA = 300
@@ -45,53 +47,13 @@ def encode_frame(seq: int, cmd: int, data: bytes = b"") -> bytes:
     return bytes([STX]) + body + crc16(body).to_bytes(2, "big") + bytes([ETX])
 
 
-class FrameParser:
+class FrameParser(ResyncingParser[Frame]):
     """Feed bytes as they arrive; get complete, checked frames.
 
     `rejected` counts candidates dropped for a bad length, CRC or end byte (diagnostics).
     """
 
-    def __init__(self) -> None:
-        self._buf = bytearray()
-        self.rejected = 0
-
-    def feed(self, data: bytes) -> list[Frame]:
-        self._buf += data
-        return self._drain(expire=False)
-
-    def expire(self) -> list[Frame]:
-        """A read timed out: anything incomplete is garbage. Returns frames found behind it."""
-        return self._drain(expire=True)
-
-    def reset(self) -> None:
-        self._buf.clear()
-
-    @property
-    def pending(self) -> int:
-        return len(self._buf)
-
-    def _drain(self, *, expire: bool) -> list[Frame]:
-        frames: list[Frame] = []
-        while True:
-            self._skip_to_stx()
-            if not self._buf:
-                return frames
-            outcome = self._try_frame()
-            if isinstance(outcome, Frame):
-                frames.append(outcome)
-            elif outcome == "incomplete" and not expire:
-                return frames
-            else:
-                self._drop_candidate()
-
-    def _skip_to_stx(self) -> None:
-        start = self._buf.find(STX)
-        del self._buf[: start if start >= 0 else len(self._buf)]
-
-    def _drop_candidate(self) -> None:
-        # Drop only the STX: the real frame may start inside what looked like this one.
-        self.rejected += 1
-        del self._buf[:1]
+    start_byte = STX
 
     def _try_frame(self) -> Frame | str:
         buf = self._buf
