@@ -44,6 +44,7 @@ from counter_app.high_water import HighWater, open_high_water
 from counter_app.installation import InstallationInfo, load_keys
 from counter_app.keystore import Keys
 from counter_app.local_config import DeviceChoice
+from counter_app.meter_polling import MeterPolling
 from counter_app.ops.recovery import recover_workstation
 from counter_app.printing import drain_quietly
 from counter_app.results import RecoveryResult
@@ -86,6 +87,8 @@ class Counter:
         self.reports_dir = reports_dir if reports_dir is not None else _default_reports_dir(engine)
         self._prober: DeviceProber | None = None  # made on the first poll
         self.high_water: HighWater | None = None  # set by open_counter (counter_app/high_water.py)
+        # The scheduled meter bus rounds, started by a login (counter_app/meter_polling.py).
+        self.meter_polling = MeterPolling()
 
     def context(self, operator: AuthenticatedOperator | None = None) -> OpContext:
         return OpContext(
@@ -172,6 +175,7 @@ class Counter:
         prober: DeviceProber | None = getattr(self, "_prober", None)
         if prober is not None:
             prober.close()
+        self.meter_polling.stop()  # before the bus ports close under the pollers
         self.devices.close()
         self.engine.dispose()
 

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from base.errors import DeviceOffline
+from counter_app.meter_buses import MeterBuses
 from hardware.card_service import CardService
 from hardware.printer import SerialPrinter
 from hardware.sim.control import SimControl
@@ -30,6 +31,8 @@ class Devices:
     printer: SerialPrinter | None = None
     sim: SimControl | None = None
     closers: list[Callable[[], object]] = field(default_factory=list)
+    # The networked meters' bus ports, opened once each and shared by every caller (meter_buses.py).
+    meter_buses: MeterBuses = field(default_factory=MeterBuses)
     # Print the queue on a thread of its own, so a sale returns as soon as it is committed and the
     # next customer is never kept waiting by a slow or faulty printer (the UI turns this on; API
     # callers and tests keep the default: the receipt is printed before the call returns).
@@ -95,6 +98,7 @@ class Devices:
         if self._print_worker is not None:
             self._print_worker.shutdown(wait=True)
             self._print_worker = None
+        self.meter_buses.close()
         for close in reversed(self.closers):
             try:
                 close()

@@ -34,6 +34,8 @@ from counter_app.ops.intents import IntentOps
 from counter_app.ops.lookup import LookupOps
 from counter_app.ops.metering import MeteringOps
 from counter_app.ops.monthly_checks import MonthlyCheckOps
+from counter_app.meter_polling import MeterPollingOps
+from counter_app.ops.bus_rounds import BusRoundOps
 from counter_app.ops.networked import NetworkedOps
 from counter_app.ops.networked_sale import NetworkedSaleOps
 from counter_app.ops.notices import NoticeOps
@@ -64,6 +66,8 @@ class Session(
     MeteringOps,
     NetworkedOps,
     NetworkedSaleOps,
+    BusRoundOps,
+    MeterPollingOps,
     TenderOps,
     MonthlyCheckOps,
     FourPartyOps,
@@ -99,6 +103,7 @@ class Session(
     def logout(self) -> None:
         if self._logged_out:
             return
+        self.counter.meter_polling.stop_for(self)  # this login's scheduled meter rounds end with it
         ctx = self.ctx
         with ctx.uow() as s:
             ctx.audit(s, "login.logout", operator=self.operator.name)

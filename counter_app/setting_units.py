@@ -44,6 +44,7 @@ _COUNTS: dict[str, Unit] = {
     "tendered_max_notes": Unit("count", "张", "notes"),
     "backup.generations": Unit("count", "份", "copies"),
     "month_end_day": Unit("count", "日", "(day of month)"),
+    "meter_bus.poll_minutes": Unit("count", "分钟", "minutes"),
 }
 _TRUE = {"是", "true", "yes", "y", "1", "开", "on"}
 _FALSE = {"否", "false", "no", "n", "0", "关", "off"}

@@ -205,6 +205,13 @@ def _hex4(value: Any) -> str:
     return text
 
 
+def _station_or_any(value: Any) -> str:
+    """A workstation code, or "" for any workstation."""
+    if not isinstance(value, str) or len(value.strip()) > 16 or any(c.isspace() for c in value.strip()):
+        raise ValueError("a workstation code (W01), or empty for any workstation")
+    return value.strip()
+
+
 class _Flags(TypedDict, total=False):
     money_affecting: bool
     security_sensitive: bool
@@ -277,6 +284,11 @@ def _registry() -> dict[str, Setting]:
         Setting("meter_bus.dlt645_password", "02000000", _hex4, "DL/T 645 远程控制密码（PA P0 P1 P2）", **security),
         Setting("meter_bus.auto_close", True, _bool, "充值后余额为正时自动合闸", **money),
         Setting("meter_bus.auto_trip", False, _bool, "余额为零时自动拉闸（关闭时拉闸需监督人确认）", **money),
+        # The scheduled rounds (counter_app/meter_polling.py): how often every meter is read (0: never;
+        # the auto-trip rule acts on what they read, so a change is co-signed), and which counter PC
+        # runs them ("" any: a one-PC centre; with several PCs, the one the buses are wired to).
+        Setting("meter_bus.poll_minutes", 15, _int(0, 1440), "远程模块定时抄表间隔（分钟，0 为不定时抄表）", **money),
+        Setting("meter_bus.poll_workstation", "", _station_or_any, "定时抄表的工作站（空为任一工作站）", **security),
         Setting("centre_name", "能源中心营业室", _text, "中心名称（报表抬头）"),
         # 轮岗 (seed 001:19): "任期不超过二届"; a term is three years at most schools, so 72 months.
         Setting("rotation.max_months", 72, _int(1, 600), "轮岗：同一岗位连续任职最长月数"),

@@ -34,6 +34,10 @@ from hardware.device_thread import DeviceThread, runs_in_device_thread
 from hardware.dlt645 import ControlCommand, DataId, Frame
 
 log = logging.getLogger(__name__)
+# pymodbus logs an ERROR of its own for every request a meter leaves unanswered: a round over a bus
+# with one dead module would fill the log each time. `_call` logs what matters once, in our words
+# (a warning per try, then DEVICE_OFFLINE to the caller); pymodbus speaks only when it is critical.
+logging.getLogger("pymodbus").setLevel(logging.CRITICAL)
 
 SwitchAction = Literal["trip", "close"]
 SWITCH_ACTIONS: tuple[SwitchAction, ...] = ("trip", "close")

@@ -81,6 +81,7 @@ class AdminSession:
         return self.operator
 
     def close(self) -> None:
+        self.devices.close()  # the meter bus ports `meter poll` opened
         self.engine.dispose()
 
     def __enter__(self) -> AdminSession:

@@ -9,6 +9,9 @@ No transaction is held across the bus: a read checks and resolves in one short t
 to the bus, then records in another. A switch is co-signed (approval kind `meter.switch`) and its
 request committed with outcome "unknown" before any byte goes out; the answer is a new row. A crash
 in between leaves the request "unknown" until a later read of the relay (or a person) resolves it.
+
+Every call reaches the bus through the counter's one driver per port (counter_app/meter_buses.py),
+the same one the scheduled rounds use (counter_app/meter_polling.py): the port is never opened twice.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from counter_app.ops.common import add_audited, get_account
 from db.models import Account, AccountMetering, MeterSwitch, RemoteMeterReading, Room
 from db.models.metering import SWITCH_COMMANDS
 from db.queries.metering import current_metering, open_switches, recent_readings, switch_history
-from hardware.meter_bus import MeterBus, open_meter_bus
+from hardware.meter_bus import MeterBus
 
 METER_READERS = ("cashier", "supervisor", "assistant", "head")
 METER_SWITCHERS = ("cashier", "supervisor", "assistant", "head")
@@ -71,7 +74,7 @@ class SwitchRecord:
 
 
 @dataclass(frozen=True)
-class _Target:
+class BusTarget:
     account_id: int
     account_no: str
     room_code: str
@@ -96,15 +99,15 @@ def is_simulator_url(url: str) -> bool:
     return False
 
 
-def target_for(ctx: OpContext, s: DbSession, account: Account) -> _Target:
+def target_for(ctx: OpContext, s: DbSession, account: Account) -> BusTarget:
     row = current_metering(s, account.id)
     if row is None or row.mode != "networked" or row.bus is None or row.address is None:
         raise InputInvalid(f"账户 {account.account_no} 不是联网计量", field="account_no",
                            detail_en=f"account {account.account_no} is not metered by a networked module")  # fmt: skip
-    return _target_of(ctx, s, account, row)
+    return target_of_row(ctx, s, account, row)
 
 
-def _target_of(ctx: OpContext, s: DbSession, account: Account, row: AccountMetering) -> _Target:
+def target_of_row(ctx: OpContext, s: DbSession, account: Account, row: AccountMetering) -> BusTarget:
     assert row.bus is not None and row.address is not None and row.protocol is not None
     url = ctx.setting(s, "meter_bus.ports").get(row.bus)
     if not url:
@@ -116,24 +119,22 @@ def _target_of(ctx: OpContext, s: DbSession, account: Account, row: AccountMeter
             f"总线 {row.bus}：{url}", detail_en=f"bus {row.bus} points at a simulator: {url}"
         )
     room = s.get(Room, account.room_id)
-    return _Target(account.id, account.account_no, room.room_code if room else "", row.bus, row.address,
+    return BusTarget(account.id, account.account_no, room.room_code if room else "", row.bus, row.address,
                    row.protocol, url, ctx.setting(s, "meter_bus.dlt645_password"))  # fmt: skip
 
 
-def _open(target: _Target) -> MeterBus:
+def bus_of(ctx: OpContext, target: BusTarget) -> MeterBus:
+    """The counter's one driver of the target's port (counter_app/meter_buses.py): the page, the
+    rules and the scheduled rounds share it, so the port is opened once and owned by one thread."""
     options: dict[str, Any] = {}
     if target.protocol == "dlt645":
         options["password"] = bytes.fromhex(target.password)
-    return open_meter_bus(target.url, target.protocol, **options)
+    return ctx.devices.meter_buses.driver(target.url, target.protocol, **options)
 
 
-def _on_bus(target: _Target, work: Callable[[MeterBus], T]) -> T:
-    """Open the bus, do `work`, close it (no transaction is open while this runs)."""
-    bus = _open(target)
-    try:
-        return work(bus)
-    finally:
-        bus.close()
+def _on_bus(ctx: OpContext, target: BusTarget, work: Callable[[MeterBus], T]) -> T:
+    """`work` on the bus's shared driver (no transaction is open while this runs)."""
+    return work(bus_of(ctx, target))
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -165,9 +166,18 @@ def read_meter(ctx: OpContext, *, account_no: str, source: str = "manual") -> Re
     relay: bool | None = None
     outcome, detail = "ok", None
     try:
-        energy, relay = _on_bus(target, work)
+        energy, relay = _on_bus(ctx, target, work)
     except (DeviceOffline, MeterRefused) as exc:
         outcome, detail = "unanswered", f"{exc.code}: {exc.data.get('reason') or exc.data.get('error')}"
+    return record_reading(ctx, target, energy=energy, relay=relay, outcome=outcome, detail=detail, source=source)
+
+
+def record_reading(
+    ctx: OpContext, target: BusTarget, *, energy: int | None, relay: bool | None, outcome: str,
+    detail: str | None, source: str,
+) -> RemoteReading:  # fmt: skip
+    """One reading (or that the meter did not answer), insert-only and audited, in its own short
+    transaction after the bus was talked to; a relay read resolves the room's unknown switches."""
     with ctx.uow() as s:
         row = RemoteMeterReading(
             account_id=target.account_id, bus=target.bus, address=target.address, energy_ckwh=energy,
@@ -181,7 +191,7 @@ def read_meter(ctx: OpContext, *, account_no: str, source: str = "manual") -> Re
         return _reading(target.account_no, row)
 
 
-def _resolve_by_relay(ctx: OpContext, s: DbSession, target: _Target, relay_closed: bool) -> None:
+def _resolve_by_relay(ctx: OpContext, s: DbSession, target: BusTarget, relay_closed: bool) -> None:
     """Every unknown switch of this room: the relay as read says whether the meter acted."""
     for request in open_switches(s, target.account_id):
         acted = relay_closed == (request.command == "close")
@@ -190,7 +200,7 @@ def _resolve_by_relay(ctx: OpContext, s: DbSession, target: _Target, relay_close
 
 
 def _record_outcome(
-    ctx: OpContext, s: DbSession, target: _Target, request: MeterSwitch, outcome: str, detail: str | None,
+    ctx: OpContext, s: DbSession, target: BusTarget, request: MeterSwitch, outcome: str, detail: str | None,
     *, reason: str | None = None,
 ) -> MeterSwitch:  # fmt: skip
     row = MeterSwitch(
@@ -225,7 +235,7 @@ def switch_meter(
 
 
 def request_switch(
-    ctx: OpContext, s: DbSession, target: _Target, command: str, reason: str | None, approval_id: int | None
+    ctx: OpContext, s: DbSession, target: BusTarget, command: str, reason: str | None, approval_id: int | None
 ) -> MeterSwitch:
     row = MeterSwitch(
         account_id=target.account_id, bus=target.bus, address=target.address, command=command,
@@ -236,14 +246,14 @@ def request_switch(
                        address=target.address, command=command, approval_id=approval_id)  # fmt: skip
 
 
-def send_switch(ctx: OpContext, target: _Target, request_id: int) -> SwitchRecord:
+def send_switch(ctx: OpContext, target: BusTarget, request_id: int) -> SwitchRecord:
     """The committed request goes out; its answer is recorded in a new transaction."""
     with ctx.reading() as s:
         command = s.get(MeterSwitch, request_id).command  # type: ignore[union-attr]
     crashpoints.crash_point("meter_switch_requested")  # request committed, nothing sent
     outcome, detail = "done", None
     try:
-        _on_bus(target, lambda bus: bus.switch(target.address, command))  # type: ignore[arg-type]
+        _on_bus(ctx, target, lambda bus: bus.switch(target.address, command))  # type: ignore[arg-type]
     except MeterRefused as exc:
         outcome, detail = "refused", f"error {exc.data.get('error')}"
     except DeviceOffline as exc:
@@ -275,7 +285,7 @@ def resolve_meter_switch(ctx: OpContext, *, switch_id: int, outcome: str, reason
         if request.id not in {r.id for r in open_switches(s, account.id)}:
             raise InputInvalid(f"开关记录 {switch_id} 结果已明确", field="switch_id",
                                detail_en=f"switch {switch_id} already has an outcome")  # fmt: skip
-        target = _Target(account.id, account.account_no, "", request.bus, request.address, "", "", "")
+        target = BusTarget(account.id, account.account_no, "", request.bus, request.address, "", "", "")
         last = _record_outcome(ctx, s, target, request, outcome, "resolved by hand", reason=reason)
         return _switch(account.account_no, request, last)
 

@@ -189,10 +189,16 @@ def _auto_trip(ctx: OpContext, reading: RemoteReading) -> None:
         log.warning("auto trip of %s not done: %s", reading.account_no, exc)
 
 
+def after_reading(ctx: OpContext, reading: RemoteReading) -> None:
+    """What follows every stored reading, manual or scheduled (counter_app/ops/bus_rounds.py):
+    the zero-balance rule. Never raises for the bus: the reading stands whatever the rule did."""
+    _auto_trip(ctx, reading)
+
+
 def read_meter(ctx: OpContext, *, account_no: str) -> RemoteReading:
     """A manual read, then the zero-balance rule."""
     reading = networked.read_meter(ctx, account_no=account_no)
-    _auto_trip(ctx, reading)
+    after_reading(ctx, reading)
     return reading
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from db.models.accounts import Account
@@ -104,3 +104,37 @@ def open_switches(session: Session, account_id: int) -> list[MeterSwitch]:
     requests = list(session.execute(stmt).scalars())
     last = _newest_resolutions(session, [r.id for r in requests])
     return [r for r in requests if (last[r.id] if r.id in last else r).outcome == "unknown"]
+
+
+def bus_reading_summary(
+    session: Session, meters: list[tuple[int, str]]
+) -> dict[int, tuple[RemoteMeterReading | None, RemoteMeterReading | None, datetime | None]]:
+    """For each (account id, module address): its newest reading, its newest answered reading, and
+    since when it has not answered (the first unanswered reading after the newest answered one;
+    None while it answers). What the bus status screen shows (counter_app/meter_polling.py)."""
+    if not meters:
+        return {}
+    wanted = dict(meters)
+    r = RemoteMeterReading
+    ok_id = func.max(case((r.outcome == "ok", r.id)))
+    grouped = session.execute(
+        select(r.account_id, r.address, func.max(r.id), ok_id)
+        .where(r.account_id.in_(wanted))
+        .group_by(r.account_id, r.address)
+    ).all()
+    ids = {(a, addr): (newest, ok) for a, addr, newest, ok in grouped if wanted.get(a) == addr}
+    rows = {row.id: row for row in session.scalars(
+        select(r).where(r.id.in_([i for pair in ids.values() for i in pair if i is not None]))
+    )}  # fmt: skip
+    out: dict[int, tuple[RemoteMeterReading | None, RemoteMeterReading | None, datetime | None]] = {}
+    for (account_id, address), (newest_id, ok) in ids.items():
+        newest = rows.get(newest_id)
+        since = None
+        if newest is not None and newest.outcome != "ok":
+            since = session.scalar(
+                select(func.min(r.read_at)).where(
+                    r.account_id == account_id, r.address == address, r.outcome != "ok", r.id > (ok or 0)
+                )
+            )
+        out[account_id] = (newest, rows.get(ok) if ok is not None else None, since)
+    return out

@@ -102,6 +102,8 @@ DESCRIPTIONS_EN = {
     "meter_bus.dlt645_password": "DL/T 645 remote-control password (PA P0 P1 P2)",
     "meter_bus.auto_close": "Allow closing a tripped room after a top-up leaves a positive balance",
     "meter_bus.auto_trip": "Trip a room at zero balance (when off, a trip needs a supervisor)",
+    "meter_bus.poll_minutes": "Networked meters: scheduled read every (minutes; 0 = no scheduled reads)",
+    "meter_bus.poll_workstation": "Workstation that runs the scheduled reads (empty = any)",
     "deposit.evening_from": "Evening takings are deposited the next bank day (closed after this time)",
     "centre_name": "Centre name (report heading)",
     "checks.loss_percent": "Loss check: list buildings whose sub-meters differ from the main meter by more than (%)",
