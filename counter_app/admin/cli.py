@@ -27,6 +27,7 @@ from counter_app.admin import (
     devices,
     imports,
     keys,
+    meters,
     monthly,
     notices,
     operators,
@@ -77,6 +78,7 @@ HANDLERS: dict[str, Handler] = {
     "k3 import": monthly.k3_import,
     "repair-price set": monthly.repair_price_set,
     "module move": monthly.module_move,
+    "meter poll": meters.meter_poll,
 }
 
 

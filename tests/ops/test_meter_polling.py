@@ -6,13 +6,15 @@ one driver per port shared with the manual read, the status screen's figures."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import time
 
 import pytest
 from cardops_testing import audit_ok, rows
-from opstesting import make_world
+from opstesting import CHEAP, PASSWORD, make_world
 from quotatesting import set_setting
 
+from counter_app.admin.cli import main
 from counter_app.meter_polling import MeterPolling
 from counter_app.ops.bus_rounds import bus_status
 from db.models import MeterSwitch, RemoteMeterReading
@@ -162,4 +164,19 @@ def test_a_production_database_never_polls_a_simulator(world):
         assert rows(world, RemoteMeterReading) == []
     finally:
         polling.stop()
+        sim.close()
+
+
+def test_a_headless_round_from_the_command_line(world):
+    """`counter-admin meter poll --once`: one round as a scheduled one, printed per bus."""
+    sim, _, _ = on_bus(world)
+    try:
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["--db", world.db_url, "--keystore", world.keystore, "meter", "poll", "--once", "--as", "zhang"],
+                    stdin=io.StringIO(f"{PASSWORD}\n"), stdout=out, stderr=err, environ={}, hasher=CHEAP)  # fmt: skip
+        assert code == 0, err.getvalue()
+        assert f"总线 {BUS}：2 块表，应答 1，无应答 1" in out.getvalue()
+        assert sorted((r.source, r.outcome) for r in rows(world, RemoteMeterReading)) == [
+            ("scheduled", "ok"), ("scheduled", "unanswered")]  # fmt: skip
+    finally:
         sim.close()
