@@ -191,21 +191,25 @@ class MeterPolling:
                 running.poller.stop()
 
 
-def start_quietly(polling: MeterPolling, ctx: OpContext, owner: object) -> PollingState:
-    """`start`, with a refusal (a login without a reader's role) as a state instead of an error."""
+def start_meter_polling(ctx: OpContext, polling: MeterPolling, owner: object) -> PollingState:
+    """`polling.start`, with a refusal (a login without a reader's role) as a state, not an error:
+    the window starts the rounds after every login."""
     try:
         return polling.start(ctx, owner=owner)
     except UserFacingError as exc:
         return PollingState(False, 0, (), exc.code)
 
 
+def meter_polling_state(ctx: OpContext, polling: MeterPolling) -> PollingState:
+    return polling.state()
+
+
 class MeterPollingOps(SessionArea):
-    """Facade mixin (counter_app/session.py): the workstation starts the rounds after a login."""
+    """Facade mixin (counter_app/session.py): the workstation starts the rounds after a login;
+    `Session.logout` stops them."""
 
     def start_meter_polling(self) -> PollingState:
-        """Scheduled rounds under this login (a refused role is a state, not an error: the window
-        starts them for every login); `Session.logout` stops them."""
-        return start_quietly(self.counter.meter_polling, self.ctx, self)
+        return start_meter_polling(self.ctx, self.counter.meter_polling, self)
 
     def meter_polling_state(self) -> PollingState:
-        return self.counter.meter_polling.state()
+        return meter_polling_state(self.ctx, self.counter.meter_polling)

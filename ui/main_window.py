@@ -55,9 +55,9 @@ ROLE_PAGES = {
     # no shift page: the assistant and head never open a shift (ui/login.NO_SHIFT_ROLES), so its
     # 结班 form and X report could only refuse them
     "assistant": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "duties",
-                  "tenders", "monthly", "people", "prices", "stations", "networked"),
+                  "tenders", "monthly", "people", "prices", "stations", "networked", "buses"),
     "head": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "duties", "tenders",
-             "monthly", "people", "prices", "stations", "networked"),
+             "monthly", "people", "prices", "stations", "networked", "buses"),
     # reads every report (the approvals matrix is one) and the sheets; changes nothing (counter_app/auditor.py)
     "auditor": ("reports", "sheets", "verify"),
 }

@@ -230,5 +230,8 @@ class BusRoundOps(SessionArea):
     def bus_status(self) -> list[BusState]:
         return bus_status(self.ctx, scheduled=self.counter.meter_polling.scheduled_buses())
 
-    def read_buses_now(self, *, bus: str | None = None, progress: Progress | None = None) -> list[RoundResult]:
+    def read_buses_now(
+        self, *, bus: str | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> list[RoundResult]:
+        """Every meter of `bus` (None: all) now, as a person's round (source "manual")."""
         return read_buses_now(self.ctx, bus=bus, progress=progress)

@@ -50,7 +50,7 @@ def test_pages_follow_the_role():
 @pytest.mark.parametrize("role", ["cashier", "supervisor", "assistant", "head", "finance", "admin"])
 def test_one_key_map_for_every_role(role):
     """GIVEN any role WHEN its pages get their keys THEN each key means the same page as for every
-    other role (F3 is 定额送电 or nothing, never 交账单), and a cashier's keys are F1…F12 + Ctrl+F1 (diagnostics) + Ctrl+F4 (验票) + Ctrl+F5 (部门事务) + Ctrl+F11 (远程抄表)."""
+    other role (F3 is 定额送电 or nothing, never 交账单), and a cashier's keys are F1…F12 + Ctrl+F1 (diagnostics) + Ctrl+F4 (验票) + Ctrl+F5 (部门事务) + Ctrl+F11 (远程抄表) + Ctrl+F12 (总线状态)."""
     fixed = {key: shortcut_for(key)
              for key in visible_keys("cashier") + visible_keys("admin") + ["month", "tenders", "monthly"]}  # fmt: skip
     assert len(set(fixed.values())) == len(fixed)  # no key for two pages
@@ -61,6 +61,7 @@ def test_one_key_map_for_every_role(role):
         "Ctrl+F4",
         "Ctrl+F5",
         "Ctrl+F11",  # 远程抄表 (issue 17)
+        "Ctrl+F12",  # 总线状态 (issue 17)
     ]
 
 
@@ -91,6 +92,7 @@ def test_a_head_lands_on_a_page_it_can_use_and_f_keys_keep_their_meaning(qtbot, 
         "Ctrl+F9",
         "Ctrl+F10",
         "Ctrl+F11",  # 远程抄表 (issue 17)
+        "Ctrl+F12",  # 总线状态 (issue 17)
     ]
 
 

@@ -34,6 +34,7 @@ PAGES = {
     "prices": ("ui.pages.prices", "PricesPage"),
     "stations": ("ui.pages.stations", "StationsPage"),
     "networked": ("ui.pages.networked", "NetworkedPage"),  # 远程抄表 (issue 17), after every earlier key
+    "buses": ("ui.pages.bus_status", "BusStatusPage"),  # 总线状态 (issue 17 §5), Ctrl+F12
 }
 
 
