@@ -5229,4 +5229,192 @@ Once submitted the count cannot change; only then are the expected amount and th
         <translation>Bus {0}, address {1} ({2}); balance {3} yuan ({4} kWh left, {5} kWh used)</translation>
     </message>
 </context>
+<context>
+    <name>BusStatus</name>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>{0}：应答 {1}，无应答 {2}</source>
+        <translation>{0}: {1} answered, {2} did not answer</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>{0}：未抄（{1}）</source>
+        <translation>{0}: not read ({1})</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>{0}：端口无法使用</source>
+        <translation>{0}: the port cannot be used</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>上次应答</source>
+        <translation>Answered last</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>全部立即抄表(&amp;R)</source>
+        <translation>&amp;Read all now</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>刷新 (F5)</source>
+        <translation>Refresh (F5)</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>协议</source>
+        <translation>Protocol</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>定时抄表</source>
+        <translation>Scheduled</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>定时抄表：已关闭（设置 meter_bus.poll_minutes 为 0）</source>
+        <translation>Scheduled reads: off (setting meter_bus.poll_minutes is 0)</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>定时抄表：本次登录未运行（需营业员、监督人、部门助理或主任登录）</source>
+        <translation>Scheduled reads: not running for this login (a cashier, supervisor, assistant or head runs them)</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>定时抄表：每 {0} 分钟，总线 {1}</source>
+        <translation>Scheduled reads: every {0} minutes, buses {1}</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>定时抄表：每 {0} 分钟；没有可抄的总线</source>
+        <translation>Scheduled reads: every {0} minutes; no bus to read</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>定时抄表：由另一工作站运行（设置 meter_bus.poll_workstation）</source>
+        <translation>Scheduled reads: run by another workstation (setting meter_bus.poll_workstation)</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>应答</source>
+        <translation>Answered</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>总线</source>
+        <translation>Bus</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>总线 {0} 的电表：</source>
+        <translation>Meters on bus {0}:</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>总线状态</source>
+        <translation>Meter buses</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>房间</source>
+        <translation>Room</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>抄所选总线(&amp;U)</source>
+        <translation>Read the chosen b&amp;us</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>抄表时间</source>
+        <translation>Read at</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>无应答</source>
+        <translation>No answer</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>无应答起始</source>
+        <translation>No answer since</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>最近一次</source>
+        <translation>Last read</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>未抄过</source>
+        <translation>Never read</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>未运行</source>
+        <translation>Not running</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>正在抄表…</source>
+        <translation>Reading the meters…</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>没有联网计量的总线</source>
+        <translation>No networked meter bus</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>电表：</source>
+        <translation>Meters:</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>端口</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>继电器</source>
+        <translation>Relay</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>表地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>表数</source>
+        <translation>Meters</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>读数 kWh</source>
+        <translation>Reading kWh</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>账户</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>运行中</source>
+        <translation>Running</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <location filename="../pages/bus_status.py" line="1"/>
+        <source>（未配置）</source>
+        <translation>(not configured)</translation>
+    </message>
+</context>
 </TS>
