@@ -71,6 +71,26 @@ def stage(counter) -> None:
     counter.sim.present_card(serial)
 
 
+def stage_buses(counter):
+    """Three networked rooms on a simulated DL/T 645 bus, one module silent, read once: what the
+    远程抄表 and 总线状态 pages show (issue 17). The simulator is returned to be closed at the end."""
+    from hardware.sim.meter_bus import DEFAULT_PASSWORD, SimMeterBus
+
+    sim = SimMeterBus("dlt645", clock=counter.clock)
+    admin, approval = counter.login("admin", PASSWORD), Approval(name="li", password=PASSWORD)
+    admin.set_setting("meter_bus.ports", {"1号楼-A": sim.url}, approval=approval)
+    admin.set_setting("meter_bus.dlt645_password", DEFAULT_PASSWORD.hex(), approval=approval)
+    zhao = counter.login("zhao", PASSWORD)
+    for n, (room, energy) in enumerate((("1-102", 152_310), ("1-103", 98_004), ("1-104", 4_410)), start=1):
+        address = f"0000000011{n:02d}"
+        sim.add_meter(address, energy_ckwh=energy, relay_closed=n != 2)
+        zhao.set_metering(account_no=f"D-{room}", mode="networked", bus="1号楼-A", address=address, protocol="dlt645")
+    counter.login("zhang", PASSWORD).read_buses_now()
+    sim.set_fault("0000000011" + "03", mute=True)  # stops answering after the first round
+    counter.login("zhang", PASSWORD).read_buses_now()
+    return sim
+
+
 def settle(app: QApplication, ms: int = 400) -> None:
     """Let queued facade answers arrive and layouts settle before grabbing."""
     end = time.monotonic() + ms / 1000
@@ -109,12 +129,16 @@ def main() -> int:
     suffix = "" if i18n.install(app, args.lang) == "zh_CN" else "_en"
     with tempfile.TemporaryDirectory() as tmp:
         counter = open_demo(Path(args.demo_dir or tmp))
+        buses = None
         try:
             stage(counter)
+            buses = stage_buses(counter)
             shoot_all(app, counter, out, suffix)
         finally:
             runner().shutdown()
             counter.close()
+            if buses is not None:
+                buses.close()
     return 0
 
 
@@ -283,6 +307,12 @@ def prepare_page(app: QApplication, window, key: str, page) -> None:
     elif key == "people":  # a person picked: every form's login ID filled
         wait_idle(app)
         page.view.selectRow(1)
+    elif key == "networked":  # a networked room: its balance, readings and switch history
+        page.account_edit.setText("D-1-102")
+        page.refresh()
+    elif key == "buses":  # the login's scheduled rounds, then the bus with its meters
+        window.ctx.session.start_meter_polling()
+        page.refresh()
     elif key == "verify":  # 验票: the QR of the last receipt printed, as a scanner would type it
         page.field.set_text(last_qr(window.ctx.counter))
         page.verify()

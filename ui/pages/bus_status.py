@@ -67,7 +67,7 @@ def meters_model(parent=None) -> RowsModel:
     ], parent)  # fmt: skip
 
 
-def _table(model: RowsModel, height: int) -> QTableView:
+def _table(model: RowsModel, height: int, *, stretch_last: bool = True) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -75,7 +75,7 @@ def _table(model: RowsModel, height: int) -> QTableView:
     view.verticalHeader().hide()
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(stretch_last)  # the meters' last column is a moment: never elided
     view.setMinimumHeight(height)
     return view
 
@@ -114,7 +114,7 @@ class BusStatusPage(Page):
         self.add(self.bus_view)
         self.meters_note = self.add(note(translate("BusStatus", "电表：")))
         self.meters = meters_model(self)
-        self.add(_table(self.meters, 220))
+        self.add(_table(self.meters, 220, stretch_last=False))
         self.finish()
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
