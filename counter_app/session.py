@@ -24,9 +24,11 @@ from counter_app.approval_summary import (
 from counter_app.approvals import Approval
 from counter_app.auth import AuthenticatedOperator, authenticate
 from counter_app.context import OpContext
+from counter_app.meter_polling import MeterPollingOps
 from counter_app.ops import holiday  # noqa: F401  (registers the single-operator queue's re-runs)
 from counter_app.ops.account_history import AccountHistoryOps
 from counter_app.ops.accounts import AccountOps
+from counter_app.ops.bus_rounds import BusRoundOps
 from counter_app.ops.duties import DutiesOps
 from counter_app.ops.exceptions_list import MorningOps
 from counter_app.ops.four_party import FourPartyOps
@@ -34,8 +36,6 @@ from counter_app.ops.intents import IntentOps
 from counter_app.ops.lookup import LookupOps
 from counter_app.ops.metering import MeteringOps
 from counter_app.ops.monthly_checks import MonthlyCheckOps
-from counter_app.meter_polling import MeterPollingOps
-from counter_app.ops.bus_rounds import BusRoundOps
 from counter_app.ops.networked import NetworkedOps
 from counter_app.ops.networked_sale import NetworkedSaleOps
 from counter_app.ops.notices import NoticeOps

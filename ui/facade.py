@@ -25,6 +25,8 @@ from counter_app.backups import BackupStatus
 from counter_app.device_setup import PrinterCheck, ReaderCheck
 from counter_app.device_status import DeviceState, DeviceStatus
 from counter_app.local_config import DeviceChoice
+from counter_app.meter_polling import PollingState
+from counter_app.ops.bus_rounds import BusState, RoundResult
 from counter_app.ops.duties import CheckRow, HalfMonth
 from counter_app.ops.exceptions_list import MorningItem
 from counter_app.ops.finance_lists import PersonRow, PriceRow, SettingRow, SheetRow
@@ -32,8 +34,6 @@ from counter_app.ops.four_party import FourParty, K3Imported
 from counter_app.ops.lookup import AccountRow, RoomRow
 from counter_app.ops.metering import Metering
 from counter_app.ops.monthly_checks import AbnormalRow, LossRow, MeterLine, ReadingsImported
-from counter_app.meter_polling import PollingState
-from counter_app.ops.bus_rounds import BusState, RoundResult
 from counter_app.ops.networked import RemoteReading, SwitchRecord
 from counter_app.ops.networked_sale import NetworkedBalance
 from counter_app.ops.people_admin import KeyRow, WorkstationRow

@@ -157,7 +157,9 @@ class Recorder:
                                  detail=f"{event.code}: {event.reason}", source=self.source)  # fmt: skip
 
 
-def poller_for(ctx: OpContext, driver: MeterBus, recorder: Recorder, *, interval_s: float = 900.0) -> BusPoller:
+def poller_for(
+    ctx: OpContext, driver: MeterBus, recorder: Recorder, *, interval_s: float = 900.0
+) -> BusPoller:
     return BusPoller(driver, list(recorder.targets), interval_s=interval_s, on_reading=recorder.reading,
                      on_unanswered=recorder.unanswered, clock=ctx.clock)  # fmt: skip
 

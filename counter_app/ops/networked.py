@@ -169,7 +169,9 @@ def read_meter(ctx: OpContext, *, account_no: str, source: str = "manual") -> Re
         energy, relay = _on_bus(ctx, target, work)
     except (DeviceOffline, MeterRefused) as exc:
         outcome, detail = "unanswered", f"{exc.code}: {exc.data.get('reason') or exc.data.get('error')}"
-    return record_reading(ctx, target, energy=energy, relay=relay, outcome=outcome, detail=detail, source=source)
+    return record_reading(
+        ctx, target, energy=energy, relay=relay, outcome=outcome, detail=detail, source=source
+    )
 
 
 def record_reading(

@@ -73,8 +73,15 @@ def test_a_scheduled_round_stores_marks_and_trips(world, protocol):
         readings = {r.account_id: r for r in rows(world, RemoteMeterReading)}
         by_outcome = {r.outcome: r for r in readings.values()}
         ok, silent = by_outcome["ok"], by_outcome["unanswered"]
-        assert (ok.energy_ckwh, ok.relay_closed, ok.source, ok.operator_id) == (12_345, True, "scheduled", None)
-        assert silent.source == "scheduled" and silent.energy_ckwh is None and "DEVICE_OFFLINE" in silent.detail
+        assert (ok.energy_ckwh, ok.relay_closed, ok.source, ok.operator_id) == (
+            12_345,
+            True,
+            "scheduled",
+            None,
+        )
+        assert (
+            silent.source == "scheduled" and silent.energy_ckwh is None and "DEVICE_OFFLINE" in silent.detail
+        )
         [trip] = cashier.meter_switches(account_no=LIVE)
         assert (trip.command, trip.outcome, trip.reason) == ("trip", "done", "余额为零自动拉闸")
         assert sim.meter(live).relay_closed is False
@@ -115,7 +122,11 @@ def test_read_all_now_reports_progress_and_the_status_screen_counts(world):
         assert (state.bus, state.url, state.protocol, state.answered, state.scheduled) == (
             BUS, sim.url, "modbus", 1, False)  # fmt: skip
         meters = {m.account_no: m for m in state.meters}
-        assert (meters[LIVE].energy_ckwh, meters[LIVE].relay_closed, meters[LIVE].answered) == (12_345, True, True)
+        assert (meters[LIVE].energy_ckwh, meters[LIVE].relay_closed, meters[LIVE].answered) == (
+            12_345,
+            True,
+            True,
+        )
         assert meters[LIVE].room_code and meters[LIVE].unanswered_since is None
         first = min(r.read_at for r in rows(world, RemoteMeterReading) if r.outcome == "unanswered")
         assert meters[SILENT].answered is False and meters[SILENT].unanswered_since == first

@@ -30,7 +30,9 @@ def bus(world):
     set_setting(world, "meter_bus.ports", {"dorm-5": sim.url})
     zhao = world.login("zhao")
     for account, address in ((LIVE, "7"), (SILENT, "9")):
-        zhao.set_metering(account_no=account, mode="networked", bus="dorm-5", address=address, protocol="modbus")
+        zhao.set_metering(
+            account_no=account, mode="networked", bus="dorm-5", address=address, protocol="modbus"
+        )
     yield sim
     sim.close()
 

@@ -89,7 +89,9 @@ def polling_text(state: Any) -> str:
         return translate("BusStatus", "定时抄表：由另一工作站运行（设置 meter_bus.poll_workstation）")
     if not state.buses:
         return translate("BusStatus", "定时抄表：每 {0} 分钟；没有可抄的总线").format(state.minutes)
-    return translate("BusStatus", "定时抄表：每 {0} 分钟，总线 {1}").format(state.minutes, "、".join(state.buses))
+    return translate("BusStatus", "定时抄表：每 {0} 分钟，总线 {1}").format(
+        state.minutes, "、".join(state.buses)
+    )
 
 
 class BusStatusPage(Page):
