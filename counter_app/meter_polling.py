@@ -29,7 +29,14 @@ from dataclasses import dataclass
 from base.errors import UserFacingError
 from counter_app.context import OpContext
 from counter_app.ops.area import SessionArea
-from counter_app.ops.bus_rounds import Recorder, bus_targets, driver_for, poller_for
+from counter_app.ops.bus_rounds import (
+    Recorder,
+    RoundResult,
+    bus_targets,
+    driver_for,
+    poller_for,
+    read_buses_now,
+)
 from counter_app.ops.networked import METER_READERS
 from hardware.bus_poller import BusPoller
 from hardware.meter_bus import MeterBus
@@ -43,6 +50,18 @@ class PollingState:
     minutes: int
     buses: tuple[str, ...]  # the buses being polled now
     reason: str | None  # why nothing is polled: off, another workstation, no buses
+
+
+@dataclass(frozen=True)
+class RoundProgress:
+    """A round a person asked for (the status screen's 立即抄表), run on a thread of its own so the
+    window's worker stays free for sales while a long bus is read."""
+
+    running: bool
+    done: int
+    total: int
+    results: tuple[RoundResult, ...]  # of the round when it has finished
+    error: BaseException | None = None  # why it could not run (a role refused, a database error)
 
 
 @dataclass
@@ -65,6 +84,8 @@ class MeterPolling:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._round: threading.Thread | None = None
+        self._progress = RoundProgress(False, 0, 0, ())
 
     # --- start / stop ----------------------------------------------------------------------------
     def start(self, ctx: OpContext, *, owner: object = None) -> PollingState:
@@ -91,11 +112,49 @@ class MeterPolling:
         self._stop_pollers(list(self._pollers))
         with self._lock:
             self._ctx, self._owner = None, None
+            round_thread = self._round
+        if round_thread is not None and round_thread is not threading.current_thread():
+            round_thread.join(timeout)  # a round asked for by hand ends at its next meter
 
     def stop_for(self, owner: object) -> None:
         """Stop when `owner` started it (a logout stops its own login's rounds, nobody else's)."""
         if self._thread is not None and self._owner is owner:
             self.stop()
+
+    # --- a round now, in the background ---------------------------------------------------------
+    def start_round(self, ctx: OpContext, *, bus: str | None = None) -> RoundProgress:
+        """Read every meter of `bus` (None: all) now on a thread of its own; one round at a time (a
+        second request while one runs gets the running one's progress)."""
+        with ctx.reading() as s:
+            ctx.require_role(s, *METER_READERS)
+        with self._lock:
+            if self._round is not None and self._round.is_alive():
+                return self._progress
+            self._progress = RoundProgress(True, 0, 0, ())
+            self._round = threading.Thread(
+                target=self._run_round, args=(ctx, bus), daemon=True, name="meter-round"
+            )
+            self._round.start()
+            return self._progress
+
+    def round_progress(self) -> RoundProgress:
+        with self._lock:
+            return self._progress
+
+    def _run_round(self, ctx: OpContext, bus: str | None) -> None:
+        def report(done: int, total: int) -> None:
+            with self._lock:
+                self._progress = RoundProgress(True, done, total, ())
+
+        results: list[RoundResult] = []
+        error: BaseException | None = None
+        try:
+            results = read_buses_now(ctx, bus=bus, progress=report)
+        except Exception as exc:  # shown by the screen (a bug as "internal error, see log <id>")
+            error = exc
+        with self._lock:
+            done = self._progress
+            self._progress = RoundProgress(False, done.total, done.total, tuple(results), error)
 
     # --- what runs ---------------------------------------------------------------------------------
     def state(self) -> PollingState:
@@ -204,6 +263,14 @@ def meter_polling_state(ctx: OpContext, polling: MeterPolling) -> PollingState:
     return polling.state()
 
 
+def start_bus_round(ctx: OpContext, polling: MeterPolling, *, bus: str | None = None) -> RoundProgress:
+    return polling.start_round(ctx, bus=bus)
+
+
+def bus_round_progress(ctx: OpContext, polling: MeterPolling) -> RoundProgress:
+    return polling.round_progress()
+
+
 class MeterPollingOps(SessionArea):
     """Facade mixin (counter_app/session.py): the workstation starts the rounds after a login;
     `Session.logout` stops them."""
@@ -213,3 +280,11 @@ class MeterPollingOps(SessionArea):
 
     def meter_polling_state(self) -> PollingState:
         return meter_polling_state(self.ctx, self.counter.meter_polling)
+
+    def start_bus_round(self, *, bus: str | None = None) -> RoundProgress:
+        """Every meter of `bus` (None: all) read now in the background (source "manual"); follow it
+        with `bus_round_progress`."""
+        return start_bus_round(self.ctx, self.counter.meter_polling, bus=bus)
+
+    def bus_round_progress(self) -> RoundProgress:
+        return bus_round_progress(self.ctx, self.counter.meter_polling)

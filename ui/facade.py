@@ -25,7 +25,7 @@ from counter_app.backups import BackupStatus
 from counter_app.device_setup import PrinterCheck, ReaderCheck
 from counter_app.device_status import DeviceState, DeviceStatus
 from counter_app.local_config import DeviceChoice
-from counter_app.meter_polling import PollingState
+from counter_app.meter_polling import PollingState, RoundProgress
 from counter_app.ops.bus_rounds import BusState, RoundResult
 from counter_app.ops.duties import CheckRow, HalfMonth
 from counter_app.ops.exceptions_list import MorningItem
@@ -263,6 +263,8 @@ class NetworkedSession(Protocol):
     ) -> list[RoundResult]: ...
     def start_meter_polling(self) -> PollingState: ...
     def meter_polling_state(self) -> PollingState: ...
+    def start_bus_round(self, *, bus: str | None = None) -> RoundProgress: ...
+    def bus_round_progress(self) -> RoundProgress: ...
 
 
 class PeopleAdminSession(Protocol):

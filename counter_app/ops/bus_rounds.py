@@ -92,19 +92,27 @@ def bus_targets(ctx: OpContext, *, only: str | None = None) -> list[BusTargets]:
         buses: dict[str, BusTargets] = {
             name: BusTargets(name, url, ()) for name, url in sorted(ports.items()) if only in (None, name)
         }
+        first: dict[str, BusTarget] = {}  # the bus's port and password, checked once per bus
         for account, row in networked_accounts(s, bus=only):
-            assert row.bus is not None and row.protocol is not None
+            assert row.bus is not None and row.protocol is not None and row.address is not None
             bus = buses.setdefault(row.bus, BusTargets(row.bus, ports.get(row.bus, ""), ()))
             if row.protocol not in bus.protocols:
                 bus.protocols = (*bus.protocols, row.protocol)
             room = s.get(Room, account.room_id)
+            room_code = room.room_code if room else ""
+            known = first.get(row.bus)
+            if known is not None:
+                bus.targets.append(BusTarget(account.id, account.account_no, room_code, row.bus, row.address,
+                                             row.protocol, known.url, known.password))  # fmt: skip
+                continue
             try:
                 target = networked.target_of_row(ctx, s, account, row)
             except UserFacingError as exc:  # no port, a simulator on a production database
                 bus.problem = bus.problem or f"{exc.message} / {exc.message_en}"
-                bus.targets.append(BusTarget(account.id, account.account_no, room.room_code if room else "",
-                                             row.bus, row.address or "", row.protocol, "", ""))  # fmt: skip
+                bus.targets.append(BusTarget(account.id, account.account_no, room_code, row.bus, row.address,
+                                             row.protocol, "", ""))  # fmt: skip
                 continue
+            first[row.bus] = target
             bus.targets.append(target)
         for bus in buses.values():
             if len(bus.protocols) > 1 and bus.problem is None:

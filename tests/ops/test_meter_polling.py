@@ -140,6 +140,34 @@ def test_read_all_now_reports_progress_and_the_status_screen_counts(world, caplo
         sim.close()
 
 
+def test_a_round_asked_for_runs_in_the_background(world):
+    """GIVEN a slow line WHEN a person asks for a round THEN the call returns at once (the window's
+    worker stays free for sales), its progress can be followed, and one round runs at a time."""
+    sim, _, _ = on_bus(world)
+    sim.close()
+    sim = SimMeterBus("modbus", clock=world.clock, byte_delay_s=0.02)  # about 0.2 s per answer
+    try:
+        sim.add_meter("7", energy_ckwh=12_345)
+        sim.add_meter("9", energy_ckwh=1)
+        set_setting(world, "meter_bus.ports", {BUS: sim.url})
+        cashier = world.login("zhang")
+        started = time.monotonic()
+        first = cashier.start_bus_round()
+        assert first.running and time.monotonic() - started < 0.5
+        assert cashier.start_bus_round().running  # the same round, not a second one
+        wait_for(lambda: not cashier.bus_round_progress().running)
+        done = cashier.bus_round_progress()
+        assert (done.done, done.total, done.error) == (2, 2, None)
+        [result] = done.results
+        assert (result.answered, result.unanswered) == (2, 0)
+        assert len(rows(world, RemoteMeterReading)) == 2
+        refused = world.login("qian").start_bus_round  # no meter reader's role
+        with pytest.raises(Exception, match="角色"):
+            refused()
+    finally:
+        sim.close()
+
+
 def test_a_dead_port_records_no_unanswered_rows(world):
     sim, _, _ = on_bus(world)
     sim.close()  # nobody listens on the port any more

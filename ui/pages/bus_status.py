@@ -1,7 +1,7 @@
 """总线状态: every networked meter bus (issue 17 §5) — its port, protocol, how many meters answered
 at their last read, whether this counter's scheduled rounds run on it; the chosen bus's meters with
 their room, address, last reading, relay and since when they have not answered; a round now (立即抄表)
-with a progress bar.
+with a progress bar (the round runs on a core thread: the window's worker stays free for sales).
 
 Keyboard: the bus list has the focus when the page opens (↑/↓ choose a bus, its meters show below);
 Alt+R reads every meter now, Alt+U reads the chosen bus only, F5 (on this page) refreshes.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QProgressBar, QPushButton, QTableView, QWidget
 
@@ -24,15 +24,6 @@ from ui.pages.networked import relay_text
 from ui.widgets import ERROR_STYLE, info_label
 
 translate = QCoreApplication.translate
-
-
-class _Relay(QObject):
-    """`progress(done, total)` is called on the worker; the signal reaches the bar queued."""
-
-    progressed = Signal(int, int)
-
-    def report(self, done: int, total: int) -> None:
-        self.progressed.emit(done, total)
 
 
 def answered_text(answered: bool | None) -> str:
@@ -101,8 +92,10 @@ class BusStatusPage(Page):
 
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
-        self.relay = _Relay(self)
-        self.relay.progressed.connect(self._progressed)
+        self.timer = QTimer(self)  # while a round runs: how far it is, every 300 ms
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(300)
+        self.timer.timeout.connect(self._ask_progress)
         self.polling = self.add(info_label(""))
         self.add(self._controls())
         self.progress = QProgressBar()
@@ -152,15 +145,33 @@ class BusStatusPage(Page):
         ).quiet().run()
 
     def read_now(self, bus: str | None) -> None:
-        session, report = self.ctx.session, self.relay.report
+        """The round runs on a thread of the core's (MeterPolling.start_round), not on the window's
+        worker: a long bus never keeps a sale waiting. A timer asks how far it is."""
+        session = self.ctx.session
         for button in (self.read_all_button, self.read_bus_button):
             button.setEnabled(False)
         self.progress.setRange(0, 0)  # busy until the first meter is done
         self.progress.show()
+        self.status.setStyleSheet("")
         self.status.setText(translate("BusStatus", "正在抄表…"))
-        FacadeOp(self, lambda: session.read_buses_now(bus=bus, progress=report)).success(
-            self._read_done
-        ).failure(self._fail).run()
+        FacadeOp(self, lambda: session.start_bus_round(bus=bus)).success(self._round_tick).failure(
+            self._fail
+        ).run()
+
+    def _ask_progress(self) -> None:
+        FacadeOp(self, self.ctx.session.bus_round_progress).success(self._round_tick).quiet().run()
+
+    def _round_tick(self, progress: Any) -> None:
+        if progress.running:
+            if progress.total:
+                self._progressed(progress.done, progress.total)
+            self.timer.start()
+            return
+        self.timer.stop()
+        if progress.error is not None:
+            self._fail(progress.error)
+        else:
+            self._read_done(list(progress.results))
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
