@@ -237,8 +237,10 @@ class MeterPolling:
                          len(recorder.targets))  # fmt: skip
                 continue
             running.recorder.targets = recorder.targets  # the callbacks see the new accounts
-            running.poller.interval_s = minutes * 60.0
             running.poller.set_addresses(list(recorder.targets))
+            if running.poller.interval_s != minutes * 60.0:  # a new interval starts with a round now
+                running.poller.interval_s = minutes * 60.0
+                running.poller.request_read(None)
             with self._lock:
                 running.names = names
 

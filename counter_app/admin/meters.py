@@ -1,7 +1,7 @@
 """The networked meters' rounds without a window (docs/operations.md "Networked meters"):
 
     counter-admin meter poll --once [--bus NAME] --as NAME     # one round now, then exit
-    counter-admin meter poll [--bus NAME] --as NAME            # the scheduled rounds until Ctrl+C
+    counter-admin meter poll --as NAME                         # the scheduled rounds until Ctrl+C
 
 For a PC that runs no workstation window (a headless PC beside the buses, or a scheduled task).
 `--as` names a meter reader (营业员, 监督人, 部门助理, 主任): the audit entries name that person;
@@ -21,6 +21,8 @@ from counter_app.ops.bus_rounds import RoundResult, read_buses_now
 
 
 def meter_poll(ctx: CommandContext, *, stop: threading.Event | None = None) -> int:
+    if ctx.args.bus and not ctx.args.once:
+        raise InputInvalid("--bus 只能与 --once 一起用", detail_en="--bus goes with --once only", field="bus")
     with acting(ctx.invocation()) as admin:
         if ctx.args.once:
             results = read_buses_now(admin.ctx, bus=ctx.args.bus, source="scheduled")
@@ -33,8 +35,10 @@ def meter_poll(ctx: CommandContext, *, stop: threading.Event | None = None) -> i
         state = polling.start(admin.ctx)
         ctx.out.line(f"定时抄表：每 {state.minutes} 分钟，总线 {'、'.join(state.buses) or '无'}"
                      f"{'（' + state.reason + '）' if state.reason else ''}；Ctrl+C 结束")  # fmt: skip
+        until = stop or threading.Event()
         try:
-            (stop or threading.Event()).wait()
+            while not until.wait(1.0):  # a timed wait: Ctrl+C reaches it on Windows too
+                pass
         except KeyboardInterrupt:
             pass
         finally:

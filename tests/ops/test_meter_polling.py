@@ -5,9 +5,11 @@ one driver per port shared with the manual read, the status screen's figures."""
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import io
 import logging
+import threading
 import time
 
 import pytest
@@ -16,6 +18,10 @@ from opstesting import CHEAP, PASSWORD, make_world
 from quotatesting import set_setting
 
 from counter_app.admin.cli import main
+from counter_app.admin.command import CommandContext
+from counter_app.admin.meters import meter_poll
+from counter_app.admin.output import Output
+from counter_app.admin.passwords import Credentials
 from counter_app.meter_polling import MeterPolling
 from counter_app.ops.bus_rounds import bus_status
 from db.models import MeterSwitch, RemoteMeterReading
@@ -223,4 +229,33 @@ def test_a_headless_round_from_the_command_line(world):
         assert sorted((r.source, r.outcome) for r in rows(world, RemoteMeterReading)) == [
             ("scheduled", "ok"), ("scheduled", "unanswered")]  # fmt: skip
     finally:
+        sim.close()
+
+
+def test_the_command_line_polls_on_the_schedule_until_stopped(world):
+    """`counter-admin meter poll` (no --once): the scheduled rounds, without a window, until told
+    to stop (Ctrl+C); `--bus` goes with `--once` only."""
+    sim, _, _ = on_bus(world)
+    out, stop = io.StringIO(), threading.Event()
+
+    def command(**args):
+        return CommandContext(args=argparse.Namespace(**args), out=Output(out, io.StringIO()),
+                              credentials=Credentials(actor="zhang", secrets={"actor": PASSWORD}),
+                              db_url=world.db_url, keystore=world.keystore, hasher=CHEAP)  # fmt: skip
+
+    try:
+        with pytest.raises(Exception, match="--once"):
+            meter_poll(command(once=False, bus=BUS))
+        done: list[int] = []
+        thread = threading.Thread(
+            target=lambda: done.append(meter_poll(command(once=False, bus=None), stop=stop))
+        )
+        thread.start()
+        wait_for(lambda: len(rows(world, RemoteMeterReading)) >= 2)
+        stop.set()
+        thread.join(15)
+        assert done == [0] and "每 15 分钟" in out.getvalue() and BUS in out.getvalue()
+        assert {r.source for r in rows(world, RemoteMeterReading)} == {"scheduled"}
+    finally:
+        stop.set()
         sim.close()
