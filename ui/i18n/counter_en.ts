@@ -5338,8 +5338,8 @@ Once submitted the count cannot change; only then are the expected amount and th
     </message>
     <message>
         <location filename="../pages/bus_status.py" line="1"/>
-        <source>无应答起始</source>
-        <translation>No answer since</translation>
+        <source>无应答，自 {0} 起</source>
+        <translation>No answer since {0}</translation>
     </message>
     <message>
         <location filename="../pages/bus_status.py" line="1"/>

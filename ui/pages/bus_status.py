@@ -21,15 +21,22 @@ from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.form import note
 from ui.pages.networked import relay_text
+from ui.times import shown_value
 from ui.widgets import ERROR_STYLE, info_label
 
 translate = QCoreApplication.translate
 
 
-def answered_text(answered: bool | None) -> str:
-    if answered is None:
+def answered_text(meter: Any) -> str:
+    """The newest read: answered, never read, or silent since a moment (one column: the page fits
+    1366 px with the demo panel open)."""
+    if meter.answered is None:
         return translate("BusStatus", "未抄过")
-    return translate("BusStatus", "应答") if answered else translate("BusStatus", "无应答")
+    if meter.answered:
+        return translate("BusStatus", "应答")
+    if meter.unanswered_since is None:
+        return translate("BusStatus", "无应答")
+    return translate("BusStatus", "无应答，自 {0} 起").format(shown_value(meter.unanswered_since))
 
 
 def buses_model(parent=None) -> RowsModel:
@@ -53,12 +60,11 @@ def meters_model(parent=None) -> RowsModel:
         kwh_column(translate("BusStatus", "读数 kWh"), lambda m: m.energy_ckwh),
         Column(translate("BusStatus", "抄表时间"), lambda m: m.read_at),
         Column(translate("BusStatus", "继电器"), lambda m: m.relay_closed, relay_text),
-        Column(translate("BusStatus", "最近一次"), lambda m: m.answered, answered_text),
-        Column(translate("BusStatus", "无应答起始"), lambda m: m.unanswered_since),
+        Column(translate("BusStatus", "最近一次"), lambda m: m, answered_text),
     ], parent)  # fmt: skip
 
 
-def _table(model: RowsModel, height: int, *, stretch_last: bool = True) -> QTableView:
+def _table(model: RowsModel, height: int) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -66,7 +72,7 @@ def _table(model: RowsModel, height: int, *, stretch_last: bool = True) -> QTabl
     view.verticalHeader().hide()
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(stretch_last)  # the meters' last column is a moment: never elided
+    header.setStretchLastSection(True)
     view.setMinimumHeight(height)
     return view
 
@@ -109,7 +115,7 @@ class BusStatusPage(Page):
         self.add(self.bus_view)
         self.meters_note = self.add(note(translate("BusStatus", "电表：")))
         self.meters = meters_model(self)
-        self.add(_table(self.meters, 220, stretch_last=False))
+        self.add(_table(self.meters, 220))
         self.finish()
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
