@@ -21,7 +21,7 @@ from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.form import note
 from ui.pages.networked import relay_text
-from ui.times import shown_value
+from ui.times import shown_time
 from ui.widgets import ERROR_STYLE, info_label
 
 translate = QCoreApplication.translate
@@ -36,7 +36,7 @@ def answered_text(meter: Any) -> str:
         return translate("BusStatus", "应答")
     if meter.unanswered_since is None:
         return translate("BusStatus", "无应答")
-    return translate("BusStatus", "无应答，自 {0} 起").format(shown_value(meter.unanswered_since))
+    return translate("BusStatus", "无应答，自 {0} 起").format(shown_time(meter.unanswered_since))
 
 
 def buses_model(parent=None) -> RowsModel:
@@ -58,7 +58,7 @@ def meters_model(parent=None) -> RowsModel:
         Column(translate("BusStatus", "账户"), lambda m: m.account_no),
         Column(translate("BusStatus", "表地址"), lambda m: m.address),
         kwh_column(translate("BusStatus", "读数 kWh"), lambda m: m.energy_ckwh),
-        Column(translate("BusStatus", "抄表时间"), lambda m: m.read_at),
+        Column(translate("BusStatus", "抄表时间"), lambda m: m.read_at, shown_time),  # to the minute
         Column(translate("BusStatus", "继电器"), lambda m: m.relay_closed, relay_text),
         Column(translate("BusStatus", "最近一次"), lambda m: m, answered_text),
     ], parent)  # fmt: skip
