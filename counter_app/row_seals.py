@@ -32,7 +32,20 @@ from datetime import datetime
 from hashlib import sha256
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, String, Table, bindparam, event, exists, func, insert, literal, select, union_all, update
+from sqlalchemy import (
+    Connection,
+    String,
+    Table,
+    bindparam,
+    event,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper, Session, object_session
 from sqlalchemy.orm.base import NO_VALUE

@@ -17,9 +17,10 @@ as `datetime.date`.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, TypedDict
@@ -32,7 +33,7 @@ from base.errors import InputInvalid
 from base.vocabulary import CLASS_CODES
 from counter_app import row_seals
 from counter_app.room_codes import DEFAULT_ROOM_CODE_PATTERN, check_room_code_pattern
-from db.queries.settings import add_setting_row, latest_setting
+from db.queries.settings import add_setting_row, latest_settings
 
 OCCUPANT_CATEGORIES = ("undergrad", "master", "phd")  # 本科 / 研究生 / 博士
 CHARGE_KINDS = ("electricity", "repair", "utility", "heating", "back_charge", "card_fee")
@@ -307,22 +308,30 @@ def validate(key: str, value: Any) -> Any:
 
 
 def get_setting(session: Session, key: str) -> Any:
-    """The current value of `key`: the latest stored row, else the default.
+    """The current value of `key`: the latest stored row, else the default; its seal checked here,
+    where it is used (a value changed by SQL: TAMPERED).
 
-    Read and its seal checked once per transaction: a sale asks for the same few settings from
-    several steps (issue 16: one query each time was a tenth of a sale's statements). The memo lives
-    in the session's `info`, which lives as long as the unit of work; a setting written in the
-    same session or a rollback empties it. Only plain scalars are kept (a dict or list value could be
-    changed by its caller), so the memo never hands out an object someone else holds."""
+    The latest rows of ALL keys are read in one statement the first time a transaction asks for a
+    setting, and kept in the session's `info` for the rest of that transaction (issue 16: a sale
+    asked for nine settings, one query each). The memo lives as long as the unit of work; writing a
+    setting in the same session, a commit or a rollback empties it. Each row's seal is checked the
+    first time its key is used in the transaction, as before."""
     entry = setting(key)
-    memo: dict[str, Any] = session.info.setdefault(_READ_IN_THIS_TRANSACTION, {})
-    if key in memo:
-        return entry.load(memo[key])
-    row = row_seals.check(session, latest_setting(session, key))  # a value changed by SQL: TAMPERED
-    stored = row.value if row is not None else entry.check(entry.default)
-    if stored is None or isinstance(stored, (bool, int, str)):
-        memo[key] = stored
-    return entry.load(stored)
+    memo: _SettingsRead | None = session.info.get(_READ_IN_THIS_TRANSACTION)
+    if memo is None:
+        memo = _SettingsRead(latest_settings(session))
+        session.info[_READ_IN_THIS_TRANSACTION] = memo
+    row = memo.rows.get(key)
+    if row is not None and key not in memo.checked:
+        row_seals.check(session, row)
+        memo.checked.add(key)
+    return entry.load(copy.deepcopy(row.value) if row is not None else entry.check(entry.default))
+
+
+@dataclass
+class _SettingsRead:
+    rows: dict[str, Any]
+    checked: set[str] = field(default_factory=set)
 
 
 _READ_IN_THIS_TRANSACTION = "counter.settings_read"

@@ -153,7 +153,9 @@ class CardService:
         reading, raw_image, profile = self._session()
         self._require_issuable(reading, raw_image, profile)
         record = self._empty_purchase(meter_no, purchase_counter, intent_id)
-        unlocked = self._unlock(profile, reading, raw_image, confirm=confirm_psc_retry, header_account=account_no)
+        unlocked = self._unlock(
+            profile, reading, raw_image, confirm=confirm_psc_retry, header_account=account_no
+        )
         return self._write_record(profile, *unlocked, record)
 
     @_exclusive
@@ -234,7 +236,12 @@ class CardService:
         confirm_psc_retry: bool = False,
     ) -> CardReading:
         """A blank card (or an existing tool card) becomes a check or parameter card for `meter_no`."""
-        base: TaggedFields = {"meter_no": meter_no, "at": self._clock(), "tag": intent_tag(intent_id), "slot_seq": 0}
+        base: TaggedFields = {
+            "meter_no": meter_no,
+            "at": self._clock(),
+            "tag": intent_tag(intent_id),
+            "slot_seq": 0,
+        }
         if kind == CardKind.CHECK:
             record: CardRecord = CheckRecord(**base)
         elif kind == CardKind.PARAMETER:
@@ -281,7 +288,12 @@ class CardService:
             )
 
     def _rewrite(
-        self, card_serial: str, account_no: str, kinds: tuple[CardKind, ...], record: CardRecord, confirm: bool
+        self,
+        card_serial: str,
+        account_no: str,
+        kinds: tuple[CardKind, ...],
+        record: CardRecord,
+        confirm: bool,
     ) -> CardReading:
         reading, raw_image, profile = self._session(recognise=not self._bound)
         if reading.card_serial != card_serial or reading.account_no != account_no:
@@ -296,7 +308,9 @@ class CardService:
                 detail_en=f"card kind is {reading.kind}",
                 data={"card_serial": card_serial, "kind": str(reading.kind)},
             )
-        return self._write_record(profile, *self._unlock(profile, reading, raw_image, confirm=confirm), record)
+        return self._write_record(
+            profile, *self._unlock(profile, reading, raw_image, confirm=confirm), record
+        )
 
     def _unlock(
         self, profile: MeterProfile, reading: CardReading, raw_image: bytes, *, confirm: bool,
@@ -328,7 +342,11 @@ class CardService:
 
     def _verify(self, profile: MeterProfile, reading: CardReading, confirm: bool) -> bytes:
         # This session's read asked for the error counter a moment ago (`_session`).
-        left = reading.psc_attempts_left if reading.psc_attempts_left is not None else self.reader.read_attempts_left()
+        left = (
+            reading.psc_attempts_left
+            if reading.psc_attempts_left is not None
+            else self.reader.read_attempts_left()
+        )
         facts = {"attempts_left": left, "card_serial": reading.card_serial}
         if left == 0:
             raise CardLocked(data=facts)
