@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from hashlib import sha256
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, RowMapping, Table, select
+from sqlalchemy import Engine, RowMapping, Table, event, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
@@ -143,7 +143,6 @@ def record(
     """Append one entry. Call it when `subject` (an ORM row) has its final state in this
     transaction: the digest is taken from the database now."""
     key = keys_of(session).audit_hmac
-    lock_audit_appends(session)
     session.flush()
     fields: dict[str, Any] = {
         "at": clock(), "kind": kind, "actor_id": actor_id, "workstation": workstation,
@@ -152,12 +151,12 @@ def record(
     }  # fmt: skip
     if subject is not None:
         fields.update(_subject_fields(session, subject))
-    last = audit_chain_head(session)
-    fields["sequence"] = last.sequence + 1 if last else 1
-    prev_mac = last.mac if last else GENESIS_MAC
+    sequence, prev_mac = _locked_head(session)
+    fields["sequence"] = sequence + 1
     entry = AuditEntry(**fields, prev_mac=prev_mac, mac=_mac(key, prev_mac, fields))
     session.add(entry)
     session.flush()
+    _carry_head(session, entry.sequence, entry.mac)
     # A write whose time is earlier than one already written (the clock was set back) is flagged.
     clock_watch.after_append(session, entry, subject, record)
     return entry
@@ -182,10 +181,9 @@ def record_many(
                    payload=payload, clock=clock)  # fmt: skip
         return
     key = keys_of(session).audit_hmac
-    lock_audit_appends(session)
     session.flush()
     digests = _subject_digests(session, [subject for _, subject, _ in items])
-    sequence, prev_mac = chain_head(session)
+    sequence, prev_mac = _locked_head(session)
     entries = []
     for kind, subject, payload in items:
         sequence += 1
@@ -202,6 +200,7 @@ def record_many(
     went_back = clock_watch.went_back_in_batch(session, entries)
     if entries:
         session.execute(AuditEntry.__table__.insert(), entries)
+        _carry_head(session, sequence, prev_mac)
     clock_watch.mark_batch(session, went_back, record)
 
 
@@ -241,8 +240,52 @@ def _subject_fields(session: Session, subject: Any) -> dict[str, Any]:
 
 def chain_head(session: Session) -> tuple[int, str]:
     """(sequence, MAC hex) of the last entry, for the Z report; (0, 64 zeros) when empty."""
+    carried = _carried_head(session)
+    if carried is not None:
+        return carried
     last = audit_chain_head(session)
     return (last.sequence, last.mac) if last else (0, GENESIS_MAC)
+
+
+# --- the chain head within one transaction -------------------------------------------------------
+# The first append of a transaction takes the append lock (PostgreSQL; SQLite's write transaction
+# already serialises writers) and reads the head; the lock is held until the transaction ends, so
+# nobody else can append meanwhile and the head this transaction wrote last IS the head. Carrying it
+# saves a lock round trip and a head read per further append (a sale appends five entries; issue
+# 16). Kept with the root transaction it belongs to; a rollback (of a savepoint too) or a commit
+# forgets it, so a head that an undone append wrote is never used.
+
+_HEAD = "counter.audit_head"
+
+
+def _locked_head(session: Session) -> tuple[int, str]:
+    carried = _carried_head(session)
+    if carried is not None:
+        return carried
+    lock_audit_appends(session)
+    last = audit_chain_head(session)
+    return (last.sequence, last.mac) if last else (0, GENESIS_MAC)
+
+
+def _carried_head(session: Session) -> tuple[int, str] | None:
+    carried = session.info.get(_HEAD)
+    if carried is None or carried[0] is not session.get_transaction():
+        return None
+    return carried[1], carried[2]
+
+
+def _carry_head(session: Session, sequence: int, mac: str) -> None:
+    session.info[_HEAD] = (session.get_transaction(), sequence, mac)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_head(session: Session, previous_transaction: Any) -> None:
+    session.info.pop(_HEAD, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_head_after_commit(session: Session) -> None:
+    session.info.pop(_HEAD, None)
 
 
 # --- refusals that must outlive their transaction ----------------------------------------------

@@ -142,10 +142,13 @@ def _chain_went_back(session: Session, entry: AuditEntry) -> tuple[str, datetime
     # the max over all entries" (its own time cannot exceed itself). Without a sequence filter the
     # max is one index probe (ix_audit_log_at, ix_audit_log_workstation_at) instead of a scan that
     # grew with the chain (docs/benchmarks.md, import).
-    own = session.scalar(select(func.max(AuditEntry.at)).where(AuditEntry.workstation == entry.workstation))
+    # Both maxima in one statement (one round trip on PostgreSQL), each still its own index probe.
+    own_max = (
+        select(func.max(AuditEntry.at)).where(AuditEntry.workstation == entry.workstation).scalar_subquery()
+    )
+    own, latest = session.execute(select(own_max, select(func.max(AuditEntry.at)).scalar_subquery())).one()
     if own is not None and _aware(entry.at) < _aware(own):
         return "audit_entry", entry.at, own
-    latest = session.scalar(select(func.max(AuditEntry.at)))
     if latest is not None and _aware(entry.at) < _aware(latest) - timedelta(seconds=_skew_s(session)):
         return "audit_entry", entry.at, latest
     return None

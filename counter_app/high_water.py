@@ -224,6 +224,12 @@ class HighWater:
         return target
 
     # --- the check: on start and before every sale -------------------------------------------
+    def is_behind(self, s: Session) -> bool:
+        """Whether the database is behind the mark (receipt counters or chain), read in the
+        caller's transaction: the sale asks this in the same read as its role and shift check,
+        and calls `check_database` (which records and advances) only when it is."""
+        return bool(self._behind(s, False))
+
     def check_database(self, *, accounts: bool = False) -> Behind:
         """Advance what is behind the mark, record it, and follow the chain (which cannot be
         advanced: its going back is recorded, then the mark follows the database's head)."""

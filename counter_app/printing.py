@@ -38,14 +38,15 @@ def enqueue(
     ctx: OpContext, s: DbSession, *, document: str, doc: Any, receipt_id: int | None = None,
     reprint_count: int = 0,
 ) -> PrintJob:  # fmt: skip
-    """A job for `doc` (a receipts.data dataclass), in the caller's transaction."""
+    """A job for `doc` (a receipts.data dataclass), in the caller's transaction. Not flushed here:
+    the transaction's next flush (or query) writes it, so a sale's two jobs are one insert batch
+    with one census update (issue 16)."""
     job = PrintJob(
         workstation_id=ctx.workstation.id, receipt_id=receipt_id, document=document, copies=1,
         reprint_count=reprint_count, payload={"document": to_json(doc)}, created_at=ctx.now(),
         operator_id=ctx.operator.id if ctx.operator else None,
     )  # fmt: skip
     s.add(job)
-    s.flush()
     return job
 
 

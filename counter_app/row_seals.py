@@ -32,7 +32,20 @@ from datetime import datetime
 from hashlib import sha256
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, bindparam, event, func, insert, literal, select, update
+from sqlalchemy import (
+    Connection,
+    String,
+    Table,
+    bindparam,
+    event,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper, Session, object_session
 from sqlalchemy.orm.base import NO_VALUE
@@ -360,9 +373,25 @@ def check_census(session: Session) -> None:
         if not _genuine_values(key, census, row):
             raise tampered(session, "row_census", row["table_name"])
         counted.add(row["table_name"])
-    for name in sorted(CENSUS_NAMES - counted):  # no census yet: only right while the table is empty
-        if session.execute(select(literal(1)).select_from(Base.metadata.tables[name]).limit(1)).first():
-            raise tampered(session, "row_census", name)
+    # No census yet: only right while the table is empty. One statement for them all (it ran once
+    # per sale: a query per table was a third of the statements before a card write, issue 16).
+    nonempty = _nonempty_tables(session, sorted(CENSUS_NAMES - counted))
+    if nonempty:
+        raise tampered(session, "row_census", nonempty[0])
+
+
+def _nonempty_tables(session: Session, names: Sequence[str]) -> list[str]:
+    """Which of `names` hold at least one row, in one round trip (an EXISTS probe per table)."""
+    probes = [
+        select(literal(name, String).label("name")).where(
+            exists(select(literal(1)).select_from(Base.metadata.tables[name]))
+        )
+        for name in names
+    ]
+    if not probes:
+        return []
+    query = probes[0] if len(probes) == 1 else union_all(*probes)
+    return sorted(session.scalars(query))
 
 
 def _after_flush(session: Session, flush_context: Any) -> None:

@@ -17,13 +17,15 @@ as `datetime.date`.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, TypedDict
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from base.clock import system_clock
@@ -31,7 +33,7 @@ from base.errors import InputInvalid
 from base.vocabulary import CLASS_CODES
 from counter_app import row_seals
 from counter_app.room_codes import DEFAULT_ROOM_CODE_PATTERN, check_room_code_pattern
-from db.queries.settings import add_setting_row, latest_setting
+from db.queries.settings import add_setting_row, latest_settings
 
 OCCUPANT_CATEGORIES = ("undergrad", "master", "phd")  # 本科 / 研究生 / 博士
 CHARGE_KINDS = ("electricity", "repair", "utility", "heating", "back_charge", "card_fee")
@@ -318,10 +320,43 @@ def validate(key: str, value: Any) -> Any:
 
 
 def get_setting(session: Session, key: str) -> Any:
-    """The current value of `key`: the latest stored row, else the default."""
+    """The current value of `key`: the latest stored row, else the default; its seal checked here,
+    where it is used (a value changed by SQL: TAMPERED).
+
+    The latest rows of ALL keys are read in one statement the first time a transaction asks for a
+    setting, and kept in the session's `info` for the rest of that transaction (issue 16: a sale
+    asked for nine settings, one query each). The memo lives as long as the unit of work; writing a
+    setting in the same session, a commit or a rollback empties it. Each row's seal is checked the
+    first time its key is used in the transaction, as before."""
     entry = setting(key)
-    row = row_seals.check(session, latest_setting(session, key))  # a value changed by SQL: TAMPERED
-    return entry.load(row.value if row is not None else entry.check(entry.default))
+    memo: _SettingsRead | None = session.info.get(_READ_IN_THIS_TRANSACTION)
+    if memo is None:
+        memo = _SettingsRead(latest_settings(session))
+        session.info[_READ_IN_THIS_TRANSACTION] = memo
+    row = memo.rows.get(key)
+    if row is not None and key not in memo.checked:
+        row_seals.check(session, row)
+        memo.checked.add(key)
+    return entry.load(copy.deepcopy(row.value) if row is not None else entry.check(entry.default))
+
+
+@dataclass
+class _SettingsRead:
+    rows: dict[str, Any]
+    checked: set[str] = field(default_factory=set)
+
+
+_READ_IN_THIS_TRANSACTION = "counter.settings_read"
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_settings_read(session: Session, previous_transaction: Any) -> None:
+    session.info.pop(_READ_IN_THIS_TRANSACTION, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_settings_read_after_commit(session: Session) -> None:
+    session.info.pop(_READ_IN_THIS_TRANSACTION, None)
 
 
 def put_setting(
@@ -334,6 +369,7 @@ def put_setting(
     calling this; `at` comes from the counter's clock (the system clock if omitted).
     """
     stored = validate(key, value)
+    session.info.pop(_READ_IN_THIS_TRANSACTION, None)  # the next read sees the new row
     add_setting_row(session, key, stored, set_by=set_by, at=at or system_clock(), approval_id=approval_id)
     return SETTINGS[key].load(stored)
 

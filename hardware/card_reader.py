@@ -272,7 +272,9 @@ class SerialCardReader(CardReader):
         deadline = time.monotonic() + self.timeout
         while True:
             expired = time.monotonic() >= deadline
-            chunk = b"" if expired else port.read(max(1, port.in_waiting))
+            # What completes the frame begun (or a whole short frame): one wake-up per frame, not
+            # per byte; more when more already waits.
+            chunk = b"" if expired else port.read(max(self._parser.wanted(), port.in_waiting))
             # A gap in the answer means whatever is half-received is garbage (resync).
             frames = self._parser.feed(chunk) if chunk else self._parser.expire()
             for frame in frames:

@@ -153,8 +153,10 @@ class CardService:
         reading, raw_image, profile = self._session()
         self._require_issuable(reading, raw_image, profile)
         record = self._empty_purchase(meter_no, purchase_counter, intent_id)
-        reading = self._unlock(profile, reading, confirm=confirm_psc_retry, header_account=account_no)
-        return self._write_record(profile, reading, record)
+        unlocked = self._unlock(
+            profile, reading, raw_image, confirm=confirm_psc_retry, header_account=account_no
+        )
+        return self._write_record(profile, *unlocked, record)
 
     @_exclusive
     def write_purchase(
@@ -234,7 +236,12 @@ class CardService:
         confirm_psc_retry: bool = False,
     ) -> CardReading:
         """A blank card (or an existing tool card) becomes a check or parameter card for `meter_no`."""
-        base: TaggedFields = {"meter_no": meter_no, "at": self._clock(), "tag": intent_tag(intent_id), "slot_seq": 0}
+        base: TaggedFields = {
+            "meter_no": meter_no,
+            "at": self._clock(),
+            "tag": intent_tag(intent_id),
+            "slot_seq": 0,
+        }
         if kind == CardKind.CHECK:
             record: CardRecord = CheckRecord(**base)
         elif kind == CardKind.PARAMETER:
@@ -250,8 +257,8 @@ class CardService:
         reading, raw_image, profile = self._session()
         if reading.kind not in _TOOL_KINDS:
             self._require_issuable(reading, raw_image, profile)
-        reading = self._unlock(profile, reading, confirm=confirm_psc_retry, header_account="")
-        return self._write_record(profile, reading, record)
+        unlocked = self._unlock(profile, reading, raw_image, confirm=confirm_psc_retry, header_account="")
+        return self._write_record(profile, *unlocked, record)
 
     # --- steps -------------------------------------------------------------------------------
     def _session(self, *, recognise: bool = False) -> tuple[CardReading, bytes, MeterProfile]:
@@ -281,9 +288,14 @@ class CardService:
             )
 
     def _rewrite(
-        self, card_serial: str, account_no: str, kinds: tuple[CardKind, ...], record: CardRecord, confirm: bool
+        self,
+        card_serial: str,
+        account_no: str,
+        kinds: tuple[CardKind, ...],
+        record: CardRecord,
+        confirm: bool,
     ) -> CardReading:
-        reading, _raw, profile = self._session(recognise=not self._bound)
+        reading, raw_image, profile = self._session(recognise=not self._bound)
         if reading.card_serial != card_serial or reading.account_no != account_no:
             raise CardMismatch(
                 f"卡号 {reading.card_serial}",
@@ -296,28 +308,45 @@ class CardService:
                 detail_en=f"card kind is {reading.kind}",
                 data={"card_serial": card_serial, "kind": str(reading.kind)},
             )
-        return self._write_record(profile, self._unlock(profile, reading, confirm=confirm), record)
+        return self._write_record(
+            profile, *self._unlock(profile, reading, raw_image, confirm=confirm), record
+        )
 
     def _unlock(
-        self, profile: MeterProfile, reading: CardReading, *, confirm: bool, header_account: str | None = None
-    ) -> CardReading:
-        """Verify the card's PSC within the rules; finish a first issue's PSC change if due."""
+        self, profile: MeterProfile, reading: CardReading, raw_image: bytes, *, confirm: bool,
+        header_account: str | None = None,
+    ) -> tuple[CardReading, bytes]:  # fmt: skip
+        """Verify the card's PSC within the rules; finish a first issue's PSC change if due. The card
+        as it is now: read again when this wrote anything, else the image of this session's read
+        (issue 16: a top-up read the whole card four times; nothing on it changed in between)."""
         psc = self._verify(profile, reading, confirm)
+        wrote = False
         if header_account is not None and (
             reading.psc_mode == "factory" or reading.account_no != (header_account or None)
         ):
             self._write(*profile.header_write(account_no=header_account, psc_mode=reading.psc_mode))
+            wrote = True
         card_no = (reading.account_no or "") if header_account is None else header_account
         target = self._derived(profile, reading, card_no)
         if psc != target:
             self._write(*profile.psc_mode_write("changing"))
             self.reader.change_psc(new_psc=target)
+            wrote = True
         if reading.psc_mode != "derived" or psc != target:
             self._write(*profile.psc_mode_write("derived"))
-        return self._reread(profile)
+            wrote = True
+        if wrote:
+            return self._reread(profile)
+        # A right PSC restores the error counter: ask for it (a few bytes), not for the whole card.
+        return _replace(reading, psc_attempts_left=self.reader.read_attempts_left()), raw_image
 
     def _verify(self, profile: MeterProfile, reading: CardReading, confirm: bool) -> bytes:
-        left = self.reader.read_attempts_left()
+        # This session's read asked for the error counter a moment ago (`_session`).
+        left = (
+            reading.psc_attempts_left
+            if reading.psc_attempts_left is not None
+            else self.reader.read_attempts_left()
+        )
         facts = {"attempts_left": left, "card_serial": reading.card_serial}
         if left == 0:
             raise CardLocked(data=facts)
@@ -362,7 +391,13 @@ class CardService:
     def _write(self, address: int, data: bytes) -> None:
         self.reader.write_main(address=address, data=data)
 
-    def _write_record(self, profile: MeterProfile, reading: CardReading, record: CardRecord) -> CardReading:
+    def _write_record(
+        self, profile: MeterProfile, reading: CardReading, raw_image: bytes, record: CardRecord
+    ) -> CardReading:
+        """Write the record, read the written bytes back, and parse the card as it now is: the image
+        read in this power session with the written bytes in place. The read-back is what proves the
+        write; reading the rest of the card again (what this did before issue 16) proved nothing
+        more, since nothing else on it was written in between."""
         address, data = profile.record_write(reading, record, mac_key=self._mac_key)
         self._write(address, data)
         crash_point("before_read_back")  # the crash-point sweep (counter_app/crashpoints.py)
@@ -372,7 +407,9 @@ class CardService:
                 detail_en="read-back differs from what was written",
                 data={"card_serial": reading.card_serial},
             )
-        after = self._reread(profile)
+        image = raw_image[:address] + data + raw_image[address + len(data) :]
+        after = _replace(profile.parse(image[: profile.card_size], mac_key=self._mac_key),
+                         psc_attempts_left=reading.psc_attempts_left)  # fmt: skip
         if after.record is None or after.record.slot_seq != reading.next_slot_seq:
             raise CardMac(
                 "写入后记录校验失败",
@@ -382,10 +419,10 @@ class CardService:
         log.info("card %s: wrote %s slot seq %d", reading.card_serial, after.kind, after.record.slot_seq)
         return after
 
-    def _reread(self, profile: MeterProfile) -> CardReading:
+    def _reread(self, profile: MeterProfile) -> tuple[CardReading, bytes]:
         raw_image = self.reader.read_main(address=0, length=profile.card_size)
         reading = profile.parse(raw_image, mac_key=self._mac_key)
-        return _replace(reading, psc_attempts_left=self.reader.read_attempts_left())
+        return _replace(reading, psc_attempts_left=self.reader.read_attempts_left()), raw_image
 
 
 def _replace(reading: CardReading, *, psc_attempts_left: int | None) -> CardReading:

@@ -55,6 +55,15 @@ class FrameParser(ResyncingParser[Frame]):
 
     start_byte = STX
 
+    def wanted(self) -> int:
+        buf = self._buf
+        if len(buf) < 3:  # not even the length yet: a whole empty frame is the least that can come
+            return _HEADER + _TRAILER - len(buf)
+        length = int.from_bytes(buf[1:3], "big")
+        if length > MAX_DATA:
+            return 1
+        return max(1, _HEADER + length + _TRAILER - len(buf))
+
     def _try_frame(self) -> Frame | str:
         buf = self._buf
         if len(buf) < 3:

@@ -153,8 +153,10 @@ def _precheck_selling(ctx: OpContext) -> None:
     with ctx.reading() as s:
         ctx.require_role(s, *SELLING_ROLES)
         open_shift_row(ctx, s)
-    if ctx.high_water is not None:  # the database at or past what this PC issued (a restore?)
-        ctx.high_water.check_database()
+        # The database at or past what this PC issued (a restore?), asked in the same read.
+        behind = ctx.high_water is not None and ctx.high_water.is_behind(s)
+    if behind and ctx.high_water is not None:
+        ctx.high_water.check_database()  # records it and advances what is behind
 
 
 @dataclass(frozen=True)

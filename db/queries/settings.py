@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db.models.settings import SettingValue
@@ -20,6 +20,17 @@ _LATEST = (
 def latest_setting(session: Session, key: str) -> SettingValue | None:
     """The latest stored row of a setting (None: never set, the registry default applies)."""
     return session.execute(_LATEST, {"key": key}).scalar_one_or_none()
+
+
+# The latest row of every key in one statement (an index range per key: ix_setting_values_key_id).
+_ALL_LATEST = select(SettingValue).where(
+    SettingValue.id.in_(select(func.max(SettingValue.id)).group_by(SettingValue.key))
+)
+
+
+def latest_settings(session: Session) -> dict[str, SettingValue]:
+    """key → its latest stored row, for every key ever set (a key never set is absent)."""
+    return {row.key: row for row in session.execute(_ALL_LATEST).scalars()}
 
 
 def add_setting_row(

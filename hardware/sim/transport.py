@@ -74,12 +74,28 @@ class _Server:
         if out is None:
             return False
         if self.byte_delay_s and out:
-            for b in out:
-                send(bytes([b]))
-                time.sleep(self.byte_delay_s)
+            self._paced(out, send)
         elif out:
             send(out)
         return True
+
+    def _paced(self, out: bytes, send: Callable[[bytes], object]) -> None:
+        """Send `out` as a line at the emulated baud delivers it: byte i complete at
+        start + (i + 1) × byte time, on an absolute schedule, whatever is due sent together (as a
+        UART's receive FIFO hands bytes over in bursts). One sleep per byte (what this did before
+        issue 16) overshot every short sleep, so 115200 Bd ran at about half speed, and woke the
+        reader once per byte, which no real line does."""
+        start = time.perf_counter()
+        sent = 0
+        while sent < len(out):
+            elapsed = time.perf_counter() - start
+            due = min(len(out), int(elapsed / self.byte_delay_s))
+            if due > sent:
+                send(out[sent:due])
+                sent = due
+                continue
+            # until the next byte is complete, but not less than half a millisecond (a burst)
+            time.sleep(max((sent + 1) * self.byte_delay_s - elapsed, 0.0005))
 
     def _spawn(self, target: Callable[..., object], *args: object) -> None:
         t = threading.Thread(target=target, args=args, daemon=True, name=f"sim-{type(self.device).__name__}")
@@ -120,6 +136,9 @@ class SocketServer(_Server):
 
     def _serve(self, conn: socket.socket) -> None:
         conn.settimeout(0.1)
+        # A serial line has no Nagle: without this, each paced burst after the first waited for
+        # the reader's delayed ACK (40 ms on Linux), which made every exchange ~40 ms at any baud.
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with conn:
             while not self._stop.is_set():
                 try:

@@ -70,3 +70,25 @@ def test_oversized_length_is_rejected_without_waiting():
     good = encode_frame(1, 2, b"ok")
     bogus = b"\x02\xff\xff" + b"\x00" * 5
     assert FrameParser().feed(bogus + good) == [Frame(1, 2, b"ok")]
+
+
+@given(frames_st)
+def test_reading_what_the_parser_wants_takes_exactly_one_frame(frame):
+    """GIVEN a reader that asks the port for `wanted()` bytes at a time (card_reader._await) WHEN one
+    frame arrives THEN it comes out after exactly its own bytes: the reader never asks for a byte
+    past the frame's end (which would wait for the read timeout) and wakes at most three times."""
+    wire = frame.encode()
+    parser, taken, wakes, out = FrameParser(), 0, 0, []
+    while not out:
+        want = parser.wanted()
+        assert want >= 1 and taken + want <= len(wire)
+        out = parser.feed(wire[taken : taken + want])
+        taken, wakes = taken + want, wakes + 1
+    assert out == [frame] and taken == len(wire) and wakes <= 3
+
+
+@given(st.binary(max_size=40))
+def test_wanted_is_at_least_one_whatever_came(noise):
+    parser = FrameParser()
+    parser.feed(noise)
+    assert parser.wanted() >= 1
