@@ -34,6 +34,22 @@ DEFERRED = (
     "reportlab.pdfbase",
     "reportlab.graphics",
     "reportlab.rl_config",
+    # The core and what it brings: imported after the first paint, on the worker that opens the
+    # counter (counter_app/main.py's module doc; docs/architecture.md "The start").
+    "sqlalchemy",
+    "db.models",
+    "db.engine",
+    "cryptography",
+    "counter_app.api",
+    "counter_app.counter",
+    "counter_app.session",
+    "counter_app.selftest",
+    "counter_app.demo",
+    "hardware.sim",
+    "pymodbus",
+    "serial",
+    "ui.app",
+    "ui.main_window",
 )
 
 _PROBE = """
