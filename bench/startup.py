@@ -84,6 +84,7 @@ sys.exit(main(["--demo"]))
 """
 )
 
+
 def start_once(code: str, env: dict[str, str]) -> tuple[float, float]:
     """(seconds to the first paint, seconds until a login is possible: the same before issue 16,
     when the window showed only once the counter was open)."""

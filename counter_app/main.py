@@ -21,7 +21,6 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import platformdirs
@@ -147,6 +146,7 @@ def run_gui(args: argparse.Namespace) -> int:
         runner().shutdown(wait_ms=2000 if finished else 60_000)
         for counter in opened:
             counter.close()
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -112,4 +112,3 @@ def run(app: QApplication, counter: Counter, approval_factory: Callable[..., Any
     workstation = WorkstationApp(app, counter, approval_factory)
     workstation.start()
     return app.exec()
-
