@@ -16,6 +16,7 @@ once the counter is open. At module top it imports only what the first paint nee
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -50,12 +51,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if not args.self_test:
+        # No cyclic garbage collection while the program starts: the start builds hundreds of
+        # thousands of long-lived objects (Qt's wrappers, the models, SQLAlchemy's mappers) and the
+        # collector kept walking them all, ~15% of the CPU up to "login possible" (issue 16). It is
+        # switched back on once the counter is open or could not be (run_gui).
+        gc.disable()
     if args.self_test:
         from counter_app import selftest  # not a cycle: the core loads after the first paint (module doc)
 
         return int(selftest.main(args) or 0)
-    setup_logging(log_dir())
-    return run_gui(args)
+    try:
+        setup_logging(log_dir())
+        return run_gui(args)
+    finally:
+        gc.enable()
 
 
 def log_dir() -> Path:
@@ -105,6 +115,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from ui.login import show_first
     from ui.ops import FacadeOp, runner
 
+    quicker_pyside_import_check()
     app = QApplication(sys.argv[:1])
     app.setApplicationName("counter")
     if i18n.install(app, i18n.saved_language()) != i18n.saved_language():
@@ -131,8 +142,10 @@ def run_gui(args: argparse.Namespace) -> int:
 
         workstation.append(WorkstationApp(app, counter))
         workstation[0].take_over(login)
+        gc.enable()  # the start is over (main)
 
     def failed(exc: BaseException) -> None:
+        gc.enable()
         login.counter_failed(exc)
         shown = explain(exc)
         QMessageBox.critical(None, "售电收费工作站", f"{shown.message}\n{shown.message_en}")
@@ -146,6 +159,31 @@ def run_gui(args: argparse.Namespace) -> int:
         runner().shutdown(wait_ms=2000 if finished else 60_000)
         for counter in opened:
             counter.close()
+
+
+def quicker_pyside_import_check() -> None:
+    """Once PySide6 is imported, its import hook asks of EVERY module imported afterwards whether it
+    uses PySide (for `from __feature__ import ...`), with `inspect.getsource` — the core imported
+    behind the login window (~700 modules) paid ~15% more CPU for it (issue 16). Same question,
+    same answer (does the module's source mention "PySide6"?), without the inspect machinery:
+    a plain read of the module's file. PySide's private helper: left alone if a version lacks it
+    (tests/ui/test_ui_startup.py compares the two answers)."""
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
+        return
+    feature._mod_uses_pyside = mentions_pyside
+
+
+def mentions_pyside(module: object) -> bool:
+    spec = getattr(module, "__spec__", None)
+    origin = getattr(spec, "origin", None)
+    if not isinstance(origin, str) or not origin.endswith(".py"):
+        return False  # built-in, extension or frozen: inspect.getsource has no source either
+    try:
+        with open(origin, "rb") as source:
+            return b"PySide6" in source.read()
+    except OSError:
+        return False
 
 
 if __name__ == "__main__":

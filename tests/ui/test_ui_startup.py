@@ -112,3 +112,25 @@ def test_the_login_window_shows_before_the_heavy_imports_and_waits_for_the_check
     assert shown["login_tried"] is False
     # Once the database and keys are checked, the result is shown and logging in is possible.
     assert seen["ready"] == {"button": True, "status": "数据库和密钥检查通过"}
+
+
+def test_the_quicker_pyside_import_check_gives_pysides_answers() -> None:
+    """counter_app.main replaces PySide's per-import "does this module use PySide?" helper by a plain
+    file read (issue 16): for every kind of module it must answer as PySide's own does."""
+    import importlib
+
+    import PySide6.QtCore  # noqa: F401  (installs shibokensupport.feature)
+
+    from counter_app.main import mentions_pyside
+
+    feature = sys.modules["shibokensupport.feature"]
+    original = feature._mod_uses_pyside
+    if original is mentions_pyside:  # pragma: no cover - a test in this process ran run_gui
+        pytest.skip("already replaced in this process")
+    names = ["ui.login", "ui.ops", "counter_app.main", "ui.facade", "base.money", "sqlalchemy.orm", "json",
+             "sys", "_sqlite3", "PySide6.QtCore", "shiboken6"]  # fmt: skip
+    for name in names:
+        module = importlib.import_module(name)
+        assert mentions_pyside(module) == bool(original(module)), name
+    assert mentions_pyside(sys.modules["ui.login"]) is True
+    assert mentions_pyside(sys.modules["sqlalchemy.orm"]) is False
