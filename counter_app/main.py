@@ -171,7 +171,7 @@ def quicker_pyside_import_check() -> None:
     feature = sys.modules.get("shibokensupport.feature")
     if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
         return
-    feature._mod_uses_pyside = mentions_pyside
+    feature._mod_uses_pyside = mentions_pyside  # type: ignore[attr-defined]  # PySide private
 
 
 def mentions_pyside(module: object) -> bool:
