@@ -134,3 +134,50 @@ def test_the_quicker_pyside_import_check_gives_pysides_answers() -> None:
         assert mentions_pyside(module) == bool(original(module)), name
     assert mentions_pyside(sys.modules["ui.login"]) is True
     assert mentions_pyside(sys.modules["sqlalchemy.orm"]) is False
+
+
+_FAILING_PROBE = """
+import gc, json, sys
+from counter_app.main import main
+import ui.login
+from PySide6.QtWidgets import QMessageBox
+
+seen = {}
+failed = ui.login.LoginWindow.counter_failed
+
+def on_failed(self, exc):
+    failed(self, exc)
+    seen["window"] = {"button": self.login_button.isEnabled(), "status": self.check_status.text()}
+
+def critical(parent, title, text, *args, **kwargs):  # the real one is modal: record it instead
+    seen["box"] = text
+    return QMessageBox.StandardButton.Ok
+
+ui.login.LoginWindow.counter_failed = on_failed
+QMessageBox.critical = staticmethod(critical)
+seen["rc"] = main(["--db", sys.argv[1]])
+seen["gc"] = gc.isenabled()
+print("SEEN " + json.dumps(seen, ensure_ascii=False))
+"""
+
+
+@pytest.mark.gui
+def test_a_counter_that_cannot_open_says_why_and_exits_2(tmp_path: Path) -> None:
+    """The open fails behind the login window (here: a file that is not a database): the reason stays
+    under the grey button, the message box shows it, the program exits 2 with the GC back on."""
+    bad = tmp_path / "not-a-database.db"
+    bad.write_bytes(b"this is not an SQLite file" * 100)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT),
+           "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_STATE_HOME": str(tmp_path / "state"), "HOME": str(tmp_path),
+           "COUNTER_LOG_DIR": str(tmp_path / "logs")}  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", _FAILING_PROBE, f"sqlite:///{bad}"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    lines = [line for line in done.stdout.splitlines() if line.startswith("SEEN ")]
+    assert lines, f"no report (rc {done.returncode}):\n{done.stderr[-3000:]}"
+    seen = json.loads(lines[-1][5:])
+    assert seen["rc"] == 2
+    assert seen["gc"] is True
+    assert seen["window"]["button"] is False
+    assert seen["window"]["status"].startswith("无法打开：")
+    assert seen["box"]
