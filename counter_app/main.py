@@ -51,16 +51,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    if not args.self_test:
-        # No cyclic garbage collection while the program starts: the start builds hundreds of
-        # thousands of long-lived objects (Qt's wrappers, the models, SQLAlchemy's mappers) and the
-        # collector kept walking them all, ~15% of the CPU up to "login possible" (issue 16). It is
-        # switched back on once the counter is open or could not be (run_gui).
-        gc.disable()
     if args.self_test:
         from counter_app import selftest  # not a cycle: the core loads after the first paint (module doc)
 
         return int(selftest.main(args) or 0)
+    # No cyclic garbage collection while the workstation starts: the start builds hundreds of
+    # thousands of long-lived objects (Qt's wrappers, the models, SQLAlchemy's mappers) and the
+    # collector kept walking them all, ~10% of the CPU of importing the core (issue 16). run_gui
+    # switches it back on once the counter is open or could not be opened.
+    gc.disable()
     try:
         setup_logging(log_dir())
         return run_gui(args)
@@ -137,12 +136,12 @@ def run_gui(args: argparse.Namespace) -> int:
             finished.append(True)
 
     def ready(counter: Counter) -> None:
+        gc.enable()  # the start is over (main)
         # After the first paint: the main window and its pages (the core is loaded by now).
         from ui.app import WorkstationApp
 
         workstation.append(WorkstationApp(app, counter))
         workstation[0].take_over(login)
-        gc.enable()  # the start is over (main)
 
     def failed(exc: BaseException) -> None:
         gc.enable()
