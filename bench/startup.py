@@ -52,7 +52,8 @@ APP = (
     "from counter_app.main import main\n"
     + _PAINT_WATCH
     + """
-import ui.app, ui.login
+import ui.login
+from PySide6.QtWidgets import QApplication
 if hasattr(ui.login.LoginWindow, "counter_ready"):
     _ready = ui.login.LoginWindow.counter_ready
     def counter_ready(self, counter):
@@ -60,17 +61,25 @@ if hasattr(ui.login.LoginWindow, "counter_ready"):
         print("READY", flush=True)
         QTimer.singleShot(0, QApplication.instance().quit)
     ui.login.LoginWindow.counter_ready = counter_ready
-from PySide6.QtWidgets import QApplication
-def watched(inner):
-    def run(app, *a, **k):
-        watch = Watch(app, "LoginWindow"); app.installEventFilter(watch)
-        app._bench_watch = watch
-        app._quit_on_paint = not hasattr(ui.login.LoginWindow, "counter_ready")  # else on READY
-        return inner(app, *a, **k)
-    return run
-ui.app.run = watched(ui.app.run)
-if hasattr(ui.app, "run_opening"):  # the counter opened behind the login window (issue 16)
-    ui.app.run_opening = watched(ui.app.run_opening)
+def watch(app):
+    app._bench_watch = Watch(app, "LoginWindow"); app.installEventFilter(app._bench_watch)
+    app._quit_on_paint = not hasattr(ui.login.LoginWindow, "counter_ready")  # else on READY
+if hasattr(ui.login, "show_first"):  # the core and ui.app imported after the first paint (issue 16)
+    _show_first = ui.login.show_first
+    def show_first(app):
+        watch(app)
+        return _show_first(app)
+    ui.login.show_first = show_first
+else:  # older trees: ui.app.run / run_opening show the login window
+    import ui.app
+    def watched(inner):
+        def run(app, *a, **k):
+            watch(app)
+            return inner(app, *a, **k)
+        return run
+    ui.app.run = watched(ui.app.run)
+    if hasattr(ui.app, "run_opening"):  # the counter opened behind the login window
+        ui.app.run_opening = watched(ui.app.run_opening)
 sys.exit(main(["--demo"]))
 """
 )

@@ -2,26 +2,35 @@
 [--reader URL] [--printer URL]`.
 
 The only module of counter_app/ allowed to import Qt and ui/ (tests/test_import_rules.py). It wires
-the facade to the screens: builds the QApplication, installs translators, opens the counter (through
-the core's composition root, counter_app/counter.py) and shows the login window. Qt and ui/ are
-imported inside `run_gui` only, so `--help` and `--self-test` run where Qt cannot load.
+the facade to the screens: builds the QApplication, installs translators, shows the login window,
+then opens the counter (through the core's composition root, counter_app/counter.py) behind it. Qt and
+ui/ are imported inside `run_gui` only, so `--help` and `--self-test` run where Qt cannot load.
+
+The one deliberate exception to "imports at module top" (docs/architecture.md "The start", issue 16):
+this module imports the core — `counter_app.api`, the demo, the self-test, and with them SQLAlchemy,
+the models and cryptography — and `ui.app` (the main window and its pages) inside functions, AFTER the
+login window has painted: the core on the worker that opens the counter, `ui.app` on the GUI thread
+once the counter is open. At module top it imports only what the first paint needs.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
-from counter_app import selftest
-from counter_app.api import Counter, open_counter
-from counter_app.demo import prepare_demo
 from counter_app.logs import explain, setup_logging
+
+if TYPE_CHECKING:
+    from counter_app.api import Counter
+    from ui.app import WorkstationApp
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +52,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.self_test:
+        from counter_app import selftest  # not a cycle: the core loads after the first paint (module doc)
+
         return int(selftest.main(args) or 0)
-    setup_logging(log_dir())
-    return run_gui(args)
+    # No cyclic garbage collection while the workstation starts: the start builds hundreds of
+    # thousands of long-lived objects (Qt's wrappers, the models, SQLAlchemy's mappers) and the
+    # collector kept walking them all, ~10% of the CPU of importing the core (issue 16). run_gui
+    # switches it back on once the counter is open or could not be opened.
+    gc.disable()
+    try:
+        setup_logging(log_dir())
+        return run_gui(args)
+    finally:
+        gc.enable()
 
 
 def log_dir() -> Path:
@@ -60,12 +79,19 @@ def log_dir() -> Path:
 
 
 def open_from_args(args: argparse.Namespace) -> Counter:
-    """The facade for these arguments; --demo prepares (or reuses) the demo database and sim dir."""
+    """The facade for these arguments; --demo prepares (or reuses) the demo database and sim dir.
+    Runs on the worker behind the login window: the core is imported here (module doc)."""
+    from counter_app.api import open_counter
+
     if args.demo:
+        from counter_app.demo import prepare_demo
+
         db_url, keystore, sim_dir = prepare_demo()
         return open_counter(
             db_url, workstation=args.workstation, simulate=True, sim_dir=sim_dir, keystore=keystore
         )
+    from counter_app import selftest
+
     reader_url, printer_url = selftest.device_urls(args)  # flags, environment, this PC's saved choice
     return open_counter(args.db, workstation=args.workstation, keystore=args.keystore,
                         reader_url=reader_url, printer_url=printer_url)  # fmt: skip
@@ -81,42 +107,82 @@ def open_workstation(args: argparse.Namespace) -> Counter:
 
 def run_gui(args: argparse.Namespace) -> int:
     # Not a cycle: Qt and ui/ load only when the GUI runs, so --self-test works where Qt cannot load.
+    # Only what the login window needs is imported before it paints (module doc, issue 16).
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from ui import i18n
-    from ui.app import run_opening
-    from ui.ops import runner
+    from ui.login import show_first
+    from ui.ops import FacadeOp, runner
 
+    quicker_pyside_import_check()
     app = QApplication(sys.argv[:1])
     app.setApplicationName("counter")
     if i18n.install(app, i18n.saved_language()) != i18n.saved_language():
         QMessageBox.warning(None, "语言 / Language", i18n.missing_text())  # English chosen, not loadable
     # The login window shows at once; the counter (schema check and upgrade, keys against their
     # fingerprints, clock, devices, recovery, the day's backup) opens on the worker thread behind
-    # it, and nobody can log in before that has passed (issue 16; ui/login.py `counter_ready`).
+    # it, and nobody can log in before that has passed (ui/login.py `counter_ready`).
+    login = show_first(app)
     opened: list[Counter] = []
     finished: list[bool] = []
+    workstation: list[WorkstationApp] = []  # kept alive for the event loop
 
     def open_in_background() -> Counter:
         try:
-            counter = open_workstation(args)
+            counter = open_workstation(args)  # imports the core, on the worker (module doc)
             opened.append(counter)  # here, not in the success callback: closed even if the window is gone
             return counter
         finally:
             finished.append(True)
 
+    def ready(counter: Counter) -> None:
+        gc.enable()  # the start is over (main)
+        # After the first paint: the main window and its pages (the core is loaded by now).
+        from ui.app import WorkstationApp
+
+        workstation.append(WorkstationApp(app, counter))
+        workstation[0].take_over(login)
+
     def failed(exc: BaseException) -> None:
+        gc.enable()
+        login.counter_failed(exc)
         shown = explain(exc)
         QMessageBox.critical(None, "售电收费工作站", f"{shown.message}\n{shown.message_en}")
         app.exit(2)
 
+    FacadeOp(login, open_in_background).success(ready).failure(failed).run()
     try:
-        return run_opening(app, open_in_background, failed)
+        return app.exec()
     finally:
         # A window closed while the counter was still opening: let the opening finish, then close it.
         runner().shutdown(wait_ms=2000 if finished else 60_000)
         for counter in opened:
             counter.close()
+
+
+def quicker_pyside_import_check() -> None:
+    """Once PySide6 is imported, its import hook asks of EVERY module imported afterwards whether it
+    uses PySide (for `from __feature__ import ...`), with `inspect.getsource` — the core imported
+    behind the login window (~700 modules) paid ~15% more CPU for it (issue 16). Same question,
+    same answer (does the module's source mention "PySide6"?), without the inspect machinery:
+    a plain read of the module's file. PySide's private helper: left alone if a version lacks it
+    (tests/ui/test_ui_startup.py compares the two answers)."""
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
+        return
+    feature._mod_uses_pyside = mentions_pyside  # type: ignore[attr-defined]  # PySide private
+
+
+def mentions_pyside(module: object) -> bool:
+    spec = getattr(module, "__spec__", None)
+    origin = getattr(spec, "origin", None)
+    if not isinstance(origin, str) or not origin.endswith(".py"):
+        return False  # built-in, extension or frozen: inspect.getsource has no source either
+    try:
+        with open(origin, "rb") as source:
+            return b"PySide6" in source.read()
+    except OSError:
+        return False
 
 
 if __name__ == "__main__":

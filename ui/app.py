@@ -1,7 +1,10 @@
 """The workstation's screens in order: login (+ shift) → main window → lock/logout → login.
 
-`run(app, counter)` is called by the composition root (counter_app/main.py); tests build
-`WorkstationApp` directly with the fake counter.
+The composition root (counter_app/main.py) shows the first login window itself (`ui.login.show_first`)
+before the core is imported, and imports this module (the main window and every page) only once the
+counter is open, handing that window over (`WorkstationApp.take_over`; issue 16, docs/architecture.md
+"The start"). `run(app, counter)` starts with an open counter; tests build `WorkstationApp` directly
+with the fake counter.
 
 The lock state of a login is `self.ctx.locked` (ui/context.py), kept here for the whole login and
 handed to every window built for it: a rebuilt window (language switch) starts locked when the old
@@ -19,7 +22,7 @@ from PySide6.QtWidgets import QApplication
 from ui import i18n, style
 from ui.context import Workstation
 from ui.facade import Counter, WorkstationSession
-from ui.login import LoginWindow
+from ui.login import LOGIN_SIZE, LoginWindow
 from ui.main_window import MainWindow
 from ui.ops import FacadeOp
 
@@ -43,25 +46,12 @@ class WorkstationApp:
     def start(self) -> None:
         self.show_login()
 
-    def start_opening(self, opener: Callable[[], Counter], failed: Callable[[BaseException], None]) -> None:
-        """Show the login window at once and open the counter on the worker thread (issue 16): the
-        window waits, its button grey, until the database and keys are checked; `failed` is told
-        when they cannot be (after the window has shown why)."""
-        self.counter = None  # type: ignore[assignment]  # set by _opened
-        self.show_login()
-        FacadeOp(self.login, opener).success(self._opened).failure(
-            lambda exc: self._open_failed(exc, failed)
-        ).run()
-
-    def _opened(self, counter: Counter) -> None:
-        self.counter = counter
-        if self.login is not None:
-            self.login.counter_ready(counter)
-
-    def _open_failed(self, exc: BaseException, failed: Callable[[BaseException], None]) -> None:
-        if self.login is not None:
-            self.login.counter_failed(exc)
-        failed(exc)
+    def take_over(self, login: LoginWindow) -> None:
+        """Adopt the login window the start showed while the counter was opening (`ui.login.show_first`,
+        issue 16): from now on a login goes on to the main window, and the window lets it happen."""
+        self.login = login
+        login.logged_in.connect(self._logged_in)
+        login.counter_ready(self.counter)
 
     def show_login(self) -> None:
         if self.window is not None and shiboken6.isValid(self.window):
@@ -70,7 +60,7 @@ class WorkstationApp:
         self.window = None
         self.login = LoginWindow(self.counter)
         self.login.logged_in.connect(self._logged_in)
-        self.login.resize(520, 360)
+        self.login.resize(*LOGIN_SIZE)
         self.login.show()
 
     def _logged_in(self, session: WorkstationSession) -> None:
@@ -87,6 +77,11 @@ class WorkstationApp:
             self.login.deleteLater()
             self.login = None
         self._show_main()
+        # Scheduled meter rounds (issue 17) run in the core on their own threads while someone is
+        # logged in here; starting them is a short call on the worker, and a login without a
+        # meter-reading role just gets "not running" (the 总线状态 page shows the state).
+        if self.ctx is not None:
+            FacadeOp(None, self.ctx.session.start_meter_polling).quiet().run()
 
     def _show_main(self) -> None:
         self.window = MainWindow(self.ctx)
@@ -121,13 +116,4 @@ class WorkstationApp:
 def run(app: QApplication, counter: Counter, approval_factory: Callable[..., Any] | None = None) -> int:
     workstation = WorkstationApp(app, counter, approval_factory)
     workstation.start()
-    return app.exec()
-
-
-def run_opening(
-    app: QApplication, opener: Callable[[], Counter], failed: Callable[[BaseException], None]
-) -> int:
-    """`run`, with the counter opened behind the login window (WorkstationApp.start_opening)."""
-    workstation = WorkstationApp(app, None, None)  # type: ignore[arg-type]  # opened on the worker
-    workstation.start_opening(opener, failed)
     return app.exec()

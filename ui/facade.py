@@ -13,67 +13,90 @@ worker (ui/ops.py).
 
 from __future__ import annotations
 
+import importlib
 import weakref
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from base.clock import Clock
-from counter_app.api import Approval
-from counter_app.approval_summary import ApprovalPreview
-from counter_app.backups import BackupStatus
-from counter_app.device_setup import PrinterCheck, ReaderCheck
-from counter_app.device_status import DeviceState, DeviceStatus
-from counter_app.local_config import DeviceChoice
-from counter_app.meter_polling import PollingState, RoundProgress
-from counter_app.ops.bus_rounds import BusState, RoundResult
-from counter_app.ops.duties import CheckRow, HalfMonth
-from counter_app.ops.exceptions_list import MorningItem
-from counter_app.ops.finance_lists import PersonRow, PriceRow, SettingRow, SheetRow
-from counter_app.ops.four_party import FourParty, K3Imported
-from counter_app.ops.lookup import AccountRow, RoomRow
-from counter_app.ops.metering import Metering
-from counter_app.ops.monthly_checks import AbnormalRow, LossRow, MeterLine, ReadingsImported
-from counter_app.ops.networked import RemoteReading, SwitchRecord
-from counter_app.ops.networked_sale import NetworkedBalance
-from counter_app.ops.people_admin import KeyRow, WorkstationRow
-from counter_app.ops.receivables import ReceivablesImport
-from counter_app.ops.rotation import PostTerm
-from counter_app.ops.visitor_log import VisitorItem
-from counter_app.receipt_signing import ReceiptCheck
-from counter_app.results import (
-    AccountHistory,
-    AccountInfo,
-    BatchDraft,
-    BatchInfo,
-    CardInfo,
-    ChargeResult,
-    ClearCardInfo,
-    ClearResult,
-    DeclaredCount,
-    DepositInfo,
-    IntentInfo,
-    MeterReplacement,
-    MonthInfo,
-    Notice,
-    PaymentResult,
-    QueuedOperation,
-    Quote,
-    ReceiptBook,
-    RefundResult,
-    SaleResult,
-    SettlementInfo,
-    SheetInfo,
-    ShiftInfo,
-    ShiftTotals,
-)
-from counter_app.settlement.deposits import LateDeposit
-from counter_app.settlement.tender_match import TenderMatchResult
-from hardware.discovery import Found
-from hardware.sim.control import SimControl
-from receipts.reports.model import ReportTable
+# Types only (issue 16): the login window imports this module, and it paints before the core (SQLAlchemy,
+# the 60 models, cryptography) is imported: the composition root imports the core after the first
+# paint (docs/architecture.md "The start"). With `from __future__ import annotations` no signature
+# here needs them at run time; tests/test_facade_shape.py compares the annotations as strings.
+if TYPE_CHECKING:
+    from base.clock import Clock
+    from counter_app.api import Approval
+    from counter_app.approval_summary import ApprovalPreview
+    from counter_app.backups import BackupStatus
+    from counter_app.device_setup import PrinterCheck, ReaderCheck
+    from counter_app.device_status import DeviceState, DeviceStatus
+    from counter_app.local_config import DeviceChoice
+    from counter_app.meter_polling import PollingState, RoundProgress
+    from counter_app.ops.bus_rounds import BusState, RoundResult
+    from counter_app.ops.duties import CheckRow, HalfMonth
+    from counter_app.ops.exceptions_list import MorningItem
+    from counter_app.ops.finance_lists import PersonRow, PriceRow, SettingRow, SheetRow
+    from counter_app.ops.four_party import FourParty, K3Imported
+    from counter_app.ops.lookup import AccountRow, RoomRow
+    from counter_app.ops.metering import Metering
+    from counter_app.ops.monthly_checks import AbnormalRow, LossRow, MeterLine, ReadingsImported
+    from counter_app.ops.networked import RemoteReading, SwitchRecord
+    from counter_app.ops.networked_sale import NetworkedBalance
+    from counter_app.ops.people_admin import KeyRow, WorkstationRow
+    from counter_app.ops.receivables import ReceivablesImport
+    from counter_app.ops.rotation import PostTerm
+    from counter_app.ops.visitor_log import VisitorItem
+    from counter_app.receipt_signing import ReceiptCheck
+    from counter_app.results import (
+        AccountHistory,
+        AccountInfo,
+        BatchDraft,
+        BatchInfo,
+        CardInfo,
+        ChargeResult,
+        ClearCardInfo,
+        ClearResult,
+        DeclaredCount,
+        DepositInfo,
+        IntentInfo,
+        MeterReplacement,
+        MonthInfo,
+        Notice,
+        PaymentResult,
+        QueuedOperation,
+        Quote,
+        ReceiptBook,
+        RefundResult,
+        SaleResult,
+        SettlementInfo,
+        SheetInfo,
+        ShiftInfo,
+        ShiftTotals,
+    )
+    from counter_app.settlement.deposits import LateDeposit
+    from counter_app.settlement.tender_match import TenderMatchResult
+    from hardware.discovery import Found
+    from hardware.sim.control import SimControl
+    from receipts.reports.model import ReportTable
 
 __all__ = ["DeviceChoice", "DeviceState", "DeviceStatus", "Found", "PrinterCheck", "ReaderCheck"]
+
+# The data types pages import from here (`from ui.facade import DeviceState`), loaded when first asked
+# for: their modules import the core's database layer (PEP 562 module __getattr__).
+_DATA_TYPES = {
+    "DeviceChoice": "counter_app.local_config",
+    "DeviceState": "counter_app.device_status",
+    "DeviceStatus": "counter_app.device_status",
+    "Found": "hardware.discovery",
+    "PrinterCheck": "counter_app.device_setup",
+    "ReaderCheck": "counter_app.device_setup",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DATA_TYPES:
+        return getattr(importlib.import_module(_DATA_TYPES[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class SaleSession(Protocol):

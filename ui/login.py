@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QLabel,
     QPushButton,
@@ -31,6 +32,7 @@ from ui.times import CLOCK, shown_time
 from ui.widgets import ERROR_STYLE, Field, heading
 
 translate = QCoreApplication.translate
+LOGIN_SIZE = (520, 360)
 NO_SHIFT_ROLES = {"admin", "finance", "assistant", "head", "auditor"}  # they review or administer, never sell
 
 
@@ -66,6 +68,17 @@ def login_error_text(exc: BaseException, now: datetime | None = None) -> str:
     if isinstance(left, int) and left <= 3:
         return error_text(exc) + translate("Login", "（还可尝试 {0} 次）").format(left)
     return error_text(exc)
+
+
+def show_first(app: QApplication) -> LoginWindow:
+    """The start's login window, shown before the counter is open (and before the core is imported:
+    this module and what it imports stay free of SQLAlchemy and the models; issue 16). Its button stays
+    grey until `counter_ready`; the composition root hands it to `ui.app.WorkstationApp.take_over`."""
+    style.apply(app)  # the one look, before the first window
+    login = LoginWindow(None)
+    login.resize(*LOGIN_SIZE)
+    login.show()
+    return login
 
 
 class LoginWindow(QWidget):

@@ -8,12 +8,16 @@ holds the worker only briefly; the window itself never waits for it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from ui import style
-from ui.facade import DeviceState, DeviceStatus
 from ui.ops import FacadeOp, FacadeRunner, current_runner
+
+if TYPE_CHECKING:  # annotations only: the login window shows this module's banner before the core loads
+    from ui.facade import DeviceState, DeviceStatus
 
 translate = QCoreApplication.translate
 POLL_MS = 5000

@@ -15,6 +15,7 @@ from db.migrate import (
     alembic_config,
     check_schema,
     current_revisions,
+    declared_heads,
     head_revision,
     migrations_dir,
     prepare_schema,
@@ -105,3 +106,64 @@ def test_a_newer_database_is_refused(db_engine, tmp_path):
         prepare_schema(db_engine, backup_dir=tmp_path / "backups")
     assert not (tmp_path / "backups").exists()
     assert current_revisions(db_engine) == ("9999_from_the_future",)
+
+
+def test_the_heads_read_without_alembic_are_alembics_heads():
+    """check_schema's fast path (no Alembic import at start, issue 16) reads the version scripts'
+    `revision` / `down_revision` itself: it must name exactly the heads Alembic does."""
+    from alembic.script import ScriptDirectory
+
+    assert declared_heads() == set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def test_the_fast_path_only_accepts_a_database_at_the_head(sqlite_url, tmp_path):
+    """Empty (no alembic_version), older and newer databases still go through Alembic's answer."""
+    engine = make_engine(sqlite_url, create=True)
+    with pytest.raises(SchemaOlder):  # empty: no alembic_version table
+        check_schema(engine)
+    upgrade_to_head(engine)
+    check_schema(engine)  # at the head: the fast path
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    with pytest.raises(SchemaOlder):
+        check_schema(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'ffffffff'"))
+    with pytest.raises(SchemaNewer):
+        check_schema(engine)
+    engine.dispose()
+
+
+def test_a_revision_script_the_reading_cannot_follow_falls_back_to_alembic(tmp_path, monkeypatch):
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "0001_x.py").write_text('revision = "0001"\ndown_revision = None\n', encoding="utf-8")
+    (versions / "0002_y.py").write_text('revision = "0002"\ndown_revision = "0001"\n', encoding="utf-8")
+    monkeypatch.setattr("db.migrate.migrations_dir", lambda: tmp_path)
+    assert declared_heads() == {"0002"}
+    (versions / "0003_z.py").write_text('revision = make()\ndown_revision = "0002"\n', encoding="utf-8")
+    assert declared_heads() is None
+    (versions / "0003_z.py").write_text(
+        'revision: str = "0003"\ndown_revision = ("0002",)\n', encoding="utf-8"
+    )
+    assert declared_heads() == {"0003"}
+    (versions / "0004_w.py").write_text('revision = "0004"\ndown_revision = "0002"\nbranch_labels = ("b",)\n',
+                                        encoding="utf-8")  # fmt: skip
+    assert declared_heads() is None
+
+
+def test_opening_a_database_at_the_head_does_not_import_alembic(db_engine):
+    """The start (issue 16): Alembic, Mako and Pygments load only when a database needs Alembic."""
+    import subprocess
+    import sys
+
+    url = db_engine.url.render_as_string(hide_password=False)
+    code = (
+        "import sys\nfrom db.engine import make_engine\nfrom db.migrate import prepare_schema\n"
+        f"prepare_schema(make_engine({url!r}))\n"
+        "print(sorted(m for m in ('alembic', 'mako', 'pygments') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
