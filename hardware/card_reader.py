@@ -26,6 +26,7 @@ from base.errors import (
 )
 from hardware.device_thread import DeviceThread, runs_in_device_thread
 from hardware.frames import Frame, FrameParser, encode_frame
+from hardware.ports import open_port
 from hardware.protocol import IDEMPOTENT, Cmd, Status, attempts_left
 
 log = logging.getLogger(__name__)
@@ -287,7 +288,7 @@ class SerialCardReader(CardReader):
     def _open(self) -> serial.Serial:
         if self._port is None:
             try:
-                self._port = serial.serial_for_url(
+                self._port = open_port(
                     self.url,
                     baudrate=self.baudrate,
                     timeout=min(0.05, self.timeout),

@@ -32,6 +32,7 @@ from base.errors import DeviceOffline, InputInvalid, MeterRefused
 from hardware import dlt645
 from hardware.device_thread import DeviceThread, runs_in_device_thread
 from hardware.dlt645 import ControlCommand, DataId, Frame
+from hardware.ports import open_port
 
 log = logging.getLogger(__name__)
 # pymodbus logs an ERROR of its own for every request a meter leaves unanswered: a round over a bus
@@ -258,7 +259,7 @@ class Dlt645Bus(MeterBus):
     def _open(self) -> serial.Serial:
         if self._port is None:
             try:
-                self._port = serial.serial_for_url(
+                self._port = open_port(
                     self.url,
                     baudrate=self.baudrate,
                     parity=self.parity,

@@ -17,6 +17,7 @@ import serial
 from base.errors import DeviceOffline, PrinterPaperOut, UserFacingError
 from hardware.card_reader import DeviceDiagnostics
 from hardware.device_thread import DeviceThread, runs_in_device_thread
+from hardware.ports import open_port
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +176,7 @@ class SerialPrinter:
     def _open(self) -> serial.Serial:
         if self._port is None:
             try:
-                self._port = serial.serial_for_url(
+                self._port = open_port(
                     self.url, baudrate=self.baudrate, timeout=self.timeout, write_timeout=self.write_timeout
                 )
             except (serial.SerialException, OSError, ValueError) as exc:
