@@ -275,9 +275,7 @@ class HighWater:
         chain = None
         seq, mac = self.mark.chain
         head = audit.chain_head(s)
-        if seq and (
-            head[0] < seq or s.scalar(select(AuditEntry.mac).where(AuditEntry.sequence == seq)) != mac
-        ):
+        if seq and (head[0] < seq or _mac_at(s, head, seq) != mac):
             chain = (int(head[0]), seq)
         late: tuple[str, ...] = ()
         if accounts and self.mark.accounts:
@@ -290,6 +288,14 @@ class HighWater:
     def _record(self, s: Session, kind: str, payload: dict[str, Any]) -> None:
         code = self.mark.workstation
         audit.record(s, kind=kind, actor_id=None, workstation=code, payload=payload, clock=self.clock)
+
+
+def _mac_at(s: Session, head: tuple[int, str], seq: int) -> str | None:
+    """The chain's MAC at `seq`: the head's own when the mark is the head (a lone counter's usual
+    case, checked before every sale: one query saved), else read."""
+    if head[0] == seq:
+        return head[1]
+    return s.scalar(select(AuditEntry.mac).where(AuditEntry.sequence == seq))
 
 
 # --- opening: load, or rebuild -------------------------------------------------------------------
