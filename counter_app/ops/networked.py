@@ -79,7 +79,7 @@ class _Target:
     address: str
     protocol: str
     url: str
-    password: str
+    operator_code: str  # DL/T 645 C0..C3, 8 hex digits (the password is the keystore's)
 
 
 # --- which bus, which port ----------------------------------------------------------------------
@@ -117,19 +117,31 @@ def _target_of(ctx: OpContext, s: DbSession, account: Account, row: AccountMeter
         )
     room = s.get(Room, account.room_id)
     return _Target(account.id, account.account_no, room.room_code if room else "", row.bus, row.address,
-                   row.protocol, url, ctx.setting(s, "meter_bus.dlt645_password"))  # fmt: skip
+                   row.protocol, url, ctx.setting(s, "meter_bus.dlt645_operator_code"))  # fmt: skip
 
 
-def _open(target: _Target) -> MeterBus:
+def _open(target: _Target, password: bytes | None) -> MeterBus:
+    """The bus; for DL/T 645 with the operator code and, to switch, the password from the keystore
+    (a read needs none: the driver's default is never used for a 1CH command, see `_password`)."""
     options: dict[str, Any] = {}
     if target.protocol == "dlt645":
-        options["password"] = bytes.fromhex(target.password)
+        options["operator"] = bytes.fromhex(target.operator_code)
+        if password is not None:
+            options["password"] = password
     return open_meter_bus(target.url, target.protocol, **options)
 
 
-def _on_bus(target: _Target, work: Callable[[MeterBus], T]) -> T:
+def _password(ctx: OpContext, target: _Target) -> bytes | None:
+    """The DL/T 645 remote-control password (keystore `dlt645_password`): KEY_MISSING when it is
+    not set, before any switch request is recorded or sent."""
+    if target.protocol != "dlt645":
+        return None
+    return ctx.keys.require_device_secret("dlt645_password")
+
+
+def _on_bus(target: _Target, work: Callable[[MeterBus], T], password: bytes | None = None) -> T:
     """Open the bus, do `work`, close it (no transaction is open while this runs)."""
-    bus = _open(target)
+    bus = _open(target, password)
     try:
         return work(bus)
     finally:
@@ -215,6 +227,7 @@ def switch_meter(
     with ctx.uow() as s:
         ctx.require_role(s, *METER_SWITCHERS)
         target = target_for(ctx, s, get_account(s, account_no))
+        _password(ctx, target)  # KEY_MISSING before anyone co-signs what could not be sent
         payload = {"account_no": target.account_no, "room": target.room_code, "bus": target.bus,
                    "address": target.address, "command": command, "reason": reason}  # fmt: skip
         approval_id = ctx.approve(s, approval, kind="meter.switch", payload=payload, reason=reason,
@@ -227,6 +240,7 @@ def switch_meter(
 def request_switch(
     ctx: OpContext, s: DbSession, target: _Target, command: str, reason: str | None, approval_id: int | None
 ) -> MeterSwitch:
+    _password(ctx, target)  # no request is recorded that could not be sent
     row = MeterSwitch(
         account_id=target.account_id, bus=target.bus, address=target.address, command=command,
         outcome="unknown", at=ctx.now(), operator_id=ctx.operator_id, workstation_id=ctx.workstation_id,
@@ -240,10 +254,11 @@ def send_switch(ctx: OpContext, target: _Target, request_id: int) -> SwitchRecor
     """The committed request goes out; its answer is recorded in a new transaction."""
     with ctx.reading() as s:
         command = s.get(MeterSwitch, request_id).command  # type: ignore[union-attr]
+    password = _password(ctx, target)
     crashpoints.crash_point("meter_switch_requested")  # request committed, nothing sent
     outcome, detail = "done", None
     try:
-        _on_bus(target, lambda bus: bus.switch(target.address, command))  # type: ignore[arg-type]
+        _on_bus(target, lambda bus: bus.switch(target.address, command), password)  # type: ignore[arg-type]
     except MeterRefused as exc:
         outcome, detail = "refused", f"error {exc.data.get('error')}"
     except DeviceOffline as exc:
@@ -275,7 +290,7 @@ def resolve_meter_switch(ctx: OpContext, *, switch_id: int, outcome: str, reason
         if request.id not in {r.id for r in open_switches(s, account.id)}:
             raise InputInvalid(f"开关记录 {switch_id} 结果已明确", field="switch_id",
                                detail_en=f"switch {switch_id} already has an outcome")  # fmt: skip
-        target = _Target(account.id, account.account_no, "", request.bus, request.address, "", "", "")
+        target = _Target(account.id, account.account_no, "", request.bus, request.address, "", "", "00000000")
         last = _record_outcome(ctx, s, target, request, outcome, "resolved by hand", reason=reason)
         return _switch(account.account_no, request, last)
 
