@@ -411,7 +411,10 @@ _TITLES: dict[str, tuple[str, str]] = {
     "tender_match.sign": ("对账核对签字（一卡通/微信/支付宝）", "Tender statement match sign-off"),
     "four_party.sign": ("四方对账签字冻结", "Sign and freeze the four-party reconciliation"),
     "repair.price": ("维修项目收费标准", "Repair price"),
-    "software_control.begin": ("软件控制：保持供电（暂停余额控制）", "Software control: keep power on (balance not enforced)"),
+    "software_control.begin": (
+        "软件控制：保持供电（暂停余额控制）",
+        "Software control: keep power on (balance not enforced)",
+    ),
     "software_control.end": ("结束软件控制并补交所差电费", "End software control; back-charge the shortfall"),
 }
 

@@ -99,7 +99,8 @@ class Keys:
 
     @classmethod
     def generate(cls) -> Keys:
-        return cls(**{kind: secrets.token_bytes(KEY_BYTES) for kind in KEY_KINDS})
+        new = {kind: secrets.token_bytes(KEY_BYTES) for kind in KEY_KINDS}
+        return cls(new["audit_hmac"], new["card_mac"], new["psc_master"], new["receipt_signing"])
 
     def as_dict(self) -> dict[str, bytes]:
         return {kind: getattr(self, kind) for kind in KEY_KINDS}
@@ -127,7 +128,9 @@ class Keystore(Protocol):
 def checked_device_secret(kind: str, value: bytes) -> bytes:
     """`value` when it is a device secret of the right length; InputInvalid (never the value) else."""
     if kind not in DEVICE_SECRETS:
-        raise InputInvalid(f"没有这个设备密钥：{kind}", detail_en=f"unknown device secret {kind}", field="kind")
+        raise InputInvalid(
+            f"没有这个设备密钥：{kind}", detail_en=f"unknown device secret {kind}", field="kind"
+        )
     if len(value) != DEVICE_SECRETS[kind]:
         raise InputInvalid(f"{DEVICE_SECRET_LABELS[kind]}应为 {DEVICE_SECRETS[kind]} 字节",
                            detail_en=f"{kind} must be {DEVICE_SECRETS[kind]} bytes", field="kind")  # fmt: skip

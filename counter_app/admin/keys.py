@@ -38,7 +38,9 @@ def keys_set_device_secret(ctx: CommandContext) -> int:
         set_device_secret(admin, kind=ctx.args.kind, hex_text=ctx.credentials.secrets.get("device_secret", ""),
                           approval=ctx.approval)  # fmt: skip
         where = admin.keystore.description
-    ctx.out.line(f"{keystore.DEVICE_SECRET_LABELS[ctx.args.kind]}已保存到{where}（不显示其值），确认人 {ctx.credentials.approver}")
+    ctx.out.line(
+        f"{keystore.DEVICE_SECRET_LABELS[ctx.args.kind]}已保存到{where}（不显示其值），确认人 {ctx.credentials.approver}"
+    )
     return 0
 
 
@@ -70,7 +72,6 @@ def set_device_secret(admin: AdminSession, *, kind: str, hex_text: str, approval
     with ctx.uow() as s:
         ctx.audit(s, "keys.device_secret_set", secret=kind, keystore=admin.keystore.description,
                   approval_id=approval_id)  # fmt: skip
-
 
 
 def export_keys(admin: AdminSession, *, out: str, passphrase: str, approval: Approval | None) -> None:

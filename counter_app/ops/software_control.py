@@ -28,6 +28,7 @@ pay_notice; no notice when the balance covered it all. The calculation is printa
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -278,18 +279,20 @@ def _period(
     s: DbSession, account_no: str, begin: SoftwareControlStep, end: SoftwareControlStep | None
 ) -> SoftwareControlPeriod:
     before = s.get(RemoteMeterReading, begin.reading_id) if begin.reading_id else None
-    common = {"period_no": begin.period_no, "account_no": account_no, "begun_at": begin.at,
-              "begun_reason": begin.reason, "repair_move_id": begin.repair_move_id,
-              "reading_before_ckwh": before.energy_ckwh if before else None}  # fmt: skip
+    period = SoftwareControlPeriod(
+        period_no=begin.period_no, account_no=account_no, begun_at=begin.at, begun_reason=begin.reason,
+        repair_move_id=begin.repair_move_id, reading_before_ckwh=before.energy_ckwh if before else None,
+        ended_at=None,
+    )  # fmt: skip
     if end is None:
-        return SoftwareControlPeriod(ended_at=None, **common)
+        return period
     after = s.get(RemoteMeterReading, end.reading_id) if end.reading_id else None
     notice = s.get(Notice, end.notice_id) if end.notice_id else None
-    return SoftwareControlPeriod(
-        ended_at=end.at, end_reason=end.reason, method=end.method, module_replaced=end.module_replaced,
+    return dataclasses.replace(
+        period, ended_at=end.at, end_reason=end.reason, method=end.method, module_replaced=end.module_replaced,
         reading_after_ckwh=after.energy_ckwh if after else None, energy_ckwh=end.energy_ckwh,
         price_e4=end.price_e4, covered_ckwh=end.covered_ckwh, shortfall_fen=end.shortfall_fen,
-        notice_no=notice.notice_no if notice else None, **common,
+        notice_no=notice.notice_no if notice else None,
     )  # fmt: skip
 
 

@@ -305,7 +305,7 @@ def test_no_switch_without_the_password_in_the_keystore(networked, tmp_path):
     world, sim, address = networked
     if address != "000000005308":
         pytest.skip("the password is DL/T 645's")
-    keys_file = Path(world.keystore[len("file:"):])
+    keys_file = Path(world.keystore[len("file:") :])
     doc = json.loads(keys_file.read_text())
     del doc["keys"]["dlt645_password"]
     keys_file.write_text(json.dumps(doc))
@@ -322,6 +322,7 @@ def test_the_operator_code_setting_reaches_the_1ch_frame(networked):
     if address != "000000005308":
         pytest.skip("the operator code is DL/T 645's")
     set_setting(world, "meter_bus.dlt645_operator_code", "00001234")
-    world.login("zhang").switch_meter(account_no=DORM, command="trip", reason="欠费", approval=world.approval("li"))
+    world.login("zhang").switch_meter(
+        account_no=DORM, command="trip", reason="欠费", approval=world.approval("li")
+    )
     assert sim.meter(address).commands[-1] == (0x1A, b"\x00\x00\x12\x34")
-
