@@ -388,6 +388,14 @@ _FIELD_LABELS: dict[str, tuple[str, str]] = {
     "price_fen": ("价格", "Price"), "valid_from": ("生效日期", "Valid from"), "basis": ("依据", "Basis"),
     "buildings": ("楼栋数", "Buildings"), "counter_fen": ("柜台收费", "Counter takings"),
     "k3_fen": ("K3 收入", "K3 takings"),
+    "room": ("房间", "Room"), "repair_move_id": ("维修记录", "Repair log entry"),
+    "reading_before_ckwh": ("期前读数", "Reading before"), "reading_after_ckwh": ("期后读数", "Reading after"),
+    "period_no": ("第几次", "Period"), "method": ("电量来源", "Energy from"),
+    "module_replaced": ("更换模块", "Module replaced"), "new_start_ckwh": ("新模块起始读数", "New module start"),
+    "new_module_ckwh": ("新模块计量", "Counted by the new module"), "estimate_ckwh": ("估算电量", "Estimate"),
+    "estimate_basis": ("估算依据", "Estimate basis"), "energy_ckwh": ("期间电量", "Energy in the period"),
+    "price_e4": ("电价(0.0001元)", "Price (0.0001 yuan)"), "balance_ckwh": ("当时余额", "Balance then"),
+    "covered_ckwh": ("余额抵扣", "Covered by the balance"), "shortfall_fen": ("补交电费", "Shortfall"),
 }  # fmt: skip
 
 _TITLES: dict[str, tuple[str, str]] = {
@@ -403,6 +411,11 @@ _TITLES: dict[str, tuple[str, str]] = {
     "tender_match.sign": ("对账核对签字（一卡通/微信/支付宝）", "Tender statement match sign-off"),
     "four_party.sign": ("四方对账签字冻结", "Sign and freeze the four-party reconciliation"),
     "repair.price": ("维修项目收费标准", "Repair price"),
+    "software_control.begin": (
+        "软件控制：保持供电（暂停余额控制）",
+        "Software control: keep power on (balance not enforced)",
+    ),
+    "software_control.end": ("结束软件控制并补交所差电费", "End software control; back-charge the shortfall"),
 }
 
 

@@ -58,6 +58,12 @@ KEY_LABELS = {
 }
 KEY_BYTES = 32
 KEYS_INFO = "counter.keys"
+# Secrets shared with devices, not generated here: set by a person (`counter-admin keys set-device-
+# secret`, co-signed), kept in the same store as the keys, read when used, never shown and never
+# fingerprinted (a 4-byte password's fingerprint would give it away to a 2^32 search). Optional: a
+# counter opens without them; the operation that needs one refuses with KEY_MISSING naming it.
+DEVICE_SECRETS = {"dlt645_password": 4}  # kind: length in bytes
+DEVICE_SECRET_LABELS = {"dlt645_password": "DL/T 645 远程控制密码（PA P0 P1 P2）"}
 # Windows Credential Manager refuses blobs over 2560 bytes (jaraco/keyring#355, #540).
 WINDOWS_BLOB_LIMIT = 2560
 
@@ -70,10 +76,31 @@ class Keys:
     card_mac: bytes = field(repr=False)
     psc_master: bytes = field(repr=False)
     receipt_signing: bytes = field(repr=False)
+    # the store the keys came from: device secrets are read from it when used (`device_secret`)
+    store: Keystore | None = field(default=None, repr=False, compare=False)
+
+    def device_secret(self, kind: str) -> bytes | None:
+        """A device secret (DEVICE_SECRETS) as the store holds it now; None when it is not set."""
+        if self.store is None:
+            return None
+        value = self.store.get(kind)
+        return None if value is None else checked_device_secret(kind, value)
+
+    def require_device_secret(self, kind: str) -> bytes:
+        value = self.device_secret(kind)
+        if value is None:
+            where = self.store.description if self.store is not None else "密钥库"
+            raise KeyMissing(
+                f"{DEVICE_SECRET_LABELS[kind]}未设置（{where}）；请用 counter-admin keys set-device-secret {kind} 设置",
+                detail_en=f"{kind} is not set in the keystore (counter-admin keys set-device-secret {kind})",
+                data={"key": kind},
+            )
+        return value
 
     @classmethod
     def generate(cls) -> Keys:
-        return cls(**{kind: secrets.token_bytes(KEY_BYTES) for kind in KEY_KINDS})
+        new = {kind: secrets.token_bytes(KEY_BYTES) for kind in KEY_KINDS}
+        return cls(new["audit_hmac"], new["card_mac"], new["psc_master"], new["receipt_signing"])
 
     def as_dict(self) -> dict[str, bytes]:
         return {kind: getattr(self, kind) for kind in KEY_KINDS}
@@ -96,6 +123,22 @@ class Keystore(Protocol):
     def get(self, kind: str) -> bytes | None: ...
 
     def put(self, kind: str, value: bytes) -> None: ...
+
+
+def checked_device_secret(kind: str, value: bytes) -> bytes:
+    """`value` when it is a device secret of the right length; InputInvalid (never the value) else."""
+    if kind not in DEVICE_SECRETS:
+        raise InputInvalid(
+            f"没有这个设备密钥：{kind}", detail_en=f"unknown device secret {kind}", field="kind"
+        )
+    if len(value) != DEVICE_SECRETS[kind]:
+        raise InputInvalid(f"{DEVICE_SECRET_LABELS[kind]}应为 {DEVICE_SECRETS[kind]} 字节",
+                           detail_en=f"{kind} must be {DEVICE_SECRETS[kind]} bytes", field="kind")  # fmt: skip
+    return value
+
+
+def set_device_secret(keystore: Keystore, kind: str, value: bytes) -> None:
+    keystore.put(kind, checked_device_secret(kind, value))
 
 
 def _missing(kind: str, why_zh: str, why_en: str) -> UserFacingError:  # a KeyMissing
@@ -269,7 +312,7 @@ def init_keys(session: Session, keystore: Keystore, *, clock: Clock) -> Keys:
         session.add(KeyFingerprint(key_kind=kind, fingerprint=fingerprint(kind, value), created_at=now))
     session.flush()
     log.info("keys initialised in %s", keystore.description)
-    return Keys(**values)
+    return Keys(**values, store=keystore)
 
 
 def open_keys(session: Session, keystore: Keystore) -> Keys:
@@ -293,7 +336,7 @@ def open_keys(session: Session, keystore: Keystore) -> Keys:
                 kind, "与数据库创建时的密钥不一致（换了钥匙串或密钥文件？）", "does not match the database"
             )
         values[kind] = value
-    return Keys(**values)
+    return Keys(**values, store=keystore)
 
 
 def _checked_length(kind: str, value: bytes) -> bytes:
@@ -331,7 +374,8 @@ def _derive(passphrase: str, salt: bytes, log2_n: int) -> bytes:
 
 
 def export_keys(keystore: Keystore, passphrase: str) -> bytes:
-    """All four keys, encrypted under `passphrase` (scrypt + AES-256-GCM)."""
+    """All four keys (and the device secrets set on this PC), encrypted under `passphrase`
+    (scrypt + AES-256-GCM)."""
     if len(passphrase) < MIN_PASSPHRASE:
         raise InputInvalid(
             f"备份口令至少 {MIN_PASSPHRASE} 位", detail_en=f"passphrase needs {MIN_PASSPHRASE}+ characters"
@@ -344,6 +388,10 @@ def export_keys(keystore: Keystore, passphrase: str) -> bytes:
                 kind, f"不在{keystore.description}中，无法导出", "not in the keystore; cannot export"
             )
         plain[kind] = value.hex()
+    for kind in DEVICE_SECRETS:  # set on this PC: the other counter needs them too
+        secret = keystore.get(kind)
+        if secret is not None:
+            plain[kind] = checked_device_secret(kind, secret).hex()
     salt, nonce = secrets.token_bytes(_SALT_BYTES), secrets.token_bytes(_NONCE_BYTES)
     header = _MAGIC + bytes([_VERSION, _LOG2_N]) + salt + nonce
     body = json.dumps({"keys": plain}, sort_keys=True).encode("utf-8")
@@ -359,7 +407,7 @@ def import_keys(blob: bytes, passphrase: str, *, into: Keystore, replace: bool =
         current = into.get(kind)
         if current is not None and current != value and not replace:
             raise InputInvalid(
-                f"{KEY_LABELS[kind]}（{kind}）在目标密钥库中已存在且不同，未导入任何密钥",
+                f"{KEY_LABELS.get(kind) or DEVICE_SECRET_LABELS[kind]}（{kind}）在目标密钥库中已存在且不同，未导入任何密钥",
                 detail_en=f"{kind} already exists with a different value; nothing imported",
             )
     for kind, value in values.items():
@@ -385,6 +433,10 @@ def _decrypt_export(blob: bytes, passphrase: str) -> dict[str, bytes]:
             "备份口令错误或密钥文件已损坏，未导入任何密钥", detail_en="wrong passphrase or damaged file"
         ) from exc
     stored = json.loads(body)["keys"]
-    if set(stored) != set(KEY_KINDS):
+    if not set(KEY_KINDS) <= set(stored) <= set(KEY_KINDS) | set(DEVICE_SECRETS):
         raise InputInvalid("密钥备份文件内容不完整", detail_en="key export is incomplete")
-    return {kind: _checked_length(kind, bytes.fromhex(stored[kind])) for kind in KEY_KINDS}
+    values = {kind: _checked_length(kind, bytes.fromhex(stored[kind])) for kind in KEY_KINDS}
+    for kind in DEVICE_SECRETS:
+        if kind in stored:
+            values[kind] = checked_device_secret(kind, bytes.fromhex(stored[kind]))
+    return values

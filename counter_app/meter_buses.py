@@ -8,8 +8,9 @@ callers never interleave on the line and the port is never opened twice (a COM p
 a serial server on socket:// often takes one connection).
 
 One line speaks one protocol: a second protocol asked for a port already open is refused
-(INPUT_INVALID naming the port) rather than opening it a second time. A changed password (setting
-`meter_bus.dlt645_password`) replaces the driver. `close` closes every port (Devices.close).
+(INPUT_INVALID naming the port) rather than opening it a second time. A changed DL/T 645 password
+(keystore `dlt645_password`) or operator code (setting `meter_bus.dlt645_operator_code`) replaces
+the driver. `close` closes every port (Devices.close).
 """
 
 from __future__ import annotations

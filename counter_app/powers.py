@@ -63,6 +63,8 @@ POWERS: dict[str, Power] = {
     for p in (
         Power("backup.restore", "恢复备份", "restoring a backup", RECORD_SIGNERS),
         Power("keys.export", "导出密钥", "exporting the keys", RECORD_SIGNERS),
+        Power("keys.device_secret", "设置设备密钥（远程拉闸/合闸密码）", "setting a device secret (remote trip/close password)",
+              MONEY_SIGNERS),
         Power("workstation.add", "登记窗口", "adding a workstation", RECORD_SIGNERS),
         Power("operator.disable", "停用主管、部门助理或监督人", "disabling the head, an assistant or a supervisor",
               RECORD_SIGNERS),

@@ -46,6 +46,7 @@ from counter_app.ops.repairs import RepairOps
 from counter_app.ops.sales import SalesOps
 from counter_app.ops.settlement import SettlementOps
 from counter_app.ops.shifts import ShiftOps
+from counter_app.ops.software_control import SoftwareControlOps
 from counter_app.ops.tenders import TenderOps
 from counter_app.powers import change_setting
 from db.queries.shifts import open_shift_id
@@ -68,6 +69,7 @@ class Session(
     NetworkedSaleOps,
     BusRoundOps,
     MeterPollingOps,
+    SoftwareControlOps,
     TenderOps,
     MonthlyCheckOps,
     FourPartyOps,

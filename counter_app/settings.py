@@ -200,7 +200,7 @@ def _bus_ports(value: Any) -> dict[str, str]:
 
 
 def _hex4(value: Any) -> str:
-    """Four bytes as 8 hex digits (a DL/T 645 password: level PA then P0..P2)."""
+    """Four bytes as 8 hex digits (the DL/T 645 operator code C0..C3)."""
     text = str(value).strip().lower()
     if len(text) != 8 or any(c not in "0123456789abcdef" for c in text):
         raise ValueError("8 hex digits")
@@ -283,7 +283,10 @@ def _registry() -> dict[str, Setting]:
         # Networked meter modules (issue 17): which port each bus is on (a command sent to the wrong
         # line switches another building's rooms: co-signed), and the rules that switch rooms.
         Setting("meter_bus.ports", {}, _bus_ports, "远程模块总线端口（总线名 → 串口地址）", **security),
-        Setting("meter_bus.dlt645_password", "02000000", _hex4, "DL/T 645 远程控制密码（PA P0 P1 P2）", **security),
+        # The DL/T 645 password (PA P0 P1 P2) is a secret: the keystore's `dlt645_password`
+        # (counter_app/keystore.py DEVICE_SECRETS), never a setting. The operator code is not secret.
+        Setting("meter_bus.dlt645_operator_code", "00000000", _hex4, "DL/T 645 操作者代码（C0 C1 C2 C3）",
+                **security),
         Setting("meter_bus.auto_close", True, _bool, "充值后余额为正时自动合闸", **money),
         Setting("meter_bus.auto_trip", False, _bool, "余额为零时自动拉闸（关闭时拉闸需监督人确认）", **money),
         # The scheduled rounds (counter_app/meter_polling.py): how often every meter is read (0: never;

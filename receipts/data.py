@@ -78,6 +78,21 @@ class TenderInfo:
 
 
 @dataclass(frozen=True)
+class NetworkedBalance:
+    """A networked room's balance (issue 17: no card): energy credited − energy its module counted
+    (and energy under software control the balance paid for), as of the module's last reading.
+    Printed instead of every card field (purchase counter, write-back estimate)."""
+
+    credited_ckwh: int
+    used_ckwh: int
+    remaining_ckwh: int  # after this sale; negative when used without balance
+    balance_fen: int  # remaining at the price in force (negative when owed)
+    last_read_at: datetime | None  # None: never read since the metering began
+    last_read_ckwh: int | None = None
+    software_control_ckwh: int = 0
+
+
+@dataclass(frozen=True)
 class SaleReceipt:
     """购电凭条: a top-up, or a visit that only picked up free energy (amount 0)."""
 
@@ -94,6 +109,7 @@ class SaleReceipt:
     free_ckwh: int = 0
     carried_ckwh: int = 0  # unloaded energy of the previous purchase, carried by a supervisor override
     corrects_receipt_no: str | None = None  # the voided receipt this sale replaces (更正)
+    networked: NetworkedBalance | None = None  # a networked room: no card fields, its balance instead
 
     def __post_init__(self) -> None:
         _require(self.cls in CLASS_LABELS, f"unknown class {self.cls!r}")
@@ -116,6 +132,8 @@ class PaymentReceipt:
     room_code: str | None = None
     paper_receipt_no: str | None = None  # the stamped school receipt page (学校结算收据)
     details: tuple[tuple[str, str], ...] = ()
+    # shown instead of CHARGE_LABELS[charge]: a back-charge for software control is 补交电费, not 违规用电
+    charge_label: str | None = None
 
     def __post_init__(self) -> None:
         _require(self.charge in CHARGE_LABELS, f"unknown charge {self.charge!r}")
@@ -204,6 +222,7 @@ class ConfirmationSlip:
     balance_after_ckwh: int
     balance_as_of: date | None = None
     holder: str | None = None
+    networked: NetworkedBalance | None = None  # a networked room: its balance, not a card's write-back
 
     def __post_init__(self) -> None:
         _require_fen(self.amount_fen, self.energy_ckwh)

@@ -37,7 +37,7 @@ from receipts.thermal_layout import (
     two_copies,
     yuan,
 )
-from receipts.thermal_reports import render_confirmation, render_shift_report
+from receipts.thermal_reports import networked_balance, render_confirmation, render_shift_report
 
 SALE_TITLE = "购电凭条"
 PAYMENT_TITLE = "收费凭条"
@@ -92,7 +92,10 @@ def _sale(layout: Layout, r: SaleReceipt, copy_label: str) -> None:
     layout.amount(r.amount_fen)
     layout.pair("购电量", kwh(r.energy_ckwh))
     _extra_energy(layout, r)
-    layout.pair("购电次数", str(r.purchase_counter))
+    if r.networked is None:
+        layout.pair("购电次数", str(r.purchase_counter))
+    else:
+        networked_balance(layout, r.networked)
     layout.rule()
     layout.tender(r.tender, r.amount_fen)
     layout.rule()
@@ -106,13 +109,13 @@ def _extra_energy(layout: Layout, r: SaleReceipt) -> None:
         layout.pair("免费电量", kwh(r.free_ckwh))
     if r.carried_ckwh:
         layout.pair("结转未输电量", kwh(r.carried_ckwh))
-    if r.free_ckwh or r.carried_ckwh:
+    if (r.free_ckwh or r.carried_ckwh) and r.networked is None:
         layout.pair("本次写卡电量", kwh(r.energy_ckwh + r.free_ckwh + r.carried_ckwh))
 
 
 def _payment(layout: Layout, r: PaymentReceipt, copy_label: str) -> None:
     header_block(layout, r.header, PAYMENT_TITLE, copy_label)
-    layout.pair("收费项目", CHARGE_LABELS[r.charge])
+    layout.pair("收费项目", r.charge_label or CHARGE_LABELS[r.charge])
     for label, value in _optional_pairs(
         ("通知单号", r.notice_no), ("户号", r.account_no), ("房间", r.room_code), ("缴费人", r.payer)
     ):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from receipts.data import SIMULATED_MARK, ConfirmationSlip, ReportRow, ShiftReport
+from receipts.data import SIMULATED_MARK, ConfirmationSlip, NetworkedBalance, ReportRow, ShiftReport
 from receipts.thermal_layout import Layout, finish_copy, header_block, kwh, local_date, local_time, yuan
 
 CONFIRMATION_TITLE = "缴费确认单"
@@ -17,14 +17,33 @@ def render_confirmation(layout: Layout, s: ConfirmationSlip, copy_label: str) ->
         layout.pair("户主", s.holder)
     layout.pair("金额", yuan(s.amount_fen), strong=True)
     layout.pair("购电量", kwh(s.energy_ckwh))
-    layout.pair("缴费前余额(估)", kwh(s.balance_before_ckwh))
-    layout.pair("缴费后余额(估)", kwh(s.balance_after_ckwh))
-    if s.balance_as_of:
-        layout.text(f"余额为估算值：{local_date(s.balance_as_of)} 返写余额加其后售电。")
+    if s.networked is not None:
+        layout.pair("缴费前余额", kwh(s.balance_before_ckwh))
+        networked_balance(layout, s.networked)
+    else:
+        layout.pair("缴费前余额(估)", kwh(s.balance_before_ckwh))
+        layout.pair("缴费后余额(估)", kwh(s.balance_after_ckwh))
+        if s.balance_as_of:
+            layout.text(f"余额为估算值：{local_date(s.balance_as_of)} 返写余额加其后售电。")
     layout.rule()
     layout.signature("缴费人签字")
     layout.signature("日期")
     finish_copy(layout, simulated=s.header.simulated)
+
+
+def networked_balance(layout: Layout, b: NetworkedBalance) -> None:
+    """A networked room's balance (远程表, no card): credited − used, as of the module's last reading."""
+    layout.pair("远程表余额", f"{kwh(b.remaining_ckwh)} ({yuan(b.balance_fen)})", strong=True)
+    layout.pair("累计购入电量", kwh(b.credited_ckwh))
+    layout.pair("累计用电量", kwh(b.used_ckwh + b.software_control_ckwh))
+    if b.last_read_at is not None:
+        reading = f"{local_time(b.last_read_at)}"
+        layout.pair("抄表时间", reading)
+        if b.last_read_ckwh is not None:
+            layout.pair("表底读数", kwh(b.last_read_ckwh))
+        layout.text("余额 = 累计购入 − 抄表所得用电，以上次抄表为准。")
+    else:
+        layout.text("尚未抄表：余额为累计购入电量。")
 
 
 def render_shift_report(layout: Layout, r: ShiftReport) -> None:

@@ -159,6 +159,7 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
         shoot(window, out / f"{i:02d}_{key}{suffix}.png", app)
     shoot_forged_receipt(app, window, out, suffix)
     shoot_account_detail(app, window, out, suffix)
+    shoot_software_control(app, counter, window, out, suffix)
     li = login_with_roles(counter, "li", PASSWORD)
     boss = MainWindow(Workstation(counter, li, Approval))
     boss.resize(*SIZE)
@@ -264,6 +265,38 @@ def shoot_account_detail(app: QApplication, window, out: Path, suffix: str) -> N
     wait_idle(app)
     shoot(page.detail, out / f"27_account_detail{suffix}.png", app)
     page.detail.close()
+
+
+def shoot_software_control(app: QApplication, counter, window, out: Path, suffix: str) -> None:
+    """远程抄表 of a networked room (a simulated DL/T 645 module) kept on power under software
+    control while its 中卫机 was out: one period ended with its back-charge (补交电费), one open."""
+    from hardware.sim.meter_bus import SimMeterBus
+
+    account, address = "D-1-102", "000000001102"
+    sim = SimMeterBus("dlt645", clock=counter.clock)
+    try:
+        sim.add_meter(address, energy_ckwh=52_000)
+        li = Approval(name="li", password=PASSWORD)
+        counter.login("admin", PASSWORD).set_setting("meter_bus.ports", {"demo-1": sim.url}, approval=li)
+        counter.login("zhao", PASSWORD).set_metering(account_no=account, mode="networked", bus="demo-1",
+                                                     address=address, protocol="dlt645")  # fmt: skip
+        zhang, wang = window.ctx.session, counter.login("wang", PASSWORD)
+        zhang.top_up_networked(account_no=account, amount_fen=2_000, tendered_fen=2_000)
+        zhang.read_meter(account_no=account)
+        zhang.begin_software_control(account_no=account, reason="中卫机故障，暂无备件", approval=li)
+        sim.meter(address).energy_ckwh += 12_000  # 120 kWh: more than the balance held
+        zhang.read_meter(account_no=account)
+        wang.end_software_control(account_no=account, reason="中卫机已修复", method="readings", approval=li)
+        zhang.begin_software_control(account_no=account, reason="模块烧坏，等待新模块", approval=li)
+        window.show_page("networked")
+        page = window.pages["networked"]
+        page.account_edit.setText(account)
+        page.refresh()
+        wait_idle(app)
+        page.end_form.fields["reason"].set_text("新模块已装")
+        shoot(page.body, out / f"28_software_control{suffix}.png", app)
+    finally:
+        sim.close()
 
 
 def shoot_forged_receipt(app: QApplication, window, out: Path, suffix: str) -> None:

@@ -42,9 +42,10 @@ if TYPE_CHECKING:
     from counter_app.ops.monthly_checks import AbnormalRow, LossRow, MeterLine, ReadingsImported
     from counter_app.ops.networked import RemoteReading, SwitchRecord
     from counter_app.ops.networked_sale import NetworkedBalance
-    from counter_app.ops.people_admin import KeyRow, WorkstationRow
+    from counter_app.ops.people_admin import DeviceSecretRow, KeyRow, WorkstationRow
     from counter_app.ops.receivables import ReceivablesImport
     from counter_app.ops.rotation import PostTerm
+    from counter_app.ops.software_control import SoftwareControlPeriod
     from counter_app.ops.visitor_log import VisitorItem
     from counter_app.receipt_signing import ReceiptCheck
     from counter_app.results import (
@@ -288,6 +289,13 @@ class NetworkedSession(Protocol):
     def meter_polling_state(self) -> PollingState: ...
     def start_bus_round(self, *, bus: str | None = None) -> RoundProgress: ...
     def bus_round_progress(self) -> RoundProgress: ...
+    def begin_software_control(self, *, account_no: str, reason: str, repair_move_id: int | None = None,
+                               approval: Approval | None = None) -> SoftwareControlPeriod: ...  # fmt: skip
+    def end_software_control(self, *, account_no: str, reason: str, method: str, module_replaced: bool = False,
+                             estimate_ckwh: int | None = None, estimate_basis: str | None = None,
+                             new_start_ckwh: int | None = None,
+                             approval: Approval | None = None) -> SoftwareControlPeriod: ...  # fmt: skip
+    def software_control_periods(self, *, account_no: str) -> list[SoftwareControlPeriod]: ...
 
 
 class PeopleAdminSession(Protocol):
@@ -308,6 +316,7 @@ class PeopleAdminSession(Protocol):
     def add_workstation(self, *, code: str, campus: str, approval: Approval | None = None) -> bool: ...
     def list_workstations(self) -> list[WorkstationRow]: ...
     def list_key_fingerprints(self) -> list[KeyRow]: ...
+    def list_device_secrets(self) -> list[DeviceSecretRow]: ...
 
 
 class WorkstationSession(

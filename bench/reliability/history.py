@@ -303,8 +303,10 @@ def the_months_checks(world) -> None:
 
 
 def a_networked_room(world) -> None:
-    """Issue 17: D-5-309 metered by a module on a simulated bus for a while: read twice, tripped
-    (co-signed), then back to its card."""
+    """Issue 17: D-5-309 metered by a module on a simulated bus for a while: read, kept on power
+    under software control while its 中卫机 was out (begun and ended, co-signed: a back-charge for
+    the shortfall), tripped (co-signed), then back to its card."""
+    from counter_app.keystore import keystore_from_spec, set_device_secret
     from hardware.sim.meter_bus import DEFAULT_PASSWORD, SimMeterBus
 
     sim = SimMeterBus("dlt645", clock=world.clock)
@@ -312,13 +314,16 @@ def a_networked_room(world) -> None:
         sim.add_meter("000000005309", energy_ckwh=12_345)
         admin, approval = world.login("admin"), world.approval("li")
         admin.set_setting("meter_bus.ports", {"dorm-5": sim.url}, approval=approval)
-        admin.set_setting("meter_bus.dlt645_password", DEFAULT_PASSWORD.hex(), approval=approval)
+        set_device_secret(keystore_from_spec(world.keystore), "dlt645_password", DEFAULT_PASSWORD)
         zhao = world.login("zhao")
         zhao.set_metering(account_no="D-5-309", mode="networked", bus="dorm-5", address="000000005309",
                           protocol="dlt645")  # fmt: skip
         wang = world.login("wang")
         wang.read_meter(account_no="D-5-309")
+        wang.begin_software_control(account_no="D-5-309", reason="中卫机故障", approval=approval)
+        sim.meter("000000005309").energy_ckwh += 500
         wang.read_meter(account_no="D-5-309")
+        wang.end_software_control(account_no="D-5-309", reason="中卫机修复", method="readings", approval=approval)
         world.login("zhang").switch_meter(account_no="D-5-309", command="trip", reason="欠费", approval=approval)
         zhao.set_metering(account_no="D-5-309", mode="card", bus=None, address=None, protocol=None)
     finally:

@@ -70,6 +70,7 @@ HANDLERS: dict[str, Handler] = {
     "backup restore": backup.backup_restore,
     "keys export": keys.keys_export,
     "keys import": keys.keys_import,
+    "keys set-device-secret": keys.keys_set_device_secret,
     "db upgrade": schema.db_upgrade,
     "report": reports.report,
     "tender match": tenders.tender_match,

@@ -36,7 +36,9 @@ REPORT_KINDS = (
 # key, `operator disable` of the head, an assistant or a 监督人): the service decides and says so.
 COSIGNED = frozenset({"operator add", "operator reset-password", "accounts import", "legacy import",
                       "tariff set", "fee set", "workstation add", "backup restore",
-                      "keys export", "repair-price set"})  # fmt: skip
+                      "keys export", "keys set-device-secret", "repair-price set"})  # fmt: skip
+# counter_app.keystore.DEVICE_SECRETS (the grammar imports no service; a test keeps the two equal)
+DEVICE_SECRET_KINDS = ("dlt645_password",)
 NO_ACTOR = frozenset({"init", "db upgrade", "backup verify", "devices list"})
 
 
@@ -262,6 +264,9 @@ def _checks_backups_reports(g: _Grammar) -> None:
         "--out", metavar="FILE", required=True
     )
     g.leaf("keys import", "import exported keys").add_argument("file", metavar="FILE")
+    g.leaf("keys set-device-secret", "store a device secret (hex, typed twice on stdin)").add_argument(
+        "kind", metavar="KIND", choices=DEVICE_SECRET_KINDS
+    )
     g.leaf("db upgrade", "upgrade the database schema")
     p = g.leaf("report", "a report for a period")
     p.add_argument("kind", metavar="KIND", choices=REPORT_KINDS)

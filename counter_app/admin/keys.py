@@ -1,6 +1,7 @@
 """Keys: `keys export` (the keys of this PC's store, under a passphrase, for another counter of the
-same database; co-signed by 主管 or 部门助理, counter_app/powers.py) and `keys import` (such an
-export into this PC's store)."""
+same database; co-signed by 主管 or 部门助理, counter_app/powers.py), `keys import` (such an
+export into this PC's store) and `keys set-device-secret KIND` (a secret shared with devices, e.g.
+the DL/T 645 remote-control password, typed twice on stdin as hex, co-signed; never shown)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,45 @@ def keys_import(ctx: CommandContext) -> int:
     return 0
 
 
+def keys_set_device_secret(ctx: CommandContext) -> int:
+    with acting(ctx.invocation()) as admin:
+        set_device_secret(admin, kind=ctx.args.kind, hex_text=ctx.credentials.secrets.get("device_secret", ""),
+                          approval=ctx.approval)  # fmt: skip
+        where = admin.keystore.description
+    ctx.out.line(
+        f"{keystore.DEVICE_SECRET_LABELS[ctx.args.kind]}已保存到{where}（不显示其值），确认人 {ctx.credentials.approver}"
+    )
+    return 0
+
+
 # --- services --------------------------------------------------------------------------------------
+
+
+def parse_device_secret(kind: str, hex_text: str) -> bytes:
+    """The hex typed (spaces allowed) as bytes of the secret's length; the refusal never repeats it."""
+    text = "".join(str(hex_text).split())
+    try:
+        value = bytes.fromhex(text)
+    except ValueError:
+        raise InputInvalid("设备密钥须为十六进制数字", detail_en="the device secret must be hex digits",
+                           field="kind") from None  # fmt: skip
+    return keystore.checked_device_secret(kind, value)
+
+
+def set_device_secret(admin: AdminSession, *, kind: str, hex_text: str, approval: Approval | None) -> None:
+    """Co-signed (power `keys.device_secret`: it lets the counter switch rooms' power), then written
+    into this PC's keystore, then audited (the kind, never the value). Each counter PC that
+    switches needs it in its own store (or through `keys export` / `keys import`)."""
+    value = parse_device_secret(kind, hex_text)
+    ctx = admin.ctx
+    with ctx.uow() as s:
+        ctx.require_role(s, "admin")
+        approval_id = co_sign(ctx, s, approval, "keys.device_secret",
+                              {"kind": kind, "keystore": admin.keystore.description})  # fmt: skip
+    keystore.set_device_secret(admin.keystore, kind, value)
+    with ctx.uow() as s:
+        ctx.audit(s, "keys.device_secret_set", secret=kind, keystore=admin.keystore.description,
+                  approval_id=approval_id)  # fmt: skip
 
 
 def export_keys(admin: AdminSession, *, out: str, passphrase: str, approval: Approval | None) -> None:

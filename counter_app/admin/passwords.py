@@ -139,6 +139,8 @@ def _command_secrets(args: argparse.Namespace) -> list[PasswordRequest]:
         return [PasswordRequest("passphrase", "密钥备份口令", "key export passphrase", True)]
     if command == "keys import":
         return [PasswordRequest("passphrase", "密钥备份口令", "key export passphrase")]
+    if command == "keys set-device-secret":  # a new secret: typed twice (hex)
+        return [PasswordRequest("device_secret", f"{args.kind}（十六进制）", f"{args.kind} (hex)", True)]
     return []
 
 

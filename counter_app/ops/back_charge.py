@@ -23,6 +23,7 @@ from base.money import charge_half_up, format_kwh, format_price, format_yuan
 from base.validation import HOLDER_MAX_LEN, REASON_MAX_LEN, checked_text
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
+from counter_app.ops import software_control_text
 from counter_app.ops.area import SessionArea
 from counter_app.ops.common import add_audited, get_account, room_code_of
 from counter_app.queueing import register_queueable
@@ -129,7 +130,10 @@ def refuse_if_blocked(ctx: OpContext, s: DbSession, account: Account) -> None:
 
 
 def calculation_text(notice: Notice) -> str:
-    """The printed calculation (补缴电费计算单); the word 罚款 never appears."""
+    """The printed calculation (补缴电费计算单); the word 罚款 never appears. A back-charge for
+    software control (补交电费) prints its own (software_control_text)."""
+    if software_control_text.is_software_control_notice(notice):
+        return software_control_text.calculation_text(notice)
     d = notice.data or {}
     return "\n".join([
         "违规用电补缴电费计算单",

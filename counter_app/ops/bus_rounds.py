@@ -92,7 +92,7 @@ def bus_targets(ctx: OpContext, *, only: str | None = None) -> list[BusTargets]:
         buses: dict[str, BusTargets] = {
             name: BusTargets(name, url, ()) for name, url in sorted(ports.items()) if only in (None, name)
         }
-        first: dict[str, BusTarget] = {}  # the bus's port and password, checked once per bus
+        first: dict[str, BusTarget] = {}  # the bus's port and operator code, checked once per bus
         for account, row in networked_accounts(s, bus=only):
             assert row.bus is not None and row.protocol is not None and row.address is not None
             bus = buses.setdefault(row.bus, BusTargets(row.bus, ports.get(row.bus, ""), ()))
@@ -103,7 +103,7 @@ def bus_targets(ctx: OpContext, *, only: str | None = None) -> list[BusTargets]:
             known = first.get(row.bus)
             if known is not None:
                 bus.targets.append(BusTarget(account.id, account.account_no, room_code, row.bus, row.address,
-                                             row.protocol, known.url, known.password))  # fmt: skip
+                                             row.protocol, known.url, known.operator_code))  # fmt: skip
                 continue
             try:
                 target = networked.target_of_row(ctx, s, account, row)

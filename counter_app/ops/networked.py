@@ -82,7 +82,7 @@ class BusTarget:
     address: str
     protocol: str
     url: str
-    password: str
+    operator_code: str  # DL/T 645 C0..C3, 8 hex digits (the password is the keystore's)
 
 
 # --- which bus, which port ----------------------------------------------------------------------
@@ -120,21 +120,35 @@ def target_of_row(ctx: OpContext, s: DbSession, account: Account, row: AccountMe
         )
     room = s.get(Room, account.room_id)
     return BusTarget(account.id, account.account_no, room.room_code if room else "", row.bus, row.address,
-                   row.protocol, url, ctx.setting(s, "meter_bus.dlt645_password"))  # fmt: skip
+                     row.protocol, url, ctx.setting(s, "meter_bus.dlt645_operator_code"))  # fmt: skip
 
 
-def bus_of(ctx: OpContext, target: BusTarget) -> MeterBus:
+def bus_of(ctx: OpContext, target: BusTarget, password: bytes | None = None) -> MeterBus:
     """The counter's one driver of the target's port (counter_app/meter_buses.py): the page, the
-    rules and the scheduled rounds share it, so the port is opened once and owned by one thread."""
+    rules and the scheduled rounds share it, so the port is opened once and owned by one thread.
+    For DL/T 645 with the operator code and the remote-control password from the keystore when it
+    is set (a read needs none; a switch asks `_password` first: KEY_MISSING when it is not set). A
+    changed password or operator code gives the port a new driver."""
     options: dict[str, Any] = {}
     if target.protocol == "dlt645":
-        options["password"] = bytes.fromhex(target.password)
+        options["operator"] = bytes.fromhex(target.operator_code)
+        secret = password if password is not None else ctx.keys.device_secret("dlt645_password")
+        if secret is not None:
+            options["password"] = secret
     return ctx.devices.meter_buses.driver(target.url, target.protocol, **options)
 
 
-def _on_bus(ctx: OpContext, target: BusTarget, work: Callable[[MeterBus], T]) -> T:
+def _password(ctx: OpContext, target: BusTarget) -> bytes | None:
+    """The DL/T 645 remote-control password (keystore `dlt645_password`): KEY_MISSING when it is
+    not set, before any switch request is recorded or sent."""
+    if target.protocol != "dlt645":
+        return None
+    return ctx.keys.require_device_secret("dlt645_password")
+
+
+def _on_bus(ctx: OpContext, target: BusTarget, work: Callable[[MeterBus], T], password: bytes | None = None) -> T:
     """`work` on the bus's shared driver (no transaction is open while this runs)."""
-    return work(bus_of(ctx, target))
+    return work(bus_of(ctx, target, password))
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -227,6 +241,7 @@ def switch_meter(
     with ctx.uow() as s:
         ctx.require_role(s, *METER_SWITCHERS)
         target = target_for(ctx, s, get_account(s, account_no))
+        _password(ctx, target)  # KEY_MISSING before anyone co-signs what could not be sent
         payload = {"account_no": target.account_no, "room": target.room_code, "bus": target.bus,
                    "address": target.address, "command": command, "reason": reason}  # fmt: skip
         approval_id = ctx.approve(s, approval, kind="meter.switch", payload=payload, reason=reason,
@@ -239,6 +254,7 @@ def switch_meter(
 def request_switch(
     ctx: OpContext, s: DbSession, target: BusTarget, command: str, reason: str | None, approval_id: int | None
 ) -> MeterSwitch:
+    _password(ctx, target)  # no request is recorded that could not be sent
     row = MeterSwitch(
         account_id=target.account_id, bus=target.bus, address=target.address, command=command,
         outcome="unknown", at=ctx.now(), operator_id=ctx.operator_id, workstation_id=ctx.workstation_id,
@@ -252,10 +268,11 @@ def send_switch(ctx: OpContext, target: BusTarget, request_id: int) -> SwitchRec
     """The committed request goes out; its answer is recorded in a new transaction."""
     with ctx.reading() as s:
         command = s.get(MeterSwitch, request_id).command  # type: ignore[union-attr]
+    password = _password(ctx, target)
     crashpoints.crash_point("meter_switch_requested")  # request committed, nothing sent
     outcome, detail = "done", None
     try:
-        _on_bus(ctx, target, lambda bus: bus.switch(target.address, command))  # type: ignore[arg-type]
+        _on_bus(ctx, target, lambda bus: bus.switch(target.address, command), password)  # type: ignore[arg-type]
     except MeterRefused as exc:
         outcome, detail = "refused", f"error {exc.data.get('error')}"
     except DeviceOffline as exc:
@@ -287,7 +304,7 @@ def resolve_meter_switch(ctx: OpContext, *, switch_id: int, outcome: str, reason
         if request.id not in {r.id for r in open_switches(s, account.id)}:
             raise InputInvalid(f"开关记录 {switch_id} 结果已明确", field="switch_id",
                                detail_en=f"switch {switch_id} already has an outcome")  # fmt: skip
-        target = BusTarget(account.id, account.account_no, "", request.bus, request.address, "", "", "")
+        target = BusTarget(account.id, account.account_no, "", request.bus, request.address, "", "", "00000000")
         last = _record_outcome(ctx, s, target, request, outcome, "resolved by hand", reason=reason)
         return _switch(account.account_no, request, last)
 

@@ -5,8 +5,11 @@ committed through the card sale's own commit (counter_app/ops/sale_commit.py) in
 since there is no card between the two. Free quota owed is credited with it, as at a card sale.
 
 The balance of a networked room is the energy credited since its metering began (sales, free
-energy, voids) minus the energy its module counted since then (the newest answered reading minus
-the first), priced at the tariff in force. After a top-up that leaves the balance above zero, a
+energy, voids) minus the energy its module counted since then (newest minus first answered
+reading, per stretch between software-control periods: counter_app/ops/software_control_usage.py)
+and minus the energy of ended software-control periods the balance covered, priced at the tariff
+in force. The sale's receipt and confirmation slip show that balance as of the last reading, and
+no card field (`_networked_slips`). After a top-up that leaves the balance above zero, a
 room whose last reading showed the relay open gets an allow-close request by itself when the rule
 `meter_bus.auto_close` is on (recorded like every switch; the bus is talked to after the sale
 committed, and a bus that does not answer never undoes the sale).
@@ -14,6 +17,7 @@ committed, and a bus that does not answer never undoes the sale).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,7 +30,8 @@ from base.money import money_for_energy
 from base.validation import optional_checked_text
 from counter_app import row_seals
 from counter_app.context import OpContext
-from counter_app.ops import card_writes, networked, quota_owed
+from counter_app.documents import from_json, to_json
+from counter_app.ops import card_writes, networked, quota_owed, software_control_usage
 from counter_app.ops.area import SessionArea
 from counter_app.ops.common import check_tender, get_account, open_shift_row, require_sellable
 from counter_app.ops.intent_payloads import TopUpPayload
@@ -43,9 +48,10 @@ from counter_app.ops.sales import (
 from counter_app.printing import drain_quietly
 from counter_app.results import SaleResult
 from counter_app.roles import SELLING_ROLES
-from db.models import Account, LedgerEntry, RemoteMeterReading
-from db.queries.metering import answered_span, current_metering, switch_history
-from db.queries.receipts import receipt_counter
+from db.models import Account, LedgerEntry, PrintJob, RemoteMeterReading
+from db.queries.metering import current_metering, switch_history
+from db.queries.receipts import newest_print_job_id, print_jobs_after, receipt_counter
+from receipts import data as rd
 
 log = logging.getLogger(__name__)
 CREDITING_KINDS = ("sale", "free", "void", "correction")
@@ -57,12 +63,15 @@ class NetworkedBalance:
     account_no: str
     since: datetime  # the metering's start
     credited_ckwh: int  # energy sold and given since then (voids subtract)
-    used_ckwh: int  # counted by the module since then
-    remaining_ckwh: int  # credited - used (negative: used without balance)
+    used_ckwh: int  # counted by the module since then (outside software-control periods)
+    remaining_ckwh: int  # credited - used - software_control_ckwh (negative: used without balance)
     price_e4: int
     balance_fen: int  # remaining priced at the tariff in force (negative when owed)
     last_read_at: datetime | None
     relay_closed: bool | None  # as last known (a reading, or a switch done since)
+    # energy used under software control that the balance paid for (the rest was back-charged)
+    software_control_ckwh: int = 0
+    last_read_ckwh: int | None = None  # the register at `last_read_at`
 
 
 def _networked_row(s: DbSession, account: Account):  # type: ignore[no-untyped-def]
@@ -82,14 +91,15 @@ def balance_in(ctx: OpContext, s: DbSession, account: Account) -> NetworkedBalan
             LedgerEntry.at >= row.at,
         )
     )
-    first, last = answered_span(s, account.id, address=row.address, since=row.at)
-    used = max(0, int(last.energy_ckwh or 0) - int(first.energy_ckwh or 0)) if first and last else 0
-    remaining = int(credited or 0) - used
+    counted = software_control_usage.usage(s, account.id, address=row.address, since=row.at)
+    last = counted.last
+    remaining = int(credited or 0) - counted.metered_ckwh - counted.covered_ckwh
     price = price_for(ctx, s, account)
     fen = money_for_energy(abs(remaining), price)
     return NetworkedBalance(
-        account.account_no, row.at, int(credited or 0), used, remaining, price, fen if remaining >= 0 else -fen,
-        last.read_at if last else None, _relay_now(s, account, last),
+        account.account_no, row.at, int(credited or 0), counted.metered_ckwh, remaining, price,
+        fen if remaining >= 0 else -fen, last.read_at if last else None, _relay_now(s, account, last),
+        software_control_ckwh=counted.covered_ckwh, last_read_ckwh=last.energy_ckwh if last else None,
     )  # fmt: skip
 
 
@@ -118,12 +128,40 @@ def top_up_networked(
     req = _Request(amount_fen, None, tender, tendered_fen, reference, None, None)
     with ctx.uow() as s:
         intent = _begin(ctx, s, account_no, req)
+        jobs_before = newest_print_job_id(s, ctx.workstation.id)
         result = commit_top_up(ctx, s, intent, recovered=False)
         card_writes.mark_intent(ctx, s, intent, "committed")
         balance = balance_in(ctx, s, s.get_one(Account, intent.account_id))
+        _networked_slips(s, print_jobs_after(s, ctx.workstation.id, jobs_before), balance, result)
     drain_quietly(ctx)
     _auto_close(ctx, balance)
     return result
+
+
+def _networked_slips(s: DbSession, jobs: list[PrintJob], balance: NetworkedBalance, sale: SaleResult) -> None:
+    """The sale's receipt and confirmation slip as the card sale's commit queued them, made a
+    networked room's before they are committed: no purchase counter, no card write-back estimate,
+    the networked balance (credited − used, as of the last reading, with its time) instead. The jobs
+    are this transaction's own, not yet committed; their seal is written on the update
+    (counter_app/row_seals.py), so a 补打 copies exactly this."""
+    info = rd.NetworkedBalance(
+        credited_ckwh=balance.credited_ckwh, used_ckwh=balance.used_ckwh, remaining_ckwh=balance.remaining_ckwh,
+        balance_fen=balance.balance_fen, last_read_at=balance.last_read_at, last_read_ckwh=balance.last_read_ckwh,
+        software_control_ckwh=balance.software_control_ckwh,
+    )  # fmt: skip
+    before = balance.remaining_ckwh - sale.energy_ckwh - sale.free_ckwh
+    for job in jobs:
+        if job.document not in ("sale", "confirmation"):
+            continue
+        cls = rd.SaleReceipt if job.document == "sale" else rd.ConfirmationSlip
+        doc = from_json(cls, job.payload["document"])
+        if job.document == "sale":
+            doc = dataclasses.replace(doc, networked=info)
+        else:
+            doc = dataclasses.replace(doc, networked=info, balance_before_ckwh=before,
+                                      balance_after_ckwh=balance.remaining_ckwh, balance_as_of=None)  # fmt: skip
+        job.payload = {**job.payload, "document": to_json(doc)}
+    s.flush()
 
 
 def _begin(ctx: OpContext, s: DbSession, account_no: str, req: _Request):  # type: ignore[no-untyped-def]
@@ -171,7 +209,8 @@ def _auto_close(ctx: OpContext, balance: NetworkedBalance) -> None:
 
 def _auto_trip(ctx: OpContext, reading: RemoteReading) -> None:
     """Trip a room read with power and no balance left, when the rule `meter_bus.auto_trip` is on
-    (off, the default: a trip is a person's, co-signed by a 监督人)."""
+    (off, the default: a trip is a person's, co-signed by a 监督人). A room under software control
+    is never tripped by the rule (software_control_usage.under_software_control)."""
     if reading.outcome != "ok" or reading.relay_closed is not True:
         return
     try:
@@ -179,6 +218,8 @@ def _auto_trip(ctx: OpContext, reading: RemoteReading) -> None:
             if not ctx.setting(s, "meter_bus.auto_trip"):
                 return
             account = get_account(s, reading.account_no)
+            if software_control_usage.under_software_control(s, account.id):
+                return  # kept on power on purpose until its module meters again (seed 003 §4.3.5)
             if balance_in(ctx, s, account).balance_fen > 0:
                 return
             target = networked.target_for(ctx, s, account)

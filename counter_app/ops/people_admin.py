@@ -24,6 +24,7 @@ from counter_app.admin import tariffs as prices
 from counter_app.admin import workstations as places
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
+from counter_app.keystore import DEVICE_SECRET_LABELS, DEVICE_SECRETS
 from counter_app.ops.area import SessionArea
 from counter_app.ops.finance_lists import SETUP_READERS, PersonRow, _person
 from db.models import Campus, Workstation
@@ -53,6 +54,16 @@ class KeyRow:
     kind: str
     fingerprint: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class DeviceSecretRow:
+    """A secret shared with devices (counter_app/keystore.py DEVICE_SECRETS): whether this PC's
+    keystore holds it. Never its value, nor a fingerprint of it."""
+
+    kind: str
+    label: str
+    is_set: bool
 
 
 # --- services on a workstation's context ------------------------------------------------------------
@@ -126,6 +137,13 @@ def list_key_fingerprints(ctx: OpContext) -> list[KeyRow]:
         return [KeyRow(k.key_kind, k.fingerprint, k.created_at) for k in rows]
 
 
+def list_device_secrets(ctx: OpContext) -> list[DeviceSecretRow]:
+    with ctx.reading() as s:
+        ctx.require_role(s, *SETUP_READERS)
+    return [DeviceSecretRow(kind, DEVICE_SECRET_LABELS[kind], ctx.keys.device_secret(kind) is not None)
+            for kind in DEVICE_SECRETS]  # fmt: skip
+
+
 # --- the facade methods ---------------------------------------------------------------------------------
 
 
@@ -168,3 +186,8 @@ class PeopleAdminOps(SessionArea):
 
     def list_key_fingerprints(self) -> list[KeyRow]:
         return list_key_fingerprints(self.ctx)
+
+    def list_device_secrets(self) -> list[DeviceSecretRow]:
+        """Whether this PC's keystore holds each device secret (set by `counter-admin keys
+        set-device-secret`); never a value."""
+        return list_device_secrets(self.ctx)

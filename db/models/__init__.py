@@ -34,7 +34,7 @@ from db.models.clock import ClockMark
 from db.models.duties import VisitorEntry, VisitorStep
 from db.models.intents import CardWriteIntent, IntentEvent, PrintJob, PrintJobEvent
 from db.models.ledger import LedgerEntry, LedgerMark
-from db.models.metering import AccountMetering, MeterSwitch, RemoteMeterReading
+from db.models.metering import AccountMetering, MeterSwitch, RemoteMeterReading, SoftwareControlStep
 from db.models.notices import Notice, NoticePayment
 from db.models.places import Building, Campus, Installation, Room, Unit, Workstation
 from db.models.queue import QueuedOperation, QueueResolution
@@ -66,6 +66,7 @@ __all__ = [
     "CARD_CLASS_ROWS",
     "Account",
     "AccountMetering",
+    "SoftwareControlStep",
     "MeterSwitch",
     "RemoteMeterReading",
     "AccountEvent",
@@ -123,7 +124,7 @@ AUDITED_TABLES += (
 # Writes flagged because the clock went back (counter_app/clock_watch.py).
 AUDITED_TABLES += (ClockMark,)
 # How each account is metered (card / networked module; issue 17): decides whether a sale writes a card.
-AUDITED_TABLES += (AccountMetering, RemoteMeterReading, MeterSwitch)
+AUDITED_TABLES += (AccountMetering, RemoteMeterReading, MeterSwitch, SoftwareControlStep)
 AUDITED_TABLES += (
     monthly.MonthlyImport, monthly.MeterReading, monthly.K3Figure, monthly.FourPartySignOff,
     monthly.RepairPrice, monthly.ModuleStockMove,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, IntPK, UtcDateTime, approval_fk, in_list, operator_fk
@@ -108,3 +108,65 @@ class MeterSwitch(Base):
     approval_id: Mapped[int | None] = approval_fk()
     reason: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+# --- software control (软件控制, seed 003 §4.3.5): a room kept on power without its module ------------
+
+SOFTWARE_CONTROL_STEPS = ("begin", "end")
+# How the energy of the period was found: the same module's register read before and after, or an
+# estimate a person typed with its basis (a sub-meter, days × a per-day figure, …).
+SOFTWARE_CONTROL_METHODS = ("readings", "estimate")
+
+
+class SoftwareControlStep(Base):
+    """The beginning or the end of a period in which a room was kept on power while its module did
+    not meter or enforce the balance (a failed module or 中卫机 with no replacement at hand).
+
+    Insert-only and audited: a period is its `begin` row; its `end` row names it in `begins_id`
+    (unique: a period ends once) and carries the back-charge (补交所差电费): the energy used in the
+    period, the price in force, the part the networked balance covered and the shortfall noticed.
+    Both steps are co-signed by a 监督人 (they suspend and restore enforcement, and decide money).
+    """
+
+    __tablename__ = "software_control_steps"
+    __table_args__ = (
+        CheckConstraint(in_list("step", SOFTWARE_CONTROL_STEPS), name="step_known"),
+        CheckConstraint(
+            f"method IS NULL OR {in_list('method', SOFTWARE_CONTROL_METHODS)}", name="method_known"
+        ),
+        CheckConstraint(
+            "(step = 'begin' AND begins_id IS NULL AND method IS NULL) OR "
+            "(step = 'end' AND begins_id IS NOT NULL AND method IS NOT NULL AND energy_ckwh >= 0 "
+            "AND price_e4 > 0 AND covered_ckwh >= 0 AND covered_ckwh <= energy_ckwh AND shortfall_fen >= 0)",
+            name="end_has_its_figures",
+        ),
+        UniqueConstraint("begins_id", name="ends_once"),
+        # The account's periods are numbered 1, 2, …: a begin takes the next number only when the
+        # previous period has ended, so two counters beginning at once cannot open two periods.
+        UniqueConstraint("account_id", "step", "period_no", name="one_period_per_number"),
+    )
+
+    id: Mapped[int] = mapped_column(IntPK, primary_key=True)
+    account_id: Mapped[int] = mapped_column(IntPK, ForeignKey("accounts.id"), index=True)
+    step: Mapped[str] = mapped_column(String(8))
+    period_no: Mapped[int] = mapped_column(BigInteger)
+    begins_id: Mapped[int | None] = mapped_column(IntPK, ForeignKey("software_control_steps.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    operator_id: Mapped[int] = operator_fk()
+    workstation_id: Mapped[int | None] = mapped_column(IntPK, ForeignKey("workstations.id"))
+    approval_id: Mapped[int | None] = approval_fk()
+    reason: Mapped[str] = mapped_column(Text)
+    # begin: the repair log entry of the failed module, if one was recorded (module_stock_moves)
+    repair_move_id: Mapped[int | None] = mapped_column(IntPK, ForeignKey("module_stock_moves.id"))
+    # begin: the last answered reading before the period; end: the first answered one after it
+    reading_id: Mapped[int | None] = mapped_column(IntPK, ForeignKey("meter_readings_remote.id"))
+    # end: how the energy was found and the back-charge
+    method: Mapped[str | None] = mapped_column(String(16))
+    module_replaced: Mapped[bool | None] = mapped_column(Boolean)
+    new_start_ckwh: Mapped[int | None] = mapped_column(BigInteger)  # a new module's register when fitted
+    estimate_basis: Mapped[str | None] = mapped_column(Text)
+    energy_ckwh: Mapped[int | None] = mapped_column(BigInteger)
+    price_e4: Mapped[int | None] = mapped_column(BigInteger)
+    covered_ckwh: Mapped[int | None] = mapped_column(BigInteger)
+    shortfall_fen: Mapped[int | None] = mapped_column(BigInteger)
+    notice_id: Mapped[int | None] = mapped_column(IntPK, ForeignKey("notices.id"))

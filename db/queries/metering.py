@@ -9,7 +9,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from db.models.accounts import Account
-from db.models.metering import AccountMetering, MeterSwitch, RemoteMeterReading
+from db.models.metering import AccountMetering, MeterSwitch, RemoteMeterReading, SoftwareControlStep
 
 
 def current_metering(session: Session, account_id: int) -> AccountMetering | None:
@@ -138,3 +138,59 @@ def bus_reading_summary(
             )
         out[account_id] = (newest, rows.get(ok) if ok is not None else None, since)
     return out
+
+
+# --- software control (SoftwareControlStep) ----------------------------------------------------------
+
+
+def software_control_periods(
+    session: Session, account_id: int
+) -> list[tuple[SoftwareControlStep, SoftwareControlStep | None]]:
+    """The account's periods oldest first, each begin row with its end row (None: still open)."""
+    steps = list(
+        session.scalars(
+            select(SoftwareControlStep)
+            .where(SoftwareControlStep.account_id == account_id)
+            .order_by(SoftwareControlStep.id)
+        )
+    )
+    ends = {row.begins_id: row for row in steps if row.step == "end"}
+    return [(row, ends.get(row.id)) for row in steps if row.step == "begin"]
+
+
+def newest_answered(
+    session: Session, account_id: int, *, address: str, since: datetime, after_id: int | None = None
+) -> RemoteMeterReading | None:
+    """The newest answered reading of the module at `address` since `since` (and after the reading
+    `after_id` when given)."""
+    stmt = select(RemoteMeterReading).where(
+        RemoteMeterReading.account_id == account_id, RemoteMeterReading.outcome == "ok",
+        RemoteMeterReading.read_at >= since, RemoteMeterReading.address == address,
+    )  # fmt: skip
+    if after_id is not None:
+        stmt = stmt.where(RemoteMeterReading.id > after_id)
+    return session.scalars(stmt.order_by(RemoteMeterReading.id.desc()).limit(1)).first()
+
+
+def answered_window(
+    session: Session,
+    account_id: int,
+    *,
+    address: str,
+    since: datetime,
+    from_id: int | None,
+    to_id: int | None,
+) -> tuple[RemoteMeterReading | None, RemoteMeterReading | None]:
+    """The first and the newest answered reading at `address` since `since` whose id lies in
+    [from_id, to_id] (an open bound when None): one stretch of a module's register."""
+    stmt = select(RemoteMeterReading).where(
+        RemoteMeterReading.account_id == account_id, RemoteMeterReading.outcome == "ok",
+        RemoteMeterReading.read_at >= since, RemoteMeterReading.address == address,
+    )  # fmt: skip
+    if from_id is not None:
+        stmt = stmt.where(RemoteMeterReading.id >= from_id)
+    if to_id is not None:
+        stmt = stmt.where(RemoteMeterReading.id <= to_id)
+    first = session.scalars(stmt.order_by(RemoteMeterReading.id).limit(1)).first()
+    last = session.scalars(stmt.order_by(RemoteMeterReading.id.desc()).limit(1)).first()
+    return first, last

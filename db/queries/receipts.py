@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db.models.intents import PrintJob
 from db.models.ledger import LedgerEntry
 from db.models.receipts import MAIN_SERIES, Receipt, ReceiptCounter
 from db.models.settlement import SettlementSheet, ZReport
@@ -43,3 +44,16 @@ def z_report_head(session: Session, number: str) -> tuple[int, str] | None:
     stmt = select(ZReport).where((ZReport.shift_id.in_(sheet_shift)) | (ZReport.z_no == number))
     z = session.scalars(stmt).first()
     return None if z is None else (z.audit_seq, z.audit_head)
+
+
+def print_jobs_after(session: Session, workstation_id: int, after_id: int | None) -> list[PrintJob]:
+    """The workstation's print jobs with an id above `after_id` (all when None), oldest first: what
+    one transaction queued since it noted `newest_print_job_id`."""
+    stmt = select(PrintJob).where(PrintJob.workstation_id == workstation_id)
+    if after_id is not None:
+        stmt = stmt.where(PrintJob.id > after_id)
+    return list(session.scalars(stmt.order_by(PrintJob.id)))
+
+
+def newest_print_job_id(session: Session, workstation_id: int) -> int | None:
+    return session.scalar(select(func.max(PrintJob.id)).where(PrintJob.workstation_id == workstation_id))

@@ -57,7 +57,7 @@ DECLARE
     'deposit_reconciliations', 'tender_matches', 'monthly_imports', 'meter_readings', 'k3_figures',
     'four_party_signoffs', 'repair_prices', 'module_stock_moves', 'visitor_entries', 'visitor_steps',
     -- issue 17: networked meters (metering mode, readings, switch commands and their outcomes)
-    'account_meterings', 'meter_readings_remote', 'meter_switches'
+    'account_meterings', 'meter_readings_remote', 'meter_switches', 'software_control_steps'
   ];
   -- rights and prices: SELECT only (administration writes them as counter_owner, co-signed)
   admin_only text[] := ARRAY[

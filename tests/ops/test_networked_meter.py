@@ -6,6 +6,7 @@ read of the relay or a person resolves it."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from quotatesting import set_setting
 from base.errors import UserFacingError
 from base.money import money_for_energy
 from counter_app.approval_summary import summarise
+from counter_app.keystore import keystore_from_spec, set_device_secret
 from counter_app.ops.networked import is_simulator_url, read_meter
 from db.models import LedgerEntry, MeterSwitch, RemoteMeterReading
 from hardware.sim.meter_bus import DEFAULT_PASSWORD, SimMeterBus
@@ -43,7 +45,7 @@ def networked(request, world):
     sim = SimMeterBus(protocol, clock=world.clock)
     sim.add_meter(address, energy_ckwh=12_345)
     set_setting(world, "meter_bus.ports", {BUS: sim.url})
-    set_setting(world, "meter_bus.dlt645_password", DEFAULT_PASSWORD.hex())
+    set_device_secret(keystore_from_spec(world.keystore), "dlt645_password", DEFAULT_PASSWORD)
     world.login("zhao").set_metering(account_no=DORM, mode="networked", bus=BUS, address=address,
                                      protocol=protocol)  # fmt: skip
     yield world, sim, address
@@ -285,3 +287,42 @@ def test_a_production_database_refuses_a_simulated_bus(networked):
     production = dataclasses.replace(session.ctx, dev_database=False)
     refused("SIMULATION_REFUSED", read_meter, ctx=production, account_no=DORM)
     assert rows(world, RemoteMeterReading) == []
+
+
+# --- the DL/T 645 password lives in the keystore, the operator code is a setting ----------------------
+
+
+def test_the_password_is_no_setting_and_the_operator_code_is_one(networked):
+    world, _, _ = networked
+    keys = {row.key for row in world.login("admin").list_settings()}
+    assert "meter_bus.dlt645_operator_code" in keys
+    assert not any("password" in key for key in keys)
+    refused("INPUT_INVALID", world.login("admin").set_setting, key="meter_bus.dlt645_password", value="02000000",
+            approval=world.approval("li"))  # fmt: skip
+
+
+def test_no_switch_without_the_password_in_the_keystore(networked, tmp_path):
+    world, sim, address = networked
+    if address != "000000005308":
+        pytest.skip("the password is DL/T 645's")
+    keys_file = Path(world.keystore[len("file:") :])
+    doc = json.loads(keys_file.read_text())
+    del doc["keys"]["dlt645_password"]
+    keys_file.write_text(json.dumps(doc))
+    cashier = world.login("zhang")
+    err = refused("KEY_MISSING", cashier.switch_meter, account_no=DORM, command="trip", reason="欠费",
+                  approval=world.approval("li"))  # fmt: skip
+    assert err.data["key"] == "dlt645_password" and "02000000" not in str(err)
+    assert rows(world, MeterSwitch) == [] and sim.meter(address).relay_closed is True
+    assert cashier.read_meter(account_no=DORM).outcome == "ok"  # a read needs no password
+
+
+def test_the_operator_code_setting_reaches_the_1ch_frame(networked):
+    world, sim, address = networked
+    if address != "000000005308":
+        pytest.skip("the operator code is DL/T 645's")
+    set_setting(world, "meter_bus.dlt645_operator_code", "00001234")
+    world.login("zhang").switch_meter(
+        account_no=DORM, command="trip", reason="欠费", approval=world.approval("li")
+    )
+    assert sim.meter(address).commands[-1] == (0x1A, b"\x00\x00\x12\x34")

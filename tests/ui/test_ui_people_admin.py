@@ -184,3 +184,15 @@ def test_settings_are_read_and_typed_in_yuan_kwh_and_minutes(qtbot, world, runne
     qtbot.waitUntil(lambda: "已保存" in page.result.text(), timeout=5000)
     wait_idle(qtbot, runner)
     assert shown[0]["新值"] == "20.00 元" and world.login("admin").get_setting("min_top_up_fen") == 2000
+
+
+def test_the_stations_page_says_whether_the_dlt645_password_is_set_never_what_it_is(qtbot, world, runner):
+    from counter_app.keystore import keystore_from_spec, set_device_secret
+
+    page = page_for(qtbot, world, "admin", StationsPage)
+    wait_idle(qtbot, runner)
+    assert "未设置" in page.secrets.text() and "set-device-secret dlt645_password" in page.secrets.text()
+    set_device_secret(keystore_from_spec(world.keystore), "dlt645_password", bytes.fromhex("02123456"))
+    page.refresh()
+    wait_idle(qtbot, runner)
+    assert "已设置" in page.secrets.text() and "02123456" not in page.secrets.text()

@@ -4746,6 +4746,26 @@ Once submitted the count cannot change; only then are the expected amount and th
         <source>设备</source>
         <translation>Devices</translation>
     </message>
+    <message>
+        <location filename="../pages/stations.py" line="1"/>
+        <source>设备密钥（本机密钥库）</source>
+        <translation>Device secrets (this PC's keystore)</translation>
+    </message>
+    <message>
+        <location filename="../pages/stations.py" line="1"/>
+        <source>DL/T 645 远程拉闸/合闸密码</source>
+        <translation>DL/T 645 remote trip/close password</translation>
+    </message>
+    <message>
+        <location filename="../pages/stations.py" line="1"/>
+        <source>{0}：已设置</source>
+        <translation>{0}: set</translation>
+    </message>
+    <message>
+        <location filename="../pages/stations.py" line="1"/>
+        <source>{0}：未设置（counter-admin keys set-device-secret {1}）</source>
+        <translation>{0}: not set (counter-admin keys set-device-secret {1})</translation>
+    </message>
 </context>
 <context>
     <name>Register</name>
@@ -5227,6 +5247,136 @@ Once submitted the count cannot change; only then are the expected amount and th
         <location filename="../pages/networked.py" line="1"/>
         <source>总线 {0}，表地址 {1}（{2}）；余额 {3} 元（剩余 {4} kWh，已用 {5} kWh）</source>
         <translation>Bus {0}, address {1} ({2}); balance {3} yuan ({4} kWh left, {5} kWh used)</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>前后读数</source>
+        <translation>Readings before/after</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>估算</source>
+        <translation>Estimate</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>开始</source>
+        <translation>Began</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>结束</source>
+        <translation>Ended</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>软件控制中</source>
+        <translation>Ongoing</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>电量来源</source>
+        <translation>Energy from</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>期间电量 kWh</source>
+        <translation>kWh used</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>余额抵扣 kWh</source>
+        <translation>Covered kWh</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>补交电费</source>
+        <translation>Charge</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>通知单号</source>
+        <translation>Notice no.</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>软件控制（模块故障期间保持供电）：</source>
+        <translation>Software control (power kept on while the module is out):</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>开始软件控制</source>
+        <translation>Begin software control</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>维修记录号</source>
+        <translation>Repair log entry</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>第 {0} 次软件控制已开始</source>
+        <translation>Software control period {0} begun</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>开始（需监督人签字）</source>
+        <translation>Begin (supervisor signs)</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>结束软件控制并补交所差电费</source>
+        <translation>End software control and back-charge the shortfall</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>同一模块前后读数</source>
+        <translation>Same module: readings before and after</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>更换了模块</source>
+        <translation>Module replaced</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>是（读数从零开始）</source>
+        <translation>Yes (register restarts)</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>估算电量</source>
+        <translation>Estimated energy</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>估算依据</source>
+        <translation>Basis of the estimate</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>新模块起始读数</source>
+        <translation>New module's starting register</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>期间电量 {0} kWh，补交电费 {1} 元{2}</source>
+        <translation>Period energy {0} kWh, back-charge {1} yuan{2}</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>结束（需监督人签字）</source>
+        <translation>End (supervisor signs)</translation>
+    </message>
+    <message>
+        <location filename="../pages/networked.py" line="1"/>
+        <source>；软件控制期间用电 {0} kWh 已从余额抵扣</source>
+        <translation>; {0} kWh used under software control taken from the balance</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,7 @@
 """远程抄表: a networked room (issue 17) — its metering, balance, last readings and switch history,
-a manual read (抄表) and a trip / allow-close (拉闸/合闸) co-signed by a 监督人.
+a manual read (抄表) and a trip / allow-close (拉闸/合闸) co-signed by a 监督人; its software-control
+periods (软件控制, seed 003 §4.3.5) with a co-signed begin and an end that back-charges the
+shortfall (补交所差电费, a notice paid at 收费).
 
 The bus is talked to on the worker (ui/ops.py), never on the GUI thread; the core records every
 read and every switch command with its answer (docs/hardware.md §12).
@@ -17,6 +19,7 @@ from ui.models import Column, RowsModel, kwh_column
 from ui.ops import FacadeOp, error_text
 from ui.pages.base import Page
 from ui.pages.form import ActionForm, Spec, note
+from ui.times import shown_time
 from ui.widgets import ERROR_STYLE, info_label
 
 translate = QCoreApplication.translate
@@ -75,15 +78,39 @@ def _table(model: RowsModel) -> QTableView:
     return view
 
 
+def method_text(method: str | None) -> str:
+    return {"readings": translate("Networked", "前后读数"), "estimate": translate("Networked", "估算")}.get(
+        method or "", ""
+    )
+
+
+def periods_model(parent=None) -> RowsModel:
+    return RowsModel([
+        Column(translate("Networked", "开始"), lambda r: r.begun_at, shown_time),
+        Column(translate("Networked", "结束"), lambda r: r.ended_at,
+               lambda v: shown_time(v) if v is not None else translate("Networked", "软件控制中")),
+        Column(translate("Networked", "电量来源"), lambda r: r.method, method_text),
+        kwh_column(translate("Networked", "期间电量 kWh"), lambda r: r.energy_ckwh),
+        kwh_column(translate("Networked", "余额抵扣 kWh"), lambda r: r.covered_ckwh),
+        Column(translate("Networked", "补交电费"), lambda r: r.shortfall_fen,
+               lambda v: "" if v is None else format_yuan(v)),
+        Column(translate("Networked", "通知单号"), lambda r: r.notice_no or ""),
+        Column(translate("Networked", "原因"), lambda r: r.end_reason or r.begun_reason),
+    ], parent)  # fmt: skip
+
+
 class _SwitchForm(ActionForm):
-    """The switch form: the room is the page's (the preview and the call both get it)."""
+    """A form of the room shown: the room is the page's (the preview and the call both get it)."""
 
     def __init__(self, page: NetworkedPage, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.page = page
 
     def values(self) -> dict[str, Any]:
-        return {"account_no": self.page.account, **super().values()}
+        values = {"account_no": self.page.account, **super().values()}
+        if "module_replaced" in values:
+            values["module_replaced"] = values["module_replaced"] == "yes"
+        return values
 
 
 class NetworkedPage(Page):
@@ -116,7 +143,45 @@ class NetworkedPage(Page):
         )  # fmt: skip
         self.switch_form.done.connect(lambda _r: self.refresh())
         self.add(self.switch_form)
+        self._software_control(ctx)
         self.finish()
+
+    def _software_control(self, ctx) -> None:
+        """软件控制 (seed 003 §4.3.5): kept on power while the module is out; its end back-charges the
+        shortfall (补交所差电费) as a notice paid at 收费."""
+        self.add(note(translate("Networked", "软件控制（模块故障期间保持供电）：")))
+        self.periods = periods_model(self)
+        self.add(_table(self.periods))
+        self.begin_form = _SwitchForm(
+            self, ctx, translate("Networked", "开始软件控制"),
+            [Spec("reason", translate("Networked", "原因")),
+             Spec("repair_move_id", translate("Networked", "维修记录号"), "int", optional=True)],
+            lambda s, **kw: s.begin_software_control(**kw),
+            lambda r: translate("Networked", "第 {0} 次软件控制已开始").format(r.period_no),
+            needs_approval=True, operation="begin_software_control",
+            button=translate("Networked", "开始（需监督人签字）"),
+        )  # fmt: skip
+        self.end_form = _SwitchForm(
+            self, ctx, translate("Networked", "结束软件控制并补交所差电费"),
+            [Spec("method", translate("Networked", "电量来源"), "choice",
+                  choices=(("readings", translate("Networked", "同一模块前后读数")),
+                           ("estimate", translate("Networked", "估算")))),
+             Spec("module_replaced", translate("Networked", "更换了模块"), "choice",
+                  choices=(("no", translate("Networked", "否")), ("yes", translate("Networked", "是（读数从零开始）")))),
+             Spec("estimate_ckwh", translate("Networked", "估算电量"), "kwh", optional=True),
+             Spec("estimate_basis", translate("Networked", "估算依据"), optional=True),
+             Spec("new_start_ckwh", translate("Networked", "新模块起始读数"), "kwh", optional=True),
+             Spec("reason", translate("Networked", "原因"))],
+            lambda s, **kw: s.end_software_control(**kw),
+            lambda r: translate("Networked", "期间电量 {0} kWh，补交电费 {1} 元{2}").format(
+                format_kwh(r.energy_ckwh or 0), format_yuan(r.shortfall_fen or 0),
+                f"（{r.notice_no}）" if r.notice_no else ""),
+            needs_approval=True, operation="end_software_control",
+            button=translate("Networked", "结束（需监督人签字）"),
+        )  # fmt: skip
+        for form in (self.begin_form, self.end_form):
+            form.done.connect(lambda _r: self.refresh())
+            self.add(form)
 
     def _controls(self) -> QWidget:
         self.account_edit = QLineEdit()
@@ -153,6 +218,9 @@ class NetworkedPage(Page):
         FacadeOp(self, lambda: session.meter_switches(account_no=account)).success(
             self.switches.set_rows
         ).quiet().run()
+        FacadeOp(self, lambda: session.software_control_periods(account_no=account)).success(
+            self.periods.set_rows
+        ).quiet().run()
 
     def read_now(self) -> None:
         self.account = self.account_edit.text().strip()
@@ -176,6 +244,9 @@ class NetworkedPage(Page):
         self.summary.setText(translate("Networked", "总线 {0}，表地址 {1}（{2}）；余额 {3} 元（剩余 {4} kWh，已用 {5} kWh）").format(
             metering.bus, metering.address, metering.protocol, format_yuan(balance.balance_fen),
             format_kwh(balance.remaining_ckwh), format_kwh(balance.used_ckwh)))  # fmt: skip
+        if balance.software_control_ckwh:
+            self.summary.setText(self.summary.text() + translate("Networked", "；软件控制期间用电 {0} kWh 已从余额抵扣").format(
+                format_kwh(balance.software_control_ckwh)))  # fmt: skip
 
     def _ok(self, text: str) -> None:
         self.status.setStyleSheet("color: #1b5e20;")

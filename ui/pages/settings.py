@@ -99,7 +99,7 @@ DESCRIPTIONS_EN = {
     "report.form_no.account_detail": "Form no. of the per-account detail report",
     "rotation.max_months": "Job rotation: most months in one post",
     "meter_bus.ports": "Networked meter buses: bus name → port URL",
-    "meter_bus.dlt645_password": "DL/T 645 remote-control password (PA P0 P1 P2)",
+    "meter_bus.dlt645_operator_code": "DL/T 645 operator code (C0 C1 C2 C3)",
     "meter_bus.auto_close": "Allow closing a tripped room after a top-up leaves a positive balance",
     "meter_bus.auto_trip": "Trip a room at zero balance (when off, a trip needs a supervisor)",
     "meter_bus.poll_minutes": "Networked meters: scheduled read every (minutes; 0 = no scheduled reads)",

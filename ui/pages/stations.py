@@ -41,6 +41,16 @@ def keys_model(parent=None) -> RowsModel:
     ], parent)  # fmt: skip
 
 
+def secret_text(row: Any) -> str:
+    """One device secret: whether this PC's keystore holds it, and how to set it (never its value)."""
+    label = {"dlt645_password": translate("Stations", "DL/T 645 远程拉闸/合闸密码")}.get(row.kind, row.kind)
+    if row.is_set:
+        return translate("Stations", "{0}：已设置").format(label)
+    return translate("Stations", "{0}：未设置（counter-admin keys set-device-secret {1}）").format(
+        label, row.kind
+    )
+
+
 def boxed(title: str, widget) -> QGroupBox:
     box = QGroupBox(title)
     QVBoxLayout(box).addWidget(widget)
@@ -70,6 +80,8 @@ class StationsPage(Page):
         self.keys = keys_model(self)
         self.keys_view = read_only_table(self.keys, 120)
         self.add(boxed(translate("Stations", "密钥指纹"), self.keys_view))
+        self.secrets = info_label()  # device secrets: set or not in this PC's keystore, never a value
+        self.add(boxed(translate("Stations", "设备密钥（本机密钥库）"), self.secrets))
         self.status = info_label()
         self.add(self.status)
         self.finish()
@@ -83,13 +95,13 @@ class StationsPage(Page):
 
     def refresh(self) -> None:
         session = self.ctx.session
-        FacadeOp(self, lambda: (session.list_workstations(), session.list_key_fingerprints())).success(
-            self._loaded
-        ).failure(self._failed).run()
+        FacadeOp(self, lambda: (session.list_workstations(), session.list_key_fingerprints(),
+                                session.list_device_secrets())).success(self._loaded).failure(self._failed).run()  # fmt: skip
 
-    def _loaded(self, lists: tuple[list, list]) -> None:
+    def _loaded(self, lists: tuple[list, list, list]) -> None:
         self.stations.set_rows(lists[0])
         self.keys.set_rows(lists[1])
+        self.secrets.setText("\n".join(secret_text(row) for row in lists[2]))
         style.fit_columns(self.view)
         style.fit_columns(self.keys_view)
 
