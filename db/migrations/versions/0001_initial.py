@@ -1775,6 +1775,80 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_receipt_events_receipt_id"), ["receipt_id"], unique=False)
 
     op.create_table(
+        "software_control_steps",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("step", sa.String(length=8), nullable=False),
+        sa.Column("period_no", sa.BigInteger(), nullable=False),
+        sa.Column("begins_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("operator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("repair_move_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("reading_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("method", sa.String(length=16), nullable=True),
+        sa.Column("module_replaced", sa.Boolean(), nullable=True),
+        sa.Column("new_start_ckwh", sa.BigInteger(), nullable=True),
+        sa.Column("estimate_basis", sa.Text(), nullable=True),
+        sa.Column("energy_ckwh", sa.BigInteger(), nullable=True),
+        sa.Column("price_e4", sa.BigInteger(), nullable=True),
+        sa.Column("covered_ckwh", sa.BigInteger(), nullable=True),
+        sa.Column("shortfall_fen", sa.BigInteger(), nullable=True),
+        sa.Column("notice_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.CheckConstraint(
+            "(step = 'begin' AND begins_id IS NULL AND method IS NULL) OR (step = 'end' AND begins_id IS NOT NULL AND method IS NOT NULL AND energy_ckwh >= 0 AND price_e4 > 0 AND covered_ckwh >= 0 AND covered_ckwh <= energy_ckwh AND shortfall_fen >= 0)",
+            name=op.f("ck_software_control_steps_end_has_its_figures"),
+        ),
+        sa.CheckConstraint(
+            "method IS NULL OR method IN ('readings', 'estimate')",
+            name=op.f("ck_software_control_steps_method_known"),
+        ),
+        sa.CheckConstraint("step IN ('begin', 'end')", name=op.f("ck_software_control_steps_step_known")),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_software_control_steps_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["approval_id"], ["approvals.id"], name=op.f("fk_software_control_steps_approval_id_approvals")
+        ),
+        sa.ForeignKeyConstraint(
+            ["begins_id"],
+            ["software_control_steps.id"],
+            name=op.f("fk_software_control_steps_begins_id_software_control_steps"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["notice_id"], ["notices.id"], name=op.f("fk_software_control_steps_notice_id_notices")
+        ),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operators.id"], name=op.f("fk_software_control_steps_operator_id_operators")
+        ),
+        sa.ForeignKeyConstraint(
+            ["reading_id"],
+            ["meter_readings_remote.id"],
+            name=op.f("fk_software_control_steps_reading_id_meter_readings_remote"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["repair_move_id"],
+            ["module_stock_moves.id"],
+            name=op.f("fk_software_control_steps_repair_move_id_module_stock_moves"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["workstation_id"],
+            ["workstations.id"],
+            name=op.f("fk_software_control_steps_workstation_id_workstations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_software_control_steps")),
+        sa.UniqueConstraint("account_id", "step", "period_no", name="one_period_per_number"),
+        sa.UniqueConstraint("begins_id", name="ends_once"),
+        info={"audited": True},
+    )
+    with op.batch_alter_table("software_control_steps", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_software_control_steps_account_id"), ["account_id"], unique=False
+        )
+
+    op.create_table(
         "ledger_marks",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("entry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -2028,6 +2102,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ledger_marks_entry_id"))
 
     op.drop_table("ledger_marks")
+    with op.batch_alter_table("software_control_steps", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_software_control_steps_account_id"))
+
+    op.drop_table("software_control_steps")
     with op.batch_alter_table("receipt_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_receipt_events_receipt_id"))
 
