@@ -22,6 +22,7 @@ from counter_app.admin.command import CommandContext
 from counter_app.admin.meters import meter_poll
 from counter_app.admin.output import Output
 from counter_app.admin.passwords import Credentials
+from counter_app.keystore import keystore_from_spec, set_device_secret
 from counter_app.meter_polling import MeterPolling
 from counter_app.ops.bus_rounds import bus_status
 from db.models import MeterSwitch, RemoteMeterReading
@@ -56,7 +57,7 @@ def on_bus(world, protocol: str = "modbus"):
     sim.add_meter(silent, energy_ckwh=500)
     sim.set_fault(silent, mute=True)
     set_setting(world, "meter_bus.ports", {BUS: sim.url})
-    set_setting(world, "meter_bus.dlt645_password", DEFAULT_PASSWORD.hex())
+    set_device_secret(keystore_from_spec(world.keystore), "dlt645_password", DEFAULT_PASSWORD)
     zhao = world.login("zhao")
     for account, address in ((LIVE, live), (SILENT, silent)):
         zhao.set_metering(account_no=account, mode="networked", bus=BUS, address=address, protocol=protocol)
