@@ -460,7 +460,7 @@ class _Places:
 
     def _account_no(self, cls: str, code: str, chosen: set[str]) -> str:
         base = f"{CLASS_LETTERS[cls]}-{code}"
-        for candidate in [base] + [f"{base}-{n}" for n in range(2, 100)]:
+        for candidate in (base if n == 1 else f"{base}-{n}" for n in range(1, 100)):  # lazily: 1 try usually
             if (
                 len(candidate) <= ACCOUNT_NO_MAX
                 and candidate not in self.account_nos
