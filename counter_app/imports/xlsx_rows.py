@@ -126,9 +126,10 @@ def _check_archive(archive: zipfile.ZipFile) -> SheetShape | RawTable:
                     return _unpacks_too_large()
                 shape, needs_exact, size = fast
             else:
-                size = _drain(member, MAX_XLSX_XML_BYTES - unpacked)
-                if size is None:
+                drained = _drain(member, MAX_XLSX_XML_BYTES - unpacked)
+                if drained is None:
                     return _unpacks_too_large()
+                size = drained
         unpacked += size
     if shape is None:
         raise KeyError(f"no worksheet {sheet_name}")
@@ -226,7 +227,7 @@ def _fast_scan(member: IO[bytes], limit: int) -> tuple[SheetShape, bool, int] | 
         if len(refs) != cells or _FORMULA.search(text) or _PREFIXED_CELL.search(text):
             needs_exact = True
         if refs:
-            found_letters, found_rows = zip(*refs)
+            found_letters, found_rows = zip(*refs, strict=True)
             numbers = list(map(int, found_rows))
             low, high = min(numbers), max(numbers)
             first_row = min(first_row, low) if first_row else low

@@ -12,8 +12,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from counter_app.imports import parse_accounts_file
-from counter_app.imports import xlsx_rows
+from counter_app.imports import parse_accounts_file, xlsx_rows
 from counter_app.imports.xlsx_rows import cell_text, read_xlsx
 
 from .files import GOOD_ROWS, write_raw_xlsx, write_xlsx
@@ -31,7 +30,9 @@ def test_cells_read_as_a_person_sees_them(tmp_path):
     sheet.write_number(1, 0, 308)
     sheet.write_string(1, 1, "0012345678901234567890")  # a number stored as text stays exact
     sheet.write_datetime(1, 2, date(2025, 6, 2), book.add_format({"num_format": "yyyy-mm-dd"}))
-    sheet.write_datetime(1, 3, datetime(2025, 6, 2, 13, 30), book.add_format({"num_format": "yyyy-mm-dd hh:mm"}))
+    sheet.write_datetime(
+        1, 3, datetime(2025, 6, 2, 13, 30), book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    )
     sheet.write_formula(1, 4, "=A2*2", None, 616)  # saved with its value, as Excel does
     sheet.merge_range(1, 5, 2, 5, "合并值")
     sheet.write_boolean(1, 6, True)
@@ -51,7 +52,7 @@ def test_cells_read_as_a_person_sees_them(tmp_path):
 
 def test_a_table_away_from_a1_keeps_its_lines_and_columns(tmp_path):
     """calamine starts at the first filled cell; the rows and columns before it are put back."""
-    shifted = [[None] + list(r) for r in GOOD_ROWS]
+    shifted = [[None, *r] for r in GOOD_ROWS]
     path = tmp_path / "b1.xlsx"
     write_xlsx(path, shifted)
     table = read_xlsx(path)
