@@ -66,7 +66,7 @@ class RowRef(NamedTuple):
 
     table: Table
     id: int
-    row: Mapping[str, Any] | None = None
+    row: Mapping[str, Any] | RowMapping | None = None
 
 
 class BadEntry(NamedTuple):

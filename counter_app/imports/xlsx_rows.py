@@ -23,6 +23,7 @@ Two things a spreadsheet hides that an import must not (issue 12 §6):
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 import zipfile
@@ -53,6 +54,9 @@ MAX_XLSX_XML_BYTES = 192 * 1024 * 1024
 # The first sheet's filled rectangle (rows × columns from its first to its last filled cell), which
 # calamine holds at 32 bytes a cell: 200,000 rows × 20 columns, ~122 MiB.
 MAX_XLSX_CELLS = 4_000_000
+# A sheet of Excel (and WPS) ends there; a reference beyond it is no spreadsheet of theirs.
+EXCEL_ROWS = 1_048_576
+EXCEL_COLUMNS = 16_384
 _PIECE = 1 << 20
 # The longest XML tag the scan waits for across two pieces; a longer one is no spreadsheet.
 _MAX_TAG = 1 << 20
@@ -74,7 +78,7 @@ def read_xlsx(path: Path) -> RawTable:
         with CalamineWorkbook.from_path(str(path)) as workbook:
             sheet = workbook.get_sheet_by_index(0)
             # the values are converted to Python one row at a time, as they are read
-            return _rows(_lines(sheet.start, sheet.iter_rows()), shape.formulas_without_value)
+            return _rows(_lines(sheet.start, sheet.iter_rows()), shape.flagged)
     except (CalamineError, ValueError) as exc:
         return _not_xlsx(exc)
 
@@ -93,16 +97,20 @@ _FORMULA = re.compile(_NS + rb"f[\s>/]")
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 _CELL_STARTS = (b"<c ", b"<c>", b"<c/>")
 _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s>/]")
+_ERROR_CELL = re.compile(rb'<c [^>]*?\bt="e"')  # #DIV/0!, #N/A…: calamine reads them as empty
+# What a flagged cell is: a formula without a value, or (any other text) an Excel error value.
+FORMULA_WITHOUT_VALUE = ""
 
 
 @dataclass
 class SheetShape:
     """What the scan found in the first sheet: its filled rectangle (1-based, inclusive) and, when it
-    holds formulas, the formula cells without a value as {line: [column, ...]} (1-based)."""
+    holds formulas or error values, the cells an import must name: {line: {column: what}} (1-based;
+    what: FORMULA_WITHOUT_VALUE or the error value's text)."""
 
     rows: tuple[int, int] = (0, 0)
     columns: tuple[int, int] = (0, 0)
-    formulas_without_value: dict[int, list[int]] = field(default_factory=dict)
+    flagged: dict[int, dict[int, str]] = field(default_factory=dict)
 
     @property
     def cells(self) -> int:
@@ -138,6 +146,12 @@ def _check_archive(archive: zipfile.ZipFile) -> SheetShape | RawTable:
         # sight (the fast scan counts empty styled cells too; calamine only keeps filled ones).
         with archive.open(sheet_name) as member:
             shape = _exact_scan(member)
+    if (
+        shape.rows[1] > EXCEL_ROWS
+        or shape.columns[1] > EXCEL_COLUMNS
+        or max(shape.flagged, default=0) > EXCEL_ROWS
+    ):
+        raise ValueError(f"a cell beyond row {EXCEL_ROWS:,} or column {EXCEL_COLUMNS:,} (XFD)")
     if shape.cells > MAX_XLSX_CELLS:
         return _too_many_cells(shape)
     return shape
@@ -224,7 +238,12 @@ def _fast_scan(member: IO[bytes], limit: int) -> tuple[SheetShape, bool, int] | 
             raise ValueError("an XML tag longer than 1 MB")
         refs = _CELL_REF.findall(text)
         cells = sum(text.count(start) for start in _CELL_STARTS)
-        if len(refs) != cells or _FORMULA.search(text) or _PREFIXED_CELL.search(text):
+        if (
+            len(refs) != cells
+            or _FORMULA.search(text)
+            or _PREFIXED_CELL.search(text)
+            or _ERROR_CELL.search(text)
+        ):
             needs_exact = True
         if refs:
             found_letters, found_rows = zip(*refs, strict=True)
@@ -253,11 +272,11 @@ _REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 
 def _exact_scan(member: IO[bytes]) -> SheetShape:
     """The filled rectangle from the cells that hold a value (as calamine counts them), a cell
-    without a reference placed after the one before it, and the formula cells without a value;
-    streamed with expat, each row dropped once read."""
+    without a reference placed after the one before it, the formula cells without a value and the
+    error values; streamed with expat, each row dropped once read."""
     rows: list[int] = []
     columns: list[int] = []
-    missing: dict[int, list[int]] = {}
+    flagged: dict[int, dict[int, str]] = {}
     parents: list[ElementTree.Element] = []
     row = col = 0
     for event, elem in ElementTree.iterparse(member, events=("start", "end")):
@@ -274,14 +293,18 @@ def _exact_scan(member: IO[bytes]) -> SheetShape:
         parents.pop()
         if tag == "c":
             value = formula = False
+            error = ""
             for child in elem:
                 name = _local(child.tag)
                 if name == "f":
                     formula = True
                 elif name == "v" and child.text:
                     value = True
+                    error = child.text if elem.get("t") == "e" else ""
                 elif name == "is" and "".join(child.itertext()):
                     value = True
+            if error:
+                flagged.setdefault(row, {})[col] = error
             if value:
                 rows.append(row)
                 columns.append(col)
@@ -289,12 +312,12 @@ def _exact_scan(member: IO[bytes]) -> SheetShape:
                     rows[:] = [min(rows), max(rows)]
                     columns[:] = [min(columns), max(columns)]
             elif formula:
-                missing.setdefault(row, []).append(col)
+                flagged.setdefault(row, {})[col] = FORMULA_WITHOUT_VALUE
         if tag in ("c", "row") and parents:
             parents[-1].remove(elem)  # bounded memory: a read row is not kept
     if not rows:
-        return SheetShape(formulas_without_value=missing)
-    return SheetShape((min(rows), max(rows)), (min(columns), max(columns)), missing)
+        return SheetShape(flagged=flagged)
+    return SheetShape((min(rows), max(rows)), (min(columns), max(columns)), flagged)
 
 
 # --- Rows -----------------------------------------------------------------------------------------
@@ -304,27 +327,32 @@ def _lines(start: tuple[int, int] | None, rows: Iterator[list[Any]]) -> Iterator
     """calamine's rows with their spreadsheet line numbers. python-calamine 0.9's iter_rows gives
     every row from the sheet's first (row 1 is the header even when it is blank), but only the
     columns from the first filled one: those before it are put back, so a column keeps its header.
-    (tests/imports/test_xlsx_reader.py holds a table away from A1 to this.)"""
+    (tests/imports/test_xlsx_reader.py holds a table away from A1 to this.) The empty rows before
+    the first filled one are skipped in C: a table at row 1,000,000 is not a million Python steps."""
     if start is None:
         return
-    first_col = start[1]
-    for line, row in enumerate(rows, start=1):
+    first_row, first_col = start
+    if first_row:
+        yield 1, []  # the header line, blank
+        rows = itertools.islice(rows, first_row, None)
+    for line, row in enumerate(rows, start=first_row + 1):
         yield line, ([""] * first_col + row) if first_col else row
 
 
-def _rows(lines: Iterator[tuple[int, list[Any]]], formulas_without_value: dict[int, list[int]]) -> RawTable:
+def _rows(lines: Iterator[tuple[int, list[Any]]], flagged: dict[int, dict[int, str]]) -> RawTable:
     builder = TableBuilder("xlsx")
-    for line, row in _with_formula_lines(lines, formulas_without_value):
-        formula_cols = formulas_without_value.get(line, ())
-        if formula_cols and len(row) < max(formula_cols):
-            row = list(row) + [""] * (max(formula_cols) - len(row))
+    no_flags: dict[int, str] = {}
+    for line, row in _with_flagged_lines(lines, flagged):
+        flags = flagged.get(line, no_flags)
+        if flags and len(row) < max(flags):
+            row = list(row) + [""] * (max(flags) - len(row))
         cells: list[str] = []
         problems: list[LineError] = []
         for i, value in enumerate(row):
             if type(value) is str and value:  # most cells: text as it is (no float, not empty)
                 cells.append(value.strip())
                 continue
-            problem = _cell_problem(value, i + 1 in formula_cols)
+            problem = _cell_problem(value, flags.get(i + 1))
             if problem is not None:
                 column = builder.column(i) if builder.seen_header else f"第 {i + 1} 列"
                 problems.append(LineError(line, column, *problem))
@@ -334,12 +362,12 @@ def _rows(lines: Iterator[tuple[int, list[Any]]], formulas_without_value: dict[i
     return builder.table()
 
 
-def _with_formula_lines(
-    lines: Iterator[tuple[int, list[Any]]], formulas_without_value: dict[int, list[int]]
+def _with_flagged_lines(
+    lines: Iterator[tuple[int, list[Any]]], flagged: dict[int, dict[int, str]]
 ) -> Iterator[tuple[int, list[Any]]]:
-    """calamine's lines, with the lines it does not have (only formulas without a value, so empty
-    to it) put in their place."""
-    extra = sorted(formulas_without_value)
+    """calamine's lines, with the flagged lines it does not have (only formulas without a value,
+    so empty to it) put in their place."""
+    extra = sorted(flagged)
     j = 0
     for line, row in lines:
         while j < len(extra) and extra[j] < line:
@@ -352,13 +380,16 @@ def _with_formula_lines(
         yield line, []
 
 
-def _cell_problem(value: object, formula_without_value: bool) -> tuple[str, str] | None:
+def _cell_problem(value: object, flag: str | None) -> tuple[str, str] | None:
     if isinstance(value, float) and abs(value) > EXACT_FLOAT_MAX:
         return (f"数字 {value!r} 超出可精确保存的范围（电表号等长数字请将单元格设为文本后重新输入）",
                 f"the number {value!r} cannot be exact (format the cell as text and type it again)")  # fmt: skip
-    if formula_without_value and value in (None, ""):
+    if flag == FORMULA_WITHOUT_VALUE and value in (None, ""):
         return ("单元格只有公式、没有计算结果：请在 Excel/WPS 中打开并保存，或“粘贴为数值”",
                 "the cell holds a formula without a value: open and save it in Excel/WPS, or paste as values")  # fmt: skip
+    if flag:
+        return (f"单元格是错误值 {flag}：请在 Excel/WPS 中修正后重新保存",
+                f"the cell holds the error value {flag}: correct it in Excel/WPS and save again")  # fmt: skip
     return None
 
 

@@ -157,3 +157,23 @@ def test_every_cell_reads_back_as_its_text(rows):
     assert table.error is None and table.problems == ()
     assert table.header == expected[0][1][: len(table.header)]
     assert table.rows == tuple((line, cells) for line, cells in expected[1:] if any(cells))
+
+
+def test_an_error_value_is_named_not_read_as_empty(tmp_path):
+    """calamine reads #DIV/0!, #N/A… as an empty cell: an optional column would lose it silently."""
+    data = (f'<row r="1">{_text("校区")}{_text("户主")}</row>'
+            '<row r="2"><c r="A2" t="inlineStr"><is><t>东校区</t></is></c><c r="B2" t="e"><v>#N/A</v></c></row>')  # fmt: skip
+    table = read_xlsx(write_raw_xlsx(tmp_path / "error.xlsx", data))
+    assert table.rows == () and [(e.line, e.field) for e in table.problems] == [(2, "户主")]
+    assert "#N/A" in table.problems[0].message_zh
+
+
+def test_a_cell_beyond_excels_last_row_is_refused_and_a_far_table_read_quickly(tmp_path):
+    # calamine would give 100 million empty rows one by one (minutes) for this 1 KB file
+    data = '<row r="99999999"><c r="A99999999"><v>1</v></c></row>'
+    table = read_xlsx(write_raw_xlsx(tmp_path / "beyond.xlsx", data))
+    assert table.error is not None and (table.error.line, table.error.field) == (0, "format")
+    # Excel's own last row: the million empty rows before it are skipped, the line number kept
+    data = '<row r="1048576"><c r="A1048576"><v>7</v></c></row>'
+    table = read_xlsx(write_raw_xlsx(tmp_path / "last.xlsx", data))
+    assert table.error is None and table.rows == ((1_048_576, ("7",)),)
