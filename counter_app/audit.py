@@ -60,10 +60,13 @@ GENESIS_MAC = "0" * 64
 
 
 class RowRef(NamedTuple):
-    """A subject written by a Core bulk insert (no ORM object): its table and id, for `record_many`."""
+    """A subject written by a Core bulk insert (no ORM object): its table and id, for `record_many`.
+    `row`: the whole row as the caller just read it back in this transaction (every column, from
+    the database, nothing written since); its digest is taken from it instead of reading it again."""
 
     table: Table
     id: int
+    row: Mapping[str, Any] | RowMapping | None = None
 
 
 class BadEntry(NamedTuple):
@@ -207,13 +210,16 @@ def record_many(
 def _subject_digests(session: Session, subjects: list[Any]) -> dict[int, dict[str, Any]]:
     """id(subject) → its subject fields, reading each table's rows in chunks."""
     by_table: dict[Table, dict[int, list[Any]]] = {}
+    found: dict[int, dict[str, Any]] = {}
     for subject in subjects:
-        if isinstance(subject, RowRef):
+        if isinstance(subject, RowRef) and subject.row is not None:
+            found[id(subject)] = {"subject_table": subject.table.name, "subject_id": subject.id,
+                                  "subject_digest": row_digest(subject.table, subject.row)}  # fmt: skip
+        elif isinstance(subject, RowRef):
             by_table.setdefault(subject.table, {}).setdefault(subject.id, []).append(subject)
         elif subject is not None:
             (row_id,) = sa_inspect(subject).identity
             by_table.setdefault(subject.__table__, {}).setdefault(row_id, []).append(subject)
-    found: dict[int, dict[str, Any]] = {}
     for table, wanted in by_table.items():
         ids, pk = sorted(wanted), _pk_column(table)
         for start in range(0, len(ids), 500):

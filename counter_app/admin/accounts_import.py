@@ -359,11 +359,11 @@ class _Places:
              "data": {"line": row.line, "new": True, "room_code": code}}
             for row, account_id, (_, code) in zip(rows, account_ids, rooms, strict=True)
         ])  # fmt: skip
-        event_of = {
-            row["account_id"]: row["id"] for row in bulk.account_events_of(s, approval_id, account_ids)
-        }
+        # the events as written (every column): their audit digests are taken from these rows
+        event_of = {row["account_id"]: row for row in bulk.account_events_of(s, approval_id, account_ids)}
         events = AccountEvent.__table__
-        audit.record_many(s, [("account.imported", audit.RowRef(events, event_of[account_id]), {"account_no": no})
+        audit.record_many(s, [("account.imported", audit.RowRef(events, event_of[account_id]["id"],
+                                                                 event_of[account_id]), {"account_no": no})
                               for account_id, no in zip(account_ids, numbers, strict=True)],
                           actor_id=operator_id, workstation=ctx.place, clock=ctx.clock)  # fmt: skip
         return numbers
@@ -460,7 +460,7 @@ class _Places:
 
     def _account_no(self, cls: str, code: str, chosen: set[str]) -> str:
         base = f"{CLASS_LETTERS[cls]}-{code}"
-        for candidate in [base] + [f"{base}-{n}" for n in range(2, 100)]:
+        for candidate in (base if n == 1 else f"{base}-{n}" for n in range(1, 100)):  # lazily: 1 try usually
             if (
                 len(candidate) <= ACCOUNT_NO_MAX
                 and candidate not in self.account_nos

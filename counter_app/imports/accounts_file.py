@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
@@ -95,7 +96,7 @@ class ImportRow:
     holder: str = ""
     phone: str = ""
 
-    @property
+    @cached_property  # asked for many times a row by the plan and the chunks
     def key(self) -> RoomKey:
         return RoomKey(self.campus, self.building, self.unit, self.room)
 
@@ -195,14 +196,18 @@ def _class(raw: str, acc: _Line) -> str | None:
     return cls
 
 
+_NEGATIVE = re.compile(r"-\s*\d+")
+_WHOLE = re.compile(r"\d+")
+
+
 def _count(raw: str, name: str, acc: _Line) -> int | None:
     """A head or bed count: empty is None (0 for occupants), otherwise a whole number 0..MAX_COUNT."""
     if not raw:
         return None
-    if re.fullmatch(r"-\s*\d+", raw):
+    if _NEGATIVE.fullmatch(raw):
         acc.fail(name, f"{_ZH[name]}不能为负数：{raw}", f"{name} is negative: {raw}")
         return None
-    if not re.fullmatch(r"\d+", raw):
+    if not _WHOLE.fullmatch(raw):
         acc.fail(name, f"{_ZH[name]}应为整数：{raw}", f"{name} is not a whole number: {raw!r}")
         return None
     value = int(raw)
