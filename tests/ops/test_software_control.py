@@ -257,6 +257,10 @@ def test_the_owed_electricity_is_an_electricity_charge_never_the_theft_back_char
     # K3: all of it to 主营业务收入-电费, nothing to 代收代付
     k3 = {(r[5], r[7], r[8]) for r in _report(world, "k3").rows}
     assert k3 == {("1001", 6_883, 0), ("6001.01", 0, 6_883)}
+    # the four-party reconciliation: the counter's electricity money of the building includes it
+    [row] = [r for r in world.login("zhao").four_party(period="2026-11").rows if r.building == "5"]
+    sold = sum(e.energy_ckwh for e in rows(world, LedgerEntry, LedgerEntry.kind == "sale"))
+    assert (row.counter_fen, row.counter_ckwh) == (6_883, sold)  # money only: no energy was sold
     assert audit_ok(world)
 
 
