@@ -171,7 +171,7 @@ class RefundForm:
 @dataclass(frozen=True)
 class Notice:
     notice_no: str
-    kind: str  # repair | utility | heating | back_charge
+    kind: str  # repair | utility | heating | back_charge | software_control
     amount_fen: int
 
 
@@ -346,7 +346,7 @@ class WriteBackLine:
 @dataclass(frozen=True)
 class NoticeLine:
     notice_no: str
-    kind: str  # repair | utility | heating | back_charge
+    kind: str  # repair | utility | heating | back_charge | software_control
     amount_fen: int
     payer: str
     created_at: datetime

@@ -3,7 +3,8 @@ lays them out. Money in fen, energy in ckwh (0.01 kWh), prices in price_e4, time
 
 Codes are API.md's (classes and tenders with their labels: base.vocabulary): classes
 `dorm|staff|business`; tenders `cash|campus_card|wechat|alipay|cheque`; charges
-`repair|utility|heating|back_charge|card` (the fee kind `card` is the 补卡费).
+`repair|utility|heating|back_charge|software_control|card` (the fee kind `card` is the 补卡费;
+`software_control` is the 补交电费 for energy used under software control, not a theft back-charge).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ CHARGE_LABELS = {
     "utility": "代收水电费",
     "heating": "采暖费",
     "back_charge": "违规用电补缴电费",
+    "software_control": "补交电费（软件控制期间）",
     "card": "补卡费",
 }
 SIMULATED_MARK = "[演示/SIMULATED]"
@@ -132,7 +134,7 @@ class PaymentReceipt:
     room_code: str | None = None
     paper_receipt_no: str | None = None  # the stamped school receipt page (学校结算收据)
     details: tuple[tuple[str, str], ...] = ()
-    # shown instead of CHARGE_LABELS[charge]: a back-charge for software control is 补交电费, not 违规用电
+    # shown instead of CHARGE_LABELS[charge] when given
     charge_label: str | None = None
 
     def __post_init__(self) -> None:

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from base.clock import BUSINESS_TZ  # noqa: E402
 from counter_app.api import Approval, open_counter  # noqa: E402
 from counter_app.demo import PASSWORD, prepare_demo  # noqa: E402
+from counter_app.keystore import keystore_from_spec, set_device_secret  # noqa: E402
+from hardware.sim.meter_bus import DEFAULT_PASSWORD  # noqa: E402
 from ui import i18n, style  # noqa: E402
 from ui.approval_dialog import ApprovalDialog, ApprovalRequest  # noqa: E402
 from ui.context import Workstation  # noqa: E402
@@ -40,6 +42,8 @@ SIZE = (
 
 def open_demo(folder: Path):
     db_url, keystore, sim_dir = prepare_demo(folder)
+    # the modules' DL/T 645 password is a device secret in the keystore (no longer a setting)
+    set_device_secret(keystore_from_spec(keystore), "dlt645_password", DEFAULT_PASSWORD)
     return open_counter(db_url, workstation="W01", simulate=True, sim_dir=sim_dir, keystore=keystore)
 
 
@@ -74,12 +78,11 @@ def stage(counter) -> None:
 def stage_buses(counter):
     """Three networked rooms on a simulated DL/T 645 bus, one module silent, read once: what the
     远程抄表 and 总线状态 pages show (issue 17). The simulator is returned to be closed at the end."""
-    from hardware.sim.meter_bus import DEFAULT_PASSWORD, SimMeterBus
+    from hardware.sim.meter_bus import SimMeterBus
 
     sim = SimMeterBus("dlt645", clock=counter.clock)
     admin, approval = counter.login("admin", PASSWORD), Approval(name="li", password=PASSWORD)
     admin.set_setting("meter_bus.ports", {"1号楼-A": sim.url}, approval=approval)
-    admin.set_setting("meter_bus.dlt645_password", DEFAULT_PASSWORD.hex(), approval=approval)
     zhao = counter.login("zhao", PASSWORD)
     for n, (room, energy) in enumerate((("1-102", 152_310), ("1-103", 98_004), ("1-104", 4_410)), start=1):
         address = f"0000000011{n:02d}"
@@ -295,8 +298,23 @@ def shoot_software_control(app: QApplication, counter, window, out: Path, suffix
         wait_idle(app)
         page.end_form.fields["reason"].set_text("新模块已装")
         shoot(page.body, out / f"28_software_control{suffix}.png", app)
+        shoot_notices_of(app, window, account, out / f"29_software_control_notice{suffix}.png")
     finally:
         sim.close()
+
+
+def shoot_notices_of(app: QApplication, window, account: str, path: Path) -> None:
+    """账户详情's 通知单 tab: the 补交电费 of software control under its own kind (not 违规补缴)."""
+    window.show_page("accounts")
+    page = window.pages["accounts"]
+    page.query.set_text(account)
+    page.run_search()
+    wait_idle(app)
+    page.open_detail(0)
+    wait_idle(app)
+    page.detail.tabs.setCurrentIndex(3)  # 通知单
+    shoot(page.detail, path, app)
+    page.detail.close()
 
 
 def shoot_forged_receipt(app: QApplication, window, out: Path, suffix: str) -> None:

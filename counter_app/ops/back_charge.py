@@ -167,7 +167,8 @@ class BackChargeOps(SessionArea):
         """The printable calculation of a back-charge (addition beside API.md)."""
         ctx = self.ctx
         with ctx.reading() as s:
-            notice = s.scalar(select(Notice).where(Notice.notice_no == notice_no, Notice.kind == KIND))
+            notice = s.scalar(select(Notice).where(
+                Notice.notice_no == notice_no, Notice.kind.in_((KIND, software_control_text.KIND))))  # fmt: skip
             if notice is None:
                 raise InputInvalid(f"没有补缴通知单 {notice_no}", detail_en=f"no back-charge {notice_no}",
                                    field="notice_no")  # fmt: skip

@@ -2,7 +2,8 @@
 K3 voucher export. Facade mixin `FourPartyOps`.
 
 The four parties, per building and accounting month:
-1. the counter: money taken and energy sold there (ledger sales, voids, corrections);
+1. the counter: money taken and energy sold there (ledger sales, voids, corrections, and the
+   electricity owed after software control paid on a notice: money only);
 2. finance's K3 ledger: money and energy as imported from K3 (counter_app/imports/k3_file.py);
 3. the electricians: the sub-meters' consumption (the month's readings, ops/monthly_checks.py);
 4. the system report: energy delivered to the rooms' cards, sold and free together (what the

@@ -37,7 +37,7 @@ def issue_payment_receipt(
                           change_fen=change_fen if cash and tendered_fen is not None else None),
         qr_text=qr, notice_no=notice.notice_no, account_no=account.account_no if account else None,
         room_code=room_code_of(s, account) if account else None, paper_receipt_no=paper_receipt_no,
-        details=details(notice), charge_label=charge_label(notice),
+        details=details(notice),
     )  # fmt: skip
     receipt = record_receipt(s, number, kind="payment", amount_fen=notice.amount_fen, issued_at=at,
                              payload={"document": "payment", "notice_no": notice.notice_no},
@@ -46,16 +46,6 @@ def issue_payment_receipt(
     ctx.audit(s, "receipt.issued", subject=receipt, receipt_no=number.text)  # record_receipt added it
     printing.enqueue(ctx, s, document="payment", doc=doc, receipt_id=receipt.id)
     return receipt
-
-
-SOFTWARE_CONTROL = "software_control"  # a notice's data.basis (counter_app/ops/software_control.py)
-
-
-def charge_label(notice: Notice) -> str | None:
-    """补交电费 for the energy used under software control (a theft back-charge keeps its label)."""
-    if notice.kind == "back_charge" and (notice.data or {}).get("basis") == SOFTWARE_CONTROL:
-        return "补交电费（软件控制期间用电）"
-    return None
 
 
 def details(notice: Notice) -> tuple[tuple[str, str], ...]:
@@ -72,7 +62,7 @@ def details(notice: Notice) -> tuple[tuple[str, str], ...]:
     if notice.kind == "heating" and notice.area_dm2 is not None:
         out += [("采暖面积", f"{notice.area_dm2 // 100}.{notice.area_dm2 % 100:02d} m²"),
                 ("单价", f"{format_yuan(notice.rate_fen_per_m2 or 0)} 元/m²")]  # fmt: skip
-    if notice.kind == "back_charge" and notice.data and notice.data.get("basis") == SOFTWARE_CONTROL:
+    if notice.kind == "software_control" and notice.data:  # 补交电费: energy used under software control
         d = notice.data
         out += [("电量", f"{format_kwh(d['energy_ckwh'])} kWh，余额抵扣 {format_kwh(d['covered_ckwh'])} kWh"),
                 ("所差电量", f"{format_kwh(d['energy_ckwh'] - d['covered_ckwh'])} kWh"),

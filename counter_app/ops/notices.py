@@ -2,10 +2,11 @@
 
 A notice states what a bill customer owes: a repair (维修通知单, with repairman and repair date), a
 payment notice for metered water/electricity (交费通知单), a heating fee (area × the season rate
-`heating_rate_per_m2` from the fee table, half-up to the fen) or a theft back-charge (back_charge.py).
+`heating_rate_per_m2` from the fee table, half-up to the fen), a theft back-charge (back_charge.py)
+or the 补交电费 for energy used under software control (software_control.py).
 It is paid once and in full, the amount typed twice, at an open shift: a ledger entry
-(`bill_payment`, or `back_charge_payment`) whose `charge` is the notice kind, a numbered receipt
-(PaymentReceipt layout) and its print job, all in one transaction. Repair money handed in later
+(`bill_payment`, or `back_charge_payment`) whose `charge` is the notice kind (`electricity` for the
+software-control 补交电费: payment_charge), a numbered receipt (PaymentReceipt layout) and its print job, all in one transaction. Repair money handed in later
 than the repair day is flagged (late_hand_in). Charges listed in `stamped_receipt_for` need the
 stamped school receipt page, recorded through settlement.receipt_books.use_receipt_page.
 """
@@ -224,13 +225,20 @@ def _stamped_page(ctx: OpContext, s: DbSession, kind: str, paper_receipt_no: str
 def _ledger_entry(ctx: OpContext, s: DbSession, notice: NoticeRow, shift_id: int, tender: str,
                   reference: str | None, receipt_id: int, tendered_fen: int | None, change_fen: int) -> LedgerEntry:  # fmt: skip
     kind = "back_charge_payment" if notice.kind == "back_charge" else "bill_payment"
-    entry = LedgerEntry(kind=kind, charge=notice.kind, account_id=notice.account_id, fen=notice.amount_fen,
+    entry = LedgerEntry(kind=kind, charge=payment_charge(notice.kind), account_id=notice.account_id, fen=notice.amount_fen,
                         tender=tender, reference=reference.strip() if reference else None,
                         operator_id=ctx.operator_id, shift_id=shift_id, workstation_id=ctx.workstation.id,
                         at=ctx.now(), receipt_id=receipt_id, simulated=ctx.simulated,
                         data={"notice_no": notice.notice_no, "department": notice.department,
                               "tendered_fen": tendered_fen, "change_fen": change_fen})  # fmt: skip
     return add_audited(ctx, s, entry, f"ledger.{kind}", notice_no=notice.notice_no, fen=notice.amount_fen)
+
+
+def payment_charge(notice_kind: str) -> str:
+    """The ledger `charge` (settlement line) of a notice's payment: its kind, except the 补交电费 for
+    software control, which is electricity owed for energy used (the class group's electricity
+    line, K3 主营业务收入-电费), never the theft line 违规用电补缴."""
+    return "electricity" if notice_kind == "software_control" else notice_kind
 
 
 def _record_payment(ctx: OpContext, s: DbSession, notice: NoticeRow, entry: LedgerEntry, receipt_id: int,

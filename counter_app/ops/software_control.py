@@ -21,9 +21,12 @@ The end states the energy used in the period:
 The energy is priced at the tariff in force when the period ends. The networked balance as it
 stood (credited − metered, without this period) covers what it can (`covered_ckwh`, subtracted
 from the balance from then on); the shortfall (所差) = (energy − covered) × price, half-up to the
-fen, is a notice titled 补交电费 (kind `back_charge`, `data.basis = "software_control"`), paid with
-pay_notice; no notice when the balance covered it all. The calculation is printable
-(`software_control_calculation`).
+fen, is a notice titled 补交电费 (kind `software_control`, `data.basis = "software_control"`), paid
+with pay_notice; no notice when the balance covered it all. It is electricity owed for energy used,
+not a penalty and not the theft `back_charge`: its payment is a `bill_payment` with charge
+`electricity` (the class group's electricity line of every sheet and report, K3 主营业务收入-电费),
+an unpaid one blocks clearance like any unpaid notice and does not block top-ups. The calculation
+is printable (`software_control_calculation`).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from counter_app.ops.common import add_audited, get_account, room_code_of
 from counter_app.ops.networked import METER_READERS, METER_SWITCHERS, SWITCH_SIGNERS
 from counter_app.ops.software_control_text import (
     BASIS,
+    KIND,
     NOTICE_TITLE,
     calculation_text,
     is_software_control_notice,
@@ -260,7 +264,7 @@ def _notice(ctx: OpContext, s: DbSession, account: Account, begin: SoftwareContr
             approval_id: int) -> Notice:  # fmt: skip
     seq = next_seq(s, ctx.workstation.id, "notice")
     notice = Notice(
-        notice_no=format_receipt_no(ctx.workstation.code, seq, "notice"), kind="back_charge",
+        notice_no=format_receipt_no(ctx.workstation.code, seq, "notice"), kind=KIND,
         payer=account.holder or payload["room"] or account.account_no, amount_fen=payload["shortfall_fen"],
         account_id=account.id, department="远程抄表（软件控制补交）",
         data={**payload, "basis": BASIS, "title": NOTICE_TITLE, "begun_at": begin.at.isoformat(),

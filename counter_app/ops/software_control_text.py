@@ -10,12 +10,13 @@ from base.clock import BUSINESS_TZ
 from base.money import format_kwh, format_price, format_yuan
 from db.models.notices import Notice
 
-BASIS = "software_control"  # the notice's data.basis: tells it from a theft back-charge
+BASIS = "software_control"  # the notice's data.basis (kept for the printed calculation)
+KIND = "software_control"  # the notice kind (db.models.notices.NOTICE_KINDS): never the theft `back_charge`
 NOTICE_TITLE = "补交电费"
 
 
 def is_software_control_notice(notice: Notice) -> bool:
-    return notice.kind == "back_charge" and (notice.data or {}).get("basis") == BASIS
+    return notice.kind == KIND
 
 
 def _local(iso: str | None) -> str:

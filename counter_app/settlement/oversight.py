@@ -30,6 +30,7 @@ NOTICE_LABELS = {
     "utility": "水电费未缴",
     "heating": "采暖费未缴",
     "back_charge": "违规用电补缴未缴",
+    "software_control": "补交电费（软件控制期间）未缴",
 }
 ALARM_LABELS = {"tamper": "窃电（篡改）报警", "cover_open": "开盖报警"}
 ARREARS_COLUMNS = (Column("类型"), Column("单号"), Column("户号"), Column("房间"), Column("缴费人"),

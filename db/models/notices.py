@@ -1,6 +1,7 @@
 """Bills and fees (DOMAIN "Counter operations" 7 and 8): notices and their payments.
 
-A notice (维修通知单, 交费通知单, 采暖费 or a theft back-charge 违规用电补缴电费) states what is owed; it
+A notice (维修通知单, 交费通知单, 采暖费, a theft back-charge 违规用电补缴电费 or the 补交电费 for energy used under software control)
+states what is owed; it
 is written once. Its payment is a row of its own with UNIQUE(notice_id): "a notice is paid once"
 holds even when two counters take the same notice at the same moment. A back-charge notice keeps
 its whole calculation in `data` (days, energy, price, electrician, evidence) so it can be printed
@@ -17,7 +18,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, IntPK, JsonDoc, UtcDateTime, approval_fk, in_list, operator_fk
 
-NOTICE_KINDS = ("repair", "utility", "heating", "back_charge")
+# `software_control`: 补交电费 for energy used under software control (counter_app/ops/software_control.py),
+# an electricity charge owed, never the theft `back_charge`.
+NOTICE_KINDS = ("repair", "utility", "heating", "back_charge", "software_control")
 
 
 class Notice(Base):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Account, AccountEvent, LedgerEntry
@@ -15,6 +15,9 @@ from db.models.places import Building, Room
 
 # Entries of electricity sold at the counter (a void carries the opposite signs).
 SALE_KINDS = ("sale", "void", "correction", "free", "legacy_purchase")
+# Electricity money taken on a notice: the 补交电费 of software control (charge `electricity`, no
+# energy: counter_app/ops/notices.payment_charge). K3 books it as 主营业务收入-电费 of the building.
+ELECTRICITY_OWED = and_(LedgerEntry.kind == "bill_payment", LedgerEntry.charge == "electricity")
 
 
 def latest_readings(s: Session, period: str) -> list[MeterReading]:
@@ -49,13 +52,15 @@ def accounts_with_place(s: Session) -> list[tuple[Account, str, str]]:
 
 
 def sales_by_building(s: Session, start: datetime, end: datetime) -> dict[str, tuple[int, int, int]]:
-    """{building code: (fen, energy_ckwh, free_ckwh)} of electricity entries in [start, end)."""
+    """{building code: (fen, energy_ckwh, free_ckwh)} of electricity entries in [start, end): sales
+    and the electricity owed paid on a notice (money only)."""
     rows = s.execute(
         select(Building.code, func.sum(LedgerEntry.fen), func.sum(LedgerEntry.energy_ckwh),
                func.sum(LedgerEntry.free_ckwh))
         .join(Account, Account.id == LedgerEntry.account_id).join(Room, Room.id == Account.room_id)
         .join(Building, Building.id == Room.building_id)
-        .where(LedgerEntry.kind.in_(SALE_KINDS), LedgerEntry.at >= start, LedgerEntry.at < end)
+        .where(or_(LedgerEntry.kind.in_(SALE_KINDS), ELECTRICITY_OWED), LedgerEntry.at >= start,
+               LedgerEntry.at < end)
         .group_by(Building.code)
     ).tuples()  # fmt: skip
     return {code: (int(fen or 0), int(ckwh or 0), int(free or 0)) for code, fen, ckwh, free in rows}

@@ -13,12 +13,16 @@ from hypothesis import strategies as st
 from opstesting import make_world
 from quotatesting import set_setting
 
+from base.clock import BUSINESS_TZ
 from base.errors import UserFacingError
 from base.money import charge_half_up
 from counter_app.approval_summary import summarise
 from counter_app.keystore import keystore_from_spec, set_device_secret
 from counter_app.ops.software_control import shortfall
-from db.models import MeterSwitch, Notice, SoftwareControlStep
+from counter_app.settlement.report_catalogue import build_report
+from counter_app.settlement.reports import ReportQuery
+from db.models import LedgerEntry, MeterSwitch, Notice, SoftwareControlStep
+from db.session import unit_of_work
 from hardware.sim.meter_bus import DEFAULT_PASSWORD, SimMeterBus
 
 DORM = "D-5-308"
@@ -88,7 +92,8 @@ def test_a_period_is_co_signed_holds_off_the_trip_and_its_shortfall_is_a_notice(
     assert (after.remaining_ckwh, after.software_control_ckwh) == (0, credited)
 
     [notice] = rows(world, Notice)
-    assert (notice.kind, notice.amount_fen, notice.data["basis"]) == ("back_charge", 883, "software_control")
+    assert (notice.kind, notice.amount_fen) == ("software_control", 883)
+    assert notice.data["basis"] == "software_control"
     text = cashier.software_control_calculation(notice_no=ended.notice_no)
     assert "补交电费" in text and "100.00 − 123.45" not in text and "223.45 − 123.45" in text
     assert "罚" not in text and "违规" not in text
@@ -96,7 +101,7 @@ def test_a_period_is_co_signed_holds_off_the_trip_and_its_shortfall_is_a_notice(
 
     cashier.pay_notice(notice_no=ended.notice_no, amount_fen=883, amount_fen_again=883)
     receipt = world.sim.printed()[-1]
-    assert "补交电费" in receipt and "违规" not in receipt and "8.83" in receipt
+    assert "补交电费（软件控制期间）" in receipt and "违规" not in receipt and "8.83" in receipt
 
     # enforcement is back: used past the balance, the rule trips the room
     sim.meter(ADDRESS).energy_ckwh += 100
@@ -184,3 +189,89 @@ def test_the_shortfall_is_never_negative_half_up_and_only_what_the_balance_did_n
         assert short == 0
     if balance <= 0:
         assert covered == 0 and short == charge_half_up(energy, price)
+
+
+def _owed(world, sim) -> str:
+    """A period of 100.00 kWh against 84.99 kWh of balance: a 补交电费 notice of 8.83 yuan."""
+    cashier = world.login("zhang")
+    cashier.begin_software_control(account_no=DORM, reason="中卫机故障", approval=world.approval("li"))
+    sim.meter(ADDRESS).energy_ckwh = 12_345 + 10_000
+    cashier.read_meter(account_no=DORM)
+    ended = world.login("wang").end_software_control(account_no=DORM, reason="中卫机修复", method="readings",
+                                                     approval=world.approval("li"))  # fmt: skip
+    assert ended.shortfall_fen == 883 and ended.notice_no
+    return ended.notice_no
+
+
+def _report(world, kind: str):
+    day = world.clock().astimezone(BUSINESS_TZ).date()
+    with unit_of_work(world.counter.engine, read_only=True) as s:
+        from counter_app.keystore import bind_keys
+
+        bind_keys(s, world.counter.keys)
+        return build_report(s, kind, ReportQuery(day, day))
+
+
+THEFT = "违规用电补缴"
+
+
+def test_the_owed_electricity_is_an_electricity_charge_never_the_theft_back_charge(room):
+    """补交电费 is electricity owed for energy used: unpaid it blocks clearance (like a bill) but not
+    top-ups under the theft rule; paid, it lands on the class group's electricity line of the
+    shift sheet and the reports and on the K3 electricity revenue subject, never on 违规用电补缴."""
+    world, sim = room
+    cashier = world.login("zhang")
+    set_setting(world, "back_charge.blocks_top_up", True)
+    notice_no = _owed(world, sim)
+
+    # unpaid: clearance is refused and names it; the arrears list says what it is
+    result = cashier.clearance(account_no=DORM)
+    assert not result.cleared
+    assert [o for o in result.outstanding if notice_no in o] == [
+        f"未缴补交电费（软件控制期间）：通知单 {notice_no}，8.83 元"
+    ]
+    arrears = [r for r in _report(world, "arrears").rows if r[1] == notice_no]
+    assert [r[0] for r in arrears] == ["补交电费（软件控制期间）未缴"]
+    # the theft rule does not block a top-up
+    cashier.top_up_networked(account_no=DORM, amount_fen=1_000, tendered_fen=1_000)
+
+    cashier.pay_notice(notice_no=notice_no, amount_fen=883, amount_fen_again=883)
+    [entry] = rows(world, LedgerEntry, LedgerEntry.fen == 883)
+    assert (entry.kind, entry.charge) == ("bill_payment", "electricity")
+    assert not any(notice_no in o for o in cashier.clearance(account_no=DORM).outstanding)
+
+    # the shift sheet: the dorm electricity line takes it, the theft line nothing
+    totals = cashier.x_report()
+    assert totals.by_charge.get("back_charge", 0) == 0
+    assert totals.by_charge["dorm"] == 5_000 + 1_000 + 883
+
+    # the period report and the weekly figures: electricity, no theft row
+    day = _report(world, "day")
+    assert THEFT not in {r[2] for r in day.rows}
+    assert sum(r[4] for r in day.rows if r[2] == "电费") == 6_883
+    weekly = {r[1]: r for r in _report(world, "weekly-figures").rows}
+    assert weekly[THEFT][3] == 0 and weekly["寝室用户"][3] == 6_883
+    collection = {r[0]: r for r in _report(world, "collection").rows}
+    assert THEFT not in collection
+
+    # K3: all of it to 主营业务收入-电费, nothing to 代收代付
+    k3 = {(r[5], r[7], r[8]) for r in _report(world, "k3").rows}
+    assert k3 == {("1001", 6_883, 0), ("6001.01", 0, 6_883)}
+    # the four-party reconciliation: the counter's electricity money of the building includes it
+    [row] = [r for r in world.login("zhao").four_party(period="2026-11").rows if r.building == "5"]
+    sold = sum(e.energy_ckwh for e in rows(world, LedgerEntry, LedgerEntry.kind == "sale"))
+    assert (row.counter_fen, row.counter_ckwh) == (6_883, sold)  # money only: no energy was sold
+    assert audit_ok(world)
+
+
+def test_the_notice_kind_is_refused_outside_the_vocabulary(room):
+    """The CHECK constraint (on both databases) knows the new kind and still refuses an unknown one."""
+    from sqlalchemy.exc import IntegrityError
+
+    world, sim = room
+    _owed(world, sim)
+    [notice] = rows(world, Notice)
+    assert notice.kind == "software_control"
+    fields = {c.key: getattr(notice, c.key) for c in Notice.__table__.columns if c.key != "id"}
+    with pytest.raises(IntegrityError), unit_of_work(world.counter.engine) as s:
+        s.add(Notice(**{**fields, "notice_no": "X-1", "kind": "fine"}))

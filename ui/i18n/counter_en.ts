@@ -180,6 +180,10 @@
         <translation>Back-charge</translation>
     </message>
     <message>
+        <source>补交电费（软件控制）</source>
+        <translation>Electricity owed (software control)</translation>
+    </message>
+    <message>
         <source>现金</source>
         <translation>Cash</translation>
     </message>

@@ -106,6 +106,7 @@ def notice_kind_text(kind: str) -> str:
         "utility": translate("AccountDetail", "水电费"),
         "heating": translate("AccountDetail", "采暖费"),
         "back_charge": translate("AccountDetail", "违规补缴"),
+        "software_control": translate("AccountDetail", "补交电费（软件控制）"),
     }.get(kind, kind)
 
 
