@@ -1449,7 +1449,8 @@ def upgrade() -> None:
         sa.Column("workstation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("approval_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.CheckConstraint(
-            "kind IN ('repair', 'utility', 'heating', 'back_charge')", name=op.f("ck_notices_kind_known")
+            "kind IN ('repair', 'utility', 'heating', 'back_charge', 'software_control')",
+            name=op.f("ck_notices_kind_known"),
         ),
         sa.CheckConstraint("amount_fen > 0", name=op.f("ck_notices_amount_positive")),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_notices_account_id_accounts")),
