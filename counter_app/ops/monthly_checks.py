@@ -40,6 +40,7 @@ from counter_app.settlement.months import day_bounds, period_days
 from db.models import Account
 from db.models.monthly import MeterReading, MonthlyImport
 from db.queries import monthly as q
+from db.queries.metering import networked_accounts
 
 CHECK_ROLES = ("assistant", "head", "admin", "finance")
 TAMPER_ALARMS = frozenset({"tamper", "cover_open"})
@@ -240,10 +241,12 @@ def _consumption(s: DbSession, places: list[Place], period: str) -> list[Abnorma
     used = {
         r.meter_no: r.current_ckwh - r.previous_ckwh for r in q.latest_readings(s, period) if r.kind == "sub"
     }
+    modules = _module_use(s, period)  # a networked room's own module, where no sub-meter was imported
     per_bed: dict[str, list[tuple[Fraction, Account, str]]] = defaultdict(list)
     for account, room, building in places:
-        if account.beds > 0 and account.meter_no in used:
-            per_bed[building].append((Fraction(used[account.meter_no], account.beds), account, room))
+        month = used.get(account.meter_no, modules.get(account.id))
+        if account.beds > 0 and month is not None:
+            per_bed[building].append((Fraction(month, account.beds), account, room))
     out = []
     for building, rooms in per_bed.items():
         median = exact_median([value for value, _a, _r in rooms])
@@ -261,6 +264,14 @@ def _consumption(s: DbSession, places: list[Place], period: str) -> list[Abnorma
                     )
                 )
     return out
+
+
+def _module_use(s: DbSession, period: str) -> dict[int, int]:
+    """What each networked room's module counted over the month (issue 17: the modules' readings
+    feed the month's checks like an imported sub-meter reading)."""
+    start, end = period_bounds(s, period)
+    addresses = {account.id: row.address for account, row in networked_accounts(s) if row.address}
+    return q.module_use_between(s, addresses, start, end)
 
 
 def natural(code: str) -> tuple[tuple[int, int | str], ...]:

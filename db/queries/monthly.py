@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Account, AccountEvent, LedgerEntry
+from db.models.metering import RemoteMeterReading
 from db.models.monthly import FourPartySignOff, K3Figure, MeterReading
 from db.models.places import Building, Room
 
@@ -29,6 +30,33 @@ def latest_readings(s: Session, period: str) -> list[MeterReading]:
                                                MeterReading.import_id == newest.c.import_id))
         .where(MeterReading.period == period).order_by(MeterReading.building, MeterReading.line)
     ))  # fmt: skip
+
+
+def module_use_between(
+    s: Session, addresses: dict[int, str], start: datetime, end: datetime
+) -> dict[int, int]:
+    """Energy (0.01 kWh) each networked account's module counted over [start, end): its newest
+    answered reading before `end` minus its newest answered reading before `start`, both of the
+    module now at `addresses[account_id]`. None for an account without both readings (a module
+    fitted during the month, a meter that never answered) or whose register went back (replaced
+    at the same address): no figure is better than a wrong one."""
+    if not addresses:
+        return {}
+    r = RemoteMeterReading
+
+    def newest_before(moment: datetime) -> dict[int, int]:
+        ids = (
+            select(func.max(r.id))
+            .where(
+                r.account_id.in_(addresses), r.outcome == "ok", r.energy_ckwh.is_not(None), r.read_at < moment
+            )
+            .group_by(r.account_id, r.address)
+        )
+        rows = s.execute(select(r.account_id, r.address, r.energy_ckwh).where(r.id.in_(ids))).all()
+        return {a: e for a, addr, e in rows if addresses.get(a) == addr and e is not None}
+
+    before, until = newest_before(start), newest_before(end)
+    return {a: e - before[a] for a, e in until.items() if a in before and e >= before[a]}
 
 
 def latest_k3(s: Session, period: str) -> list[K3Figure]:

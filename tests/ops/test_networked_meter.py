@@ -326,3 +326,30 @@ def test_the_operator_code_setting_reaches_the_1ch_frame(networked):
         account_no=DORM, command="trip", reason="欠费", approval=world.approval("li")
     )
     assert sim.meter(address).commands[-1] == (0x1A, b"\x00\x00\x12\x34")
+
+
+def test_the_modules_readings_feed_the_months_consumption_check(world):
+    """GIVEN two networked rooms of building 5 read before the month began and during it, and no
+    sub-meter readings imported for them WHEN the month's abnormal accounts are listed THEN each
+    room's use is what its own module counted: the room that used a tenth of the other is low_use."""
+    sim = SimMeterBus("dlt645", clock=world.clock)
+    addresses = {"D-5-308": "000000005308", "D-5-309": "000000005309"}
+    for account_no, address in addresses.items():
+        sim.add_meter(address, energy_ckwh=100_000)
+        world.login("zhao").set_metering(account_no=account_no, mode="networked", bus=BUS, address=address,
+                                         protocol="dlt645")  # fmt: skip
+    set_setting(world, "meter_bus.ports", {BUS: sim.url})
+    try:
+        zhang = world.login("zhang")
+        for account_no in addresses:  # 2026-11-23: before the accounting month 2026-12 (11-26 .. 12-25)
+            zhang.read_meter(account_no=account_no)
+        sim.meter(addresses["D-5-308"]).energy_ckwh = 100_000 + 1_000  # 10 kWh
+        sim.meter(addresses["D-5-309"]).energy_ckwh = 100_000 + 10_000  # 100 kWh
+        world.clock.advance(days=15)
+        for account_no in addresses:
+            zhang.read_meter(account_no=account_no)
+        found = {(r.account_no, r.reason) for r in world.login("wang").abnormal_accounts(period="2026-12")}
+    finally:
+        sim.close()
+    assert ("D-5-308", "low_use") in found and ("D-5-309", "low_use") not in found
+    assert not any(reason == "high_use" for _no, reason in found)
