@@ -20,12 +20,9 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import serial
-from pymodbus.client import ModbusSerialClient
-from pymodbus.exceptions import ModbusException
-from pymodbus.pdu import ModbusPDU
 
 from base.clock import Clock, local_moment, system_clock
 from base.errors import DeviceOffline, InputInvalid, MeterRefused
@@ -33,6 +30,9 @@ from hardware import dlt645
 from hardware.device_thread import DeviceThread, runs_in_device_thread
 from hardware.dlt645 import ControlCommand, DataId, Frame
 from hardware.ports import open_port
+
+if TYPE_CHECKING:  # pymodbus (and the asyncio it pulls in) loads with the first Modbus bus, not at the
+    from pymodbus.pdu import ModbusPDU  # core's import: the counter opens behind the login (issue 16)
 
 log = logging.getLogger(__name__)
 # pymodbus logs an ERROR of its own for every request a meter leaves unanswered: a round over a bus
@@ -309,6 +309,8 @@ class ModbusRtuBus(MeterBus):
         self.energy_register, self.relay_coil = energy_register, relay_coil
         self.probe_max = probe_max
         self._thread = DeviceThread(f"meterbus:{url}")
+        from pymodbus.client import ModbusSerialClient  # see TYPE_CHECKING above
+
         self._client = ModbusSerialClient(
             url, baudrate=baudrate, parity=parity, timeout=timeout, retries=0, reconnect_delay=0
         )
@@ -377,6 +379,8 @@ class ModbusRtuBus(MeterBus):
         tries: int | None = None,
         outcome: str = "none",
     ) -> ModbusPDU:
+        from pymodbus.exceptions import ModbusException  # see TYPE_CHECKING above
+
         self._thread.assert_on_thread()
         if not self._client.connected and not self._client.connect():
             raise _offline(self.url, None, "port", "cannot open the port")

@@ -85,3 +85,17 @@ def test_the_conftest_rule_sees_a_conftest_import(tmp_path: Path) -> None:
     sample = tmp_path / "test_sample.py"
     sample.write_text("def test_x():\n    from conftest import helper\n", encoding="utf-8")
     assert "conftest" in imported_top_levels(sample)
+
+
+def test_the_core_opens_without_pymodbus() -> None:
+    """The counter opens behind the login window (issue 16); pymodbus and its framers load with the
+    first Modbus bus, real or simulated, not with the core: a counter without networked meters
+    never pays for them."""
+    import subprocess
+    import sys
+
+    probe = "import sys, counter_app.api, counter_app.devices; print(sorted(m for m in sys.modules if m.startswith('pymodbus')))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1])  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"

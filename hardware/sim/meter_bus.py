@@ -20,8 +20,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pymodbus.framer.rtu import FramerRTU
-
 from base.clock import BUSINESS_TZ, Clock, local_moment, system_clock
 from hardware import dlt645
 from hardware.dlt645 import ControlCommand, DataId, ErrorBit, Frame, Function
@@ -226,6 +224,10 @@ _REQUEST_SIZE = 8  # id, function, 4 bytes of arguments, CRC: every request we s
 
 
 def _crc(frame: bytes) -> bytes:
+    # pymodbus's own CRC (the peer's), imported when a simulated Modbus meter first answers: the
+    # core imports this simulator's module, and pymodbus pulls in asyncio (issue 16, start).
+    from pymodbus.framer.rtu import FramerRTU
+
     return FramerRTU.compute_CRC(frame).to_bytes(2, "big")
 
 
