@@ -30,7 +30,11 @@ DOCUMENTS: dict[str, tuple[type, str]] = {
 
 def to_json(value: Any) -> Any:
     if dataclasses.is_dataclass(value):
-        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {
+            f.name: to_json(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not (f.metadata.get("omit_when_default") and getattr(value, f.name) == f.default)
+        }
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, tuple | list):
