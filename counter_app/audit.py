@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 from base.canonical import canonical_json
 from base.clock import Clock
 from base.errors import UserFacingError
-from counter_app import clock_watch, row_seals
+from counter_app import clock_watch, flushed_rows, row_seals
 from counter_app.keystore import Keys, bind_keys, keys_of
 from db.base import Base
 from db.models.security import AuditEntry
@@ -238,9 +238,16 @@ def _subject_digests(session: Session, subjects: list[Any]) -> dict[int, dict[st
 def _subject_fields(session: Session, subject: Any) -> dict[str, Any]:
     table = subject.__table__
     (row_id,) = sa_inspect(subject).identity
-    row = _read_row(session, table, row_id)
-    if row is None:
-        raise LookupError(f"audit subject {table.name}#{row_id} is not in the database")
+    # The object just flushed, when its values are surely what the database holds (flushed_rows);
+    # else the row read back.
+    row = flushed_rows.flushed_row(session, subject)
+    if row is None or flushed_rows.checking():
+        read = _read_row(session, table, row_id)
+        if read is None:
+            raise LookupError(f"audit subject {table.name}#{row_id} is not in the database")
+        if row is not None:
+            flushed_rows.check_equal(table, row, read)
+        row = dict(read)
     return {"subject_table": table.name, "subject_id": row_id, "subject_digest": row_digest(table, row)}
 
 

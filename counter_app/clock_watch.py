@@ -19,13 +19,14 @@ forget it. The mark itself is audited (its own entry is not checked again).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from counter_app import settings
+from counter_app import flushed_rows, settings
 from db.models.clock import ClockMark
 from db.models.ledger import LedgerEntry
 from db.models.receipts import Receipt
@@ -38,8 +39,10 @@ Record = Callable[..., Any]  # counter_app.audit.record
 def after_append(session: Session, entry: AuditEntry, subject: Any, record: Record) -> ClockMark | None:
     """Called by audit.record after `entry` (for `subject`) is flushed; the mark written, if any."""
     if isinstance(subject, ClockMark):
+        _fold(session, entry)
         return None
     found = _went_back(session, entry, subject)
+    _fold(session, entry)
     if found is None:
         return None
     what, at, latest = found
@@ -86,6 +89,7 @@ def went_back_in_batch(session: Session, entries: list[dict[str, Any]]) -> list[
             flagged.append({**entry, "latest": latest})
         own[ws] = at if mine is None else max(mine, at)
         latest = at if latest is None else max(latest, at)
+    forget_maxima(session)  # the batch's entries are not in the carried times
     return flagged
 
 
@@ -105,9 +109,9 @@ def mark_batch(session: Session, flagged: list[dict[str, Any]], record: Record) 
 
 
 def _went_back(session: Session, entry: AuditEntry, subject: Any) -> tuple[str, datetime, datetime] | None:
-    if isinstance(subject, LedgerEntry) and _first_mention(session, entry):
+    if isinstance(subject, LedgerEntry) and _first_mention(session, entry, subject):
         return _ledger_went_back(session, subject)
-    if isinstance(subject, Receipt) and _first_mention(session, entry):
+    if isinstance(subject, Receipt) and _first_mention(session, entry, subject):
         return _receipt_went_back(session, subject)
     return _chain_went_back(session, entry)
 
@@ -138,24 +142,90 @@ def _receipt_went_back(session: Session, row: Receipt) -> tuple[str, datetime, d
 
 
 def _chain_went_back(session: Session, entry: AuditEntry) -> tuple[str, datetime, datetime] | None:
-    # `entry` is the newest entry of the chain, so "later than any entry before it" is "later than
-    # the max over all entries" (its own time cannot exceed itself). Without a sequence filter the
-    # max is one index probe (ix_audit_log_at, ix_audit_log_workstation_at) instead of a scan that
-    # grew with the chain (docs/benchmarks.md, import).
-    # Both maxima in one statement (one round trip on PostgreSQL), each still its own index probe.
-    own_max = (
-        select(func.max(AuditEntry.at)).where(AuditEntry.workstation == entry.workstation).scalar_subquery()
-    )
-    own, latest = session.execute(select(own_max, select(func.max(AuditEntry.at)).scalar_subquery())).one()
-    if own is not None and _aware(entry.at) < _aware(own):
+    own, latest = _chain_maxima(session, entry)
+    if own is not None and _aware(entry.at) < own:
         return "audit_entry", entry.at, own
-    if latest is not None and _aware(entry.at) < _aware(latest) - timedelta(seconds=_skew_s(session)):
+    if latest is not None and _aware(entry.at) < latest - timedelta(seconds=_skew_s(session)):
         return "audit_entry", entry.at, latest
     return None
 
 
-def _first_mention(session: Session, entry: AuditEntry) -> bool:
+# --- the chain's latest times within one transaction -------------------------------------------
+# The append lock (audit.py) is held from a transaction's first append to its end, so nobody else
+# appends meanwhile: once an append has read the chain's latest times, each further append of the
+# transaction knows them without asking (a sale appends five entries; issue 16) — every append is
+# folded in (`_fold`). Kept with the root transaction, like the carried head; a commit or a rollback
+# forgets them, and so does a bulk append (record_many), which reads them itself.
+
+_MAXIMA = "counter.chain_time_maxima"
+
+
+@dataclass
+class _Maxima:
+    transaction: Any
+    latest: datetime | None
+    own: dict[str | None, datetime | None] = field(default_factory=dict)
+
+
+def _carried(session: Session) -> _Maxima | None:
+    carried = session.info.get(_MAXIMA)
+    return carried if carried is not None and carried.transaction is session.get_transaction() else None
+
+
+def _chain_maxima(session: Session, entry: AuditEntry) -> tuple[datetime | None, datetime | None]:
+    """The latest time of `entry`'s workstation and of the whole chain, before `entry`."""
+    carried = _carried(session)
+    if carried is not None and entry.workstation in carried.own:
+        return carried.own[entry.workstation], carried.latest
+    # `entry` is the newest entry of the chain (flushed), so "later than any entry before it" is
+    # "later than the max over all entries" (its own time cannot exceed itself). Without a sequence
+    # filter the max is one index probe (ix_audit_log_at, ix_audit_log_workstation_at) instead of a
+    # scan that grew with the chain (docs/benchmarks.md, import). Both maxima in one statement (one
+    # round trip on PostgreSQL), each still its own index probe.
+    own_max = (
+        select(func.max(AuditEntry.at)).where(AuditEntry.workstation == entry.workstation).scalar_subquery()
+    )
+    own, latest = session.execute(select(own_max, select(func.max(AuditEntry.at)).scalar_subquery())).one()
+    own = _aware(own) if own is not None else None
+    latest = _aware(latest) if latest is not None else None
+    # Read with `entry` in: a max it raised is its own time, which it is not before.
+    carried = session.info[_MAXIMA] = _Maxima(
+        session.get_transaction(), latest, dict(carried.own) if carried else {}
+    )
+    carried.own[entry.workstation] = own
+    return own, latest
+
+
+def _fold(session: Session, entry: AuditEntry) -> None:
+    """Keep the carried times true after `entry` was appended."""
+    carried = _carried(session)
+    if carried is None:
+        return
+    at = _aware(entry.at)
+    if entry.workstation in carried.own:
+        own = carried.own[entry.workstation]
+        carried.own[entry.workstation] = at if own is None else max(own, at)
+    carried.latest = at if carried.latest is None else max(carried.latest, at)
+
+
+def forget_maxima(session: Session) -> None:
+    session.info.pop(_MAXIMA, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:
+    session.info.pop(_MAXIMA, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_after_commit(session: Session) -> None:
+    session.info.pop(_MAXIMA, None)
+
+
+def _first_mention(session: Session, entry: AuditEntry, subject: Any) -> bool:
     """A ledger entry or receipt is judged when it is written, not when it is re-chained later."""
+    if flushed_rows.inserted_here(session, subject):
+        return True  # nothing written before this transaction can name a row inserted in it
     earlier = session.scalar(
         select(AuditEntry.sequence).where(
             AuditEntry.subject_table == entry.subject_table, AuditEntry.subject_id == entry.subject_id,

@@ -101,9 +101,13 @@ def advance_to(session: Session, workstation_id: int, series: str, seq: int) -> 
     session.execute(stmt)
 
 
-def take_receipt_number(session: Session, workstation_id: int, series: str = MAIN_SERIES) -> ReceiptNumber:
-    """The next number of the workstation's series. Insert the receipt with it before commit."""
-    code = session.execute(select(Workstation.code).where(Workstation.id == workstation_id)).scalar_one()
+def take_receipt_number(
+    session: Session, workstation_id: int, series: str = MAIN_SERIES, *, code: str | None = None
+) -> ReceiptNumber:
+    """The next number of the workstation's series. Insert the receipt with it before commit.
+    `code`: the workstation's code when the caller knows it (its own, opened at start)."""
+    if code is None:
+        code = session.execute(select(Workstation.code).where(Workstation.id == workstation_id)).scalar_one()
     seq = next_seq(session, workstation_id, series)
     session.info.setdefault(NUMBERS_TAKEN, []).append((series, seq))
     return ReceiptNumber(workstation_id, series, seq, format_receipt_no(code, seq, series))

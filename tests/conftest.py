@@ -17,6 +17,7 @@ where they fail: a CI run that silently tested only SQLite would prove nothing a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -34,6 +35,10 @@ from sqlalchemy import Engine
 from base.clock import BUSINESS_TZ
 from db.engine import make_engine, sqlite_url_for
 from db.migrate import upgrade_to_head
+
+# Every audited insert the suite makes also reads its row back and compares it with the flushed
+# object the digest was taken from (counter_app/flushed_rows.py); subprocesses inherit it.
+os.environ.setdefault("COUNTER_CHECK_FLUSHED_ROWS", "1")
 
 
 @pytest.fixture(scope="session")

@@ -57,11 +57,12 @@ class Found:
     receipt_no: str | None
 
 
-def refuse_card_ahead(ctx: OpContext, reading: CardReading) -> None:
-    """CARD_AHEAD (after recording the suspense item) when the card or the mark is ahead."""
-    found = settle_card_ahead(ctx, reading)
-    if found is not None:
-        intent_id, account_no, before, counter = found
+def refuse_card_ahead(ctx: OpContext, reading: CardReading, found: Found | None = None) -> None:
+    """CARD_AHEAD (after recording the suspense item) when the card or the mark is ahead. `found`:
+    what `card_ahead_found` already said in the caller's read transaction (None: ask now)."""
+    settled = settle_card_ahead(ctx, reading, found)
+    if settled is not None:
+        intent_id, account_no, before, counter = settled
         raise CardAhead(
             f"账户 {account_no}：数据库为第 {before} 次，卡上为第 {counter} 次",
             detail_en=f"{account_no}: database at counter {before}, card at {counter}",
@@ -70,19 +71,26 @@ def refuse_card_ahead(ctx: OpContext, reading: CardReading) -> None:
         )  # fmt: skip
 
 
-def settle_card_ahead(ctx: OpContext, reading: CardReading) -> tuple[str, str, int, int] | None:
-    """(suspense intent id, account no, counter before, counter now) when an item was recorded."""
-    purchase = reading.purchase
-    account_no = reading.account_no
-    if reading.kind != CardKind.USER or account_no is None:
+def card_ahead_found(ctx: OpContext, s: DbSession, reading: CardReading) -> Found | None:
+    """What the database lost, when the card (or this PC's mark) is ahead of its account."""
+    if reading.kind != CardKind.USER or reading.account_no is None:
         return None
-    with ctx.reading() as s:
-        account = s.scalar(select(Account).where(Account.account_no == account_no))
-        if account is None or account.card_serial != reading.card_serial:
-            return None  # not this account's card: the sale's own checks say so
-        found = _found(ctx, s, account, purchase)
+    account = s.scalar(select(Account).where(Account.account_no == reading.account_no))
+    if account is None or account.card_serial != reading.card_serial:
+        return None  # not this account's card: the sale's own checks say so
+    return _found(ctx, s, account, reading.purchase)
+
+
+def settle_card_ahead(
+    ctx: OpContext, reading: CardReading, found: Found | None = None
+) -> tuple[str, str, int, int] | None:
+    """(suspense intent id, account no, counter before, counter now) when an item was recorded."""
+    if found is None:
+        with ctx.reading() as s:
+            found = card_ahead_found(ctx, s, reading)
     if found is None:
         return None
+    account_no = str(reading.account_no)  # (found only for a user card with its account number)
     with ctx.uow() as s:
         account = s.scalar(select(Account).where(Account.account_no == account_no))
         if account is None or account.purchase_counter >= found.counter:

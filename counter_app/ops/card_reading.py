@@ -11,25 +11,20 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.errors import CardBlacklisted, CardMismatch
 from counter_app.context import OpContext
-from counter_app.ops.card_ahead import refuse_card_ahead
+from counter_app.ops.card_ahead import card_ahead_found, refuse_card_ahead
 from counter_app.ops.cards import card_blacklisted  # the one blacklist rule
 from counter_app.ops.common import add_audited, write_back_to_json
 from counter_app.results import CardInfo, WriteBack
 from db.models import Account, AccountEvent
 from db.queries.accounts import last_write_back_event
+from hardware.card_service import CardService
 from hardware.records import CardKind, CardReading
 from hardware.records import WriteBack as WriteBackRecord
 
 
 def read_card(ctx: OpContext) -> CardInfo:
-    reading = ctx.devices.require_card().read_card()
-    # A real cycle: every card read settles the card's open intents (recovery), recovery runs
-    # the kinds' committers (intent_kinds), and those read cards through this module.
-    from counter_app.ops.recovery import resolve_card_intents
-
-    if resolve_card_intents(ctx, reading):
-        reading = ctx.devices.require_card().read_card()
-    refuse_card_ahead(ctx, reading)  # a purchase the database lost goes to suspense first
+    card = ctx.devices.require_card()
+    reading = settled_reading(ctx, card, card.read_card())  # a purchase the database lost: suspense first
     with ctx.reading() as s:
         account_no = reading.account_no
         if account_no is None:
@@ -66,17 +61,32 @@ def read_checked_card(ctx: OpContext, account_no: str) -> CardReading:
     database inside the transaction by `require_account_card`). Open intents of the card are
     resolved first, so a returning customer's interrupted sale settles before a new one."""
     card = ctx.devices.require_card()
-    reading = card.read_card()
-    # A real cycle: every card read settles the card's open intents (recovery), recovery runs
-    # the kinds' committers (intent_kinds), and those read cards through this module.
-    from counter_app.ops.recovery import resolve_card_intents
-
-    if resolve_card_intents(ctx, reading):
-        reading = card.read_card()
-    refuse_card_ahead(ctx, reading)  # never sold to at a counter the meter would refuse
+    reading = settled_reading(
+        ctx, card, card.read_card()
+    )  # never sold to at a counter the meter would refuse
     if reading.kind != CardKind.USER or reading.account_no != account_no:
         raise CardMismatch(f"卡属于 {reading.account_no or '未发卡'}，不是 {account_no}",
                            detail_en=f"card is {reading.account_no or 'not issued'}, not {account_no}")  # fmt: skip
+    return reading
+
+
+def settled_reading(ctx: OpContext, card: CardService, reading: CardReading) -> CardReading:
+    """`reading` once the card's open intents are settled (read again if any was), refused with
+    CARD_AHEAD when the card is ahead of its account. Both questions are asked in one read
+    transaction when nothing needs settling, as at nearly every read (issue 16)."""
+    # A real cycle: every card read settles the card's open intents (recovery), recovery runs
+    # the kinds' committers (intent_kinds), and those read cards through this module.
+    from counter_app.ops.recovery import pending_card_intents, settle_card_intents
+
+    with ctx.reading() as s:
+        pending = pending_card_intents(s, reading)
+        found = None if pending else card_ahead_found(ctx, s, reading)
+    if pending:
+        if settle_card_intents(ctx, pending, reading):
+            reading = card.read_card()
+        refuse_card_ahead(ctx, reading)
+    elif found is not None:
+        refuse_card_ahead(ctx, reading, found)
     return reading
 
 

@@ -41,6 +41,9 @@ from hardware.records import CardReading
 log = logging.getLogger(__name__)
 
 
+_CLAIMED = "counter.claimed_accounts"
+
+
 def begin_intent(
     ctx: OpContext,
     s: DbSession,
@@ -66,6 +69,9 @@ def begin_intent(
     row_seals.check_census(s)
     if not claim_account(s, account.id, intent_id, workstation_id=ctx.workstation.id, at=now):
         raise AccountBusy(account.account_no, data={"busy_intent_id": account.busy_intent_id})
+    # The session's identity map holds objects weakly; held here, the claimed account stays in it
+    # for the rest of the transaction (run_card_write asks for it again).
+    s.info.setdefault(_CLAIMED, []).append(account)
     intent = CardWriteIntent(
         intent_id=intent_id, kind=kind, account_id=account.id, card_serial=card_serial,
         purchase_counter=purchase_counter, amount_fen=amount_fen, energy_ckwh=energy_ckwh,
@@ -133,7 +139,8 @@ def run_card_write(
     with ctx.uow() as s:
         intent = begin(s)
         # Chosen before the intent commits: an unknown model (a profile package missing on this
-        # PC) refuses the operation instead of leaving an intent open.
+        # PC) refuses the operation instead of leaving an intent open. (begin_intent keeps the
+        # claimed account in this session, so this is no second read of it.)
         card = account_card(ctx, s.get_one(Account, intent.account_id))
     crashpoints.crash_point("after_intent")
     try:

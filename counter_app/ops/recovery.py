@@ -44,8 +44,18 @@ def recover_workstation(ctx: OpContext) -> list[RecoveryResult]:
 def resolve_card_intents(ctx: OpContext, reading: CardReading) -> bool:
     """Settle the open intents of the card just read (any workstation's); True if any was settled."""
     with ctx.reading() as s:
-        pending = [(i.intent_id, _account_no(s, i)) for i, st in unfinished_intents(s)
-                   if st in SETTLED_BY_CARD and i.card_serial == reading.card_serial]  # fmt: skip
+        pending = pending_card_intents(s, reading)
+    return settle_card_intents(ctx, pending, reading)
+
+
+def pending_card_intents(s: DbSession, reading: CardReading) -> list[tuple[str, str]]:
+    """(intent id, account no) of the open intents of the card just read, any workstation's."""
+    return [(i.intent_id, _account_no(s, i)) for i, st in unfinished_intents(s, card_serial=reading.card_serial)
+            if st in SETTLED_BY_CARD]  # fmt: skip
+
+
+def settle_card_intents(ctx: OpContext, pending: list[tuple[str, str]], reading: CardReading) -> bool:
+    """Settle `pending` (from `pending_card_intents`) by the card; True if any was settled."""
     results = [_settle(ctx, intent_id, account_no, reading) for intent_id, account_no in pending]
     return any(r.action != "still_open" for r in results)
 

@@ -106,10 +106,12 @@ def _selling_shift(ctx: OpContext, s: DbSession, intent: CardWriteIntent) -> int
 
 def _receipt(ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePlan, account: Account, now: datetime,
              shift_id: int | None) -> Receipt:  # fmt: skip
-    number = take_receipt_number(s, intent.workstation_id)
+    own = intent.workstation_id == ctx.workstation.id  # (a suspense item may roll forward elsewhere)
+    number = take_receipt_number(s, intent.workstation_id, code=ctx.workstation.code if own else None)
     qr = sign_receipt(ctx.keys.receipt_signing, workstation=ctx.workstation.code, receipt_no=number.text,
                       amount_fen=plan.amount_fen, at=now)  # fmt: skip
-    doc = _sale_document(ctx, s, intent, plan, account, number.text, qr, now)
+    room_code = room_code_of(s, account) or ""  # once: both documents show it
+    doc = _sale_document(ctx, s, intent, plan, account, room_code, number.text, qr, now)
     receipt = record_receipt(
         s, number, kind="sale" if plan.kind == "sale" else "free", amount_fen=plan.amount_fen, issued_at=now,
         payload={"document": "sale"}, operator_id=intent.operator_id, shift_id=shift_id,
@@ -119,7 +121,7 @@ def _receipt(ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePl
     # Both documents built before either job is added: the slip's look-ups would flush the first
     # job on its own, and one flush of both is one census update instead of two.
     slip = (
-        _confirmation(ctx, s, account, plan, doc.header, now)
+        _confirmation(s, account, room_code, plan, doc.header)
         if plan.kind == "sale" and ctx.setting(s, "confirmation_slip")
         else None
     )
@@ -132,16 +134,24 @@ def _receipt(ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePl
 def _header(
     ctx: OpContext, s: DbSession, intent: CardWriteIntent, receipt_no: str, now: datetime
 ) -> rd.ReceiptHeader:
-    cashier = s.get(Operator, intent.operator_id)
     return rd.ReceiptHeader(
         centre_name=ctx.setting(s, "centre_name"), workstation=ctx.workstation.code, receipt_no=receipt_no,
-        at=now, cashier=cashier.display_name if cashier else "", simulated=bool(intent.simulated),
+        at=now, cashier=_cashier_name(ctx, s, intent.operator_id), simulated=bool(intent.simulated),
     )  # fmt: skip
 
 
+def _cashier_name(ctx: OpContext, s: DbSession, operator_id: int) -> str:
+    """The display name of who sold: the person logged in here, known since the login, unless a
+    recovery settles somebody else's sale."""
+    if ctx.operator is not None and ctx.operator.id == operator_id:
+        return ctx.operator.display_name
+    cashier = s.get(Operator, operator_id)
+    return cashier.display_name if cashier else ""
+
+
 def _sale_document(
-    ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePlan, account: Account, receipt_no: str,
-    qr: str, now: datetime,
+    ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePlan, account: Account, room_code: str,
+    receipt_no: str, qr: str, now: datetime,
 ) -> rd.SaleReceipt:  # fmt: skip
     tender = rd.TenderInfo(
         kind=plan.tender, reference=plan.reference, tendered_fen=plan.tendered_fen,
@@ -149,19 +159,19 @@ def _sale_document(
     )  # fmt: skip
     return rd.SaleReceipt(
         header=_header(ctx, s, intent, receipt_no, now), account_no=account.account_no,
-        room_code=room_code_of(s, account) or "", cls=account.cls, price_e4=plan.price_e4,
+        room_code=room_code, cls=account.cls, price_e4=plan.price_e4,
         amount_fen=plan.amount_fen, energy_ckwh=plan.energy_ckwh, purchase_counter=intent.purchase_counter,
         tender=tender, qr_text=qr, free_ckwh=plan.free_ckwh, carried_ckwh=plan.carried_ckwh,
     )  # fmt: skip
 
 
 def _confirmation(
-    ctx: OpContext, s: DbSession, account: Account, plan: SalePlan, header: rd.ReceiptHeader, now: datetime
+    s: DbSession, account: Account, room_code: str, plan: SalePlan, header: rd.ReceiptHeader
 ) -> rd.ConfirmationSlip:
     wb = last_write_back(s, account)
     before = wb.remaining_ckwh if wb else 0
     return rd.ConfirmationSlip(
-        header=header, account_no=account.account_no, room_code=room_code_of(s, account) or "",
+        header=header, account_no=account.account_no, room_code=room_code,
         amount_fen=plan.amount_fen, energy_ckwh=plan.energy_ckwh, balance_before_ckwh=before,
         balance_after_ckwh=before + plan.energy_ckwh + plan.free_ckwh + plan.carried_ckwh,
         balance_as_of=wb.at.date() if wb and wb.at else None, holder=account.holder,

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from db.models.accounts import Account, AccountEvent
 from db.models.places import Room
@@ -59,8 +60,19 @@ def claim_account(
     )  # fmt: skip
     # An UPDATE's result is a CursorResult (rowcount); Session.execute is typed as the general Result.
     claimed = cast(CursorResult[Any], session.execute(stmt)).rowcount == 1
-    session.expire_all()
+    _expire_busy(session, account_id)
     return claimed
+
+
+_BUSY_COLUMNS = ("busy_intent_id", "busy_workstation_id", "busy_since", "version")
+
+
+def _expire_busy(session: Session, account_id: int) -> None:
+    """The UPDATE changed these columns of this one row behind the ORM's back: expire just them, so
+    the rest of the transaction's objects (the account's other columns too) need no reload."""
+    account = session.identity_map.get(identity_key(Account, account_id))
+    if account is not None:
+        session.expire(account, _BUSY_COLUMNS)
 
 
 def release_account(session: Session, account_id: int, intent_id: str) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models.intents import INTENT_FINAL_STATES, CardWriteIntent, IntentEvent
@@ -22,21 +22,29 @@ def intent_state(session: Session, intent_id: str) -> str:
 
 
 def unfinished_intents(
-    session: Session, *, workstation_id: int | None = None
+    session: Session, *, workstation_id: int | None = None, card_serial: str | None = None
 ) -> list[tuple[CardWriteIntent, str]]:
-    """Intents whose latest state is not final (open, card_written, suspense), oldest first."""
-    latest = (
-        select(IntentEvent.intent_id, func.max(IntentEvent.id).label("last_id"))
-        .group_by(IntentEvent.intent_id)
-        .subquery()
+    """Intents whose latest state is not final (open, card_written, suspense), oldest first; of one
+    workstation, of one card, or all.
+
+    The latest state is looked up per intent (ix on intent_events.intent_id), so asking for one
+    card reads that card's intents only: every card read asks (recovery), and a GROUP BY over all
+    events grew with every sale ever made (issue 16)."""
+    latest_state = (
+        select(IntentEvent.state)
+        .where(IntentEvent.intent_id == CardWriteIntent.intent_id)
+        .order_by(IntentEvent.id.desc())
+        .limit(1)
+        .correlate(CardWriteIntent)
+        .scalar_subquery()
     )
     stmt = (
-        select(CardWriteIntent, IntentEvent.state)
-        .outerjoin(latest, latest.c.intent_id == CardWriteIntent.intent_id)
-        .outerjoin(IntentEvent, IntentEvent.id == latest.c.last_id)
-        .where((IntentEvent.state.is_(None)) | (IntentEvent.state.not_in(INTENT_FINAL_STATES)))
+        select(CardWriteIntent, latest_state)
+        .where(latest_state.is_(None) | latest_state.not_in(INTENT_FINAL_STATES))
         .order_by(CardWriteIntent.id)
     )
     if workstation_id is not None:
         stmt = stmt.where(CardWriteIntent.workstation_id == workstation_id)
+    if card_serial is not None:
+        stmt = stmt.where(CardWriteIntent.card_serial == card_serial)
     return [(intent, state or OPEN) for intent, state in session.execute(stmt)]
