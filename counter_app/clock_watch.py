@@ -21,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import Select, bindparam, event, func, select
 from sqlalchemy.orm import Session
 
 from counter_app import flushed_rows, settings
@@ -119,23 +120,14 @@ def _went_back(session: Session, entry: AuditEntry, subject: Any) -> tuple[str, 
 def _ledger_went_back(session: Session, row: LedgerEntry) -> tuple[str, datetime, datetime] | None:
     if row.workstation_id is None or row.kind == "legacy_purchase":  # legacy rows carry old dates
         return None
-    latest = session.scalar(
-        select(func.max(LedgerEntry.at)).where(
-            LedgerEntry.workstation_id == row.workstation_id, LedgerEntry.id != row.id,
-            LedgerEntry.kind != "legacy_purchase",
-        )
-    )  # fmt: skip
+    latest = session.scalar(_ledger_latest(), {"workstation_id": row.workstation_id, "id": row.id})
     return (
         ("ledger_entry", row.at, latest) if latest is not None and _aware(row.at) < _aware(latest) else None
     )
 
 
 def _receipt_went_back(session: Session, row: Receipt) -> tuple[str, datetime, datetime] | None:
-    latest = session.scalar(
-        select(func.max(Receipt.issued_at)).where(
-            Receipt.workstation_id == row.workstation_id, Receipt.id != row.id
-        )
-    )
+    latest = session.scalar(_receipt_latest(), {"workstation_id": row.workstation_id, "id": row.id})
     if latest is not None and _aware(row.issued_at) < _aware(latest):
         return "receipt", row.issued_at, latest
     return None
@@ -182,10 +174,7 @@ def _chain_maxima(session: Session, entry: AuditEntry) -> tuple[datetime | None,
     # filter the max is one index probe (ix_audit_log_at, ix_audit_log_workstation_at) instead of a
     # scan that grew with the chain (docs/benchmarks.md, import). Both maxima in one statement (one
     # round trip on PostgreSQL), each still its own index probe.
-    own_max = (
-        select(func.max(AuditEntry.at)).where(AuditEntry.workstation == entry.workstation).scalar_subquery()
-    )
-    own, latest = session.execute(select(own_max, select(func.max(AuditEntry.at)).scalar_subquery())).one()
+    own, latest = session.execute(_chain_latest(), {"workstation": entry.workstation}).one()
     own = _aware(own) if own is not None else None
     latest = _aware(latest) if latest is not None else None
     # Read with `entry` in: a max it raised is its own time, which it is not before.
@@ -194,6 +183,33 @@ def _chain_maxima(session: Session, entry: AuditEntry) -> tuple[datetime | None,
     )
     carried.own[entry.workstation] = own
     return own, latest
+
+
+# The statements of every audited write, built once with bound parameters (building one and its
+# cache key costs more Python than running it; issue 16).
+@cache
+def _chain_latest() -> Select[tuple[datetime | None, datetime | None]]:
+    own_max = (
+        select(func.max(AuditEntry.at))
+        .where(AuditEntry.workstation == bindparam("workstation"))
+        .scalar_subquery()
+    )
+    return select(own_max, select(func.max(AuditEntry.at)).scalar_subquery())
+
+
+@cache
+def _ledger_latest() -> Select[tuple[datetime | None]]:
+    return select(func.max(LedgerEntry.at)).where(
+        LedgerEntry.workstation_id == bindparam("workstation_id"), LedgerEntry.id != bindparam("id"),
+        LedgerEntry.kind != "legacy_purchase",
+    )  # fmt: skip
+
+
+@cache
+def _receipt_latest() -> Select[tuple[datetime | None]]:
+    return select(func.max(Receipt.issued_at)).where(
+        Receipt.workstation_id == bindparam("workstation_id"), Receipt.id != bindparam("id")
+    )
 
 
 def _fold(session: Session, entry: AuditEntry) -> None:

@@ -177,6 +177,8 @@ class Counter:
             prober.close()
         self.meter_polling.stop()  # before the bus ports close under the pollers
         self.devices.close()
+        if self.high_water is not None:
+            self.high_water.close()  # the last mark on disk
         self.engine.dispose()
 
 

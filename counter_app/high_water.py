@@ -19,7 +19,9 @@ The accounts map keeps only the LAST purchase this PC wrote per account (~50 byt
 a few hundred KB for ten thousand accounts).
 
 Written after each committed unit of work that took a receipt number or wrote a purchase counter
-(`OpContext.uow` calls `before_commit` and `after_commit`): a temp file, fsync, `os.replace`.
+(`OpContext.uow` calls `before_commit` and `after_commit`): a temp file, fsync, `os.replace`, on a
+thread of its own (`MarkWriter`: the fsync overlaps the receipt's printing), and no facade call
+returns before the mark of what it committed is on disk (counter_app/ops/door.py).
 Checked at `open_counter` and before every sale (`check_database`): a receipt counter behind the
 mark is advanced past it (numbers in between are never issued: a gap is better than a duplicate),
 and the event is recorded (`high_water.behind` audit entry, on the supervisors' morning list).
@@ -37,11 +39,14 @@ is found, so nothing here can lower it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
 import logging
 import os
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -186,6 +191,62 @@ class Behind:
         return bool(self.receipts or self.chain or self.accounts)
 
 
+class MarkWriter:
+    """Writes the newest mark on a thread of its own, so its fsync overlaps the receipt's printing
+    instead of adding to the sale (issue 16: a sale's one other durable write). Requests coalesce:
+    a write always writes the newest mark. `wait` returns when every mark requested before it is on
+    disk; the facade door waits before any call returns, so a returned call's mark is as durable as
+    when the write was inline."""
+
+    def __init__(self, write: Callable[[], None], *, name: str) -> None:
+        self._write = write
+        self._changed = threading.Condition()
+        self._wanted = self._written = 0
+        self._error: BaseException | None = None
+        self._closing = False
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def request(self) -> None:
+        with self._changed:
+            self._wanted += 1
+            self._changed.notify_all()
+
+    def wait(self) -> None:
+        with self._changed:
+            target = self._wanted
+            while self._written < target and self._thread.is_alive():
+                self._changed.wait(timeout=1.0)
+            error, self._error = self._error, None
+        if error is not None:
+            raise error
+
+    def close(self) -> None:
+        self.wait()
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while self._written >= self._wanted and not self._closing:
+                    self._changed.wait()
+                if self._written >= self._wanted:
+                    return
+                target = self._wanted
+            try:
+                self._write()
+            except BaseException as error:  # noqa: BLE001 - handed to whoever waits, and logged
+                log.exception("could not save the high-water mark")
+                with self._changed:
+                    self._error = error
+            with self._changed:
+                self._written = target
+                self._changed.notify_all()
+
+
 class HighWater:
     """The mark of one open workstation: kept in memory, saved after every numbered commit."""
 
@@ -193,6 +254,7 @@ class HighWater:
                  workstation_id: int) -> None:  # fmt: skip
         self.path, self.key, self.mark = path, key, mark
         self.engine, self.keys, self.clock, self.workstation_id = engine, keys, clock, workstation_id
+        self._writer_thread: MarkWriter | None = None
 
     # --- after each unit of work ------------------------------------------------------------
     def before_commit(self, session: Session) -> None:
@@ -213,15 +275,38 @@ class HighWater:
                 self.mark.accounts[account_no] = [counter, fen, ckwh, receipt_no]
         if head is not None and head[0] >= self.mark.chain[0]:
             self.mark.chain = (int(head[0]), str(head[1]))
-        self.save()
+        self._writer().request()
 
     def save(self) -> None:
-        write_atomic(self.path, encode(self.mark, self.key))
+        write_atomic(self.path, self._encoded())
+
+    def saved(self) -> None:
+        """Return once every mark noted so far is on disk (the facade door calls this before a
+        call returns); raises what writing it raised."""
+        writer = self._writer_thread
+        if writer is not None:
+            writer.wait()
+
+    def close(self) -> None:
+        writer, self._writer_thread = self._writer_thread, None
+        if writer is not None:
+            writer.close()
 
     def copy_to(self, folder: Path) -> Path:
         target = folder / self.path.name
-        write_atomic(target, encode(self.mark, self.key))
+        write_atomic(target, self._encoded())
         return target
+
+    def _encoded(self) -> bytes:
+        # A copy of the maps, so a commit on another thread cannot change them mid-encoding.
+        mark = self.mark
+        return encode(dataclasses.replace(mark, receipts=dict(mark.receipts), accounts=dict(mark.accounts)),
+                      self.key)  # fmt: skip
+
+    def _writer(self) -> MarkWriter:
+        if self._writer_thread is None:
+            self._writer_thread = MarkWriter(self.save, name=f"high-water-{self.mark.workstation}")
+        return self._writer_thread
 
     # --- the check: on start and before every sale -------------------------------------------
     def is_behind(self, s: Session) -> bool:

@@ -20,9 +20,10 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session as DbSession
 
 from base import crashpoints
@@ -99,7 +100,12 @@ def mark_intent(
 
 
 def intent_row(s: DbSession, intent_id: str) -> CardWriteIntent:
-    return s.execute(select(CardWriteIntent).where(CardWriteIntent.intent_id == intent_id)).scalar_one()
+    return s.execute(_intent_row(), {"intent_id": intent_id}).scalar_one()
+
+
+@cache
+def _intent_row() -> Select[tuple[CardWriteIntent]]:  # built once: see db/queries/accounts.py
+    return select(CardWriteIntent).where(CardWriteIntent.intent_id == bindparam("intent_id"))
 
 
 # Step 2 of an intent: given the intent and the card service bound to the account's meter model.

@@ -69,10 +69,32 @@ def guard_door(method: _F) -> _F:
             return method(*args, **kwargs)  # let Python name the wrong call as it always does
         for name, value in list(bound.arguments.items())[1:]:  # [0] is self
             check_door_argument(name, value)
-        return method(*args, **kwargs)
+        try:
+            result = method(*args, **kwargs)
+        except BaseException:
+            _mark_saved_quietly(args[0])
+            raise
+        _mark_saved(args[0])
+        return result
 
     guarded.door_guarded = True  # type: ignore[attr-defined]  # the marker tests read
     return cast(_F, guarded)
+
+
+def _mark_saved(area: Any) -> None:
+    """No call returns before the high-water mark of what it committed is on disk (it is written
+    on its own thread, alongside the printing: counter_app/high_water.py `MarkWriter`)."""
+    high_water = getattr(getattr(area, "counter", None), "high_water", None)
+    if high_water is not None:
+        high_water.saved()
+
+
+def _mark_saved_quietly(area: Any) -> None:
+    """The same on the way out of a refusal, whose own error is the one the caller must see."""
+    try:
+        _mark_saved(area)
+    except Exception:  # noqa: BLE001 - logged by the writer; the refusal goes on
+        pass
 
 
 def guard_public_methods(cls: type) -> None:

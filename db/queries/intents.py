@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import cache
+
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models.intents import INTENT_FINAL_STATES, CardWriteIntent, IntentEvent
@@ -12,13 +14,38 @@ OPEN = "open"  # the state of an intent with no event yet
 
 def intent_state(session: Session, intent_id: str) -> str:
     """The latest event's state, or "open"."""
-    stmt = (
+    return session.execute(_intent_state(), {"intent_id": intent_id}).scalar_one_or_none() or OPEN
+
+
+@cache
+def _intent_state() -> Select[tuple[str]]:  # built once: see db/queries/accounts.py
+    return (
         select(IntentEvent.state)
-        .where(IntentEvent.intent_id == intent_id)
+        .where(IntentEvent.intent_id == bindparam("intent_id"))
         .order_by(IntentEvent.id.desc())
         .limit(1)
     )
-    return session.execute(stmt).scalar_one_or_none() or OPEN
+
+
+def _unfinished() -> Select[tuple[CardWriteIntent, str | None]]:
+    latest_state = (
+        select(IntentEvent.state)
+        .where(IntentEvent.intent_id == CardWriteIntent.intent_id)
+        .order_by(IntentEvent.id.desc())
+        .limit(1)
+        .correlate(CardWriteIntent)
+        .scalar_subquery()
+    )
+    return (
+        select(CardWriteIntent, latest_state)
+        .where(latest_state.is_(None) | latest_state.not_in(INTENT_FINAL_STATES))
+        .order_by(CardWriteIntent.id)
+    )
+
+
+@cache
+def _of_card() -> Select[tuple[CardWriteIntent, str | None]]:
+    return _unfinished().where(CardWriteIntent.card_serial == bindparam("card_serial"))
 
 
 def unfinished_intents(
@@ -30,21 +57,12 @@ def unfinished_intents(
     The latest state is looked up per intent (ix on intent_events.intent_id), so asking for one
     card reads that card's intents only: every card read asks (recovery), and a GROUP BY over all
     events grew with every sale ever made (issue 16)."""
-    latest_state = (
-        select(IntentEvent.state)
-        .where(IntentEvent.intent_id == CardWriteIntent.intent_id)
-        .order_by(IntentEvent.id.desc())
-        .limit(1)
-        .correlate(CardWriteIntent)
-        .scalar_subquery()
-    )
-    stmt = (
-        select(CardWriteIntent, latest_state)
-        .where(latest_state.is_(None) | latest_state.not_in(INTENT_FINAL_STATES))
-        .order_by(CardWriteIntent.id)
-    )
+    stmt = _unfinished()
     if workstation_id is not None:
         stmt = stmt.where(CardWriteIntent.workstation_id == workstation_id)
     if card_serial is not None:
+        # Every card read asks this one: built once (db/queries/accounts.py says why).
+        if workstation_id is None:
+            return [(i, st or OPEN) for i, st in session.execute(_of_card(), {"card_serial": card_serial})]
         stmt = stmt.where(CardWriteIntent.card_serial == card_serial)
     return [(intent, state or OPEN) for intent, state in session.execute(stmt)]

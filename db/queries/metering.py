@@ -4,8 +4,9 @@ accounts of a bus (what its poller reads)."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from db.models.accounts import Account
@@ -14,13 +15,17 @@ from db.models.metering import AccountMetering, MeterSwitch, RemoteMeterReading,
 
 def current_metering(session: Session, account_id: int) -> AccountMetering | None:
     """The newest row of the account (None: never set, i.e. by card)."""
-    stmt = (
+    return session.execute(_current_metering(), {"account_id": account_id}).scalar_one_or_none()
+
+
+@cache
+def _current_metering() -> Select[tuple[AccountMetering]]:  # built once: see db/queries/accounts.py
+    return (
         select(AccountMetering)
-        .where(AccountMetering.account_id == account_id)
+        .where(AccountMetering.account_id == bindparam("account_id"))
         .order_by(AccountMetering.id.desc())
         .limit(1)
     )
-    return session.execute(stmt).scalar_one_or_none()
 
 
 def networked_accounts(session: Session, *, bus: str | None = None) -> list[tuple[Account, AccountMetering]]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from functools import cache
+
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db.models.intents import PrintJob
@@ -15,10 +17,15 @@ def receipt_counter(
     session: Session, workstation_id: int, series: str = MAIN_SERIES
 ) -> ReceiptCounter | None:
     """The counter row of (workstation, series); None before its first number."""
-    stmt = select(ReceiptCounter).where(
-        ReceiptCounter.workstation_id == workstation_id, ReceiptCounter.series == series
+    return session.scalars(_receipt_counter(), {"workstation_id": workstation_id, "series": series}).first()
+
+
+@cache
+def _receipt_counter() -> Select[tuple[ReceiptCounter]]:  # built once: see db/queries/accounts.py
+    return select(ReceiptCounter).where(
+        ReceiptCounter.workstation_id == bindparam("workstation_id"),
+        ReceiptCounter.series == bindparam("series"),
     )
-    return session.scalars(stmt).first()
 
 
 def receipt_amount_fen(session: Session, receipt_no: str) -> int | None:
@@ -26,13 +33,15 @@ def receipt_amount_fen(session: Session, receipt_no: str) -> int | None:
 
 
 def receipt_standing(session: Session, receipt_no: str) -> str:
-    """"in_force", "voided" (an entry of the receipt was voided), or "not_here" (no such receipt)."""
+    """ "in_force", "voided" (an entry of the receipt was voided), or "not_here" (no such receipt)."""
     receipt_id = session.scalar(select(Receipt.id).where(Receipt.receipt_no == receipt_no))
     if receipt_id is None:
         return "not_here"
     voided_entry = select(LedgerEntry.corrects_entry_id).where(LedgerEntry.kind == "void")
     voided = session.scalar(
-        select(LedgerEntry.id).where(LedgerEntry.receipt_id == receipt_id, LedgerEntry.id.in_(voided_entry)).limit(1)
+        select(LedgerEntry.id)
+        .where(LedgerEntry.receipt_id == receipt_id, LedgerEntry.id.in_(voided_entry))
+        .limit(1)
     )
     return "in_force" if voided is None else "voided"
 

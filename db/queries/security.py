@@ -3,9 +3,10 @@ an operator's standing roles (the latest grant or revoke per role)."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Select, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from db.models.security import AuditEntry, Operator, RoleGrant
@@ -23,9 +24,12 @@ def lock_audit_appends(session: Session) -> None:
 
 def audit_chain_head(session: Session) -> Any | None:
     """The last entry's (sequence, mac) row, None while the chain is empty."""
-    return session.execute(
-        select(AuditEntry.sequence, AuditEntry.mac).order_by(AuditEntry.sequence.desc()).limit(1)
-    ).first()
+    return session.execute(_chain_head()).first()
+
+
+@cache
+def _chain_head() -> Select[tuple[int, str]]:  # built once: see db/queries/accounts.py
+    return select(AuditEntry.sequence, AuditEntry.mac).order_by(AuditEntry.sequence.desc()).limit(1)
 
 
 def latest_audit_entry(session: Session, kind: str) -> AuditEntry | None:
@@ -57,9 +61,12 @@ def standing_roles(session: Session, operator_id: int) -> frozenset[str]:
 
 def grant_rows(session: Session, operator_id: int) -> list[RoleGrant]:
     """Every grant/revoke row of the operator, oldest first (the caller checks their seals)."""
-    return list(
-        session.scalars(select(RoleGrant).where(RoleGrant.operator_id == operator_id).order_by(RoleGrant.id))
-    )
+    return list(session.scalars(_grant_rows(), {"operator_id": operator_id}))
+
+
+@cache
+def _grant_rows() -> Select[tuple[RoleGrant]]:  # built once: see db/queries/accounts.py
+    return select(RoleGrant).where(RoleGrant.operator_id == bindparam("operator_id")).order_by(RoleGrant.id)
 
 
 def roles_from_grants(rows: list[RoleGrant]) -> frozenset[str]:

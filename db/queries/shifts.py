@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from functools import cache
+
+from sqlalchemy import Select, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from db.models.shifts import Shift
@@ -16,9 +18,12 @@ IS_OPEN = text("shifts.is_open")
 
 def open_shift(session: Session, workstation_id: int) -> Shift | None:
     """The open shift of the workstation, if any."""
-    return session.scalars(
-        select(Shift).where(Shift.workstation_id == workstation_id, IS_OPEN)
-    ).first()
+    return session.scalars(_open_shift(), {"workstation_id": workstation_id}).first()
+
+
+@cache
+def _open_shift() -> Select[tuple[Shift]]:  # built once: see db/queries/accounts.py
+    return select(Shift).where(Shift.workstation_id == bindparam("workstation_id"), IS_OPEN)
 
 
 def open_shift_id(session: Session, workstation_id: int, *, operator_id: int | None = None) -> int | None:

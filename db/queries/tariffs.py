@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models.tariffs import Fee, Tariff
@@ -13,9 +14,19 @@ from db.models.tariffs import Fee, Tariff
 def current_tariff(session: Session, cls: str, at: datetime, *, inclusive: bool = True) -> Tariff | None:
     """The tariff of `cls` in force at `at`: the latest effective_from <= at. Not `inclusive`: the
     latest effective_from < at, the one in force just before `at` (the end of a report's range)."""
+    return session.execute(_current_tariff(inclusive), {"cls": cls, "at": at}).scalar_one_or_none()
+
+
+@cache
+def _current_tariff(inclusive: bool) -> Select[tuple[Tariff]]:  # built once: see db/queries/accounts.py
+    at = bindparam("at", type_=Tariff.effective_from.type)
     since = Tariff.effective_from <= at if inclusive else Tariff.effective_from < at
-    stmt = select(Tariff).where(Tariff.cls == cls, since).order_by(Tariff.effective_from.desc()).limit(1)
-    return session.execute(stmt).scalar_one_or_none()
+    return (
+        select(Tariff)
+        .where(Tariff.cls == bindparam("cls"), since)
+        .order_by(Tariff.effective_from.desc())
+        .limit(1)
+    )
 
 
 def current_fee(session: Session, kind: str, at: datetime, *, inclusive: bool = True) -> Fee | None:
