@@ -288,11 +288,11 @@ def _range_sums(s: Session, lo: int, hi: int, sums: Sums) -> int:
 
 
 def _insert_batch(s: Session, clock: Clock, seq: int, lo: int, hi: int, covered: int, sums: Sums,
-                  classes: Mapping[int, Kept]) -> Mapping[str, Any]:  # fmt: skip
-    sum_rows = [dict(zip(_SUM_FIELDS, (*key, *values), strict=True))
-                for key, values in sums.items() if any(values)]  # fmt: skip
+                  classes: Mapping[int, Kept]) -> Any:  # fmt: skip
+    sum_rows: list[dict[str, Any]] = [dict(zip(_SUM_FIELDS, (*key, *values), strict=True))
+                                      for key, values in sums.items() if any(values)]  # fmt: skip
     class_rows = [{"account_id": a, "cls": c, "has_account": h} for a, (c, h) in sorted(classes.items())]
-    days = [r["day"] for r in sum_rows]
+    days = [key[0] for key, values in sums.items() if any(values)]
     batch = SumBatch(seq=seq, lo=lo, hi=hi, entries=covered, sum_rows=len(sum_rows),
                      sums_digest=digest_of(sum_rows, _SUM_FIELDS), class_rows=len(class_rows),
                      classes_digest=digest_of(class_rows, _CLASS_FIELDS), first_day=min(days, default=None),
@@ -335,7 +335,8 @@ def verify_sums(session: Session) -> list[str]:
         return [f"汇总表被改动：{error}"]
     kept: Sums = {}
     for r in rows:
-        _add(kept, tuple(r[f] for f in _SUM_FIELDS[:5]), (r[f] for f in _SUM_FIELDS[5:]))  # type: ignore[arg-type]
+        key: Key = (r["day"], r["kind"], r["charge"], r["cls"], bool(r["has_account"]))
+        _add(kept, key, (r[f] for f in _SUM_FIELDS[5:]))
     problems = []
     from db.models.ledger import LedgerEntry
 
