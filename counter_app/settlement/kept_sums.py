@@ -219,8 +219,12 @@ class Refreshed:
     hi: int  # entries with id <= hi are kept now
 
 
-def refresh_sums(engine: Engine, keys: Keys, clock: Clock, *, max_batches: int | None = None) -> Refreshed:
-    """Write batches until the kept sums reach the watermark (or `max_batches`)."""
+def refresh_sums(
+    engine: Engine, keys: Keys, clock: Clock, *, max_batches: int | None = None, budget_s: float | None = None
+) -> Refreshed:
+    """Write batches until the kept sums reach the watermark, or `max_batches` are written, or
+    `budget_s` seconds have gone (the rest is left for the next refresh: reports stay exact)."""
+    began = time.perf_counter()
     with unit_of_work(engine) as s:  # its own transaction: its PostgreSQL lock ends with it
         watermark = q.ledger_watermark(s)
     written = entries = 0
@@ -228,6 +232,8 @@ def refresh_sums(engine: Engine, keys: Keys, clock: Clock, *, max_batches: int |
     known: list[KeptView] = []  # the view as this refresh left it (checked once, then carried)
     while max_batches is None or written < max_batches:
         started = time.perf_counter()
+        if budget_s is not None and started - began >= budget_s:
+            break
         with audit.recording_refusals(engine, keys=keys) as s:
             hi, covered, wrote = _write_batch(s, clock, watermark, chunk, known)
         took = time.perf_counter() - started
@@ -309,13 +315,18 @@ def _insert_batch(s: Session, clock: Clock, seq: int, lo: int, hi: int, covered:
     return s.execute(select(table).where(table.c.id == batch.id)).mappings().one()
 
 
+CLOSE_BUDGET_S = 2.0  # at a shift close the cashier waits: years of backlog go in later closes
+
+
 def refresh_quietly(engine: Engine, keys: Keys, clock: Clock) -> Refreshed | None:
-    """After a shift close: the sums brought up to date; a failure is logged, never raised (the
+    """After a shift close: the sums brought up to date, for at most CLOSE_BUDGET_S (a shift's
+    entries take a batch or two; a database upgraded with years of entries catches up over several
+    closes, or at once with `counter-admin sums refresh`). A failure is logged, never raised (the
     reports stay exact without it: the live tail is just longer)."""
     import logging
 
     try:
-        return refresh_sums(engine, keys, clock)
+        return refresh_sums(engine, keys, clock, budget_s=CLOSE_BUDGET_S)
     except Exception:
         logging.getLogger(__name__).exception("kept sums: refresh failed (reports scan the tail)")
         return None

@@ -133,9 +133,13 @@ def test_partial_refreshes_and_later_old_dated_entries_give_the_scan(world, monk
     assert verify(world) == []
 
 
-def test_no_batches_at_all_is_the_scan(world):
+def test_no_batches_at_all_is_the_scan(world, monkeypatch):
     _populate(world)
+    assert refresh(world, budget_s=0).batches == 0  # a close's time budget spent: nothing written
     assert_reports_are_the_scan(world)
+    monkeypatch.setattr(kept_sums, "FIRST_CHUNK", 50)
+    monkeypatch.setattr(kept_sums, "MAX_CHUNK", 50)
+    assert refresh(world, budget_s=60).hi == max_id(world)  # within budget: all of it
 
 
 def test_accounts_that_changed_class_and_a_regrouped_class(world):
