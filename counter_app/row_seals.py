@@ -411,6 +411,18 @@ def _all_census() -> Select[Any]:
     return select(RowCensus.__table__)
 
 
+def check_census_of(session: Session, name: str, held: int) -> None:
+    """Refuse with TAMPERED unless table `name`'s census row is genuine and counts `held` rows (the
+    caller has just read them all: the kept sums' batches, counter_app/settlement/kept_sums.py)."""
+    key = _session_key(session)
+    if key is None:
+        return
+    census = RowCensus.__table__
+    row = session.execute(select(census).where(census.c.table_name == name)).mappings().one_or_none()
+    if _census_problems(key, census, name, held, row):
+        raise tampered(session, "row_census", name)
+
+
 def _nonempty_tables(session: Session, names: Sequence[str]) -> list[str]:
     """Which of `names` hold at least one row, in one round trip (an EXISTS probe per table)."""
     if not names:

@@ -73,6 +73,7 @@ HANDLERS: dict[str, Handler] = {
     "keys set-device-secret": keys.keys_set_device_secret,
     "db upgrade": schema.db_upgrade,
     "report": reports.report,
+    "sums refresh": reports.sums_refresh,
     "tender match": tenders.tender_match,
     "devices list": devices.devices_list,
     "readings import": monthly.readings_import,

@@ -274,6 +274,7 @@ def _checks_backups_reports(g: _Grammar) -> None:
     p.add_argument("--to", dest="end", metavar="DATE", type=_date, required=True)
     p.add_argument("--format", dest="fmt", choices=REPORT_FORMATS, required=True)
     p.add_argument("--out", metavar="FILE", required=True)
+    g.leaf("sums refresh", "bring the ledger's kept sums up to date (what week/month/year reports read)")
     p = g.leaf("tender match", "a campus-card/WeChat/Alipay statement matched against the ledger")
     p.add_argument("--tender", choices=("campus_card", "wechat", "alipay"), required=True)
     p.add_argument("--from", dest="start", metavar="DATE", type=_date, required=True)

@@ -10,7 +10,9 @@ transactions:
   count (a different one is refused: the cashier has seen the difference by then);
 - the sheet PDF is written to `reports_dir` after the commit (no file I/O inside a transaction,
   and no file for a close that rolled back);
-- then the automatic backup (counter_app.backups), quietly.
+- then the ledger's kept sums brought up to date (counter_app/settlement/kept_sums.py: short
+  transactions of their own, so the week / month / year reports read sums, not years of entries),
+  and the automatic backup (counter_app.backups), both quietly.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from counter_app.context import OpContext
 from counter_app.ops.common import open_shift_row
 from counter_app.results import DeclaredCount, SettlementInfo, SheetInfo, ShiftTotals
 from counter_app.roles import SELLING_ROLES
-from counter_app.settlement import closing, printouts, shift_close, signoff
+from counter_app.settlement import closing, kept_sums, printouts, shift_close, signoff
 from db.models import ShiftClosure
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,8 @@ def close_shift(
         printing.enqueue(ctx, s, document="shift_report", doc=printouts.z_report_doc(s, shift_id=shift_id))
     pdf_path = _write_sheet_pdf(ctx, info.sheet_no, reports_dir)
     printing.drain_quietly(ctx)
+    if not previewing():
+        kept_sums.refresh_quietly(ctx.engine, ctx.keys, ctx.clock)
     # After the commit and quietly: a failed backup is recorded (Counter.backup_status) and never
     # fails the close the cashier has just counted.
     backups.backup_quietly(

@@ -33,7 +33,7 @@ from counter_app.settlement.ledger_view import (
     settlement_line,
 )
 from counter_app.settlement.months import day_bounds, period_of
-from counter_app.settlement.period_sums import BucketSum, bucket_sums
+from counter_app.settlement.period_sums import BucketSum, bucket_sums, kept_bucket_sums
 from receipts.reports.model import HourChart, ReportTable, as_rows
 from receipts.tables import Cell, Column
 
@@ -121,6 +121,7 @@ def period_rows(
 ) -> list[tuple[str, str, str, *tuple[int, ...]]]:
     """Fold the database's bucket sums into (period, group, charge) rows; takings by hour alongside."""
     acc: dict[tuple[str, str, str], list[int]] = {}
+    entries: dict[tuple[str, str, str], int] = {}  # a row is shown while it holds an entry
     keys: dict[tuple[object, ...], tuple[str, str, str]] = {}
     for b in sums:
         head = (b.local.date(), b.kind, b.charge, b.class_group, b.has_account)
@@ -130,6 +131,8 @@ def period_rows(
             key = keys[head] = (period_key(kind, b.local.date(), month_end_day),
                                 group_label(b.class_group, b.has_account), charge_of_line(line))  # fmt: skip
         row = acc.setdefault(key, [0, 0, 0, 0, 0, 0])
+        # Kept sums may move an account's entries out of a row (negative counts, class changed).
+        entries[key] = entries.get(key, 0) + b.count
         row[0] += b.count if b.kind in PAYMENT_KINDS else 0
         if b.kind in DRAWER_KINDS:
             row[1] += b.fen
@@ -139,15 +142,20 @@ def period_rows(
         row[4] += -b.fen if b.kind == "refund_raised" else 0
         row[5] += b.count if b.kind == "void" else 0
     order = sorted(
-        acc, key=lambda k: (k[0], k[1], _CHARGE_ORDER.index(k[2]) if k[2] in _CHARGE_ORDER else 99)
+        (k for k in acc if entries[k]),
+        key=lambda k: (k[0], k[1], _CHARGE_ORDER.index(k[2]) if k[2] in _CHARGE_ORDER else 99),
     )
     return [(p, g, CHARGE_LABELS.get(c, c), *acc[(p, g, c)]) for p, g, c in order]
 
 
 def _period_builder(kind: str, title: str) -> Builder:
     def build(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
-        # Summed in SQL per local day (per hour for the day report's chart), never entry by entry.
-        sums = bucket_sums(session, *day_bounds(query.start, query.end), "hour" if kind == "day" else "day")
+        # Summed in SQL per local hour for the day report's chart (a small range, live); the others
+        # from the kept sums per local day (years of them: thousands of rows, not millions).
+        if kind == "day":
+            sums = bucket_sums(session, *day_bounds(query.start, query.end), "hour")
+        else:
+            sums = kept_bucket_sums(session, query.start, query.end)
         fen_by_hour = [0] * 24
         rows = period_rows(sums, kind, query.month_end_day, fen_by_hour)
         amounts = [r[3:] for r in rows]  # (the numeric columns: summed for the total line)

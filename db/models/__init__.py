@@ -12,6 +12,7 @@ from db.models import (  # noqa: F401  (imported for their tables)
     clock,
     duties,
     intents,
+    kept_sums,
     ledger,
     metering,
     monthly,
@@ -33,6 +34,7 @@ from db.models.cards import Card, CardEvent
 from db.models.clock import ClockMark
 from db.models.duties import VisitorEntry, VisitorStep
 from db.models.intents import CardWriteIntent, IntentEvent, PrintJob, PrintJobEvent
+from db.models.kept_sums import DaySum, SumBatch, SumClass
 from db.models.ledger import LedgerEntry, LedgerMark
 from db.models.metering import AccountMetering, MeterSwitch, RemoteMeterReading, SoftwareControlStep
 from db.models.notices import Notice, NoticePayment
@@ -76,6 +78,7 @@ __all__ = [
     "CardClass",
     "CardEvent",
     "CardWriteIntent",
+    "DaySum",
     "ClockMark",
     "Fee",
     "Installation",
@@ -100,6 +103,8 @@ __all__ = [
     "Room",
     "SettingValue",
     "Shift",
+    "SumBatch",
+    "SumClass",
     "ShiftClosure",
     "Tariff",
     "Unit",
@@ -157,6 +162,8 @@ SEALED_TABLES += (
 )  # fmt: skip
 # Tenders reconciled apart (issue 15 item 2): each deposit's comparison, each signed statement match.
 SEALED_TABLES += (DepositReconciliation, TenderMatch)
+# The ledger's kept sums (issue 16): what a period report reads instead of millions of entries.
+SEALED_TABLES += (SumBatch, DaySum, SumClass)
 # Sealed tables outside the audit chain: the chain names a deleted row of an audited table, the
 # census (RowCensus) counts the rows of these (nothing is ever deleted from them).
 CENSUS_TABLES: tuple[type[Base], ...] = tuple(m for m in SEALED_TABLES if not m.__table__.info.get("audited"))

@@ -47,20 +47,25 @@ def _bucket_postgresql(element: time_bucket, compiler: Any, **kw: Any) -> str:
 
 
 def ledger_bucket_rows(
-    session: Session, start: datetime, end: datetime, unit: str, minutes: int
+    session: Session, start: datetime, end: datetime, unit: str, minutes: int, *, after_id: int = 0
 ) -> Iterator[Any]:
     """Per (bucket text, kind, charge, class group, has account): count and sums of fen, energy and
-    free energy of the entries with start <= at < end; the bucket is `at` + `minutes` truncated to
-    `unit` ("day" or "hour")."""
+    free energy of the entries with start <= at < end (and id > after_id: the live tail after the
+    kept sums); the bucket is `at` + `minutes` truncated to `unit` ("day" or "hour")."""
     bucket = time_bucket(LedgerEntry.at, unit, minutes).label("bucket")
     has_account = case((Account.account_no != "", 1), else_=0).label("has_account")
+    at: Any = LedgerEntry.at
+    if after_id:
+        # The live tail after the kept sums: a range of the primary key (the newest few entries),
+        # never the index on `at` over years (SQLite chose it, reading every entry of the range).
+        at = func.coalesce(LedgerEntry.at, LedgerEntry.at)
     stmt = (
         select(bucket, LedgerEntry.kind, LedgerEntry.charge, CardClass.class_group, has_account,
                func.count(), func.sum(LedgerEntry.fen), func.sum(LedgerEntry.energy_ckwh),
                func.sum(LedgerEntry.free_ckwh))
         .outerjoin(Account, Account.id == LedgerEntry.account_id)
         .outerjoin(CardClass, CardClass.code == Account.cls)
-        .where(LedgerEntry.at >= start, LedgerEntry.at < end)
+        .where(at >= start, at < end, *((LedgerEntry.id > after_id,) if after_id else ()))
         .group_by(literal_column("1"), LedgerEntry.kind, LedgerEntry.charge, CardClass.class_group,
                   literal_column("5"))
         .execution_options(yield_per=5_000)

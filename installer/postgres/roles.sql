@@ -57,7 +57,9 @@ DECLARE
     'deposit_reconciliations', 'tender_matches', 'monthly_imports', 'meter_readings', 'k3_figures',
     'four_party_signoffs', 'repair_prices', 'module_stock_moves', 'visitor_entries', 'visitor_steps',
     -- issue 17: networked meters (metering mode, readings, switch commands and their outcomes)
-    'account_meterings', 'meter_readings_remote', 'meter_switches', 'software_control_steps'
+    'account_meterings', 'meter_readings_remote', 'meter_switches', 'software_control_steps',
+    -- issue 16: the ledger's kept sums (written after a shift close by the counter that closed)
+    'sum_batches', 'day_sums', 'sum_classes'
   ];
   -- rights and prices: SELECT only (administration writes them as counter_owner, co-signed)
   admin_only text[] := ARRAY[
@@ -69,7 +71,7 @@ DECLARE
     'shift_counts', 'z_reports', 'settlement_sheets', 'print_job_events', 'x_report_log',
     'sheet_signatures', 'sheet_freezes', 'deposits', 'deposit_shifts', 'receipt_book_returns',
     'month_closes', 'collection_checks', 'key_fingerprints', 'card_classes',
-    'deposit_reconciliations', 'tender_matches'
+    'deposit_reconciliations', 'tender_matches', 'sum_batches', 'day_sums', 'sum_classes'
   ];
   t text;
 BEGIN

@@ -203,3 +203,23 @@ def test_init_and_commands_on_postgresql(pg_empty_url, tmp_path):
         s.execute(text("UPDATE tariffs SET basis = 'X'"))
     engine.dispose()
     assert db.run("audit", "verify", as_="admin").code != 0
+
+
+def test_sums_refresh_keeps_the_ledger_summed_for_the_period_reports(db, tmp_path):
+    """`counter-admin sums refresh` (issue 16): batches written, on record; the month report the same."""
+    month = ["report", "month", "--from", "2026-10-26", "--to", "2026-11-25", "--format", "csv"]
+    engine = db.engine()
+    with engine.begin() as conn:  # two bills paid, as the ledger holds them (no account: 其他)
+        for fen in (1500, 2500):
+            conn.execute(text("INSERT INTO ledger_entries (kind, charge, fen, energy_ckwh, free_ckwh, tender, "
+                              "at, simulated) VALUES ('bill_payment', 'repair', :fen, 0, 0, 'cash', "
+                              "'2026-11-20 02:00:00.000000', 0)"), {"fen": fen})  # fmt: skip
+    engine.dispose()
+    assert db.run(*month, "--out", str(tmp_path / "before.csv"), as_="qian").code == 0
+    r = db.run("sums", "refresh", as_="qian")
+    assert r.code == 0, r.stderr
+    assert "写入 1 批，覆盖 2 笔" in r.stdout
+    assert "写入 0 批" in db.run("sums", "refresh", as_="qian").stdout  # nothing new
+    assert db.run(*month, "--out", str(tmp_path / "after.csv"), as_="qian").code == 0
+    after = (tmp_path / "after.csv").read_bytes()
+    assert after == (tmp_path / "before.csv").read_bytes() and "40.00" in after.decode("utf-8-sig")

@@ -29,7 +29,7 @@ FIXTURE_FILES = sorted(FIXTURES.glob("*.sql"))
 
 def test_migrations_are_found_beside_the_code():
     assert (migrations_dir() / "env.py").is_file()
-    assert head_revision() == "0002"
+    assert head_revision() == "0003"
 
 
 def test_migrated_schema_matches_the_models(db_engine):
@@ -92,7 +92,7 @@ def test_sqlite_is_backed_up_before_an_upgrade(sqlite_url, tmp_path):
     with sqlite3.connect(backup) as copy:
         assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    assert current_revisions(engine) == ("0002",)
+    assert current_revisions(engine) == ("0003",)
     engine.dispose()
 
 

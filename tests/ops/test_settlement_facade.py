@@ -439,3 +439,23 @@ def test_a_voided_sales_receipt_is_genuine_but_says_it_stands_for_nothing(world)
     other = s.verify_receipt(qr_text=elsewhere)
     assert (other.genuine, other.standing) == (True, "not_here")
     assert s.verify_receipt(qr_text="not a receipt").standing is None
+
+
+def test_the_close_keeps_the_ledger_summed_for_the_period_reports(world, monkeypatch):
+    """Issue 16: after the close has committed, the ledger's kept sums cover every entry so far
+    (the week / month / year reports read them); a refresh that fails never fails the close."""
+    from counter_app.settlement import kept_sums
+    from db.models import LedgerEntry
+    from db.models.kept_sums import SumBatch
+
+    closed_shift(world)
+    entries = scalar(world, select(func.count()).select_from(LedgerEntry))
+    assert entries and scalar(world, select(func.sum(SumBatch.entries))) == entries
+    s = world.login("zhang")
+    s.open_shift(float_fen=FLOAT, supervisor="li")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(kept_sums, "refresh_sums", broken)
+    assert s.close_shift(counted={10000: 5}).difference_fen == 0  # closed all the same
