@@ -113,11 +113,12 @@ def run_gui(args: argparse.Namespace) -> int:
     # Only what the login window needs is imported before it paints (module doc, issue 16).
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    quicker_pyside_import_check()  # before ui/ is imported: the login window's modules pay it too
+
     from ui import i18n
     from ui.login import show_first
     from ui.ops import FacadeOp, runner
 
-    quicker_pyside_import_check()
     app = QApplication(sys.argv[:1])
     app.setApplicationName("counter")
     if i18n.install(app, i18n.saved_language()) != i18n.saved_language():
