@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,11 +45,9 @@ from counter_app.high_water import HighWater, open_high_water
 from counter_app.installation import InstallationInfo, load_keys
 from counter_app.keystore import Keys
 from counter_app.local_config import DeviceChoice
-from counter_app.meter_polling import MeterPolling
 from counter_app.ops.recovery import recover_workstation
 from counter_app.printing import drain_quietly
 from counter_app.results import RecoveryResult
-from counter_app.session import Session, login
 from db.engine import is_postgresql, make_engine, sqlite_file_of
 from db.errors import translated_db_errors
 from db.migrate import prepare_schema
@@ -59,10 +58,13 @@ from hardware.discovery import Found
 from hardware.printer import SerialPrinter
 from hardware.profiles import known_profiles
 from hardware.readers import open_card_reader
-from hardware.sim.control import SimControl
 
 if TYPE_CHECKING:
     import argon2  # annotations only: argon2 loads when a password is hashed or checked (auth.py)
+
+    from counter_app.meter_polling import MeterPolling
+    from counter_app.session import Session
+    from hardware.sim.control import SimControl
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +89,14 @@ class Counter:
         self.reports_dir = reports_dir if reports_dir is not None else _default_reports_dir(engine)
         self._prober: DeviceProber | None = None  # made on the first poll
         self.high_water: HighWater | None = None  # set by open_counter (counter_app/high_water.py)
-        # The scheduled meter bus rounds, started by a login (counter_app/meter_polling.py).
-        self.meter_polling = MeterPolling()
+
+    @cached_property
+    def meter_polling(self) -> MeterPolling:
+        """The scheduled meter bus rounds, started by a login (counter_app/meter_polling.py). Made on
+        first use: its module brings the bus operations, which the open does not need (issue 16)."""
+        from counter_app.meter_polling import MeterPolling  # not a cycle: kept off the open (property doc)
+
+        return MeterPolling()
 
     def context(self, operator: AuthenticatedOperator | None = None) -> OpContext:
         return OpContext(
@@ -122,6 +130,10 @@ class Counter:
         self.devices.wait_for_printing()
 
     def login(self, name: str, password: str) -> Session:
+        # The session and its ~25 operation areas load with the first login, not with the open:
+        # the window's login is possible sooner (issue 16; docs/architecture.md "The start").
+        from counter_app.session import login
+
         return login(self, name=name, password=password)
 
     def recover(self) -> list[RecoveryResult]:
@@ -175,7 +187,9 @@ class Counter:
         prober: DeviceProber | None = getattr(self, "_prober", None)
         if prober is not None:
             prober.close()
-        self.meter_polling.stop()  # before the bus ports close under the pollers
+        polling: MeterPolling | None = self.__dict__.get("meter_polling")  # made on first use
+        if polling is not None:
+            polling.stop()  # before the bus ports close under the pollers
         self.devices.close()
         if self.high_water is not None:
             self.high_water.close()  # the last mark on disk
@@ -267,6 +281,9 @@ def open_devices(
     """Start the simulators when asked, then open the drivers on their URLs."""
     devices = Devices()
     if simulate:
+        # Only here: a counter on real devices never loads the simulators (issue 16).
+        from hardware.sim.control import SimControl
+
         if sim_dir is None:
             raise ValueError("simulate=True needs a sim_dir")
         devices.sim = SimControl(sim_dir, mac_key=keys.card_mac, clock=clock)

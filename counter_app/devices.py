@@ -15,12 +15,15 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from base.errors import DeviceOffline
 from counter_app.meter_buses import MeterBuses
 from hardware.card_service import CardService
 from hardware.printer import SerialPrinter
-from hardware.sim.control import SimControl
+
+if TYPE_CHECKING:  # the simulators load only when asked for (counter_app.counter.open_devices)
+    from hardware.sim.control import SimControl
 
 log = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ An AST walk rather than grep so that imports inside functions and `from x import
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,38 @@ def test_the_core_opens_without_pymodbus() -> None:
                           cwd=Path(__file__).resolve().parents[1])  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"
+
+
+# What opening the counter imports (counter_app/main.py `open_from_args`) must not bring: the session
+# and its operation areas, the administrator's door, the scheduled meter rounds, every intent kind's
+# commit, the simulators (a counter on real devices), nor the libraries of reports, imports and
+# password hashing. The login window waits for the open (issue 16); these load behind it.
+OFF_THE_OPEN = (
+    "counter_app.api", "counter_app.session", "counter_app.admin", "counter_app.meter_polling",
+    "counter_app.ops.sales", "counter_app.ops.bus_rounds", "counter_app.ops.intent_kinds",
+    "counter_app.ops.card_writes", "counter_app.imports", "hardware.sim", "alembic", "argon2", "keyring",
+    "openpyxl", "xlsxwriter", "reportlab", "PIL", "qrcode", "pymodbus", "python_calamine",
+)  # fmt: skip
+
+
+def _loaded_after(imports: str) -> list[str]:
+    import subprocess
+    import sys
+
+    probe = (f"import json, sys; {imports}; wanted = {OFF_THE_OPEN!r}; "
+             "print(json.dumps(sorted(m for m in sys.modules if any(m == w or m.startswith(w + '.') "
+             "for w in wanted))))")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                          cwd=ROOT)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_counter_opens_without_its_operations() -> None:
+    assert _loaded_after("import counter_app.main, counter_app.counter, counter_app.demo") == []
+
+
+def test_the_facade_still_brings_the_operations() -> None:
+    """The probe above can fail: the whole facade loads the session and its operations."""
+    loaded = _loaded_after("import counter_app.api")
+    assert {"counter_app.session", "counter_app.ops.sales", "counter_app.admin.door"} <= set(loaded)

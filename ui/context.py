@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from counter_app.api import Approval
 from ui.facade import (
     Counter,
     WorkstationSession,
@@ -24,6 +23,11 @@ from ui.facade import (
 
 def default_approval_factory() -> Callable[..., Any]:
     """`counter_app.api.Approval`: a second person's credentials, checked when the facade uses them."""
+    # Imported when first asked for (a login is needed first), not with this module: the main window's
+    # modules load as the counter opens, before the facade's session and operations (issue 16;
+    # counter_app/main.py `warm_up`).
+    from counter_app.api import Approval
+
     return Approval
 
 

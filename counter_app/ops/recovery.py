@@ -19,8 +19,6 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.errors import CardAbsent, DeviceOffline, UserFacingError
 from counter_app.context import OpContext
-from counter_app.ops.card_writes import commit_intent, intent_row, mark_intent
-from counter_app.ops.intent_kinds import Settle, recovery_rule
 from counter_app.results import RecoveryResult
 from db.models import Account, CardWriteIntent
 from db.queries.intents import unfinished_intents
@@ -61,6 +59,12 @@ def settle_card_intents(ctx: OpContext, pending: list[tuple[str, str]], reading:
 
 
 def _settle(ctx: OpContext, intent_id: str, account_no: str, reading: CardReading | None) -> RecoveryResult:
+    # Here, not at the top: the open of every counter runs `recover_workstation`, which nearly always
+    # finds nothing to settle; the commit of every intent kind (and the modules each brings) loads
+    # only when there is one (issue 16: the login window waits for the open).
+    from counter_app.ops.card_writes import commit_intent, intent_row, mark_intent
+    from counter_app.ops.intent_kinds import Settle, recovery_rule
+
     with ctx.reading() as s:
         intent = intent_row(s, intent_id)
         card_serial, rule = intent.card_serial, recovery_rule(intent.kind)
