@@ -142,6 +142,25 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("table_name", name=op.f("pk_row_census")),
     )
     op.create_table(
+        "sum_batches",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
+        sa.Column("lo", sa.BigInteger(), nullable=False),
+        sa.Column("hi", sa.BigInteger(), nullable=False),
+        sa.Column("entries", sa.BigInteger(), nullable=False),
+        sa.Column("sum_rows", sa.BigInteger(), nullable=False),
+        sa.Column("sums_digest", sa.String(length=64), nullable=False),
+        sa.Column("class_rows", sa.BigInteger(), nullable=False),
+        sa.Column("classes_digest", sa.String(length=64), nullable=False),
+        sa.Column("first_day", sa.Date(), nullable=True),
+        sa.Column("last_day", sa.Date(), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
+        sa.CheckConstraint("hi >= lo", name=op.f("ck_sum_batches_range_ordered")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sum_batches")),
+        sa.UniqueConstraint("seq", name=op.f("uq_sum_batches_seq")),
+    )
+    op.create_table(
         "approval_failures",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("workstation", sa.String(length=32), nullable=False),
@@ -202,6 +221,29 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_buildings")),
         sa.UniqueConstraint("campus_id", "code", name=op.f("uq_buildings_campus_id_code")),
     )
+    op.create_table(
+        "day_sums",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("batch_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("charge", sa.String(length=32), nullable=True),
+        sa.Column("cls", sa.String(length=32), nullable=True),
+        sa.Column("has_account", sa.Boolean(), nullable=False),
+        sa.Column("count", sa.BigInteger(), nullable=False),
+        sa.Column("fen", sa.BigInteger(), nullable=False),
+        sa.Column("energy_ckwh", sa.BigInteger(), nullable=False),
+        sa.Column("free_ckwh", sa.BigInteger(), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["sum_batches.id"], name=op.f("fk_day_sums_batch_id_sum_batches")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_day_sums")),
+    )
+    with op.batch_alter_table("day_sums", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_day_sums_batch_id"), ["batch_id"], unique=False)
+        batch_op.create_index("ix_day_sums_day", ["day"], unique=False)
+
     op.create_table(
         "receipt_books",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -1544,6 +1586,26 @@ def upgrade() -> None:
         batch_op.create_index("ix_receipts_ws_issued_at", ["workstation_id", "issued_at"], unique=False)
 
     op.create_table(
+        "sum_classes",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("batch_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("cls", sa.String(length=32), nullable=True),
+        sa.Column("has_account", sa.Boolean(), nullable=False),
+        sa.Column("row_mac", sa.String(length=64), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_sum_classes_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["sum_batches.id"], name=op.f("fk_sum_classes_batch_id_sum_batches")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sum_classes")),
+    )
+    with op.batch_alter_table("sum_classes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sum_classes_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_sum_classes_batch_id"), ["batch_id"], unique=False)
+
+    op.create_table(
         "card_events",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("card_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -2141,6 +2203,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_card_events_card_id"))
 
     op.drop_table("card_events")
+    with op.batch_alter_table("sum_classes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sum_classes_batch_id"))
+        batch_op.drop_index(batch_op.f("ix_sum_classes_account_id"))
+
+    op.drop_table("sum_classes")
     with op.batch_alter_table("receipts", schema=None) as batch_op:
         batch_op.drop_index("ix_receipts_ws_issued_at")
         batch_op.drop_index(batch_op.f("ix_receipts_shift_id"))
@@ -2313,6 +2380,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_receipt_books_cashier_id"))
 
     op.drop_table("receipt_books")
+    with op.batch_alter_table("day_sums", schema=None) as batch_op:
+        batch_op.drop_index("ix_day_sums_day")
+        batch_op.drop_index(batch_op.f("ix_day_sums_batch_id"))
+
+    op.drop_table("day_sums")
     op.drop_table("buildings")
     with op.batch_alter_table("approvals", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_approvals_maker_id"))
@@ -2324,6 +2396,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_approval_failures_workstation_at")
 
     op.drop_table("approval_failures")
+    op.drop_table("sum_batches")
     op.drop_table("row_census")
     op.drop_table("operators")
     with op.batch_alter_table("login_attempts", schema=None) as batch_op:
