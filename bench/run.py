@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 BENCHMARKS = {
     "topup": "bench.topup",  # 1
+    "sale_profile": "bench.sale_profile",  # 1, third pass: phases, statements, CPU
     "search": "bench.search",  # 2
     "shift_close": "bench.shift_close",  # 3a, 4b
     "reports": "bench.reports",  # 3b
