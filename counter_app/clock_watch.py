@@ -198,7 +198,7 @@ def _chain_latest() -> Select[tuple[datetime | None, datetime | None]]:
 
 
 @cache
-def _ledger_latest() -> Select[tuple[datetime | None]]:
+def _ledger_latest() -> Select[tuple[datetime]]:
     return select(func.max(LedgerEntry.at)).where(
         LedgerEntry.workstation_id == bindparam("workstation_id"), LedgerEntry.id != bindparam("id"),
         LedgerEntry.kind != "legacy_purchase",
@@ -206,7 +206,7 @@ def _ledger_latest() -> Select[tuple[datetime | None]]:
 
 
 @cache
-def _receipt_latest() -> Select[tuple[datetime | None]]:
+def _receipt_latest() -> Select[tuple[datetime]]:
     return select(func.max(Receipt.issued_at)).where(
         Receipt.workstation_id == bindparam("workstation_id"), Receipt.id != bindparam("id")
     )

@@ -150,7 +150,7 @@ def checking() -> bool:
     return os.environ.get("COUNTER_CHECK_FLUSHED_ROWS") == "1"
 
 
-def check_equal(table: Table, from_state: Mapping[str, Any], from_database: Mapping[str, Any]) -> None:
+def check_equal(table: Table, from_state: Mapping[str, Any], from_database: Mapping[Any, Any]) -> None:
     """Under COUNTER_CHECK_FLUSHED_ROWS: the two readings of one row must be the same."""
     differ = {name: (from_state[name], from_database[name]) for name in from_state
               if normalise(from_state[name]) != normalise(from_database[name])}  # fmt: skip
