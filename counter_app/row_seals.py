@@ -236,8 +236,10 @@ def seal_unsealed(session: Session, model: Any) -> int:
 
 
 def seal_inserted(session: Session, model: Any, rows: Sequence[Mapping[Any, Any]]) -> None:
-    """Seal and count rows a Core bulk INSERT just wrote, as read back from the database (server
-    defaults included): one executemany UPDATE, then the census. A bulk insert passes no ORM
+    """Seal and count rows a Core bulk INSERT just wrote: one executemany UPDATE, then the census.
+    `rows` hold every sealed column as stored: read back from the database, or the whole values
+    inserted (db.bulk.complete_row: every default filled in, so nothing was left to the database)
+    with the ids RETURNING gave — no second read of thousands of rows. A bulk insert passes no ORM
     event, so whoever runs one calls this in the same transaction (the yearly import's rooms and
     accounts, counter_app/admin/accounts_import.py; the demo's use `seal_unsealed`)."""
     key = _session_key(session)

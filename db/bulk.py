@@ -3,9 +3,10 @@
 A yearly room list covers thousands of rooms, written in chunks of one short transaction each
 (every chunk holds the counters' write lock): what the database holds on the campuses a file covers
 is read once into sets and dicts here, and new rooms, accounts and their events are Core
-executemany inserts (`insert_many`; per-row ORM flushes held the lock for minutes on a
+multi-row inserts (`insert_returning`; per-row ORM flushes held the lock for minutes on a
 20,000-room file, docs/benchmarks.md). A Core insert passes no ORM event: its caller seals and
-counts the rows (row_seals.seal_inserted). The legacy file's
+counts the rows (row_seals.seal_inserted) from the values it inserted, completed by `complete_row`,
+with the ids RETURNING gave (reading them back was a fifth of an import's chunk time). The legacy file's
 rows (its cards, card events and purchase entries) are built here too, so the import code
 (counter_app/admin/accounts_import.py, legacy_import.py) never touches a model class. Nothing here
 commits or audits: the caller chains the audit entries over what it adds.
@@ -17,10 +18,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import RowMapping, insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from db.models.accounts import Account, AccountEvent
+from db.models.accounts import Account
 from db.models.cards import Card, CardEvent
 from db.models.ledger import LedgerEntry
 from db.models.places import Building, Room, Unit
@@ -96,39 +97,45 @@ def live_meters(session: Session, meters: Sequence[str]) -> set[str]:
     return set(session.scalars(stmt))
 
 
-def insert_many(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
-    """One Core executemany INSERT (the DBAPI's executemany: no RETURNING, which SQLite would run
-    row by row to keep the order). No ORM event runs: the caller reads the rows back by their
-    natural key (below) and seals them (row_seals.seal_inserted)."""
-    if rows:
-        session.execute(insert(model.__table__), list(rows))
+def complete_row(table: Table, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` with every other column (but the primary key) given the value an INSERT would
+    store: its scalar Python default, else NULL. Inserted like this, the dict (with the id that
+    RETURNING gives) IS the stored row, so it can be sealed and digested without reading it back.
+    A column the database or a function would fill (server default only, callable default)
+    cannot be known here: refused, so a new column of that kind fails loudly, never a seal."""
+    out = dict(values)
+    for column in table.columns:
+        if column.name in out or column.primary_key:
+            continue
+        default = column.default
+        if default is not None and getattr(default, "is_scalar", False):
+            out[column.name] = default.arg  # type: ignore[attr-defined]
+        elif default is None and column.server_default is None:
+            out[column.name] = None
+        else:
+            raise ValueError(
+                f"{table.name}.{column.name}: its default is filled in the database or by a function"
+            )
+    return out
 
 
-def rooms_by_code(session: Session, campus_id: int, codes: Sequence[str]) -> list[RowMapping]:
-    """The whole rows of these rooms of a campus (room codes are unique per campus)."""
-    table = Room.__table__
-    return _chunked(session, table, table.c.room_code, codes, table.c.campus_id == campus_id)
-
-
-def accounts_by_number(session: Session, numbers: Sequence[str]) -> list[RowMapping]:
-    table = Account.__table__
-    return _chunked(session, table, table.c.account_no, numbers)
-
-
-def account_events_of(session: Session, approval_id: int, account_ids: Sequence[int]) -> list[RowMapping]:
-    """The events one co-signed operation wrote for these accounts (one each, in an import)."""
-    table = AccountEvent.__table__
-    return _chunked(session, table, table.c.account_id, account_ids, table.c.approval_id == approval_id)
-
-
-def _chunked(
-    session: Session, table: Any, column: Any, values: Sequence[Any], *where: Any
-) -> list[RowMapping]:
-    rows: list[RowMapping] = []
-    for start in range(0, len(values), 1000):
-        stmt = select(table).where(column.in_(list(values[start : start + 1000])), *where)
-        rows += session.execute(stmt).mappings()
-    return rows
+def insert_returning(
+    session: Session, model: Any, rows: Sequence[dict[str, Any]], key: Sequence[str]
+) -> dict[tuple[Any, ...], int]:
+    """Insert `rows` (each whole, `complete_row`) and return {values of the `key` columns: new id}.
+    The key must differ on every row (a unique key: a room's campus and code, an account's number):
+    the ids are matched to rows by it, not by order (SQLAlchemy's
+    "insertmanyvalues" batches the rows into multi-row INSERT … RETURNING statements, and neither
+    SQLite nor PostgreSQL promises RETURNING in VALUES order)."""
+    if not rows:
+        return {}
+    table = model.__table__
+    (pk,) = table.primary_key.columns
+    stmt = insert(table).returning(pk, *(table.c[name] for name in key))
+    ids = {tuple(row[1:]): row[0] for row in session.execute(stmt, list(rows))}
+    if len(ids) != len(rows):
+        raise ValueError(f"{table.name} {key} repeats among the rows inserted: the ids cannot be matched")
+    return ids
 
 
 # --- new places and accounts ----------------------------------------------------------------------------

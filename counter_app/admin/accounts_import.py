@@ -341,30 +341,25 @@ class _Places:
         rooms = self._rooms(ctx, s, rows, ids)
         numbers = self._numbers(s, rows, rooms)
         today = ctx.today()
-        bulk.insert_many(s, Account, [
-            {"account_no": no, "room_id": room_id, "cls": row.cls, "status": "active",
-             "holder": row.holder or None, "phone": row.phone or None, "meter_no": row.meter_no,
-             "purchase_counter": 0, "beds": row.beds, "occupants_undergrad": row.occupants.undergrad,
-             "occupants_master": row.occupants.master, "occupants_phd": row.occupants.phd, "opened_on": today}
-            for row, (room_id, _), no in zip(rows, rooms, numbers, strict=True)
-        ])  # fmt: skip
-        accounts = bulk.accounts_by_number(s, numbers)
+        accounts = [bulk.complete_row(Account.__table__, {
+            "account_no": no, "room_id": room_id, "cls": row.cls, "status": "active",
+            "holder": row.holder or None, "phone": row.phone or None, "meter_no": row.meter_no,
+            "purchase_counter": 0, "beds": row.beds, "occupants_undergrad": row.occupants.undergrad,
+            "occupants_master": row.occupants.master, "occupants_phd": row.occupants.phd, "opened_on": today,
+        }) for row, (room_id, _), no in zip(rows, rooms, numbers, strict=True)]  # fmt: skip
+        _with_ids(accounts, bulk.insert_returning(s, Account, accounts, ("account_no",)), ("account_no",))
         row_seals.seal_inserted(s, Account, accounts)
-        id_of = {row["account_no"]: row["id"] for row in accounts}
-        account_ids = [id_of[no] for no in numbers]
         operator_id = ctx.operator.id if ctx.operator else None
-        bulk.insert_many(s, AccountEvent, [
-            {"account_id": account_id, "kind": "imported", "at": ctx.now(), "operator_id": operator_id,
-             "workstation_id": ctx.workstation_id, "approval_id": approval_id, "reason": None,
-             "data": {"line": row.line, "new": True, "room_code": code}}
-            for row, account_id, (_, code) in zip(rows, account_ids, rooms, strict=True)
-        ])  # fmt: skip
-        # the events as written (every column): their audit digests are taken from these rows
-        event_of = {row["account_id"]: row for row in bulk.account_events_of(s, approval_id, account_ids)}
-        events = AccountEvent.__table__
-        audit.record_many(s, [("account.imported", audit.RowRef(events, event_of[account_id]["id"],
-                                                                 event_of[account_id]), {"account_no": no})
-                              for account_id, no in zip(account_ids, numbers, strict=True)],
+        events = [bulk.complete_row(AccountEvent.__table__, {
+            "account_id": account["id"], "kind": "imported", "at": ctx.now(), "operator_id": operator_id,
+            "workstation_id": ctx.workstation_id, "approval_id": approval_id, "reason": None,
+            "data": {"line": row.line, "new": True, "room_code": code},
+        }) for row, account, (_, code) in zip(rows, accounts, rooms, strict=True)]  # fmt: skip
+        _with_ids(events, bulk.insert_returning(s, AccountEvent, events, ("account_id",)), ("account_id",))
+        # The events as written (every column, the id RETURNING gave): their digests are taken from these.
+        table = AccountEvent.__table__
+        audit.record_many(s, [("account.imported", audit.RowRef(table, event["id"], event), {"account_no": no})
+                              for event, no in zip(events, numbers, strict=True)],
                           actor_id=operator_id, workstation=ctx.place, clock=ctx.clock)  # fmt: skip
         return numbers
 
@@ -397,13 +392,9 @@ class _Places:
         """(room id, room code) per row: new rooms inserted (Core, sealed, counted), a known room
         without an account given the file's beds (ORM: checked and re-sealed)."""
         fresh = [row for row in rows if row.key not in ids]
-        new_rooms = [self._room_values(ctx, s, row) for row in fresh]
-        bulk.insert_many(s, Room, new_rooms)
-        inserted: dict[tuple[int, str], Any] = {}
-        for campus_id in sorted({values["campus_id"] for values in new_rooms}):
-            codes = [values["room_code"] for values in new_rooms if values["campus_id"] == campus_id]
-            inserted.update(((campus_id, r["room_code"]), r) for r in bulk.rooms_by_code(s, campus_id, codes))
-        row_seals.seal_inserted(s, Room, list(inserted.values()))
+        new_rooms = [bulk.complete_row(Room.__table__, self._room_values(ctx, s, row)) for row in fresh]
+        _with_ids(new_rooms, bulk.insert_returning(s, Room, new_rooms, _ROOM_KEY), _ROOM_KEY)
+        row_seals.seal_inserted(s, Room, new_rooms)
         known = {
             room.id: room
             for room in bulk.ids_of(s, Room, [ids[row.key].room for row in rows if row.key in ids])
@@ -417,7 +408,7 @@ class _Places:
                 out.append((room.id, room.room_code))
             else:
                 values = next(new_values)
-                out.append((inserted[(values["campus_id"], values["room_code"])]["id"], values["room_code"]))
+                out.append((values["id"], values["room_code"]))
         s.flush()
         return out
 
@@ -471,6 +462,15 @@ class _Places:
         raise InputInvalid(
             f"账号 {base} 及其 -2…-99 均已被占用", detail_en=f"account numbers {base}, -2…-99 all taken"
         )
+
+
+_ROOM_KEY = ("campus_id", "room_code")  # unique: uq_rooms_campus_id_room_code
+
+
+def _with_ids(rows: list[dict[str, Any]], ids: Mapping[tuple[Any, ...], int], key: Sequence[str]) -> None:
+    """Each inserted row completed with the id the database gave it."""
+    for row in rows:
+        row["id"] = ids[tuple(row[name] for name in key)]
 
 
 @dataclass(frozen=True)
