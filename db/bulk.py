@@ -103,20 +103,37 @@ def complete_row(table: Table, values: dict[str, Any]) -> dict[str, Any]:
     RETURNING gives) IS the stored row, so it can be sealed and digested without reading it back.
     A column the database or a function would fill (server default only, callable default)
     cannot be known here: refused, so a new column of that kind fails loudly, never a seal."""
-    out = dict(values)
-    for column in table.columns:
-        if column.name in out or column.primary_key:
-            continue
-        default = column.default
-        if default is not None and getattr(default, "is_scalar", False):
-            out[column.name] = default.arg  # type: ignore[attr-defined]
-        elif default is None and column.server_default is None:
-            out[column.name] = None
-        else:
-            raise ValueError(
-                f"{table.name}.{column.name}: its default is filled in the database or by a function"
-            )
-    return out
+    fills, unknown = _fills(table)
+    missing = unknown.difference(values)
+    if missing:
+        raise ValueError(
+            f"{table.name}.{min(missing)}: its default is filled in the database or by a function"
+        )
+    return {**fills, **values}
+
+
+_FILLS: dict[Table, tuple[dict[str, Any], frozenset[str]]] = {}
+
+
+def _fills(table: Table) -> tuple[dict[str, Any], frozenset[str]]:
+    """Per table, once (60,000 rows an import): the values of the columns an INSERT fills by
+    itself, and the columns whose value only the database or a function knows."""
+    found = _FILLS.get(table)
+    if found is None:
+        fills: dict[str, Any] = {}
+        unknown: set[str] = set()
+        for column in table.columns:
+            default = column.default
+            if column.primary_key:
+                continue
+            if default is not None and getattr(default, "is_scalar", False):
+                fills[column.name] = default.arg  # type: ignore[attr-defined]
+            elif default is None and column.server_default is None:
+                fills[column.name] = None
+            else:
+                unknown.add(column.name)
+        found = _FILLS[table] = (fills, frozenset(unknown))
+    return found
 
 
 def insert_returning(
