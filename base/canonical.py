@@ -103,12 +103,13 @@ def _refuse(value: Any) -> Any:
 # options: no spaces, UTF-8 text as it is, no NaN), made once; it is given mappings already
 # sorted, so it need not sort. The same bytes as
 #     json.dumps(normalise(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-# (tests/test_canonical.py holds the two to each other). Pure Python where the C part is missing.
+# (tests/test_canonical.py holds the two to each other). The C parts are json's own (not in the
+# typing stubs); the pure-Python encoder where they are missing.
+_MAKE_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_C_STRING = getattr(json.encoder, "c_encode_basestring", None)
 _C_ENCODER = (
-    json.encoder.c_make_encoder(
-        None, _refuse, json.encoder.c_encode_basestring, None, ":", ",", False, False, False
-    )
-    if json.encoder.c_make_encoder is not None and json.encoder.c_encode_basestring is not None
+    _MAKE_C_ENCODER(None, _refuse, _C_STRING, None, ":", ",", False, False, False)
+    if _MAKE_C_ENCODER is not None and _C_STRING is not None
     else None
 )
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from base import canonical as canonical_module
 from base.canonical import canonical_json
 
 
@@ -154,3 +155,12 @@ def test_known_bytes():
     for bad in (1.5, datetime(2025, 1, 1), {1: "x"}, {"a": {2: 3}}, {"a": float("nan")}):
         with pytest.raises(TypeError):
             canonical_json(bad)
+
+
+@settings(max_examples=200)
+@given(canonical)
+def test_without_the_c_encoder_the_same_bytes(value):
+    """Where json's C part is missing (another Python build), the pure-Python encoder is used."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(canonical_module, "_C_ENCODER", None)
+        assert canonical_json(value) == reference(value)
