@@ -62,7 +62,7 @@ GENESIS_MAC = "0" * 64
 class RowRef(NamedTuple):
     """A subject written by a Core bulk insert (no ORM object): its table and id, for `record_many`.
     `row`: the whole row as stored in this transaction, nothing written since — read back from the
-    database, or the whole values just inserted (db.bulk.complete_row) with the id RETURNING gave;
+    database, or the whole values just inserted (db.bulk.complete_row, with their db.bulk.reserve_ids);
     its digest is taken from it instead of reading it again."""
 
     table: Table

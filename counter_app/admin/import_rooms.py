@@ -2,9 +2,10 @@
 `accounts_import.apply_accounts_import`: what the database holds (campuses, buildings, units, room
 codes, account numbers) is read once, before the first chunk; each chunk checks its own rows again
 (a counter may have written meanwhile), then inserts its rooms, accounts and `imported` events
-with Core multi-row INSERT … RETURNING (db/bulk.py) and seals, counts and chains exactly the values
-it inserted with the ids the database gave (row_seals.seal_inserted, audit.record_many with
-`RowRef.row`): nothing is read back (docs/benchmarks.md §5).
+with Core executemany INSERTs of whole rows whose ids were reserved first (db/bulk.py), each sealed
+inside its own INSERT and counted (row_seals.insert_sealed), and chains the events from the same
+values (audit.record_many with `RowRef.row`): no UPDATE after, nothing read back
+(docs/benchmarks.md §5).
 
 Account numbers of new rooms: the scheme of `ops.account_admin.new_account_no` (class letter + "-"
 + room code, `D-5-308`, then `-2`…), the scheme of accounts opened at the counter.
@@ -61,8 +62,8 @@ class NewRooms:
     """New rooms and accounts of a yearly file. What the database holds (campuses, buildings,
     units, room codes, account numbers) is read once, before the first chunk; each chunk checks
     its own rows again against the database (a counter may have written meanwhile) and inserts
-    its rooms, accounts and events with Core INSERT … RETURNING, sealing, counting and chaining
-    them itself."""
+    its rooms, accounts and events with Core executemany, sealed inside the INSERT, counted and
+    chained from the values inserted."""
 
     def __init__(self, s: DbSession, campuses: Iterable[str]) -> None:
         self.campuses = {name: _campus_ref(campus_by_name(s, name)) for name in sorted(set(campuses))}
@@ -104,16 +105,17 @@ class NewRooms:
             "purchase_counter": 0, "beds": row.beds, "occupants_undergrad": row.occupants.undergrad,
             "occupants_master": row.occupants.master, "occupants_phd": row.occupants.phd, "opened_on": today,
         }) for row, (room_id, _), no in zip(rows, rooms, numbers, strict=True)]  # fmt: skip
-        _with_ids(accounts, bulk.insert_returning(s, Account, accounts, ("account_no",)), ("account_no",))
-        row_seals.seal_inserted(s, Account, accounts)
+        bulk.reserve_ids(s, Account, accounts)
+        row_seals.insert_sealed(s, Account, accounts)
         operator_id = ctx.operator.id if ctx.operator else None
         events = [bulk.complete_row(AccountEvent.__table__, {
             "account_id": account["id"], "kind": "imported", "at": ctx.now(), "operator_id": operator_id,
             "workstation_id": ctx.workstation_id, "approval_id": approval_id, "reason": None,
             "data": {"line": row.line, "new": True, "room_code": code},
         }) for row, account, (_, code) in zip(rows, accounts, rooms, strict=True)]  # fmt: skip
-        _with_ids(events, bulk.insert_returning(s, AccountEvent, events, ("account_id",)), ("account_id",))
-        # The events as written (every column, the id RETURNING gave): their digests are taken from these.
+        bulk.reserve_ids(s, AccountEvent, events)
+        bulk.insert_rows(s, AccountEvent, events)
+        # The events as written (every column, the id included): their digests are taken from these.
         table = AccountEvent.__table__
         audit.record_many(s, [("account.imported", audit.RowRef(table, event["id"], event), {"account_no": no})
                               for event, no in zip(events, numbers, strict=True)],
@@ -150,8 +152,8 @@ class NewRooms:
         without an account given the file's beds (ORM: checked and re-sealed)."""
         fresh = [row for row in rows if row.key not in ids]
         new_rooms = [bulk.complete_row(Room.__table__, self._room_values(ctx, s, row)) for row in fresh]
-        _with_ids(new_rooms, bulk.insert_returning(s, Room, new_rooms, _ROOM_KEY), _ROOM_KEY)
-        row_seals.seal_inserted(s, Room, new_rooms)
+        bulk.reserve_ids(s, Room, new_rooms)
+        row_seals.insert_sealed(s, Room, new_rooms)
         known = {
             room.id: room
             for room in bulk.ids_of(s, Room, [ids[row.key].room for row in rows if row.key in ids])
@@ -219,15 +221,6 @@ class NewRooms:
         raise InputInvalid(
             f"账号 {base} 及其 -2…-99 均已被占用", detail_en=f"account numbers {base}, -2…-99 all taken"
         )
-
-
-_ROOM_KEY = ("campus_id", "room_code")  # unique: uq_rooms_campus_id_room_code
-
-
-def _with_ids(rows: list[dict[str, Any]], ids: Mapping[tuple[Any, ...], int], key: Sequence[str]) -> None:
-    """Each inserted row completed with the id the database gave it."""
-    for row in rows:
-        row["id"] = ids[tuple(row[name] for name in key)]
 
 
 @dataclass(frozen=True)
