@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import json.encoder
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -56,12 +57,68 @@ def _normalise_mapping(mapping: Mapping[Any, Any]) -> dict[str, Any]:
     return out
 
 
-# One encoder for every call: json.dumps with these options builds a new one each time.
-_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+# The exact types JSON writes as they are: taken without a call to `normalise` each.
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
+def _sorted(value: Any) -> Any:
+    """`normalise(value)` (the same cases in the same order) with every mapping built in sorted
+    key order — keys are unique strings, so the order `sort_keys` gives — for an encoder that
+    does not sort. A seal, an audit entry and a subject's digest are each one flat mapping of
+    mostly plain values, taken here without a call per value: the yearly import canonicalises
+    100,000 of them (docs/benchmarks.md §5)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return _sorted_mapping(value)
+    if kind is datetime or kind is date:  # a row's times and dates: straight to their rule
+        return normalise(value)
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, Enum):
+        return _sorted(value.value)
+    if isinstance(value, int | float | date | bytes | bytearray | memoryview):  # a datetime is a date
+        return normalise(value)
+    if isinstance(value, Mapping):
+        return _sorted_mapping(value)
+    if isinstance(value, list | tuple):
+        return [_sorted(item) for item in value]
+    return normalise(value)  # refused: no canonical form
+
+
+def _sorted_mapping(mapping: Mapping[Any, Any]) -> dict[str, Any]:
+    for key in mapping:
+        if type(key) is not str and not isinstance(key, str):
+            raise TypeError(f"canonical keys are strings, not {type(key).__name__}")
+    return {key: item if type(item) in _PLAIN else _sorted(item)
+            for key in sorted(mapping) for item in (mapping[key],)}  # fmt: skip
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} has no canonical form")
+
+
+# One encoder for every call: the C encoder json.dumps would build anew on each call (with these
+# options: no spaces, UTF-8 text as it is, no NaN), made once; it is given mappings already
+# sorted, so it need not sort. The same bytes as
+#     json.dumps(normalise(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+# (tests/test_canonical.py holds the two to each other). The C parts are json's own (not in the
+# typing stubs); the pure-Python encoder where they are missing.
+_MAKE_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_C_STRING = getattr(json.encoder, "c_encode_basestring", None)
+_C_ENCODER = (
+    _MAKE_C_ENCODER(None, _refuse, _C_STRING, None, ":", ",", False, False, False)
+    if _MAKE_C_ENCODER is not None and _C_STRING is not None
+    else None
+)
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def canonical_json(value: Any) -> bytes:
-    return _ENCODER.encode(normalise(value)).encode("utf-8")
+    if _C_ENCODER is not None:
+        return "".join(_C_ENCODER(_sorted(value), 0)).encode("utf-8")
+    return _ENCODER.encode(_sorted(value)).encode("utf-8")
 
 
 def sha256_hex(data: bytes) -> str:

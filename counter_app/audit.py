@@ -61,8 +61,9 @@ GENESIS_MAC = "0" * 64
 
 class RowRef(NamedTuple):
     """A subject written by a Core bulk insert (no ORM object): its table and id, for `record_many`.
-    `row`: the whole row as the caller just read it back in this transaction (every column, from
-    the database, nothing written since); its digest is taken from it instead of reading it again."""
+    `row`: the whole row as stored in this transaction, nothing written since — read back from the
+    database, or the whole values just inserted (db.bulk.complete_row, with their db.bulk.reserve_ids);
+    its digest is taken from it instead of reading it again."""
 
     table: Table
     id: int

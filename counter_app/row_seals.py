@@ -12,9 +12,10 @@ row is checked when it is used, not only by `audit verify` (issue 12 §1; docs/r
   seals and chain MACs apart: no seal is ever a valid chain MAC.
 - Written in ONE place: the ORM events below seal every insert (after it, when the id is known) and
   every update of a sealed row (before it, after checking that the row as loaded was genuine, so a
-  legitimate update never launders a tampered row). The two Core statements that touch sealed rows
-  (the receipt counter's upsert, db.numbering; the account claim, whose columns are excluded)
-  are handled where they run (`advance_receipt_counter`).
+  legitimate update never launders a tampered row). The Core statements that touch sealed rows
+  (the receipt counter's upsert, db.numbering; the account claim, whose columns are excluded;
+  the yearly import's bulk inserts, sealed inside the INSERT by `insert_sealed`) are handled
+  where they run (`advance_receipt_counter`).
 - Checked where used: `check(session, row)` — login and co-sign (operator, grants, appointments,
   counter_app.roles), sale (account, card, shift, tariff, settings read, receipt counter), close
   (shift, shift count), print and 补打 (print job), approve_queued (queued operation), restore
@@ -236,20 +237,23 @@ def seal_unsealed(session: Session, model: Any) -> int:
     return len(rows)
 
 
-def seal_inserted(session: Session, model: Any, rows: Sequence[Mapping[Any, Any]]) -> None:
-    """Seal and count rows a Core bulk INSERT just wrote, as read back from the database (server
-    defaults included): one executemany UPDATE, then the census. A bulk insert passes no ORM
-    event, so whoever runs one calls this in the same transaction (the yearly import's rooms and
-    accounts, counter_app/admin/accounts_import.py; the demo's use `seal_unsealed`)."""
-    key = _session_key(session)
-    if key is None or not rows:
+def insert_sealed(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows of a sealed table in one Core executemany, each sealed inside its own INSERT,
+    and count them. `rows` are whole (db.bulk.complete_row: every column, defaults filled in) and
+    carry their ids (db.bulk.reserve_ids), so each one's seal is over exactly what is stored: no
+    UPDATE after, nothing read back. A bulk insert passes no ORM event, so this is the one way
+    the yearly import's rooms and accounts are written (counter_app/admin/import_rooms.py; the
+    demo's use `seal_unsealed`)."""
+    if not rows:
         return
+    key = _session_key(session)
     table = model.__table__
-    pk = table.c[_pk(table)]
-    macs = [{"_id": row[pk.name], "_mac": mac_of(key, table, row)} for row in rows]
-    session.execute(update(table).where(pk == bindparam("_id")).values(row_mac=bindparam("_mac")), macs)
-    if table.name in CENSUS_NAMES:
-        count_inserted(session.connection(), key, {table.name: len(macs)})
+    if key is not None:
+        for row in rows:
+            row["row_mac"] = mac_of(key, table, row)
+    session.execute(insert(table), list(rows))
+    if key is not None and table.name in CENSUS_NAMES:
+        count_inserted(session.connection(), key, {table.name: len(rows)})
 
 
 # --- sealing on every write (ORM events) ---------------------------------------------------------

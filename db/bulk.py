@@ -3,9 +3,11 @@
 A yearly room list covers thousands of rooms, written in chunks of one short transaction each
 (every chunk holds the counters' write lock): what the database holds on the campuses a file covers
 is read once into sets and dicts here, and new rooms, accounts and their events are Core
-executemany inserts (`insert_many`; per-row ORM flushes held the lock for minutes on a
-20,000-room file, docs/benchmarks.md). A Core insert passes no ORM event: its caller seals and
-counts the rows (row_seals.seal_inserted). The legacy file's
+executemany inserts of whole rows whose ids are reserved first (`complete_row`, `reserve_ids`,
+`insert_rows`; per-row ORM flushes held the lock for minutes on a 20,000-room file,
+docs/benchmarks.md). A Core insert passes no ORM event: its caller seals the rows inside the insert
+and counts them (row_seals.insert_sealed) and chains their audit entries from the same values —
+nothing is read back (reading back ids and rows was a fifth of an import's chunk time). The legacy file's
 rows (its cards, card events and purchase entries) are built here too, so the import code
 (counter_app/admin/accounts_import.py, legacy_import.py) never touches a model class. Nothing here
 commits or audits: the caller chains the audit entries over what it adds.
@@ -17,10 +19,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import RowMapping, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from db.models.accounts import Account, AccountEvent
+from db.models.accounts import Account
 from db.models.cards import Card, CardEvent
 from db.models.ledger import LedgerEntry
 from db.models.places import Building, Room, Unit
@@ -96,39 +98,94 @@ def live_meters(session: Session, meters: Sequence[str]) -> set[str]:
     return set(session.scalars(stmt))
 
 
-def insert_many(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
-    """One Core executemany INSERT (the DBAPI's executemany: no RETURNING, which SQLite would run
-    row by row to keep the order). No ORM event runs: the caller reads the rows back by their
-    natural key (below) and seals them (row_seals.seal_inserted)."""
+def complete_row(table: Table, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` with every other column (but the primary key) given the value an INSERT would
+    store: its scalar Python default, else NULL. Inserted like this, the dict (with the id
+    `reserve_ids` gives it) IS the stored row, so it is sealed and digested as it is.
+    A column the database or a function would fill (server default only, callable default)
+    cannot be known here: refused, so a new column of that kind fails loudly, never a seal."""
+    fills, unknown = _fills(table)
+    missing = unknown.difference(values)
+    if missing:
+        raise ValueError(
+            f"{table.name}.{min(missing)}: its default is filled in the database or by a function"
+        )
+    return {**fills, **values}
+
+
+_FILLS: dict[Table, tuple[dict[str, Any], frozenset[str]]] = {}
+
+
+def _fills(table: Table) -> tuple[dict[str, Any], frozenset[str]]:
+    """Per table, once (60,000 rows an import): the values of the columns an INSERT fills by
+    itself, and the columns whose value only the database or a function knows."""
+    found = _FILLS.get(table)
+    if found is None:
+        fills: dict[str, Any] = {}
+        unknown: set[str] = set()
+        for column in table.columns:
+            default = column.default
+            if column.primary_key:
+                continue
+            if default is not None and getattr(default, "is_scalar", False):
+                fills[column.name] = default.arg  # type: ignore[attr-defined]
+            elif default is None and column.server_default is None:
+                fills[column.name] = None
+            else:
+                unknown.add(column.name)
+        found = _FILLS[table] = (fills, frozenset(unknown))
+    return found
+
+
+_RESERVED = "counter.reserved_ids"
+
+
+def reserve_ids(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Give each row (whole: `complete_row`) the id its INSERT will store, before the insert, so
+    the row can be sealed inside its own INSERT and digested as it is: no RETURNING, no UPDATE
+    after, nothing read back. Insert them (`insert_rows`) in the same transaction.
+
+    PostgreSQL: ids drawn from the table's own sequence (nextval is never given twice, whoever
+    else inserts meanwhile; a rollback only leaves a gap, as any insert's would). SQLite: the
+    write transaction holds the database's one write lock from its BEGIN IMMEDIATE
+    (db/engine.py), so nobody else inserts before it commits: the ids are the table's largest + 1…,
+    those SQLite itself gives an INTEGER PRIMARY KEY, continuing after ids this transaction
+    reserved and has not inserted yet. (PostgreSQL's multi-row INSERT … RETURNING was tried:
+    psycopg parses each 20,000-placeholder statement anew, ~6 s of CPU for an import.)"""
+    if not rows:
+        return
+    table = model.__table__
+    (pk,) = table.primary_key.columns
+    if session.get_bind().dialect.name == "postgresql":
+        ids = _sequence_ids(session, table, pk, len(rows))
+    else:
+        ids = _next_sqlite_ids(session, table, pk, len(rows))
+    for row, row_id in zip(rows, ids, strict=True):
+        row[pk.name] = row_id
+
+
+def _sequence_ids(session: Session, table: Table, pk: Any, n: int) -> list[int]:
+    sequence = session.scalar(select(func.pg_get_serial_sequence(table.name, pk.name)))
+    if sequence is None:
+        raise ValueError(f"{table.name}.{pk.name} has no sequence")
+    return list(session.scalars(select(func.nextval(sequence)).select_from(func.generate_series(1, n))))
+
+
+def _next_sqlite_ids(session: Session, table: Table, pk: Any, n: int) -> list[int]:
+    reserved = session.info.setdefault(_RESERVED, {})
+    transaction, last = reserved.get(table.name, (None, 0))
+    if transaction is not session.get_transaction():  # reserved in an earlier transaction: inserted or gone
+        last = 0
+    start = max(session.scalar(select(func.max(pk))) or 0, last)
+    reserved[table.name] = (session.get_transaction(), start + n)
+    return list(range(start + 1, start + n + 1))
+
+
+def insert_rows(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """One Core executemany INSERT of whole rows (`complete_row`, `reserve_ids`). No ORM event
+    runs: a sealed table's rows go through row_seals.insert_sealed instead."""
     if rows:
         session.execute(insert(model.__table__), list(rows))
-
-
-def rooms_by_code(session: Session, campus_id: int, codes: Sequence[str]) -> list[RowMapping]:
-    """The whole rows of these rooms of a campus (room codes are unique per campus)."""
-    table = Room.__table__
-    return _chunked(session, table, table.c.room_code, codes, table.c.campus_id == campus_id)
-
-
-def accounts_by_number(session: Session, numbers: Sequence[str]) -> list[RowMapping]:
-    table = Account.__table__
-    return _chunked(session, table, table.c.account_no, numbers)
-
-
-def account_events_of(session: Session, approval_id: int, account_ids: Sequence[int]) -> list[RowMapping]:
-    """The events one co-signed operation wrote for these accounts (one each, in an import)."""
-    table = AccountEvent.__table__
-    return _chunked(session, table, table.c.account_id, account_ids, table.c.approval_id == approval_id)
-
-
-def _chunked(
-    session: Session, table: Any, column: Any, values: Sequence[Any], *where: Any
-) -> list[RowMapping]:
-    rows: list[RowMapping] = []
-    for start in range(0, len(values), 1000):
-        stmt = select(table).where(column.in_(list(values[start : start + 1000])), *where)
-        rows += session.execute(stmt).mappings()
-    return rows
 
 
 # --- new places and accounts ----------------------------------------------------------------------------

@@ -11,54 +11,38 @@ audit chain.
   (active), field updates, class changes → pending (a closed account stays closed), missing rooms
   only listed. A failure leaves the earlier chunks; the same file run again resumes.
 
-Account numbers of new rooms: the scheme of `ops.account_admin.new_account_no` (class letter + "-"
-+ room code, `D-5-308`, then `-2`…), the scheme of accounts opened at the counter. The reads and inserts are the bulk ones
-of db/bulk.py.
+New rooms, their accounts and events are written by counter_app/admin/import_rooms.py; the reads
+and inserts are the bulk ones of db/bulk.py.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import InputInvalid, UserFacingError
-from base.vocabulary import CLASS_LETTERS
-from counter_app import audit, row_seals
+from counter_app import audit
 from counter_app.admin.command import required
 from counter_app.admin.door import AdminSession
-from counter_app.admin.workstations import campus_for
+from counter_app.admin.import_rooms import KnownIds, NewRooms, refuse_lines
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.imports.accounts_file import ImportRow, Occupants, ParsedImport, RoomKey
 from counter_app.imports.accounts_plan import ExistingRoom, ImportPlan, RoomUpdate, diff_import, update_for
 from counter_app.imports.table import LineError
-from counter_app.ops.account_admin import ACCOUNT_NO_MAX
 from counter_app.ops.cards import account_event_row
 from db import bulk
 from db.models import Account, AccountEvent, Room
 from db.queries.places import campus_by_name, campus_names
 
-if TYPE_CHECKING:
-    from db.models import Campus
-
 
 def file_sha256(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def refuse_lines(errors: Iterable[LineError], what_zh: str, what_en: str) -> None:
-    errors = tuple(errors)
-    if errors:
-        lines = "；".join(e.describe() for e in errors[:20])
-        raise InputInvalid(f"{what_zh}有 {len(errors)} 处错误，未写入任何内容：{lines}",
-                           detail_en=f"{len(errors)} errors in the {what_en}; nothing written",
-                           data={"errors": [e.__dict__ for e in errors]})  # fmt: skip
 
 
 # --- what the database knows -------------------------------------------------------------------------
@@ -187,9 +171,9 @@ def apply_accounts_import(admin: AdminSession, parsed: ParsedImport, path: str, 
         refuse_lines(unknown_campuses(s, parsed.rows), "导入文件", "import file")
         plan, known = plan_for(s, parsed)
         refuse_lines(plan.conflicts, "导入计划", "import plan")
-        places = _Places(s, (r.campus for r in plan.new))
+        places = NewRooms(s, (r.campus for r in plan.new))
         refuse_lines(places.check_codes(plan.new, known), "导入文件", "import file")
-        ids = {key: _KnownIds(k.room.id, k.account.id if k.account else None) for key, k in known.items()}
+        ids = {key: KnownIds(k.room.id, k.account.id if k.account else None) for key, k in known.items()}
     chunks = _chunks(plan)
     payload = {"file_sha256": file_sha256(path), "new": len(plan.new), "updated": len(plan.updated),
                "class_changed": len(plan.class_changed), "missing": len(plan.missing)}  # fmt: skip
@@ -204,12 +188,6 @@ def apply_accounts_import(admin: AdminSession, parsed: ParsedImport, path: str, 
         ctx.audit(s, "accounts.imported", approval_id=approval_id, chunks=len(chunks), **payload)
     return AccountsImported(tuple(progress.created), progress.updated, tuple(progress.pending),
                             len(plan.missing), len(chunks))  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _KnownIds:
-    room: int
-    account: int | None
 
 
 def _chunks(plan: ImportPlan) -> list[_Chunk]:
@@ -238,7 +216,7 @@ def _chunks(plan: ImportPlan) -> list[_Chunk]:
     return chunks
 
 
-def _write_chunk(ctx: OpContext, chunk: _Chunk, places: _Places, ids: dict[RoomKey, _KnownIds],
+def _write_chunk(ctx: OpContext, chunk: _Chunk, places: NewRooms, ids: dict[RoomKey, KnownIds],
                  approval_id: int, progress: _Progress) -> None:  # fmt: skip
     """One chunk in one transaction; a refusal names what the chunks before it wrote."""
     try:
@@ -295,200 +273,7 @@ def _chain_events(ctx: OpContext, s: DbSession, events: Events) -> None:
                       workstation=ctx.place, clock=ctx.clock)  # fmt: skip
 
 
-def room_code_for(row: ImportRow) -> str:
-    """As typed at the counter: building (numeric leading zeros dropped) - [unit -] room."""
-    building = (row.building.lstrip("0") or "0") if row.building.isdigit() else row.building.upper()
-    return "-".join(p for p in (building, row.unit, row.room) if p)
-
-
-class _Places:
-    """New rooms and accounts of a yearly file. What the database holds (campuses, buildings,
-    units, room codes, account numbers) is read once, before the first chunk; each chunk checks
-    its own rows again against the database (a counter may have written meanwhile) and inserts
-    its rooms, accounts and events with Core executemany, sealing and counting them itself."""
-
-    def __init__(self, s: DbSession, campuses: Iterable[str]) -> None:
-        self.campuses = {name: _campus_ref(campus_by_name(s, name)) for name in sorted(set(campuses))}
-        ids = [c.id for c in self.campuses.values() if c is not None]
-        self.codes = bulk.room_codes_on(s, ids)
-        self.buildings = {key: b.id for key, b in bulk.buildings_on(s, ids).items()}
-        self.units = {key: u.id for key, u in bulk.units_on(s, ids).items()}
-        self.account_nos = bulk.account_numbers(s)
-        self._chunk_nos: set[str] = set()
-
-    def check_codes(self, rows: Iterable[ImportRow], known: Mapping[RoomKey, object]) -> list[LineError]:
-        """Two different places (`05` and `5`) would get one room code: refused, named."""
-        errors: list[LineError] = []
-        seen: dict[tuple[str, str], int] = {}
-        for row in rows:
-            if row.key in known:
-                continue
-            code = (row.campus, room_code_for(row))
-            campus = self.campuses.get(row.campus)
-            if (campus is not None and (campus.id, code[1]) in self.codes) or code in seen:
-                errors.append(_code_clash(row.line, code[1]))
-            seen[code] = row.line
-        return errors
-
-    def add_new(self, ctx: OpContext, s: DbSession, rows: Sequence[ImportRow], ids: Mapping[RoomKey, _KnownIds],
-                approval_id: int) -> list[str]:  # fmt: skip
-        """This chunk's new rooms (or the known room without an account), their accounts (active)
-        and `imported` events, chained; the account numbers."""
-        if not rows:
-            return []
-        self._chunk_nos = set()
-        refuse_lines(self._written_meanwhile(s, rows, ids), "导入文件", "import file")
-        rooms = self._rooms(ctx, s, rows, ids)
-        numbers = self._numbers(s, rows, rooms)
-        today = ctx.today()
-        bulk.insert_many(s, Account, [
-            {"account_no": no, "room_id": room_id, "cls": row.cls, "status": "active",
-             "holder": row.holder or None, "phone": row.phone or None, "meter_no": row.meter_no,
-             "purchase_counter": 0, "beds": row.beds, "occupants_undergrad": row.occupants.undergrad,
-             "occupants_master": row.occupants.master, "occupants_phd": row.occupants.phd, "opened_on": today}
-            for row, (room_id, _), no in zip(rows, rooms, numbers, strict=True)
-        ])  # fmt: skip
-        accounts = bulk.accounts_by_number(s, numbers)
-        row_seals.seal_inserted(s, Account, accounts)
-        id_of = {row["account_no"]: row["id"] for row in accounts}
-        account_ids = [id_of[no] for no in numbers]
-        operator_id = ctx.operator.id if ctx.operator else None
-        bulk.insert_many(s, AccountEvent, [
-            {"account_id": account_id, "kind": "imported", "at": ctx.now(), "operator_id": operator_id,
-             "workstation_id": ctx.workstation_id, "approval_id": approval_id, "reason": None,
-             "data": {"line": row.line, "new": True, "room_code": code}}
-            for row, account_id, (_, code) in zip(rows, account_ids, rooms, strict=True)
-        ])  # fmt: skip
-        # the events as written (every column): their audit digests are taken from these rows
-        event_of = {row["account_id"]: row for row in bulk.account_events_of(s, approval_id, account_ids)}
-        events = AccountEvent.__table__
-        audit.record_many(s, [("account.imported", audit.RowRef(events, event_of[account_id]["id"],
-                                                                 event_of[account_id]), {"account_no": no})
-                              for account_id, no in zip(account_ids, numbers, strict=True)],
-                          actor_id=operator_id, workstation=ctx.place, clock=ctx.clock)  # fmt: skip
-        return numbers
-
-    def commit_numbers(self) -> None:
-        """The chunk committed: its account numbers are taken for the chunks after it."""
-        self.account_nos |= self._chunk_nos
-        self._chunk_nos = set()
-
-    def _written_meanwhile(self, s: DbSession, rows: Sequence[ImportRow],
-                           ids: Mapping[RoomKey, _KnownIds]) -> list[LineError]:  # fmt: skip
-        """Rows a counter wrote since the plan: a room with this code, a live account on this meter."""
-        errors: list[LineError] = []
-        fresh = [row for row in rows if row.key not in ids]
-        for name, campus in self.campuses.items():
-            on_campus = [row for row in fresh if row.campus == name]
-            if campus is None or not on_campus:
-                continue
-            taken = bulk.taken_room_codes(s, campus.id, [room_code_for(row) for row in on_campus])
-            errors += [
-                _code_clash(row.line, room_code_for(row)) for row in on_campus if room_code_for(row) in taken
-            ]
-        held = bulk.live_meters(s, [row.meter_no for row in rows])
-        errors += [LineError(row.line, "电表号", f"电表号 {row.meter_no} 已被另一账户使用（导入期间新开）",
-                             f"meter {row.meter_no} is held by another account (opened during the import)")
-                   for row in rows if row.meter_no in held]  # fmt: skip
-        return sorted(errors, key=lambda e: e.line)
-
-    def _rooms(self, ctx: OpContext, s: DbSession, rows: Sequence[ImportRow],
-               ids: Mapping[RoomKey, _KnownIds]) -> list[tuple[int, str]]:  # fmt: skip
-        """(room id, room code) per row: new rooms inserted (Core, sealed, counted), a known room
-        without an account given the file's beds (ORM: checked and re-sealed)."""
-        fresh = [row for row in rows if row.key not in ids]
-        new_rooms = [self._room_values(ctx, s, row) for row in fresh]
-        bulk.insert_many(s, Room, new_rooms)
-        inserted: dict[tuple[int, str], Any] = {}
-        for campus_id in sorted({values["campus_id"] for values in new_rooms}):
-            codes = [values["room_code"] for values in new_rooms if values["campus_id"] == campus_id]
-            inserted.update(((campus_id, r["room_code"]), r) for r in bulk.rooms_by_code(s, campus_id, codes))
-        row_seals.seal_inserted(s, Room, list(inserted.values()))
-        known = {
-            room.id: room
-            for room in bulk.ids_of(s, Room, [ids[row.key].room for row in rows if row.key in ids])
-        }
-        out: list[tuple[int, str]] = []
-        new_values = iter(new_rooms)
-        for row in rows:
-            if row.key in ids:
-                room = known[ids[row.key].room]
-                room.beds = row.beds
-                out.append((room.id, room.room_code))
-            else:
-                values = next(new_values)
-                out.append((inserted[(values["campus_id"], values["room_code"])]["id"], values["room_code"]))
-        s.flush()
-        return out
-
-    def _room_values(self, ctx: OpContext, s: DbSession, row: ImportRow) -> dict[str, Any]:
-        campus = self.campuses.get(row.campus)
-        if campus is None:
-            campus = self.campuses[row.campus] = _campus_ref(campus_for(ctx, s, row.campus))
-            assert campus is not None
-        building_id = self.buildings.get((campus.id, row.building))
-        if building_id is None:
-            building_id = bulk.add_building(
-                s, campus_id=campus.id, code=row.building, name=f"{row.building}号楼"
-            ).id
-            self.buildings[(campus.id, row.building)] = building_id
-        unit_id = None
-        if row.unit:
-            unit_id = self.units.get((building_id, row.unit))
-            if unit_id is None:
-                unit_id = self.units[(building_id, row.unit)] = bulk.add_unit(s, building_id=building_id,
-                                                                              code=row.unit).id  # fmt: skip
-        return {"campus_id": campus.id, "building_id": building_id, "unit_id": unit_id, "number": row.room,
-                "room_code": room_code_for(row), "beds": row.beds, "area_dm2": None}  # fmt: skip
-
-    def _numbers(
-        self, s: DbSession, rows: Sequence[ImportRow], rooms: Sequence[tuple[int, str]]
-    ) -> list[str]:
-        """`new_account_no` (class letter + room code, `-2`… when taken) against the numbers read at
-        the start, those of earlier chunks and of this one; numbers a counter took meanwhile are
-        read back and skipped."""
-        while True:
-            chosen: set[str] = set()
-            numbers = [
-                self._account_no(row.cls, code, chosen) for row, (_, code) in zip(rows, rooms, strict=True)
-            ]
-            taken = bulk.taken_account_numbers(s, numbers)
-            if not taken:
-                self._chunk_nos = chosen
-                return numbers
-            self.account_nos |= taken
-
-    def _account_no(self, cls: str, code: str, chosen: set[str]) -> str:
-        base = f"{CLASS_LETTERS[cls]}-{code}"
-        for candidate in (base if n == 1 else f"{base}-{n}" for n in range(1, 100)):  # lazily: 1 try usually
-            if (
-                len(candidate) <= ACCOUNT_NO_MAX
-                and candidate not in self.account_nos
-                and candidate not in chosen
-            ):
-                chosen.add(candidate)
-                return candidate
-        raise InputInvalid(
-            f"账号 {base} 及其 -2…-99 均已被占用", detail_en=f"account numbers {base}, -2…-99 all taken"
-        )
-
-
-@dataclass(frozen=True)
-class _CampusRef:
-    id: int
-
-
-def _campus_ref(campus: Campus | None) -> _CampusRef | None:
-    return _CampusRef(campus.id) if campus is not None else None
-
-
-def _code_clash(line: int, code: str) -> LineError:
-    return LineError(
-        line, "房间", f"房间号 {code} 与另一房间重复", f"room code {code} clashes with another room"
-    )
-
-
-def _update_all(ctx: OpContext, s: DbSession, chunk: _Chunk, ids: Mapping[RoomKey, _KnownIds],
+def _update_all(ctx: OpContext, s: DbSession, chunk: _Chunk, ids: Mapping[RoomKey, KnownIds],
                 approval_id: int, events: Events) -> list[str]:  # fmt: skip
     """The chunk's updates, each re-planned against the account as it is now (a counter may have
     changed it since the plan); the account numbers that became pending."""
@@ -509,7 +294,7 @@ def _update_all(ctx: OpContext, s: DbSession, chunk: _Chunk, ids: Mapping[RoomKe
     ]
 
 
-def _account_id(ids: Mapping[RoomKey, _KnownIds], key: RoomKey) -> int:
+def _account_id(ids: Mapping[RoomKey, KnownIds], key: RoomKey) -> int:
     account_id = ids[key].account
     assert account_id is not None  # an update is planned only for a room with an account
     return account_id

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
@@ -246,8 +247,9 @@ def _fast_scan(member: IO[bytes], limit: int) -> tuple[SheetShape, bool, int] | 
         ):
             needs_exact = True
         if refs:
-            found_letters, found_rows = zip(*refs, strict=True)
-            numbers = list(map(int, found_rows))
+            # Sets first, in C: a row's dozen cells repeat its number (240,000 refs, 20,000 rows).
+            found_letters = set(map(itemgetter(0), refs))
+            numbers = list(map(int, set(map(itemgetter(1), refs))))
             low, high = min(numbers), max(numbers)
             first_row = min(first_row, low) if first_row else low
             last_row = max(last_row, high)

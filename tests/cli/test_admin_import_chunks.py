@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from base.errors import InputInvalid
 from cli.admincli import AdminDb
 from counter_app import row_seals
-from counter_app.admin import accounts_import
+from counter_app.admin import accounts_import, import_rooms
 from db.models import Account, AccountEvent, Room
 from db.session import unit_of_work
 
@@ -63,7 +63,7 @@ def test_an_imported_account_is_sealed_counted_and_sells(world, tmp_path):
 
 
 def test_a_failed_chunk_leaves_the_earlier_ones_and_a_rerun_resumes(world, tmp_path, monkeypatch):
-    real = accounts_import._Places.add_new
+    real = import_rooms.NewRooms.add_new
     calls = []
 
     def second_chunk_fails(self, ctx, s, rows, ids, approval_id):
@@ -73,14 +73,14 @@ def test_a_failed_chunk_leaves_the_earlier_ones_and_a_rerun_resumes(world, tmp_p
             raise InputInvalid("第 4 行：模拟故障", detail_en="line 4: simulated failure")
         return real(self, ctx, s, rows, ids, approval_id)
 
-    monkeypatch.setattr(accounts_import._Places, "add_new", second_chunk_fails)
+    monkeypatch.setattr(import_rooms.NewRooms, "add_new", second_chunk_fails)
     failed = _import(world, tmp_path)
     assert failed.code == 1
     assert "2 行已写入并提交" in failed.stderr and "第 4 行起" in failed.stderr
     with unit_of_work(world.counter.engine, read_only=True) as s:
         nos = set(s.scalars(select(Account.account_no).where(Account.meter_no.in_([m for _, _, m in ROWS]))))
     assert nos == {"D-7-101", "D-7-102"}  # the first chunk, nothing of the second
-    monkeypatch.setattr(accounts_import._Places, "add_new", real)
+    monkeypatch.setattr(import_rooms.NewRooms, "add_new", real)
     again = _import(world, tmp_path)
     assert again.code == 0, again.stderr
     assert "新建账户 2 个" in again.stdout

@@ -9,7 +9,15 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from counter_app.imports.accounts_file import MAX_COUNT, Occupants, RoomKey, parse_accounts_file
+from counter_app.imports.accounts_file import (
+    COLUMNS,
+    MAX_COUNT,
+    Occupants,
+    RoomKey,
+    _fields,
+    parse_accounts_file,
+)
+from counter_app.imports.headers import HeaderMap
 from counter_app.imports.legacy_file import parse_legacy_file
 
 from .files import HEADER, csv_bytes
@@ -108,3 +116,18 @@ def test_arbitrary_bytes_as_xlsx_are_a_clean_format_error(data):
     finally:
         path.unlink()
     assert [(e.line, e.field) for e in parsed.errors] == [(0, "format")]
+
+
+@given(
+    st.permutations([c.field for c in COLUMNS]).flatmap(
+        lambda fields: st.tuples(st.just(fields), st.integers(0, len(fields)), st.integers(0, 3))
+    ),
+    st.lists(st.text(max_size=3), max_size=20),
+)
+def test_a_lines_fields_are_read_as_header_cell_reads_them(layout, cells):
+    """The per-file reader of a line's fields (built once, not 12 lookups a line) gives exactly
+    what `HeaderMap.cell` gives, whichever columns the file has, where, and however short the line."""
+    fields, kept, gap = layout
+    header = HeaderMap({name: gap + i for i, name in enumerate(fields[:kept])})
+    expected = {c.field: header.cell(tuple(cells), c.field) for c in COLUMNS}
+    assert _fields(header)(tuple(cells)) == expected
