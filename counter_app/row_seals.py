@@ -237,6 +237,22 @@ def seal_unsealed(session: Session, model: Any) -> int:
     return len(rows)
 
 
+def seal_inserted(session: Session, model: Any, rows: Sequence[Mapping[Any, Any]]) -> None:
+    """Seal and count rows a Core bulk INSERT just wrote, as read back from the database (server
+    defaults included): one executemany UPDATE, then the census. For inserts whose ids the database
+    draws (the kept sums' rows, counter_app/settlement/kept_sums.py); where ids can be reserved
+    first, `insert_sealed` seals inside the INSERT instead."""
+    key = _session_key(session)
+    if key is None or not rows:
+        return
+    table = model.__table__
+    pk = table.c[_pk(table)]
+    macs = [{"_id": row[pk.name], "_mac": mac_of(key, table, row)} for row in rows]
+    session.execute(_set_mac(table), macs)
+    if table.name in CENSUS_NAMES:
+        count_inserted(session.connection(), key, {table.name: len(macs)})
+
+
 def insert_sealed(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
     """Insert rows of a sealed table in one Core executemany, each sealed inside its own INSERT,
     and count them. `rows` are whole (db.bulk.complete_row: every column, defaults filled in) and
@@ -363,10 +379,10 @@ def count_inserted(connection: Connection, key: bytes, added: Mapping[str, int])
             continue
         if not _genuine_values(key, census, row):
             raise tampered(None, "row_census", name)
-        values = {"table_name": name, "rows": row["rows"] + count}
-        mac = mac_of(key, census, values)
-        connection.execute(_census_update(), {"_name": name, "_rows": values["rows"], "_mac": mac})
-        _KNOWN_CENSUS[(key, name)] = (values["rows"], mac)
+        rows = int(row["rows"]) + count
+        mac = mac_of(key, census, {"table_name": name, "rows": rows})
+        connection.execute(_census_update(), {"_name": name, "_rows": rows, "_mac": mac})
+        _KNOWN_CENSUS[(key, name)] = (rows, mac)
 
 
 # The census row each table had when this process last read (and checked) or wrote it, per seal key.

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session as DbSession
 
 from base.clock import BUSINESS_TZ
-from counter_app.admin.accounts_import import KnownRoom, file_sha256, known_rooms, refuse_lines
+from counter_app.admin.accounts_import import KnownRoom, file_sha256, known_rooms
 from counter_app.admin.command import required
 from counter_app.admin.door import AdminSession
+from counter_app.admin.import_rooms import refuse_lines
 from counter_app.approvals import Approval
 from counter_app.context import OpContext
 from counter_app.imports.accounts_file import RoomKey
