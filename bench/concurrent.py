@@ -83,14 +83,7 @@ def station(url: str, tmp: Path, index: int, seconds: float) -> dict:
         cards = json.loads(saved.read_text())
     else:
         s.open_shift(float_fen=0)
-        cards = {}
-        for code in codes:
-            info = s.find_account(room_code=code)
-            sim.install_meter(info.meter_no)
-            serial = sim.new_blank_card()
-            sim.present_card(serial)
-            s.issue_card(account_no=info.account_no)
-            cards[info.account_no] = (serial, info.meter_no)
+        cards = issue_cards(s, sim, codes)
         saved.write_text(json.dumps(cards))
     (tmp / f"ready{index}").touch()
     while not (tmp / "go").exists():  # all stations start selling together
@@ -106,6 +99,20 @@ def station(url: str, tmp: Path, index: int, seconds: float) -> dict:
         sold, i = sold + 1, i + 1
     counter.close()
     return {"sold": sold, "seconds": seconds}
+
+
+def issue_cards(session, sim, room_codes: list[str]) -> dict[str, tuple[str, str]]:
+    """A card issued through the facade for each room's account, its meter installed: account no →
+    (card serial, meter no)."""
+    cards = {}
+    for code in room_codes:
+        info = session.find_account(room_code=code)
+        sim.install_meter(info.meter_no)
+        serial = sim.new_blank_card()
+        sim.present_card(serial)
+        session.issue_card(account_no=info.account_no)
+        cards[info.account_no] = (serial, info.meter_no)
+    return cards
 
 
 def run_stations(url: str, tmp: Path, indexes: list[int], seconds: float) -> list[dict]:

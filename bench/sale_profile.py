@@ -88,7 +88,7 @@ def _pg_station(tmp: Path) -> Station:
     from opstesting import CHEAP, PASSWORD, START
 
     from base.clock import FixedClock
-    from bench.concurrent import AMOUNT, CASHIERS, prepare
+    from bench.concurrent import AMOUNT, CASHIERS, issue_cards, prepare
     from counter_app.counter import open_counter
 
     server = pg_server_url()
@@ -100,14 +100,7 @@ def _pg_station(tmp: Path) -> Station:
                            keystore=f"file:{tmp / 'keys.json'}", hasher=CHEAP)  # fmt: skip
     sim, session = counter.sim, counter.login(CASHIERS[0], PASSWORD)
     session.open_shift(float_fen=0)
-    cards = {}
-    for code in codes:
-        info = session.find_account(room_code=code)
-        sim.install_meter(info.meter_no)
-        serial = sim.new_blank_card()
-        sim.present_card(serial)
-        session.issue_card(account_no=info.account_no)
-        cards[info.account_no] = (serial, info.meter_no)
+    cards = issue_cards(session, sim, codes)
 
     def sale(i: int) -> None:
         account_no = list(cards)[i % len(cards)]

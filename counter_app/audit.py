@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from hashlib import sha256
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, RowMapping, Table, event, select
+from sqlalchemy import Engine, RowMapping, Table, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
@@ -48,6 +48,7 @@ from base.clock import Clock
 from base.errors import UserFacingError
 from counter_app import clock_watch, flushed_rows, row_seals
 from counter_app.keystore import Keys, bind_keys, keys_of
+from db import transaction_memo
 from db.base import Base
 from db.models.security import AuditEntry
 from db.queries.security import audit_chain_head, lock_audit_appends
@@ -269,7 +270,7 @@ def chain_head(session: Session) -> tuple[int, str]:
 # 16). Kept with the root transaction it belongs to; a rollback (of a savepoint too) or a commit
 # forgets it, so a head that an undone append wrote is never used.
 
-_HEAD = "counter.audit_head"
+_HEAD = "audit_head"  # (db/transaction_memo.py)
 
 
 def _locked_head(session: Session) -> tuple[int, str]:
@@ -282,24 +283,12 @@ def _locked_head(session: Session) -> tuple[int, str]:
 
 
 def _carried_head(session: Session) -> tuple[int, str] | None:
-    carried = session.info.get(_HEAD)
-    if carried is None or carried[0] is not session.get_transaction():
-        return None
-    return carried[1], carried[2]
+    carried: tuple[int, str] | None = transaction_memo.recall(session, _HEAD)
+    return carried
 
 
 def _carry_head(session: Session, sequence: int, mac: str) -> None:
-    session.info[_HEAD] = (session.get_transaction(), sequence, mac)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_head(session: Session, previous_transaction: Any) -> None:
-    session.info.pop(_HEAD, None)
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_head_after_commit(session: Session) -> None:
-    session.info.pop(_HEAD, None)
+    transaction_memo.keep(session, _HEAD, (sequence, mac))
 
 
 # --- refusals that must outlive their transaction ----------------------------------------------

@@ -21,17 +21,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from counter_app import flushed_rows, settings
+from db import transaction_memo
 from db.models.clock import ClockMark
 from db.models.ledger import LedgerEntry
 from db.models.receipts import Receipt
 from db.models.security import AuditEntry
+from db.queries.security import chain_latest_times, latest_ledger_time, latest_receipt_time
 
 REASON = "clock went back"
 Record = Callable[..., Any]  # counter_app.audit.record
@@ -120,14 +121,14 @@ def _went_back(session: Session, entry: AuditEntry, subject: Any) -> tuple[str, 
 def _ledger_went_back(session: Session, row: LedgerEntry) -> tuple[str, datetime, datetime] | None:
     if row.workstation_id is None or row.kind == "legacy_purchase":  # legacy rows carry old dates
         return None
-    latest = session.scalar(_ledger_latest(), {"workstation_id": row.workstation_id, "id": row.id})
+    latest = latest_ledger_time(session, row.workstation_id, other_than=row.id)
     return (
         ("ledger_entry", row.at, latest) if latest is not None and _aware(row.at) < _aware(latest) else None
     )
 
 
 def _receipt_went_back(session: Session, row: Receipt) -> tuple[str, datetime, datetime] | None:
-    latest = session.scalar(_receipt_latest(), {"workstation_id": row.workstation_id, "id": row.id})
+    latest = latest_receipt_time(session, row.workstation_id, other_than=row.id)
     if latest is not None and _aware(row.issued_at) < _aware(latest):
         return "receipt", row.issued_at, latest
     return None
@@ -149,19 +150,18 @@ def _chain_went_back(session: Session, entry: AuditEntry) -> tuple[str, datetime
 # folded in (`_fold`). Kept with the root transaction, like the carried head; a commit or a rollback
 # forgets them, and so does a bulk append (record_many), which reads them itself.
 
-_MAXIMA = "counter.chain_time_maxima"
+_MAXIMA = "chain_time_maxima"  # (db/transaction_memo.py)
 
 
 @dataclass
 class _Maxima:
-    transaction: Any
     latest: datetime | None
     own: dict[str | None, datetime | None] = field(default_factory=dict)
 
 
 def _carried(session: Session) -> _Maxima | None:
-    carried = session.info.get(_MAXIMA)
-    return carried if carried is not None and carried.transaction is session.get_transaction() else None
+    carried: _Maxima | None = transaction_memo.recall(session, _MAXIMA)
+    return carried
 
 
 def _chain_maxima(session: Session, entry: AuditEntry) -> tuple[datetime | None, datetime | None]:
@@ -174,42 +174,13 @@ def _chain_maxima(session: Session, entry: AuditEntry) -> tuple[datetime | None,
     # filter the max is one index probe (ix_audit_log_at, ix_audit_log_workstation_at) instead of a
     # scan that grew with the chain (docs/benchmarks.md, import). Both maxima in one statement (one
     # round trip on PostgreSQL), each still its own index probe.
-    own, latest = session.execute(_chain_latest(), {"workstation": entry.workstation}).one()
+    own, latest = chain_latest_times(session, entry.workstation)
     own = _aware(own) if own is not None else None
     latest = _aware(latest) if latest is not None else None
     # Read with `entry` in: a max it raised is its own time, which it is not before.
-    carried = session.info[_MAXIMA] = _Maxima(
-        session.get_transaction(), latest, dict(carried.own) if carried else {}
-    )
+    carried = transaction_memo.keep(session, _MAXIMA, _Maxima(latest, dict(carried.own) if carried else {}))
     carried.own[entry.workstation] = own
     return own, latest
-
-
-# The statements of every audited write, built once with bound parameters (building one and its
-# cache key costs more Python than running it; issue 16).
-@cache
-def _chain_latest() -> Select[tuple[datetime | None, datetime | None]]:
-    own_max = (
-        select(func.max(AuditEntry.at))
-        .where(AuditEntry.workstation == bindparam("workstation"))
-        .scalar_subquery()
-    )
-    return select(own_max, select(func.max(AuditEntry.at)).scalar_subquery())
-
-
-@cache
-def _ledger_latest() -> Select[tuple[datetime]]:
-    return select(func.max(LedgerEntry.at)).where(
-        LedgerEntry.workstation_id == bindparam("workstation_id"), LedgerEntry.id != bindparam("id"),
-        LedgerEntry.kind != "legacy_purchase",
-    )  # fmt: skip
-
-
-@cache
-def _receipt_latest() -> Select[tuple[datetime]]:
-    return select(func.max(Receipt.issued_at)).where(
-        Receipt.workstation_id == bindparam("workstation_id"), Receipt.id != bindparam("id")
-    )
 
 
 def _fold(session: Session, entry: AuditEntry) -> None:
@@ -225,17 +196,7 @@ def _fold(session: Session, entry: AuditEntry) -> None:
 
 
 def forget_maxima(session: Session) -> None:
-    session.info.pop(_MAXIMA, None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:
-    session.info.pop(_MAXIMA, None)
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_after_commit(session: Session) -> None:
-    session.info.pop(_MAXIMA, None)
+    transaction_memo.forget(session, _MAXIMA)
 
 
 def _first_mention(session: Session, entry: AuditEntry, subject: Any) -> bool:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
 from base.canonical import normalise
+from db import transaction_memo
 from db.base import UtcDateTime
 
 Accepts = Callable[[Any], bool]
@@ -118,32 +119,18 @@ def flushed_row(session: Session, subject: Any) -> dict[str, Any] | None:
 # rollback forgets them. clock_watch uses the same knowledge: a row inserted in this transaction has
 # no earlier audit entry.
 
-_INSERTED = "counter.inserted_this_transaction"
+_INSERTED = "inserted"  # (db/transaction_memo.py)
 
 
 @event.listens_for(Session, "pending_to_persistent")
 def _note_inserted(session: Session, instance: Any) -> None:
-    transaction = session.get_transaction()
-    carried = session.info.get(_INSERTED)
-    if carried is None or carried[0] is not transaction:
-        carried = session.info[_INSERTED] = (transaction, weakref.WeakSet())
-    carried[1].add(instance)
+    transaction_memo.recall_or_keep(session, _INSERTED, weakref.WeakSet).add(instance)
 
 
 def inserted_here(session: Session, subject: Any) -> bool:
     """Whether `subject` was inserted by `session` in its current transaction."""
-    carried = session.info.get(_INSERTED)
-    return carried is not None and carried[0] is session.get_transaction() and subject in carried[1]
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:
-    session.info.pop(_INSERTED, None)
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_after_commit(session: Session) -> None:
-    session.info.pop(_INSERTED, None)
+    inserted = transaction_memo.recall(session, _INSERTED)
+    return inserted is not None and subject in inserted
 
 
 def checking() -> bool:

@@ -20,7 +20,7 @@ a few hundred KB for ten thousand accounts).
 
 Written after each committed unit of work that took a receipt number or wrote a purchase counter
 (`OpContext.uow` calls `before_commit` and `after_commit`): a temp file, fsync, `os.replace`, on a
-thread of its own (`MarkWriter`: the fsync overlaps the receipt's printing), and no facade call
+thread of its own (base/latest_writer.py: the fsync overlaps the receipt's printing), and no facade call
 returns before the mark of what it committed is on disk (counter_app/ops/door.py).
 Checked at `open_counter` and before every sale (`check_database`): a receipt counter behind the
 mark is advanced past it (numbers in between are never issued: a gap is better than a duplicate),
@@ -45,8 +45,6 @@ import hmac
 import json
 import logging
 import os
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,6 +56,7 @@ from sqlalchemy.orm import Session
 
 from base.clock import Clock
 from base.files import write_private_atomic
+from base.latest_writer import LatestWriter
 from counter_app import audit, row_seals, settings
 from counter_app.keystore import FileKeystore, Keys, Keystore, bind_keys
 from db.models import Account
@@ -191,62 +190,6 @@ class Behind:
         return bool(self.receipts or self.chain or self.accounts)
 
 
-class MarkWriter:
-    """Writes the newest mark on a thread of its own, so its fsync overlaps the receipt's printing
-    instead of adding to the sale (issue 16: a sale's one other durable write). Requests coalesce:
-    a write always writes the newest mark. `wait` returns when every mark requested before it is on
-    disk; the facade door waits before any call returns, so a returned call's mark is as durable as
-    when the write was inline."""
-
-    def __init__(self, write: Callable[[], None], *, name: str) -> None:
-        self._write = write
-        self._changed = threading.Condition()
-        self._wanted = self._written = 0
-        self._error: BaseException | None = None
-        self._closing = False
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
-
-    def request(self) -> None:
-        with self._changed:
-            self._wanted += 1
-            self._changed.notify_all()
-
-    def wait(self) -> None:
-        with self._changed:
-            target = self._wanted
-            while self._written < target and self._thread.is_alive():
-                self._changed.wait(timeout=1.0)
-            error, self._error = self._error, None
-        if error is not None:
-            raise error
-
-    def close(self) -> None:
-        self.wait()
-        with self._changed:
-            self._closing = True
-            self._changed.notify_all()
-        self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while True:
-            with self._changed:
-                while self._written >= self._wanted and not self._closing:
-                    self._changed.wait()
-                if self._written >= self._wanted:
-                    return
-                target = self._wanted
-            try:
-                self._write()
-            except BaseException as error:  # noqa: BLE001 - handed to whoever waits, and logged
-                log.exception("could not save the high-water mark")
-                with self._changed:
-                    self._error = error
-            with self._changed:
-                self._written = target
-                self._changed.notify_all()
-
-
 class HighWater:
     """The mark of one open workstation: kept in memory, saved after every numbered commit."""
 
@@ -254,7 +197,7 @@ class HighWater:
                  workstation_id: int) -> None:  # fmt: skip
         self.path, self.key, self.mark = path, key, mark
         self.engine, self.keys, self.clock, self.workstation_id = engine, keys, clock, workstation_id
-        self._writer_thread: MarkWriter | None = None
+        self._writer_thread: LatestWriter | None = None
 
     # --- after each unit of work ------------------------------------------------------------
     def before_commit(self, session: Session) -> None:
@@ -303,9 +246,9 @@ class HighWater:
         return encode(dataclasses.replace(mark, receipts=dict(mark.receipts), accounts=dict(mark.accounts)),
                       self.key)  # fmt: skip
 
-    def _writer(self) -> MarkWriter:
+    def _writer(self) -> LatestWriter:
         if self._writer_thread is None:
-            self._writer_thread = MarkWriter(self.save, name=f"high-water-{self.mark.workstation}")
+            self._writer_thread = LatestWriter(self.save, name=f"high-water-{self.mark.workstation}")
         return self._writer_thread
 
     # --- the check: on start and before every sale -------------------------------------------

@@ -221,19 +221,12 @@ def seal_receipt_counter(
 def seal_unsealed(session: Session, model: Any) -> int:
     """Seal the rows of `model` that have no seal yet, after a Core bulk INSERT (which bypasses the
     ORM events: the demo's thousands of accounts). Rows with a wrong seal are left as they are."""
-    key = _session_key(session)
-    if key is None:
+    if _session_key(session) is None:
         return 0
     table = model.__table__
-    pk = _pk(table)
     # FOR UPDATE: two sessions sealing at once (PostgreSQL) would otherwise both count the rows.
     rows = session.execute(select(table).where(table.c.row_mac.is_(None)).with_for_update()).mappings().all()
-    if rows:
-        session.execute(
-            update(table).where(table.c[pk] == bindparam("_id")).values(row_mac=bindparam("_mac")),
-            [{"_id": row[pk], "_mac": mac_of(key, table, row)} for row in rows],
-        )
-        count_inserted(session.connection(), key, {table.name: len(rows)})
+    seal_inserted(session, model, rows)
     return len(rows)
 
 

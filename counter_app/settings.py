@@ -25,7 +25,6 @@ from datetime import date, datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, TypedDict
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from base.clock import system_clock
@@ -33,6 +32,7 @@ from base.errors import InputInvalid
 from base.vocabulary import CLASS_CODES
 from counter_app import row_seals
 from counter_app.room_codes import DEFAULT_ROOM_CODE_PATTERN, check_room_code_pattern
+from db import transaction_memo
 from db.queries.settings import add_setting_row, latest_settings
 
 OCCUPANT_CATEGORIES = ("undergrad", "master", "phd")  # 本科 / 研究生 / 博士
@@ -332,10 +332,9 @@ def get_setting(session: Session, key: str) -> Any:
     setting in the same session, a commit or a rollback empties it. Each row's seal is checked the
     first time its key is used in the transaction, as before."""
     entry = setting(key)
-    memo: _SettingsRead | None = session.info.get(_READ_IN_THIS_TRANSACTION)
-    if memo is None:
-        memo = _SettingsRead(latest_settings(session))
-        session.info[_READ_IN_THIS_TRANSACTION] = memo
+    memo: _SettingsRead = transaction_memo.recall_or_keep(
+        session, _READ_IN_THIS_TRANSACTION, lambda: _SettingsRead(latest_settings(session))
+    )
     row = memo.rows.get(key)
     if row is not None and key not in memo.checked:
         row_seals.check(session, row)
@@ -349,17 +348,7 @@ class _SettingsRead:
     checked: set[str] = field(default_factory=set)
 
 
-_READ_IN_THIS_TRANSACTION = "counter.settings_read"
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_settings_read(session: Session, previous_transaction: Any) -> None:
-    session.info.pop(_READ_IN_THIS_TRANSACTION, None)
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_settings_read_after_commit(session: Session) -> None:
-    session.info.pop(_READ_IN_THIS_TRANSACTION, None)
+_READ_IN_THIS_TRANSACTION = "settings_read"  # (db/transaction_memo.py)
 
 
 def put_setting(
@@ -372,7 +361,7 @@ def put_setting(
     calling this; `at` comes from the counter's clock (the system clock if omitted).
     """
     stored = validate(key, value)
-    session.info.pop(_READ_IN_THIS_TRANSACTION, None)  # the next read sees the new row
+    transaction_memo.forget(session, _READ_IN_THIS_TRANSACTION)  # the next read sees the new row
     add_setting_row(session, key, stored, set_by=set_by, at=at or system_clock(), approval_id=approval_id)
     return SETTINGS[key].load(stored)
 

@@ -20,10 +20,8 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session as DbSession
 
 from base import crashpoints
@@ -33,16 +31,18 @@ from counter_app.context import OpContext
 from counter_app.logs import new_log_id
 from counter_app.ops.common import add_audited
 from counter_app.ops.intent_payloads import IntentPayload
+from db import transaction_memo
 from db.models import Account, CardWriteIntent, IntentEvent
 from db.models.intents import INTENT_FINAL_STATES
 from db.queries.accounts import claim_account, release_account
+from db.queries.intents import intent_by_id
 from hardware.card_service import CardService
 from hardware.records import CardReading
 
 log = logging.getLogger(__name__)
 
 
-_CLAIMED = "counter.claimed_accounts"
+_CLAIMED = "claimed_accounts"  # (db/transaction_memo.py)
 
 
 def begin_intent(
@@ -70,9 +70,9 @@ def begin_intent(
     row_seals.check_census(s)
     if not claim_account(s, account.id, intent_id, workstation_id=ctx.workstation.id, at=now):
         raise AccountBusy(account.account_no, data={"busy_intent_id": account.busy_intent_id})
-    # The session's identity map holds objects weakly; held here, the claimed account stays in it
-    # for the rest of the transaction (run_card_write asks for it again).
-    s.info.setdefault(_CLAIMED, []).append(account)
+    # The session's identity map holds objects weakly; kept for the transaction, the claimed account
+    # stays in it (run_card_write asks for it again: no second read).
+    transaction_memo.recall_or_keep(s, _CLAIMED, list).append(account)
     intent = CardWriteIntent(
         intent_id=intent_id, kind=kind, account_id=account.id, card_serial=card_serial,
         purchase_counter=purchase_counter, amount_fen=amount_fen, energy_ckwh=energy_ckwh,
@@ -100,12 +100,7 @@ def mark_intent(
 
 
 def intent_row(s: DbSession, intent_id: str) -> CardWriteIntent:
-    return s.execute(_intent_row(), {"intent_id": intent_id}).scalar_one()
-
-
-@cache
-def _intent_row() -> Select[tuple[CardWriteIntent]]:  # built once: see db/queries/accounts.py
-    return select(CardWriteIntent).where(CardWriteIntent.intent_id == bindparam("intent_id"))
+    return intent_by_id(s, intent_id)
 
 
 # Step 2 of an intent: given the intent and the card service bound to the account's meter model.

@@ -83,7 +83,7 @@ def guard_door(method: _F) -> _F:
 
 def _mark_saved(area: Any) -> None:
     """No call returns before the high-water mark of what it committed is on disk (it is written
-    on its own thread, alongside the printing: counter_app/high_water.py `MarkWriter`)."""
+    on its own thread, alongside the printing: base/latest_writer.py `LatestWriter`)."""
     high_water = getattr(getattr(area, "counter", None), "high_water", None)
     if high_water is not None:
         high_water.saved()

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
-from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session as DbSession
 
 from counter_app.context import OpContext
 from counter_app.ops.common import add_audited
 from db.models import Account
-from db.models.quota import QuotaBatch, QuotaBatchApproval, QuotaBatchRoom, QuotaDelivery
+from db.models.quota import QuotaDelivery
+from db.queries.quota import entitlement_rows
 
 
 @dataclass(frozen=True)
@@ -38,30 +37,10 @@ def owed_allocations(ctx: OpContext, s: DbSession, account: Account) -> list[All
 
 
 def owed_on(s: DbSession, account_id: int, today: date) -> list[Allocation]:
-    rows = s.execute(_owed(), {"account_id": account_id, "today": today}).tuples()
+    rows = entitlement_rows(s, account_id, today)
     started = f"{today.year:04d}-{today.month:02d}"
     return [Allocation(batch_id, ent - int(done)) for batch_id, period, ent, done in rows
             if period <= started and ent - int(done) > 0]  # fmt: skip
-
-
-@cache
-def _owed() -> Select[tuple[int, str, int, int]]:
-    """Built once with bound parameters: it runs at every sale, and building it and its cache key
-    was ~1 ms of Python each time (issue 16)."""
-    account_id = bindparam("account_id", type_=QuotaBatchRoom.account_id.type)
-    delivered = (
-        select(func.coalesce(func.sum(QuotaDelivery.ckwh), 0))
-        .where(QuotaDelivery.batch_id == QuotaBatch.id, QuotaDelivery.account_id == account_id)
-        .scalar_subquery()
-    )
-    return (
-        select(QuotaBatch.id, QuotaBatch.period, QuotaBatchRoom.entitlement_ckwh, delivered)
-        .join(QuotaBatchRoom, QuotaBatchRoom.batch_id == QuotaBatch.id)
-        .join(QuotaBatchApproval, QuotaBatchApproval.batch_id == QuotaBatch.id)
-        .where(QuotaBatchRoom.account_id == account_id,
-               or_(QuotaBatch.term_end.is_(None), QuotaBatch.term_end >= bindparam("today", type_=QuotaBatch.term_end.type)))
-        .order_by(QuotaBatch.period, QuotaBatch.id)
-    )  # fmt: skip
 
 
 def free_owed_ckwh(ctx: OpContext, s: DbSession, account: Account) -> int:

@@ -12,6 +12,15 @@ from db.models.intents import INTENT_FINAL_STATES, CardWriteIntent, IntentEvent
 OPEN = "open"  # the state of an intent with no event yet
 
 
+def intent_by_id(session: Session, intent_id: str) -> CardWriteIntent:
+    return session.execute(_intent_by_id(), {"intent_id": intent_id}).scalar_one()
+
+
+@cache
+def _intent_by_id() -> Select[tuple[CardWriteIntent]]:  # built once: see db/queries/accounts.py
+    return select(CardWriteIntent).where(CardWriteIntent.intent_id == bindparam("intent_id"))
+
+
 def intent_state(session: Session, intent_id: str) -> str:
     """The latest event's state, or "open"."""
     return session.execute(_intent_state(), {"intent_id": intent_id}).scalar_one_or_none() or OPEN

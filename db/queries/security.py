@@ -1,14 +1,17 @@
 """Security histories: the audit chain's head and its append lock, the latest audit entry of a kind,
-an operator's standing roles (the latest grant or revoke per role)."""
+an operator's standing roles (the latest grant or revoke per role), the latest times written."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select, text
+from sqlalchemy import Select, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
+from db.models.ledger import LedgerEntry
+from db.models.receipts import Receipt
 from db.models.security import AuditEntry, Operator, RoleGrant
 
 AUDIT_LOCK_KEY = 0x636F756E746572  # "counter"
@@ -77,3 +80,48 @@ def roles_from_grants(rows: list[RoleGrant]) -> frozenset[str]:
 
 def operator_id_by_name(session: Session, name: str) -> int | None:
     return session.scalar(select(Operator.id).where(Operator.name == name))
+
+
+# --- the latest times the clock-back check compares with (counter_app/clock_watch.py) ------------
+# Every audited write asks one of these: built once (db/queries/accounts.py says why).
+
+
+def chain_latest_times(session: Session, workstation: str | None) -> tuple[Any, Any]:
+    """(latest audit time of `workstation`, latest audit time of the whole chain): two index probes
+    (ix_audit_log_workstation_at, ix_audit_log_at) in one statement, one round trip."""
+    own, latest = session.execute(_chain_latest(), {"workstation": workstation}).one()
+    return own, latest
+
+
+def latest_ledger_time(session: Session, workstation_id: int, *, other_than: int) -> Any:
+    """The latest time of the workstation's ledger entries but `other_than` (legacy rows carry old dates)."""
+    return session.scalar(_ledger_latest(), {"workstation_id": workstation_id, "id": other_than})
+
+
+def latest_receipt_time(session: Session, workstation_id: int, *, other_than: int) -> Any:
+    return session.scalar(_receipt_latest(), {"workstation_id": workstation_id, "id": other_than})
+
+
+@cache
+def _chain_latest() -> Select[tuple[datetime | None, datetime | None]]:
+    own_max = (
+        select(func.max(AuditEntry.at))
+        .where(AuditEntry.workstation == bindparam("workstation"))
+        .scalar_subquery()
+    )
+    return select(own_max, select(func.max(AuditEntry.at)).scalar_subquery())
+
+
+@cache
+def _ledger_latest() -> Select[tuple[datetime]]:
+    return select(func.max(LedgerEntry.at)).where(
+        LedgerEntry.workstation_id == bindparam("workstation_id"), LedgerEntry.id != bindparam("id"),
+        LedgerEntry.kind != "legacy_purchase",
+    )  # fmt: skip
+
+
+@cache
+def _receipt_latest() -> Select[tuple[datetime]]:
+    return select(func.max(Receipt.issued_at)).where(
+        Receipt.workstation_id == bindparam("workstation_id"), Receipt.id != bindparam("id")
+    )

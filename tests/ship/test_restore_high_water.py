@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -194,6 +195,21 @@ def test_the_mark_follows_every_sale_and_is_signed(world):
     key = high_water.mark_key(world.counter.keys)
     info = world.counter.installation
     assert high_water.decode(_mark_path(world).read_bytes(), key, instance_id=info.instance_id, workstation="W01")
+
+
+def test_a_sale_returns_only_once_its_mark_is_on_disk_though_written_on_another_thread(world, monkeypatch):
+    """The mark is written on a thread of its own (base/latest_writer.py), alongside the printing;
+    the facade door waits for it, so even a slow disk cannot let a call return ahead of its mark."""
+    inner = high_water.write_atomic
+
+    def slow_write(path: Path, data: bytes) -> None:
+        time.sleep(0.3)  # a slow disk: the call would return long before this write without the wait
+        inner(path, data)
+
+    monkeypatch.setattr(high_water, "write_atomic", slow_write)
+    s, issued = _prepare(world)
+    _header, body = (json.loads(line) for line in _mark_path(world).read_bytes().split(b"\n", 1))
+    assert body["accounts"]["D-5-308"][3] == issued[-1]
 
 
 def test_a_tampered_mark_is_not_trusted_and_recorded_and_the_target_copy_is_used(world, usb):
