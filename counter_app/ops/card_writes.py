@@ -72,7 +72,8 @@ def begin_intent(
         raise AccountBusy(account.account_no, data={"busy_intent_id": account.busy_intent_id})
     # The session's identity map holds objects weakly; kept for the transaction, the claimed account
     # stays in it (run_card_write asks for it again: no second read).
-    transaction_memo.recall_or_keep(s, _CLAIMED, list).append(account)
+    claimed: list[Account] = transaction_memo.recall_or_keep(s, _CLAIMED, list)
+    claimed.append(account)
     intent = CardWriteIntent(
         intent_id=intent_id, kind=kind, account_id=account.id, card_serial=card_serial,
         purchase_counter=purchase_counter, amount_fen=amount_fen, energy_ckwh=energy_ckwh,
