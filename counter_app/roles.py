@@ -26,11 +26,12 @@ from base.vocabulary import ROLES as ROLES
 from base.vocabulary import SELLING_ROLES as SELLING_ROLES
 from counter_app import audit, row_seals
 from db.models.security import Operator, RoleGrant, SupervisorAppointment
+from db.queries.rows import by_id
 from db.queries.security import grant_rows, roles_from_grants
 
 
 def _existing(session: Session, operator_id: int) -> Operator:
-    operator = row_seals.check(session, session.get(Operator, operator_id))
+    operator = row_seals.check(session, by_id(session, Operator, operator_id))
     if operator is None:
         raise InputInvalid(f"没有编号为 {operator_id} 的操作员", detail_en=f"no operator {operator_id}")
     return operator
@@ -53,16 +54,19 @@ def _appointed(session: Session, operator_id: int, *, on: date | None = None) ->
 
 def has_role(session: Session, operator_id: int, role: str, *, on: date) -> bool:
     """True when the (enabled) operator holds `role` on that day; "supervisor" also by appointment."""
-    operator = row_seals.check(session, session.get(Operator, operator_id))
-    if operator is None or operator.disabled:
-        return False
-    if role in roles_of(session, operator_id):
-        return True
-    return role == "supervisor" and _appointed(session, operator_id, on=on)
+    return has_any_role(session, operator_id, (role,), on=on)
 
 
 def has_any_role(session: Session, operator_id: int, roles: Iterable[str], *, on: date) -> bool:
-    return any(has_role(session, operator_id, role, on=on) for role in roles)
+    """One pass for all `roles`: the operator's row, its grants and (for "supervisor") an
+    appointment are each read and checked once (every sale asks twice; issue 16)."""
+    operator = row_seals.check(session, by_id(session, Operator, operator_id))
+    if operator is None or operator.disabled:
+        return False
+    wanted = tuple(roles)
+    if not roles_of(session, operator_id).isdisjoint(wanted):
+        return True
+    return "supervisor" in wanted and _appointed(session, operator_id, on=on)
 
 
 def grant_role(

@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import Select, bindparam, case, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -57,31 +58,40 @@ ADVANCE_HOOKS: list[CounterHook] = []
 
 def next_seq(session: Session, workstation_id: int, series: str = MAIN_SERIES) -> int:
     """Advance the counter of (workstation, series) and return the new value (1 for the first)."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    table = ReceiptCounter.__table__
-    stmt = (
-        insert(table)
-        .values(workstation_id=workstation_id, series=series, value=1, row_mac="")
-        .on_conflict_do_update(
-            index_elements=[table.c.workstation_id, table.c.series], set_={"value": table.c.value + 1}
-        )
-        .returning(table.c.id, table.c.workstation_id, table.c.series, table.c.value, table.c.row_mac)
-    )
-    row = session.execute(stmt).mappings().one()
+    stmt = _next_seq(session.get_bind().dialect.name)
+    row = session.execute(stmt, {"workstation_id": workstation_id, "series": series}).mappings().one()
     for hook in ADVANCE_HOOKS:
         hook(session, row, row["row_mac"] == "" and row["value"] == 1)
     return int(row["value"])
 
 
+@cache
+def _next_seq(dialect: str) -> Any:
+    """The counter's upsert, built once per dialect: every sale runs it, and building a statement
+    and its cache key costs more Python than SQLite takes to run it (issue 16)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = ReceiptCounter.__table__
+    return (
+        insert(table)
+        .values(workstation_id=bindparam("workstation_id"), series=bindparam("series"), value=1, row_mac="")
+        .on_conflict_do_update(
+            index_elements=[table.c.workstation_id, table.c.series], set_={"value": table.c.value + 1}
+        )
+        .returning(table.c.id, table.c.workstation_id, table.c.series, table.c.value, table.c.row_mac)
+    )
+
+
 def counter_values(session: Session, workstation_id: int) -> dict[str, int]:
     """The last number issued in each series of the workstation, as the database has it."""
-    rows = session.execute(
-        select(ReceiptCounter.series, ReceiptCounter.value).where(
-            ReceiptCounter.workstation_id == workstation_id
-        )
-    ).tuples()
+    rows = session.execute(_counter_values(), {"workstation_id": workstation_id}).tuples()
     return {series: int(value) for series, value in rows}
+
+
+@cache
+def _counter_values() -> Select[tuple[str, int]]:  # every sale's high-water check: built once
+    return select(ReceiptCounter.series, ReceiptCounter.value).where(
+        ReceiptCounter.workstation_id == bindparam("workstation_id")
+    )
 
 
 def advance_to(session: Session, workstation_id: int, series: str, seq: int) -> None:

@@ -12,9 +12,10 @@ the whole calculation, printable with `calculation_text`. While it is unpaid and
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session as DbSession
 
 from base.clock import BUSINESS_TZ, business_date
@@ -113,9 +114,17 @@ def last_top_up_before(s: DbSession, account: Account, discovered_on: date) -> d
 
 
 def unpaid_back_charges(s: DbSession, account: Account) -> list[Notice]:
+    return list(s.scalars(_unpaid_back_charges(), {"account_id": account.id}))
+
+
+@cache
+def _unpaid_back_charges() -> Select[tuple[Notice]]:  # every sale asks: built once (db/queries/accounts.py)
     paid = select(NoticePayment.notice_id)
-    return list(s.scalars(select(Notice).where(
-        Notice.account_id == account.id, Notice.kind == KIND, Notice.id.not_in(paid)).order_by(Notice.id)))  # fmt: skip
+    return (
+        select(Notice)
+        .where(Notice.account_id == bindparam("account_id"), Notice.kind == KIND, Notice.id.not_in(paid))
+        .order_by(Notice.id)
+    )
 
 
 def unpaid_back_charge(s: DbSession, account: Account) -> bool:

@@ -34,6 +34,7 @@ from counter_app.ops.card_writes import mark_intent
 from counter_app.ops.common import add_audited
 from counter_app.ops.intent_payloads import TopUpPayload
 from db.models import Account, CardWriteIntent
+from db.queries.accounts import account_by_no
 from db.queries.tariffs import current_tariff
 from hardware.records import CardKind, CardReading, PurchaseRecord
 
@@ -75,7 +76,7 @@ def card_ahead_found(ctx: OpContext, s: DbSession, reading: CardReading) -> Foun
     """What the database lost, when the card (or this PC's mark) is ahead of its account."""
     if reading.kind != CardKind.USER or reading.account_no is None:
         return None
-    account = s.scalar(select(Account).where(Account.account_no == reading.account_no))
+    account = account_by_no(s, reading.account_no)
     if account is None or account.card_serial != reading.card_serial:
         return None  # not this account's card: the sale's own checks say so
     return _found(ctx, s, account, reading.purchase)

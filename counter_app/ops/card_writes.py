@@ -36,6 +36,7 @@ from db.models import Account, CardWriteIntent, IntentEvent
 from db.models.intents import INTENT_FINAL_STATES
 from db.queries.accounts import claim_account, release_account
 from db.queries.intents import intent_by_id
+from db.queries.rows import one_by_id
 from hardware.card_service import CardService
 from hardware.records import CardReading
 
@@ -143,7 +144,7 @@ def run_card_write(
         # Chosen before the intent commits: an unknown model (a profile package missing on this
         # PC) refuses the operation instead of leaving an intent open. (begin_intent keeps the
         # claimed account in this session, so this is no second read of it.)
-        card = account_card(ctx, s.get_one(Account, intent.account_id))
+        card = account_card(ctx, one_by_id(s, Account, intent.account_id))
     crashpoints.crash_point("after_intent")
     try:
         reading = write(intent, card)

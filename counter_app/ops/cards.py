@@ -12,9 +12,10 @@ counter_app.ops.card_replacement for "replace_card") is computed from the intent
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, TypedDict
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session as DbSession
 
 from base.errors import AccountClosed, CardBlacklisted, CardMismatch, InputInvalid
@@ -39,7 +40,12 @@ BLACKLISTED_STATUSES = ("lost", "locked", "spoiled")
 
 
 def card_row(s: DbSession, serial: str) -> Card | None:
-    return s.execute(select(Card).where(Card.serial == serial)).scalar_one_or_none()
+    return s.execute(_card_row(), {"serial": serial}).scalar_one_or_none()
+
+
+@cache
+def _card_row() -> Select[tuple[Card]]:  # every sale asks: built once (db/queries/accounts.py says why)
+    return select(Card).where(Card.serial == bindparam("serial"))
 
 
 def card_blacklisted(s: DbSession, serial: str) -> bool:

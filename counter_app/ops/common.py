@@ -36,6 +36,7 @@ from db.queries.accounts import (
     account_by_room_code,
     last_write_back_event,
 )
+from db.queries.rows import by_id
 from db.queries.shifts import open_shift
 from db.queries.tariffs import current_tariff
 
@@ -137,7 +138,7 @@ def require_sellable(account: Account) -> None:
 
 
 def room_code_of(s: DbSession, account: Account) -> str | None:
-    room = s.get(Room, account.room_id)  # loaded whole, so checked against its seal
+    room = by_id(s, Room, account.room_id)  # loaded whole, so checked against its seal
     return room.room_code if room is not None else None
 
 

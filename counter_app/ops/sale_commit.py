@@ -22,6 +22,7 @@ from db.models import Account, CardWriteIntent, LedgerEntry, LedgerMark, Receipt
 from db.models.security import Operator
 from db.numbering import record_receipt, take_receipt_number
 from db.queries.intents import intent_state
+from db.queries.rows import by_id, one_by_id
 from receipts import data as rd
 
 
@@ -59,7 +60,7 @@ class SalePlan:
 
 def commit_top_up(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recovered: bool) -> SaleResult:
     plan = SalePlan.of(intent)
-    account = row_seals.check(s, s.get_one(Account, intent.account_id))
+    account = row_seals.check(s, one_by_id(s, Account, intent.account_id))
     now = ctx.now()
     shift_id = _selling_shift(ctx, s, intent)
     receipt = _receipt(ctx, s, intent, plan, account, now, shift_id)
@@ -145,7 +146,7 @@ def _cashier_name(ctx: OpContext, s: DbSession, operator_id: int) -> str:
     recovery settles somebody else's sale."""
     if ctx.operator is not None and ctx.operator.id == operator_id:
         return ctx.operator.display_name
-    cashier = s.get(Operator, operator_id)
+    cashier = by_id(s, Operator, operator_id)
     return cashier.display_name if cashier else ""
 
 

@@ -66,12 +66,12 @@ def unfinished_intents(
     The latest state is looked up per intent (ix on intent_events.intent_id), so asking for one
     card reads that card's intents only: every card read asks (recovery), and a GROUP BY over all
     events grew with every sale ever made (issue 16)."""
+    if card_serial is not None and workstation_id is None:
+        # Every card read asks this one: built once (db/queries/accounts.py says why).
+        return [(i, st or OPEN) for i, st in session.execute(_of_card(), {"card_serial": card_serial})]
     stmt = _unfinished()
     if workstation_id is not None:
         stmt = stmt.where(CardWriteIntent.workstation_id == workstation_id)
     if card_serial is not None:
-        # Every card read asks this one: built once (db/queries/accounts.py says why).
-        if workstation_id is None:
-            return [(i, st or OPEN) for i, st in session.execute(_of_card(), {"card_serial": card_serial})]
         stmt = stmt.where(CardWriteIntent.card_serial == card_serial)
     return [(intent, state or OPEN) for intent, state in session.execute(stmt)]
