@@ -7,8 +7,9 @@ with a bound id. The identity map is asked first, as `Session.get` does.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
@@ -18,21 +19,23 @@ RowT = TypeVar("RowT")
 
 
 def by_id(session: Session, model: type[RowT], row_id: Any) -> RowT | None:
-    known = session.identity_map.get(identity_key(model, row_id))
+    known: RowT | None = session.identity_map.get(identity_key(model, row_id))
     if known is not None:
-        return known  # type: ignore[no-any-return]
-    return session.scalars(_by_id(model), {"row_id": row_id}).one_or_none()
+        return known
+    found: RowT | None = session.scalars(_by_id(cast(Hashable, model)), {"row_id": row_id}).one_or_none()
+    return found
 
 
 def one_by_id(session: Session, model: type[RowT], row_id: Any) -> RowT:
     """As `by_id`, for a row that must exist (NoResultFound otherwise, like `Session.get_one`)."""
-    known = session.identity_map.get(identity_key(model, row_id))
+    known: RowT | None = session.identity_map.get(identity_key(model, row_id))
     if known is not None:
-        return known  # type: ignore[no-any-return]
-    return session.scalars(_by_id(model), {"row_id": row_id}).one()
+        return known
+    found: RowT = session.scalars(_by_id(cast(Hashable, model)), {"row_id": row_id}).one()
+    return found
 
 
 @cache
-def _by_id(model: type[Any]) -> Select[Any]:
+def _by_id(model: Any) -> Select[Any]:
     (pk,) = model.__table__.primary_key.columns
     return select(model).where(pk == bindparam("row_id"))
