@@ -51,7 +51,7 @@ from counter_app.keystore import Keys, bind_keys, keys_of
 from db import transaction_memo
 from db.base import Base
 from db.models.security import AuditEntry
-from db.queries.security import audit_chain_head, lock_audit_appends
+from db.queries.security import audit_chain_head, chain_head_and_times, lock_audit_appends
 from db.session import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ def record(
     }  # fmt: skip
     if subject is not None:
         fields.update(_subject_fields(session, subject))
-    sequence, prev_mac = _locked_head(session)
+    sequence, prev_mac = _locked_head(session, workstation)
     fields["sequence"] = sequence + 1
     entry = AuditEntry(**fields, prev_mac=prev_mac, mac=_mac(key, prev_mac, fields))
     session.add(entry)
@@ -273,13 +273,16 @@ def chain_head(session: Session) -> tuple[int, str]:
 _HEAD = "audit_head"  # (db/transaction_memo.py)
 
 
-def _locked_head(session: Session) -> tuple[int, str]:
+def _locked_head(session: Session, workstation: str | None = None) -> tuple[int, str]:
+    """The head this transaction appends after. The first append reads it under the append lock,
+    with the chain's latest times the clock check compares the new entry with (one statement)."""
     carried = _carried_head(session)
     if carried is not None:
         return carried
     lock_audit_appends(session)
-    last = audit_chain_head(session)
-    return (last.sequence, last.mac) if last else (0, GENESIS_MAC)
+    sequence, mac, own_latest, latest = chain_head_and_times(session, workstation)
+    clock_watch.seed_maxima(session, workstation, own_latest, latest)
+    return (sequence, mac) if sequence is not None and mac is not None else (0, GENESIS_MAC)
 
 
 def _carried_head(session: Session) -> tuple[int, str] | None:

@@ -183,6 +183,16 @@ def _chain_maxima(session: Session, entry: AuditEntry) -> tuple[datetime | None,
     return own, latest
 
 
+def seed_maxima(session: Session, workstation: str | None, own: Any, latest: Any) -> None:
+    """The latest times read with the head (audit._locked_head), before this transaction's first
+    entry: "earlier than the max before it" is the same test as `_chain_maxima`'s "earlier than the
+    max with it in", so the first append asks nothing more. Kept unless already carried."""
+    if _carried(session) is None:
+        maxima = _Maxima(_aware(latest) if latest is not None else None)
+        maxima.own[workstation] = _aware(own) if own is not None else None
+        transaction_memo.keep(session, _MAXIMA, maxima)
+
+
 def _fold(session: Session, entry: AuditEntry) -> None:
     """Keep the carried times true after `entry` was appended."""
     carried = _carried(session)

@@ -30,6 +30,27 @@ def audit_chain_head(session: Session) -> Any | None:
     return session.execute(_chain_head()).first()
 
 
+def chain_head_and_times(
+    session: Session, workstation: str | None
+) -> tuple[int | None, str | None, Any, Any]:
+    """The head (sequence, mac) and `chain_latest_times` in one statement: a transaction's first
+    append needs both, and on PostgreSQL each statement is a round trip (issue 16)."""
+    row = session.execute(_head_and_times(), {"workstation": workstation}).first()
+    if row is None:
+        return None, None, None, None  # an empty chain: no times either
+    return row[0], row[1], row[2], row[3]
+
+
+@cache
+def _head_and_times() -> Select[tuple[int, str, datetime | None, datetime | None]]:
+    own_max, chain_max = _chain_latest().selected_columns
+    return (
+        select(AuditEntry.sequence, AuditEntry.mac, own_max, chain_max)
+        .order_by(AuditEntry.sequence.desc())
+        .limit(1)
+    )
+
+
 @cache
 def _chain_head() -> Select[tuple[int, str]]:  # built once: see db/queries/accounts.py
     return select(AuditEntry.sequence, AuditEntry.mac).order_by(AuditEntry.sequence.desc()).limit(1)
