@@ -95,9 +95,11 @@ def mark_intent(
         operator_id=ctx.operator.id if ctx.operator else None, workstation_id=ctx.workstation.id,
         approval_id=approval_id, reason=reason, data=data,
     )  # fmt: skip
-    add_audited(ctx, s, event, f"intent.{state}", intent_id=intent.intent_id)
     if state in INTENT_FINAL_STATES:
+        # First: with the account loaded, the release joins the account's pending UPDATE, which
+        # the event's flush then sends (one UPDATE, not two; issue 16).
         release_account(s, intent.account_id, intent.intent_id)
+    add_audited(ctx, s, event, f"intent.{state}", intent_id=intent.intent_id)
     return event
 
 

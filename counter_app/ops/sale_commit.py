@@ -199,5 +199,6 @@ def _marks(ctx: OpContext, s: DbSession, entry: LedgerEntry, receipt: Receipt, p
 
 
 def _advance_account(ctx: OpContext, s: DbSession, account: Account, counter: int) -> None:
+    # Not flushed here: the intent's final mark releases the account's claim in the same UPDATE
+    # (db/queries/accounts.py release_account).
     account.purchase_counter = max(account.purchase_counter, counter)
-    s.flush()

@@ -6,6 +6,7 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import Select, Update, bindparam, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -103,11 +104,27 @@ def _expire_busy(session: Session, account_id: int) -> None:
 
 def release_account(session: Session, account_id: int, intent_id: str) -> bool:
     """Clear the busy marker if `intent_id` holds it; False otherwise."""
+    if _release_loaded(session, account_id, intent_id):
+        return True
     params = {"account_id": account_id, "intent_id": intent_id}
     session.flush()
     released = session.connection().execute(_release(), params).rowcount == 1  # see claim_account
     session.expire_all()
     return released
+
+
+def _release_loaded(session: Session, account_id: int, intent_id: str) -> bool:
+    """The release as part of the account's own UPDATE, when this transaction loaded the account
+    whole and saw `intent_id` holding it (a sale's result changes the account's counter too: one
+    UPDATE instead of two; issue 16). The mapper's version column makes that UPDATE match only
+    the row as loaded, so a claim changed meanwhile fails the flush instead of being cleared."""
+    account = session.identity_map.get(identity_key(Account, account_id))
+    if account is None or not sa_inspect(account).unloaded.isdisjoint(_BUSY_COLUMNS):
+        return False
+    if account.busy_intent_id != intent_id:
+        return False
+    account.busy_intent_id = account.busy_workstation_id = account.busy_since = None
+    return True
 
 
 def last_write_back_event(
