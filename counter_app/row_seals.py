@@ -213,7 +213,10 @@ def seal_receipt_counter(
     if not fresh:
         check_values(session, table, {**row, "value": row["value"] - 1}, key=key)
     mac = mac_of(key, table, row)
-    session.execute(update(table).where(table.c.id == row["id"]).values(row_mac=mac))
+    # On the connection, the statement built once (`_set_mac`): through Session.execute a Core
+    # UPDATE takes the ORM's bulk path, rebuilt on every call (db/queries/accounts.py claim_account).
+    session.flush()  # (what Session.execute would have flushed first)
+    session.connection().execute(_set_mac(table), {"_id": row["id"], "_mac": mac})
     if fresh if created is None else created:
         count_inserted(session.connection(), key, {table.name: 1})
 
