@@ -111,8 +111,8 @@ def top_up(
         raise InputInvalid(
             "请输入金额或电量（二选一）", detail_en="give amount_fen or energy_ckwh", field="amount_fen"
         )
-    _precheck_selling(ctx)
-    reading = read_checked_card(ctx, account_no)
+    # The role and shift pre-check runs while the card is read (its refusal still comes first).
+    reading = read_checked_card(ctx, account_no, meanwhile=lambda: _precheck_selling(ctx))
     request = _Request(amount_fen, energy_ckwh, tender, tendered_fen, reference, override_reason, approval)
     # (run_card_write: what this kind's committer returns)
     result: SaleResult = card_writes.run_card_write(
@@ -128,8 +128,7 @@ def top_up(
 
 def collect_free(ctx: OpContext, *, account_no: str) -> SaleResult:
     """A visit that only picks up free energy (no money, no minimum)."""
-    _precheck_selling(ctx)
-    reading = read_checked_card(ctx, account_no)
+    reading = read_checked_card(ctx, account_no, meanwhile=lambda: _precheck_selling(ctx))
     request = _Request(None, None, "cash", None, None, None, None, free_only=True)
     # (run_card_write: what this kind's committer returns)
     result: SaleResult = card_writes.run_card_write(
@@ -148,8 +147,9 @@ def _meter_of(intent: CardWriteIntent) -> str:
 
 
 def _precheck_selling(ctx: OpContext) -> None:
-    """Role and open shift before the card is touched, so the cashier is told the first thing to fix
-    (checked again in the transaction that commits the intent)."""
+    """Role and open shift, refused before anything the card says, so the cashier is told the first
+    thing to fix (checked again in the transaction that commits the intent). Runs while the card
+    is read (card_reading.read_checked_card `meanwhile`): a read changes nothing on the card."""
     with ctx.reading() as s:
         ctx.require_role(s, *SELLING_ROLES)
         open_shift_row(ctx, s)
@@ -199,7 +199,9 @@ def _begin_top_up(
     change = _change(ctx, s, req, amount)
     # Co-signed last, once everything else is checked (issue 14 item 5).
     approval_id = (
-        ctx.approve(s, req.approval, kind="top_up.override_not_loaded", payload=override, reason=req.override_reason)
+        ctx.approve(
+            s, req.approval, kind="top_up.override_not_loaded", payload=override, reason=req.override_reason
+        )
         if override is not None
         else None
     )

@@ -202,3 +202,40 @@ def test_with_background_printing_a_sale_does_not_wait_for_a_dead_printer(sellin
     s.x_report()  # any later print drains the queue: the sale's receipt first
     world.counter.wait_for_printing()
     assert "W01-00000001" in world.sim.printed()[0]
+
+
+def test_the_shift_refusal_comes_first_even_with_no_card_on_the_reader(world):
+    s = world.login("zhang")
+    world.issue_card("D-5-308", s)
+    world.sim.present_card(None)  # the reader empty
+    intents = _count(world, CardWriteIntent)
+    with pytest.raises(UserFacingError) as info:
+        s.top_up(account_no="D-5-308", amount_fen=2_000)
+    assert info.value.code == "SHIFT_NOT_OPEN"  # not the read's NO_CARD, though the read ran too
+    assert _count(world, CardWriteIntent) == intents
+
+
+def test_the_role_and_shift_checks_run_while_the_card_is_read(selling, monkeypatch):
+    """The pre-check waits here until the read has begun on the reader's thread: done one after
+    the other (check, then read), it would wait in vain and the sale would be refused."""
+    import threading
+
+    import counter_app.ops.sales as sales
+
+    world, s, serial = selling
+    card = world.counter.devices.require_card()
+    read_begun = threading.Event()
+    real_read, real_precheck = card.read_card, sales._precheck_selling
+
+    def read_card():
+        read_begun.set()
+        return real_read()
+
+    def precheck(ctx):
+        if not read_begun.wait(5):
+            raise AssertionError("the pre-check ran before the card read began")
+        real_precheck(ctx)
+
+    monkeypatch.setattr(card, "read_card", read_card)
+    monkeypatch.setattr(sales, "_precheck_selling", precheck)
+    assert s.top_up(account_no="D-5-308", amount_fen=2_000, tendered_fen=2_000).purchase_counter == 1
