@@ -13,9 +13,14 @@ What it wires (API.md "Opening a counter"), in order:
    (a pyserial URL, or `pcsc://…` for a PC/SC reader: hardware.readers) and the receipt printer on
    its pyserial URL, collected in a `counter_app.devices.Devices`;
 6. the `Counter` holding all of it, which hands each operation an `OpContext` and each login a
-   `counter_app.session.Session`; then the workstation's high-water mark (counter_app/high_water.py:
-   a database behind what this PC issued is advanced and flagged), recovery of open card writes, the receipts a crash left in
-   the print queue, and the day's first backup.
+   `counter_app.session.Session` — `open_for_login` stops here: every check a login depends on has
+   passed;
+7. `Counter.finish_open`: the workstation's high-water mark (counter_app/high_water.py: a database
+   behind what this PC issued is advanced and flagged), recovery of open card writes, the receipts a
+   crash left in the print queue, and the day's first backup. None of them is a check of the login,
+   but all must precede the first sale, so `Counter.login` refuses until it has run. `open_counter`
+   runs both; the Qt workstation runs the second behind its enabled login button, on the worker that
+   every login goes through, ahead of any login (counter_app/main.py, issue 16).
 
 The Qt workstation's own composition root is counter_app/main.py (the screens on top of this).
 """
@@ -35,7 +40,7 @@ from sqlalchemy import Engine, func, select
 from base import crashpoints
 from base.clock import Clock, clock_from_env, system_clock
 from base.errors import ClockSkew, InputInvalid, SimulationRefused
-from counter_app import backups, device_setup, device_status, settings
+from counter_app import device_setup, device_status, settings
 from counter_app.auth import AuthenticatedOperator
 from counter_app.context import OpContext, WorkstationRef
 from counter_app.device_setup import PrinterCheck, ReaderCheck
@@ -45,9 +50,6 @@ from counter_app.high_water import HighWater, open_high_water
 from counter_app.installation import InstallationInfo, load_keys
 from counter_app.keystore import Keys
 from counter_app.local_config import DeviceChoice
-from counter_app.ops.recovery import recover_workstation
-from counter_app.printing import drain_quietly
-from counter_app.results import RecoveryResult
 from db.engine import is_postgresql, make_engine, sqlite_file_of
 from db.errors import translated_db_errors
 from db.migrate import prepare_schema
@@ -62,7 +64,10 @@ from hardware.readers import open_card_reader
 if TYPE_CHECKING:
     import argon2  # annotations only: argon2 loads when a password is hashed or checked (auth.py)
 
+    from counter_app import backups
+    from counter_app.keystore import Keystore
     from counter_app.meter_polling import MeterPolling
+    from counter_app.results import RecoveryResult
     from counter_app.session import Session
     from hardware.sim.control import SimControl
 
@@ -76,7 +81,7 @@ class Counter:
     def __init__(
         self, *, engine: Engine, keys: Keys, info: InstallationInfo, clock: Clock,
         workstation: WorkstationRef, devices: Devices, hasher: argon2.PasswordHasher | None = None,
-        reports_dir: Path | None = None,
+        keystore: Keystore, reports_dir: Path | None = None,
     ) -> None:  # fmt: skip
         self.engine = engine
         self.keys = keys
@@ -88,7 +93,9 @@ class Counter:
         # Where settlement sheets (and other generated papers) are written; docs/api.md.
         self.reports_dir = reports_dir if reports_dir is not None else _default_reports_dir(engine)
         self._prober: DeviceProber | None = None  # made on the first poll
-        self.high_water: HighWater | None = None  # set by open_counter (counter_app/high_water.py)
+        self.high_water: HighWater | None = None  # set by finish_open (counter_app/high_water.py)
+        self._keystore = keystore  # where the high-water mark is kept (finish_open)
+        self.open_finished = False  # finish_open has run: a login is allowed
 
     @cached_property
     def meter_polling(self) -> MeterPolling:
@@ -124,12 +131,16 @@ class Counter:
         takes over the receipts already waiting: printed now, or as soon as the printer is ready."""
         self.devices.background_printing = on
         if on:
+            from counter_app.printing import drain_quietly  # (recover's comment)
+
             drain_quietly(self.context())
 
     def wait_for_printing(self) -> None:
         self.devices.wait_for_printing()
 
     def login(self, name: str, password: str) -> Session:
+        if not self.open_finished:  # the workstation queues finish_open ahead of any login (module doc)
+            raise RuntimeError("the counter's open has not finished (Counter.finish_open)")
         # The session and its ~25 operation areas load with the first login, not with the open:
         # the window's login is possible sooner (issue 16; docs/architecture.md "The start").
         from counter_app.session import login
@@ -137,7 +148,29 @@ class Counter:
         return login(self, name=name, password=password)
 
     def recover(self) -> list[RecoveryResult]:
+        # Recovery, the print queue and the backups load with finish_open, after the login's checks
+        # (issue 16; docs/architecture.md "The start").
+        from counter_app.ops.recovery import recover_workstation
+
         return recover_workstation(self.context())
+
+    def finish_open(self) -> None:
+        """What the open does after the checks a login depends on (module doc, step 7); a login is
+        allowed once it has passed. A failure here fails the open: close the counter."""
+        from counter_app import backups  # (recover's comment)
+        from counter_app.printing import drain_quietly
+
+        with translated_db_errors(url=self.engine.url, path=sqlite_file_of(self.engine)):
+            # Before anything numbers a receipt or writes a card (recovery may do both): the database
+            # must be at or past what this PC issued (a restore never re-issues).
+            self.high_water = open_high_water(
+                self.engine, self.keys, self._keystore, instance_id=self.installation.instance_id,
+                workstation=self.workstation.code, workstation_id=self.workstation.id, clock=self.clock,
+            )  # fmt: skip
+            self.recover()
+            drain_quietly(self.context())  # receipts interrupted by a crash or a printer fault
+            backups.daily_backup_quietly(self.backup_backend())  # first start of the day; never fails
+        self.open_finished = True
 
     # --- devices (docs/api.md "Devices") -----------------------------------------------------------
     def device_status(self) -> DeviceStatus:
@@ -178,9 +211,13 @@ class Counter:
     def backup_status(self) -> backups.BackupStatus:
         """`BackupStatus`: the last good automatic backup, a warning flag (`stale`) when it is more
         than a day old or missing, and the last failure since (counter_app.backups)."""
+        from counter_app import backups  # (recover's comment)
+
         return backups.backup_status(self.backup_backend())
 
     def backup_backend(self) -> backups.Backend:
+        from counter_app import backups  # (recover's comment)
+
         return backups.Backend(self.engine, self.keys, self.clock, self.workstation.code, self.high_water)
 
     def close(self) -> None:
@@ -209,6 +246,33 @@ def open_counter(
     hasher: argon2.PasswordHasher | None = None,
     reports_dir: str | os.PathLike[str] | None = None,
 ) -> Counter:
+    """The counter, opened (module doc: every step). Every door opens here; the Qt workstation runs
+    the two halves apart, with its login button turned on between them (counter_app/main.py)."""
+    counter = open_for_login(db_url, workstation, reader_url, printer_url, simulate, sim_dir, clock, keystore,
+                             hasher=hasher, reports_dir=reports_dir)  # fmt: skip
+    try:
+        counter.finish_open()
+    except BaseException:
+        counter.close()
+        raise
+    return counter
+
+
+def open_for_login(
+    db_url: str | None = None,
+    workstation: str = "W01",
+    reader_url: str | None = None,
+    printer_url: str | None = None,
+    simulate: bool = False,
+    sim_dir: str | os.PathLike[str] | None = None,
+    clock: Clock | None = None,
+    keystore: str | None = None,
+    *,
+    hasher: argon2.PasswordHasher | None = None,
+    reports_dir: str | os.PathLike[str] | None = None,
+) -> Counter:
+    """Steps 1–6 of the module doc: the counter, with every check a login depends on passed; the
+    caller runs `Counter.finish_open` before any login (`open_counter` does both)."""
     engine = make_engine(db_url)
     try:
         # A broken database met while opening (corrupt, read-only, full disk) is its coded error.
@@ -249,24 +313,8 @@ def _open(
     sim_path = Path(sim_dir) if sim_dir else _default_sim_dir(engine)
     devices = open_devices(reader_url=reader_url, printer_url=printer_url, simulate=simulate,
                            sim_dir=sim_path, keys=keys, clock=clock)  # fmt: skip
-    counter = Counter(engine=engine, keys=keys, info=info, clock=clock, workstation=station,
-                      devices=devices, hasher=hasher)  # fmt: skip
-    try:
-        # Before anything numbers a receipt or writes a card (recovery may do both): the database
-        # must be at or past what this PC issued (a restore never re-issues).
-        counter.high_water = open_high_water(
-            engine, keys, store, instance_id=info.instance_id, workstation=station.code,
-            workstation_id=station.id, clock=clock,
-        )  # fmt: skip
-        counter.recover()
-        drain_quietly(counter.context())  # receipts interrupted by a crash or a printer fault
-        backups.daily_backup_quietly(
-            counter.backup_backend()
-        )  # first start of the day; never fails the start
-    except BaseException:
-        devices.close()
-        raise
-    return counter
+    return Counter(engine=engine, keys=keys, info=info, clock=clock, workstation=station, devices=devices,
+                   hasher=hasher, keystore=store)  # fmt: skip
 
 
 def open_devices(

@@ -10,9 +10,12 @@ The one deliberate exception to "imports at module top" (docs/architecture.md "T
 this module imports the core — `counter_app.counter`, the demo, the self-test, and with them
 SQLAlchemy, the models and cryptography — and `ui.app` (the main window and its pages) inside
 functions, AFTER the login window has painted: the core on the worker that opens the counter, `ui.app`
-on the GUI thread once the counter is open. The rest of the facade (`counter_app.api`: the session and
-its operation areas, the administrator's door) loads on the worker right after the counter is open,
-while the person types (`warm_up`). At module top it imports only what the first paint needs.
+on the GUI thread once the counter has passed the checks a login depends on (`open_for_login`) and
+the login button turns on. Then, on the same worker and ahead of any login, while the person types:
+the rest of the open (`Counter.finish_open`: high-water mark, recovery, the print queue, the day's
+backup, with the modules they need; a login is refused until it has passed) and the rest of the facade
+(`counter_app.api`: the session and its operation areas, the administrator's door; `warm_up`). At
+module top it imports only what the first paint needs.
 """
 
 from __future__ import annotations
@@ -89,31 +92,34 @@ def log_dir() -> Path:
 
 
 def open_from_args(args: argparse.Namespace) -> Counter:
-    """The facade for these arguments; --demo prepares (or reuses) the demo database and sim dir.
-    Runs on the worker behind the login window: the core is imported here (module doc). The counter's
-    own module, not the whole facade: the session and its operations are not needed to open (warm_up)."""
-    from counter_app.counter import open_counter
+    """The counter for these arguments, opened as far as the checks a login depends on
+    (`open_for_login`; `finish_workstation` does the rest); --demo prepares (or reuses) the demo
+    database and sim dir. Runs on the worker behind the login window: the core is imported here
+    (module doc). The counter's own module, not the whole facade: the session and its operations are
+    not needed to open (warm_up)."""
+    from counter_app.counter import open_for_login
 
     if args.demo:
         from counter_app.demo import prepare_demo
 
         db_url, keystore, sim_dir = prepare_demo()
-        return open_counter(
+        return open_for_login(
             db_url, workstation=args.workstation, simulate=True, sim_dir=sim_dir, keystore=keystore
         )
     from counter_app import selftest
 
     reader_url, printer_url = selftest.device_urls(args)  # flags, environment, this PC's saved choice
-    return open_counter(args.db, workstation=args.workstation, keystore=args.keystore,
-                        reader_url=reader_url, printer_url=printer_url)  # fmt: skip
+    return open_for_login(args.db, workstation=args.workstation, keystore=args.keystore,
+                          reader_url=reader_url, printer_url=printer_url)  # fmt: skip
 
 
-def open_workstation(args: argparse.Namespace) -> Counter:
-    """The facade as the workstation window uses it: receipts print in the background, so the
-    next customer is never kept waiting by the printer."""
-    counter = open_from_args(args)
+def finish_workstation(counter: Counter) -> None:
+    """The rest of the open (`Counter.finish_open`: the high-water mark, recovery, the print queue,
+    the day's backup; a login is refused until it has passed), then the facade as the workstation
+    window uses it: receipts print in the background, so the next customer is never kept waiting by
+    the printer."""
+    counter.finish_open()
     counter.print_in_background(True)
-    return counter
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -132,29 +138,41 @@ def run_gui(args: argparse.Namespace) -> int:
     if i18n.install(app, i18n.saved_language()) != i18n.saved_language():
         QMessageBox.warning(None, "语言 / Language", i18n.missing_text())  # English chosen, not loadable
     # The login window shows at once; the counter (schema check and upgrade, keys against their
-    # fingerprints, clock, devices, recovery, the day's backup) opens on the worker thread behind
-    # it, and nobody can log in before that has passed (ui/login.py `counter_ready`).
+    # fingerprints, clock, workstation, devices) opens on the worker thread behind it, and nobody
+    # can log in before that has passed (ui/login.py `counter_ready`); the rest of the open follows
+    # on the same worker, ahead of any login (`ready`).
     login = show_first(app)
     opened: list[Counter] = []
-    finished: list[bool] = []
+    finished: list[bool] = []  # the open has ended, either way: no job of it is left on the worker
     workstation: list[WorkstationApp] = []  # kept alive for the event loop
 
     def open_in_background() -> Counter:
         try:
-            counter = open_workstation(args)  # imports the core, on the worker (module doc)
-            opened.append(counter)  # here, not in the success callback: closed even if the window is gone
-            return counter
+            counter = open_from_args(args)  # imports the core, on the worker (module doc)
+        except BaseException:
+            finished.append(True)
+            raise
+        opened.append(counter)  # here, not in the success callback: closed even if the window is gone
+        return counter
+
+    def finish_in_background(counter: Counter) -> None:
+        try:
+            finish_workstation(counter)
         finally:
             finished.append(True)
 
     def ready(counter: Counter) -> None:
+        # Queued on the same worker as every facade call BEFORE the button turns on, so a login
+        # pressed at any moment waits for it there: the rest of the open (its failure fails the
+        # start as the open's does; Counter.login refuses until it has passed).
+        FacadeOp(login, lambda: finish_in_background(counter)).failure(failed).run()
         # After the first paint: the main window and its pages (the core is loaded by now).
         from ui.app import WorkstationApp
 
         workstation.append(WorkstationApp(app, counter))
         workstation[0].take_over(login)
-        # Queued on the same worker as every facade call, so a login pressed before it is done waits
-        # for it there; the start is over when it is (main: the GC back on).
+        # Then the rest of the facade (a login pressed sooner imports what it needs itself). The
+        # start is over when it is loaded (main: the GC back on).
         FacadeOp(login, warm_up).success(lambda _done: _collect_from_now_on()).failure(warm_up_failed).run()
 
     def warm_up_failed(exc: BaseException) -> None:
@@ -181,7 +199,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
 def warm_up() -> None:
     """The rest of the facade — the session with its ~25 operation areas, the results, the
-    administrator's door — imported on the worker once the counter is open (~0.1 s of CPU): the
+    administrator's door — imported on the worker once the counter is open (~0.2 s of CPU): the
     login button is enabled without waiting for them, and the first login and the first sale do not
     pay for them either, since a person takes longer than that to type a name and password."""
     import counter_app.api  # noqa: F401  (not a cycle: the core loads after the first paint, module doc)

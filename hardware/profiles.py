@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 
 from base.errors import InputInvalid
 from hardware.profile import MeterProfile, ReferenceProfile
@@ -23,8 +23,20 @@ DEFAULT_PROFILE = ReferenceProfile.name
 
 def profile_names() -> list[str]:
     """Every known meter model: the reference first, then the registered ones by name."""
-    registered = sorted({ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)} - {DEFAULT_PROFILE})
-    return [DEFAULT_PROFILE, *registered]
+    return _names(_registered())
+
+
+def _names(registered: dict[str, EntryPoint]) -> list[str]:
+    return [DEFAULT_PROFILE, *sorted(set(registered) - {DEFAULT_PROFILE})]
+
+
+def _registered() -> dict[str, EntryPoint]:
+    """The registered profiles by entry-point name (the first of a name, as the installed packages
+    list them). Asked once per question: each call reads the metadata of every installed package."""
+    found: dict[str, EntryPoint] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        found.setdefault(ep.name, ep)
+    return found
 
 
 def load_profile(name: str | None = None) -> MeterProfile:
@@ -33,15 +45,19 @@ def load_profile(name: str | None = None) -> MeterProfile:
     if name == DEFAULT_PROFILE:
         # Built in, so the default works even where the package metadata was not reinstalled.
         return ReferenceProfile()
-    found = [ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name == name]
-    if not found:
+    return _load_registered(name, _registered())
+
+
+def _load_registered(name: str, registered: dict[str, EntryPoint]) -> MeterProfile:
+    if name not in registered:
+        known = _names(registered)
         raise InputInvalid(
-            f"未知的电表型号：{name}（已知：{'、'.join(profile_names())}）",
-            detail_en=f"unknown meter model {name!r}; known: {', '.join(profile_names())}",
+            f"未知的电表型号：{name}（已知：{'、'.join(known)}）",
+            detail_en=f"unknown meter model {name!r}; known: {', '.join(known)}",
             field="meter_model",
-            data={"meter_model": name, "known": profile_names()},
+            data={"meter_model": name, "known": known},
         )
-    return _instance(found[0].load(), name)
+    return _instance(registered[name].load(), name)
 
 
 def load_profile_spec(spec: str) -> MeterProfile:
@@ -57,10 +73,11 @@ def known_profiles() -> list[MeterProfile]:
     """One instance of every known profile, in the order a card's format is tried (reference first).
     A registered profile that fails to load is logged and left out: the counter still opens, and an
     account of that model is refused with INPUT_INVALID (unknown meter model) at its card writes."""
-    profiles: list[MeterProfile] = []
-    for name in profile_names():
+    profiles: list[MeterProfile] = [ReferenceProfile()]
+    registered = _registered()  # one read of the installed packages' metadata for all of them
+    for name in _names(registered)[1:]:
         try:
-            profiles.append(load_profile(name))
+            profiles.append(_load_registered(name, registered))
         except Exception:  # a broken plug-in must not stop the counter for the other models
             log.exception("meter profile %r could not be loaded", name)
     return profiles

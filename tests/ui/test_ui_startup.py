@@ -213,3 +213,71 @@ def test_a_counter_that_cannot_open_says_why_and_exits_2(tmp_path: Path) -> None
     assert seen["window"]["button"] is False
     assert seen["window"]["status"].startswith("无法打开：")
     assert seen["box"]
+
+
+_FINISH_FAILING_PROBE = """
+import gc, json, sys
+from counter_app.main import main
+import ui.login
+from PySide6.QtWidgets import QMessageBox
+import counter_app.counter
+from base.errors import UserFacingError
+
+seen = {}
+failed = ui.login.LoginWindow.counter_failed
+ready = ui.login.LoginWindow.counter_ready
+logged_in = ui.login.LoginWindow._logged_in
+
+def finish_open(self):  # the rest of the open fails (a recovery that cannot run, say)
+    raise UserFacingError.for_code("TAMPERED")
+
+def on_ready(self, counter):
+    ready(self, counter)
+    seen["button_at_ready"] = self.login_button.isEnabled()
+    self.name.set_text("zhang"); self.password.set_text("demo1234")
+    self.log_in()  # pressed at once: queued behind the rest of the open, which fails
+
+def on_failed(self, exc):
+    failed(self, exc)
+    seen["window"] = {"button": self.login_button.isEnabled(), "status": self.check_status.text()}
+
+def on_logged_in(self, session):
+    seen["logged_in"] = True
+    logged_in(self, session)
+
+def critical(parent, title, text, *args, **kwargs):
+    seen["box"] = text
+    return QMessageBox.StandardButton.Ok
+
+counter_app.counter.Counter.finish_open = finish_open
+ui.login.LoginWindow.counter_ready = on_ready
+ui.login.LoginWindow.counter_failed = on_failed
+ui.login.LoginWindow._logged_in = on_logged_in
+QMessageBox.critical = staticmethod(critical)
+seen["rc"] = main(["--demo"])
+seen["gc"] = gc.isenabled()
+print("SEEN " + json.dumps(seen, ensure_ascii=False))
+"""
+
+
+@pytest.mark.gui
+def test_the_rest_of_the_open_failing_fails_the_start(tmp_path: Path) -> None:
+    """The button turns on once the login's checks pass; the rest of the open (high-water mark,
+    recovery, print queue, backup) runs behind it, ahead of any login. If it fails, the start fails
+    as an open that fails does (a login pressed meanwhile is refused by Counter.login itself:
+    tests/ops/test_open_halves.py)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT),
+           "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_STATE_HOME": str(tmp_path / "state"), "HOME": str(tmp_path),
+           "COUNTER_LOG_DIR": str(tmp_path / "logs")}  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", _FINISH_FAILING_PROBE], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    lines = [line for line in done.stdout.splitlines() if line.startswith("SEEN ")]
+    assert lines, f"no report (rc {done.returncode}):\n{done.stderr[-3000:]}"
+    seen = json.loads(lines[-1][5:])
+    assert seen["button_at_ready"] is True
+    assert seen["rc"] == 2 and seen["gc"] is True
+    assert seen["window"]["button"] is False
+    assert seen["window"]["status"].startswith("无法打开：")
+    assert seen["box"]
+    assert "logged_in" not in seen
