@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from receipts.columns import pair_line
-from receipts.escpos import EscPos, _clean
+from receipts.escpos import EscPos, _clean, _qr_payload
 from receipts.escpos_text import parse_escpos, printed_text
 
 ESC, GS, FS, LF = b"\x1b", b"\x1d", b"\x1c", b"\n"
@@ -166,3 +166,16 @@ def test_cleaning_agrees_with_the_per_character_rule(text: str) -> None:
 def test_cleaning_agrees_with_the_per_character_rule_on_every_code_point() -> None:
     every = "".join(chr(code) for code in range(sys.maxunicode + 1))
     assert _clean(every) == per_character_clean(every)
+    # Each alone too (the fast path for printable text); the basic plane holds every one it changes.
+    assert [ch for ch in every[:0x10000] if _clean(ch) != per_character_clean(ch)] == []
+
+
+@given(st.text(max_size=8) | st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=8))
+def test_qr_data_check_agrees_with_the_per_character_rule(data: str) -> None:
+    accepted_before = bool(data) and all(0x20 <= ord(ch) < 0x7F for ch in data)
+    try:
+        _qr_payload(data)
+        accepted = True
+    except ValueError:
+        accepted = False
+    assert accepted == accepted_before
