@@ -8,6 +8,7 @@ print queue turns it back into the dataclass and lays it out with `receipts.ther
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from datetime import date, datetime
@@ -46,7 +47,7 @@ def from_json(kind: type, data: Any) -> Any:
     if data is None:
         return None
     if dataclasses.is_dataclass(kind):
-        hints = typing.get_type_hints(kind)
+        hints = _field_types(kind)
         return kind(**{name: from_json(hints[name], value) for name, value in data.items() if name in hints})
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
@@ -62,6 +63,14 @@ def from_json(kind: type, data: Any) -> Any:
     if kind is date:
         return date.fromisoformat(data)
     return data
+
+
+@functools.cache
+def _field_types(kind: type) -> dict[str, Any]:
+    """A dataclass's resolved field types, once per class: `get_type_hints` evaluates every string
+    annotation again on each call (a tenth of a receipt's render; issue 16). The dataclasses are
+    frozen module-level classes, so the answer never changes."""
+    return typing.get_type_hints(kind)
 
 
 def render(document: str, payload: dict[str, Any], *, columns: int, reprint_count: int = 0) -> Printout:

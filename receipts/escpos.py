@@ -182,16 +182,24 @@ class EscPos:
 
 def _clean(text: str) -> str:
     """Text safe to send: control characters become spaces (a stray byte in a holder's name must
-    not become a printer command), ¥ becomes ￥."""
-    return "".join(" " if _is_control(ch) else _REPLACEMENTS.get(ch, ch) for ch in text)
+    not become a printer command), ¥ becomes ￥. One `str.translate` in C rather than a test per
+    character in Python (issue 16: a sale's receipts clean some 50,000 characters). Most text has
+    nothing to change: every character `_CLEAN_TABLE` changes but ¥ is unprintable (Cc, Zl, Zp)."""
+    if text.isprintable() and "\u00a5" not in text:
+        return text
+    return text.translate(_CLEAN_TABLE)
 
 
-def _is_control(ch: str) -> bool:
-    return ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029"
+# What `_clean` changes, by code point: the control characters (C0, DEL, C1, the line and paragraph
+# separators) to a space, ¥ to ￥.
+_CLEAN_TABLE: dict[int, str] = {
+    **{code: " " for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)},
+    **{ord(ch): replacement for ch, replacement in _REPLACEMENTS.items()},
+}
 
 
 def _qr_payload(data: str) -> bytes:
-    if not data or not all(0x20 <= ord(ch) < 0x7F for ch in data):
+    if not data or not (data.isascii() and data.isprintable()):  # (printable ASCII: 0x20…0x7E)
         raise ValueError("QR data must be printable ASCII")
     if len(data) > QR_MAX_BYTES:
         raise ValueError(f"QR data longer than {QR_MAX_BYTES} bytes")

@@ -1,11 +1,13 @@
 """Golden bytes for each ESC/POS command we emit (python-escpos's own testing style)."""
 
+import sys
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from receipts.columns import pair_line
-from receipts.escpos import EscPos
+from receipts.escpos import EscPos, _clean, _qr_payload
 from receipts.escpos_text import parse_escpos, printed_text
 
 ESC, GS, FS, LF = b"\x1b", b"\x1d", b"\x1c", b"\n"
@@ -145,3 +147,35 @@ def test_no_text_can_produce_dle_eot_and_all_of_it_decodes_back(text: str, colum
     )
     # Lines are trimmed of trailing white space (NBSP included), so compare without white space.
     assert "".join(decoded.split()) == "".join(expected.replace("¥", "￥").split())
+
+
+def per_character_clean(text: str) -> str:
+    """`_clean` as it was before it became one `str.translate` (issue 16): the reference."""
+
+    def is_control(ch: str) -> bool:
+        return ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029"
+
+    return "".join(" " if is_control(ch) else {"\u00a5": "\uffe5"}.get(ch, ch) for ch in text)
+
+
+@given(st.text())
+def test_cleaning_agrees_with_the_per_character_rule(text: str) -> None:
+    assert _clean(text) == per_character_clean(text)
+
+
+def test_cleaning_agrees_with_the_per_character_rule_on_every_code_point() -> None:
+    every = "".join(chr(code) for code in range(sys.maxunicode + 1))
+    assert _clean(every) == per_character_clean(every)
+    # Each alone too (the fast path for printable text); the basic plane holds every one it changes.
+    assert [ch for ch in every[:0x10000] if _clean(ch) != per_character_clean(ch)] == []
+
+
+@given(st.text(max_size=8) | st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=8))
+def test_qr_data_check_agrees_with_the_per_character_rule(data: str) -> None:
+    accepted_before = bool(data) and all(0x20 <= ord(ch) < 0x7F for ch in data)
+    try:
+        _qr_payload(data)
+        accepted = True
+    except ValueError:
+        accepted = False
+    assert accepted == accepted_before

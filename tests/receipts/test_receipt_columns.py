@@ -1,5 +1,8 @@
 """Display-width layout: Han and full-width characters are two columns, lines never overflow."""
 
+import sys
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -48,3 +51,25 @@ def test_wrap_never_overflows_and_keeps_every_visible_character(text: str, colum
     lines = wrap(text, columns)
     assert all(display_width(line) <= columns for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+# The per-character rules these functions had before they were made fast (issue 16), kept here as
+# the reference the fast ones must agree with.
+def unicodedata_char_width(ch: str) -> int:
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 2
+    return 1 if ord(ch) < 0x80 else 2
+
+
+def test_char_width_is_the_unicodedata_rule_for_every_code_point() -> None:
+    differ = [hex(code) for code in range(sys.maxunicode + 1)
+              if char_width(chr(code)) != unicodedata_char_width(chr(code))]  # fmt: skip
+    assert differ == []
+
+
+@given(st.text(), st.sampled_from([16, 24, 32, 48]))
+def test_widths_and_layout_agree_with_the_per_character_rule(text: str, columns: int) -> None:
+    assert display_width(text) == sum(unicodedata_char_width(ch) for ch in text)
+    assert [display_width(line) for line in wrap(text, columns)] == [
+        sum(unicodedata_char_width(ch) for ch in line) for line in wrap(text, columns)
+    ]
