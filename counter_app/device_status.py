@@ -20,12 +20,10 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, func, select
-
 from base.errors import DeviceOffline, UserFacingError
+from counter_app import print_queue
 from counter_app.context import OpContext
 from counter_app.devices import Devices
-from db.models import PrintJob, PrintJobEvent
 from receipts.printer_test_slip import printer_test_slip
 
 log = logging.getLogger(__name__)
@@ -157,13 +155,8 @@ def _probe_printer(devices: Devices) -> DeviceState:
 
 def queued_receipts(ctx: OpContext) -> int:
     """Print jobs of this workstation not yet printed (or cancelled)."""
-    done = exists().where(
-        PrintJobEvent.job_id == PrintJob.id, PrintJobEvent.outcome.in_(("printed", "cancelled"))
-    )
     with ctx.reading() as s:
-        return s.scalar(
-            select(func.count(PrintJob.id)).where(PrintJob.workstation_id == ctx.workstation.id, ~done)
-        ) or 0  # fmt: skip
+        return print_queue.count_waiting(ctx, s)
 
 
 def test_print(ctx: OpContext) -> DeviceState:

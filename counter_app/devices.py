@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from base.errors import DeviceOffline
 from counter_app.meter_buses import MeterBuses
+from counter_app.print_queue import QueueCursor
 from hardware.card_service import CardService
 from hardware.printer import SerialPrinter
 
@@ -44,6 +45,8 @@ class Devices:
     # the printer every `print_retry_s` seconds and prints them as soon as it is ready again: a
     # receipt never waits for the next customer's sale (counter_app.printing.watch).
     print_retry_s: float = 2.0
+    # Through which job the workstation's print queue is known printed (counter_app/print_queue.py).
+    print_queue: QueueCursor = field(default_factory=QueueCursor)
     _print_worker: ThreadPoolExecutor | None = None
     _retry_timer: threading.Timer | None = field(default=None, repr=False)
     _retry_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

@@ -19,13 +19,13 @@ import functools
 import logging
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.sql.dml import ReturningInsert
 
 from base import crashpoints
 from base.errors import DeviceOffline, InputInvalid, PrinterPaperOut, UserFacingError
-from counter_app import row_seals
+from counter_app import print_queue, row_seals
 from counter_app.context import OpContext
 from counter_app.documents import render, to_json
 from counter_app.ops.common import add_audited
@@ -52,30 +52,6 @@ def enqueue(
     return job
 
 
-@functools.cache
-def waiting_jobs_query() -> Select[tuple[PrintJob]]:
-    """The jobs of the workstation `_workstation_id` not yet printed nor cancelled. Built once, the
-    workstation a parameter (`_waiting_of`): every sale drains, and a statement built per call
-    pays its cache key each time (issue 16)."""
-    done = exists().where(
-        PrintJobEvent.job_id == PrintJob.id, PrintJobEvent.outcome.in_(("printed", "cancelled"))
-    )
-    return select(PrintJob).where(PrintJob.workstation_id == bindparam("_workstation_id"), ~done)
-
-
-@functools.cache
-def _waiting_in_order() -> Select[tuple[PrintJob]]:
-    return waiting_jobs_query().order_by(PrintJob.id)
-
-
-def _waiting_of(ctx: OpContext) -> dict[str, int]:
-    return {"_workstation_id": ctx.workstation.id}
-
-
-def waiting_jobs(ctx: OpContext, s: DbSession) -> list[PrintJob]:
-    return list(s.scalars(_waiting_in_order(), _waiting_of(ctx)))
-
-
 def drain(ctx: OpContext) -> int:
     """Print every waiting job; the number printed. Stops at the first printer fault (raised)."""
     printer = ctx.devices.printer
@@ -84,7 +60,7 @@ def drain(ctx: OpContext) -> int:
     with ctx.reading() as s:
         # A payload rewritten by SQL is refused (TAMPERED) before it reaches paper.
         jobs = [(j.id, j.document, j.payload["document"], j.reprint_count)
-                for j in row_seals.check_all(s, waiting_jobs(ctx, s))]  # fmt: skip
+                for j in row_seals.check_all(s, print_queue.waiting_jobs(ctx, s))]  # fmt: skip
     printed = 0
     for job_id, document, payload, reprint_count in jobs:
         data = render(document, payload, columns=DEFAULT_COLUMNS, reprint_count=reprint_count).data
@@ -151,7 +127,7 @@ def watch(ctx: OpContext) -> None:
         return
     try:
         with ctx.reading() as s:
-            waiting = s.scalar(select(exists(waiting_jobs_query())), _waiting_of(ctx)) or False
+            waiting = print_queue.any_waiting(ctx, s)
     except Exception:  # the database away: the next sale or the next start prints them
         log.exception("print queue: cannot read the waiting jobs; watching stopped")
         return
