@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,11 +35,30 @@ from db.models.security import AuditEntry
 from db.queries.security import chain_latest_times, latest_ledger_time, latest_receipt_time
 
 REASON = "clock went back"
+
+
+class Entry(Protocol):
+    """An audit entry just appended (counter_app.audit.Appended): what the checks read of it."""
+
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actor_id(self) -> int | None: ...
+    @property
+    def workstation(self) -> str | None: ...
+    @property
+    def subject_table(self) -> str | None: ...
+    @property
+    def subject_id(self) -> int | None: ...
+
+
 Record = Callable[..., Any]  # counter_app.audit.record
 
 
-def after_append(session: Session, entry: AuditEntry, subject: Any, record: Record) -> ClockMark | None:
-    """Called by audit.record after `entry` (for `subject`) is flushed; the mark written, if any."""
+def after_append(session: Session, entry: Entry, subject: Any, record: Record) -> ClockMark | None:
+    """Called by audit.record after `entry` (for `subject`) is inserted; the mark written, if any."""
     if isinstance(subject, ClockMark):
         _fold(session, entry)
         return None
@@ -110,7 +129,7 @@ def mark_batch(session: Session, flagged: list[dict[str, Any]], record: Record) 
                clock=lambda at=entry["at"]: at)  # fmt: skip
 
 
-def _went_back(session: Session, entry: AuditEntry, subject: Any) -> tuple[str, datetime, datetime] | None:
+def _went_back(session: Session, entry: Entry, subject: Any) -> tuple[str, datetime, datetime] | None:
     if isinstance(subject, LedgerEntry) and _first_mention(session, entry, subject):
         return _ledger_went_back(session, subject)
     if isinstance(subject, Receipt) and _first_mention(session, entry, subject):
@@ -134,7 +153,7 @@ def _receipt_went_back(session: Session, row: Receipt) -> tuple[str, datetime, d
     return None
 
 
-def _chain_went_back(session: Session, entry: AuditEntry) -> tuple[str, datetime, datetime] | None:
+def _chain_went_back(session: Session, entry: Entry) -> tuple[str, datetime, datetime] | None:
     own, latest = _chain_maxima(session, entry)
     if own is not None and _aware(entry.at) < own:
         return "audit_entry", entry.at, own
@@ -164,12 +183,12 @@ def _carried(session: Session) -> _Maxima | None:
     return carried
 
 
-def _chain_maxima(session: Session, entry: AuditEntry) -> tuple[datetime | None, datetime | None]:
+def _chain_maxima(session: Session, entry: Entry) -> tuple[datetime | None, datetime | None]:
     """The latest time of `entry`'s workstation and of the whole chain, before `entry`."""
     carried = _carried(session)
     if carried is not None and entry.workstation in carried.own:
         return carried.own[entry.workstation], carried.latest
-    # `entry` is the newest entry of the chain (flushed), so "later than any entry before it" is
+    # `entry` is the newest entry of the chain (inserted), so "later than any entry before it" is
     # "later than the max over all entries" (its own time cannot exceed itself). Without a sequence
     # filter the max is one index probe (ix_audit_log_at, ix_audit_log_workstation_at) instead of a
     # scan that grew with the chain (docs/benchmarks.md, import). Both maxima in one statement (one
@@ -193,7 +212,7 @@ def seed_maxima(session: Session, workstation: str | None, own: Any, latest: Any
         transaction_memo.keep(session, _MAXIMA, maxima)
 
 
-def _fold(session: Session, entry: AuditEntry) -> None:
+def _fold(session: Session, entry: Entry) -> None:
     """Keep the carried times true after `entry` was appended."""
     carried = _carried(session)
     if carried is None:
@@ -209,7 +228,7 @@ def forget_maxima(session: Session) -> None:
     transaction_memo.forget(session, _MAXIMA)
 
 
-def _first_mention(session: Session, entry: AuditEntry, subject: Any) -> bool:
+def _first_mention(session: Session, entry: Entry, subject: Any) -> bool:
     """A ledger entry or receipt is judged when it is written, not when it is re-chained later."""
     if flushed_rows.inserted_here(session, subject):
         return True  # nothing written before this transaction can name a row inserted in it
