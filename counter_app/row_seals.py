@@ -14,8 +14,9 @@ row is checked when it is used, not only by `audit verify` (issue 12 §1; docs/r
   every update of a sealed row (before it, after checking that the row as loaded was genuine, so a
   legitimate update never launders a tampered row). The Core statements that touch sealed rows
   (the receipt counter's upsert, db.numbering; the account claim, whose columns are excluded;
-  the yearly import's bulk inserts, sealed inside the INSERT by `insert_sealed`) are handled
-  where they run (`advance_receipt_counter`).
+  the yearly import's bulk inserts, sealed inside the INSERT by `insert_sealed`; the print
+  queue's "printed" marks, a Core INSERT sealed and counted by `seal_inserted`) are handled
+  where they run (`advance_receipt_counter`, counter_app/printing.py `_mark_printed`).
 - Checked where used: `check(session, row)` — login and co-sign (operator, grants, appointments,
   counter_app.roles), sale (account, card, shift, tariff, settings read, receipt counter), close
   (shift, shift count), print and 补打 (print job), approve_queued (queued operation), restore
