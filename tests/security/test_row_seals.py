@@ -310,3 +310,31 @@ def test_on_postgresql_tampered_rows_are_refused_at_use(tmp_path, pg_url):
         assert {e["table"] for e in tamper_entries(w)} == {"accounts", "receipt_counters", "operators"}
     finally:
         w.close()
+
+
+def test_a_row_checked_as_loaded_is_not_hashed_again_until_it_is_reloaded(world, monkeypatch):
+    """`check` of a row `_on_load` already checked costs no second seal (issue 16); once the row is
+    expired and read again, what the database now holds is checked: an insider's edit between the
+    two reads is refused."""
+    hashed: list[str] = []
+    real_mac_of = row_seals.mac_of
+
+    def counting_mac_of(key, table, values):
+        hashed.append(table.name)
+        return real_mac_of(key, table, values)
+
+    monkeypatch.setattr(row_seals, "mac_of", counting_mac_of)
+    with unit_of_work(world.counter.engine) as s:
+        bind_keys(s, world.counter.keys)
+        account = s.scalars(select(Account).where(Account.account_no == DORM_ONE)).one()
+        assert hashed == ["accounts"]  # checked as loaded
+        row_seals.check(s, account)
+        assert hashed == ["accounts"]  # not again
+        # The insider's edit, here on this session's own connection (plain SQL: no ORM event, no seal).
+        s.connection().execute(
+            text("UPDATE accounts SET cls = 'business' WHERE account_no = :no"), {"no": DORM_ONE}
+        )
+        s.expire(account)
+        with pytest.raises(UserFacingError) as info:
+            row_seals.check(s, account)  # reloaded: the edit is seen
+        assert info.value.code == "TAMPERED"
