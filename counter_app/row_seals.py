@@ -360,6 +360,8 @@ def _on_refresh(target: Any, context: Any, attrs: Any) -> None:
 
 
 def _on_expire(target: Any, attrs: Any) -> None:
+    if target is None:  # (SQLAlchemy may report a row whose object is already gone: nothing to drop)
+        return
     sa_inspect(target).info.pop(_CHECKED_AT_LOAD, None)
 
 
