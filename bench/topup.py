@@ -15,8 +15,11 @@ opens the counter with `simulate=False` and the simulators' URLs on the developm
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.common import Results, fsync_commit_s, ms, parser, pct, scratch
 
@@ -43,10 +46,70 @@ class Line:
         return self.sent_to_device, self.answered
 
 
-class Station:
-    """A counter on its own simulators at `baud`, with a card issued for every account."""
+class _NoLine:
+    """Line's stand-in where the device is in another process: no counts."""
 
-    def __init__(self, tmp: Path, baud: int) -> None:
+    def snapshot(self) -> tuple[int, int]:
+        return 0, 0
+
+
+class ExternalSim:
+    """`counter-sim` in a process of its own (API.md "Command line"), driven through its stdin
+    commands: the counter's driver then shares its Python process with no simulator thread, as it
+    does with a real reader (issue 16 item 1: what the in-process simulator costs)."""
+
+    def __init__(self, sim_dir: Path, mac_key: bytes, baud: int) -> None:
+        key_file = sim_dir.parent / "card-mac.key"
+        key_file.write_bytes(mac_key)
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "hardware.sim.cli", "--sim-dir", str(sim_dir), "--baud", str(baud),
+             "--mac-key-file", str(key_file)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )  # fmt: skip
+        self.reader_url = self._url("reader")
+        self.printer_url = self._url("printer")
+
+    def _url(self, name: str) -> str:
+        assert self._proc.stdout is not None
+        word, url = self._proc.stdout.readline().split()
+        if word != name:
+            raise RuntimeError(f"counter-sim printed {word!r}, expected {name!r}")
+        return url
+
+    def command(self, line: str) -> str:
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.write(line + "\n")
+        self._proc.stdin.flush()
+        answer = self._proc.stdout.readline().strip()
+        if answer.startswith(("error", "unknown")):
+            raise RuntimeError(f"counter-sim {line!r}: {answer}")
+        return answer
+
+    def present_card(self, serial: str) -> None:
+        self.command(f"present {serial}")
+
+    def insert_into_meter(self, serial: str) -> None:
+        self.command(f"insert {serial}")
+
+    def consume(self, meter: str, ckwh: int) -> None:
+        self.command(f"consume {meter} {ckwh}")
+
+    def close(self) -> None:
+        try:
+            assert self._proc.stdin is not None
+            self._proc.stdin.close()  # (then it serves until SIGTERM)
+            self._proc.terminate()
+            self._proc.wait(timeout=10)
+        except Exception:  # noqa: BLE001 - a benchmark's clean-up: never hide the figures
+            self._proc.kill()
+
+
+class Station:
+    """A counter on its own simulators at `baud`, with a card issued for every account. `external`:
+    the simulators run as `counter-sim` in another process (no byte counts then: a sale's bytes are
+    the same as in process)."""
+
+    def __init__(self, tmp: Path, baud: int, *, external: bool = False) -> None:
         from opstesting import CHEAP, make_world
 
         from counter_app.counter import open_counter
@@ -59,13 +122,17 @@ class Station:
         keys = world.counter.keys
         world.close()
         self.world = world
-        self.sim = SimControl(tmp / "sim", mac_key=keys.card_mac, clock=world.clock, baud=baud)
+        self.sim: Any = (
+            ExternalSim(tmp / "sim", keys.card_mac, baud)
+            if external
+            else SimControl(tmp / "sim", mac_key=keys.card_mac, clock=world.clock, baud=baud)
+        )
         self.counter = open_counter(world.db_url, workstation="W01", reader_url=self.sim.reader_url,
                                     printer_url=self.sim.printer_url, simulate=False, clock=world.clock,
                                     keystore=world.keystore, hasher=CHEAP)  # fmt: skip
         self.session = self.counter.login("zhang", "secret-123")
-        self.reader = Line(self.sim.reader)
-        self.printer = Line(self.sim.printer_device)
+        self.reader = _NoLine() if external else Line(self.sim.reader)
+        self.printer = _NoLine() if external else Line(self.sim.printer_device)
         self.committed_at: list[float] = []
         self.reader_at_commit: list[tuple[int, int]] = []
         self._hook_commit()
@@ -139,6 +206,23 @@ def run_baud(results: Results, baud: int, n: int, commit_floor: float) -> list[d
     return sales
 
 
+def _simulator_apart(results: Results, baud: int, n: int, commit_floor: float, answered: int) -> None:
+    """The same sales with `counter-sim` in its own process (issue 16 item 1): what the simulator
+    threads in the counter's process cost the driver. The floor is the same sale's wire time, its
+    bytes counted in the in-process run (the sale and the card format are the same)."""
+    with scratch(f"topup{baud}x") as tmp:
+        station = Station(tmp, baud, external=True)
+        try:
+            station.sale(0)
+            sales = [station.sale(i) for i in range(1, n + 1)]
+        finally:
+            station.close()
+    floor = _emulated_wire_s(answered, baud) + commit_floor
+    results.add(f"{baud} Bd, simulators in their own process: service time p50",
+                ms(pct([s["service"] for s in sales], 50)), "ms", ms(floor),
+                "emulated reader wire time + 1 fsync'd commit")  # fmt: skip
+
+
 def _emulated_wire_s(answered: int, baud: int) -> float:
     """The wire time of `answered` bytes at `baud` (10 bits a byte). The simulator paces its
     answers on an absolute schedule (hardware/sim/transport.py `_paced`), so this is what it
@@ -180,7 +264,9 @@ def main(argv: list[str] | None = None) -> int:
         commit_floor = fsync_commit_s(tmp)
     results.add("one fsync'd commit (SQLite WAL, synchronous=FULL)", ms(commit_floor), "ms")
     for baud in (115200, 9600):
-        run_baud(results, baud, n, commit_floor)
+        sales = run_baud(results, baud, n, commit_floor)
+        if baud == 115200:
+            _simulator_apart(results, baud, n, commit_floor, pct([s["reader_out"] for s in sales], 50))
     if not args.quick:
         _no_line_delay(results, n, commit_floor)
     return results.finish()

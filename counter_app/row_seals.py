@@ -220,8 +220,52 @@ def seal_receipt_counter(
     # UPDATE takes the ORM's bulk path, rebuilt on every call (db/queries/accounts.py claim_account).
     session.flush()  # (what Session.execute would have flushed first)
     session.connection().execute(_set_mac(table), {"_id": row["id"], "_mac": mac})
+    _KNOWN_COUNTERS[(key, row["workstation_id"], row["series"])] = (row["id"], int(row["value"]), mac)
     if fresh if created is None else created:
         count_inserted(session.connection(), key, {table.name: 1})
+
+
+# The receipt counter each (workstation, series) had when this process last sealed it, per seal key:
+# the next number is one conditional UPDATE from that state, as the census is counted (see
+# `_KNOWN_CENSUS`): the WHERE names every sealed column and the seal, so it changes the row only if
+# the database holds exactly a state this process sealed — no check of the old seal, no second
+# statement to seal the new value (a sale's upsert + UPDATE; issue 16). Anything else (another PC
+# took a number, a rolled-back sale, a restore, an edited row) changes nothing and takes the upsert
+# with its check (`seal_receipt_counter`).
+_KNOWN_COUNTERS: dict[tuple[bytes, int, str], tuple[int, int, str]] = {}
+
+
+def advance_known(session: Session, workstation_id: int, series: str) -> int | None:
+    """numbering.KNOWN_ADVANCES: the counter's next value from its known state, or None."""
+    key = _session_key(session)
+    known = _KNOWN_COUNTERS.get((key, workstation_id, series)) if key is not None else None
+    if key is None or known is None:
+        return None
+    row_id, value, mac = known
+    table = Base.metadata.tables["receipt_counters"]
+    new = {"id": row_id, "workstation_id": workstation_id, "series": series, "value": value + 1}
+    new_mac = mac_of(key, table, new)
+    session.flush()  # (what Session.execute would have flushed first)
+    params = {"_id": row_id, "_ws": workstation_id, "_series": series, "_was": value, "_was_mac": mac,
+              "_value": value + 1, "_mac": new_mac}  # fmt: skip
+    if session.connection().execute(_counter_advance_from(), params).rowcount != 1:
+        _KNOWN_COUNTERS.pop((key, workstation_id, series), None)
+        return None
+    _KNOWN_COUNTERS[(key, workstation_id, series)] = (row_id, value + 1, new_mac)
+    return value + 1
+
+
+@cache
+def _counter_advance_from() -> Update:  # built once (see `_set_mac`)
+    table = Base.metadata.tables["receipt_counters"]
+    assert set(sealed_columns(table)) == {"id", "workstation_id", "series", "value"}  # all in the WHERE
+    return (
+        update(table)
+        .where(table.c.id == bindparam("_id"), table.c.workstation_id == bindparam("_ws"),
+               table.c.series == bindparam("_series"), table.c.value == bindparam("_was"),
+               table.c.row_mac == bindparam("_was_mac"))
+        .values(value=bindparam("_value"), row_mac=bindparam("_mac"))
+    )  # fmt: skip
 
 
 def seal_unsealed(session: Session, model: Any) -> int:
@@ -575,6 +619,7 @@ def _census_problems(
 
 
 numbering.ADVANCE_HOOKS.append(seal_receipt_counter)
+numbering.KNOWN_ADVANCES.append(advance_known)
 for _model in SEALED_TABLES:
     event.listen(_model, "after_insert", _after_insert)
     event.listen(_model, "before_update", _before_update)

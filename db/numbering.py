@@ -54,10 +54,19 @@ def format_receipt_no(workstation_code: str, seq: int, series: str = MAIN_SERIES
 # still the one it had before the advance ("" when the row was just created).
 CounterHook = Callable[[Session, Mapping[Any, Any], bool], None]
 ADVANCE_HOOKS: list[CounterHook] = []
+# Tried first, in order: advance the counter from a state the core knows genuine, in one statement
+# that changes the row only if the database still holds exactly that state; the new value, or None
+# (nothing changed: then the upsert and ADVANCE_HOOKS run). counter_app.row_seals.advance_known.
+KnownAdvance = Callable[[Session, int, str], "int | None"]
+KNOWN_ADVANCES: list[KnownAdvance] = []
 
 
 def next_seq(session: Session, workstation_id: int, series: str = MAIN_SERIES) -> int:
     """Advance the counter of (workstation, series) and return the new value (1 for the first)."""
+    for known in KNOWN_ADVANCES:
+        value = known(session, workstation_id, series)
+        if value is not None:
+            return value
     stmt = _next_seq(session.get_bind().dialect.name)
     row = session.execute(stmt, {"workstation_id": workstation_id, "series": series}).mappings().one()
     for hook in ADVANCE_HOOKS:

@@ -9,10 +9,14 @@ from datetime import UTC, datetime
 
 import pytest
 from opstesting import make_world
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
+
+from base.errors import UserFacingError
+from counter_app import row_seals
 
 from counter_app.keystore import bind_keys
-from db.models import Account
+from db.models import Account, ReceiptCounter
+from db.numbering import next_seq
 from db.queries.accounts import claim_account, release_account
 from db.session import unit_of_work
 
@@ -28,6 +32,10 @@ def _sale_statements(world) -> list[str]:
     s = world.login("zhang")
     s.open_shift(float_fen=50_000)
     world.issue_card("D-5-308", s)
+    return _statements_of(world, lambda: s.top_up(account_no="D-5-308", amount_fen=1_000, tendered_fen=1_000))
+
+
+def _statements_of(world, act) -> list[str]:  # noqa: ANN001
     seen: list[str] = []
 
     def note(conn, cursor, statement, params, context, executemany):  # noqa: ANN001 - SQLAlchemy's event
@@ -36,7 +44,7 @@ def _sale_statements(world) -> list[str]:
     engine = world.counter.engine
     event.listen(engine, "before_cursor_execute", note)
     try:
-        s.top_up(account_no="D-5-308", amount_fen=1_000, tendered_fen=1_000)
+        act()
     finally:
         event.remove(engine, "before_cursor_execute", note)
     return seen
@@ -107,3 +115,62 @@ def test_release_of_an_account_not_loaded_takes_the_guarded_update(world):
         assert release_account(s, account_id, "mine") is False
         assert release_account(s, account_id, "theirs") is True
     assert _holder(world, account_id) is None
+
+
+# --- the receipt counter: one statement from a state this process sealed -------------------------
+
+
+def _selling(world):
+    s = world.login("zhang")
+    s.open_shift(float_fen=50_000)
+    serial = world.issue_card("D-5-308", s)
+    return s, serial
+
+
+def _sell(world, s, serial) -> str:
+    world.sim.present_card(serial)
+    receipt_no = s.top_up(account_no="D-5-308", amount_fen=1_000, tendered_fen=1_000).receipt_no
+    world.sim.insert_into_meter(serial)  # loaded: the next sale needs no override
+    return receipt_no
+
+
+def _counter_statements(statements: list[str]) -> list[str]:
+    return [st for st in statements if "receipt_counters" in st and not st.startswith("SELECT")]
+
+
+def _seq(receipt_no: str) -> int:
+    return int(receipt_no.rsplit("-", 1)[1])
+
+
+def test_a_second_sale_takes_its_number_in_one_conditional_update(world):
+    s, serial = _selling(world)
+    first = _sell(world, s, serial)
+    writes = _counter_statements(_statements_of(world, lambda: _sell(world, s, serial)))
+    assert len(writes) == 1, writes  # no upsert, no separate seal
+    assert writes[0].startswith("UPDATE receipt_counters SET value=?, row_mac=?") and "row_mac = ?" in writes[0]
+    with unit_of_work(world.counter.engine) as db:
+        bind_keys(db, world.counter.keys)
+        row = db.scalars(select(ReceiptCounter).where(ReceiptCounter.series == "main")).one()
+        assert row_seals.check(db, row).value == _seq(first) + 1  # sealed as it now is
+
+
+def test_a_number_rolled_back_is_taken_again_not_skipped(world):
+    s, serial = _selling(world)
+    first = _sell(world, s, serial)
+    with pytest.raises(RuntimeError), unit_of_work(world.counter.engine) as db:
+        bind_keys(db, world.counter.keys)
+        next_seq(db, world.counter.workstation.id)  # the known state moves on, the database does not
+        raise RuntimeError("the sale failed after its number")
+    assert _seq(_sell(world, s, serial)) == _seq(first) + 1
+
+
+def test_a_counter_edited_after_the_known_state_is_refused_not_overwritten(world):
+    s, serial = _selling(world)
+    _sell(world, s, serial)
+    # Moved on by SQL: the known state no longer matches, and the checks refuse before the card is
+    # written (the counter's seal is checked at the start of the sale and by the upsert).
+    with unit_of_work(world.counter.engine) as db:
+        db.execute(text("UPDATE receipt_counters SET value = value + 5 WHERE series = 'main'"))
+    with pytest.raises(UserFacingError) as refused:
+        _sell(world, s, serial)
+    assert refused.value.code == "TAMPERED"
