@@ -13,7 +13,6 @@ from sqlalchemy import event, select, text
 
 from base.errors import UserFacingError
 from counter_app import row_seals
-
 from counter_app.keystore import bind_keys
 from db.models import Account, ReceiptCounter
 from db.numbering import next_seq
