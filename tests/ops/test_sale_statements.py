@@ -146,7 +146,9 @@ def test_a_second_sale_takes_its_number_in_one_conditional_update(world):
     first = _sell(world, s, serial)
     writes = _counter_statements(_statements_of(world, lambda: _sell(world, s, serial)))
     assert len(writes) == 1, writes  # no upsert, no separate seal
-    assert writes[0].startswith("UPDATE receipt_counters SET value=?, row_mac=?") and "row_mac = ?" in writes[0]
+    assert (
+        writes[0].startswith("UPDATE receipt_counters SET value=?, row_mac=?") and "row_mac = ?" in writes[0]
+    )
     with unit_of_work(world.counter.engine) as db:
         bind_keys(db, world.counter.keys)
         row = db.scalars(select(ReceiptCounter).where(ReceiptCounter.series == "main")).one()
