@@ -53,7 +53,12 @@ from counter_app.keystore import Keys, bind_keys, keys_of
 from db import transaction_memo
 from db.base import Base
 from db.models.security import AuditEntry
-from db.queries.security import audit_chain_head, chain_head_and_times, lock_audit_appends
+from db.queries.security import (
+    audit_chain_head,
+    chain_head_and_times,
+    chain_head_times_and_rows,
+    lock_audit_appends,
+)
 from db.session import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -158,7 +163,7 @@ def record(
     }  # fmt: skip
     if subject is not None:
         fields.update(_subject_fields(session, subject))
-    sequence, prev_mac = _locked_head(session, workstation)
+    sequence, prev_mac = _locked_head(session, workstation, subject)
     fields["sequence"] = sequence + 1
     entry = Appended(**fields, prev_mac=prev_mac, mac=_mac(key, prev_mac, fields))
     # One Core INSERT, built once, on the session's connection: nothing reads the entry back as an
@@ -298,14 +303,24 @@ def chain_head(session: Session) -> tuple[int, str]:
 _HEAD = "audit_head"  # (db/transaction_memo.py)
 
 
-def _locked_head(session: Session, workstation: str | None = None) -> tuple[int, str]:
+def _locked_head(session: Session, workstation: str | None = None, subject: Any = None) -> tuple[int, str]:
     """The head this transaction appends after. The first append reads it under the append lock,
-    with the chain's latest times the clock check compares the new entry with (one statement)."""
+    with the chain's latest times the clock check compares the new entry with (one statement) —
+    and, when its subject is a receipt or a ledger entry, the latest of those too."""
     carried = _carried_head(session)
     if carried is not None:
         return carried
     lock_audit_appends(session)
-    sequence, mac, own_latest, latest = chain_head_and_times(session, workstation)
+    probe = clock_watch.row_probe(subject)
+    if probe is None:
+        sequence, mac, own_latest, latest = chain_head_and_times(session, workstation)
+    else:
+        sequence, mac, own_latest, latest, receipt_latest, ledger_latest = chain_head_times_and_rows(
+            session, workstation, probe.workstation_id, receipt_other_than=probe.receipt_id,
+            ledger_other_than=probe.ledger_id,
+        )  # fmt: skip
+        if sequence is not None:
+            clock_watch.seed_row_maxima(session, probe.workstation_id, receipt_latest, ledger_latest)
     clock_watch.seed_maxima(session, workstation, own_latest, latest)
     return (sequence, mac) if sequence is not None and mac is not None else (0, GENESIS_MAC)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -140,17 +140,65 @@ def _went_back(session: Session, entry: Entry, subject: Any) -> tuple[str, datet
 def _ledger_went_back(session: Session, row: LedgerEntry) -> tuple[str, datetime, datetime] | None:
     if row.workstation_id is None or row.kind == "legacy_purchase":  # legacy rows carry old dates
         return None
-    latest = latest_ledger_time(session, row.workstation_id, other_than=row.id)
-    return (
-        ("ledger_entry", row.at, latest) if latest is not None and _aware(row.at) < _aware(latest) else None
-    )
+    latest = _row_latest(session, "ledger_entries", row.workstation_id, row.at,
+                         lambda: latest_ledger_time(session, row.workstation_id, other_than=row.id))  # fmt: skip
+    return ("ledger_entry", row.at, latest) if latest is not None and _aware(row.at) < latest else None
 
 
 def _receipt_went_back(session: Session, row: Receipt) -> tuple[str, datetime, datetime] | None:
-    latest = latest_receipt_time(session, row.workstation_id, other_than=row.id)
-    if latest is not None and _aware(row.issued_at) < _aware(latest):
+    latest = _row_latest(session, "receipts", row.workstation_id, row.issued_at,
+                         lambda: latest_receipt_time(session, row.workstation_id, other_than=row.id))  # fmt: skip
+    if latest is not None and _aware(row.issued_at) < latest:
         return "receipt", row.issued_at, latest
     return None
+
+
+# --- a workstation's latest receipt and ledger times within one transaction --------------------
+# Carried like the chain's times: read with the head when a transaction's first append is for a
+# receipt or a ledger entry (a sale's commit: its receipt; `row_probe`), else asked once, then each
+# row judged is folded in. What is carried is "the latest such row written before this one" as long
+# as every receipt and ledger entry of the transaction is judged as it is written — every one passes
+# `add_audited` or `ctx.audit` right after its insert (judged_alone keeps them out of bulk appends).
+
+_ROW_MAXIMA = "row_time_maxima"  # (table, workstation id) -> latest time or None
+
+
+class RowProbe(NamedTuple):
+    workstation_id: int
+    receipt_id: int  # the row to leave out of the receipts' latest time (-1: none)
+    ledger_id: int
+
+
+def row_probe(subject: Any) -> RowProbe | None:
+    """What the first append's head read should also ask, given its subject."""
+    if isinstance(subject, Receipt) and subject.workstation_id is not None:
+        return RowProbe(subject.workstation_id, subject.id, -1)
+    if isinstance(subject, LedgerEntry) and subject.workstation_id is not None:
+        return RowProbe(subject.workstation_id, -1, subject.id)
+    return None
+
+
+def seed_row_maxima(session: Session, workstation_id: int, receipt_latest: Any, ledger_latest: Any) -> None:
+    carried = transaction_memo.recall_or_keep(session, _ROW_MAXIMA, dict)
+    carried.setdefault(("receipts", workstation_id), _aware_or_none(receipt_latest))
+    carried.setdefault(("ledger_entries", workstation_id), _aware_or_none(ledger_latest))
+
+
+def _row_latest(
+    session: Session, table: str, workstation_id: int, at: datetime, ask: Callable[[], Any]
+) -> datetime | None:
+    """The workstation's latest `table` time before the row being judged (time `at`), carried or
+    asked once; then `at` is folded in for the next row of the transaction."""
+    carried: dict[tuple[str, int], datetime | None] = transaction_memo.recall_or_keep(session, _ROW_MAXIMA, dict)
+    slot = (table, workstation_id)
+    latest = carried[slot] if slot in carried else _aware_or_none(ask())
+    mine = _aware(at)
+    carried[slot] = mine if latest is None else max(latest, mine)
+    return latest
+
+
+def _aware_or_none(moment: Any) -> datetime | None:
+    return None if moment is None else _aware(moment)
 
 
 def _chain_went_back(session: Session, entry: Entry) -> tuple[str, datetime, datetime] | None:
@@ -226,6 +274,7 @@ def _fold(session: Session, entry: Entry) -> None:
 
 def forget_maxima(session: Session) -> None:
     transaction_memo.forget(session, _MAXIMA)
+    transaction_memo.forget(session, _ROW_MAXIMA)
 
 
 def _first_mention(session: Session, entry: Entry, subject: Any) -> bool:

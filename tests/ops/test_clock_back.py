@@ -106,3 +106,33 @@ def test_the_morning_list_shows_writes_made_while_the_clock_was_back(tmp_path):
         assert any(item.kind == "clock_back" for item in items)
     finally:
         world.close()
+
+
+def test_ledger_rows_of_one_transaction_are_judged_against_each_other(world):
+    """The latest ledger time is read once per transaction and carried: a second entry of the same
+    transaction written earlier than the first is still flagged, against the first."""
+    from counter_app import audit
+    from counter_app.keystore import bind_keys
+
+    s = world.login("zhang")
+    s.open_shift(float_fen=0)
+    world.issue_card("D-5-308", s)
+    s.top_up(account_no="D-5-308", amount_fen=2_000)
+    later = world.clock.now + timedelta(hours=1)
+    with unit_of_work(world.counter.engine) as db:
+        bind_keys(db, world.counter.keys)
+        shift_id = db.scalars(select(LedgerEntry.shift_id).where(LedgerEntry.kind == "sale")).first()
+        written = []
+        for at in (later, later - timedelta(minutes=10)):
+            row = LedgerEntry(kind="bill_payment", charge="utility", fen=500, tender="campus_card",
+                              shift_id=shift_id, workstation_id=world.counter.workstation.id, at=at,
+                              reference="N-9")  # fmt: skip
+            db.add(row)
+            db.flush()
+            audit.record(db, kind="ledger.bill_payment", actor_id=None, workstation="W01", subject=row,
+                         payload={}, clock=lambda at=at: at)  # fmt: skip
+            written.append(row.id)
+    flagged = {m.subject_id: m for m in _marks(world, START) if m.what == "ledger_entry"}
+    assert written[0] not in flagged  # later than every entry before it
+    assert flagged[written[1]].latest_at == later  # judged against the first, carried
+    assert audit_ok(world)
