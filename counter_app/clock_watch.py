@@ -189,7 +189,9 @@ def _row_latest(
 ) -> datetime | None:
     """The workstation's latest `table` time before the row being judged (time `at`), carried or
     asked once; then `at` is folded in for the next row of the transaction."""
-    carried: dict[tuple[str, int], datetime | None] = transaction_memo.recall_or_keep(session, _ROW_MAXIMA, dict)
+    carried: dict[tuple[str, int], datetime | None] = transaction_memo.recall_or_keep(
+        session, _ROW_MAXIMA, dict
+    )
     slot = (table, workstation_id)
     latest = carried[slot] if slot in carried else _aware_or_none(ask())
     mine = _aware(at)
