@@ -291,7 +291,9 @@ def seal_inserted(session: Session, model: Any, rows: Sequence[Mapping[Any, Any]
     table = model.__table__
     pk = table.c[_pk(table)]
     macs = [{"_id": row[pk.name], "_mac": mac_of(key, table, row)} for row in rows]
-    session.execute(_set_mac(table), macs)
+    # On the connection (see seal_receipt_counter): Session.execute would also flush first, and the
+    # rows were written by Core just now.
+    session.connection().execute(_set_mac(table), macs)
     if table.name in CENSUS_NAMES:
         count_inserted(session.connection(), key, {table.name: len(macs)})
 

@@ -15,7 +15,7 @@ from counter_app.high_water import note_purchase
 from counter_app.ops import quota_owed
 from counter_app.ops.common import add_audited, last_write_back, open_shift_row, room_code_of
 from counter_app.ops.intent_payloads import TopUpPayload
-from counter_app.printing import enqueue
+from counter_app.printing import enqueue_all
 from counter_app.receipt_signing import sign_receipt
 from counter_app.results import SaleResult
 from db.models import Account, CardWriteIntent, LedgerEntry, LedgerMark, Receipt, ReceiptEvent
@@ -119,16 +119,16 @@ def _receipt(ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePl
         account_id=account.id, qr_text=qr, simulated=intent.simulated,
     )  # fmt: skip
     ctx.audit(s, "receipt.issued", subject=receipt, receipt_no=number.text)
-    # Both documents built before either job is added: the slip's look-ups would flush the first
-    # job on its own, and one flush of both is one census update instead of two.
+    # Both documents built before either job is inserted: both in one INSERT, one census count.
     slip = (
         _confirmation(s, account, room_code, plan, doc.header)
         if plan.kind == "sale" and ctx.setting(s, "confirmation_slip")
         else None
     )
-    enqueue(ctx, s, document="sale", doc=doc, receipt_id=receipt.id)
+    jobs: list[tuple[str, object, int | None]] = [("sale", doc, receipt.id)]
     if slip is not None:
-        enqueue(ctx, s, document="confirmation", doc=slip)
+        jobs.append(("confirmation", slip, None))
+    enqueue_all(ctx, s, jobs)
     return receipt
 
 
