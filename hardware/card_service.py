@@ -30,7 +30,7 @@ from base.crashpoints import crash_point
 from base.errors import CardLocked, CardMac, CardMismatch, CardPscWrong, InputInvalid
 from hardware.card_reader import CardReader, DeviceDiagnostics
 from hardware.profile import MeterProfile, ReferenceProfile
-from hardware.protocol import FACTORY_PSC
+from hardware.protocol import ALL_ATTEMPTS, FACTORY_PSC
 from hardware.records import (
     CardKind,
     CardReading,
@@ -337,8 +337,11 @@ class CardService:
             wrote = True
         if wrote:
             return self._reread(profile)
-        # A right PSC restores the error counter: ask for it (a few bytes), not for the whole card.
-        return _replace(reading, psc_attempts_left=self.reader.read_attempts_left()), raw_image
+        # A right PSC restores the error counter (SLE4442: the compare erases it back to 0b111; the
+        # PC/SC driver's verify returns only when it reads all three back). Not asked again (one
+        # exchange, ~1.3 ms at 115200 Bd; issue 16): the count only reports, and every verify reads
+        # the counter first (`_session`), so PSC safety never rests on this value.
+        return _replace(reading, psc_attempts_left=ALL_ATTEMPTS), raw_image
 
     def _verify(self, profile: MeterProfile, reading: CardReading, confirm: bool) -> bytes:
         # This session's read asked for the error counter a moment ago (`_session`).

@@ -43,6 +43,9 @@ MAIN_SIZE = 256
 PROTECTED_AREA = 32
 
 
+ALL_ATTEMPTS = 3  # an SLE4442 error counter's 0b111
+
+
 def attempts_left(raw_ec: int) -> int:
     """SLE4442 error counter: one set bit per attempt left among the low 3 bits."""
     return bin(raw_ec & 0b111).count("1")

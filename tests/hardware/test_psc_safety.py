@@ -25,6 +25,7 @@ def test_wrong_key_never_locks_the_card(sim, service, make_reader):
         buy(service, serial, 1)  # even the right key: not confirmed, nothing is sent
     assert sim.card_attempts_left(serial) == 2
     assert buy(service, serial, 1, confirm_psc_retry=True).psc_attempts_left == 3  # a success restores 3
+    assert sim.card_attempts_left(serial) == 3  # on the card itself
     for expected_left in (2, 1):
         with pytest.raises(CardPscWrong):
             buy(other, serial, 2, confirm_psc_retry=True)
