@@ -62,6 +62,19 @@ def _exclusive(method: Callable[Concatenate[CardService, P], T]) -> Callable[Con
     return wrapper
 
 
+@dataclasses.dataclass(frozen=True)
+class PurchaseOrder:
+    """The purchase record `write_purchase_when_ready` writes, known once the intent is committed."""
+
+    meter_no: str
+    purchase_counter: int
+    energy_ckwh: int
+    free_ckwh: int
+    amount_fen: int
+    intent_id: str
+    at: datetime
+
+
 class CardService:
     """High-level card API over any `CardReader` and `MeterProfile`. Keys are bytes passed in."""
 
@@ -189,6 +202,29 @@ class CardService:
         return self._rewrite(card_serial, account_no, (CardKind.USER,), record, confirm_psc_retry)
 
     @_exclusive
+    def write_purchase_when_ready(
+        self, *, card_serial: str, account_no: str, ready: Callable[[], PurchaseOrder | None],
+        confirm_psc_retry: bool = False,
+    ) -> CardReading | None:  # fmt: skip
+        """`write_purchase` whose record is known only later, in one card session: the card is
+        powered on, read and checked (CardMismatch…) at once; then `ready()` waits until the
+        caller's intent is committed and gives the record, or None — the session ends with nothing
+        sent but reads (returns None). The PSC is presented only after `ready()`: nothing on the
+        card changes before the intent is durable. So the card's identity is read on the line while
+        the intent commits (issue 16: two thirds of a top-up's reader bytes)."""
+        reading, raw_image, profile = self._checked_session(card_serial, account_no, (CardKind.USER,))
+        order = ready()
+        if order is None:
+            return None
+        record = PurchaseRecord(
+            meter_no=order.meter_no, at=order.at, tag=intent_tag(order.intent_id), slot_seq=0,
+            purchase_counter=order.purchase_counter, energy_ckwh=order.energy_ckwh, free_ckwh=order.free_ckwh,
+            amount_fen=order.amount_fen,
+        )  # fmt: skip
+        unlocked = self._unlock(profile, reading, raw_image, confirm=confirm_psc_retry)
+        return self._write_record(profile, *unlocked, record)
+
+    @_exclusive
     def make_clear_card(
         self,
         *,
@@ -295,6 +331,16 @@ class CardService:
         record: CardRecord,
         confirm: bool,
     ) -> CardReading:
+        reading, raw_image, profile = self._checked_session(card_serial, account_no, kinds)
+        return self._write_record(
+            profile, *self._unlock(profile, reading, raw_image, confirm=confirm), record
+        )
+
+    def _checked_session(
+        self, card_serial: str, account_no: str, kinds: tuple[CardKind, ...]
+    ) -> tuple[CardReading, bytes, MeterProfile]:
+        """A rewrite's first half: the card read in this power session, refused unless it is
+        `card_serial` of `account_no` and of one of `kinds`."""
         reading, raw_image, profile = self._session(recognise=not self._bound)
         if reading.card_serial != card_serial or reading.account_no != account_no:
             raise CardMismatch(
@@ -308,9 +354,7 @@ class CardService:
                 detail_en=f"card kind is {reading.kind}",
                 data={"card_serial": card_serial, "kind": str(reading.kind)},
             )
-        return self._write_record(
-            profile, *self._unlock(profile, reading, raw_image, confirm=confirm), record
-        )
+        return reading, raw_image, profile
 
     def _unlock(
         self, profile: MeterProfile, reading: CardReading, raw_image: bytes, *, confirm: bool,

@@ -148,8 +148,15 @@ def run_card_write(
         # claimed account in this session, so this is no second read of it.)
         card = account_card(ctx, one_by_id(s, Account, intent.account_id))
     crashpoints.crash_point("after_intent")
+    return write_and_commit(ctx, intent, lambda: write(intent, card))
+
+
+def write_and_commit(ctx: OpContext, intent: CardWriteIntent, write: Callable[[], CardReading]) -> Any:
+    """Steps 2 and 3 once the intent is committed: `write` the card, check the record it now
+    carries is this intent's, commit. A device error leaves the intent open (with `.intent_id`)
+    unless the device said nothing was written."""
     try:
-        reading = write(intent, card)
+        reading = write()
     except UserFacingError as error:
         error.intent_id = intent.intent_id
         _abort_if_untouched(ctx, intent, error)

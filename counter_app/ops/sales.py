@@ -8,7 +8,7 @@ lose or create money whatever happens between the intent and the receipt.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session as DbSession
 
@@ -43,10 +43,12 @@ from counter_app.ops.common import (
 )
 from counter_app.ops.intent_payloads import TopUpPayload
 from counter_app.ops.metering import require_card_metering
+from counter_app.ops.purchase_write import run_purchase_write
 from counter_app.printing import drain_quietly, reprint
 from counter_app.results import AccountInfo, CardInfo, Quote, SaleResult
 from counter_app.roles import SELLING_ROLES
 from db.models import Account, CardWriteIntent
+from db.queries.accounts import account_by_no
 from db.queries.receipts import receipt_counter
 from db.queries.tariffs import current_tariff
 from hardware.records import CardReading
@@ -111,52 +113,59 @@ def top_up(
         raise InputInvalid(
             "请输入金额或电量（二选一）", detail_en="give amount_fen or energy_ckwh", field="amount_fen"
         )
-    # The role and shift pre-check runs while the card is read (its refusal still comes first).
-    reading = read_checked_card(ctx, account_no, meanwhile=lambda: _precheck_selling(ctx))
     request = _Request(amount_fen, energy_ckwh, tender, tendered_fen, reference, override_reason, approval)
-    # (run_card_write: what this kind's committer returns)
-    result: SaleResult = card_writes.run_card_write(
-        ctx,
-        begin=lambda s: _begin_top_up(ctx, s, account_no, reading, request),
-        write=lambda intent, card: card_writes.write_purchase_record(
-            card, intent, account_no, _meter_of(intent)
-        ),
+    return _sell(ctx, account_no, request)
+
+
+def _sell(ctx: OpContext, account_no: str, request: _Request) -> SaleResult:
+    # The role and shift pre-check runs while the card is read (its refusal still comes first), and
+    # finds the account's meter model, so the write's card read can run while the intent commits.
+    ahead: list[_Ahead] = []
+    reading = read_checked_card(
+        ctx, account_no, meanwhile=lambda: ahead.append(_precheck_selling(ctx, account_no))
     )
+    model = ahead[0] if ahead else _Ahead(False, None)
+    # (run_purchase_write: what this kind's committer returns)
+    result: SaleResult = run_purchase_write(
+        ctx, begin=lambda s: _begin_top_up(ctx, s, account_no, reading, request), account_no=account_no,
+        reading=reading, meter_model=model.meter_model, model_known=model.found, meter_of=_meter_of,
+    )  # fmt: skip
     _print_after_sale(ctx)
     return result
 
 
 def collect_free(ctx: OpContext, *, account_no: str) -> SaleResult:
     """A visit that only picks up free energy (no money, no minimum)."""
-    reading = read_checked_card(ctx, account_no, meanwhile=lambda: _precheck_selling(ctx))
-    request = _Request(None, None, "cash", None, None, None, None, free_only=True)
-    # (run_card_write: what this kind's committer returns)
-    result: SaleResult = card_writes.run_card_write(
-        ctx,
-        begin=lambda s: _begin_top_up(ctx, s, account_no, reading, request),
-        write=lambda intent, card: card_writes.write_purchase_record(
-            card, intent, account_no, _meter_of(intent)
-        ),
-    )
-    _print_after_sale(ctx)
-    return result
+    return _sell(ctx, account_no, _Request(None, None, "cash", None, None, None, None, free_only=True))
 
 
 def _meter_of(intent: CardWriteIntent) -> str:
     return TopUpPayload.from_json(intent.payload).meter_no
 
 
-def _precheck_selling(ctx: OpContext) -> None:
+class _Ahead(NamedTuple):
+    """The account's meter model as the pre-check found it (`found` False: no such account)."""
+
+    found: bool
+    meter_model: str | None
+
+
+def _precheck_selling(ctx: OpContext, account_no: str) -> _Ahead:
     """Role and open shift, refused before anything the card says, so the cashier is told the first
     thing to fix (checked again in the transaction that commits the intent). Runs while the card
-    is read (card_reading.read_checked_card `meanwhile`): a read changes nothing on the card."""
+    is read (card_reading.read_checked_card `meanwhile`): a read changes nothing on the card.
+    Also the account's meter model, which chooses the card format of the write (purchase_write.py;
+    the intent's transaction checks the account, and the write falls back if the model changed)."""
     with ctx.reading() as s:
         ctx.require_role(s, *SELLING_ROLES)
         open_shift_row(ctx, s)
+        account = account_by_no(s, str(account_no))
+        ahead = _Ahead(account is not None, account.meter_model if account is not None else None)
         # The database at or past what this PC issued (a restore?), asked in the same read.
         behind = ctx.high_water is not None and ctx.high_water.is_behind(s)
     if behind and ctx.high_water is not None:
         ctx.high_water.check_database()  # records it and advances what is behind
+    return ahead
 
 
 @dataclass(frozen=True)

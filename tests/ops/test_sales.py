@@ -231,11 +231,70 @@ def test_the_role_and_shift_checks_run_while_the_card_is_read(selling, monkeypat
         read_begun.set()
         return real_read()
 
-    def precheck(ctx):
+    def precheck(ctx, account_no):
         if not read_begun.wait(5):
             raise AssertionError("the pre-check ran before the card read began")
-        real_precheck(ctx)
+        return real_precheck(ctx, account_no)
 
     monkeypatch.setattr(card, "read_card", read_card)
     monkeypatch.setattr(sales, "_precheck_selling", precheck)
+    assert s.top_up(account_no="D-5-308", amount_fen=2_000, tendered_fen=2_000).purchase_counter == 1
+
+
+def test_the_write_reads_the_card_while_the_intent_commits_and_changes_it_only_after(selling, monkeypatch):
+    """The intent's transaction waits here until the write's card session has read the card: done
+    one after the other (intent, then the session), it would wait in vain. The PSC, the first
+    command that changes the card, is presented only once the intent is in the database."""
+    import threading
+
+    import counter_app.ops.sales as sales
+    from hardware.card_service import CardService
+
+    world, s, serial = selling
+    session_read = threading.Event()
+    real_session, real_begin = CardService._checked_session, sales._begin_top_up
+    reader = world.counter.devices.require_card().reader
+    real_verify = reader.verify_psc
+    intents_at_verify: list[int] = []
+
+    def checked_session(self, *args):
+        found = real_session(self, *args)
+        session_read.set()
+        return found
+
+    def begin(ctx, db, *args):
+        if not session_read.wait(5):
+            raise AssertionError("the write's card read did not run while the intent was begun")
+        return real_begin(ctx, db, *args)
+
+    def verify_psc(*, psc):
+        intents_at_verify.append(_count(world, CardWriteIntent))
+        return real_verify(psc=psc)
+
+    monkeypatch.setattr(CardService, "_checked_session", checked_session)
+    monkeypatch.setattr(sales, "_begin_top_up", begin)
+    monkeypatch.setattr(reader, "verify_psc", verify_psc)
+    before = _count(world, CardWriteIntent)  # (the card's issue was one)
+    assert s.top_up(account_no="D-5-308", amount_fen=2_000, tendered_fen=2_000).purchase_counter == 1
+    assert intents_at_verify == [before + 1]  # committed before the card was touched
+
+
+def test_a_refused_intent_sends_the_card_nothing_that_changes_it(selling, monkeypatch):
+    world, s, serial = selling
+    reader = world.counter.devices.require_card().reader
+    sent: list[str] = []
+    for name in ("verify_psc", "write_main", "change_psc"):
+        real = getattr(reader, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            sent.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(reader, name, spy)
+    image, intents = world.sim.card_image(serial), _count(world, CardWriteIntent)
+    with pytest.raises(UserFacingError) as refused:
+        s.top_up(account_no="D-5-308", amount_fen=10_000_000, tendered_fen=10_000_000)
+    assert refused.value.code == "ABOVE_MAXIMUM"
+    assert sent == [] and world.sim.card_image(serial) == image and _count(world, CardWriteIntent) == intents
+    # The reader is free again: the next sale goes through.
     assert s.top_up(account_no="D-5-308", amount_fen=2_000, tendered_fen=2_000).purchase_counter == 1
