@@ -33,6 +33,7 @@ from base.vocabulary import CLASS_CODES
 from counter_app import row_seals
 from counter_app.room_codes import DEFAULT_ROOM_CODE_PATTERN, check_room_code_pattern
 from db import transaction_memo
+from db.models.settings import SettingValue
 from db.queries.settings import add_setting_row, latest_settings
 
 OCCUPANT_CATEGORIES = ("undergrad", "master", "phd")  # 本科 / 研究生 / 博士
@@ -337,9 +338,9 @@ def get_setting(session: Session, key: str) -> Any:
     )
     row = memo.rows.get(key)
     if row is not None and key not in memo.checked:
-        row_seals.check(session, row)
+        row_seals.check_values(session, SettingValue.__table__, row)
         memo.checked.add(key)
-    return entry.load(copy.deepcopy(row.value) if row is not None else entry.check(entry.default))
+    return entry.load(copy.deepcopy(row["value"]) if row is not None else entry.check(entry.default))
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import RowMapping, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db.models.settings import SettingValue
@@ -23,14 +23,17 @@ def latest_setting(session: Session, key: str) -> SettingValue | None:
 
 
 # The latest row of every key in one statement (an index range per key: ix_setting_values_key_id).
-_ALL_LATEST = select(SettingValue).where(
+_ALL_LATEST_ROWS = select(SettingValue.__table__).where(
     SettingValue.id.in_(select(func.max(SettingValue.id)).group_by(SettingValue.key))
 )
 
 
-def latest_settings(session: Session) -> dict[str, SettingValue]:
-    """key → its latest stored row, for every key ever set (a key never set is absent)."""
-    return {row.key: row for row in session.execute(_ALL_LATEST).scalars()}
+def latest_settings(session: Session) -> dict[str, RowMapping]:
+    """key → its latest stored row (its columns, not an ORM object), for every key ever set (a key
+    never set is absent). Plain rows: a transaction uses a few settings of the dozens a centre
+    has set, and an object per row with its seal checked at load cost more than the statement
+    (each caller checks the seals of the rows it uses: counter_app/settings.py get_setting)."""
+    return {row["key"]: row for row in session.execute(_ALL_LATEST_ROWS).mappings()}
 
 
 def add_setting_row(
