@@ -35,7 +35,7 @@ from db import transaction_memo
 from db.models import Account, CardWriteIntent, IntentEvent
 from db.models.intents import INTENT_FINAL_STATES
 from db.queries.accounts import claim_account, release_account
-from db.queries.intents import intent_by_id
+from db.queries.intents import forget_state, intent_with_state
 from db.queries.rows import one_by_id
 from hardware.card_service import CardService
 from hardware.records import CardReading
@@ -95,6 +95,7 @@ def mark_intent(
         operator_id=ctx.operator.id if ctx.operator else None, workstation_id=ctx.workstation.id,
         approval_id=approval_id, reason=reason, data=data,
     )  # fmt: skip
+    forget_state(s, intent.intent_id)
     if state in INTENT_FINAL_STATES:
         # First: with the account loaded, the release joins the account's pending UPDATE, which
         # the event's flush then sends (one UPDATE, not two; issue 16).
@@ -104,7 +105,7 @@ def mark_intent(
 
 
 def intent_row(s: DbSession, intent_id: str) -> CardWriteIntent:
-    return intent_by_id(s, intent_id)
+    return intent_with_state(s, intent_id)  # (a commit asks its state too: _selling_shift)
 
 
 # Step 2 of an intent: given the intent and the card service bound to the account's meter model.
