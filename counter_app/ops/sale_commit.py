@@ -13,7 +13,7 @@ from counter_app import row_seals
 from counter_app.context import OpContext
 from counter_app.high_water import note_purchase
 from counter_app.ops import quota_owed
-from counter_app.ops.common import add_audited, last_write_back, open_shift_row, room_code_of
+from counter_app.ops.common import add_audited, last_write_back, open_shift_row
 from counter_app.ops.intent_payloads import TopUpPayload
 from counter_app.printing import enqueue_all
 from counter_app.receipt_signing import sign_receipt
@@ -21,8 +21,9 @@ from counter_app.results import SaleResult
 from db.models import Account, CardWriteIntent, LedgerEntry, LedgerMark, Receipt, ReceiptEvent
 from db.models.security import Operator
 from db.numbering import record_receipt, take_receipt_number
+from db.queries.accounts import account_with_room
 from db.queries.intents import intent_state
-from db.queries.rows import by_id, one_by_id
+from db.queries.rows import by_id
 from receipts import data as rd
 
 
@@ -60,10 +61,11 @@ class SalePlan:
 
 def commit_top_up(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recovered: bool) -> SaleResult:
     plan = SalePlan.of(intent)
-    account = row_seals.check(s, one_by_id(s, Account, intent.account_id))
+    account, room = account_with_room(s, intent.account_id)
+    row_seals.check(s, account)
     now = ctx.now()
     shift_id = _selling_shift(ctx, s, intent)
-    receipt = _receipt(ctx, s, intent, plan, account, now, shift_id)
+    receipt = _receipt(ctx, s, intent, plan, account, room.room_code if room else "", now, shift_id)
     entry = LedgerEntry(
         kind=plan.kind, charge="electricity", account_id=account.id, fen=plan.amount_fen,
         energy_ckwh=plan.energy_ckwh, free_ckwh=plan.free_ckwh, price_e4=plan.price_e4,
@@ -105,13 +107,12 @@ def _selling_shift(ctx: OpContext, s: DbSession, intent: CardWriteIntent) -> int
     return open_shift_row(ctx, s).id
 
 
-def _receipt(ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePlan, account: Account, now: datetime,
-             shift_id: int | None) -> Receipt:  # fmt: skip
+def _receipt(ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePlan, account: Account,
+             room_code: str, now: datetime, shift_id: int | None) -> Receipt:  # fmt: skip
     own = intent.workstation_id == ctx.workstation.id  # (a suspense item may roll forward elsewhere)
     number = take_receipt_number(s, intent.workstation_id, code=ctx.workstation.code if own else None)
     qr = sign_receipt(ctx.keys.receipt_signing, workstation=ctx.workstation.code, receipt_no=number.text,
                       amount_fen=plan.amount_fen, at=now)  # fmt: skip
-    room_code = room_code_of(s, account) or ""  # once: both documents show it
     doc = _sale_document(ctx, s, intent, plan, account, room_code, number.text, qr, now)
     receipt = record_receipt(
         s, number, kind="sale" if plan.kind == "sale" else "free", amount_fen=plan.amount_fen, issued_at=now,

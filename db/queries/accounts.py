@@ -27,6 +27,23 @@ def account_by_no(session: Session, account_no: str) -> Account | None:
     return session.execute(_account_by_no(), {"account_no": account_no}).scalar_one_or_none()
 
 
+def account_with_room(session: Session, account_id: int) -> tuple[Account, Room | None]:
+    """The account (it must exist) and its room, in one statement: a sale's commit prints the room
+    code (one round trip fewer than two look-ups by id; issue 16). Both are checked against their
+    seals as they load."""
+    account, room = session.execute(_account_with_room(), {"account_id": account_id}).one()
+    return account, room
+
+
+@cache
+def _account_with_room() -> Select[tuple[Account, Room | None]]:
+    return (
+        select(Account, Room)
+        .outerjoin(Room, Room.id == Account.room_id)
+        .where(Account.id == bindparam("account_id"))
+    )
+
+
 def account_by_room_code(session: Session, campus_id: int, room_code: str) -> Account | None:
     """The live (not closed) account of a room, by its normalised code within a campus
     (normalise what was typed with counter_app.room_codes.normalise_room_code first)."""
