@@ -13,15 +13,15 @@ from counter_app import row_seals
 from counter_app.context import OpContext
 from counter_app.high_water import note_purchase
 from counter_app.ops import quota_owed
-from counter_app.ops.common import add_audited, last_write_back, open_shift_row
+from counter_app.ops.common import add_audited, open_shift_row, write_back_from_json
 from counter_app.ops.intent_payloads import TopUpPayload
 from counter_app.printing import enqueue_all
 from counter_app.receipt_signing import sign_receipt
-from counter_app.results import SaleResult
+from counter_app.results import SaleResult, WriteBack
 from db.models import Account, CardWriteIntent, LedgerEntry, LedgerMark, Receipt, ReceiptEvent
 from db.models.security import Operator
 from db.numbering import record_receipt, take_receipt_number
-from db.queries.accounts import account_with_room
+from db.queries.accounts import account_for_receipt
 from db.queries.intents import intent_state
 from db.queries.rows import by_id
 from receipts import data as rd
@@ -61,11 +61,14 @@ class SalePlan:
 
 def commit_top_up(ctx: OpContext, s: DbSession, intent: CardWriteIntent, recovered: bool) -> SaleResult:
     plan = SalePlan.of(intent)
-    account, room = account_with_room(s, intent.account_id)
+    account, room, seen = account_for_receipt(s, intent.account_id)
     row_seals.check(s, account)
     now = ctx.now()
     shift_id = _selling_shift(ctx, s, intent)
-    receipt = _receipt(ctx, s, intent, plan, account, room.room_code if room else "", now, shift_id)
+    wb = (
+        write_back_from_json(seen.data) if seen is not None and seen.data else None
+    )  # (common.last_write_back)
+    receipt = _receipt(ctx, s, intent, plan, account, room.room_code if room else "", wb, now, shift_id)
     entry = LedgerEntry(
         kind=plan.kind, charge="electricity", account_id=account.id, fen=plan.amount_fen,
         energy_ckwh=plan.energy_ckwh, free_ckwh=plan.free_ckwh, price_e4=plan.price_e4,
@@ -108,7 +111,7 @@ def _selling_shift(ctx: OpContext, s: DbSession, intent: CardWriteIntent) -> int
 
 
 def _receipt(ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePlan, account: Account,
-             room_code: str, now: datetime, shift_id: int | None) -> Receipt:  # fmt: skip
+             room_code: str, wb: WriteBack | None, now: datetime, shift_id: int | None) -> Receipt:  # fmt: skip
     own = intent.workstation_id == ctx.workstation.id  # (a suspense item may roll forward elsewhere)
     number = take_receipt_number(s, intent.workstation_id, code=ctx.workstation.code if own else None)
     qr = sign_receipt(ctx.keys.receipt_signing, workstation=ctx.workstation.code, receipt_no=number.text,
@@ -122,7 +125,7 @@ def _receipt(ctx: OpContext, s: DbSession, intent: CardWriteIntent, plan: SalePl
     ctx.audit(s, "receipt.issued", subject=receipt, receipt_no=number.text)
     # Both documents built before either job is inserted: both in one INSERT, one census count.
     slip = (
-        _confirmation(s, account, room_code, plan, doc.header)
+        _confirmation(account, room_code, wb, plan, doc.header)
         if plan.kind == "sale" and ctx.setting(s, "confirmation_slip")
         else None
     )
@@ -168,9 +171,8 @@ def _sale_document(
 
 
 def _confirmation(
-    s: DbSession, account: Account, room_code: str, plan: SalePlan, header: rd.ReceiptHeader
+    account: Account, room_code: str, wb: WriteBack | None, plan: SalePlan, header: rd.ReceiptHeader
 ) -> rd.ConfirmationSlip:
-    wb = last_write_back(s, account)
     before = wb.remaining_ckwh if wb else 0
     return rd.ConfirmationSlip(
         header=header, account_no=account.account_no, room_code=room_code,

@@ -298,3 +298,25 @@ def test_a_refused_intent_sends_the_card_nothing_that_changes_it(selling, monkey
     assert sent == [] and world.sim.card_image(serial) == image and _count(world, CardWriteIntent) == intents
     # The reader is free again: the next sale goes through.
     assert s.top_up(account_no="D-5-308", amount_fen=2_000, tendered_fen=2_000).purchase_counter == 1
+
+
+def test_the_confirmation_slip_shows_the_balance_the_card_last_brought_back(selling):
+    """The slip's "before" is the meter's last write-back seen, read with the account at the
+    commit (sale_commit: account_for_receipt)."""
+    from db.models import PrintJob
+
+    world, s, serial = selling
+    s.top_up(account_no="D-5-308", amount_fen=2_000, tendered_fen=2_000)
+    world.sim.insert_into_meter(serial)
+    world.sim.consume("M5308", 1_500)
+    world.sim.insert_into_meter(serial)  # the meter writes back what it holds now
+    remaining = world.sim.meter_state("M5308").remaining_ckwh
+    world.sim.present_card(serial)
+    sale = s.top_up(account_no="D-5-308", amount_fen=1_000, tendered_fen=1_000)
+    with unit_of_work(world.counter.engine, read_only=True) as db:
+        job = db.scalars(
+            select(PrintJob).where(PrintJob.document == "confirmation").order_by(PrintJob.id.desc())
+        ).first()
+        slip = job.payload["document"]
+    assert slip["balance_before_ckwh"] == remaining
+    assert slip["balance_after_ckwh"] == remaining + sale.energy_ckwh + sale.free_ckwh
