@@ -27,7 +27,7 @@ from base.vocabulary import SELLING_ROLES as SELLING_ROLES
 from counter_app import audit, row_seals
 from db.models.security import Operator, RoleGrant, SupervisorAppointment
 from db.queries.rows import by_id
-from db.queries.security import grant_rows, roles_from_grants
+from db.queries.security import grant_rows, operator_and_grants, roles_from_grants
 
 
 def _existing(session: Session, operator_id: int) -> Operator:
@@ -58,13 +58,14 @@ def has_role(session: Session, operator_id: int, role: str, *, on: date) -> bool
 
 
 def has_any_role(session: Session, operator_id: int, roles: Iterable[str], *, on: date) -> bool:
-    """One pass for all `roles`: the operator's row, its grants and (for "supervisor") an
-    appointment are each read and checked once (every sale asks twice; issue 16)."""
-    operator = row_seals.check(session, by_id(session, Operator, operator_id))
+    """One pass for all `roles`: the operator's row with its grants (one statement) and (for
+    "supervisor") an appointment are each read and checked once (every sale asks twice; issue 16)."""
+    operator, grants = operator_and_grants(session, operator_id)
+    operator = row_seals.check(session, operator)
     if operator is None or operator.disabled:
         return False
     wanted = tuple(roles)
-    if not roles_of(session, operator_id).isdisjoint(wanted):
+    if not roles_from_grants(row_seals.check_all(session, grants)).isdisjoint(wanted):
         return True
     return "supervisor" in wanted and _appointed(session, operator_id, on=on)
 

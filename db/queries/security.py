@@ -119,6 +119,26 @@ def standing_roles(session: Session, operator_id: int) -> frozenset[str]:
     return frozenset(role for role, action in state.items() if action == "grant")
 
 
+def operator_and_grants(session: Session, operator_id: int) -> tuple[Operator | None, list[RoleGrant]]:
+    """The operator's row and every grant/revoke row of theirs, oldest first, in one statement
+    (a sale asks both twice, before the card is read and in its intent's transaction; issue 16).
+    The caller checks their seals."""
+    rows = session.execute(_operator_and_grants(), {"operator_id": operator_id}).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [grant for _operator, grant in rows if grant is not None]
+
+
+@cache
+def _operator_and_grants() -> Select[tuple[Operator, RoleGrant | None]]:
+    return (
+        select(Operator, RoleGrant)
+        .outerjoin(RoleGrant, RoleGrant.operator_id == Operator.id)
+        .where(Operator.id == bindparam("operator_id"))
+        .order_by(RoleGrant.id)
+    )
+
+
 def grant_rows(session: Session, operator_id: int) -> list[RoleGrant]:
     """Every grant/revoke row of the operator, oldest first (the caller checks their seals)."""
     return list(session.scalars(_grant_rows(), {"operator_id": operator_id}))
