@@ -132,11 +132,13 @@ class CardService:
 
     # --- reading -----------------------------------------------------------------------------
     @_exclusive
-    def read_card(self) -> CardReading:
+    def read_card(self, *, psc_attempts: bool = True) -> CardReading:
         """The card on the reader, checked, in whichever known format it is. CardAbsent, CardMac
         (not ours / no valid record), DeviceOffline. Compare `account_no` with the account you
-        expect (CardMismatch is yours)."""
-        reading, raw_image, profile = self._session(recognise=True)
+        expect (CardMismatch is yours). `psc_attempts` False: the PSC error counter is not asked
+        (`psc_attempts_left` None) — for a read before a write, whose own session asks it again
+        right before presenting the PSC (one exchange fewer a top-up; issue 16)."""
+        reading, raw_image, profile = self._session(recognise=True, attempts=psc_attempts)
         if reading.kind == CardKind.BLANK and profile.blank_state(raw_image) is None:
             raise CardMac(
                 "卡上没有有效记录",
@@ -297,15 +299,17 @@ class CardService:
         return self._write_record(profile, *unlocked, record)
 
     # --- steps -------------------------------------------------------------------------------
-    def _session(self, *, recognise: bool = False) -> tuple[CardReading, bytes, MeterProfile]:
+    def _session(
+        self, *, recognise: bool = False, attempts: bool = True
+    ) -> tuple[CardReading, bytes, MeterProfile]:
         """Power on and read the whole card, in the bound profile's format or (`recognise`) in the
-        format the card is in."""
+        format the card is in; with the PSC error counter unless not `attempts`."""
         self.reader.power_on()
         size = max(p.card_size for p in self.profiles)
         raw_image = self.reader.read_main(address=0, length=size)
         profile = self.recognise(raw_image) if recognise else self.profile
         reading = profile.parse(raw_image[: profile.card_size], mac_key=self._mac_key)
-        left = self.reader.read_attempts_left()
+        left = self.reader.read_attempts_left() if attempts else None
         return _replace(reading, psc_attempts_left=left), raw_image, profile
 
     def _require_issuable(self, reading: CardReading, raw_image: bytes, profile: MeterProfile) -> None:

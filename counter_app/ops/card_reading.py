@@ -71,13 +71,16 @@ def read_checked_card(
 
     `meanwhile`: checks that need no card (the sale's role and shift), run here while the reader
     reads on its own thread: the read's time on the line hides theirs (issue 16). Their refusal
-    comes first, as if they had run before the read; the read then ends on its own."""
+    comes first, as if they had run before the read; the read then ends on its own.
+
+    For a sale: the PSC error counter is not asked here (the write's card session asks it right
+    before presenting the PSC), so `psc_attempts_left` is None."""
     card = ctx.devices.card
     if card is None or meanwhile is None:
         if meanwhile is not None:
             meanwhile()
         card = ctx.devices.require_card()
-        raw = card.read_card()
+        raw = card.read_card(psc_attempts=False)
     else:
         raw = _read_while(card, meanwhile)
     reading = settled_reading(ctx, card, raw)  # never sold to at a counter the meter would refuse
@@ -93,7 +96,7 @@ _READ_AHEAD = ThreadPoolExecutor(max_workers=2, thread_name_prefix="card-read-ah
 
 
 def _read_while(card: CardService, meanwhile: Callable[[], None]) -> CardReading:
-    ahead = _READ_AHEAD.submit(card.read_card)
+    ahead = _READ_AHEAD.submit(card.read_card, psc_attempts=False)  # (see read_checked_card)
     try:
         meanwhile()
     except BaseException:

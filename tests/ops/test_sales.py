@@ -227,9 +227,9 @@ def test_the_role_and_shift_checks_run_while_the_card_is_read(selling, monkeypat
     read_begun = threading.Event()
     real_read, real_precheck = card.read_card, sales._precheck_selling
 
-    def read_card():
+    def read_card(**kwargs):
         read_begun.set()
-        return real_read()
+        return real_read(**kwargs)
 
     def precheck(ctx, account_no):
         if not read_begun.wait(5):
