@@ -138,10 +138,11 @@ def _went_back(session: Session, entry: Entry, subject: Any) -> tuple[str, datet
 
 
 def _ledger_went_back(session: Session, row: LedgerEntry) -> tuple[str, datetime, datetime] | None:
-    if row.workstation_id is None or row.kind == "legacy_purchase":  # legacy rows carry old dates
+    workstation_id = row.workstation_id
+    if workstation_id is None or row.kind == "legacy_purchase":  # legacy rows carry old dates
         return None
-    latest = _row_latest(session, "ledger_entries", row.workstation_id, row.at,
-                         lambda: latest_ledger_time(session, row.workstation_id, other_than=row.id))  # fmt: skip
+    latest = _row_latest(session, "ledger_entries", workstation_id, row.at,
+                         lambda: latest_ledger_time(session, workstation_id, other_than=row.id))  # fmt: skip
     return ("ledger_entry", row.at, latest) if latest is not None and _aware(row.at) < latest else None
 
 
@@ -179,7 +180,9 @@ def row_probe(subject: Any) -> RowProbe | None:
 
 
 def seed_row_maxima(session: Session, workstation_id: int, receipt_latest: Any, ledger_latest: Any) -> None:
-    carried = transaction_memo.recall_or_keep(session, _ROW_MAXIMA, dict)
+    carried: dict[tuple[str, int], datetime | None] = transaction_memo.recall_or_keep(
+        session, _ROW_MAXIMA, dict
+    )
     carried.setdefault(("receipts", workstation_id), _aware_or_none(receipt_latest))
     carried.setdefault(("ledger_entries", workstation_id), _aware_or_none(ledger_latest))
 

@@ -73,10 +73,11 @@ def enqueue_all(ctx: OpContext, s: DbSession, jobs: Sequence[tuple[str, Any, int
     s.flush()  # (the receipt the jobs name is in the database first)
     # Each id matched to its row by the document it names, not by the order the rows come back in
     # (which SQLite does not promise; asking SQLAlchemy to sort them costs one INSERT per row there).
+    ids: dict[str, int] = {}
     for job_id, document in s.connection().execute(_insert_jobs(), rows):
-        by_document[document]["id"] = job_id
+        ids[document] = by_document[document]["id"] = job_id
     row_seals.seal_inserted(s, PrintJob, rows)
-    return [row["id"] for row in rows]
+    return [ids[document] for document, _doc, _receipt_id in jobs]
 
 
 @functools.cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
@@ -62,9 +63,18 @@ def api_write_back(wb: WriteBackRecord | None) -> WriteBack | None:
                      error=wb.error, at=wb.at)  # fmt: skip
 
 
+class ReadAhead(Protocol):
+    """Work that may start on the card as soon as it is read, before its open intents are settled
+    (purchase_write.WriteAhead: the write's card session, reads only until the intent commits)."""
+
+    def started(self, raw: CardReading) -> None: ...
+    def cancel(self) -> None: ...
+
+
 def read_checked_card(
-    ctx: OpContext, account_no: str, *, meanwhile: Callable[[], None] | None = None
-) -> CardReading:
+    ctx: OpContext, account_no: str, *, meanwhile: Callable[[], None] | None = None,
+    ahead: ReadAhead | None = None,
+) -> CardReading:  # fmt: skip
     """The card on the reader, which must be `account_no`'s user card (checked again against the
     database inside the transaction by `require_account_card`). Open intents of the card are
     resolved first, so a returning customer's interrupted sale settles before a new one.
@@ -74,7 +84,10 @@ def read_checked_card(
     comes first, as if they had run before the read; the read then ends on its own.
 
     For a sale: the PSC error counter is not asked here (the write's card session asks it right
-    before presenting the PSC), so `psc_attempts_left` is None."""
+    before presenting the PSC), so `psc_attempts_left` is None.
+
+    `ahead` is told the card as first read, and cancelled before an open intent is settled or the
+    card refused (whatever settles may need the reader) and on any refusal here."""
     card = ctx.devices.card
     if card is None or meanwhile is None:
         if meanwhile is not None:
@@ -83,7 +96,25 @@ def read_checked_card(
         raw = card.read_card(psc_attempts=False)
     else:
         raw = _read_while(card, meanwhile)
-    reading = settled_reading(ctx, card, raw)  # never sold to at a counter the meter would refuse
+    if ahead is None:
+        return _checked(ctx, card, raw, account_no, None)
+    ahead.started(raw)
+    try:
+        return _checked(ctx, card, raw, account_no, ahead.cancel)
+    except BaseException:
+        ahead.cancel()
+        raise
+
+
+def _checked(
+    ctx: OpContext,
+    card: CardService,
+    raw: CardReading,
+    account_no: str,
+    before_settling: Callable[[], None] | None,
+) -> CardReading:
+    # Never sold to at a counter the meter would refuse.
+    reading = settled_reading(ctx, card, raw, before_settling=before_settling)
     if reading.kind != CardKind.USER or reading.account_no != account_no:
         raise CardMismatch(f"卡属于 {reading.account_no or '未发卡'}，不是 {account_no}",
                            detail_en=f"card is {reading.account_no or 'not issued'}, not {account_no}")  # fmt: skip
@@ -110,10 +141,17 @@ def _log_unused_read(ahead: Future[CardReading]) -> None:
         log.debug("a read after a refusal ended in %r (not shown: the refusal was)", ahead.exception())
 
 
-def settled_reading(ctx: OpContext, card: CardService, reading: CardReading) -> CardReading:
+def settled_reading(
+    ctx: OpContext,
+    card: CardService,
+    reading: CardReading,
+    *,
+    before_settling: Callable[[], None] | None = None,
+) -> CardReading:
     """`reading` once the card's open intents are settled (read again if any was), refused with
     CARD_AHEAD when the card is ahead of its account. Both questions are asked in one read
-    transaction when nothing needs settling, as at nearly every read (issue 16)."""
+    transaction when nothing needs settling, as at nearly every read (issue 16). `before_settling`
+    runs first when either is needed."""
     # A real cycle: every card read settles the card's open intents (recovery), recovery runs
     # the kinds' committers (intent_kinds), and those read cards through this module.
     from counter_app.ops.recovery import pending_card_intents, settle_card_intents
@@ -121,6 +159,8 @@ def settled_reading(ctx: OpContext, card: CardService, reading: CardReading) -> 
     with ctx.reading() as s:
         pending = pending_card_intents(s, reading)
         found = None if pending else card_ahead_found(ctx, s, reading)
+    if (pending or found is not None) and before_settling is not None:
+        before_settling()
     if pending:
         if settle_card_intents(ctx, pending, reading):
             reading = card.read_card()

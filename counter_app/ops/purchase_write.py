@@ -32,7 +32,7 @@ from counter_app.ops import card_writes
 from db.models import Account, CardWriteIntent
 from db.queries.rows import one_by_id
 from hardware.card_service import CardService, PurchaseOrder
-from hardware.records import CardReading
+from hardware.records import CardKind, CardReading
 
 log = logging.getLogger(__name__)
 
@@ -60,38 +60,91 @@ class _Gate:
         return self._order if self._opened.wait(GATE_TIMEOUT_S) else None
 
 
+class WriteAhead:
+    """The write's card session of one sale, started as soon as the first read shows the account's
+    user card (card_reading.read_checked_card `ahead`): it then reads the card while the card's
+    open intents are looked up and the intent commits. Cancelled — nothing but reads sent — before
+    anything settles an open intent or refuses the card, and when the sale is refused."""
+
+    def __init__(self, ctx: OpContext, account_no: str, model: Callable[[], tuple[bool, str | None]]) -> None:
+        self._ctx, self._account_no, self._model = ctx, account_no, model
+        self._session: _Session | None = None
+
+    def started(self, raw: CardReading) -> None:
+        """card_reading: the first read is done (`raw`, before its open intents are settled)."""
+        if raw.kind == CardKind.USER and raw.account_no == self._account_no:
+            self._session = self._start(raw.card_serial)
+
+    def cancel(self) -> None:
+        if self._session is not None:
+            self._session.end_unused()
+            self._session = None
+
+    def session_for(self, reading: CardReading) -> _Session | None:
+        """The session to write `reading`'s card: the one started, else a new one (an open intent
+        was settled meanwhile and the card read again), else None (the plain order)."""
+        if self._session is not None and self._session.card_serial == reading.card_serial:
+            return self._session
+        self.cancel()
+        self._session = self._start(reading.card_serial)
+        return self._session
+
+    def _start(self, card_serial: str) -> _Session | None:
+        found, meter_model = self._model()
+        card = _card_for(self._ctx, meter_model) if found else None
+        return _Session(card, card_serial, self._account_no, meter_model) if card is not None else None
+
+
+class _Session:
+    """One card session waiting at its gate for the committed intent (`write_purchase_when_ready`)."""
+
+    def __init__(self, card: CardService, card_serial: str, account_no: str, meter_model: str | None) -> None:
+        self.card, self.card_serial, self.meter_model = card, card_serial, meter_model
+        self._gate = _Gate()
+        self._future = _WRITE_AHEAD.submit(
+            card.write_purchase_when_ready,
+            card_serial=card_serial,
+            account_no=account_no,
+            ready=self._gate.wait,
+        )
+
+    def write(self, order: PurchaseOrder) -> CardReading | None:
+        """The record written and read back (None: the session stopped waiting, only reads sent)."""
+        self._gate.open(order)
+        return self._future.result()
+
+    def end_unused(self) -> None:
+        """Nothing is to be written: the session ends after its reads; whatever it met is only
+        logged (the caller's own error, or none, is what the person sees)."""
+        self._gate.open(None)
+        self._future.add_done_callback(_log_unused)
+
+
 def run_purchase_write(
     ctx: OpContext, *, begin: Callable[[DbSession], CardWriteIntent], account_no: str, reading: CardReading,
-    meter_model: str | None, model_known: bool, meter_of: MeterOf,
+    ahead: WriteAhead, meter_of: MeterOf,
 ) -> Any:  # fmt: skip
     """card_writes.run_card_write for a purchase record, the card read while `begin` commits."""
-    card = _card_for(ctx, meter_model) if model_known else None
-    if card is None:
+    session = ahead.session_for(reading)
+    if session is None:
         return card_writes.run_card_write(ctx, begin=begin, write=_plain_write(account_no, meter_of))
-    gate = _Gate()
-    session = _WRITE_AHEAD.submit(
-        card.write_purchase_when_ready,
-        card_serial=reading.card_serial,
-        account_no=account_no,
-        ready=gate.wait,
-    )
     try:
         with ctx.uow() as s:
             intent = begin(s)
             account = one_by_id(s, Account, intent.account_id)
-            same = account.meter_model == meter_model and intent.card_serial == reading.card_serial
+            same = account.meter_model == session.meter_model and intent.card_serial == session.card_serial
             # As run_card_write: an unknown model refuses before the intent commits.
-            bound = card if same else card_writes.account_card(ctx, account)
+            bound = session.card if same else card_writes.account_card(ctx, account)
     except BaseException:
-        _end_unused(gate, session)
+        ahead.cancel()
         raise
     crashpoints.crash_point("after_intent")
     if not same:
-        _end_unused(gate, session)
+        ahead.cancel()
         return card_writes.write_and_commit(ctx, intent, lambda: _write(bound, intent, account_no, meter_of))
-    gate.open(_order(intent, meter_of(intent)))
+    order = _order(intent, meter_of(intent))
     return card_writes.write_and_commit(
-        ctx, intent, lambda: _finish(session, bound, intent, account_no, meter_of)
+        ctx, intent, lambda: _finish(session, order, bound, intent, account_no, meter_of)
     )
 
 
@@ -113,11 +166,11 @@ def _order(intent: CardWriteIntent, meter_no: str) -> PurchaseOrder:
 
 
 def _finish(
-    session: Future[CardReading | None], card: CardService, intent: CardWriteIntent, account_no: str,
+    session: _Session, order: PurchaseOrder, card: CardService, intent: CardWriteIntent, account_no: str,
     meter_of: MeterOf,
 ) -> CardReading:  # fmt: skip
     try:
-        written = session.result()
+        written = session.write(order)
     except CardRemoved:
         # The sweep tears the write (simulator: card pulled at byte N) and dies right there.
         crashpoints.crash_point("mid_card_write")
@@ -132,13 +185,6 @@ def _write(card: CardService, intent: CardWriteIntent, account_no: str, meter_of
 
 def _plain_write(account_no: str, meter_of: MeterOf) -> card_writes.CardWrite:
     return lambda intent, card: _write(card, intent, account_no, meter_of)
-
-
-def _end_unused(gate: _Gate, session: Future[CardReading | None]) -> None:
-    """Nothing is to be written: the session ends after its reads; whatever it met is only logged
-    (the caller's own error, or none, is what the person sees)."""
-    gate.open(None)
-    session.add_done_callback(_log_unused)
 
 
 def _log_unused(session: Future[CardReading | None]) -> None:

@@ -43,7 +43,7 @@ from counter_app.ops.common import (
 )
 from counter_app.ops.intent_payloads import TopUpPayload
 from counter_app.ops.metering import require_card_metering
-from counter_app.ops.purchase_write import run_purchase_write
+from counter_app.ops.purchase_write import WriteAhead, run_purchase_write
 from counter_app.printing import drain_quietly, reprint
 from counter_app.results import AccountInfo, CardInfo, Quote, SaleResult
 from counter_app.roles import SELLING_ROLES
@@ -120,15 +120,15 @@ def top_up(
 def _sell(ctx: OpContext, account_no: str, request: _Request) -> SaleResult:
     # The role and shift pre-check runs while the card is read (its refusal still comes first), and
     # finds the account's meter model, so the write's card read can run while the intent commits.
-    ahead: list[_Ahead] = []
-    reading = read_checked_card(
-        ctx, account_no, meanwhile=lambda: ahead.append(_precheck_selling(ctx, account_no))
-    )
-    model = ahead[0] if ahead else _Ahead(False, None)
+    # The write's card session then starts as soon as the card is read (purchase_write.py).
+    found: list[_Ahead] = []
+    write_ahead = WriteAhead(ctx, account_no, lambda: found[0] if found else _Ahead(False, None))
+    reading = read_checked_card(ctx, account_no, meanwhile=lambda: found.append(_precheck_selling(ctx, account_no)),
+                                ahead=write_ahead)  # fmt: skip
     # (run_purchase_write: what this kind's committer returns)
     result: SaleResult = run_purchase_write(
         ctx, begin=lambda s: _begin_top_up(ctx, s, account_no, reading, request), account_no=account_no,
-        reading=reading, meter_model=model.meter_model, model_known=model.found, meter_of=_meter_of,
+        reading=reading, ahead=write_ahead, meter_of=_meter_of,
     )  # fmt: skip
     _print_after_sale(ctx)
     return result

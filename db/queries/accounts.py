@@ -39,7 +39,7 @@ def account_for_receipt(
 
 
 @cache
-def _account_for_receipt() -> Select[tuple[Account, Room | None, AccountEvent | None]]:
+def _account_for_receipt() -> Select[tuple[Account, Room, AccountEvent]]:  # (None: outer joins)
     last_seen = (
         select(AccountEvent.id)
         .where(AccountEvent.account_id == Account.id, AccountEvent.kind == "write_back_seen")

@@ -27,8 +27,10 @@ def intent_with_state(session: Session, intent_id: str) -> CardWriteIntent:
     which asks both; issue 16) and remembered for `intent_state` until this transaction writes an
     event of the intent (`forget_state`) or ends."""
     intent, state = session.execute(_intent_with_state(), {"intent_id": intent_id}).one()
-    transaction_memo.recall_or_keep(session, _STATES_READ, dict)[intent_id] = state or OPEN
-    return intent
+    known: dict[str, str] = transaction_memo.recall_or_keep(session, _STATES_READ, dict)
+    known[intent_id] = state or OPEN
+    found: CardWriteIntent = intent
+    return found
 
 
 def intent_state(session: Session, intent_id: str) -> str:

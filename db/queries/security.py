@@ -130,7 +130,7 @@ def operator_and_grants(session: Session, operator_id: int) -> tuple[Operator | 
 
 
 @cache
-def _operator_and_grants() -> Select[tuple[Operator, RoleGrant | None]]:
+def _operator_and_grants() -> Select[tuple[Operator, RoleGrant]]:  # (a grant None: outer join)
     return (
         select(Operator, RoleGrant)
         .outerjoin(RoleGrant, RoleGrant.operator_id == Operator.id)

@@ -320,3 +320,34 @@ def test_the_confirmation_slip_shows_the_balance_the_card_last_brought_back(sell
         slip = job.payload["document"]
     assert slip["balance_before_ckwh"] == remaining
     assert slip["balance_after_ckwh"] == remaining + sale.energy_ckwh + sale.free_ckwh
+
+
+def test_a_sale_settles_the_cards_open_intent_first_its_early_session_ended_before(selling, monkeypatch):
+    """The write's card session starts as soon as the card is read; an open intent of the card found
+    next is settled only after that session is ended (settling reads the card: the reader must be
+    free), and the sale then writes in a session of its own."""
+    from counter_app.ops import purchase_write, recovery
+
+    world, s, serial = selling
+    world.sim.pull_card_at_byte(10)
+    with pytest.raises(UserFacingError):
+        s.top_up(account_no="D-5-308", amount_fen=2_000)
+    assert [i.state for i in s.open_intents()] == ["open"]
+    world.sim.present_card(serial)
+    events: list[str] = []
+    real_end, real_settle = purchase_write._Session.end_unused, recovery.settle_card_intents
+
+    def end_unused(session):
+        events.append("session ended")
+        real_end(session)
+
+    def settle(ctx, pending, reading):
+        events.append("settle")
+        return real_settle(ctx, pending, reading)
+
+    monkeypatch.setattr(purchase_write._Session, "end_unused", end_unused)
+    monkeypatch.setattr(recovery, "settle_card_intents", settle)
+    monkeypatch.setattr(purchase_write, "GATE_TIMEOUT_S", 3600.0)  # a reader held by the session: a hang
+    assert s.top_up(account_no="D-5-308", amount_fen=2_000).receipt_no == "W01-00000001"
+    assert events[:2] == ["session ended", "settle"]
+    assert s.open_intents() == []
