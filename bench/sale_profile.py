@@ -27,7 +27,9 @@ PHASES = (
     ("counter_app.ops.sales", "_precheck_selling", "pre-check (role, shift, high water)"),
     ("counter_app.ops.sales", "read_checked_card", "card read and its checks"),
     ("counter_app.ops.sales", "_begin_top_up", "intent (checks, claim, insert)"),
-    ("counter_app.ops.card_writes", "write_purchase_record", "card write and read-back"),
+    # The write's session reads the card while the intent commits (purchase_write.py): what is left
+    # after the intent is the PSC, the write and its read-back.
+    ("counter_app.ops.purchase_write", "_finish", "card write and read-back (after the intent)"),
     ("counter_app.ops.card_writes", "commit_intent", "result (ledger, receipt, jobs)"),
     ("counter_app.ops.sales", "_print_after_sale", "printing (after the service span)"),
 )
