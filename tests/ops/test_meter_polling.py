@@ -158,9 +158,8 @@ def test_a_round_asked_for_runs_in_the_background(world):
         sim.add_meter("9", energy_ckwh=1)
         set_setting(world, "meter_bus.ports", {BUS: sim.url})
         cashier = world.login("zhang")
-        started = time.monotonic()
         first = cashier.start_bus_round()
-        assert first.running and time.monotonic() - started < 0.5
+        assert first.running and first.results == ()  # returned while the round still runs
         assert cashier.start_bus_round().running  # the same round, not a second one
         wait_for(lambda: not cashier.bus_round_progress().running)
         done = cashier.bus_round_progress()
