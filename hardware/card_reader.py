@@ -51,6 +51,14 @@ class DeviceDiagnostics:
     last_error: str | None
 
 
+# A command frame is a few hundred bytes at most, which the OS takes at once: a write that blocks
+# means a hung adapter. Not 1 s: pyserial raises its write timeout AFTER a send that went through
+# whenever its thread got the CPU back later than that (a long garbage collection, a loaded PC),
+# which turned a sent command into DEVICE_OFFLINE with its outcome unknown (seen once in a full
+# test run, 2026-12-04). As the printer's.
+WRITE_TIMEOUT_S = 5.0
+
+
 class ReaderProtocolError(RuntimeError):
     """The reader refused a command our driver should never send: a bug, not a person's problem."""
 
@@ -140,7 +148,7 @@ class SerialCardReader(CardReader):
         *,
         baudrate: int = 9600,
         timeout: float = 1.0,
-        write_timeout: float = 1.0,
+        write_timeout: float = WRITE_TIMEOUT_S,
         read_retries: int = 2,
     ) -> None:
         self.url = url

@@ -4,14 +4,14 @@
 
 from __future__ import annotations
 
-from hardware.card_reader import CardReader, SerialCardReader
+from hardware.card_reader import WRITE_TIMEOUT_S, CardReader, SerialCardReader
 from hardware.pcsc_reader import PcscCardReader
 
 PCSC_SCHEME = "pcsc://"
 
 
 def open_card_reader(
-    url: str, *, timeout: float = 1.0, write_timeout: float = 1.0, read_retries: int = 2
+    url: str, *, timeout: float = 1.0, write_timeout: float = WRITE_TIMEOUT_S, read_retries: int = 2
 ) -> CardReader:
     """The reader on `url`. Opening does no I/O: a missing device shows at the first command."""
     if url.startswith(PCSC_SCHEME):
