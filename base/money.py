@@ -84,20 +84,14 @@ def _parse_scaled(text: str, decimals: int, field: str, field_en: str) -> int:
     raw = str(text).replace("，", "").replace(",", "").replace("￥", "").replace("¥", "").strip()
     m = _DECIMAL_RE.match(raw)
     if not m:
-        raise InputInvalid(
-            f"{field}不是有效数字：{text!r}",
-            detail_en=f"{field_en} is not a number: {text!r}",
-            field=field_en,
-        )
+        raise InputInvalid(f"{field}不是有效数字：{text!r}", detail_en=f"{field_en} is not a number: {text!r}",
+                           field=field_en)
     whole: str
     frac: str
     whole, frac = (m.group(1), m.group(2) or "") if m.group(1) is not None else ("0", m.group(3))
     if len(frac) > decimals:
-        raise InputInvalid(
-            f"{field}最多 {decimals} 位小数：{text!r}",
-            detail_en=f"{field_en} has more than {decimals} decimals: {text!r}",
-            field=field_en,
-        )
+        raise InputInvalid(f"{field}最多 {decimals} 位小数：{text!r}",
+                           detail_en=f"{field_en} has more than {decimals} decimals: {text!r}", field=field_en)
     scale: int = 10**decimals  # int ** int is typed Any (a negative power gives a float)
     return int(whole) * scale + int((frac + "0" * decimals)[:decimals] or 0)
 
@@ -149,7 +143,5 @@ def from_decimal_yuan(value: Decimal | str) -> int:
         raise InputInvalid(f"金额无效：{value!r}", detail_en=f"invalid amount: {value!r}") from exc
     fen = d * 100
     if fen != fen.to_integral_value():
-        raise InputInvalid(
-            f"金额最多两位小数：{value!r}", detail_en=f"amount has more than 2 decimals: {value!r}"
-        )
+        raise InputInvalid(f"金额最多两位小数：{value!r}", detail_en=f"amount has more than 2 decimals: {value!r}")
     return int(fen)

@@ -60,9 +60,7 @@ def checked_fen(value: Any, *, field: str, label: str = "金额", minimum: int =
     """An integer amount in fen within [minimum, maximum]; a bool, a float, a Decimal or text is
     refused (money is integer fen, never float)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InputInvalid(
-            f"{label}必须是整数（分）", detail_en=f"{field} must be an integer (fen)", field=field
-        )
+        raise InputInvalid(f"{label}必须是整数（分）", detail_en=f"{field} must be an integer (fen)", field=field)
     if value < minimum:
         what = "必须大于零" if minimum == 1 else f"不能小于 {minimum}"
         raise InputInvalid(f"{label}{what}", detail_en=f"{field} must be at least {minimum}", field=field,
@@ -120,19 +118,15 @@ def checked_text(value: Any, *, field: str, label: str, max_len: int = SHORT_TEX
     return text
 
 
-def optional_checked_text(
-    value: Any, *, field: str, label: str, max_len: int = SHORT_TEXT_MAX_LEN
-) -> str | None:
+def optional_checked_text(value: Any, *, field: str, label: str, max_len: int = SHORT_TEXT_MAX_LEN) -> str | None:
     """`checked_text` where nothing (None or blank) is None."""
     return checked_text(value, field=field, label=label, max_len=max_len, required=False) or None
 
 
 def meter_no_problem(text: str) -> tuple[str, str] | None:
     if not _METER_NO.match(text):
-        return (
-            f"电表号只能含数字、字母和“-”（最多 {METER_NO_MAX_LEN} 个）：{text!r}",
-            f"meter number may hold only digits, letters and '-' (at most {METER_NO_MAX_LEN}): {text!r}",
-        )
+        return (f"电表号只能含数字、字母和“-”（最多 {METER_NO_MAX_LEN} 个）：{text!r}",
+                f"meter number may hold only digits, letters and '-' (at most {METER_NO_MAX_LEN}): {text!r}")
     return None
 
 

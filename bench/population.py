@@ -126,9 +126,7 @@ def _add_ledger_in_sql(engine: Engine, n: int, template: dict, accounts: list[in
     try:
         for first in range(0, n, 1_000_000):
             last = min(n, first + 1_000_000)
-            raw.cursor().execute(
-                sql, (first, last, *fixed, min(accounts), len(accounts), start_epoch, step_s)
-            )
+            raw.cursor().execute(sql, (first, last, *fixed, min(accounts), len(accounts), start_epoch, step_s))
             raw.commit()
     finally:
         raw.close()

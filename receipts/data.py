@@ -117,9 +117,7 @@ class SaleReceipt:
     free_ckwh: int = 0
     carried_ckwh: int = 0  # unloaded energy of the previous purchase, carried by a supervisor override
     corrects_receipt_no: str | None = None  # the voided receipt this sale replaces (更正)
-    networked: NetworkedBalance | None = field(
-        default=None, metadata=ADDED_LATER
-    )  # a networked room: no card fields, its balance instead
+    networked: NetworkedBalance | None = field(default=None, metadata=ADDED_LATER)  # a networked room: no card fields, its balance instead
 
     def __post_init__(self) -> None:
         _require(self.cls in CLASS_LABELS, f"unknown class {self.cls!r}")
@@ -232,9 +230,7 @@ class ConfirmationSlip:
     balance_after_ckwh: int
     balance_as_of: date | None = None
     holder: str | None = None
-    networked: NetworkedBalance | None = field(
-        default=None, metadata=ADDED_LATER
-    )  # a networked room: its balance, not a card's write-back
+    networked: NetworkedBalance | None = field(default=None, metadata=ADDED_LATER)  # a networked room: its balance, not a card's write-back
 
     def __post_init__(self) -> None:
         _require_fen(self.amount_fen, self.energy_ckwh)

@@ -87,9 +87,7 @@ def stage_buses(counter):
     for n, (room, energy) in enumerate((("1-102", 152_310), ("1-103", 98_004), ("1-104", 4_410)), start=1):
         address = f"0000000011{n:02d}"
         sim.add_meter(address, energy_ckwh=energy, relay_closed=n != 2)
-        zhao.set_metering(
-            account_no=f"D-{room}", mode="networked", bus="1号楼-A", address=address, protocol="dlt645"
-        )
+        zhao.set_metering(account_no=f"D-{room}", mode="networked", bus="1号楼-A", address=address, protocol="dlt645")
     counter.login("zhang", PASSWORD).read_buses_now()
     sim.set_fault("0000000011" + "03", mute=True)  # stops answering after the first round
     counter.login("zhang", PASSWORD).read_buses_now()
@@ -176,14 +174,8 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
         (
             ("qian", ("sheets", "deposits", "books", "month")),
             ("wang", ("deposits",)),
-            (
-                "admin",
-                ("settings", "diagnostics", "people", "prices", "stations"),
-            ),  # diagnostics: 本机设备设置
-            (
-                "zhao",
-                ("exceptions", "people"),
-            ),  # the head: the morning list and the status bar's backup warning
+            ("admin", ("settings", "diagnostics", "people", "prices", "stations")),  # diagnostics: 本机设备设置
+            ("zhao", ("exceptions", "people")),  # the head: the morning list and the status bar's backup warning
         )
     ):
         shoot_role(app, counter, out, suffix, name, keys, 30 + 5 * n)
@@ -195,16 +187,10 @@ def shoot_all(app: QApplication, counter, out: Path, suffix: str) -> None:
     admin = login_with_roles(counter, "admin", PASSWORD)
     day = counter.clock().astimezone(BUSINESS_TZ).date() + dt.timedelta(days=7)
     start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=BUSINESS_TZ)
-    tariff = admin.approval_preview(
-        "set_tariff", cls="dorm", price_e4=6_000, start=start, basis="校发〔2026〕9号"
-    )
-    dialog = ApprovalDialog(
-        window, ApprovalRequest.from_preview(tariff, admin.name, admin.display_name), Approval
-    )
+    tariff = admin.approval_preview("set_tariff", cls="dorm", price_e4=6_000, start=start, basis="校发〔2026〕9号")
+    dialog = ApprovalDialog(window, ApprovalRequest.from_preview(tariff, admin.name, admin.display_name), Approval)
     dialog.show()
-    shoot(
-        dialog, out / f"20_approval_tariff{suffix}.png", app
-    )  # the administrator's power, in the core's words
+    shoot(dialog, out / f"20_approval_tariff{suffix}.png", app)  # the administrator's power, in the core's words
     dialog.close()
     shoot_printer_and_close(app, counter, window, session, out, suffix)
     window.lock()

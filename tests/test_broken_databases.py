@@ -149,9 +149,7 @@ def test_only_init_creates_the_file(tmp_path: Path) -> None:
     make_engine(sqlite_url_for(path)).dispose()  # and then it opens without `create`
 
 
-def test_a_file_deleted_under_an_open_engine_is_not_recreated(
-    healthy: tuple[Path, str], tmp_path: Path
-) -> None:
+def test_a_file_deleted_under_an_open_engine_is_not_recreated(healthy: tuple[Path, str], tmp_path: Path) -> None:
     """Every connection opens the file with mode=rw: SQLite itself refuses to create it."""
     path = tmp_path / "counter.db"
     shutil.copy(healthy[0], path)

@@ -177,9 +177,7 @@ def _calls(text: str) -> dict[str, list[tuple[str, str | None]]]:
     calls = {}
     for name, params in _CALL.findall(text):
         parts = [part.strip() for part in params.split(",") if part.strip()]
-        calls[name] = [
-            (p.split("=")[0].strip(), p.split("=", 1)[1].strip() if "=" in p else None) for p in parts
-        ]
+        calls[name] = [(p.split("=")[0].strip(), p.split("=", 1)[1].strip() if "=" in p else None) for p in parts]
     return calls
 
 
@@ -275,9 +273,7 @@ def test_every_facade_method_forwards_its_arguments_under_the_service_s_names() 
             if isinstance(arg, ast.Name) and arg.id in own:
                 passed.add(arg.id)
                 if index >= len(positional) or positional[index] != arg.id:
-                    problems.append(
-                        f"{name}: {arg.id} passed positionally where the service has another name"
-                    )
+                    problems.append(f"{name}: {arg.id} passed positionally where the service has another name")
         for keyword in call.keywords:
             if keyword.arg not in accepted and not open_ended:
                 problems.append(f"{name}: {service.__qualname__} does not accept {keyword.arg}=")

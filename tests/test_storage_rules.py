@@ -153,9 +153,7 @@ def plain_selects(root: Path = ROOT, packages: tuple[str, ...] = ("counter_app",
     counts: Counter[str] = Counter()
     for path in python_files(root, packages):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        n = sum(
-            1 for node in ast.walk(tree) if isinstance(node, ast.Call) and _name_of(node.func) == "select"
-        )
+        n = sum(1 for node in ast.walk(tree) if isinstance(node, ast.Call) and _name_of(node.func) == "select")
         if n:
             counts[path.relative_to(root).as_posix()] = n
     return counts

@@ -35,9 +35,7 @@ def test_the_check_constraints_keep_their_text_and_know_every_code() -> None:
     assert set(TENDERS_AS_MIGRATED) == set(v.TENDERS)
     role_check = next(text for text in _checks(RoleGrant) if text.startswith("role IN"))
     # 'auditor' added by issue 15 item 8: the migration is regenerated with it
-    assert (
-        role_check == "role IN ('cashier', 'supervisor', 'assistant', 'head', 'finance', 'admin', 'auditor')"
-    )
+    assert role_check == "role IN ('cashier', 'supervisor', 'assistant', 'head', 'finance', 'admin', 'auditor')"
 
 
 def _checks(model: type) -> list[str]:

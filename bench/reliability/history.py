@@ -276,9 +276,7 @@ def the_months_checks(world) -> None:
     prices and module stock; two WeChat statements matched and frozen."""
     import tempfile
 
-    readings = (
-        "楼栋,表类型,表号,上次读数,本次读数,抄表人\n5,总表,T5,1000,2200,刘电工\n5,分表,M5308,10,110,刘电工\n"
-    )
+    readings = "楼栋,表类型,表号,上次读数,本次读数,抄表人\n5,总表,T5,1000,2200,刘电工\n5,分表,M5308,10,110,刘电工\n"
     folder = Path(tempfile.mkdtemp())
     qian, approval = world.login("qian"), world.approval("li")
     for n, text in enumerate((readings, readings.replace("2200", "2210"))):
@@ -295,9 +293,7 @@ def the_months_checks(world) -> None:
         wang.set_repair_price(item_code=code, name=f"维修{code}", unit="次", price_fen=fen,
                               valid_from=date(2026, 11, 1), basis="后勤〔2026〕1号", approval=approval)  # fmt: skip
     wang.record_module_move(kind="received", model="DDSY-1", quantity=5)
-    wang.record_module_move(
-        kind="issued", model="DDSY-1", quantity=1, room_code="5-308", electrician="刘电工"
-    )
+    wang.record_module_move(kind="issued", model="DDSY-1", quantity=1, room_code="5-308", electrician="刘电工")
     for day in (23, 24):
         wechat = f"交易时间,微信订单号,应结订单金额\n`2026-11-{day} 10:00:00,`WX-H{day},`0.00\n"
         (folder / f"wx{day}.csv").write_text(wechat, encoding="utf-8")
@@ -327,12 +323,8 @@ def a_networked_room(world) -> None:
         wang.begin_software_control(account_no="D-5-309", reason="中卫机故障", approval=approval)
         sim.meter("000000005309").energy_ckwh += 500
         wang.read_meter(account_no="D-5-309")
-        wang.end_software_control(
-            account_no="D-5-309", reason="中卫机修复", method="readings", approval=approval
-        )
-        world.login("zhang").switch_meter(
-            account_no="D-5-309", command="trip", reason="欠费", approval=approval
-        )
+        wang.end_software_control(account_no="D-5-309", reason="中卫机修复", method="readings", approval=approval)
+        world.login("zhang").switch_meter(account_no="D-5-309", command="trip", reason="欠费", approval=approval)
         zhao.set_metering(account_no="D-5-309", mode="card", bus=None, address=None, protocol=None)
     finally:
         sim.close()

@@ -49,15 +49,9 @@ def check_door_argument(name: str, value: Any) -> None:
 
 def _out_of_range(name: str) -> UserFacingError:
     if name.endswith("_fen"):
-        zh, en = (
-            f"金额超出上限 {format_yuan(AMOUNT_MAX_FEN)} 元",
-            f"amount above {format_yuan(AMOUNT_MAX_FEN)} yuan",
-        )
+        zh, en = f"金额超出上限 {format_yuan(AMOUNT_MAX_FEN)} 元", f"amount above {format_yuan(AMOUNT_MAX_FEN)} yuan"
     else:
-        zh, en = (
-            f"电量超出上限 {format_kwh(AMOUNT_MAX_FEN)} kWh",
-            f"energy above {format_kwh(AMOUNT_MAX_FEN)} kWh",
-        )
+        zh, en = f"电量超出上限 {format_kwh(AMOUNT_MAX_FEN)} kWh", f"energy above {format_kwh(AMOUNT_MAX_FEN)} kWh"
     return InputInvalid(zh, detail_en=en, field=name, data={"maximum": AMOUNT_MAX_FEN})
 
 

@@ -227,6 +227,7 @@ def read_four_party(ctx: OpContext, *, period: str) -> FourParty:
 class FourPartyOps(SessionArea):
     """Four-party reconciliation and K3 (docs/api.md "The month's checks")."""
 
+
     def import_k3(self, *, path: str, period: str) -> K3Imported:
         return import_k3(self.ctx, path=path, period=period)
 

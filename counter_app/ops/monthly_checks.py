@@ -315,6 +315,7 @@ def read_abnormal(ctx: OpContext, *, period: str) -> list[AbnormalRow]:
 class MonthlyCheckOps(SessionArea):
     """Readings, loss check, abnormal accounts (docs/api.md "The month's checks")."""
 
+
     def import_readings(self, *, path: str, period: str) -> ReadingsImported:
         return import_readings(self.ctx, path=path, period=period)
 

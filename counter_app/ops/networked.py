@@ -146,9 +146,7 @@ def _password(ctx: OpContext, target: BusTarget) -> bytes | None:
     return ctx.keys.require_device_secret("dlt645_password")
 
 
-def _on_bus(
-    ctx: OpContext, target: BusTarget, work: Callable[[MeterBus], T], password: bytes | None = None
-) -> T:
+def _on_bus(ctx: OpContext, target: BusTarget, work: Callable[[MeterBus], T], password: bytes | None = None) -> T:
     """`work` on the bus's shared driver (no transaction is open while this runs)."""
     return work(bus_of(ctx, target, password))
 
@@ -306,9 +304,7 @@ def resolve_meter_switch(ctx: OpContext, *, switch_id: int, outcome: str, reason
         if request.id not in {r.id for r in open_switches(s, account.id)}:
             raise InputInvalid(f"开关记录 {switch_id} 结果已明确", field="switch_id",
                                detail_en=f"switch {switch_id} already has an outcome")  # fmt: skip
-        target = BusTarget(
-            account.id, account.account_no, "", request.bus, request.address, "", "", "00000000"
-        )
+        target = BusTarget(account.id, account.account_no, "", request.bus, request.address, "", "", "00000000")
         last = _record_outcome(ctx, s, target, request, outcome, "resolved by hand", reason=reason)
         return _switch(account.account_no, request, last)
 

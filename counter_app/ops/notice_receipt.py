@@ -58,9 +58,7 @@ def details(notice: Notice) -> tuple[tuple[str, str], ...]:
                 ("维修人", notice.repairman or "")]  # fmt: skip
         if notice.data and notice.data.get("repair_item"):  # 4.1.4: the item and its listed price
             d = notice.data
-            out.append(
-                ("维修项目", f"{d['repair_item']} {d['repair_item_name']} {format_yuan(d['price_fen'])} 元")
-            )
+            out.append(("维修项目", f"{d['repair_item']} {d['repair_item_name']} {format_yuan(d['price_fen'])} 元"))
     if notice.kind == "heating" and notice.area_dm2 is not None:
         out += [("采暖面积", f"{notice.area_dm2 // 100}.{notice.area_dm2 % 100:02d} m²"),
                 ("单价", f"{format_yuan(notice.rate_fen_per_m2 or 0)} 元/m²")]  # fmt: skip

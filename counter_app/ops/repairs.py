@@ -155,6 +155,7 @@ def read_stock(ctx: OpContext, *, on: date | None) -> list[StockLine]:
 class RepairOps(SessionArea):
     """Repair price list and module stock (docs/api.md "The month's checks")."""
 
+
     def set_repair_price(self, *, item_code: str, name: str, unit: str, price_fen: int, valid_from: date,
                          basis: str, approval: Approval | None = None) -> PriceLine:  # fmt: skip
         return set_repair_price(self.ctx, item_code=item_code, name=name, unit=unit, price_fen=price_fen,

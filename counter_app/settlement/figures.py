@@ -43,10 +43,10 @@ WEEKLY_COLUMNS = (
 )  # fmt: skip
 
 
+
 def _total(rows: Sequence[Sequence[object]], i: int) -> int:
     """The sum of column `i` (integer fen or 0.01 kWh; blank cells count 0)."""
     return sum(int(cast(Any, r[i]) or 0) for r in rows)
-
 
 def weekly_figures(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
     sums = {line: [0, 0, 0, 0] for line in (*GROUPS, *OWN_CHARGES, *PASS_THROUGH)}

@@ -37,10 +37,10 @@ ARREARS_COLUMNS = (Column("类型"), Column("单号"), Column("户号"), Column(
                    Column("金额（元）", "yuan"), Column("日期", "date"), Column("欠费天数", "int"), Column("说明"))  # fmt: skip
 
 
+
 def _total(rows: Sequence[Sequence[object]], i: int) -> int:
     """The sum of column `i` (integer fen or 0.01 kWh; blank cells count 0)."""
     return sum(int(cast(Any, r[i]) or 0) for r in rows)
-
 
 def arrears(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
     start, end = day_bounds(query.start, query.end)

@@ -42,10 +42,10 @@ CARD_STATUS_LABELS = {"blank": "空白卡", "issued": "已发卡", "lost": "挂�
                       "tool": "工具卡"}  # fmt: skip
 
 
+
 def _total(rows: Sequence[Sequence[object]], i: int) -> int:
     """The sum of column `i` (integer fen or 0.01 kWh; blank cells count 0)."""
     return sum(int(cast(Any, r[i]) or 0) for r in rows)
-
 
 def collection(session: Session, query: ReportQuery, progress: Progress | None = None) -> ReportTable:
     """Electricity by card class, then the other charges: count, energy, amount, free, refunds."""

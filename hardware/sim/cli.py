@@ -129,10 +129,7 @@ def _bus_commands(sim: SimControl) -> Commands:
     return {
         "bus-start": (start, "bus-start dlt645|modbus [ADDRESS…] → bus N and its URL"),
         "bus-meter": (add, "bus-meter N ADDRESS [ENERGY_CKWH] [LOAD_W]"),
-        "bus-fault": (
-            fault,
-            "bus-fault N ADDRESS mute|bad-checksum|refuse on|off, or answers-for OTHER|none",
-        ),
+        "bus-fault": (fault, "bus-fault N ADDRESS mute|bad-checksum|refuse on|off, or answers-for OTHER|none"),
         "bus-state": (state, "bus-state N ADDRESS → energy and relay"),
     }
 
@@ -165,9 +162,7 @@ def _serve_stdin(commands: Commands) -> bool:
 def profile_check(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="counter-sim profile-check",
                                 description="Run the meter-profile contract suite on the simulated card and meter")  # fmt: skip
-    p.add_argument(
-        "profile", metavar="MODULE:CLASS", help="a profile class, or the name of a registered meter model"
-    )
+    p.add_argument("profile", metavar="MODULE:CLASS", help="a profile class, or the name of a registered meter model")
     args = p.parse_args(argv)
     try:
         profile: MeterProfile = (

@@ -100,3 +100,4 @@ def _marks_paper(data: bytes) -> bool:
     if len(data) == 3 and data[:2] in _QUERIES:
         return False
     return any(b >= 0x20 or b == 0x0A for b in data)
+

@@ -112,13 +112,7 @@ class SocketServer(_Server):
     """Listens on host:port (port 0 = a free one); `url` is the pyserial URL to open."""
 
     def __init__(
-        self,
-        device: Device,
-        faults: LineFaults,
-        *,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        byte_delay_s: float = 0.0,
+        self, device: Device, faults: LineFaults, *, host: str = "127.0.0.1", port: int = 0, byte_delay_s: float = 0.0
     ) -> None:
         super().__init__(device, faults, byte_delay_s)
         self._listener = socket.create_server((host, port))

@@ -168,10 +168,7 @@ def test_report_writes_a_pdf_with_its_title(db, tmp_path):
     register = tmp_path / "register.pdf"  # issue 15: the kinds added beside API.md's are commands too
     assert db.run("report", "sales-register", "--from", "2026-11-01", "--to", "2026-11-23", "--format", "pdf",
                   "--out", str(register), as_="qian").code == 0  # fmt: skip
-    assert (
-        "售电登记表"
-        in subprocess.run(["pdftotext", str(register), "-"], capture_output=True, text=True).stdout
-    )
+    assert "售电登记表" in subprocess.run(["pdftotext", str(register), "-"], capture_output=True, text=True).stdout
 
 
 def test_db_upgrade_is_idempotent_on_a_current_database(db):

@@ -132,9 +132,9 @@ def test_ledger_by_shift_account_and_time(db_engine, basics, now):
     with unit_of_work(db_engine, read_only=True) as s:
         assert [e.fen for e in ledger_for_shift(s, shift_id)] == [5000, 3000]
         assert len(ledger_for_account(s, account_id)) == 2
-        assert [e.fen for e in ledger_between(s, now + timedelta(minutes=1), now + timedelta(hours=1))] == [
-            3000
-        ]
+        assert [
+            e.fen for e in ledger_between(s, now + timedelta(minutes=1), now + timedelta(hours=1))
+        ] == [3000]
 
 
 @pytest.mark.parametrize(

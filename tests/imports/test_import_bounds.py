@@ -46,7 +46,7 @@ def test_rows_made_only_of_formulas_are_reported_not_skipped(tmp_path):
     sheet = book.active
     for row in GOOD_ROWS:
         sheet.append([None if v == "" else v for v in row])
-    sheet.append(["=A2", "=B2", None, '=D2&"1"'])  # line 6: formulas only
+    sheet.append(["=A2", "=B2", None, "=D2&\"1\""])  # line 6: formulas only
     path = tmp_path / "f.xlsx"
     book.save(path)
     parsed = parse_accounts_file(path)

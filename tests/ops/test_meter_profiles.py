@@ -24,9 +24,7 @@ def world(tmp_path, monkeypatch):
 
 
 def _sample_account(world, s) -> str:
-    info = s.open_account(
-        room_code="7-701", cls="staff", meter_no="M701", holder="王老师", meter_model=SAMPLE_MODEL
-    )
+    info = s.open_account(room_code="7-701", cls="staff", meter_no="M701", holder="王老师", meter_model=SAMPLE_MODEL)
     assert rows(world, Account, Account.account_no == info.account_no)[0].meter_model == SAMPLE_MODEL
     (event,) = rows(world, AccountEvent, AccountEvent.kind == "opened")
     assert event.data["meter_model"] == SAMPLE_MODEL
@@ -68,9 +66,7 @@ def test_a_check_card_and_a_replacement_meter_keep_the_accounts_model(world):
 
     param = world.sim.new_blank_card()
     world.sim.present_card(param)
-    s.replace_meter(
-        account_no=account_no, new_meter_no="M701B", carried_ckwh=0, approval=world.approval("li")
-    )
+    s.replace_meter(account_no=account_no, new_meter_no="M701B", carried_ckwh=0, approval=world.approval("li"))
     assert rows(world, Account, Account.account_no == account_no)[0].meter_model == SAMPLE_MODEL
     assert load_profile(SAMPLE_MODEL).claims(world.sim.card_image(param), mac_key=b"unused")
     assert world.sim.insert_into_meter(param) == "parameter"
@@ -80,9 +76,7 @@ def test_a_check_card_and_a_replacement_meter_keep_the_accounts_model(world):
 def test_an_unknown_meter_model_is_refused_and_writes_nothing(world):
     s = world.login("zhang")
     with pytest.raises(UserFacingError) as err:
-        s.open_account(
-            room_code="7-701", cls="staff", meter_no="M701", holder="x", meter_model="no-such-meter"
-        )
+        s.open_account(room_code="7-701", cls="staff", meter_no="M701", holder="x", meter_model="no-such-meter")
     assert (err.value.code, err.value.field) == ("INPUT_INVALID", "meter_model")
     assert rows(world, AccountEvent) == []
 
@@ -98,7 +92,4 @@ def test_a_meter_replaced_by_another_makers_records_the_new_model(world):
     (event,) = rows(world, AccountEvent, AccountEvent.kind == "meter_replaced")
     assert event.data["new_meter_model"] == SAMPLE_MODEL
     assert world.sim.insert_into_meter(param) == "parameter"
-    assert (world.sim.meter_model("M5308S"), world.sim.meter_state("M5308S").remaining_ckwh) == (
-        SAMPLE_MODEL,
-        1_000,
-    )
+    assert (world.sim.meter_model("M5308S"), world.sim.meter_state("M5308S").remaining_ckwh) == (SAMPLE_MODEL, 1_000)

@@ -79,9 +79,7 @@ def test_readings_give_the_loss_check_and_its_drill_down(world, tmp_path):
     assert table.total[1:3] == (main, subs)
     pdf = tmp_path / "loss.pdf"
     pdf.write_bytes(render(table, "pdf"))
-    text_out = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text_out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "线损检查" in text_out and "1200.00" in text_out and "8.33" in text_out
     assert render(table, "xlsx")[:2] == b"PK"
 

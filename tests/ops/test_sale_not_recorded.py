@@ -267,9 +267,7 @@ def test_a_dropped_connection_after_the_write_is_sale_not_recorded_then_recorded
                 return
             # before the commit: the server goes away for the counter (no new connection either)
             server.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
-            server.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
-            )
+            server.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
 
         _inject_at(monkeypatch, point, drop)
         intent_id = _sell_and_expect_not_recorded(world, s, "DB_UNREACHABLE")

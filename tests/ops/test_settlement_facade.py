@@ -426,9 +426,7 @@ def test_a_voided_sales_receipt_is_genuine_but_says_it_stands_for_nothing(world)
     s.open_shift(float_fen=FLOAT, supervisor="li")
     world.issue_card("D-5-308", session=s)
     sale = s.top_up(account_no="D-5-308", amount_fen=10_000, tendered_fen=10_000)
-    fixed = s.correct(
-        receipt_no=sale.receipt_no, reason="多输了", amount_fen=5_000, approval=world.approval("li")
-    )
+    fixed = s.correct(receipt_no=sale.receipt_no, reason="多输了", amount_fen=5_000, approval=world.approval("li"))
 
     def qr(no: str) -> str:
         return scalar(world, select(Receipt.qr_text).where(Receipt.receipt_no == no))

@@ -194,9 +194,7 @@ def test_the_mark_follows_every_sale_and_is_signed(world):
     assert (counter, fen, receipt_no) == (1, 10_000, issued[-1])
     key = high_water.mark_key(world.counter.keys)
     info = world.counter.installation
-    assert high_water.decode(
-        _mark_path(world).read_bytes(), key, instance_id=info.instance_id, workstation="W01"
-    )
+    assert high_water.decode(_mark_path(world).read_bytes(), key, instance_id=info.instance_id, workstation="W01")
 
 
 def test_a_sale_returns_only_once_its_mark_is_on_disk_though_written_on_another_thread(world, monkeypatch):

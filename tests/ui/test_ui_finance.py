@@ -338,6 +338,7 @@ def test_month_close_is_co_signed_and_refused_before_the_period_ends(qtbot, worl
     assert "尚未结束" in page.form.fields["period"].error.text()  # shown next to the period
 
 
+
 def test_the_low_balance_notice_exports_as_a_picture_for_the_dorm_groups(
     qtbot, world, ctx, runner, tmp_path, monkeypatch
 ):
@@ -356,9 +357,7 @@ def test_the_low_balance_notice_exports_as_a_picture_for_the_dorm_groups(
     choose(page, "low-balance")
     assert page.export_buttons["png"].isVisible()
     target = tmp_path / "low.png"
-    monkeypatch.setattr(
-        ReportsPage, "ask_save_path", classmethod(lambda cls, parent, suggested, fmt: str(target))
-    )
+    monkeypatch.setattr(ReportsPage, "ask_save_path", classmethod(lambda cls, parent, suggested, fmt: str(target)))
     page.export("png")
     wait_idle(qtbot, runner)
     picture = Image.open(io.BytesIO(target.read_bytes()))

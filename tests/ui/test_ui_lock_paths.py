@@ -114,9 +114,7 @@ def test_every_menu_action_leaves_the_window_locked(qtbot, window, spy, runner):
     assert {"锁屏", "退出登录", "中文", "English"} <= set(triggered)
     assert not window.logout_action.isEnabled()
     assert "logout" not in emitted  # 退出登录 never leaves the lock screen
-    assert emitted == [
-        "en"
-    ]  # the current language is no change; the app rebuilds the window locked (see below)
+    assert emitted == ["en"]  # the current language is no change; the app rebuilds the window locked (see below)
     wait_idle(qtbot, runner)
     assert spy.calls == []
 

@@ -66,9 +66,7 @@ def test_a_voided_sales_receipt_scans_genuine_but_voided_in_its_own_colour(
     qtbot, verify_page, sold, runner, world, ctx
 ):
     receipt_no = sold.split("|")[2]
-    ctx.session.correct(
-        receipt_no=receipt_no, reason="多输了", amount_fen=5_000, approval=world.approval("li")
-    )
+    ctx.session.correct(receipt_no=receipt_no, reason="多输了", amount_fen=5_000, approval=world.approval("li"))
     _scan(qtbot, verify_page, sold)
     wait_idle(qtbot, runner)
     page = verify_page

@@ -195,9 +195,7 @@ class AccountsPage(Page):
     def open_detail(self, row: int) -> None:
         account_no = self.model.row(row).account_no
         session = self.ctx.session
-        FacadeOp(self, lambda: session.account_history(account_no=account_no)).success(
-            self._show_detail
-        ).run()
+        FacadeOp(self, lambda: session.account_history(account_no=account_no)).success(self._show_detail).run()
 
     def _show_detail(self, history) -> None:
         from ui.pages.account_detail import AccountDetailDialog

@@ -188,11 +188,8 @@ class MonthlyChecksPage(Page):
         self.digest = result.figures_sha256
         self.four.set_rows(result.rows)
         if result.signed_at is not None:
-            self.signed.setText(
-                translate("MonthlyChecks", "四方对账 {0}：已签字冻结（{1}）").format(
-                    result.period, shown_time(result.signed_at)
-                )
-            )  # fmt: skip  (Beijing time, ui/times.py)
+            self.signed.setText(translate("MonthlyChecks", "四方对账 {0}：已签字冻结（{1}）").format(
+                result.period, shown_time(result.signed_at)))  # fmt: skip  (Beijing time, ui/times.py)
         else:
             self.signed.setText(translate("MonthlyChecks", "四方对账 {0}：未签字").format(result.period))
         self.sign.setEnabled(result.signed_at is None)

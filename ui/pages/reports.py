@@ -41,24 +41,9 @@ translate = QCoreApplication.translate
 EXPORTS = (("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"), ("png", "PNG"))
 # The one-page notices posted as a picture in the dorms' chat groups (the PNG is the first page).
 PICTURE_KINDS = {"low-balance", "tariff-board"}
-MONTHLY = {
-    "month",
-    "collection",
-    "power-company",
-    "monthly-trend",
-    "free-per-room",
-    "account-detail",
-    "quota",
-    "reconciliation",
-    "deposits",
-    "approvals",
-    "loss-check",
-    "abnormal",
-    "four-party",
-    "k3",
-    "collection-checks",
-    "visitor-log",
-}
+MONTHLY = {"month", "collection", "power-company", "monthly-trend", "free-per-room", "account-detail", "quota",
+           "reconciliation", "deposits", "approvals", "loss-check", "abnormal", "four-party", "k3",
+           "collection-checks", "visitor-log"}
 
 
 def report_kinds() -> tuple[tuple[str, str], ...]:
@@ -279,12 +264,7 @@ class ReportsPage(Page):
     @classmethod
     def ask_save_path(cls, parent: QWidget | None, suggested: str, fmt: str) -> str | None:
         """The save dialog (modal; tests monkeypatch this). None when cancelled."""
-        pattern = {
-            "pdf": "PDF (*.pdf)",
-            "xlsx": "Excel (*.xlsx)",
-            "csv": "CSV (*.csv)",
-            "png": "PNG (*.png)",
-        }[fmt]
+        pattern = {"pdf": "PDF (*.pdf)", "xlsx": "Excel (*.xlsx)", "csv": "CSV (*.csv)", "png": "PNG (*.png)"}[fmt]
         path, _ = QFileDialog.getSaveFileName(parent, translate("Reports", "导出报表"), suggested, pattern)
         return path or None
 

@@ -310,7 +310,9 @@ class ShiftPage(Page):
             lambda: session.approval_preview(
                 "close_shift", counted=declared.counted, difference_reason=reason
             ),
-        ).success(lambda preview: self._ask_difference(preview, problem)).failure(self._close_failed).run()
+        ).success(lambda preview: self._ask_difference(preview, problem)).failure(
+            self._close_failed
+        ).run()
 
     def _ask_difference(self, preview: Any, problem: str) -> None:
         self.close_button.setEnabled(True)

@@ -131,9 +131,7 @@ class VerifyPage(Page):
         readable = check.receipt_no is not None
         if check.genuine and standing == "voided":
             self.hint.setText(
-                translate(
-                    "Verify", "这笔售电已作废（或作废重开），不能据此退费或更正。重开的凭条是另一张号码。"
-                )
+                translate("Verify", "这笔售电已作废（或作废重开），不能据此退费或更正。重开的凭条是另一张号码。")
             )
         elif check.genuine and standing == "not_here":
             self.hint.setText(
