@@ -15,14 +15,13 @@ device thread — and prints the waiting jobs the moment it is ready again (`wat
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
-from sqlalchemy.sql.dml import ReturningInsert
 
 from base import crashpoints
 from base.errors import DeviceOffline, InputInvalid, PrinterPaperOut, UserFacingError
@@ -31,6 +30,7 @@ from counter_app.context import OpContext
 from counter_app.documents import render, to_json
 from counter_app.ops.common import add_audited
 from db.models import PrintJob, PrintJobEvent, Receipt, ReceiptEvent
+from db.queries.print_jobs import insert_event, insert_jobs
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +44,18 @@ def enqueue(
     """A job for `doc` (a receipts.data dataclass), in the caller's transaction. Not flushed here:
     the transaction's next flush (or query) writes it, so a sale's two jobs are one insert batch
     with one census update (issue 16)."""
-    job = PrintJob(
-        workstation_id=ctx.workstation.id, receipt_id=receipt_id, document=document, copies=1,
-        reprint_count=reprint_count, payload={"document": to_json(doc)}, created_at=ctx.now(),
-        operator_id=ctx.operator.id if ctx.operator else None,
-    )  # fmt: skip
+    job = PrintJob(**_job_columns(ctx, document, doc, receipt_id, ctx.now(), reprint_count))
     s.add(job)
     return job
+
+
+def _job_columns(
+    ctx: OpContext, document: str, doc: Any, receipt_id: int | None, now: datetime, reprint_count: int = 0
+) -> dict[str, Any]:
+    """Every column of a new job but its id (every sealed column: `enqueue_all` seals them as given)."""
+    return {"workstation_id": ctx.workstation.id, "receipt_id": receipt_id, "document": document, "copies": 1,
+            "reprint_count": reprint_count, "payload": {"document": to_json(doc)}, "created_at": now,
+            "operator_id": ctx.operator.id if ctx.operator else None}  # fmt: skip
 
 
 def enqueue_all(ctx: OpContext, s: DbSession, jobs: Sequence[tuple[str, Any, int | None]]) -> list[int]:
@@ -61,12 +66,8 @@ def enqueue_all(ctx: OpContext, s: DbSession, jobs: Sequence[tuple[str, Any, int
     column is given, so each seal is over the row as stored."""
     if not jobs:
         return []
-    now, operator_id = ctx.now(), ctx.operator.id if ctx.operator else None
-    rows = [
-        {"workstation_id": ctx.workstation.id, "receipt_id": receipt_id, "document": document, "copies": 1,
-         "reprint_count": 0, "payload": {"document": to_json(doc)}, "created_at": now, "operator_id": operator_id}
-        for document, doc, receipt_id in jobs
-    ]  # fmt: skip
+    now = ctx.now()
+    rows = [_job_columns(ctx, document, doc, receipt_id, now) for document, doc, receipt_id in jobs]
     by_document = {row["document"]: row for row in rows}
     if len(by_document) != len(rows):
         raise ValueError("enqueue_all: one job per document")
@@ -74,17 +75,10 @@ def enqueue_all(ctx: OpContext, s: DbSession, jobs: Sequence[tuple[str, Any, int
     # Each id matched to its row by the document it names, not by the order the rows come back in
     # (which SQLite does not promise; asking SQLAlchemy to sort them costs one INSERT per row there).
     ids: dict[str, int] = {}
-    for job_id, document in s.connection().execute(_insert_jobs(), rows):
+    for job_id, document in insert_jobs(s, rows):
         ids[document] = by_document[document]["id"] = job_id
     row_seals.seal_inserted(s, PrintJob, rows)
     return [ids[document] for document, _doc, _receipt_id in jobs]
-
-
-@functools.cache
-def _insert_jobs() -> ReturningInsert[tuple[int, str]]:
-    """Built once (see `_insert_event`): several rows in one statement."""
-    table = PrintJob.__table__
-    return insert(table).returning(table.c.id, table.c.document)
 
 
 def drain(ctx: OpContext) -> int:
@@ -114,15 +108,8 @@ def _mark_printed(ctx: OpContext, s: DbSession, job_id: int) -> None:
     third of a millisecond of Python per job, two jobs a sale; issue 16). Every sealed column is
     given (`detail` too), so the seal is over the row as stored."""
     row: dict[str, Any] = {"job_id": job_id, "outcome": "printed", "at": ctx.now(), "detail": None}
-    row["id"] = s.execute(_insert_event(), row).scalar_one()
+    row["id"] = insert_event(s, row)
     row_seals.seal_inserted(s, PrintJobEvent, [row])
-
-
-@functools.cache
-def _insert_event() -> ReturningInsert[tuple[int]]:
-    """Built once: a statement built per call pays its cache key each time (row_seals._set_mac)."""
-    table = PrintJobEvent.__table__
-    return insert(table).returning(table.c.id)
 
 
 def _send(printer: Any, data: bytes) -> None:

@@ -39,14 +39,12 @@ from sqlalchemy import (
     Connection,
     Select,
     Table,
-    TextClause,
     Update,
     bindparam,
     event,
     func,
     insert,
     select,
-    text,
     update,
 )
 from sqlalchemy import inspect as sa_inspect
@@ -61,6 +59,7 @@ from db import numbering
 from db.base import Base
 from db.models import CENSUS_TABLES, SEAL_EXCLUDES, SEALED_TABLES
 from db.models.security import AuditEntry, RowCensus
+from db.queries.security import census_and_nonempty
 
 SEAL_INFO = b"counter.row-seal.v1"
 TAMPER_KIND = "tamper.detected"
@@ -237,35 +236,22 @@ _KNOWN_COUNTERS: dict[tuple[bytes, int, str], tuple[int, int, str]] = {}
 
 def advance_known(session: Session, workstation_id: int, series: str) -> int | None:
     """numbering.KNOWN_ADVANCES: the counter's next value from its known state, or None."""
+    table = Base.metadata.tables["receipt_counters"]
+    assert set(sealed_columns(table)) == {"id", "workstation_id", "series", "value"}  # all in its WHERE
     key = _session_key(session)
     known = _KNOWN_COUNTERS.get((key, workstation_id, series)) if key is not None else None
     if key is None or known is None:
         return None
     row_id, value, mac = known
-    table = Base.metadata.tables["receipt_counters"]
     new = {"id": row_id, "workstation_id": workstation_id, "series": series, "value": value + 1}
     new_mac = mac_of(key, table, new)
     session.flush()  # (what Session.execute would have flushed first)
-    params = {"_id": row_id, "_ws": workstation_id, "_series": series, "_was": value, "_was_mac": mac,
-              "_value": value + 1, "_mac": new_mac}  # fmt: skip
-    if session.connection().execute(_counter_advance_from(), params).rowcount != 1:
+    if not numbering.advance_from(session, row_id=row_id, workstation_id=workstation_id, series=series,
+                                  was=value, was_mac=mac, mac=new_mac):  # fmt: skip
         _KNOWN_COUNTERS.pop((key, workstation_id, series), None)
         return None
     _KNOWN_COUNTERS[(key, workstation_id, series)] = (row_id, value + 1, new_mac)
     return value + 1
-
-
-@cache
-def _counter_advance_from() -> Update:  # built once (see `_set_mac`)
-    table = Base.metadata.tables["receipt_counters"]
-    assert set(sealed_columns(table)) == {"id", "workstation_id", "series", "value"}  # all in the WHERE
-    return (
-        update(table)
-        .where(table.c.id == bindparam("_id"), table.c.workstation_id == bindparam("_ws"),
-               table.c.series == bindparam("_series"), table.c.value == bindparam("_was"),
-               table.c.row_mac == bindparam("_was_mac"))
-        .values(value=bindparam("_value"), row_mac=bindparam("_mac"))
-    )  # fmt: skip
 
 
 def seal_unsealed(session: Session, model: Any) -> int:
@@ -505,8 +491,8 @@ def check_census(session: Session) -> None:
         return
     counted, nonempty = set(), set()
     # The census rows and which census tables hold rows, in one statement (one round trip a sale;
-    # issue 16): an EXISTS probe stops at a table's first row.
-    for kind, name, rows, row_mac in session.execute(_census_and_nonempty()):
+    # issue 16): each EXISTS probe stops at its table's first row.
+    for kind, name, rows, row_mac in census_and_nonempty(session, CENSUS_NAMES):
         if kind == "probe":
             nonempty.add(name)
             continue
@@ -527,28 +513,6 @@ def _census_genuine(key: bytes, table_name: str, rows: int, row_mac: str | None)
     return _genuine_values(
         key, RowCensus.__table__, {"table_name": table_name, "rows": rows, "row_mac": row_mac}
     )
-
-
-@cache
-def _census_and_nonempty() -> TextClause:
-    """('census', name, rows, seal) for each census row, then ('probe', name, NULL, NULL) for each
-    census table holding a row. Each probe asks for a row through its table's primary key over every
-    value a key can have (`_any_row`), so the plan is an index search stopping at the first row, not
-    a scan (tests/ops/test_sale_query_plans.py). SQL text built once: as a SQLAlchemy construct ~30
-    unions deep, its cache key (computed at every execution) was a fifth of the sale's first
-    transaction (issue 16). The names are the metadata's own, never input."""
-    census = RowCensus.__table__.name
-    probes = [f"SELECT 'probe', '{table.name}', NULL, NULL WHERE EXISTS ({_any_row(table)})"
-              for table in sorted((Base.metadata.tables[n] for n in CENSUS_NAMES), key=lambda t: t.name)]  # fmt: skip
-    return text(
-        " UNION ALL ".join([f'SELECT \'census\', table_name, "rows", row_mac FROM "{census}"', *probes])
-    )
-
-
-def _any_row(table: Table) -> str:
-    (pk,) = table.primary_key.columns
-    lowest = "(-9223372036854775807 - 1)" if pk.type.python_type is int else "''"  # (int8's least; any text)
-    return f'SELECT 1 FROM "{table.name}" WHERE "{pk.name}" >= {lowest}'
 
 
 def check_census_of(session: Session, name: str, held: int) -> None:

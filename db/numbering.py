@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, case, select
+from sqlalchemy import Select, bindparam, case, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -88,6 +88,29 @@ def _next_seq(dialect: str) -> Any:
         )
         .returning(table.c.id, table.c.workstation_id, table.c.series, table.c.value, table.c.row_mac)
     )
+
+
+def advance_from(
+    session: Session, *, row_id: int, workstation_id: int, series: str, was: int, was_mac: str, mac: str
+) -> bool:
+    """Move the counter row from exactly (`was`, `was_mac`) to `was` + 1 sealed `mac`, in one
+    statement on the session's connection; False (nothing changed) when the row is not in that
+    state. The WHERE names every sealed column (counter_app.row_seals.advance_known)."""
+    params = {"_id": row_id, "_ws": workstation_id, "_series": series, "_was": was, "_was_mac": was_mac,
+              "_value": was + 1, "_mac": mac}  # fmt: skip
+    return bool(session.connection().execute(_advance_from(), params).rowcount == 1)
+
+
+@cache
+def _advance_from() -> Any:  # built once (see `_next_seq`)
+    table = ReceiptCounter.__table__
+    return (
+        update(table)
+        .where(table.c.id == bindparam("_id"), table.c.workstation_id == bindparam("_ws"),
+               table.c.series == bindparam("_series"), table.c.value == bindparam("_was"),
+               table.c.row_mac == bindparam("_was_mac"))
+        .values(value=bindparam("_value"), row_mac=bindparam("_mac"))
+    )  # fmt: skip
 
 
 def counter_values(session: Session, workstation_id: int) -> dict[str, int]:

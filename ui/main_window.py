@@ -49,15 +49,16 @@ translate = QCoreApplication.translate
 # deposits, hand out receipt books and read the morning list; cashiers (and 监督人) sell, sign
 # their own sheet, take the slip to the bank and void pages of their own receipt book. Anyone may
 # check a receipt (验票, DOMAIN "Receipts and slips"): every role has the verify page.
+# The 部门助理 and the head work the same pages.
+_OFFICE_PAGES = ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "duties",
+                 "tenders", "monthly", "people", "prices", "stations", "networked", "buses")  # fmt: skip
 ROLE_PAGES = {
     "admin": ("settings", "diagnostics", "verify", "people", "prices", "stations"),
     "finance": ("reports", "sheets", "deposits", "books", "month", "verify", "duties", "tenders", "monthly"),
     # no shift page: the assistant and head never open a shift (ui/login.NO_SHIFT_ROLES), so its
     # 结班 form and X report could only refuse them
-    "assistant": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "duties",
-                  "tenders", "monthly", "people", "prices", "stations", "networked", "buses"),
-    "head": ("reports", "sheets", "deposits", "books", "exceptions", "diagnostics", "verify", "duties", "tenders",
-             "monthly", "people", "prices", "stations", "networked", "buses"),
+    "assistant": _OFFICE_PAGES,
+    "head": _OFFICE_PAGES,
     # reads every report (the approvals matrix is one) and the sheets; changes nothing (counter_app/auditor.py)
     "auditor": ("reports", "sheets", "verify"),
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
@@ -13,19 +14,10 @@ from db.models.intents import INTENT_FINAL_STATES, CardWriteIntent, IntentEvent
 OPEN = "open"  # the state of an intent with no event yet
 
 
-def intent_by_id(session: Session, intent_id: str) -> CardWriteIntent:
-    return session.execute(_intent_by_id(), {"intent_id": intent_id}).scalar_one()
-
-
-@cache
-def _intent_by_id() -> Select[tuple[CardWriteIntent]]:  # built once: see db/queries/accounts.py
-    return select(CardWriteIntent).where(CardWriteIntent.intent_id == bindparam("intent_id"))
-
-
 def intent_with_state(session: Session, intent_id: str) -> CardWriteIntent:
-    """`intent_by_id`, its state read in the same statement (one round trip fewer for a commit,
-    which asks both; issue 16) and remembered for `intent_state` until this transaction writes an
-    event of the intent (`forget_state`) or ends."""
+    """The intent (it must exist), its state read in the same statement (one round trip fewer for a
+    commit, which asks both; issue 16) and remembered for `intent_state` until this transaction
+    writes an event of the intent (`forget_state`) or ends."""
     intent, state = session.execute(_intent_with_state(), {"intent_id": intent_id}).one()
     known: dict[str, str] = transaction_memo.recall_or_keep(session, _STATES_READ, dict)
     known[intent_id] = state or OPEN
@@ -53,7 +45,12 @@ _STATES_READ = "intent_states_read"  # (db/transaction_memo.py) intent id -> sta
 
 @cache
 def _intent_with_state() -> Select[tuple[CardWriteIntent, str | None]]:
-    latest_state = (
+    return select(CardWriteIntent, _latest_state()).where(CardWriteIntent.intent_id == bindparam("intent_id"))
+
+
+def _latest_state() -> Any:
+    """The latest event's state of the intent of the enclosing query (NULL: none yet)."""
+    return (
         select(IntentEvent.state)
         .where(IntentEvent.intent_id == CardWriteIntent.intent_id)
         .order_by(IntentEvent.id.desc())
@@ -61,7 +58,6 @@ def _intent_with_state() -> Select[tuple[CardWriteIntent, str | None]]:
         .correlate(CardWriteIntent)
         .scalar_subquery()
     )
-    return select(CardWriteIntent, latest_state).where(CardWriteIntent.intent_id == bindparam("intent_id"))
 
 
 @cache
@@ -75,14 +71,7 @@ def _intent_state() -> Select[tuple[str]]:  # built once: see db/queries/account
 
 
 def _unfinished() -> Select[tuple[CardWriteIntent, str | None]]:
-    latest_state = (
-        select(IntentEvent.state)
-        .where(IntentEvent.intent_id == CardWriteIntent.intent_id)
-        .order_by(IntentEvent.id.desc())
-        .limit(1)
-        .correlate(CardWriteIntent)
-        .scalar_subquery()
-    )
+    latest_state = _latest_state()
     return (
         select(CardWriteIntent, latest_state)
         .where(latest_state.is_(None) | latest_state.not_in(INTENT_FINAL_STATES))

@@ -1,7 +1,8 @@
 """The print queue's statements (counter_app/print_queue.py keeps the cursor they start after).
 
-A job waits until it has a "printed" or "cancelled" event; each statement asks only about the jobs
-of one workstation after a given id, and is built once (a statement built per call pays its cache
+Its inserts (several jobs in one INSERT, an event). A job waits until it has a "printed" or
+"cancelled" event; each statement asks only about the jobs of one workstation after a given id, and
+is built once (a statement built per call pays its cache
 key each time: counter_app/row_seals.py `_set_mac`).
 """
 
@@ -9,11 +10,36 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from db.models import PrintJob, PrintJobEvent
+
+
+def insert_jobs(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """Several jobs in one INSERT on the session's connection: (id, document) of each, in no
+    promised order (SQLite's RETURNING promises none; counter_app/printing.py enqueue_all)."""
+    return [(row[0], row[1]) for row in session.connection().execute(_insert_jobs(), rows)]
+
+
+def insert_event(session: Session, row: dict[str, Any]) -> int:
+    """One job event (every column given); its id."""
+    return int(session.execute(_insert_event(), row).scalar_one())
+
+
+@functools.cache
+def _insert_jobs() -> ReturningInsert[tuple[int, str]]:
+    table = PrintJob.__table__
+    return insert(table).returning(table.c.id, table.c.document)
+
+
+@functools.cache
+def _insert_event() -> ReturningInsert[tuple[int]]:
+    table = PrintJobEvent.__table__
+    return insert(table).returning(table.c.id)
 
 
 def waiting_after(session: Session, workstation_id: int, after: int) -> list[PrintJob]:

@@ -7,12 +7,13 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select, text
+from sqlalchemy import Select, Table, TextClause, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
+from db.base import Base
 from db.models.ledger import LedgerEntry
 from db.models.receipts import Receipt
-from db.models.security import AuditEntry, Operator, RoleGrant
+from db.models.security import AuditEntry, Operator, RoleGrant, RowCensus
 
 AUDIT_LOCK_KEY = 0x636F756E746572  # "counter"
 
@@ -90,6 +91,35 @@ def _head_times_and_rows() -> Select[Any]:
 @cache
 def _chain_head() -> Select[tuple[int, str]]:  # built once: see db/queries/accounts.py
     return select(AuditEntry.sequence, AuditEntry.mac).order_by(AuditEntry.sequence.desc()).limit(1)
+
+
+def census_and_nonempty(session: Session, names: frozenset[str]) -> list[tuple[str, str, Any, Any]]:
+    """('census', name, rows, seal) for each census row, then ('probe', name, None, None) for each
+    of the tables `names` holding a row, in one statement (counter_app/row_seals.py check_census)."""
+    return [(row[0], row[1], row[2], row[3]) for row in session.execute(_census_and_nonempty(names))]
+
+
+@cache
+def _census_and_nonempty(names: frozenset[str]) -> TextClause:
+    """Each probe asks for a row through its table's primary key over every value a key can have
+    (`_any_row`), so the plan is an index search stopping at the first row, not a scan
+    (tests/ops/test_sale_query_plans.py). SQL text built once: as a SQLAlchemy construct ~30 unions
+    deep, its cache key (computed at every execution) was a fifth of the sale's first transaction
+    (issue 16). The names are the metadata's own (a KeyError for any other), never input."""
+    census = RowCensus.__table__.name
+    tables = sorted((Base.metadata.tables[n] for n in names), key=lambda t: t.name)
+    probes = [
+        f"SELECT 'probe', '{table.name}', NULL, NULL WHERE EXISTS ({_any_row(table)})" for table in tables
+    ]
+    return text(
+        " UNION ALL ".join([f'SELECT \'census\', table_name, "rows", row_mac FROM "{census}"', *probes])
+    )
+
+
+def _any_row(table: Table) -> str:
+    (pk,) = table.primary_key.columns
+    lowest = "(-9223372036854775807 - 1)" if pk.type.python_type is int else "''"  # (int8's least; any text)
+    return f'SELECT 1 FROM "{table.name}" WHERE "{pk.name}" >= {lowest}'
 
 
 def latest_audit_entry(session: Session, kind: str) -> AuditEntry | None:

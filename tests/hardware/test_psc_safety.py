@@ -4,12 +4,13 @@ card, and after a failed verify it never re-sends a PSC without a person confirm
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 
 import pytest
 from hw_helpers import MAC_KEY, PSC_KEY, buy, issue_user_card
 
 from base.errors import CardPscWrong, DeviceOffline, UserFacingError
-from hardware.card_service import CardService
+from hardware.card_service import CardService, PurchaseOrder
 from hardware.protocol import FACTORY_PSC, Cmd
 
 
@@ -113,3 +114,40 @@ def _inject(sim, rnd: random.Random) -> None:
         sim.reader_line.drop_next = rnd.randrange(1, 3)
     elif fault == "pull":
         sim.pull_card_at_byte(rnd.randrange(0, 65))
+
+
+def _order(counter: int, intent_id: str) -> PurchaseOrder:
+    return PurchaseOrder(meter_no="M001", purchase_counter=counter, energy_ckwh=1_000, free_ckwh=0,
+                         amount_fen=600, intent_id=intent_id, at=datetime(2026, 12, 4, 9, 0, tzinfo=UTC))  # fmt: skip
+
+
+def test_a_write_when_ready_changes_nothing_on_the_card_before_it_is_ready(sim, service):
+    """The session reads the card at once; while the caller's intent commits (inside `ready`) the
+    card is exactly as it was — no PSC presented, nothing written — and then the record goes on."""
+    serial = issue_user_card(sim, service)
+    before = sim.card_image(serial)
+    seen: list[bytes] = []
+
+    def ready() -> PurchaseOrder:
+        seen.append(sim.card_image(serial))
+        return _order(1, "sale-when-ready")
+
+    reading = service.write_purchase_when_ready(card_serial=serial, account_no="A0001", ready=ready)
+    assert seen == [before] and sim.card_attempts_left(serial) == 3
+    assert (
+        reading is not None
+        and reading.record is not None
+        and reading.record.is_from_intent("sale-when-ready")
+    )
+    assert reading.purchase is not None and reading.purchase.purchase_counter == 1
+    assert sim.card_image(serial) != before
+
+
+def test_a_session_not_needed_ends_with_the_card_as_it_was(sim, service):
+    serial = issue_user_card(sim, service)
+    before = sim.card_image(serial)
+    assert (
+        service.write_purchase_when_ready(card_serial=serial, account_no="A0001", ready=lambda: None) is None
+    )
+    assert sim.card_image(serial) == before and sim.card_attempts_left(serial) == 3
+    assert buy(service, serial, 1).purchase.purchase_counter == 1  # the reader is free again
