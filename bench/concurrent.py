@@ -28,7 +28,7 @@ AMOUNT = 1_000
 
 
 def prepare(tmp: Path, server: str) -> str:
-    from conftest import create_pg_database
+    from dbtesting import create_pg_database
     from opstesting import CHEAP, PASSWORD, make_world
     from sqlalchemy import insert, select
 
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return results.finish()
     seconds = args.seconds or (5.0 if args.quick else 60.0)
-    from conftest import drop_pg_database
+    from dbtesting import drop_pg_database
     from sqlalchemy import make_url
 
     with scratch("concurrent") as tmp:
