@@ -152,3 +152,68 @@ def test_pysqlite_itself_is_left_in_autocommit(sqlite_engine):
     with sqlite_engine.connect() as conn:
         assert conn.connection.driver_connection.isolation_level is None
         assert isinstance(conn.connection.driver_connection, sqlite3.Connection)
+
+
+# --- PostgreSQL: a pooled connection is tested before use only after sitting idle ----------------
+
+
+def _terminate_own_backends(engine) -> None:
+    """Drop every server connection of `engine`'s database from outside, as a server restart would."""
+    import psycopg
+    from sqlalchemy import make_url
+
+    url = make_url(str(engine.url.render_as_string(hide_password=False)))
+    with psycopg.connect(host=url.host, port=url.port or 5432, user=url.username,
+                         password=url.password or None, dbname="postgres", autocommit=True) as server:  # fmt: skip
+        server.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                       "AND pid <> pg_backend_pid()", (url.database,))  # fmt: skip
+
+
+def _pings(engine, monkeypatch) -> list[int]:
+    seen: list[int] = []
+    real = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: seen.append(1) or real(c))
+    return seen
+
+
+def _backend_pid(engine) -> int:
+    with unit_of_work(engine, read_only=True) as s:
+        return s.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+@pytest.mark.pg
+def test_a_connection_handed_back_just_now_is_used_without_a_ping(pg_engine, monkeypatch):
+    """GIVEN a connection handed back milliseconds ago (a sale's next transaction)
+    WHEN it is taken again THEN no ping goes to the server first, and it is the same connection."""
+    first = _backend_pid(pg_engine)
+    pings = _pings(pg_engine, monkeypatch)
+    for _ in range(5):
+        assert _backend_pid(pg_engine) == first
+    assert pings == []
+
+
+@pytest.mark.pg
+def test_an_idle_connection_the_server_dropped_is_renewed_before_use(pg_engine, monkeypatch):
+    """GIVEN a pooled connection idle longer than IDLE_BEFORE_PING_S, then dropped by the server
+    (a restart while the counter stood idle) WHEN the next unit of work runs THEN the ping finds it
+    gone and the work runs on a new connection, no error reaching the cashier."""
+    import db.engine as engine_module
+
+    first = _backend_pid(pg_engine)
+    _terminate_own_backends(pg_engine)
+    monkeypatch.setattr(engine_module, "IDLE_BEFORE_PING_S", 0.0)
+    pings = _pings(pg_engine, monkeypatch)
+    assert _backend_pid(pg_engine) != first
+    assert pings == [1]
+
+
+@pytest.mark.pg
+def test_a_connection_dropped_within_a_sale_fails_once_then_the_pool_renews(pg_engine):
+    """GIVEN a connection dropped moments after use (no ping: it was handed back just now) WHEN the
+    next unit of work runs THEN it fails as DB_UNREACHABLE, a coded error, not a traceback; and the
+    unit after it runs on a new connection."""
+    first = _backend_pid(pg_engine)
+    _terminate_own_backends(pg_engine)
+    with pytest.raises(DbUnreachable):
+        _backend_pid(pg_engine)
+    assert _backend_pid(pg_engine) != first
