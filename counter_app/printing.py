@@ -86,7 +86,7 @@ def drain(ctx: OpContext) -> int:
     printer = ctx.devices.printer
     if printer is None:
         return 0
-    with ctx.reading() as s:
+    with ctx.looking_up() as s:
         # A payload rewritten by SQL is refused (TAMPERED) before it reaches paper.
         jobs = [(j.id, j.document, j.payload["document"], j.reprint_count)
                 for j in row_seals.check_all(s, print_queue.waiting_jobs(ctx, s))]  # fmt: skip
@@ -148,7 +148,7 @@ def watch(ctx: OpContext) -> None:
     if printer is None:
         return
     try:
-        with ctx.reading() as s:
+        with ctx.looking_up() as s:
             waiting = print_queue.any_waiting(ctx, s)
     except Exception:  # the database away: the next sale or the next start prints them
         log.exception("print queue: cannot read the waiting jobs; watching stopped")

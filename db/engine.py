@@ -327,10 +327,23 @@ def _windows_drive_is_remote(path: str) -> bool:  # pragma: no cover - Windows o
 def _make_pg_engine(url: URL) -> Engine:
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    engine = create_engine(url, connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S})
+    engine = create_engine(url, connect_args=_pg_connect_args(url))
     _ping_when_idle(engine)
     verify_postgresql(engine)
     return engine
+
+
+def _pg_connect_args(url: URL) -> dict[str, Any]:
+    """psycopg prepares a statement on the server once a connection has sent it five times, which
+    saves its parsing; but PostgreSQL then plans a prepared statement once for any parameters (a
+    "generic plan") after five executions, from the statistics of that moment, and keeps it. On a
+    new database (or after a busy hour) those statistics say a table is nearly empty, and the print
+    queue's "jobs after the cursor without a printed event" kept a nested loop over every event for
+    every job: a sale's print read grew from 0.1 ms to 50 ms in 20 s of selling (issue 16, found
+    when the look-ups below let prepared statements live). `force_custom_plan` plans each execution
+    with its own values and today's statistics, and keeps the saved parse."""
+    options = " ".join(filter(None, [str(url.query.get("options", "")), "-c plan_cache_mode=force_custom_plan"]))
+    return {"connect_timeout": PG_CONNECT_TIMEOUT_S, "options": options}
 
 
 # A pooled connection is pinged before use only when it has sat idle this long. SQLAlchemy's
@@ -373,6 +386,7 @@ def verify_postgresql(engine: Engine) -> None:
         with engine.connect() as conn:
             fsync = conn.exec_driver_sql("SHOW fsync").scalar()
             sync_commit = conn.exec_driver_sql("SHOW synchronous_commit").scalar()
+            isolation = conn.exec_driver_sql("SHOW default_transaction_isolation").scalar()
     except exc.DBAPIError as error:
         engine.dispose()
         # Whatever the server said at the first connection, the counter cannot work with it.
@@ -385,3 +399,38 @@ def verify_postgresql(engine: Engine) -> None:
             f"synchronous_commit={sync_commit})",
             field="db_url",
         )
+    if isolation == "read committed":
+        _allow_look_ups(engine)
+
+
+# --- look-ups without a transaction (PostgreSQL) -------------------------------------------------
+# A short read of a few rows (a sale's pre-check, the checks of a card read, the print queue's
+# waiting jobs) in a transaction costs PostgreSQL two round trips of its own, BEGIN and ROLLBACK,
+# and buys nothing under READ COMMITTED: there every statement takes its own snapshot, in a
+# transaction or not. So on a server whose default isolation is READ COMMITTED (checked when the
+# engine is made) a look-up runs on a connection in autocommit. Anything but a SELECT on it is
+# refused: in autocommit a write would stand at once instead of being rolled back. Streaming reads
+# (`yield_per`) need a transaction on PostgreSQL and stay in `unit_of_work(read_only=True)`.
+
+LOOK_UP_OPTION = "counter_look_up"
+_LOOK_UP_ENGINE = "_counter_look_up_engine"
+
+
+def _allow_look_ups(engine: Engine) -> None:
+    engine.__dict__[_LOOK_UP_ENGINE] = engine.execution_options(
+        isolation_level="AUTOCOMMIT", **{READ_ONLY_OPTION: True, LOOK_UP_OPTION: True}
+    )
+    event.listen(engine, "before_cursor_execute", _refuse_writes_in_look_ups)
+
+
+def look_up_engine(engine: Engine) -> Engine | None:
+    """The autocommit engine for look-ups, or None where look-ups run in a read-only transaction
+    (SQLite, where a read transaction is one snapshot and costs no round trip; PostgreSQL at another
+    default isolation)."""
+    found: Engine | None = engine.__dict__.get(_LOOK_UP_ENGINE)
+    return found
+
+
+def _refuse_writes_in_look_ups(conn: Connection, cursor: Any, statement: str, *args: Any) -> None:
+    if conn.get_execution_options().get(LOOK_UP_OPTION) and not statement.lstrip()[:6].upper() == "SELECT":
+        raise RuntimeError(f"a look-up runs no transaction and may only read: {statement[:60]!r}")

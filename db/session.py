@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, exc
 from sqlalchemy.orm import Session
 
-from db.engine import READ_ONLY_OPTION, sqlite_file_of
+from db.engine import READ_ONLY_OPTION, look_up_engine, sqlite_file_of
 from db.errors import translate_db_error
 
 
@@ -35,14 +35,29 @@ def unit_of_work(engine: Engine, *, read_only: bool = False) -> Iterator[Session
     is `DbUnreachable`, a lock held too long `DB_BUSY`, a full disk `DISK_FULL`, …), so every door
     gets the code; any other error goes through as it is.
     """
-    bind = read_only_engine(engine) if read_only else engine
+    with _session(engine, read_only_engine(engine) if read_only else engine, commit=not read_only) as session:
+        yield session
+
+
+@contextmanager
+def look_up(engine: Engine) -> Iterator[Session]:
+    """A short read (a few SELECTs, no streaming): `unit_of_work(engine, read_only=True)`, except on
+    a PostgreSQL server at READ COMMITTED, where it runs with no transaction at all — each
+    statement its own snapshot, as READ COMMITTED gives within a transaction anyway — and saves
+    the BEGIN and ROLLBACK round trips (db/engine.py "look-ups"). Only SELECTs may run in it."""
+    with _session(engine, look_up_engine(engine) or read_only_engine(engine), commit=False) as session:
+        yield session
+
+
+@contextmanager
+def _session(engine: Engine, bind: Engine, *, commit: bool) -> Iterator[Session]:
     session = Session(bind=bind, expire_on_commit=False, autoflush=True)
     try:
         yield session
-        if read_only:
-            session.rollback()
-        else:
+        if commit:
             session.commit()
+        else:
+            session.rollback()
     except exc.DBAPIError as error:
         _roll_back_quietly(session)
         coded = translate_db_error(error, url=engine.url, path=sqlite_file_of(engine))

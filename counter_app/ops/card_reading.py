@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 def read_card(ctx: OpContext) -> CardInfo:
     card = ctx.devices.require_card()
     reading = settled_reading(ctx, card, card.read_card())  # a purchase the database lost: suspense first
-    with ctx.reading() as s:
+    with ctx.looking_up() as s:
         account_no = reading.account_no
         if account_no is None:
             account_no = s.scalar(
@@ -156,7 +156,7 @@ def settled_reading(
     # the kinds' committers (intent_kinds), and those read cards through this module.
     from counter_app.ops.recovery import pending_card_intents, settle_card_intents
 
-    with ctx.reading() as s:
+    with ctx.looking_up() as s:
         pending = pending_card_intents(s, reading)
         found = None if pending else card_ahead_found(ctx, s, reading)
     if (pending or found is not None) and before_settling is not None:

@@ -59,7 +59,7 @@ from hardware.records import CardReading
 def find_account(
     ctx: OpContext, *, room_code: str | None = None, account_no: str | None = None, meter_no: str | None = None
 ) -> AccountInfo:  # fmt: skip
-    with ctx.reading() as s:
+    with ctx.looking_up() as s:
         account = find_account_row(ctx, s, room_code=room_code, account_no=account_no, meter_no=meter_no)
         return account_info(ctx, s, account)
 
@@ -69,7 +69,7 @@ def quote(
 ) -> Quote:
     """What the amount buys (or what the energy costs) at today's price, with the free energy owed.
     No limits are applied: the cashier sees the figure while typing; top_up applies them."""
-    with ctx.reading() as s:
+    with ctx.looking_up() as s:
         account = get_account(s, account_no)
         price = price_for(ctx, s, account)
         amount, energy = amount_and_energy(ctx, s, price, amount_fen, energy_ckwh)
@@ -83,7 +83,7 @@ def check_top_up(
     """`quote` with the top-up limits applied as `top_up` applies them (minimum, the September
     minimum, the class maximum: `check_limits`): BELOW_MINIMUM / ABOVE_MAXIMUM naming the field the
     cashier is typing in. The sale page calls it as the amount is typed."""
-    with ctx.reading() as s:
+    with ctx.looking_up() as s:
         account = get_account(s, account_no)
         price = price_for(ctx, s, account)
         amount, energy = amount_and_energy(ctx, s, price, amount_fen, energy_ckwh)
@@ -156,7 +156,7 @@ def _precheck_selling(ctx: OpContext, account_no: str) -> _Ahead:
     is read (card_reading.read_checked_card `meanwhile`): a read changes nothing on the card.
     Also the account's meter model, which chooses the card format of the write (purchase_write.py;
     the intent's transaction checks the account, and the write falls back if the model changed)."""
-    with ctx.reading() as s:
+    with ctx.looking_up() as s:
         ctx.require_role(s, *SELLING_ROLES)
         open_shift_row(ctx, s)
         account = account_by_no(s, str(account_no))

@@ -217,3 +217,99 @@ def test_a_connection_dropped_within_a_sale_fails_once_then_the_pool_renews(pg_e
     with pytest.raises(DbUnreachable):
         _backend_pid(pg_engine)
     assert _backend_pid(pg_engine) != first
+
+
+# --- look-ups: a short read with no transaction on PostgreSQL ----------------------------------------
+
+
+def _in_transaction(session) -> bool:
+    """Whether the driver connection under `session` is inside a transaction now."""
+    raw = session.connection().connection.dbapi_connection
+    if hasattr(raw, "info"):  # psycopg
+        import psycopg
+
+        return raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+    return raw.in_transaction  # sqlite3
+
+
+@pytest.mark.pg
+def test_a_look_up_on_postgresql_runs_no_transaction(pg_engine):
+    """GIVEN a server at READ COMMITTED WHEN a look-up reads THEN no transaction is open around its
+    statements (no BEGIN, no ROLLBACK round trips)."""
+    from db.session import look_up
+
+    with look_up(pg_engine) as s:
+        assert s.execute(text("SELECT count(*) FROM campuses")).scalar_one() == 0
+        assert not _in_transaction(s)
+
+
+@pytest.mark.pg
+def test_a_write_in_a_look_up_is_refused_and_nothing_stays(pg_engine, now):
+    """GIVEN a look-up (autocommit: a write would stand at once) WHEN something in it writes THEN the
+    write is refused before it reaches the server, and nothing was written."""
+    from db.session import look_up
+
+    with pytest.raises(RuntimeError, match="may only read"):
+        with look_up(pg_engine) as s:
+            s.add(Campus(code="X", name="x"))
+            s.flush()
+    with unit_of_work(pg_engine, read_only=True) as s:
+        assert s.scalars(select(Campus)).all() == []
+
+
+@pytest.mark.pg
+def test_after_a_look_up_the_same_connection_writes_in_a_transaction_again(pg_engine):
+    """GIVEN a pooled connection a look-up just used in autocommit WHEN a unit of work takes it and
+    fails THEN its write is rolled back: the connection went back to transactions."""
+    from db.session import look_up
+
+    with look_up(pg_engine) as s:
+        pid = s.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with pytest.raises(LookupError):
+        with unit_of_work(pg_engine) as s:
+            assert s.execute(text("SELECT pg_backend_pid()")).scalar_one() == pid
+            assert _in_transaction(s)
+            s.add(Campus(code="Y", name="y"))
+            s.flush()
+            raise LookupError("the operation fails after its write")
+    with unit_of_work(pg_engine, read_only=True) as s:
+        assert s.scalars(select(Campus)).all() == []
+
+
+@pytest.mark.pg
+def test_a_server_at_another_isolation_keeps_look_ups_in_a_transaction(pg_url):
+    """GIVEN a server whose default isolation is REPEATABLE READ (a look-up's statements would then
+    share one snapshot in a transaction) WHEN a look-up runs THEN it runs in a transaction."""
+    from db.session import look_up
+
+    engine = make_engine(pg_url + "?options=-c%20default_transaction_isolation%3Drepeatable%5C%20read")
+    try:
+        with look_up(engine) as s:
+            assert s.execute(text("SHOW transaction_isolation")).scalar_one() == "repeatable read"
+            assert _in_transaction(s)
+    finally:
+        engine.dispose()
+
+
+def test_a_look_up_on_sqlite_is_a_read_transaction(sqlite_engine):
+    """GIVEN SQLite (a read transaction is one snapshot and costs no round trip) WHEN a look-up reads
+    THEN it reads in a transaction."""
+    from db.session import look_up
+
+    with look_up(sqlite_engine) as s:
+        s.execute(select(Campus)).all()
+        assert _in_transaction(s)
+
+
+@pytest.mark.pg
+def test_postgresql_connections_plan_every_execution_and_keep_given_options(pg_url):
+    """GIVEN the counter's PostgreSQL engine, with options of the URL's own WHEN a connection asks
+    THEN prepared statements are planned per execution (a generic plan made from a new database's
+    statistics kept the print queue's read quadratic) and the URL's options still hold."""
+    engine = make_engine(pg_url + "?options=-c%20statement_timeout%3D7000")
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SHOW plan_cache_mode")).scalar_one() == "force_custom_plan"
+            assert conn.execute(text("SHOW statement_timeout")).scalar_one() == "7s"
+    finally:
+        engine.dispose()
