@@ -325,6 +325,11 @@ def _locked_head(session: Session, workstation: str | None = None, subject: Any 
     return (sequence, mac) if sequence is not None and mac is not None else (0, GENESIS_MAC)
 
 
+def carries_head(session: Session) -> bool:
+    """Whether this transaction appended and so knows the head without reading it."""
+    return _carried_head(session) is not None
+
+
 def _carried_head(session: Session) -> tuple[int, str] | None:
     carried: tuple[int, str] | None = transaction_memo.recall(session, _HEAD)
     return carried

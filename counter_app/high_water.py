@@ -64,6 +64,7 @@ from db.models.places import Workstation
 from db.models.receipts import ReceiptCounter
 from db.models.security import AuditEntry
 from db.numbering import NUMBERS_TAKEN, advance_to, counter_values
+from db.queries.security import counters_and_chain_head
 from db.session import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -297,12 +298,11 @@ class HighWater:
         s.expire_all()
 
     def _behind(self, s: Session, accounts: bool) -> Behind:
-        values = counter_values(s, self.workstation_id)
+        values, head = self._counters_and_head(s)
         receipts = {series: (values.get(series, 0), seq) for series, seq in self.mark.receipts.items()
                     if values.get(series, 0) < seq}  # fmt: skip
         chain = None
         seq, mac = self.mark.chain
-        head = audit.chain_head(s)
         if seq and (head[0] < seq or _mac_at(s, head, seq) != mac):
             chain = (int(head[0]), seq)
         late: tuple[str, ...] = ()
@@ -312,6 +312,14 @@ class HighWater:
                 sorted(a for a in self.mark.accounts if counters.get(a, 0) < self.mark.counter_of(a))
             )
         return Behind(receipts, chain, late)
+
+    def _counters_and_head(self, s: Session) -> tuple[dict[str, int], tuple[int, str]]:
+        """The database's counters and chain head: one statement (asked before every sale), unless
+        this transaction appended and carries the head (audit.chain_head)."""
+        if audit.carries_head(s):
+            return counter_values(s, self.workstation_id), audit.chain_head(s)
+        values, head = counters_and_chain_head(s, self.workstation_id)
+        return values, head if head is not None else (0, audit.GENESIS_MAC)
 
     def _record(self, s: Session, kind: str, payload: dict[str, Any]) -> None:
         code = self.mark.workstation

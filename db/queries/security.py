@@ -7,12 +7,12 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, Table, TextClause, bindparam, func, select, text
+from sqlalchemy import Select, String, Table, TextClause, bindparam, func, literal, select, text, union_all
 from sqlalchemy.orm import Session
 
 from db.base import Base
 from db.models.ledger import LedgerEntry
-from db.models.receipts import Receipt
+from db.models.receipts import Receipt, ReceiptCounter
 from db.models.security import AuditEntry, Operator, RoleGrant, RowCensus
 
 AUDIT_LOCK_KEY = 0x636F756E746572  # "counter"
@@ -91,6 +91,32 @@ def _head_times_and_rows() -> Select[Any]:
 @cache
 def _chain_head() -> Select[tuple[int, str]]:  # built once: see db/queries/accounts.py
     return select(AuditEntry.sequence, AuditEntry.mac).order_by(AuditEntry.sequence.desc()).limit(1)
+
+
+def counters_and_chain_head(session: Session, workstation_id: int) -> tuple[dict[str, int], tuple[int, str] | None]:
+    """The workstation's receipt counters ({series: last number issued}) and the audit chain's head
+    (sequence, mac; None while empty) in one statement: what the high-water check before every sale
+    compares with its mark (counter_app/high_water.py), one round trip on PostgreSQL (issue 16)."""
+    counters: dict[str, int] = {}
+    head = None
+    for series, number, mac in session.execute(_counters_and_chain_head(), {"_workstation_id": workstation_id}):
+        if series is None:
+            head = (int(number), str(mac))
+        else:
+            counters[series] = int(number)
+    return counters, head
+
+
+@cache
+def _counters_and_chain_head() -> Any:
+    counters = ReceiptCounter.__table__
+    head = _chain_head().subquery()
+    return union_all(
+        select(counters.c.series, counters.c.value, literal(None, String).label("mac")).where(
+            counters.c.workstation_id == bindparam("_workstation_id")
+        ),
+        select(literal(None, String), head.c.sequence, head.c.mac),
+    )
 
 
 def census_and_nonempty(session: Session, names: frozenset[str]) -> list[tuple[str, str, Any, Any]]:

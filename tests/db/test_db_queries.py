@@ -6,6 +6,7 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
+from dbtesting import make_basics
 from sqlalchemy import exc, func, select
 
 from counter_app.room_codes import normalise_room_code
@@ -240,3 +241,35 @@ def test_one_intent_sells_once(db_engine, basics, now):
         s.add(sale(shift, account, now, intent_id=intent_id))
     with pytest.raises(exc.IntegrityError), unit_of_work(db_engine) as s:
         s.add(sale(shift, account, now, intent_id=intent_id))
+
+
+def test_counters_and_chain_head_come_in_one_statement_and_agree_with_each_alone(db_engine, basics, now):
+    """GIVEN no counters and an empty chain, then two series of this workstation, one of another,
+    and three audit entries WHEN the high-water check's read asks THEN it gives exactly this
+    workstation's counters and the last entry, as the two separate reads would, in one statement."""
+    from sqlalchemy import event
+
+    from db.models.receipts import ReceiptCounter
+    from db.models.security import AuditEntry
+    from db.numbering import counter_values
+    from db.queries.security import audit_chain_head, counters_and_chain_head
+
+    with unit_of_work(db_engine) as s:
+        assert counters_and_chain_head(s, basics.workstation_id) == ({}, None)
+    other = make_basics(db_engine, now, "W02").workstation_id
+    with unit_of_work(db_engine) as s:
+        s.add_all([ReceiptCounter(workstation_id=basics.workstation_id, series="S", value=41),
+                   ReceiptCounter(workstation_id=basics.workstation_id, series="R", value=3),
+                   ReceiptCounter(workstation_id=other, series="S", value=999)])  # fmt: skip
+        for sequence in (1, 2, 3):
+            s.add(AuditEntry(sequence=sequence, at=now, kind="k", payload_json="{}", prev_mac=f"p{sequence}",
+                             mac=f"m{sequence}"))  # fmt: skip
+    statements: list[str] = []
+    event.listen(db_engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with unit_of_work(db_engine, read_only=True) as s:
+        counters, head = counters_and_chain_head(s, basics.workstation_id)
+        asked = len(statements)
+        last = audit_chain_head(s)
+        assert counters == counter_values(s, basics.workstation_id) == {"S": 41, "R": 3}
+        assert head == (last.sequence, last.mac) == (3, "m3")
+    assert asked == 1
