@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session as DbSession
 
 from base import crashpoints
-from base.errors import AccountBusy, CardRemoved, DeviceOffline, SaleNotRecorded, UserFacingError
+from base.errors import AccountBusy, CardRemoved, SaleNotRecorded, UserFacingError
 from counter_app import row_seals
 from counter_app.context import OpContext
 from counter_app.logs import new_log_id
@@ -218,7 +218,7 @@ def _abort_if_untouched(ctx: OpContext, intent: CardWriteIntent, error: UserFaci
     abort at once so the account is free; when the outcome is unknown, leave the intent open."""
     nothing_written = error.code in ("CARD_ABSENT", "CARD_MISMATCH", "CARD_MAC", "CARD_LOCKED",
                                      "CARD_PSC_WRONG", "CARD_BLACKLISTED")  # fmt: skip
-    if isinstance(error, DeviceOffline) and error.data.get("outcome") == "none":
+    if error.data.get("outcome") == "none":  # the device, or the card session, knows only reads went out
         nothing_written = True
     if not nothing_written:
         return

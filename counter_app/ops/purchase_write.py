@@ -101,17 +101,31 @@ class _Session:
     def __init__(self, card: CardService, card_serial: str, account_no: str, meter_model: str | None) -> None:
         self.card, self.card_serial, self.meter_model = card, card_serial, meter_model
         self._gate = _Gate()
+        self._at_gate = threading.Event()
         self._future = _WRITE_AHEAD.submit(
             card.write_purchase_when_ready,
             card_serial=card_serial,
             account_no=account_no,
-            ready=self._gate.wait,
+            ready=self._wait_at_gate,
         )
 
+    def _wait_at_gate(self) -> PurchaseOrder | None:
+        self._at_gate.set()
+        return self._gate.wait()
+
     def write(self, order: PurchaseOrder) -> CardReading | None:
-        """The record written and read back (None: the session stopped waiting, only reads sent)."""
+        """The record written and read back (None: the session stopped waiting, only reads sent).
+        A session that failed before it reached the gate sent the card nothing but reads (the card
+        pulled while it was read, a garbled answer): its error says so (`outcome` "none"), and the
+        intent is aborted at once (card_writes `_abort_if_untouched`) instead of staying open, the
+        account busy, until the card is read again."""
         self._gate.open(order)
-        return self._future.result()
+        try:
+            return self._future.result()
+        except UserFacingError as error:
+            if not self._at_gate.is_set():
+                error.data["outcome"] = "none"
+            raise
 
     def end_unused(self) -> None:
         """Nothing is to be written: the session ends after its reads; whatever it met is only

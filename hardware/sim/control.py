@@ -169,6 +169,12 @@ class SimControl:
     def meter_exists(self, meter_no: str) -> bool:
         return self.meters.exists(meter_no)
 
+    def pull_card_during(self, command: str) -> None:
+        """The card is pulled as the reader runs `command` (e.g. "READ_MAIN") next: the reader
+        answers CARD_REMOVED and the card is gone (a read torn by the customer's hand)."""
+        with self.lock:
+            self.reader.pull_on = Cmd[command]
+
     def tear_write_back_at_byte(self, n: int) -> None:
         """The meter's next write-back stops after `n` bytes (its state change still happens)."""
         with self.lock:

@@ -25,6 +25,7 @@ class SimReader:
         self.card_serial: str | None = None
         self.powered = False
         self.pull_at_byte: int | None = None
+        self.pull_on: Cmd | None = None  # the card is pulled as the reader runs this command next
         self.commands_seen: list[Cmd] = []
         self.lose_answer_to: set[int] = set()  # the card acts, the answer never reaches the host
         self._parser = FrameParser()
@@ -75,6 +76,12 @@ class SimReader:
             return Status.OK, SLE4442_ATR
         if not self.powered:
             return Status.NOT_POWERED, b""
+        if cmd == self.pull_on:
+            log.info("sim reader: card %s pulled during %s", card.serial, cmd.name)
+            self.pull_on = None
+            self._end_session()
+            self.card_serial = None
+            return Status.CARD_REMOVED, b""
         return _CARD_COMMANDS[cmd](self, card, frame.data)
 
     def _read_main(self, card: VirtualCard, data: bytes) -> tuple[int, bytes]:

@@ -11,7 +11,7 @@ pcscd keeps a card's state until such a poll fails, so changing the card waits f
 
 The card model is hardware/sim/card.py; the pseudo-APDUs are answered as ACS firmware documents them
 (hardware/pcsc_commands.py). The fault controls mirror SimReader's: present(None | serial),
-pull_at_byte, lose_answer_to (the card acts, the host gets no valid answer), commands_seen (as the
+pull_at_byte, pull_on, lose_answer_to (the card acts, the host gets no valid answer), commands_seen (as the
 reference protocol's Cmd names), and `line` for the faults that exist on a USB link (mute, dropped
 answers, delay; garbage and bit flips are caught by USB's own CRC and do not reach PC/SC).
 """
@@ -82,6 +82,7 @@ class VpcdCard:
         self.card_serial: str | None = None
         self.powered = False
         self.pull_at_byte: int | None = None
+        self.pull_on: Cmd | None = None  # the card leaves as this command arrives next
         self.commands_seen: list[Cmd] = []
         self.lose_answer_to: set[int] = set()
         self.line = LineFaults()
@@ -237,6 +238,12 @@ class VpcdCard:
         return self._card_command(cmd, card, apdu)
 
     def _card_command(self, cmd: Cmd, card: VirtualCard, apdu: bytes) -> bytes | None:
+        if cmd == self.pull_on:  # as pulled at a byte: the card is gone, no answer
+            log.info("sim vpcd card: card %s pulled during %s", card.serial, cmd.name)
+            self.pull_on = None
+            self._end_session()
+            self.card_serial = None
+            return None
         address = apdu[3]
         body = apdu[5:] if len(apdu) > 5 else b""
         if cmd == Cmd.READ_MAIN:

@@ -151,3 +151,20 @@ def test_a_session_not_needed_ends_with_the_card_as_it_was(sim, service):
     )
     assert sim.card_image(serial) == before and sim.card_attempts_left(serial) == 3
     assert buy(service, serial, 1).purchase.purchase_counter == 1  # the reader is free again
+
+
+def test_a_card_pulled_during_the_sessions_read_never_reaches_the_gate(sim, service):
+    """GIVEN a write-when-ready session WHEN the card leaves while the session reads it THEN the
+    session fails before it asks for its record (`ready` never called: nothing but reads went out,
+    which is what lets the sale abort its intent at once), the card unchanged."""
+    if not hasattr(sim, "pull_card_during"):
+        pytest.skip("this card host's control has no pull during a read")
+    serial = issue_user_card(sim, service)
+    before = sim.card_image(serial)
+    asked: list[bool] = []
+    sim.pull_card_during("READ_MAIN")
+    with pytest.raises(UserFacingError) as failed:
+        service.write_purchase_when_ready(card_serial=serial, account_no="A0001",
+                                          ready=lambda: asked.append(True) or _order(1, "never"))  # fmt: skip
+    assert failed.value.code in ("CARD_REMOVED", "CARD_ABSENT") and asked == []
+    assert sim.card_image(serial) == before and sim.card_attempts_left(serial) == 3

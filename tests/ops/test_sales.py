@@ -351,3 +351,30 @@ def test_a_sale_settles_the_cards_open_intent_first_its_early_session_ended_befo
     assert s.top_up(account_no="D-5-308", amount_fen=2_000).receipt_no == "W01-00000001"
     assert events[:2] == ["session ended", "settle"]
     assert s.open_intents() == []
+
+
+def test_a_card_pulled_while_the_write_session_reads_it_aborts_the_intent_at_once(selling, monkeypatch):
+    """GIVEN a sale whose write session reads the card while the intent commits WHEN the customer
+    pulls the card during that read (the simulated reader answers CARD_REMOVED; nothing but reads
+    went out) THEN the sale is refused, the intent is aborted at once — no open intent, the account
+    free — and the card is as it was: the next sale needs no settling read first."""
+    from hardware.card_service import CardService
+
+    world, s, serial = selling
+    real_session = CardService._checked_session
+    image, pulled = world.sim.card_image(serial), []
+
+    def checked_session(self, *args):
+        if not pulled:  # the write's session only: the sale's first read is done by now
+            pulled.append(True)
+            world.sim.pull_card_during("READ_MAIN")
+        return real_session(self, *args)
+
+    monkeypatch.setattr(CardService, "_checked_session", checked_session)
+    with pytest.raises(UserFacingError) as info:
+        s.top_up(account_no="D-5-308", amount_fen=2_000, tendered_fen=2_000)
+    assert info.value.code == "CARD_REMOVED" and info.value.intent_id is None
+    assert s.open_intents() == [] and world.sim.card_image(serial) == image
+    assert _count(world, LedgerEntry) == 0 and _count(world, Receipt) == 0
+    world.sim.present_card(serial)
+    assert s.top_up(account_no="D-5-308", amount_fen=2_000, tendered_fen=2_000).purchase_counter == 1
