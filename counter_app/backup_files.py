@@ -26,7 +26,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from base.errors import InputInvalid, UserFacingError
-from counter_app import audit, row_seals
+from counter_app import audit, row_seals, seals
 from counter_app.installation import InstallationInfo, read_installation
 from db.engine import PRIVATE_MODE, make_private
 from db.health import sqlite_integrity
@@ -174,7 +174,7 @@ def _installation_genuine(session: Session, key: bytes) -> None:
     it would bring the change in (TAMPERED)."""
     row = session.execute(select(Installation)).scalar_one()
     if not row_seals.genuine(key, row):
-        raise row_seals.tampered(None, "installation", row.id)
+        raise seals.tampered(None, "installation", row.id)
 
 
 def _integrity(engine: Engine) -> None:

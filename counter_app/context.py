@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.clock import Clock, business_date
 from base.errors import RoleForbidden, UserFacingError
-from counter_app import approvals, audit, queueing, row_seals, settings
+from counter_app import approvals, audit, queueing, seals, settings
 from counter_app.approval_summary import (
     ApprovalPreview,
     ApprovalPreviewReached,
@@ -86,7 +86,7 @@ class OpContext:
     @contextmanager
     def _uow(self) -> Iterator[DbSession]:
         with audit.recording_refusals(
-            self.engine, keys=self.keys, info={row_seals.WHO_INFO: self._who()}
+            self.engine, keys=self.keys, info={seals.WHO_INFO: self._who()}
         ) as session:
             yield session
             if previewing():  # (counter_app.approval_summary) a preview never commits anything
@@ -111,7 +111,7 @@ class OpContext:
         try:
             with unit as session:
                 bind_keys(session, self.keys)
-                session.info[row_seals.WHO_INFO] = self._who()
+                session.info[seals.WHO_INFO] = self._who()
                 yield session
         except UserFacingError as error:
             if getattr(error, "security_refusal", None) is not None:

@@ -57,7 +57,7 @@ from sqlalchemy.orm import Session
 from base.clock import Clock
 from base.files import write_private_atomic
 from base.latest_writer import LatestWriter
-from counter_app import audit, row_seals, settings
+from counter_app import audit, row_seals, seals, settings
 from counter_app.keystore import FileKeystore, Keys, Keystore, bind_keys
 from db.models import Account
 from db.models.places import Workstation
@@ -267,7 +267,7 @@ class HighWater:
                 return Behind({}, None, ())
         who = {"clock": self.clock, "workstation": self.mark.workstation, "actor_id": None}
         # recording_refusals: a counter found tampered on the way is refused AND recorded.
-        with audit.recording_refusals(self.engine, keys=self.keys, info={row_seals.WHO_INFO: who}) as s:
+        with audit.recording_refusals(self.engine, keys=self.keys, info={seals.WHO_INFO: who}) as s:
             behind = self._behind(s, accounts)
             if not behind:
                 return behind

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from base.clock import Clock
 from base.errors import InputInvalid, KeyMissing
-from counter_app import __version__, audit, row_seals
+from counter_app import __version__, audit, row_seals, seals
 from counter_app.auth import create_operator
 from counter_app.keystore import Keys, Keystore, bind_keys, init_keys, keystore_from_spec, open_keys
 from counter_app.roles import grant_role
@@ -66,9 +66,9 @@ def load_keys(engine: Engine, keystore_spec: str | None) -> tuple[Keys, Installa
             f for f in session.scalars(select(KeyFingerprint)) if not row_seals.genuine(keys.audit_hmac, f)
         ]
         if not row_seals.genuine(keys.audit_hmac, row):
-            error = row_seals.tampered(None, "installation", row.id)
+            error = seals.tampered(None, "installation", row.id)
         elif forged:  # fingerprints rewritten to let other keys open this database
-            error = row_seals.tampered(None, "key_fingerprints", forged[0].id)
+            error = seals.tampered(None, "key_fingerprints", forged[0].id)
         else:
             return keys, info, keystore
     with audit.recording_refusals(engine, keys=keys) as fresh:

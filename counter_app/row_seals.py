@@ -31,85 +31,34 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache
 from hashlib import sha256
 from typing import Any, TypeVar
 
-from sqlalchemy import (
-    Connection,
-    Select,
-    Table,
-    Update,
-    bindparam,
-    event,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Connection, Table, Update, bindparam, event, insert, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper, Session, object_session
 from sqlalchemy.orm.base import NO_VALUE
 
-from base.canonical import canonical_json
-from base.clock import Clock, system_clock
-from base.errors import Tampered, UserFacingError
-from counter_app.keystore import KEYS_INFO, Keys
+from counter_app import row_census
+from counter_app.seals import (
+    SEAL_INFO,
+    TAMPER_KIND,
+    genuine_values,
+    mac_of,
+    pk_name,
+    sealed_columns,
+    session_key,
+    tampered,
+)
 from db import numbering
 from db.base import Base
-from db.models import CENSUS_TABLES, SEAL_EXCLUDES, SEALED_TABLES
-from db.models.security import AuditEntry, RowCensus
-from db.queries.security import census_and_nonempty
+from db.models import SEALED_TABLES
+from db.models.security import AuditEntry
 
-SEAL_INFO = b"counter.row-seal.v1"
-TAMPER_KIND = "tamper.detected"
-# Who is working in a database session (clock, workstation, actor), for the refusal's audit
-# entry: OpContext leaves it in the session's info (audit.recording_refusals(info=…)).
-WHO_INFO = "counter.who"
-_KEY_CACHE = "counter.seal_key"
 # In a session's info: load sealed rows without checking them (audit verify, the insider run, the
 # tools that show a tampered row to the head instead of refusing it).
 UNCHECKED = "counter.seals_unchecked"
-
-
-# --- the seal ------------------------------------------------------------------------------------
-
-
-def seal_key(keys: Keys) -> bytes:
-    return hmac.new(keys.audit_hmac, SEAL_INFO, sha256).digest()
-
-
-def _session_key(session: Session) -> bytes | None:
-    """The seal key of the keys bound to `session`; None when none are (a bare db-level session)."""
-    keys = session.info.get(KEYS_INFO)
-    if not isinstance(keys, Keys):
-        return None
-    cached = session.info.get(_KEY_CACHE)
-    if cached is None or cached[0] is not keys:
-        cached = (keys, seal_key(keys))
-        session.info[_KEY_CACHE] = cached
-    return cached[1]
-
-
-_COLUMNS: dict[str, tuple[str, ...]] = {}
-
-
-def sealed_columns(table: Table) -> tuple[str, ...]:
-    cols = _COLUMNS.get(table.name)
-    if cols is None:
-        excluded = {"row_mac", *SEAL_EXCLUDES.get(table.name, ())}
-        cols = _COLUMNS[table.name] = tuple(sorted(c.name for c in table.columns if c.name not in excluded))
-    return cols
-
-
-def mac_of(key: bytes, table: Table, values: Mapping[Any, Any]) -> str:
-    content = {name: values[name] for name in sealed_columns(table)}
-    return hmac.new(key, table.name.encode() + b"\x00" + canonical_json(content), sha256).hexdigest()
-
-
-def _pk(table: Table) -> str:
-    (column,) = table.primary_key.columns
-    return column.name
 
 
 # --- checking at use -----------------------------------------------------------------------------
@@ -123,7 +72,7 @@ def check(session: Session, row: _Row) -> _Row:
     Checks the row as loaded (pending changes of this transaction are not yet sealed). Returns it."""
     if row is None:
         return row
-    key = _session_key(session)
+    key = session_key(session)
     if key is None:
         return row
     orm_row: Any = row  # an ORM row of a sealed table
@@ -144,12 +93,12 @@ def check_values(
     session: Session, table: Table, values: Mapping[str, Any], *, key: bytes | None = None
 ) -> None:
     """The same check over plain column values (a Core row)."""
-    key = key if key is not None else _session_key(session)
+    key = key if key is not None else session_key(session)
     if key is None:
         return
     stored = values.get("row_mac")
     if stored is None or not hmac.compare_digest(mac_of(key, table, values), str(stored)):
-        raise tampered(session, table.name, values.get(_pk(table)))
+        raise tampered(session, table.name, values.get(pk_name(table)))
 
 
 def genuine(audit_key: bytes, row: Any) -> bool:
@@ -170,29 +119,6 @@ def _loaded_value(state: Any, row: Any, name: str) -> Any:
     return getattr(row, name)
 
 
-def tampered(session: Session | None, table: str, row_id: Any) -> UserFacingError:
-    """TAMPERED naming the row, carrying its audit entry (written after the rollback)."""
-    who = (session.info.get(WHO_INFO) if session is not None else None) or {}
-    clock: Clock = who.get("clock") or system_clock
-    error = Tampered(
-        f"{table} #{row_id} 的内容与校验码不符（可能被直接修改），操作已拒绝，请通知主管",
-        detail_en=f"{table} #{row_id} does not match its seal (changed outside the software)",
-        data={"table": table, "row_id": row_id},
-    )  # fmt: skip
-
-    # Cycle: counter_app.audit imports clock_watch, which reads settings, which are checked here.
-    from counter_app import audit
-
-    def write(fresh: Session) -> None:
-        audit.record(
-            fresh, kind=TAMPER_KIND, actor_id=who.get("actor_id"), workstation=who.get("workstation"),
-            payload={"table": table, "row_id": row_id}, clock=clock,
-        )  # fmt: skip
-
-    audit.attach_refusal(error, write)
-    return error
-
-
 def tamper_alarms(session: Session, since: datetime) -> list[AuditEntry]:
     """The tamper refusals recorded since `since`, newest first: the alarm for the head."""
     stmt = select(AuditEntry).where(AuditEntry.kind == TAMPER_KIND, AuditEntry.at >= since)
@@ -208,7 +134,7 @@ def seal_receipt_counter(
     """After the upsert advanced a counter: check the value it had (value - 1) against its seal,
     unless `fresh` (just created, or already checked by the caller), then seal the new value.
     `created` (default: `fresh`) says whether the upsert inserted the row: it is counted."""
-    key = _session_key(session)
+    key = session_key(session)
     if key is None:
         return
     table = Base.metadata.tables["receipt_counters"]
@@ -221,7 +147,7 @@ def seal_receipt_counter(
     session.connection().execute(_set_mac(table), {"_id": row["id"], "_mac": mac})
     _KNOWN_COUNTERS[(key, row["workstation_id"], row["series"])] = (row["id"], int(row["value"]), mac)
     if fresh if created is None else created:
-        count_inserted(session.connection(), key, {table.name: 1})
+        row_census.count_inserted(session.connection(), key, {table.name: 1})
 
 
 # The receipt counter each (workstation, series) had when this process last sealed it, per seal key:
@@ -238,7 +164,7 @@ def advance_known(session: Session, workstation_id: int, series: str) -> int | N
     """numbering.KNOWN_ADVANCES: the counter's next value from its known state, or None."""
     table = Base.metadata.tables["receipt_counters"]
     assert set(sealed_columns(table)) == {"id", "workstation_id", "series", "value"}  # all in its WHERE
-    key = _session_key(session)
+    key = session_key(session)
     known = _KNOWN_COUNTERS.get((key, workstation_id, series)) if key is not None else None
     if key is None or known is None:
         return None
@@ -257,7 +183,7 @@ def advance_known(session: Session, workstation_id: int, series: str) -> int | N
 def seal_unsealed(session: Session, model: Any) -> int:
     """Seal the rows of `model` that have no seal yet, after a Core bulk INSERT (which bypasses the
     ORM events: the demo's thousands of accounts). Rows with a wrong seal are left as they are."""
-    if _session_key(session) is None:
+    if session_key(session) is None:
         return 0
     table = model.__table__
     # FOR UPDATE: two sessions sealing at once (PostgreSQL) would otherwise both count the rows.
@@ -271,17 +197,17 @@ def seal_inserted(session: Session, model: Any, rows: Sequence[Mapping[Any, Any]
     defaults included): one executemany UPDATE, then the census. For inserts whose ids the database
     draws (the kept sums' rows, counter_app/settlement/kept_sums.py); where ids can be reserved
     first, `insert_sealed` seals inside the INSERT instead."""
-    key = _session_key(session)
+    key = session_key(session)
     if key is None or not rows:
         return
     table = model.__table__
-    pk = table.c[_pk(table)]
+    pk = table.c[pk_name(table)]
     macs = [{"_id": row[pk.name], "_mac": mac_of(key, table, row)} for row in rows]
     # On the connection (see seal_receipt_counter): Session.execute would also flush first, and the
     # rows were written by Core just now.
     session.connection().execute(_set_mac(table), macs)
-    if table.name in CENSUS_NAMES:
-        count_inserted(session.connection(), key, {table.name: len(macs)})
+    if table.name in row_census.CENSUS_NAMES:
+        row_census.count_inserted(session.connection(), key, {table.name: len(macs)})
 
 
 def insert_sealed(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
@@ -293,14 +219,14 @@ def insert_sealed(session: Session, model: Any, rows: Sequence[dict[str, Any]]) 
     demo's use `seal_unsealed`)."""
     if not rows:
         return
-    key = _session_key(session)
+    key = session_key(session)
     table = model.__table__
     if key is not None:
         for row in rows:
             row["row_mac"] = mac_of(key, table, row)
     session.execute(insert(table), list(rows))
-    if key is not None and table.name in CENSUS_NAMES:
-        count_inserted(session.connection(), key, {table.name: len(rows)})
+    if key is not None and table.name in row_census.CENSUS_NAMES:
+        row_census.count_inserted(session.connection(), key, {table.name: len(rows)})
 
 
 # --- sealing on every write (ORM events) ---------------------------------------------------------
@@ -308,7 +234,7 @@ def insert_sealed(session: Session, model: Any, rows: Sequence[dict[str, Any]]) 
 
 def _after_insert(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
     session = object_session(target)
-    key = _session_key(session) if session is not None else None
+    key = session_key(session) if session is not None else None
     if key is None:
         return
     table = mapper.local_table
@@ -318,27 +244,25 @@ def _after_insert(mapper: Mapper[Any], connection: Connection, target: Any) -> N
     if all(name in state.dict for name in cols):
         values: Mapping[Any, Any] = state.dict
     else:  # a server-side default: read what the database holds
-        pk = _pk(table)
+        pk = pk_name(table)
         values = connection.execute(select(table).where(table.c[pk] == state.dict[pk])).mappings().one()
     mac = mac_of(key, table, values)
-    connection.execute(_set_mac(table), {"_id": values[_pk(table)], "_mac": mac})
+    connection.execute(_set_mac(table), {"_id": values[pk_name(table)], "_mac": mac})
     state.committed_state.pop("row_mac", None)
     state.dict["row_mac"] = mac
-    if table.name in CENSUS_NAMES:
-        pending = session.info.setdefault(_CENSUS_PENDING, {})  # type: ignore[union-attr]
-        pending[table.name] = pending.get(table.name, 0) + 1
+    row_census.note_inserted(session, table.name)  # type: ignore[arg-type]
 
 
 @cache
 def _set_mac(table: Table) -> Update:
     """Built once per table (each insert of a sealed row runs it: a built statement's cache key is
     memoised, a new one costs ~0.5 ms of Python; issue 16)."""
-    return update(table).where(table.c[_pk(table)] == bindparam("_id")).values(row_mac=bindparam("_mac"))
+    return update(table).where(table.c[pk_name(table)] == bindparam("_id")).values(row_mac=bindparam("_mac"))
 
 
 def _before_update(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
     session = object_session(target)
-    key = _session_key(session) if session is not None else None
+    key = session_key(session) if session is not None else None
     if key is None or session is None:
         return
     table = mapper.local_table
@@ -349,7 +273,7 @@ def _before_update(mapper: Mapper[Any], connection: Connection, target: Any) -> 
         return  # only excluded columns changed (an account's busy marker)
     original = {name: state.committed_state.get(name, state.dict.get(name, NO_VALUE)) for name in cols}
     if any(value is NO_VALUE for value in original.values()):  # not all loaded: the database has it
-        pk = _pk(table)
+        pk = pk_name(table)
         original = dict(
             connection.execute(select(table).where(table.c[pk] == state.identity[0])).mappings().one()
         )
@@ -367,7 +291,7 @@ def _on_load(target: Any, context: Any) -> None:
     session = context.session
     if session is None or session.info.get(UNCHECKED):
         return
-    key = _session_key(session)
+    key = session_key(session)
     if key is None:
         return
     table = target.__table__
@@ -397,148 +321,6 @@ def _on_expire(target: Any, attrs: Any) -> None:
     sa_inspect(target).info.pop(_CHECKED_AT_LOAD, None)
 
 
-# --- the census: rows written to the sealed tables outside the chain ------------------------------
-
-CENSUS_NAMES = frozenset(model.__tablename__ for model in CENSUS_TABLES)
-_CENSUS_PENDING = "counter.census_pending"
-
-
-def count_inserted(connection: Connection, key: bytes, added: Mapping[str, int]) -> None:
-    """Add `added` rows to each table's census, checking the census row's seal first. A missing
-    census row is started only for a table that held no rows before these: otherwise its census was
-    deleted (TAMPERED)."""
-    census = RowCensus.__table__
-    for name, count in sorted(added.items()):
-        if count == 0 or _counted_as_known(connection, key, name, count):
-            continue
-        row = connection.execute(_census_row(), {"_name": name}).mappings().one_or_none()
-        if row is None:
-            held = connection.execute(
-                select(func.count()).select_from(Base.metadata.tables[name])
-            ).scalar_one()
-            if held != count:
-                raise tampered(None, "row_census", name)
-            values = {"table_name": name, "rows": count}
-            mac = mac_of(key, census, values)
-            connection.execute(insert(census).values(**values, row_mac=mac))
-            _KNOWN_CENSUS[(key, name)] = (count, mac)
-            continue
-        if not _genuine_values(key, census, row):
-            raise tampered(None, "row_census", name)
-        rows = int(row["rows"]) + count
-        mac = mac_of(key, census, {"table_name": name, "rows": rows})
-        connection.execute(_census_update(), {"_name": name, "_rows": rows, "_mac": mac})
-        _KNOWN_CENSUS[(key, name)] = (rows, mac)
-
-
-# The census row each table had when this process last read (and checked) or wrote it, per seal key.
-# The next count is one conditional UPDATE from that state: it changes the row only if the database
-# still holds exactly it — a state known genuine — so no SELECT … FOR UPDATE and seal check first
-# (two round trips a count, three counts a sale; issue 16). Anything else (another counter counted
-# meanwhile, a rolled-back count, an edited row) changes nothing and takes the checked path.
-_KNOWN_CENSUS: dict[tuple[bytes, str], tuple[int, str]] = {}
-
-
-def _counted_as_known(connection: Connection, key: bytes, name: str, count: int) -> bool:
-    known = _KNOWN_CENSUS.get((key, name))
-    if known is None:
-        return False
-    rows, mac = (
-        known[0] + count,
-        mac_of(key, RowCensus.__table__, {"table_name": name, "rows": known[0] + count}),
-    )
-    params = {"_name": name, "_rows": rows, "_mac": mac, "_was_rows": known[0], "_was_mac": known[1]}
-    if connection.execute(_census_update_from(), params).rowcount != 1:
-        _KNOWN_CENSUS.pop((key, name), None)
-        return False
-    _KNOWN_CENSUS[(key, name)] = (rows, mac)
-    return True
-
-
-# Built once (see _set_mac).
-@cache
-def _census_update_from() -> Update:
-    census = RowCensus.__table__
-    return (
-        update(census)
-        .where(census.c.table_name == bindparam("_name"), census.c.rows == bindparam("_was_rows"),
-               census.c.row_mac == bindparam("_was_mac"))
-        .values(rows=bindparam("_rows"), row_mac=bindparam("_mac"))
-    )  # fmt: skip
-
-
-@cache
-def _census_row() -> Select[Any]:
-    census = RowCensus.__table__
-    return select(census).where(census.c.table_name == bindparam("_name")).with_for_update()
-
-
-@cache
-def _census_update() -> Update:
-    census = RowCensus.__table__
-    return (
-        update(census)
-        .where(census.c.table_name == bindparam("_name"))
-        .values(rows=bindparam("_rows"), row_mac=bindparam("_mac"))
-    )
-
-
-def check_census(session: Session) -> None:
-    """Refuse with TAMPERED unless every census row is as the software sealed it (a few dozen
-    rows): before a card write, whose result will count rows."""
-    key = _session_key(session)
-    if key is None:
-        return
-    counted, nonempty = set(), set()
-    # The census rows and which census tables hold rows, in one statement (one round trip a sale;
-    # issue 16): each EXISTS probe stops at its table's first row.
-    for kind, name, rows, row_mac in census_and_nonempty(session, CENSUS_NAMES):
-        if kind == "probe":
-            nonempty.add(name)
-            continue
-        if not _census_genuine(key, name, rows, row_mac):
-            raise tampered(session, "row_census", name)
-        _KNOWN_CENSUS[(key, name)] = (rows, row_mac)  # (count_inserted)
-        counted.add(name)
-    # No census yet: only right while the table is empty.
-    uncounted = sorted(nonempty - counted)
-    if uncounted:
-        raise tampered(session, "row_census", uncounted[0])
-
-
-@lru_cache(maxsize=1024)
-def _census_genuine(key: bytes, table_name: str, rows: int, row_mac: str | None) -> bool:
-    """A census row's seal, remembered by its values: a MAC is a function of them, so a row seen
-    genuine before is genuine now (every sale checks all ~30 census rows: 30 HMACs; issue 16)."""
-    return _genuine_values(
-        key, RowCensus.__table__, {"table_name": table_name, "rows": rows, "row_mac": row_mac}
-    )
-
-
-def check_census_of(session: Session, name: str, held: int) -> None:
-    """Refuse with TAMPERED unless table `name`'s census row is genuine and counts `held` rows (the
-    caller has just read them all: the kept sums' batches, counter_app/settlement/kept_sums.py)."""
-    key = _session_key(session)
-    if key is None:
-        return
-    census = RowCensus.__table__
-    row = session.execute(select(census).where(census.c.table_name == name)).mappings().one_or_none()
-    if _census_problems(key, census, name, held, row):
-        raise tampered(session, "row_census", name)
-
-
-def _after_flush(session: Session, flush_context: Any) -> None:
-    pending = session.info.pop(_CENSUS_PENDING, None)
-    key = _session_key(session)
-    if pending and key is not None:
-        count_inserted(session.connection(), key, pending)
-
-
-def _genuine_values(key: bytes, table: Table, values: Mapping[Any, Any]) -> bool:
-    stored = values.get("row_mac")
-    return stored is not None and hmac.compare_digest(mac_of(key, table, values), str(stored))
-
-
 # --- verify: every sealed row and every census ---------------------------------------------------
 
 
@@ -551,41 +333,22 @@ def verify_rows(connection: Connection, audit_key: bytes) -> list[tuple[str, str
         table = model.__table__
         assert isinstance(table, Table)
         problems += _unsealed_rows(connection, key, table)
-    census = RowCensus.__table__
-    counted = {row["table_name"]: row for row in connection.execute(select(census)).mappings()}
-    for name in sorted(CENSUS_NAMES):
-        held = connection.execute(select(func.count()).select_from(Base.metadata.tables[name])).scalar_one()
-        problems += _census_problems(key, census, name, held, counted.get(name))
-    for name in sorted(set(counted) - CENSUS_NAMES):  # a census of no such table: inserted by hand
-        problems.append(("row_census", f"row_census#{name} 不是系统写的行数记录（被插入）"))
-    return problems
+    return problems + row_census.verify_census(connection, key)
 
 
 def _unsealed_rows(connection: Connection, key: bytes, table: Table) -> list[tuple[str, str]]:
-    pk = _pk(table)
+    pk = pk_name(table)
     problems: list[tuple[str, str]] = []
     try:
         rows = connection.execute(
             select(table).order_by(table.c[pk]).execution_options(yield_per=2000)
         ).mappings()
         for row in rows:
-            if not _genuine_values(key, table, row):
+            if not genuine_values(key, table, row):
                 problems.append((table.name, f"{table.name}#{row[pk]} 与校验码不符（被直接修改或插入）"))
     except (ValueError, TypeError):  # a value its column type cannot read: named by the chain check
         problems.append((table.name, f"{table.name} 有无法读取的行（记录被改坏）"))
     return problems
-
-
-def _census_problems(
-    key: bytes, census: Table, name: str, held: int, row: Mapping[Any, Any] | None
-) -> list[tuple[str, str]]:
-    if row is None:
-        return [(name, f"{name} 有 {held} 行，行数记录被删除")] if held else []
-    if not _genuine_values(key, census, row):
-        return [(name, f"{name} 的行数记录与校验码不符（被直接修改）")]
-    if row["rows"] != held:
-        return [(name, f"{name} 应有 {row['rows']} 行，实有 {held} 行（行被删除或插入）")]
-    return []
 
 
 numbering.ADVANCE_HOOKS.append(seal_receipt_counter)
@@ -596,4 +359,3 @@ for _model in SEALED_TABLES:
     event.listen(_model, "load", _on_load)
     event.listen(_model, "refresh", _on_refresh)
     event.listen(_model, "expire", _on_expire)
-event.listen(Session, "after_flush", _after_flush)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from base import crashpoints
 from base.errors import AccountBusy, CardRemoved, SaleNotRecorded, UserFacingError
-from counter_app import row_seals
+from counter_app import row_census
 from counter_app.context import OpContext
 from counter_app.logs import new_log_id
 from counter_app.ops.common import add_audited
@@ -68,7 +68,7 @@ def begin_intent(
     now = ctx.now()
     # The result's commit (after the card write) counts its rows (print jobs, pages...): a census
     # tampered with is refused now, before the card holds anything, not as SALE_NOT_RECORDED.
-    row_seals.check_census(s)
+    row_census.check_census(s)
     if not claim_account(s, account.id, intent_id, workstation_id=ctx.workstation.id, at=now):
         raise AccountBusy(account.account_no, data={"busy_intent_id": account.busy_intent_id})
     # The session's identity map holds objects weakly; kept for the transaction, the claimed account

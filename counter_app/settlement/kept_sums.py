@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 
 from base.clock import BUSINESS_TZ, Clock
 from base.errors import UserFacingError
-from counter_app import audit, row_seals
+from counter_app import audit, row_census, row_seals, seals
 from counter_app.keystore import Keys
 from db.models.kept_sums import DaySum, SumBatch, SumClass
 from db.queries import kept_sums as q
@@ -134,9 +134,9 @@ def kept_view(session: Session) -> KeptView:
     for n, batch in enumerate(batches, start=1):
         row_seals.check_values(session, table, batch)
         if batch["seq"] != n or batch["lo"] != previous_hi:
-            raise row_seals.tampered(session, "sum_batches", batch["id"])
+            raise seals.tampered(session, "sum_batches", batch["id"])
         previous_hi = batch["hi"]
-    row_seals.check_census_of(session, table.name, len(batches))
+    row_census.check_census_of(session, table.name, len(batches))
     kept = _kept_classes(session, batches)
     return KeptView(tuple(batches), kept, previous_hi)
 
@@ -146,20 +146,20 @@ def _kept_classes(session: Session, batches: list[Mapping[str, Any]]) -> dict[in
     kept: dict[int, Kept] = {}
     for row in q.sum_class_rows(session):
         if row["batch_id"] not in by_batch:
-            raise row_seals.tampered(session, "sum_classes", row["id"])
+            raise seals.tampered(session, "sum_classes", row["id"])
         by_batch[row["batch_id"]].append(row)
         kept[row["account_id"]] = (row["cls"], bool(row["has_account"]))
     for b in batches:
         rows = by_batch[b["id"]]
         if len(rows) != b["class_rows"] or digest_of(rows, _CLASS_FIELDS) != b["classes_digest"]:
-            raise row_seals.tampered(session, "sum_classes", f"batch {b['id']}")
+            raise seals.tampered(session, "sum_classes", f"batch {b['id']}")
     return kept
 
 
 def kept_day_rows(session: Session, view: KeptView, first: date, last: date) -> list[Mapping[str, Any]]:
     """The kept rows dated first..last, each batch they come from checked whole against its digest."""
     if q.day_sums_astray(session, first, last):
-        raise row_seals.tampered(session, "day_sums", f"{first}..{last}")
+        raise seals.tampered(session, "day_sums", f"{first}..{last}")
     overlapping = [
         b for b in view.batches if b["sum_rows"] and b["first_day"] <= last and b["last_day"] >= first
     ]
@@ -167,12 +167,12 @@ def kept_day_rows(session: Session, view: KeptView, first: date, last: date) -> 
     for row in q.day_sum_rows(session, first, last):
         by_batch.setdefault(row["batch_id"], []).append(row)
     if len(by_batch) != len(overlapping):  # rows of a batch that covers no row (or is not in the chain)
-        raise row_seals.tampered(session, "day_sums", f"{first}..{last}")
+        raise seals.tampered(session, "day_sums", f"{first}..{last}")
     out = []
     for b in overlapping:
         rows = by_batch[b["id"]]
         if len(rows) != b["sum_rows"] or digest_of(rows, _SUM_FIELDS) != b["sums_digest"]:
-            raise row_seals.tampered(session, "day_sums", f"batch {b['id']}")
+            raise seals.tampered(session, "day_sums", f"batch {b['id']}")
         out += [r for r in rows if first <= r["day"] <= last]
     return out
 

@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 
 from base.canonical import canonical_json
 from base.errors import UserFacingError
-from counter_app import row_seals
+from counter_app import row_seals, seals
 from counter_app.approvals import Approval, payload_sha256
 from counter_app.auth import disable_operator, hash_password
 from counter_app.keystore import bind_keys
@@ -69,7 +69,7 @@ def refused(call, table: str) -> UserFacingError:
 
 def tamper_entries(world) -> list[dict]:
     with unit_of_work(world.counter.engine, read_only=True) as s:
-        rows = s.scalars(select(AuditEntry.payload_json).where(AuditEntry.kind == row_seals.TAMPER_KIND))
+        rows = s.scalars(select(AuditEntry.payload_json).where(AuditEntry.kind == seals.TAMPER_KIND))
         return [json.loads(p) for p in rows]
 
 
