@@ -432,5 +432,9 @@ def look_up_engine(engine: Engine) -> Engine | None:
 
 
 def _refuse_writes_in_look_ups(conn: Connection, cursor: Any, statement: str, *args: Any) -> None:
-    if conn.get_execution_options().get(LOOK_UP_OPTION) and not statement.lstrip()[:6].upper() == "SELECT":
+    """A look-up may only read: a write would stand at once, and a row lock (FOR UPDATE) would be
+    let go the moment it was taken, protecting nothing."""
+    if not conn.get_execution_options().get(LOOK_UP_OPTION):
+        return
+    if statement.lstrip()[:6].upper() != "SELECT" or "FOR UPDATE" in statement.upper():
         raise RuntimeError(f"a look-up runs no transaction and may only read: {statement[:60]!r}")

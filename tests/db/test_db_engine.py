@@ -245,8 +245,9 @@ def test_a_look_up_on_postgresql_runs_no_transaction(pg_engine):
 
 @pytest.mark.pg
 def test_a_write_in_a_look_up_is_refused_and_nothing_stays(pg_engine, now):
-    """GIVEN a look-up (autocommit: a write would stand at once) WHEN something in it writes THEN the
-    write is refused before it reaches the server, and nothing was written."""
+    """GIVEN a look-up (autocommit: a write would stand at once, a row lock be let go at once) WHEN
+    something in it writes, or locks rows THEN it is refused before it reaches the server, and
+    nothing was written."""
     from db.session import look_up
 
     with pytest.raises(RuntimeError, match="may only read"):
@@ -255,6 +256,9 @@ def test_a_write_in_a_look_up_is_refused_and_nothing_stays(pg_engine, now):
             s.flush()
     with unit_of_work(pg_engine, read_only=True) as s:
         assert s.scalars(select(Campus)).all() == []
+    with pytest.raises(RuntimeError, match="may only read"):  # a row lock would be let go at once
+        with look_up(pg_engine) as s:
+            s.execute(select(Campus).with_for_update())
 
 
 @pytest.mark.pg
