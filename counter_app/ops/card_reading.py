@@ -21,7 +21,6 @@ from counter_app.ops.cards import card_blacklisted  # the one blacklist rule
 from counter_app.ops.common import add_audited, write_back_to_json
 from counter_app.results import CardInfo, WriteBack
 from db.models import Account, AccountEvent
-from db.queries.accounts import last_write_back_event
 from hardware.card_service import CardService
 from hardware.records import CardKind, CardReading
 from hardware.records import WriteBack as WriteBackRecord
@@ -178,14 +177,16 @@ def require_account_card(s: DbSession, account: Account, reading: CardReading) -
                            detail_en=f"not the current card of {account.account_no}")  # fmt: skip
 
 
-def write_back_seen(ctx: OpContext, s: DbSession, account: Account, reading: CardReading) -> None:
+def write_back_seen(
+    ctx: OpContext, s: DbSession, account: Account, reading: CardReading, last: AccountEvent | None
+) -> None:
     """Remember the meter's write-back the card carried, when it is new (low-balance estimates and
-    the account screen use the last one seen)."""
+    the account screen use the last one seen). `last`: the account's last one recorded, read with
+    the account (db/queries/accounts.py `account_and_last_write_back`)."""
     wb = reading.write_back
     if wb is None or reading.write_back_torn:
         return
     data = write_back_to_json(wb)
-    last = last_write_back_event(s, account.id)
     if last is not None and last.data == data:
         return
     event = AccountEvent(account_id=account.id, kind="write_back_seen", at=ctx.now(),

@@ -273,3 +273,33 @@ def test_counters_and_chain_head_come_in_one_statement_and_agree_with_each_alone
         assert counters == counter_values(s, basics.workstation_id) == {"S": 41, "R": 3}
         assert head == (last.sequence, last.mac) == (3, "m3")
     assert asked == 1
+
+
+def test_an_account_comes_with_its_last_write_back_seen_in_one_statement(db_engine, basics, now):
+    """GIVEN an account with no event, then write-backs seen and other events after them WHEN the
+    sale's intent reads the account by its number THEN the last "write_back_seen" comes with it (as
+    `last_write_back_event` finds it), in one statement; an unknown number gives (None, None)."""
+    from sqlalchemy import event
+
+    from db.models import AccountEvent
+    from db.queries.accounts import account_and_last_write_back, last_write_back_event
+
+    with unit_of_work(db_engine) as s:
+        account = add_account(s, basics)
+        s.flush()
+        found, last = account_and_last_write_back(s, "A5308")
+        assert found is account and last is None
+        for kind, units in (("write_back_seen", 1), ("write_back_seen", 2), ("cleared", 3)):
+            s.add(AccountEvent(account_id=account.id, kind=kind, at=now, data={"units": units}))
+        other = add_account(s, basics, number="309", account_no="A5309", meter_no="M5309")
+        s.flush()
+        s.add(AccountEvent(account_id=other.id, kind="write_back_seen", at=now, data={"units": 9}))
+    statements: list[str] = []
+    event.listen(db_engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with unit_of_work(db_engine, read_only=True) as s:
+        found, last = account_and_last_write_back(s, "A5308")
+        asked = len(statements)
+        assert found is not None and found.account_no == "A5308"
+        assert last is not None and last.data == {"units": 2} and last is last_write_back_event(s, found.id)
+        assert account_and_last_write_back(s, "A9999") == (None, None)
+    assert asked == 1
