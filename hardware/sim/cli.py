@@ -82,6 +82,10 @@ def _commands(sim: SimControl) -> Commands:
             lambda n: sim.pull_card_at_byte(int(n)),
             "pull-at N (next card write torn after N bytes)",
         ),
+        "pull-during": (
+            lambda command: sim.pull_card_during(command.upper()),
+            "pull-during COMMAND (the card leaves as the reader runs it next, e.g. READ_MAIN)",
+        ),
         "tear-write-back": (lambda n: sim.tear_write_back_at_byte(int(n)), "tear-write-back N"),
         "printer": (printer, "printer [paper-out] [cover-open] [offline] [near-end] (none = all fine)"),
         "printed": (sim.printed, "printed → receipts as text"),

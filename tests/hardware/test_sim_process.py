@@ -5,8 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from hw_helpers import MAC_KEY
 
+from base.errors import UserFacingError
 from hardware.card_reader import SerialCardReader
 from hardware.sim.control import SimControl
 
@@ -44,6 +46,14 @@ def test_counter_sim_serves_and_takes_commands(tmp_path):
         try:
             assert reader.version().startswith("SIM")
             assert reader.status().present
+            # A card pulled while it is read: the reader answers CARD_REMOVED and the card is gone.
+            proc.stdin.write("pull-during read_main\n")
+            proc.stdin.flush()
+            assert proc.stdout.readline().strip() == "ok"
+            reader.power_on()
+            with pytest.raises(UserFacingError) as pulled:
+                reader.read_main(address=0, length=16)
+            assert pulled.value.code == "CARD_REMOVED" and not reader.status().present
         finally:
             reader.close()
         proc.stdin.write("quit\n")
