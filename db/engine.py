@@ -342,7 +342,9 @@ def _pg_connect_args(url: URL) -> dict[str, Any]:
     every job: a sale's print read grew from 0.1 ms to 50 ms in 20 s of selling (issue 16, found
     when the look-ups below let prepared statements live). `force_custom_plan` plans each execution
     with its own values and today's statistics, and keeps the saved parse."""
-    options = " ".join(filter(None, [str(url.query.get("options", "")), "-c plan_cache_mode=force_custom_plan"]))
+    options = " ".join(
+        filter(None, [str(url.query.get("options", "")), "-c plan_cache_mode=force_custom_plan"])
+    )
     return {"connect_timeout": PG_CONNECT_TIMEOUT_S, "options": options}
 
 

@@ -49,7 +49,9 @@ def _account_for_receipt() -> Select[tuple[Account, Room, AccountEvent]]:  # (No
     )
 
 
-def account_and_last_write_back(session: Session, account_no: str) -> tuple[Account | None, AccountEvent | None]:
+def account_and_last_write_back(
+    session: Session, account_no: str
+) -> tuple[Account | None, AccountEvent | None]:
     """The account by its number and its last write-back seen (`last_write_back_event`) in one
     statement: a sale's intent asks both, the second to know whether the card brings a new one (one
     round trip fewer; issue 16). (None, None): no such account."""

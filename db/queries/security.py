@@ -93,13 +93,17 @@ def _chain_head() -> Select[tuple[int, str]]:  # built once: see db/queries/acco
     return select(AuditEntry.sequence, AuditEntry.mac).order_by(AuditEntry.sequence.desc()).limit(1)
 
 
-def counters_and_chain_head(session: Session, workstation_id: int) -> tuple[dict[str, int], tuple[int, str] | None]:
+def counters_and_chain_head(
+    session: Session, workstation_id: int
+) -> tuple[dict[str, int], tuple[int, str] | None]:
     """The workstation's receipt counters ({series: last number issued}) and the audit chain's head
     (sequence, mac; None while empty) in one statement: what the high-water check before every sale
     compares with its mark (counter_app/high_water.py), one round trip on PostgreSQL (issue 16)."""
     counters: dict[str, int] = {}
     head = None
-    for series, number, mac in session.execute(_counters_and_chain_head(), {"_workstation_id": workstation_id}):
+    for series, number, mac in session.execute(
+        _counters_and_chain_head(), {"_workstation_id": workstation_id}
+    ):
         if series is None:
             head = (int(number), str(mac))
         else:
