@@ -7,17 +7,24 @@ card write and by `audit verify`."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, Update, bindparam, event, func, insert, select, update
+from sqlalchemy import Connection, Table, event
 from sqlalchemy.orm import Session
 
 from counter_app.seals import genuine_values, mac_of, session_key, tampered
-from db.base import Base
 from db.models import CENSUS_TABLES
 from db.models.security import RowCensus
-from db.queries.security import census_and_nonempty
+from db.queries.security import (
+    census_and_nonempty,
+    census_row,
+    census_rows,
+    rows_held,
+    set_census,
+    set_census_from,
+    start_census,
+)
 
 CENSUS_NAMES = frozenset(model.__tablename__ for model in CENSUS_TABLES)
 _CENSUS_PENDING = "counter.census_pending"
@@ -38,23 +45,19 @@ def count_inserted(connection: Connection, key: bytes, added: Mapping[str, int])
     for name, count in sorted(added.items()):
         if count == 0 or _counted_as_known(connection, key, name, count):
             continue
-        row = connection.execute(_census_row(), {"_name": name}).mappings().one_or_none()
+        row = census_row(connection, name, for_update=True)
         if row is None:
-            held = connection.execute(
-                select(func.count()).select_from(Base.metadata.tables[name])
-            ).scalar_one()
-            if held != count:
+            if rows_held(connection, name) != count:
                 raise tampered(None, "row_census", name)
-            values = {"table_name": name, "rows": count}
-            mac = mac_of(key, census, values)
-            connection.execute(insert(census).values(**values, row_mac=mac))
+            mac = mac_of(key, census, {"table_name": name, "rows": count})
+            start_census(connection, name, count, mac)
             _KNOWN_CENSUS[(key, name)] = (count, mac)
             continue
         if not genuine_values(key, census, row):
             raise tampered(None, "row_census", name)
         rows = int(row["rows"]) + count
         mac = mac_of(key, census, {"table_name": name, "rows": rows})
-        connection.execute(_census_update(), {"_name": name, "_rows": rows, "_mac": mac})
+        set_census(connection, name, rows, mac)
         _KNOWN_CENSUS[(key, name)] = (rows, mac)
 
 
@@ -70,44 +73,13 @@ def _counted_as_known(connection: Connection, key: bytes, name: str, count: int)
     known = _KNOWN_CENSUS.get((key, name))
     if known is None:
         return False
-    rows, mac = (
-        known[0] + count,
-        mac_of(key, RowCensus.__table__, {"table_name": name, "rows": known[0] + count}),
-    )
-    params = {"_name": name, "_rows": rows, "_mac": mac, "_was_rows": known[0], "_was_mac": known[1]}
-    if connection.execute(_census_update_from(), params).rowcount != 1:
+    rows = known[0] + count
+    mac = mac_of(key, RowCensus.__table__, {"table_name": name, "rows": rows})
+    if not set_census_from(connection, name, was=known, rows=rows, mac=mac):
         _KNOWN_CENSUS.pop((key, name), None)
         return False
     _KNOWN_CENSUS[(key, name)] = (rows, mac)
     return True
-
-
-# Built once (see _set_mac).
-@cache
-def _census_update_from() -> Update:
-    census = RowCensus.__table__
-    return (
-        update(census)
-        .where(census.c.table_name == bindparam("_name"), census.c.rows == bindparam("_was_rows"),
-               census.c.row_mac == bindparam("_was_mac"))
-        .values(rows=bindparam("_rows"), row_mac=bindparam("_mac"))
-    )  # fmt: skip
-
-
-@cache
-def _census_row() -> Select[Any]:
-    census = RowCensus.__table__
-    return select(census).where(census.c.table_name == bindparam("_name")).with_for_update()
-
-
-@cache
-def _census_update() -> Update:
-    census = RowCensus.__table__
-    return (
-        update(census)
-        .where(census.c.table_name == bindparam("_name"))
-        .values(rows=bindparam("_rows"), row_mac=bindparam("_mac"))
-    )
 
 
 def check_census(session: Session) -> None:
@@ -148,9 +120,7 @@ def check_census_of(session: Session, name: str, held: int) -> None:
     key = session_key(session)
     if key is None:
         return
-    census = RowCensus.__table__
-    row = session.execute(select(census).where(census.c.table_name == name)).mappings().one_or_none()
-    if _census_problems(key, census, name, held, row):
+    if _census_problems(key, RowCensus.__table__, name, held, census_row(session.connection(), name)):
         raise tampered(session, "row_census", name)
 
 
@@ -166,10 +136,9 @@ def verify_census(connection: Connection, key: bytes) -> list[tuple[str, str]]:
     wrong) for each problem, for `audit verify` (row_seals.verify_rows)."""
     census = RowCensus.__table__
     problems: list[tuple[str, str]] = []
-    counted = {row["table_name"]: row for row in connection.execute(select(census)).mappings()}
+    counted = census_rows(connection)
     for name in sorted(CENSUS_NAMES):
-        held = connection.execute(select(func.count()).select_from(Base.metadata.tables[name])).scalar_one()
-        problems += _census_problems(key, census, name, held, counted.get(name))
+        problems += _census_problems(key, census, name, rows_held(connection, name), counted.get(name))
     for name in sorted(set(counted) - CENSUS_NAMES):  # a census of no such table: inserted by hand
         problems.append(("row_census", f"row_census#{name} 不是系统写的行数记录（被插入）"))
     return problems

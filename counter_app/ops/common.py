@@ -29,8 +29,9 @@ from counter_app import row_seals
 from counter_app.context import OpContext
 from counter_app.results import AccountInfo, WriteBack
 from counter_app.room_codes import normalise_room_code
-from db.models import Account, LedgerEntry, Room, Shift
+from db.models import Account, AccountEvent, LedgerEntry, Room, Shift
 from db.queries.accounts import (
+    account_and_last_write_back,
     account_by_meter_no,
     account_by_no,
     account_by_room_code,
@@ -62,7 +63,16 @@ def audit_update(ctx: OpContext, s: DbSession, row: Any, kind: str, **payload: A
 
 
 def get_account(s: DbSession, account_no: str) -> Account:
-    account = account_by_no(s, str(account_no))
+    return _known_account(s, account_by_no(s, str(account_no)), account_no)
+
+
+def get_account_and_last_write_back(s: DbSession, account_no: str) -> tuple[Account, AccountEvent | None]:
+    """`get_account` and the account's last write-back seen, in one statement (a sale's intent)."""
+    account, last = account_and_last_write_back(s, str(account_no))
+    return _known_account(s, account, account_no), last
+
+
+def _known_account(s: DbSession, account: Account | None, account_no: str) -> Account:
     if account is None:
         raise AccountUnknown(str(account_no), field="account_no")
     return row_seals.check(s, account)  # its class, status, counter, card decide the sale

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session as DbSession
 
 from base.errors import (
     AboveMaximum,
-    AccountUnknown,
     BelowMinimum,
     CardMismatch,
     InputInvalid,
@@ -38,6 +37,7 @@ from counter_app.ops.common import (
     check_tender,
     find_account_row,
     get_account,
+    get_account_and_last_write_back,
     open_shift_row,
     positive_int,
     require_sellable,
@@ -49,7 +49,7 @@ from counter_app.printing import drain_quietly, reprint
 from counter_app.results import AccountInfo, CardInfo, Quote, SaleResult
 from counter_app.roles import SELLING_ROLES
 from db.models import Account, CardWriteIntent
-from db.queries.accounts import account_and_last_write_back, account_by_no
+from db.queries.accounts import account_by_no
 from db.queries.receipts import receipt_counter
 from db.queries.tariffs import current_tariff
 from hardware.records import CardReading
@@ -188,10 +188,7 @@ def _begin_top_up(
     shift = open_shift_row(ctx, s)
     # The number the sale will take, checked before the card is written (the commit checks again).
     row_seals.check(s, receipt_counter(s, ctx.workstation.id))
-    account, last_seen = account_and_last_write_back(s, str(account_no))
-    if account is None:
-        raise AccountUnknown(str(account_no), field="account_no")
-    row_seals.check(s, account)  # its class, status, counter, card decide the sale
+    account, last_seen = get_account_and_last_write_back(s, account_no)
     require_sellable(account)
     require_card_metering(s, account)  # a networked module's room is not sold to by card
     require_account_card(s, account, reading)

@@ -7,7 +7,23 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, String, Table, TextClause, bindparam, func, literal, select, text, union_all
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    Select,
+    String,
+    Table,
+    TextClause,
+    Update,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from db.base import Base
@@ -150,6 +166,72 @@ def _any_row(table: Table) -> str:
     (pk,) = table.primary_key.columns
     lowest = "(-9223372036854775807 - 1)" if pk.type.python_type is int else "''"  # (int8's least; any text)
     return f'SELECT 1 FROM "{table.name}" WHERE "{pk.name}" >= {lowest}'
+
+
+# --- the census's own statements (counter_app/row_census.py keeps its rule: seals, counts) ---------
+
+
+def census_row(connection: Connection, name: str, *, for_update: bool = False) -> RowMapping | None:
+    """Table `name`'s census row; locked until the transaction ends when `for_update` (a count)."""
+    stmt = _census_row_locked() if for_update else _census_row()
+    return connection.execute(stmt, {"_name": name}).mappings().one_or_none()
+
+
+def census_rows(connection: Connection) -> dict[str, RowMapping]:
+    """Every census row by its table name (`audit verify`)."""
+    return {row["table_name"]: row for row in connection.execute(select(RowCensus.__table__)).mappings()}
+
+
+def start_census(connection: Connection, name: str, rows: int, mac: str) -> None:
+    connection.execute(insert(RowCensus.__table__).values(table_name=name, rows=rows, row_mac=mac))
+
+
+def set_census(connection: Connection, name: str, rows: int, mac: str) -> None:
+    connection.execute(_census_update(), {"_name": name, "_rows": rows, "_mac": mac})
+
+
+def set_census_from(connection: Connection, name: str, *, was: tuple[int, str], rows: int, mac: str) -> bool:
+    """Set the census only if it still holds exactly `was` (rows, seal); whether it did."""
+    params = {"_name": name, "_rows": rows, "_mac": mac, "_was_rows": was[0], "_was_mac": was[1]}
+    return connection.execute(_census_update_from(), params).rowcount == 1
+
+
+def rows_held(connection: Connection, name: str) -> int:
+    """How many rows table `name` holds (a census started or verified)."""
+    return int(connection.execute(select(func.count()).select_from(Base.metadata.tables[name])).scalar_one())
+
+
+# Built once (a statement built per call pays its cache key each time: counter_app/row_seals.py).
+@cache
+def _census_row() -> Select[Any]:
+    census = RowCensus.__table__
+    return select(census).where(census.c.table_name == bindparam("_name"))
+
+
+@cache
+def _census_row_locked() -> Select[Any]:
+    return _census_row().with_for_update()
+
+
+@cache
+def _census_update() -> Update:
+    census = RowCensus.__table__
+    return (
+        update(census)
+        .where(census.c.table_name == bindparam("_name"))
+        .values(rows=bindparam("_rows"), row_mac=bindparam("_mac"))
+    )
+
+
+@cache
+def _census_update_from() -> Update:
+    census = RowCensus.__table__
+    return (
+        update(census)
+        .where(census.c.table_name == bindparam("_name"), census.c.rows == bindparam("_was_rows"),
+               census.c.row_mac == bindparam("_was_mac"))
+        .values(rows=bindparam("_rows"), row_mac=bindparam("_mac"))
+    )  # fmt: skip
 
 
 def latest_audit_entry(session: Session, kind: str) -> AuditEntry | None:
